@@ -1,0 +1,1 @@
+"""The pure domain core: frozen values and the rules over them. Standard library only."""

@@ -1,0 +1,299 @@
+"""The party account: payment terms and instalments, ageing of what is due, and the statement of account.
+
+Pure rules over values. Payment terms (« conditions de règlement ») split a document's gross total into one or
+more instalments (« échéances »), each with its own due date, e.g. 30 % at order and 70 % at 30 days end of
+month. What a document has received settles its instalments oldest due date first, so what is overdue is known
+per instalment. The aged balance puts each instalment's unpaid part in a bucket by days past due; the statement
+of account lists movements with an opening balance, running balance and closing balance.
+
+Sign convention: an amount that increases what the party must pay (sale) or what we must pay the party
+(purchase) is a *debit* of the account; money and credits the other way are *credits*. The balance is
+debits minus credits: what is due minus what is in hand.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from acompte.domain.errors import InvalidPaymentTerms
+from acompte.domain.money import Money, total
+
+HUNDRED = Decimal(100)
+MAX_TERM_DAYS = 366
+
+
+class TermBasis(StrEnum):
+    INVOICE = "invoice"  # counted from the invoice date
+    ORDER = "order"  # counted from the date of the order the invoice comes from (the invoice date without one)
+
+
+def end_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@dataclass(frozen=True, slots=True)
+class TermPart:
+    """One instalment rule: `percent` of the gross, due `days` after its basis date, optionally at end of month.
+
+    « 30 jours fin de mois » is computed as: basis date + 30 days, then the last day of that month (the usual
+    reading; the other one, end of month + 30 days, is not offered).
+    """
+
+    percent: Decimal
+    days: int = 0
+    end_of_month: bool = False
+    basis: TermBasis = TermBasis.INVOICE
+
+    def due_date(self, invoice_date: date, order_date: date | None = None) -> date:
+        start = order_date if self.basis is TermBasis.ORDER and order_date is not None else invoice_date
+        due = start + timedelta(days=self.days)
+        return end_of_month(due) if self.end_of_month else due
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "percent": str(self.percent),
+            "days": self.days,
+            "end_of_month": self.end_of_month,
+            "basis": self.basis.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentTerms:
+    """Instalment rules whose percentages sum to exactly 100."""
+
+    parts: tuple[TermPart, ...]
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            raise InvalidPaymentTerms(reason="au moins une échéance")
+        for part in self.parts:
+            if not isinstance(part.percent, Decimal) or not part.percent.is_finite() or part.percent <= 0:
+                raise InvalidPaymentTerms(reason="chaque échéance a un pourcentage strictement positif")
+            if part.percent.as_tuple().exponent < -2:  # type: ignore[operator]
+                raise InvalidPaymentTerms(reason="au plus 2 décimales par pourcentage")
+            if isinstance(part.days, bool) or not isinstance(part.days, int) or not 0 <= part.days <= MAX_TERM_DAYS:
+                raise InvalidPaymentTerms(reason=f"un délai est un nombre de jours entre 0 et {MAX_TERM_DAYS}")
+        if sum((p.percent for p in self.parts), Decimal(0)) != HUNDRED:
+            raise InvalidPaymentTerms(reason="les pourcentages des échéances doivent totaliser 100 %")
+
+    @classmethod
+    def single(cls, days: int = 0, *, end_of_month: bool = False) -> PaymentTerms:
+        return cls((TermPart(HUNDRED, days, end_of_month),))
+
+    def to_data(self) -> list[dict[str, Any]]:
+        return [p.to_data() for p in self.parts]
+
+    @classmethod
+    def from_data(cls, data: Sequence[Mapping[str, Any]]) -> PaymentTerms:
+        try:
+            parts = tuple(
+                TermPart(
+                    percent=Decimal(str(item["percent"])),
+                    days=int(item.get("days", 0)),
+                    end_of_month=bool(item.get("end_of_month", False)),
+                    basis=TermBasis(item.get("basis", TermBasis.INVOICE.value)),
+                )
+                for item in data
+            )
+        except (KeyError, ValueError, TypeError, InvalidOperation):
+            raise InvalidPaymentTerms(reason="format des échéances non reconnu") from None
+        return cls(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    number: int
+    due_date: date
+    amount: Money
+    settled: Money
+
+    @property
+    def remaining(self) -> Money:
+        return self.amount - self.settled
+
+    def is_overdue(self, as_of: date) -> bool:
+        return self.remaining.is_positive and self.due_date < as_of
+
+    def days_overdue(self, as_of: date) -> int:
+        return max(0, (as_of - self.due_date).days)
+
+
+def schedule(
+    gross: Money,
+    terms: PaymentTerms | None,
+    invoice_date: date,
+    *,
+    order_date: date | None = None,
+    due_date: date | None = None,
+    settled: Money | None = None,
+) -> tuple[Instalment, ...]:
+    """The instalments of a document and what each has received.
+
+    Without terms the document has one instalment, due on `due_date` (or on its date: payable on receipt).
+    Amounts are split by percentage with the largest-remainder rule, so they sum exactly to the gross. The
+    settled amount goes to the instalments in due-date order (the oldest debt is paid first).
+    """
+    if terms is None:
+        rows = [(due_date or invoice_date, gross)]
+    else:
+        amounts = gross.split([p.percent for p in terms.parts])
+        rows = [(p.due_date(invoice_date, order_date), a) for p, a in zip(terms.parts, amounts, strict=True)]
+    left = settled if settled is not None else Money.zero(gross.currency)
+    order = sorted(range(len(rows)), key=lambda i: (rows[i][0], i))
+    paid = [Money.zero(gross.currency)] * len(rows)
+    for i in order:
+        part = left.min(rows[i][1]).max(Money.zero(gross.currency))
+        paid[i] = part
+        left = left - part
+    return tuple(
+        Instalment(number=i + 1, due_date=due, amount=amount, settled=paid[i]) for i, (due, amount) in enumerate(rows)
+    )
+
+
+# -- ageing ---------------------------------------------------------------------------------------------------
+
+
+class AgeBucket(StrEnum):
+    NOT_DUE = "not_due"
+    DAYS_1_30 = "1_30"
+    DAYS_31_60 = "31_60"
+    DAYS_61_90 = "61_90"
+    OVER_90 = "over_90"
+
+
+AGE_LABELS = {
+    AgeBucket.NOT_DUE: "Non échu",
+    AgeBucket.DAYS_1_30: "1 à 30 jours",
+    AgeBucket.DAYS_31_60: "31 à 60 jours",
+    AgeBucket.DAYS_61_90: "61 à 90 jours",
+    AgeBucket.OVER_90: "Plus de 90 jours",
+}
+
+
+def bucket_of(due_date: date, as_of: date) -> AgeBucket:
+    late = (as_of - due_date).days
+    if late <= 0:
+        return AgeBucket.NOT_DUE
+    if late <= 30:
+        return AgeBucket.DAYS_1_30
+    if late <= 60:
+        return AgeBucket.DAYS_31_60
+    if late <= 90:
+        return AgeBucket.DAYS_61_90
+    return AgeBucket.OVER_90
+
+
+@dataclass(frozen=True, slots=True)
+class Aged:
+    """Amounts due per age bucket."""
+
+    currency: str
+    amounts: tuple[tuple[AgeBucket, Money], ...]
+
+    @classmethod
+    def of(cls, instalments: Iterable[Instalment], as_of: date, currency: str) -> Aged:
+        sums = {b: Money.zero(currency) for b in AgeBucket}
+        for instalment in instalments:
+            if instalment.remaining.is_positive:
+                key = bucket_of(instalment.due_date, as_of)
+                sums[key] = sums[key] + instalment.remaining
+        return cls(currency, tuple((b, sums[b]) for b in AgeBucket))
+
+    def __getitem__(self, bucket: AgeBucket) -> Money:
+        return dict(self.amounts)[bucket]
+
+    @property
+    def total(self) -> Money:
+        return total((m for _, m in self.amounts), self.currency)
+
+    @property
+    def overdue(self) -> Money:
+        return self.total - self[AgeBucket.NOT_DUE]
+
+    def __add__(self, other: Aged) -> Aged:
+        theirs = dict(other.amounts)
+        return Aged(self.currency, tuple((b, m + theirs[b]) for b, m in self.amounts))
+
+
+# -- statement of account -------------------------------------------------------------------------------------
+
+
+class MovementKind(StrEnum):
+    INVOICE = "invoice"
+    DEPOSIT_INVOICE = "deposit_invoice"
+    CREDIT_NOTE = "credit_note"
+    PAYMENT = "payment"
+    REFUND = "refund"
+    WRITE_OFF = "write_off"
+    DEDUCTION = "deduction"
+    ORDER = "order"
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """One entry of a party's account. `amount` is signed: positive is a debit, negative a credit."""
+
+    day: date
+    kind: MovementKind
+    reference: str
+    label: str
+    amount: Money
+    document_id: int | None = None
+    payment_id: int | None = None
+    sequence: int = 0  # tie-breaker within a day (creation order)
+
+    @property
+    def debit(self) -> Money:
+        return self.amount if self.amount.is_positive else Money.zero(self.amount.currency)
+
+    @property
+    def credit(self) -> Money:
+        return -self.amount if self.amount.is_negative else Money.zero(self.amount.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    movement: Movement
+    balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    currency: str
+    date_from: date
+    date_to: date
+    opening: Money
+    lines: tuple[StatementLine, ...]
+
+    @property
+    def closing(self) -> Money:
+        return self.lines[-1].balance if self.lines else self.opening
+
+    @property
+    def total_debit(self) -> Money:
+        return total((line.movement.debit for line in self.lines), self.currency)
+
+    @property
+    def total_credit(self) -> Money:
+        return total((line.movement.credit for line in self.lines), self.currency)
+
+
+def build_statement(movements: Iterable[Movement], date_from: date, date_to: date, currency: str) -> Statement:
+    """Opening balance = movements before `date_from`; lines = movements in [date_from, date_to] with a running
+    balance; closing = opening + debits − credits of the period."""
+    ordered = sorted(movements, key=lambda m: (m.day, m.sequence, m.kind.value, m.reference))
+    opening = total((m.amount for m in ordered if m.day < date_from), currency)
+    balance = opening
+    lines = []
+    for movement in ordered:
+        if date_from <= movement.day <= date_to:
+            balance = balance + movement.amount
+            lines.append(StatementLine(movement, balance))
+    return Statement(currency, date_from, date_to, opening, tuple(lines))

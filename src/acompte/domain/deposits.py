@@ -1,0 +1,315 @@
+"""Deposits (acomptes): how much a deposit is, how its VAT is split, and how final invoices deduct it.
+
+Pure rules over values. The service layer reads the figures under a lock, asks these functions, then writes.
+
+Three pools of money are cut into parts here, always with the same function (`take`):
+- an **order's** VAT breakdown is cut into deposit invoices;
+- a **deposit invoice's** breakdown is cut into deductions on final invoices (and into deposit credit notes).
+
+`take` works cumulatively: the k-th part is computed as (everything taken so far, this part included) minus
+(everything taken before). Taking a whole pool in any number of steps therefore gives the pool back exactly,
+rate by rate, net and VAT: a fully prepaid order yields a final invoice whose net to pay is exactly 0.00 and
+whose VAT to collect is exactly 0.00 at every rate, however many deposits there were.
+
+A part's VAT is taken out of its gross (net = gross / (1 + rate), half-up), so the gross typed by the user is
+kept to the cent: 550.00 stays 550.00 (CGI art. 269-2-a: VAT on a deposit is due on the amount received).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from acompte.domain.documents import Kind, Line
+from acompte.domain.errors import (
+    DeductionExceedsDeposit,
+    DeductionExceedsInvoice,
+    DepositExceedsOrder,
+    InvalidExchangeRate,
+    InvalidPercentage,
+    NonPositiveAmount,
+)
+from acompte.domain.money import HALF_UP, Money, round_to_currency, total
+from acompte.domain.vat import HUNDRED, VatLine
+
+#: A VAT breakdown: one VatLine (rate, net, VAT) per rate, highest rate first.
+Breakdown = tuple[VatLine, ...]
+
+#: Documents a deposit invoice can be generated from.
+DEPOSIT_SOURCE_KINDS = frozenset({Kind.QUOTE, Kind.ORDER})
+#: Documents that can take a deposit payment (règlement d'acompte) or have a deposit invoice attached.
+DEPOSIT_TARGET_KINDS = frozenset({Kind.ORDER, Kind.DELIVERY, Kind.INVOICE})
+#: Deposit documents whose totals are a VAT split of a gross amount, not a sum of priced lines.
+DEPOSIT_KINDS = frozenset({Kind.DEPOSIT_INVOICE, Kind.DEPOSIT_CREDIT_NOTE})
+
+PERCENT_PLACES = Decimal("0.01")
+
+
+# -- settings -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DepositSettings:
+    """The company's deposit options (company settings, key `deposits`).
+
+    - `generate_payment_sale` / `generate_payment_purchase`: issuing a deposit invoice records its payment at
+      once (prefilled with the deposit amount); otherwise the deposit invoice gets a due date and waits.
+    - `payment_method`: the method proposed for a generated payment.
+    - `deduct_all`: « déduire les acomptes à 100 % » — issuing a final invoice deducts every deposit invoice of
+      its order automatically; otherwise the user chooses in the deduction view.
+    - `block_delivery`: a delivery note cannot be made or validated until the order's required deposit is paid.
+    - `default_percent`: the company-wide default deposit percentage (None: no default).
+    """
+
+    generate_payment_sale: bool = False
+    generate_payment_purchase: bool = False
+    payment_method: str = "cheque"
+    deduct_all: bool = True
+    block_delivery: bool = False
+    default_percent: Decimal | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> DepositSettings:
+        raw = dict(settings.get("deposits") or {})
+        default = raw.get("default_percent")
+        return cls(
+            generate_payment_sale=bool(raw.get("generate_payment_sale", False)),
+            generate_payment_purchase=bool(raw.get("generate_payment_purchase", False)),
+            payment_method=str(raw.get("payment_method", "cheque")),
+            deduct_all=bool(raw.get("deduct_all", True)),
+            block_delivery=bool(raw.get("block_delivery", False)),
+            default_percent=None if default in (None, "") else parse_percent(default),
+        )
+
+    def generates_payment(self, flow: str) -> bool:
+        return self.generate_payment_sale if flow == "sale" else self.generate_payment_purchase
+
+
+# -- percentages and amounts --------------------------------------------------------------------------------
+def parse_percent(value: Decimal | str | int) -> Decimal:
+    """A percentage between 0 and 100 inclusive, at most 4 decimals (33.3333 %)."""
+    if isinstance(value, float | bool):
+        raise InvalidPercentage(value=str(value))
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+    except ArithmeticError:
+        raise InvalidPercentage(value=str(value)) from None
+    if not number.is_finite() or number < 0 or number > HUNDRED or number.as_tuple().exponent < -4:  # type: ignore[operator]
+        raise InvalidPercentage(value=str(value))
+    return number
+
+
+def percent_of(base: Money, percent: Decimal) -> Money:
+    """`percent` % of `base`, rounded half-up to the cent once."""
+    return base.times(parse_percent(percent) / HUNDRED, rounding=HALF_UP)
+
+
+def share_in_percent(part: Money, whole: Money) -> Decimal:
+    """What percentage `part` is of `whole`, to 2 decimals (for display: « 30,00 % »)."""
+    if whole.is_zero:
+        return Decimal(0).quantize(PERCENT_PLACES)
+    return (part.amount * HUNDRED / whole.amount).quantize(PERCENT_PLACES, rounding=HALF_UP)
+
+
+def line_gross(line: Line) -> Money:
+    """A line's gross for deposit purposes: its net plus its own VAT, half-up (per-line deposits)."""
+    raw = line.net.amount * (HUNDRED + line.vat_rate) / HUNDRED
+    return Money(round_to_currency(raw, line.net.currency, HALF_UP), line.net.currency)
+
+
+def resolve_percent(
+    *,
+    item_id: int | None,
+    party_settings: Mapping[str, Any],
+    item_settings: Mapping[str, Any] | None,
+    company_default: Decimal | None,
+) -> Decimal | None:
+    """The default deposit percentage of one line, most specific first:
+    item for this party (party setting `deposit_percent_by_item`) > item (`deposit_percent`) > party
+    (`deposit_percent`) > company default. None when nothing is configured."""
+    by_item = party_settings.get("deposit_percent_by_item") or {}
+    if item_id is not None and str(item_id) in by_item:
+        return parse_percent(by_item[str(item_id)])
+    if item_settings and item_settings.get("deposit_percent") not in (None, ""):
+        return parse_percent(item_settings["deposit_percent"])
+    if party_settings.get("deposit_percent") not in (None, ""):
+        return parse_percent(party_settings["deposit_percent"])
+    return company_default
+
+
+def check_deposit(requested: Money, available: Money, document: str) -> None:
+    """A deposit must be positive and fit in what remains of its order (DESIGN §4)."""
+    if not requested.is_positive:
+        raise NonPositiveAmount(amount=str(requested))
+    if requested > available:
+        shown = available.max(Money.zero(available.currency))
+        raise DepositExceedsOrder(requested=str(requested), available=str(shown), document=document)
+
+
+def check_deduction(
+    requested: Money, deposit_available: Money, invoice_room: Money, deposit: str, invoice: str
+) -> None:
+    """A deduction is positive, at most what the deposit invoice still holds, and never makes the final
+    invoice negative."""
+    if not requested.is_positive:
+        raise NonPositiveAmount(amount=str(requested))
+    if requested > deposit_available:
+        raise DeductionExceedsDeposit(requested=str(requested), available=str(deposit_available), deposit=deposit)
+    if requested > invoice_room:
+        raise DeductionExceedsInvoice(requested=str(requested), available=str(invoice_room), invoice=invoice)
+
+
+# -- breakdowns ---------------------------------------------------------------------------------------------
+def gross_of(breakdown: Iterable[VatLine], currency: str) -> Money:
+    return total((b.gross for b in breakdown), currency)
+
+
+def combine(parts: Iterable[Iterable[VatLine]], currency: str, *, sign: int = 1) -> Breakdown:
+    """Sum breakdowns rate by rate (sign=-1 subtracts every part from zero)."""
+    nets: dict[Decimal, Money] = {}
+    vats: dict[Decimal, Money] = {}
+    for breakdown in parts:
+        for line in breakdown:
+            zero = Money.zero(currency)
+            net = line.net if sign > 0 else -line.net
+            vat = line.vat if sign > 0 else -line.vat
+            nets[line.rate] = nets.get(line.rate, zero) + net
+            vats[line.rate] = vats.get(line.rate, zero) + vat
+    return tuple(VatLine(rate=r, net=nets[r], vat=vats[r]) for r in sorted(nets, reverse=True))
+
+
+def subtract(left: Iterable[VatLine], right: Iterable[VatLine], currency: str) -> Breakdown:
+    """left − right, rate by rate; rates that end at exactly zero are dropped."""
+    out = combine([left, combine([right], currency, sign=-1)], currency)
+    return tuple(line for line in out if not (line.net.is_zero and line.vat.is_zero))
+
+
+def _net_from_gross(gross: Money, rate: Decimal) -> Money:
+    return Money(round_to_currency(gross.amount * HUNDRED / (HUNDRED + rate), gross.currency, HALF_UP), gross.currency)
+
+
+def take(pool: Sequence[VatLine], taken: Sequence[VatLine], amount: Money) -> Breakdown:
+    """Cut `amount` (gross) out of `pool`, of which `taken` is already used, split across the pool's rates
+    in proportion to the pool's gross per rate.
+
+    Cumulative (see the module docstring): the gross per rate of (taken + amount) is the largest-remainder
+    split of that total, the net per rate is its gross / (1 + rate) half-up — or exactly the pool's net when
+    the rate is used up — and `taken` is subtracted from both. The result always sums to `amount` exactly and
+    net + VAT = gross on every rate. If the earlier parts were not cut this way (deposits attached from
+    elsewhere, an order changed in between), the amount is split on what remains of each rate instead.
+    """
+    currency = amount.currency
+    zero = Money.zero(currency)
+    if not amount.is_positive:
+        raise NonPositiveAmount(amount=str(amount))
+    pool_by = {line.rate: line for line in pool}
+    taken_by = {line.rate: line for line in combine([taken], currency)}
+    remaining_by = {r: (pool_by[r].gross - (taken_by[r].gross if r in taken_by else zero)) for r in pool_by}
+    remaining = total(remaining_by.values(), currency)
+    if amount > remaining:
+        raise ValueError(f"cannot take {amount} from a pool holding {remaining}")
+    rates = sorted(pool_by, reverse=True)
+    consistent = set(taken_by) <= set(pool_by) and all(v >= zero for v in remaining_by.values())
+    if amount == remaining and consistent:
+        return subtract(pool, taken, currency)
+    parts: dict[Decimal, Money] | None = None
+    if consistent:
+        taken_total = total((taken_by[r].gross for r in taken_by), currency)
+        cumulative = (taken_total + amount).split([pool_by[r].gross.amount for r in rates])
+        parts = {r: c - (taken_by[r].gross if r in taken_by else zero) for r, c in zip(rates, cumulative, strict=True)}
+        if any(p.is_negative for p in parts.values()):
+            parts = None
+    if parts is None:
+        weights = [remaining_by[r].max(zero).amount for r in rates]
+        parts = dict(zip(rates, amount.split(weights), strict=True))
+    result = []
+    for rate in rates:
+        part = parts[rate]
+        if part.is_zero:
+            continue
+        before = taken_by.get(rate)
+        net = _net_from_gross(part, rate)
+        if consistent:
+            cum_gross = part + (before.gross if before else zero)
+            cum_net = pool_by[rate].net if cum_gross == pool_by[rate].gross else _net_from_gross(cum_gross, rate)
+            candidate = cum_net - (before.net if before else zero)
+            exhausted = cum_gross == pool_by[rate].gross
+            # keep the cumulative net unless it is absurd for this part on its own (e.g. a 1-cent part)
+            sensible = not candidate.is_negative and candidate <= part
+            if sensible and (exhausted or abs((candidate - net).amount) <= Decimal("0.01")):
+                net = candidate
+        result.append(VatLine(rate=rate, net=net, vat=part - net))
+    return tuple(result)
+
+
+# -- deductions on a final invoice --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DeductionCandidate:
+    """A deposit invoice a final invoice may deduct, and what it still holds (gross)."""
+
+    deposit_invoice_id: int
+    available: Money
+
+
+def proportional_share(invoice_gross: Money, still_to_invoice: Money) -> Decimal:
+    """Which share of the deposits a (partial) invoice deducts by default: its gross over what remained to
+    invoice on the order before it, at most 1. The last invoice of an order always gets 1 (all that remains)."""
+    if not still_to_invoice.is_positive or invoice_gross >= still_to_invoice:
+        return Decimal(1)
+    return invoice_gross.amount / still_to_invoice.amount
+
+
+def plan_deductions(
+    candidates: Sequence[DeductionCandidate], room: Money, share: Decimal = Decimal(1)
+) -> list[tuple[int, Money]]:
+    """The default deductions: `share` of what each deposit invoice still holds (half-up), oldest first,
+    never more than the invoice's room (gross − allocations − deductions already there): the final invoice
+    never turns negative."""
+    planned = []
+    left = room
+    for candidate in candidates:
+        if not left.is_positive:
+            break
+        want = candidate.available if share >= 1 else candidate.available.times(share, rounding=HALF_UP)
+        amount = want.min(candidate.available).min(left)
+        if amount.is_positive:
+            planned.append((candidate.deposit_invoice_id, amount))
+            left = left - amount
+    return planned
+
+
+# -- currency -----------------------------------------------------------------------------------------------
+def parse_rate(value: Decimal | str | int) -> Decimal:
+    """An exchange rate: units of company currency for one unit of the document's currency, > 0, exact."""
+    if isinstance(value, float | bool):
+        raise InvalidExchangeRate(rate=str(value))
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+    except ArithmeticError:
+        raise InvalidExchangeRate(rate=str(value)) from None
+    if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -10:  # type: ignore[operator]
+        raise InvalidExchangeRate(rate=str(value))
+    return number
+
+
+def to_company_currency(amount: Money, rate: Decimal | None, company_currency: str) -> Money:
+    """An amount of a document in the company's currency, using the document's exchange rate (half-up once)."""
+    if amount.currency == company_currency:
+        return amount
+    if rate is None:
+        raise InvalidExchangeRate(rate="(aucun)")
+    return Money(round_to_currency(amount.amount * rate, company_currency, HALF_UP), company_currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Deduction:
+    """A deposit invoice deducted on a final invoice (acompte déduit): gross amount and its VAT split."""
+
+    id: int
+    invoice_id: int
+    deposit_invoice_id: int
+    amount: Money
+    breakdown: Breakdown
+    automatic: bool = False
+    invoice_state: str = "draft"
+    invoice_number: str | None = None

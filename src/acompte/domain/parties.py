@@ -1,0 +1,68 @@
+"""Companies (tenants), parties (customers and suppliers) and items as frozen records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from acompte.domain.errors import PartyRoleMismatch
+from acompte.domain.payments import Method
+from acompte.domain.vat import VatRounding
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    id: int
+    name: str
+    currency: str
+    vat_rounding: VatRounding
+    vat_rates: tuple[Decimal, ...]
+    methods: tuple[Method, ...]
+    siren: str | None = None
+    vat_number: str | None = None
+    address: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def method(self, code: str) -> Method | None:
+        return next((m for m in self.methods if m.code == code), None)
+
+    def prefix(self, key: str, default: str) -> str:
+        return str(self.settings.get("prefixes", {}).get(key, default))
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    id: int
+    company_id: int
+    name: str
+    is_customer: bool
+    is_supplier: bool
+    email: str = ""
+    siren: str = ""
+    vat_number: str = ""
+    address: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def require_role(self, *, customer: bool) -> None:
+        if customer and not self.is_customer:
+            raise PartyRoleMismatch(party=self.name, role="un client")
+        if not customer and not self.is_supplier:
+            raise PartyRoleMismatch(party=self.name, role="un fournisseur")
+
+
+class ItemKind(StrEnum):
+    GOODS = "goods"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: int
+    company_id: int
+    name: str
+    kind: ItemKind
+    unit_price: Decimal
+    vat_rate: Decimal
+    settings: dict[str, Any] = field(default_factory=dict)
