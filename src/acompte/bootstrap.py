@@ -1,0 +1,32 @@
+"""Composition root: settings -> engine -> migrated schema -> session factory -> unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from acompte.config import Settings
+from acompte.persistence.engine import make_engine, migrate
+from acompte.persistence.unit_of_work import SqlUnitOfWork
+
+
+@dataclass
+class App:
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build(database_url: str | None = None, *, run_migrations: bool = True, pool_size: int = 5) -> App:
+    url = database_url or Settings.from_env().database_url
+    if run_migrations:
+        migrate(url)
+    engine = make_engine(url, pool_size=pool_size)
+    return App(engine=engine, session_factory=sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,567 @@
+"""Accounting export persistence: runs, posted entries and lines, exported sources, allocation postings and
+e-invoicing statuses. Company-scoped like every repository; entries are only ever inserted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from acompte.domain.accounting import EntryLine, Journal, JournalEntry, Nature, PartyRef, PostedEntry, VatPart
+from acompte.domain.documents import Document
+from acompte.domain.money import Money
+from acompte.domain.payments import Payment
+from acompte.persistence import mapping
+from acompte.persistence.rows import (
+    AllocationPostingRow,
+    AllocationRow,
+    CompanyRow,
+    DocumentLineRow,
+    DocumentRow,
+    EInvoiceStatusRow,
+    ExportedSourceRow,
+    ExportRunRow,
+    ItemRow,
+    JournalEntryRow,
+    JournalLineRow,
+    PaymentRow,
+    RefundRow,
+    TreasuryAccountRow,
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: int
+    date_from: date
+    date_to: date
+    fiscal_year_end: date
+    valid_date: date
+    entry_count: int
+    debit: Money
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostingRecord:
+    id: int
+    run_id: int
+    payment_id: int
+    allocation_id: int | None
+    document_id: int
+    payment_date: date
+    treatment: str
+    amount: Money
+    parts: tuple[VatPart, ...]
+    imputed_run_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRecord:
+    document_id: int
+    status: str
+    status_date: date
+    amount: Money
+    actor: str
+
+
+def parts_to_json(parts: Iterable[VatPart]) -> list[dict[str, Any]]:
+    return [
+        {"rate": str(p.rate), "nature": p.nature.value, "net": p.net.minor_units, "vat": p.vat.minor_units}
+        for p in parts
+    ]
+
+
+def parts_from_json(data: Iterable[dict[str, Any]], currency: str) -> tuple[VatPart, ...]:
+    return tuple(
+        VatPart(
+            Decimal(d["rate"]),
+            Nature(d["nature"]),
+            Money.from_minor(int(d["net"]), currency),
+            Money.from_minor(int(d["vat"]), currency),
+        )
+        for d in data
+    )
+
+
+def _run(row: ExportRunRow) -> RunRecord:
+    return RunRecord(
+        id=row.id,
+        date_from=row.date_from,
+        date_to=row.date_to,
+        fiscal_year_end=row.fiscal_year_end,
+        valid_date=row.valid_date,
+        entry_count=row.entry_count,
+        debit=Money.from_minor(row.debit_minor, row.currency),
+        actor=row.actor,
+    )
+
+
+def _posting(row: AllocationPostingRow) -> PostingRecord:
+    return PostingRecord(
+        id=row.id,
+        run_id=row.run_id,
+        payment_id=row.payment_id,
+        allocation_id=row.allocation_id,
+        document_id=row.document_id,
+        payment_date=row.payment_date,
+        treatment=row.treatment,
+        amount=Money.from_minor(row.amount_minor, row.currency),
+        parts=parts_from_json(row.parts or [], row.currency),
+        imputed_run_id=row.imputed_run_id,
+    )
+
+
+class ExportRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- runs ----------------------------------------------------------------------------------------------
+    def lock_company(self, company_id: int) -> None:
+        """Serialise export runs of one company (row lock on PostgreSQL; SQLite already holds the write lock)."""
+        self.session.scalars(select(CompanyRow.id).where(CompanyRow.id == company_id).with_for_update()).first()
+
+    def runs(self, company_id: int) -> list[RunRecord]:
+        rows = self.session.scalars(
+            select(ExportRunRow).where(ExportRunRow.company_id == company_id).order_by(ExportRunRow.id)
+        )
+        return [_run(r) for r in rows]
+
+    def run(self, company_id: int, run_id: int) -> RunRecord | None:
+        row = self.session.scalars(
+            select(ExportRunRow).where(ExportRunRow.company_id == company_id, ExportRunRow.id == run_id)
+        ).first()
+        return _run(row) if row else None
+
+    def overlapping(self, company_id: int, date_from: date, date_to: date) -> RunRecord | None:
+        row = self.session.scalars(
+            select(ExportRunRow)
+            .where(
+                ExportRunRow.company_id == company_id,
+                ExportRunRow.date_from <= date_to,
+                ExportRunRow.date_to >= date_from,
+            )
+            .order_by(ExportRunRow.date_from)
+        ).first()
+        return _run(row) if row else None
+
+    def add_run(
+        self,
+        company_id: int,
+        *,
+        date_from: date,
+        date_to: date,
+        fiscal_year_end: date,
+        valid_date: date,
+        currency: str,
+        actor: str,
+    ) -> int:
+        row = ExportRunRow(
+            company_id=company_id,
+            date_from=date_from,
+            date_to=date_to,
+            fiscal_year_end=fiscal_year_end,
+            valid_date=valid_date,
+            entry_count=0,
+            debit_minor=0,
+            currency=currency,
+            actor=actor,
+            created_at=_now(),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def close_run(self, company_id: int, run_id: int, *, entry_count: int, debit: Money) -> None:
+        row = self.session.get(ExportRunRow, run_id)
+        assert row is not None and row.company_id == company_id
+        row.entry_count, row.debit_minor = entry_count, debit.minor_units
+        self.session.flush()
+
+    def covered(self, company_id: int, day: date) -> bool:
+        """Whether `day` lies in a period already exported."""
+        return (
+            self.session.scalar(
+                select(func.count(ExportRunRow.id)).where(
+                    ExportRunRow.company_id == company_id, ExportRunRow.date_from <= day, ExportRunRow.date_to >= day
+                )
+            )
+            or 0
+        ) > 0
+
+    # -- entries -------------------------------------------------------------------------------------------
+    def add_entry(self, company_id: int, run_id: int, posted: PostedEntry, *, fiscal_year: int, sequence: int) -> int:
+        entry = posted.entry
+        row = JournalEntryRow(
+            company_id=company_id,
+            run_id=run_id,
+            journal=entry.journal.value,
+            fiscal_year=fiscal_year,
+            sequence=sequence,
+            number=posted.number,
+            entry_date=entry.entry_date,
+            piece_ref=entry.piece_ref,
+            piece_date=entry.piece_date,
+            label=entry.label[:300],
+            valid_date=posted.valid_date,
+            source=entry.source[:60],
+        )
+        self.session.add(row)
+        self.session.flush()
+        for position, line in enumerate(entry.lines, start=1):
+            self.session.add(
+                JournalLineRow(
+                    company_id=company_id,
+                    entry_id=row.id,
+                    position=position,
+                    account=line.account,
+                    account_label=line.account_label[:200],
+                    aux_code=line.party.code if line.party else "",
+                    aux_label=line.party.name[:200] if line.party else "",
+                    label=line.label[:300],
+                    debit_minor=line.debit.minor_units,
+                    credit_minor=line.credit.minor_units,
+                    currency=line.debit.currency,
+                    match_key=line.match_key,
+                )
+            )
+        self.session.flush()
+        return row.id
+
+    def entries(
+        self,
+        company_id: int,
+        *,
+        run_id: int | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> list[PostedEntry]:
+        """Posted entries in validation order (the order the runs posted them)."""
+        stmt = select(JournalEntryRow).where(JournalEntryRow.company_id == company_id)
+        if run_id is not None:
+            stmt = stmt.where(JournalEntryRow.run_id == run_id)
+        if date_from is not None:
+            stmt = stmt.where(JournalEntryRow.entry_date >= date_from)
+        if date_to is not None:
+            stmt = stmt.where(JournalEntryRow.entry_date <= date_to)
+        return self._entries(list(self.session.scalars(stmt.order_by(JournalEntryRow.id))))
+
+    def _entries(self, rows: list[JournalEntryRow]) -> list[PostedEntry]:
+        if not rows:
+            return []
+        lines: dict[int, list[JournalLineRow]] = {}
+        ids = [r.id for r in rows]
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            for line in self.session.scalars(
+                select(JournalLineRow).where(JournalLineRow.entry_id.in_(chunk)).order_by(JournalLineRow.position)
+            ):
+                lines.setdefault(line.entry_id, []).append(line)
+        result = []
+        for row in rows:
+            entry_lines = tuple(
+                EntryLine(
+                    account=line.account,
+                    account_label=line.account_label,
+                    debit=Money.from_minor(line.debit_minor, line.currency),
+                    credit=Money.from_minor(line.credit_minor, line.currency),
+                    label=line.label,
+                    party=PartyRef(line.aux_code, line.aux_label) if line.aux_code else None,
+                    match_key=line.match_key,
+                )
+                for line in lines.get(row.id, [])
+            )
+            entry = JournalEntry(
+                Journal(row.journal), row.entry_date, row.piece_ref, row.piece_date, row.label, entry_lines, row.source
+            )
+            result.append(PostedEntry(row.number, row.valid_date, entry))
+        return result
+
+    # -- what was exported ---------------------------------------------------------------------------------
+    def mark_exported(self, company_id: int, run_id: int, key: str, document_id: int | None = None) -> None:
+        self.session.add(
+            ExportedSourceRow(company_id=company_id, source_key=key, run_id=run_id, document_id=document_id)
+        )
+        self.session.flush()
+
+    def exported_keys(self, company_id: int, keys: Iterable[str]) -> set[str]:
+        wanted = list(set(keys))
+        if not wanted:
+            return set()
+        return set(
+            self.session.scalars(
+                select(ExportedSourceRow.source_key).where(
+                    ExportedSourceRow.company_id == company_id, ExportedSourceRow.source_key.in_(wanted)
+                )
+            )
+        )
+
+    def exported_like(self, company_id: int, prefix: str) -> set[str]:
+        """The exported source keys that start with `prefix` ("ded:", "wo:" ...)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return set(
+            self.session.scalars(
+                select(ExportedSourceRow.source_key).where(
+                    ExportedSourceRow.company_id == company_id,
+                    ExportedSourceRow.source_key.like(f"{escaped}%", escape="\\"),
+                )
+            )
+        )
+
+    def entry_by_source(self, company_id: int, source: str) -> JournalEntry | None:
+        """The posted entry made from one source key (the first, if a source made several)."""
+        row = self.session.scalars(
+            select(JournalEntryRow)
+            .where(JournalEntryRow.company_id == company_id, JournalEntryRow.source == source)
+            .order_by(JournalEntryRow.id)
+        ).first()
+        if row is None:
+            return None
+        return self._entries([row])[0].entry
+
+    def is_document_exported(self, company_id: int, document_id: int) -> bool:
+        return bool(
+            self.session.scalar(
+                select(func.count()).where(
+                    ExportedSourceRow.company_id == company_id, ExportedSourceRow.document_id == document_id
+                )
+            )
+        )
+
+    def documents_to_export(self, company_id: int, kinds: Iterable[str], date_to: date) -> list[Document]:
+        """Validated documents of `kinds` dated up to `date_to` that no run has posted, oldest first."""
+        stmt = (
+            select(DocumentRow)
+            .outerjoin(
+                ExportedSourceRow,
+                and_(
+                    ExportedSourceRow.company_id == DocumentRow.company_id,
+                    ExportedSourceRow.document_id == DocumentRow.id,
+                ),
+            )
+            .where(
+                DocumentRow.company_id == company_id,
+                DocumentRow.state == "validated",
+                DocumentRow.kind.in_(list(kinds)),
+                DocumentRow.issue_date <= date_to,
+                ExportedSourceRow.source_key.is_(None),
+            )
+            .order_by(DocumentRow.issue_date, DocumentRow.validated_at, DocumentRow.id)
+        )
+        rows = list(self.session.scalars(stmt))
+        return [self.document(company_id, r.id) for r in rows]
+
+    def payments_to_export(self, company_id: int, date_to: date) -> list[Payment]:
+        stmt = (
+            select(PaymentRow)
+            .where(
+                PaymentRow.company_id == company_id,
+                PaymentRow.state == "active",
+                PaymentRow.exported.is_(False),
+                PaymentRow.payment_date <= date_to,
+            )
+            .order_by(PaymentRow.payment_date, PaymentRow.id)
+            .with_for_update()
+        )
+        return [mapping.payment(r) for r in self.session.scalars(stmt)]
+
+    def mark_payment_exported(self, company_id: int, payment_id: int) -> None:
+        row = self.session.get(PaymentRow, payment_id)
+        assert row is not None and row.company_id == company_id
+        row.exported = True
+        row.version += 1
+        self.session.flush()
+
+    # -- documents as accounting reads them ----------------------------------------------------------------
+    def document(self, company_id: int, document_id: int) -> Document:
+        row = self.session.scalars(
+            select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
+        ).one()
+        lines = list(self.session.scalars(select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)))
+        return mapping.document(row, lines)
+
+    def document_data(self, company_id: int, document_id: int) -> dict[str, Any]:
+        row = self.session.scalars(
+            select(DocumentRow.data).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
+        ).one()
+        return dict(row or {})
+
+    def item_kinds(self, company_id: int, item_ids: Iterable[int]) -> dict[int, str]:
+        ids = list({i for i in item_ids if i is not None})
+        if not ids:
+            return {}
+        rows = self.session.execute(
+            select(ItemRow.id, ItemRow.kind).where(ItemRow.company_id == company_id, ItemRow.id.in_(ids))
+        )
+        return {r.id: r.kind for r in rows}
+
+    def treasury_kind(self, company_id: int, account_id: int) -> str:
+        kind = self.session.scalar(
+            select(TreasuryAccountRow.kind).where(
+                TreasuryAccountRow.company_id == company_id, TreasuryAccountRow.id == account_id
+            )
+        )
+        return str(kind or "bank")
+
+    def allocations_of_payment(self, company_id: int, payment_id: int) -> list[tuple[int, int, Money]]:
+        """(allocation id, document id, amount) of a payment, oldest first."""
+        rows = self.session.execute(
+            select(AllocationRow.id, AllocationRow.document_id, AllocationRow.amount_minor, AllocationRow.currency)
+            .where(AllocationRow.company_id == company_id, AllocationRow.payment_id == payment_id)
+            .order_by(AllocationRow.id)
+        )
+        return [(r.id, r.document_id, Money.from_minor(r.amount_minor, r.currency)) for r in rows]
+
+    def allocation_document(self, company_id: int, allocation_id: int) -> int | None:
+        return self.session.scalar(
+            select(AllocationRow.document_id).where(
+                AllocationRow.company_id == company_id, AllocationRow.id == allocation_id
+            )
+        )
+
+    def links(self, company_id: int) -> list[tuple[str, str]]:
+        """Every allocation as a pair of matching keys (payment or credit note, document it settles), and every
+        refund (refund payment, the credit it gives back)."""
+        rows = self.session.execute(
+            select(AllocationRow.payment_id, AllocationRow.credit_document_id, AllocationRow.document_id).where(
+                AllocationRow.company_id == company_id
+            )
+        )
+        pairs = [
+            (
+                f"pay:{r.payment_id}" if r.payment_id is not None else f"doc:{r.credit_document_id}",
+                f"doc:{r.document_id}",
+            )
+            for r in rows
+        ]
+        # a refund payment and the credit it gives back (an overpayment or a credit note)
+        refunds = self.session.execute(
+            select(RefundRow.payment_id, RefundRow.source_payment_id, RefundRow.source_credit_id).where(
+                RefundRow.company_id == company_id
+            )
+        )
+        pairs += [
+            (
+                f"pay:{r.payment_id}",
+                f"pay:{r.source_payment_id}" if r.source_payment_id is not None else f"doc:{r.source_credit_id}",
+            )
+            for r in refunds
+        ]
+        return pairs
+
+    # -- allocation postings -------------------------------------------------------------------------------
+    def add_posting(
+        self,
+        company_id: int,
+        run_id: int,
+        *,
+        payment_id: int,
+        allocation_id: int | None,
+        document_id: int,
+        payment_date: date,
+        treatment: str,
+        amount: Money,
+        parts: Iterable[VatPart],
+    ) -> int:
+        row = AllocationPostingRow(
+            company_id=company_id,
+            run_id=run_id,
+            payment_id=payment_id,
+            allocation_id=allocation_id,
+            document_id=document_id,
+            payment_date=payment_date,
+            treatment=treatment,
+            amount_minor=amount.minor_units,
+            currency=amount.currency,
+            parts=parts_to_json(parts),
+            imputed_run_id=None,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def postings(
+        self, company_id: int, *, document_id: int | None = None, open_deposits: bool = False
+    ) -> list[PostingRecord]:
+        stmt = select(AllocationPostingRow).where(AllocationPostingRow.company_id == company_id)
+        if document_id is not None:
+            stmt = stmt.where(AllocationPostingRow.document_id == document_id)
+        if open_deposits:
+            stmt = stmt.where(
+                AllocationPostingRow.treatment == "deposit", AllocationPostingRow.imputed_run_id.is_(None)
+            )
+        return [_posting(r) for r in self.session.scalars(stmt.order_by(AllocationPostingRow.id))]
+
+    def postings_for_allocations(self, company_id: int, allocation_ids: Iterable[int]) -> list[PostingRecord]:
+        ids = list(set(allocation_ids))
+        if not ids:
+            return []
+        rows = self.session.scalars(
+            select(AllocationPostingRow)
+            .where(AllocationPostingRow.company_id == company_id, AllocationPostingRow.allocation_id.in_(ids))
+            .order_by(AllocationPostingRow.id)
+        )
+        return [_posting(r) for r in rows]
+
+    def imputed_on(self, company_id: int, invoice_key: str) -> list[PostingRecord]:
+        """Deposit postings imputed on an invoice (their imputation source key names the invoice)."""
+        keys = list(
+            self.session.scalars(
+                select(ExportedSourceRow.source_key).where(
+                    ExportedSourceRow.company_id == company_id,
+                    ExportedSourceRow.source_key.like(f"imp:%:{invoice_key}"),
+                )
+            )
+        )
+        ids = [int(k.split(":")[1]) for k in keys]
+        if not ids:
+            return []
+        rows = self.session.scalars(select(AllocationPostingRow).where(AllocationPostingRow.id.in_(ids)))
+        return [_posting(r) for r in rows]
+
+    def mark_imputed(self, company_id: int, posting_id: int, run_id: int) -> None:
+        row = self.session.get(AllocationPostingRow, posting_id)
+        assert row is not None and row.company_id == company_id
+        row.imputed_run_id = run_id
+        self.session.flush()
+
+    # -- e-invoicing statuses --------------------------------------------------------------------------------
+    def add_status(
+        self, company_id: int, document_id: int, *, status: str, status_date: date, amount: Money, actor: str
+    ) -> None:
+        self.session.add(
+            EInvoiceStatusRow(
+                company_id=company_id,
+                document_id=document_id,
+                status=status,
+                status_date=status_date,
+                amount_minor=amount.minor_units,
+                currency=amount.currency,
+                actor=actor,
+                created_at=_now(),
+            )
+        )
+        self.session.flush()
+
+    def statuses(self, company_id: int, document_id: int) -> list[StatusRecord]:
+        rows = self.session.scalars(
+            select(EInvoiceStatusRow)
+            .where(EInvoiceStatusRow.company_id == company_id, EInvoiceStatusRow.document_id == document_id)
+            .order_by(EInvoiceStatusRow.id)
+        )
+        return [
+            StatusRecord(r.document_id, r.status, r.status_date, Money.from_minor(r.amount_minor, r.currency), r.actor)
+            for r in rows
+        ]
+
+
+__all__ = ["ExportRepository", "PostingRecord", "RunRecord", "StatusRecord", "or_"]

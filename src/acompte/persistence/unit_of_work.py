@@ -1,0 +1,86 @@
+"""The SQLAlchemy unit of work: one session, one transaction, explicit commit, rollback by default.
+
+Re-entrant: a service may call another service inside its own `with uow:`; only the outermost block commits
+or rolls back.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from acompte.persistence.credits_repository import CreditRepository
+from acompte.persistence.deposits_repository import DepositRepository
+from acompte.persistence.exports_repository import ExportRepository
+from acompte.persistence.idempotency_repository import IdempotencyRepository
+from acompte.persistence.repositories import (
+    AllocationRepository,
+    CompanyRepository,
+    DocumentRepository,
+    EventRepository,
+    ItemRepository,
+    PartyRepository,
+    PaymentRepository,
+    SeriesRepository,
+)
+from acompte.persistence.users_repository import CredentialRepository, UserRepository
+
+
+class SqlUnitOfWork:
+    companies: CompanyRepository
+    series: SeriesRepository
+    parties: PartyRepository
+    items: ItemRepository
+    documents: DocumentRepository
+    payments: PaymentRepository
+    allocations: AllocationRepository
+    credits: CreditRepository
+    events: EventRepository
+    deposits: DepositRepository
+    exports: ExportRepository
+    users: UserRepository
+    credentials: CredentialRepository
+    idempotency: IdempotencyRepository
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self._depth = 0
+        self.session: Session | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._depth += 1
+        if self._depth == 1:
+            session = self._factory()
+            self.session = session
+            self.companies = CompanyRepository(session)
+            self.series = SeriesRepository(session)
+            self.parties = PartyRepository(session)
+            self.items = ItemRepository(session)
+            self.documents = DocumentRepository(session)
+            self.payments = PaymentRepository(session)
+            self.credits = CreditRepository(session)
+            self.allocations = AllocationRepository(session)
+            self.events = EventRepository(session)
+            self.deposits = DepositRepository(session)
+            self.exports = ExportRepository(session)
+            self.users, self.credentials = UserRepository(session), CredentialRepository(session)
+            self.idempotency = IdempotencyRepository(session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self.session is not None:
+            self.session.rollback()
+            self.session.close()
+            self.session = None
+
+    def commit(self) -> None:
+        if self._depth == 1 and self.session is not None:
+            self.session.commit()
+
+    def rollback(self) -> None:
+        if self.session is not None:
+            self.session.rollback()

@@ -1,0 +1,1 @@
+"""The service layer: one function per user action, one transaction each, returning plain values."""

@@ -1,0 +1,133 @@
+"""Companies (tenants) and their settings: VAT rates, number-series prefixes, payment methods, accounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from acompte.domain.errors import InvalidSetting
+from acompte.domain.events import Event, EventKind
+from acompte.domain.money import minor_unit
+from acompte.domain.numbering import DEFAULT_PREFIXES
+from acompte.domain.parties import Company
+from acompte.domain.payments import DEFAULT_METHODS, AccountKind, Method
+from acompte.domain.vat import FRENCH_RATES, VatRounding, normalize_rate
+from acompte.services.ports import Ctx, UnitOfWork
+
+
+def create_company(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    currency: str = "EUR",
+    siren: str | None = None,
+    vat_number: str | None = None,
+    address: str = "",
+    vat_rates: tuple[Decimal, ...] = FRENCH_RATES,
+    vat_rounding: VatRounding = VatRounding.PER_RATE,
+    settings: dict[str, Any] | None = None,
+    actor: str = "system",
+) -> int:
+    """Create a company with the French VAT rates, the default payment methods, a bank account and a till."""
+    name = name.strip()
+    if not name:
+        raise InvalidSetting(reason="le nom de la société est obligatoire")
+    minor_unit(currency)  # raises UnknownCurrency
+    with uow:
+        company_id = uow.companies.add(
+            name=name,
+            currency=currency,
+            siren=siren,
+            vat_number=vat_number,
+            address=address,
+            vat_rates=[normalize_rate(r) for r in vat_rates],
+            methods=DEFAULT_METHODS,
+            vat_rounding=vat_rounding.value,
+            settings=settings or {},
+        )
+        uow.companies.add_account(company_id, name="Banque", kind=AccountKind.BANK.value)
+        uow.companies.add_account(company_id, name="Caisse", kind=AccountKind.CASH.value)
+        uow.events.add(Event(EventKind.COMPANY_CREATED, company_id, data={"name": name, "currency": currency}), actor)
+        uow.commit()
+        return int(company_id)
+
+
+def get_company(uow: UnitOfWork, ctx: Ctx) -> Company:
+    with uow:
+        return uow.companies.get(ctx.company_id)  # type: ignore[no-any-return]
+
+
+def list_companies(uow: UnitOfWork) -> list[Company]:
+    with uow:
+        return list(uow.companies.list())
+
+
+def accounts(uow: UnitOfWork, ctx: Ctx) -> list[tuple[int, str, str]]:
+    with uow:
+        return list(uow.companies.accounts(ctx.company_id))
+
+
+def add_account(uow: UnitOfWork, ctx: Ctx, *, name: str, kind: AccountKind, iban: str = "") -> int:
+    if not name.strip():
+        raise InvalidSetting(reason="le nom du compte est obligatoire")
+    with uow:
+        account_id = uow.companies.add_account(ctx.company_id, name=name.strip(), kind=kind.value, iban=iban)
+        uow.events.add(Event("AccountAdded", ctx.company_id, data={"name": name, "kind": kind.value}), ctx.actor)
+        uow.commit()
+        return int(account_id)
+
+
+def set_vat_rates(uow: UnitOfWork, ctx: Ctx, rates: list[Decimal]) -> None:
+    normalized = sorted({normalize_rate(r) for r in rates}, reverse=True)
+    if not normalized:
+        raise InvalidSetting(reason="au moins un taux de TVA est nécessaire")
+    with uow:
+        before = [str(r) for r in uow.companies.get(ctx.company_id).vat_rates]
+        uow.companies.set_vat_rates(ctx.company_id, normalized)
+        uow.events.add(
+            Event("VatRatesChanged", ctx.company_id, data={"before": before, "after": [str(r) for r in normalized]}),
+            ctx.actor,
+        )
+        uow.commit()
+
+
+def set_payment_method(uow: UnitOfWork, ctx: Ctx, method: Method, *, active: bool = True) -> None:
+    if not method.code.strip() or not method.label.strip():
+        raise InvalidSetting(reason="un mode de règlement a un code et un libellé")
+    with uow:
+        uow.companies.set_method(ctx.company_id, method, active)
+        uow.events.add(
+            Event(
+                "PaymentMethodChanged",
+                ctx.company_id,
+                data={"code": method.code, "digital": method.digital, "active": active},
+            ),
+            ctx.actor,
+        )
+        uow.commit()
+
+
+def set_prefix(uow: UnitOfWork, ctx: Ctx, key: str, prefix: str) -> None:
+    """Change the prefix of a number series (`invoice/sale` → `FA`). Applies to numbers assigned from now."""
+    if key not in DEFAULT_PREFIXES:
+        raise InvalidSetting(reason=f"série inconnue : {key}")
+    if not prefix or len(prefix) > 12 or any(c.isspace() for c in prefix):
+        raise InvalidSetting(reason="un préfixe a 1 à 12 caractères, sans espace")
+    update_settings(uow, ctx, {"prefixes": {key: prefix}})
+
+
+def update_settings(uow: UnitOfWork, ctx: Ctx, changes: dict[str, Any]) -> dict[str, Any]:
+    """Merge `changes` into the company settings (one level deep for dict values) and record the change."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        before = dict(company.settings)
+        after = dict(before)
+        for key, value in changes.items():
+            if isinstance(value, dict) and isinstance(after.get(key), dict):
+                after[key] = {**after[key], **value}
+            else:
+                after[key] = value
+        uow.companies.update(ctx.company_id, settings=after)
+        uow.events.add(Event("SettingsChanged", ctx.company_id, data={"before": before, "after": after}), ctx.actor)
+        uow.commit()
+        return after

@@ -1,0 +1,406 @@
+"""Documents: create, edit drafts, validate (numbering), cancel, delete drafts, convert, read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from acompte.domain import lifecycle
+from acompte.domain.documents import (
+    INVOICE_KINDS,
+    Document,
+    Flow,
+    Kind,
+    Line,
+    LineInput,
+    State,
+    price_line,
+    totals_of,
+)
+from acompte.domain.errors import DocumentFrozen, EmptyDocument, InvalidLine, InvalidTransition, TotalBelowSettled
+from acompte.domain.events import Event, EventKind
+from acompte.domain.lifecycle import Action
+from acompte.domain.money import minor_unit
+from acompte.domain.numbering import DEFAULT_PREFIXES, format_number, series_key
+from acompte.domain.parties import Company
+from acompte.domain.vat import check_rate
+from acompte.services import einvoicing
+from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.views import DocumentSummary, DocumentView
+
+
+def _deposits() -> Any:
+    """The deposits capability (issue 3): imported late, it builds on this module."""
+    from acompte.services import deposits
+
+    return deposits
+
+
+def price_lines(uow: UnitOfWork, company: Company, lines: Sequence[LineInput], currency: str) -> tuple[Line, ...]:
+    """Check each line against the company (VAT rate configured, item exists) and compute its net."""
+    priced = []
+    for position, data in enumerate(lines, start=1):
+        check_rate(data.vat_rate, company.vat_rates)
+        if data.item_id is not None:
+            uow.items.get(company.id, data.item_id)
+        priced.append(price_line(position, data, currency))
+    return tuple(priced)
+
+
+def line_inputs(lines: Sequence[Line]) -> list[LineInput]:
+    return [
+        LineInput(
+            designation=line.designation,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            discount_percent=line.discount_percent,
+            item_id=line.item_id,
+        )
+        for line in lines
+    ]
+
+
+def _party_for(uow: UnitOfWork, ctx: Ctx, party_id: int, flow: Flow) -> Any:
+    party = uow.parties.get(ctx.company_id, party_id)
+    party.require_role(customer=flow is Flow.SALE)
+    return party
+
+
+def create_document(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    kind: Kind,
+    flow: Flow,
+    party_id: int,
+    lines: Sequence[LineInput] = (),
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    currency: str | None = None,
+    notes: str = "",
+    origin_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    event_data: dict[str, Any] | None = None,
+) -> DocumentView:
+    """Create a draft document. Nothing is numbered until validation."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        _party_for(uow, ctx, party_id, flow)
+        currency = currency or company.currency
+        minor_unit(currency)
+        if origin_id is not None:
+            origin = uow.documents.get(ctx.company_id, origin_id)
+            if origin.party_id != party_id:
+                raise InvalidLine(reason="le document d'origine appartient à un autre tiers")
+        priced = price_lines(uow, company, lines, currency)
+        totals = totals_of(priced, currency, company.vat_rounding)
+        draft = Document(
+            id=0,
+            company_id=ctx.company_id,
+            kind=kind,
+            flow=flow,
+            state=State.DRAFT,
+            party_id=party_id,
+            currency=currency,
+            issue_date=issue_date or date.today(),
+            due_date=due_date,
+            gross=totals.gross,
+            net=totals.net,
+            origin_id=origin_id,
+        )
+        document_id = uow.documents.add(draft, notes=notes, data=data)
+        stored = uow.documents.get(ctx.company_id, document_id)
+        uow.documents.replace_lines(stored, priced, totals.net, totals.vat, totals.gross)
+        uow.events.add(
+            Event(
+                EventKind.DOCUMENT_CREATED,
+                ctx.company_id,
+                document_id=document_id,
+                party_id=party_id,
+                data={"kind": kind.value, "flow": flow.value, "gross": str(totals.gross.amount), **(event_data or {})},
+            ),
+            ctx.actor,
+        )
+        view = _view(uow, ctx, document_id)
+        uow.commit()
+        return view
+
+
+def update_document(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    document_id: int,
+    *,
+    lines: Sequence[LineInput] | None = None,
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    notes: str | None = None,
+    expected_version: int | None = None,
+) -> DocumentView:
+    """Change a document that may still change (drafts; quotes, orders and delivery notes after validation)."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        if not lifecycle.is_allowed(document.kind, document.state, Action.EDIT):
+            if document.kind in INVOICE_KINDS and document.state is State.VALIDATED:
+                raise DocumentFrozen(number=document.label)
+            lifecycle.check(document.kind, document.state, Action.EDIT)
+        if expected_version is not None and expected_version != document.version:
+            raise InvalidTransition(
+                "Ce document a été modifié entre-temps : rechargez-le avant d'enregistrer.",
+                action="edit",
+                kind=document.kind.value,
+                state=document.state.value,
+            )
+        changes: dict[str, Any] = {}
+        before_gross = document.gross
+        if lines is not None:
+            priced = price_lines(uow, company, lines, document.currency)
+            totals = totals_of(priced, document.currency, company.vat_rounding)
+            _deposits().check_lines_change(uow, ctx, document, priced, totals.gross)
+            settled = uow.documents.settlement(document).settled
+            if totals.gross < settled:
+                raise TotalBelowSettled(document=document.label, gross=str(totals.gross), settled=str(settled))
+            uow.documents.replace_lines(document, priced, totals.net, totals.vat, totals.gross)
+            changes["gross"] = {"before": str(before_gross.amount), "after": str(totals.gross.amount)}
+        header: dict[str, Any] = {}
+        if issue_date is not None and document.state is State.DRAFT:
+            header["issue_date"] = issue_date
+        if due_date is not None:
+            header["due_date"] = due_date
+        if notes is not None:
+            header["notes"] = notes
+        if header:
+            uow.documents.update(ctx.company_id, document_id, **header)
+            changes.update({k: str(v) for k, v in header.items()})
+        uow.events.add(
+            Event(
+                EventKind.DOCUMENT_UPDATED,
+                ctx.company_id,
+                document_id=document_id,
+                party_id=document.party_id,
+                data=changes,
+            ),
+            ctx.actor,
+        )
+        view = _view(uow, ctx, document_id)
+        uow.commit()
+        return view
+
+
+def assign_number(uow: UnitOfWork, company: Company, key: str, year: int) -> str:
+    value = uow.series.next_value(company.id, key, year)
+    return format_number(company.prefix(key, DEFAULT_PREFIXES[key]), year, value)
+
+
+def validate_document(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | None = None) -> DocumentView:
+    """Validate: the document takes the next number of its series. An invoice is then frozen for good.
+
+    Invoices are dated on their validation day so that numbers and dates go up together (CGI ann. II art. 242
+    nonies A, 7°).
+    """
+    today = today or date.today()
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        lifecycle.check(document.kind, document.state, Action.VALIDATE)
+        if not document.lines:
+            raise EmptyDocument(kind=lifecycle.KIND_LABELS[document.kind])
+        if document.kind is Kind.CREDIT_NOTE:  # issue 4: a credit note must still fit the invoice it corrects
+            from acompte.services import credits
+
+            credits.before_issue(uow, ctx, document)
+        issue_date = today if document.kind in INVOICE_KINDS else document.issue_date
+        number = assign_number(uow, company, series_key(document.kind, document.flow), today.year)
+        einvoicing.check_before_issue(uow, ctx, document, number)  # e-invoicing refusals (issue 6)
+        uow.documents.update(ctx.company_id, document_id, state=State.VALIDATED, number=number, issue_date=issue_date)
+        _deposits().on_validate(uow, ctx, document, today)
+        uow.events.add(
+            Event(
+                EventKind.DOCUMENT_VALIDATED,
+                ctx.company_id,
+                document_id=document_id,
+                party_id=document.party_id,
+                data={
+                    "number": number,
+                    "gross": str(document.gross.amount),
+                    "state": {"before": "draft", "after": "validated"},
+                },
+            ),
+            ctx.actor,
+        )
+        if document.kind is Kind.CREDIT_NOTE:  # issue 4: settle / cancel the invoice it corrects
+            credits.after_issue(uow, ctx, document_id, today=today)
+        view = _view(uow, ctx, document_id)
+        uow.commit()
+        return view
+
+
+def release_allocations(uow: UnitOfWork, ctx: Ctx, document: Document, reason: str) -> list[dict[str, Any]]:
+    """Remove every allocation on a document; the money stays on its payments (or credits) as unallocated."""
+    released = []
+    for allocation in uow.allocations.for_document(ctx.company_id, document.id):
+        uow.allocations.delete(ctx.company_id, allocation.id)
+        item = {
+            "allocation_id": allocation.id,
+            "payment_id": allocation.payment_id,
+            "payment_number": allocation.payment_number,
+            "amount": str(allocation.amount.amount),
+        }
+        released.append(item)
+        uow.events.add(
+            Event(
+                EventKind.ALLOCATION_REMOVED,
+                ctx.company_id,
+                document_id=document.id,
+                payment_id=allocation.payment_id,
+                party_id=document.party_id,
+                data={**item, "reason": reason, "document_number": document.number},
+            ),
+            ctx.actor,
+        )
+        if allocation.credit_document_id is not None:  # issue 4: the credit note's side of the release
+            from acompte.services import credits
+
+            credits.credit_use_released(uow, ctx, allocation, document, reason)
+    return released
+
+
+def cancel_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DocumentView:
+    """Cancel a quote, order or delivery note. Money allocated to it stays with the party as credit."""
+    with uow:
+        document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        lifecycle.check(document.kind, document.state, Action.CANCEL)
+        released = release_allocations(uow, ctx, document, "document cancelled")
+        uow.documents.update(ctx.company_id, document_id, state=State.CANCELLED)
+        uow.events.add(
+            Event(
+                EventKind.DOCUMENT_CANCELLED,
+                ctx.company_id,
+                document_id=document_id,
+                party_id=document.party_id,
+                data={"state": {"before": document.state.value, "after": "cancelled"}, "released": released},
+            ),
+            ctx.actor,
+        )
+        view = _view(uow, ctx, document_id)
+        uow.commit()
+        return view
+
+
+def delete_draft(uow: UnitOfWork, ctx: Ctx, document_id: int) -> None:
+    """Delete a draft (it has no number, so no gap). Its allocations are released first."""
+    with uow:
+        document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        lifecycle.check(document.kind, document.state, Action.DELETE)
+        _deposits().before_delete(uow, ctx, document)
+        released = release_allocations(uow, ctx, document, "draft deleted")
+        for child in uow.documents.children(ctx.company_id, document_id):
+            uow.documents.update(ctx.company_id, child.id, origin_id=None)
+        uow.documents.delete(ctx.company_id, document_id)
+        uow.events.add(
+            Event(
+                EventKind.DOCUMENT_DELETED,
+                ctx.company_id,
+                document_id=document_id,
+                party_id=document.party_id,
+                data={"kind": document.kind.value, "gross": str(document.gross.amount), "released": released},
+            ),
+            ctx.actor,
+        )
+        uow.commit()
+
+
+def convert_document(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    document_id: int,
+    target: Kind,
+    *,
+    lines: Sequence[LineInput] | None = None,
+    issue_date: date | None = None,
+) -> DocumentView:
+    """Turn a validated quote, order or delivery note into the next document, linked to its origin.
+
+    `lines` lets the user convert part of it (a partial delivery or invoice); by default all lines are copied.
+    """
+    with uow:
+        source = uow.documents.get(ctx.company_id, document_id, lock=True)
+        lifecycle.check_conversion(source.kind, source.state, target)
+        view = create_document(
+            uow,
+            ctx,
+            kind=target,
+            flow=source.flow,
+            party_id=source.party_id,
+            lines=lines if lines is not None else line_inputs(source.lines),
+            issue_date=issue_date,
+            currency=source.currency,
+            origin_id=source.id,
+            event_data={"origin_number": source.number},
+        )
+        _deposits().on_convert(uow, ctx, source, view.id)
+        view = _view(uow, ctx, view.id)
+        uow.events.add(
+            Event(
+                EventKind.DOCUMENT_CONVERTED,
+                ctx.company_id,
+                document_id=source.id,
+                party_id=source.party_id,
+                data={"target_id": view.id, "target_kind": target.value},
+            ),
+            ctx.actor,
+        )
+        uow.commit()
+        return view
+
+
+def _view(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DocumentView:
+    document = uow.documents.get(ctx.company_id, document_id)
+    party = uow.parties.get(ctx.company_id, document.party_id)
+    return DocumentView(
+        document=document,
+        party_name=party.name,
+        settlement=uow.documents.settlement(document),
+        allocations=tuple(uow.allocations.for_document(ctx.company_id, document_id)),
+    )
+
+
+def get_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DocumentView:
+    with uow:
+        return _view(uow, ctx, document_id)
+
+
+def list_documents(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    kind: Kind | None = None,
+    flow: Flow | None = None,
+    party_id: int | None = None,
+    state: State | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    search: str | None = None,
+    open_only: bool = False,
+    limit: int = 50,
+    after_id: int | None = None,
+) -> list[DocumentSummary]:
+    with uow:
+        return list(
+            uow.documents.summaries(
+                ctx.company_id,
+                kind=kind.value if kind else None,
+                flow=flow.value if flow else None,
+                party_id=party_id,
+                state=state.value if state else None,
+                date_from=date_from,
+                date_to=date_to,
+                search=search,
+                open_only=open_only,
+                limit=limit,
+                after_id=after_id,
+            )
+        )

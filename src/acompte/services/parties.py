@@ -1,0 +1,126 @@
+"""Parties (customers, suppliers or both) and items (goods and services)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from acompte.domain.documents import UNIT_PRICE_PLACES
+from acompte.domain.errors import InvalidLine, InvalidSetting
+from acompte.domain.events import Event, EventKind
+from acompte.domain.parties import Item, ItemKind, Party
+from acompte.domain.vat import check_rate
+from acompte.services.ports import Ctx, UnitOfWork
+
+_PARTY_FIELDS = {"name", "is_customer", "is_supplier", "email", "siren", "vat_number", "address", "settings"}
+
+
+def _check_party_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - _PARTY_FIELDS
+    if unknown:
+        raise InvalidSetting(reason=f"champs inconnus : {', '.join(sorted(unknown))}")
+    if "name" in fields:
+        fields["name"] = str(fields["name"]).strip()
+        if not fields["name"]:
+            raise InvalidSetting(reason="le nom du tiers est obligatoire")
+    siren = fields.get("siren")
+    if siren and (len(siren) != 9 or not siren.isdigit()):
+        raise InvalidSetting(reason="un SIREN a 9 chiffres")
+    return fields
+
+
+def create_party(
+    uow: UnitOfWork, ctx: Ctx, *, name: str, customer: bool = True, supplier: bool = False, **fields: Any
+) -> Party:
+    if not customer and not supplier:
+        raise InvalidSetting(reason="un tiers est client, fournisseur, ou les deux")
+    data = _check_party_fields({"name": name, "is_customer": customer, "is_supplier": supplier, **fields})
+    with uow:
+        party_id = uow.parties.add(ctx.company_id, **data)
+        uow.events.add(
+            Event(EventKind.PARTY_CREATED, ctx.company_id, party_id=party_id, data={"name": data["name"]}), ctx.actor
+        )
+        party = uow.parties.get(ctx.company_id, party_id)
+        uow.commit()
+        return party  # type: ignore[no-any-return]
+
+
+def update_party(uow: UnitOfWork, ctx: Ctx, party_id: int, **fields: Any) -> Party:
+    data = _check_party_fields(dict(fields))
+    with uow:
+        before = uow.parties.get(ctx.company_id, party_id)
+        uow.parties.update(ctx.company_id, party_id, **data)
+        after = uow.parties.get(ctx.company_id, party_id)
+        if not (after.is_customer or after.is_supplier):
+            raise InvalidSetting(reason="un tiers est client, fournisseur, ou les deux")
+        uow.events.add(
+            Event(
+                EventKind.PARTY_UPDATED,
+                ctx.company_id,
+                party_id=party_id,
+                data={
+                    "before": {k: _plain(getattr(before, k)) for k in data},
+                    "after": {k: _plain(v) for k, v in data.items()},
+                },
+            ),
+            ctx.actor,
+        )
+        uow.commit()
+        return after  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def get_party(uow: UnitOfWork, ctx: Ctx, party_id: int) -> Party:
+    with uow:
+        return uow.parties.get(ctx.company_id, party_id)  # type: ignore[no-any-return]
+
+
+def list_parties(uow: UnitOfWork, ctx: Ctx, *, role: str | None = None, search: str | None = None) -> list[Party]:
+    with uow:
+        return list(uow.parties.list(ctx.company_id, role=role, search=search))
+
+
+def create_item(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    name: str,
+    unit_price: Decimal,
+    vat_rate: Decimal,
+    kind: ItemKind = ItemKind.GOODS,
+    settings: dict[str, Any] | None = None,
+) -> Item:
+    if not name.strip():
+        raise InvalidLine(reason="le nom de l'article est obligatoire")
+    if not isinstance(unit_price, Decimal) or unit_price < 0 or unit_price.as_tuple().exponent < -UNIT_PRICE_PLACES:  # type: ignore[operator]
+        raise InvalidLine(reason=f"prix unitaire positif, au plus {UNIT_PRICE_PLACES} décimales")
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        rate = check_rate(vat_rate, company.vat_rates)
+        item_id = uow.items.add(
+            ctx.company_id,
+            name=name.strip(),
+            kind=kind.value,
+            unit_price=unit_price,
+            vat_rate=rate,
+            settings=settings or {},
+        )
+        uow.events.add(
+            Event(EventKind.ITEM_CREATED, ctx.company_id, data={"item_id": item_id, "name": name}), ctx.actor
+        )
+        item = uow.items.get(ctx.company_id, item_id)
+        uow.commit()
+        return item  # type: ignore[no-any-return]
+
+
+def list_items(uow: UnitOfWork, ctx: Ctx) -> list[Item]:
+    with uow:
+        return list(uow.items.list(ctx.company_id))
+
+
+def get_item(uow: UnitOfWork, ctx: Ctx, item_id: int) -> Item:
+    with uow:
+        return uow.items.get(ctx.company_id, item_id)  # type: ignore[no-any-return]

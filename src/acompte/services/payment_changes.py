@@ -1,0 +1,249 @@
+"""Changing and cancelling payments (issue 4, point 6): who may change what, and what a cancellation undoes.
+
+The rules live in `domain/payments.py` (`check_change`, `check_cancel`); here they are applied under a row lock
+and every change or cancellation is recorded with the values before and after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from acompte.domain.credits import CreditRef
+from acompte.domain.errors import InvalidTransition, PaymentNotOnDocument, RefundExists
+from acompte.domain.events import Event, EventKind
+from acompte.domain.money import Money
+from acompte.domain.payments import (
+    EDITABLE_FIELDS,
+    Lock,
+    PaymentChange,
+    PaymentState,
+    check_cancel,
+    check_change,
+    editable_fields,
+    lock_of,
+)
+from acompte.services.payments import _account_for, _view
+from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.views import PaymentView
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Money):
+        return str(value.amount)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentForm:
+    """What the edit form may offer for a payment, and why the other fields are locked."""
+
+    payment: PaymentView
+    editable: frozenset[str]
+    lock: Lock | None
+    is_refund: bool
+
+    @property
+    def locked(self) -> tuple[str, ...]:
+        return tuple(f for f in EDITABLE_FIELDS if f not in self.editable)
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.lock is None
+
+
+def payment_form(uow: UnitOfWork, ctx: Ctx, payment_id: int) -> PaymentForm:
+    with uow:
+        view = _view(uow, ctx, payment_id)
+        is_refund = bool(uow.credits.refunds(ctx.company_id, payment_id=payment_id))
+        fields = editable_fields(view.payment)
+        if is_refund:
+            fields = fields - {"amount"}
+        return PaymentForm(view, frozenset(fields), lock_of(view.payment), is_refund)
+
+
+def change_payment(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    payment_id: int,
+    change: PaymentChange | None = None,
+    *,
+    account_id: int | None = None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> PaymentView:
+    """Change a payment: method, date, amount, reference when it is neither digital nor exported; only its
+    comment otherwise. The amount never drops below what the payment already settles (remove allocations
+    first). Fields may be given as a PaymentChange or as keywords (`amount=`, `comment=` …)."""
+    change = change or PaymentChange(**fields)
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        payment = uow.payments.get(ctx.company_id, payment_id, lock=True)
+        if expected_version is not None and expected_version != payment.version:
+            raise InvalidTransition(
+                "Ce règlement a été modifié entre-temps : rechargez-le avant d'enregistrer.",
+                action="edit",
+                kind="règlement",
+                state=payment.state.value,
+            )
+        used = uow.payments.allocated(payment)
+        is_refund = bool(uow.credits.refunds(ctx.company_id, payment_id=payment_id))
+        new_method = company.method(change.method) if change.method is not None else None
+        changes = check_change(payment, change, used, new_method=new_method, is_refund=is_refund)
+        updates: dict[str, Any] = {name: after for name, (_before, after) in changes.items()}
+        if "method" in changes or account_id is not None:
+            account = _account_for(uow, ctx, str(updates.get("method", payment.method)), account_id)
+            if account != payment.account_id:
+                updates["account_id"] = account
+                changes["account_id"] = (payment.account_id, account)
+        if updates:
+            uow.payments.update(ctx.company_id, payment_id, **updates)
+            uow.events.add(
+                Event(
+                    EventKind.PAYMENT_CHANGED,
+                    ctx.company_id,
+                    payment_id=payment.id,
+                    party_id=payment.party_id,
+                    data={
+                        "number": payment.number,
+                        **{name: {"before": _plain(b), "after": _plain(a)} for name, (b, a) in changes.items()},
+                    },
+                ),
+                ctx.actor,
+            )
+        view = _view(uow, ctx, payment_id)
+        uow.commit()
+        return view
+
+
+def cancel_payment(
+    uow: UnitOfWork, ctx: Ctx, payment_id: int, *, reason: str = "", document_id: int | None = None
+) -> PaymentView:
+    """Cancel a payment — from the payment list, the party account, or the document it settles
+    (`document_id`: « annuler l'acompte »). Not when it is digital or exported.
+
+    Its allocations are removed (every document's status follows), so are the small differences written off on
+    it; if it is a refund, the credit it gave back is restored. A payment part of which was refunded cannot be
+    cancelled before that refund is unwound.
+    """
+    with uow:
+        payment = uow.payments.get(ctx.company_id, payment_id, lock=True)
+        check_cancel(payment)
+        allocations = uow.allocations.for_payment(ctx.company_id, payment_id)
+        if document_id is not None and document_id not in {a.document_id for a in allocations}:
+            document = uow.documents.get(ctx.company_id, document_id)
+            raise PaymentNotOnDocument(number=payment.number, document=document.label)
+        refunded = uow.credits.refunds(ctx.company_id, source=CreditRef.payment(payment_id))
+        if refunded:
+            raise RefundExists(number=payment.number, refunds=", ".join(r.payment_number for r in refunded))
+        released = []
+        for allocation in sorted(allocations, key=lambda a: a.document_id):
+            document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
+            balance = uow.documents.settlement(document).balance_due
+            uow.allocations.delete(ctx.company_id, allocation.id)
+            item = {
+                "allocation_id": allocation.id,
+                "document_id": document.id,
+                "document_number": document.number,
+                "amount": str(allocation.amount.amount),
+            }
+            released.append(item)
+            uow.events.add(
+                Event(
+                    EventKind.ALLOCATION_REMOVED,
+                    ctx.company_id,
+                    document_id=document.id,
+                    payment_id=payment.id,
+                    party_id=payment.party_id,
+                    data={
+                        **item,
+                        "payment_number": payment.number,
+                        "reason": "payment cancelled",
+                        "document_balance": {
+                            "before": str(balance.amount),
+                            "after": str((balance + allocation.amount).amount),
+                        },
+                    },
+                ),
+                ctx.actor,
+            )
+        removed_write_offs = []
+        for write_off in uow.credits.write_offs(ctx.company_id, source=CreditRef.payment(payment_id)):
+            uow.credits.delete_write_off(ctx.company_id, write_off.id)
+            removed_write_offs.append({"write_off_id": write_off.id, "amount": str(write_off.amount.amount)})
+            uow.events.add(
+                Event(
+                    EventKind.WRITE_OFF_REMOVED,
+                    ctx.company_id,
+                    payment_id=payment.id,
+                    party_id=payment.party_id,
+                    data={
+                        "write_off_id": write_off.id,
+                        "amount": str(write_off.amount.amount),
+                        "reason": "payment cancelled",
+                    },
+                ),
+                ctx.actor,
+            )
+        unwound = []
+        for refund in uow.credits.refunds(ctx.company_id, payment_id=payment_id):
+            uow.credits.delete_refund(ctx.company_id, refund.id)
+            data = {
+                "refund_id": refund.id,
+                "amount": str(refund.amount.amount),
+                "refund_payment_id": payment.id,
+                "refund_number": payment.number,
+                "source": {"kind": refund.source.kind.value, "id": refund.source.id, "number": refund.source_number},
+                "reason": reason,
+            }
+            unwound.append(data)
+            on_credit_note = refund.source.kind.value == "credit_note"
+            uow.events.add(
+                Event(
+                    EventKind.REFUND_UNWOUND,
+                    ctx.company_id,
+                    payment_id=payment.id,
+                    document_id=refund.source.id if on_credit_note else None,
+                    party_id=payment.party_id,
+                    data=data,
+                ),
+                ctx.actor,
+            )
+            if not on_credit_note:
+                uow.events.add(
+                    Event(
+                        EventKind.REFUND_UNWOUND,
+                        ctx.company_id,
+                        payment_id=refund.source.id,
+                        party_id=payment.party_id,
+                        data=data,
+                    ),
+                    ctx.actor,
+                )
+        uow.payments.update(ctx.company_id, payment_id, state=PaymentState.CANCELLED)
+        uow.events.add(
+            Event(
+                EventKind.PAYMENT_CANCELLED,
+                ctx.company_id,
+                payment_id=payment.id,
+                document_id=document_id,
+                party_id=payment.party_id,
+                data={
+                    "number": payment.number,
+                    "amount": str(payment.amount.amount),
+                    "method": payment.method,
+                    "reason": reason,
+                    "state": {"before": payment.state.value, "after": PaymentState.CANCELLED.value},
+                    "released": released,
+                    "write_offs_removed": removed_write_offs,
+                    "refunds_unwound": unwound,
+                },
+            ),
+            ctx.actor,
+        )
+        view = _view(uow, ctx, payment_id)
+        uow.commit()
+        return view

@@ -1,0 +1,254 @@
+"""What a printed document shows: plain records for the PDF templates (adapters/exports/pdf.py).
+
+Quotes, orders (with the deposits already paid), deposit invoices, invoices (with deducted deposits and the net
+to pay), credit notes (with the invoices they correct), and a customer's account statement. The figures are the
+same as the e-invoice's (services/einvoicing.py) and the accounting entries'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from acompte.domain.documents import INVOICE_KINDS, Flow, Kind, State
+from acompte.domain.einvoicing import DEBITS_OPTION_NOTE, DEFAULT_LEGAL_NOTES, DeductedDeposit, parse_address
+from acompte.domain.money import Money, total
+from acompte.domain.vat import Totals, VatLine, compute_totals
+from acompte.services import einvoicing, settlement_facts
+from acompte.services.ports import Ctx, UnitOfWork
+
+TITLES = {
+    Kind.QUOTE: "Devis",
+    Kind.ORDER: "Bon de commande",
+    Kind.DELIVERY: "Bon de livraison",
+    Kind.INVOICE: "Facture",
+    Kind.DEPOSIT_INVOICE: "Facture d'acompte",
+    Kind.CREDIT_NOTE: "Avoir",
+    Kind.DEPOSIT_CREDIT_NOTE: "Avoir d'acompte",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PrintParty:
+    name: str
+    address_lines: tuple[str, ...]
+    siren: str = ""
+    vat_number: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PrintLine:
+    designation: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_percent: Decimal
+    vat_rate: Decimal
+    net: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PrintPayment:
+    """A payment or a deduction shown under the totals: date, what, amount."""
+
+    day: date
+    label: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PrintableDocument:
+    kind: Kind
+    title: str
+    number: str
+    draft: bool
+    issue_date: date
+    due_date: date | None
+    seller: PrintParty
+    buyer: PrintParty
+    lines: tuple[PrintLine, ...]
+    vat: tuple[VatLine, ...]
+    net: Money
+    vat_total: Money
+    gross: Money
+    paid: tuple[PrintPayment, ...]
+    net_to_pay: Money
+    references: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    day: date
+    piece: str
+    label: str
+    debit: Money
+    credit: Money
+    balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    seller: PrintParty
+    buyer: PrintParty
+    date_from: date
+    date_to: date
+    opening: Money
+    lines: tuple[StatementLine, ...]
+    closing: Money
+    mentions: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _party_lines(address: str) -> tuple[str, ...]:
+    parsed = parse_address(address)
+    lines = [parsed.line] if parsed.line else []
+    if parsed.postcode or parsed.city:
+        lines.append(f"{parsed.postcode} {parsed.city}".strip())
+    return tuple(lines)
+
+
+def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> PrintableDocument:
+    """A document as printed, with the legal mentions of its kind (CGI ann. II art. 242 nonies A; C. com. L441-9)."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        document = uow.documents.get(ctx.company_id, document_id)
+        party = uow.parties.get(ctx.company_id, document.party_id)
+        if document.kind in settlement_facts.DEPOSIT_DOCUMENT_KINDS:  # their VAT as issued (a split of the gross)
+            totals = Totals(document.currency, settlement_facts.issued_breakdown(uow, ctx, document))
+        else:
+            totals = compute_totals(
+                ((line.net, line.vat_rate) for line in document.lines), document.currency, company.vat_rounding
+            )
+        seller = PrintParty(company.name, _party_lines(company.address), company.siren or "", company.vat_number or "")
+        buyer = PrintParty(party.name, _party_lines(party.address), party.siren, party.vat_number, party.email)
+        paid: list[PrintPayment] = []
+        references: list[str] = []
+        is_invoice = document.kind in INVOICE_KINDS
+        deductions: list[DeductedDeposit] = []
+        if document.kind is Kind.INVOICE:
+            deductions = settlement_facts.deducted_deposits(uow, ctx, document)
+            for deposit in deductions:
+                paid.append(PrintPayment(deposit.issue_date, f"Acompte facturé {deposit.number}", deposit.gross))
+                references.append(f"Facture d'acompte {deposit.number} du {deposit.issue_date:%d/%m/%Y}")
+        if document.kind not in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE):
+            for allocation in uow.allocations.for_document(ctx.company_id, document.id):
+                if allocation.payment_id is None:
+                    paid.append(PrintPayment(document.issue_date, "Avoir imputé", allocation.amount))
+                    continue
+                payment = uow.payments.get(ctx.company_id, allocation.payment_id)
+                method = company.method(payment.method)
+                early = payment.payment_date < document.issue_date
+                word = (
+                    "Acompte reçu"
+                    if document.kind in (Kind.QUOTE, Kind.ORDER, Kind.DELIVERY) or early
+                    else "Règlement reçu"
+                )
+                paid.append(
+                    PrintPayment(
+                        payment.payment_date,
+                        f"{word} {payment.number} ({method.label if method else payment.method})",
+                        allocation.amount,
+                    )
+                )
+        if document.kind in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE):
+            for corrected in einvoicing.corrected_documents(uow, ctx, document):
+                references.append(f"Avoir sur la facture {corrected.number} du {corrected.issue_date:%d/%m/%Y}")
+        if document.origin_id is not None and document.kind not in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE):
+            origin = uow.documents.get(ctx.company_id, document.origin_id)
+            if origin.number:
+                references.append(f"{TITLES[origin.kind]} {origin.number} du {origin.issue_date:%d/%m/%Y}")
+        settled = total((p.amount for p in paid), document.currency)
+        legal = {**DEFAULT_LEGAL_NOTES, **dict(company.settings.get("legal") or {})}
+        mentions: list[str] = []
+        if is_invoice and document.flow is Flow.SALE:
+            mentions += [legal["PMD"], legal["PMT"], legal["AAB"]]
+            if legal.get("payment_terms"):
+                mentions.append(str(legal["payment_terms"]))
+            if (company.settings.get("accounting") or {}).get("vat_on_debits"):
+                mentions.append(DEBITS_OPTION_NOTE)
+            if document.kind is Kind.DEPOSIT_INVOICE:
+                mentions.append("Acompte à déduire de la facture définitive.")
+        elif document.kind is Kind.QUOTE:
+            mentions.append(str(legal.get("quote_validity", "Devis valable 30 jours.")))
+        return PrintableDocument(
+            kind=document.kind,
+            title=TITLES[document.kind],
+            number=document.number or f"Brouillon n° {document.id}",
+            draft=document.state is State.DRAFT,
+            issue_date=document.issue_date,
+            due_date=document.due_date,
+            seller=seller,
+            buyer=buyer,
+            lines=tuple(
+                PrintLine(
+                    line.designation, line.quantity, line.unit_price, line.discount_percent, line.vat_rate, line.net
+                )
+                for line in document.lines
+            ),
+            vat=totals.breakdown,
+            net=totals.net,
+            vat_total=totals.vat,
+            gross=totals.gross,
+            paid=tuple(paid),
+            net_to_pay=totals.gross - settled
+            if document.kind not in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE)
+            else totals.gross,
+            references=tuple(references),
+            mentions=tuple(mentions),
+        )
+
+
+STATEMENT_KINDS = (Kind.INVOICE, Kind.DEPOSIT_INVOICE, Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE)
+
+
+def statement(uow: UnitOfWork, ctx: Ctx, party_id: int, *, date_from: date, date_to: date) -> Statement:
+    """A customer's account over a period: issued invoices (debit), credit notes and payments (credit), with the
+    running balance; the opening balance sums everything before the period."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        party = uow.parties.get(ctx.company_id, party_id)
+        currency = company.currency
+        moves: list[tuple[date, int, str, str, Money]] = []  # day, order, piece, label, signed (+ = owed)
+        for summary in uow.documents.summaries(
+            ctx.company_id, party_id=party_id, flow=Flow.SALE.value, states=[State.VALIDATED.value],
+            kinds=[k.value for k in STATEMENT_KINDS], date_to=date_to, limit=100_000,
+        ):  # fmt: skip
+            if summary.settlement.gross.currency != currency:
+                continue
+            kind = Kind(summary.kind)
+            sign = -1 if kind in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE) else 1
+            amount = summary.settlement.gross if sign > 0 else -summary.settlement.gross
+            moves.append((summary.issue_date, summary.id, summary.number or "", TITLES[kind], amount))
+        for view in uow.payments.views(
+            ctx.company_id, party_id=party_id, state="active", date_to=date_to, limit=100_000
+        ):
+            p = view.payment
+            if p.currency != currency:
+                continue
+            amount = -p.amount if p.direction.value == "in" else p.amount
+            label = "Règlement reçu" if p.direction.value == "in" else "Remboursement"
+            moves.append((p.payment_date, 10**12 + p.id, p.number, label, amount))
+        moves.sort(key=lambda m: (m[0], m[1]))
+        opening = total((m[4] for m in moves if m[0] < date_from), currency)
+        balance = opening
+        lines = []
+        zero = Money.zero(currency)
+        for day, _, piece, label, amount in moves:
+            if day < date_from:
+                continue
+            balance = balance + amount
+            lines.append(
+                StatementLine(
+                    day,
+                    piece,
+                    label,
+                    amount if amount.is_positive else zero,
+                    -amount if amount.is_negative else zero,
+                    balance,
+                )
+            )
+        seller = PrintParty(company.name, _party_lines(company.address), company.siren or "", company.vat_number or "")
+        buyer = PrintParty(party.name, _party_lines(party.address), party.siren, party.vat_number, party.email)
+        return Statement(seller, buyer, date_from, date_to, opening, tuple(lines), balance)

@@ -1,0 +1,121 @@
+"""Read models for lists and screens: which documents a party owes, what it has in hand, its balance.
+
+`account_documents` is the ONE definition of the documents that make up a party account ("what is owed"):
+the party account, the settle screen, the aged balance and the ledger balance all read it. Extend `is_owed`
+(not the callers) when a document must leave the account — e.g. an order already invoiced (issue 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from acompte.domain.credits import CreditStatus, direction_of
+from acompte.domain.documents import Flow, Kind, State
+from acompte.domain.money import total
+from acompte.services.credit_views import CreditNoteView, OverpaymentView
+from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.views import DocumentSummary, PartyBalance
+
+#: What a party owes is carried by validated orders and invoices (quotes and drafts commit no one).
+OWED_KINDS = (Kind.ORDER, Kind.INVOICE, Kind.DEPOSIT_INVOICE)
+#: Receivables proper: what the aged balance and the statement of account show (orders are commitments).
+RECEIVABLE_KINDS = (Kind.INVOICE, Kind.DEPOSIT_INVOICE)
+#: Documents that are credits of the party account (validated).
+CREDIT_NOTE_KINDS = (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE)
+#: No pagination inside a computation: these reads feed totals, which must see every row.
+EVERYTHING = 10_000_000
+
+
+def is_owed(summary: DocumentSummary) -> bool:
+    """Whether a validated document of OWED_KINDS belongs to the party account: an order fully invoiced does
+    not (its invoices and deposit invoices are in the account instead; `with_invoiced` sets what they carry)."""
+    if Kind(summary.kind) is Kind.ORDER and summary.invoiced is not None:
+        return summary.invoiced < summary.settlement.gross
+    return True
+
+
+def with_invoiced(uow: UnitOfWork, ctx: Ctx, summaries: Sequence[DocumentSummary]) -> list[DocumentSummary]:
+    """Give each order what its invoices already carry (deposits.invoiced_amounts), so it is not owed twice."""
+    from acompte.services.deposits import invoiced_amounts
+
+    orders = [s.id for s in summaries if Kind(s.kind) is Kind.ORDER]
+    invoiced = invoiced_amounts(uow, ctx, orders) if orders else {}
+    return [replace(s, invoiced=invoiced[s.id]) if s.id in invoiced else s for s in summaries]
+
+
+def account_documents(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    flow: Flow,
+    currency: str,
+    party_id: int | None = None,
+    kinds: Sequence[Kind] = OWED_KINDS,
+    open_only: bool = False,
+) -> list[DocumentSummary]:
+    """The documents of the party account (validated, one flow and currency), oldest first."""
+    with uow:
+        summaries = uow.documents.summaries(
+            ctx.company_id,
+            party_id=party_id,
+            flow=flow.value,
+            states=[State.VALIDATED.value],
+            kinds=[k.value for k in kinds],
+            limit=EVERYTHING,
+        )
+        result = [
+            s
+            for s in with_invoiced(uow, ctx, [s for s in summaries if s.settlement.gross.currency == currency])
+            if s.settlement.gross.currency == currency
+            and (not open_only or s.balance_due.is_positive)
+            and (Kind(s.kind) not in OWED_KINDS or is_owed(s))
+        ]
+        return sorted(result, key=lambda s: (s.issue_date, s.id))
+
+
+def payments_in_hand(
+    uow: UnitOfWork, ctx: Ctx, *, flow: Flow, currency: str, party_id: int | None = None
+) -> list[OverpaymentView]:
+    """Active payments of the flow's direction with money left: unallocated payments and overpayments."""
+    from acompte.services.credits import list_overpayments
+
+    return [
+        v
+        for v in list_overpayments(uow, ctx, party_id=party_id, flow=flow, limit=EVERYTHING)
+        if v.amount.currency == currency and v.direction == direction_of(flow).value
+    ]
+
+
+def credit_notes_in_hand(
+    uow: UnitOfWork, ctx: Ctx, *, flow: Flow, currency: str, party_id: int | None = None
+) -> list[CreditNoteView]:
+    """Validated credit notes of the flow with an unused amount (written-off ones are out for good)."""
+    with uow:
+        views = uow.credits.credit_notes(ctx.company_id, party_id=party_id, flow=flow.value, currency=currency)
+        return [v for v in views if v.status is not CreditStatus.WRITTEN_OFF and v.remaining.is_positive]
+
+
+def party_balance(uow: UnitOfWork, ctx: Ctx, party_id: int, *, flow: Flow = Flow.SALE) -> PartyBalance:
+    """What a party owes (open documents, oldest first) and what it holds (payments and credit notes left)."""
+    with uow:
+        currency = uow.companies.currency(ctx.company_id)
+        uow.parties.get(ctx.company_id, party_id)
+        documents = account_documents(uow, ctx, flow=flow, currency=currency, party_id=party_id, open_only=True)
+        held_payments = payments_in_hand(uow, ctx, flow=flow, currency=currency, party_id=party_id)
+        held_notes = credit_notes_in_hand(uow, ctx, flow=flow, currency=currency, party_id=party_id)
+        payment_views = uow.payments.views(
+            ctx.company_id,
+            party_id=party_id,
+            unallocated_only=True,
+            direction=direction_of(flow).value,
+            limit=EVERYTHING,
+        )
+        return PartyBalance(
+            party_id=party_id,
+            currency=currency,
+            open_documents=tuple(documents),
+            owed=total((d.balance_due for d in documents), currency),
+            unallocated_payments=tuple(p for p in payment_views if p.payment.currency == currency),
+            held=total([*(p.remaining for p in held_payments), *(n.remaining for n in held_notes)], currency),
+        )

@@ -1,0 +1,328 @@
+"""Users, memberships, API tokens and web sessions: who may act, for which company, with which role.
+
+Passwords are hashed with Argon2id (argon2-cffi). API tokens and session secrets are random (256 bits) and
+stored only as their SHA-256 hash: the secret is shown once, when it is created. Both kinds of credential
+resolve to the same `Principal`, so the API (bearer tokens) and the web pages (session cookies) apply the
+same roles through `domain.users.authorize`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from acompte.domain.errors import InvalidCredentials, InvalidEmail, InvalidSetting, RoleNotGranted, UserExists
+from acompte.domain.events import Event, EventKind
+from acompte.domain.users import (
+    ROLE_LABELS,
+    Credential,
+    CredentialKind,
+    Membership,
+    Principal,
+    Role,
+    User,
+    check_password,
+    lowest,
+    normalize_email,
+)
+from acompte.services.ports import Ctx, UnitOfWork
+
+_hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so that a wrong email costs as long as a wrong password."""
+    return _hasher.hash("acompte-dummy-password")
+
+
+TOKEN_PREFIX = {CredentialKind.API_TOKEN: "acp_", CredentialKind.SESSION: "acs_"}
+SESSION_LIFETIME = timedelta(hours=12)
+MAX_TOKEN_NAME = 100
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(check_password(password))
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- users and memberships ------------------------------------------------------------------------------
+
+
+def create_user(uow: UnitOfWork, *, email: str, password: str, name: str = "") -> User:
+    """Create a user (not yet a member of any company)."""
+    email = normalize_email(email)
+    password_hash = hash_password(password)
+    with uow:
+        if uow.users.by_email(email) is not None:
+            raise UserExists(email=email)
+        user_id = uow.users.add(email=email, name=name.strip()[:200], password_hash=password_hash)
+        user = uow.users.get(user_id)
+        uow.commit()
+        return user  # type: ignore[no-any-return]
+
+
+def set_password(uow: UnitOfWork, *, email: str, password: str) -> User:
+    email = normalize_email(email)
+    password_hash = hash_password(password)
+    with uow:
+        found = uow.users.by_email(email)
+        if found is None:
+            raise InvalidCredentials()
+        uow.users.set_password_hash(found[0].id, password_hash)
+        uow.commit()
+        return found[0]  # type: ignore[no-any-return]
+
+
+def get_user(uow: UnitOfWork, *, email: str) -> User | None:
+    with uow:
+        found = uow.users.by_email(normalize_email(email))
+        return None if found is None else found[0]
+
+
+def grant(uow: UnitOfWork, ctx: Ctx, *, email: str, role: Role) -> Membership:
+    """Give a user a role in the company (or change it). Existing tokens never exceed the new role."""
+    email = normalize_email(email)
+    with uow:
+        uow.companies.get(ctx.company_id)
+        found = uow.users.by_email(email)
+        if found is None:
+            raise InvalidSetting(reason=f"aucun utilisateur {email}")
+        user = found[0]
+        before = uow.users.membership(ctx.company_id, user.id)
+        uow.users.set_membership(ctx.company_id, user.id, role)
+        uow.events.add(
+            Event(
+                EventKind.MEMBERSHIP_GRANTED,
+                ctx.company_id,
+                data={
+                    "user": email,
+                    "role": {"before": before.role.value if before else None, "after": role.value},
+                },
+            ),
+            ctx.actor,
+        )
+        uow.commit()
+        return Membership(ctx.company_id, user.id, role)
+
+
+def memberships(uow: UnitOfWork, user_id: int) -> list[Membership]:
+    """The companies a user belongs to, with the role in each (for a company switcher)."""
+    with uow:
+        return list(uow.users.memberships(user_id))
+
+
+def members(uow: UnitOfWork, ctx: Ctx) -> list[tuple[User, Role]]:
+    with uow:
+        return list(uow.users.members(ctx.company_id))
+
+
+def authenticate_password(uow: UnitOfWork, *, email: str, password: str) -> User:
+    """The user whose email and password these are; InvalidCredentials otherwise (same answer for both)."""
+    try:
+        email = normalize_email(email)
+    except InvalidEmail:
+        _verify(_dummy_hash(), password)
+        raise InvalidCredentials() from None
+    with uow:
+        found = uow.users.by_email(email)
+        if found is None:
+            _verify(_dummy_hash(), password)
+            raise InvalidCredentials()
+        user, stored = found
+        if not _verify(stored, password) or not user.active:
+            raise InvalidCredentials()
+        if _hasher.check_needs_rehash(stored):
+            uow.users.set_password_hash(user.id, _hasher.hash(password))
+            uow.commit()
+        return user  # type: ignore[no-any-return]
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# -- credentials: API tokens and web sessions --------------------------------------------------------------
+
+
+def _issue(
+    uow: UnitOfWork,
+    *,
+    company_id: int,
+    user: User,
+    kind: CredentialKind,
+    role: Role,
+    name: str,
+    expires_at: datetime | None,
+) -> tuple[Credential, str]:
+    secret = TOKEN_PREFIX[kind] + secrets.token_urlsafe(32)
+    credential = uow.credentials.add(
+        company_id=company_id,
+        user_id=user.id,
+        kind=kind,
+        role=role,
+        name=name,
+        prefix=secret[:12],
+        secret_hash=secret_hash(secret),
+        expires_at=expires_at,
+    )
+    return credential, secret
+
+
+def _member_role(uow: UnitOfWork, company_id: int, user: User) -> Role:
+    membership = uow.users.membership(company_id, user.id)
+    if membership is None:
+        raise InvalidSetting(reason=f"{user.email} n'est pas membre de cette société")
+    return membership.role  # type: ignore[no-any-return]
+
+
+def create_token(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    email: str,
+    role: Role | None = None,
+    name: str = "",
+    expires_at: datetime | None = None,
+) -> tuple[Credential, str]:
+    """Create an API token for a member of the company. Returns the token record and the secret, shown once.
+
+    The token's role defaults to the user's role and may be lower, never higher.
+    """
+    email = normalize_email(email)
+    name = name.strip()
+    if len(name) > MAX_TOKEN_NAME or "\x00" in name:
+        raise InvalidSetting(reason=f"un nom de jeton a au plus {MAX_TOKEN_NAME} caractères")
+    with uow:
+        uow.companies.get(ctx.company_id)
+        found = uow.users.by_email(email)
+        if found is None:
+            raise InvalidSetting(reason=f"aucun utilisateur {email}")
+        user = found[0]
+        granted = _member_role(uow, ctx.company_id, user)
+        role = role or granted
+        if lowest(role, granted) is not role:
+            raise RoleNotGranted(role=ROLE_LABELS[role], email=email, granted=ROLE_LABELS[granted])
+        credential, secret = _issue(
+            uow,
+            company_id=ctx.company_id,
+            user=user,
+            kind=CredentialKind.API_TOKEN,
+            role=role,
+            name=name or f"jeton {email}",
+            expires_at=expires_at,
+        )
+        uow.events.add(
+            Event(
+                EventKind.TOKEN_CREATED,
+                ctx.company_id,
+                data={"token_id": credential.id, "prefix": credential.prefix, "user": email, "role": role.value},
+            ),
+            ctx.actor,
+        )
+        uow.commit()
+        return credential, secret
+
+
+def list_tokens(uow: UnitOfWork, ctx: Ctx) -> list[Credential]:
+    with uow:
+        return list(uow.credentials.list(ctx.company_id, kind=CredentialKind.API_TOKEN))
+
+
+def revoke_token(uow: UnitOfWork, ctx: Ctx, token_id: int) -> Credential:
+    with uow:
+        credential = uow.credentials.revoke(ctx.company_id, token_id)
+        uow.events.add(
+            Event(
+                EventKind.TOKEN_REVOKED,
+                ctx.company_id,
+                data={"token_id": credential.id, "prefix": credential.prefix},
+            ),
+            ctx.actor,
+        )
+        uow.commit()
+        return credential  # type: ignore[no-any-return]
+
+
+def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind) -> Principal:
+    if not isinstance(secret, str) or not secret.startswith(TOKEN_PREFIX[kind]) or len(secret) > 200:
+        raise InvalidCredentials()
+    found = uow.credentials.by_hash(secret_hash(secret))
+    if found is None:
+        raise InvalidCredentials()
+    credential, user = found
+    if credential.kind is not kind or credential.revoked_at is not None or not user.active:
+        raise InvalidCredentials()
+    if credential.expires_at is not None and credential.expires_at <= _now():
+        raise InvalidCredentials()
+    membership = uow.users.membership(credential.company_id, user.id)
+    if membership is None:
+        raise InvalidCredentials()
+    return Principal(
+        user_id=user.id,
+        email=user.email,
+        company_id=credential.company_id,
+        role=lowest(credential.role, membership.role),
+        credential_id=credential.id,
+        via=kind,
+    )
+
+
+def authenticate_token(uow: UnitOfWork, token: str) -> Principal:
+    """The principal an API token acts as; InvalidCredentials when unknown, revoked, expired or orphaned."""
+    with uow:
+        return _principal(uow, token, CredentialKind.API_TOKEN)
+
+
+def login(uow: UnitOfWork, *, email: str, password: str, company_id: int | None = None) -> tuple[Principal, str]:
+    """Open a web session: check the password, pick the company (the first one by default).
+
+    Returns the principal and the session secret to put in a cookie (HttpOnly, Secure, SameSite=Lax).
+    """
+    user = authenticate_password(uow, email=email, password=password)
+    with uow:
+        member_of = uow.users.memberships(user.id)
+        chosen = next((m for m in member_of if company_id is None or m.company_id == company_id), None)
+        if chosen is None:
+            raise InvalidCredentials()
+        _credential, secret = _issue(
+            uow,
+            company_id=chosen.company_id,
+            user=user,
+            kind=CredentialKind.SESSION,
+            role=chosen.role,
+            name="session",
+            expires_at=_now() + SESSION_LIFETIME,
+        )
+        principal = _principal(uow, secret, CredentialKind.SESSION)
+        uow.commit()
+        return principal, secret
+
+
+def session_principal(uow: UnitOfWork, secret: str) -> Principal:
+    """The principal of a web session cookie; InvalidCredentials when unknown, expired or logged out."""
+    with uow:
+        return _principal(uow, secret, CredentialKind.SESSION)
+
+
+def logout(uow: UnitOfWork, secret: str) -> None:
+    if not isinstance(secret, str):
+        return
+    with uow:
+        uow.credentials.revoke_by_hash(secret_hash(secret))
+        uow.commit()
