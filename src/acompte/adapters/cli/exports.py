@@ -1,0 +1,104 @@
+"""`acompte export …`: the accounting export (FEC + CSV) and the e-reporting payment data, from the command line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from acompte import bootstrap
+from acompte.adapters.exports.ereporting import write_payment_reports_csv
+from acompte.adapters.exports.fec import DEFAULT_ENCODING, fec_filename, write_csv, write_fec
+from acompte.adapters.formatting import money_fr
+from acompte.config import Settings
+from acompte.domain.errors import DomainError, MissingLegalIdentifier
+from acompte.services import companies, exports
+from acompte.services import ereporting as ereporting_service
+from acompte.services.ports import Ctx
+
+app = typer.Typer(help="Exports comptables (FEC, CSV) et données de paiement pour l'e-reporting.", no_args_is_help=True)
+console = Console()
+
+
+def _day(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"date attendue au format AAAA-MM-JJ : {text!r}") from None
+
+
+def _company_id(application: bootstrap.App, company: int | None) -> int:
+    if company is not None:
+        return company
+    found = companies.list_companies(application.uow())
+    if not found:
+        raise typer.BadParameter("aucune société : lancez d'abord `acompte init`")
+    return found[0].id
+
+
+@app.command("fec")
+def fec(
+    date_from: Annotated[str, typer.Option("--from", help="Premier jour de la période (AAAA-MM-JJ)")],
+    date_to: Annotated[str, typer.Option("--to", help="Dernier jour de la période (AAAA-MM-JJ)")],
+    output: Annotated[Path, typer.Option("--output", help="Dossier où écrire les fichiers")] = Path("."),
+    company: Annotated[int | None, typer.Option(help="Identifiant de la société (par défaut la première)")] = None,
+    pipe: Annotated[bool, typer.Option("--pipe", help="Séparer les champs par | au lieu d'une tabulation")] = False,
+    encoding: Annotated[str, typer.Option(help="Jeu de caractères du FEC")] = DEFAULT_ENCODING,
+) -> None:
+    """Post the period's entries, then write the FEC of the financial year and a CSV of this export."""
+    start, end = _day(date_from), _day(date_to)
+    application = bootstrap.build(Settings.from_env().database_url)
+    try:
+        ctx = Ctx(_company_id(application, company), actor="cli")
+        info = companies.get_company(application.uow(), ctx)
+        if not info.siren:
+            raise MissingLegalIdentifier(what="le SIREN", whose=info.name)
+        result = exports.run_export(application.uow(), ctx, date_from=start, date_to=end)
+        year = exports.ledger(application.uow(), ctx, fiscal_year_end=result.fiscal_year_end)
+        run = exports.ledger(application.uow(), ctx, run_id=result.run_id)
+        output.mkdir(parents=True, exist_ok=True)
+        fec_path = output / fec_filename(info.siren, year.closing_date)
+        fec_path.write_bytes(write_fec(year, separator="|" if pipe else "\t", encoding=encoding))
+        csv_path = output / f"ecritures-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+        csv_path.write_bytes(write_csv(run))
+    except DomainError as error:
+        console.print(f"[red]Erreur :[/red] {error.message}")
+        raise typer.Exit(code=1) from None
+    finally:
+        application.close()
+    debit = money_fr(result.debit) if result.debit else "0,00"
+    console.print(
+        f"Export n° {result.run_id} du {start:%d/%m/%Y} au {end:%d/%m/%Y} : {len(result.posted)} écriture(s), "
+        f"{result.documents} pièce(s), {result.payments} règlement(s), total débit {debit}."
+    )
+    if result.left_out:
+        console.print(f"Hors période (non exportés) : {', '.join(result.left_out)}")
+    console.print(f"FEC de l'exercice : [bold]{fec_path}[/bold]")
+    console.print(f"CSV de l'export : [bold]{csv_path}[/bold]")
+
+
+@app.command("ereporting")
+def ereporting(
+    date_from: Annotated[str, typer.Option("--from", help="Premier jour de la période (AAAA-MM-JJ)")],
+    date_to: Annotated[str, typer.Option("--to", help="Dernier jour de la période (AAAA-MM-JJ)")],
+    output: Annotated[Path, typer.Option("--output", help="Dossier où écrire le fichier")] = Path("."),
+    company: Annotated[int | None, typer.Option(help="Identifiant de la société (par défaut la première)")] = None,
+) -> None:
+    """Write the payment data to report (services whose VAT is due on receipt) for a period."""
+    start, end = _day(date_from), _day(date_to)
+    application = bootstrap.build(Settings.from_env().database_url)
+    try:
+        ctx = Ctx(_company_id(application, company), actor="cli")
+        reports = ereporting_service.payment_reports(application.uow(), ctx, date_from=start, date_to=end)
+    except DomainError as error:
+        console.print(f"[red]Erreur :[/red] {error.message}")
+        raise typer.Exit(code=1) from None
+    finally:
+        application.close()
+    output.mkdir(parents=True, exist_ok=True)
+    path = output / f"e-reporting-paiements-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+    path.write_bytes(write_payment_reports_csv(reports))
+    console.print(f"{len(reports)} paiement(s) à déclarer : [bold]{path}[/bold]")

@@ -1,0 +1,175 @@
+"""Factur-X: the CII XML of an `EInvoice` at the EN 16931 profile, and its embedding in a PDF/A-3.
+
+The XML follows the element order of the Factur-X 1.0 EN16931 XSD (which `facturx.xml_check_xsd` checks); the
+figures come from domain/einvoicing.py so the PDF, the XML and the accounting entry say the same amounts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from lxml import etree
+
+from acompte.domain.einvoicing import PROFILE_EN16931, EInvoice, EParty, check_einvoice
+from acompte.domain.money import Money
+
+RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
+UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+NSMAP = {"rsm": RSM, "ram": RAM, "qdt": QDT, "udt": UDT}
+
+
+def _el(parent: etree._Element, ns: str, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{ns}}}{tag}", **attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _ram(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    return _el(parent, RAM, tag, text, **attrs)
+
+
+def _amount(money: Money) -> str:
+    return f"{money.amount:f}"
+
+
+def _decimal(value: Decimal) -> str:
+    text = f"{value.normalize():f}" if value != 0 else "0"
+    return text
+
+
+def _date(parent: etree._Element, tag: str, day: date, qualified: bool = False) -> None:
+    holder = _ram(parent, tag)
+    _el(holder, QDT if qualified else UDT, "DateTimeString", f"{day:%Y%m%d}", format="102")
+
+
+def _category(rate: Decimal) -> str:
+    return "S" if rate > 0 else "Z"
+
+
+def _party(parent: etree._Element, tag: str, party: EParty) -> None:
+    node = _ram(parent, tag)
+    _ram(node, "Name", party.name)
+    if party.siren:
+        legal = _ram(node, "SpecifiedLegalOrganization")
+        _ram(legal, "ID", party.siren, schemeID="0002")
+    address = _ram(node, "PostalTradeAddress")
+    if party.address.postcode:
+        _ram(address, "PostcodeCode", party.address.postcode)
+    if party.address.line:
+        _ram(address, "LineOne", party.address.line)
+    if party.address.city:
+        _ram(address, "CityName", party.address.city)
+    _ram(address, "CountryID", party.address.country or "FR")
+    uri = _ram(node, "URIUniversalCommunication")
+    if party.siren:
+        _ram(uri, "URIID", party.siren, schemeID="0225")
+    else:
+        _ram(uri, "URIID", party.email, schemeID="EM")
+    if party.vat_number:
+        tax = _ram(node, "SpecifiedTaxRegistration")
+        _ram(tax, "ID", party.vat_number, schemeID="VA")
+
+
+def cii_xml(invoice: EInvoice) -> bytes:
+    """The CII XML (UTF-8) of an e-invoice; refuses what would fail (check_einvoice)."""
+    check_einvoice(invoice)
+    root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
+
+    context = _el(root, RSM, "ExchangedDocumentContext")
+    _ram(_ram(context, "BusinessProcessSpecifiedDocumentContextParameter"), "ID", invoice.business_process)
+    _ram(_ram(context, "GuidelineSpecifiedDocumentContextParameter"), "ID", PROFILE_EN16931)
+
+    header = _el(root, RSM, "ExchangedDocument")
+    _ram(header, "ID", invoice.number)
+    _ram(header, "TypeCode", invoice.type_code)
+    _date(header, "IssueDateTime", invoice.issue_date)
+    for subject, content in invoice.notes:
+        note = _ram(header, "IncludedNote")
+        _ram(note, "Content", content)
+        _ram(note, "SubjectCode", subject)
+
+    transaction = _el(root, RSM, "SupplyChainTradeTransaction")
+    for line in invoice.lines:
+        item = _ram(transaction, "IncludedSupplyChainTradeLineItem")
+        _ram(_ram(item, "AssociatedDocumentLineDocument"), "LineID", line.line_id)
+        _ram(_ram(item, "SpecifiedTradeProduct"), "Name", line.name)
+        agreement = _ram(item, "SpecifiedLineTradeAgreement")
+        if line.gross_price is not None:
+            gross = _ram(agreement, "GrossPriceProductTradePrice")
+            _ram(gross, "ChargeAmount", _decimal(line.gross_price))
+            discount = _ram(gross, "AppliedTradeAllowanceCharge")
+            _el(_ram(discount, "ChargeIndicator"), UDT, "Indicator", "false")
+            _ram(discount, "ActualAmount", _decimal(line.gross_price - line.price))
+        _ram(_ram(agreement, "NetPriceProductTradePrice"), "ChargeAmount", _decimal(line.price))
+        _ram(_ram(item, "SpecifiedLineTradeDelivery"), "BilledQuantity", _decimal(line.quantity), unitCode="C62")
+        settlement = _ram(item, "SpecifiedLineTradeSettlement")
+        tax = _ram(settlement, "ApplicableTradeTax")
+        _ram(tax, "TypeCode", "VAT")
+        _ram(tax, "CategoryCode", _category(line.rate))
+        _ram(tax, "RateApplicablePercent", _decimal(line.rate))
+        _ram(_ram(settlement, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount", _amount(line.net))
+
+    agreement = _ram(transaction, "ApplicableHeaderTradeAgreement")
+    _party(agreement, "SellerTradeParty", invoice.seller)
+    _party(agreement, "BuyerTradeParty", invoice.buyer)
+    if invoice.order_reference:
+        _ram(_ram(agreement, "BuyerOrderReferencedDocument"), "IssuerAssignedID", invoice.order_reference)
+
+    delivery = _ram(transaction, "ApplicableHeaderTradeDelivery")
+    if invoice.delivery_date:
+        event = _ram(delivery, "ActualDeliverySupplyChainEvent")
+        _date(event, "OccurrenceDateTime", invoice.delivery_date)
+
+    settlement = _ram(transaction, "ApplicableHeaderTradeSettlement")
+    _ram(settlement, "InvoiceCurrencyCode", invoice.currency)
+    for part in invoice.vat:
+        tax = _ram(settlement, "ApplicableTradeTax")
+        _ram(tax, "CalculatedAmount", _amount(part.vat))
+        _ram(tax, "TypeCode", "VAT")
+        _ram(tax, "BasisAmount", _amount(part.net))
+        _ram(tax, "CategoryCode", _category(part.rate))
+        if invoice.vat_on_debits:
+            _ram(tax, "DueDateTypeCode", "5")  # BT-8: VAT on debits (invoice date)
+        _ram(tax, "RateApplicablePercent", _decimal(part.rate))
+    if invoice.payment_terms or invoice.due_date:
+        terms = _ram(settlement, "SpecifiedTradePaymentTerms")
+        if invoice.payment_terms:
+            _ram(terms, "Description", invoice.payment_terms)
+        if invoice.due_date:
+            _date(terms, "DueDateDateTime", invoice.due_date)
+    totals = _ram(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")
+    _ram(totals, "LineTotalAmount", _amount(invoice.line_total))
+    _ram(totals, "TaxBasisTotalAmount", _amount(invoice.tax_basis))
+    _ram(totals, "TaxTotalAmount", _amount(invoice.tax_total), currencyID=invoice.currency)
+    _ram(totals, "GrandTotalAmount", _amount(invoice.grand_total))
+    if invoice.paid.is_positive:
+        _ram(totals, "TotalPrepaidAmount", _amount(invoice.paid))
+    _ram(totals, "DuePayableAmount", _amount(invoice.due))
+    for reference in invoice.preceding:
+        document = _ram(settlement, "InvoiceReferencedDocument")
+        _ram(document, "IssuerAssignedID", reference.number)
+        _date(document, "FormattedIssueDateTime", reference.issue_date, qualified=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def facturx_pdf(pdf: bytes, xml: bytes, *, title: str = "", author: str = "", subject: str = "") -> bytes:
+    """Embed the XML in a PDF/A-3 (factur-x library: XMP metadata, `factur-x.xml` attachment, AFRelationship)."""
+    from facturx import generate_from_binary
+
+    metadata = {"author": author, "keywords": "Factur-X", "title": title, "subject": subject or title}
+    return bytes(
+        generate_from_binary(
+            pdf, xml, flavor="factur-x", level="en16931", check_xsd=True, pdf_metadata=metadata, lang="fr-FR"
+        )
+    )
+
+
+def check_xsd(xml: bytes) -> bool:
+    """The XSD check the factur-x library ships (raises when the XML is invalid)."""
+    from facturx import xml_check_xsd
+
+    return bool(xml_check_xsd(xml, flavor="factur-x", level="en16931"))

@@ -1,0 +1,77 @@
+"""PDF documents from HTML templates (Jinja2 + WeasyPrint): quotes, orders, deposit invoices, invoices, credit
+notes and account statements, French by default, with the legal mentions; a Factur-X PDF/A-3 for invoices.
+
+WeasyPrint needs Pango (Debian `libpango-1.0-0`, `libpangoft2-1.0-0`): `.ci/system-deps` installs it if missing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from acompte.adapters.exports.facturx import cii_xml, facturx_pdf
+from acompte.adapters.formatting import date_fr, money_fr
+from acompte.domain.einvoicing import EInvoice
+from acompte.services.printing import PrintableDocument, Statement
+
+
+def _number(value: Decimal) -> str:
+    text = f"{value.normalize():f}" if value != 0 else "0"
+    return text.replace(".", ",")
+
+
+def _price(value: Decimal) -> str:
+    """A unit price: at least two decimals, French grouping and decimal comma (1 000,00; 3,333)."""
+    if value.as_tuple().exponent > -2:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.01"))
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return ("-" if value < 0 else "") + "\u202f".join(groups or ["0"]) + ("," + fraction if fraction else "")
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("acompte.adapters.exports", "templates"), autoescape=select_autoescape())
+    env.filters.update(money=money_fr, date_fr=date_fr, number=_number, price=_price)
+    return env
+
+
+def document_html(document: PrintableDocument) -> str:
+    return (
+        _environment().get_template("document.html").render(doc=document, seller=document.seller, buyer=document.buyer)
+    )
+
+
+def statement_html(statement: Statement) -> str:
+    return (
+        _environment()
+        .get_template("statement.html")
+        .render(st=statement, seller=statement.seller, buyer=statement.buyer)
+    )
+
+
+def render_pdf(html: str, *, title: str = "", pdf_a: bool = False) -> bytes:
+    from weasyprint import HTML
+
+    options: dict[str, Any] = {"pdf_variant": "pdf/a-3b"} if pdf_a else {}
+    return bytes(HTML(string=html).write_pdf(**options))
+
+
+def document_pdf(document: PrintableDocument) -> bytes:
+    return render_pdf(document_html(document), title=f"{document.title} {document.number}")
+
+
+def statement_pdf(statement: Statement) -> bytes:
+    return render_pdf(statement_html(statement), title=f"Relevé {statement.buyer.name}")
+
+
+def facturx_document(document: PrintableDocument, invoice: EInvoice) -> bytes:
+    """The printed invoice as a PDF/A-3 with its CII XML embedded (Factur-X, EN 16931 profile)."""
+    pdf = render_pdf(document_html(document), title=f"{document.title} {document.number}", pdf_a=True)
+    return facturx_pdf(pdf, cii_xml(invoice), title=f"{document.title} {document.number}", author=document.seller.name)

@@ -1,0 +1,45 @@
+"""How amounts, dates and statuses read for a French user: `1 234,56 €`, `23/11/2026`, « Réglé »."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from acompte.domain.money import Money
+
+NARROW_NBSP = "\u202f"
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥"}
+
+STATUS_LABELS = {"unpaid": "Non réglé", "partial": "Partiellement réglé", "paid": "Réglé"}
+CREDIT_STATUS_LABELS = {
+    "unused": "Inutilisé",
+    "partially_used": "Partiellement utilisé",
+    "settled": "Soldé",
+    "written_off": "Comptabilisé",
+}
+STATE_LABELS = {"draft": "Brouillon", "validated": "Validé", "cancelled": "Annulé", "active": "Actif"}
+KIND_LABELS = {
+    "quote": "Devis",
+    "order": "Commande",
+    "delivery": "Bon de livraison",
+    "invoice": "Facture",
+    "deposit_invoice": "Facture d'acompte",
+    "credit_note": "Avoir",
+    "deposit_credit_note": "Avoir d'acompte",
+}
+
+
+def money_fr(value: Money) -> str:
+    sign = "-" if value.amount < 0 else ""
+    whole, _, fraction = f"{abs(value.amount):f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = NARROW_NBSP.join(groups) or "0"
+    if fraction:
+        text += "," + fraction
+    return f"{sign}{text}\u00a0{SYMBOLS.get(value.currency, value.currency)}"
+
+
+def date_fr(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
