@@ -1,0 +1,163 @@
+"""The application factory: the HTTP API today, the web pages (mounted here) tomorrow.
+
+    app = create_app(bootstrap.build(url))     # or create_app() to use ACOMPTE_DATABASE_URL
+
+- `/api/v1/...`            the REST API (routes/, one module per capability), bearer tokens
+- `/api/v1/openapi.json`   the OpenAPI 3.1 document; `/api/docs` the interactive documentation
+- `/api/v1/errors/<code>`  the page describing each problem type
+- `/`                      the web application (issue 5, web pages): mount it in `_mount_web` below
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from acompte import __version__, bootstrap
+from acompte.adapters.api import errors
+from acompte.adapters.api.routes import API_PREFIX, api_router
+from acompte.adapters.api.routes import errors as error_pages
+
+#: Bodies above this size are refused (413) before they are read.
+MAX_BODY_SIZE = 1_000_000
+
+DESCRIPTION = """
+Deposits, payments, allocations, credit notes and overpayments for French businesses.
+
+* **Authentication**: `Authorization: Bearer <token>` (create one with `acompte token create`). Each token
+  acts for one company with one role: `read-only` reads, `clerk` and `accountant` also write, `admin` also
+  manages settings. No token → 401; a role that may not → 403; another company's id → 404.
+* **Money** is `{"amount": "1234.56", "currency": "EUR"}`: the amount is a decimal *string*.
+* **Lists** take `limit` (default 50, max 500) and `cursor`, and answer `{"items": [...], "next_cursor": ...}`.
+* **Errors** are `application/problem+json` (RFC 9457); each `type` is a page that describes it.
+* **Retries**: send an `Idempotency-Key` header on every POST. **Concurrency**: send `If-Match: <version>`.
+"""
+
+
+TAGS = [
+    {"name": "company", "description": "Who the token acts as, and the company's settings."},
+    {"name": "parties", "description": "Customers and suppliers, their account and history."},
+    {"name": "items", "description": "Goods and services."},
+    {"name": "documents", "description": "Quotes, orders, delivery notes, invoices: drafts, validation, conversion."},
+    {"name": "payments", "description": "Payments received and paid, and their allocation to documents."},
+    {"name": "allocations", "description": "One payment's part on one document (rapprochement)."},
+    {
+        "name": "deposits",
+        "description": "Deposits (acomptes): deposit payments and invoices, deductions on final invoices, "
+        "deposit credit notes, deposit settings.",
+    },
+    {
+        "name": "credits",
+        "description": "Credit notes (avoirs) and their use, overpayments (trop-perçus), refunds, write-offs, "
+        "payment changes and cancellations.",
+    },
+    {
+        "name": "accounts",
+        "description": "The party account: settle in one action, payment terms and instalments, statement of "
+        "account, aged balance.",
+    },
+    {
+        "name": "exports",
+        "description": "Accounting export runs (FEC, CSV), journal entries, PDF and Factur-X documents, "
+        "e-invoicing statuses, e-reporting payment data.",
+    },
+]
+
+
+def create_app(application: bootstrap.App | None = None) -> FastAPI:
+    """Build the ASGI application on an already built `bootstrap.App` (or one from the environment)."""
+    owned = application is None
+    app_state = application or bootstrap.build()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            app_state.close()
+
+    app = FastAPI(
+        title="acompte API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodyLimit, max_size=MAX_BODY_SIZE)
+    app.state.acompte = app_state
+    _problem_media_type(app)
+    errors.install(app)
+    app.include_router(error_pages.router)
+    app.include_router(api_router())
+    _mount_web(app)
+    return app
+
+
+class BodyLimit:
+    """Refuse request bodies above `max_size` bytes with a 413 problem, announced or streamed."""
+
+    def __init__(self, app: ASGIApp, max_size: int) -> None:
+        self.app = app
+        self.max_size = max_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > self.max_size:
+            response = errors.http_problem(Request(scope), StarletteHTTPException(413))
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_size:
+                    raise StarletteHTTPException(413)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _problem_media_type(app: FastAPI) -> None:
+    """Error responses are documented as `application/problem+json`, which is what the API sends."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    for status, response in operation.get("responses", {}).items():
+                        content = response.get("content", {})
+                        if status.startswith(("4", "5")) and "application/json" in content:
+                            content[errors.PROBLEM_JSON] = content.pop("application/json")
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _mount_web(app: FastAPI) -> None:
+    """The web pages go here (issue 5 §4): `app.include_router(web.router)` and `app.mount("/static", ...)`.
+
+    They reuse the same auth: `services.users.login` / `session_principal` / `logout` for the session cookie,
+    the same `Principal`, and `domain.users.authorize` for the roles. Until then `/` opens the API docs.
+    """
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/api/docs")

@@ -1,0 +1,587 @@
+"""Schemas of the deposits operations (routes/deposits.py): deposit payments, deposit requests, deposit invoices,
+deductions on final invoices, deposit credit notes, the deposit position of an order, deposit settings.
+
+Same conventions as schemas.py: money as `{"amount", "currency"}` with a decimal string, percentages and rates as
+decimal strings, ids as opaque strings, unknown fields refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic_core import PydanticCustomError
+
+from acompte.adapters.api.schemas import (
+    MAX_LINES,
+    METHOD,
+    PERCENT,
+    RATE,
+    DocumentOut,
+    Id,
+    Input,
+    IsoDate,
+    LineIn,
+    MethodOut,
+    Money,
+    MoneyIn,
+    Output,
+    PaymentOut,
+    Text,
+    decimal_text,
+)
+from acompte.domain.documents import Flow
+from acompte.domain.money import Money as DomainMoney
+from acompte.domain.vat import VatLine
+from acompte.services.deposits import (
+    DeductionRow,
+    DeductionView,
+    DepositForm,
+    DepositInvoiceSummary,
+    DepositInvoiceView,
+    DepositPosition,
+    IssuedDeposit,
+)
+
+_EUR = {"amount": "300.00", "currency": "EUR"}
+
+
+def _opt_money(value: DomainMoney | None) -> Money | None:
+    return None if value is None else Money.of(value)
+
+
+def _opt_decimal(value: Decimal | None) -> str | None:
+    return None if value is None else decimal_text(value)
+
+
+def _amount_or_percent(amount: Any, percent: Any) -> None:
+    if amount is not None and percent is not None:
+        raise PydanticCustomError("amount_or_percent", "Un montant ou un pourcentage, pas les deux", {})
+
+
+# -- read models ---------------------------------------------------------------------------------------------
+
+
+class VatLineOut(Output):
+    """One VAT rate of a document: base (net), VAT and gross."""
+
+    rate: str
+    net: Money
+    vat: Money
+    gross: Money
+
+    @classmethod
+    def of(cls, line: VatLine) -> VatLineOut:
+        return cls(
+            rate=decimal_text(line.rate), net=Money.of(line.net), vat=Money.of(line.vat), gross=Money.of(line.gross)
+        )
+
+    @classmethod
+    def many(cls, lines: tuple[VatLine, ...] | list[VatLine]) -> list[VatLineOut]:
+        return [cls.of(line) for line in lines]
+
+
+class DepositInvoiceSummaryOut(Output):
+    """A deposit invoice as the deposit tab shows it; `available` = gross − reversed − deducted."""
+
+    id: str
+    number: str | None
+    issue_date: date
+    state: str
+    party_id: str
+    gross: Money
+    reversed: Money
+    deducted: Money
+    paid: Money
+    available: Money
+
+    @classmethod
+    def of(cls, summary: DepositInvoiceSummary) -> DepositInvoiceSummaryOut:
+        return cls(
+            id=str(summary.id),
+            number=summary.number,
+            issue_date=summary.issue_date,
+            state=summary.state,
+            party_id=str(summary.party_id),
+            gross=Money.of(summary.gross),
+            reversed=Money.of(summary.reversed),
+            deducted=Money.of(summary.deducted),
+            paid=Money.of(summary.paid),
+            available=Money.of(summary.available),
+        )
+
+
+class DepositPositionOut(Output):
+    """Where a quote, order or delivery note stands with its deposits (the « Acomptes » tab)."""
+
+    document_id: str
+    kind: str
+    number: str | None
+    gross: Money
+    requested: Money | None
+    requested_percent: str | None
+    deposit_payments: Money
+    deposit_invoices: list[DepositInvoiceSummaryOut]
+    deposit_invoiced: Money
+    deposits_paid: Money
+    final_invoiced: Money
+    invoiced: Money
+    outstanding: Money
+    available_for_deposit: Money
+    net_to_pay: Money
+    company_currency: str
+    gross_in_company_currency: Money | None
+    outstanding_in_company_currency: Money | None
+
+    @classmethod
+    def of(cls, position: DepositPosition) -> DepositPositionOut:
+        document = position.document
+        return cls(
+            document_id=str(document.id),
+            kind=document.kind.value,
+            number=document.number,
+            gross=Money.of(position.gross),
+            requested=_opt_money(position.requested),
+            requested_percent=_opt_decimal(position.requested_percent),
+            deposit_payments=Money.of(position.deposit_payments),
+            deposit_invoices=[DepositInvoiceSummaryOut.of(s) for s in position.deposit_invoices],
+            deposit_invoiced=Money.of(position.deposit_invoiced),
+            deposits_paid=Money.of(position.deposits_paid),
+            final_invoiced=Money.of(position.final_invoiced),
+            invoiced=Money.of(position.invoiced),
+            outstanding=Money.of(position.outstanding),
+            available_for_deposit=Money.of(position.available_for_deposit),
+            net_to_pay=Money.of(position.net_to_pay),
+            company_currency=position.company_currency,
+            gross_in_company_currency=_opt_money(position.gross_in_company_currency),
+            outstanding_in_company_currency=_opt_money(position.outstanding_in_company_currency),
+        )
+
+
+class DepositFormOut(Output):
+    """What the deposit form shows: what the party owes on the document, what it paid, the default amount."""
+
+    document_id: str
+    kind: str
+    number: str | None
+    party_id: str
+    party_name: str
+    gross: Money
+    already_paid: Money
+    deposit_invoiced: Money
+    remaining: Money
+    default_amount: Money
+    default_date: date
+    methods: list[MethodOut]
+
+    @classmethod
+    def of(cls, form: DepositForm) -> DepositFormOut:
+        document = form.document
+        return cls(
+            document_id=str(document.id),
+            kind=document.kind.value,
+            number=document.number,
+            party_id=str(document.party_id),
+            party_name=form.party_name,
+            gross=Money.of(form.gross),
+            already_paid=Money.of(form.already_paid),
+            deposit_invoiced=Money.of(form.deposit_invoiced),
+            remaining=Money.of(form.remaining),
+            default_amount=Money.of(form.default_amount),
+            default_date=form.default_date,
+            methods=[MethodOut(code=c, label=label, digital=d) for c, label, d in form.methods],
+        )
+
+
+class DeductionRowOut(Output):
+    deposit: DepositInvoiceSummaryOut
+    maximum: Money
+    deducted: Money
+    percent: str
+    proposed: Money
+    automatic: bool
+
+    @classmethod
+    def of(cls, row: DeductionRow) -> DeductionRowOut:
+        return cls(
+            deposit=DepositInvoiceSummaryOut.of(row.deposit),
+            maximum=Money.of(row.maximum),
+            deducted=Money.of(row.deducted),
+            percent=decimal_text(row.percent),
+            proposed=Money.of(row.proposed),
+            automatic=row.automatic,
+        )
+
+
+class DeductionViewOut(Output):
+    """The deduction view of a final invoice: its total, the deposits it may deduct and deducts, net to pay.
+    `vat_due` is the invoice's VAT breakdown minus the deducted deposits' (what the net to pay carries)."""
+
+    invoice_id: str
+    number: str | None
+    state: str
+    gross: Money
+    available: Money
+    deducted: Money
+    net_to_pay: Money
+    balance_due: Money
+    rows: list[DeductionRowOut]
+    breakdown: list[VatLineOut]
+    deducted_breakdown: list[VatLineOut]
+    vat_due: list[VatLineOut]
+    automatic_mode: bool
+    warnings: list[str]
+
+    @classmethod
+    def of(cls, view: DeductionView) -> DeductionViewOut:
+        return cls(
+            invoice_id=str(view.invoice.id),
+            number=view.invoice.number,
+            state=view.invoice.state.value,
+            gross=Money.of(view.gross),
+            available=Money.of(view.available),
+            deducted=Money.of(view.deducted),
+            net_to_pay=Money.of(view.net_to_pay),
+            balance_due=Money.of(view.balance_due),
+            rows=[DeductionRowOut.of(r) for r in view.rows],
+            breakdown=VatLineOut.many(view.breakdown),
+            deducted_breakdown=VatLineOut.many(view.deducted_breakdown),
+            vat_due=VatLineOut.many(view.vat_due),
+            automatic_mode=view.automatic_mode,
+            warnings=list(view.warnings),
+        )
+
+
+class DepositLineOut(Output):
+    """The deposit taken on one line of the order (per-line deposit invoices and their credit notes)."""
+
+    position: int
+    designation: str
+    item_id: str | None
+    rate: str | None
+    percent: str | None
+    amount: Money
+
+    @classmethod
+    def of(cls, entry: dict[str, Any], currency: str) -> DepositLineOut:
+        item = entry.get("item_id")
+        return cls(
+            position=int(entry.get("position", 0)),
+            designation=str(entry.get("designation", "")),
+            item_id=None if item is None else str(item),
+            rate=None if entry.get("rate") is None else str(entry["rate"]),
+            percent=None if entry.get("percent") is None else str(entry["percent"]),
+            amount=Money.of(DomainMoney.of(str(entry.get("amount", "0")), currency)),
+        )
+
+
+class DepositInvoiceOut(Output):
+    """A deposit invoice (or deposit credit note): the document, the order it is taken on and that order's
+    total, the deposits before it and what remains after it, how it was computed (`basis`: percent, amount or
+    lines), its exact VAT breakdown and where it stands (`summary`: reversed, deducted, paid, available)."""
+
+    document: DocumentOut
+    origin_number: str | None
+    origin_gross: Money | None
+    previous: Money
+    remaining: Money
+    basis: str
+    percent: str | None
+    lines: list[DepositLineOut]
+    breakdown: list[VatLineOut]
+    summary: DepositInvoiceSummaryOut | None
+
+    @classmethod
+    def of(cls, view: DepositInvoiceView) -> DepositInvoiceOut:
+        currency = view.document.document.currency
+        return cls(
+            document=DocumentOut.of(view.document),
+            origin_number=view.origin_number,
+            origin_gross=_opt_money(view.origin_gross),
+            previous=Money.of(view.previous),
+            remaining=Money.of(view.remaining),
+            basis=view.basis,
+            percent=_opt_decimal(view.percent),
+            lines=[DepositLineOut.of(dict(e), currency) for e in view.lines],
+            breakdown=VatLineOut.many(view.breakdown),
+            summary=DepositInvoiceSummaryOut.of(view.summary) if view.summary else None,
+        )
+
+
+class IssuedDepositOut(Output):
+    """An issued deposit invoice and, when the company (or the request) generates it, its payment."""
+
+    deposit_invoice: DocumentOut
+    payment: PaymentOut | None
+
+    @classmethod
+    def of(cls, issued: IssuedDeposit) -> IssuedDepositOut:
+        return cls(
+            deposit_invoice=DocumentOut.of(issued.document),
+            payment=PaymentOut.of(issued.payment) if issued.payment else None,
+        )
+
+
+class DepositSettingsOut(Output):
+    generate_payment_sale: bool
+    generate_payment_purchase: bool
+    payment_method: str
+    deduct_all: bool
+    block_delivery: bool
+    default_percent: str | None
+
+    @classmethod
+    def of(cls, settings: Any) -> DepositSettingsOut:
+        return cls(
+            generate_payment_sale=settings.generate_payment_sale,
+            generate_payment_purchase=settings.generate_payment_purchase,
+            payment_method=settings.payment_method,
+            deduct_all=settings.deduct_all,
+            block_delivery=settings.block_delivery,
+            default_percent=_opt_decimal(settings.default_percent),
+        )
+
+
+# -- requests ------------------------------------------------------------------------------------------------
+
+
+class DepositPaymentIn(Input):
+    """A deposit payment (règlement d'acompte) on an order, delivery note or invoice; the amount defaults to
+    all that remains."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"method": "transfer", "amount": _EUR, "reference": "VIR 2026-0042"}]},
+    )
+
+    method: METHOD
+    amount: MoneyIn | None = None
+    payment_date: IsoDate | None = None
+    reference: Text(200) = ""  # type: ignore[valid-type]
+    comment: Text(2000) = ""  # type: ignore[valid-type]
+    account_id: Id | None = None
+
+
+class AttachDepositPaymentIn(Input):
+    """Attach an already recorded payment (its unallocated part, or `amount`) as a deposit on the document."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"payment_id": "12", "amount": _EUR}]})
+
+    payment_id: Id
+    amount: MoneyIn | None = None
+
+
+class DepositRequestIn(Input):
+    """A deposit noted on a quote or an order (no payment): an amount or a percentage of its gross total;
+    neither: the default percentages (party, item, company)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"percent": "30"}]})
+
+    amount: MoneyIn | None = None
+    percent: PERCENT | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> DepositRequestIn:
+        _amount_or_percent(self.amount, self.percent)
+        return self
+
+
+class DepositLineIn(Input):
+    """The deposit of one order line (by its position): a percentage of the line's gross, or an amount."""
+
+    position: Annotated[StrictInt, Field(ge=1, le=MAX_LINES)]
+    percent: PERCENT | None = None
+    amount: MoneyIn | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> DepositLineIn:
+        if (self.percent is None) == (self.amount is None):
+            raise PydanticCustomError("amount_or_percent", "Un montant ou un pourcentage par ligne", {})
+        return self
+
+
+class _DepositAmount(Input):
+    """An amount, a percentage of the order's gross, or per-line deposits (at most one of the three)."""
+
+    amount: MoneyIn | None = None
+    percent: PERCENT | None = None
+    lines: Annotated[list[DepositLineIn], Field(max_length=MAX_LINES)] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> _DepositAmount:
+        given = [x for x in (self.amount, self.percent, self.lines) if x is not None]
+        if len(given) > 1:
+            raise PydanticCustomError("amount_or_percent", "Un montant, un pourcentage ou des lignes : un seul", {})
+        return self
+
+    def line_percents(self) -> dict[int, Decimal] | None:
+        if not self.lines:
+            return None
+        found = {line.position: Decimal(line.percent) for line in self.lines if line.percent is not None}
+        return found or None
+
+    def line_amounts(self) -> dict[int, DomainMoney] | None:
+        if not self.lines:
+            return None
+        found = {line.position: line.amount.to_domain() for line in self.lines if line.amount is not None}
+        return found or None
+
+    def common(self) -> dict[str, Any]:
+        return {
+            "amount": self.amount.to_domain() if self.amount else None,
+            "percent": Decimal(self.percent) if self.percent is not None else None,
+            "line_percents": self.line_percents(),
+            "line_amounts": self.line_amounts(),
+        }
+
+
+class DepositInvoiceIn(_DepositAmount):
+    """A draft deposit invoice on a quote or an order. Without amount, percentage or lines, the default
+    percentages apply (item for this party > item > party > company)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"percent": "30"}]})
+
+    issue_date: IsoDate | None = None
+    due_date: IsoDate | None = None
+    notes: Text(5000) = ""  # type: ignore[valid-type]
+
+
+class DepositInvoicePatch(_DepositAmount):
+    """A new amount, percentage or per-line deposits for a draft deposit invoice."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"amount": _EUR}]})
+
+
+class StandaloneDepositInvoiceIn(Input):
+    """A deposit invoice with no order: a party, an amount (gross) and one VAT rate."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"party_id": "42", "amount": _EUR, "vat_rate": "20"}]},
+    )
+
+    party_id: Id
+    flow: Flow = Flow.SALE
+    amount: MoneyIn
+    vat_rate: RATE
+    issue_date: IsoDate | None = None
+    due_date: IsoDate | None = None
+    notes: Text(5000) = ""  # type: ignore[valid-type]
+
+
+class IssueDepositIn(Input):
+    """Issue a deposit invoice. `generate_payment` overrides the company setting: true records its payment at
+    once (method: given or the setting's), false gives it a due date (given, or its issue date)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"generate_payment": True, "method": "card"}]}
+    )
+
+    generate_payment: StrictBool | None = None
+    method: METHOD | None = None
+    payment_date: IsoDate | None = None
+    reference: Text(200) = ""  # type: ignore[valid-type]
+    account_id: Id | None = None
+    due_date: IsoDate | None = None
+    issue_date: IsoDate | None = None
+
+
+class AttachDepositInvoiceIn(Input):
+    """Attach an issued deposit invoice to an order, a delivery note or a draft invoice of the same party."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"document_id": "7"}]})
+
+    document_id: Id
+
+
+class DeductIn(Input):
+    """Deduct a deposit invoice on a draft final invoice: an amount, a percentage of the deposit invoice's
+    gross, or (neither) all it may still give. Replaces an earlier deduction of the same deposit invoice."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"deposit_invoice_id": "8", "percent": "100"}]}
+    )
+
+    deposit_invoice_id: Id
+    amount: MoneyIn | None = None
+    percent: PERCENT | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> DeductIn:
+        _amount_or_percent(self.amount, self.percent)
+        return self
+
+
+class DepositCreditNoteIn(Input):
+    """A deposit credit note reversing all (default) or part of an issued deposit invoice: an amount, a
+    percentage of its gross, or the deposits of some order lines (positions). Issued at once by default."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"amount": _EUR}]})
+
+    amount: MoneyIn | None = None
+    percent: PERCENT | None = None
+    lines: Annotated[list[Annotated[StrictInt, Field(ge=1, le=MAX_LINES)]], Field(max_length=MAX_LINES)] | None = None
+    issue_date: IsoDate | None = None
+    notes: Text(5000) = ""  # type: ignore[valid-type]
+    issue: StrictBool = True
+
+    @model_validator(mode="after")
+    def _one(self) -> DepositCreditNoteIn:
+        given = [x for x in (self.amount, self.percent, self.lines) if x is not None]
+        if len(given) > 1:
+            raise PydanticCustomError("amount_or_percent", "Un montant, un pourcentage ou des lignes : un seul", {})
+        return self
+
+
+class FinalInvoiceIn(Input):
+    """Invoice an order, a delivery note or a quote: all its lines, or the given ones (a partial invoice)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"issue_date": "2026-03-16"}]})
+
+    lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)] | None = None
+    issue_date: IsoDate | None = None
+
+
+class DepositSettingsPatch(Input):
+    """The company's deposit options; only the fields sent change. `default_percent` null removes it."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"deduct_all": True, "payment_method": "transfer"}]}
+    )
+
+    generate_payment_sale: StrictBool | None = None
+    generate_payment_purchase: StrictBool | None = None
+    payment_method: METHOD | None = None
+    deduct_all: StrictBool | None = None
+    block_delivery: StrictBool | None = None
+    default_percent: PERCENT | None = None
+
+    def changes(self) -> dict[str, Any]:
+        sent = self.model_dump(exclude_unset=True)
+        return {k: v for k, v in sent.items() if v is not None or k == "default_percent"}
+
+
+class DepositPercentIn(Input):
+    """A default deposit percentage; null removes it."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"percent": "30"}]})
+
+    percent: PERCENT | None
+
+
+class PartyDepositPercentIn(DepositPercentIn):
+    """A party's default deposit percentage, or (with `item_id`) that of one item for this party."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"percent": "30", "item_id": "3"}]})
+
+    item_id: Id | None = None
+
+
+class ExchangeRateIn(Input):
+    """Company-currency units for one unit of the document's currency."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"rate": "0.92"}]})
+
+    rate: Annotated[StrictStr, Field(pattern=r"^[0-9]{1,6}(\.[0-9]{1,8})?$", examples=["0.92"])]

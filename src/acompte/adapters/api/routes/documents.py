@@ -1,0 +1,185 @@
+"""Documents: list, create drafts, read, change, delete drafts, validate, cancel, convert; their history.
+
+Changes accept `If-Match` (the document's `version`, also sent as its ETag): 412 when it changed since.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Response
+
+from acompte.adapters.api.dependencies import (
+    ID_QUERY,
+    IfMatch,
+    PageParams,
+    ReadCtx,
+    Uow,
+    WriteCtx,
+    etag,
+    opt_id,
+    parse_id,
+)
+from acompte.adapters.api.routing import capability_router
+from acompte.adapters.api.schemas import (
+    NO_NUL,
+    ConvertIn,
+    DocumentIn,
+    DocumentOut,
+    DocumentPatch,
+    DocumentSummaryOut,
+    EventOut,
+    IsoDate,
+    Page,
+)
+from acompte.domain.documents import Flow, Kind, State
+from acompte.services import deposits, documents, history
+from acompte.services.versions import with_document_version
+from acompte.services.views import DocumentView
+
+router = capability_router("/documents", "documents")
+ENTITY = "Document"
+
+
+def _out(view: DocumentView, response: Response) -> DocumentOut:
+    response.headers["ETag"] = etag(view.document.version)
+    return DocumentOut.of(view)
+
+
+@router.get("", summary="List documents (ordered by id), with filters")
+def list_documents(
+    ctx: ReadCtx,
+    uow: Uow,
+    paging: PageParams,
+    kind: Kind | None = None,
+    flow: Flow | None = None,
+    state: State | None = None,
+    party_id: ID_QUERY = None,
+    date_from: Annotated[IsoDate | None, Query(description="Issued on or after")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="Issued on or before")] = None,
+    search: Annotated[str | None, Query(max_length=35, pattern=NO_NUL, description="Part of the number")] = None,
+    open_only: Annotated[bool, Query(description="Only documents with a balance due")] = False,
+) -> Page[DocumentSummaryOut]:
+    rows = documents.list_documents(
+        uow,
+        ctx,
+        kind=kind,
+        flow=flow,
+        state=state,
+        party_id=opt_id(party_id),
+        date_from=date_from,
+        date_to=date_to,
+        search=search,
+        open_only=open_only,
+        limit=paging.limit + 1,
+        after_id=paging.after_id,
+    )
+    rows, cursor = paging.page(rows)
+    return Page(items=[DocumentSummaryOut.from_summary(d) for d in rows], next_cursor=cursor)
+
+
+@router.post("", status_code=201, summary="Create a draft document")
+def create_document(body: DocumentIn, ctx: WriteCtx, uow: Uow, response: Response) -> DocumentOut:
+    view = documents.create_document(
+        uow,
+        ctx,
+        kind=body.kind,
+        flow=body.flow,
+        party_id=int(body.party_id),
+        lines=[line.to_domain() for line in body.lines],
+        issue_date=body.issue_date,
+        due_date=body.due_date,
+        currency=body.currency,
+        notes=body.notes,
+    )
+    response.headers["Location"] = f"/api/v1/documents/{view.id}"
+    return _out(view, response)
+
+
+@router.get("/{document_id}", summary="Read a document: lines, totals, settlement, allocations")
+def get_document(document_id: str, ctx: ReadCtx, uow: Uow, response: Response) -> DocumentOut:
+    return _out(documents.get_document(uow, ctx, parse_id(document_id, ENTITY)), response)
+
+
+@router.patch("/{document_id}", summary="Change a draft (or a validated quote, order or delivery note)")
+def update_document(
+    document_id: str, body: DocumentPatch, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
+) -> DocumentOut:
+    doc_id = parse_id(document_id, ENTITY)
+    view = with_document_version(
+        uow,
+        ctx,
+        doc_id,
+        expected,
+        lambda: documents.update_document(
+            uow,
+            ctx,
+            doc_id,
+            lines=[line.to_domain() for line in body.lines] if body.lines is not None else None,
+            issue_date=body.issue_date,
+            due_date=body.due_date,
+            notes=body.notes,
+        ),
+    )
+    return _out(view, response)
+
+
+@router.delete("/{document_id}", status_code=204, summary="Delete a draft (it has no number)")
+def delete_document(document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch) -> Response:
+    doc_id = parse_id(document_id, ENTITY)
+    with_document_version(uow, ctx, doc_id, expected, lambda: documents.delete_draft(uow, ctx, doc_id))
+    return Response(status_code=204)
+
+
+@router.post("/{document_id}/validate", summary="Validate: the document takes the next number of its series")
+def validate_document(document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response) -> DocumentOut:
+    doc_id = parse_id(document_id, ENTITY)
+
+    def validate() -> DocumentView:
+        # A deposit invoice is issued as the deposits capability does it (payment or due date by the settings).
+        if documents.get_document(uow, ctx, doc_id).document.kind is Kind.DEPOSIT_INVOICE:
+            return deposits.issue_deposit_invoice(uow, ctx, doc_id).document
+        return documents.validate_document(uow, ctx, doc_id)
+
+    view = with_document_version(uow, ctx, doc_id, expected, validate)
+    return _out(view, response)
+
+
+@router.post("/{document_id}/cancel", summary="Cancel a quote, order or delivery note (its payments stay as credit)")
+def cancel_document(document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response) -> DocumentOut:
+    doc_id = parse_id(document_id, ENTITY)
+    view = with_document_version(uow, ctx, doc_id, expected, lambda: documents.cancel_document(uow, ctx, doc_id))
+    return _out(view, response)
+
+
+@router.post(
+    "/{document_id}/convert",
+    status_code=201,
+    summary="Convert a validated quote, order or delivery note into the next document (a new draft)",
+)
+def convert_document(
+    document_id: str, body: ConvertIn, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
+) -> DocumentOut:
+    doc_id = parse_id(document_id, ENTITY)
+    view = with_document_version(
+        uow,
+        ctx,
+        doc_id,
+        expected,
+        lambda: documents.convert_document(
+            uow,
+            ctx,
+            doc_id,
+            body.target,
+            lines=[line.to_domain() for line in body.lines] if body.lines is not None else None,
+            issue_date=body.issue_date,
+        ),
+    )
+    response.headers["Location"] = f"/api/v1/documents/{view.id}"
+    return _out(view, response)
+
+
+@router.get("/{document_id}/history", summary="The document's history (« Historique »)")
+def document_history(document_id: str, ctx: ReadCtx, uow: Uow, paging: PageParams) -> Page[EventOut]:
+    rows, cursor = paging.slice(history.document_history(uow, ctx, parse_id(document_id, ENTITY)))
+    return Page(items=[EventOut.of(e) for e in rows], next_cursor=cursor)
