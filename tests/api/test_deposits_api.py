@@ -1,0 +1,195 @@
+"""Deposits through the API (routes/deposits.py): deposit payments and requests, deposit invoices from an order or
+standalone, their changes and issue, deductions on a draft final invoice, deposit credit notes, settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import eur, line
+from tests.helpers import snapshot
+
+
+@pytest.fixture
+def party(api):  # type: ignore[no-untyped-def]
+    return api.post("parties", json={"name": "Claire Martin"}).json()
+
+
+def validated(api, party, kind: str = "order", *lines) -> dict:  # type: ignore[no-untyped-def]
+    draft = api.post(
+        "documents", json={"kind": kind, "party_id": party["id"], "lines": list(lines) or [line("1000.00")]}
+    )
+    assert draft.status_code == 201, draft.text
+    done = api.post(f"documents/{draft.json()['id']}/validate")
+    assert done.status_code == 200, done.text
+    return done.json()
+
+
+def test_a_deposit_payment_on_an_order_defaults_to_all_that_remains_and_shows_in_its_position(api, party):
+    order = validated(api, party)
+    form = api.get(f"documents/{order['id']}/deposit-form").json()
+    assert (form["gross"], form["already_paid"], form["remaining"]) == (eur("1200.00"), eur("0.00"), eur("1200.00"))
+    assert {m["code"] for m in form["methods"]} >= {"cheque", "transfer"}
+
+    paid = api.post(f"documents/{order['id']}/deposits", json={"method": "transfer", "amount": eur("300.00")})
+    assert paid.status_code == 201, paid.text
+    assert paid.headers["Location"] == f"/api/v1/payments/{paid.json()['id']}"
+    assert (paid.json()["origin_document_id"], paid.json()["allocated"]) == (order["id"], eur("300.00"))
+
+    position = api.get(f"documents/{order['id']}/deposits").json()
+    assert (position["deposit_payments"], position["outstanding"], position["available_for_deposit"]) == (
+        eur("300.00"),
+        eur("900.00"),
+        eur("900.00"),
+    )
+    assert api.get(f"documents/{order['id']}/deposit-form").json()["remaining"] == eur("900.00")
+
+
+def test_a_deposit_above_what_remains_on_the_order_is_refused_and_nothing_is_written(api, party, uow):
+    order = validated(api, party)
+    before = snapshot(uow, api.ctx)
+    refused = api.post(
+        f"documents/{order['id']}/deposits",
+        json={"method": "cheque", "amount": eur("1200.01")},
+        headers={"Accept-Language": "en"},
+    )
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert (problem["code"], problem["requested"], problem["available"]) == (
+        "deposit-exceeds-order",
+        "1200.01 EUR",
+        "1200.00 EUR",
+    )
+    assert problem["detail"].startswith("A deposit of 1200.01 EUR is not possible")
+    assert snapshot(uow, api.ctx) == before
+
+
+def test_a_recorded_payment_is_attached_as_a_deposit(api, party):
+    order = validated(api, party)
+    payment = api.post("payments", json={"party_id": party["id"], "amount": eur("500.00"), "method": "cheque"}).json()
+    attached = api.post(f"documents/{order['id']}/deposit-payments", json={"payment_id": payment["id"]})
+    assert attached.status_code == 201, attached.text
+    assert (attached.json()["document_id"], attached.json()["amount"]) == (order["id"], eur("500.00"))
+    assert api.get(f"documents/{order['id']}/deposits").json()["deposit_payments"] == eur("500.00")
+
+
+def test_a_deposit_noted_on_a_quote_changes_its_net_to_pay_until_it_is_removed(api, party):
+    quote = validated(api, party, "quote")
+    noted = api.put(f"documents/{quote['id']}/deposit-request", json={"percent": "30"})
+    assert noted.status_code == 200, noted.text
+    assert (noted.json()["requested"], noted.json()["requested_percent"], noted.json()["net_to_pay"]) == (
+        eur("360.00"),
+        "30",
+        eur("840.00"),
+    )
+    both = api.put(f"documents/{quote['id']}/deposit-request", json={"percent": "30", "amount": eur("1.00")})
+    assert both.status_code == 422 and both.json()["code"] == "validation-error"
+    cleared = api.delete(f"documents/{quote['id']}/deposit-request").json()
+    assert (cleared["requested"], cleared["net_to_pay"]) == (None, eur("1200.00"))
+
+
+def test_a_per_line_deposit_invoice_is_changed_while_draft_then_issued_with_a_due_date(api, party):
+    order = validated(
+        api, party, "order", line("1000.00", designation="Table"), line("100.00", rate="10", designation="Pose")
+    )
+    draft = api.post(
+        f"documents/{order['id']}/deposit-invoices",
+        json={"lines": [{"position": 1, "percent": "50"}, {"position": 2, "amount": eur("110.00")}]},
+    )
+    assert draft.status_code == 201, draft.text
+    body = draft.json()
+    assert (body["basis"], body["document"]["gross"]) == ("lines", eur("710.00"))
+    assert [(entry["position"], entry["amount"]) for entry in body["lines"]] == [(1, eur("600.00")), (2, eur("110.00"))]
+    assert [b["rate"] for b in body["breakdown"]] == ["20", "10"]
+    deposit_id = body["document"]["id"]
+
+    stale = api.patch(f"deposit-invoices/{deposit_id}", json={"percent": "10"}, headers={"If-Match": '"99"'})
+    assert stale.status_code == 412 and stale.json()["code"] == "stale-version"
+    changed = api.patch(
+        f"deposit-invoices/{deposit_id}", json={"percent": "10"}, headers={"If-Match": draft.headers["ETag"]}
+    )
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["basis"], changed.json()["document"]["gross"]) == ("percent", eur("131.00"))
+
+    issued = api.post(
+        f"deposit-invoices/{deposit_id}/issue", json={"generate_payment": False, "due_date": "2031-01-31"}
+    )
+    assert issued.status_code == 200, issued.text
+    assert issued.json()["payment"] is None
+    assert (issued.json()["deposit_invoice"]["state"], issued.json()["deposit_invoice"]["due_date"]) == (
+        "validated",
+        "2031-01-31",
+    )
+    again = api.patch(f"deposit-invoices/{deposit_id}", json={"percent": "20"})
+    assert again.status_code == 409 and again.json()["code"] == "document-frozen"
+    shown = api.get(f"deposit-invoices/{deposit_id}").json()
+    assert shown["summary"]["available"] == eur("131.00") and shown["origin_number"] == order["number"]
+
+
+def test_validating_a_deposit_invoice_issues_it_as_the_deposits_capability_does(api, party, app):
+    settings = api.patch("company/deposit-settings", json={"generate_payment_sale": True, "payment_method": "transfer"})
+    assert settings.status_code == 200, settings.text
+    assert settings.json()["generate_payment_sale"] is True
+    order = validated(api, party)
+    draft = api.post(f"documents/{order['id']}/deposit-invoices", json={"amount": eur("240.00")}).json()
+    issued = api.post(f"documents/{draft['document']['id']}/validate").json()
+    assert (issued["payment_status"], issued["settled"]) == ("paid", eur("240.00"))
+    payment = api.get("payments", params={"party_id": party["id"]}).json()["items"][0]
+    assert (payment["method"], payment["amount"]) == ("transfer", eur("240.00"))
+
+
+def test_a_standalone_deposit_invoice_is_attached_to_an_order_and_deducted_by_hand_then_removed(api, party):
+    api.patch("company/deposit-settings", json={"deduct_all": False})
+    standalone = api.post("deposit-invoices", json={"party_id": party["id"], "amount": eur("120.00"), "vat_rate": "20"})
+    assert standalone.status_code == 201, standalone.text
+    deposit_id = standalone.json()["document"]["id"]
+    api.post(f"deposit-invoices/{deposit_id}/issue", json={"generate_payment": False})
+    order = validated(api, party)
+    attached = api.post(f"deposit-invoices/{deposit_id}/attach", json={"document_id": order["id"]})
+    assert attached.status_code == 200, attached.text
+
+    draft = api.post(f"documents/{order['id']}/final-invoices", json={}).json()
+    invoice_id = draft["invoice_id"]
+    assert draft["automatic_mode"] is False and draft["rows"][0]["maximum"] == eur("120.00")
+    deducted = api.post(f"documents/{invoice_id}/deductions", json={"deposit_invoice_id": deposit_id, "percent": "50"})
+    assert deducted.status_code == 200, deducted.text
+    assert (deducted.json()["deducted"], deducted.json()["net_to_pay"]) == (eur("60.00"), eur("1140.00"))
+    too_much = api.post(
+        f"documents/{invoice_id}/deductions", json={"deposit_invoice_id": deposit_id, "amount": eur("120.01")}
+    )
+    assert too_much.status_code == 422 and too_much.json()["code"] == "deduction-exceeds-deposit"
+    removed = api.delete(f"documents/{invoice_id}/deductions/{deposit_id}")
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["deducted"] == eur("0.00")
+
+
+def test_a_deposit_credit_note_reverses_part_of_an_issued_deposit_invoice(api, party):
+    order = validated(api, party)
+    draft = api.post(f"documents/{order['id']}/deposit-invoices", json={"percent": "30"}).json()
+    deposit_id = draft["document"]["id"]
+    api.post(f"deposit-invoices/{deposit_id}/issue", json={"generate_payment": False})
+    reversed_ = api.post(f"documents/{deposit_id}/deposit-credit-notes", json={"amount": eur("60.00")})
+    assert reversed_.status_code == 201, reversed_.text
+    credit = reversed_.json()
+    assert (credit["document"]["kind"], credit["document"]["state"], credit["document"]["gross"]) == (
+        "deposit_credit_note",
+        "validated",
+        eur("60.00"),
+    )
+    shown = api.get(f"deposit-invoices/{deposit_id}").json()["summary"]
+    assert (shown["reversed"], shown["available"]) == (eur("60.00"), eur("300.00"))
+    over = api.post(f"documents/{deposit_id}/deposit-credit-notes", json={"amount": eur("300.01")})
+    assert over.status_code == 422 and over.json()["code"] == "reversal-exceeds-deposit"
+
+
+def test_default_deposit_percentages_of_a_party_and_an_item_and_their_refusals(api, clerk, party):
+    item = api.post("items", json={"name": "Table", "unit_price": "1000.00", "vat_rate": "20"}).json()
+    assert api.put(f"items/{item['id']}/deposit-percent", json={"percent": "40"}).status_code == 204
+    assert api.put(f"parties/{party['id']}/deposit-percent", json={"percent": "25"}).status_code == 204
+    order = validated(api, party, "order", {**line("1000.00"), "item_id": item["id"]})
+    draft = api.post(f"documents/{order['id']}/deposit-invoices", json={})
+    assert draft.status_code == 201, draft.text
+    assert draft.json()["document"]["gross"] == eur("480.00")  # the item's percentage wins over the party's
+
+    assert api.put(f"parties/{party['id']}/deposit-percent", json={"percent": "101"}).status_code == 422
+    assert clerk.patch("company/deposit-settings", json={"deduct_all": False}).status_code == 403
+    assert api.get("company/deposit-settings").json()["deduct_all"] is True

@@ -1,0 +1,81 @@
+"""Test fixtures. The database is chosen by ACOMPTE_TEST_DATABASE_URL (default: a temporary SQLite file).
+
+The schema is built once per run by the Alembic migrations. Each test gets its own company: every row is
+company-scoped, so tests cannot see each other's data, exactly as two tenants cannot in production.
+When ACOMPTE_TEST_DATABASE_URL is set and the database cannot be reached, the run fails: it never skips.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from acompte import bootstrap
+from acompte.domain.money import Money
+from acompte.persistence.engine import is_sqlite
+from acompte.services import companies, parties
+from acompte.services.ports import Ctx
+
+
+def _url(tmp_dir: Path) -> str:
+    return os.environ.get("ACOMPTE_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'acompte-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _url(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[bootstrap.App]:
+    application = bootstrap.build(database_url, pool_size=10)
+    yield application
+    application.close()
+
+
+@pytest.fixture(scope="session")
+def backend(database_url: str) -> str:
+    return "sqlite" if is_sqlite(database_url) else "postgresql"
+
+
+@pytest.fixture
+def uow(app: bootstrap.App):  # type: ignore[no-untyped-def]
+    return app.uow()
+
+
+@pytest.fixture
+def ctx(app: bootstrap.App) -> Ctx:
+    company_id = companies.create_company(app.uow(), name="Test SARL", currency="EUR", siren="123456782")
+    return Ctx(company_id, actor="tester")
+
+
+@pytest.fixture
+def other_ctx(app: bootstrap.App) -> Ctx:
+    company_id = companies.create_company(app.uow(), name="Autre SAS", currency="EUR")
+    return Ctx(company_id, actor="intruder")
+
+
+@pytest.fixture
+def customer(app: bootstrap.App, ctx: Ctx):  # type: ignore[no-untyped-def]
+    return parties.create_party(app.uow(), ctx, name="Client Dupont")
+
+
+@pytest.fixture
+def supplier(app: bootstrap.App, ctx: Ctx):  # type: ignore[no-untyped-def]
+    return parties.create_party(app.uow(), ctx, name="Fournisseur Bois", customer=False, supplier=True)
+
+
+def eur(text: str) -> Money:
+    return Money.of(text, "EUR")
+
+
+D = Decimal
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = os.environ.get("ACOMPTE_TEST_DATABASE_URL") or "sqlite (temporary file)"
+    return f"acompte test database: {url}"

