@@ -1,0 +1,1 @@
+"""Benchmarks of acompte through its service layer, on SQLite and PostgreSQL (see bench/run.py)."""
