@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -152,12 +151,7 @@ def _problem_media_type(app: FastAPI) -> None:
 
 
 def _mount_web(app: FastAPI) -> None:
-    """The web pages go here (issue 5 §4): `app.include_router(web.router)` and `app.mount("/static", ...)`.
+    """The web pages (adapters/web): same services, session cookie instead of a token."""
+    from acompte.adapters import web  # local: the API module stays importable without the web layer
 
-    They reuse the same auth: `services.users.login` / `session_principal` / `logout` for the session cookie,
-    the same `Principal`, and `domain.users.authorize` for the roles. Until then `/` opens the API docs.
-    """
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/api/docs")
+    web.mount(app)

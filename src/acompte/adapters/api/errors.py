@@ -527,13 +527,18 @@ def problem_json(status: int, body: dict[str, Any], lang: str, headers: dict[str
     )
 
 
+def message(error: e.DomainError, lang: str) -> str:
+    """The error's sentence in `lang` (`fr` or `en`): the web pages show it next to the field at fault."""
+    if lang == "en":
+        return _english(problem_type_for(error).detail_en, error.params) or error.message
+    return error.message
+
+
 def domain_problem(request: Request, error: e.DomainError) -> JSONResponse:
     """The problem+json response for a business error."""
     problem = problem_type_for(error)
     lang = language(request)
-    detail = error.message
-    if lang == "en":
-        detail = _english(problem.detail_en, error.params) or error.message
+    detail = message(error, lang)
     headers = {}
     if isinstance(error, e.AuthenticationRequired):
         headers["WWW-Authenticate"] = "Bearer"
@@ -644,20 +649,31 @@ def internal_problem(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
 
+    def html(request: Request, exc: Exception) -> Response | None:
+        """Outside `/api`, the web application (when mounted) answers errors with a page."""
+        page_for = getattr(request.app.state, "html_error", None)
+        if page_for is None or request.url.path.startswith("/api"):
+            return None
+        return page_for(request, exc)  # type: ignore[no-any-return]
+
     async def on_domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, e.DomainError)
-        return domain_problem(request, exc)
+        return html(request, exc) or domain_problem(request, exc)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return validation_problem(request, exc)
+        return html(request, exc) or validation_problem(request, exc)
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        return http_problem(request, exc)
+        return html(request, exc) or http_problem(request, exc)
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
-        return internal_problem(request, exc)
+        page = html(request, exc)
+        if page is None:
+            return internal_problem(request, exc)
+        log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return page
 
     app.add_exception_handler(e.DomainError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -1,0 +1,75 @@
+"""Login, logout, language switch and the home page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from acompte.adapters.web import i18n, security
+from acompte.adapters.web.templating import redirect, render, translate
+from acompte.domain.errors import InvalidCredentials
+from acompte.services import users
+
+router = APIRouter()
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path of this site (never `//host` or `https://...`): no open redirect after login."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    return render(request, "login.html", {"next": _safe_next(next), "email": ""})
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    await security.check_csrf(request)
+    try:
+        _principal, secret = users.login(security.uow_of(request), email=email, password=password)
+    except InvalidCredentials:
+        context = {
+            "next": _safe_next(next),
+            "email": email,
+            "error": translate(request, "E-mail ou mot de passe incorrect."),
+        }
+        return render(request, "login.html", context, status=401)
+    response = redirect(request, _safe_next(next))
+    security.open_session(response, request, secret)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    security.session_principal(request)
+    await security.check_csrf(request)
+    users.logout(security.uow_of(request), request.cookies.get(security.SESSION_COOKIE, ""))
+    response = redirect(request, "/login")
+    response.delete_cookie(security.SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/language")
+async def choose_language(
+    request: Request, lang: Annotated[str, Form()] = "fr", back: Annotated[str, Form()] = "/"
+) -> Response:
+    await security.check_csrf(request)
+    response = redirect(request, _safe_next(back))
+    if lang in i18n.LANGUAGES:
+        response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
+    return response
+
+
+@router.get("/")
+def home(request: Request, ctx: security.PageRead) -> Response:
+    return render(request, "home.html", {})
