@@ -1,7 +1,7 @@
 """Web test fixtures: a browser-like client (cookies, CSRF) logged in to the test's company with a role.
 
-    page = web.get("/documents?kind=order")           # HTML response
-    response = web.submit("/payments/new", {...})       # fetches the form's CSRF token, posts, follows nothing
+page = web.get("/documents?kind=order")           # HTML response
+response = web.submit("/payments/new", {...})       # fetches the form's CSRF token, posts, follows nothing
 """
 
 from __future__ import annotations
@@ -13,13 +13,19 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from acompte.adapters.api import create_app
 from acompte.domain.users import Role
 from acompte.services import users
 from acompte.services.ports import Ctx
-from tests.api.conftest import PASSWORD, api_app, people  # noqa: F401  (fixtures reused)
+from tests.api.conftest import PASSWORD
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def web_app(app):  # type: ignore[no-untyped-def]
+    return create_app(app)
 
 
 @dataclass
@@ -54,33 +60,33 @@ def login(client: TestClient, email: str) -> None:
     assert response.status_code == 303, response.text
 
 
-def browser_for(app, api_app, people, ctx: Ctx, role: Role) -> Browser:  # type: ignore[no-untyped-def]
+def browser_for(app, web_app, ctx: Ctx, role: Role) -> Browser:  # type: ignore[no-untyped-def]
     """A fresh user per company and role (a user logs in to their first company)."""
     email = f"{role.value}-{ctx.company_id}@web.example.fr"
     users.create_user(app.uow(), email=email, password=PASSWORD, name=role.value)
     users.grant(app.uow(), ctx, email=email, role=role)
-    client = TestClient(api_app, base_url="https://testserver")
+    client = TestClient(web_app, base_url="https://testserver")
     login(client, email)
     return Browser(client, ctx, email)
 
 
 @pytest.fixture
-def web(app, api_app, people, ctx) -> Browser:  # type: ignore[no-untyped-def]
+def web(app, web_app, ctx) -> Browser:  # type: ignore[no-untyped-def]
     """An admin of the test's company, logged in."""
-    return browser_for(app, api_app, people, ctx, Role.ADMIN)
+    return browser_for(app, web_app, ctx, Role.ADMIN)
 
 
 @pytest.fixture
-def web_reader(app, api_app, people, ctx) -> Browser:  # type: ignore[no-untyped-def]
-    return browser_for(app, api_app, people, ctx, Role.READ_ONLY)
+def web_reader(app, web_app, ctx) -> Browser:  # type: ignore[no-untyped-def]
+    return browser_for(app, web_app, ctx, Role.READ_ONLY)
 
 
 @pytest.fixture
-def web_clerk(app, api_app, people, ctx) -> Browser:  # type: ignore[no-untyped-def]
-    return browser_for(app, api_app, people, ctx, Role.CLERK)
+def web_clerk(app, web_app, ctx) -> Browser:  # type: ignore[no-untyped-def]
+    return browser_for(app, web_app, ctx, Role.CLERK)
 
 
 @pytest.fixture
-def web_intruder(app, api_app, people, other_ctx) -> Browser:  # type: ignore[no-untyped-def]
+def web_intruder(app, web_app, other_ctx) -> Browser:  # type: ignore[no-untyped-def]
     """An admin of ANOTHER company, logged in."""
-    return browser_for(app, api_app, people, other_ctx, Role.ADMIN)
+    return browser_for(app, web_app, other_ctx, Role.ADMIN)

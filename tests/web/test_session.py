@@ -7,24 +7,24 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import CSRF
 
 
-def test_pages_need_a_session_and_come_back_after_login(api_app, web):
-    anonymous = TestClient(api_app, base_url="https://testserver")
+def test_pages_need_a_session_and_come_back_after_login(web_app, web):
+    anonymous = TestClient(web_app, base_url="https://testserver")
     response = anonymous.get("/", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
     home = web.get("/")
     assert home.status_code == 200 and "Test SARL" in home.text and web.email in home.text
 
 
-def test_a_wrong_password_is_refused_without_a_session(api_app, web):
-    anonymous = TestClient(api_app, base_url="https://testserver")
+def test_a_wrong_password_is_refused_without_a_session(web_app, web):
+    anonymous = TestClient(web_app, base_url="https://testserver")
     token = CSRF.search(anonymous.get("/login").text).group(1)
     response = anonymous.post("/login", data={"csrf_token": token, "email": web.email, "password": "faux mot de passe"})
     assert response.status_code == 401 and "E-mail ou mot de passe incorrect." in response.text
     assert "acompte_session" not in anonymous.cookies
 
 
-def test_the_session_cookie_is_httponly_and_samesite(api_app, web):
-    anonymous = TestClient(api_app, base_url="https://testserver")
+def test_the_session_cookie_is_httponly_and_samesite(web_app, web):
+    anonymous = TestClient(web_app, base_url="https://testserver")
     token = CSRF.search(anonymous.get("/login").text).group(1)
     response = anonymous.post(
         "/login",
@@ -35,8 +35,8 @@ def test_the_session_cookie_is_httponly_and_samesite(api_app, web):
     assert "acompte_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
 
 
-def test_login_refuses_a_form_without_its_csrf_token_and_an_outside_redirect(api_app, web):
-    anonymous = TestClient(api_app, base_url="https://testserver")
+def test_login_refuses_a_form_without_its_csrf_token_and_an_outside_redirect(web_app, web):
+    anonymous = TestClient(web_app, base_url="https://testserver")
     refused = anonymous.post("/login", data={"email": web.email, "password": "mot de passe de test"})
     assert refused.status_code == 403 and "acompte_session" not in anonymous.cookies
     token = CSRF.search(anonymous.get("/login").text).group(1)
