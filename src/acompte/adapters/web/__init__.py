@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from acompte.adapters.web import errors
-from acompte.adapters.web.routes import ROUTERS
+from acompte.adapters.web.routes import routers
 from acompte.adapters.web.security import CsrfRejected, LoginRequired
 
 STATIC = Path(__file__).parent / "static"
@@ -34,5 +34,5 @@ def mount(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, on_web_error)
     app.add_exception_handler(CsrfRejected, on_web_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in ROUTERS:
+    for router in routers():
         app.include_router(router, include_in_schema=False)
