@@ -25,8 +25,8 @@ from acompte.domain.parties import Company, Item, Party
 from acompte.domain.payments import Method, Payment
 from acompte.persistence import mapping
 from acompte.persistence.credits_repository import (
-    document_settled_minor,
     document_settled_scalar,
+    document_sums_minor,
     payment_used_minor,
     payment_used_scalar,
 )
@@ -307,10 +307,13 @@ class DocumentRepository(_Repo):
         self.session.flush()
         return row.id
 
-    def get(self, company_id: int, document_id: int, *, lock: bool = False) -> Document:
+    def get(self, company_id: int, document_id: int, *, lock: bool = False, lines: bool = True) -> Document:
+        """The document; `lines=False` skips reading its lines (totals are stored on the document itself)."""
         row = self._row(company_id, document_id, lock)
-        lines = list(self.session.scalars(select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)))
-        return mapping.document(row, lines)
+        if not lines:
+            return mapping.document(row)
+        found = list(self.session.scalars(select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)))
+        return mapping.document(row, found)
 
     def data(self, company_id: int, document_id: int) -> dict[str, Any]:
         return dict(self._row(company_id, document_id).data or {})
@@ -365,14 +368,11 @@ class DocumentRepository(_Repo):
         return [mapping.document(r) for r in rows]
 
     def settlement(self, document: Document) -> Settlement:
-        allocated = document_settled_minor(self.session, document.company_id, document.id)
-        deducted = self.session.scalar(
-            select(func.coalesce(func.sum(DeductionRow.amount_minor), 0)).where(DeductionRow.invoice_id == document.id)
-        )
+        allocated, deducted = document_sums_minor(self.session, document.company_id, document.id)
         return Settlement(
             gross=document.gross,
-            allocated=Money.from_minor(int(allocated or 0), document.currency),
-            deducted=Money.from_minor(int(deducted or 0), document.currency),
+            allocated=Money.from_minor(allocated, document.currency),
+            deducted=Money.from_minor(deducted, document.currency),
         )
 
     def summaries(
@@ -548,7 +548,9 @@ class AllocationRepository(_Repo):
         amount: Money,
         payment_id: int | None = None,
         credit_document_id: int | None = None,
-    ) -> int:
+        with_time: bool = False,
+    ) -> Any:
+        """The new allocation's id, or (id, created_at) with `with_time`."""
         row = AllocationRow(
             company_id=company_id,
             payment_id=payment_id,
@@ -560,7 +562,7 @@ class AllocationRepository(_Repo):
         )
         self.session.add(row)
         self.session.flush()
-        return row.id
+        return (row.id, row.created_at) if with_time else row.id
 
     def get(self, company_id: int, allocation_id: int) -> AllocationView:
         found = self.session.execute(  # one round trip: the allocation with both numbers

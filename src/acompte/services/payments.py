@@ -98,13 +98,16 @@ def record_payment(
             ),
             ctx.actor,
         )
-        made = tuple(
-            allocate(uow, ctx, payment_id=payment_id, document_id=document_id, amount=part)
-            for document_id, part in sorted(allocations, key=lambda a: a[0])
-        )
+        # The payment is new (no other transaction sees it): no lock to take, nothing allocated before.
+        recorded = replace(payment, id=payment_id)
+        made_list: list[AllocationView] = []
+        for document_id, part in sorted(allocations, key=lambda a: a[0]):
+            used = total((a.amount for a in made_list), amount.currency)
+            made_list.append(_allocate(uow, ctx, recorded, used, document_id, part))
+        made = tuple(made_list)
         # Built from what this transaction wrote rather than read back: six fewer round trips (bench/run.py).
         view = PaymentView(
-            payment=replace(payment, id=payment_id),
+            payment=recorded,
             party_name=party.name,
             allocated=total((a.amount for a in made), amount.currency),
             allocations=made,
@@ -122,44 +125,59 @@ def allocate(
     """
     with uow:
         payment = uow.payments.get(ctx.company_id, payment_id, lock=True)
-        document = uow.documents.get(ctx.company_id, document_id, lock=True)
-        payment_allocated = uow.payments.allocated(payment)
-        settlement = uow.documents.settlement(document)
-        if amount is None:
-            amount = (payment.amount - payment_allocated).min(settlement.balance_due)
-        check_allocation(payment, payment_allocated, document, settlement, amount)
-        allocation_id = uow.allocations.add(
-            ctx.company_id, payment_id=payment.id, document_id=document.id, amount=amount
-        )
-        uow.events.add(
-            Event(
-                EventKind.PAYMENT_ALLOCATED,
-                ctx.company_id,
-                payment_id=payment.id,
-                document_id=document.id,
-                party_id=payment.party_id,
-                data={
-                    "allocation_id": allocation_id,
-                    "amount": str(amount.amount),
-                    "payment_number": payment.number,
-                    "document_number": document.number,
-                    "method": payment.method,
-                    "payment_date": payment.payment_date.isoformat(),
-                    "document_balance": {
-                        "before": str(settlement.balance_due.amount),
-                        "after": str((settlement.balance_due - amount).amount),
-                    },
-                    "payment_unallocated": {
-                        "before": str((payment.amount - payment_allocated).amount),
-                        "after": str((payment.amount - payment_allocated - amount).amount),
-                    },
-                },
-            ),
-            ctx.actor,
-        )
-        view = uow.allocations.get(ctx.company_id, allocation_id)
+        view = _allocate(uow, ctx, payment, uow.payments.allocated(payment), document_id, amount)
         uow.commit()
-        return view  # type: ignore[no-any-return]
+        return view
+
+
+def _allocate(
+    uow: UnitOfWork, ctx: Ctx, payment: Payment, payment_allocated: Money, document_id: int, amount: Money | None
+) -> AllocationView:
+    """Allocate within the caller's transaction, the payment already locked (or just written by it) and what it
+    has used already known: lock the document, check, write the allocation and its event."""
+    document = uow.documents.get(ctx.company_id, document_id, lock=True, lines=False)
+    settlement = uow.documents.settlement(document)
+    if amount is None:
+        amount = (payment.amount - payment_allocated).min(settlement.balance_due)
+    check_allocation(payment, payment_allocated, document, settlement, amount)
+    allocation_id, created_at = uow.allocations.add(
+        ctx.company_id, payment_id=payment.id, document_id=document.id, amount=amount, with_time=True
+    )
+    uow.events.add(
+        Event(
+            EventKind.PAYMENT_ALLOCATED,
+            ctx.company_id,
+            payment_id=payment.id,
+            document_id=document.id,
+            party_id=payment.party_id,
+            data={
+                "allocation_id": allocation_id,
+                "amount": str(amount.amount),
+                "payment_number": payment.number,
+                "document_number": document.number,
+                "method": payment.method,
+                "payment_date": payment.payment_date.isoformat(),
+                "document_balance": {
+                    "before": str(settlement.balance_due.amount),
+                    "after": str((settlement.balance_due - amount).amount),
+                },
+                "payment_unallocated": {
+                    "before": str((payment.amount - payment_allocated).amount),
+                    "after": str((payment.amount - payment_allocated - amount).amount),
+                },
+            },
+        ),
+        ctx.actor,
+    )
+    return AllocationView(
+        id=allocation_id,
+        document_id=document.id,
+        document_number=document.number,
+        amount=amount,
+        payment_id=payment.id,
+        payment_number=payment.number,
+        created_at=created_at,
+    )
 
 
 def remove_allocation(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: str = "") -> AllocationView:
