@@ -1,0 +1,51 @@
+"""Document lists and the document page (UI.md screens 1 and 2)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from acompte.domain.documents import Flow, Kind, LineInput
+from acompte.domain.money import Money
+from acompte.services import documents, parties, payments
+
+
+def line(price: str, qty: str = "1", rate: str = "20", designation: str = "Article") -> LineInput:
+    return LineInput(designation, Decimal(qty), Decimal(price), Decimal(rate))
+
+
+def invoice(app, ctx, party_id, *lines, kind=Kind.INVOICE, flow=Flow.SALE, due=None, validate=True):
+    draft = documents.create_document(
+        app.uow(), ctx, kind=kind, flow=flow, party_id=party_id, lines=list(lines) or [line("1000.00")], due_date=due
+    )
+    return documents.validate_document(app.uow(), ctx, draft.id) if validate else draft
+
+
+def pay(app, ctx, party_id, doc_id, amount, method="cheque"):
+    return payments.record_payment(
+        app.uow(),
+        ctx,
+        party_id=party_id,
+        amount=Money.of(amount, "EUR"),
+        method=method,
+        payment_date=date(2026, 3, 14),
+        allocations=[(doc_id, Money.of(amount, "EUR"))],
+    )
+
+
+def test_invoice_list_shows_french_amounts_badges_and_totals(app, web, customer):
+    ctx = web.ctx
+    paid = invoice(app, ctx, customer.id)
+    partial = invoice(app, ctx, customer.id, line("500.00"), due=date.today() - timedelta(days=3))
+    unpaid = invoice(app, ctx, customer.id, line("100.00"))
+    pay(app, ctx, customer.id, paid.id, "1200.00")
+    pay(app, ctx, customer.id, partial.id, "100.00")
+    page = web.get("/documents?flow=sale&kind=invoice")
+    assert page.status_code == 200, page.text
+    text = page.text
+    assert "1\u202f200,00\u00a0€" in text
+    assert "badge-paid" in text and "badge-partial" in text and "badge-unpaid" in text
+    assert 'class="overdue"' in text
+    # totals of the filtered rows: 1 200 + 600 + 120 = 1 920 ; balance 500 + 120 = 620
+    assert "1\u202f920,00\u00a0€" in text and "620,00\u00a0€" in text
+    assert unpaid.document.number in text
