@@ -49,3 +49,34 @@ def test_invoice_list_shows_french_amounts_badges_and_totals(app, web, customer)
     # totals of the filtered rows: 1 200 + 600 + 120 = 1 920 ; balance 500 + 120 = 620
     assert "1\u202f920,00\u00a0€" in text and "620,00\u00a0€" in text
     assert unpaid.document.number in text
+
+
+def test_document_page_shows_totals_net_to_pay_and_history_with_payment_facts(app, web, customer):
+    ctx = web.ctx
+    doc = invoice(app, ctx, customer.id, line("100.00", qty="3"), line("50.00", rate="5.5", designation="Livre"))
+    payment = pay(app, ctx, customer.id, doc.id, "100.00", method="transfer")
+    page = web.get(f"/documents/{doc.id}")
+    assert page.status_code == 200, page.text
+    text = page.text
+    # 300 HT at 20 % + 50 HT at 5.5 % = 350 HT, 60 + 2.75 VAT, 412.75 TTC; 100 paid → 312.75 due
+    assert "350,00\u00a0€" in text and "62,75\u00a0€" in text and "412,75\u00a0€" in text
+    assert "Net à payer" in text and "312,75\u00a0€" in text and "badge-partial" in text
+    assert "20\u00a0%" in text and "5,5\u00a0%" in text
+    history = web.get(f"/documents/{doc.id}?tab=history").text
+    assert payment.payment.number in history and "14/03/2026" in history and "Virement" in history
+    assert "100,00\u00a0€" in history
+    deposits_tab = web.get(f"/documents/{doc.id}?tab=deposits").text
+    assert payment.payment.number in deposits_tab and "Virement" in deposits_tab
+    assert "Aucune écriture" in web.get(f"/documents/{doc.id}?tab=entries").text
+
+
+def test_an_order_page_links_its_origin_and_children(app, web, customer):
+    ctx = web.ctx
+    quote = invoice(app, ctx, customer.id, kind=Kind.QUOTE)
+    order = documents.convert_document(app.uow(), ctx, quote.id, Kind.ORDER)
+    page = web.get(f"/documents/{quote.id}").text
+    assert f'href="/documents/{order.id}"' in page and "Commande" in page
+    order_page = web.get(f"/documents/{order.id}").text
+    assert f'href="/documents/{quote.id}"' in order_page and quote.document.number in order_page
+    assert "Modifier" in order_page and "Valider" in order_page
+    assert web.get(f"/documents/{order.id}?tab=deposits").status_code == 200

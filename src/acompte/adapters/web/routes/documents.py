@@ -25,7 +25,7 @@ from acompte.adapters.web import i18n, security
 from acompte.adapters.web.routes import _documents_common as common
 from acompte.adapters.web.templating import render, translate
 from acompte.domain.documents import Flow, Kind, State
-from acompte.domain.errors import NotFound
+from acompte.domain.errors import DomainError, NotFound
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money, total
 from acompte.services import (
@@ -287,6 +287,8 @@ def document_page(request: Request, document_id: int, ctx: security.PageRead) ->
         "facturx": doc.flow is Flow.SALE and doc.kind in common.FACTURX_KINDS and doc.state is State.VALIDATED,
         "actions": common.document_actions(request, doc, settlement.allocated, fig.balance_due),
         "list_url": common.list_url(doc.flow, doc.kind),
+        "url_kind": lambda k: common.url_kind(Kind(k)),
+        "money_of": _money_of,
     }
     if tab == "deposits":
         context["deposit_payments"] = _payments_of(uow, ctx, [a.payment_id for a in view.allocations])
@@ -300,6 +302,13 @@ def document_page(request: Request, document_id: int, ctx: security.PageRead) ->
     if tab == "deposits":
         context["methods"] = {m.code: m.label for m in companies.get_company(uow, ctx).methods}
     return render(request, "documents/page.html", context)
+
+
+def _money_of(text: Any, currency: str) -> Money | None:
+    try:
+        return Money.of(str(text), currency)
+    except (ArithmeticError, ValueError, DomainError):
+        return None
 
 
 def _payments_of(uow: Any, ctx: Any, ids: list[int | None]) -> dict[int, Any]:
