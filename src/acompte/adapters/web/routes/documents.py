@@ -39,6 +39,7 @@ from acompte.services import (
     payments,
     printing,
 )
+from acompte.services.ports import Ctx
 from acompte.services.queries import EVERYTHING
 from acompte.services.views import DocumentSummary
 
@@ -245,10 +246,15 @@ TABS = ("lines", "deposits", "history", "entries")
 
 @router.get("/documents/{document_id:int}")
 def document_page(request: Request, document_id: int, ctx: security.PageRead) -> Response:
+    tab = request.query_params.get("tab") or "lines"
+    return render(request, "documents/page.html", page_context(request, ctx, document_id, tab))
+
+
+def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict[str, Any]:
+    """Everything the document page shows for one tab (also used to show a refused action on the page)."""
     uow = security.uow_of(request)
     view = documents.get_document(uow, ctx, document_id)
     doc = view.document
-    tab = request.query_params.get("tab") or "lines"
     tab = tab if tab in TABS else "lines"
     settlement = view.settlement
     fig = common.figures(doc.kind, settlement.gross, settlement.allocated, settlement.deducted)
@@ -301,7 +307,7 @@ def document_page(request: Request, document_id: int, ctx: security.PageRead) ->
         context["entries"] = export_additions.document_entries(uow, ctx, document_id)
     if tab == "deposits":
         context["methods"] = {m.code: m.label for m in companies.get_company(uow, ctx).methods}
-    return render(request, "documents/page.html", context)
+    return context
 
 
 def _money_of(text: Any, currency: str) -> Money | None:
