@@ -80,3 +80,66 @@ def test_an_order_page_links_its_origin_and_children(app, web, customer):
     assert f'href="/documents/{quote.id}"' in order_page and quote.document.number in order_page
     assert "Modifier" in order_page and "Valider" in order_page
     assert web.get(f"/documents/{order.id}?tab=deposits").status_code == 200
+
+
+def test_filters_and_csv_export(app, web, customer):
+    ctx = web.ctx
+    other = parties.create_party(app.uow(), ctx, name="Martin & Fils")
+    mine = invoice(app, ctx, customer.id, line("100.00"))
+    theirs = invoice(app, ctx, other.id, line("200.00"))
+    pay(app, ctx, other.id, theirs.id, "240.00")
+    by_party = web.get(f"/documents?flow=sale&kind=invoice&party_id={other.id}").text
+    assert theirs.document.number in by_party and mine.document.number not in by_party
+    unpaid = web.get("/documents?flow=sale&kind=invoice&status=unpaid").text
+    assert mine.document.number in unpaid and theirs.document.number not in unpaid
+    search = web.get(f"/documents?flow=sale&kind=invoice&q={mine.document.number}").text
+    assert mine.document.number in search and theirs.document.number not in search
+    assert "Aucun document." in web.get("/documents?flow=sale&kind=invoice&date_to=2000-01-01").text
+    assert "Aucun document." in web.get("/documents?flow=purchase&kind=invoice").text
+    export = web.get("/documents?flow=sale&kind=invoice&format=csv")
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    assert export.content.startswith("\ufeff".encode())
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:4] == ["Numéro", "Date", "Tiers", "Total TTC"]
+    row = next(r for r in lines[1:] if r.startswith(theirs.document.number)).split(";")
+    assert row[2] == "Martin & Fils" and row[3] == "240,00" and row[6] == "0,00" and row[7] == "Réglé"
+
+
+def test_row_actions_follow_the_kind_and_state(app, web, web_reader, customer):
+    ctx = web.ctx
+    order = invoice(app, ctx, customer.id, kind=Kind.ORDER)
+    text = web.get("/documents?flow=sale&kind=order").text
+    for path in ("/deposit", "/deposit-invoice", "/convert?to=invoice", "/pdf"):
+        assert f"/documents/{order.id}{path}" in text
+    assert f"/documents/{order.id}/credit-note" not in text and f"/documents/{order.id}/facturx" not in text
+    assert 'href="/documents/new?flow=sale&amp;kind=order"' in text
+    sale = invoice(app, ctx, customer.id)
+    text = web.get("/documents?flow=sale&kind=invoice").text
+    for path in ("/credit-note", "/pdf", "/facturx", "/deposit"):
+        assert f"/documents/{sale.id}{path}" in text
+    assert f"/documents/{sale.id}/deposit-invoice" not in text
+    reader = web_reader.get("/documents?flow=sale&kind=invoice").text
+    assert f"/documents/{sale.id}/pdf" in reader and f"/documents/{sale.id}/credit-note" not in reader
+    assert "/documents/new" not in reader
+
+
+def test_pdf_and_facturx_downloads(app, web, customer):
+    sale = invoice(app, web.ctx, customer.id)
+    pdf = web.get(f"/documents/{sale.id}/pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    facturx = web.get(f"/documents/{sale.id}/facturx")
+    assert facturx.status_code in (200, 422)
+    if facturx.status_code == 200:
+        assert facturx.content.startswith(b"%PDF")
+
+
+def test_english_rendering(app, web, customer):
+    doc = invoice(app, web.ctx, customer.id)
+    web.post("/language", {"lang": "en", "back": "/"})
+    listing = web.get("/documents?flow=sale&kind=invoice")
+    assert listing.headers["content-language"] == "en"
+    assert "Invoices" in listing.text and "Balance due" in listing.text and "Unpaid" in listing.text
+    assert "1,200.00" in listing.text
+    page = web.get(f"/documents/{doc.id}").text
+    assert "Net to pay" in page and "History" in page

@@ -7,7 +7,7 @@ from decimal import Decimal
 from acompte.domain.documents import Kind, State
 from acompte.services import documents
 from tests.web.conftest import FORM_KEY
-from tests.web.test_documents import invoice, line
+from tests.web.test_documents import invoice
 
 
 def _form(party_id, **lines):
@@ -97,7 +97,13 @@ def test_edit_convert_and_cancel(app, web, customer):
     quote = invoice(app, web.ctx, customer.id, kind=Kind.QUOTE)
     form = web.get(f"/documents/{quote.id}/edit")
     assert form.status_code == 200 and 'value="1\u202f000,00"' in form.text
-    data = {"rows": "5", "line-0-designation": "Autre", "line-0-quantity": "2", "line-0-unit_price": "10", "line-0-vat_rate": "20"}
+    data = {
+        "rows": "5",
+        "line-0-designation": "Autre",
+        "line-0-quantity": "2",
+        "line-0-unit_price": "10",
+        "line-0-vat_rate": "20",
+    }
     assert web.post(f"/documents/{quote.id}/edit", data).status_code == 303
     assert documents.get_document(app.uow(), web.ctx, quote.id).document.gross.amount == Decimal("24.00")
     converted = web.post(f"/documents/{quote.id}/convert", {"to": "order"})

@@ -129,8 +129,10 @@ def row_actions(
             items.append((t(request, "Facture d'acompte"), f"{base}/deposit-invoice"))
         if state is State.VALIDATED and Kind.INVOICE in lifecycle.CONVERSIONS.get(kind, frozenset()):
             items.append((t(request, "Facturer"), f"{base}/convert?to=invoice", "post"))
-        if kind in (Kind.ORDER, Kind.DELIVERY, Kind.INVOICE) and allocated.is_positive and not (
-            kind is Kind.INVOICE and state is State.VALIDATED
+        if (
+            kind in (Kind.ORDER, Kind.DELIVERY, Kind.INVOICE)
+            and allocated.is_positive
+            and not (kind is Kind.INVOICE and state is State.VALIDATED)
         ):
             items.append(
                 (
@@ -149,7 +151,9 @@ def row_actions(
     return items
 
 
-def document_actions(request: Request, document: Document, allocated: Money, balance_due: Money) -> list[tuple[Any, ...]]:
+def document_actions(
+    request: Request, document: Document, allocated: Money, balance_due: Money
+) -> list[tuple[Any, ...]]:
     return row_actions(
         request,
         doc_id=document.id,

@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import urlencode
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -350,4 +350,3 @@ def document_facturx(request: Request, document_id: int, ctx: security.PageRead)
         printable = printing.printable_document(uow, ctx, document_id)
     content = facturx_document(printable, invoice)
     return _download(content, "application/pdf", f"{printable.title}-{printable.number}.pdf")
-

@@ -50,7 +50,14 @@ def _rate_text(rate: Decimal) -> str:
 
 def _blank_line(company: Company) -> dict[str, str]:
     default = max(company.vat_rates) if company.vat_rates else Decimal(20)
-    return {"item_id": "", "designation": "", "quantity": "", "unit_price": "", "discount": "", "vat_rate": _rate_text(default)}
+    return {
+        "item_id": "",
+        "designation": "",
+        "quantity": "",
+        "unit_price": "",
+        "discount": "",
+        "vat_rate": _rate_text(default),
+    }
 
 
 def _pad(form: DocumentForm, company: Company, extra: int = 0) -> None:
@@ -100,7 +107,9 @@ async def _from_post(request: Request) -> DocumentForm:
     return DocumentForm(text("party_id"), text("issue_date"), text("due_date"), lines)
 
 
-def _number(request: Request, form: DocumentForm, key: str, raw: str, *, default: Decimal | None = None) -> Decimal | None:
+def _number(
+    request: Request, form: DocumentForm, key: str, raw: str, *, default: Decimal | None = None
+) -> Decimal | None:
     if not raw:
         if default is None:
             form.errors[key] = translate(request, "Champ obligatoire.")
