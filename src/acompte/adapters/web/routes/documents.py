@@ -1,0 +1,352 @@
+"""Document lists (UI.md screen 1), the document page (screen 2) and its PDF / Factur-X downloads.
+
+    /documents?flow=sale|purchase&kind=quote|order|delivery_note|invoice|deposit_invoice|credit_note
+    /documents/{id}?tab=deposits|history|entries     /documents/{id}/pdf     /documents/{id}/facturx
+
+The forms (new, edit, validate, convert, cancel) are in documents_forms.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from acompte.adapters.exports.pdf import document_pdf, facturx_document
+from acompte.adapters.web import i18n, security
+from acompte.adapters.web.routes import _documents_common as common
+from acompte.adapters.web.templating import render, translate
+from acompte.domain.documents import Flow, Kind, State
+from acompte.domain.errors import DomainError, NotFound
+from acompte.domain.lifecycle import Action
+from acompte.domain.money import Money, total
+from acompte.services import (
+    companies,
+    deposits,
+    documents,
+    einvoicing,
+    export_additions,
+    history,
+    parties,
+    payments,
+    printing,
+)
+from acompte.services.ports import Ctx
+from acompte.services.queries import EVERYTHING
+from acompte.services.views import DocumentSummary
+
+router = APIRouter()
+PER_PAGE = 50
+SORTS = ("number", "date", "party", "gross", "balance", "due")
+STATUSES = ("unpaid", "partial", "paid")
+
+
+# -- lists -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    summary: DocumentSummary
+    figures: common.Figures
+    overdue: bool
+    actions: list[tuple[Any, ...]]
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    try:
+        return i18n.parse_amount(text) if text else None
+    except ValueError:
+        return None
+
+
+def _sort_key(sort: str, row: Row) -> Any:
+    s = row.summary
+    return {
+        "number": (s.number or "", s.id),
+        "date": (s.issue_date, s.id),
+        "party": (s.party_name.lower(), s.id),
+        "gross": (row.figures.gross.amount, s.id),
+        "balance": (row.figures.balance_due.amount, s.id),
+        "due": (s.due_date or date.max, s.id),
+    }[sort]
+
+
+@router.get("/documents")
+def document_list(request: Request, ctx: security.PageRead) -> Response:
+    q = request.query_params
+    flow = common.parse_flow(q.get("flow"))
+    kind = common.parse_kind(q.get("kind"))
+    assert kind is not None
+    uow = security.uow_of(request)
+    filters = {
+        "party_id": q.get("party_id", ""),
+        "date_from": q.get("date_from", ""),
+        "date_to": q.get("date_to", ""),
+        "status": q.get("status", "") if q.get("status") in STATUSES else "",
+        "state": q.get("state", "") if q.get("state") in {s.value for s in State} else "",
+        "q": (q.get("q") or "").strip()[:35],
+        "amount_min": q.get("amount_min", ""),
+        "amount_max": q.get("amount_max", ""),
+    }
+    summaries = documents.list_documents(
+        uow,
+        ctx,
+        kind=kind,
+        flow=flow,
+        party_id=_int(filters["party_id"]),
+        state=State(filters["state"]) if filters["state"] else None,
+        date_from=_date(filters["date_from"]),
+        date_to=_date(filters["date_to"]),
+        search=filters["q"] or None,
+        limit=EVERYTHING,
+    )
+    today = date.today()
+    low, high = _decimal(filters["amount_min"]), _decimal(filters["amount_max"])
+    rows = []
+    for summary in summaries:
+        fig = common.summary_figures(summary)
+        if filters["status"] and (fig.status != filters["status"] or summary.state != State.VALIDATED.value):
+            continue
+        if (low is not None and fig.gross.amount < low) or (high is not None and fig.gross.amount > high):
+            continue
+        rows.append(
+            Row(
+                summary,
+                fig,
+                common.is_overdue(summary.due_date, summary.state, fig.balance_due, today),
+                common.row_actions(
+                    request,
+                    doc_id=summary.id,
+                    kind=Kind(summary.kind),
+                    flow=Flow(summary.flow),
+                    state=State(summary.state),
+                    balance_due=fig.balance_due,
+                    allocated=summary.settlement.allocated,
+                ),
+            )
+        )
+    sort = q.get("sort") if q.get("sort") in SORTS else "date"
+    descending = q.get("dir", "desc" if sort == "date" else "asc") == "desc"
+    rows.sort(key=lambda r: _sort_key(sort, r), reverse=descending)
+    currency = companies.get_company(uow, ctx).currency
+    totals = {
+        name: total((getattr(r.figures, name) for r in rows if r.figures.gross.currency == currency), currency)
+        for name in ("gross", "deposits", "paid", "balance_due")
+    }
+    if q.get("format") == "csv":
+        return _csv(request, kind, flow, rows)
+    page = max(1, _int(q.get("page")) or 1)
+    pages = max(1, (len(rows) + PER_PAGE - 1) // PER_PAGE)
+    page = min(page, pages)
+    role = "customer" if flow is Flow.SALE else "supplier"
+    context = {
+        "flow": flow.value,
+        "kind": common.url_kind(kind),
+        "rows": rows[(page - 1) * PER_PAGE : page * PER_PAGE],
+        "count": len(rows),
+        "totals": totals,
+        "page": page,
+        "pages": pages,
+        "filters": filters,
+        "sort": sort,
+        "descending": descending,
+        "parties": parties.list_parties(uow, ctx, role=role),
+        "can_write": common.can_write(request),
+        "new_url": _new_url(flow, kind),
+        "query_without": lambda *names: _query_without(request, *names),
+    }
+    return render(request, "documents/list.html", context)
+
+
+def _new_url(flow: Flow, kind: Kind) -> str | None:
+    if kind in common.FORM_KINDS:
+        return f"/documents/new?flow={flow.value}&kind={common.url_kind(kind)}"
+    if kind is Kind.CREDIT_NOTE:
+        return "/credit-notes/new"
+    return None
+
+
+def _query_without(request: Request, *names: str) -> str:
+    """The current query string without `names` (for sort and page links), ending with `&` when not empty."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in names]
+    text = urlencode(kept)
+    return f"{text}&" if text else ""
+
+
+def _plain(value: Money) -> str:
+    return f"{value.amount:.{max(0, -int(value.amount.as_tuple().exponent))}f}".replace(".", ",")
+
+
+def _csv(request: Request, kind: Kind, flow: Flow, rows: list[Row]) -> Response:
+    t = translate
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            t(request, "Numéro"),
+            t(request, "Date"),
+            t(request, "Tiers"),
+            t(request, "Total TTC"),
+            t(request, "Acomptes"),
+            t(request, "Réglé"),
+            t(request, "Reste dû"),
+            t(request, "Statut"),
+            t(request, "Échéance"),
+        ]
+    )
+    labels = {"unpaid": "Non réglé", "partial": "Partiellement réglé", "paid": "Réglé"}
+    for row in rows:
+        s, fig = row.summary, row.figures
+        writer.writerow(
+            [
+                s.number or t(request, "Brouillon n° {id}", id=s.id),
+                s.issue_date.strftime("%d/%m/%Y"),
+                s.party_name,
+                _plain(fig.gross),
+                _plain(fig.deposits),
+                _plain(fig.paid),
+                _plain(fig.balance_due),
+                t(request, labels[fig.status]),
+                s.due_date.strftime("%d/%m/%Y") if s.due_date else "",
+            ]
+        )
+    content = ("\ufeff" + out.getvalue()).encode("utf-8")
+    name = f"documents-{flow.value}-{common.url_kind(kind)}-{date.today():%Y%m%d}.csv"
+    return Response(
+        content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# -- the document page ---------------------------------------------------------------------------------------------
+
+
+TABS = ("lines", "deposits", "history", "entries")
+
+
+@router.get("/documents/{document_id:int}")
+def document_page(request: Request, document_id: int, ctx: security.PageRead) -> Response:
+    tab = request.query_params.get("tab") or "lines"
+    return render(request, "documents/page.html", page_context(request, ctx, document_id, tab))
+
+
+def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict[str, Any]:
+    """Everything the document page shows for one tab (also used to show a refused action on the page)."""
+    uow = security.uow_of(request)
+    view = documents.get_document(uow, ctx, document_id)
+    doc = view.document
+    tab = tab if tab in TABS else "lines"
+    settlement = view.settlement
+    fig = common.figures(doc.kind, settlement.gross, settlement.allocated, settlement.deducted)
+    origin = documents.get_document(uow, ctx, doc.origin_id) if doc.origin_id else None
+    breakdown = deposits.document_breakdown(uow, ctx, document_id)
+    position = None
+    deduction = None
+    if doc.kind in common.COMMERCIAL_KINDS:
+        position = deposits.deposit_position(uow, ctx, document_id)
+        net_to_pay = position.net_to_pay
+    else:
+        net_to_pay = (doc.gross - settlement.deducted).max(Money.zero(doc.currency))
+    if doc.kind is Kind.INVOICE and tab == "deposits":
+        deduction = deposits.deduction_view(uow, ctx, document_id)
+    context: dict[str, Any] = {
+        "view": view,
+        "doc": doc,
+        "kind": common.url_kind(doc.kind),
+        "flow": doc.flow.value,
+        "fig": fig,
+        "overdue": common.is_overdue(doc.due_date, doc.state.value, fig.balance_due),
+        "origin": origin,
+        "children": common.children(request, ctx, document_id),
+        "breakdown": breakdown,
+        "net": total((b.net for b in breakdown), doc.currency) if breakdown else doc.net,
+        "vat": total((b.vat for b in breakdown), doc.currency) if breakdown else doc.gross - doc.net,
+        "net_to_pay": net_to_pay,
+        "position": position,
+        "deduction": deduction,
+        "tab": tab,
+        "can_write": common.can_write(request),
+        "may_edit": common.may(doc, Action.EDIT),
+        "may_validate": common.may(doc, Action.VALIDATE),
+        "may_cancel": common.may(doc, Action.CANCEL),
+        "conversions": [common.url_kind(k) for k in common.conversions(doc)],
+        "facturx": doc.flow is Flow.SALE and doc.kind in common.FACTURX_KINDS and doc.state is State.VALIDATED,
+        "actions": common.document_actions(request, doc, settlement.allocated, fig.balance_due),
+        "list_url": common.list_url(doc.flow, doc.kind),
+        "url_kind": lambda k: common.url_kind(Kind(k)),
+        "money_of": _money_of,
+    }
+    if tab == "deposits":
+        context["deposit_payments"] = _payments_of(uow, ctx, [a.payment_id for a in view.allocations])
+    if tab == "history":
+        events = history.document_history(uow, ctx, document_id)
+        context["events"] = list(reversed(events))
+        context["event_payments"] = _payments_of(uow, ctx, [e.payment_id for e in events])
+        context["methods"] = {m.code: m.label for m in companies.get_company(uow, ctx).methods}
+    if tab == "entries":
+        context["entries"] = export_additions.document_entries(uow, ctx, document_id)
+    if tab == "deposits":
+        context["methods"] = {m.code: m.label for m in companies.get_company(uow, ctx).methods}
+    return context
+
+
+def _money_of(text: Any, currency: str) -> Money | None:
+    try:
+        return Money.of(str(text), currency)
+    except (ArithmeticError, ValueError, DomainError):
+        return None
+
+
+def _payments_of(uow: Any, ctx: Any, ids: list[int | None]) -> dict[int, Any]:
+    """The payments named by allocations or events (their date, method and amount), by id."""
+    found = {}
+    for payment_id in dict.fromkeys(i for i in ids if i is not None):
+        try:
+            found[payment_id] = payments.get_payment(uow, ctx, payment_id).payment
+        except NotFound:
+            continue
+    return found
+
+
+# -- downloads ---------------------------------------------------------------------------------------------------
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "fichier"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+
+@router.get("/documents/{document_id:int}/pdf")
+def document_pdf_file(request: Request, document_id: int, ctx: security.PageRead) -> Response:
+    printable = printing.printable_document(security.uow_of(request), ctx, document_id)
+    return _download(document_pdf(printable), "application/pdf", f"{printable.title}-{printable.number}.pdf")
+
+
+@router.get("/documents/{document_id:int}/facturx")
+def document_facturx(request: Request, document_id: int, ctx: security.PageRead) -> Response:
+    uow = security.uow_of(request)
+    with uow:
+        invoice = einvoicing.einvoice_for(uow, ctx, document_id)
+        printable = printing.printable_document(uow, ctx, document_id)
+    content = facturx_document(printable, invoice)
+    return _download(content, "application/pdf", f"{printable.title}-{printable.number}.pdf")
