@@ -10,12 +10,14 @@ from datetime import date
 from decimal import Decimal
 
 from fastapi import Request
+from fastapi.responses import Response
 
 from acompte.adapters.web import errors, i18n, security
 from acompte.adapters.web.templating import translate
 from acompte.domain import errors as e
 from acompte.domain.money import Money
 from acompte.domain.users import Permission
+from acompte.services.ports import Ctx
 
 #: Domain errors that are about the amount typed.
 AMOUNT_ERRORS: tuple[type[e.DomainError], ...] = (
@@ -97,3 +99,12 @@ def field_of(exc: e.DomainError, *, amount: str = "amount", method: str = "metho
     if isinstance(exc, e.DigitalMethodRefused):
         return method
     return "__all__"
+
+
+def already_done(request: Request, ctx: Ctx, form_key: str | None) -> Response | None:
+    """The redirect a first submission of this form answered, looked up before the form is checked again (a
+    second submission would otherwise be refused: what it settled is no longer due). Writes nothing: the
+    reservation `replayed` takes is rolled back with this unit of work."""
+    uow = security.uow_of(request)
+    with uow:
+        return security.replayed(uow, ctx, request, form_key)

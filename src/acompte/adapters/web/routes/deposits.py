@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from acompte.adapters.web import errors, i18n, security
 from acompte.adapters.web.routes._payments_common import (
     FormInvalid,
+    already_done,
     can_write,
     field_of,
     parse_day,
@@ -84,6 +85,9 @@ async def record_deposit(request: Request, document_id: int, ctx: security.PageW
     }
     uow = security.uow_of(request)
     document = documents.get_document(uow, ctx, document_id).document
+    done = already_done(request, ctx, values[security.FORM_KEY_FIELD])
+    if done is not None:
+        return done
     errs: dict[str, str] = {}
     try:
         amount = parse_money(request, "amount", values["amount"], document.currency)
@@ -195,6 +199,9 @@ async def create_deposit_invoice(request: Request, document_id: int, ctx: securi
     values = {name: _text(form, name) for name in names}
     uow = security.uow_of(request)
     origin = documents.get_document(uow, ctx, document_id).document
+    done = already_done(request, ctx, values[security.FORM_KEY_FIELD])
+    if done is not None:
+        return done
     errs: dict[str, str] = {}
     try:
         amount, percent = _deposit_choice(request, values, origin.gross)
