@@ -1,0 +1,350 @@
+"""Deposits on a document (UI.md screens 3, 4, 5): the deposit form (« Régler » on a validated invoice), the
+deposit-invoice form, the deduction view of a final invoice, and cancelling a deposit payment."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from acompte.adapters.web import errors, i18n, security
+from acompte.adapters.web.routes._payments_common import (
+    FormInvalid,
+    already_done,
+    can_write,
+    field_of,
+    parse_day,
+    parse_money,
+    parse_percent,
+)
+from acompte.adapters.web.templating import redirect, render, translate
+from acompte.domain import errors as e
+from acompte.domain.deposits import DepositSettings, percent_of
+from acompte.domain.documents import Kind, State
+from acompte.domain.money import Money
+from acompte.services import companies, deposits, documents, payment_changes
+
+router = APIRouter()
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _is_settling(document: Any) -> bool:
+    """A validated invoice is « réglée », not given a deposit."""
+    return bool(document.kind is Kind.INVOICE and document.state is State.VALIDATED)
+
+
+# -- 3. deposit form ----------------------------------------------------------------------------------------------
+
+
+def _deposit_page(
+    request: Request, ctx: Any, document_id: int, values: dict[str, str], errs: dict[str, str], status: int = 200
+) -> Response:
+    form = deposits.deposit_form(security.uow_of(request), ctx, document_id)
+    context = {
+        "form": form,
+        "document": form.document,
+        "settling": _is_settling(form.document),
+        "methods": [(code, label, digital) for code, label, digital in form.methods],
+        "values": values,
+        "errors": errs,
+        "form_key": values.get("form_key") or security.new_form_key(),
+    }
+    return render(request, "deposits/deposit.html", context, status)
+
+
+@router.get("/documents/{document_id}/deposit")
+def deposit_form(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    form = deposits.deposit_form(security.uow_of(request), ctx, document_id)
+    values = {
+        "amount": _plain(form.default_amount, request),
+        "payment_date": form.default_date.isoformat(),
+        "method": "",
+        "reference": "",
+        "comment": "",
+    }
+    return _deposit_page(request, ctx, document_id, values, {})
+
+
+def _plain(money: Money, request: Request) -> str:
+    """An amount as the user's language types it in a field: `1 234,56` in French, `1,234.56` in English."""
+    return i18n.amount(money, i18n.language(request))
+
+
+@router.post("/documents/{document_id}/deposit")
+async def record_deposit(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    form = await request.form()
+    values = {
+        name: _text(form, name)
+        for name in ("amount", "payment_date", "method", "reference", "comment", security.FORM_KEY_FIELD)
+    }
+    uow = security.uow_of(request)
+    document = documents.get_document(uow, ctx, document_id).document
+    done = already_done(request, ctx, values[security.FORM_KEY_FIELD])
+    if done is not None:
+        return done
+    errs: dict[str, str] = {}
+    try:
+        amount = parse_money(request, "amount", values["amount"], document.currency)
+        when = parse_day(request, "payment_date", values["payment_date"])
+        if not values["method"]:
+            raise FormInvalid("method", translate(request, "Choisissez un mode de règlement."))
+    except FormInvalid as invalid:
+        errs[invalid.field] = invalid.message
+        return _deposit_page(request, ctx, document_id, values, errs, 422)
+    location = f"/documents/{document_id}"
+    try:
+        with uow:
+            replay = security.replayed(uow, ctx, request, values[security.FORM_KEY_FIELD])
+            if replay is not None:
+                return replay
+            deposits.record_deposit_payment(
+                uow,
+                ctx,
+                document_id,
+                method=values["method"],
+                amount=amount,
+                payment_date=when,
+                reference=values["reference"],
+                comment=values["comment"],
+            )
+            security.remember(uow, ctx, values[security.FORM_KEY_FIELD], location)
+            uow.commit()
+    except e.NotFound:
+        raise
+    except e.DomainError as exc:
+        errs[field_of(exc)] = errors.error_text(request, exc)
+        return _deposit_page(request, ctx, document_id, values, errs, 422)
+    message = "Règlement enregistré" if _is_settling(document) else "Acompte enregistré"
+    return redirect(request, location, flash=translate(request, message))
+
+
+# -- 4. deposit-invoice form --------------------------------------------------------------------------------------
+
+
+def _deposit_invoice_page(
+    request: Request, ctx: Any, document_id: int, values: dict[str, str], errs: dict[str, str], **extra: Any
+) -> Response:
+    uow = security.uow_of(request)
+    position = deposits.deposit_position(uow, ctx, document_id)
+    document = position.document
+    if document.kind not in (Kind.QUOTE, Kind.ORDER):
+        raise e.NotADepositSource(
+            kind=document.kind.value, reason="une facture d'acompte se fait sur un devis ou une commande"
+        )
+    company = companies.get_company(uow, ctx)
+    previous = position.deposit_payments + position.deposit_invoiced
+    context = {
+        "position": position,
+        "document": document,
+        "previous": previous,
+        "remaining": position.available_for_deposit,
+        "breakdown": deposits.document_breakdown(uow, ctx, document_id),
+        "methods": [(m.code, m.label, m.digital) for m in company.methods],
+        "values": values,
+        "errors": errs,
+        "form_key": values.get("form_key") or security.new_form_key(),
+        "preview": extra.get("preview"),
+        "preview_gross": extra.get("preview_gross"),
+    }
+    return render(request, "deposits/deposit_invoice.html", context, extra.get("status", 200))
+
+
+@router.get("/documents/{document_id}/deposit-invoice")
+def deposit_invoice_form(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    uow = security.uow_of(request)
+    company = companies.get_company(uow, ctx)
+    document = documents.get_document(uow, ctx, document_id).document
+    settings = DepositSettings.from_settings(company.settings)
+    percent = settings.default_percent
+    values = {
+        "percentage": "" if percent is None else f"{percent.normalize():f}".replace(".", ","),
+        "amount": "",
+        "issue": "1",
+        "generate_payment": "1" if settings.generates_payment(document.flow.value) else "",
+        "method": settings.payment_method,
+        "due_date": "",
+    }
+    return _deposit_invoice_page(request, ctx, document_id, values, {})
+
+
+def _deposit_choice(request: Request, values: dict[str, str], gross: Money) -> tuple[Money | None, Decimal | None]:
+    """Amount or percentage: the amount when it was typed (the percentage then only echoes it), the percentage
+    when only it was typed or when the amount is exactly that percentage of the total (keeps « Acompte de 30 % »)."""
+    amount = parse_money(request, "amount", values["amount"], gross.currency, required=False)
+    percent = parse_percent(request, "percentage", values["percentage"])
+    if amount is None and percent is None:
+        raise FormInvalid("amount", translate(request, "Indiquez un pourcentage ou un montant."))
+    if percent is not None and (amount is None or _percent_matches(gross, percent, amount)):
+        return None, percent
+    return amount, None
+
+
+def _percent_matches(gross: Money, percent: Decimal, amount: Money) -> bool:
+    try:
+        return bool(percent_of(gross, percent) == amount)
+    except e.DomainError:
+        return False
+
+
+@router.post("/documents/{document_id}/deposit-invoice")
+async def create_deposit_invoice(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    form = await request.form()
+    names = ("percentage", "amount", "issue", "generate_payment", "method", "due_date", security.FORM_KEY_FIELD)
+    values = {name: _text(form, name) for name in names}
+    uow = security.uow_of(request)
+    origin = documents.get_document(uow, ctx, document_id).document
+    done = already_done(request, ctx, values[security.FORM_KEY_FIELD])
+    if done is not None:
+        return done
+    errs: dict[str, str] = {}
+    try:
+        amount, percent = _deposit_choice(request, values, origin.gross)
+        due = parse_day(request, "due_date", values["due_date"])
+    except FormInvalid as invalid:
+        errs[invalid.field] = invalid.message
+        return _deposit_invoice_page(request, ctx, document_id, values, errs, status=422)
+    field = "percentage" if percent is not None else "amount"
+    if "preview" in form:  # computed inside a transaction that is never committed: nothing is written
+        try:
+            with uow:
+                draft = deposits.create_deposit_invoice(uow, ctx, origin_id=document_id, amount=amount, percent=percent)
+                breakdown = deposits.document_breakdown(uow, ctx, draft.id)
+                gross = draft.document.gross
+                uow.rollback()
+        except e.DomainError as exc:
+            errs[field_of(exc, amount=field)] = errors.error_text(request, exc)
+            return _deposit_invoice_page(request, ctx, document_id, values, errs, status=422)
+        return _deposit_invoice_page(request, ctx, document_id, values, errs, preview=breakdown, preview_gross=gross)
+    try:
+        with uow:
+            replay = security.replayed(uow, ctx, request, values[security.FORM_KEY_FIELD])
+            if replay is not None:
+                return replay
+            draft = deposits.create_deposit_invoice(
+                uow, ctx, origin_id=document_id, amount=amount, percent=percent, due_date=due
+            )
+            if values["issue"]:
+                deposits.issue_deposit_invoice(
+                    uow,
+                    ctx,
+                    draft.id,
+                    generate_payment=bool(values["generate_payment"]),
+                    method=values["method"] or None,
+                    due_date=due,
+                )
+            location = f"/documents/{draft.id}"
+            security.remember(uow, ctx, values[security.FORM_KEY_FIELD], location)
+            uow.commit()
+    except e.NotFound:
+        raise
+    except e.DomainError as exc:
+        errs[field_of(exc, amount=field)] = errors.error_text(request, exc)
+        return _deposit_invoice_page(request, ctx, document_id, values, errs, status=422)
+    message = "Facture d'acompte émise" if values["issue"] else "Facture d'acompte préparée"
+    return redirect(request, location, flash=translate(request, message))
+
+
+# -- 5. deduction view --------------------------------------------------------------------------------------------
+
+
+def _deductions_page(
+    request: Request, ctx: Any, invoice_id: int, values: dict[str, str], errs: dict[str, str], status: int = 200
+) -> Response:
+    view = deposits.deduction_view(security.uow_of(request), ctx, invoice_id)
+    editable = view.invoice.state is State.DRAFT and can_write(request)
+    context = {"view": view, "invoice": view.invoice, "editable": editable, "values": values, "errors": errs}
+    return render(request, "deposits/deductions.html", context, status)
+
+
+@router.get("/documents/{document_id}/deductions")
+def deduction_view(request: Request, document_id: int, ctx: security.PageRead) -> Response:
+    view = deposits.deduction_view(security.uow_of(request), ctx, document_id)
+    values = {f"deducted_{row.deposit.id}": _plain(row.deducted, request) for row in view.rows}
+    return _deductions_page(request, ctx, document_id, values, {})
+
+
+@router.post("/documents/{document_id}/deductions")
+async def save_deductions(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    form = await request.form()
+    uow = security.uow_of(request)
+    view = deposits.deduction_view(uow, ctx, document_id)
+    values = {f"deducted_{row.deposit.id}": _text(form, f"deducted_{row.deposit.id}") for row in view.rows}
+    errs: dict[str, str] = {}
+    wanted: list[tuple[int, Money | None, Money]] = []
+    for row in view.rows:
+        name = f"deducted_{row.deposit.id}"
+        if name not in form:
+            continue
+        try:
+            typed = parse_money(request, name, values[name], view.invoice.currency, required=False)
+        except FormInvalid as invalid:
+            errs[invalid.field] = invalid.message
+            continue
+        if (typed or Money.zero(view.invoice.currency)) != row.deducted:
+            wanted.append((row.deposit.id, typed, row.deducted))
+    if errs:
+        return _deductions_page(request, ctx, document_id, values, errs, 422)
+    current = ""
+    try:
+        with uow:
+            # Lower or remove deductions first so that the room they free can go to another deposit.
+            for deposit_id, typed, _before in sorted(wanted, key=lambda w: (w[1] or w[2]) > w[2]):
+                current = f"deducted_{deposit_id}"
+                if typed is None or typed.is_zero:
+                    deposits.remove_deduction(uow, ctx, document_id, deposit_id)
+                else:
+                    deposits.deduct_deposit(uow, ctx, document_id, deposit_id, amount=typed)
+            uow.commit()
+    except e.NotFound:
+        raise
+    except e.DomainError as exc:
+        errs[field_of(exc, amount=current) if current else "__all__"] = errors.error_text(request, exc)
+        return _deductions_page(request, ctx, document_id, values, errs, 422)
+    return redirect(
+        request, f"/documents/{document_id}/deductions", flash=translate(request, "Déductions enregistrées")
+    )
+
+
+# -- cancelling a deposit payment -----------------------------------------------------------------------------------
+
+
+def _deposit_payments(request: Request, ctx: Any, document_id: int) -> tuple[Any, list[Any]]:
+    uow = security.uow_of(request)
+    view = documents.get_document(uow, ctx, document_id)
+    found = []
+    for payment_id in dict.fromkeys(a.payment_id for a in view.allocations if a.payment_id is not None):
+        found.append(payment_changes.payment_form(uow, ctx, payment_id))
+    return view, found
+
+
+@router.get("/documents/{document_id}/cancel-deposit")
+def cancel_deposit_page(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    view, found = _deposit_payments(request, ctx, document_id)
+    return render(request, "deposits/cancel.html", {"view": view, "payments": found, "errors": {}})
+
+
+@router.post("/documents/{document_id}/cancel-deposit")
+async def cancel_deposit(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    form = await request.form()
+    view, found = _deposit_payments(request, ctx, document_id)
+    chosen = _text(form, "payment_id")
+    if not chosen and len(found) == 1:
+        chosen = str(found[0].payment.id)
+    if not chosen.isdigit():
+        return redirect(request, f"/documents/{document_id}/cancel-deposit")
+    try:
+        payment_changes.cancel_payment(
+            security.uow_of(request), ctx, int(chosen), reason=_text(form, "reason"), document_id=document_id
+        )
+    except e.NotFound:
+        raise
+    except e.DomainError as exc:
+        context = {"view": view, "payments": found, "errors": {"__all__": errors.error_text(request, exc)}}
+        return render(request, "deposits/cancel.html", context, 422)
+    return redirect(request, f"/documents/{document_id}", flash=translate(request, "Acompte annulé"))

@@ -1,0 +1,245 @@
+"""Payments (UI.md screen 7): the list with filters, totals and CSV; a payment's page with the documents it
+settles; the edit form offering only what the rules allow (and saying why the rest is locked); cancelling."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from acompte.adapters.web import errors, i18n, security
+from acompte.adapters.web.routes._payments_common import FormInvalid, can_write, field_of, parse_day, parse_money
+from acompte.adapters.web.templating import redirect, render, translate
+from acompte.domain import errors as e
+from acompte.domain.money import Money, total
+from acompte.domain.payments import Lock, PaymentChange
+from acompte.services import companies, parties, payment_changes, payments
+from acompte.services.queries import EVERYTHING
+
+router = APIRouter()
+PAGE_SIZE = 50
+
+#: Why a locked payment offers only its comment (UI.md screen 7: the form says why).
+LOCK_REASONS = {
+    Lock.DIGITAL: "Règlement numérique (il vient du prestataire de paiement) : seul le commentaire peut changer.",
+    Lock.EXPORTED: "Règlement exporté en comptabilité : seul le commentaire peut changer.",
+    Lock.CANCELLED: "Règlement annulé : il ne peut plus changer.",
+}
+REFUND_REASON = "Remboursement : son montant suit le crédit remboursé."
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+@router.get("/payments")
+def payment_list(
+    request: Request,
+    ctx: security.PageRead,
+    party_id: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    method: str | None = None,
+    page: int = 1,
+    format: str | None = None,
+) -> Response:
+    uow = security.uow_of(request)
+    company = companies.get_company(uow, ctx)
+    rows = payments.list_payments(
+        uow,
+        ctx,
+        party_id=_int(party_id),
+        method=method or None,
+        date_from=_day(date_from),
+        date_to=_day(date_to),
+        limit=EVERYTHING,
+    )
+    rows.sort(key=lambda v: (v.payment.payment_date, v.id), reverse=True)
+    labels = {m.code: m.label for m in company.methods}
+    if format == "csv":
+        return _csv(request, rows, labels)
+    active = [v for v in rows if v.payment.state.value == "active"]
+    totals = {
+        "amount": total((v.payment.amount for v in active), company.currency),
+        "allocated": total((v.allocated for v in active), company.currency),
+        "unallocated": total((v.unallocated for v in active), company.currency),
+    }
+    pages = max(1, (len(rows) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(1, page), pages)
+    filters = {
+        "party_id": party_id or "",
+        "date_from": date_from or "",
+        "date_to": date_to or "",
+        "method": method or "",
+    }
+    context = {
+        "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "count": len(rows),
+        "totals": totals,
+        "page": page,
+        "pages": pages,
+        "filters": filters,
+        "query_string": "&".join(f"{k}={v}" for k, v in filters.items() if v),
+        "parties": parties.list_parties(uow, ctx),
+        "methods": [(m.code, m.label, m.digital) for m in company.methods],
+        "labels": labels,
+        "editable": can_write(request),
+    }
+    return render(request, "payments/list.html", context)
+
+
+def _csv(request: Request, rows: list[Any], labels: dict[str, str]) -> Response:
+    lang = i18n.language(request)
+
+    def number(money: Money) -> str:
+        return str(money.amount).replace(".", ",") if lang == "fr" else str(money.amount)
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if lang == "fr" else ",")
+    heads = ("Numéro", "Date", "Tiers", "Mode", "Numérique", "Montant", "Affecté", "Non affecté", "Exporté", "État")
+    writer.writerow([translate(request, h) for h in heads])
+    yes, no = translate(request, "oui"), translate(request, "non")
+    for v in rows:
+        p = v.payment
+        writer.writerow(
+            [
+                p.number,
+                p.payment_date.isoformat(),
+                v.party_name,
+                translate(request, labels.get(p.method, p.method)),
+                yes if p.digital else no,
+                number(p.amount),
+                number(v.allocated),
+                number(v.unallocated),
+                yes if p.exported else no,
+                translate(request, "Annulé") if p.state.value == "cancelled" else translate(request, "Actif"),
+            ]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="reglements.csv"'},
+    )
+
+
+@router.get("/payments/{payment_id}")
+def payment_page(request: Request, payment_id: int, ctx: security.PageRead) -> Response:
+    return _detail(request, ctx, payment_id)
+
+
+def _detail(request: Request, ctx: Any, payment_id: int, error: str | None = None, status: int = 200) -> Response:
+    uow = security.uow_of(request)
+    form = payment_changes.payment_form(uow, ctx, payment_id)
+    company = companies.get_company(uow, ctx)
+    context = {
+        "form": form,
+        "view": form.payment,
+        "payment": form.payment.payment,
+        "labels": {m.code: m.label for m in company.methods},
+        "lock_reason": LOCK_REASONS.get(form.lock) if form.lock else None,
+        "editable": can_write(request),
+        "errors": {"__all__": error} if error else {},
+    }
+    return render(request, "payments/detail.html", context, status)
+
+
+def _edit_page(
+    request: Request, ctx: Any, payment_id: int, values: dict[str, str], errs: dict[str, str], status: int = 200
+) -> Response:
+    uow = security.uow_of(request)
+    form = payment_changes.payment_form(uow, ctx, payment_id)
+    company = companies.get_company(uow, ctx)
+    methods = [(m.code, m.label) for m in company.methods if not m.digital or m.code == form.payment.payment.method]
+    reasons = []
+    if form.lock is not None:
+        reasons.append(LOCK_REASONS[form.lock])
+    if form.is_refund:
+        reasons.append(REFUND_REASON)
+    context = {
+        "form": form,
+        "payment": form.payment.payment,
+        "values": values,
+        "errors": errs,
+        "methods": methods,
+        "labels": {m.code: m.label for m in company.methods},
+        "reasons": reasons,
+    }
+    return render(request, "payments/edit.html", context, status)
+
+
+@router.get("/payments/{payment_id}/edit")
+def edit_form(request: Request, payment_id: int, ctx: security.PageWrite) -> Response:
+    view = payments.get_payment(security.uow_of(request), ctx, payment_id)
+    p = view.payment
+    values = {
+        "method": p.method,
+        "payment_date": p.payment_date.isoformat(),
+        "amount": i18n.amount(p.amount, i18n.language(request)),
+        "reference": p.reference,
+        "comment": p.comment,
+        "version": str(p.version),
+    }
+    return _edit_page(request, ctx, payment_id, values, {})
+
+
+@router.post("/payments/{payment_id}/edit")
+async def save_payment(request: Request, payment_id: int, ctx: security.PageWrite) -> Response:
+    raw = await request.form()
+    values = {
+        n: (raw.get(n) if isinstance(raw.get(n), str) else "")
+        for n in ("method", "payment_date", "amount", "reference", "comment", "version")
+    }
+    uow = security.uow_of(request)
+    form = payment_changes.payment_form(uow, ctx, payment_id)
+    allowed = form.editable
+    errs: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    try:
+        if "comment" in allowed:
+            fields["comment"] = values["comment"]
+        if "reference" in allowed:
+            fields["reference"] = values["reference"]
+        if "method" in allowed and values["method"]:
+            fields["method"] = values["method"]
+        if "payment_date" in allowed:
+            fields["payment_date"] = parse_day(request, "payment_date", values["payment_date"], required=True)
+        if "amount" in allowed:
+            fields["amount"] = parse_money(request, "amount", values["amount"], form.payment.payment.currency)
+    except FormInvalid as invalid:
+        errs[invalid.field] = invalid.message
+        return _edit_page(request, ctx, payment_id, values, errs, 422)
+    version = _int(values["version"])
+    try:
+        payment_changes.change_payment(uow, ctx, payment_id, PaymentChange(**fields), expected_version=version)
+    except e.NotFound:
+        raise
+    except e.DomainError as exc:
+        errs[field_of(exc)] = errors.error_text(request, exc)
+        return _edit_page(request, ctx, payment_id, values, errs, 422)
+    return redirect(request, f"/payments/{payment_id}", flash=translate(request, "Règlement modifié"))
+
+
+@router.post("/payments/{payment_id}/cancel")
+async def cancel_payment(request: Request, payment_id: int, ctx: security.PageWrite) -> Response:
+    raw = await request.form()
+    reason = raw.get("reason")
+    try:
+        payment_changes.cancel_payment(
+            security.uow_of(request), ctx, payment_id, reason=reason if isinstance(reason, str) else ""
+        )
+    except e.NotFound:
+        raise
+    except e.DomainError as exc:
+        return _detail(request, ctx, payment_id, errors.error_text(request, exc), 422)
+    return redirect(request, f"/payments/{payment_id}", flash=translate(request, "Règlement annulé"))

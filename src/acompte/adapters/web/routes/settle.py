@@ -1,0 +1,185 @@
+"""« Créer un règlement » (UI.md screen 6) and the contact's « Gestion commerciale » tab, one component: what the
+party owes on the left, what it has in hand on the right with a new payment line, ticked and settled at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from acompte.adapters.web import errors, i18n, security
+from acompte.adapters.web.routes._payments_common import FormInvalid, already_done, can_write, parse_day, parse_money
+from acompte.adapters.web.templating import redirect, render, translate
+from acompte.domain import errors as e
+from acompte.domain.credits import CreditRef
+from acompte.domain.documents import Flow
+from acompte.domain.money import Money
+from acompte.services import accounts, companies, parties
+from acompte.services.accounts import NewPayment
+
+router = APIRouter()
+
+
+def _flow(text: str | None) -> Flow | None:
+    return Flow(text) if text in ("sale", "purchase") else None
+
+
+def _ref_key(ref: CreditRef) -> str:
+    return f"{ref.kind.value}:{ref.id}"
+
+
+def _defaults(request: Request, account: Any) -> dict[str, Any]:
+    """The form as it opens: nothing ticked, each document's amount its balance due, the new payment empty."""
+    lang = i18n.language(request)
+    values: dict[str, Any] = {"docs": [], "credits": [], "np_amount": "", "np_method": "", "np_reference": ""}
+    values["np_date"] = account.as_of.isoformat()
+    for item in account.due:
+        values[f"amount_{item.document_id}"] = i18n.amount(item.balance_due, lang)
+    return values
+
+
+def _page(
+    request: Request,
+    ctx: Any,
+    party_id: int | None,
+    flow: Flow | None,
+    values: dict[str, Any] | None,
+    errs: dict[str, str],
+    *,
+    tab: bool,
+    status: int = 200,
+) -> Response:
+    uow = security.uow_of(request)
+    account = accounts.party_account(uow, ctx, party_id, flow=flow) if party_id is not None else None
+    party = parties.get_party(uow, ctx, party_id) if party_id is not None else None
+    company = companies.get_company(uow, ctx)
+    context = {
+        "account": account,
+        "party": party,
+        "parties": [] if tab else parties.list_parties(uow, ctx),
+        "methods": [(m.code, m.label, m.digital) for m in company.methods],
+        "values": values if values is not None else (_defaults(request, account) if account else {}),
+        "errors": errs,
+        "form_key": (values or {}).get("form_key") or security.new_form_key(),
+        "ref_key": _ref_key,
+        "editable": can_write(request),
+        "action": f"/contacts/{party_id}/account" if tab else "/settle",
+        "tab": tab,
+    }
+    return render(request, "settle/account.html" if tab else "settle/page.html", context, status)
+
+
+@router.get("/settle")
+def settle_page(
+    request: Request, ctx: security.PageRead, party_id: int | None = None, flow: str | None = None
+) -> Response:
+    return _page(request, ctx, party_id, _flow(flow), None, {}, tab=False)
+
+
+@router.get("/contacts/{party_id}/account")
+def account_tab(request: Request, party_id: int, ctx: security.PageRead, flow: str | None = None) -> Response:
+    return _page(request, ctx, party_id, _flow(flow), None, {}, tab=True)
+
+
+async def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool) -> Response:
+    form = await request.form()
+
+    def text(name: str) -> str:
+        value = form.get(name)
+        return value if isinstance(value, str) else ""
+
+    if party_id is None:
+        raw = text("party_id")
+        if not raw.isdigit():
+            return redirect(request, "/settle")
+        party_id = int(raw)
+    flow = _flow(text("flow"))
+    uow = security.uow_of(request)
+    account = accounts.party_account(uow, ctx, party_id, flow=flow)
+    values: dict[str, Any] = {
+        "docs": [v for v in form.getlist("doc") if isinstance(v, str)],
+        "credits": [v for v in form.getlist("credit") if isinstance(v, str)],
+        **{n: text(n) for n in ("np_amount", "np_method", "np_date", "np_reference", security.FORM_KEY_FIELD)},
+    }
+    for item in account.due:
+        values[f"amount_{item.document_id}"] = text(f"amount_{item.document_id}")
+    done = already_done(request, ctx, values[security.FORM_KEY_FIELD])
+    if done is not None:
+        return done
+    errs: dict[str, str] = {}
+    due_ids = {str(item.document_id) for item in account.due}
+    held = {_ref_key(c.ref): c.ref for c in account.credits}
+    chosen_docs: list[tuple[int, Money | None]] = []
+    new_payment = None
+    try:
+        for doc in values["docs"]:
+            if doc not in due_ids:  # no longer owed (settled meanwhile) or not this party's: refused, not ignored
+                raise FormInvalid("__all__", translate(request, "Un document coché n'est plus dû : rechargez la page."))
+            chosen_docs.append(
+                (int(doc), parse_money(request, f"amount_{doc}", values[f"amount_{doc}"], account.currency))
+            )
+        refs = []
+        for key in values["credits"]:
+            if key not in held:
+                raise FormInvalid(
+                    "__all__", translate(request, "Un crédit coché n'est plus disponible : rechargez la page.")
+                )
+            refs.append(held[key])
+        amount = parse_money(request, "np_amount", values["np_amount"], account.currency, required=False)
+        if amount is not None:
+            if not values["np_method"]:
+                raise FormInvalid("np_method", translate(request, "Choisissez un mode de règlement."))
+            when = parse_day(request, "np_date", values["np_date"])
+            new_payment = NewPayment(
+                amount=amount, method=values["np_method"], payment_date=when, reference=values["np_reference"]
+            )
+        if not chosen_docs and new_payment is None:
+            raise FormInvalid(
+                "__all__", translate(request, "Cochez au moins un document ou saisissez un nouveau règlement.")
+            )
+        if chosen_docs and not refs and new_payment is None:
+            raise FormInvalid(
+                "__all__",
+                translate(request, "Cochez un crédit ou saisissez un nouveau règlement pour régler ces documents."),
+            )
+    except FormInvalid as invalid:
+        errs[invalid.field] = invalid.message
+        return _page(request, ctx, party_id, flow, values, errs, tab=tab, status=422)
+    location = f"/contacts/{party_id}/account" if tab else f"/settle?party_id={party_id}"
+    try:
+        with uow:
+            replay = security.replayed(uow, ctx, request, values[security.FORM_KEY_FIELD])
+            if replay is not None:
+                return replay
+            accounts.settle(
+                uow, ctx, party_id, documents=chosen_docs, credits_used=refs, new_payment=new_payment, flow=flow
+            )
+            security.remember(uow, ctx, values[security.FORM_KEY_FIELD], location)
+            uow.commit()
+    except e.NotFound:
+        raise
+    except e.DomainError as exc:
+        message = errors.error_text(request, exc)
+        if isinstance(exc, e.OverAllocation) and chosen_docs:
+            requested = str(exc.params.get("requested"))
+            at_fault = next((d for d, a in chosen_docs if str(a) == requested), chosen_docs[-1][0])
+            errs[f"amount_{at_fault}"] = message
+        elif new_payment is not None and isinstance(exc, e.NonPositiveAmount | e.InvalidAmount):
+            errs["np_amount"] = message
+        elif new_payment is not None and isinstance(exc, e.InvalidSetting | e.DigitalMethodRefused):
+            errs["np_method"] = message
+        else:
+            errs["__all__"] = message
+        return _page(request, ctx, party_id, flow, values, errs, tab=tab, status=422)
+    return redirect(request, location, flash=translate(request, "Règlement enregistré"))
+
+
+@router.post("/settle")
+async def settle(request: Request, ctx: security.PageWrite) -> Response:
+    return await _settle(request, ctx, None, tab=False)
+
+
+@router.post("/contacts/{party_id}/account")
+async def settle_from_account(request: Request, party_id: int, ctx: security.PageWrite) -> Response:
+    return await _settle(request, ctx, party_id, tab=True)

@@ -1,0 +1,164 @@
+"""Deposit pages: the deposit form (« Régler » on an issued invoice), the deposit-invoice form, the deduction
+view of a final invoice and cancelling a deposit payment."""
+
+from __future__ import annotations
+
+from acompte.domain.documents import Kind
+from acompte.domain.money import Money
+from acompte.services import deposits, documents, payments
+from tests.helpers import line, validated
+from tests.web.conftest import FORM_KEY
+
+
+def eur(text: str) -> Money:
+    return Money.of(text, "EUR")
+
+
+def order_of(app, ctx, customer, price: str = "1000.00"):
+    """A validated order of `price` HT at 20 % (1 200,00 € TTC for the default)."""
+    return validated(app.uow(), ctx, customer.id, line(price), kind=Kind.ORDER)
+
+
+def paid_on(app, ctx, document_id: int) -> Money:
+    return documents.get_document(app.uow(), ctx, document_id).settlement.allocated
+
+
+def test_the_deposit_form_shows_what_is_owed_and_defaults_to_all_that_remains(app, web, ctx, customer):
+    order = order_of(app, ctx, customer)
+    page = web.get(f"/documents/{order.id}/deposit")
+    assert page.status_code == 200
+    assert "1\u202f200,00\u00a0€" in page.text  # total TTC, French format
+    assert 'value="1\u202f200,00"' in page.text  # default amount: all that remains
+    assert "Chèque" in page.text and "Acompte sur" in page.text
+
+
+def test_a_deposit_records_exactly_what_was_typed_once_even_posted_twice(app, web, ctx, customer):
+    order = order_of(app, ctx, customer)
+    form = web.get(f"/documents/{order.id}/deposit").text
+    key = FORM_KEY.search(form).group(1)
+    data = {
+        "amount": "360,50",
+        "method": "cheque",
+        "payment_date": "2026-03-02",
+        "reference": "CHQ 42",
+        "form_key": key,
+    }
+    first = web.post(f"/documents/{order.id}/deposit", data)
+    assert first.status_code == 303 and first.headers["location"] == f"/documents/{order.id}"
+    second = web.post(f"/documents/{order.id}/deposit", data)
+    assert second.status_code == 303 and second.headers["location"] == f"/documents/{order.id}"
+    found = payments.list_payments(app.uow(), ctx, party_id=customer.id)
+    assert len(found) == 1
+    p = found[0].payment
+    assert (p.amount, p.method, p.payment_date.isoformat(), p.reference) == (
+        eur("360.50"),
+        "cheque",
+        "2026-03-02",
+        "CHQ 42",
+    )
+    assert paid_on(app, ctx, order.id) == eur("360.50")
+
+
+def test_a_deposit_above_what_remains_is_refused_next_to_the_amount_and_nothing_is_written(app, web, ctx, customer):
+    order = order_of(app, ctx, customer)
+    response = web.post(
+        f"/documents/{order.id}/deposit", {"amount": "5 000,00", "method": "cheque", "payment_date": ""}
+    )
+    assert response.status_code == 422
+    assert 'id="e-amount"' in response.text and 'value="5 000,00"' in response.text
+    assert payments.list_payments(app.uow(), ctx, party_id=customer.id) == []
+    bad = web.post(f"/documents/{order.id}/deposit", {"amount": "douze", "method": "cheque"})
+    assert bad.status_code == 422 and 'id="e-amount"' in bad.text
+    no_method = web.post(f"/documents/{order.id}/deposit", {"amount": "10", "method": ""})
+    assert no_method.status_code == 422 and 'id="e-method"' in no_method.text
+    assert payments.list_payments(app.uow(), ctx, party_id=customer.id) == []
+
+
+def test_a_validated_invoice_is_settled_with_the_same_form_titled_regler(app, web, ctx, customer):
+    invoice = validated(app.uow(), ctx, customer.id, line("100.00"))
+    page = web.get(f"/documents/{invoice.id}/deposit")
+    assert "Régler" in page.text and 'value="120,00"' in page.text
+    response = web.post(f"/documents/{invoice.id}/deposit", {"amount": "120,00", "method": "transfer"})
+    assert response.status_code == 303
+    assert documents.get_document(app.uow(), ctx, invoice.id).balance_due == eur("0.00")
+
+
+def test_deposit_pages_are_refused_to_readers_and_hidden_from_other_companies(
+    app, web_reader, web_intruder, ctx, customer
+):
+    order = order_of(app, ctx, customer)
+    assert web_reader.get(f"/documents/{order.id}/deposit").status_code == 403
+    assert web_reader.post(f"/documents/{order.id}/deposit", {"amount": "10", "method": "cheque"}).status_code == 403
+    assert web_reader.post(f"/documents/{order.id}/deposit-invoice", {"percentage": "30"}).status_code == 403
+    assert web_reader.post(f"/documents/{order.id}/cancel-deposit", {}).status_code == 403
+    for path in ("deposit", "deposit-invoice", "cancel-deposit"):
+        assert web_intruder.get(f"/documents/{order.id}/{path}").status_code == 404
+    assert web_intruder.post(f"/documents/{order.id}/deposit", {"amount": "10", "method": "cheque"}).status_code == 404
+    assert payments.list_payments(app.uow(), ctx, party_id=customer.id) == []
+
+
+def test_the_deposit_invoice_form_shows_the_order_and_creates_an_issued_deposit_invoice(app, web, ctx, customer):
+    order = order_of(app, ctx, customer)
+    page = web.get(f"/documents/{order.id}/deposit-invoice")
+    assert page.status_code == 200 and 'data-total="1200.00"' in page.text and "1\u202f200,00\u00a0€" in page.text
+    preview = web.post(f"/documents/{order.id}/deposit-invoice", {"percentage": "30", "preview": "1"})
+    assert preview.status_code == 200 and "360,00\u00a0€" in preview.text and "300,00\u00a0€" in preview.text
+    assert deposits.deposit_position(app.uow(), ctx, order.id).deposit_invoices == ()  # the preview wrote nothing
+    key = FORM_KEY.search(page.text).group(1)
+    data = {"percentage": "30", "amount": "360,00", "issue": "1", "method": "cheque", "form_key": key}
+    created = web.post(f"/documents/{order.id}/deposit-invoice", data)
+    assert created.status_code == 303
+    assert web.post(f"/documents/{order.id}/deposit-invoice", data).headers["location"] == created.headers["location"]
+    position = deposits.deposit_position(app.uow(), ctx, order.id)
+    assert [(d.gross, d.state) for d in position.deposit_invoices] == [(eur("360.00"), "validated")]
+    assert created.headers["location"] == f"/documents/{position.deposit_invoices[0].id}"
+
+
+def test_a_deposit_invoice_above_the_order_is_refused_next_to_the_amount(app, web, ctx, customer):
+    order = order_of(app, ctx, customer)
+    response = web.post(f"/documents/{order.id}/deposit-invoice", {"amount": "2 000,00", "issue": "1"})
+    assert response.status_code == 422 and 'id="e-amount"' in response.text
+    assert deposits.deposit_position(app.uow(), ctx, order.id).deposit_invoices == ()
+
+
+def _final_with_deposit(app, ctx, customer, company_settings=None):
+    order = order_of(app, ctx, customer)
+    draft = deposits.create_deposit_invoice(app.uow(), ctx, origin_id=order.id, amount=eur("300.00"))
+    deposit = deposits.issue_deposit_invoice(app.uow(), ctx, draft.id, generate_payment=False).document
+    final = deposits.create_final_invoice(app.uow(), ctx, order.id)
+    return order, deposit, final.invoice
+
+
+def test_the_deduction_view_shows_and_saves_what_is_deducted(app, web, ctx, customer):
+    _order, deposit, invoice = _final_with_deposit(app, ctx, customer)
+    page = web.get(f"/documents/{invoice.id}/deductions")
+    assert page.status_code == 200 and "1\u202f200,00\u00a0€" in page.text and deposit.document.number in page.text
+    response = web.post(f"/documents/{invoice.id}/deductions", {f"deducted_{deposit.id}": "150,00"})
+    assert response.status_code == 303
+    view = deposits.deduction_view(app.uow(), ctx, invoice.id)
+    assert view.deducted == eur("150.00") and view.net_to_pay == eur("1050.00")
+    too_much = web.post(f"/documents/{invoice.id}/deductions", {f"deducted_{deposit.id}": "400,00"})
+    assert too_much.status_code == 422 and f'id="e-deducted_{deposit.id}"' in too_much.text
+    assert deposits.deduction_view(app.uow(), ctx, invoice.id).deducted == eur("150.00")
+    assert web.post(f"/documents/{invoice.id}/deductions", {f"deducted_{deposit.id}": ""}).status_code == 303
+    assert deposits.deduction_view(app.uow(), ctx, invoice.id).deducted == eur("0.00")
+
+
+def test_cancelling_a_deposit_payment_releases_the_order(app, web, ctx, customer):
+    order = order_of(app, ctx, customer)
+    paid = deposits.record_deposit_payment(app.uow(), ctx, order.id, method="cheque", amount=eur("100.00"))
+    page = web.get(f"/documents/{order.id}/cancel-deposit")
+    assert paid.payment.number in page.text and "100,00\u00a0€" in page.text
+    response = web.post(f"/documents/{order.id}/cancel-deposit", {"payment_id": str(paid.id)})
+    assert response.status_code == 303
+    assert paid_on(app, ctx, order.id) == eur("0.00")
+    assert payments.get_payment(app.uow(), ctx, paid.id).payment.state.value == "cancelled"
+
+
+def test_the_deposit_form_in_english(app, web, ctx, customer):
+    order = order_of(app, ctx, customer)
+    web.post("/language", {"lang": "en", "back": "/"})
+    page = web.get(f"/documents/{order.id}/deposit")
+    assert "Deposit on" in page.text and "Amount" in page.text and "Payment method" in page.text
+    refused = web.post(f"/documents/{order.id}/deposit", {"amount": "5,000.00", "method": "cheque"})
+    assert refused.status_code == 422 and "Acompte de" not in refused.text

@@ -1,0 +1,104 @@
+"""« Créer un règlement » and the contact's « Gestion commerciale » tab: what the party owes, what it has in hand,
+settled in one action; refused settlements write nothing."""
+
+from __future__ import annotations
+
+from acompte.domain.money import Money
+from acompte.services import credits, documents, payments
+from tests.helpers import line, pay, validated
+from tests.web.conftest import FORM_KEY
+
+
+def eur(text: str) -> Money:
+    return Money.of(text, "EUR")
+
+
+def balance(app, ctx, document_id: int) -> Money:
+    return documents.get_document(app.uow(), ctx, document_id).balance_due
+
+
+def test_the_settle_page_shows_what_is_owed_and_what_is_in_hand(app, web, ctx, customer):
+    invoice = validated(app.uow(), ctx, customer.id, line("1000.00"))
+    cheque = pay(app.uow(), ctx, customer.id, "200.00")
+    assert "Client Dupont" in web.get("/settle").text
+    page = web.get(f"/settle?party_id={customer.id}")
+    assert page.status_code == 200
+    assert invoice.document.number in page.text and cheque.payment.number in page.text
+    assert "1\u202f200,00\u00a0€" in page.text and "200,00\u00a0€" in page.text
+    assert "Non réglé" in page.text
+
+
+def test_settling_with_a_new_payment_and_a_held_payment_writes_exactly_that_once(app, web, ctx, customer):
+    invoice = validated(app.uow(), ctx, customer.id, line("1000.00"))
+    cheque = pay(app.uow(), ctx, customer.id, "200.00")
+    page = web.get(f"/settle?party_id={customer.id}")
+    key = FORM_KEY.search(page.text).group(1)
+    data = {
+        "party_id": str(customer.id),
+        "doc": [str(invoice.id)],
+        f"amount_{invoice.id}": "1 200,00",
+        "credit": [f"payment:{cheque.id}"],
+        "np_amount": "1 000,00",
+        "np_method": "transfer",
+        "np_date": "2026-04-01",
+        "np_reference": "VIR 7",
+        "form_key": key,
+    }
+    response = web.post("/settle", data)
+    assert response.status_code == 303 and response.headers["location"] == f"/settle?party_id={customer.id}"
+    assert web.post("/settle", data).status_code == 303  # posted twice: recorded once
+    assert balance(app, ctx, invoice.id) == eur("0.00")
+    found = payments.list_payments(app.uow(), ctx, party_id=customer.id)
+    assert len(found) == 2
+    new = found[-1]
+    assert (new.payment.amount, new.payment.method, new.payment.reference) == (eur("1000.00"), "transfer", "VIR 7")
+    assert new.allocated == eur("1000.00")
+
+
+def test_asking_more_than_the_credits_cover_is_refused_next_to_the_amount_and_writes_nothing(app, web, ctx, customer):
+    invoice = validated(app.uow(), ctx, customer.id, line("1000.00"))
+    cheque = pay(app.uow(), ctx, customer.id, "200.00")
+    data = {
+        "party_id": str(customer.id),
+        "doc": [str(invoice.id)],
+        f"amount_{invoice.id}": "500,00",
+        "credit": [f"payment:{cheque.id}"],
+    }
+    response = web.post("/settle", data)
+    assert response.status_code == 422 and f'id="e-amount_{invoice.id}"' in response.text
+    assert 'value="500,00"' in response.text
+    assert balance(app, ctx, invoice.id) == eur("1200.00")
+    assert payments.get_payment(app.uow(), ctx, cheque.id).allocated == eur("0.00")
+    wrong = web.post("/settle", {**data, f"amount_{invoice.id}": "abc"})
+    assert wrong.status_code == 422 and f'id="e-amount_{invoice.id}"' in wrong.text
+    nothing = web.post("/settle", {"party_id": str(customer.id)})
+    assert nothing.status_code == 422 and 'class="alert"' in nothing.text
+
+
+def test_the_account_tab_settles_with_a_credit_note(app, web, ctx, customer):
+    invoice = validated(app.uow(), ctx, customer.id, line("100.00"))
+    note = credits.create_credit_note(app.uow(), ctx, party_id=customer.id, lines=[line("50.00")], origin_id=invoice.id)
+    page = web.get(f"/contacts/{customer.id}/account")
+    assert page.status_code == 200 and "Gestion commerciale" in page.text and note.document.number in page.text
+    data = {"doc": [str(invoice.id)], f"amount_{invoice.id}": "60,00", "credit": [f"credit_note:{note.id}"]}
+    response = web.post(f"/contacts/{customer.id}/account", data)
+    assert response.status_code == 303 and response.headers["location"] == f"/contacts/{customer.id}/account"
+    assert balance(app, ctx, invoice.id) == eur("60.00")
+
+
+def test_settle_is_refused_to_readers_and_hidden_from_other_companies(app, web_reader, web_intruder, ctx, customer):
+    invoice = validated(app.uow(), ctx, customer.id, line("100.00"))
+    assert web_reader.get(f"/settle?party_id={customer.id}").status_code == 200
+    data = {"party_id": str(customer.id), "doc": [str(invoice.id)], "np_amount": "10", "np_method": "cash"}
+    assert web_reader.post("/settle", data).status_code == 403
+    assert web_intruder.get(f"/settle?party_id={customer.id}").status_code == 404
+    assert web_intruder.get(f"/contacts/{customer.id}/account").status_code == 404
+    assert web_intruder.post("/settle", data).status_code == 404
+    assert balance(app, ctx, invoice.id) == eur("120.00")
+
+
+def test_the_settle_page_in_english(app, web, ctx, customer):
+    validated(app.uow(), ctx, customer.id, line("100.00"))
+    web.post("/language", {"lang": "en", "back": "/"})
+    page = web.get(f"/settle?party_id={customer.id}")
+    assert "Record a payment" in page.text and "New payment" in page.text and "Unpaid" in page.text
