@@ -13,7 +13,6 @@ from tests.api.conftest import PASSWORD
 from tests.browser.conftest import screenshot
 
 
-
 def plain(text: str) -> str:
     """French amounts use a narrow no-break space (thousands) and a no-break space (before €): compare as spaces."""
     return text.replace("\u202f", " ").replace("\u00a0", " ")
