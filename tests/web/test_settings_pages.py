@@ -171,6 +171,8 @@ def test_a_token_cannot_exceed_the_users_role(app, ctx, web, web_clerk):
 def test_settings_in_english(web):
     web.post("/language", {"lang": "en", "back": "/"})
     page = web.get("/settings")
-    assert page.status_code == 200 and "Company name" in page.text and "Deposit options" not in page.text or True
-    assert "Raison sociale" not in page.text and "Number series" in page.text
+    assert page.status_code == 200 and page.headers["content-language"] == "en"
+    assert "Company name" in page.text and "Number series" in page.text and "Raison sociale" not in page.text
+    refused = web.post("/settings/identity", identity(siren="12"))
+    assert refused.status_code == 422 and "A SIREN has 9 digits." in refused.text
     assert "API tokens" in web.get("/settings/tokens").text
