@@ -176,3 +176,11 @@ def test_settings_in_english(web):
     refused = web.post("/settings/identity", identity(siren="12"))
     assert refused.status_code == 422 and "A SIREN has 9 digits." in refused.text
     assert "API tokens" in web.get("/settings/tokens").text
+
+
+def test_a_refused_method_form_changes_no_method(app, ctx, web):
+    form = {f"active_{code}": "on" for code in ("cash", "cheque")}  # would turn the others off…
+    form |= {"method_code": "cash", "method_label": "Doublon"}  # …but the new code is refused
+    refused = web.post("/settings/methods", form)
+    assert refused.status_code == 422 and 'id="e-method_code"' in refused.text
+    assert len(company(app, ctx).methods) == 7

@@ -182,9 +182,13 @@ async def _save(
     action: Any,
     flash: str,
 ) -> Response:
-    """Run `action(uow)`; a refusal re-renders the page (422) with `typed` kept and the message at `field`."""
+    """Run `action(uow)` in one transaction (the services' own commits join it); a refusal re-renders the page
+    (422) with `typed` kept and the message at `field`, and nothing of the section is written."""
+    uow = security.uow_of(request)
     try:
-        action(security.uow_of(request))
+        with uow:
+            action(uow)
+            uow.commit()
     except Refused as refused:
         return _page(request, ctx, typed=typed, errors_={refused.field: refused.message}, status=422)
     except DomainError as exc:
@@ -204,8 +208,8 @@ def _update_identity(
         uow.events.add(
             Event("CompanyIdentityChanged", ctx.company_id, data={"before": before, "after": after}), ctx.actor
         )
+        companies.update_settings(uow, ctx, {"legal": legal})
         uow.commit()
-    companies.update_settings(uow, ctx, {"legal": legal})
 
 
 @router.post("/settings/identity")
