@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -107,7 +108,7 @@ def entries_page(
         "journals": [(j.value, translate(request, j.label)) for j in Journal],
         "page": page,
         "pages": pages,
-        "query_string": "&".join(f"{k}={v}" for k, v in params.items() if v),
+        "query_string": urlencode({k: v for k, v in params.items() if v}),
     }
     return render(request, "accounting/entries.html", context)
 
