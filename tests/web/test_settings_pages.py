@@ -46,7 +46,7 @@ def test_admin_changes_the_identity_and_legal_mentions(app, ctx, web):
 def test_a_bad_siren_is_shown_next_to_the_field_and_nothing_is_written(app, ctx, web):
     response = web.post("/settings/identity", identity(name="Nouveau nom", siren="12345"))
     assert response.status_code == 422
-    assert re.search(r'id="e-siren"[^>]*>Un SIREN a 9 chiffres\.', response.text)
+    assert re.search(r'id="e-siren"[^>]*>SIREN invalide : &#39;12345&#39; \(un SIREN a 9 chiffres\)\.', response.text)
     assert 'value="Nouveau nom"' in response.text  # what was typed is kept
     assert company(app, ctx).name == "Test SARL" and company(app, ctx).siren == "123456782"
 
@@ -174,7 +174,7 @@ def test_settings_in_english(web):
     assert page.status_code == 200 and page.headers["content-language"] == "en"
     assert "Company name" in page.text and "Number series" in page.text and "Raison sociale" not in page.text
     refused = web.post("/settings/identity", identity(siren="12"))
-    assert refused.status_code == 422 and "A SIREN has 9 digits." in refused.text
+    assert refused.status_code == 422 and "Invalid SIREN: &#39;12&#39; (a SIREN has 9 digits)." in refused.text
     assert "API tokens" in web.get("/settings/tokens").text
 
 

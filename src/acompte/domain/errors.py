@@ -520,3 +520,13 @@ class IdempotencyKeyReused(DomainError):
 class CorrectedInvoiceMismatch(DomainError):
     code = "corrected-invoice-mismatch"
     template = "L'avoir ne peut pas corriger {invoice} : {reason}."
+
+
+# -- web: company identity -------------------------------------------------------------------------------------
+
+
+class InvalidIdentifier(DomainError):
+    """A legal identifier of the wrong shape; `field` names it (siren, vat_number) for the form."""
+
+    code = "invalid-identifier"
+    template = "{what} invalide : {value!r} ({rule})."

@@ -7,9 +7,32 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from acompte.domain.errors import PartyRoleMismatch
+from acompte.domain.errors import InvalidIdentifier, PartyRoleMismatch
 from acompte.domain.payments import Method
 from acompte.domain.vat import VatRounding
+
+SIREN_DIGITS = 9
+
+
+def normalize_siren(text: str | None) -> str | None:
+    """A SIREN as stored: 9 digits, spaces removed; empty → None."""
+    siren = (text or "").replace(" ", "").replace("\u00a0", "")
+    if not siren:
+        return None
+    if len(siren) != SIREN_DIGITS or not siren.isdigit():
+        raise InvalidIdentifier(what="SIREN", value=text, rule="un SIREN a 9 chiffres", field="siren")
+    return siren
+
+
+def normalize_vat_number(text: str | None) -> str | None:
+    """An intra-community VAT number as stored: upper case, no spaces, a 2-letter country code then 2 to 13
+    letters or digits (FR12345678901); empty → None."""
+    number = (text or "").replace(" ", "").replace("\u00a0", "").upper()
+    if not number:
+        return None
+    if not (4 <= len(number) <= 15 and number[:2].isalpha() and number.isalnum()):
+        raise InvalidIdentifier(what="Numéro de TVA", value=text, rule="ex. FR12345678901", field="vat_number")
+    return number
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from acompte.domain.errors import InvalidSetting
 from acompte.domain.events import Event, EventKind
 from acompte.domain.money import minor_unit
 from acompte.domain.numbering import DEFAULT_PREFIXES
-from acompte.domain.parties import Company
+from acompte.domain.parties import Company, normalize_siren, normalize_vat_number
 from acompte.domain.payments import DEFAULT_METHODS, AccountKind, Method
 from acompte.domain.vat import FRENCH_RATES, VatRounding, normalize_rate
 from acompte.services.ports import Ctx, UnitOfWork
@@ -114,6 +114,34 @@ def set_prefix(uow: UnitOfWork, ctx: Ctx, key: str, prefix: str) -> None:
     if not prefix or len(prefix) > 12 or any(c.isspace() for c in prefix):
         raise InvalidSetting(reason="un préfixe a 1 à 12 caractères, sans espace")
     update_settings(uow, ctx, {"prefixes": {key: prefix}})
+
+
+def update_identity(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    name: str,
+    siren: str | None,
+    vat_number: str | None,
+    address: str,
+    legal: dict[str, str] | None = None,
+) -> Company:
+    """The company's name, SIREN, VAT number, address and legal mentions, changed and recorded as one change."""
+    name = name.strip()
+    if not name:
+        raise InvalidSetting(reason="le nom de la société est obligatoire")
+    after = {"name": name, "siren": normalize_siren(siren), "vat_number": normalize_vat_number(vat_number)}
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        before = {"name": company.name, "siren": company.siren, "vat_number": company.vat_number}
+        uow.companies.update(ctx.company_id, address=address.strip(), **after)
+        uow.events.add(
+            Event("CompanyIdentityChanged", ctx.company_id, data={"before": before, "after": after}), ctx.actor
+        )
+        if legal is not None:
+            update_settings(uow, ctx, {"legal": legal})
+        uow.commit()
+        return uow.companies.get(ctx.company_id)  # type: ignore[no-any-return]
 
 
 def update_settings(uow: UnitOfWork, ctx: Ctx, changes: dict[str, Any]) -> dict[str, Any]:

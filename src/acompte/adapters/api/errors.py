@@ -338,6 +338,10 @@ PROBLEMS: tuple[ProblemType, ...] = (
             "The credit note cannot correct {invoice}: {reason}.",
             "Un avoir corrige des factures émises du même tiers, du même sens (vente ou achat) et de la même devise.",
             "A credit note corrects issued invoices of its own party, flow and currency."),
+    _domain(e.InvalidIdentifier, "Identifiant invalide", "Invalid identifier",
+            "Invalid {what}: {value!r} ({rule}).",
+            "Un SIREN a 9 chiffres ; un numéro de TVA intracommunautaire commence par le code du pays (FR…).",
+            "A SIREN has 9 digits; an intra-community VAT number starts with its country code (FR…)."),
     _domain(e.MissingLegalIdentifier, "Identifiant légal manquant", "Missing legal identifier",
             "Factur-X not possible: {what} of {whose} is missing.",
             "La facture électronique demande le SIREN et le numéro de TVA du vendeur, le SIREN ou l'e-mail de "
@@ -445,6 +449,9 @@ PARAM_WORDS_EN = {
     "Remboursement": "Refund",
     "Avoir": "Credit note",
     "Document": "Document",
+    "un SIREN a 9 chiffres": "a SIREN has 9 digits",
+    "Numéro de TVA": "VAT number",
+    "ex. FR12345678901": "e.g. FR12345678901",
 }
 
 

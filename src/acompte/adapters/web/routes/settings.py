@@ -23,8 +23,7 @@ from acompte.domain.accounting import ROLE_LABELS as ACCOUNT_ROLE_LABELS
 from acompte.domain.credits import WRITE_OFF_THRESHOLD_SETTING
 from acompte.domain.deposits import DepositSettings
 from acompte.domain.einvoicing import DEFAULT_LEGAL_NOTES
-from acompte.domain.errors import DomainError, InvalidSetting
-from acompte.domain.events import Event
+from acompte.domain.errors import DomainError, InvalidIdentifier, InvalidSetting
 from acompte.domain.numbering import DEFAULT_PREFIXES
 from acompte.domain.parties import Company
 from acompte.domain.payments import DEFAULT_METHODS, AccountKind, Method
@@ -62,7 +61,6 @@ LEGAL_LABELS: dict[str, str] = {
     "quote_validity": "Validité des devis",
 }
 DEPOSIT_FLAGS = ("generate_payment_sale", "generate_payment_purchase", "deduct_all", "block_delivery")
-SIREN_LENGTH = 9
 MAX_NAME = 200
 
 
@@ -196,41 +194,25 @@ async def _save(
     return redirect(request, "/settings", flash=translate(request, flash))
 
 
-def _update_identity(
-    uow: UnitOfWork, ctx: Ctx, *, name: str, siren: str, vat_number: str, address: str, legal: dict[str, str]
-) -> None:
-    """The company's name, SIREN, VAT number, address and legal mentions, recorded as one change."""
-    with uow:
-        company = uow.companies.get(ctx.company_id)
-        before = {"name": company.name, "siren": company.siren, "vat_number": company.vat_number}
-        after = {"name": name, "siren": siren or None, "vat_number": vat_number or None}
-        uow.companies.update(ctx.company_id, address=address, **after)
-        uow.events.add(
-            Event("CompanyIdentityChanged", ctx.company_id, data={"before": before, "after": after}), ctx.actor
-        )
-        companies.update_settings(uow, ctx, {"legal": legal})
-        uow.commit()
-
-
 @router.post("/settings/identity")
 async def save_identity(request: Request, ctx: security.PageAdmin) -> Response:
     form = await request.form()
     typed = {k: _text(form, k) for k in ("name", "siren", "vat_number", "address")}
     typed.update({f"legal_{k}": _text(form, f"legal_{k}") for k in LEGAL_LABELS})
-    siren = typed["siren"].replace(" ", "")
-    vat_number = typed["vat_number"].replace(" ", "").upper()
 
     def action(uow: UnitOfWork) -> None:
-        if not typed["name"] or len(typed["name"]) > MAX_NAME:
-            raise Refused("name", translate(request, "Le nom de la société est obligatoire."))
-        if siren and (len(siren) != SIREN_LENGTH or not siren.isdigit()):
-            raise Refused("siren", translate(request, "Un SIREN a 9 chiffres."))
-        if vat_number and (len(vat_number) < 4 or not vat_number[:2].isalpha() or not vat_number.isalnum()):
-            raise Refused("vat_number", translate(request, "Numéro de TVA invalide (ex. FR12345678901)."))
-        legal = {k: typed[f"legal_{k}"] for k in LEGAL_LABELS}
-        _update_identity(
-            uow, ctx, name=typed["name"], siren=siren, vat_number=vat_number, address=typed["address"], legal=legal
-        )
+        try:
+            companies.update_identity(
+                uow,
+                ctx,
+                name=typed["name"][:MAX_NAME],
+                siren=typed["siren"],
+                vat_number=typed["vat_number"],
+                address=typed["address"],
+                legal={k: typed[f"legal_{k}"] for k in LEGAL_LABELS},
+            )
+        except InvalidIdentifier as exc:
+            raise Refused(exc.params["field"], errors.error_text(request, exc)) from exc
 
     return await _save(request, ctx, typed, "name", action, "Identité de la société enregistrée")
 
