@@ -221,3 +221,15 @@ def test_the_credit_notes_list_in_english(app, web):
     web.post("/language", {"lang": "en", "back": "/"})
     page = web.get("/credits")
     assert "Credit notes" in page.text and "Unused" in page.text and "€1,200.00" in page.text
+
+
+def test_every_page_renders_for_a_company_without_data(app, web, web_clerk):
+    party = _customer(app, web.ctx)
+    for path in ("/credits", "/overpayments", "/refunds", "/credit-notes/new", f"/credit-notes/new?party_id={party.id}"):
+        page = web.get(path)
+        assert page.status_code == 200, path
+    assert "Aucun avoir." in web.get("/credits").text
+    _invoice, note = _paid_note(app, web.ctx, party.id)
+    assert web_clerk.get(f"/credits/{note.id}/write-off").status_code == 403
+    assert "Comptabiliser" not in web_clerk.get(f"/credits/{note.id}").text
+    assert "Comptabiliser" in web.get(f"/credits/{note.id}").text
