@@ -225,7 +225,13 @@ def test_the_credit_notes_list_in_english(app, web):
 
 def test_every_page_renders_for_a_company_without_data(app, web, web_clerk):
     party = _customer(app, web.ctx)
-    for path in ("/credits", "/overpayments", "/refunds", "/credit-notes/new", f"/credit-notes/new?party_id={party.id}"):
+    for path in (
+        "/credits",
+        "/overpayments",
+        "/refunds",
+        "/credit-notes/new",
+        f"/credit-notes/new?party_id={party.id}",
+    ):
         page = web.get(path)
         assert page.status_code == 200, path
     assert "Aucun avoir." in web.get("/credits").text
@@ -233,3 +239,15 @@ def test_every_page_renders_for_a_company_without_data(app, web, web_clerk):
     assert web_clerk.get(f"/credits/{note.id}/write-off").status_code == 403
     assert "Comptabiliser" not in web_clerk.get(f"/credits/{note.id}").text
     assert "Comptabiliser" in web.get(f"/credits/{note.id}").text
+
+
+def test_the_list_sorts_and_filters_by_date(app, web):
+    party = _customer(app, web.ctx)
+    _paid_note(app, web.ctx, party.id, "100.00")
+    _paid_note(app, web.ctx, party.id, "300.00")
+    by_amount = web.get("/credits?sort=amount").text
+    assert by_amount.index("120,00\u00a0€") < by_amount.index("360,00\u00a0€")
+    by_amount_desc = web.get("/credits?sort=-amount").text
+    assert by_amount_desc.index("360,00\u00a0€") < by_amount_desc.index("120,00\u00a0€")
+    assert "Aucun avoir." in web.get("/credits?from=2999-01-01").text
+    assert web.get("/credits?to=demain").status_code == 200

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from acompte.adapters.web import i18n, security
@@ -44,6 +44,14 @@ STATUSES = {
     "written_off": CreditStatus.WRITTEN_OFF,
 }
 GESTURE_LINES = 3
+#: Sortable columns of the credit notes list (`?sort=number`, `?sort=-remaining` for descending).
+SORTS: dict[str, Any] = {
+    "number": lambda r: r.number or "",
+    "date": lambda r: r.issue_date,
+    "party": lambda r: r.party_name.lower(),
+    "amount": lambda r: r.gross.amount,
+    "remaining": lambda r: r.remaining.amount,
+}
 
 
 # -- parsing ---------------------------------------------------------------------------------------------------
@@ -338,6 +346,9 @@ def credit_list(
     status: str | None = None,
     party_id: str | None = None,
     q: str | None = None,
+    date_from: Annotated[str | None, Query(alias="from")] = None,
+    date_to: Annotated[str | None, Query(alias="to")] = None,
+    sort: str = "-date",
     page: int = 1,
     format: str | None = None,
 ) -> Response:
@@ -347,7 +358,12 @@ def credit_list(
     )
     if q:
         rows = [r for r in rows if q.strip().lower() in (r.number or "").lower()]
-    rows.sort(key=lambda r: (r.issue_date, r.id), reverse=True)
+    errors: dict[str, str] = {}
+    start = _day(request, date_from, "from", errors) if date_from else None
+    end = _day(request, date_to, "to", errors) if date_to else None
+    rows = [r for r in rows if (start is None or r.issue_date >= start) and (end is None or r.issue_date <= end)]
+    key = SORTS.get(sort.lstrip("-"), SORTS["date"])
+    rows.sort(key=lambda r: (key(r), r.id), reverse=sort.startswith("-"))
     if format == "csv":
         header = [translate(request, t) for t in ("Numéro", "Date", "Tiers", "Montant", "Utilisé", "Reste", "Statut")]
         return csv_response(
@@ -358,7 +374,7 @@ def credit_list(
         )
     paged = paginate(rows, page)
     totals = money_totals(rows, lambda r: r.gross, lambda r: r.use.used, lambda r: r.remaining)
-    query = {"flow": flow, "status": status, "party_id": party_id, "q": q}
+    query = {"flow": flow, "status": status, "party_id": party_id, "q": q, "from": date_from, "to": date_to}
     return render(
         request,
         "credits/list.html",
@@ -366,6 +382,9 @@ def credit_list(
             "paged": paged,
             "totals": totals,
             "filters": query,
+            "errors": errors,
+            "sort": sort,
+            "sort_url": lambda column: page_query({**query, "sort": column if sort != column else f"-{column}"}, 1),
             "prev_url": page_query(query, paged.page - 1),
             "next_url": page_query(query, paged.page + 1),
             "csv_url": page_query({**query, "format": "csv"}, 1),
