@@ -4,8 +4,7 @@
 - `paginate(rows, page)`: 50 rows a page, with the page count;
 - `csv_response(...)`: a list exported as CSV (semicolon separated, UTF-8 with BOM, amounts in the user's way);
 - `money_totals(rows, *getters)`: totals of the filtered rows, one line per currency;
-- `save(...)`: run a service that records something once (form posted twice) and redirect, or re-render the
-  form with the error next to its field.
+- `page_query(filters, page)`: the list's query string for another page (or the CSV export), filters kept.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -84,7 +84,5 @@ def _cell(value: Any, lang: str) -> str:
 
 def page_query(query: dict[str, str | None], page: int) -> str:
     """The list's query string for another page, keeping its filters."""
-    from urllib.parse import urlencode
-
     kept = {k: v for k, v in query.items() if v not in (None, "") and k != "page"}
     return "?" + urlencode({**kept, "page": page})

@@ -22,7 +22,14 @@ from fastapi.responses import Response
 from acompte.adapters.exports.pdf import statement_pdf
 from acompte.adapters.web import i18n, security
 from acompte.adapters.web.errors import error_text
-from acompte.adapters.web.routes._credits_common import csv_response, form_of, money_totals, page_query, paginate
+from acompte.adapters.web.routes._credits_common import (
+    Paged,
+    csv_response,
+    form_of,
+    money_totals,
+    page_query,
+    paginate,
+)
 from acompte.adapters.web.security import PageRead, PageWrite
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
@@ -77,7 +84,10 @@ def contact_list(
         uow, ctx, role=role if role in ("customer", "supplier") else None, search=(q or "").strip()[:100] or None
     )
     found.sort(key=lambda p: (p.name.lower(), p.id))
-    rows = [(p, queries.party_balance(uow, ctx, p.id, flow=_flow_of(p)).balance) for p in found]
+
+    def balance(party: Party) -> Any:
+        return queries.party_balance(uow, ctx, party.id, flow=_flow_of(party)).balance
+
     if format == "csv":
         header = [translate(request, t) for t in ("Nom", "Client", "Fournisseur", "SIREN", "N° TVA", "E-mail", "Solde")]
         yes, no = translate(request, "oui"), translate(request, "non")
@@ -93,12 +103,15 @@ def contact_list(
                     p.siren,
                     p.vat_number,
                     p.email,
-                    balance,
+                    balance(p),
                 )
-                for p, balance in rows
+                for p in found
             ),
         )
-    paged = paginate(rows, page)
+    # Balances are computed for the page shown only (a party's balance reads all its documents); the total
+    # is the page's when there are several pages.
+    paged = paginate(found, page)
+    paged = Paged([(p, balance(p)) for p in paged.rows], paged.page, paged.pages, paged.count)
     query = {"q": q, "role": role}
     return render(
         request,
@@ -106,7 +119,7 @@ def contact_list(
         {
             "paged": paged,
             "filters": query,
-            "totals": money_totals(rows, lambda r: r[1]),
+            "totals": money_totals(paged.rows, lambda r: r[1]),
             "prev_url": page_query(query, paged.page - 1),
             "next_url": page_query(query, paged.page + 1),
             "csv_url": page_query({**query, "format": "csv"}, 1),
