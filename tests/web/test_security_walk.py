@@ -50,6 +50,8 @@ NAMED = {
     "token_id": "token",
     "item_id": "item",
 }
+#: Segments whose id is of a narrower kind than its parameter's name says (`/overpayments/{payment_id}`).
+OVERRIDES = {"overpayments": "overpayment"}
 #: Kind of object a bare `{id}` names, by the path segment before it (`/payments/{id}` → payment).
 BY_SEGMENT = {
     "documents": "document",
@@ -58,7 +60,7 @@ BY_SEGMENT = {
     "parties": "party",
     "credits": "credit",
     "credit-notes": "credit",
-    "overpayments": "payment",
+    "overpayments": "overpayment",
     "items": "item",
     "tokens": "token",
     "exports": "run",
@@ -89,7 +91,9 @@ def fill(path: str, ids: dict[str, int]) -> str:
         if not (part.startswith("{") and part.endswith("}")):
             continue
         name = part[1:-1].split(":")[0]
-        kind = NAMED.get(name) or (BY_SEGMENT.get(parts[i - 1]) if name == "id" else None)
+        kind = (
+            OVERRIDES.get(parts[i - 1]) or NAMED.get(name) or (BY_SEGMENT.get(parts[i - 1]) if name == "id" else None)
+        )
         if kind is None:
             pytest.fail(
                 f"security walk: route {path} has a parameter {{{name}}} the walk cannot fill; "
@@ -113,6 +117,15 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
         method="cheque",
         allocations=[(invoice.id, Money.of("500.00", "EUR"))],
     )
+    overpaid = validated(uow, ctx, customer.id, line("100.00"), today=date.today())  # 120,00 € TTC
+    overpayment = payments.record_payment(
+        uow,
+        ctx,
+        party_id=customer.id,
+        amount=Money.of("150.00", "EUR"),
+        method="transfer",
+        allocations=[(overpaid.id, Money.of("120.00", "EUR"))],
+    )
     credit = gesture(uow, ctx, customer.id, today=date.today())
     validated(uow, ctx, customer.id, line("300.00"), kind=Kind.ORDER, flow=Flow.SALE)
     run = exports.run_export(uow, ctx, date_from=date.today().replace(day=1), date_to=date.today())
@@ -120,6 +133,7 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
     return {
         "document": invoice.id,
         "payment": payment.id,
+        "overpayment": overpayment.id,
         "party": customer.id,
         "credit": credit.id,
         "run": run.run_id,
