@@ -79,3 +79,21 @@ def test_order_deposit_invoice_credit_note(app, ctx, live_server, page):
     assert "Chèque" in history and "300,00 €" in history
     page.goto(invoice_url)
     screenshot(page, "04-facture")
+
+    # Settle the rest with a credit note of 750,00 € HT (900,00 € TTC) applied to the invoice.
+    page.goto(f"{invoice_url}/credit-note")
+    page.get_by_label("Un montant").check()
+    page.get_by_label("Désignation").fill("Remise commerciale")
+    page.get_by_label("Montant HT").fill("750,00")
+    page.get_by_label("Taux de TVA").select_option(label="20 %")
+    page.get_by_label("Imputer sur la facture (réduit son solde dû)").check()
+    screenshot(page, "05-avoir")
+    page.get_by_role("button", name="Émettre l'avoir").click()
+    page.wait_for_url(lambda url: url != invoice_url and re.search(r"/documents/\d+$", url) is not None)
+    assert re.search(r"AV-\d{4}-\d+", page.get_by_role("heading", level=1).inner_text())
+    assert "900,00 €" in shown(page)
+    page.goto(invoice_url)
+    body = shown(page)
+    assert "Réglé" in body and "Partiellement réglé" not in body
+    assert re.search(r"Reste dû\s+0,00 €", body), body
+    screenshot(page, "06-facture-reglee")

@@ -9,6 +9,7 @@ with 303 See Other (post/redirect/get) and carries a one-time message to the nex
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -25,6 +26,8 @@ from acompte.services import companies
 from acompte.services.ports import Ctx
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+#: A Decimal as a form value: `20`, `5.5` (never `2E+1`, which str() gives for a normalised Decimal).
+TEMPLATES.env.filters["plain"] = lambda value: format(value, "f") if isinstance(value, Decimal) else str(value)
 FLASH_COOKIE = "acompte_flash"
 
 

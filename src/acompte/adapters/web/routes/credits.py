@@ -134,7 +134,7 @@ def credit_note_page(request: Request, doc_id: int, ctx: PageRead) -> Response:
     values = {
         "mode": "full",
         "apply": "apply" if invoice.balance_due.is_positive else "keep",
-        "vat_rate": str(context["rates"][0]) if context["rates"] else "",
+        "vat_rate": format(context["rates"][0], "f") if context["rates"] else "",
         "designation": translate(request, "Avoir sur la facture {number}", number=invoice.document.number),
         "form_key": security.new_form_key(),
     }
@@ -257,7 +257,7 @@ def _gesture_form(
 @router.get("/credit-notes/new")
 def gesture_page(request: Request, ctx: PageRead, party_id: str | None = None, flow: str | None = None) -> Response:
     context = _gesture_context(request, ctx, _int(party_id), _flow(flow))
-    rate = str(max(context["vat_rates"])) if context["vat_rates"] else ""
+    rate = format(max(context["vat_rates"]), "f") if context["vat_rates"] else ""
     values: dict[str, Any] = {"invoice_ids": [], "apply": "keep", "form_key": security.new_form_key()}
     values.update({f"vat_rate_{i}": rate for i in range(1, GESTURE_LINES + 1)})
     return _gesture_form(request, context, values, {})

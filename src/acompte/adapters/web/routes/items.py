@@ -82,7 +82,11 @@ def _item_form(
 @router.get("/items/new")
 def item_new_page(request: Request, ctx: PageRead) -> Response:
     rates = companies.get_company(security.uow_of(request), ctx).vat_rates
-    values = {"kind": "goods", "vat_rate": str(max(rates)) if rates else "", "form_key": security.new_form_key()}
+    values = {
+        "kind": "goods",
+        "vat_rate": format(max(rates), "f") if rates else "",
+        "form_key": security.new_form_key(),
+    }
     return _item_form(request, ctx, values, {})
 
 
