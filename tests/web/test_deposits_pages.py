@@ -3,6 +3,8 @@ view of a final invoice and cancelling a deposit payment."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from acompte.domain.documents import Kind
 from acompte.domain.money import Money
 from acompte.services import deposits, documents, payments
@@ -162,3 +164,53 @@ def test_the_deposit_form_in_english(app, web, ctx, customer):
     assert "Deposit on" in page.text and "Amount" in page.text and "Payment method" in page.text
     refused = web.post(f"/documents/{order.id}/deposit", {"amount": "5,000.00", "method": "cheque"})
     assert refused.status_code == 422 and "Acompte de" not in refused.text
+
+
+def _two_line_order(app, ctx, customer):
+    """Table 1 000,00 HT at 20 % (1 200,00 TTC) and Pose 500,00 HT at 10 % (550,00 TTC)."""
+    return validated(
+        app.uow(),
+        ctx,
+        customer.id,
+        line("1000.00", designation="Table"),
+        line("500.00", rate="10", designation="Pose"),
+        kind=Kind.ORDER,
+    )
+
+
+def test_a_per_line_deposit_invoice_takes_each_line_its_own_amount(app, web, ctx, customer):
+    order = _two_line_order(app, ctx, customer)
+    page = web.get(f"/documents/{order.id}/deposit-invoice")
+    assert 'name="line_percent_1"' in page.text and 'name="line_amount_2"' in page.text
+    assert "Table" in page.text and "550,00\u00a0€" in page.text
+    key = FORM_KEY.search(page.text).group(1)
+    data = {"mode": "lines", "line_percent_1": "50", "line_amount_2": "110,00", "issue": "1", "form_key": key}
+    created = web.post(f"/documents/{order.id}/deposit-invoice", data)
+    assert created.status_code == 303, created.text
+    position = deposits.deposit_position(app.uow(), ctx, order.id)
+    assert [d.gross for d in position.deposit_invoices] == [eur("710.00")]
+    view = deposits.deposit_invoice_view(app.uow(), ctx, position.deposit_invoices[0].id)
+    assert view.basis == "lines"
+    assert [(entry["designation"], entry["amount"]) for entry in view.lines] == [
+        ("Table", "600.00"),
+        ("Pose", "110.00"),
+    ]
+    assert {b.rate: b.gross for b in view.breakdown} == {Decimal("20"): eur("600.00"), Decimal("10"): eur("110.00")}
+    # the next form shows what each line already took
+    again = web.get(f"/documents/{order.id}/deposit-invoice").text
+    assert "600,00\u00a0€" in again and "440,00\u00a0€" in again
+
+
+def test_a_per_line_deposit_above_the_line_is_refused_on_that_line_and_nothing_is_written(app, web, ctx, customer):
+    order = _two_line_order(app, ctx, customer)
+    data = {"mode": "lines", "line_percent_1": "10", "line_amount_2": "600,00", "issue": "1"}
+    refused = web.post(f"/documents/{order.id}/deposit-invoice", data)
+    assert refused.status_code == 422
+    assert 'id="e-line_amount_2"' in refused.text and 'id="e-line_percent_1"' not in refused.text
+    assert 'value="600,00"' in refused.text and 'value="10"' in refused.text  # what was typed is kept
+    assert deposits.deposit_position(app.uow(), ctx, order.id).deposit_invoices == ()
+    bad = web.post(f"/documents/{order.id}/deposit-invoice", {"mode": "lines", "line_percent_2": "120"})
+    assert bad.status_code == 422 and 'id="e-line_percent_2"' in bad.text
+    empty = web.post(f"/documents/{order.id}/deposit-invoice", {"mode": "lines"})
+    assert empty.status_code == 422 and 'id="e-line_amount_1"' in empty.text
+    assert deposits.deposit_position(app.uow(), ctx, order.id).deposit_invoices == ()

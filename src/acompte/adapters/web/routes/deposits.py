@@ -3,6 +3,7 @@ deposit-invoice form, the deduction view of a final invoice, and cancelling a de
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,8 @@ from acompte.adapters.web.routes._payments_common import (
 )
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
-from acompte.domain.deposits import DepositSettings, percent_of
+from acompte.domain.deposits import DepositSettings, line_gross, percent_of
+from acompte.domain.deposits import parse_percent as parse_domain_percent
 from acompte.domain.documents import Kind, State
 from acompte.domain.money import Money
 from acompte.services import companies, deposits, documents, payment_changes
@@ -140,6 +142,7 @@ def _deposit_invoice_page(
     company = companies.get_company(uow, ctx)
     previous = position.deposit_payments + position.deposit_invoiced
     context = {
+        "lines": _order_lines(uow, ctx, position),
         "position": position,
         "document": document,
         "previous": previous,
@@ -163,6 +166,7 @@ def deposit_invoice_form(request: Request, document_id: int, ctx: security.PageW
     settings = DepositSettings.from_settings(company.settings)
     percent = settings.default_percent
     values = {
+        "mode": "total",
         "percentage": "" if percent is None else f"{percent.normalize():f}".replace(".", ","),
         "amount": "",
         "issue": "1",
@@ -171,6 +175,82 @@ def deposit_invoice_form(request: Request, document_id: int, ctx: security.PageW
         "due_date": "",
     }
     return _deposit_invoice_page(request, ctx, document_id, values, {})
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One line of the order in the per-line mode: its gross and what deposit invoices already took of it."""
+
+    position: int
+    designation: str
+    gross: Money
+    taken: Money
+
+    @property
+    def remaining(self) -> Money:
+        return (self.gross - self.taken).max(Money.zero(self.gross.currency))
+
+
+def _order_lines(uow: Any, ctx: Any, position: Any) -> list[OrderLine]:
+    """The order's lines with what the draft and issued deposit invoices of the order already took of each (the
+    deposit invoices record their per-line amounts; a line is the same line when designation and item match)."""
+    document = position.document
+    taken_entries: list[dict[str, Any]] = []
+    for summary in position.deposit_invoices:
+        if summary.state not in ("draft", "validated"):
+            continue
+        taken_entries.extend(deposits.deposit_invoice_view(uow, ctx, summary.id).lines)
+    result = []
+    for line in document.lines:
+        taken = Money.zero(document.currency)
+        for entry in taken_entries:
+            if entry.get("designation") == line.designation and entry.get("item_id") == line.item_id:
+                taken = taken + Money.of(entry["amount"], document.currency)
+        result.append(OrderLine(line.position, line.designation, line_gross(line), taken))
+    return result
+
+
+def _line_fields(lines: Any) -> list[str]:
+    return [f"{kind}_{line.position}" for line in lines for kind in ("line_percent", "line_amount")]
+
+
+def _line_choice(
+    request: Request, values: dict[str, str], lines: Any, currency: str
+) -> tuple[dict[int, Decimal], dict[int, Money]]:
+    """Per line, like the whole order: the amount when typed (the percentage then only echoes it), else the
+    percentage. A line left empty takes nothing."""
+    percents: dict[int, Decimal] = {}
+    amounts: dict[int, Money] = {}
+    for line in lines:
+        amount_field, percent_field = f"line_amount_{line.position}", f"line_percent_{line.position}"
+        amount = parse_money(request, amount_field, values.get(amount_field, ""), currency, required=False)
+        percent = parse_percent(request, percent_field, values.get(percent_field, ""))
+        if percent is not None:
+            try:
+                checked = parse_domain_percent(percent)
+            except e.DomainError as exc:
+                raise FormInvalid(percent_field, errors.error_text(request, exc)) from None
+            if amount is None or _percent_matches(line.gross, checked, amount):
+                if not checked.is_zero():
+                    percents[line.position] = checked
+                continue
+        if amount is not None and not amount.is_zero:
+            amounts[line.position] = amount
+    if not percents and not amounts:
+        first = lines[0].position if lines else 0
+        raise FormInvalid(f"line_amount_{first}", translate(request, "Indiquez un pourcentage ou un montant."))
+    return percents, amounts
+
+
+def _line_of_error(exc: e.DomainError, lines: Any, percents: Any, amounts: Any) -> str | None:
+    """The per-line field a refusal is about: the service names the line (« ligne « Table » »)."""
+    where = str(exc.params.get("document", ""))
+    for line in lines:
+        chosen = line.position in percents or line.position in amounts
+        if chosen and where.endswith(f"ligne « {line.designation} »"):
+            kind = "line_amount" if line.position in amounts else "line_percent"
+            return f"{kind}_{line.position}"
+    return None
 
 
 def _deposit_choice(request: Request, values: dict[str, str], gross: Money) -> tuple[Money | None, Decimal | None]:
@@ -195,40 +275,65 @@ def _percent_matches(gross: Money, percent: Decimal, amount: Money) -> bool:
 @router.post("/documents/{document_id}/deposit-invoice")
 async def create_deposit_invoice(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
     form = await request.form()
-    names = ("percentage", "amount", "issue", "generate_payment", "method", "due_date", security.FORM_KEY_FIELD)
-    values = {name: _text(form, name) for name in names}
     uow = security.uow_of(request)
-    origin = documents.get_document(uow, ctx, document_id).document
+    position = deposits.deposit_position(uow, ctx, document_id)
+    origin = position.document
+    lines = _order_lines(uow, ctx, position)
+    names = ("mode", "percentage", "amount", "issue", "generate_payment", "method", "due_date")
+    values = {name: _text(form, name) for name in (*names, *_line_fields(lines), security.FORM_KEY_FIELD)}
+    per_line = values["mode"] == "lines"
     done = already_done(request, ctx, values[security.FORM_KEY_FIELD])
     if done is not None:
         return done
     errs: dict[str, str] = {}
+    amount: Money | None = None
+    percent: Decimal | None = None
+    line_percents: dict[int, Decimal] = {}
+    line_amounts: dict[int, Money] = {}
     try:
-        amount, percent = _deposit_choice(request, values, origin.gross)
+        if per_line:
+            line_percents, line_amounts = _line_choice(request, values, lines, origin.currency)
+        else:
+            amount, percent = _deposit_choice(request, values, origin.gross)
         due = parse_day(request, "due_date", values["due_date"])
     except FormInvalid as invalid:
         errs[invalid.field] = invalid.message
         return _deposit_invoice_page(request, ctx, document_id, values, errs, status=422)
     field = "percentage" if percent is not None else "amount"
+    choice = {
+        "amount": amount,
+        "percent": percent,
+        "line_percents": line_percents or None,
+        "line_amounts": line_amounts or None,
+    }
+
+    def refused(exc: e.DomainError) -> Response:
+        where = _line_of_error(exc, lines, line_percents, line_amounts) if per_line else None
+        if where is None:
+            where = field_of(exc, amount=field)
+            if per_line and where == field:
+                where = "__all__"
+        errs[where] = errors.error_text(request, exc)
+        return _deposit_invoice_page(request, ctx, document_id, values, errs, status=422)
+
     if "preview" in form:  # computed inside a transaction that is never committed: nothing is written
         try:
             with uow:
-                draft = deposits.create_deposit_invoice(uow, ctx, origin_id=document_id, amount=amount, percent=percent)
+                draft = deposits.create_deposit_invoice(uow, ctx, origin_id=document_id, **choice)
                 breakdown = deposits.document_breakdown(uow, ctx, draft.id)
                 gross = draft.document.gross
                 uow.rollback()
+        except e.NotFound:
+            raise
         except e.DomainError as exc:
-            errs[field_of(exc, amount=field)] = errors.error_text(request, exc)
-            return _deposit_invoice_page(request, ctx, document_id, values, errs, status=422)
+            return refused(exc)
         return _deposit_invoice_page(request, ctx, document_id, values, errs, preview=breakdown, preview_gross=gross)
     try:
         with uow:
             replay = security.replayed(uow, ctx, request, values[security.FORM_KEY_FIELD])
             if replay is not None:
                 return replay
-            draft = deposits.create_deposit_invoice(
-                uow, ctx, origin_id=document_id, amount=amount, percent=percent, due_date=due
-            )
+            draft = deposits.create_deposit_invoice(uow, ctx, origin_id=document_id, due_date=due, **choice)
             if values["issue"]:
                 deposits.issue_deposit_invoice(
                     uow,
@@ -244,8 +349,7 @@ async def create_deposit_invoice(request: Request, document_id: int, ctx: securi
     except e.NotFound:
         raise
     except e.DomainError as exc:
-        errs[field_of(exc, amount=field)] = errors.error_text(request, exc)
-        return _deposit_invoice_page(request, ctx, document_id, values, errs, status=422)
+        return refused(exc)
     message = "Facture d'acompte émise" if values["issue"] else "Facture d'acompte préparée"
     return redirect(request, location, flash=translate(request, message))
 
