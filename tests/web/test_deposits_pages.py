@@ -214,3 +214,49 @@ def test_a_per_line_deposit_above_the_line_is_refused_on_that_line_and_nothing_i
     empty = web.post(f"/documents/{order.id}/deposit-invoice", {"mode": "lines"})
     assert empty.status_code == 422 and 'id="e-line_amount_1"' in empty.text
     assert deposits.deposit_position(app.uow(), ctx, order.id).deposit_invoices == ()
+
+
+def test_a_deduction_can_be_given_as_a_percentage_of_the_deposit_invoice(app, web, ctx, customer):
+    _order, deposit, invoice = _final_with_deposit(app, ctx, customer)
+    page = web.get(f"/documents/{invoice.id}/deductions").text
+    assert f'name="percent_{deposit.id}"' in page
+    current = deposits.deduction_view(app.uow(), ctx, invoice.id).rows[0]
+    shown = f"{current.percent:f}".replace(".", ",")
+    assert f'value="{shown}"' in page
+    unchanged_amount = f"{current.deducted.amount:f}".replace(".", ",")
+    data = {f"deducted_{deposit.id}": unchanged_amount, f"percent_{deposit.id}": "50"}
+    response = web.post(f"/documents/{invoice.id}/deductions", data)
+    assert response.status_code == 303
+    row = deposits.deduction_view(app.uow(), ctx, invoice.id).rows[0]
+    assert row.deducted == eur("150.00") and row.percent == Decimal("50")  # 50 % of the 300,00 deposit invoice
+    too_much = web.post(
+        f"/documents/{invoice.id}/deductions", {f"deducted_{deposit.id}": "150,00", f"percent_{deposit.id}": "150"}
+    )
+    assert too_much.status_code == 422 and f'id="e-percent_{deposit.id}"' in too_much.text
+    assert deposits.deduction_view(app.uow(), ctx, invoice.id).deducted == eur("150.00")
+
+
+def test_the_deduction_view_filters_its_rows_by_number_amount_and_date(app, web, ctx, customer):
+    order = order_of(app, ctx, customer)
+    made = []
+    for value in ("100.00", "250.00"):
+        draft = deposits.create_deposit_invoice(app.uow(), ctx, origin_id=order.id, amount=eur(value))
+        made.append(deposits.issue_deposit_invoice(app.uow(), ctx, draft.id, generate_payment=False).document)
+    invoice = deposits.create_final_invoice(app.uow(), ctx, order.id).invoice
+    small, big = (d.document for d in made)
+    base = f"/documents/{invoice.id}/deductions"
+    assert small.number in web.get(base).text and big.number in web.get(base).text
+    by_amount = web.get(f"{base}?amount_min=200").text
+    assert big.number in by_amount and f">{small.number}<" not in by_amount
+    by_number = web.get(f"{base}?number={small.number}").text
+    assert f">{small.number}<" in by_number and f">{big.number}<" not in by_number
+    later = small.issue_date.replace(year=small.issue_date.year + 1).isoformat()
+    none = web.get(f"{base}?date_from={later}").text
+    assert "Aucune facture d&#39;acompte ne correspond aux filtres." in none
+    bad = web.get(f"{base}?amount_max=beaucoup")
+    assert bad.status_code == 200 and 'id="e-amount_max"' in bad.text
+    # a filtered form changes only the rows it shows and keeps the filters
+    saved = web.post(f"{base}?amount_min=200", {f"deducted_{big.id}": "50,00", f"percent_{big.id}": ""})
+    assert saved.status_code == 303 and saved.headers["location"] == f"{base}?amount_min=200"
+    amounts = {row.deposit.id: row.deducted for row in deposits.deduction_view(app.uow(), ctx, invoice.id).rows}
+    assert amounts[big.id] == eur("50.00")

@@ -357,20 +357,118 @@ async def create_deposit_invoice(request: Request, document_id: int, ctx: securi
 # -- 5. deduction view --------------------------------------------------------------------------------------------
 
 
+FILTERS = ("number", "amount_min", "amount_max", "date_from", "date_to")
+
+
+def _row_filters(request: Request, currency: str) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
+    """The deduction view's filters (GET parameters): number contains, deposit amount between, issued between.
+    A filter that cannot be read is shown with its error and ignored."""
+    typed = {name: request.query_params.get(name, "") for name in FILTERS}
+    parsed: dict[str, Any] = {}
+    errs: dict[str, str] = {}
+    for name in FILTERS:
+        try:
+            if name == "number":
+                parsed[name] = typed[name].strip().lower() or None
+            elif name.startswith("amount"):
+                parsed[name] = parse_money(request, name, typed[name], currency, required=False)
+            else:
+                parsed[name] = parse_day(request, name, typed[name])
+        except FormInvalid as invalid:
+            errs[f"filter_{name}"] = invalid.message
+            parsed[name] = None
+    return typed, parsed, errs
+
+
+def _shown(row: Any, parsed: dict[str, Any]) -> bool:
+    deposit = row.deposit
+    if parsed["number"] and parsed["number"] not in (deposit.number or "").lower():
+        return False
+    if parsed["amount_min"] is not None and deposit.gross < parsed["amount_min"]:
+        return False
+    if parsed["amount_max"] is not None and deposit.gross > parsed["amount_max"]:
+        return False
+    if parsed["date_from"] is not None and deposit.issue_date < parsed["date_from"]:
+        return False
+    return not (parsed["date_to"] is not None and deposit.issue_date > parsed["date_to"])
+
+
 def _deductions_page(
     request: Request, ctx: Any, invoice_id: int, values: dict[str, str], errs: dict[str, str], status: int = 200
 ) -> Response:
     view = deposits.deduction_view(security.uow_of(request), ctx, invoice_id)
     editable = view.invoice.state is State.DRAFT and can_write(request)
-    context = {"view": view, "invoice": view.invoice, "editable": editable, "values": values, "errors": errs}
+    typed, parsed, filter_errors = _row_filters(request, view.invoice.currency)
+    rows = [row for row in view.rows if _shown(row, parsed)]
+    zero = Money.zero(view.invoice.currency)
+    context = {
+        "view": view,
+        "invoice": view.invoice,
+        "editable": editable,
+        "values": values,
+        "errors": {**filter_errors, **errs},
+        "rows": rows,
+        "filters": typed,
+        "filtered": any(typed.values()),
+        "query": request.url.query,
+        "rows_gross": sum((row.deposit.gross for row in rows), zero),
+        "rows_deducted": sum((row.deducted for row in rows), zero),
+    }
     return render(request, "deposits/deductions.html", context, status)
+
+
+def _plain_percent(value: Decimal, request: Request) -> str:
+    return i18n.amount(value, i18n.language(request))
 
 
 @router.get("/documents/{document_id}/deductions")
 def deduction_view(request: Request, document_id: int, ctx: security.PageRead) -> Response:
     view = deposits.deduction_view(security.uow_of(request), ctx, document_id)
-    values = {f"deducted_{row.deposit.id}": _plain(row.deducted, request) for row in view.rows}
+    values: dict[str, str] = {}
+    for row in view.rows:
+        values[f"deducted_{row.deposit.id}"] = _plain(row.deducted, request)
+        values[f"percent_{row.deposit.id}"] = _plain_percent(row.percent, request)
     return _deductions_page(request, ctx, document_id, values, {})
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A row whose deduction changes: to `amount`, or to `percent` of the deposit invoice (`amount` is then that
+    share, used only to lower deductions before raising others)."""
+
+    deposit_id: int
+    amount: Money
+    percent: Decimal | None
+    before: Money
+    field: str
+
+
+def _wanted(request: Request, view: Any, form: Any, values: dict[str, str]) -> tuple[list[_Wanted], dict[str, str]]:
+    """What each posted row asks: the amount when it was changed, else the percentage when it was changed (of the
+    deposit invoice's amount), else nothing. Rows not posted (filtered out) do not change."""
+    errs: dict[str, str] = {}
+    wanted: list[_Wanted] = []
+    zero = Money.zero(view.invoice.currency)
+    for row in view.rows:
+        amount_name, percent_name = f"deducted_{row.deposit.id}", f"percent_{row.deposit.id}"
+        if amount_name not in form and percent_name not in form:
+            continue
+        try:
+            typed = parse_money(request, amount_name, values[amount_name], view.invoice.currency, required=False)
+            pct = parse_percent(request, percent_name, values[percent_name])
+            if amount_name in form and (typed or zero) != row.deducted:
+                wanted.append(_Wanted(row.deposit.id, typed or zero, None, row.deducted, amount_name))
+            elif percent_name in form and (pct or Decimal(0)) != row.percent:
+                share = Decimal(0) if pct is None else pct
+                try:
+                    checked = parse_domain_percent(share)
+                except e.DomainError as exc:
+                    raise FormInvalid(percent_name, errors.error_text(request, exc)) from None
+                value = percent_of(row.deposit.gross, checked) if checked else zero
+                wanted.append(_Wanted(row.deposit.id, value, checked or None, row.deducted, percent_name))
+        except FormInvalid as invalid:
+            errs[invalid.field] = invalid.message
+    return wanted, errs
 
 
 @router.post("/documents/{document_id}/deductions")
@@ -378,41 +476,36 @@ async def save_deductions(request: Request, document_id: int, ctx: security.Page
     form = await request.form()
     uow = security.uow_of(request)
     view = deposits.deduction_view(uow, ctx, document_id)
-    values = {f"deducted_{row.deposit.id}": _text(form, f"deducted_{row.deposit.id}") for row in view.rows}
-    errs: dict[str, str] = {}
-    wanted: list[tuple[int, Money | None, Money]] = []
-    for row in view.rows:
-        name = f"deducted_{row.deposit.id}"
-        if name not in form:
-            continue
-        try:
-            typed = parse_money(request, name, values[name], view.invoice.currency, required=False)
-        except FormInvalid as invalid:
-            errs[invalid.field] = invalid.message
-            continue
-        if (typed or Money.zero(view.invoice.currency)) != row.deducted:
-            wanted.append((row.deposit.id, typed, row.deducted))
+    values = {
+        f"{kind}_{row.deposit.id}": _text(form, f"{kind}_{row.deposit.id}")
+        for row in view.rows
+        for kind in ("deducted", "percent")
+    }
+    wanted, errs = _wanted(request, view, form, values)
     if errs:
         return _deductions_page(request, ctx, document_id, values, errs, 422)
     current = ""
     try:
         with uow:
             # Lower or remove deductions first so that the room they free can go to another deposit.
-            for deposit_id, typed, _before in sorted(wanted, key=lambda w: (w[1] or w[2]) > w[2]):
-                current = f"deducted_{deposit_id}"
-                if typed is None or typed.is_zero:
-                    deposits.remove_deduction(uow, ctx, document_id, deposit_id)
+            for change in sorted(wanted, key=lambda w: w.amount > w.before):
+                current = change.field
+                if change.amount.is_zero:
+                    deposits.remove_deduction(uow, ctx, document_id, change.deposit_id)
+                elif change.percent is not None:
+                    deposits.deduct_deposit(uow, ctx, document_id, change.deposit_id, percent=change.percent)
                 else:
-                    deposits.deduct_deposit(uow, ctx, document_id, deposit_id, amount=typed)
+                    deposits.deduct_deposit(uow, ctx, document_id, change.deposit_id, amount=change.amount)
             uow.commit()
     except e.NotFound:
         raise
     except e.DomainError as exc:
         errs[field_of(exc, amount=current) if current else "__all__"] = errors.error_text(request, exc)
         return _deductions_page(request, ctx, document_id, values, errs, 422)
-    return redirect(
-        request, f"/documents/{document_id}/deductions", flash=translate(request, "Déductions enregistrées")
-    )
+    back = f"/documents/{document_id}/deductions"
+    if request.url.query:
+        back += f"?{request.url.query}"
+    return redirect(request, back, flash=translate(request, "Déductions enregistrées"))
 
 
 # -- cancelling a deposit payment -----------------------------------------------------------------------------------
