@@ -102,3 +102,55 @@ def test_the_settle_page_in_english(app, web, ctx, customer):
     web.post("/language", {"lang": "en", "back": "/"})
     page = web.get(f"/settle?party_id={customer.id}")
     assert "Record a payment" in page.text and "New payment" in page.text and "Unpaid" in page.text
+
+
+def test_the_settle_page_opens_with_the_suggested_selection(app, web, ctx, customer):
+    old = validated(app.uow(), ctx, customer.id, line("100.00"))  # 120,00 TTC
+    recent = validated(app.uow(), ctx, customer.id, line("1000.00"))  # 1 200,00 TTC
+    cheque = pay(app.uow(), ctx, customer.id, "200.00")
+    page = web.get(f"/settle?party_id={customer.id}").text
+    assert f'name="doc" value="{old.id}" id="doc-{old.id}" checked' in page
+    assert f'name="doc" value="{recent.id}" id="doc-{recent.id}" checked' in page
+    assert f'name="amount_{recent.id}" value="80,00"' in page  # what the cheque has left after the oldest
+    assert f'value="payment:{cheque.id}" id="credit-payment:{cheque.id}" data-remaining="200.00" checked' in page
+    assert "Sélection proposée" in page
+    blank = web.get(f"/settle?party_id={customer.id}&suggest=0").text
+    assert "checked" not in blank.split('id="settle-form"')[1].split("np_excess")[0]
+    assert f'name="amount_{recent.id}" value="1\u202f200,00"' in blank
+    tab = web.get(f"/contacts/{customer.id}/account").text
+    assert f'name="doc" value="{old.id}" id="doc-{old.id}" checked' in tab
+
+
+def _overpaying(customer, invoice, **extra):
+    return {
+        "party_id": str(customer.id),
+        "doc": [str(invoice.id)],
+        f"amount_{invoice.id}": "120,00",
+        "np_amount": "150,00",
+        "np_method": "cheque",
+        "np_date": "2026-04-01",
+        **extra,
+    }
+
+
+def test_the_excess_of_a_new_payment_is_kept_as_credit_by_default(app, web, ctx, customer):
+    invoice = validated(app.uow(), ctx, customer.id, line("100.00"))
+    response = web.post("/settle", _overpaying(customer, invoice))
+    assert response.status_code == 303
+    found = payments.list_payments(app.uow(), ctx, party_id=customer.id)
+    assert [(p.payment.amount, p.allocated) for p in found] == [(eur("150.00"), eur("120.00"))]
+    assert credits.list_refunds(app.uow(), ctx, party_id=customer.id) == []
+    assert balance(app, ctx, invoice.id) == eur("0.00")
+
+
+def test_the_excess_of_a_new_payment_can_be_refunded_at_once(app, web, ctx, customer):
+    invoice = validated(app.uow(), ctx, customer.id, line("100.00"))
+    data = _overpaying(customer, invoice, np_excess="refund", np_refund_method="transfer")
+    response = web.post("/settle", data)
+    assert response.status_code == 303
+    refunds = credits.list_refunds(app.uow(), ctx, party_id=customer.id)
+    assert len(refunds) == 1 and refunds[0].amount == eur("30.00")
+    refund_payment = payments.get_payment(app.uow(), ctx, refunds[0].payment_id).payment
+    assert (refund_payment.amount, refund_payment.method) == (eur("30.00"), "transfer")
+    assert balance(app, ctx, invoice.id) == eur("0.00")
+    assert "30,00" in web.get(response.headers["location"]).text  # the flash says what was refunded

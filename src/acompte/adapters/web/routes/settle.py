@@ -12,7 +12,7 @@ from acompte.adapters.web import errors, i18n, security
 from acompte.adapters.web.routes._payments_common import FormInvalid, already_done, can_write, parse_day, parse_money
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
-from acompte.domain.credits import CreditRef
+from acompte.domain.credits import CreditRef, Excess
 from acompte.domain.documents import Flow
 from acompte.domain.money import Money
 from acompte.services import accounts, companies, parties
@@ -29,13 +29,22 @@ def _ref_key(ref: CreditRef) -> str:
     return f"{ref.kind.value}:{ref.id}"
 
 
-def _defaults(request: Request, account: Any) -> dict[str, Any]:
-    """The form as it opens: nothing ticked, each document's amount its balance due, the new payment empty."""
+def _defaults(request: Request, account: Any, proposal: Any) -> dict[str, Any]:
+    """The form as it opens: the service's suggestion ticked (the oldest debts with the oldest credits, as far as
+    credits go) with its amounts, the other documents at their balance due, the new payment empty."""
     lang = i18n.language(request)
     values: dict[str, Any] = {"docs": [], "credits": [], "np_amount": "", "np_method": "", "np_reference": ""}
     values["np_date"] = account.as_of.isoformat()
+    values["np_excess"] = Excess.KEEP.value
+    values["np_refund_method"] = ""
     for item in account.due:
         values[f"amount_{item.document_id}"] = i18n.amount(item.balance_due, lang)
+    if proposal is not None:
+        for document_id, amount in proposal.documents:
+            values["docs"].append(str(document_id))
+            values[f"amount_{document_id}"] = i18n.amount(amount, lang)
+        values["credits"] = [_ref_key(ref) for ref, _amount in proposal.credits]
+        values["suggested"] = bool(proposal.documents)
     return values
 
 
@@ -49,9 +58,17 @@ def _page(
     *,
     tab: bool,
     status: int = 200,
+    suggest: bool = True,
 ) -> Response:
     uow = security.uow_of(request)
     account = accounts.party_account(uow, ctx, party_id, flow=flow) if party_id is not None else None
+    if values is None and account is not None:
+        proposal = (
+            accounts.suggest_settlement(uow, ctx, account.party_id, flow=flow)
+            if suggest and can_write(request)
+            else None
+        )
+        values = _defaults(request, account, proposal)
     party = parties.get_party(uow, ctx, party_id) if party_id is not None else None
     company = companies.get_company(uow, ctx)
     context = {
@@ -59,27 +76,41 @@ def _page(
         "party": party,
         "parties": [] if tab else parties.list_parties(uow, ctx),
         "methods": [(m.code, m.label, m.digital) for m in company.methods],
-        "values": values if values is not None else (_defaults(request, account) if account else {}),
+        "values": values if values is not None else {},
         "errors": errs,
         "form_key": (values or {}).get("form_key") or security.new_form_key(),
         "ref_key": _ref_key,
         "editable": can_write(request),
         "action": f"/contacts/{party_id}/account" if tab else "/settle",
         "tab": tab,
+        "excess_choices": [
+            (Excess.KEEP.value, translate(request, "Le garder en crédit du tiers")),
+            (Excess.REFUND.value, translate(request, "Le rembourser tout de suite")),
+        ],
+        "blank_url": (f"/contacts/{party_id}/account" if tab else f"/settle?party_id={party_id}")
+        + ("?" if tab else "&")
+        + "suggest=0"
+        + (f"&flow={flow.value}" if flow else ""),
     }
     return render(request, "settle/account.html" if tab else "settle/page.html", context, status)
 
 
 @router.get("/settle")
 def settle_page(
-    request: Request, ctx: security.PageRead, party_id: int | None = None, flow: str | None = None
+    request: Request,
+    ctx: security.PageRead,
+    party_id: int | None = None,
+    flow: str | None = None,
+    suggest: str = "1",
 ) -> Response:
-    return _page(request, ctx, party_id, _flow(flow), None, {}, tab=False)
+    return _page(request, ctx, party_id, _flow(flow), None, {}, tab=False, suggest=suggest != "0")
 
 
 @router.get("/contacts/{party_id}/account")
-def account_tab(request: Request, party_id: int, ctx: security.PageRead, flow: str | None = None) -> Response:
-    return _page(request, ctx, party_id, _flow(flow), None, {}, tab=True)
+def account_tab(
+    request: Request, party_id: int, ctx: security.PageRead, flow: str | None = None, suggest: str = "1"
+) -> Response:
+    return _page(request, ctx, party_id, _flow(flow), None, {}, tab=True, suggest=suggest != "0")
 
 
 async def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool) -> Response:
@@ -100,7 +131,18 @@ async def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool
     values: dict[str, Any] = {
         "docs": [v for v in form.getlist("doc") if isinstance(v, str)],
         "credits": [v for v in form.getlist("credit") if isinstance(v, str)],
-        **{n: text(n) for n in ("np_amount", "np_method", "np_date", "np_reference", security.FORM_KEY_FIELD)},
+        **{
+            n: text(n)
+            for n in (
+                "np_amount",
+                "np_method",
+                "np_date",
+                "np_reference",
+                "np_excess",
+                "np_refund_method",
+                security.FORM_KEY_FIELD,
+            )
+        },
     }
     for item in account.due:
         values[f"amount_{item.document_id}"] = text(f"amount_{item.document_id}")
@@ -134,6 +176,7 @@ async def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool
             new_payment = NewPayment(
                 amount=amount, method=values["np_method"], payment_date=when, reference=values["np_reference"]
             )
+        excess = Excess.REFUND if values["np_excess"] == Excess.REFUND.value else Excess.KEEP
         if not chosen_docs and new_payment is None:
             raise FormInvalid(
                 "__all__", translate(request, "Cochez au moins un document ou saisissez un nouveau règlement.")
@@ -147,13 +190,22 @@ async def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool
         errs[invalid.field] = invalid.message
         return _page(request, ctx, party_id, flow, values, errs, tab=tab, status=422)
     location = f"/contacts/{party_id}/account" if tab else f"/settle?party_id={party_id}"
+    refunding = new_payment is not None and excess is Excess.REFUND and bool(values["np_refund_method"])
     try:
         with uow:
             replay = security.replayed(uow, ctx, request, values[security.FORM_KEY_FIELD])
             if replay is not None:
                 return replay
-            accounts.settle(
-                uow, ctx, party_id, documents=chosen_docs, credits_used=refs, new_payment=new_payment, flow=flow
+            result = accounts.settle(
+                uow,
+                ctx,
+                party_id,
+                documents=chosen_docs,
+                credits_used=refs,
+                new_payment=new_payment,
+                excess=excess,
+                refund_method=values["np_refund_method"] or None,
+                flow=flow,
             )
             security.remember(uow, ctx, values[security.FORM_KEY_FIELD], location)
             uow.commit()
@@ -167,12 +219,30 @@ async def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool
             errs[f"amount_{at_fault}"] = message
         elif new_payment is not None and isinstance(exc, e.NonPositiveAmount | e.InvalidAmount):
             errs["np_amount"] = message
+        elif refunding and isinstance(exc, e.InvalidSetting | e.DigitalMethodRefused):
+            errs["np_refund_method"] = message
         elif new_payment is not None and isinstance(exc, e.InvalidSetting | e.DigitalMethodRefused):
             errs["np_method"] = message
         else:
             errs["__all__"] = message
         return _page(request, ctx, party_id, flow, values, errs, tab=tab, status=422)
-    return redirect(request, location, flash=translate(request, "Règlement enregistré"))
+    if result.refund is not None:
+        flash = translate(
+            request, "Règlement enregistré ; excédent de {amount} remboursé", amount=money_text(request, result.excess)
+        )
+    elif result.excess.is_positive:
+        flash = translate(
+            request,
+            "Règlement enregistré ; excédent de {amount} gardé en crédit",
+            amount=money_text(request, result.excess),
+        )
+    else:
+        flash = translate(request, "Règlement enregistré")
+    return redirect(request, location, flash=flash)
+
+
+def money_text(request: Request, value: Money) -> str:
+    return i18n.money(value, i18n.language(request))
 
 
 @router.post("/settle")
