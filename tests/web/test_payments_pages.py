@@ -122,3 +122,40 @@ def test_the_payments_list_in_english(app, web, ctx, customer):
     web.post("/language", {"lang": "en", "back": "/"})
     page = web.get("/payments")
     assert "Payments" in page.text and "Unallocated" in page.text and "€1,234.56" in page.text
+
+
+def _order_of(text: str, *numbers: str) -> list[str]:
+    """The numbers in the order the table shows them."""
+    body = text.split("<tbody>")[1]
+    return sorted(numbers, key=body.index)
+
+
+def test_the_list_sorts_by_its_columns_and_searches_by_number(app, web, ctx, customer, supplier):
+    small = pay(app.uow(), ctx, customer.id, "10.00")
+    big = pay(app.uow(), ctx, supplier.id, "900.00")
+    middle = pay(app.uow(), ctx, customer.id, "300.00")
+    numbers = [p.payment.number for p in (small, big, middle)]
+    by_amount = web.get("/payments?sort=amount&dir=asc").text
+    assert _order_of(by_amount, *numbers) == [small.payment.number, middle.payment.number, big.payment.number]
+    assert 'aria-sort="ascending"' in by_amount
+    assert 'href="/payments?sort=amount&amp;dir=desc"' in by_amount  # clicking again reverses
+    by_amount_desc = web.get("/payments?sort=amount&dir=desc").text
+    assert _order_of(by_amount_desc, *numbers) == [big.payment.number, middle.payment.number, small.payment.number]
+    by_number = web.get("/payments?sort=number&dir=asc").text
+    assert _order_of(by_number, *numbers) == sorted(numbers)
+    by_party = _order_of(web.get("/payments?sort=party&dir=asc").text, *numbers)
+    customer_first = customer.name.casefold() < supplier.name.casefold()
+    assert (by_party[0] != big.payment.number) is customer_first and (
+        by_party[2] == big.payment.number
+    ) is customer_first
+    by_unallocated = web.get("/payments?sort=unallocated").text  # first click: largest first
+    assert _order_of(by_unallocated, *numbers)[0] == big.payment.number
+    found = web.get(f"/payments?q={big.payment.number.lower()}").text
+    assert big.payment.number in found and small.payment.number not in found
+    # the CSV and the pages keep the search and the order
+    csv = web.get(f"/payments?q={big.payment.number}&format=csv").text
+    assert big.payment.number in csv and small.payment.number not in csv
+    csv_sorted = web.get("/payments?sort=amount&dir=asc&format=csv").text
+    assert csv_sorted.index(small.payment.number) < csv_sorted.index(big.payment.number)
+    assert f"q={big.payment.number.lower()}" in found and "format=csv" in found
+    assert web.get("/payments?sort=nonsense&dir=sideways").status_code == 200

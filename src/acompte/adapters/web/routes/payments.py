@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -43,6 +44,23 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
 
+#: The sortable columns of the list and how each sorts (ties broken by the payment id).
+SORTS: dict[str, Any] = {
+    "date": lambda v: v.payment.payment_date,
+    "number": lambda v: v.payment.number or "",
+    "party": lambda v: (v.party_name or "").casefold(),
+    "amount": lambda v: v.payment.amount.amount,
+    "unallocated": lambda v: v.unallocated.amount,
+}
+#: Which way a column sorts when first clicked (dates and amounts: largest first).
+FIRST_DIRECTION = {"date": "desc", "number": "asc", "party": "asc", "amount": "desc", "unallocated": "desc"}
+
+
+def _sorted(rows: list[Any], sort: str, direction: str) -> list[Any]:
+    key = SORTS[sort]
+    return sorted(rows, key=lambda v: (key(v), v.id), reverse=direction == "desc")
+
+
 @router.get("/payments")
 def payment_list(
     request: Request,
@@ -51,6 +69,9 @@ def payment_list(
     date_from: str | None = None,
     date_to: str | None = None,
     method: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    dir: str | None = None,
     page: int = 1,
     format: str | None = None,
 ) -> Response:
@@ -65,7 +86,12 @@ def payment_list(
         date_to=_day(date_to),
         limit=EVERYTHING,
     )
-    rows.sort(key=lambda v: (v.payment.payment_date, v.id), reverse=True)
+    search = (q or "").strip()
+    if search:
+        rows = [v for v in rows if search.casefold() in (v.payment.number or "").casefold()]
+    sort = sort if sort in SORTS else "date"
+    direction = dir if dir in ("asc", "desc") else FIRST_DIRECTION[sort]
+    rows = _sorted(rows, sort, direction)
     labels = {m.code: m.label for m in company.methods}
     if format == "csv":
         return _csv(request, rows, labels)
@@ -82,7 +108,10 @@ def payment_list(
         "date_from": date_from or "",
         "date_to": date_to or "",
         "method": method or "",
+        "q": search,
     }
+    ordering = {"sort": sort, "dir": direction}
+    kept = {k: v for k, v in filters.items() if v}
     context = {
         "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         "count": len(rows),
@@ -90,7 +119,20 @@ def payment_list(
         "page": page,
         "pages": pages,
         "filters": filters,
-        "query_string": "&".join(f"{k}={v}" for k, v in filters.items() if v),
+        "query_string": urlencode({**kept, **ordering}),
+        "sort": sort,
+        "direction": direction,
+        "sort_links": {
+            column: "/payments?"
+            + urlencode(
+                {
+                    **kept,
+                    "sort": column,
+                    "dir": ("asc" if direction == "desc" else "desc") if column == sort else FIRST_DIRECTION[column],
+                }
+            )
+            for column in SORTS
+        },
         "parties": parties.list_parties(uow, ctx),
         "methods": [(m.code, m.label, m.digital) for m in company.methods],
         "labels": labels,
