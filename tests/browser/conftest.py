@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +21,9 @@ import uvicorn
 
 from acompte.adapters.api import create_app
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Where the screenshots go: docs/screenshots/ (shown by the README) with ACOMPTE_SCREENSHOTS=1, else a
+#: temporary folder, so that a test run does not rewrite tracked files.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -83,6 +86,14 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    folder = (
+        DOCS_SCREENSHOTS
+        if os.environ.get("ACOMPTE_SCREENSHOTS")
+        else Path(tempfile.gettempdir()) / "acompte-screenshots"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 0
+    return path

@@ -14,19 +14,34 @@ document.addEventListener("submit", (event) => {
     event.target.dataset.sent = "1";
   }
 });
-// Deposit-invoice form: the percentage and the amount compute each other (data-total holds the base).
+// Percentage and amount compute each other, on the whole document (<form data-total>) and per line
+// (<tr data-gross> with line_percent_N / line_amount_N); the server applies the same rule without JavaScript.
+const parseNumber = (text) => parseFloat(String(text).replace(/[\s\u00a0\u202f€%]/g, "").replace(",", "."));
+const formatNumber = (n, decimal) => n.toFixed(2).replace(".", decimal || ",");
 document.addEventListener("input", (event) => {
   const field = event.target;
   const form = field.form;
-  if (!form || !form.dataset.total) return;
+  if (!form) return;
+  const decimal = form.dataset.decimal;
+  const row = field.closest("tr[data-gross]");
+  if (row && /^line_(percent|amount)_/.test(field.name)) {
+    const gross = parseFloat(row.dataset.gross);
+    const position = field.name.replace(/^line_(percent|amount)_/, "");
+    const percent = form.elements["line_percent_" + position];
+    const amount = form.elements["line_amount_" + position];
+    const value = parseNumber(field.value);
+    if (isNaN(value) || !percent || !amount) return;
+    if (field === percent) amount.value = formatNumber((gross * value) / 100, decimal);
+    else if (gross > 0) percent.value = formatNumber((value / gross) * 100, decimal);
+    return;
+  }
+  if (!form.dataset.total) return;
   const total = parseFloat(form.dataset.total);
-  const parse = (text) => parseFloat(String(text).replace(/[\s\u00a0\u202f€%]/g, "").replace(",", "."));
-  const format = (n) => n.toFixed(2).replace(".", form.dataset.decimal || ",");
   if (field.name === "percentage" && form.elements.amount) {
-    const p = parse(field.value);
-    if (!isNaN(p)) form.elements.amount.value = format((total * p) / 100);
+    const p = parseNumber(field.value);
+    if (!isNaN(p)) form.elements.amount.value = formatNumber((total * p) / 100, decimal);
   } else if (field.name === "amount" && form.elements.percentage && total > 0) {
-    const a = parse(field.value);
-    if (!isNaN(a)) form.elements.percentage.value = format((a / total) * 100);
+    const a = parseNumber(field.value);
+    if (!isNaN(a)) form.elements.percentage.value = formatNumber((a / total) * 100, decimal);
   }
 });
