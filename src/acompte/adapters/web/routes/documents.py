@@ -277,7 +277,7 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         "fig": fig,
         "overdue": common.is_overdue(doc.due_date, doc.state.value, fig.balance_due),
         "origin": origin,
-        "children": common.children(request, ctx, document_id),
+        "children": documents.children(uow, ctx, document_id),
         "breakdown": breakdown,
         "net": total((b.net for b in breakdown), doc.currency) if breakdown else doc.net,
         "vat": total((b.vat for b in breakdown), doc.currency) if breakdown else doc.gross - doc.net,
