@@ -122,3 +122,17 @@ def test_the_payments_list_in_english(app, web, ctx, customer):
     web.post("/language", {"lang": "en", "back": "/"})
     page = web.get("/payments")
     assert "Payments" in page.text and "Unallocated" in page.text and "€1,234.56" in page.text
+
+
+def test_a_payment_by_a_method_turned_off_since_keeps_its_label(app, web, ctx, customer):
+    from acompte.domain.payments import Method
+    from acompte.services import companies
+
+    lcr = Method("lcr", "Lettre de change", False)
+    companies.set_payment_method(app.uow(), ctx, lcr)
+    invoice = validated(app.uow(), ctx, customer.id, line("100.00"))
+    paid = pay(app.uow(), ctx, customer.id, "120.00", (invoice.id, "120.00"), method="lcr")
+    companies.set_payment_method(app.uow(), ctx, lcr, active=False)
+    assert "Lettre de change" in web.get(f"/payments/{paid.id}").text
+    assert "Lettre de change" in web.get("/payments").text
+    assert "Lettre de change" in web.get(f"/documents/{invoice.id}?tab=history").text
