@@ -162,3 +162,31 @@ def test_the_deposit_form_in_english(app, web, ctx, customer):
     assert "Deposit on" in page.text and "Amount" in page.text and "Payment method" in page.text
     refused = web.post(f"/documents/{order.id}/deposit", {"amount": "5,000.00", "method": "cheque"})
     assert refused.status_code == 422 and "Acompte de" not in refused.text
+
+
+def test_a_deposit_of_another_party_is_named_in_the_users_language(app, web, ctx, customer):
+    from acompte.services import parties
+
+    order = order_of(app, ctx, customer)
+    other = parties.create_party(app.uow(), ctx, name="Société Tierce")
+    stray = deposits.create_deposit_invoice(app.uow(), ctx, party_id=other.id, amount=eur("100.00"), vat_rate=20)
+    stray = deposits.issue_deposit_invoice(app.uow(), ctx, stray.id).document
+    uow = app.uow()
+    with uow:  # a deposit invoice of another party linked to the order by mistake
+        uow.documents.update(ctx.company_id, stray.id, origin_id=order.id)
+        uow.commit()
+    invoice = deposits.create_final_invoice(app.uow(), ctx, order.id).invoice
+    number = stray.document.number
+    french = web.get(f"/documents/{invoice.id}/deductions").text
+    assert (
+        f"La facture d&#39;acompte {number} a été émise pour Société Tierce, pas pour {customer.name} : "
+        f"elle n&#39;est pas déduite de brouillon n° {invoice.id}." in french
+    )
+    web.post("/language", {"lang": "en", "back": "/"})
+    for path in (f"/documents/{invoice.id}/deductions", f"/documents/{invoice.id}?tab=deposits"):
+        english = web.get(path).text
+        assert (
+            f"Deposit invoice {number} was issued to Société Tierce, not to {customer.name}: "
+            f"it is not deducted from draft no. {invoice.id}." in english
+        ), path
+        assert "émise pour" not in english
