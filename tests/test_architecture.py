@@ -52,3 +52,29 @@ def test_only_persistence_imports_sqlalchemy():
             continue
         for name in imports_of(path):
             assert not name.startswith("sqlalchemy"), f"{path} imports {name}"
+
+
+REPOSITORIES = {
+    "companies",
+    "series",
+    "parties",
+    "items",
+    "documents",
+    "payments",
+    "allocations",
+    "events",
+    "credits",
+    "deposits",
+    "exports",
+    "users",
+    "credentials",
+    "idempotency",
+}
+
+
+def test_adapters_call_services_never_the_unit_of_works_repositories():
+    """`uow.documents.children(...)` in a web route is a business read the services should offer."""
+    for path in modules("adapters"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in REPOSITORIES and isinstance(node.value, ast.Name):
+                assert "uow" not in node.value.id, f"{path}:{node.lineno} reaches into {node.value.id}.{node.attr}"

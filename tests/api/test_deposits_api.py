@@ -193,3 +193,38 @@ def test_default_deposit_percentages_of_a_party_and_an_item_and_their_refusals(a
     assert api.put(f"parties/{party['id']}/deposit-percent", json={"percent": "101"}).status_code == 422
     assert clerk.patch("company/deposit-settings", json={"deduct_all": False}).status_code == 403
     assert api.get("company/deposit-settings").json()["deduct_all"] is True
+
+
+def test_a_deposit_of_another_party_comes_back_as_a_french_message_and_a_structured_warning(app, ctx, api, party):
+    other = api.post("parties", json={"name": "Société Tierce"}).json()
+    stray = api.post("deposit-invoices", json={"party_id": other["id"], "amount": eur("100.00"), "vat_rate": "20"})
+    stray_id = stray.json()["document"]["id"]
+    issued = api.post(f"deposit-invoices/{stray_id}/issue", json={"generate_payment": False})
+    number = issued.json()["deposit_invoice"]["number"]
+    order = validated(api, party)
+    uow = app.uow()
+    with uow:  # linked to the order by mistake (the API refuses it; older data may hold it)
+        uow.documents.update(ctx.company_id, int(stray_id), origin_id=int(order["id"]))
+        uow.commit()
+
+    draft = api.post(f"documents/{order['id']}/final-invoices", json={}).json()
+    invoice_id = draft["invoice_id"]
+    message = (
+        f"La facture d'acompte {number} a été émise pour Société Tierce, pas pour Claire Martin : "
+        f"elle n'est pas déduite de brouillon n° {invoice_id}."
+    )
+    assert draft["warnings"] == [message]  # as before: French sentences
+    assert draft["warning_details"] == [
+        {
+            "code": "deposit_of_another_party",
+            "message": message,
+            "params": {
+                "deposit_id": stray_id,
+                "deposit_number": number,
+                "deposit_party": "Société Tierce",
+                "invoice_id": invoice_id,
+                "invoice_number": None,
+                "invoice_party": "Claire Martin",
+            },
+        }
+    ]

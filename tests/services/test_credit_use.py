@@ -251,3 +251,37 @@ def test_a_cancelled_order_gives_its_credit_back_and_a_written_off_credit_note_s
         "before": "90.00",
         "after": "120.00",
     }
+
+
+def test_credit_uses_lists_where_a_credit_note_or_a_payment_went_now(uow, ctx, other_ctx, customer):
+    from acompte.domain.errors import NotFound
+
+    note = gesture(uow, ctx, customer.id, "100.00")  # 120.00
+    first = validated(uow, ctx, customer.id, line("50.00"))  # 60.00
+    second = validated(uow, ctx, customer.id, line("75.00"))  # 90.00
+    kept = credits.use_credit(uow, ctx, credit_id=note.id, document_id=first.id, amount=eur("40.00"))
+    undone = credits.use_credit(uow, ctx, credit_id=note.id, document_id=second.id, amount=eur("30.00"))
+    credits.cancel_credit_use(uow, ctx, undone.id)
+    later = credits.use_credit(uow, ctx, credit_id=note.id, document_id=second.id, amount=eur("25.50"))
+
+    uses = credits.credit_uses(uow, ctx, CreditRef.credit_note(note.id))
+    assert [(u.allocation_id, u.document_id, u.document_number, u.amount) for u in uses] == [
+        (kept.id, first.id, first.document.number, eur("40.00")),
+        (later.id, second.id, second.document.number, eur("25.50")),
+    ]
+    assert all(u.source == CreditRef.credit_note(note.id) and u.used_at is not None for u in uses)
+
+    # An overpayment: the payment's money, wherever it settles a document now.
+    third = validated(uow, ctx, customer.id, line("10.00"))  # 12.00
+    payment = helpers.pay(uow, ctx, customer.id, "50.00", (third.id, "12.00"))
+    payments.allocate(uow, ctx, payment_id=payment.id, document_id=first.id, amount=eur("20.00"))
+    paid = credits.credit_uses(uow, ctx, CreditRef.payment(payment.id))
+    assert [(u.document_id, u.amount) for u in paid] == [(third.id, eur("12.00")), (first.id, eur("20.00"))]
+    assert credits.credit_uses(uow, ctx, CreditRef.credit_note(gesture(uow, ctx, customer.id).id)) == []
+
+    with pytest.raises(NotACredit):
+        credits.credit_uses(uow, ctx, CreditRef.credit_note(first.id))
+    with pytest.raises(NotFound):
+        credits.credit_uses(uow, other_ctx, CreditRef.credit_note(note.id))
+    with pytest.raises(NotFound):
+        credits.credit_uses(uow, other_ctx, CreditRef.payment(payment.id))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from acompte.domain.deposits import DeductionWarningCode
 from acompte.domain.documents import Kind, PaymentStatus
 from acompte.domain.errors import (
     CurrencyMismatch,
@@ -134,11 +135,29 @@ def test_a_deposit_invoice_of_another_party_is_never_deducted_silently(uow, ctx,
         uow.commit()
     draft = deposits.create_final_invoice(uow, ctx, order.id)
     assert len(draft.warnings) == 1
-    assert stray.document.number in draft.warnings[0] and "Société Tierce" in draft.warnings[0]
+    warning = draft.warnings[0]  # structured: each adapter words it in the user's language
+    assert warning.code is DeductionWarningCode.OTHER_PARTY
+    assert (warning.deposit_id, warning.deposit_number, warning.deposit_party) == (
+        stray.id,
+        stray.document.number,
+        "Société Tierce",
+    )
+    assert (warning.invoice_id, warning.invoice_number, warning.invoice_party) == (
+        draft.invoice.id,
+        None,
+        "Client Dupont",
+    )
+    assert warning.message == (
+        f"La facture d'acompte {stray.document.number} a été émise pour Société Tierce, pas pour Client Dupont : "
+        f"elle n'est pas déduite de brouillon n° {draft.invoice.id}."
+    )
     invoice = documents.validate_document(uow, ctx, draft.invoice.id)
     assert invoice.settlement.deducted.is_zero
     warnings = [e for e in history.document_history(uow, ctx, invoice.id) if e.kind == "DepositNotDeducted"]
     assert stray.document.number in warnings[0].data["warning"]
+    assert warnings[0].data["code"] == "deposit_of_another_party"
+    assert warnings[0].data["params"]["deposit_id"] == stray.id
+    assert warnings[0].data["params"]["invoice_number"] == invoice.document.number  # issued: numbered
 
 
 def test_a_deposit_in_another_currency_is_not_deducted(uow, ctx, customer):

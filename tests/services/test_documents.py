@@ -103,6 +103,16 @@ def test_conversion_keeps_the_link_to_the_origin(uow, ctx, customer):
     assert [line.quantity for line in invoice.document.lines] == [D("3")]
 
 
+def test_children_lists_the_documents_made_from_one_company_scoped(uow, ctx, other_ctx, customer):
+    order = validated(uow, ctx, customer.id, line("10.00", qty="10"), kind=Kind.ORDER)
+    first = documents.convert_document(uow, ctx, order.id, Kind.INVOICE, lines=[line("10.00", qty="4")])
+    second = documents.convert_document(uow, ctx, order.id, Kind.DELIVERY)
+    assert [d.id for d in documents.children(uow, ctx, order.id)] == [first.id, second.id]
+    assert documents.children(uow, ctx, first.id) == []
+    with pytest.raises(NotFound):
+        documents.children(uow, other_ctx, order.id)
+
+
 def test_partial_conversion_takes_the_lines_given(uow, ctx, customer):
     order = validated(uow, ctx, customer.id, line("10.00", qty="10"), kind=Kind.ORDER)
     invoice = documents.convert_document(uow, ctx, order.id, Kind.INVOICE, lines=[line("10.00", qty="4")])

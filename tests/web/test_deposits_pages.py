@@ -260,3 +260,29 @@ def test_the_deduction_view_filters_its_rows_by_number_amount_and_date(app, web,
     assert saved.status_code == 303 and saved.headers["location"] == f"{base}?amount_min=200"
     amounts = {row.deposit.id: row.deducted for row in deposits.deduction_view(app.uow(), ctx, invoice.id).rows}
     assert amounts[big.id] == eur("50.00")
+def test_a_deposit_of_another_party_is_named_in_the_users_language(app, web, ctx, customer):
+    from acompte.services import parties
+
+    order = order_of(app, ctx, customer)
+    other = parties.create_party(app.uow(), ctx, name="Société Tierce")
+    stray = deposits.create_deposit_invoice(app.uow(), ctx, party_id=other.id, amount=eur("100.00"), vat_rate=20)
+    stray = deposits.issue_deposit_invoice(app.uow(), ctx, stray.id).document
+    uow = app.uow()
+    with uow:  # a deposit invoice of another party linked to the order by mistake
+        uow.documents.update(ctx.company_id, stray.id, origin_id=order.id)
+        uow.commit()
+    invoice = deposits.create_final_invoice(app.uow(), ctx, order.id).invoice
+    number = stray.document.number
+    french = web.get(f"/documents/{invoice.id}/deductions").text
+    assert (
+        f"La facture d&#39;acompte {number} a été émise pour Société Tierce, pas pour {customer.name} : "
+        f"elle n&#39;est pas déduite de brouillon n° {invoice.id}." in french
+    )
+    web.post("/language", {"lang": "en", "back": "/"})
+    for path in (f"/documents/{invoice.id}/deductions", f"/documents/{invoice.id}?tab=deposits"):
+        english = web.get(path).text
+        assert (
+            f"Deposit invoice {number} was issued to Société Tierce, not to {customer.name}: "
+            f"it is not deducted from draft no. {invoice.id}." in english
+        ), path
+        assert "émise pour" not in english

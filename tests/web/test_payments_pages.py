@@ -159,3 +159,15 @@ def test_the_list_sorts_by_its_columns_and_searches_by_number(app, web, ctx, cus
     assert csv_sorted.index(small.payment.number) < csv_sorted.index(big.payment.number)
     assert f"q={big.payment.number.lower()}" in found and "format=csv" in found
     assert web.get("/payments?sort=nonsense&dir=sideways").status_code == 200
+def test_a_payment_by_a_method_turned_off_since_keeps_its_label(app, web, ctx, customer):
+    from acompte.domain.payments import Method
+    from acompte.services import companies
+
+    lcr = Method("lcr", "Lettre de change", False)
+    companies.set_payment_method(app.uow(), ctx, lcr)
+    invoice = validated(app.uow(), ctx, customer.id, line("100.00"))
+    paid = pay(app.uow(), ctx, customer.id, "120.00", (invoice.id, "120.00"), method="lcr")
+    companies.set_payment_method(app.uow(), ctx, lcr, active=False)
+    assert "Lettre de change" in web.get(f"/payments/{paid.id}").text
+    assert "Lettre de change" in web.get("/payments").text
+    assert "Lettre de change" in web.get(f"/documents/{invoice.id}?tab=history").text

@@ -178,6 +178,21 @@ def test_settings_in_english(web):
     assert "API tokens" in web.get("/settings/tokens").text
 
 
+def test_a_custom_method_turned_off_stays_listed_and_can_be_turned_back_on(app, ctx, web):
+    defaults = {f"active_{m.code}": "on" for m in company(app, ctx).methods}
+    assert (
+        web.post("/settings/methods", defaults | {"method_code": "lcr", "method_label": "Lettre de change"}).status_code
+        == 303
+    )
+    assert web.post("/settings/methods", defaults).status_code == 303  # lcr not ticked: turned off
+    assert "lcr" not in {m.code for m in company(app, ctx).methods}
+    page = web.get("/settings").text
+    assert 'name="label_lcr" value="Lettre de change"' in page
+    assert re.search(r'name="active_lcr" value="on"\s*>', page)  # listed, unticked
+    assert web.post("/settings/methods", defaults | {"active_lcr": "on"}).status_code == 303
+    assert "lcr" in {m.code for m in company(app, ctx).methods}
+
+
 def test_a_refused_method_form_changes_no_method(app, ctx, web):
     form = {f"active_{code}": "on" for code in ("cash", "cheque")}  # would turn the others off…
     form |= {"method_code": "cash", "method_label": "Doublon"}  # …but the new code is refused

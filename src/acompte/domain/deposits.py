@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from acompte.domain.documents import Kind, Line
@@ -249,6 +250,61 @@ class DeductionCandidate:
 
     deposit_invoice_id: int
     available: Money
+
+
+class DeductionWarningCode(StrEnum):
+    """Why a deposit invoice found for a final invoice is not deducted from it (never silently)."""
+
+    OTHER_PARTY = "deposit_of_another_party"  # issued for another party than the invoice's
+
+
+#: The French sentence of each warning (French is the source language; adapters translate by `code`).
+DEDUCTION_WARNING_TEXTS: Mapping[DeductionWarningCode, str] = {
+    DeductionWarningCode.OTHER_PARTY: (
+        "La facture d'acompte {deposit} a été émise pour {deposit_party}, pas pour {invoice_party} : "
+        "elle n'est pas déduite de {invoice}."
+    ),
+}
+
+
+def draft_label(number: str | None, document_id: int) -> str:
+    """A document's French label: its number, or « brouillon n° 12 » before it is numbered."""
+    return number or f"brouillon n° {document_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeductionWarning:
+    """A deposit invoice left out of a final invoice's deductions, and why — structured, so each adapter words it
+    in the user's language: `code` says what, the fields name the documents (number, None for a draft) and the
+    parties. `message` is the French sentence (history, logs, the API's `message`)."""
+
+    code: DeductionWarningCode
+    deposit_id: int
+    deposit_number: str | None
+    deposit_party: str
+    invoice_id: int
+    invoice_number: str | None
+    invoice_party: str
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {
+            "deposit_id": self.deposit_id,
+            "deposit_number": self.deposit_number,
+            "deposit_party": self.deposit_party,
+            "invoice_id": self.invoice_id,
+            "invoice_number": self.invoice_number,
+            "invoice_party": self.invoice_party,
+        }
+
+    @property
+    def message(self) -> str:
+        return DEDUCTION_WARNING_TEXTS[self.code].format(
+            deposit=draft_label(self.deposit_number, self.deposit_id),
+            deposit_party=self.deposit_party,
+            invoice=draft_label(self.invoice_number, self.invoice_id),
+            invoice_party=self.invoice_party,
+        )
 
 
 def proportional_share(invoice_gross: Money, still_to_invoice: Money) -> Decimal:

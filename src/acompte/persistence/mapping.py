@@ -26,12 +26,16 @@ def company(row: CompanyRow, rates: list[VatRateRow], methods: list[PaymentMetho
         currency=row.currency,
         vat_rounding=VatRounding(row.vat_rounding),
         vat_rates=tuple(sorted((r.rate for r in rates if r.active), reverse=True)),
-        methods=tuple(Method(m.code, m.label, m.digital) for m in methods if m.active),
+        methods=tuple(method(m) for m in methods if m.active),
         siren=row.siren,
         vat_number=row.vat_number,
         address=row.address,
         settings=dict(row.settings or {}),
     )
+
+
+def method(row: PaymentMethodRow) -> Method:
+    return Method(row.code, row.label, row.digital)
 
 
 def party(row: PartyRow) -> Party:

@@ -45,7 +45,7 @@ from acompte.persistence.rows import (
     TreasuryAccountRow,
     VatRateRow,
 )
-from acompte.services.views import AllocationView, DocumentSummary, EventView, PaymentView
+from acompte.services.views import AllocationView, DocumentSummary, EventView, PaymentMethodView, PaymentView
 
 
 def now() -> datetime:
@@ -113,6 +113,14 @@ class CompanyRepository(_Repo):
             )
         )
         return mapping.company(row, rates, methods)
+
+    def methods(self, company_id: int, *, include_inactive: bool = False) -> list[PaymentMethodView]:
+        """The company's payment methods by code; the ones turned off too when asked."""
+        query = select(PaymentMethodRow).where(PaymentMethodRow.company_id == company_id)
+        if not include_inactive:
+            query = query.where(PaymentMethodRow.active.is_(True))
+        rows = self.session.scalars(query.order_by(PaymentMethodRow.code))
+        return [PaymentMethodView(mapping.method(r), r.active) for r in rows]
 
     def currency(self, company_id: int) -> str:
         """The company's currency alone: one short query, where `get` also reads its VAT rates and methods."""

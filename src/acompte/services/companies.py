@@ -13,6 +13,7 @@ from acompte.domain.parties import Company, normalize_siren, normalize_vat_numbe
 from acompte.domain.payments import DEFAULT_METHODS, AccountKind, Method
 from acompte.domain.vat import FRENCH_RATES, VatRounding, normalize_rate
 from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.views import PaymentMethodView
 
 
 def create_company(
@@ -89,6 +90,15 @@ def set_vat_rates(uow: UnitOfWork, ctx: Ctx, rates: list[Decimal]) -> None:
             ctx.actor,
         )
         uow.commit()
+
+
+def payment_methods(uow: UnitOfWork, ctx: Ctx, *, include_inactive: bool = False) -> list[PaymentMethodView]:
+    """The company's payment methods: the ones it offers, and with `include_inactive` also the ones turned off
+    (a settings page lists them to turn them back on). Offered ones first, each group by code."""
+    with uow:
+        uow.companies.currency(ctx.company_id)  # NotFound for an unknown company
+        found = uow.companies.methods(ctx.company_id, include_inactive=include_inactive)
+        return sorted(found, key=lambda m: not m.active)
 
 
 def set_payment_method(uow: UnitOfWork, ctx: Ctx, method: Method, *, active: bool = True) -> None:

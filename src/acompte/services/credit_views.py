@@ -61,6 +61,21 @@ class RefundView:
 
 
 @dataclass(frozen=True, slots=True)
+class CreditUseLine:
+    """One use of a credit (a credit note, or a payment's money): the document it settles, how much, since when.
+
+    Read from the allocations themselves, so a use undone since is gone and a use moved (a deposit deducted
+    on the final invoice) shows where it is now."""
+
+    allocation_id: int
+    source: CreditRef
+    document_id: int
+    document_number: str | None
+    amount: Money
+    used_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WriteOffView:
     """An amount written off: of a credit (`source`: a credit note or a payment's overpayment) or, for a small
     shortfall, of what a document still owed (`document_id`). `source_number` names the one or the other."""

@@ -33,7 +33,14 @@ from acompte.domain.events import Event, EventKind
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment, PaymentState
 from acompte.services import documents, payments
-from acompte.services.credit_views import CreditNoteView, OverpaymentView, RefundView, SettleResult, WriteOffView
+from acompte.services.credit_views import (
+    CreditNoteView,
+    CreditUseLine,
+    OverpaymentView,
+    RefundView,
+    SettleResult,
+    WriteOffView,
+)
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import AllocationView, DocumentView
 
@@ -531,6 +538,30 @@ def get_credit_note(uow: UnitOfWork, ctx: Ctx, credit_id: int) -> CreditNoteView
         if credit.state is not State.VALIDATED:
             raise CreditNotIssued(credit=credit.label)
         return uow.credits.credit_notes(ctx.company_id, credit_id=credit_id)[0]  # type: ignore[no-any-return]
+
+
+def credit_uses(uow: UnitOfWork, ctx: Ctx, source: CreditRef) -> list[CreditUseLine]:
+    """Where a credit went (« Utilisations »): the documents a credit note — or a payment, for an overpayment —
+    settles now, with the amount and when, oldest first. Refunds and write-offs are read with `list_refunds`
+    and the write-offs list. Company-scoped: another company's credit raises NotFound."""
+    with uow:
+        if source.kind is SourceKind.CREDIT_NOTE:
+            _credit_note(uow, ctx, source.id)
+            allocations = uow.allocations.for_credit(ctx.company_id, source.id)
+        else:
+            uow.payments.get(ctx.company_id, source.id)
+            allocations = uow.allocations.for_payment(ctx.company_id, source.id)
+        return [
+            CreditUseLine(
+                allocation_id=a.id,
+                source=source,
+                document_id=a.document_id,
+                document_number=a.document_number,
+                amount=a.amount,
+                used_at=a.created_at,
+            )
+            for a in allocations
+        ]
 
 
 def list_credit_notes(

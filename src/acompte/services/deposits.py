@@ -44,6 +44,8 @@ from acompte.domain.deposits import (
     Breakdown,
     Deduction,
     DeductionCandidate,
+    DeductionWarning,
+    DeductionWarningCode,
     DepositSettings,
     check_deduction,
     check_deposit,
@@ -187,7 +189,7 @@ class DeductionView:
     deducted_breakdown: Breakdown
     vat_due: Breakdown
     automatic_mode: bool
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[DeductionWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +244,19 @@ def _event(uow: UnitOfWork, ctx: Ctx, kind: EventKind, document: Document, **dat
             kind, ctx.company_id, document_id=document.id, payment_id=payment_id, party_id=document.party_id, data=data
         ),
         ctx.actor,
+    )
+
+
+def _not_deducted(uow: UnitOfWork, ctx: Ctx, invoice: Document, warning: DeductionWarning) -> None:
+    """The DepositNotDeducted event: the French sentence as before, with its code and parameters."""
+    _event(
+        uow,
+        ctx,
+        EventKind.DEPOSIT_NOT_DEDUCTED,
+        invoice,
+        warning=warning.message,
+        code=warning.code.value,
+        params=warning.params,
     )
 
 
@@ -1280,7 +1295,9 @@ def create_final_invoice(
         return result
 
 
-def _candidates(uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document) -> tuple[dict[int, _Usage], list[str]]:
+def _candidates(
+    uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document
+) -> tuple[dict[int, _Usage], list[DeductionWarning]]:
     """Deposit invoices a final invoice may deduct: issued, attached to it or to a document it was made from,
     or already deducted on it. Those of another party are returned as warnings, never as candidates."""
     lineage = [invoice, *_ancestors(uow, ctx, invoice)]
@@ -1288,17 +1305,22 @@ def _candidates(uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document) 
     already = {d.deposit_invoice_id for d in uow.deposits.deductions(ctx.company_id, invoice_id=invoice.id)}
     known = {d.id for d in attached}
     attached += [uow.documents.get(ctx.company_id, i) for i in sorted(already - known)]
-    warnings = []
+    warnings: list[DeductionWarning] = []
     wanted = []
     for deposit in attached:
         if deposit.state is not State.VALIDATED or deposit.flow is not invoice.flow:
             continue
         if deposit.party_id != invoice.party_id:
-            other = uow.parties.get(ctx.company_id, deposit.party_id).name
-            mine = uow.parties.get(ctx.company_id, invoice.party_id).name
             warnings.append(
-                f"La facture d'acompte {deposit.label} a été émise pour {other}, pas pour {mine} : "
-                f"elle n'est pas déduite de {invoice.label}."
+                DeductionWarning(
+                    DeductionWarningCode.OTHER_PARTY,
+                    deposit_id=deposit.id,
+                    deposit_number=deposit.number,
+                    deposit_party=uow.parties.get(ctx.company_id, deposit.party_id).name,
+                    invoice_id=invoice.id,
+                    invoice_number=invoice.number,
+                    invoice_party=uow.parties.get(ctx.company_id, invoice.party_id).name,
+                )
             )
             continue
         if deposit.currency != invoice.currency:
@@ -1533,7 +1555,7 @@ def apply_automatic_deductions(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> li
         for deposit_id, amount in planned:
             _add_deduction(uow, ctx, invoice, usages[deposit_id], amount, automatic=True)
         for warning in warnings:
-            _event(uow, ctx, EventKind.DEPOSIT_NOT_DEDUCTED, invoice, warning=warning)
+            _not_deducted(uow, ctx, invoice, warning)
         uow.commit()
         return planned
 
@@ -1989,7 +2011,7 @@ def on_validate(uow: UnitOfWork, ctx: Ctx, document: Document, today: date) -> N
         else:
             _, warnings = _candidates(uow, ctx, company, document)
             for warning in warnings:
-                _event(uow, ctx, EventKind.DEPOSIT_NOT_DEDUCTED, document, warning=warning)
+                _not_deducted(uow, ctx, document, warning)
     elif document.kind is Kind.DELIVERY and document.origin_id is not None:
         _check_delivery(uow, ctx, company, uow.documents.get(ctx.company_id, document.origin_id))
 

@@ -373,6 +373,15 @@ def get_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DocumentView:
         return _view(uow, ctx, document_id)
 
 
+def children(uow: UnitOfWork, ctx: Ctx, document_id: int) -> list[Document]:
+    """The documents made from this one (conversions, deposit invoices attached to it), oldest first.
+
+    Company-scoped: a document of another company raises NotFound."""
+    with uow:
+        uow.documents.get(ctx.company_id, document_id)
+        return list(uow.documents.children(ctx.company_id, document_id))
+
+
 def list_documents(
     uow: UnitOfWork,
     ctx: Ctx,

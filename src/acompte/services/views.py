@@ -9,7 +9,27 @@ from typing import Any, Generic, TypeVar
 from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, PaymentStatus
 from acompte.domain.money import Money
-from acompte.domain.payments import Payment
+from acompte.domain.payments import Method, Payment
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMethodView:
+    """A payment method the company has set up: offered (active) or turned off (kept, as past payments name it)."""
+
+    method: Method
+    active: bool
+
+    @property
+    def code(self) -> str:
+        return self.method.code
+
+    @property
+    def label(self) -> str:
+        return self.method.label
+
+    @property
+    def digital(self) -> bool:
+        return self.method.digital
 
 
 @dataclass(frozen=True, slots=True)

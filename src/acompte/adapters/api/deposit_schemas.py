@@ -32,6 +32,7 @@ from acompte.adapters.api.schemas import (
     Text,
     decimal_text,
 )
+from acompte.domain.deposits import DeductionWarning
 from acompte.domain.documents import Flow
 from acompte.domain.money import Money as DomainMoney
 from acompte.domain.vat import VatLine
@@ -215,6 +216,41 @@ class DeductionRowOut(Output):
         )
 
 
+class DeductionWarningParamsOut(Output):
+    """What a deduction warning names: the deposit invoice left out and the invoice (number null for a draft)."""
+
+    deposit_id: str
+    deposit_number: str | None
+    deposit_party: str
+    invoice_id: str
+    invoice_number: str | None
+    invoice_party: str
+
+
+class DeductionWarningOut(Output):
+    """A deposit invoice not deducted, and why: `code` (e.g. `deposit_of_another_party`) and `params` to word it in
+    any language; `message` is the French sentence (the same text as in `warnings`)."""
+
+    code: str
+    message: str
+    params: DeductionWarningParamsOut
+
+    @classmethod
+    def of(cls, warning: DeductionWarning) -> DeductionWarningOut:
+        return cls(
+            code=warning.code.value,
+            message=warning.message,
+            params=DeductionWarningParamsOut(
+                deposit_id=str(warning.deposit_id),
+                deposit_number=warning.deposit_number,
+                deposit_party=warning.deposit_party,
+                invoice_id=str(warning.invoice_id),
+                invoice_number=warning.invoice_number,
+                invoice_party=warning.invoice_party,
+            ),
+        )
+
+
 class DeductionViewOut(Output):
     """The deduction view of a final invoice: its total, the deposits it may deduct and deducts, net to pay.
     `vat_due` is the invoice's VAT breakdown minus the deducted deposits' (what the net to pay carries)."""
@@ -232,7 +268,10 @@ class DeductionViewOut(Output):
     deducted_breakdown: list[VatLineOut]
     vat_due: list[VatLineOut]
     automatic_mode: bool
-    warnings: list[str]
+    warnings: list[str] = Field(description="The warnings as French sentences (kept for existing clients).")
+    warning_details: list[DeductionWarningOut] = Field(
+        description="The same warnings, structured: code, French message and parameters."
+    )
 
     @classmethod
     def of(cls, view: DeductionView) -> DeductionViewOut:
@@ -250,7 +289,8 @@ class DeductionViewOut(Output):
             deducted_breakdown=VatLineOut.many(view.deducted_breakdown),
             vat_due=VatLineOut.many(view.vat_due),
             automatic_mode=view.automatic_mode,
-            warnings=list(view.warnings),
+            warnings=[w.message for w in view.warnings],
+            warning_details=[DeductionWarningOut.of(w) for w in view.warnings],
         )
 
 

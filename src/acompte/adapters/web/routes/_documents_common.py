@@ -18,7 +18,6 @@ from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
 from acompte.domain.users import Permission
-from acompte.services.ports import Ctx
 from acompte.services.views import DocumentSummary
 
 URL_KINDS: dict[str, Kind] = {
@@ -180,12 +179,3 @@ def conversions(document: Document) -> list[Kind]:
 
 def list_url(flow: Flow | str, kind: Kind) -> str:
     return f"/documents?flow={Flow(flow).value}&kind={url_kind(kind)}"
-
-
-def children(request: Request, ctx: Ctx, document_id: int) -> list[Document]:
-    """The documents made from this one (conversions, deposit invoices attached to it).
-
-    No service offers this read yet: it goes through the unit of work's port, scoped by the company."""
-    uow = security.uow_of(request)
-    with uow:
-        return list(uow.documents.children(ctx.company_id, document_id))

@@ -29,9 +29,8 @@ from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
 from acompte.domain.credits import CreditRef, CreditStatus, check_creditable, write_off_threshold
 from acompte.domain.documents import Flow, Kind, LineInput, State
-from acompte.domain.events import EventKind
 from acompte.domain.money import Money
-from acompte.services import companies, credit_additions, credits, documents, history, parties, queries
+from acompte.services import companies, credit_additions, credits, documents, parties, queries
 from acompte.services.ports import Ctx
 
 router = APIRouter()
@@ -395,22 +394,6 @@ def credit_list(
 # -- one credit note: where it went, and using it --------------------------------------------------------------
 
 
-def _uses(request: Request, ctx: Ctx, credit_id: int) -> list[dict[str, Any]]:
-    """Where the credit note was used (from its history: uses not cancelled since)."""
-    events = history.document_history(security.uow_of(request), ctx, credit_id)
-    cancelled = {ev.data.get("allocation_id") for ev in events if ev.kind == EventKind.CREDIT_USE_CANCELLED.value}
-    return [
-        {
-            "document_id": ev.data.get("target_document_id"),
-            "number": ev.data.get("target_number"),
-            "amount": ev.data.get("amount"),
-            "when": ev.occurred_at,
-        }
-        for ev in events
-        if ev.kind == EventKind.CREDIT_USED.value and ev.data.get("allocation_id") not in cancelled
-    ]
-
-
 def _credit_context(request: Request, ctx: Ctx, credit_id: int) -> dict[str, Any]:
     uow = security.uow_of(request)
     credit = credits.get_credit_note(uow, ctx, credit_id)
@@ -420,7 +403,7 @@ def _credit_context(request: Request, ctx: Ctx, credit_id: int) -> dict[str, Any
     return {
         "credit": credit,
         "open_docs": open_docs,
-        "uses": [dict(u, amount=Money.of(u["amount"], credit.currency)) for u in _uses(request, ctx, credit_id)],
+        "uses": credits.credit_uses(uow, ctx, CreditRef.credit_note(credit_id)),
         "refunds": credits.list_refunds(uow, ctx, source=CreditRef.credit_note(credit_id)),
     }
 

@@ -277,7 +277,7 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         "fig": fig,
         "overdue": common.is_overdue(doc.due_date, doc.state.value, fig.balance_due),
         "origin": origin,
-        "children": common.children(request, ctx, document_id),
+        "children": documents.children(uow, ctx, document_id),
         "breakdown": breakdown,
         "net": total((b.net for b in breakdown), doc.currency) if breakdown else doc.net,
         "vat": total((b.vat for b in breakdown), doc.currency) if breakdown else doc.gross - doc.net,
@@ -302,12 +302,17 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         events = history.document_history(uow, ctx, document_id)
         context["events"] = list(reversed(events))
         context["event_payments"] = _payments_of(uow, ctx, [e.payment_id for e in events])
-        context["methods"] = {m.code: m.label for m in companies.get_company(uow, ctx).methods}
+        context["methods"] = method_labels(uow, ctx)
     if tab == "entries":
         context["entries"] = export_additions.document_entries(uow, ctx, document_id)
     if tab == "deposits":
-        context["methods"] = {m.code: m.label for m in companies.get_company(uow, ctx).methods}
+        context["methods"] = method_labels(uow, ctx)
     return context
+
+
+def method_labels(uow: Any, ctx: Ctx) -> dict[str, str]:
+    """Code → label of every method the company has set up, turned off ones too: past payments name them."""
+    return {m.code: m.label for m in companies.payment_methods(uow, ctx, include_inactive=True)}
 
 
 def _money_of(text: Any, currency: str) -> Money | None:

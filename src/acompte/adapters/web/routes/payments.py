@@ -92,7 +92,7 @@ def payment_list(
     sort = sort if sort in SORTS else "date"
     direction = dir if dir in ("asc", "desc") else FIRST_DIRECTION[sort]
     rows = _sorted(rows, sort, direction)
-    labels = {m.code: m.label for m in company.methods}
+    labels = _labels(uow, ctx)
     if format == "csv":
         return _csv(request, rows, labels)
     active = [v for v in rows if v.payment.state.value == "active"]
@@ -180,15 +180,19 @@ def payment_page(request: Request, payment_id: int, ctx: security.PageRead) -> R
     return _detail(request, ctx, payment_id)
 
 
+def _labels(uow: Any, ctx: Any) -> dict[str, str]:
+    """Code → label of every method the company has set up, turned off ones too: past payments name them."""
+    return {m.code: m.label for m in companies.payment_methods(uow, ctx, include_inactive=True)}
+
+
 def _detail(request: Request, ctx: Any, payment_id: int, error: str | None = None, status: int = 200) -> Response:
     uow = security.uow_of(request)
     form = payment_changes.payment_form(uow, ctx, payment_id)
-    company = companies.get_company(uow, ctx)
     context = {
         "form": form,
         "view": form.payment,
         "payment": form.payment.payment,
-        "labels": {m.code: m.label for m in company.methods},
+        "labels": _labels(uow, ctx),
         "lock_reason": LOCK_REASONS.get(form.lock) if form.lock else None,
         "editable": can_write(request),
         "errors": {"__all__": error} if error else {},
@@ -214,7 +218,7 @@ def _edit_page(
         "values": values,
         "errors": errs,
         "methods": methods,
-        "labels": {m.code: m.label for m in company.methods},
+        "labels": _labels(uow, ctx),
         "reasons": reasons,
     }
     return render(request, "payments/edit.html", context, status)

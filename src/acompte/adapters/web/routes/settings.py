@@ -26,7 +26,7 @@ from acompte.domain.einvoicing import DEFAULT_LEGAL_NOTES
 from acompte.domain.errors import DomainError, InvalidIdentifier, InvalidSetting
 from acompte.domain.numbering import DEFAULT_PREFIXES
 from acompte.domain.parties import Company
-from acompte.domain.payments import DEFAULT_METHODS, AccountKind, Method
+from acompte.domain.payments import AccountKind, Method
 from acompte.domain.users import ROLE_LABELS, Role
 from acompte.services import companies, deposits, users
 from acompte.services.ports import Ctx, UnitOfWork
@@ -70,13 +70,6 @@ MAX_NAME = 200
 def _rate_text(rate: Decimal, lang: str) -> str:
     text = f"{rate.normalize():f}"
     return text.replace(".", ",") if lang == "fr" else text
-
-
-def _methods(company: Company) -> list[dict[str, Any]]:
-    """Every method the company has offered: the active ones, then the default ones it turned off."""
-    active = {m.code: m for m in company.methods}
-    known = list(company.methods) + [m for m in DEFAULT_METHODS if m.code not in active]
-    return [{"code": m.code, "label": m.label, "digital": m.digital, "active": m.code in active} for m in known]
 
 
 def _values(company: Company, lang: str) -> dict[str, Any]:
@@ -131,7 +124,7 @@ def _page(
         "company": company,
         "values": values,
         "errors": errors_ or {},
-        "methods": _methods(company),
+        "methods": companies.payment_methods(uow, ctx, include_inactive=True),
         "accounts": companies.accounts(uow, ctx),
         "series": SERIES_LABELS,
         "legal_labels": LEGAL_LABELS,
@@ -290,8 +283,7 @@ async def save_deposits(request: Request, ctx: security.PageAdmin) -> Response:
 async def save_methods(request: Request, ctx: security.PageAdmin) -> Response:
     """Turn methods on or off, rename them, and add one (code, label, digital or not)."""
     form = await request.form()
-    company = companies.get_company(security.uow_of(request), ctx)
-    known = _methods(company)
+    known = companies.payment_methods(security.uow_of(request), ctx, include_inactive=True)
     typed: dict[str, Any] = {
         "method_code": _text(form, "method_code", 40),
         "method_label": _text(form, "method_label", 100),
@@ -303,14 +295,14 @@ async def save_methods(request: Request, ctx: security.PageAdmin) -> Response:
             field = "method_label" if typed["method_code"] else "method_code"
             raise Refused(field, translate(request, "Un mode de règlement a un code et un libellé."))
         code = typed["method_code"]
-        if code and (not code.replace("_", "").isalnum() or any(m["code"] == code for m in known)):
+        if code and (not code.replace("_", "").isalnum() or any(m.code == code for m in known)):
             raise Refused("method_code", translate(request, "Code déjà utilisé ou invalide : {code}", code=code))
         for method in known:
-            label = _text(form, f"label_{method['code']}", 100) or method["label"]
-            active = _flag(form, f"active_{method['code']}")
-            digital = _flag(form, f"digital_{method['code']}")
-            if (label, active, digital) != (method["label"], method["active"], method["digital"]):
-                companies.set_payment_method(uow, ctx, Method(method["code"], label, digital), active=active)
+            label = _text(form, f"label_{method.code}", 100) or method.label
+            active = _flag(form, f"active_{method.code}")
+            digital = _flag(form, f"digital_{method.code}")
+            if (label, active, digital) != (method.label, method.active, method.digital):
+                companies.set_payment_method(uow, ctx, Method(method.code, label, digital), active=active)
         if code:
             companies.set_payment_method(uow, ctx, Method(code, typed["method_label"], typed["method_digital"]))
 
