@@ -260,6 +260,8 @@ def test_the_deduction_view_filters_its_rows_by_number_amount_and_date(app, web,
     assert saved.status_code == 303 and saved.headers["location"] == f"{base}?amount_min=200"
     amounts = {row.deposit.id: row.deducted for row in deposits.deduction_view(app.uow(), ctx, invoice.id).rows}
     assert amounts[big.id] == eur("50.00")
+
+
 def test_a_deposit_of_another_party_is_named_in_the_users_language(app, web, ctx, customer):
     from acompte.services import parties
 

@@ -159,6 +159,8 @@ def test_the_list_sorts_by_its_columns_and_searches_by_number(app, web, ctx, cus
     assert csv_sorted.index(small.payment.number) < csv_sorted.index(big.payment.number)
     assert f"q={big.payment.number.lower()}" in found and "format=csv" in found
     assert web.get("/payments?sort=nonsense&dir=sideways").status_code == 200
+
+
 def test_a_payment_by_a_method_turned_off_since_keeps_its_label(app, web, ctx, customer):
     from acompte.domain.payments import Method
     from acompte.services import companies
