@@ -20,10 +20,11 @@ from acompte.domain.errors import (
     OverCreditUse,
     OverSettlement,
     PartyMismatch,
+    WrittenOffShortfall,
 )
 from acompte.domain.events import EventKind
 from acompte.domain.money import Money
-from acompte.services import accounts, credits, documents, history, parties, payments
+from acompte.services import accounts, companies, credits, documents, history, parties, payments
 from acompte.services.payment_changes import cancel_payment
 from tests import helpers
 from tests.helpers import line, snapshot, validated
@@ -285,3 +286,19 @@ def test_credit_uses_lists_where_a_credit_note_or_a_payment_went_now(uow, ctx, o
         credits.credit_uses(uow, other_ctx, CreditRef.credit_note(note.id))
     with pytest.raises(NotFound):
         credits.credit_uses(uow, other_ctx, CreditRef.payment(payment.id))
+
+
+def test_a_document_whose_shortfall_was_written_off_cannot_be_cancelled(app, ctx, customer):
+    """Found by the credit property test: cancelling the order afterwards left a loss for a debt that no longer
+    existed, and the party account and its ledger disagreed by the written-off amount."""
+    uow = app.uow()
+    companies.update_settings(uow, ctx, {"write_off_threshold": "1.00"})
+    order = validated(uow, ctx, customer.id, line("100.00"), kind=Kind.ORDER)
+    payments.record_payment(
+        uow, ctx, party_id=customer.id, amount=eur("119.98"), method="cheque", allocations=[(order.id, eur("119.98"))]
+    )
+    credits.write_off_shortfall(uow, ctx, order.id, amount=eur("0.02"))
+    before = snapshot(uow, ctx)
+    with pytest.raises(WrittenOffShortfall) as refused:
+        documents.cancel_document(uow, ctx, order.id)
+    assert "0.02" in refused.value.message and snapshot(uow, ctx) == before

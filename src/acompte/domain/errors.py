@@ -530,3 +530,15 @@ class InvalidIdentifier(DomainError):
 
     code = "invalid-identifier"
     template = "{what} invalide : {value!r} ({rule})."
+
+
+class WrittenOffShortfall(DomainError):
+    """A document whose unpaid rest was written off (a loss already booked) cannot be cancelled: the loss
+    would then stand for a debt that no longer exists."""
+
+    code = "written-off-shortfall"
+    status = 409
+    template = (
+        "{document} ne peut pas être annulé : un écart de règlement de {amount} y a été passé en perte "
+        "(cette perte ne s'annule pas)."
+    )

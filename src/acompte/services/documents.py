@@ -18,10 +18,17 @@ from acompte.domain.documents import (
     price_line,
     totals_of,
 )
-from acompte.domain.errors import DocumentFrozen, EmptyDocument, InvalidLine, InvalidTransition, TotalBelowSettled
+from acompte.domain.errors import (
+    DocumentFrozen,
+    EmptyDocument,
+    InvalidLine,
+    InvalidTransition,
+    TotalBelowSettled,
+    WrittenOffShortfall,
+)
 from acompte.domain.events import Event, EventKind
 from acompte.domain.lifecycle import Action
-from acompte.domain.money import minor_unit
+from acompte.domain.money import minor_unit, total
 from acompte.domain.numbering import DEFAULT_PREFIXES, format_number, series_key
 from acompte.domain.parties import Company
 from acompte.domain.vat import check_rate
@@ -273,6 +280,11 @@ def cancel_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DocumentView
     with uow:
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
         lifecycle.check(document.kind, document.state, Action.CANCEL)
+        written_off = uow.credits.write_offs(ctx.company_id, document_id=document.id)
+        if written_off:
+            raise WrittenOffShortfall(
+                document=document.label, amount=str(total((w.amount for w in written_off), document.currency))
+            )
         released = release_allocations(uow, ctx, document, "document cancelled")
         uow.documents.update(ctx.company_id, document_id, state=State.CANCELLED)
         uow.events.add(

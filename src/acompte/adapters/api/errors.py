@@ -342,6 +342,10 @@ PROBLEMS: tuple[ProblemType, ...] = (
             "Invalid {what}: {value!r} ({rule}).",
             "Un SIREN a 9 chiffres ; un numéro de TVA intracommunautaire commence par le code du pays (FR…).",
             "A SIREN has 9 digits; an intra-community VAT number starts with its country code (FR…)."),
+    _domain(e.WrittenOffShortfall, "Écart passé en perte", "Shortfall written off",
+            "{document} cannot be cancelled: a shortfall of {amount} was written off on it (a write-off is final).",
+            "Un document dont le reste dû a été passé en perte ne s'annule plus.",
+            "A document whose unpaid rest was written off can no longer be cancelled."),
     _domain(e.MissingLegalIdentifier, "Identifiant légal manquant", "Missing legal identifier",
             "Factur-X not possible: {what} of {whose} is missing.",
             "La facture électronique demande le SIREN et le numéro de TVA du vendeur, le SIREN ou l'e-mail de "
