@@ -1,9 +1,11 @@
 """Document lists in SQL: one page, the count and totals of every filtered row, and the export in chunks.
 
-Every figure comes from the same correlated scalar sums as the party account (credits_repository
-`document_settled_scalar`: allocations + shortfalls written off; deductions of deposit invoices), never from a
-stored balance: the payment status filter is a predicate on them. A page sorted by a column costs the rows it
-reads through the index; the totals read every filtered row once (one aggregate, nothing loaded in Python).
+Every figure is derived from the rows that settle a document (allocations + shortfalls written off, as in
+credits_repository `document_settled_scalar`; deductions of deposit invoices), never from a stored balance: the
+payment status filter is a predicate on those sums. A page in a column's order reads its rows through the
+index and sums only for them (correlated scalars); the totals, a status filter and the balance order read
+every filtered row once, with sums grouped by document and joined (nothing is loaded in Python but the page).
+bench/lists.py times it.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import BigInteger, and_, case, false, func, literal, select, text, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from acompte.domain.money import MINOR_UNITS, Money
 from acompte.persistence.credits_repository import document_settled_scalar
-from acompte.persistence.rows import DeductionRow, DocumentRow, PartyRow
+from acompte.persistence.rows import AllocationRow, DeductionRow, DocumentRow, PartyRow, WriteOffRow
 from acompte.services.views import (
     COMMERCIAL_KINDS,
     DocumentFilter,
@@ -53,48 +55,81 @@ def _minor_bound(amount: Decimal, currency_col: Any, rounding: str) -> Any:
     return case(*whens, else_=fallback) if whens else fallback
 
 
-def _filtered(company_id: int, f: DocumentFilter) -> Any:
-    """The filtered documents with their sums, as a subquery (each correlated sum appears once in it)."""
-    stmt = (
-        select(
-            DocumentRow.id.label("id"),
-            DocumentRow.kind.label("kind"),
-            DocumentRow.flow.label("flow"),
-            DocumentRow.state.label("state"),
-            DocumentRow.number.label("number"),
-            DocumentRow.party_id.label("party_id"),
-            PartyRow.name.label("party_name"),
-            DocumentRow.issue_date.label("issue_date"),
-            DocumentRow.due_date.label("due_date"),
-            DocumentRow.currency.label("currency"),
-            DocumentRow.gross_minor.label("gross"),
-            document_settled_scalar().label("allocated"),
-            _deducted_scalar().label("deducted"),
-        )
-        .join(PartyRow, PartyRow.id == DocumentRow.party_id)
-        .where(DocumentRow.company_id == company_id)
-    )
+def _conditions(company_id: int, f: DocumentFilter) -> list[Any]:
+    """The filters on the document's own columns (everything but the payment status)."""
+    where = [DocumentRow.company_id == company_id]
     if f.kind:
-        stmt = stmt.where(DocumentRow.kind == f.kind)
+        where.append(DocumentRow.kind == f.kind)
     if f.flow:
-        stmt = stmt.where(DocumentRow.flow == f.flow)
+        where.append(DocumentRow.flow == f.flow)
     if f.party_id is not None:
-        stmt = stmt.where(DocumentRow.party_id == f.party_id)
+        where.append(DocumentRow.party_id == f.party_id)
     if f.state:
-        stmt = stmt.where(DocumentRow.state == f.state)
+        where.append(DocumentRow.state == f.state)
     if f.status:
-        stmt = stmt.where(DocumentRow.state == "validated")
+        where.append(DocumentRow.state == "validated")
     if f.date_from:
-        stmt = stmt.where(DocumentRow.issue_date >= f.date_from)
+        where.append(DocumentRow.issue_date >= f.date_from)
     if f.date_to:
-        stmt = stmt.where(DocumentRow.issue_date <= f.date_to)
+        where.append(DocumentRow.issue_date <= f.date_to)
     if f.search:
-        stmt = stmt.where(func.lower(func.coalesce(DocumentRow.number, "")).contains(f.search.lower(), autoescape=True))
+        number = func.lower(func.coalesce(DocumentRow.number, ""))
+        where.append(number.contains(f.search.lower(), autoescape=True))
     if f.amount_min is not None:
-        stmt = stmt.where(DocumentRow.gross_minor >= _minor_bound(f.amount_min, DocumentRow.currency, ROUND_CEILING))
+        where.append(DocumentRow.gross_minor >= _minor_bound(f.amount_min, DocumentRow.currency, ROUND_CEILING))
     if f.amount_max is not None:
-        stmt = stmt.where(DocumentRow.gross_minor <= _minor_bound(f.amount_max, DocumentRow.currency, ROUND_FLOOR))
-    return stmt.subquery("docs")
+        where.append(DocumentRow.gross_minor <= _minor_bound(f.amount_max, DocumentRow.currency, ROUND_FLOOR))
+    return where
+
+
+def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool) -> Any:
+    """The filtered documents with their sums (allocated: allocations + write-offs; deducted: deductions).
+
+    For a page in a column's order (`every_row` False) the sums are correlated scalars: the database reads the
+    page's rows through an index and sums only for them. Where every filtered row's sums are needed anyway (a
+    status filter, the balance order, the totals of such a list), they come from sums grouped by document over
+    the filtered documents, joined once: the database then picks a hash join or index lookups by the size of
+    the selection, and each sum is computed once per document (a merged correlated scalar is re-run for every
+    expression that uses it)."""
+    where = _conditions(company_id, f)
+    if every_row:
+        allocations = _by_document(AllocationRow.amount_minor, AllocationRow.document_id, where)
+        write_offs = _by_document(WriteOffRow.amount_minor, WriteOffRow.document_id, where)
+        deductions = _by_document(DeductionRow.amount_minor, DeductionRow.invoice_id, where)
+        allocated = func.coalesce(allocations.c.total, 0) + func.coalesce(write_offs.c.total, 0)
+        deducted = func.coalesce(deductions.c.total, 0)
+    else:
+        allocated, deducted = document_settled_scalar(), _deducted_scalar()
+    stmt = select(
+        DocumentRow.id.label("id"),
+        DocumentRow.kind.label("kind"),
+        DocumentRow.flow.label("flow"),
+        DocumentRow.state.label("state"),
+        DocumentRow.number.label("number"),
+        DocumentRow.party_id.label("party_id"),
+        PartyRow.name.label("party_name"),
+        DocumentRow.issue_date.label("issue_date"),
+        DocumentRow.due_date.label("due_date"),
+        DocumentRow.currency.label("currency"),
+        DocumentRow.gross_minor.label("gross"),
+        allocated.label("allocated"),
+        deducted.label("deducted"),
+    ).join(PartyRow, PartyRow.id == DocumentRow.party_id)
+    if every_row:
+        for sums in (allocations, write_offs, deductions):
+            stmt = stmt.outerjoin(sums, sums.c.document_id == DocumentRow.id)
+    return stmt.where(*where).subquery("docs")
+
+
+def _by_document(amount: Any, document_id: Any, where: list[Any]) -> Any:
+    """Sum of `amount` per filtered document (its rows joined to the documents the filters keep)."""
+    return (
+        select(document_id.label("document_id"), func.sum(amount).label("total"))
+        .join(DocumentRow, DocumentRow.id == document_id)
+        .where(*where)
+        .group_by(document_id)
+        .subquery()
+    )
 
 
 def _status_predicate(docs: Any, status: str | None) -> Any:
@@ -122,22 +157,53 @@ def sort_key(docs: Any, sort: str) -> Any:
     }[sort]
 
 
-def _where(company_id: int, f: DocumentFilter) -> tuple[Any, list[Any]]:
-    docs = _filtered(company_id, f)
+def _where(company_id: int, f: DocumentFilter, *, every_row: bool) -> tuple[Any, list[Any]]:
+    docs = _filtered(company_id, f, every_row=every_row)
     status = _status_predicate(docs, f.status)
     return docs, [] if status is None else [status]
 
 
 def totals(session: Session, company_id: int, f: DocumentFilter, currency: str) -> DocumentListTotals:
-    """Count of every filtered row and, over those in `currency`, gross, deposits, paid and balance due."""
-    docs, where = _where(company_id, f)
+    """Count of every filtered row and, over those in `currency`, gross, deposits, paid and balance due.
+
+    Without a status filter the sums need no per-document figure: they are the allocations, write-offs and
+    deductions whose document passes the filters, each summed by a join on the filtered documents (the same
+    rows the correlated sums read, without one sub-query per document). With a status filter each document's
+    settled amount decides whether it counts: sums grouped by document, joined once (`_filtered`)."""
+    _planner(session)
+    parts = _status_totals(company_id, f, currency) if f.status else _joined_totals(company_id, f, currency)
+    count = other = 0
+    sums = {"gross": 0, "allocated_c": 0, "deducted_c": 0, "allocated_i": 0, "deducted_i": 0}
+    for is_commercial, is_same, n, gross, allocated, deducted in session.execute(parts):
+        count += int(n)
+        if not is_same:
+            other += int(n)
+            continue
+        suffix = "c" if is_commercial else "i"
+        sums["gross"] += int(gross)
+        sums[f"allocated_{suffix}"] += int(allocated)
+        sums[f"deducted_{suffix}"] += int(deducted)
+    money = Money.from_minor
+    settled = sums["allocated_c"] + sums["deducted_c"] + sums["allocated_i"] + sums["deducted_i"]
+    return DocumentListTotals(
+        count=count,
+        gross=money(sums["gross"], currency),
+        deposits=money(sums["allocated_c"] + sums["deducted_i"], currency),
+        paid=money(sums["deducted_c"] + sums["allocated_i"], currency),
+        balance_due=money(sums["gross"] - settled, currency),
+        other_currency=other,
+    )
+
+
+def _status_totals(company_id: int, f: DocumentFilter, currency: str) -> Any:
+    docs, where = _where(company_id, f, every_row=True)
     commercial = docs.c.kind.in_(COMMERCIAL_KINDS)
     same = docs.c.currency == currency
-    stmt = (
+    return (
         select(
-            commercial.label("commercial"),
-            same.label("same"),
-            func.count().label("n"),
+            commercial,
+            same,
+            func.count(),
             func.coalesce(func.sum(docs.c.gross), 0),
             func.coalesce(func.sum(docs.c.allocated), 0),
             func.coalesce(func.sum(docs.c.deducted), 0),
@@ -145,31 +211,59 @@ def totals(session: Session, company_id: int, f: DocumentFilter, currency: str) 
         .where(*where)
         .group_by(commercial, same)
     )
-    count = other = 0
-    gross = allocated_c = deducted_c = allocated_i = deducted_i = 0
-    for is_commercial, is_same, n, g, a, d in session.execute(stmt):
-        count += int(n)
-        if not is_same:
-            other += int(n)
-            continue
-        gross += int(g)
-        if is_commercial:
-            allocated_c, deducted_c = allocated_c + int(a), deducted_c + int(d)
-        else:
-            allocated_i, deducted_i = allocated_i + int(a), deducted_i + int(d)
-    money = Money.from_minor
-    return DocumentListTotals(
-        count=count,
-        gross=money(gross, currency),
-        deposits=money(allocated_c + deducted_i, currency),
-        paid=money(deducted_c + allocated_i, currency),
-        balance_due=money(gross - allocated_c - deducted_c - allocated_i - deducted_i, currency),
-        other_currency=other,
+
+
+def _joined_totals(company_id: int, f: DocumentFilter, currency: str) -> Any:
+    """(commercial, same currency, count, gross, allocated, deducted) rows, one per source and group."""
+    where = _conditions(company_id, f)
+    commercial = DocumentRow.kind.in_(COMMERCIAL_KINDS)
+    same = DocumentRow.currency == currency
+    zero = literal(0, BigInteger)
+
+    def grouped(*columns: Any, join: tuple[Any, Any] | None = None) -> Any:
+        stmt = select(commercial.label("c"), same.label("s"), *columns)
+        stmt = stmt.select_from(join[0]).join(DocumentRow, join[1]) if join else stmt.select_from(DocumentRow)
+        return stmt.where(*where).group_by(commercial, same)
+
+    def total_of(amount: Any) -> Any:
+        return func.coalesce(func.sum(amount), 0)
+
+    return union_all(
+        grouped(func.count(), total_of(DocumentRow.gross_minor), zero, zero),
+        grouped(
+            zero,
+            zero,
+            total_of(AllocationRow.amount_minor),
+            zero,
+            join=(AllocationRow, AllocationRow.document_id == DocumentRow.id),
+        ),
+        grouped(
+            zero,
+            zero,
+            total_of(WriteOffRow.amount_minor),
+            zero,
+            join=(WriteOffRow, WriteOffRow.document_id == DocumentRow.id),
+        ),
+        grouped(
+            zero,
+            zero,
+            zero,
+            total_of(DeductionRow.amount_minor),
+            join=(DeductionRow, DeductionRow.invoice_id == DocumentRow.id),
+        ),
     )
 
 
+def _planner(session: Session) -> None:
+    """PostgreSQL: no JIT compilation for these reads. The planner prices each correlated sum as a separate scan,
+    so a list of some thousand rows crosses the JIT thresholds and compiles for longer (up to a second) than the
+    query runs (bench/lists.py). SET LOCAL ends with the transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
 def _ordered(company_id: int, f: DocumentFilter, sort: str, descending: bool) -> tuple[Any, Any, Any]:
-    docs, where = _where(company_id, f)
+    docs, where = _where(company_id, f, every_row=bool(f.status) or sort == "balance")
     key = sort_key(docs, sort).label("sort_key")
     stmt = select(docs, key).where(*where)
     order = (key.desc(), docs.c.id.desc()) if descending else (key.asc(), docs.c.id.asc())
@@ -179,6 +273,7 @@ def _ordered(company_id: int, f: DocumentFilter, sort: str, descending: bool) ->
 def page(
     session: Session, company_id: int, f: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
 ) -> list[DocumentListRow]:
+    _planner(session)
     _docs, _key, stmt = _ordered(company_id, f, sort, descending)
     return [_row(r) for r in session.execute(stmt.offset(offset).limit(limit))]
 
@@ -194,13 +289,11 @@ def chunk(
     limit: int,
 ) -> tuple[list[DocumentListRow], tuple[Any, int] | None]:
     """The next `limit` rows after the (sort key, id) `after` (keyset: no offset to skip), and the new cursor."""
+    _planner(session)
     docs, _key, stmt = _ordered(company_id, f, sort, descending)
     if after is not None:
-        expr, (last_key, last_id) = sort_key(docs, sort), after
-        if descending:
-            stmt = stmt.where(or_(expr < last_key, and_(expr == last_key, docs.c.id < last_id)))
-        else:
-            stmt = stmt.where(or_(expr > last_key, and_(expr == last_key, docs.c.id > last_id)))
+        position, last = tuple_(sort_key(docs, sort), docs.c.id), tuple_(*after)
+        stmt = stmt.where(position < last if descending else position > last)
     found = list(session.execute(stmt.limit(limit)))
     cursor = (found[-1].sort_key, found[-1].id) if found else None
     return [_row(r) for r in found], cursor
