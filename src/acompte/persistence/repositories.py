@@ -23,7 +23,7 @@ from acompte.domain.events import Event
 from acompte.domain.money import Money
 from acompte.domain.parties import Company, Item, Party
 from acompte.domain.payments import Method, Payment
-from acompte.persistence import mapping
+from acompte.persistence import document_lists, mapping
 from acompte.persistence.credits_repository import (
     document_settled_scalar,
     document_sums_minor,
@@ -45,7 +45,16 @@ from acompte.persistence.rows import (
     TreasuryAccountRow,
     VatRateRow,
 )
-from acompte.services.views import AllocationView, DocumentSummary, EventView, PaymentMethodView, PaymentView
+from acompte.services.views import (
+    AllocationView,
+    DocumentFilter,
+    DocumentListRow,
+    DocumentListTotals,
+    DocumentSummary,
+    EventView,
+    PaymentMethodView,
+    PaymentView,
+)
 
 
 def now() -> datetime:
@@ -381,6 +390,31 @@ class DocumentRepository(_Repo):
             gross=document.gross,
             allocated=Money.from_minor(allocated, document.currency),
             deducted=Money.from_minor(deducted, document.currency),
+        )
+
+    def list_totals(self, company_id: int, filters: DocumentFilter, currency: str) -> DocumentListTotals:
+        """Count and totals of every document `filters` keeps, in SQL (persistence/document_lists.py)."""
+        return document_lists.totals(self.session, company_id, filters, currency)
+
+    def list_page(
+        self, company_id: int, filters: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
+    ) -> list[DocumentListRow]:
+        return document_lists.page(
+            self.session, company_id, filters, sort=sort, descending=descending, offset=offset, limit=limit
+        )
+
+    def list_chunk(
+        self,
+        company_id: int,
+        filters: DocumentFilter,
+        *,
+        sort: str,
+        descending: bool,
+        after: tuple[Any, int] | None,
+        limit: int,
+    ) -> tuple[list[DocumentListRow], tuple[Any, int] | None]:
+        return document_lists.chunk(
+            self.session, company_id, filters, sort=sort, descending=descending, after=after, limit=limit
         )
 
     def summaries(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from acompte.domain import lifecycle
@@ -14,6 +15,7 @@ from acompte.domain.documents import (
     Kind,
     Line,
     LineInput,
+    PaymentStatus,
     State,
     price_line,
     totals_of,
@@ -34,7 +36,14 @@ from acompte.domain.parties import Company
 from acompte.domain.vat import check_rate
 from acompte.services import einvoicing
 from acompte.services.ports import Ctx, UnitOfWork
-from acompte.services.views import DocumentSummary, DocumentView
+from acompte.services.views import (
+    LIST_SORTS,
+    DocumentFilter,
+    DocumentListPage,
+    DocumentListRow,
+    DocumentSummary,
+    DocumentView,
+)
 
 
 def _deposits() -> Any:
@@ -425,3 +434,132 @@ def list_documents(
                 after_id=after_id,
             )
         )
+
+
+# -- document lists (UI.md screen 1): one page and the totals of every filtered row, computed in SQL --------------
+
+
+def _list_filter(
+    *,
+    flow: Flow | None,
+    kind: Kind | None,
+    party_id: int | None,
+    date_from: date | None,
+    date_to: date | None,
+    status: PaymentStatus | str | None,
+    state: State | None,
+    search: str | None,
+    amount_min: Decimal | None,
+    amount_max: Decimal | None,
+) -> DocumentFilter:
+    return DocumentFilter(
+        flow=flow.value if flow else None,
+        kind=kind.value if kind else None,
+        party_id=party_id,
+        date_from=date_from,
+        date_to=date_to,
+        status=PaymentStatus(status).value if status else None,
+        state=state.value if state else None,
+        search=search or None,
+        amount_min=amount_min,
+        amount_max=amount_max,
+    )
+
+
+def _check_sort(sort: str) -> str:
+    if sort not in LIST_SORTS:
+        raise ValueError(f"unknown sort {sort!r}: one of {', '.join(LIST_SORTS)}")
+    return sort
+
+
+def document_list(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    flow: Flow | None = None,
+    kind: Kind | None = None,
+    party_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    status: PaymentStatus | str | None = None,
+    state: State | None = None,
+    search: str | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+    sort: str = "date",
+    descending: bool = True,
+    page: int = 1,
+    per_page: int = 50,
+) -> DocumentListPage:
+    """One page of the filtered documents (sorted by `sort`, then by id), with the count and the totals of ALL
+    the filtered rows. `status` keeps validated documents whose derived payment status it is. A page past the
+    last one gives the last one. Cost: the totals read each filtered row once in SQL; nothing is loaded but
+    the page."""
+    filters = _list_filter(
+        flow=flow,
+        kind=kind,
+        party_id=party_id,
+        date_from=date_from,
+        date_to=date_to,
+        status=status,
+        state=state,
+        search=search,
+        amount_min=amount_min,
+        amount_max=amount_max,
+    )
+    sort = _check_sort(sort)
+    per_page = max(1, per_page)
+    with uow:
+        currency = uow.companies.currency(ctx.company_id)
+        totals = uow.documents.list_totals(ctx.company_id, filters, currency)
+        pages = max(1, -(-totals.count // per_page))
+        page = min(max(1, page), pages)
+        rows = uow.documents.list_page(
+            ctx.company_id, filters, sort=sort, descending=descending, offset=(page - 1) * per_page, limit=per_page
+        )
+        return DocumentListPage(rows=tuple(rows), totals=totals, page=page, pages=pages, per_page=per_page)
+
+
+def document_list_rows(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    flow: Flow | None = None,
+    kind: Kind | None = None,
+    party_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    status: PaymentStatus | str | None = None,
+    state: State | None = None,
+    search: str | None = None,
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+    sort: str = "date",
+    descending: bool = True,
+    chunk: int = 1000,
+) -> Iterator[DocumentListRow]:
+    """Every filtered row in the list's order, read `chunk` rows at a time (for exports): each chunk is one short
+    read after the last (sort key, id) seen, so memory stays flat and no transaction is held while the rows are
+    sent. A document whose sorted value changes during the export may move across the cursor."""
+    filters = _list_filter(
+        flow=flow,
+        kind=kind,
+        party_id=party_id,
+        date_from=date_from,
+        date_to=date_to,
+        status=status,
+        state=state,
+        search=search,
+        amount_min=amount_min,
+        amount_max=amount_max,
+    )
+    sort = _check_sort(sort)
+    after = None
+    while True:
+        with uow:
+            rows, after = uow.documents.list_chunk(
+                ctx.company_id, filters, sort=sort, descending=descending, after=after, limit=chunk
+            )
+        yield from rows
+        if len(rows) < chunk:
+            return

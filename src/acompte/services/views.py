@@ -145,3 +145,86 @@ T = TypeVar("T")
 class Page(Generic[T]):
     items: tuple[T, ...]
     next_cursor: str | None = None
+
+
+# -- document lists (one page in SQL, totals of every filtered row) -----------------------------------------------
+
+#: Kinds whose payments are deposits (règlements d'acompte): on them "deposits" are the payments received and
+#: "paid" what was deducted; on invoices "deposits" are the deposit invoices deducted and "paid" the rest.
+COMMERCIAL_KINDS = ("quote", "order", "delivery")
+#: The sorts of a document list; every one ends with the document id (a stable order across pages).
+LIST_SORTS = ("date", "number", "party", "gross", "balance", "due")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilter:
+    """Which documents a list shows. `status` keeps validated documents of that derived payment status (a draft
+    or a cancelled document has none); `search` is part of the number; amounts bound the total incl. VAT."""
+
+    flow: str | None = None
+    kind: str | None = None
+    party_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str | None = None
+    state: str | None = None
+    search: str | None = None
+    amount_min: Any = None  # Decimal
+    amount_max: Any = None  # Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentListRow:
+    id: int
+    kind: str
+    flow: str
+    state: str
+    number: str | None
+    party_id: int
+    party_name: str
+    issue_date: date
+    due_date: date | None
+    gross: Money
+    allocated: Money  # payments and credits allocated, and shortfalls written off
+    deducted: Money  # deposit invoices deducted (final invoices)
+
+    @property
+    def settlement(self) -> Settlement:
+        return Settlement(gross=self.gross, allocated=self.allocated, deducted=self.deducted)
+
+    @property
+    def deposits(self) -> Money:
+        return self.allocated if self.kind in COMMERCIAL_KINDS else self.deducted
+
+    @property
+    def paid(self) -> Money:
+        return self.deducted if self.kind in COMMERCIAL_KINDS else self.allocated
+
+    @property
+    def balance_due(self) -> Money:
+        return self.gross - self.allocated - self.deducted
+
+    @property
+    def status(self) -> PaymentStatus:
+        return self.settlement.status
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentListTotals:
+    """Count of every filtered row; sums over those in the company currency (`other_currency` rows are left out)."""
+
+    count: int
+    gross: Money
+    deposits: Money
+    paid: Money
+    balance_due: Money
+    other_currency: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentListPage:
+    rows: tuple[DocumentListRow, ...]
+    totals: DocumentListTotals
+    page: int
+    pages: int
+    per_page: int

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from acompte.adapters.exports.pdf import document_pdf, facturx_document
 from acompte.adapters.web import i18n, security
@@ -40,8 +41,7 @@ from acompte.services import (
     printing,
 )
 from acompte.services.ports import Ctx
-from acompte.services.queries import EVERYTHING
-from acompte.services.views import DocumentSummary
+from acompte.services.views import DocumentListRow
 
 router = APIRouter()
 PER_PAGE = 50
@@ -54,7 +54,7 @@ STATUSES = ("unpaid", "partial", "paid")
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    summary: DocumentSummary
+    summary: DocumentListRow
     figures: common.Figures
     overdue: bool
     actions: list[tuple[Any, ...]]
@@ -78,16 +78,26 @@ def _decimal(text: str | None) -> Decimal | None:
         return None
 
 
-def _sort_key(sort: str, row: Row) -> Any:
-    s = row.summary
-    return {
-        "number": (s.number or "", s.id),
-        "date": (s.issue_date, s.id),
-        "party": (s.party_name.lower(), s.id),
-        "gross": (row.figures.gross.amount, s.id),
-        "balance": (row.figures.balance_due.amount, s.id),
-        "due": (s.due_date or date.max, s.id),
-    }[sort]
+def _figures(row: DocumentListRow) -> common.Figures:
+    return common.Figures(row.gross, row.deposits, row.paid, row.balance_due, row.status.value)
+
+
+def _row(request: Request, row: DocumentListRow, today: date) -> Row:
+    fig = _figures(row)
+    return Row(
+        row,
+        fig,
+        common.is_overdue(row.due_date, row.state, fig.balance_due, today),
+        common.row_actions(
+            request,
+            doc_id=row.id,
+            kind=Kind(row.kind),
+            flow=Flow(row.flow),
+            state=State(row.state),
+            balance_due=fig.balance_due,
+            allocated=row.allocated,
+        ),
+    )
 
 
 @router.get("/documents")
@@ -107,65 +117,35 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
         "amount_min": q.get("amount_min", ""),
         "amount_max": q.get("amount_max", ""),
     }
-    summaries = documents.list_documents(
-        uow,
-        ctx,
-        kind=kind,
-        flow=flow,
-        party_id=_int(filters["party_id"]),
-        state=State(filters["state"]) if filters["state"] else None,
-        date_from=_date(filters["date_from"]),
-        date_to=_date(filters["date_to"]),
-        search=filters["q"] or None,
-        limit=EVERYTHING,
-    )
-    today = date.today()
-    low, high = _decimal(filters["amount_min"]), _decimal(filters["amount_max"])
-    rows = []
-    for summary in summaries:
-        fig = common.summary_figures(summary)
-        if filters["status"] and (fig.status != filters["status"] or summary.state != State.VALIDATED.value):
-            continue
-        if (low is not None and fig.gross.amount < low) or (high is not None and fig.gross.amount > high):
-            continue
-        rows.append(
-            Row(
-                summary,
-                fig,
-                common.is_overdue(summary.due_date, summary.state, fig.balance_due, today),
-                common.row_actions(
-                    request,
-                    doc_id=summary.id,
-                    kind=Kind(summary.kind),
-                    flow=Flow(summary.flow),
-                    state=State(summary.state),
-                    balance_due=fig.balance_due,
-                    allocated=summary.settlement.allocated,
-                ),
-            )
-        )
     sort = q.get("sort") if q.get("sort") in SORTS else "date"
     descending = q.get("dir", "desc" if sort == "date" else "asc") == "desc"
-    rows.sort(key=lambda r: _sort_key(sort, r), reverse=descending)
-    currency = companies.get_company(uow, ctx).currency
-    totals = {
-        name: total((getattr(r.figures, name) for r in rows if r.figures.gross.currency == currency), currency)
-        for name in ("gross", "deposits", "paid", "balance_due")
+    query: dict[str, Any] = {
+        "kind": kind,
+        "flow": flow,
+        "party_id": _int(filters["party_id"]),
+        "state": State(filters["state"]) if filters["state"] else None,
+        "status": filters["status"] or None,
+        "date_from": _date(filters["date_from"]),
+        "date_to": _date(filters["date_to"]),
+        "search": filters["q"] or None,
+        "amount_min": _decimal(filters["amount_min"]),
+        "amount_max": _decimal(filters["amount_max"]),
+        "sort": sort,
+        "descending": descending,
     }
     if q.get("format") == "csv":
-        return _csv(request, kind, flow, rows)
-    page = max(1, _int(q.get("page")) or 1)
-    pages = max(1, (len(rows) + PER_PAGE - 1) // PER_PAGE)
-    page = min(page, pages)
+        return _csv(request, kind, flow, documents.document_list_rows(uow, ctx, **query))
+    listed = documents.document_list(uow, ctx, page=_int(q.get("page")) or 1, per_page=PER_PAGE, **query)
+    today = date.today()
     role = "customer" if flow is Flow.SALE else "supplier"
     context = {
         "flow": flow.value,
         "kind": common.url_kind(kind),
-        "rows": rows[(page - 1) * PER_PAGE : page * PER_PAGE],
-        "count": len(rows),
-        "totals": totals,
-        "page": page,
-        "pages": pages,
+        "rows": [_row(request, r, today) for r in listed.rows],
+        "count": listed.totals.count,
+        "totals": listed.totals,
+        "page": listed.page,
+        "pages": listed.pages,
         "filters": filters,
         "sort": sort,
         "descending": descending,
@@ -196,43 +176,51 @@ def _plain(value: Money) -> str:
     return f"{value.amount:.{max(0, -int(value.amount.as_tuple().exponent))}f}".replace(".", ",")
 
 
-def _csv(request: Request, kind: Kind, flow: Flow, rows: list[Row]) -> Response:
+def _csv(request: Request, kind: Kind, flow: Flow, rows: Iterable[DocumentListRow]) -> Response:
+    """Every filtered row (not one page), streamed: the service reads them in chunks as the lines are sent."""
     t = translate
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            t(request, "Numéro"),
-            t(request, "Date"),
-            t(request, "Tiers"),
-            t(request, "Total TTC"),
-            t(request, "Acomptes"),
-            t(request, "Réglé"),
-            t(request, "Reste dû"),
-            t(request, "Statut"),
-            t(request, "Échéance"),
-        ]
-    )
     labels = {"unpaid": "Non réglé", "partial": "Partiellement réglé", "paid": "Réglé"}
-    for row in rows:
-        s, fig = row.summary, row.figures
+
+    def lines() -> Iterator[bytes]:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        out.write("\ufeff")
         writer.writerow(
             [
-                s.number or t(request, "Brouillon n° {id}", id=s.id),
-                s.issue_date.strftime("%d/%m/%Y"),
-                s.party_name,
-                _plain(fig.gross),
-                _plain(fig.deposits),
-                _plain(fig.paid),
-                _plain(fig.balance_due),
-                t(request, labels[fig.status]),
-                s.due_date.strftime("%d/%m/%Y") if s.due_date else "",
+                t(request, "Numéro"),
+                t(request, "Date"),
+                t(request, "Tiers"),
+                t(request, "Total TTC"),
+                t(request, "Acomptes"),
+                t(request, "Réglé"),
+                t(request, "Reste dû"),
+                t(request, "Statut"),
+                t(request, "Échéance"),
             ]
         )
-    content = ("\ufeff" + out.getvalue()).encode("utf-8")
+        for n, row in enumerate(rows, 1):
+            writer.writerow(
+                [
+                    row.number or t(request, "Brouillon n° {id}", id=row.id),
+                    row.issue_date.strftime("%d/%m/%Y"),
+                    row.party_name,
+                    _plain(row.gross),
+                    _plain(row.deposits),
+                    _plain(row.paid),
+                    _plain(row.balance_due),
+                    t(request, labels[row.status.value]),
+                    row.due_date.strftime("%d/%m/%Y") if row.due_date else "",
+                ]
+            )
+            if n % 500 == 0:
+                yield out.getvalue().encode("utf-8")
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue().encode("utf-8")
+
     name = f"documents-{flow.value}-{common.url_kind(kind)}-{date.today():%Y%m%d}.csv"
-    return Response(
-        content,
+    return StreamingResponse(
+        lines(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
