@@ -175,6 +175,11 @@ def test_a_deposit_invoice_per_line(uow, ctx, customer):
     ]
     with pytest.raises(DepositExceedsOrder, match="Livraison"):
         deposits.create_deposit_invoice(uow, ctx, origin_id=order.id, line_amounts={3: eur("0.01")})
+    # what each line has left: the figure the per-line form shows is the one the service checks against
+    left = {line.position: line for line in deposits.line_deposits(uow, ctx, order.id)}
+    assert (left[1].taken, left[1].remaining) == (eur("360.00"), eur("840.00"))
+    assert (left[3].taken, left[3].remaining) == (eur("132.00"), eur("0.00"))
+    assert left[2].taken == eur("0.00") and left[2].remaining == left[2].gross
 
 
 # -- point 4: default percentages --------------------------------------------------------------------------

@@ -777,6 +777,38 @@ def _per_line_taken(usages: Sequence[_Usage], uow: UnitOfWork, ctx: Ctx, line: L
     return taken
 
 
+@dataclass(frozen=True, slots=True)
+class LineDeposit:
+    """One line of a deposit source in the per-line mode: its gross and what deposit invoices (drafts included)
+    of its family already took of it — the same figure `create_deposit_invoice` checks a line against."""
+
+    position: int
+    designation: str
+    gross: Money
+    taken: Money
+
+    @property
+    def remaining(self) -> Money:
+        return (self.gross - self.taken).max(Money.zero(self.gross.currency))
+
+
+def line_deposits(uow: UnitOfWork, ctx: Ctx, document_id: int) -> tuple[LineDeposit, ...]:
+    """What each line of an order (or quote, delivery note) has left for a per-line deposit invoice."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        document = uow.documents.get(ctx.company_id, document_id)
+        usages = _family(uow, ctx, company, document).deposits(drafts=True)
+        return tuple(
+            LineDeposit(
+                line.position,
+                line.designation,
+                line_gross(line),
+                _per_line_taken(usages, uow, ctx, line, None),
+            )
+            for line in document.lines
+        )
+
+
 def _plan(
     uow: UnitOfWork,
     ctx: Ctx,

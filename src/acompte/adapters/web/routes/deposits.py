@@ -22,7 +22,7 @@ from acompte.adapters.web.routes._payments_common import (
 )
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
-from acompte.domain.deposits import DepositSettings, line_gross, percent_of
+from acompte.domain.deposits import DepositSettings, percent_of
 from acompte.domain.deposits import parse_percent as parse_domain_percent
 from acompte.domain.documents import Kind, State
 from acompte.domain.money import Money
@@ -142,7 +142,7 @@ def _deposit_invoice_page(
     company = companies.get_company(uow, ctx)
     previous = position.deposit_payments + position.deposit_invoiced
     context = {
-        "lines": _order_lines(uow, ctx, position),
+        "lines": deposits.line_deposits(uow, ctx, document_id),
         "position": position,
         "document": document,
         "previous": previous,
@@ -175,39 +175,6 @@ def deposit_invoice_form(request: Request, document_id: int, ctx: security.PageW
         "due_date": "",
     }
     return _deposit_invoice_page(request, ctx, document_id, values, {})
-
-
-@dataclass(frozen=True)
-class OrderLine:
-    """One line of the order in the per-line mode: its gross and what deposit invoices already took of it."""
-
-    position: int
-    designation: str
-    gross: Money
-    taken: Money
-
-    @property
-    def remaining(self) -> Money:
-        return (self.gross - self.taken).max(Money.zero(self.gross.currency))
-
-
-def _order_lines(uow: Any, ctx: Any, position: Any) -> list[OrderLine]:
-    """The order's lines with what the draft and issued deposit invoices of the order already took of each (the
-    deposit invoices record their per-line amounts; a line is the same line when designation and item match)."""
-    document = position.document
-    taken_entries: list[dict[str, Any]] = []
-    for summary in position.deposit_invoices:
-        if summary.state not in ("draft", "validated"):
-            continue
-        taken_entries.extend(deposits.deposit_invoice_view(uow, ctx, summary.id).lines)
-    result = []
-    for line in document.lines:
-        taken = Money.zero(document.currency)
-        for entry in taken_entries:
-            if entry.get("designation") == line.designation and entry.get("item_id") == line.item_id:
-                taken = taken + Money.of(entry["amount"], document.currency)
-        result.append(OrderLine(line.position, line.designation, line_gross(line), taken))
-    return result
 
 
 def _line_fields(lines: Any) -> list[str]:
@@ -278,7 +245,7 @@ async def create_deposit_invoice(request: Request, document_id: int, ctx: securi
     uow = security.uow_of(request)
     position = deposits.deposit_position(uow, ctx, document_id)
     origin = position.document
-    lines = _order_lines(uow, ctx, position)
+    lines = deposits.line_deposits(uow, ctx, document_id)
     names = ("mode", "percentage", "amount", "issue", "generate_payment", "method", "due_date")
     values = {name: _text(form, name) for name in (*names, *_line_fields(lines), security.FORM_KEY_FIELD)}
     per_line = values["mode"] == "lines"
