@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +17,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import Response
 
-from acompte.adapters.web import i18n
+from acompte.adapters.web.csv_export import csv_download
 from acompte.domain.money import Money
 
 PAGE_SIZE = 50
@@ -58,28 +56,8 @@ def money_totals(rows: Iterable[Any], *getters: Callable[[Any], Money]) -> list[
 
 
 def csv_response(request: Request, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    """A CSV download: `Money` and numbers in the user's language, dates as dd/mm/yyyy."""
-    lang = i18n.language(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value, lang) for value in row])
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _cell(value: Any, lang: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Money):
-        return i18n.amount(value, lang)
-    if hasattr(value, "isoformat"):
-        return i18n.day(value, lang)
-    return str(value)
+    """A list exported as CSV (the one format of csv_export)."""
+    return csv_download(request, filename, header, rows)
 
 
 def page_query(query: dict[str, str | None], page: int) -> str:

@@ -8,10 +8,8 @@ The forms (new, edit, validate, convert, cancel) are in documents_forms.py.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,10 +17,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
 from acompte.adapters.exports.pdf import document_pdf, facturx_document
 from acompte.adapters.web import i18n, security
+from acompte.adapters.web.csv_export import csv_download
 from acompte.adapters.web.routes import _documents_common as common
 from acompte.adapters.web.templating import render, translate
 from acompte.domain.documents import Flow, Kind, State
@@ -172,58 +171,30 @@ def _query_without(request: Request, *names: str) -> str:
     return f"{text}&" if text else ""
 
 
-def _plain(value: Money) -> str:
-    return f"{value.amount:.{max(0, -int(value.amount.as_tuple().exponent))}f}".replace(".", ",")
-
-
 def _csv(request: Request, kind: Kind, flow: Flow, rows: Iterable[DocumentListRow]) -> Response:
     """Every filtered row (not one page), streamed: the service reads them in chunks as the lines are sent."""
     t = translate
     labels = {"unpaid": "Non réglé", "partial": "Partiellement réglé", "paid": "Réglé"}
-
-    def lines() -> Iterator[bytes]:
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        out.write("\ufeff")
-        writer.writerow(
-            [
-                t(request, "Numéro"),
-                t(request, "Date"),
-                t(request, "Tiers"),
-                t(request, "Total TTC"),
-                t(request, "Acomptes"),
-                t(request, "Réglé"),
-                t(request, "Reste dû"),
-                t(request, "Statut"),
-                t(request, "Échéance"),
-            ]
-        )
-        for n, row in enumerate(rows, 1):
-            writer.writerow(
-                [
-                    row.number or t(request, "Brouillon n° {id}", id=row.id),
-                    row.issue_date.strftime("%d/%m/%Y"),
-                    row.party_name,
-                    _plain(row.gross),
-                    _plain(row.deposits),
-                    _plain(row.paid),
-                    _plain(row.balance_due),
-                    t(request, labels[row.status.value]),
-                    row.due_date.strftime("%d/%m/%Y") if row.due_date else "",
-                ]
-            )
-            if n % 500 == 0:
-                yield out.getvalue().encode("utf-8")
-                out.seek(0)
-                out.truncate()
-        yield out.getvalue().encode("utf-8")
-
-    name = f"documents-{flow.value}-{common.url_kind(kind)}-{date.today():%Y%m%d}.csv"
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    header = [
+        t(request, h)
+        for h in ("Numéro", "Date", "Tiers", "Total TTC", "Acomptes", "Réglé", "Reste dû", "Statut", "Échéance")
+    ]
+    lines = (
+        [
+            row.number or t(request, "Brouillon n° {id}", id=row.id),
+            row.issue_date,
+            row.party_name,
+            row.gross,
+            row.deposits,
+            row.paid,
+            row.balance_due,
+            t(request, labels[row.status.value]),
+            row.due_date,
+        ]
+        for row in rows
     )
+    name = f"documents-{flow.value}-{common.url_kind(kind)}-{date.today():%Y%m%d}.csv"
+    return csv_download(request, name, header, lines)
 
 
 # -- the document page ---------------------------------------------------------------------------------------------

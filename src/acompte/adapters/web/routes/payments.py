@@ -3,8 +3,6 @@ settles; the edit form offering only what the rules allow (and saying why the re
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -13,10 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from acompte.adapters.web import errors, i18n, security
+from acompte.adapters.web.csv_export import csv_download
 from acompte.adapters.web.routes._payments_common import FormInvalid, can_write, field_of, parse_day, parse_money
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
-from acompte.domain.money import Money, total
+from acompte.domain.money import total
 from acompte.domain.payments import Lock, PaymentChange
 from acompte.services import companies, parties, payment_changes, payments
 from acompte.services.queries import EVERYTHING
@@ -142,37 +141,24 @@ def payment_list(
 
 
 def _csv(request: Request, rows: list[Any], labels: dict[str, str]) -> Response:
-    lang = i18n.language(request)
-
-    def number(money: Money) -> str:
-        return str(money.amount).replace(".", ",") if lang == "fr" else str(money.amount)
-
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if lang == "fr" else ",")
     heads = ("Numéro", "Date", "Tiers", "Mode", "Numérique", "Montant", "Affecté", "Non affecté", "Exporté", "État")
-    writer.writerow([translate(request, h) for h in heads])
     yes, no = translate(request, "oui"), translate(request, "non")
-    for v in rows:
-        p = v.payment
-        writer.writerow(
-            [
-                p.number,
-                p.payment_date.isoformat(),
-                v.party_name,
-                translate(request, labels.get(p.method, p.method)),
-                yes if p.digital else no,
-                number(p.amount),
-                number(v.allocated),
-                number(v.unallocated),
-                yes if p.exported else no,
-                translate(request, "Annulé") if p.state.value == "cancelled" else translate(request, "Actif"),
-            ]
-        )
-    return Response(
-        "\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="reglements.csv"'},
+    lines = (
+        [
+            v.payment.number,
+            v.payment.payment_date,
+            v.party_name,
+            translate(request, labels.get(v.payment.method, v.payment.method)),
+            yes if v.payment.digital else no,
+            v.payment.amount,
+            v.allocated,
+            v.unallocated,
+            yes if v.payment.exported else no,
+            translate(request, "Annulé") if v.payment.state.value == "cancelled" else translate(request, "Actif"),
+        ]
+        for v in rows
     )
+    return csv_download(request, "reglements.csv", [translate(request, h) for h in heads], lines)
 
 
 @router.get("/payments/{payment_id}")
