@@ -84,6 +84,19 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def ensure_database(url: str) -> None:
+    """Create a PostgreSQL bench database when it does not exist yet (a new machine has none)."""
+    if is_sqlite(url):
+        return
+    parsed = make_url(normalize_url(url))
+    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    server.dispose()
+
+
 def reset(url: str) -> None:
     """Empty a bench database: delete the SQLite file, or drop and recreate PostgreSQL's public schema."""
     parsed = make_url(normalize_url(url))
@@ -107,6 +120,7 @@ def log(message: str) -> None:
 def bench_backend(
     backend: str, url: str, sizes: Sizes, args: argparse.Namespace, pgbench_url: str | None
 ) -> report.BackendReport:
+    ensure_database(url)
     if args.reset:
         reset(url)
     app = bootstrap.build(url, pool_size=2)
@@ -226,6 +240,7 @@ def main(argv: list[str] | None = None) -> report.Report:
         uptime_start=report.uptime(),
     )
     if pgbench_url:
+        ensure_database(pgbench_url)
         log(f"pgbench: initialising scale {sizes.pgbench_scale}")
         measure.pgbench_init(pgbench_url, sizes.pgbench_scale)
     for backend in backends:

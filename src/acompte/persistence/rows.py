@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -128,7 +129,14 @@ class DocumentRow(Base):
         UniqueConstraint("company_id", "number", name="uq_documents_company_number"),
         Index("ix_documents_party_open", "company_id", "party_id", "state"),
         Index("ix_documents_company_kind", "company_id", "kind", "flow", "issue_date"),
-        Index("ix_documents_origin", "origin_id"),
+        # Partial: most documents have no origin, and an index full of NULLs makes SQLite's planner (with
+        # statistics) scan the whole table to find a document's children (bench: party reads at 1M documents).
+        Index(
+            "ix_documents_origin",
+            "origin_id",
+            sqlite_where=text("origin_id IS NOT NULL"),
+            postgresql_where=text("origin_id IS NOT NULL"),
+        ),
         CheckConstraint("gross_minor >= 0", name="gross_not_negative"),
         {"sqlite_autoincrement": True},
     )
