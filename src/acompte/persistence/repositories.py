@@ -332,6 +332,15 @@ class DocumentRepository(_Repo):
         found = list(self.session.scalars(select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)))
         return mapping.document(row, found)
 
+    def headers(self, company_id: int, document_ids: Sequence[int]) -> dict[int, Document]:
+        """Several documents without their lines, in one query (ids of another company are simply absent)."""
+        if not document_ids:
+            return {}
+        rows = self.session.scalars(
+            select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id.in_(list(document_ids)))
+        )
+        return {row.id: mapping.document(row) for row in rows}
+
     def data(self, company_id: int, document_id: int) -> dict[str, Any]:
         return dict(self._row(company_id, document_id).data or {})
 

@@ -42,7 +42,7 @@ from acompte.services.credit_views import (
     WriteOffView,
 )
 from acompte.services.ports import Ctx, UnitOfWork
-from acompte.services.views import AllocationView, DocumentView
+from acompte.services.views import AllocationView, DocumentView, PaymentView
 
 # -- deposits (issue 3) ----------------------------------------------------------------------------------------
 
@@ -602,6 +602,12 @@ def list_overpayments(
         views = uow.payments.views(
             ctx.company_id, party_id=party_id, direction=direction, unallocated_only=True, limit=limit
         )
+        return overpayments_of(uow, ctx, views)
+
+
+def overpayments_of(uow: UnitOfWork, ctx: Ctx, views: Sequence[PaymentView]) -> list[OverpaymentView]:
+    """The overpayment views of payment views already read with money left (`unallocated_only`)."""
+    with uow:
         found = [v.payment for v in views]
         uses = uow.credits.payment_uses(ctx.company_id, found)
         origins = uow.credits.allocated_documents(ctx.company_id, [p.id for p in found])

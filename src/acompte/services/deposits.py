@@ -79,6 +79,7 @@ from acompte.domain.errors import (
     MissingDepositAmount,
     NonPositiveAmount,
     NotADepositSource,
+    NotFound,
     OrderBelowDeposits,
     PartyMismatch,
     ReversalExceedsDeposit,
@@ -1812,11 +1813,21 @@ def invoiced_amounts(uow: UnitOfWork, ctx: Ctx, document_ids: Sequence[int]) -> 
     """For each quote, order or delivery note: its `invoiced` amount (validated documents only; see the module
     docstring). The party account counts an order for max(0, balance due − invoiced)."""
     with uow:
-        company = uow.companies.get(ctx.company_id)
+        ids = list(dict.fromkeys(document_ids))
+        descendants = uow.deposits.descendants_of_many(ctx.company_id, ids)
+        company: Company | None = None  # read only when a family holds deposit invoices
+        roots = uow.documents.headers(ctx.company_id, ids)
         result = {}
-        for document_id in document_ids:
-            document = uow.documents.get(ctx.company_id, document_id)
-            result[document_id] = _family(uow, ctx, company, document).committed(drafts=False)
+        for document_id in ids:
+            if document_id not in roots:
+                raise NotFound(entity="Document", id=document_id)
+            document = roots[document_id]
+            family = descendants[document_id]
+            deposits = [d for d in family if d.kind is Kind.DEPOSIT_INVOICE and d.state is not State.CANCELLED]
+            if deposits and company is None:
+                company = uow.companies.get(ctx.company_id)
+            usages = _usages(uow, ctx, company, deposits) if deposits and company is not None else {}
+            result[document_id] = _Family(root=document, descendants=family, usages=usages).committed(drafts=False)
         return result
 
 

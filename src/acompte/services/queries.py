@@ -98,12 +98,12 @@ def credit_notes_in_hand(
 
 def party_balance(uow: UnitOfWork, ctx: Ctx, party_id: int, *, flow: Flow = Flow.SALE) -> PartyBalance:
     """What a party owes (open documents, oldest first) and what it holds (payments and credit notes left)."""
+    from acompte.services.credits import overpayments_of
+
     with uow:
         currency = uow.companies.currency(ctx.company_id)
         uow.parties.get(ctx.company_id, party_id)
         documents = account_documents(uow, ctx, flow=flow, currency=currency, party_id=party_id, open_only=True)
-        held_payments = payments_in_hand(uow, ctx, flow=flow, currency=currency, party_id=party_id)
-        held_notes = credit_notes_in_hand(uow, ctx, flow=flow, currency=currency, party_id=party_id)
         payment_views = uow.payments.views(
             ctx.company_id,
             party_id=party_id,
@@ -111,6 +111,9 @@ def party_balance(uow: UnitOfWork, ctx: Ctx, party_id: int, *, flow: Flow = Flow
             direction=direction_of(flow).value,
             limit=EVERYTHING,
         )
+        # the same payments as payments_in_hand, read once
+        held_payments = [v for v in overpayments_of(uow, ctx, payment_views) if v.amount.currency == currency]
+        held_notes = credit_notes_in_hand(uow, ctx, flow=flow, currency=currency, party_id=party_id)
         return PartyBalance(
             party_id=party_id,
             currency=currency,
