@@ -143,22 +143,27 @@ class CreditRepository:
     def payment_uses(self, company_id: int, payments: Sequence[Payment]) -> dict[int, CreditUse]:
         """CreditUse of each payment. A refund payment is "applied" to the credit it gives back."""
         ids = [p.id for p in payments]
-        allocated = _sums(
-            self.session,
-            AllocationRow.payment_id,
-            AllocationRow.amount_minor,
-            [AllocationRow.company_id == company_id],
-            ids,
-        )
-        refunding = _sums(
-            self.session, RefundRow.payment_id, RefundRow.amount_minor, [RefundRow.company_id == company_id], ids
-        )
-        refunded = _sums(
-            self.session, RefundRow.source_payment_id, RefundRow.amount_minor, [RefundRow.company_id == company_id], ids
-        )
-        written = _sums(
-            self.session, WriteOffRow.payment_id, WriteOffRow.amount_minor, [WriteOffRow.company_id == company_id], ids
-        )
+        allocated: dict[int, int] = {}
+        refunding: dict[int, int] = {}
+        refunded: dict[int, int] = {}
+        written: dict[int, int] = {}
+        if ids:  # one round trip: each payment with its four sums (correlated, read through their indexes)
+            rows = self.session.execute(
+                select(
+                    PaymentRow.id,
+                    _correlated_sum(
+                        AllocationRow.amount_minor, AllocationRow.payment_id == PaymentRow.id, to=PaymentRow
+                    ),
+                    _correlated_sum(RefundRow.amount_minor, RefundRow.payment_id == PaymentRow.id, to=PaymentRow),
+                    _correlated_sum(
+                        RefundRow.amount_minor, RefundRow.source_payment_id == PaymentRow.id, to=PaymentRow
+                    ),
+                    _correlated_sum(WriteOffRow.amount_minor, WriteOffRow.payment_id == PaymentRow.id, to=PaymentRow),
+                ).where(PaymentRow.company_id == company_id, PaymentRow.id.in_(ids))
+            )
+            for payment_id, a, r1, r2, w in rows:
+                allocated[payment_id], refunding[payment_id] = int(a or 0), int(r1 or 0)
+                refunded[payment_id], written[payment_id] = int(r2 or 0), int(w or 0)
         result = {}
         for p in payments:
             c = p.currency
