@@ -125,3 +125,15 @@ def test_roles_carry_their_permissions(uow, ctx, member):
     users.grant(uow, ctx, email=member, role=Role.ADMIN)
     admin = users.authenticate_token(uow, secret)  # the token was made read-only: it stays so
     assert admin.role is Role.READ_ONLY
+
+
+def test_a_user_keeps_the_language_they_chose_and_an_unknown_one_is_refused(app):
+    user = users.create_user(
+        app.uow(), email=f"langue-{uuid.uuid4().hex[:6]}@example.fr", password="un mot de passe sûr"
+    )
+    assert user.language is None
+    assert users.set_language(app.uow(), user.id, "en").language == "en"
+    assert users.get_user(app.uow(), email=user.email).language == "en"
+    with pytest.raises(InvalidSetting):
+        users.set_language(app.uow(), user.id, "de")
+    assert users.get_user(app.uow(), email=user.email).language == "en"

@@ -69,3 +69,16 @@ def test_english_is_available_and_french_is_the_default(web):
 def test_an_unknown_page_is_a_404_page_not_json(web):
     response = web.get("/nulle-part")
     assert response.status_code == 404 and "text/html" in response.headers["content-type"]
+
+
+def test_the_language_a_user_chooses_follows_them_to_another_browser(web_app, web):
+    web.post("/language", {"lang": "en", "back": "/"})
+    elsewhere = TestClient(web_app, base_url="https://testserver")
+    token = CSRF.search(elsewhere.get("/login").text).group(1)
+    elsewhere.post(
+        "/login",
+        data={"csrf_token": token, "email": web.email, "password": "mot de passe de test", "next": "/"},
+        follow_redirects=False,
+    )
+    page = elsewhere.get("/")
+    assert page.headers["content-language"] == "en" and "Record a payment" in page.text

@@ -79,6 +79,11 @@ class User:
     email: str
     name: str
     active: bool = True
+    language: str | None = None  # "fr" or "en" for the web pages; None: the browser's
+
+
+#: The languages of the web pages (French is the default).
+LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True, slots=True)

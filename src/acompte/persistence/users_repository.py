@@ -28,7 +28,7 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 def _user(row: UserRow) -> User:
-    return User(id=row.id, email=row.email, name=row.name, active=row.active)
+    return User(id=row.id, email=row.email, name=row.name, active=row.active, language=row.language)
 
 
 def _credential(row: CredentialRow, email: str = "") -> Credential:
@@ -67,6 +67,13 @@ class UserRepository:
         if row is None:
             raise NotFound(entity="Utilisateur", id=user_id)
         return _user(row)
+
+    def set_language(self, user_id: int, language: str | None) -> None:
+        row = self.session.get(UserRow, user_id)
+        if row is None:
+            raise NotFound(entity="Utilisateur", id=user_id)
+        row.language = language
+        self.session.flush()
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         row = self.session.get(UserRow, user_id)

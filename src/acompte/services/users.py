@@ -19,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from acompte.domain.errors import InvalidCredentials, InvalidEmail, InvalidSetting, RoleNotGranted, UserExists
 from acompte.domain.events import Event, EventKind
 from acompte.domain.users import (
+    LANGUAGES,
     ROLE_LABELS,
     Credential,
     CredentialKind,
@@ -84,6 +85,17 @@ def set_password(uow: UnitOfWork, *, email: str, password: str) -> User:
         uow.users.set_password_hash(found[0].id, password_hash)
         uow.commit()
         return found[0]  # type: ignore[no-any-return]
+
+
+def set_language(uow: UnitOfWork, user_id: int, language: str) -> User:
+    """The user's language for the web pages, kept across browsers and sessions."""
+    if language not in LANGUAGES:
+        raise InvalidSetting(reason=f"langue inconnue : {language!r} (fr ou en)")
+    with uow:
+        uow.users.set_language(user_id, language)
+        user = uow.users.get(user_id)
+        uow.commit()
+        return user  # type: ignore[no-any-return]
 
 
 def get_user(uow: UnitOfWork, *, email: str) -> User | None:

@@ -46,6 +46,9 @@ async def login(
         return render(request, "login.html", context, status=401)
     response = redirect(request, _safe_next(next))
     security.open_session(response, request, secret)
+    user = users.get_user(security.uow_of(request), email=email)
+    if user is not None and user.language in i18n.LANGUAGES:  # the language the user chose last time
+        response.set_cookie(i18n.LANG_COOKIE, user.language, max_age=365 * 86400, samesite="lax", path="/")
     return response
 
 
@@ -67,6 +70,9 @@ async def choose_language(
     response = redirect(request, _safe_next(back))
     if lang in i18n.LANGUAGES:
         response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
+        principal = security.optional_principal(request)
+        if principal is not None:  # kept on the user: the next login, on any browser, opens in this language
+            users.set_language(security.uow_of(request), principal.user_id, lang)
     return response
 
 
