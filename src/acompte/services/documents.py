@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from acompte.domain import lifecycle
 from acompte.domain.documents import (
@@ -439,30 +439,37 @@ def list_documents(
 # -- document lists (UI.md screen 1): one page and the totals of every filtered row, computed in SQL --------------
 
 
-def _list_filter(
-    *,
-    flow: Flow | None,
-    kind: Kind | None,
-    party_id: int | None,
-    date_from: date | None,
-    date_to: date | None,
-    status: PaymentStatus | str | None,
-    state: State | None,
-    search: str | None,
-    amount_min: Decimal | None,
-    amount_max: Decimal | None,
-) -> DocumentFilter:
+class ListFilters(TypedDict, total=False):
+    """The filters of a document list, as keywords (all optional)."""
+
+    flow: Flow | None
+    kind: Kind | None
+    party_id: int | None
+    date_from: date | None
+    date_to: date | None
+    status: PaymentStatus | str | None
+    state: State | None
+    search: str | None
+    amount_min: Decimal | None
+    amount_max: Decimal | None
+
+
+def _list_filter(given: ListFilters) -> DocumentFilter:
+    unknown = set(given) - set(ListFilters.__annotations__)
+    if unknown:  # a typo in a filter name must not silently list everything
+        raise TypeError(f"unknown document list filter(s): {', '.join(sorted(unknown))}")
+    flow, kind, status, state = given.get("flow"), given.get("kind"), given.get("status"), given.get("state")
     return DocumentFilter(
         flow=flow.value if flow else None,
         kind=kind.value if kind else None,
-        party_id=party_id,
-        date_from=date_from,
-        date_to=date_to,
+        party_id=given.get("party_id"),
+        date_from=given.get("date_from"),
+        date_to=given.get("date_to"),
         status=PaymentStatus(status).value if status else None,
         state=state.value if state else None,
-        search=search or None,
-        amount_min=amount_min,
-        amount_max=amount_max,
+        search=given.get("search") or None,
+        amount_min=given.get("amount_min"),
+        amount_max=given.get("amount_max"),
     )
 
 
@@ -476,37 +483,17 @@ def document_list(
     uow: UnitOfWork,
     ctx: Ctx,
     *,
-    flow: Flow | None = None,
-    kind: Kind | None = None,
-    party_id: int | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    status: PaymentStatus | str | None = None,
-    state: State | None = None,
-    search: str | None = None,
-    amount_min: Decimal | None = None,
-    amount_max: Decimal | None = None,
     sort: str = "date",
     descending: bool = True,
     page: int = 1,
     per_page: int = 50,
+    **given: Unpack[ListFilters],
 ) -> DocumentListPage:
     """One page of the filtered documents (sorted by `sort`, then by id), with the count and the totals of ALL
     the filtered rows. `status` keeps validated documents whose derived payment status it is. A page past the
     last one gives the last one. Cost: the totals read each filtered row once in SQL; nothing is loaded but
     the page."""
-    filters = _list_filter(
-        flow=flow,
-        kind=kind,
-        party_id=party_id,
-        date_from=date_from,
-        date_to=date_to,
-        status=status,
-        state=state,
-        search=search,
-        amount_min=amount_min,
-        amount_max=amount_max,
-    )
+    filters = _list_filter(given)
     sort = _check_sort(sort)
     per_page = max(1, per_page)
     with uow:
@@ -524,35 +511,15 @@ def document_list_rows(
     uow: UnitOfWork,
     ctx: Ctx,
     *,
-    flow: Flow | None = None,
-    kind: Kind | None = None,
-    party_id: int | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    status: PaymentStatus | str | None = None,
-    state: State | None = None,
-    search: str | None = None,
-    amount_min: Decimal | None = None,
-    amount_max: Decimal | None = None,
     sort: str = "date",
     descending: bool = True,
     chunk: int = 1000,
+    **given: Unpack[ListFilters],
 ) -> Iterator[DocumentListRow]:
     """Every filtered row in the list's order, read `chunk` rows at a time (for exports): each chunk is one short
     read after the last (sort key, id) seen, so memory stays flat and no transaction is held while the rows are
     sent. A document whose sorted value changes during the export may move across the cursor."""
-    filters = _list_filter(
-        flow=flow,
-        kind=kind,
-        party_id=party_id,
-        date_from=date_from,
-        date_to=date_to,
-        status=status,
-        state=state,
-        search=search,
-        amount_min=amount_min,
-        amount_max=amount_max,
-    )
+    filters = _list_filter(given)
     sort = _check_sort(sort)
     after = None
     while True:
