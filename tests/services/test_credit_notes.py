@@ -122,7 +122,11 @@ def test_a_full_credit_note_cancels_the_invoice_and_settles_what_it_still_owed(u
     assert note.document.gross == invoice.document.gross
     cancelled = documents.get_document(uow, ctx, invoice.id)
     assert cancelled.document.number == invoice.document.number  # never deleted, number kept
-    assert cancelled.status is PaymentStatus.PAID
+    assert cancelled.status is PaymentStatus.CANCELLED
+    assert cancelled.position.cancelled_by is not None
+    assert cancelled.position.cancelled_by.number == note.document.number
+    assert (cancelled.position.paid.amount, cancelled.position.credited.amount) == (D("363.20"), D("1000.00"))
+    assert cancelled.balance_due.is_zero
     view = credits.get_credit_note(uow, ctx, note.id)
     assert (view.use.applied.amount, view.remaining.amount) == (D("1000.00"), D("363.20"))
     assert view.status is CreditStatus.PARTIALLY_USED
@@ -146,7 +150,9 @@ def test_a_full_credit_note_returns_deposits_before_settling(uow, ctx, customer,
     credits.credit_invoice(uow, ctx, invoice.id, apply_to_origin=False, today=DAY)
     assert [s[0] for s in seen] == [invoice.id]
     assert seen[0][1].allocated.is_zero  # called before the credit note settles the invoice
-    assert documents.get_document(uow, ctx, invoice.id).status is PaymentStatus.PAID
+    cancelled = documents.get_document(uow, ctx, invoice.id)
+    assert cancelled.status is PaymentStatus.CANCELLED
+    assert cancelled.balance_due.is_zero
 
 
 def test_a_failing_deposit_return_rolls_the_whole_credit_note_back(uow, ctx, customer, monkeypatch):
@@ -270,8 +276,12 @@ def test_a_gesture_may_name_several_invoices_and_is_bounded_by_what_remains_on_t
     assert last.document.gross.amount == D("18.00")
     assert credits.invoice_credits(uow, ctx, second.id).fully_credited
     # Both invoices are now cancelled by their credit notes: their balances were settled by them.
-    assert documents.get_document(uow, ctx, first.id).status is PaymentStatus.PAID
-    assert documents.get_document(uow, ctx, second.id).status is PaymentStatus.PAID
+    for invoice_id, by in ((first.id, None), (second.id, last.id)):
+        view = documents.get_document(uow, ctx, invoice_id)
+        assert view.status is PaymentStatus.CANCELLED
+        assert view.balance_due.is_zero
+        if by is not None:
+            assert view.position.cancelled_by is not None and view.position.cancelled_by.id == by
 
 
 def test_a_standalone_credit_note_on_an_invoice_stays_within_it(uow, ctx, customer):

@@ -28,7 +28,7 @@ def test_a_full_credit_note_sends_the_deposit_back_to_the_order(uow, ctx, custom
     order_view = documents.get_document(uow, ctx, order.id)
     assert order_view.settlement.allocated.amount == D("360.00")
     assert order_view.status is PaymentStatus.PARTIAL
-    assert documents.get_document(uow, ctx, invoice.id).status is PaymentStatus.PAID  # settled by its credit note
+    assert documents.get_document(uow, ctx, invoice.id).status is PaymentStatus.CANCELLED  # by its credit note
     assert payments.get_payment(uow, ctx, deposit.id).payment.amount.amount == D("360.00")
     assert payments.get_payment(uow, ctx, deposit.id).unallocated.is_zero
 

@@ -33,7 +33,8 @@ def test_a_draft_has_totals_but_no_number_until_it_is_validated(uow, ctx, custom
     assert draft.document.state is State.DRAFT
     assert draft.document.net.amount == D("1462.00")
     assert draft.document.gross.amount == D("1742.40")
-    assert draft.status is PaymentStatus.UNPAID
+    assert draft.status is PaymentStatus.DRAFT
+    assert draft.balance_due == draft.document.gross
 
     issued = documents.validate_document(uow, ctx, draft.id, today=date(2026, 3, 16))
     assert issued.document.number == "FA-2026-00001"

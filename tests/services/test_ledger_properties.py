@@ -132,7 +132,9 @@ class Ledger(RuleBasedStateMachine):
             assert view.settlement.settled.minor_units == settled
             assert view.settlement.settled <= view.document.gross
             expected = (
-                PaymentStatus.UNPAID
+                PaymentStatus.CANCELLED
+                if doc["cancelled"]
+                else PaymentStatus.UNPAID
                 if settled == 0
                 else PaymentStatus.PAID
                 if settled == doc["gross"]

@@ -74,7 +74,8 @@ def test_orders_and_drafts_can_be_settled_too(uow, ctx, customer):
     )
     p = pay(uow, ctx, customer.id, "372.00", (order.id, "360.00"), (draft.id, "12.00"))
     assert documents.get_document(uow, ctx, order.id).status is PaymentStatus.PARTIAL
-    assert documents.get_document(uow, ctx, draft.id).status is PaymentStatus.PAID
+    assert documents.get_document(uow, ctx, draft.id).status is PaymentStatus.DRAFT
+    assert documents.get_document(uow, ctx, draft.id).balance_due.is_zero
     assert p.unallocated.is_zero
 
 

@@ -23,7 +23,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from acompte.domain.documents import Kind, Line
+from acompte.domain.documents import Kind, Line, State
 from acompte.domain.errors import (
     DeductionExceedsDeposit,
     DeductionExceedsInvoice,
@@ -367,5 +367,5 @@ class Deduction:
     amount: Money
     breakdown: Breakdown
     automatic: bool = False
-    invoice_state: str = "draft"
+    invoice_state: State = State.DRAFT
     invoice_number: str | None = None

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from acompte.domain.errors import InvalidLine, NegativeQuantity
 from acompte.domain.money import HALF_UP, Money, round_to_currency
+from acompte.domain.statuses import PositionStatus
 from acompte.domain.vat import HUNDRED, Totals, VatRounding, compute_totals, normalize_rate
 
 
@@ -37,10 +38,8 @@ class State(StrEnum):
     CANCELLED = "cancelled"
 
 
-class PaymentStatus(StrEnum):
-    UNPAID = "unpaid"
-    PARTIAL = "partial"
-    PAID = "paid"
+#: Payable documents take their status among unpaid / partial / paid of the one position status.
+PaymentStatus = PositionStatus
 
 
 #: Kinds that are invoices in the legal sense: numbered at issue and frozen for good.

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from acompte.domain.deposits import Breakdown, Deduction
-from acompte.domain.documents import Document
+from acompte.domain.documents import Document, State
 from acompte.domain.errors import NotFound
 from acompte.domain.money import Money
 from acompte.domain.vat import VatLine
@@ -216,7 +216,7 @@ class DepositRepository(_Repo):
                 amount=Money.from_minor(row.amount_minor, row.currency),
                 breakdown=_breakdown(vat.get(row.id, []), row.currency),
                 automatic=row.automatic,
-                invoice_state=state,
+                invoice_state=State(state),
                 invoice_number=number,
             )
             for row, state, number in rows

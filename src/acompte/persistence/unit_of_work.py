@@ -14,6 +14,7 @@ from acompte.persistence.credits_repository import CreditRepository
 from acompte.persistence.deposits_repository import DepositRepository
 from acompte.persistence.exports_repository import ExportRepository
 from acompte.persistence.idempotency_repository import IdempotencyRepository
+from acompte.persistence.positions_repository import PositionRepository
 from acompte.persistence.repositories import (
     AllocationRepository,
     CompanyRepository,
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
     users: UserRepository
     credentials: CredentialRepository
     idempotency: IdempotencyRepository
+    positions: PositionRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
             self.exports = ExportRepository(session)
             self.users, self.credentials = UserRepository(session), CredentialRepository(session)
             self.idempotency = IdempotencyRepository(session)
+            self.positions = PositionRepository(session)
         return self
 
     def __exit__(

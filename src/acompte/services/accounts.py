@@ -34,7 +34,7 @@ from acompte.domain.events import Event, EventKind
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money, total
 from acompte.domain.parties import Party
-from acompte.services import credits, parties, payments
+from acompte.services import credits, parties, payments, positions
 from acompte.services.credit_views import (
     AccountView,
     AgedBalanceView,
@@ -118,19 +118,23 @@ def set_payment_terms(
 
 
 def _due_items(uow: UnitOfWork, ctx: Ctx, summaries: Sequence[DocumentSummary]) -> list[DueItem]:
+    """Each document with its instalments; what it still owes is its position's balance due, taken from the
+    earliest instalments first."""
     context = uow.credits.document_context(ctx.company_id, [s.id for s in summaries])
     items = []
     for s in summaries:
+        position = s.position
+        assert position is not None, "account documents carry their position"
         data, order_date = context.get(s.id, ({}, None))
         stored = data.get(PAYMENT_TERMS_KEY)
         terms = PaymentTerms.from_data(stored) if stored else None
         instalments = schedule(
-            s.settlement.gross,
+            position.total,
             terms,
             s.issue_date,
             order_date=order_date,
             due_date=s.due_date,
-            settled=s.settlement.settled,
+            settled=position.total - position.balance_due,
         )
         items.append(
             DueItem(
@@ -138,7 +142,7 @@ def _due_items(uow: UnitOfWork, ctx: Ctx, summaries: Sequence[DocumentSummary]) 
                 kind=s.kind,
                 number=s.number,
                 issue_date=s.issue_date,
-                settlement=s.settlement,
+                position=position,
                 instalments=instalments,
             )
         )
@@ -160,6 +164,7 @@ def document_instalments(uow: UnitOfWork, ctx: Ctx, document_id: int) -> list[In
             issue_date=document.issue_date,
             due_date=document.due_date,
             settlement=uow.documents.settlement(document),
+            position=positions.position(uow, ctx, document),
         )
         return list(_due_items(uow, ctx, [summary])[0].instalments)
 
@@ -563,9 +568,7 @@ def ledger_balance(
             party_id=party_id,
             kinds=[k for k in OWED_KINDS if k not in RECEIVABLE_KINDS],
         )
-        not_invoiced = (
-            o.settlement.gross - o.settlement.deducted - (o.invoiced or Money.zero(currency)) for o in orders
-        )
+        not_invoiced = (o.position.total - (o.position.invoiced or Money.zero(currency)) for o in orders if o.position)
         return ledger + total(not_invoiced, currency)
 
 

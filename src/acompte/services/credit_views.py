@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from acompte.domain.accounts import Aged, Instalment, Statement
-from acompte.domain.allocations import Settlement
 from acompte.domain.credits import CreditRef, CreditStatus, CreditUse, SourceKind
-from acompte.domain.documents import PaymentStatus
 from acompte.domain.money import Money
+from acompte.domain.positions import Position, PositionStatus
 from acompte.services.views import AllocationView
 
 
@@ -128,16 +127,16 @@ class DueItem:
     kind: str
     number: str | None
     issue_date: date
-    settlement: Settlement
+    position: Position
     instalments: tuple[Instalment, ...]
 
     @property
     def balance_due(self) -> Money:
-        return self.settlement.balance_due
+        return self.position.balance_due
 
     @property
-    def status(self) -> PaymentStatus:
-        return self.settlement.status
+    def status(self) -> PositionStatus:
+        return self.position.status
 
     @property
     def next_due_date(self) -> date | None:

@@ -31,12 +31,13 @@ deductions and deposit credit notes):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from acompte.domain import lifecycle
+from acompte.domain.deposit_usage import DepositUsage, Family
 from acompte.domain.deposits import (
     DEPOSIT_KINDS,
     DEPOSIT_SOURCE_KINDS,
@@ -90,7 +91,7 @@ from acompte.domain.money import Money, total
 from acompte.domain.parties import Company
 from acompte.domain.payments import Direction
 from acompte.domain.vat import check_rate, split_gross_by_rate
-from acompte.services import companies, documents, parties, payments
+from acompte.services import companies, documents, parties, payments, positions
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import AllocationView, DocumentView, PaymentView
 
@@ -293,78 +294,19 @@ def _ancestors(uow: UnitOfWork, ctx: Ctx, document: Document) -> list[Document]:
     return chain
 
 
-@dataclass
-class _Usage:
-    """A deposit invoice with its deposit credit notes and its deductions."""
-
-    deposit: Document
-    breakdown: Breakdown
-    reversals: list[tuple[Document, Breakdown]]
-    deductions: list[Deduction]
-
-    @property
-    def currency(self) -> str:
-        return self.deposit.currency
-
-    def reversed(self, *, drafts: bool = True, exclude: int | None = None) -> Money:
-        return total(
-            (
-                d.gross
-                for d, _ in self.reversals
-                if d.id != exclude and (d.state is State.VALIDATED or (drafts and d.state is State.DRAFT))
-            ),
-            self.currency,
-        )
-
-    def deducted(
-        self, *, states: frozenset[str] = frozenset({"draft", "validated"}), exclude: int | None = None
-    ) -> Money:
-        return total(
-            (d.amount for d in self.deductions if d.invoice_id != exclude and d.invoice_state in states),
-            self.currency,
-        )
-
-    def on(self, invoice_id: int) -> Deduction | None:
-        return next((d for d in self.deductions if d.invoice_id == invoice_id), None)
-
-    def available_for_deduction(self, invoice_id: int | None = None) -> Money:
-        """What `invoice_id` may deduct: gross − reversed (drafts reserve) − deducted on other invoices."""
-        return self.deposit.gross - self.reversed() - self.deducted(exclude=invoice_id)
-
-    def available_for_reversal(self, credit_note_id: int | None = None) -> Money:
-        return self.deposit.gross - self.reversed(exclude=credit_note_id) - self.deducted()
-
-    def taken(self, *, invoice_id: int | None = None, credit_note_id: int | None = None) -> Breakdown:
-        parts = [b for d, b in self.reversals if d.id != credit_note_id and d.state is not State.CANCELLED]
-        parts += [d.breakdown for d in self.deductions if d.invoice_id != invoice_id]
-        return combine(parts, self.currency)
-
-    def still_carried(self) -> Money:
-        """What the deposit invoice carries outside any validated final invoice (used in `invoiced`)."""
-        return self.deposit.gross - self.reversed(drafts=False) - self.deducted(states=frozenset({"validated"}))
-
-
-def _usages(uow: UnitOfWork, ctx: Ctx, company: Company, deposits: Sequence[Document]) -> dict[int, _Usage]:
+def _usages(uow: UnitOfWork, ctx: Ctx, company: Company, deposits: Sequence[Document]) -> dict[int, DepositUsage]:
     deposits = [d for d in deposits if d.kind is Kind.DEPOSIT_INVOICE]
     if not deposits:
         return {}
     ids = [d.id for d in deposits]
     reversals = uow.deposits.attached(ctx.company_id, ids, [Kind.DEPOSIT_CREDIT_NOTE.value])
-    breakdowns = uow.deposits.breakdowns(ctx.company_id, list(deposits) + reversals)
-    deductions = uow.deposits.deductions(ctx.company_id, deposit_invoice_ids=ids)
-    result = {}
+    breakdowns = dict(uow.deposits.breakdowns(ctx.company_id, list(deposits) + reversals))
     for deposit in deposits:
-        own = breakdowns.get(deposit.id) or _breakdown(uow, ctx, company, deposit)
-        result[deposit.id] = _Usage(
-            deposit=deposit,
-            breakdown=own,
-            reversals=[(r, breakdowns.get(r.id, ())) for r in reversals if r.origin_id == deposit.id],
-            deductions=[d for d in deductions if d.deposit_invoice_id == deposit.id],
-        )
-    return result
+        breakdowns[deposit.id] = breakdowns.get(deposit.id) or _breakdown(uow, ctx, company, deposit)
+    return positions.deposit_usages(uow, ctx, deposits, breakdowns)
 
 
-def _summary(uow: UnitOfWork, usage: _Usage) -> DepositInvoiceSummary:
+def _summary(uow: UnitOfWork, usage: DepositUsage) -> DepositInvoiceSummary:
     deposit = usage.deposit
     paid = total(
         (a.amount for a in uow.allocations.for_document(deposit.company_id, deposit.id) if a.payment_id is not None),
@@ -384,43 +326,16 @@ def _summary(uow: UnitOfWork, usage: _Usage) -> DepositInvoiceSummary:
     )
 
 
-@dataclass
-class _Family:
-    """A commercial document and everything made from it (delivery notes, invoices, deposit documents)."""
-
-    root: Document
-    descendants: list[Document]
-    usages: dict[int, _Usage]
-
-    def finals(self, *, drafts: bool) -> list[Document]:
-        wanted = {State.VALIDATED, State.DRAFT} if drafts else {State.VALIDATED}
-        return [d for d in self.descendants if d.kind is Kind.INVOICE and d.state in wanted]
-
-    def deposits(self, *, drafts: bool) -> list[_Usage]:
-        wanted = {State.VALIDATED, State.DRAFT} if drafts else {State.VALIDATED}
-        return [u for u in self.usages.values() if u.deposit.state in wanted]
-
-    def committed(self, *, drafts: bool, exclude_deposit: int | None = None) -> Money:
-        """What other documents already carry of the root's amount (see `invoiced` in the module docstring).
-        With `drafts`, draft final invoices and draft deposit invoices reserve their amount too."""
-        currency = self.root.currency
-        states = frozenset({"draft", "validated"}) if drafts else frozenset({"validated"})
-        finals = total((f.gross for f in self.finals(drafts=drafts) if f.currency == currency), currency)
-        deposits = total(
-            (
-                u.deposit.gross - u.reversed(drafts=False) - u.deducted(states=states)
-                for u in self.deposits(drafts=drafts)
-                if u.deposit.id != exclude_deposit and u.currency == currency
-            ),
-            currency,
-        )
-        return finals + deposits
-
-
-def _family(uow: UnitOfWork, ctx: Ctx, company: Company, root: Document) -> _Family:
+def _family(uow: UnitOfWork, ctx: Ctx, company: Company, root: Document) -> Family:
     descendants = uow.deposits.descendants(ctx.company_id, root.id)
     deposits = [d for d in descendants if d.kind is Kind.DEPOSIT_INVOICE and d.state is not State.CANCELLED]
-    return _Family(root=root, descendants=descendants, usages=_usages(uow, ctx, company, deposits))
+    finals = [d.id for d in descendants if d.kind is Kind.INVOICE and d.state is State.VALIDATED]
+    return Family(
+        root=root,
+        descendants=tuple(descendants),
+        usages=_usages(uow, ctx, company, deposits),
+        cancelled=frozenset(uow.positions.invoice_cancellations(ctx.company_id, finals)),
+    )
 
 
 def _allocated(uow: UnitOfWork, document: Document) -> Money:
@@ -659,7 +574,7 @@ def deposit_form(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | N
         deposit_invoiced = Money.zero(document.currency)
         if document.kind is not Kind.INVOICE:
             family = _family(uow, ctx, company, document)
-            deposit_invoiced = total((u.still_carried() for u in family.deposits(drafts=False)), document.currency)
+            deposit_invoiced = total((u.carried() for u in family.deposits(drafts=False)), document.currency)
         return DepositForm(
             document=document,
             party_name=party.name,
@@ -767,7 +682,9 @@ def _same_line(entry: Mapping[str, Any], line: Line) -> bool:
     return entry.get("designation") == line.designation and entry.get("item_id") == line.item_id
 
 
-def _per_line_taken(usages: Sequence[_Usage], uow: UnitOfWork, ctx: Ctx, line: Line, exclude: int | None) -> Money:
+def _per_line_taken(
+    usages: Sequence[DepositUsage], uow: UnitOfWork, ctx: Ctx, line: Line, exclude: int | None
+) -> Money:
     taken = Money.zero(line.net.currency)
     for usage in usages:
         if usage.deposit.id == exclude:
@@ -883,7 +800,7 @@ def _plan(
     return _Plan(gross=value, breakdown=breakdown, basis="percent" if pct is not None else "amount", percent=pct)
 
 
-def _previous_deposits(uow: UnitOfWork, origin: Document, family: _Family, *, exclude: int | None) -> Money:
+def _previous_deposits(uow: UnitOfWork, origin: Document, family: Family, *, exclude: int | None) -> Money:
     """What a deposit invoice shows as « acomptes précédents »: the issued deposit invoices of the order (less
     their credit notes) and the deposit payments on the order itself."""
     invoiced = total(
@@ -1181,7 +1098,7 @@ def attach_deposit_invoice(uow: UnitOfWork, ctx: Ctx, deposit_invoice_id: int, d
         usage = _usages(uow, ctx, company, [deposit])[deposit.id]
         if target.kind is not Kind.INVOICE:
             room = _available_for_deposit(uow, ctx, company, target, exclude=deposit.id)
-            check_deposit(usage.still_carried(), room, _label(target))
+            check_deposit(usage.carried(), room, _label(target))
         before = deposit.origin_id
         uow.documents.update(ctx.company_id, deposit.id, origin_id=target.id)
         _event(
@@ -1200,7 +1117,7 @@ def attach_deposit_invoice(uow: UnitOfWork, ctx: Ctx, deposit_invoice_id: int, d
             target,
             deposit_invoice_id=deposit.id,
             deposit_number=deposit.number,
-            amount=_s(usage.still_carried()),
+            amount=_s(usage.carried()),
         )
         view = documents.get_document(uow, ctx, target.id)
         uow.commit()
@@ -1330,7 +1247,7 @@ def create_final_invoice(
 
 def _candidates(
     uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document
-) -> tuple[dict[int, _Usage], list[DeductionWarning]]:
+) -> tuple[dict[int, DepositUsage], list[DeductionWarning]]:
     """Deposit invoices a final invoice may deduct: issued, attached to it or to a document it was made from,
     or already deducted on it. Those of another party are returned as warnings, never as candidates."""
     lineage = [invoice, *_ancestors(uow, ctx, invoice)]
@@ -1394,7 +1311,7 @@ def _share(uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document) -> De
 
 
 def _proposal(
-    uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document, usages: dict[int, _Usage]
+    uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document, usages: dict[int, DepositUsage]
 ) -> list[tuple[int, Money]]:
     candidates = [
         DeductionCandidate(u.deposit.id, u.available_for_deduction(invoice.id))
@@ -1407,7 +1324,7 @@ def _proposal(
 
 
 def _add_deduction(
-    uow: UnitOfWork, ctx: Ctx, invoice: Document, usage: _Usage, amount: Money, *, automatic: bool
+    uow: UnitOfWork, ctx: Ctx, invoice: Document, usage: DepositUsage, amount: Money, *, automatic: bool
 ) -> None:
     breakdown = take(usage.breakdown, usage.taken(invoice_id=invoice.id), amount)
     uow.deposits.add_deduction(
@@ -1533,7 +1450,7 @@ def deduct_deposit(
         current = usage.on(invoice.id)
         if current is not None:
             uow.deposits.delete_deduction(ctx.company_id, current.id)
-            usage.deductions = [d for d in usage.deductions if d.id != current.id]
+            usage = replace(usage, deductions=tuple(d for d in usage.deductions if d.id != current.id))
         _add_deduction(uow, ctx, invoice, usage, value, automatic=False)
         view = deduction_view(uow, ctx, invoice.id)
         uow.commit()
@@ -1811,24 +1728,15 @@ def deposit_position(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DepositPosi
 
 def invoiced_amounts(uow: UnitOfWork, ctx: Ctx, document_ids: Sequence[int]) -> dict[int, Money]:
     """For each quote, order or delivery note: its `invoiced` amount (validated documents only; see the module
-    docstring). The party account counts an order for max(0, balance due − invoiced)."""
+    docstring), as its position gives it."""
     with uow:
         ids = list(dict.fromkeys(document_ids))
-        descendants = uow.deposits.descendants_of_many(ctx.company_id, ids)
-        company: Company | None = None  # read only when a family holds deposit invoices
         roots = uow.documents.headers(ctx.company_id, ids)
-        result = {}
         for document_id in ids:
             if document_id not in roots:
                 raise NotFound(entity="Document", id=document_id)
-            document = roots[document_id]
-            family = descendants[document_id]
-            deposits = [d for d in family if d.kind is Kind.DEPOSIT_INVOICE and d.state is not State.CANCELLED]
-            if deposits and company is None:
-                company = uow.companies.get(ctx.company_id)
-            usages = _usages(uow, ctx, company, deposits) if deposits and company is not None else {}
-            result[document_id] = _Family(root=document, descendants=family, usages=usages).committed(drafts=False)
-        return result
+        found = positions.positions(uow, ctx, [roots[i] for i in ids])
+        return {i: found[i].invoiced or Money.zero(roots[i].currency) for i in ids}
 
 
 def deposit_invoice_view(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DepositInvoiceView:

@@ -34,7 +34,7 @@ from acompte.domain.money import minor_unit, total
 from acompte.domain.numbering import DEFAULT_PREFIXES, format_number, series_key
 from acompte.domain.parties import Company
 from acompte.domain.vat import check_rate
-from acompte.services import einvoicing
+from acompte.services import einvoicing, positions, queries
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import (
     LIST_SORTS,
@@ -385,6 +385,7 @@ def _view(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DocumentView:
         document=document,
         party_name=party.name,
         settlement=uow.documents.settlement(document),
+        position=positions.position(uow, ctx, document),
         allocations=tuple(uow.allocations.for_document(ctx.company_id, document_id)),
     )
 
@@ -418,9 +419,13 @@ def list_documents(
     limit: int = 50,
     after_id: int | None = None,
 ) -> list[DocumentSummary]:
+    """Documents by id, each with its position. `open_only` keeps those whose position still owes something (an
+    order wholly carried by its invoices is not open, whatever its allocations)."""
     with uow:
-        return list(
-            uow.documents.summaries(
+        result: list[DocumentSummary] = []
+        after = after_id
+        while len(result) < limit:
+            batch = uow.documents.summaries(
                 ctx.company_id,
                 kind=kind.value if kind else None,
                 flow=flow.value if flow else None,
@@ -431,9 +436,16 @@ def list_documents(
                 search=search,
                 open_only=open_only,
                 limit=limit,
-                after_id=after_id,
+                after_id=after,
             )
-        )
+            if not batch:
+                break
+            after = batch[-1].id
+            placed = queries.with_positions(uow, ctx, batch)
+            result += [s for s in placed if not open_only or (s.position is not None and s.position.is_open)]
+            if len(batch) < limit:
+                break
+        return result[:limit]
 
 
 # -- document lists (UI.md screen 1): one page and the totals of every filtered row, computed in SQL --------------

@@ -29,6 +29,7 @@ class UnitOfWork(Protocol):
     users: Any
     credentials: Any
     idempotency: Any
+    positions: Any  # the facts of document positions, in bulk
 
     def __enter__(self) -> UnitOfWork: ...
 

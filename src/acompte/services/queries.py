@@ -1,8 +1,8 @@
 """Read models for lists and screens: which documents a party owes, what it has in hand, its balance.
 
 `account_documents` is the ONE definition of the documents that make up a party account ("what is owed"):
-the party account, the settle screen, the aged balance and the ledger balance all read it. Extend `is_owed`
-(not the callers) when a document must leave the account — e.g. an order already invoiced (issue 3).
+the party account, the settle screen, the aged balance and the ledger balance all read it, with each
+document's position (services/positions.py): what a document owes is its position's balance due.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from acompte.domain.credits import CreditStatus, direction_of
-from acompte.domain.documents import Flow, Kind, State
+from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.money import total
+from acompte.services import positions
 from acompte.services.credit_views import CreditNoteView, OverpaymentView
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import DocumentSummary, PartyBalance
@@ -27,21 +28,29 @@ CREDIT_NOTE_KINDS = (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE)
 EVERYTHING = 10_000_000
 
 
-def is_owed(summary: DocumentSummary) -> bool:
-    """Whether a validated document of OWED_KINDS belongs to the party account: an order fully invoiced does
-    not (its invoices and deposit invoices are in the account instead; `with_invoiced` sets what they carry)."""
-    if Kind(summary.kind) is Kind.ORDER and summary.invoiced is not None:
-        return summary.invoiced < summary.settlement.gross
-    return True
+def _head(company_id: int, summary: DocumentSummary) -> Document:
+    """The document a summary describes, without lines (what a position needs: kind, state, total)."""
+    gross = summary.settlement.gross
+    return Document(
+        id=summary.id,
+        company_id=company_id,
+        kind=Kind(summary.kind),
+        flow=Flow(summary.flow),
+        state=State(summary.state),
+        party_id=summary.party_id,
+        currency=gross.currency,
+        issue_date=summary.issue_date,
+        gross=gross,
+        net=gross,
+        number=summary.number,
+        due_date=summary.due_date,
+    )
 
 
-def with_invoiced(uow: UnitOfWork, ctx: Ctx, summaries: Sequence[DocumentSummary]) -> list[DocumentSummary]:
-    """Give each order what its invoices already carry (deposits.invoiced_amounts), so it is not owed twice."""
-    from acompte.services.deposits import invoiced_amounts
-
-    orders = [s.id for s in summaries if Kind(s.kind) is Kind.ORDER]
-    invoiced = invoiced_amounts(uow, ctx, orders) if orders else {}
-    return [replace(s, invoiced=invoiced[s.id]) if s.id in invoiced else s for s in summaries]
+def with_positions(uow: UnitOfWork, ctx: Ctx, summaries: Sequence[DocumentSummary]) -> list[DocumentSummary]:
+    """The summaries with their positions (read in bulk)."""
+    found = positions.positions(uow, ctx, [_head(ctx.company_id, s) for s in summaries])
+    return [replace(s, position=found[s.id]) for s in summaries]
 
 
 def account_documents(
@@ -54,7 +63,10 @@ def account_documents(
     kinds: Sequence[Kind] = OWED_KINDS,
     open_only: bool = False,
 ) -> list[DocumentSummary]:
-    """The documents of the party account (validated, one flow and currency), oldest first."""
+    """The documents of the party account (validated, one flow and currency), oldest first, each with its
+    position. With `open_only`, those whose position still owes something: an order counts only for what it
+    carries itself (its invoices and deposit invoices are in the account for the rest), a cancelled invoice
+    for nothing."""
     with uow:
         summaries = uow.documents.summaries(
             ctx.company_id,
@@ -64,13 +76,8 @@ def account_documents(
             kinds=[k.value for k in kinds],
             limit=EVERYTHING,
         )
-        result = [
-            s
-            for s in with_invoiced(uow, ctx, [s for s in summaries if s.settlement.gross.currency == currency])
-            if s.settlement.gross.currency == currency
-            and (not open_only or s.balance_due.is_positive)
-            and (Kind(s.kind) not in OWED_KINDS or is_owed(s))
-        ]
+        mine = with_positions(uow, ctx, [s for s in summaries if s.settlement.gross.currency == currency])
+        result = [s for s in mine if not open_only or s.balance_due.is_positive]
         return sorted(result, key=lambda s: (s.issue_date, s.id))
 
 

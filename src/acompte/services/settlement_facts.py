@@ -126,7 +126,7 @@ def deduction_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
     too: the export skips them by key, and they tell what remains open on each invoice), and reversals of
     exported imputations whose deduction was removed since."""
     currency = reader.company.currency
-    deductions = [d for d in uow.deposits.deductions(ctx.company_id) if d.invoice_state == State.VALIDATED.value]
+    deductions = [d for d in uow.deposits.deductions(ctx.company_id) if d.invoice_state is State.VALIDATED]
     keys = {deduction_key(d.id, d.invoice_id): d for d in deductions}
     facts: list[Any] = []
     for key, deduction in keys.items():

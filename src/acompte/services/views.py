@@ -10,6 +10,7 @@ from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, PaymentStatus
 from acompte.domain.money import Money
 from acompte.domain.payments import Method, Payment
+from acompte.domain.positions import Position, PositionStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +47,13 @@ class AllocationView:
 
 @dataclass(frozen=True, slots=True)
 class DocumentView:
+    """A document with its position (the figures every surface shows) and its allocations. `settlement` is
+    what the allocation rules check (gross − allocations − deductions)."""
+
     document: Document
     party_name: str
     settlement: Settlement
+    position: Position
     allocations: tuple[AllocationView, ...] = ()
 
     @property
@@ -56,12 +61,12 @@ class DocumentView:
         return self.document.id
 
     @property
-    def status(self) -> PaymentStatus:
-        return self.settlement.status
+    def status(self) -> PositionStatus:
+        return self.position.status
 
     @property
     def balance_due(self) -> Money:
-        return self.settlement.balance_due
+        return self.position.balance_due
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,20 +83,17 @@ class DocumentSummary:
     issue_date: date
     due_date: date | None
     settlement: Settlement
-    #: For an order in a party account: what its invoices and deposit invoices already carry (issue 3). The
-    #: order itself then owes only what is not invoiced yet. None where it was not computed (plain lists).
-    invoiced: Money | None = None
+    #: The document's position where it was computed (the party account, its statement, the aged balance);
+    #: None in plain lists, which then show the settlement alone.
+    position: Position | None = None
 
     @property
-    def status(self) -> PaymentStatus:
-        return self.settlement.status
+    def status(self) -> PaymentStatus | PositionStatus:
+        return self.position.status if self.position is not None else self.settlement.status
 
     @property
     def balance_due(self) -> Money:
-        due = self.settlement.balance_due
-        if self.invoiced is None:
-            return due
-        return (due - self.invoiced).max(Money.zero(due.currency))
+        return self.position.balance_due if self.position is not None else self.settlement.balance_due
 
 
 @dataclass(frozen=True, slots=True)

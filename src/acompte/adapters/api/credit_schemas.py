@@ -346,7 +346,7 @@ class DueItemOut(Output):
             kind=item.kind,
             number=item.number,
             issue_date=item.issue_date,
-            gross=Money.of(item.settlement.gross),
+            gross=Money.of(item.position.total),
             balance_due=Money.of(item.balance_due),
             payment_status=item.status.value,
             next_due_date=item.next_due_date,

@@ -1,0 +1,106 @@
+"""The facts of documents' positions, read in bulk: what settled each document, by source, and which credit
+notes cancel it. `services/positions.py` turns them into `domain.positions.Position` values.
+
+Every read takes a list of ids and answers in a few grouped queries, in chunks small enough for any driver's
+parameter limit, so a whole company's aged balance costs the same number of statements as one party's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from acompte.domain.events import EventKind
+from acompte.persistence.rows import AllocationRow, DeductionRow, EventRow, WriteOffRow
+
+#: Ids per IN (…) list: far below PostgreSQL's 65 535 parameters and SQLite's 32 766.
+CHUNK = 5_000
+
+
+def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start : start + CHUNK]
+
+
+@dataclass(frozen=True, slots=True)
+class SettledParts:
+    """What settled one document, in minor units of its currency."""
+
+    paid: int = 0  # payments allocated to it
+    credited: int = 0  # credit notes allocated to it
+    written_off: int = 0  # a shortfall written off on it
+    deducted: int = 0  # deposit invoices it deducts
+
+
+class PositionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _grouped(
+        self, column: Any, amount: Any, company: Any, company_id: int, ids: Sequence[int], *where: Any
+    ) -> dict[int, int]:
+        result: dict[int, int] = {}
+        for chunk in chunks(ids):
+            stmt = (
+                select(column, func.sum(amount))
+                .where(company == company_id, column.in_(chunk), *where)
+                .group_by(column)
+            )
+            result.update({int(k): int(v or 0) for k, v in self.session.execute(stmt)})
+        return result
+
+    def settled_parts(self, company_id: int, document_ids: Sequence[int]) -> dict[int, SettledParts]:
+        """For each document: payments, credits, write-offs and deductions that settled it."""
+        if not document_ids:
+            return {}
+        paid: dict[int, int] = {}
+        credited: dict[int, int] = {}
+        for chunk in chunks(document_ids):
+            stmt = (
+                select(
+                    AllocationRow.document_id,
+                    AllocationRow.payment_id.is_(None),
+                    func.sum(AllocationRow.amount_minor),
+                )
+                .where(AllocationRow.company_id == company_id, AllocationRow.document_id.in_(chunk))
+                .group_by(AllocationRow.document_id, AllocationRow.payment_id.is_(None))
+            )
+            for document_id, is_credit, amount in self.session.execute(stmt):
+                target = credited if is_credit else paid
+                target[int(document_id)] = target.get(int(document_id), 0) + int(amount or 0)
+        written = self._grouped(
+            WriteOffRow.document_id, WriteOffRow.amount_minor, WriteOffRow.company_id, company_id, document_ids
+        )
+        deducted = self._grouped(
+            DeductionRow.invoice_id, DeductionRow.amount_minor, DeductionRow.company_id, company_id, document_ids
+        )
+        return {
+            i: SettledParts(paid.get(i, 0), credited.get(i, 0), written.get(i, 0), deducted.get(i, 0))
+            for i in dict.fromkeys(document_ids)
+        }
+
+    def invoice_cancellations(self, company_id: int, invoice_ids: Sequence[int]) -> dict[int, tuple[int, str | None]]:
+        """Invoices that credit notes cancel in full, with the credit note that completed it (id, number).
+
+        Read from the history: the fact is recorded once, when that credit note is issued, and an issued
+        credit note is never withdrawn, so it stays true for good."""
+        result: dict[int, tuple[int, str | None]] = {}
+        for chunk in chunks(invoice_ids):
+            stmt = (
+                select(EventRow.document_id, EventRow.data)
+                .where(
+                    EventRow.company_id == company_id,
+                    EventRow.document_id.in_(chunk),
+                    EventRow.kind == EventKind.INVOICE_CREDITED_IN_FULL.value,
+                )
+                .order_by(EventRow.id)
+            )
+            for document_id, data in self.session.execute(stmt):
+                data = dict(data or {})
+                result[int(document_id)] = (int(data.get("credit_document_id") or 0), data.get("credit_number"))
+        return result

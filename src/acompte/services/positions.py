@@ -1,0 +1,135 @@
+"""Documents' positions: the facts read in bulk, turned into `domain.positions.Position` by the one pure
+function. Every surface (API, web pages and lists, PDFs, party account, statement, aged balance) asks here.
+
+Reads only the unit of work's repositories and the domain, so any service may call it without a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from acompte.domain.deposit_usage import DepositUsage, Family
+from acompte.domain.documents import CREDIT_KINDS, Document, Kind, State
+from acompte.domain.money import Money, total
+from acompte.domain.positions import COMMERCIAL_KINDS, CancelledBy, Position, PositionFacts, position_of
+from acompte.services.ports import Ctx, UnitOfWork
+
+
+def _money(minor: int, currency: str) -> Money:
+    return Money.from_minor(minor, currency)
+
+
+def families(uow: UnitOfWork, ctx: Ctx, roots: Sequence[Document]) -> dict[int, Family]:
+    """The family of each commercial document (what was made from it), with its deposit invoices' usage and
+    its final invoices cancelled by credit notes. Breakdowns are not read (amounts only)."""
+    if not roots:
+        return {}
+    descendants = uow.deposits.descendants_of_many(ctx.company_id, [r.id for r in roots])
+    everyone = [d for family in descendants.values() for d in family]
+    deposits = [d for d in everyone if d.kind is Kind.DEPOSIT_INVOICE and d.state is not State.CANCELLED]
+    usages = deposit_usages(uow, ctx, deposits)
+    finals = [d.id for d in everyone if d.kind is Kind.INVOICE and d.state is State.VALIDATED]
+    cancelled = frozenset(uow.positions.invoice_cancellations(ctx.company_id, finals))
+    result = {}
+    for root in roots:
+        family = descendants.get(root.id, [])
+        ids = {d.id for d in family}
+        result[root.id] = Family(
+            root=root,
+            descendants=tuple(family),
+            usages={i: u for i, u in usages.items() if i in ids},
+            cancelled=cancelled & ids,
+        )
+    return result
+
+
+def deposit_usages(
+    uow: UnitOfWork, ctx: Ctx, deposits: Sequence[Document], breakdowns: dict[int, tuple] | None = None
+) -> dict[int, DepositUsage]:
+    """Each deposit invoice with its deposit credit notes and deductions (amounts; breakdowns when given)."""
+    deposits = [d for d in deposits if d.kind is Kind.DEPOSIT_INVOICE]
+    if not deposits:
+        return {}
+    ids = [d.id for d in deposits]
+    reversals = uow.deposits.attached(ctx.company_id, ids, [Kind.DEPOSIT_CREDIT_NOTE.value])
+    deductions = uow.deposits.deductions(ctx.company_id, deposit_invoice_ids=ids)
+    breakdowns = breakdowns or {}
+    return {
+        d.id: DepositUsage(
+            deposit=d,
+            breakdown=breakdowns.get(d.id, ()),
+            reversals=tuple((r, breakdowns.get(r.id, ())) for r in reversals if r.origin_id == d.id),
+            deductions=tuple(x for x in deductions if x.deposit_invoice_id == d.id),
+        )
+        for d in deposits
+    }
+
+
+def _reversed_by(usage: DepositUsage) -> CancelledBy | None:
+    if not usage.fully_reversed:
+        return None
+    last = max((r for r, _ in usage.reversals if r.state is State.VALIDATED), key=lambda r: (r.issue_date, r.id))
+    return CancelledBy(last.id, last.number)
+
+
+def positions(uow: UnitOfWork, ctx: Ctx, documents: Sequence[Document]) -> dict[int, Position]:
+    """The position of each document (of the caller's company), in a few bulk reads whatever their number."""
+    if not documents:
+        return {}
+    company_id = ctx.company_id
+    ids = [d.id for d in documents]
+    parts = uow.positions.settled_parts(company_id, ids)
+    invoices = [d.id for d in documents if d.kind is Kind.INVOICE]
+    cancellations = uow.positions.invoice_cancellations(company_id, invoices)
+    own_usages = deposit_usages(uow, ctx, [d for d in documents if d.kind is Kind.DEPOSIT_INVOICE])
+    credits = [(d.id, d.gross) for d in documents if d.kind in CREDIT_KINDS]
+    uses = uow.credits.credit_uses(company_id, credits) if credits else {}
+    commercial = [d for d in documents if d.kind in COMMERCIAL_KINDS]
+    family_of = families(uow, ctx, commercial)
+    deposit_ids = [u.deposit.id for f in family_of.values() for u in f.deposits(drafts=False)]
+    deposit_parts = uow.positions.settled_parts(company_id, deposit_ids) if deposit_ids else {}
+
+    result = {}
+    for document in documents:
+        c = document.currency
+        part = parts[document.id]
+        amounts: dict[str, Money | CancelledBy | None] = {
+            "paid": _money(part.paid, c),
+            "credited": _money(part.credited, c),
+            "written_off": _money(part.written_off, c),
+            "deducted": _money(part.deducted, c),
+        }
+        if document.kind is Kind.INVOICE and document.id in cancellations:
+            amounts["cancelled_by"] = CancelledBy(*cancellations[document.id])
+        elif document.kind is Kind.DEPOSIT_INVOICE and document.id in own_usages:
+            amounts["cancelled_by"] = _reversed_by(own_usages[document.id])
+        elif document.kind in CREDIT_KINDS:
+            use = uses[document.id]
+            amounts |= {"used": use.applied, "refunded": use.refunded, "credit_written_off": use.written_off}
+        elif document.kind in COMMERCIAL_KINDS:
+            family = family_of[document.id]
+            amounts |= {
+                "final_invoiced": family.final_invoiced(),
+                "deposit_invoiced": family.deposit_invoiced(),
+                "deposits_paid": total(
+                    (
+                        _money(deposit_parts[u.deposit.id].paid, c)
+                        for u in family.deposits(drafts=False)
+                        if u.currency == c
+                    ),
+                    c,
+                ),
+            }
+        facts = PositionFacts.of(document.kind, document.state, document.gross, **amounts)
+        result[document.id] = position_of(facts)
+    return result
+
+
+def position(uow: UnitOfWork, ctx: Ctx, document: Document) -> Position:
+    return positions(uow, ctx, [document])[document.id]
+
+
+def position_of_id(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Position:
+    """The position of one document, read in its own transaction."""
+    with uow:
+        return position(uow, ctx, uow.documents.get(ctx.company_id, document_id))
