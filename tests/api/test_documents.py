@@ -21,7 +21,7 @@ def test_a_draft_has_exact_totals_and_no_number_until_validated(api, customer):
         {"amount": "1742.40", "currency": "EUR"},
     )
     assert doc["balance_due"] == {"amount": "1742.40", "currency": "EUR"}
-    assert doc["payment_status"] == "unpaid"
+    assert (doc["status"], doc["payment_status"]) == ("draft", None)
     assert [ln["net"]["amount"] for ln in doc["lines"]] == ["1000.00", "342.00", "120.00"]
 
     validated = api.post(f"documents/{doc['id']}/validate")

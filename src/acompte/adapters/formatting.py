@@ -10,6 +10,19 @@ NARROW_NBSP = "\u202f"
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥"}
 
 STATUS_LABELS = {"unpaid": "Non réglé", "partial": "Partiellement réglé", "paid": "Réglé"}
+#: The words of a document's position status (docs/design.md « Position words »).
+POSITION_STATUS_LABELS = {
+    **STATUS_LABELS,
+    "draft": "Brouillon",
+    "cancelled": "Annulé",
+    "partially_invoiced": "Partiellement facturé",
+    "invoiced": "Facturé",
+    "unused": "Non utilisé",
+    "partially_used": "Partiellement utilisé",
+    "used": "Utilisé",
+    "refunded": "Remboursé",
+    "written_off": "Comptabilisé",
+}
 CREDIT_STATUS_LABELS = {
     "unused": "Inutilisé",
     "partially_used": "Partiellement utilisé",

@@ -175,7 +175,8 @@ class DeductionRow:
 class DeductionView:
     """The deduction view of a final invoice: its total, the deposits available and deducted, net to pay.
 
-    `net_to_pay` = gross − deducted deposits (never negative); `balance_due` also subtracts allocations.
+    `net_to_pay` and `balance_due` are the invoice's position's (total − deducted deposits; then less what paid,
+    credited or wrote off the rest).
     `vat_due` is the invoice's VAT breakdown minus the deductions' (what the net to pay carries, rate by rate).
     `warnings` name deposit invoices of another party found on the order: they are never deducted silently.
     """
@@ -1382,7 +1383,7 @@ def deduction_view(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> DeductionView:
                     automatic=bool(current and current.automatic),
                 )
             )
-        settlement = uow.documents.settlement(invoice)
+        position = positions.position(uow, ctx, invoice)
         deductions = uow.deposits.deductions(ctx.company_id, invoice_id=invoice.id)
         breakdown = _breakdown(uow, ctx, company, invoice)
         deducted_breakdown = combine([d.breakdown for d in deductions], invoice.currency)
@@ -1390,9 +1391,9 @@ def deduction_view(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> DeductionView:
             invoice=invoice,
             gross=invoice.gross,
             available=total((r.deposit.available for r in rows), invoice.currency),
-            deducted=settlement.deducted,
-            net_to_pay=invoice.gross - settlement.deducted,
-            balance_due=settlement.balance_due,
+            deducted=position.deducted,
+            net_to_pay=position.net_to_pay,
+            balance_due=position.balance_due,
             rows=tuple(rows),
             breakdown=breakdown,
             deducted_breakdown=deducted_breakdown,

@@ -9,10 +9,9 @@ from rich.console import Console
 from rich.table import Table
 
 from acompte.adapters.formatting import (
-    CREDIT_STATUS_LABELS,
     KIND_LABELS,
+    POSITION_STATUS_LABELS,
     STATE_LABELS,
-    STATUS_LABELS,
     date_fr,
     money_fr,
 )
@@ -200,6 +199,11 @@ def build_demo(uow: UnitOfWork, *, today: date | None = None) -> int:
         party_id=martin.id,
         lines=[line(chair, "6")],
     )
+    # 8. An invoice issued today, not paid yet.
+    unpaid = documents.create_document(
+        uow, ctx, kind=Kind.INVOICE, flow=Flow.SALE, party_id=martin.id, lines=[line(chair, "2")]
+    )
+    documents.validate_document(uow, ctx, unpaid.id, today=today)
     return company_id
 
 
@@ -215,40 +219,25 @@ def print_demo(uow: UnitOfWork, company_id: int, console: Console) -> None:
             justify="right" if column in {"Total TTC", "Acomptes déduits", "Réglé", "Solde dû"} else "left",
             no_wrap=column != "Client",
         )
-    listed = documents.list_documents(uow, ctx, limit=500)
-    # an order's invoices carry what it owes: show only what the order itself still carries (issue 3)
-    commercial = [d.id for d in listed if d.kind in {"quote", "order", "delivery"} and d.state == "validated"]
-    invoiced = deposits.invoiced_amounts(uow, ctx, commercial)
-    credit_notes = {c.id: c for c in credits.list_credit_notes(uow, ctx)}
-    for doc in listed:
-        s = doc.settlement
-        if doc.id in credit_notes:  # a credit note is used, not paid: show what is used and what remains
-            c = credit_notes[doc.id]
-            docs.add_row(
-                doc.number or "(brouillon)",
-                KIND_LABELS[doc.kind],
-                doc.party_name,
-                STATE_LABELS[doc.state],
-                money_fr(c.gross),
-                "",
-                money_fr(c.use.used),
-                money_fr(c.remaining),
-                CREDIT_STATUS_LABELS[c.status.value],
-            )
-            continue
-        due, status = s.balance_due, STATUS_LABELS[s.status.value]
-        if invoiced.get(doc.id) is not None and invoiced[doc.id].is_positive:
-            due = (s.balance_due - invoiced[doc.id]).max(Money.zero(due.currency))
-            status = "Facturé" if due.is_zero else "Partiellement facturé"
+    for doc in documents.list_documents(uow, ctx, limit=500):
+        position = doc.position
+        assert position is not None
+        status = POSITION_STATUS_LABELS[position.status.value]
+        if position.cancelled_by is not None:
+            status += f" par {position.cancelled_by.number}"
+        if position.credit_left is not None:  # a credit note is used, not paid: what is used and what remains
+            settled, left = position.total - position.credit_left, position.credit_left
+        else:
+            settled, left = position.paid + position.credited + position.written_off, position.balance_due
         docs.add_row(
             doc.number or "(brouillon)",
             KIND_LABELS[doc.kind],
             doc.party_name,
             STATE_LABELS[doc.state],
-            money_fr(s.gross),
-            money_fr(s.deducted),
-            money_fr(s.allocated),
-            money_fr(due),
+            money_fr(position.total),
+            money_fr(position.deducted),
+            money_fr(settled),
+            money_fr(left),
             status,
         )
     console.print(docs)
