@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from acompte.domain.events import EventKind
-from acompte.persistence.rows import AllocationRow, DeductionRow, EventRow, WriteOffRow
+from acompte.persistence.rows import AllocationRow, DeductionRow, DocumentRow, EventRow, WriteOffRow
 
 #: Ids per IN (…) list: far below PostgreSQL's 65 535 parameters and SQLite's 32 766.
 CHUNK = 5_000
@@ -41,48 +41,32 @@ class PositionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _grouped(
-        self, column: Any, amount: Any, company: Any, company_id: int, ids: Sequence[int], *where: Any
-    ) -> dict[int, int]:
-        result: dict[int, int] = {}
-        for chunk in chunks(ids):
-            stmt = (
-                select(column, func.sum(amount))
-                .where(company == company_id, column.in_(chunk), *where)
-                .group_by(column)
-            )
-            result.update({int(k): int(v or 0) for k, v in self.session.execute(stmt)})
-        return result
-
     def settled_parts(self, company_id: int, document_ids: Sequence[int]) -> dict[int, SettledParts]:
-        """For each document: payments, credits, write-offs and deductions that settled it."""
+        """For each document: payments, credits, write-offs and deductions that settled it, in one statement
+        per chunk (sums correlated to each document: each reads only that document's rows, by index)."""
         if not document_ids:
             return {}
-        paid: dict[int, int] = {}
-        credited: dict[int, int] = {}
+        document = DocumentRow.id
+
+        def summed(amount: Any, *where: Any) -> Any:
+            return select(func.coalesce(func.sum(amount), 0)).where(*where).correlate(DocumentRow).scalar_subquery()
+
+        columns = (
+            summed(
+                AllocationRow.amount_minor, AllocationRow.document_id == document, AllocationRow.payment_id.isnot(None)
+            ),
+            summed(
+                AllocationRow.amount_minor, AllocationRow.document_id == document, AllocationRow.payment_id.is_(None)
+            ),
+            summed(WriteOffRow.amount_minor, WriteOffRow.document_id == document),
+            summed(DeductionRow.amount_minor, DeductionRow.invoice_id == document),
+        )
+        result: dict[int, SettledParts] = {}
         for chunk in chunks(document_ids):
-            stmt = (
-                select(
-                    AllocationRow.document_id,
-                    AllocationRow.payment_id.is_(None),
-                    func.sum(AllocationRow.amount_minor),
-                )
-                .where(AllocationRow.company_id == company_id, AllocationRow.document_id.in_(chunk))
-                .group_by(AllocationRow.document_id, AllocationRow.payment_id.is_(None))
-            )
-            for document_id, is_credit, amount in self.session.execute(stmt):
-                target = credited if is_credit else paid
-                target[int(document_id)] = target.get(int(document_id), 0) + int(amount or 0)
-        written = self._grouped(
-            WriteOffRow.document_id, WriteOffRow.amount_minor, WriteOffRow.company_id, company_id, document_ids
-        )
-        deducted = self._grouped(
-            DeductionRow.invoice_id, DeductionRow.amount_minor, DeductionRow.company_id, company_id, document_ids
-        )
-        return {
-            i: SettledParts(paid.get(i, 0), credited.get(i, 0), written.get(i, 0), deducted.get(i, 0))
-            for i in dict.fromkeys(document_ids)
-        }
+            stmt = select(document, *columns).where(DocumentRow.company_id == company_id, document.in_(chunk))
+            for row_id, paid, credited, written, deducted in self.session.execute(stmt):
+                result[int(row_id)] = SettledParts(int(paid), int(credited), int(written), int(deducted))
+        return {i: result.get(i, SettledParts()) for i in dict.fromkeys(document_ids)}
 
     def invoice_cancellations(self, company_id: int, invoice_ids: Sequence[int]) -> dict[int, tuple[int, str | None]]:
         """Invoices that credit notes cancel in full, with the credit note that completed it (id, number).
