@@ -6,9 +6,10 @@ Reads only the unit of work's repositories and the domain, so any service may ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from acompte.domain.deposit_usage import DepositUsage, Family
+from acompte.domain.deposits import Breakdown
 from acompte.domain.documents import CREDIT_KINDS, Document, Kind, State
 from acompte.domain.money import Money, total
 from acompte.domain.positions import COMMERCIAL_KINDS, CancelledBy, Position, PositionFacts, position_of
@@ -44,7 +45,7 @@ def families(uow: UnitOfWork, ctx: Ctx, roots: Sequence[Document]) -> dict[int, 
 
 
 def deposit_usages(
-    uow: UnitOfWork, ctx: Ctx, deposits: Sequence[Document], breakdowns: dict[int, tuple] | None = None
+    uow: UnitOfWork, ctx: Ctx, deposits: Sequence[Document], breakdowns: Mapping[int, Breakdown] | None = None
 ) -> dict[int, DepositUsage]:
     """Each deposit invoice with its deposit credit notes and deductions (amounts; breakdowns when given)."""
     deposits = [d for d in deposits if d.kind is Kind.DEPOSIT_INVOICE]
