@@ -58,13 +58,15 @@ def test_ac02_services_15_percent_deposit_on_a_quote_then_final_invoice(uow, ctx
 
 
 # -- automatic and manual deduction -------------------------------------------------------------------------
-def test_with_deduct_all_every_deposit_invoice_of_the_order_is_deducted_on_issue(uow, ctx, customer):
+def test_with_deduct_all_every_deposit_invoice_of_the_order_is_deducted_on_the_draft_and_issued(uow, ctx, customer):
     order = furniture_order(uow, ctx, customer.id)
     first = issued_deposit(uow, ctx, order.id, percent="30", paid_by="card")
     second = issued_deposit(uow, ctx, order.id, amount="200.00")  # not paid yet: still deducted
     draft = deposits.create_final_invoice(uow, ctx, order.id)
-    assert [r.proposed for r in draft.rows] == [eur("522.72"), eur("200.00")]  # what issuing will deduct
-    assert draft.deducted.is_zero
+    assert [r.proposed for r in draft.rows] == [eur("522.72"), eur("200.00")]  # the default deductions
+    # the draft already deducts them: it shows the net to pay it will be issued with
+    assert [(r.deducted, r.automatic) for r in draft.rows] == [(eur("522.72"), True), (eur("200.00"), True)]
+    assert (draft.deducted, draft.net_to_pay, draft.warnings) == (eur("722.72"), eur("1019.68"), ())
     invoice = documents.validate_document(uow, ctx, draft.invoice.id)
     view = deposits.deduction_view(uow, ctx, invoice.id)
     assert [(r.deposit.id, r.deducted, r.percent, r.automatic) for r in view.rows] == [
