@@ -228,3 +228,101 @@ def test_a_deposit_of_another_party_comes_back_as_a_french_message_and_a_structu
             },
         }
     ]
+
+
+# -- final invoices deduct every available deposit by default, never silently twice --------------------------------
+
+
+def _order_with_a_30_percent_deposit(api, party, *, paid: bool) -> tuple[dict, str]:  # type: ignore[no-untyped-def]
+    order = validated(api, party)
+    draft = api.post(f"documents/{order['id']}/deposit-invoices", json={"percent": "30"}).json()
+    body = {"generate_payment": True, "method": "transfer"} if paid else {"generate_payment": False}
+    issued = api.post(f"deposit-invoices/{draft['document']['id']}/issue", json=body)
+    assert issued.status_code == 200, issued.text
+    return order, draft["document"]["id"]
+
+
+@pytest.mark.parametrize("paid", [True, False], ids=["paid deposit", "unpaid deposit"])
+def test_a_final_invoice_from_an_order_with_a_deposit_invoice_deducts_it_already_on_the_draft(api, party, paid):
+    """The report: « a final invoice made from an order with deposit invoices deducts nothing unless the user
+    types 100; validating it at once invoices the deposit twice, with no warning »."""
+    order, deposit_id = _order_with_a_30_percent_deposit(api, party, paid=paid)
+    draft = api.post(f"documents/{order['id']}/convert", json={"target": "invoice"})
+    assert draft.status_code == 201, draft.text
+    invoice_id = draft.json()["id"]
+    # the draft shows what it will be issued with: 1 200.00 − 360.00 deducted = 840.00 to pay
+    assert (draft.json()["gross"], draft.json()["balance_due"]) == (eur("1200.00"), eur("840.00"))
+    view = api.get(f"documents/{invoice_id}/deductions").json()
+    assert (view["deducted"], view["net_to_pay"], view["warning_details"]) == (eur("360.00"), eur("840.00"), [])
+    assert [(r["deposit"]["id"], r["deducted"], r["automatic"]) for r in view["rows"]] == [
+        (deposit_id, eur("360.00"), True)
+    ]
+
+    issued = api.post(f"documents/{invoice_id}/validate")
+    assert issued.status_code == 200, issued.text
+    assert (issued.json()["state"], issued.json()["balance_due"]) == ("validated", eur("840.00"))
+    assert (issued.json()["warnings"], issued.json()["warning_details"]) == ([], [])
+    view = api.get(f"documents/{invoice_id}/deductions").json()
+    assert (view["deducted"], view["net_to_pay"]) == (eur("360.00"), eur("840.00"))
+    position = api.get(f"documents/{order['id']}/deposits").json()
+    assert (position["invoiced"], position["outstanding"]) == (eur("1200.00"), eur("0.00"))  # not 1 560.00
+
+
+def test_in_manual_mode_validating_without_deductions_answers_a_deposit_not_deducted_warning(api, party):
+    api.patch("company/deposit-settings", json={"deduct_all": False})
+    order, deposit_id = _order_with_a_30_percent_deposit(api, party, paid=False)
+    deposit_number = api.get(f"documents/{deposit_id}").json()["number"]
+    draft = api.post(f"documents/{order['id']}/final-invoices", json={}).json()
+    invoice_id = draft["invoice_id"]
+    assert draft["deducted"] == eur("0.00")
+    # the draft already says what validating it now would leave undeducted
+    assert [w["code"] for w in draft["warning_details"]] == ["deposit_not_deducted"]
+
+    issued = api.post(f"documents/{invoice_id}/validate", headers={"Accept-Language": "en"})
+    assert issued.status_code == 200, issued.text
+    body = issued.json()
+    assert body["balance_due"] == eur("1200.00")  # nothing deducted: the user chose manual deduction
+    [warning] = body["warning_details"]
+    assert warning["code"] == "deposit_not_deducted"
+    params = warning["params"]
+    assert (params["deposit_id"], params["deposit_number"], params["invoice_number"]) == (
+        deposit_id,
+        deposit_number,
+        body["number"],
+    )
+    assert (params["expected"], params["deducted"], params["missing"], params["available"]) == (
+        eur("360.00"),
+        eur("0.00"),
+        eur("360.00"),
+        eur("360.00"),
+    )
+    assert body["warnings"] == [warning["message"]]
+    assert deposit_number in warning["message"] and "360.00" in warning["message"]
+    history = api.get(f"documents/{invoice_id}/history").json()["items"]
+    assert "DepositNotDeducted" in [e["kind"] for e in history]
+
+
+def test_a_deduction_removed_on_the_draft_stays_removed_and_validating_warns(api, party):
+    order, deposit_id = _order_with_a_30_percent_deposit(api, party, paid=True)
+    invoice_id = api.post(f"documents/{order['id']}/final-invoices", json={}).json()["invoice_id"]
+    removed = api.delete(f"documents/{invoice_id}/deductions/{deposit_id}")
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["deducted"] == eur("0.00")
+    assert [w["params"]["missing"] for w in removed.json()["warning_details"]] == [eur("360.00")]
+    issued = api.post(f"documents/{invoice_id}/validate").json()
+    assert issued["balance_due"] == eur("1200.00")  # the user's choice stands: not deducted again at issue
+    assert [w["code"] for w in issued["warning_details"]] == ["deposit_not_deducted"]
+
+
+def test_a_smaller_deduction_than_available_warns_with_what_is_missing(api, party):
+    order, deposit_id = _order_with_a_30_percent_deposit(api, party, paid=True)
+    invoice_id = api.post(f"documents/{order['id']}/final-invoices", json={}).json()["invoice_id"]
+    api.post(f"documents/{invoice_id}/deductions", json={"deposit_invoice_id": deposit_id, "amount": eur("100.00")})
+    issued = api.post(f"documents/{invoice_id}/validate").json()
+    assert issued["balance_due"] == eur("1100.00")
+    [warning] = issued["warning_details"]
+    assert (warning["params"]["deducted"], warning["params"]["missing"], warning["params"]["available"]) == (
+        eur("100.00"),
+        eur("260.00"),
+        eur("260.00"),
+    )

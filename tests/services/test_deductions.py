@@ -58,13 +58,15 @@ def test_ac02_services_15_percent_deposit_on_a_quote_then_final_invoice(uow, ctx
 
 
 # -- automatic and manual deduction -------------------------------------------------------------------------
-def test_with_deduct_all_every_deposit_invoice_of_the_order_is_deducted_on_issue(uow, ctx, customer):
+def test_with_deduct_all_every_deposit_invoice_of_the_order_is_deducted_on_the_draft_and_issued(uow, ctx, customer):
     order = furniture_order(uow, ctx, customer.id)
     first = issued_deposit(uow, ctx, order.id, percent="30", paid_by="card")
     second = issued_deposit(uow, ctx, order.id, amount="200.00")  # not paid yet: still deducted
     draft = deposits.create_final_invoice(uow, ctx, order.id)
-    assert [r.proposed for r in draft.rows] == [eur("522.72"), eur("200.00")]  # what issuing will deduct
-    assert draft.deducted.is_zero
+    assert [r.proposed for r in draft.rows] == [eur("522.72"), eur("200.00")]  # the default deductions
+    # the draft already deducts them: it shows the net to pay it will be issued with
+    assert [(r.deducted, r.automatic) for r in draft.rows] == [(eur("522.72"), True), (eur("200.00"), True)]
+    assert (draft.deducted, draft.net_to_pay, draft.warnings) == (eur("722.72"), eur("1019.68"), ())
     invoice = documents.validate_document(uow, ctx, draft.invoice.id)
     view = deposits.deduction_view(uow, ctx, invoice.id)
     assert [(r.deposit.id, r.deducted, r.percent, r.automatic) for r in view.rows] == [
@@ -261,3 +263,58 @@ def test_the_block_uses_the_default_percentage_when_no_deposit_was_noted(uow, ct
         documents.convert_document(uow, ctx, order.id, Kind.DELIVERY)
     deposits.record_deposit_payment(uow, ctx, order.id, amount=eur("120.00"), method="cash")
     documents.convert_document(uow, ctx, order.id, Kind.DELIVERY)
+
+
+# -- never invoice a deposit twice silently -------------------------------------------------------------------------
+def test_a_final_invoice_deducts_every_available_deposit_by_default_and_warns_of_any_left_undeducted(
+    uow, ctx, customer
+):
+    """The report: a final invoice made from an order deducted nothing on its draft, and validating it at once
+    could invoice the deposit twice without a word."""
+    order = validated(uow, ctx, customer.id, line("100.00", qty="10", designation="Chaise"), kind=Kind.ORDER)
+    deposit = issued_deposit(uow, ctx, order.id, percent="30")  # 360.00 of 1 200.00
+    half = [line("100.00", qty="5", designation="Chaise")]  # 600.00
+    first = deposits.create_final_invoice(uow, ctx, order.id, lines=half)
+    assert (first.deducted, first.net_to_pay) == (eur("180.00"), eur("420.00"))  # its share, on the draft
+    assert deposits.undeducted_warnings(uow, ctx, first.invoice.id) == ()  # a proportional share is no gap
+    # the draft's total changes: its automatic deduction follows
+    documents.update_document(uow, ctx, first.invoice.id, lines=[line("100.00", qty="4", designation="Chaise")])
+    assert deposits.deduction_view(uow, ctx, first.invoice.id).deducted == eur("144.00")  # 480 / 1 200 of 360
+    documents.validate_document(uow, ctx, first.invoice.id)
+
+    last = deposits.create_final_invoice(uow, ctx, order.id, lines=[line("100.00", qty="6", designation="Chaise")])
+    assert last.deducted == eur("216.00")  # all that remains
+    view = deposits.deduct_deposit(uow, ctx, last.invoice.id, deposit.id, amount=eur("16.00"))
+    [warning] = view.warnings
+    assert (warning.code, warning.deposit_id, warning.missing, warning.available) == (
+        DeductionWarningCode.NOT_DEDUCTED,
+        deposit.id,
+        eur("200.00"),
+        eur("200.00"),
+    )
+    issued = documents.validate_document(uow, ctx, last.invoice.id)
+    assert issued.settlement.deducted == eur("16.00")  # the user's amount, not topped up
+    [after] = deposits.undeducted_warnings(uow, ctx, issued.id)
+    assert (after.invoice_number, after.missing) == (issued.document.number, eur("200.00"))
+    events = [e for e in history.document_history(uow, ctx, issued.id) if e.kind == "DepositNotDeducted"]
+    assert [(e.data["code"], e.data["params"]["missing"]) for e in events] == [("deposit_not_deducted", "200.00")]
+
+
+def test_in_manual_mode_nothing_is_deducted_and_validation_names_the_deposit_left(uow, ctx, customer):
+    deposits.configure_deposits(uow, ctx, deduct_all=False)
+    order = table_order(uow, ctx, customer.id)
+    deposit = issued_deposit(uow, ctx, order.id, percent="30", paid_by="card")
+    draft = deposits.create_final_invoice(uow, ctx, order.id)
+    assert draft.deducted == eur("0.00")
+    invoice = documents.validate_document(uow, ctx, draft.invoice.id)
+    assert invoice.settlement.deducted == eur("0.00")
+    [warning] = deposits.undeducted_warnings(uow, ctx, invoice.id)
+    assert (warning.deposit_number, warning.expected, warning.deducted) == (
+        deposit.document.number,
+        eur("360.00"),
+        eur("0.00"),
+    )
+    assert warning.message == (
+        f"La facture d'acompte {deposit.document.number} n'est pas déduite de {invoice.document.number} : "
+        "360.00 EUR non déduits sur 360.00 EUR proposés (360.00 EUR encore disponibles)."
+    )

@@ -288,3 +288,58 @@ def test_a_deposit_of_another_party_is_named_in_the_users_language(app, web, ctx
             f"it is not deducted from draft no. {invoice.id}." in english
         ), path
         assert "émise pour" not in english
+
+
+# -- « Valider » a final invoice that would leave a deposit invoice undeducted --------------------------------------
+
+
+def _facturer(app, web, ctx, customer):  # type: ignore[no-untyped-def]
+    """An order of 1 200,00 € TTC with a 30 % deposit invoice (360,00 €), invoiced with « Facturer »."""
+    order = order_of(app, ctx, customer)
+    draft = deposits.create_deposit_invoice(app.uow(), ctx, origin_id=order.id, percent=Decimal(30))
+    deposit = deposits.issue_deposit_invoice(app.uow(), ctx, draft.id).document
+    made = web.post(f"/documents/{order.id}/convert", {"to": "invoice"}, csrf_from=f"/documents/{order.id}")
+    assert made.status_code == 303, made.text
+    return deposit, int(made.headers["location"].rsplit("/", 1)[-1])
+
+
+def test_a_final_invoice_draft_shows_its_deposit_deducted_and_validates_without_asking(app, web, ctx, customer):
+    _deposit, invoice_id = _facturer(app, web, ctx, customer)
+    page = web.get(f"/documents/{invoice_id}").text
+    assert "360,00\u00a0€" in page and "840,00\u00a0€" in page  # deducted, and the net to pay it will be issued with
+    assert 'name="acknowledged"' not in page and "ne seront pas déduites" not in page
+    validated_ = web.post(f"/documents/{invoice_id}/validate", csrf_from=f"/documents/{invoice_id}")
+    assert validated_.status_code == 303
+    issued = documents.get_document(app.uow(), ctx, invoice_id)
+    assert (issued.settlement.deducted, issued.balance_due) == (eur("360.00"), eur("840.00"))
+
+
+def test_validating_a_final_invoice_that_leaves_a_deposit_undeducted_asks_first(app, web, ctx, customer):
+    deposit, invoice_id = _facturer(app, web, ctx, customer)
+    removed = web.post(f"/documents/{invoice_id}/deductions", {f"deducted_{deposit.id}": ""})
+    assert removed.status_code == 303
+    page = web.get(f"/documents/{invoice_id}").text
+    assert deposit.document.number in page and "ne seront pas déduites" in page  # the dialog of « Valider »
+
+    asked = web.post(f"/documents/{invoice_id}/validate", csrf_from=f"/documents/{invoice_id}")
+    assert asked.status_code == 200 and 'id="undeducted"' in asked.text
+    assert deposit.document.number in asked.text and "360,00\u00a0€" in asked.text
+    assert documents.get_document(app.uow(), ctx, invoice_id).document.number is None  # not validated yet
+
+    confirmed = web.post(
+        f"/documents/{invoice_id}/validate", {"acknowledged": str(deposit.id)}, csrf_from=f"/documents/{invoice_id}"
+    )
+    assert confirmed.status_code == 303
+    issued = documents.get_document(app.uow(), ctx, invoice_id)
+    assert issued.document.number and issued.settlement.deducted == eur("0.00")
+
+
+def test_the_validate_confirmation_in_english(app, web, ctx, customer):
+    deposits.configure_deposits(app.uow(), ctx, deduct_all=False)
+    deposit, invoice_id = _facturer(app, web, ctx, customer)
+    web.post("/language", {"lang": "en", "back": "/"})
+    page = web.get(f"/documents/{invoice_id}").text
+    assert f"Deposit invoice {deposit.document.number} is not deducted" in page
+    asked = web.post(f"/documents/{invoice_id}/validate", csrf_from=f"/documents/{invoice_id}")
+    assert asked.status_code == 200
+    assert "Deposits not deducted" in asked.text and "€360.00" in asked.text

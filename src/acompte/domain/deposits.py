@@ -256,6 +256,7 @@ class DeductionWarningCode(StrEnum):
     """Why a deposit invoice found for a final invoice is not deducted from it (never silently)."""
 
     OTHER_PARTY = "deposit_of_another_party"  # issued for another party than the invoice's
+    NOT_DEDUCTED = "deposit_not_deducted"  # the invoice deducts less of it than the default (« à 100 % ») would
 
 
 #: The French sentence of each warning (French is the source language; adapters translate by `code`).
@@ -263,6 +264,10 @@ DEDUCTION_WARNING_TEXTS: Mapping[DeductionWarningCode, str] = {
     DeductionWarningCode.OTHER_PARTY: (
         "La facture d'acompte {deposit} a été émise pour {deposit_party}, pas pour {invoice_party} : "
         "elle n'est pas déduite de {invoice}."
+    ),
+    DeductionWarningCode.NOT_DEDUCTED: (
+        "La facture d'acompte {deposit} n'est pas déduite de {invoice} : {missing} non déduits sur {expected} "
+        "proposés ({available} encore disponibles)."
     ),
 }
 
@@ -285,10 +290,22 @@ class DeductionWarning:
     invoice_id: int
     invoice_number: str | None
     invoice_party: str
+    #: NOT_DEDUCTED only: the default deduction, what the invoice deducts, what the deposit invoice still holds
+    #: after this invoice (gross − reversed − deducted anywhere).
+    expected: Money | None = None
+    deducted: Money | None = None
+    available: Money | None = None
+
+    @property
+    def missing(self) -> Money | None:
+        """What the invoice leaves undeducted compared with the default deduction."""
+        if self.expected is None or self.deducted is None:
+            return None
+        return self.expected - self.deducted
 
     @property
     def params(self) -> dict[str, Any]:
-        return {
+        params: dict[str, Any] = {
             "deposit_id": self.deposit_id,
             "deposit_number": self.deposit_number,
             "deposit_party": self.deposit_party,
@@ -296,6 +313,13 @@ class DeductionWarning:
             "invoice_number": self.invoice_number,
             "invoice_party": self.invoice_party,
         }
+        for name in ("expected", "deducted", "available", "missing"):
+            value = getattr(self, name)
+            if value is not None:
+                params[name] = str(value.amount)
+        if self.available is not None:
+            params["currency"] = self.available.currency
+        return params
 
     @property
     def message(self) -> str:
@@ -304,6 +328,9 @@ class DeductionWarning:
             deposit_party=self.deposit_party,
             invoice=draft_label(self.invoice_number, self.invoice_id),
             invoice_party=self.invoice_party,
+            expected=self.expected,
+            missing=self.missing,
+            available=self.available,
         )
 
 
@@ -332,6 +359,44 @@ def plan_deductions(
             planned.append((candidate.deposit_invoice_id, amount))
             left = left - amount
     return planned
+
+
+@dataclass(frozen=True, slots=True)
+class Undeducted:
+    """A deposit invoice a final invoice deducts less of than the default: `expected` (the default deduction),
+    `deducted` (what the invoice deducts), `available` (what the deposit invoice still holds afterwards)."""
+
+    deposit_invoice_id: int
+    expected: Money
+    deducted: Money
+    available: Money
+
+    @property
+    def missing(self) -> Money:
+        return self.expected - self.deducted
+
+
+def undeducted_deposits(
+    candidates: Sequence[DeductionCandidate], room: Money, share: Decimal, deducted: Mapping[int, Money]
+) -> list[Undeducted]:
+    """The deposit invoices a final invoice leaves undeducted, in whole or in part: those it deducts less of than
+    the default deduction (`plan_deductions`: `share` of what each holds, oldest first, within `room`).
+
+    `candidates` hold what each deposit invoice may give this invoice (its deduction here included), `room` is
+    the invoice's gross less its allocations (its own deductions not subtracted), `deducted` what the invoice
+    deducts of each. A partial invoice that deducts its proportional share leaves nothing undeducted; the last
+    invoice of an order must deduct all that remains. Issuing an invoice that leaves a deposit undeducted
+    invoices that deposit twice (once on the deposit invoice, once in the final invoice's total): the user must
+    be told, never the deposit dropped silently."""
+    expected = dict(plan_deductions(candidates, room, share))
+    result = []
+    for candidate in candidates:
+        zero = Money.zero(candidate.available.currency)
+        want = expected.get(candidate.deposit_invoice_id, zero)
+        got = deducted.get(candidate.deposit_invoice_id, zero)
+        if got < want:
+            result.append(Undeducted(candidate.deposit_invoice_id, want, got, candidate.available - got))
+    return result
 
 
 # -- currency -----------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ deductions and deposit credit notes):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -62,6 +62,7 @@ from acompte.domain.deposits import (
     subtract,
     take,
     to_company_currency,
+    undeducted_deposits,
 )
 from acompte.domain.documents import Document, Flow, Kind, Line, State, totals_of
 from acompte.domain.errors import (
@@ -163,6 +164,9 @@ class DepositForm:
 
 @dataclass(frozen=True, slots=True)
 class DeductionRow:
+    """One deposit invoice in the deduction view. `proposed` is its default deduction on this draft (setting
+    « déduire à 100 % »: its share of what it holds, all of it on the last invoice), whatever is deducted now."""
+
     deposit: DepositInvoiceSummary
     maximum: Money
     deducted: Money
@@ -178,7 +182,8 @@ class DeductionView:
     `net_to_pay` and `balance_due` are the invoice's position's (total − deducted deposits; then less what paid,
     credited or wrote off the rest).
     `vat_due` is the invoice's VAT breakdown minus the deductions' (what the net to pay carries, rate by rate).
-    `warnings` name deposit invoices of another party found on the order: they are never deducted silently.
+    `warnings` name deposit invoices of another party found on the order: they are never deducted silently; on
+    a draft, they also name the deposit invoices that issuing it now would leave undeducted (`deposit_not_deducted`).
     """
 
     invoice: Document
@@ -1236,9 +1241,9 @@ def create_final_invoice(
     uow: UnitOfWork, ctx: Ctx, source_id: int, *, lines: Any = None, issue_date: date | None = None
 ) -> DeductionView:
     """Invoice an order, a delivery note or a quote (all its lines, or the given ones for a partial invoice).
-    The payments allocated to it follow to the invoice up to the invoice's gross (`carry_deposits`); its
-    deposit invoices are deducted when the invoice is issued (setting « déduire à 100 % ») or as the user
-    chooses in the deduction view."""
+    The payments allocated to it follow to the invoice up to the invoice's gross (`carry_deposits`); with the
+    setting « déduire à 100 % » its deposit invoices are deducted on the draft at once (`on_convert`), otherwise
+    as the user chooses in the deduction view."""
     with uow:
         view = documents.convert_document(uow, ctx, source_id, Kind.INVOICE, lines=lines, issue_date=issue_date)
         result = deduction_view(uow, ctx, view.id)
@@ -1312,20 +1317,161 @@ def _share(uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document) -> De
 
 
 def _proposal(
-    uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document, usages: dict[int, DepositUsage]
+    uow: UnitOfWork,
+    ctx: Ctx,
+    company: Company,
+    invoice: Document,
+    usages: dict[int, DepositUsage],
+    *,
+    exclude: Collection[int] = (),
 ) -> list[tuple[int, Money]]:
+    """The default deductions still to add: deposit invoices not deducted on the invoice yet (nor in `exclude`),
+    within what the invoice can still take."""
     candidates = [
         DeductionCandidate(u.deposit.id, u.available_for_deduction(invoice.id))
         for u in sorted(usages.values(), key=lambda u: u.deposit.id)
-        if u.on(invoice.id) is None and u.available_for_deduction(invoice.id).is_positive
+        if u.on(invoice.id) is None
+        and u.deposit.id not in exclude
+        and u.available_for_deduction(invoice.id).is_positive
     ]
     return plan_deductions(
         candidates, _room(uow, invoice).max(Money.zero(invoice.currency)), _share(uow, ctx, company, invoice)
     )
 
 
+#: Key of a draft invoice's data: the deposit invoices whose deduction the user removed. Issuing does not deduct
+#: them again by default (their choice stands), it warns instead.
+DECLINED = "deductions_declined"
+
+
+def _declined(uow: UnitOfWork, ctx: Ctx, invoice: Document) -> set[int]:
+    return {int(i) for i in uow.documents.data(ctx.company_id, invoice.id).get(DECLINED) or []}
+
+
+def _set_declined(uow: UnitOfWork, ctx: Ctx, invoice: Document, deposit_id: int, declined: bool) -> None:
+    data = uow.documents.data(ctx.company_id, invoice.id)
+    ids = {int(i) for i in data.get(DECLINED) or []}
+    wanted = ids | {deposit_id} if declined else ids - {deposit_id}
+    if wanted != ids:
+        data[DECLINED] = sorted(wanted)
+        uow.documents.set_data(ctx.company_id, invoice.id, data)
+
+
+def _default_deductions(uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document) -> list[tuple[int, Money]]:
+    """Deduct by default (automatic) what `_proposal` gives, the deposit invoices the user removed excepted."""
+    usages, _ = _candidates(uow, ctx, company, invoice)
+    uow.deposits.lock_documents(ctx.company_id, list(usages))
+    usages, _ = _candidates(uow, ctx, company, invoice)  # read again under the locks
+    planned = _proposal(uow, ctx, company, invoice, usages, exclude=_declined(uow, ctx, invoice))
+    for deposit_id, amount in planned:
+        _add_deduction(uow, ctx, invoice, usages[deposit_id], amount, automatic=True)
+    return planned
+
+
+def _replan_automatic(uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document, reason: str) -> None:
+    """Plan a draft's automatic deductions again (« déduire à 100 % »): its total changed (`invoice` carries the
+    new gross), or it is being issued and another invoice of the order was issued since it was made (the last
+    invoice deducts all that remains). The user's own deductions and removals stand; only the deductions
+    that change are recorded in the history."""
+    usages, _ = _candidates(uow, ctx, company, invoice)
+    uow.deposits.lock_documents(ctx.company_id, list(usages))
+    old = {
+        d.deposit_invoice_id: d for d in uow.deposits.deductions(ctx.company_id, invoice_id=invoice.id) if d.automatic
+    }
+    if not old:
+        return
+    for deduction in old.values():
+        uow.deposits.delete_deduction(ctx.company_id, deduction.id)
+    usages, _ = _candidates(uow, ctx, company, invoice)
+    planned = dict(_proposal(uow, ctx, company, invoice, usages, exclude=_declined(uow, ctx, invoice)))
+    for deposit_id, deduction in old.items():
+        if planned.get(deposit_id) != deduction.amount:
+            _removal_events(uow, ctx, invoice, deduction, reason)
+    for deposit_id, amount in planned.items():
+        before = old.get(deposit_id)
+        _add_deduction(
+            uow,
+            ctx,
+            invoice,
+            usages[deposit_id],
+            amount,
+            automatic=True,
+            record=before is None or before.amount != amount,
+        )
+
+
+def _expected(
+    uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document, usages: dict[int, DepositUsage]
+) -> tuple[list[DeductionCandidate], Money, Decimal]:
+    """What the default deduction of each deposit invoice is measured against, the invoice's own deductions
+    left out: candidates (what each may give it), room (gross − allocations), share (proportional_share)."""
+    candidates = [
+        DeductionCandidate(u.deposit.id, u.available_for_deduction(invoice.id))
+        for u in sorted(usages.values(), key=lambda u: u.deposit.id)
+        if u.available_for_deduction(invoice.id).is_positive
+    ]
+    room = (invoice.gross - uow.documents.settlement(invoice).allocated).max(Money.zero(invoice.currency))
+    return candidates, room, _share(uow, ctx, company, invoice)
+
+
+def _undeducted(
+    uow: UnitOfWork, ctx: Ctx, company: Company, invoice: Document, usages: dict[int, DepositUsage]
+) -> list[DeductionWarning]:
+    """The deposit invoices the invoice leaves undeducted (domain: `undeducted_deposits`), as warnings. On a
+    draft, what issuing it now would leave: the automatic deductions issuing adds are counted as made."""
+    expected = _expected(uow, ctx, company, invoice, usages)
+    deducted = {u.deposit.id: d.amount for u in usages.values() if (d := u.on(invoice.id)) is not None}
+    if invoice.state is State.DRAFT and DepositSettings.from_settings(company.settings).deduct_all:
+        # issuing plans the automatic deductions again and adds the missing ones, the removed ones excepted
+        declined = _declined(uow, ctx, invoice)
+        default = dict(plan_deductions(*expected))
+        for usage in usages.values():
+            current = usage.on(invoice.id)
+            if usage.deposit.id not in declined and (current is None or current.automatic):
+                deducted[usage.deposit.id] = default.get(usage.deposit.id, Money.zero(invoice.currency))
+    left = undeducted_deposits(*expected, deducted)
+    if not left:
+        return []
+    party = uow.parties.get(ctx.company_id, invoice.party_id).name
+    return [
+        DeductionWarning(
+            DeductionWarningCode.NOT_DEDUCTED,
+            deposit_id=item.deposit_invoice_id,
+            deposit_number=usages[item.deposit_invoice_id].deposit.number,
+            deposit_party=party,
+            invoice_id=invoice.id,
+            invoice_number=invoice.number,
+            invoice_party=party,
+            expected=item.expected,
+            deducted=item.deducted,
+            available=item.available,
+        )
+        for item in left
+    ]
+
+
+def undeducted_warnings(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> tuple[DeductionWarning, ...]:
+    """The deposit invoices of a final invoice's origin it leaves undeducted, in whole or in part, compared with
+    the default deduction (code `deposit_not_deducted`). On a draft: what validating it now would leave — the
+    web asks for confirmation before, the API answers them with the validation. Empty for other documents."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        invoice = uow.documents.get(ctx.company_id, invoice_id)
+        if invoice.kind is not Kind.INVOICE or invoice.state is State.CANCELLED:
+            return ()
+        usages, _ = _candidates(uow, ctx, company, invoice)
+        return tuple(_undeducted(uow, ctx, company, invoice, usages))
+
+
 def _add_deduction(
-    uow: UnitOfWork, ctx: Ctx, invoice: Document, usage: DepositUsage, amount: Money, *, automatic: bool
+    uow: UnitOfWork,
+    ctx: Ctx,
+    invoice: Document,
+    usage: DepositUsage,
+    amount: Money,
+    *,
+    automatic: bool,
+    record: bool = True,
 ) -> None:
     breakdown = take(usage.breakdown, usage.taken(invoice_id=invoice.id), amount)
     uow.deposits.add_deduction(
@@ -1346,13 +1492,14 @@ def _add_deduction(
         net_to_pay={"before": _s(before), "after": _s(before - amount)},
         invoice_number=invoice.number,
     )
-    _event(uow, ctx, EventKind.DEPOSIT_DEDUCTED, invoice, **data)
-    _event(uow, ctx, EventKind.DEPOSIT_DEDUCTED, usage.deposit, **data)
+    if record:  # a deduction planned again with the same amount is not a new fact
+        _event(uow, ctx, EventKind.DEPOSIT_DEDUCTED, invoice, **data)
+        _event(uow, ctx, EventKind.DEPOSIT_DEDUCTED, usage.deposit, **data)
 
 
 def deduction_view(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> DeductionView:
     """The deduction view of a final invoice (see DeductionView). On a draft with the « déduire à 100 % »
-    setting, `proposed` shows what issuing will deduct."""
+    setting, `proposed` shows the default deduction of each deposit invoice."""
     with uow:
         company = uow.companies.get(ctx.company_id)
         invoice = uow.documents.get(ctx.company_id, invoice_id)
@@ -1363,10 +1510,12 @@ def deduction_view(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> DeductionView:
         settings = DepositSettings.from_settings(company.settings)
         usages, warnings = _candidates(uow, ctx, company, invoice)
         proposal = (
-            dict(_proposal(uow, ctx, company, invoice, usages))
+            dict(plan_deductions(*_expected(uow, ctx, company, invoice, usages)))
             if (settings.deduct_all and invoice.state is State.DRAFT)
             else {}
         )
+        if invoice.state is State.DRAFT:
+            warnings += _undeducted(uow, ctx, company, invoice, usages)
         room = _room(uow, invoice)
         rows = []
         for usage in sorted(usages.values(), key=lambda u: u.deposit.id):
@@ -1453,18 +1602,21 @@ def deduct_deposit(
             uow.deposits.delete_deduction(ctx.company_id, current.id)
             usage = replace(usage, deductions=tuple(d for d in usage.deductions if d.id != current.id))
         _add_deduction(uow, ctx, invoice, usage, value, automatic=False)
+        _set_declined(uow, ctx, invoice, deposit.id, False)
         view = deduction_view(uow, ctx, invoice.id)
         uow.commit()
         return view
 
 
 def remove_deduction(uow: UnitOfWork, ctx: Ctx, invoice_id: int, deposit_invoice_id: int) -> DeductionView:
-    """Stop deducting a deposit invoice on a draft final invoice."""
+    """Stop deducting a deposit invoice on a draft final invoice. With « déduire à 100 % », issuing will not
+    deduct it again: the user's choice stands, and validating warns that it is left undeducted."""
     with uow:
         invoice = uow.documents.get(ctx.company_id, invoice_id, lock=True)
         if invoice.state is not State.DRAFT:
             raise DocumentFrozen(number=invoice.label)
         _remove_deductions(uow, ctx, invoice, only=deposit_invoice_id, reason="removed by the user")
+        _set_declined(uow, ctx, invoice, deposit_invoice_id, True)
         view = deduction_view(uow, ctx, invoice.id)
         uow.commit()
         return view
@@ -1479,32 +1631,33 @@ def _remove_deductions(
             continue
         uow.deposits.delete_deduction(ctx.company_id, deduction.id)
         removed.append(deduction)
-        deposit = uow.documents.get(ctx.company_id, deduction.deposit_invoice_id)
-        data = dict(
-            deposit_invoice_id=deposit.id,
-            deposit_number=deposit.number,
-            amount=_s(deduction.amount),
-            invoice_number=invoice.number,
-            reason=reason,
-        )
-        _event(uow, ctx, EventKind.DEDUCTION_REMOVED, invoice, **data)
-        _event(uow, ctx, EventKind.DEDUCTION_REMOVED, deposit, **data)
+        _removal_events(uow, ctx, invoice, deduction, reason)
     return removed
 
 
+def _removal_events(uow: UnitOfWork, ctx: Ctx, invoice: Document, deduction: Deduction, reason: str) -> None:
+    deposit = uow.documents.get(ctx.company_id, deduction.deposit_invoice_id)
+    data = dict(
+        deposit_invoice_id=deposit.id,
+        deposit_number=deposit.number,
+        amount=_s(deduction.amount),
+        invoice_number=invoice.number,
+        reason=reason,
+    )
+    _event(uow, ctx, EventKind.DEDUCTION_REMOVED, invoice, **data)
+    _event(uow, ctx, EventKind.DEDUCTION_REMOVED, deposit, **data)
+
+
 def apply_automatic_deductions(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> list[tuple[int, Money]]:
-    """Deduct every deposit invoice the final invoice may deduct, by default amounts (proportional on a
-    partial invoice, all that remains on the last one), never beyond its net to pay. Deposit invoices of
-    another party are not deducted: a DepositNotDeducted event names them."""
+    """Deduct every deposit invoice the final invoice may deduct and does not deduct yet, by default amounts
+    (proportional on a partial invoice, all that remains on the last one), never beyond its net to pay — except
+    those whose deduction the user removed on the draft. Deposit invoices of another party are not deducted: a
+    DepositNotDeducted event names them."""
     with uow:
         company = uow.companies.get(ctx.company_id)
         invoice = uow.documents.get(ctx.company_id, invoice_id, lock=True)
-        usages, warnings = _candidates(uow, ctx, company, invoice)
-        uow.deposits.lock_documents(ctx.company_id, list(usages))
-        usages, _ = _candidates(uow, ctx, company, invoice)  # read again under the locks
-        planned = _proposal(uow, ctx, company, invoice, usages)
-        for deposit_id, amount in planned:
-            _add_deduction(uow, ctx, invoice, usages[deposit_id], amount, automatic=True)
+        _, warnings = _candidates(uow, ctx, company, invoice)
+        planned = _default_deductions(uow, ctx, company, invoice)
         for warning in warnings:
             _not_deducted(uow, ctx, invoice, warning)
         uow.commit()
@@ -1792,6 +1945,10 @@ def check_lines_change(uow: UnitOfWork, ctx: Ctx, document: Document, lines: Seq
     reversed it)."""
     if document.kind in DEPOSIT_KINDS:
         raise DepositFormRequired(document=_label(document))
+    if document.kind is Kind.INVOICE and document.state is State.DRAFT and gross != document.gross:
+        company = uow.companies.get(ctx.company_id)
+        if DepositSettings.from_settings(company.settings).deduct_all:
+            _replan_automatic(uow, ctx, company, replace(document, gross=gross), "invoice total changed")
     if document.kind not in COMMERCIAL_KINDS:
         return
     company = uow.companies.get(ctx.company_id)
@@ -1864,7 +2021,9 @@ def _check_delivery(uow: UnitOfWork, ctx: Ctx, company: Company, delivery_origin
 def on_convert(uow: UnitOfWork, ctx: Ctx, source: Document, target_id: int) -> None:
     """After a document is made from another: the exchange rate follows; quote → order: the deposit noted,
     the payments and the deposit invoices follow to the order; order → delivery note: the delivery block is
-    checked; → invoice: the payments follow (carry_deposits)."""
+    checked; → invoice: the payments follow (carry_deposits), then, with « déduire à 100 % », the deposit
+    invoices are deducted on the draft by default — so that the draft shows the net to pay it will be issued
+    with, and the user changes the deductions there rather than discovering them at issue."""
     company = uow.companies.get(ctx.company_id)
     target = uow.documents.get(ctx.company_id, target_id)
     if source.exchange_rate is not None and target.exchange_rate is None:
@@ -1895,13 +2054,17 @@ def on_convert(uow: UnitOfWork, ctx: Ctx, source: Document, target_id: int) -> N
         ancestors = [a for a in _ancestors(uow, ctx, target) if a.kind in COMMERCIAL_KINDS]
         uow.deposits.lock_documents(ctx.company_id, [a.id for a in ancestors])
         _carry(uow, ctx, target, ancestors)
+        if DepositSettings.from_settings(company.settings).deduct_all:
+            _default_deductions(uow, ctx, company, uow.documents.get(ctx.company_id, target.id))
 
 
 def on_validate(uow: UnitOfWork, ctx: Ctx, document: Document, today: date) -> None:
     """After a document is numbered (same transaction; any error undoes the numbering):
     deposit invoice: it must still fit in its order, and it records the order's figures it shows;
     deposit credit note: it must still fit in its deposit invoice, and settles what is unpaid there;
-    final invoice: automatic deductions (setting « déduire à 100 % »); delivery note: the delivery block."""
+    final invoice: automatic deductions (setting « déduire à 100 % »: those not on the draft yet, except the ones
+    the user removed), then a DepositNotDeducted event for each deposit invoice it leaves undeducted (the web
+    asked first; the API answers them: `undeducted_warnings`); delivery note: the delivery block."""
     company = uow.companies.get(ctx.company_id)
     if document.kind is Kind.DEPOSIT_INVOICE and document.origin_id is not None:
         origin = uow.documents.get(ctx.company_id, document.origin_id, lock=True)
@@ -1959,11 +2122,17 @@ def on_validate(uow: UnitOfWork, ctx: Ctx, document: Document, today: date) -> N
             _event(uow, ctx, EventKind.DEPOSIT_REVERSED, document, **data)
     elif document.kind is Kind.INVOICE:
         if DepositSettings.from_settings(company.settings).deduct_all:
+            numbered = uow.documents.get(ctx.company_id, document.id)
+            _replan_automatic(uow, ctx, company, numbered, "planned again on issue")
             apply_automatic_deductions(uow, ctx, document.id)
         else:
             _, warnings = _candidates(uow, ctx, company, document)
             for warning in warnings:
                 _not_deducted(uow, ctx, document, warning)
+        issued = uow.documents.get(ctx.company_id, document.id)
+        usages, _ = _candidates(uow, ctx, company, issued)
+        for warning in _undeducted(uow, ctx, company, issued, usages):
+            _not_deducted(uow, ctx, issued, warning)
     elif document.kind is Kind.DELIVERY and document.origin_id is not None:
         _check_delivery(uow, ctx, company, uow.documents.get(ctx.company_id, document.origin_id))
 

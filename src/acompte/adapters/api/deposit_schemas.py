@@ -7,6 +7,7 @@ decimal strings, ids as opaque strings, unknown fields refused.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -45,6 +46,7 @@ from acompte.services.deposits import (
     DepositPosition,
     IssuedDeposit,
 )
+from acompte.services.views import DocumentView
 
 _EUR = {"amount": "300.00", "currency": "EUR"}
 
@@ -216,6 +218,10 @@ class DeductionRowOut(Output):
         )
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class DeductionWarningParamsOut(Output):
     """What a deduction warning names: the deposit invoice left out and the invoice (number null for a draft)."""
 
@@ -225,6 +231,27 @@ class DeductionWarningParamsOut(Output):
     invoice_id: str
     invoice_number: str | None
     invoice_party: str
+    # The amounts are given for `deposit_not_deducted` only, and left out of the other codes' parameters.
+    expected: Money | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="deposit_not_deducted: the default deduction of the deposit invoice on this invoice.",
+    )
+    deducted: Money | None = Field(
+        default=None, exclude_if=_absent, description="deposit_not_deducted: what the invoice deducts of it."
+    )
+    missing: Money | None = Field(
+        default=None, exclude_if=_absent, description="deposit_not_deducted: expected − deducted."
+    )
+    available: Money | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="deposit_not_deducted: what the deposit invoice still holds after this invoice.",
+    )
+
+
+def _money_or_none(value: DomainMoney | None) -> Money | None:
+    return None if value is None else Money.of(value)
 
 
 class DeductionWarningOut(Output):
@@ -247,7 +274,30 @@ class DeductionWarningOut(Output):
                 invoice_id=str(warning.invoice_id),
                 invoice_number=warning.invoice_number,
                 invoice_party=warning.invoice_party,
+                expected=_money_or_none(warning.expected),
+                deducted=_money_or_none(warning.deducted),
+                missing=_money_or_none(warning.missing),
+                available=_money_or_none(warning.available),
             ),
+        )
+
+
+class ValidatedDocumentOut(DocumentOut):
+    """A validated document. For a final invoice, `warnings` / `warning_details` name the deposit invoices of its
+    origin it leaves undeducted (code `deposit_not_deducted`): they are invoiced twice unless a later invoice or
+    a deposit credit note takes them."""
+
+    warnings: list[str] = Field(default_factory=list, description="The warnings as French sentences.")
+    warning_details: list[DeductionWarningOut] = Field(
+        default_factory=list, description="The same warnings, structured: code, French message and parameters."
+    )
+
+    @classmethod
+    def validated(cls, view: DocumentView, warnings: Sequence[DeductionWarning]) -> ValidatedDocumentOut:
+        return cls(
+            **dict(DocumentOut.of(view)),
+            warnings=[w.message for w in warnings],
+            warning_details=[DeductionWarningOut.of(w) for w in warnings],
         )
 
 

@@ -20,6 +20,7 @@ from acompte.adapters.api.dependencies import (
     opt_id,
     parse_id,
 )
+from acompte.adapters.api.deposit_schemas import ValidatedDocumentOut
 from acompte.adapters.api.routing import capability_router
 from acompte.adapters.api.schemas import (
     NO_NUL,
@@ -32,6 +33,7 @@ from acompte.adapters.api.schemas import (
     IsoDate,
     Page,
 )
+from acompte.domain.deposits import DeductionWarning
 from acompte.domain.documents import Flow, Kind, State
 from acompte.services import deposits, documents, history
 from acompte.services.versions import with_document_version
@@ -131,18 +133,27 @@ def delete_document(document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch
     return Response(status_code=204)
 
 
-@router.post("/{document_id}/validate", summary="Validate: the document takes the next number of its series")
-def validate_document(document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response) -> DocumentOut:
+@router.post(
+    "/{document_id}/validate",
+    summary="Validate: the document takes the next number of its series",
+    description="A final invoice that leaves deposit invoices of its origin undeducted is validated all the same; "
+    "`warnings` / `warning_details` (code `deposit_not_deducted`) name them, with the amounts.",
+)
+def validate_document(
+    document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
+) -> ValidatedDocumentOut:
     doc_id = parse_id(document_id, ENTITY)
 
-    def validate() -> DocumentView:
+    def validate() -> tuple[DocumentView, tuple[DeductionWarning, ...]]:
         # A deposit invoice is issued as the deposits capability does it (payment or due date by the settings).
         if documents.get_document(uow, ctx, doc_id).document.kind is Kind.DEPOSIT_INVOICE:
-            return deposits.issue_deposit_invoice(uow, ctx, doc_id).document
-        return documents.validate_document(uow, ctx, doc_id)
+            return deposits.issue_deposit_invoice(uow, ctx, doc_id).document, ()
+        view = documents.validate_document(uow, ctx, doc_id)
+        return view, deposits.undeducted_warnings(uow, ctx, doc_id)
 
-    view = with_document_version(uow, ctx, doc_id, expected, validate)
-    return _out(view, response)
+    view, warnings = with_document_version(uow, ctx, doc_id, expected, validate)
+    response.headers["ETag"] = etag(view.document.version)
+    return ValidatedDocumentOut.validated(view, warnings)
 
 
 @router.post("/{document_id}/cancel", summary="Cancel a quote, order or delivery note (its payments stay as credit)")

@@ -228,6 +228,8 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         net_to_pay = (doc.gross - settlement.deducted).max(Money.zero(doc.currency))
     if doc.kind is Kind.INVOICE and tab == "deposits":
         deduction = deposits.deduction_view(uow, ctx, document_id)
+    # a draft final invoice that would leave deposits undeducted says so before « Valider » (which asks again)
+    undeducted = deposits.undeducted_warnings(uow, ctx, document_id) if doc.state is State.DRAFT else ()
     context: dict[str, Any] = {
         "view": view,
         "doc": doc,
@@ -243,6 +245,7 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         "net_to_pay": net_to_pay,
         "position": position,
         "deduction": deduction,
+        "undeducted": undeducted,
         "tab": tab,
         "can_write": common.can_write(request),
         "may_edit": common.may(doc, Action.EDIT),

@@ -327,13 +327,27 @@ def _refused(request: Request, ctx: Any, document_id: int, exc: DomainError) -> 
     return render(request, "documents/page.html", context, 422)
 
 
+def _acknowledged(form: Any) -> set[int]:
+    return {int(v) for v in form.getlist("acknowledged") if str(v).isdigit()}
+
+
 @router.post("/documents/{document_id:int}/validate")
 async def validate_document(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    """Validate. A final invoice that would leave deposit invoices undeducted is validated only once the user has
+    seen them: the page's « Valider » sends the ones it showed (`acknowledged`); any other one — or a form posted
+    without them — gets the confirmation page first."""
     uow = security.uow_of(request)
+    form = await request.form()
     try:
-        if documents.get_document(uow, ctx, document_id).document.kind is Kind.DEPOSIT_INVOICE:
+        document = documents.get_document(uow, ctx, document_id).document
+        if document.kind is Kind.DEPOSIT_INVOICE:
             deposits.issue_deposit_invoice(uow, ctx, document_id)
         else:
+            if document.kind is Kind.INVOICE:
+                undeducted = deposits.undeducted_warnings(uow, ctx, document_id)
+                if {w.deposit_id for w in undeducted} - _acknowledged(form):
+                    context = {"doc": document, "undeducted": undeducted, "kind": common.url_kind(document.kind)}
+                    return render(request, "documents/confirm_validate.html", context)
             documents.validate_document(uow, ctx, document_id)
     except DomainError as exc:
         if exc.status == 404:
