@@ -1,32 +1,46 @@
-"""Composition root: settings -> engine -> migrated schema -> session factory -> unit of work."""
+"""Composition root: settings -> engine -> migrated schema -> session factory -> unit of work (with the renderer
+of printed documents, so that issuing a document produces its files)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from acompte.adapters.exports.pdf import PdfRenderer
 from acompte.config import Settings
 from acompte.persistence.engine import make_engine, migrate
 from acompte.persistence.unit_of_work import SqlUnitOfWork
+from acompte.services.ports import DocumentRenderer
 
 
 @dataclass
 class App:
     engine: Engine
     session_factory: sessionmaker[Session]
+    renderer: DocumentRenderer = field(default_factory=PdfRenderer)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        return SqlUnitOfWork(self.session_factory, renderer=self.renderer)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def build(database_url: str | None = None, *, run_migrations: bool = True, pool_size: int = 5) -> App:
+def build(
+    database_url: str | None = None,
+    *,
+    run_migrations: bool = True,
+    pool_size: int = 5,
+    renderer: DocumentRenderer | None = None,
+) -> App:
     url = database_url or Settings.from_env().database_url
     if run_migrations:
         migrate(url)
     engine = make_engine(url, pool_size=pool_size)
-    return App(engine=engine, session_factory=sessionmaker(engine, expire_on_commit=False))
+    return App(
+        engine=engine,
+        session_factory=sessionmaker(engine, expire_on_commit=False),
+        renderer=renderer or PdfRenderer(),
+    )

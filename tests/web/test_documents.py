@@ -134,6 +134,25 @@ def test_pdf_and_facturx_downloads(app, web, customer):
         assert facturx.content.startswith(b"%PDF")
 
 
+def test_an_issued_invoice_downloads_its_stored_file_unchanged_by_a_later_payment(app, web, customer):
+    import hashlib
+
+    with app.uow() as uow:
+        uow.companies.update(web.ctx.company_id, vat_number="FR44123456782", address="12 rue des Artisans, 69003 Lyon")
+        uow.commit()
+    parties.update_party(app.uow(), web.ctx, customer.id, siren="552100554")
+    sale = invoice(app, web.ctx, customer.id)
+    first = web.get(f"/documents/{sale.id}/facturx")
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+    digest = hashlib.sha256(first.content).hexdigest()
+    assert first.headers["etag"] == f'"{digest}"'
+    pay(app, web.ctx, customer.id, sale.id, "300.00")
+    assert web.get(f"/documents/{sale.id}/pdf").content == web.get(f"/documents/{sale.id}/facturx").content
+    assert web.get(f"/documents/{sale.id}/pdf").content == first.content
+    history = web.get(f"/documents/{sale.id}?tab=history").text
+    assert "Fichier émis conservé" in history and digest[:16] in history
+
+
 def test_english_rendering(app, web, customer):
     doc = invoice(app, web.ctx, customer.id)
     web.post("/language", {"lang": "en", "back": "/"})

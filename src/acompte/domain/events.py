@@ -40,6 +40,7 @@ class EventKind(StrEnum):
     # exports (issue 6)
     ACCOUNTING_EXPORTED = "AccountingExported"
     EINVOICE_STATUS_SET = "EInvoiceStatusSet"
+    DOCUMENT_FILE_ISSUED = "DocumentFileIssued"  # an issued document's file, stored once with its SHA-256
     # deposits (issue 3)
     DEPOSIT_REQUESTED = "DepositRequested"
     DEPOSIT_INVOICE_PREPARED = "DepositInvoicePrepared"

@@ -14,6 +14,7 @@ from acompte.persistence.credits_repository import CreditRepository
 from acompte.persistence.deposits_repository import DepositRepository
 from acompte.persistence.exports_repository import ExportRepository
 from acompte.persistence.idempotency_repository import IdempotencyRepository
+from acompte.persistence.issued_files_repository import IssuedFileRepository
 from acompte.persistence.positions_repository import PositionRepository
 from acompte.persistence.repositories import (
     AllocationRepository,
@@ -26,6 +27,7 @@ from acompte.persistence.repositories import (
     SeriesRepository,
 )
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
+from acompte.services.ports import DocumentRenderer
 
 
 class SqlUnitOfWork:
@@ -44,9 +46,11 @@ class SqlUnitOfWork:
     credentials: CredentialRepository
     idempotency: IdempotencyRepository
     positions: PositionRepository
+    files: IssuedFileRepository
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], renderer: DocumentRenderer | None = None) -> None:
         self._factory = session_factory
+        self.renderer = renderer
         self._depth = 0
         self.session: Session | None = None
 
@@ -69,6 +73,7 @@ class SqlUnitOfWork:
             self.users, self.credentials = UserRepository(session), CredentialRepository(session)
             self.idempotency = IdempotencyRepository(session)
             self.positions = PositionRepository(session)
+            self.files = IssuedFileRepository(session)
         return self
 
     def __exit__(

@@ -34,7 +34,7 @@ from acompte.domain.money import minor_unit, total
 from acompte.domain.numbering import DEFAULT_PREFIXES, format_number, series_key
 from acompte.domain.parties import Company
 from acompte.domain.vat import check_rate
-from acompte.services import einvoicing, positions, queries
+from acompte.services import einvoicing, issued_files, positions, queries
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import (
     LIST_SORTS,
@@ -212,7 +212,8 @@ def assign_number(uow: UnitOfWork, company: Company, key: str, year: int) -> str
 
 
 def validate_document(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | None = None) -> DocumentView:
-    """Validate: the document takes the next number of its series. An invoice is then frozen for good.
+    """Validate: the document takes the next number of its series. An invoice is then frozen for good: its file
+    (PDF, or Factur-X for a sale) is produced now and stored with its SHA-256 (services/issued_files.py).
 
     Invoices are dated on their validation day so that numbers and dates go up together (CGI ann. II art. 242
     nonies A, 7°).
@@ -249,6 +250,7 @@ def validate_document(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: dat
         )
         if document.kind is Kind.CREDIT_NOTE:  # issue 4: settle / cancel the invoice it corrects
             credits.after_issue(uow, ctx, document_id, today=today)
+        issued_files.freeze(uow, ctx, document_id)  # last: the file shows the deductions planned above
         view = _view(uow, ctx, document_id)
         uow.commit()
         return view

@@ -1,9 +1,14 @@
-"""What the services need from persistence. `SqlUnitOfWork` implements it; tests may use it directly."""
+"""What the services need from outside: persistence (`SqlUnitOfWork` implements the unit of work) and the
+renderer of printed documents (adapters/exports, wired in `bootstrap.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from acompte.domain.einvoicing import EInvoice
+    from acompte.services.printing import PrintableDocument
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +17,18 @@ class Ctx:
 
     company_id: int
     actor: str = "system"
+
+
+class DocumentRenderer(Protocol):
+    """Turns a printable document into bytes. Services call it without knowing WeasyPrint or factur-x."""
+
+    def pdf(self, document: PrintableDocument) -> bytes:
+        """The printed document (PDF)."""
+        ...
+
+    def facturx(self, document: PrintableDocument, invoice: EInvoice) -> tuple[bytes, bytes]:
+        """The Factur-X: (PDF/A-3 with the CII XML embedded, that XML byte for byte)."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -30,6 +47,8 @@ class UnitOfWork(Protocol):
     credentials: Any
     idempotency: Any
     positions: Any  # the facts of document positions, in bulk
+    files: Any  # the stored files of issued documents
+    renderer: DocumentRenderer | None  # given by bootstrap: issuing produces the files through it
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -1,5 +1,9 @@
 """What a printed document shows: plain records for the PDF templates (adapters/exports/pdf.py).
 
+An issued invoice, deposit invoice or credit note is printed as it was at issue (its file is produced then and
+kept: services/issued_files.py): its net to pay is its total less the deposits deducted on it, the same figures
+as its Factur-X (BT-112, BT-113, BT-115); payments received afterwards show on its page and the statement.
+
 Quotes, orders (with the deposits already paid), deposit invoices, invoices (with deducted deposits and the net
 to pay), credit notes (with the invoices they correct), and a customer's account statement. The figures are the
 same as the e-invoice's (services/einvoicing.py) and the accounting entries'.
@@ -132,14 +136,22 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
             for deposit in deductions:
                 paid.append(PrintPayment(deposit.issue_date, f"Acompte facturé {deposit.number}", deposit.gross))
                 references.append(f"Facture d'acompte {deposit.number} du {deposit.issue_date:%d/%m/%Y}")
-        if document.kind not in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE):
+        # An issued invoice shows what it said at issue, as its Factur-X does (BT-113): deposit invoices deducted
+        # and, on a final invoice, payments received before its date. Later payments never change it.
+        issued = is_invoice and document.state is State.VALIDATED
+        if document.kind not in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE) and (
+            not issued or document.kind is Kind.INVOICE
+        ):
             for allocation in uow.allocations.for_document(ctx.company_id, document.id):
                 if allocation.payment_id is None:
-                    paid.append(PrintPayment(document.issue_date, "Avoir imputé", allocation.amount))
+                    if not issued:
+                        paid.append(PrintPayment(document.issue_date, "Avoir imputé", allocation.amount))
                     continue
                 payment = uow.payments.get(ctx.company_id, allocation.payment_id)
                 method = company.method(payment.method)
                 early = payment.payment_date < document.issue_date
+                if issued and not early:
+                    continue
                 word = (
                     "Acompte reçu"
                     if document.kind in (Kind.QUOTE, Kind.ORDER, Kind.DELIVERY) or early

@@ -73,5 +73,18 @@ def statement_pdf(statement: Statement) -> bytes:
 
 def facturx_document(document: PrintableDocument, invoice: EInvoice) -> bytes:
     """The printed invoice as a PDF/A-3 with its CII XML embedded (Factur-X, EN 16931 profile)."""
-    pdf = render_pdf(document_html(document), title=f"{document.title} {document.number}", pdf_a=True)
-    return facturx_pdf(pdf, cii_xml(invoice), title=f"{document.title} {document.number}", author=document.seller.name)
+    return PdfRenderer().facturx(document, invoice)[0]
+
+
+class PdfRenderer:
+    """The services' `DocumentRenderer` port (services/ports.py) over WeasyPrint and factur-x; `bootstrap.build`
+    hands it to every unit of work so that issuing a document produces its files."""
+
+    def pdf(self, document: PrintableDocument) -> bytes:
+        return document_pdf(document)
+
+    def facturx(self, document: PrintableDocument, invoice: EInvoice) -> tuple[bytes, bytes]:
+        xml = cii_xml(invoice)
+        title = f"{document.title} {document.number}"
+        pdf = render_pdf(document_html(document), title=title, pdf_a=True)
+        return facturx_pdf(pdf, xml, title=title, author=document.seller.name), xml

@@ -3,7 +3,8 @@ PDF of a document or of a statement of account, Factur-X (PDF/A-3 with its CII X
 « Encaissée » e-invoicing status, the e-reporting payment data.
 
 Files are sent as they are (`application/pdf`, `application/xml`, `text/plain` for the FEC, `text/csv`), with a
-`Content-Disposition` naming them; errors stay `application/problem+json`.
+`Content-Disposition` naming them; errors stay `application/problem+json`. An issued invoice kind's PDF, Factur-X
+and XML are the bytes stored when it was issued (services/issued_files.py), with their SHA-256 as `ETag`.
 """
 
 from __future__ import annotations
@@ -39,11 +40,11 @@ from acompte.adapters.api.export_schemas import (
 from acompte.adapters.api.routing import capability_router
 from acompte.adapters.api.schemas import Page
 from acompte.adapters.exports.ereporting import write_payment_reports_csv
-from acompte.adapters.exports.facturx import cii_xml
 from acompte.adapters.exports.fec import DEFAULT_ENCODING, fec_filename, write_csv, write_fec
-from acompte.adapters.exports.pdf import document_pdf, facturx_document, statement_pdf
+from acompte.adapters.exports.pdf import statement_pdf
 from acompte.domain.errors import MissingLegalIdentifier
-from acompte.services import companies, einvoicing, ereporting, export_additions, exports, printing
+from acompte.domain.issued_files import FileKind
+from acompte.services import companies, einvoicing, ereporting, export_additions, exports, issued_files, printing
 from acompte.services.exports import Ledger
 
 router = capability_router("", "exports")
@@ -59,6 +60,15 @@ def _file(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
 def _download(content: bytes, media_type: str, filename: str) -> Response:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "fichier"
     return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+
+def _send(file: issued_files.Download) -> Response:
+    """A document's file; an issued one's carries its SHA-256 (ETag, and `X-Content-SHA256`)."""
+    response = _download(file.content, file.media_type, file.filename)
+    if file.sha256:
+        response.headers["ETag"] = f'"{file.sha256}"'
+        response.headers["X-Content-SHA256"] = file.sha256
+    return response
 
 
 def _letters(ledger: Ledger) -> list[JournalEntryOut]:
@@ -150,39 +160,32 @@ def document_entries(document_id: str, ctx: ReadCtx, uow: Uow) -> EntriesOut:
 
 @router.get(
     "/documents/{document_id}/pdf",
-    summary="The document as printed (PDF), with the legal mentions of its kind",
+    summary="The document as printed (PDF): an issued invoice kind's stored file, a draft rendered now",
     response_class=Response,
     responses=_file("application/pdf", "The PDF"),
 )
 def document_pdf_file(document_id: str, ctx: ReadCtx, uow: Uow) -> Response:
-    printable = printing.printable_document(uow, ctx, parse_id(document_id, DOCUMENT))
-    return _download(document_pdf(printable), "application/pdf", f"{printable.title}-{printable.number}.pdf")
+    return _send(issued_files.document_file(uow, ctx, parse_id(document_id, DOCUMENT), FileKind.PDF))
 
 
 @router.get(
     "/documents/{invoice_id}/facturx",
     summary="The Factur-X of an issued sale invoice, deposit invoice or credit note (PDF/A-3 with its CII XML)",
     response_class=Response,
-    responses=_file("application/pdf", "The Factur-X PDF (EN 16931 profile)"),
+    responses=_file("application/pdf", "The Factur-X PDF (EN 16931 profile), as stored at issue"),
 )
 def facturx(invoice_id: str, ctx: ReadCtx, uow: Uow) -> Response:
-    doc_id = parse_id(invoice_id, DOCUMENT)
-    with uow:
-        invoice = einvoicing.einvoice_for(uow, ctx, doc_id)
-        printable = printing.printable_document(uow, ctx, doc_id)
-    content = facturx_document(printable, invoice)
-    return _download(content, "application/pdf", f"{printable.title}-{printable.number}.pdf")
+    return _send(issued_files.document_file(uow, ctx, parse_id(invoice_id, DOCUMENT), FileKind.FACTURX))
 
 
 @router.get(
     "/documents/{invoice_id}/facturx/xml",
     summary="The CII XML (Factur-X EN 16931) of an issued sale invoice, deposit invoice or credit note",
     response_class=Response,
-    responses=_file("application/xml", "The CII XML"),
+    responses=_file("application/xml", "The CII XML embedded in the stored Factur-X"),
 )
 def facturx_xml(invoice_id: str, ctx: ReadCtx, uow: Uow) -> Response:
-    invoice = einvoicing.einvoice_for(uow, ctx, parse_id(invoice_id, DOCUMENT))
-    return _download(cii_xml(invoice), "application/xml", f"factur-x-{invoice.number}.xml")
+    return _send(issued_files.document_file(uow, ctx, parse_id(invoice_id, DOCUMENT), FileKind.FACTURX_XML))
 
 
 @router.get("/documents/{document_id}/einvoice-statuses", summary="The e-invoicing statuses of a document")

@@ -19,25 +19,24 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from acompte.adapters.exports.pdf import document_pdf, facturx_document
 from acompte.adapters.web import i18n, security
 from acompte.adapters.web.csv_export import csv_download
 from acompte.adapters.web.routes import _documents_common as common
 from acompte.adapters.web.templating import render, translate
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.errors import DomainError, NotFound
+from acompte.domain.issued_files import FileKind
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money, total
 from acompte.services import (
     companies,
     deposits,
     documents,
-    einvoicing,
     export_additions,
     history,
+    issued_files,
     parties,
     payments,
-    printing,
 )
 from acompte.services.ports import Ctx
 from acompte.services.views import DocumentListRow
@@ -303,17 +302,20 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
     return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
 
 
+def _send(file: issued_files.Download) -> Response:
+    """An issued document's stored file carries its SHA-256 (ETag), like the API's."""
+    response = _download(file.content, file.media_type, file.filename)
+    if file.sha256:
+        response.headers["ETag"] = f'"{file.sha256}"'
+        response.headers["X-Content-SHA256"] = file.sha256
+    return response
+
+
 @router.get("/documents/{document_id:int}/pdf")
 def document_pdf_file(request: Request, document_id: int, ctx: security.PageRead) -> Response:
-    printable = printing.printable_document(security.uow_of(request), ctx, document_id)
-    return _download(document_pdf(printable), "application/pdf", f"{printable.title}-{printable.number}.pdf")
+    return _send(issued_files.document_file(security.uow_of(request), ctx, document_id, FileKind.PDF))
 
 
 @router.get("/documents/{document_id:int}/facturx")
 def document_facturx(request: Request, document_id: int, ctx: security.PageRead) -> Response:
-    uow = security.uow_of(request)
-    with uow:
-        invoice = einvoicing.einvoice_for(uow, ctx, document_id)
-        printable = printing.printable_document(uow, ctx, document_id)
-    content = facturx_document(printable, invoice)
-    return _download(content, "application/pdf", f"{printable.title}-{printable.number}.pdf")
+    return _send(issued_files.document_file(security.uow_of(request), ctx, document_id, FileKind.FACTURX))
