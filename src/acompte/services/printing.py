@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from acompte.domain.documents import INVOICE_KINDS, Flow, Kind, State
+from acompte.domain.documents import CREDIT_KINDS, INVOICE_KINDS, Flow, Kind, State
 from acompte.domain.einvoicing import DEBITS_OPTION_NOTE, DEFAULT_LEGAL_NOTES, DeductedDeposit, parse_address
 from acompte.domain.money import Money, total
 from acompte.domain.vat import Totals, VatLine, compute_totals
@@ -76,8 +76,13 @@ class PrintableDocument:
     net: Money
     vat_total: Money
     gross: Money
-    paid: tuple[PrintPayment, ...]
+    #: What the document shows under its total, in this order: the deposit invoices it deducts; « Net à payer »
+    #: (total − deducted, the position's net to pay); the payments and credits it shows as received (an issued
+    #: invoice: those received before its date, as its Factur-X BT-113); « Reste à payer » (BT-115).
+    deducted: tuple[PrintPayment, ...]
     net_to_pay: Money
+    paid: tuple[PrintPayment, ...]
+    amount_due: Money
     references: tuple[str, ...] = ()
     mentions: tuple[str, ...] = ()
     notes: str = ""
@@ -128,13 +133,14 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
         seller = PrintParty(company.name, _party_lines(company.address), company.siren or "", company.vat_number or "")
         buyer = PrintParty(party.name, _party_lines(party.address), party.siren, party.vat_number, party.email)
         paid: list[PrintPayment] = []
+        deducted: list[PrintPayment] = []
         references: list[str] = []
         is_invoice = document.kind in INVOICE_KINDS
         deductions: list[DeductedDeposit] = []
         if document.kind is Kind.INVOICE:
             deductions = settlement_facts.deducted_deposits(uow, ctx, document)
             for deposit in deductions:
-                paid.append(PrintPayment(deposit.issue_date, f"Acompte facturé {deposit.number}", deposit.gross))
+                deducted.append(PrintPayment(deposit.issue_date, f"Acompte facturé {deposit.number}", deposit.gross))
                 references.append(f"Facture d'acompte {deposit.number} du {deposit.issue_date:%d/%m/%Y}")
         # An issued invoice shows what it said at issue, as its Factur-X does (BT-113): deposit invoices deducted
         # and, on a final invoice, payments received before its date. Later payments never change it.
@@ -171,7 +177,8 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
             origin = uow.documents.get(ctx.company_id, document.origin_id)
             if origin.number:
                 references.append(f"{TITLES[origin.kind]} {origin.number} du {origin.issue_date:%d/%m/%Y}")
-        settled = total((p.amount for p in paid), document.currency)
+        received = total((p.amount for p in paid), document.currency)
+        net_to_pay = totals.gross - total((d.amount for d in deducted), document.currency)
         legal = {**DEFAULT_LEGAL_NOTES, **dict(company.settings.get("legal") or {})}
         mentions: list[str] = []
         if is_invoice and document.flow is Flow.SALE:
@@ -203,10 +210,10 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
             net=totals.net,
             vat_total=totals.vat,
             gross=totals.gross,
+            deducted=tuple(deducted),
+            net_to_pay=net_to_pay,
             paid=tuple(paid),
-            net_to_pay=totals.gross - settled
-            if document.kind not in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE)
-            else totals.gross,
+            amount_due=net_to_pay - received if document.kind not in CREDIT_KINDS else totals.gross,
             references=tuple(references),
             mentions=tuple(mentions),
         )
