@@ -1,11 +1,10 @@
-"""What the document pages share: URL kinds, labels, the figures of a row, the actions a document allows.
+"""What the document pages share: URL kinds, labels, the actions a document allows.
 
 The URL contract names a delivery note `delivery_note`; the domain calls it `delivery`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,8 +16,8 @@ from acompte.domain import lifecycle
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
+from acompte.domain.positions import Position
 from acompte.domain.users import Permission
-from acompte.services.views import DocumentSummary
 
 URL_KINDS: dict[str, Kind] = {
     "quote": Kind.QUOTE,
@@ -54,40 +53,6 @@ FORM_KINDS = frozenset({Kind.QUOTE, Kind.ORDER, Kind.DELIVERY, Kind.INVOICE})
 
 def can_write(request: Request) -> bool:
     return security.session_principal(request).may(Permission.WRITE)
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """A document's money as the lists show it: gross − deposits − paid = balance due."""
-
-    gross: Money
-    deposits: Money
-    paid: Money
-    balance_due: Money
-    status: str
-
-
-def figures(kind: Kind, gross: Money, allocated: Money, deducted: Money) -> Figures:
-    """Deposits: for a quote, order or delivery note, the payments on it (deposit payments); for an invoice,
-    the deposit invoices it deducts. Paid: the rest of what settles it."""
-    if kind in COMMERCIAL_KINDS:
-        deposits, paid = allocated, deducted
-    else:
-        deposits, paid = deducted, allocated
-    balance = gross - allocated - deducted
-    settled = allocated + deducted
-    if settled.is_zero and gross.is_positive:
-        status = "unpaid"
-    elif settled >= gross:
-        status = "paid"
-    else:
-        status = "partial"
-    return Figures(gross, deposits, paid, balance, status)
-
-
-def summary_figures(row: DocumentSummary) -> Figures:
-    s = row.settlement
-    return figures(Kind(row.kind), s.gross, s.allocated, s.deducted)
 
 
 def is_overdue(due_date: date | None, state: str, balance_due: Money, today: date | None = None) -> bool:
@@ -151,15 +116,17 @@ def row_actions(
 
 
 def document_actions(
-    request: Request, document: Document, allocated: Money, balance_due: Money
+    request: Request, document: Document, allocated: Money, position: Position
 ) -> list[tuple[Any, ...]]:
+    """The document page's ⋮ menu: what may still be paid is the position's balance due (zero on a credit note,
+    on an invoice cancelled by a credit note and on an order wholly invoiced)."""
     return row_actions(
         request,
         doc_id=document.id,
         kind=document.kind,
         flow=document.flow,
         state=document.state,
-        balance_due=balance_due,
+        balance_due=position.balance_due,
         allocated=allocated,
         with_open=False,
     )
