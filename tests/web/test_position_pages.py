@@ -65,7 +65,7 @@ def test_an_invoice_cancelled_by_a_full_credit_note_names_it_instead_of_paid(app
     assert f'href="/documents/{note.id}"' in page
     assert "badge-paid" not in page and ">Réglé<" not in page
     assert figure(page, "balance_due") == f"Reste dû{shown('0.00')}"
-    assert ">Régler<" not in page
+    assert ">Régler<" not in page and f'href="/documents/{invoice.id}/credit-note"' not in page
 
 
 def test_a_reversed_deposit_invoice_names_its_deposit_credit_note(app, web, ctx, customer):

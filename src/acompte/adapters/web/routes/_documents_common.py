@@ -16,7 +16,7 @@ from acompte.domain import lifecycle
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
-from acompte.domain.positions import Position
+from acompte.domain.positions import Position, PositionStatus
 from acompte.domain.users import Permission
 
 URL_KINDS: dict[str, Kind] = {
@@ -74,6 +74,7 @@ def row_actions(
     balance_due: Money,
     allocated: Money,
     with_open: bool = True,
+    cancelled: bool = False,
 ) -> list[tuple[Any, ...]]:
     """The ⋮ menu of a document: only what its kind and state allow (and only reads for a read-only user)."""
     t = translate
@@ -82,7 +83,8 @@ def row_actions(
     if with_open:
         items.append((t(request, "Ouvrir"), base))
     write = can_write(request)
-    live = state is not State.CANCELLED
+    # a document cancelled by a credit note is validated but, like a cancelled one, takes no more money
+    live = state is not State.CANCELLED and not cancelled
     if write and live:
         if kind in (Kind.ORDER, Kind.DELIVERY) and balance_due.is_positive:
             items.append((t(request, "Acompte"), f"{base}/deposit"))
@@ -129,6 +131,7 @@ def document_actions(
         balance_due=position.balance_due,
         allocated=allocated,
         with_open=False,
+        cancelled=position.status is PositionStatus.CANCELLED,
     )
 
 
