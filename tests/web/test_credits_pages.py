@@ -154,7 +154,7 @@ def test_the_list_shows_used_remaining_and_status_and_filters(app, web):
     note = credits.credit_invoice(app.uow(), web.ctx, invoice.id, lines=[(1, D("1"))], apply_to_origin=False)
     page = web.get("/credits?flow=sale")
     assert page.status_code == 200 and note.document.number in page.text
-    assert "1\u202f200,00\u00a0€" in page.text and "Inutilisé" in page.text
+    assert "1\u202f200,00\u00a0€" in page.text and "Non utilisé" in page.text
     assert note.document.number not in web.get("/credits?status=settled").text
     assert note.document.number in web.get("/credits?status=unused").text
     csv = web.get("/credits?format=csv")

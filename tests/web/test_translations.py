@@ -74,3 +74,13 @@ def test_every_page_message_has_an_english_translation():
     found = texts([*sorted((WEB / "routes").glob("*.py")), WEB / "errors.py"], ROUTE_TEXT)
     missing = sorted({f"{where}: {text!r}" for where, text in found if not catalogue.get(text, ("", ""))[0]})
     assert not missing, "messages without an English translation in locales/en/*.po:\n" + "\n".join(missing)
+
+
+def test_every_position_word_has_an_english_translation():
+    from acompte.adapters.web import position_words
+    from acompte.domain.positions import PositionStatus
+
+    catalogue = english()
+    assert set(position_words.STATUS_WORDS) == set(PositionStatus), "a status without its word"
+    missing = sorted({text for text in position_words.all_words() if not catalogue.get(text, ("", ""))[0]})
+    assert not missing, "position words without an English translation:\n" + "\n".join(missing)

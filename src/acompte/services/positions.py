@@ -134,3 +134,11 @@ def position_of_id(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Position:
     """The position of one document, read in its own transaction."""
     with uow:
         return position(uow, ctx, uow.documents.get(ctx.company_id, document_id))
+
+
+def positions_of_ids(uow: UnitOfWork, ctx: Ctx, document_ids: Sequence[int]) -> dict[int, Position]:
+    """The positions of the documents named (a page of a list), read in bulk in one transaction."""
+    if not document_ids:
+        return {}
+    with uow:
+        return positions(uow, ctx, list(uow.documents.headers(ctx.company_id, document_ids).values()))

@@ -3,7 +3,8 @@
     return render(request, "documents/list.html", {"rows": rows})
 
 Templates get `_` (translate), `money`, `amount`, `day`, `percent`, `lang`, `principal`, `csrf_field()`,
-`form_key_field()`, `flashes` and `url` (the current path). `redirect(request, url, flash=...)` answers a POST
+`form_key_field()`, `flashes`, `url` (the current path) and the position words (`status_word`,
+`cancelled_by_word`, `position_figures`, see position_words.py). `redirect(request, url, flash=...)` answers a POST
 with 303 See Other (post/redirect/get) and carries a one-time message to the next page.
 """
 
@@ -20,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from acompte import __version__
-from acompte.adapters.web import i18n, security
+from acompte.adapters.web import i18n, position_words, security
 from acompte.domain.users import ROLE_LABELS, Principal
 from acompte.services import companies
 from acompte.services.ports import Ctx
@@ -61,6 +62,13 @@ def _globals(request: Request, lang: str) -> dict[str, Any]:
         "version": __version__,
         "flashes": _flashes(request),
         "company_name": _company_name(request, principal),
+        # the words of a position, defined once in position_words
+        "status_word": lambda status: i18n.gettext(lang, position_words.status_word(status)),
+        "cancelled_by_word": lambda number: i18n.gettext(lang, position_words.CANCELLED_BY, number=number),
+        "position_figures": lambda kind, position: [
+            (key, i18n.gettext(lang, label), value) for key, label, value in position_words.figures(kind, position)
+        ],
+        "card_keys": position_words.CARD_KEYS,
     }
 
 

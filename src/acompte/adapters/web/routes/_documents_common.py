@@ -1,11 +1,10 @@
-"""What the document pages share: URL kinds, labels, the figures of a row, the actions a document allows.
+"""What the document pages share: URL kinds, labels, the actions a document allows.
 
 The URL contract names a delivery note `delivery_note`; the domain calls it `delivery`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,8 +16,8 @@ from acompte.domain import lifecycle
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
+from acompte.domain.positions import Position, PositionStatus
 from acompte.domain.users import Permission
-from acompte.services.views import DocumentSummary
 
 URL_KINDS: dict[str, Kind] = {
     "quote": Kind.QUOTE,
@@ -56,40 +55,6 @@ def can_write(request: Request) -> bool:
     return security.session_principal(request).may(Permission.WRITE)
 
 
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """A document's money as the lists show it: gross − deposits − paid = balance due."""
-
-    gross: Money
-    deposits: Money
-    paid: Money
-    balance_due: Money
-    status: str
-
-
-def figures(kind: Kind, gross: Money, allocated: Money, deducted: Money) -> Figures:
-    """Deposits: for a quote, order or delivery note, the payments on it (deposit payments); for an invoice,
-    the deposit invoices it deducts. Paid: the rest of what settles it."""
-    if kind in COMMERCIAL_KINDS:
-        deposits, paid = allocated, deducted
-    else:
-        deposits, paid = deducted, allocated
-    balance = gross - allocated - deducted
-    settled = allocated + deducted
-    if settled.is_zero and gross.is_positive:
-        status = "unpaid"
-    elif settled >= gross:
-        status = "paid"
-    else:
-        status = "partial"
-    return Figures(gross, deposits, paid, balance, status)
-
-
-def summary_figures(row: DocumentSummary) -> Figures:
-    s = row.settlement
-    return figures(Kind(row.kind), s.gross, s.allocated, s.deducted)
-
-
 def is_overdue(due_date: date | None, state: str, balance_due: Money, today: date | None = None) -> bool:
     return (
         due_date is not None
@@ -109,6 +74,7 @@ def row_actions(
     balance_due: Money,
     allocated: Money,
     with_open: bool = True,
+    cancelled: bool = False,
 ) -> list[tuple[Any, ...]]:
     """The ⋮ menu of a document: only what its kind and state allow (and only reads for a read-only user)."""
     t = translate
@@ -117,7 +83,8 @@ def row_actions(
     if with_open:
         items.append((t(request, "Ouvrir"), base))
     write = can_write(request)
-    live = state is not State.CANCELLED
+    # a document cancelled by a credit note is validated but, like a cancelled one, takes no more money
+    live = state is not State.CANCELLED and not cancelled
     if write and live:
         if kind in (Kind.ORDER, Kind.DELIVERY) and balance_due.is_positive:
             items.append((t(request, "Acompte"), f"{base}/deposit"))
@@ -151,17 +118,20 @@ def row_actions(
 
 
 def document_actions(
-    request: Request, document: Document, allocated: Money, balance_due: Money
+    request: Request, document: Document, allocated: Money, position: Position
 ) -> list[tuple[Any, ...]]:
+    """The document page's ⋮ menu: what may still be paid is the position's balance due (zero on a credit note,
+    on an invoice cancelled by a credit note and on an order wholly invoiced)."""
     return row_actions(
         request,
         doc_id=document.id,
         kind=document.kind,
         flow=document.flow,
         state=document.state,
-        balance_due=balance_due,
+        balance_due=position.balance_due,
         allocated=allocated,
         with_open=False,
+        cancelled=position.status is PositionStatus.CANCELLED,
     )
 
 

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from acompte.adapters.web import i18n, security
+from acompte.adapters.web import i18n, position_words, security
 from acompte.adapters.web.errors import error_text
 from acompte.adapters.web.routes._credits_common import csv_response, form_of, money_totals, page_query, paginate
 from acompte.adapters.web.security import PageAccounting, PageRead, PageWrite
@@ -30,7 +30,8 @@ from acompte.domain import errors as e
 from acompte.domain.credits import CreditRef, CreditStatus, check_creditable, write_off_threshold
 from acompte.domain.documents import Flow, Kind, LineInput, State
 from acompte.domain.money import Money
-from acompte.services import companies, credit_additions, credits, documents, parties, queries
+from acompte.domain.positions import PositionStatus
+from acompte.services import companies, credit_additions, credits, documents, parties, positions, queries
 from acompte.services.ports import Ctx
 
 router = APIRouter()
@@ -364,12 +365,24 @@ def credit_list(
     key = SORTS.get(sort.lstrip("-"), SORTS["date"])
     rows.sort(key=lambda r: (key(r), r.id), reverse=sort.startswith("-"))
     if format == "csv":
+        found = positions.positions_of_ids(uow, ctx, [r.id for r in rows])
         header = [translate(request, t) for t in ("Numéro", "Date", "Tiers", "Montant", "Utilisé", "Reste", "Statut")]
         return csv_response(
             request,
             "avoirs.csv",
             header,
-            ((r.number, r.issue_date, r.party_name, r.gross, r.use.used, r.remaining, r.status.value) for r in rows),
+            (
+                (
+                    r.number,
+                    r.issue_date,
+                    r.party_name,
+                    r.gross,
+                    found[r.id].used,
+                    found[r.id].credit_left,
+                    translate(request, position_words.status_word(found[r.id].status)),
+                )
+                for r in rows
+            ),
         )
     paged = paginate(rows, page)
     totals = money_totals(rows, lambda r: r.gross, lambda r: r.use.used, lambda r: r.remaining)
@@ -379,6 +392,7 @@ def credit_list(
         "credits/list.html",
         {
             "paged": paged,
+            "positions": positions.positions_of_ids(uow, ctx, [r.id for r in paged.rows]),
             "totals": totals,
             "filters": query,
             "errors": errors,
@@ -402,6 +416,7 @@ def _credit_context(request: Request, ctx: Ctx, credit_id: int) -> dict[str, Any
     )
     return {
         "credit": credit,
+        "position": positions.position_of_id(uow, ctx, credit_id),
         "open_docs": open_docs,
         "uses": credits.credit_uses(uow, ctx, CreditRef.credit_note(credit_id)),
         "refunds": credits.list_refunds(uow, ctx, source=CreditRef.credit_note(credit_id)),
@@ -417,7 +432,8 @@ def _credit_page(
 @router.get("/credits/{credit_id}")
 def credit_page(request: Request, credit_id: int, ctx: PageRead, document_id: str | None = None) -> Response:
     context = _credit_context(request, ctx, credit_id)
-    left = context["credit"].remaining
+    position = context["position"]
+    left = position.credit_left
     values: dict[str, str] = {"form_key": security.new_form_key()}
     wanted = _int(document_id)
     lang = i18n.language(request)
@@ -425,7 +441,7 @@ def credit_page(request: Request, credit_id: int, ctx: PageRead, document_id: st
         if wanted is not None and doc.id != wanted:
             continue
         part = left.min(doc.balance_due)
-        if part.is_positive and context["credit"].status is not CreditStatus.WRITTEN_OFF:
+        if part.is_positive and position.status is not PositionStatus.WRITTEN_OFF:
             values[f"amount_{doc.id}"] = i18n.amount(part, lang)
             left = left - part
     return _credit_page(request, context, values, {})

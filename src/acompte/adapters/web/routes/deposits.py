@@ -26,7 +26,7 @@ from acompte.domain.deposits import DepositSettings, percent_of
 from acompte.domain.deposits import parse_percent as parse_domain_percent
 from acompte.domain.documents import Kind, State
 from acompte.domain.money import Money
-from acompte.services import companies, deposits, documents, payment_changes
+from acompte.services import companies, deposits, documents, payment_changes, positions
 
 router = APIRouter()
 
@@ -370,6 +370,7 @@ def _deductions_page(
     zero = Money.zero(view.invoice.currency)
     context = {
         "view": view,
+        "position": positions.position_of_id(security.uow_of(request), ctx, invoice_id),
         "invoice": view.invoice,
         "editable": editable,
         "values": values,

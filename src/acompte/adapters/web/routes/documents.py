@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from acompte.adapters.web import i18n, security
+from acompte.adapters.web import i18n, position_words, security
 from acompte.adapters.web.csv_export import csv_download
 from acompte.adapters.web.routes import _documents_common as common
 from acompte.adapters.web.templating import render, translate
@@ -44,7 +44,7 @@ from acompte.services.views import DocumentListRow
 router = APIRouter()
 PER_PAGE = 50
 SORTS = ("number", "date", "party", "gross", "balance", "due")
-STATUSES = ("unpaid", "partial", "paid")
+STATUSES = tuple(s.value for s in position_words.LIST_FILTER_STATUSES)
 
 
 # -- lists -------------------------------------------------------------------------------------------------------
@@ -53,7 +53,6 @@ STATUSES = ("unpaid", "partial", "paid")
 @dataclass(frozen=True, slots=True)
 class Row:
     summary: DocumentListRow
-    figures: common.Figures
     overdue: bool
     actions: list[tuple[Any, ...]]
 
@@ -76,23 +75,18 @@ def _decimal(text: str | None) -> Decimal | None:
         return None
 
 
-def _figures(row: DocumentListRow) -> common.Figures:
-    return common.Figures(row.gross, row.deposits, row.paid, row.balance_due, row.status.value)
-
-
 def _row(request: Request, row: DocumentListRow, today: date) -> Row:
-    fig = _figures(row)
+    """A list row reads its figures and status from the row the list's SQL computed (no arithmetic here)."""
     return Row(
         row,
-        fig,
-        common.is_overdue(row.due_date, row.state, fig.balance_due, today),
+        common.is_overdue(row.due_date, row.state, row.balance_due, today),
         common.row_actions(
             request,
             doc_id=row.id,
             kind=Kind(row.kind),
             flow=Flow(row.flow),
             state=State(row.state),
-            balance_due=fig.balance_due,
+            balance_due=row.balance_due,
             allocated=row.allocated,
         ),
     )
@@ -149,6 +143,7 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
         "descending": descending,
         "parties": parties.list_parties(uow, ctx, role=role),
         "can_write": common.can_write(request),
+        "list_statuses": STATUSES,
         "new_url": _new_url(flow, kind),
         "query_without": lambda *names: _query_without(request, *names),
     }
@@ -173,7 +168,6 @@ def _query_without(request: Request, *names: str) -> str:
 def _csv(request: Request, kind: Kind, flow: Flow, rows: Iterable[DocumentListRow]) -> Response:
     """Every filtered row (not one page), streamed: the service reads them in chunks as the lines are sent."""
     t = translate
-    labels = {"unpaid": "Non réglé", "partial": "Partiellement réglé", "paid": "Réglé"}
     header = [
         t(request, h)
         for h in ("Numéro", "Date", "Tiers", "Total TTC", "Acomptes", "Réglé", "Reste dû", "Statut", "Échéance")
@@ -187,7 +181,7 @@ def _csv(request: Request, kind: Kind, flow: Flow, rows: Iterable[DocumentListRo
             row.deposits,
             row.paid,
             row.balance_due,
-            t(request, labels[row.status.value]),
+            t(request, position_words.status_word(row.status)),
             row.due_date,
         ]
         for row in rows
@@ -214,17 +208,13 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
     view = documents.get_document(uow, ctx, document_id)
     doc = view.document
     tab = tab if tab in TABS else "lines"
-    settlement = view.settlement
-    fig = common.figures(doc.kind, settlement.gross, settlement.allocated, settlement.deducted)
+    position = view.position
     origin = documents.get_document(uow, ctx, doc.origin_id) if doc.origin_id else None
     breakdown = deposits.document_breakdown(uow, ctx, document_id)
-    position = None
+    deposit_position = None
     deduction = None
-    if doc.kind in common.COMMERCIAL_KINDS:
-        position = deposits.deposit_position(uow, ctx, document_id)
-        net_to_pay = position.net_to_pay
-    else:
-        net_to_pay = (doc.gross - settlement.deducted).max(Money.zero(doc.currency))
+    if doc.kind in common.COMMERCIAL_KINDS and tab == "deposits":
+        deposit_position = deposits.deposit_position(uow, ctx, document_id)
     if doc.kind is Kind.INVOICE and tab == "deposits":
         deduction = deposits.deduction_view(uow, ctx, document_id)
     # a draft final invoice that would leave deposits undeducted says so before « Valider » (which asks again)
@@ -234,15 +224,14 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         "doc": doc,
         "kind": common.url_kind(doc.kind),
         "flow": doc.flow.value,
-        "fig": fig,
-        "overdue": common.is_overdue(doc.due_date, doc.state.value, fig.balance_due),
+        "position": position,
+        "overdue": common.is_overdue(doc.due_date, doc.state.value, position.balance_due),
         "origin": origin,
         "children": documents.children(uow, ctx, document_id),
         "breakdown": breakdown,
         "net": total((b.net for b in breakdown), doc.currency) if breakdown else doc.net,
         "vat": total((b.vat for b in breakdown), doc.currency) if breakdown else doc.gross - doc.net,
-        "net_to_pay": net_to_pay,
-        "position": position,
+        "deposit_position": deposit_position,
         "deduction": deduction,
         "undeducted": undeducted,
         "tab": tab,
@@ -252,7 +241,7 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         "may_cancel": common.may(doc, Action.CANCEL),
         "conversions": [common.url_kind(k) for k in common.conversions(doc)],
         "facturx": doc.flow is Flow.SALE and doc.kind in common.FACTURX_KINDS and doc.state is State.VALIDATED,
-        "actions": common.document_actions(request, doc, settlement.allocated, fig.balance_due),
+        "actions": common.document_actions(request, doc, view.settlement.allocated, position),
         "list_url": common.list_url(doc.flow, doc.kind),
         "url_kind": lambda k: common.url_kind(Kind(k)),
         "money_of": _money_of,
