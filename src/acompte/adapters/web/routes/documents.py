@@ -78,7 +78,7 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def _figures(row: DocumentListRow) -> common.Figures:
-    return common.Figures(row.gross, row.deposits, row.paid, row.balance_due, row.status.value)
+    return common.Figures(row.gross, row.deposits, row.settled, row.balance_due, row.status.value)
 
 
 def _row(request: Request, row: DocumentListRow, today: date) -> Row:
@@ -186,9 +186,9 @@ def _csv(request: Request, kind: Kind, flow: Flow, rows: Iterable[DocumentListRo
             row.party_name,
             row.gross,
             row.deposits,
-            row.paid,
+            row.settled,
             row.balance_due,
-            t(request, labels[row.status.value]),
+            t(request, labels[row.status.value]) if row.status.value in labels else row.status.value,
             row.due_date,
         ]
         for row in rows
