@@ -1,42 +1,202 @@
 """Document lists in SQL: one page, the count and totals of every filtered row, and the export in chunks.
 
-Every figure is derived from the rows that settle a document (allocations + shortfalls written off, as in
-credits_repository `document_settled_scalar`; deductions of deposit invoices), never from a stored balance: the
-payment status filter is a predicate on those sums. A page in a column's order reads its rows through the
-index and sums only for them (correlated scalars); the totals, a status filter and the balance order read
-every filtered row once, with sums grouped by document and joined (nothing is loaded in Python but the page).
-bench/lists.py times it.
+Each row carries its document's position (domain/positions.py: status, deducted, paid, credited, written off,
+net to pay, balance due, invoiced, credit left) computed in SQL from the same facts `services.positions` reads —
+allocations by source, write-offs, deductions, the `InvoiceCreditedInFull` history events, deposit credit notes
+and, for quotes, orders and delivery notes, their family (what was made from them) — and a property test keeps
+the two equal (tests/services/test_document_list.py). Nothing is stored: the status filter is a predicate on
+those sums.
+
+Cost. A page in a column's order reads its rows through the index and sums only for them (correlated scalars);
+the totals, a status filter and the balance order read every filtered row once, with sums grouped by document
+and joined. The figures that need more than the document's own rows (an invoice's cancellation, a credit
+note's uses, a commercial document's family) are correlated scalars behind a CASE on the kind, so a list of
+invoices never walks families and a list of orders never reads credit uses; without a status filter the
+totals of invoices and credit notes are plain sums joined once (they are linear), and only commercial
+documents, whose balance is not (never below zero), are summed row by row. bench/lists.py times it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import cache
+from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, case, false, func, literal, select, text, tuple_, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, literal, not_, or_, select, text, tuple_, union_all
+from sqlalchemy.orm import Session, aliased
 
+from acompte.domain.documents import CREDIT_KINDS, Kind, State
+from acompte.domain.events import EventKind
+from acompte.domain.lifecycle import CONVERSIONS
 from acompte.domain.money import MINOR_UNITS, Money
-from acompte.persistence.credits_repository import document_settled_scalar
-from acompte.persistence.rows import AllocationRow, DeductionRow, DocumentRow, PartyRow, WriteOffRow
-from acompte.services.views import (
-    COMMERCIAL_KINDS,
-    DocumentFilter,
-    DocumentListRow,
-    DocumentListTotals,
+from acompte.domain.positions import COMMERCIAL_KINDS
+from acompte.domain.statuses import PositionStatus
+from acompte.persistence.rows import (
+    AllocationRow,
+    DeductionRow,
+    DocumentRow,
+    EventRow,
+    PartyRow,
+    RefundRow,
+    WriteOffRow,
 )
+from acompte.services.views import DocumentFilter, DocumentListRow, DocumentListTotals
 
 #: The end of a "due" sort: documents without a due date come after every dated one (ascending).
 NO_DUE_DATE = date(9999, 12, 31)
 
+COMMERCIAL = tuple(sorted(k.value for k in COMMERCIAL_KINDS))
+CREDITS = tuple(sorted(k.value for k in CREDIT_KINDS))
+VALIDATED, DRAFT, CANCELLED = State.VALIDATED.value, State.DRAFT.value, State.CANCELLED.value
+INVOICE, DEPOSIT_INVOICE = Kind.INVOICE.value, Kind.DEPOSIT_INVOICE.value
+PAYMENT_STATUSES = frozenset({PositionStatus.UNPAID, PositionStatus.PARTIAL, PositionStatus.PAID})
+INVOICING_STATUSES = frozenset({PositionStatus.PARTIALLY_INVOICED, PositionStatus.INVOICED})
 
-def _deducted_scalar() -> Any:
+
+def _generations() -> int:
+    """How far below a commercial document its invoices and deposit invoices can be: the longest chain of
+    conversions (quote → order → delivery note → invoice); a deposit invoice hangs off a commercial document,
+    which is never deeper than the last step of that chain."""
+
+    def longest(kind: Kind) -> int:
+        return max((1 + longest(target) for target in CONVERSIONS.get(kind, ())), default=0)
+
+    return max(longest(kind) for kind in CONVERSIONS)
+
+
+#: Generations of a family the list reads (services.positions walks the same origin links).
+FAMILY_GENERATIONS = _generations()
+
+#: The figures every totals row sums, in this order.
+FIGURES = ("gross", "deducted", "paid", "credited", "written_off", "net_to_pay", "balance_due", "deposits", "settled")
+
+
+# -- the facts, as SQL over one document (correlated to `doc`) ---------------------------------------------------
+
+
+def _sum(amount: Any, *where: Any, to: Any) -> Any:
+    return select(func.coalesce(func.sum(amount), 0)).where(*where).correlate(to).scalar_subquery()
+
+
+def _payments_on(doc: Any) -> Any:
+    on = AllocationRow.document_id == doc.id
+    return _sum(AllocationRow.amount_minor, on, AllocationRow.payment_id.isnot(None), to=doc)
+
+
+def _credits_on(doc: Any) -> Any:
+    on = AllocationRow.document_id == doc.id
+    return _sum(AllocationRow.amount_minor, on, AllocationRow.payment_id.is_(None), to=doc)
+
+
+def _reversed(deposit: Any) -> Any:
+    """What the issued deposit credit notes of a deposit invoice reverse."""
+    note = aliased(DocumentRow)
+    return _sum(
+        note.gross_minor,
+        note.origin_id == deposit.id,
+        note.kind == Kind.DEPOSIT_CREDIT_NOTE.value,
+        note.state == VALIDATED,
+        to=deposit,
+    )
+
+
+def _deducted_on_issued(deposit: Any) -> Any:
+    """What issued final invoices deduct from a deposit invoice."""
+    invoice = aliased(DocumentRow)
     return (
         select(func.coalesce(func.sum(DeductionRow.amount_minor), 0))
-        .where(DeductionRow.invoice_id == DocumentRow.id)
-        .correlate(DocumentRow)
+        .join(invoice, invoice.id == DeductionRow.invoice_id)
+        .where(DeductionRow.deposit_invoice_id == deposit.id, invoice.state == VALIDATED)
+        .correlate(deposit)
         .scalar_subquery()
+    )
+
+
+def _credited_in_full(invoice: Any) -> Any:
+    """The history records that credit notes cancel the invoice in full (positions_repository reads the same)."""
+    return (
+        select(EventRow.id)
+        .where(
+            EventRow.company_id == invoice.company_id,
+            EventRow.document_id == invoice.id,
+            EventRow.kind == EventKind.INVOICE_CREDITED_IN_FULL.value,
+        )
+        .correlate(invoice)
+        .exists()
+    )
+
+
+def _by_credit(amount: Any, credit_id: Any) -> Any:
+    return _sum(amount, credit_id == DocumentRow.id, to=DocumentRow)
+
+
+def _family_sum(figure: Callable[[Any], tuple[Any, list[Any]]]) -> Any:
+    """Sum of `figure(member)` over the documents made from the current DocumentRow, generation by generation
+    (each a chain of origin links read through the origin index): `figure` gives the amount and its filters."""
+    parts = []
+    for depth in range(1, FAMILY_GENERATIONS + 1):
+        chain = [aliased(DocumentRow) for _ in range(depth)]
+        amount, where = figure(chain[-1])
+        stmt = select(func.coalesce(func.sum(amount), 0)).select_from(chain[0])
+        for parent, child in pairwise(chain):
+            stmt = stmt.join(child, child.origin_id == parent.id)
+        stmt = stmt.where(chain[0].origin_id == DocumentRow.id, *where).correlate(DocumentRow)
+        parts.append(stmt.scalar_subquery())
+    result = parts[0]
+    for part in parts[1:]:
+        result = result + part
+    return result
+
+
+def _issued_in_family(member: Any, kind: str) -> list[Any]:
+    return [member.kind == kind, member.state == VALIDATED, member.currency == DocumentRow.currency]
+
+
+def _final_invoiced(member: Any) -> tuple[Any, list[Any]]:
+    """Its issued final invoices not cancelled by credit notes (Family.final_invoiced)."""
+    return member.gross_minor, [*_issued_in_family(member, INVOICE), not_(_credited_in_full(member))]
+
+
+def _deposit_carried(member: Any) -> tuple[Any, list[Any]]:
+    """What its issued deposit invoices carry outside the final invoices (DepositUsage.carried)."""
+    amount = member.gross_minor - _reversed(member) - _deducted_on_issued(member)
+    return amount, _issued_in_family(member, DEPOSIT_INVOICE)
+
+
+def _deposits_paid(member: Any) -> tuple[Any, list[Any]]:
+    """What its issued deposit invoices received in payments."""
+    return _payments_on(member), _issued_in_family(member, DEPOSIT_INVOICE)
+
+
+@cache
+def _extras() -> tuple[Any, ...]:
+    """The facts beyond the document's own rows, each computed only for the kinds it concerns.
+
+    Built once per process: they depend on no filter, and building their aliased sub-queries costs far more
+    Python time (about 30 ms) than the database spends on a page; SQL expressions are immutable, so every
+    statement can share them."""
+    kind, state, gross = DocumentRow.kind, DocumentRow.state, DocumentRow.gross_minor
+    commercial, credit = kind.in_(COMMERCIAL), kind.in_(CREDITS)
+    cancelled = case(
+        (and_(kind == INVOICE, state == VALIDATED, _credited_in_full(DocumentRow)), 1),
+        (and_(kind == DEPOSIT_INVOICE, state == VALIDATED, gross > 0, _reversed(DocumentRow) >= gross), 1),
+        else_=0,
+    )
+
+    def only(condition: Any, amount: Any) -> Any:
+        return case((condition, amount), else_=0)
+
+    return (
+        cancelled.label("cancelled"),
+        only(commercial, _family_sum(_final_invoiced)).label("final"),
+        only(commercial, _family_sum(_deposit_carried)).label("carried"),
+        only(commercial, _family_sum(_deposits_paid)).label("deposits_paid"),
+        only(credit, _by_credit(AllocationRow.amount_minor, AllocationRow.credit_document_id)).label("used"),
+        only(credit, _by_credit(RefundRow.amount_minor, RefundRow.source_credit_id)).label("refunded"),
+        only(credit, _by_credit(WriteOffRow.amount_minor, WriteOffRow.credit_document_id)).label("cwo"),
     )
 
 
@@ -56,7 +216,7 @@ def _minor_bound(amount: Decimal, currency_col: Any, rounding: str) -> Any:
 
 
 def _conditions(company_id: int, f: DocumentFilter) -> list[Any]:
-    """The filters on the document's own columns (everything but the payment status)."""
+    """The filters on the document's own columns (everything but the status, which is derived)."""
     where = [DocumentRow.company_id == company_id]
     if f.kind:
         where.append(DocumentRow.kind == f.kind)
@@ -66,8 +226,6 @@ def _conditions(company_id: int, f: DocumentFilter) -> list[Any]:
         where.append(DocumentRow.party_id == f.party_id)
     if f.state:
         where.append(DocumentRow.state == f.state)
-    if f.status:
-        where.append(DocumentRow.state == "validated")
     if f.date_from:
         where.append(DocumentRow.issue_date >= f.date_from)
     if f.date_to:
@@ -82,24 +240,29 @@ def _conditions(company_id: int, f: DocumentFilter) -> list[Any]:
     return where
 
 
-def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool) -> Any:
-    """The filtered documents with their sums (allocated: allocations + write-offs; deducted: deductions).
+def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool, extra: Sequence[Any] = ()) -> Any:
+    """The filtered documents with their facts: pay / cred (payments / credits allocated to it), wo (shortfall
+    written off on it), ded (deposits it deducts), and the facts of `_extras`.
 
-    For a page in a column's order (`every_row` False) the sums are correlated scalars: the database reads the
-    page's rows through an index and sums only for them. Where every filtered row's sums are needed anyway (a
-    status filter, the balance order, the totals of such a list), they come from sums grouped by document over
-    the filtered documents, joined once: the database then picks a hash join or index lookups by the size of
-    the selection, and each sum is computed once per document (a merged correlated scalar is re-run for every
-    expression that uses it)."""
-    where = _conditions(company_id, f)
+    For a page in a column's order (`every_row` False) the document's own sums are correlated scalars: the
+    database reads the page's rows through an index and sums only for them. Where every filtered row's sums are
+    needed anyway (a status filter, the balance order, the totals of such a list), they come from sums grouped
+    by document over the filtered documents, joined once: the database then picks a hash join or index lookups
+    by the size of the selection, and each sum is computed once per document (a merged correlated scalar is
+    re-run for every expression that uses it)."""
+    where = [*_conditions(company_id, f), *extra]
     if every_row:
-        allocations = _by_document(AllocationRow.amount_minor, AllocationRow.document_id, where)
-        write_offs = _by_document(WriteOffRow.amount_minor, WriteOffRow.document_id, where)
-        deductions = _by_document(DeductionRow.amount_minor, DeductionRow.invoice_id, where)
-        allocated = func.coalesce(allocations.c.total, 0) + func.coalesce(write_offs.c.total, 0)
-        deducted = func.coalesce(deductions.c.total, 0)
+        paid_part = case((AllocationRow.payment_id.isnot(None), AllocationRow.amount_minor), else_=0)
+        credit_part = case((AllocationRow.payment_id.is_(None), AllocationRow.amount_minor), else_=0)
+        allocations = _by_document(AllocationRow.document_id, where, pay=paid_part, cred=credit_part)
+        write_offs = _by_document(WriteOffRow.document_id, where, wo=WriteOffRow.amount_minor)
+        deductions = _by_document(DeductionRow.invoice_id, where, ded=DeductionRow.amount_minor)
+        pay, cred = func.coalesce(allocations.c.pay, 0), func.coalesce(allocations.c.cred, 0)
+        wo, ded = func.coalesce(write_offs.c.wo, 0), func.coalesce(deductions.c.ded, 0)
     else:
-        allocated, deducted = document_settled_scalar(), _deducted_scalar()
+        pay, cred = _payments_on(DocumentRow), _credits_on(DocumentRow)
+        wo = _sum(WriteOffRow.amount_minor, WriteOffRow.document_id == DocumentRow.id, to=DocumentRow)
+        ded = _sum(DeductionRow.amount_minor, DeductionRow.invoice_id == DocumentRow.id, to=DocumentRow)
     stmt = select(
         DocumentRow.id.label("id"),
         DocumentRow.kind.label("kind"),
@@ -112,8 +275,11 @@ def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool) -> Any:
         DocumentRow.due_date.label("due_date"),
         DocumentRow.currency.label("currency"),
         DocumentRow.gross_minor.label("gross"),
-        allocated.label("allocated"),
-        deducted.label("deducted"),
+        pay.label("pay"),
+        cred.label("cred"),
+        wo.label("wo"),
+        ded.label("ded"),
+        *_extras(),
     ).join(PartyRow, PartyRow.id == DocumentRow.party_id)
     if every_row:
         for sums in (allocations, write_offs, deductions):
@@ -121,10 +287,10 @@ def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool) -> Any:
     return stmt.where(*where).subquery("docs")
 
 
-def _by_document(amount: Any, document_id: Any, where: list[Any]) -> Any:
-    """Sum of `amount` per filtered document (its rows joined to the documents the filters keep)."""
+def _by_document(document_id: Any, where: list[Any], **amounts: Any) -> Any:
+    """Sums of `amounts` per filtered document (its rows joined to the documents the filters keep)."""
     return (
-        select(document_id.label("document_id"), func.sum(amount).label("total"))
+        select(document_id.label("document_id"), *(func.sum(a).label(name) for name, a in amounts.items()))
         .join(DocumentRow, DocumentRow.id == document_id)
         .where(*where)
         .group_by(document_id)
@@ -132,124 +298,199 @@ def _by_document(amount: Any, document_id: Any, where: list[Any]) -> Any:
     )
 
 
-def _status_predicate(docs: Any, status: str | None) -> Any:
-    """The derived payment status (domain.documents.payment_status) as SQL: unpaid when nothing is settled on a
-    positive total, paid when settled ≥ total, partial otherwise."""
-    settled = docs.c.allocated + docs.c.deducted
-    if status == "unpaid":
-        return and_(settled == 0, docs.c.gross > 0)
-    if status == "paid":
-        return settled >= docs.c.gross
-    if status == "partial":
-        return and_(settled < docs.c.gross, settled != 0)
-    return false() if status else None
+class _Position:
+    """A row's position as SQL over the `docs` sub-query (domain.positions.position_of, kind by kind)."""
+
+    def __init__(self, docs: Any) -> None:
+        c = self.c = docs.c
+        commercial, credit = c.kind.in_(COMMERCIAL), c.kind.in_(CREDITS)
+        zero = literal(0)
+        self.invoiced = c.final + c.carried
+        self.credit_left = c.gross - c.used - c.refunded - c.cwo
+        owed_by_commercial = c.gross - c.pay - c.cred - c.wo - self.invoiced
+        self.figures = {
+            "gross": c.gross,
+            "deducted": case((or_(commercial, credit), zero), else_=c.ded),
+            "paid": case((credit, zero), (commercial, c.pay + c.deposits_paid), else_=c.pay),
+            "credited": case((credit, zero), else_=c.cred),
+            "written_off": case((credit, c.cwo), else_=c.wo),
+            "net_to_pay": case((credit, zero), (commercial, c.gross), else_=c.gross - c.ded),
+            "balance_due": case(
+                (credit, zero),
+                (commercial, case((owed_by_commercial > 0, owed_by_commercial), else_=zero)),
+                else_=c.gross - c.ded - c.pay - c.cred - c.wo,
+            ),
+            # What the web list shows beside the total: deposits (payments on a commercial document, deposit
+            # invoices deducted on an invoice) and what else settled it.
+            "deposits": case((commercial, c.pay + c.deposits_paid), (credit, zero), else_=c.ded),
+            "settled": case((credit, c.cwo), (commercial, c.cred + c.wo), else_=c.pay + c.cred + c.wo),
+        }
+        self.settled_for_status = case(
+            (commercial, c.pay + c.deposits_paid + c.cred + c.wo), else_=c.ded + c.pay + c.cred + c.wo
+        )
+        self.commercial, self.credit = commercial, credit
+
+    def status(self) -> Any:
+        c, s = self.c, PositionStatus
+        left = self.credit_left
+        return case(
+            (c.state == DRAFT, s.DRAFT.value),
+            (or_(c.state == CANCELLED, c.cancelled == 1), s.CANCELLED.value),
+            (and_(self.commercial, c.final > 0, c.final >= c.gross), s.INVOICED.value),
+            (and_(self.commercial, c.final > 0), s.PARTIALLY_INVOICED.value),
+            (and_(self.credit, c.cwo > 0, left == 0), s.WRITTEN_OFF.value),
+            (and_(self.credit, left == c.gross), s.UNUSED.value),
+            (and_(self.credit, left > 0), s.PARTIALLY_USED.value),
+            (and_(self.credit, c.used == 0, c.refunded > 0), s.REFUNDED.value),
+            (self.credit, s.USED.value),
+            (self._payment(s.UNPAID), s.UNPAID.value),
+            (self._payment(s.PAID), s.PAID.value),
+            else_=s.PARTIAL.value,
+        )
+
+    def _payment(self, status: PositionStatus) -> Any:
+        """domain.positions._payment_status over what settled the document."""
+        settled, gross = self.settled_for_status, self.c.gross
+        if status is PositionStatus.UNPAID:
+            return and_(settled == 0, gross > 0)
+        if status is PositionStatus.PAID:
+            return settled >= gross
+        return and_(settled < gross, or_(settled != 0, gross <= 0))
+
+    def predicate(self, status: str | None) -> list[Any]:
+        """The rows of `status`: cheap conditions first (the document's own columns and sums), then the status
+        itself, so the correlated facts are read only for the rows that may have it."""
+        if not status:
+            return []
+        c, wanted = self.c, PositionStatus(status)
+        if wanted is PositionStatus.DRAFT:
+            return [c.state == DRAFT]
+        if wanted is PositionStatus.CANCELLED:
+            payable = and_(c.state == VALIDATED, c.kind.in_((INVOICE, DEPOSIT_INVOICE)), c.cancelled == 1)
+            return [or_(c.state == CANCELLED, payable)]
+        cheap = [c.state == VALIDATED]
+        if wanted in PAYMENT_STATUSES:
+            cheap += [not_(self.credit), self._payment(wanted)]
+        elif wanted in INVOICING_STATUSES:
+            cheap.append(self.commercial)
+        else:
+            cheap.append(self.credit)
+        return [*cheap, self.status() == wanted.value]
 
 
 def sort_key(docs: Any, sort: str) -> Any:
     """One never-null expression per sort; the id breaks ties (page order and export chunks)."""
+    if sort == "balance":
+        return _Position(docs).figures["balance_due"]
     return {
         "date": docs.c.issue_date,
         "number": func.coalesce(docs.c.number, ""),
         "party": func.lower(docs.c.party_name),
         "gross": docs.c.gross,
-        "balance": docs.c.gross - docs.c.allocated - docs.c.deducted,
         "due": func.coalesce(docs.c.due_date, NO_DUE_DATE),
     }[sort]
 
 
-def _where(company_id: int, f: DocumentFilter, *, every_row: bool) -> tuple[Any, list[Any]]:
-    docs = _filtered(company_id, f, every_row=every_row)
-    status = _status_predicate(docs, f.status)
-    return docs, [] if status is None else [status]
-
-
 def totals(session: Session, company_id: int, f: DocumentFilter, currency: str) -> DocumentListTotals:
-    """Count of every filtered row and, over those in `currency`, gross, deposits, paid and balance due.
+    """Count of every filtered row and, over those in `currency`, the sums of their positions' figures.
 
-    Without a status filter the sums need no per-document figure: they are the allocations, write-offs and
-    deductions whose document passes the filters, each summed by a join on the filtered documents (the same
-    rows the correlated sums read, without one sub-query per document). With a status filter each document's
-    settled amount decides whether it counts: sums grouped by document, joined once (`_filtered`)."""
+    Without a status filter, invoices and credit notes need no per-document figure (each is a linear sum): they
+    are the allocations, write-offs and deductions whose document passes the filters, each summed by a join on
+    the filtered documents; commercial documents are summed row by row (their balance never goes below zero).
+    With a status filter each row's status decides whether it counts: sums grouped by document, joined once."""
     _planner(session)
-    parts = _status_totals(company_id, f, currency) if f.status else _joined_totals(company_id, f, currency)
     count = other = 0
-    sums = {"gross": 0, "allocated_c": 0, "deducted_c": 0, "allocated_i": 0, "deducted_i": 0}
-    for is_commercial, is_same, n, gross, allocated, deducted in session.execute(parts):
-        count += int(n)
-        if not is_same:
-            other += int(n)
-            continue
-        suffix = "c" if is_commercial else "i"
-        sums["gross"] += int(gross)
-        sums[f"allocated_{suffix}"] += int(allocated)
-        sums[f"deducted_{suffix}"] += int(deducted)
+    sums = dict.fromkeys(FIGURES, 0)
+
+    def add(same: bool, n: int, figures: dict[str, int]) -> None:
+        nonlocal count, other
+        count += n
+        if not same:
+            other += n
+            return
+        for name in FIGURES:
+            sums[name] += figures[name]
+
+    if f.status:
+        for same, n, *values in session.execute(_positioned_totals(company_id, f, currency)):
+            add(bool(same), int(n), dict(zip(FIGURES, map(int, values), strict=True)))
+    else:
+        # A list of one kind reads only its part (the database would still walk the filtered rows of the other).
+        parts: list[Any] = []
+        if not f.kind or f.kind in COMMERCIAL:
+            commercial = [DocumentRow.kind.in_(COMMERCIAL)]
+            for same, n, *values in session.execute(_positioned_totals(company_id, f, currency, extra=commercial)):
+                add(bool(same), int(n), dict(zip(FIGURES, map(int, values), strict=True)))
+        if not f.kind or f.kind not in COMMERCIAL:
+            parts = list(session.execute(_linear_parts(company_id, f, currency)))
+        for is_credit, same, *raw in parts:
+            n, gross, pay, cred, wo, ded, cwo = map(int, raw)
+            if is_credit:
+                figures = dict.fromkeys(FIGURES, 0) | {"gross": gross, "written_off": cwo, "settled": cwo}
+            else:
+                figures = {
+                    "gross": gross,
+                    "deducted": ded,
+                    "paid": pay,
+                    "credited": cred,
+                    "written_off": wo,
+                    "net_to_pay": gross - ded,
+                    "balance_due": gross - ded - pay - cred - wo,
+                    "deposits": ded,
+                    "settled": pay + cred + wo,
+                }
+            add(bool(same), n, figures)
     money = Money.from_minor
-    settled = sums["allocated_c"] + sums["deducted_c"] + sums["allocated_i"] + sums["deducted_i"]
-    return DocumentListTotals(
-        count=count,
-        gross=money(sums["gross"], currency),
-        deposits=money(sums["allocated_c"] + sums["deducted_i"], currency),
-        paid=money(sums["deducted_c"] + sums["allocated_i"], currency),
-        balance_due=money(sums["gross"] - settled, currency),
-        other_currency=other,
-    )
+    return DocumentListTotals(count=count, other_currency=other, **{k: money(v, currency) for k, v in sums.items()})
 
 
-def _status_totals(company_id: int, f: DocumentFilter, currency: str) -> Any:
-    docs, where = _where(company_id, f, every_row=True)
-    commercial = docs.c.kind.in_(COMMERCIAL_KINDS)
+def _positioned_totals(company_id: int, f: DocumentFilter, currency: str, extra: Sequence[Any] = ()) -> Any:
+    """(same currency, count, *FIGURES) over the filtered rows, each row's position computed."""
+    docs = _filtered(company_id, f, every_row=True, extra=extra)
+    position = _Position(docs)
     same = docs.c.currency == currency
     return (
-        select(
-            commercial,
-            same,
-            func.count(),
-            func.coalesce(func.sum(docs.c.gross), 0),
-            func.coalesce(func.sum(docs.c.allocated), 0),
-            func.coalesce(func.sum(docs.c.deducted), 0),
-        )
-        .where(*where)
-        .group_by(commercial, same)
+        select(same, func.count(), *(func.coalesce(func.sum(position.figures[name]), 0) for name in FIGURES))
+        .where(*position.predicate(f.status))
+        .group_by(same)
     )
 
 
-def _joined_totals(company_id: int, f: DocumentFilter, currency: str) -> Any:
-    """(commercial, same currency, count, gross, allocated, deducted) rows, one per source and group."""
-    where = _conditions(company_id, f)
-    commercial = DocumentRow.kind.in_(COMMERCIAL_KINDS)
+def _linear_parts(company_id: int, f: DocumentFilter, currency: str) -> Any:
+    """(credit kind, same currency, count, gross, pay, cred, wo, ded, cwo) rows over the filtered invoices and
+    credit notes, one per source and group: each sum is a join of its rows on the filtered documents."""
+    where = [*_conditions(company_id, f), DocumentRow.kind.notin_(COMMERCIAL)]
+    credit = DocumentRow.kind.in_(CREDITS)
     same = DocumentRow.currency == currency
-    zero = literal(0, BigInteger)
+    zero = literal(0)
 
-    def grouped(*columns: Any, join: tuple[Any, Any] | None = None) -> Any:
-        stmt = select(commercial.label("c"), same.label("s"), *columns)
+    def grouped(columns: dict[str, Any], join: tuple[Any, Any] | None = None) -> Any:
+        names = ("n", "gross", "pay", "cred", "wo", "ded", "cwo")
+        stmt = select(credit.label("k"), same.label("s"), *(columns.get(n, zero) for n in names))
         stmt = stmt.select_from(join[0]).join(DocumentRow, join[1]) if join else stmt.select_from(DocumentRow)
-        return stmt.where(*where).group_by(commercial, same)
+        return stmt.where(*where).group_by(credit, same)
 
     def total_of(amount: Any) -> Any:
         return func.coalesce(func.sum(amount), 0)
 
+    paid_part = case((AllocationRow.payment_id.isnot(None), AllocationRow.amount_minor), else_=0)
+    credit_part = case((AllocationRow.payment_id.is_(None), AllocationRow.amount_minor), else_=0)
     return union_all(
-        grouped(func.count(), total_of(DocumentRow.gross_minor), zero, zero),
+        grouped({"n": func.count(), "gross": total_of(DocumentRow.gross_minor)}),
         grouped(
-            zero,
-            zero,
-            total_of(AllocationRow.amount_minor),
-            zero,
+            {"pay": total_of(paid_part), "cred": total_of(credit_part)},
             join=(AllocationRow, AllocationRow.document_id == DocumentRow.id),
         ),
         grouped(
-            zero,
-            zero,
-            total_of(WriteOffRow.amount_minor),
-            zero,
+            {"wo": total_of(WriteOffRow.amount_minor)},
             join=(WriteOffRow, WriteOffRow.document_id == DocumentRow.id),
         ),
         grouped(
-            zero,
-            zero,
-            zero,
-            total_of(DeductionRow.amount_minor),
-            join=(DeductionRow, DeductionRow.invoice_id == DocumentRow.id),
+            {"ded": total_of(DeductionRow.amount_minor)}, join=(DeductionRow, DeductionRow.invoice_id == DocumentRow.id)
+        ),
+        grouped(
+            {"cwo": total_of(WriteOffRow.amount_minor)},
+            join=(WriteOffRow, WriteOffRow.credit_document_id == DocumentRow.id),
         ),
     )
 
@@ -262,19 +503,22 @@ def _planner(session: Session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
-def _ordered(company_id: int, f: DocumentFilter, sort: str, descending: bool) -> tuple[Any, Any, Any]:
-    docs, where = _where(company_id, f, every_row=bool(f.status) or sort == "balance")
+def _ordered(company_id: int, f: DocumentFilter, sort: str, descending: bool) -> tuple[Any, Any]:
+    docs = _filtered(company_id, f, every_row=bool(f.status) or sort == "balance")
+    position = _Position(docs)
     key = sort_key(docs, sort).label("sort_key")
-    stmt = select(docs, key).where(*where)
+    columns = [position.status().label("status"), *(v.label(k) for k, v in position.figures.items() if k != "gross")]
+    columns += [position.invoiced.label("invoiced"), position.credit_left.label("credit_left")]
+    stmt = select(docs, *columns, key).where(*position.predicate(f.status))
     order = (key.desc(), docs.c.id.desc()) if descending else (key.asc(), docs.c.id.asc())
-    return docs, key, stmt.order_by(*order)
+    return docs, stmt.order_by(*order)
 
 
 def page(
     session: Session, company_id: int, f: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
 ) -> list[DocumentListRow]:
     _planner(session)
-    _docs, _key, stmt = _ordered(company_id, f, sort, descending)
+    _docs, stmt = _ordered(company_id, f, sort, descending)
     return [_row(r) for r in session.execute(stmt.offset(offset).limit(limit))]
 
 
@@ -290,7 +534,7 @@ def chunk(
 ) -> tuple[list[DocumentListRow], tuple[Any, int] | None]:
     """The next `limit` rows after the (sort key, id) `after` (keyset: no offset to skip), and the new cursor."""
     _planner(session)
-    docs, _key, stmt = _ordered(company_id, f, sort, descending)
+    docs, stmt = _ordered(company_id, f, sort, descending)
     if after is not None:
         position, last = tuple_(sort_key(docs, sort), docs.c.id), tuple_(*after)
         stmt = stmt.where(position < last if descending else position > last)
@@ -300,7 +544,10 @@ def chunk(
 
 
 def _row(r: Any) -> DocumentListRow:
-    money = Money.from_minor
+    def money(minor: Any) -> Money:
+        return Money.from_minor(int(minor), r.currency)
+
+    commercial, credit = r.kind in COMMERCIAL, r.kind in CREDITS
     return DocumentListRow(
         id=r.id,
         kind=r.kind,
@@ -311,7 +558,20 @@ def _row(r: Any) -> DocumentListRow:
         party_name=r.party_name,
         issue_date=r.issue_date,
         due_date=r.due_date,
-        gross=money(int(r.gross), r.currency),
-        allocated=money(int(r.allocated), r.currency),
-        deducted=money(int(r.deducted), r.currency),
+        gross=money(r.gross),
+        status=PositionStatus(r.status),
+        deducted=money(r.deducted),
+        paid=money(r.paid),
+        credited=money(r.credited),
+        written_off=money(r.written_off),
+        net_to_pay=money(r.net_to_pay),
+        balance_due=money(r.balance_due),
+        allocated=money(int(r.pay) + int(r.cred) + int(r.wo)),
+        deposits=money(r.deposits),
+        settled=money(r.settled),
+        invoiced=money(r.invoiced) if commercial else None,
+        left_to_invoice=money(max(0, int(r.gross) - int(r.invoiced))) if commercial else None,
+        used=money(r.used) if credit else None,
+        refunded=money(r.refunded) if credit else None,
+        credit_left=money(r.credit_left) if credit else None,
     )

@@ -19,7 +19,7 @@ from acompte.domain.documents import CREDIT_KINDS, INVOICE_KINDS, Flow, Kind, St
 from acompte.domain.einvoicing import DEBITS_OPTION_NOTE, DEFAULT_LEGAL_NOTES, DeductedDeposit, parse_address
 from acompte.domain.money import Money, total
 from acompte.domain.vat import Totals, VatLine, compute_totals
-from acompte.services import einvoicing, settlement_facts
+from acompte.services import accounts, einvoicing, settlement_facts
 from acompte.services.ports import Ctx, UnitOfWork
 
 TITLES = {
@@ -219,55 +219,19 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
         )
 
 
-STATEMENT_KINDS = (Kind.INVOICE, Kind.DEPOSIT_INVOICE, Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE)
-
-
 def statement(uow: UnitOfWork, ctx: Ctx, party_id: int, *, date_from: date, date_to: date) -> Statement:
-    """A customer's account over a period: issued invoices (debit), credit notes and payments (credit), with the
-    running balance; the opening balance sums everything before the period."""
+    """A party's statement of account as printed: the very `accounts.statement` value the page, the API and the
+    CSV show (opening balance, movements with their running balance — deducted deposits, refunds and write-offs
+    included — and closing balance), with the seller's and the party's letterhead."""
     with uow:
         company = uow.companies.get(ctx.company_id)
         party = uow.parties.get(ctx.company_id, party_id)
-        currency = company.currency
-        moves: list[tuple[date, int, str, str, Money]] = []  # day, order, piece, label, signed (+ = owed)
-        for summary in uow.documents.summaries(
-            ctx.company_id, party_id=party_id, flow=Flow.SALE.value, states=[State.VALIDATED.value],
-            kinds=[k.value for k in STATEMENT_KINDS], date_to=date_to, limit=100_000,
-        ):  # fmt: skip
-            if summary.settlement.gross.currency != currency:
-                continue
-            kind = Kind(summary.kind)
-            sign = -1 if kind in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE) else 1
-            amount = summary.settlement.gross if sign > 0 else -summary.settlement.gross
-            moves.append((summary.issue_date, summary.id, summary.number or "", TITLES[kind], amount))
-        for view in uow.payments.views(
-            ctx.company_id, party_id=party_id, state="active", date_to=date_to, limit=100_000
-        ):
-            p = view.payment
-            if p.currency != currency:
-                continue
-            amount = -p.amount if p.direction.value == "in" else p.amount
-            label = "Règlement reçu" if p.direction.value == "in" else "Remboursement"
-            moves.append((p.payment_date, 10**12 + p.id, p.number, label, amount))
-        moves.sort(key=lambda m: (m[0], m[1]))
-        opening = total((m[4] for m in moves if m[0] < date_from), currency)
-        balance = opening
-        lines = []
-        zero = Money.zero(currency)
-        for day, _, piece, label, amount in moves:
-            if day < date_from:
-                continue
-            balance = balance + amount
-            lines.append(
-                StatementLine(
-                    day,
-                    piece,
-                    label,
-                    amount if amount.is_positive else zero,
-                    -amount if amount.is_negative else zero,
-                    balance,
-                )
-            )
+        st = accounts.statement(uow, ctx, party_id, date_from=date_from, date_to=date_to).statement
+        lines = tuple(
+            StatementLine(m.day, m.reference, m.label, m.debit, m.credit, line.balance)
+            for line in st.lines
+            for m in (line.movement,)
+        )
         seller = PrintParty(company.name, _party_lines(company.address), company.siren or "", company.vat_number or "")
         buyer = PrintParty(party.name, _party_lines(party.address), party.siren, party.vat_number, party.email)
-        return Statement(seller, buyer, date_from, date_to, opening, tuple(lines), balance)
+        return Statement(seller, buyer, st.date_from, st.date_to, st.opening, lines, st.closing)

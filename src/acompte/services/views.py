@@ -151,17 +151,14 @@ class Page(Generic[T]):
 
 # -- document lists (one page in SQL, totals of every filtered row) -----------------------------------------------
 
-#: Kinds whose payments are deposits (règlements d'acompte): on them "deposits" are the payments received and
-#: "paid" what was deducted; on invoices "deposits" are the deposit invoices deducted and "paid" the rest.
-COMMERCIAL_KINDS = ("quote", "order", "delivery")
 #: The sorts of a document list; every one ends with the document id (a stable order across pages).
 LIST_SORTS = ("date", "number", "party", "gross", "balance", "due")
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentFilter:
-    """Which documents a list shows. `status` keeps validated documents of that derived payment status (a draft
-    or a cancelled document has none); `search` is part of the number; amounts bound the total incl. VAT."""
+    """Which documents a list shows. `status` keeps the documents whose position has that status (any
+    PositionStatus word); `search` is part of the number; amounts bound the total incl. VAT."""
 
     flow: str | None = None
     kind: str | None = None
@@ -177,6 +174,14 @@ class DocumentFilter:
 
 @dataclass(frozen=True, slots=True)
 class DocumentListRow:
+    """One row of a document list: the document with its position's figures, computed in SQL
+    (persistence/document_lists.py) and tested equal to `services.positions` (domain.positions words).
+
+    `deposits` and `settled` are what the web list shows beside the total: on a quote, order or delivery note
+    the payments received as deposits and the rest; on an invoice the deposit invoices it deducts and what
+    else settled it (payments, credits, shortfalls written off). `allocated` is what is allocated to the
+    document itself (payments and credits) plus a shortfall written off on it: what "annuler l'acompte" acts on."""
+
     id: int
     kind: str
     flow: str
@@ -187,39 +192,42 @@ class DocumentListRow:
     issue_date: date
     due_date: date | None
     gross: Money
-    allocated: Money  # payments and credits allocated, and shortfalls written off
-    deducted: Money  # deposit invoices deducted (final invoices)
+    status: PositionStatus
+    deducted: Money
+    paid: Money
+    credited: Money
+    written_off: Money
+    net_to_pay: Money
+    balance_due: Money
+    allocated: Money
+    deposits: Money
+    settled: Money
+    invoiced: Money | None = None  # quotes, orders, delivery notes
+    left_to_invoice: Money | None = None
+    used: Money | None = None  # credit notes
+    refunded: Money | None = None
+    credit_left: Money | None = None
 
     @property
-    def settlement(self) -> Settlement:
-        return Settlement(gross=self.gross, allocated=self.allocated, deducted=self.deducted)
-
-    @property
-    def deposits(self) -> Money:
-        return self.allocated if self.kind in COMMERCIAL_KINDS else self.deducted
-
-    @property
-    def paid(self) -> Money:
-        return self.deducted if self.kind in COMMERCIAL_KINDS else self.allocated
-
-    @property
-    def balance_due(self) -> Money:
-        return self.gross - self.allocated - self.deducted
-
-    @property
-    def status(self) -> PaymentStatus:
-        return self.settlement.status
+    def total(self) -> Money:
+        return self.gross
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentListTotals:
-    """Count of every filtered row; sums over those in the company currency (`other_currency` rows are left out)."""
+    """Count of every filtered row; sums of their positions' figures over those in the company currency
+    (`other_currency` rows are left out)."""
 
     count: int
     gross: Money
-    deposits: Money
+    deducted: Money
     paid: Money
+    credited: Money
+    written_off: Money
+    net_to_pay: Money
     balance_due: Money
+    deposits: Money
+    settled: Money
     other_currency: int = 0
 
 

@@ -33,7 +33,7 @@ from acompte.adapters.web.routes._credits_common import (
 from acompte.adapters.web.security import PageRead, PageWrite
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
-from acompte.domain.accounts import AGE_LABELS, AgeBucket, PaymentTerms
+from acompte.domain.accounts import AGE_LABELS, AgeBucket, PaymentTerms, Statement
 from acompte.domain.documents import Flow
 from acompte.domain.parties import Party
 from acompte.services import accounts, deposits, parties, printing, queries
@@ -315,6 +315,8 @@ def contact_statement(request: Request, party_id: int, ctx: PageRead) -> Respons
     uow = security.uow_of(request)
     party = parties.get_party(uow, ctx, party_id)
     view = accounts.statement(uow, ctx, party.id, date_from=start, date_to=end)
+    if params.get("format") == "csv" and not errors:
+        return _statement_csv(request, view.statement, f"releve-{party.id}-{end:%Y%m%d}.csv")
     context = {
         "party": party,
         "active": "statement",
@@ -324,8 +326,22 @@ def contact_statement(request: Request, party_id: int, ctx: PageRead) -> Respons
         "errors": errors,
         "values": {"from": params.get("from") or start.isoformat(), "to": params.get("to") or end.isoformat()},
         "pdf_url": f"/contacts/{party.id}/statement/pdf?from={start.isoformat()}&to={end.isoformat()}",
+        "csv_url": f"/contacts/{party.id}/statement?from={start.isoformat()}&to={end.isoformat()}&format=csv",
     }
     return render(request, "contacts/statement.html", context, 422 if errors else 200)
+
+
+def _statement_csv(request: Request, st: Statement, filename: str) -> Response:
+    """The statement the page shows, line for line: opening balance, movements, closing balance."""
+    t = translate
+    header = [t(request, h) for h in ("Date", "Pièce", "Libellé", "Débit", "Crédit", "Solde")]
+    rows: list[list[Any]] = [[st.date_from, "", t(request, "Solde d'ouverture"), "", "", st.opening]]
+    for line in st.lines:
+        m = line.movement
+        rows.append([m.day, m.reference, m.label, m.debit, m.credit, line.balance])
+    closing = t(request, "Solde de clôture au {day}", day=i18n.day(st.date_to, i18n.language(request)))
+    rows.append([st.date_to, "", closing, st.total_debit, st.total_credit, st.closing])
+    return csv_response(request, filename, header, rows)
 
 
 @router.get("/contacts/{party_id}/statement/pdf")

@@ -179,7 +179,7 @@ def _csv(request: Request, kind: Kind, flow: Flow, rows: Iterable[DocumentListRo
             row.party_name,
             row.gross,
             row.deposits,
-            row.paid,
+            row.settled,
             row.balance_due,
             t(request, position_words.status_word(row.status)),
             row.due_date,
