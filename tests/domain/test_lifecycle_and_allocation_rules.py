@@ -115,11 +115,11 @@ def test_each_bad_allocation_has_its_own_error(change, error):
                 gross=document.gross,
                 allocated=Money.of(change.get("settled", "0.00"), document.currency),
                 deducted=Money.zero(document.currency),
-            ),
+            ).balance_due,
             eur(change.get("amount", "10.00")),
         )
 
 
 def test_a_good_allocation_passes():
-    check_allocation(payment(), eur("0.00"), doc(), settlement(), eur("100.00"))
-    check_allocation(payment(), eur("0.00"), doc(state=State.DRAFT, number=None), settlement(), eur("1.00"))
+    check_allocation(payment(), eur("0.00"), doc(), settlement().balance_due, eur("100.00"))
+    check_allocation(payment(), eur("0.00"), doc(state=State.DRAFT, number=None), settlement().balance_due, eur("1.00"))

@@ -60,10 +60,11 @@ def check_allocation(
     payment: Payment,
     payment_allocated: Money,
     document: Document,
-    document_settlement: Settlement,
+    balance_due: Money,
     amount: Money,
 ) -> None:
-    """Raise the specific error that forbids allocating `amount` of `payment` to `document`, if any."""
+    """Raise the specific error that forbids allocating `amount` of `payment` to `document`, if any.
+    `balance_due` is the document's position's: on an order, what the order itself still carries."""
     if not amount.is_positive:
         raise NonPositiveAmount(amount=str(amount))
     if payment.state is PaymentState.CANCELLED:
@@ -82,6 +83,5 @@ def check_allocation(
     available = payment.amount - payment_allocated
     if amount > available:
         raise OverAllocation(requested=str(amount), available=str(available), source=payment.number)
-    balance = document_settlement.balance_due
-    if amount > balance:
-        raise OverSettlement(requested=str(amount), available=str(balance), document=document.label)
+    if amount > balance_due:
+        raise OverSettlement(requested=str(amount), available=str(balance_due), document=document.label)

@@ -568,7 +568,7 @@ def ledger_balance(
             party_id=party_id,
             kinds=[k for k in OWED_KINDS if k not in RECEIVABLE_KINDS],
         )
-        not_invoiced = (o.position.total - (o.position.invoiced or Money.zero(currency)) for o in orders if o.position)
+        not_invoiced = (o.position.left_to_invoice for o in orders if o.position and o.position.left_to_invoice)
         return ledger + total(not_invoiced, currency)
 
 

@@ -12,6 +12,8 @@ from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound
 from acompte.domain.events import Event, EventKind
 from acompte.domain.money import Money, total
 from acompte.domain.payments import AccountKind, Direction, Payment, PaymentState
+from acompte.domain.positions import COMMERCIAL_KINDS
+from acompte.services import positions
 from acompte.services.documents import assign_number
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import AllocationView, PaymentView
@@ -136,10 +138,13 @@ def _allocate(
     """Allocate within the caller's transaction, the payment already locked (or just written by it) and what it
     has used already known: lock the document, check, write the allocation and its event."""
     document = uow.documents.get(ctx.company_id, document_id, lock=True, lines=False)
-    settlement = uow.documents.settlement(document)
+    if document.kind in COMMERCIAL_KINDS:  # what its invoices and deposit invoices carry is not its to receive
+        balance_due = positions.position(uow, ctx, document).balance_due
+    else:
+        balance_due = uow.documents.settlement(document).balance_due
     if amount is None:
-        amount = (payment.amount - payment_allocated).min(settlement.balance_due)
-    check_allocation(payment, payment_allocated, document, settlement, amount)
+        amount = (payment.amount - payment_allocated).min(balance_due)
+    check_allocation(payment, payment_allocated, document, balance_due, amount)
     allocation_id, created_at = uow.allocations.add(
         ctx.company_id, payment_id=payment.id, document_id=document.id, amount=amount, with_time=True
     )
@@ -158,8 +163,8 @@ def _allocate(
                 "method": payment.method,
                 "payment_date": payment.payment_date.isoformat(),
                 "document_balance": {
-                    "before": str(settlement.balance_due.amount),
-                    "after": str((settlement.balance_due - amount).amount),
+                    "before": str(balance_due.amount),
+                    "after": str((balance_due - amount).amount),
                 },
                 "payment_unallocated": {
                     "before": str((payment.amount - payment_allocated).amount),
