@@ -161,7 +161,7 @@ def test_each_bad_credit_use_has_its_own_error(change, error):
             credit_note(**change.get("credit", {})),
             use(**change.get("use", {})),
             target,
-            Settlement(target.gross, eur("0.00"), eur("0.00")),
+            Settlement(target.gross, eur("0.00"), eur("0.00")).balance_due,
             eur(change.get("amount", "10.00")),
         )
 

@@ -309,9 +309,6 @@ class PositionConsistency(RuleBasedStateMachine):
     @rule(order=PICK, partial=st.booleans(), quantity=st.integers(1, 2))
     def invoice_an_order(self, order: int, partial: bool, quantity: int) -> None:
         order_id = pick(self.story.orders, order)
-        invoicing = (PositionStatus.PARTIALLY_INVOICED, PositionStatus.INVOICED)
-        if OVER_INVOICING_BREAKS_THE_LEDGER and self.view(order_id).position.status in invoicing:
-            return  # a second invoice may go beyond the order: see test_an_order_invoiced_twice_keeps_the_...
         lines = None
         if partial:
             first = self.view(order_id).document.lines[0]
@@ -459,9 +456,7 @@ class PositionConsistency(RuleBasedStateMachine):
         """Whether settling `document_id` could put money on an order beyond its own balance due: any money on
         an order some of which its invoices or deposit invoices already carry (see
         test_a_payment_on_an_invoiced_order_stays_in_the_party_account)."""
-        if not PAYING_AN_INVOICED_ORDER_LOSES_THE_MONEY or document_id not in self.story.orders:
-            return False
-        return self.view(document_id).position.invoiced.is_positive
+        return False  # an order refuses more than it carries itself (OverSettlement): the stories may try it
 
     # -- undo ------------------------------------------------------------------------------------------------
 
@@ -653,8 +648,6 @@ class PositionConsistency(RuleBasedStateMachine):
         for document_id, row in rows.items():
             position = views[document_id].position
             assert row.balance_due == position.balance_due, f"list row {document_id}: {row.balance_due}"
-            if LIST_MISSES_CANCELLATIONS and position.status is PositionStatus.CANCELLED:
-                continue  # see test_the_document_list_shows_an_invoice_cancelled_by_a_credit_note_as_cancelled
             assert row.status == position.status, f"list row {document_id}: {row.status} != {position.status}"
 
     def the_issued_files_never_change(self) -> None:
@@ -667,19 +660,7 @@ class PositionConsistency(RuleBasedStateMachine):
 
 # -- disagreements found, each as its smallest story ----------------------------------------------------------
 
-#: The stateful test invoices each order once while this holds (a second final invoice, even partial after a
-#: partial one, may take the order beyond its total): set it to False once the regression test below passes.
-OVER_INVOICING_BREAKS_THE_LEDGER = True
 
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "accounts.ledger_balance adds each order's total − invoiced, which goes negative when an order is "
-        "invoiced beyond its total (nothing refuses a second final invoice of the same lines); the account "
-        "counts the order's balance due, never below zero. ledger_balance should add left_to_invoice."
-    ),
-)
 def test_an_order_invoiced_twice_keeps_the_ledger_balance_equal_to_the_account(app: bootstrap.App) -> None:
     uow = app.uow()
     ctx = Ctx(companies.create_company(uow, name="Deux factures SARL"), actor="tester")
@@ -697,17 +678,6 @@ def test_an_order_invoiced_twice_keeps_the_ledger_balance_equal_to_the_account(a
     assert accounts.ledger_balance(uow, ctx, party_id) == account.balance  # 120.00: the order counts −120.00
 
 
-#: The list's status of an invoice cancelled by credit notes is not compared while this holds.
-LIST_MISSES_CANCELLATIONS = True
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the SQL document list derives its status from gross − allocated − deducted: an invoice cancelled by a "
-        "credit note shows as paid there (its credit note settled it) while its position is cancelled"
-    ),
-)
 def test_the_document_list_shows_an_invoice_cancelled_by_a_credit_note_as_cancelled(app: bootstrap.App) -> None:
     uow = app.uow()
     ctx = Ctx(companies.create_company(uow, name="Avoir SARL", siren="123456782"), actor="tester")
@@ -724,19 +694,7 @@ def test_the_document_list_shows_an_invoice_cancelled_by_a_credit_note_as_cancel
     assert row.status is PositionStatus.CANCELLED  # the list says paid
 
 
-#: The stateful test puts no money on an order that is partly invoiced while this holds.
-PAYING_AN_INVOICED_ORDER_LOSES_THE_MONEY = True
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "payments.allocate checks an order's room as gross − allocated, not its position's balance due "
-        "(total − on it − invoiced): a payment on an order already invoiced is accepted, then the order owes "
-        "max(0, …) = 0 and the payment is in hand nowhere, so the party account loses it (the ledger keeps it)"
-    ),
-)
-def test_a_payment_on_an_invoiced_order_stays_in_the_party_account(app: bootstrap.App) -> None:
+def test_a_payment_on_an_invoiced_order_is_refused_and_the_account_keeps_the_invoice(app: bootstrap.App) -> None:
     uow = app.uow()
     ctx = Ctx(companies.create_company(uow, name="Commande payée SARL"), actor="tester")
     party_id = parties.create_party(uow, ctx, name="Client").id
@@ -745,17 +703,19 @@ def test_a_payment_on_an_invoiced_order_stays_in_the_party_account(app: bootstra
     )
     order = documents.validate_document(uow, ctx, draft.id)
     documents.validate_document(uow, ctx, deposits.create_final_invoice(uow, ctx, order.id).invoice.id)  # 120.00
-    payments.record_payment(
-        uow,
-        ctx,
-        party_id=party_id,
-        amount=Money.of("50.00", EUR),
-        method="transfer",
-        allocations=[(order.id, Money.of("50.00", EUR))],
-    )
-
-    assert accounts.ledger_balance(uow, ctx, party_id) == Money.of("70.00", EUR)
-    assert accounts.party_account(uow, ctx, party_id).balance == Money.of("70.00", EUR)  # says 120.00
+    before = snapshot(uow, ctx)
+    with pytest.raises(errors.OverSettlement):  # the order owes nothing itself: its invoice does
+        payments.record_payment(
+            uow,
+            ctx,
+            party_id=party_id,
+            amount=Money.of("50.00", EUR),
+            method="transfer",
+            allocations=[(order.id, Money.of("50.00", EUR))],
+        )
+    assert snapshot(uow, ctx) == before
+    assert accounts.ledger_balance(uow, ctx, party_id) == Money.of("120.00", EUR)
+    assert accounts.party_account(uow, ctx, party_id).balance == Money.of("120.00", EUR)
 
 
 # -- running it ---------------------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from acompte.domain.allocations import Settlement
 from acompte.domain.documents import (
     CREDIT_KINDS,
     Document,
@@ -172,9 +171,7 @@ def check_credit_usable(credit: Document, use: CreditUse) -> None:
         raise CreditWrittenOff(credit=credit.label)
 
 
-def check_credit_use(
-    credit: Document, use: CreditUse, document: Document, settlement: Settlement, amount: Money
-) -> None:
+def check_credit_use(credit: Document, use: CreditUse, document: Document, balance_due: Money, amount: Money) -> None:
     """Raise the specific error that forbids settling `amount` of `document` with the credit note, if any."""
     check_credit_usable(credit, use)
     if not amount.is_positive:
@@ -200,8 +197,8 @@ def check_credit_use(
         raise CurrencyMismatch(left=credit.currency, right=document.currency)
     if amount > use.remaining:
         raise OverCreditUse(requested=str(amount), available=str(use.remaining), credit=credit.label)
-    if amount > settlement.balance_due:
-        raise OverSettlement(requested=str(amount), available=str(settlement.balance_due), document=document.label)
+    if amount > balance_due:
+        raise OverSettlement(requested=str(amount), available=str(balance_due), document=document.label)
 
 
 def check_credit_write_off(credit: Document, use: CreditUse) -> Money:
@@ -239,7 +236,7 @@ def check_overpayment_write_off(source: str, remaining: Money, amount: Money, th
         raise AboveWriteOffThreshold(amount=str(amount), threshold=str(threshold))
 
 
-def check_shortfall_write_off(document: Document, settlement: Settlement, amount: Money, threshold: Money) -> None:
+def check_shortfall_write_off(document: Document, balance_due: Money, amount: Money, threshold: Money) -> None:
     """A small shortfall (the customer paid 44.98 of 45.00) may be written off on a validated document of the
     account, within the company threshold, and never beyond what the document still owes."""
     if document.state is not State.VALIDATED or document.kind not in SETTLED_BY_CREDIT:
@@ -249,12 +246,12 @@ def check_shortfall_write_off(document: Document, settlement: Settlement, amount
             document=document.label,
             reason="document non validé ou hors du compte",
         )
-    if not settlement.balance_due.is_positive:
+    if not balance_due.is_positive:
         raise NothingToWriteOff(source=document.label)
     if not amount.is_positive:
         raise NonPositiveAmount(amount=str(amount))
-    if amount > settlement.balance_due:
-        raise OverSettlement(requested=str(amount), available=str(settlement.balance_due), document=document.label)
+    if amount > balance_due:
+        raise OverSettlement(requested=str(amount), available=str(balance_due), document=document.label)
     if amount > threshold:
         raise AboveWriteOffThreshold(amount=str(amount), threshold=str(threshold))
 

@@ -32,7 +32,7 @@ from acompte.domain.errors import (
 from acompte.domain.events import Event, EventKind
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment, PaymentState
-from acompte.services import documents, payments
+from acompte.services import documents, payments, positions
 from acompte.services.credit_views import (
     CreditNoteView,
     CreditUseLine,
@@ -342,10 +342,10 @@ def use_credit(
         credit = _credit_note(uow, ctx, credit_id, lock=True)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
         use = uow.credits.credit_use(credit)
-        settlement = uow.documents.settlement(document)
+        balance_due = positions.balance_due(uow, ctx, document)
         if amount is None:
-            amount = use.remaining.min(settlement.balance_due)
-        rules.check_credit_use(credit, use, document, settlement, amount)
+            amount = use.remaining.min(balance_due)
+        rules.check_credit_use(credit, use, document, balance_due, amount)
         allocation_id = uow.allocations.add(
             ctx.company_id, credit_document_id=credit.id, document_id=document.id, amount=amount
         )
@@ -379,8 +379,8 @@ def use_credit(
                     "credit_document_id": credit.id,
                     "credit_number": credit.number,
                     "document_balance": {
-                        "before": str(settlement.balance_due.amount),
-                        "after": str((settlement.balance_due - amount).amount),
+                        "before": str(balance_due.amount),
+                        "after": str((balance_due - amount).amount),
                     },
                 },
             ),
@@ -693,10 +693,10 @@ def write_off_shortfall(
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
-        settlement = uow.documents.settlement(document)
-        amount = amount if amount is not None else settlement.balance_due
+        balance_due = positions.balance_due(uow, ctx, document)
+        amount = amount if amount is not None else balance_due
         threshold = rules.write_off_threshold(company.settings, document.currency)
-        rules.check_shortfall_write_off(document, settlement, amount, threshold)
+        rules.check_shortfall_write_off(document, balance_due, amount, threshold)
         write_off_id = uow.credits.add_write_off(
             ctx.company_id,
             party_id=document.party_id,
@@ -719,8 +719,8 @@ def write_off_shortfall(
                     "threshold": str(threshold.amount),
                     "reason": reason,
                     "document_balance": {
-                        "before": str(settlement.balance_due.amount),
-                        "after": str((settlement.balance_due - amount).amount),
+                        "before": str(balance_due.amount),
+                        "after": str((balance_due - amount).amount),
                     },
                 },
             ),

@@ -12,7 +12,6 @@ from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound
 from acompte.domain.events import Event, EventKind
 from acompte.domain.money import Money, total
 from acompte.domain.payments import AccountKind, Direction, Payment, PaymentState
-from acompte.domain.positions import COMMERCIAL_KINDS
 from acompte.services import positions
 from acompte.services.documents import assign_number
 from acompte.services.ports import Ctx, UnitOfWork
@@ -138,10 +137,7 @@ def _allocate(
     """Allocate within the caller's transaction, the payment already locked (or just written by it) and what it
     has used already known: lock the document, check, write the allocation and its event."""
     document = uow.documents.get(ctx.company_id, document_id, lock=True, lines=False)
-    if document.kind in COMMERCIAL_KINDS:  # what its invoices and deposit invoices carry is not its to receive
-        balance_due = positions.position(uow, ctx, document).balance_due
-    else:
-        balance_due = uow.documents.settlement(document).balance_due
+    balance_due = positions.balance_due(uow, ctx, document)
     if amount is None:
         amount = (payment.amount - payment_allocated).min(balance_due)
     check_allocation(payment, payment_allocated, document, balance_due, amount)

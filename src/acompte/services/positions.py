@@ -142,3 +142,12 @@ def positions_of_ids(uow: UnitOfWork, ctx: Ctx, document_ids: Sequence[int]) -> 
         return {}
     with uow:
         return positions(uow, ctx, list(uow.documents.headers(ctx.company_id, document_ids).values()))
+
+
+def balance_due(uow: UnitOfWork, ctx: Ctx, document: Document) -> Money:
+    """What a document may still receive (payments, credits, a write-off): its position's balance due. An order
+    receives only what its invoices and deposit invoices do not carry; for the other kinds the allocations and
+    deductions tell it in one read, the hot path of recording a payment."""
+    if document.kind in COMMERCIAL_KINDS:
+        return position(uow, ctx, document).balance_due
+    return uow.documents.settlement(document).balance_due  # type: ignore[no-any-return]
