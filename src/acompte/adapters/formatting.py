@@ -4,31 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from acompte.adapters.position_words import STATUS_WORDS
 from acompte.domain.money import Money
 
 NARROW_NBSP = "\u202f"
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥"}
 
-STATUS_LABELS = {"unpaid": "Non réglé", "partial": "Partiellement réglé", "paid": "Réglé"}
-#: The words of a document's position status (docs/design.md « Position words »).
-POSITION_STATUS_LABELS = {
-    **STATUS_LABELS,
-    "draft": "Brouillon",
-    "cancelled": "Annulé",
-    "partially_invoiced": "Partiellement facturé",
-    "invoiced": "Facturé",
-    "unused": "Non utilisé",
-    "partially_used": "Partiellement utilisé",
-    "used": "Utilisé",
-    "refunded": "Remboursé",
-    "written_off": "Comptabilisé",
-}
-CREDIT_STATUS_LABELS = {
-    "unused": "Inutilisé",
-    "partially_used": "Partiellement utilisé",
-    "settled": "Soldé",
-    "written_off": "Comptabilisé",
-}
+#: The words of a document's position status (docs/design.md « Position words »), as the web pages say them.
+POSITION_STATUS_LABELS = {status.value: word for status, word in STATUS_WORDS.items()}
 STATE_LABELS = {"draft": "Brouillon", "validated": "Validé", "cancelled": "Annulé", "active": "Actif"}
 KIND_LABELS = {
     "quote": "Devis",

@@ -21,7 +21,8 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from acompte import __version__
-from acompte.adapters.web import i18n, position_words, security
+from acompte.adapters import position_words
+from acompte.adapters.web import i18n, security
 from acompte.domain.users import ROLE_LABELS, Principal
 from acompte.services import companies
 from acompte.services.ports import Ctx

@@ -21,7 +21,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from acompte.adapters.web import i18n, position_words, security
+from acompte.adapters import position_words
+from acompte.adapters.web import i18n, security
 from acompte.adapters.web.errors import error_text
 from acompte.adapters.web.routes._credits_common import csv_response, form_of, money_totals, page_query, paginate
 from acompte.adapters.web.security import PageAccounting, PageRead, PageWrite

@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from acompte.adapters.web import i18n, position_words, security
+from acompte.adapters import position_words
+from acompte.adapters.web import i18n, security
 from acompte.adapters.web.csv_export import csv_download
 from acompte.adapters.web.routes import _documents_common as common
 from acompte.adapters.web.templating import render, translate

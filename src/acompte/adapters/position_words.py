@@ -1,9 +1,9 @@
 """The words of a document's position on every page: one French word per status, one label per figure.
 
-Defined once here (French, the source language; English in `locales/en/common.po`) and read by the badge
-macro (`ui.status_badge`), the document page, the settle component, the credit pages and the CSV exports, so a
-status or a figure is never called two names. The figures themselves come from `domain.positions.Position`;
-nothing here computes money.
+Defined once here (French, the source language; English in `web/locales/en/common.po`) and read by the web's
+badge macro (`ui.status_badge`), the document page, the settle component, the credit pages, the CSV exports and
+the CLI, so a status or a figure is never called two names. The figures themselves come from
+`domain.positions.Position`; nothing here computes money.
 """
 
 from __future__ import annotations
