@@ -198,7 +198,7 @@ def pools_and_cuts(draw):
     return pool, cuts
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # pure arithmetic: a loaded CI machine must not fail it on time
 @given(pools_and_cuts())
 def test_cuts_never_exceed_the_pool_and_always_sum_to_what_was_asked(data):
     pool, cuts = data
