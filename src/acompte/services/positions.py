@@ -7,6 +7,7 @@ Reads only the unit of work's repositories and the domain, so any service may ca
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from acompte.domain.deposit_usage import DepositUsage, Family
 from acompte.domain.deposits import Breakdown
@@ -20,7 +21,7 @@ def _money(minor: int, currency: str) -> Money:
     return Money.from_minor(minor, currency)
 
 
-def families(uow: UnitOfWork, ctx: Ctx, roots: Sequence[Document]) -> dict[int, Family]:
+def families(uow: UnitOfWork, ctx: Ctx, roots: Sequence[Document], *, usages: bool = True) -> dict[int, Family]:
     """The family of each commercial document (what was made from it), with its deposit invoices' usage and
     its final invoices cancelled by credit notes. Breakdowns are not read (amounts only)."""
     if not roots:
@@ -28,7 +29,7 @@ def families(uow: UnitOfWork, ctx: Ctx, roots: Sequence[Document]) -> dict[int, 
     descendants = uow.deposits.descendants_of_many(ctx.company_id, [r.id for r in roots])
     everyone = [d for family in descendants.values() for d in family]
     deposits = [d for d in everyone if d.kind is Kind.DEPOSIT_INVOICE and d.state is not State.CANCELLED]
-    usages = deposit_usages(uow, ctx, deposits)
+    found = deposit_usages(uow, ctx, deposits) if usages else {}
     finals = [d.id for d in everyone if d.kind is Kind.INVOICE and d.state is State.VALIDATED]
     cancelled = frozenset(uow.positions.invoice_cancellations(ctx.company_id, finals))
     result = {}
@@ -38,7 +39,7 @@ def families(uow: UnitOfWork, ctx: Ctx, roots: Sequence[Document]) -> dict[int, 
         result[root.id] = Family(
             root=root,
             descendants=tuple(family),
-            usages={i: u for i, u in usages.items() if i in ids},
+            usages={i: u for i, u in found.items() if i in ids},
             cancelled=cancelled & ids,
         )
     return result
@@ -53,7 +54,7 @@ def deposit_usages(
         return {}
     ids = [d.id for d in deposits]
     reversals = uow.deposits.attached(ctx.company_id, ids, [Kind.DEPOSIT_CREDIT_NOTE.value])
-    deductions = uow.deposits.deductions(ctx.company_id, deposit_invoice_ids=ids)
+    deductions = uow.deposits.deductions(ctx.company_id, deposit_invoice_ids=ids, breakdowns=breakdowns is not None)
     breakdowns = breakdowns or {}
     return {
         d.id: DepositUsage(
@@ -78,17 +79,26 @@ def positions(uow: UnitOfWork, ctx: Ctx, documents: Sequence[Document]) -> dict[
     if not documents:
         return {}
     company_id = ctx.company_id
-    ids = [d.id for d in documents]
-    parts = uow.positions.settled_parts(company_id, ids)
+    commercial = [d for d in documents if d.kind in COMMERCIAL_KINDS]
+    family_of = families(uow, ctx, commercial, usages=False)
+    family_deposits = [d for f in family_of.values() for d in f.descendants if d.kind is Kind.DEPOSIT_INVOICE]
+    # one read of the deposit invoices' usage and of what settled each document, families' deposits included
+    usages = deposit_usages(
+        uow,
+        ctx,
+        [d for d in documents if d.kind is Kind.DEPOSIT_INVOICE and d.state is not State.CANCELLED]
+        + [d for d in family_deposits if d.state is not State.CANCELLED],
+    )
+    family_of = {
+        i: replace(f, usages={d.id: usages[d.id] for d in f.descendants if d.id in usages})
+        for i, f in family_of.items()
+    }
+    deposit_ids = [u.deposit.id for f in family_of.values() for u in f.deposits(drafts=False)]
+    parts = uow.positions.settled_parts(company_id, [d.id for d in documents] + deposit_ids)
     invoices = [d.id for d in documents if d.kind is Kind.INVOICE]
     cancellations = uow.positions.invoice_cancellations(company_id, invoices)
-    own_usages = deposit_usages(uow, ctx, [d for d in documents if d.kind is Kind.DEPOSIT_INVOICE])
     credits = [(d.id, d.gross) for d in documents if d.kind in CREDIT_KINDS]
     uses = uow.credits.credit_uses(company_id, credits) if credits else {}
-    commercial = [d for d in documents if d.kind in COMMERCIAL_KINDS]
-    family_of = families(uow, ctx, commercial)
-    deposit_ids = [u.deposit.id for f in family_of.values() for u in f.deposits(drafts=False)]
-    deposit_parts = uow.positions.settled_parts(company_id, deposit_ids) if deposit_ids else {}
 
     result = {}
     for document in documents:
@@ -102,8 +112,8 @@ def positions(uow: UnitOfWork, ctx: Ctx, documents: Sequence[Document]) -> dict[
         }
         if document.kind is Kind.INVOICE and document.id in cancellations:
             amounts["cancelled_by"] = CancelledBy(*cancellations[document.id])
-        elif document.kind is Kind.DEPOSIT_INVOICE and document.id in own_usages:
-            amounts["cancelled_by"] = _reversed_by(own_usages[document.id])
+        elif document.kind is Kind.DEPOSIT_INVOICE and document.id in usages:
+            amounts["cancelled_by"] = _reversed_by(usages[document.id])
         elif document.kind in CREDIT_KINDS:
             use = uses[document.id]
             amounts |= {"used": use.applied, "refunded": use.refunded, "credit_written_off": use.written_off}
@@ -113,11 +123,7 @@ def positions(uow: UnitOfWork, ctx: Ctx, documents: Sequence[Document]) -> dict[
                 "final_invoiced": family.final_invoiced(),
                 "deposit_invoiced": family.deposit_invoiced(),
                 "deposits_paid": total(
-                    (
-                        _money(deposit_parts[u.deposit.id].paid, c)
-                        for u in family.deposits(drafts=False)
-                        if u.currency == c
-                    ),
+                    (_money(parts[u.deposit.id].paid, c) for u in family.deposits(drafts=False) if u.currency == c),
                     c,
                 ),
             }
