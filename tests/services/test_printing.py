@@ -94,7 +94,8 @@ def test_an_invoice_shows_the_deducted_deposit_the_net_to_pay_and_the_legal_ment
         uow.commit()
     final = documents.validate_document(uow, ctx, final.id, today=date(2026, 3, 16))
     printable = printing.printable_document(uow, ctx, final.id)
-    assert printable.net_to_pay == eur("840.00")
+    # nothing deducted: Net à payer is the total; the deposit paid before issue leaves 840.00 to pay (BT-115)
+    assert (printable.net_to_pay, printable.amount_due) == (eur("1200.00"), eur("840.00"))
     pdf = document_pdf(printable)
     content = text_of(pdf)
     for expected in (
@@ -104,6 +105,7 @@ def test_an_invoice_shows_the_deducted_deposit_the_net_to_pay_and_the_legal_ment
         "Total TTC",
         "1 200,00",
         "Net à payer",
+        "Reste à payer",
         "840,00",
         "N° TVA intracommunautaire FR44123456782",
         "SIREN 552100554",

@@ -77,7 +77,7 @@ def test_every_page_message_has_an_english_translation():
 
 
 def test_every_position_word_has_an_english_translation():
-    from acompte.adapters.web import position_words
+    from acompte.adapters import position_words
     from acompte.domain.positions import PositionStatus
 
     catalogue = english()
