@@ -76,7 +76,10 @@ def account_documents(
             kinds=[k.value for k in kinds],
             limit=EVERYTHING,
         )
-        mine = with_positions(uow, ctx, [s for s in summaries if s.settlement.gross.currency == currency])
+        mine = [s for s in summaries if s.settlement.gross.currency == currency]
+        if open_only:  # a position never owes more than its allocations and deductions leave: skip the settled
+            mine = [s for s in mine if s.settlement.balance_due.is_positive]
+        mine = with_positions(uow, ctx, mine)
         result = [s for s in mine if not open_only or s.balance_due.is_positive]
         return sorted(result, key=lambda s: (s.issue_date, s.id))
 
