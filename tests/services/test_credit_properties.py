@@ -15,7 +15,7 @@ import contextlib
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from acompte.domain.credits import CreditRef, CreditStatus
@@ -196,6 +196,8 @@ class World:
 
 @PROPERTY
 @given(ops=OPS)
+# found once: a credit note used on an order, written off, then the order cancelled (its use released)
+@example(ops=[("invoice", 0, 1), ("use", 0, 1), ("write_off_credit", 0, 1), ("cancel_order", 0, 1)])
 def test_credit_usage_and_the_account_balance_hold_over_any_story(app, ops):
     world = World(app)
     written_off: dict[int, Money] = {}
@@ -204,12 +206,14 @@ def test_credit_usage_and_the_account_balance_hold_over_any_story(app, ops):
             world.run(op, index, cents)
         if step % 4 == 0 or step == len(ops):
             world.check_invariants()
-        # A write-off is final: once written off, a credit note keeps its status and its written-off amount.
+        # A write-off is final: once written off, a credit note keeps its status and never gets any of it back;
+        # a use released afterwards (its document cancelled) is written off too, so the amount may only grow.
         for note in credits.list_credit_notes(world.uow, world.ctx, party_id=world.party):
             if note.id in written_off:
                 assert note.status is CreditStatus.WRITTEN_OFF
-                assert note.use.written_off == written_off[note.id]
-            elif note.status is CreditStatus.WRITTEN_OFF:
+                assert note.use.written_off >= written_off[note.id]
+                assert note.remaining.is_zero
+            if note.status is CreditStatus.WRITTEN_OFF:
                 written_off[note.id] = note.use.written_off
 
 
