@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from acompte.domain.documents import CREDIT_KINDS, Kind, State
+from acompte.domain.documents import CREDIT_KINDS, Kind, State, payment_status
 from acompte.domain.money import Money
 from acompte.domain.statuses import PositionStatus
 
@@ -135,14 +135,6 @@ class Position:
         return self.status is not PositionStatus.DRAFT and self.balance_due.is_positive
 
 
-def _payment_status(total: Money, settled: Money) -> PositionStatus:
-    if settled.is_zero and total.is_positive:
-        return PositionStatus.UNPAID
-    if settled >= total:
-        return PositionStatus.PAID
-    return PositionStatus.PARTIAL
-
-
 def _state_status(facts: PositionFacts) -> PositionStatus | None:
     if facts.state is State.DRAFT:
         return PositionStatus.DRAFT
@@ -164,7 +156,7 @@ def _payable(facts: PositionFacts) -> Position:
     net_to_pay = facts.total - facts.deducted
     balance = net_to_pay - facts.paid - facts.credited - facts.written_off
     settled = facts.deducted + facts.paid + facts.credited + facts.written_off
-    status = _state_status(facts) or _payment_status(facts.total, settled)
+    status = _state_status(facts) or payment_status(facts.total, settled)
     return Position(
         kind=facts.kind,
         status=status,
@@ -190,7 +182,7 @@ def _commercial(facts: PositionFacts) -> Position:
         if final.is_positive:
             status = PositionStatus.INVOICED if final >= facts.total else PositionStatus.PARTIALLY_INVOICED
         else:
-            status = _payment_status(facts.total, paid + facts.credited + facts.written_off)
+            status = payment_status(facts.total, paid + facts.credited + facts.written_off)
     return Position(
         kind=facts.kind,
         status=status,
