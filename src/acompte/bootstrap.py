@@ -1,5 +1,6 @@
 """Composition root: settings -> engine -> migrated schema -> session factory -> unit of work (with the renderer
-of printed documents, so that issuing a document produces its files)."""
+of printed documents, so that issuing a document produces its files, and the message bus, so that the
+capabilities built on documents and payments react to what they publish)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,39 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acompte.adapters.exports.pdf import PdfRenderer
 from acompte.config import Settings
+from acompte.domain.events import (
+    AllocationRemoved,
+    DocumentConverted,
+    DocumentIssuing,
+    DocumentValidated,
+    DraftDeleting,
+    LinesChanging,
+)
 from acompte.persistence.engine import make_engine, migrate
 from acompte.persistence.unit_of_work import SqlUnitOfWork
+from acompte.services import credit_handlers, deposit_handlers, export_handlers
+from acompte.services.messagebus import MessageBus
 from acompte.services.ports import DocumentRenderer
+
+
+def message_bus() -> MessageBus:
+    """Who reacts to what, in this order. The order is part of the rules: on issue, a credit note is checked
+    against its invoices before e-invoicing checks the number; once validated, deposits are deducted, then a
+    credit note settles its invoices, and the file is frozen last so that it prints what the others planned."""
+    return MessageBus(
+        {
+            DocumentIssuing: [credit_handlers.on_document_issuing, export_handlers.on_document_issuing],
+            DocumentValidated: [
+                deposit_handlers.on_document_validated,
+                credit_handlers.on_document_validated,
+                export_handlers.on_document_validated,
+            ],
+            LinesChanging: [deposit_handlers.on_lines_changing],
+            DocumentConverted: [deposit_handlers.on_document_converted],
+            DraftDeleting: [deposit_handlers.on_draft_deleting],
+            AllocationRemoved: [credit_handlers.on_allocation_removed],
+        }
+    )
 
 
 @dataclass
@@ -20,9 +51,10 @@ class App:
     engine: Engine
     session_factory: sessionmaker[Session]
     renderer: DocumentRenderer = field(default_factory=PdfRenderer)
+    bus: MessageBus = field(default_factory=message_bus)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, renderer=self.renderer)
+        return SqlUnitOfWork(self.session_factory, renderer=self.renderer, bus=self.bus)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,10 +1,23 @@
-"""Past-tense facts recorded in the append-only history. Amounts travel as decimal strings."""
+"""Past-tense facts recorded in the append-only history, and the notices a use case sends before a change.
+
+A fact is a typed, frozen record (`DomainEvent` subclasses, one class per fact). Its stored form is an `Event`
+(kind + JSON data, amounts as decimal strings) so that the history reads the same whoever wrote it. A notice
+(`Notice` subclasses) is never stored: it tells the capabilities built on a use case that a change is about to
+happen, so that they refuse it or prepare it inside the same transaction.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum, StrEnum
+from typing import Any, ClassVar
+
+from acompte.domain.documents import Document, Flow, Kind, Line
+from acompte.domain.money import Money
 
 
 class EventKind(StrEnum):
@@ -21,7 +34,7 @@ class EventKind(StrEnum):
     PAYMENT_RECORDED = "PaymentRecorded"
     PAYMENT_ALLOCATED = "PaymentAllocated"
     ALLOCATION_REMOVED = "AllocationRemoved"
-    # credits (issue 4)
+    # credits
     CREDIT_ALLOCATED = "CreditAllocated"  # on the settled document
     CREDIT_USED = "CreditUsed"  # on the credit note
     CREDIT_USE_CANCELLED = "CreditUseCancelled"  # on the credit note; the document gets AllocationRemoved
@@ -37,11 +50,11 @@ class EventKind(StrEnum):
     PAYMENT_TERMS_SET = "PaymentTermsSet"
     ACCOUNT_SETTLED = "AccountSettled"
     SHORTFALL_WRITTEN_OFF = "ShortfallWrittenOff"
-    # exports (issue 6)
+    # exports
     ACCOUNTING_EXPORTED = "AccountingExported"
     EINVOICE_STATUS_SET = "EInvoiceStatusSet"
     DOCUMENT_FILE_ISSUED = "DocumentFileIssued"  # an issued document's file, stored once with its SHA-256
-    # deposits (issue 3)
+    # deposits
     DEPOSIT_REQUESTED = "DepositRequested"
     DEPOSIT_INVOICE_PREPARED = "DepositInvoicePrepared"
     DEPOSIT_ATTACHED = "DepositAttached"
@@ -52,7 +65,7 @@ class EventKind(StrEnum):
     DEPOSIT_RETURNED = "DepositReturned"
     DEPOSIT_REVERSED = "DepositReversed"
     EXCHANGE_RATE_SET = "ExchangeRateSet"
-    # users and security (issue 5)
+    # users and security
     MEMBERSHIP_GRANTED = "MembershipGranted"
     TOKEN_CREATED = "TokenCreated"
     TOKEN_REVOKED = "TokenRevoked"
@@ -68,3 +81,174 @@ class Event:
     payment_id: int | None = None
     party_id: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
+
+
+def plain(value: Any) -> Any:
+    """The JSON form of a fact's figure: money and decimals as decimal strings, dates in ISO, enums by value."""
+    if isinstance(value, Money):
+        return str(value.amount)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+_SUBJECT_FIELDS = frozenset({"company_id", "document_id", "payment_id", "party_id"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainEvent:
+    """A fact: what happened, to which document and/or payment. Subclasses add the figures of the fact as
+    typed fields; `payload` is their stored JSON, field by field unless a subclass says otherwise."""
+
+    kind: ClassVar[EventKind]
+    company_id: int
+    document_id: int | None = None
+    payment_id: int | None = None
+    party_id: int | None = None
+
+    def payload(self) -> dict[str, Any]:
+        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name not in _SUBJECT_FIELDS}
+
+    def record(self) -> Event:
+        return Event(
+            self.kind,
+            self.company_id,
+            document_id=self.document_id,
+            payment_id=self.payment_id,
+            party_id=self.party_id,
+            data=self.payload(),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notice:
+    """A change about to happen, sent before it inside the same transaction: a handler refuses it by raising a
+    domain error (nothing is written) or prepares what must exist before it. Never stored."""
+
+    company_id: int
+
+
+# -- the ledger's documents -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentCreated(DomainEvent):
+    kind: ClassVar[EventKind] = EventKind.DOCUMENT_CREATED
+    document_kind: Kind
+    flow: Flow
+    gross: Money
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        return {"kind": self.document_kind.value, "flow": self.flow.value, "gross": plain(self.gross), **self.extra}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentUpdated(DomainEvent):
+    kind: ClassVar[EventKind] = EventKind.DOCUMENT_UPDATED
+    changes: Mapping[str, Any]
+
+    def payload(self) -> dict[str, Any]:
+        return dict(plain(self.changes))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentValidated(DomainEvent):
+    """A document took its number. `on` is the day of validation (an invoice's issue date)."""
+
+    kind: ClassVar[EventKind] = EventKind.DOCUMENT_VALIDATED
+    number: str
+    gross: Money
+    on: date
+
+    def payload(self) -> dict[str, Any]:
+        return {"number": self.number, "gross": plain(self.gross), "state": {"before": "draft", "after": "validated"}}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentCancelled(DomainEvent):
+    kind: ClassVar[EventKind] = EventKind.DOCUMENT_CANCELLED
+    state_before: str
+    released: tuple[Mapping[str, Any], ...]
+
+    def payload(self) -> dict[str, Any]:
+        return {"state": {"before": self.state_before, "after": "cancelled"}, "released": plain(self.released)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentDeleted(DomainEvent):
+    kind: ClassVar[EventKind] = EventKind.DOCUMENT_DELETED
+    document_kind: Kind
+    gross: Money
+    released: tuple[Mapping[str, Any], ...]
+
+    def payload(self) -> dict[str, Any]:
+        return {"kind": self.document_kind.value, "gross": plain(self.gross), "released": plain(self.released)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentConverted(DomainEvent):
+    """`document_id` is the source; `target_id` the document made from it (a draft, created just before)."""
+
+    kind: ClassVar[EventKind] = EventKind.DOCUMENT_CONVERTED
+    target_id: int
+    target_kind: Kind
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AllocationRemoved(DomainEvent):
+    """Money (a payment's, or a credit note's when `credit_document_id` is set) no longer settles the document."""
+
+    kind: ClassVar[EventKind] = EventKind.ALLOCATION_REMOVED
+    allocation_id: int
+    payment_number: str | None
+    amount: Money
+    reason: str
+    document_number: str | None
+    credit_document_id: int | None = None
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "allocation_id": self.allocation_id,
+            "payment_id": self.payment_id,
+            "payment_number": self.payment_number,
+            "amount": plain(self.amount),
+            "reason": self.reason,
+            "document_number": self.document_number,
+        }
+
+
+# -- notices: a change about to happen ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentIssuing(Notice):
+    """A draft has its number and is about to be validated: refusals that need the number come now."""
+
+    document: Document
+    number: str
+    on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinesChanging(Notice):
+    """A document's lines are about to be replaced by `lines` (priced), whose gross is `gross`."""
+
+    document: Document
+    lines: tuple[Line, ...]
+    gross: Money
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DraftDeleting(Notice):
+    """A draft is about to be deleted: what hangs on it must let go first."""
+
+    document: Document

@@ -27,6 +27,7 @@ from acompte.persistence.repositories import (
     SeriesRepository,
 )
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
+from acompte.services.messagebus import MessageBus
 from acompte.services.ports import DocumentRenderer
 
 
@@ -48,9 +49,15 @@ class SqlUnitOfWork:
     positions: PositionRepository
     files: IssuedFileRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], renderer: DocumentRenderer | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        renderer: DocumentRenderer | None = None,
+        bus: MessageBus | None = None,
+    ) -> None:
         self._factory = session_factory
         self.renderer = renderer
+        self.bus = bus
         self._depth = 0
         self.session: Session | None = None
 

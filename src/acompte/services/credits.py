@@ -29,7 +29,7 @@ from acompte.domain.errors import (
     NotACredit,
     PaymentCancelled,
 )
-from acompte.domain.events import Event, EventKind
+from acompte.domain.events import AllocationRemoved, Event, EventKind
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment, PaymentState
 from acompte.services import documents, payments, positions
@@ -449,12 +449,14 @@ def cancel_credit_use(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: 
         return allocation  # type: ignore[no-any-return]
 
 
-def credit_use_released(uow: UnitOfWork, ctx: Ctx, allocation: AllocationView, document: Document, reason: str) -> None:
-    """Called by documents.release_allocations (a document cancelled or a draft deleted) for an allocation whose
-    source is a credit note: the credit note's history shows its use undone. A written-off credit note stays
-    written off — its write-off is final — so what comes back to it is written off too (and recorded)."""
-    assert allocation.credit_document_id is not None
-    credit = uow.documents.get(ctx.company_id, allocation.credit_document_id)
+def credit_use_released(uow: UnitOfWork, ctx: Ctx, released: AllocationRemoved, document: Document) -> None:
+    """An allocation whose source is a credit note was released (its document cancelled or deleted): the credit
+    note's history shows its use undone. A written-off credit note stays written off — its write-off is final —
+    so what comes back to it is written off too (and recorded)."""
+    assert released.credit_document_id is not None
+    allocation = released
+    reason = released.reason
+    credit = uow.documents.get(ctx.company_id, released.credit_document_id)
     uow.events.add(
         Event(
             EventKind.CREDIT_USE_CANCELLED,
@@ -462,7 +464,7 @@ def credit_use_released(uow: UnitOfWork, ctx: Ctx, allocation: AllocationView, d
             document_id=credit.id,
             party_id=credit.party_id,
             data={
-                "allocation_id": allocation.id,
+                "allocation_id": allocation.allocation_id,
                 "amount": str(allocation.amount.amount),
                 "reason": reason,
                 "target_document_id": document.id,

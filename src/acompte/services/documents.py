@@ -28,13 +28,25 @@ from acompte.domain.errors import (
     TotalBelowSettled,
     WrittenOffShortfall,
 )
-from acompte.domain.events import Event, EventKind
+from acompte.domain.events import (
+    AllocationRemoved,
+    DocumentCancelled,
+    DocumentConverted,
+    DocumentCreated,
+    DocumentDeleted,
+    DocumentIssuing,
+    DocumentUpdated,
+    DocumentValidated,
+    DraftDeleting,
+    LinesChanging,
+)
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import minor_unit, total
 from acompte.domain.numbering import DEFAULT_PREFIXES, format_number, series_key
 from acompte.domain.parties import Company
 from acompte.domain.vat import check_rate
-from acompte.services import einvoicing, issued_files, positions, queries
+from acompte.services import positions, queries
+from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import (
     LIST_SORTS,
@@ -44,13 +56,6 @@ from acompte.services.views import (
     DocumentSummary,
     DocumentView,
 )
-
-
-def _deposits() -> Any:
-    """The deposits capability (issue 3): imported late, it builds on this module."""
-    from acompte.services import deposits
-
-    return deposits
 
 
 def price_lines(uow: UnitOfWork, company: Company, lines: Sequence[LineInput], currency: str) -> tuple[Line, ...]:
@@ -129,15 +134,18 @@ def create_document(
         document_id = uow.documents.add(draft, notes=notes, data=data)
         stored = uow.documents.get(ctx.company_id, document_id)
         uow.documents.replace_lines(stored, priced, totals.net, totals.vat, totals.gross)
-        uow.events.add(
-            Event(
-                EventKind.DOCUMENT_CREATED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            DocumentCreated(
+                company_id=ctx.company_id,
                 document_id=document_id,
                 party_id=party_id,
-                data={"kind": kind.value, "flow": flow.value, "gross": str(totals.gross.amount), **(event_data or {})},
+                document_kind=kind,
+                flow=flow,
+                gross=totals.gross,
+                extra=event_data or {},
             ),
-            ctx.actor,
         )
         view = _view(uow, ctx, document_id)
         uow.commit()
@@ -175,7 +183,9 @@ def update_document(
         if lines is not None:
             priced = price_lines(uow, company, lines, document.currency)
             totals = totals_of(priced, document.currency, company.vat_rounding)
-            _deposits().check_lines_change(uow, ctx, document, priced, totals.gross)
+            publish(
+                uow, ctx, LinesChanging(company_id=ctx.company_id, document=document, lines=priced, gross=totals.gross)
+            )
             settled = uow.documents.settlement(document).settled
             if totals.gross < settled:
                 raise TotalBelowSettled(document=document.label, gross=str(totals.gross), settled=str(settled))
@@ -191,15 +201,12 @@ def update_document(
         if header:
             uow.documents.update(ctx.company_id, document_id, **header)
             changes.update({k: str(v) for k, v in header.items()})
-        uow.events.add(
-            Event(
-                EventKind.DOCUMENT_UPDATED,
-                ctx.company_id,
-                document_id=document_id,
-                party_id=document.party_id,
-                data=changes,
+        publish(
+            uow,
+            ctx,
+            DocumentUpdated(
+                company_id=ctx.company_id, document_id=document_id, party_id=document.party_id, changes=changes
             ),
-            ctx.actor,
         )
         view = _view(uow, ctx, document_id)
         uow.commit()
@@ -212,8 +219,9 @@ def assign_number(uow: UnitOfWork, company: Company, key: str, year: int) -> str
 
 
 def validate_document(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | None = None) -> DocumentView:
-    """Validate: the document takes the next number of its series. An invoice is then frozen for good: its file
-    (PDF, or Factur-X for a sale) is produced now and stored with its SHA-256 (services/issued_files.py).
+    """Validate: the document takes the next number of its series. The capabilities built on documents react
+    to `DocumentIssuing` (they may refuse: nothing is numbered) and to `DocumentValidated` (deductions,
+    settlements, and last the issued file frozen with its SHA-256), in the order bootstrap declares.
 
     Invoices are dated on their validation day so that numbers and dates go up together (CGI ann. II art. 242
     nonies A, 7°).
@@ -225,32 +233,22 @@ def validate_document(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: dat
         lifecycle.check(document.kind, document.state, Action.VALIDATE)
         if not document.lines:
             raise EmptyDocument(kind=lifecycle.KIND_LABELS[document.kind])
-        if document.kind is Kind.CREDIT_NOTE:  # issue 4: a credit note must still fit the invoice it corrects
-            from acompte.services import credits
-
-            credits.before_issue(uow, ctx, document)
         issue_date = today if document.kind in INVOICE_KINDS else document.issue_date
         number = assign_number(uow, company, series_key(document.kind, document.flow), today.year)
-        einvoicing.check_before_issue(uow, ctx, document, number)  # e-invoicing refusals (issue 6)
+        publish(uow, ctx, DocumentIssuing(company_id=ctx.company_id, document=document, number=number, on=today))
         uow.documents.update(ctx.company_id, document_id, state=State.VALIDATED, number=number, issue_date=issue_date)
-        _deposits().on_validate(uow, ctx, document, today)
-        uow.events.add(
-            Event(
-                EventKind.DOCUMENT_VALIDATED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            DocumentValidated(
+                company_id=ctx.company_id,
                 document_id=document_id,
                 party_id=document.party_id,
-                data={
-                    "number": number,
-                    "gross": str(document.gross.amount),
-                    "state": {"before": "draft", "after": "validated"},
-                },
+                number=number,
+                gross=document.gross,
+                on=today,
             ),
-            ctx.actor,
         )
-        if document.kind is Kind.CREDIT_NOTE:  # issue 4: settle / cancel the invoice it corrects
-            credits.after_issue(uow, ctx, document_id, today=today)
-        issued_files.freeze(uow, ctx, document_id)  # last: the file shows the deductions planned above
         view = _view(uow, ctx, document_id)
         uow.commit()
         return view
@@ -268,21 +266,22 @@ def release_allocations(uow: UnitOfWork, ctx: Ctx, document: Document, reason: s
             "amount": str(allocation.amount.amount),
         }
         released.append(item)
-        uow.events.add(
-            Event(
-                EventKind.ALLOCATION_REMOVED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            AllocationRemoved(
+                company_id=ctx.company_id,
                 document_id=document.id,
                 payment_id=allocation.payment_id,
                 party_id=document.party_id,
-                data={**item, "reason": reason, "document_number": document.number},
+                allocation_id=allocation.id,
+                payment_number=allocation.payment_number,
+                amount=allocation.amount,
+                reason=reason,
+                document_number=document.number,
+                credit_document_id=allocation.credit_document_id,
             ),
-            ctx.actor,
         )
-        if allocation.credit_document_id is not None:  # issue 4: the credit note's side of the release
-            from acompte.services import credits
-
-            credits.credit_use_released(uow, ctx, allocation, document, reason)
     return released
 
 
@@ -298,15 +297,16 @@ def cancel_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DocumentView
             )
         released = release_allocations(uow, ctx, document, "document cancelled")
         uow.documents.update(ctx.company_id, document_id, state=State.CANCELLED)
-        uow.events.add(
-            Event(
-                EventKind.DOCUMENT_CANCELLED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            DocumentCancelled(
+                company_id=ctx.company_id,
                 document_id=document_id,
                 party_id=document.party_id,
-                data={"state": {"before": document.state.value, "after": "cancelled"}, "released": released},
+                state_before=document.state.value,
+                released=tuple(released),
             ),
-            ctx.actor,
         )
         view = _view(uow, ctx, document_id)
         uow.commit()
@@ -318,20 +318,22 @@ def delete_draft(uow: UnitOfWork, ctx: Ctx, document_id: int) -> None:
     with uow:
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
         lifecycle.check(document.kind, document.state, Action.DELETE)
-        _deposits().before_delete(uow, ctx, document)
+        publish(uow, ctx, DraftDeleting(company_id=ctx.company_id, document=document))
         released = release_allocations(uow, ctx, document, "draft deleted")
         for child in uow.documents.children(ctx.company_id, document_id):
             uow.documents.update(ctx.company_id, child.id, origin_id=None)
         uow.documents.delete(ctx.company_id, document_id)
-        uow.events.add(
-            Event(
-                EventKind.DOCUMENT_DELETED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            DocumentDeleted(
+                company_id=ctx.company_id,
                 document_id=document_id,
                 party_id=document.party_id,
-                data={"kind": document.kind.value, "gross": str(document.gross.amount), "released": released},
+                document_kind=document.kind,
+                gross=document.gross,
+                released=tuple(released),
             ),
-            ctx.actor,
         )
         uow.commit()
 
@@ -364,18 +366,18 @@ def convert_document(
             origin_id=source.id,
             event_data={"origin_number": source.number},
         )
-        _deposits().on_convert(uow, ctx, source, view.id)
-        view = _view(uow, ctx, view.id)
-        uow.events.add(
-            Event(
-                EventKind.DOCUMENT_CONVERTED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            DocumentConverted(
+                company_id=ctx.company_id,
                 document_id=source.id,
                 party_id=source.party_id,
-                data={"target_id": view.id, "target_kind": target.value},
+                target_id=view.id,
+                target_kind=target,
             ),
-            ctx.actor,
         )
+        view = _view(uow, ctx, view.id)
         uow.commit()
         return view
 

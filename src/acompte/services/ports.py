@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from acompte.domain.einvoicing import EInvoice
+    from acompte.services.messagebus import MessageBus
     from acompte.services.printing import PrintableDocument
 
 
@@ -49,6 +50,7 @@ class UnitOfWork(Protocol):
     positions: Any  # the facts of document positions, in bulk
     files: Any  # the stored files of issued documents
     renderer: DocumentRenderer | None  # given by bootstrap: issuing produces the files through it
+    bus: MessageBus | None  # given by bootstrap: the capabilities' handlers of what the use cases publish
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -1,0 +1,18 @@
+"""How e-invoicing and the issued files react to the ledger: an invoice about to be issued must be valid for
+e-invoicing; once issued, its file is produced and frozen — last, so that it shows what the other handlers
+planned (deductions, settlements)."""
+
+from __future__ import annotations
+
+from acompte.domain.events import DocumentIssuing, DocumentValidated
+from acompte.services import einvoicing, issued_files
+from acompte.services.ports import Ctx, UnitOfWork
+
+
+def on_document_issuing(uow: UnitOfWork, ctx: Ctx, notice: DocumentIssuing) -> None:
+    einvoicing.check_before_issue(uow, ctx, notice.document, notice.number)
+
+
+def on_document_validated(uow: UnitOfWork, ctx: Ctx, event: DocumentValidated) -> None:
+    assert event.document_id is not None
+    issued_files.freeze(uow, ctx, event.document_id)
