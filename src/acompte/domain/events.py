@@ -205,24 +205,135 @@ class DocumentConverted(DomainEvent):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AllocationRemoved(DomainEvent):
-    """Money (a payment's, or a credit note's when `credit_document_id` is set) no longer settles the document."""
+    """Money (a payment's, or a credit note's when `credit_document_id` is set) no longer settles the document.
+    `balance_before` is the document's balance due before, when the removal was asked for on its own."""
 
     kind: ClassVar[EventKind] = EventKind.ALLOCATION_REMOVED
     allocation_id: int
-    payment_number: str | None
     amount: Money
     reason: str
     document_number: str | None
+    payment_number: str | None = None
     credit_document_id: int | None = None
+    credit_number: str | None = None
+    balance_before: Money | None = None
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "allocation_id": self.allocation_id,
+            "amount": plain(self.amount),
+            "payment_number": self.payment_number,
+            "document_number": self.document_number,
+            "reason": self.reason,
+        }
+        if self.credit_document_id is not None:
+            data["credit_document_id"] = self.credit_document_id
+            data["credit_number"] = self.credit_number
+        if self.balance_before is not None:
+            data["document_balance"] = {
+                "before": plain(self.balance_before),
+                "after": plain(self.balance_before + self.amount),
+            }
+        return data
+
+
+# -- the ledger's payments --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentRecorded(DomainEvent):
+    kind: ClassVar[EventKind] = EventKind.PAYMENT_RECORDED
+    number: str
+    amount: Money
+    method: str
+    direction: str
+    on: date
+    reference: str | None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "amount": plain(self.amount),
+            "currency": self.amount.currency,
+            "method": self.method,
+            "direction": self.direction,
+            "date": self.on.isoformat(),
+            "reference": self.reference,
+            **plain(self.extra),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentAllocated(DomainEvent):
+    kind: ClassVar[EventKind] = EventKind.PAYMENT_ALLOCATED
+    allocation_id: int
+    amount: Money
+    payment_number: str
+    document_number: str | None
+    method: str
+    payment_date: date
+    balance_before: Money
+    unallocated_before: Money
 
     def payload(self) -> dict[str, Any]:
         return {
             "allocation_id": self.allocation_id,
-            "payment_id": self.payment_id,
-            "payment_number": self.payment_number,
             "amount": plain(self.amount),
-            "reason": self.reason,
+            "payment_number": self.payment_number,
             "document_number": self.document_number,
+            "method": self.method,
+            "payment_date": self.payment_date.isoformat(),
+            "document_balance": {
+                "before": plain(self.balance_before),
+                "after": plain(self.balance_before - self.amount),
+            },
+            "payment_unallocated": {
+                "before": plain(self.unallocated_before),
+                "after": plain(self.unallocated_before - self.amount),
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentChanged(DomainEvent):
+    """`changes` maps each changed field to its (before, after) values."""
+
+    kind: ClassVar[EventKind] = EventKind.PAYMENT_CHANGED
+    number: str
+    changes: Mapping[str, tuple[Any, Any]]
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            **{name: {"before": plain(b), "after": plain(a)} for name, (b, a) in self.changes.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentCancelled(DomainEvent):
+    """What the cancellation undid travels with it: allocations released, write-offs removed, refunds unwound."""
+
+    kind: ClassVar[EventKind] = EventKind.PAYMENT_CANCELLED
+    number: str
+    amount: Money
+    method: str
+    reason: str
+    state_before: str
+    released: tuple[Mapping[str, Any], ...]
+    write_offs_removed: tuple[Mapping[str, Any], ...]
+    refunds_unwound: tuple[Mapping[str, Any], ...]
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "amount": plain(self.amount),
+            "method": self.method,
+            "reason": self.reason,
+            "state": {"before": self.state_before, "after": "cancelled"},
+            "released": plain(self.released),
+            "write_offs_removed": plain(self.write_offs_removed),
+            "refunds_unwound": plain(self.refunds_unwound),
         }
 
 

@@ -1,4 +1,4 @@
-"""Changing and cancelling payments (issue 4, point 6): who may change what, and what a cancellation undoes.
+"""Changing and cancelling payments: who may change what, and what a cancellation undoes.
 
 The rules live in `domain/payments.py` (`check_change`, `check_cancel`); here they are applied under a row lock
 and every change or cancellation is recorded with the values before and after.
@@ -7,13 +7,11 @@ and every change or cancellation is recorded with the values before and after.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from acompte.domain.credits import CreditRef
 from acompte.domain.errors import InvalidTransition, PaymentNotOnDocument, RefundExists
-from acompte.domain.events import Event, EventKind
-from acompte.domain.money import Money
+from acompte.domain.events import AllocationRemoved, Event, EventKind, PaymentCancelled, PaymentChanged
 from acompte.domain.payments import (
     EDITABLE_FIELDS,
     Lock,
@@ -24,17 +22,10 @@ from acompte.domain.payments import (
     editable_fields,
     lock_of,
 )
+from acompte.services.messagebus import publish
 from acompte.services.payments import _account_for, _view
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import PaymentView
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Money):
-        return str(value.amount)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,18 +92,16 @@ def change_payment(
                 changes["account_id"] = (payment.account_id, account)
         if updates:
             uow.payments.update(ctx.company_id, payment_id, **updates)
-            uow.events.add(
-                Event(
-                    EventKind.PAYMENT_CHANGED,
-                    ctx.company_id,
+            publish(
+                uow,
+                ctx,
+                PaymentChanged(
+                    company_id=ctx.company_id,
                     payment_id=payment.id,
                     party_id=payment.party_id,
-                    data={
-                        "number": payment.number,
-                        **{name: {"before": _plain(b), "after": _plain(a)} for name, (b, a) in changes.items()},
-                    },
+                    number=payment.number,
+                    changes=changes,
                 ),
-                ctx.actor,
             )
         view = _view(uow, ctx, payment_id)
         uow.commit()
@@ -144,31 +133,29 @@ def cancel_payment(
             document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
             balance = uow.documents.settlement(document).balance_due
             uow.allocations.delete(ctx.company_id, allocation.id)
-            item = {
-                "allocation_id": allocation.id,
-                "document_id": document.id,
-                "document_number": document.number,
-                "amount": str(allocation.amount.amount),
-            }
-            released.append(item)
-            uow.events.add(
-                Event(
-                    EventKind.ALLOCATION_REMOVED,
-                    ctx.company_id,
+            released.append(
+                {
+                    "allocation_id": allocation.id,
+                    "document_id": document.id,
+                    "document_number": document.number,
+                    "amount": str(allocation.amount.amount),
+                }
+            )
+            publish(
+                uow,
+                ctx,
+                AllocationRemoved(
+                    company_id=ctx.company_id,
                     document_id=document.id,
                     payment_id=payment.id,
                     party_id=payment.party_id,
-                    data={
-                        **item,
-                        "payment_number": payment.number,
-                        "reason": "payment cancelled",
-                        "document_balance": {
-                            "before": str(balance.amount),
-                            "after": str((balance + allocation.amount).amount),
-                        },
-                    },
+                    allocation_id=allocation.id,
+                    amount=allocation.amount,
+                    payment_number=payment.number,
+                    document_number=document.number,
+                    reason="payment cancelled",
+                    balance_before=balance,
                 ),
-                ctx.actor,
             )
         removed_write_offs = []
         for write_off in uow.credits.write_offs(ctx.company_id, source=CreditRef.payment(payment_id)):
@@ -224,25 +211,23 @@ def cancel_payment(
                     ctx.actor,
                 )
         uow.payments.update(ctx.company_id, payment_id, state=PaymentState.CANCELLED)
-        uow.events.add(
-            Event(
-                EventKind.PAYMENT_CANCELLED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            PaymentCancelled(
+                company_id=ctx.company_id,
                 payment_id=payment.id,
                 document_id=document_id,
                 party_id=payment.party_id,
-                data={
-                    "number": payment.number,
-                    "amount": str(payment.amount.amount),
-                    "method": payment.method,
-                    "reason": reason,
-                    "state": {"before": payment.state.value, "after": PaymentState.CANCELLED.value},
-                    "released": released,
-                    "write_offs_removed": removed_write_offs,
-                    "refunds_unwound": unwound,
-                },
+                number=payment.number,
+                amount=payment.amount,
+                method=payment.method,
+                reason=reason,
+                state_before=payment.state.value,
+                released=tuple(released),
+                write_offs_removed=tuple(removed_write_offs),
+                refunds_unwound=tuple(unwound),
             ),
-            ctx.actor,
         )
         view = _view(uow, ctx, payment_id)
         uow.commit()

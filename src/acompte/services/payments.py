@@ -9,11 +9,12 @@ from typing import Any
 
 from acompte.domain.allocations import check_allocation
 from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound
-from acompte.domain.events import Event, EventKind
+from acompte.domain.events import AllocationRemoved, PaymentAllocated, PaymentRecorded
 from acompte.domain.money import Money, total
 from acompte.domain.payments import AccountKind, Direction, Payment, PaymentState
 from acompte.services import positions
 from acompte.services.documents import assign_number
+from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import AllocationView, PaymentView
 
@@ -79,25 +80,22 @@ def record_payment(
             origin_document_id=origin_document_id,
         )
         payment_id = uow.payments.add(payment)
-        uow.events.add(
-            Event(
-                EventKind.PAYMENT_RECORDED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            PaymentRecorded(
+                company_id=ctx.company_id,
                 payment_id=payment_id,
                 party_id=party.id,
                 document_id=origin_document_id,
-                data={
-                    "number": number,
-                    "amount": str(amount.amount),
-                    "currency": amount.currency,
-                    "method": method,
-                    "direction": direction.value,
-                    "date": when.isoformat(),
-                    "reference": payment.reference,
-                    **(event_data or {}),
-                },
+                number=number,
+                amount=amount,
+                method=method,
+                direction=direction.value,
+                on=when,
+                reference=payment.reference,
+                extra=event_data or {},
             ),
-            ctx.actor,
         )
         # The payment is new (no other transaction sees it): no lock to take, nothing allocated before.
         recorded = replace(payment, id=payment_id)
@@ -144,31 +142,23 @@ def _allocate(
     allocation_id, created_at = uow.allocations.add(
         ctx.company_id, payment_id=payment.id, document_id=document.id, amount=amount, with_time=True
     )
-    uow.events.add(
-        Event(
-            EventKind.PAYMENT_ALLOCATED,
-            ctx.company_id,
+    publish(
+        uow,
+        ctx,
+        PaymentAllocated(
+            company_id=ctx.company_id,
             payment_id=payment.id,
             document_id=document.id,
             party_id=payment.party_id,
-            data={
-                "allocation_id": allocation_id,
-                "amount": str(amount.amount),
-                "payment_number": payment.number,
-                "document_number": document.number,
-                "method": payment.method,
-                "payment_date": payment.payment_date.isoformat(),
-                "document_balance": {
-                    "before": str(balance_due.amount),
-                    "after": str((balance_due - amount).amount),
-                },
-                "payment_unallocated": {
-                    "before": str((payment.amount - payment_allocated).amount),
-                    "after": str((payment.amount - payment_allocated - amount).amount),
-                },
-            },
+            allocation_id=allocation_id,
+            amount=amount,
+            payment_number=payment.number,
+            document_number=document.number,
+            method=payment.method,
+            payment_date=payment.payment_date,
+            balance_before=balance_due,
+            unallocated_before=payment.amount - payment_allocated,
         ),
-        ctx.actor,
     )
     return AllocationView(
         id=allocation_id,
@@ -200,27 +190,21 @@ def remove_allocation(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: 
         document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
         before = uow.documents.settlement(document).balance_due
         uow.allocations.delete(ctx.company_id, allocation_id)
-        uow.events.add(
-            Event(
-                EventKind.ALLOCATION_REMOVED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            AllocationRemoved(
+                company_id=ctx.company_id,
                 payment_id=allocation.payment_id,
                 document_id=allocation.document_id,
                 party_id=party_id,
-                data={
-                    "allocation_id": allocation_id,
-                    "amount": str(allocation.amount.amount),
-                    "payment_number": payment.number if payment else None,
-                    "credit_document_id": allocation.credit_document_id,
-                    "document_number": document.number,
-                    "document_balance": {
-                        "before": str(before.amount),
-                        "after": str((before + allocation.amount).amount),
-                    },
-                    "reason": reason,
-                },
+                allocation_id=allocation_id,
+                amount=allocation.amount,
+                payment_number=payment.number if payment else None,
+                document_number=document.number,
+                balance_before=before,
+                reason=reason,
             ),
-            ctx.actor,
         )
         uow.commit()
         return allocation  # type: ignore[no-any-return]
