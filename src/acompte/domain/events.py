@@ -22,6 +22,11 @@ from acompte.domain.money import Money
 
 class EventKind(StrEnum):
     COMPANY_CREATED = "CompanyCreated"
+    ACCOUNT_ADDED = "AccountAdded"
+    VAT_RATES_CHANGED = "VatRatesChanged"
+    PAYMENT_METHOD_CHANGED = "PaymentMethodChanged"
+    COMPANY_IDENTITY_CHANGED = "CompanyIdentityChanged"
+    SETTINGS_CHANGED = "SettingsChanged"
     PARTY_CREATED = "PartyCreated"
     PARTY_UPDATED = "PartyUpdated"
     ITEM_CREATED = "ItemCreated"

@@ -5,13 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from acompte.domain.company_events import (
+    AccountAdded,
+    CompanyCreated,
+    CompanyIdentityChanged,
+    PaymentMethodChanged,
+    SettingsChanged,
+    VatRatesChanged,
+)
 from acompte.domain.errors import InvalidSetting
-from acompte.domain.events import Event, EventKind
 from acompte.domain.money import minor_unit
 from acompte.domain.numbering import DEFAULT_PREFIXES
 from acompte.domain.parties import Company, normalize_siren, normalize_vat_number
 from acompte.domain.payments import DEFAULT_METHODS, AccountKind, Method
 from acompte.domain.vat import FRENCH_RATES, VatRounding, normalize_rate
+from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import PaymentMethodView
 
@@ -48,7 +56,7 @@ def create_company(
         )
         uow.companies.add_account(company_id, name="Banque", kind=AccountKind.BANK.value)
         uow.companies.add_account(company_id, name="Caisse", kind=AccountKind.CASH.value)
-        uow.events.add(Event(EventKind.COMPANY_CREATED, company_id, data={"name": name, "currency": currency}), actor)
+        publish(uow, Ctx(company_id, actor), CompanyCreated(company_id=company_id, name=name, currency=currency))
         uow.commit()
         return int(company_id)
 
@@ -73,7 +81,7 @@ def add_account(uow: UnitOfWork, ctx: Ctx, *, name: str, kind: AccountKind, iban
         raise InvalidSetting(reason="le nom du compte est obligatoire")
     with uow:
         account_id = uow.companies.add_account(ctx.company_id, name=name.strip(), kind=kind.value, iban=iban)
-        uow.events.add(Event("AccountAdded", ctx.company_id, data={"name": name, "kind": kind.value}), ctx.actor)
+        publish(uow, ctx, AccountAdded(company_id=ctx.company_id, name=name, account_kind=kind.value))
         uow.commit()
         return int(account_id)
 
@@ -83,12 +91,9 @@ def set_vat_rates(uow: UnitOfWork, ctx: Ctx, rates: list[Decimal]) -> None:
     if not normalized:
         raise InvalidSetting(reason="au moins un taux de TVA est nécessaire")
     with uow:
-        before = [str(r) for r in uow.companies.get(ctx.company_id).vat_rates]
+        before = uow.companies.get(ctx.company_id).vat_rates
         uow.companies.set_vat_rates(ctx.company_id, normalized)
-        uow.events.add(
-            Event("VatRatesChanged", ctx.company_id, data={"before": before, "after": [str(r) for r in normalized]}),
-            ctx.actor,
-        )
+        publish(uow, ctx, VatRatesChanged(company_id=ctx.company_id, before=tuple(before), after=tuple(normalized)))
         uow.commit()
 
 
@@ -106,13 +111,10 @@ def set_payment_method(uow: UnitOfWork, ctx: Ctx, method: Method, *, active: boo
         raise InvalidSetting(reason="un mode de règlement a un code et un libellé")
     with uow:
         uow.companies.set_method(ctx.company_id, method, active)
-        uow.events.add(
-            Event(
-                "PaymentMethodChanged",
-                ctx.company_id,
-                data={"code": method.code, "digital": method.digital, "active": active},
-            ),
-            ctx.actor,
+        publish(
+            uow,
+            ctx,
+            PaymentMethodChanged(company_id=ctx.company_id, code=method.code, digital=method.digital, active=active),
         )
         uow.commit()
 
@@ -145,9 +147,7 @@ def update_identity(
         company = uow.companies.get(ctx.company_id)
         before = {"name": company.name, "siren": company.siren, "vat_number": company.vat_number}
         uow.companies.update(ctx.company_id, address=address.strip(), **after)
-        uow.events.add(
-            Event("CompanyIdentityChanged", ctx.company_id, data={"before": before, "after": after}), ctx.actor
-        )
+        publish(uow, ctx, CompanyIdentityChanged(company_id=ctx.company_id, before=before, after=after))
         if legal is not None:
             update_settings(uow, ctx, {"legal": legal})
         uow.commit()
@@ -166,6 +166,6 @@ def update_settings(uow: UnitOfWork, ctx: Ctx, changes: dict[str, Any]) -> dict[
             else:
                 after[key] = value
         uow.companies.update(ctx.company_id, settings=after)
-        uow.events.add(Event("SettingsChanged", ctx.company_id, data={"before": before, "after": after}), ctx.actor)
+        publish(uow, ctx, SettingsChanged(company_id=ctx.company_id, before=before, after=after))
         uow.commit()
         return after

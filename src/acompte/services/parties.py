@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from acompte.domain.company_events import ItemCreated, PartyCreated, PartyUpdated
 from acompte.domain.documents import UNIT_PRICE_PLACES
 from acompte.domain.errors import InvalidLine, InvalidSetting
-from acompte.domain.events import Event, EventKind
 from acompte.domain.parties import Item, ItemKind, Party
 from acompte.domain.vat import check_rate
+from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 
 _PARTY_FIELDS = {"name", "is_customer", "is_supplier", "email", "siren", "vat_number", "address", "settings"}
@@ -37,9 +38,7 @@ def create_party(
     data = _check_party_fields({"name": name, "is_customer": customer, "is_supplier": supplier, **fields})
     with uow:
         party_id = uow.parties.add(ctx.company_id, **data)
-        uow.events.add(
-            Event(EventKind.PARTY_CREATED, ctx.company_id, party_id=party_id, data={"name": data["name"]}), ctx.actor
-        )
+        publish(uow, ctx, PartyCreated(company_id=ctx.company_id, party_id=party_id, name=data["name"]))
         party = uow.parties.get(ctx.company_id, party_id)
         uow.commit()
         return party  # type: ignore[no-any-return]
@@ -53,24 +52,18 @@ def update_party(uow: UnitOfWork, ctx: Ctx, party_id: int, **fields: Any) -> Par
         after = uow.parties.get(ctx.company_id, party_id)
         if not (after.is_customer or after.is_supplier):
             raise InvalidSetting(reason="un tiers est client, fournisseur, ou les deux")
-        uow.events.add(
-            Event(
-                EventKind.PARTY_UPDATED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            PartyUpdated(
+                company_id=ctx.company_id,
                 party_id=party_id,
-                data={
-                    "before": {k: _plain(getattr(before, k)) for k in data},
-                    "after": {k: _plain(v) for k, v in data.items()},
-                },
+                before={k: getattr(before, k) for k in data},
+                after=data,
             ),
-            ctx.actor,
         )
         uow.commit()
         return after  # type: ignore[no-any-return]
-
-
-def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
 
 
 def get_party(uow: UnitOfWork, ctx: Ctx, party_id: int) -> Party:
@@ -108,9 +101,7 @@ def create_item(
             vat_rate=rate,
             settings=settings or {},
         )
-        uow.events.add(
-            Event(EventKind.ITEM_CREATED, ctx.company_id, data={"item_id": item_id, "name": name}), ctx.actor
-        )
+        publish(uow, ctx, ItemCreated(company_id=ctx.company_id, item_id=item_id, name=name))
         item = uow.items.get(ctx.company_id, item_id)
         uow.commit()
         return item  # type: ignore[no-any-return]

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from acompte.domain.company_events import MembershipGranted, TokenCreated, TokenRevoked
 from acompte.domain.errors import InvalidCredentials, InvalidEmail, InvalidSetting, RoleNotGranted, UserExists
-from acompte.domain.events import Event, EventKind
 from acompte.domain.users import (
     LANGUAGES,
     ROLE_LABELS,
@@ -31,6 +31,7 @@ from acompte.domain.users import (
     lowest,
     normalize_email,
 )
+from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 
 _hasher = PasswordHasher()
@@ -115,16 +116,15 @@ def grant(uow: UnitOfWork, ctx: Ctx, *, email: str, role: Role) -> Membership:
         user = found[0]
         before = uow.users.membership(ctx.company_id, user.id)
         uow.users.set_membership(ctx.company_id, user.id, role)
-        uow.events.add(
-            Event(
-                EventKind.MEMBERSHIP_GRANTED,
-                ctx.company_id,
-                data={
-                    "user": email,
-                    "role": {"before": before.role.value if before else None, "after": role.value},
-                },
+        publish(
+            uow,
+            ctx,
+            MembershipGranted(
+                company_id=ctx.company_id,
+                user=email,
+                role_before=before.role.value if before else None,
+                role_after=role.value,
             ),
-            ctx.actor,
         )
         uow.commit()
         return Membership(ctx.company_id, user.id, role)
@@ -239,13 +239,12 @@ def create_token(
             name=name or f"jeton {email}",
             expires_at=expires_at,
         )
-        uow.events.add(
-            Event(
-                EventKind.TOKEN_CREATED,
-                ctx.company_id,
-                data={"token_id": credential.id, "prefix": credential.prefix, "user": email, "role": role.value},
+        publish(
+            uow,
+            ctx,
+            TokenCreated(
+                company_id=ctx.company_id, token_id=credential.id, prefix=credential.prefix, user=email, role=role.value
             ),
-            ctx.actor,
         )
         uow.commit()
         return credential, secret
@@ -259,14 +258,7 @@ def list_tokens(uow: UnitOfWork, ctx: Ctx) -> list[Credential]:
 def revoke_token(uow: UnitOfWork, ctx: Ctx, token_id: int) -> Credential:
     with uow:
         credential = uow.credentials.revoke(ctx.company_id, token_id)
-        uow.events.add(
-            Event(
-                EventKind.TOKEN_REVOKED,
-                ctx.company_id,
-                data={"token_id": credential.id, "prefix": credential.prefix},
-            ),
-            ctx.actor,
-        )
+        publish(uow, ctx, TokenRevoked(company_id=ctx.company_id, token_id=credential.id, prefix=credential.prefix))
         uow.commit()
         return credential  # type: ignore[no-any-return]
 
