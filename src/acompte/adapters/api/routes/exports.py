@@ -4,7 +4,7 @@ PDF of a document or of a statement of account, Factur-X (PDF/A-3 with its CII X
 
 Files are sent as they are (`application/pdf`, `application/xml`, `text/plain` for the FEC, `text/csv`), with a
 `Content-Disposition` naming them; errors stay `application/problem+json`. An issued invoice kind's PDF, Factur-X
-and XML are the bytes stored when it was issued (services/issued_files.py), with their SHA-256 as `ETag`.
+and XML are the bytes stored when it was issued (services/exports/issued_files.py), with their SHA-256 as `ETag`.
 """
 
 from __future__ import annotations
