@@ -1,4 +1,4 @@
-"""What issuing costs now that an issued document's files are produced at issue (services/issued_files.py).
+"""What issuing costs now that an issued document's files are produced at issue (services/exports/issued_files.py).
 
     .venv/bin/python bench/issue_cost.py --url sqlite:////tmp/acompte-issue-bench.db --repeat 20
     .venv/bin/python bench/issue_cost.py --url postgresql://postgres@127.0.0.1:5432/acompte_issue_bench
@@ -25,7 +25,8 @@ if __package__ in (None, ""):  # run as `python bench/issue_cost.py`
 from acompte import bootstrap
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.issued_files import FileKind
-from acompte.services import companies, documents, einvoicing, issued_files, parties, printing
+from acompte.services import companies, documents, parties
+from acompte.services.exports import einvoicing, issued_files, printing
 from acompte.services.ports import Ctx
 
 LINES = [LineInput(f"Article {n}", Decimal(n), Decimal("100.00"), Decimal(20)) for n in (1, 2, 3)]

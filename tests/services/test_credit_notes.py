@@ -24,7 +24,8 @@ from acompte.domain.errors import (
 )
 from acompte.domain.events import EventKind
 from acompte.domain.money import Money
-from acompte.services import credits, deposits, documents, einvoicing, history, parties, payments
+from acompte.services import credits, deposits, documents, history, parties, payments
+from acompte.services.exports import einvoicing
 from tests.helpers import gesture, line, paid_invoice, pay, snapshot, validated
 
 D = Decimal

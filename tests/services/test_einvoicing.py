@@ -12,7 +12,8 @@ from acompte.adapters.exports.facturx import NSMAP, check_xsd, cii_xml
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.errors import InvalidDocumentNumber, MissingCorrectedInvoice, MissingLegalIdentifier, NotFullyPaid
 from acompte.domain.money import Money
-from acompte.services import companies, documents, einvoicing, parties, payments
+from acompte.services import companies, documents, parties, payments
+from acompte.services.exports import einvoicing
 from tests.exports.validation import fatal_failures
 from tests.helpers import snapshot
 

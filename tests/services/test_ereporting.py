@@ -13,7 +13,8 @@ from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.errors import InvalidExportPeriod
 from acompte.domain.money import Money
 from acompte.domain.parties import ItemKind
-from acompte.services import companies, documents, ereporting, parties, payments
+from acompte.services import companies, documents, parties, payments
+from acompte.services.exports import ereporting
 
 D = Decimal
 

@@ -20,7 +20,8 @@ from acompte.domain.errors import InvalidSetting, InvalidTransition, MissingLega
 from acompte.domain.events import EventKind
 from acompte.domain.issued_files import FileKind, sha256_of
 from acompte.domain.money import Money
-from acompte.services import documents, history, issued_files, parties, payments
+from acompte.services import documents, history, parties, payments
+from acompte.services.exports import issued_files
 from tests.deposit_helpers import issued_deposit, issued_final, table_order
 from tests.helpers import line, validated
 

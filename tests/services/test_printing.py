@@ -14,7 +14,8 @@ from acompte.adapters.exports.facturx import cii_xml
 from acompte.adapters.exports.pdf import document_pdf, facturx_document, statement_pdf
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
-from acompte.services import documents, einvoicing, parties, payments, printing
+from acompte.services import documents, parties, payments, printing
+from acompte.services.exports import einvoicing
 
 D = Decimal
 

@@ -24,12 +24,11 @@ from acompte.services import (
     credits,
     deposits,
     documents,
-    einvoicing,
-    ereporting,
     exports,
     parties,
     payments,
 )
+from acompte.services.exports import einvoicing, ereporting
 from acompte.services.payment_changes import cancel_payment, change_payment
 from tests.exports.validation import fatal_failures
 from tests.helpers import snapshot

@@ -1,237 +1,45 @@
-"""What a printed document shows: plain records for the PDF templates (adapters/exports/pdf.py).
+"""Printing a document or a statement of account, for the callers that import `acompte.services.printing`.
 
-An issued invoice, deposit invoice or credit note is printed as it was at issue (its file is produced then and
-kept: services/issued_files.py): its net to pay is its total less the deposits deducted on it, the same figures
-as its Factur-X (BT-112, BT-113, BT-115); payments received afterwards show on its page and the statement.
-
-Quotes, orders (with the deposits already paid), deposit invoices, invoices (with deducted deposits and the net
-to pay), credit notes (with the invoices they correct), and a customer's account statement. The figures are the
-same as the e-invoice's (services/einvoicing.py) and the accounting entries'.
+Documents are printed by the exports capability (`acompte.services.exports.printing`). A statement of account
+joins two capabilities: the accounts capability computes it, the exports capability prints it
+(`acompte.services.exports.statements`); `statement` does both in one transaction, here, outside either
+package, so that neither imports the other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
-from acompte.domain.documents import CREDIT_KINDS, INVOICE_KINDS, Flow, Kind, State
-from acompte.domain.einvoicing import DEBITS_OPTION_NOTE, DEFAULT_LEGAL_NOTES, DeductedDeposit, parse_address
-from acompte.domain.money import Money, total
-from acompte.domain.vat import Totals, VatLine, compute_totals
-from acompte.services import accounts, einvoicing, settlement_facts
+from acompte.services import accounts
+from acompte.services.exports.printing import (
+    TITLES,
+    PrintableDocument,
+    PrintLine,
+    PrintParty,
+    PrintPayment,
+    party_lines,
+    printable_document,
+)
+from acompte.services.exports.statements import Statement, StatementLine, printable_statement
 from acompte.services.ports import Ctx, UnitOfWork
 
-TITLES = {
-    Kind.QUOTE: "Devis",
-    Kind.ORDER: "Bon de commande",
-    Kind.DELIVERY: "Bon de livraison",
-    Kind.INVOICE: "Facture",
-    Kind.DEPOSIT_INVOICE: "Facture d'acompte",
-    Kind.CREDIT_NOTE: "Avoir",
-    Kind.DEPOSIT_CREDIT_NOTE: "Avoir d'acompte",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PrintParty:
-    name: str
-    address_lines: tuple[str, ...]
-    siren: str = ""
-    vat_number: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PrintLine:
-    designation: str
-    quantity: Decimal
-    unit_price: Decimal
-    discount_percent: Decimal
-    vat_rate: Decimal
-    net: Money
-
-
-@dataclass(frozen=True, slots=True)
-class PrintPayment:
-    """A payment or a deduction shown under the totals: date, what, amount."""
-
-    day: date
-    label: str
-    amount: Money
-
-
-@dataclass(frozen=True, slots=True)
-class PrintableDocument:
-    kind: Kind
-    title: str
-    number: str
-    draft: bool
-    issue_date: date
-    due_date: date | None
-    seller: PrintParty
-    buyer: PrintParty
-    lines: tuple[PrintLine, ...]
-    vat: tuple[VatLine, ...]
-    net: Money
-    vat_total: Money
-    gross: Money
-    #: What the document shows under its total, in this order: the deposit invoices it deducts; « Net à payer »
-    #: (total − deducted, the position's net to pay); the payments and credits it shows as received (an issued
-    #: invoice: those received before its date, as its Factur-X BT-113); « Reste à payer » (BT-115).
-    deducted: tuple[PrintPayment, ...]
-    net_to_pay: Money
-    paid: tuple[PrintPayment, ...]
-    amount_due: Money
-    references: tuple[str, ...] = ()
-    mentions: tuple[str, ...] = ()
-    notes: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class StatementLine:
-    day: date
-    piece: str
-    label: str
-    debit: Money
-    credit: Money
-    balance: Money
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    seller: PrintParty
-    buyer: PrintParty
-    date_from: date
-    date_to: date
-    opening: Money
-    lines: tuple[StatementLine, ...]
-    closing: Money
-    mentions: tuple[str, ...] = field(default_factory=tuple)
-
-
-def _party_lines(address: str) -> tuple[str, ...]:
-    parsed = parse_address(address)
-    lines = [parsed.line] if parsed.line else []
-    if parsed.postcode or parsed.city:
-        lines.append(f"{parsed.postcode} {parsed.city}".strip())
-    return tuple(lines)
-
-
-def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> PrintableDocument:
-    """A document as printed, with the legal mentions of its kind (CGI ann. II art. 242 nonies A; C. com. L441-9)."""
-    with uow:
-        company = uow.companies.get(ctx.company_id)
-        document = uow.documents.get(ctx.company_id, document_id)
-        party = uow.parties.get(ctx.company_id, document.party_id)
-        if document.kind in settlement_facts.DEPOSIT_DOCUMENT_KINDS:  # their VAT as issued (a split of the gross)
-            totals = Totals(document.currency, settlement_facts.issued_breakdown(uow, ctx, document))
-        else:
-            totals = compute_totals(
-                ((line.net, line.vat_rate) for line in document.lines), document.currency, company.vat_rounding
-            )
-        seller = PrintParty(company.name, _party_lines(company.address), company.siren or "", company.vat_number or "")
-        buyer = PrintParty(party.name, _party_lines(party.address), party.siren, party.vat_number, party.email)
-        paid: list[PrintPayment] = []
-        deducted: list[PrintPayment] = []
-        references: list[str] = []
-        is_invoice = document.kind in INVOICE_KINDS
-        deductions: list[DeductedDeposit] = []
-        if document.kind is Kind.INVOICE:
-            deductions = settlement_facts.deducted_deposits(uow, ctx, document)
-            for deposit in deductions:
-                deducted.append(PrintPayment(deposit.issue_date, f"Acompte facturé {deposit.number}", deposit.gross))
-                references.append(f"Facture d'acompte {deposit.number} du {deposit.issue_date:%d/%m/%Y}")
-        # An issued invoice shows what it said at issue, as its Factur-X does (BT-113): deposit invoices deducted
-        # and, on a final invoice, payments received before its date. Later payments never change it.
-        issued = is_invoice and document.state is State.VALIDATED
-        if document.kind not in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE) and (
-            not issued or document.kind is Kind.INVOICE
-        ):
-            for allocation in uow.allocations.for_document(ctx.company_id, document.id):
-                if allocation.payment_id is None:
-                    if not issued:
-                        paid.append(PrintPayment(document.issue_date, "Avoir imputé", allocation.amount))
-                    continue
-                payment = uow.payments.get(ctx.company_id, allocation.payment_id)
-                method = company.method(payment.method)
-                early = payment.payment_date < document.issue_date
-                if issued and not early:
-                    continue
-                word = (
-                    "Acompte reçu"
-                    if document.kind in (Kind.QUOTE, Kind.ORDER, Kind.DELIVERY) or early
-                    else "Règlement reçu"
-                )
-                paid.append(
-                    PrintPayment(
-                        payment.payment_date,
-                        f"{word} {payment.number} ({method.label if method else payment.method})",
-                        allocation.amount,
-                    )
-                )
-        if document.kind in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE):
-            for corrected in einvoicing.corrected_documents(uow, ctx, document):
-                references.append(f"Avoir sur la facture {corrected.number} du {corrected.issue_date:%d/%m/%Y}")
-        if document.origin_id is not None and document.kind not in (Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE):
-            origin = uow.documents.get(ctx.company_id, document.origin_id)
-            if origin.number:
-                references.append(f"{TITLES[origin.kind]} {origin.number} du {origin.issue_date:%d/%m/%Y}")
-        received = total((p.amount for p in paid), document.currency)
-        net_to_pay = totals.gross - total((d.amount for d in deducted), document.currency)
-        legal = {**DEFAULT_LEGAL_NOTES, **dict(company.settings.get("legal") or {})}
-        mentions: list[str] = []
-        if is_invoice and document.flow is Flow.SALE:
-            mentions += [legal["PMD"], legal["PMT"], legal["AAB"]]
-            if legal.get("payment_terms"):
-                mentions.append(str(legal["payment_terms"]))
-            if (company.settings.get("accounting") or {}).get("vat_on_debits"):
-                mentions.append(DEBITS_OPTION_NOTE)
-            if document.kind is Kind.DEPOSIT_INVOICE:
-                mentions.append("Acompte à déduire de la facture définitive.")
-        elif document.kind is Kind.QUOTE:
-            mentions.append(str(legal.get("quote_validity", "Devis valable 30 jours.")))
-        return PrintableDocument(
-            kind=document.kind,
-            title=TITLES[document.kind],
-            number=document.number or f"Brouillon n° {document.id}",
-            draft=document.state is State.DRAFT,
-            issue_date=document.issue_date,
-            due_date=document.due_date,
-            seller=seller,
-            buyer=buyer,
-            lines=tuple(
-                PrintLine(
-                    line.designation, line.quantity, line.unit_price, line.discount_percent, line.vat_rate, line.net
-                )
-                for line in document.lines
-            ),
-            vat=totals.breakdown,
-            net=totals.net,
-            vat_total=totals.vat,
-            gross=totals.gross,
-            deducted=tuple(deducted),
-            net_to_pay=net_to_pay,
-            paid=tuple(paid),
-            amount_due=net_to_pay - received if document.kind not in CREDIT_KINDS else totals.gross,
-            references=tuple(references),
-            mentions=tuple(mentions),
-        )
+__all__ = [
+    "TITLES",
+    "PrintLine",
+    "PrintParty",
+    "PrintPayment",
+    "PrintableDocument",
+    "Statement",
+    "StatementLine",
+    "party_lines",
+    "printable_document",
+    "statement",
+]
 
 
 def statement(uow: UnitOfWork, ctx: Ctx, party_id: int, *, date_from: date, date_to: date) -> Statement:
     """A party's statement of account as printed: the very `accounts.statement` value the page, the API and the
-    CSV show (opening balance, movements with their running balance — deducted deposits, refunds and write-offs
-    included — and closing balance), with the seller's and the party's letterhead."""
+    CSV show, with the seller's and the party's letterhead."""
     with uow:
-        company = uow.companies.get(ctx.company_id)
-        party = uow.parties.get(ctx.company_id, party_id)
-        st = accounts.statement(uow, ctx, party_id, date_from=date_from, date_to=date_to).statement
-        lines = tuple(
-            StatementLine(m.day, m.reference, m.label, m.debit, m.credit, line.balance)
-            for line in st.lines
-            for m in (line.movement,)
-        )
-        seller = PrintParty(company.name, _party_lines(company.address), company.siren or "", company.vat_number or "")
-        buyer = PrintParty(party.name, _party_lines(party.address), party.siren, party.vat_number, party.email)
-        return Statement(seller, buyer, st.date_from, st.date_to, st.opening, lines, st.closing)
+        account = accounts.statement(uow, ctx, party_id, date_from=date_from, date_to=date_to)
+        return printable_statement(uow, ctx, party_id, account.statement)

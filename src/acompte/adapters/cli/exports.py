@@ -16,7 +16,7 @@ from acompte.adapters.formatting import money_fr
 from acompte.config import Settings
 from acompte.domain.errors import DomainError, MissingLegalIdentifier
 from acompte.services import companies, exports
-from acompte.services import ereporting as ereporting_service
+from acompte.services.exports import ereporting as ereporting_service
 from acompte.services.ports import Ctx
 
 app = typer.Typer(help="Exports comptables (FEC, CSV) et données de paiement pour l'e-reporting.", no_args_is_help=True)

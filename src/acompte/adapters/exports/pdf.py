@@ -15,7 +15,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from acompte.adapters.exports.facturx import cii_xml, facturx_pdf
 from acompte.adapters.formatting import date_fr, money_fr
 from acompte.domain.einvoicing import EInvoice
-from acompte.services.printing import PrintableDocument, Statement
+from acompte.services.exports.printing import PrintableDocument
+from acompte.services.exports.statements import Statement
 
 
 def _number(value: Decimal) -> str:

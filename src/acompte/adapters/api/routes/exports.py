@@ -4,7 +4,7 @@ PDF of a document or of a statement of account, Factur-X (PDF/A-3 with its CII X
 
 Files are sent as they are (`application/pdf`, `application/xml`, `text/plain` for the FEC, `text/csv`), with a
 `Content-Disposition` naming them; errors stay `application/problem+json`. An issued invoice kind's PDF, Factur-X
-and XML are the bytes stored when it was issued (services/issued_files.py), with their SHA-256 as `ETag`.
+and XML are the bytes stored when it was issued (services/exports/issued_files.py), with their SHA-256 as `ETag`.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ from acompte.adapters.exports.fec import DEFAULT_ENCODING, fec_filename, write_c
 from acompte.adapters.exports.pdf import statement_pdf
 from acompte.domain.errors import MissingLegalIdentifier
 from acompte.domain.issued_files import FileKind
-from acompte.services import companies, einvoicing, ereporting, export_additions, exports, issued_files, printing
-from acompte.services.exports import Ledger
+from acompte.services import companies, exports, printing
+from acompte.services.exports import Ledger, einvoicing, ereporting, issued_files
 
 router = capability_router("", "exports")
 DOCUMENT = "Document"
@@ -100,7 +100,7 @@ def list_exports(ctx: ReadCtx, uow: Uow, paging: PageParams) -> Page[ExportRunOu
 
 @router.get("/exports/{run_id}", summary="Read an accounting export run")
 def get_export(run_id: str, ctx: ReadCtx, uow: Uow) -> ExportRunOut:
-    return ExportRunOut.of(export_additions.get_run(uow, ctx, parse_id(run_id, RUN)))
+    return ExportRunOut.of(exports.get_run(uow, ctx, parse_id(run_id, RUN)))
 
 
 @router.get("/exports/{run_id}/entries", summary="The journal entries a run posted, with their matching letters")
@@ -121,7 +121,7 @@ def export_fec(
     scope: Annotated[Literal["run", "year"], Query(description="This run's entries, or the financial year's")] = "run",
     separator: Annotated[Literal["tab", "pipe"], Query(description="Field separator")] = "tab",
 ) -> Response:
-    run = export_additions.get_run(uow, ctx, parse_id(run_id, RUN))
+    run = exports.get_run(uow, ctx, parse_id(run_id, RUN))
     company = companies.get_company(uow, ctx)
     if not company.siren:
         raise MissingLegalIdentifier(what="le SIREN", whose=company.name)
@@ -141,7 +141,7 @@ def export_fec(
     responses=_file("text/csv", "Semicolon separated, UTF-8 with BOM, decimal comma"),
 )
 def export_csv(run_id: str, ctx: ReadCtx, uow: Uow) -> Response:
-    run = export_additions.get_run(uow, ctx, parse_id(run_id, RUN))
+    run = exports.get_run(uow, ctx, parse_id(run_id, RUN))
     content = write_csv(exports.ledger(uow, ctx, run_id=run.id))
     return _download(content, "text/csv; charset=utf-8", f"ecritures-{run.date_from:%Y%m%d}-{run.date_to:%Y%m%d}.csv")
 
@@ -151,7 +151,7 @@ def export_csv(run_id: str, ctx: ReadCtx, uow: Uow) -> Response:
     summary="The posted journal entries of a document and of what settles it (empty until exported)",
 )
 def document_entries(document_id: str, ctx: ReadCtx, uow: Uow) -> EntriesOut:
-    found = export_additions.document_entries(uow, ctx, parse_id(document_id, DOCUMENT))
+    found = exports.document_entries(uow, ctx, parse_id(document_id, DOCUMENT))
     return EntriesOut(entries=[JournalEntryOut.of(p) for p in found])
 
 

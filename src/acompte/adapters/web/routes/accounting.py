@@ -24,8 +24,8 @@ from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain.accounting import Journal
 from acompte.domain.errors import DomainError, InvalidExportPeriod, MissingLegalIdentifier
 from acompte.domain.money import Money, total
-from acompte.services import companies, ereporting, export_additions, exports
-from acompte.services.exports import Ledger
+from acompte.services import companies, exports
+from acompte.services.exports import Ledger, ereporting
 from acompte.services.ports import Ctx
 
 router = APIRouter()
@@ -185,7 +185,7 @@ def run_fec(
     request: Request, run_id: int, ctx: security.PageRead, scope: str = "run", separator: str = "tab"
 ) -> Response:
     uow = security.uow_of(request)
-    run = export_additions.get_run(uow, ctx, run_id)
+    run = exports.get_run(uow, ctx, run_id)
     company = companies.get_company(uow, ctx)
     if not company.siren:
         raise MissingLegalIdentifier(what="le SIREN", whose=company.name)
@@ -202,7 +202,7 @@ def run_fec(
 @router.get("/accounting/exports/{run_id}/csv")
 def run_csv(request: Request, run_id: int, ctx: security.PageRead) -> Response:
     uow = security.uow_of(request)
-    run = export_additions.get_run(uow, ctx, run_id)
+    run = exports.get_run(uow, ctx, run_id)
     content = write_csv(exports.ledger(uow, ctx, run_id=run.id))
     return _download(content, "text/csv; charset=utf-8", f"ecritures-{run.date_from:%Y%m%d}-{run.date_to:%Y%m%d}.csv")
 

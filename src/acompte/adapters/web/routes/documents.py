@@ -33,12 +33,11 @@ from acompte.services import (
     companies,
     deposits,
     documents,
-    export_additions,
     history,
-    issued_files,
     parties,
     payments,
 )
+from acompte.services.exports import issued_files, posted
 from acompte.services.ports import Ctx
 from acompte.services.views import DocumentListRow
 
@@ -255,7 +254,7 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         context["event_payments"] = _payments_of(uow, ctx, [e.payment_id for e in events])
         context["methods"] = method_labels(uow, ctx)
     if tab == "entries":
-        context["entries"] = export_additions.document_entries(uow, ctx, document_id)
+        context["entries"] = posted.document_entries(uow, ctx, document_id)
     if tab == "deposits":
         context["methods"] = method_labels(uow, ctx)
     return context

@@ -1,115 +1,42 @@
-"""What deposits and credits tell the accounting export and e-invoicing: the wiring of issues 3, 4 and 6.
-
-The export (`exports.run_export`), the e-reporting of payments and the Factur-X / PDF views call these functions
-directly; each rule lives here once:
+"""What deposits and credits tell the accounting export, as facts it posts like the rest.
 
 - **Deductions of deposit invoices** on issued final invoices (deposits' `deductions`): a `DeductionFact` (the
-  imputation, D 4191 + D 44571 / C 411, AC-01; purchases D 401 / C 4091 + C 44566, AC-07) and a
-  `DeductedDeposit` (Factur-X BT-113 = `Settlement.deducted`, BT-25/26 = each deposit invoice). Only deposit
+  imputation, D 4191 + D 44571 / C 411, AC-01; purchases D 401 / C 4091 + C 44566, AC-07). Only deposit
   *invoices*: a deposit paid on an order without a deposit invoice follows the order to its invoice as an
   allocation (deposits' carried allocations), and the export imputes it from that allocation's own posting
   (`run_export` step 3), never here, so nothing is imputed twice. The deduction's VAT is the one stored with it
   (cut from the deposit invoice's breakdown as issued); it takes the natures of the final invoice, so it leaves
   the VAT account the invoice used (44571, or 44574 for services without the debits option, AC-02).
 - **Deductions removed after export** (the final invoice was cancelled by a credit note and its deposit invoices
-  freed, `deposits.return_deposits_to_origin`): a `ReversalFact`, the mirror of the posted imputation, dated and
-  referenced on the cancelling credit note. Posted entries never change (PCG art. 420-5).
+  freed): a `ReversalFact`, the mirror of the posted imputation, dated and referenced on the cancelling credit
+  note. Posted entries never change (PCG art. 420-5).
 - **Write-offs** (credits' `write_offs`): a `WriteOffFact`. An overpayment kept from a customer and a customer's
   credit note « comptabilisé » are gains (D 411 / C 758); a small shortfall a customer did not pay is a loss
   (D 658 / C 411); suppliers are the mirror (french-rules.md §1.3, docs/accounting-exports.md). A credit note's
-  write-off grows when one of its earlier uses is released: only the growth is posted then (keys
+  write-off grows when one of its uses is released: only the growth is posted then (keys
   `wo:<id>:<cumulative minor units>`).
-- **Refunds** are payments: the export posts them as payments (D 411 / C 512; a supplier refunding us D 512 /
-  C 401). `refund_flow` tells it whose account a refund moves (the flow of the credit it gives back), and the
-  export's matching links join the refund to that credit.
-- **A credit note's reason**: a commercial gesture (standalone credit note) is a price reduction (709); a credit
-  note made from the invoice's lines (a return, a cancellation) mirrors the invoice on 70x.
-- **The VAT breakdown of deposit documents** as issued (`deposits.document_breakdown`): their VAT is the gross
-  less the net, which the lines cannot recompute to the cent.
+
+Refunds are payments: the export posts them as payments (facts.refund_flow tells whose account they move).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from acompte.domain.accounting import (
-    CreditReason,
-    DeductionFact,
-    Nature,
-    ReversalFact,
-    VatPart,
-    WriteOffFact,
-    natured_parts,
-    write_off_kind,
-)
+from acompte.domain.accounting import DeductionFact, Nature, ReversalFact, WriteOffFact, natured_parts, write_off_kind
 from acompte.domain.credits import SourceKind
-from acompte.domain.documents import Document, Flow, Kind, State
-from acompte.domain.einvoicing import DeductedDeposit
+from acompte.domain.documents import Document, State
 from acompte.domain.errors import ForeignCurrencyNotSupported
 from acompte.domain.money import Money
-from acompte.domain.payments import Direction, Payment
-from acompte.domain.vat import VatLine
+from acompte.services.exports.facts import FactReader
 from acompte.services.ports import Ctx, UnitOfWork
-
-if TYPE_CHECKING:
-    from acompte.services.exports import FactReader
-
-#: Documents whose VAT is a split of their gross, stored when issued (deposits).
-DEPOSIT_DOCUMENT_KINDS = frozenset({Kind.DEPOSIT_INVOICE, Kind.DEPOSIT_CREDIT_NOTE})
-
-
-# -- credit notes and deposit documents ---------------------------------------------------------------------------
-
-
-def credit_reason(data: Mapping[str, Any]) -> CreditReason:
-    """Why a credit note credits: `data["credit_reason"]` when set, else a gesture (standalone credit note) is a
-    price reduction (709) and a credit note made from the invoice's lines a return or cancellation (70x)."""
-    explicit = data.get("credit_reason")
-    if explicit:
-        return CreditReason(explicit)
-    mode = (data.get("credit") or {}).get("mode")
-    return CreditReason.REDUCTION if mode == "standalone" else CreditReason.RETURN
-
-
-def issued_breakdown(uow: UnitOfWork, ctx: Ctx, document: Document) -> tuple[VatLine, ...]:
-    """A document's VAT per rate as issued: for deposit documents the stored split of their gross (deposits own
-    that rule), for the others the breakdown of their lines."""
-    from acompte.services.deposits import document_breakdown
-
-    return document_breakdown(uow, ctx, document.id)
-
-
-def issued_parts(
-    uow: UnitOfWork, ctx: Ctx, document: Document, reference: Sequence[VatPart], default: Nature
-) -> tuple[VatPart, ...]:
-    """A deposit invoice's or deposit credit note's VAT as issued, per rate, with the natures of `reference`
-    (the order it comes from) at each rate."""
-    breakdown = issued_breakdown(uow, ctx, document)
-    return natured_parts(((b.rate, b.net, b.vat) for b in breakdown), reference, default)
-
 
 # -- deductions ------------------------------------------------------------------------------------------------
 
 
 def deduction_key(deduction_id: int, invoice_id: int) -> str:
     return f"ded:{deduction_id}:doc:{invoice_id}"
-
-
-def deducted_deposits(
-    uow: UnitOfWork, ctx: Ctx, invoice: Document, reference: Sequence[VatPart] = ()
-) -> list[DeductedDeposit]:
-    """The deposit invoices a final invoice deducts, with the VAT each deduction takes (natures of `reference`,
-    the invoice's own parts): Factur-X BT-25/26 and BT-113, the printed « acomptes déduits »."""
-    if invoice.kind is not Kind.INVOICE:
-        return []
-    result = []
-    for deduction in uow.deposits.deductions(ctx.company_id, invoice_id=invoice.id):
-        deposit = uow.documents.get(ctx.company_id, deduction.deposit_invoice_id)
-        parts = natured_parts(((b.rate, b.net, b.vat) for b in deduction.breakdown), reference)
-        result.append(DeductedDeposit(deposit.number or deposit.label, deposit.issue_date, parts))
-    return result
 
 
 def _cancelling_credit_note(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> Document | None:
@@ -217,22 +144,6 @@ def write_off_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
             )
         )
     return facts
-
-
-# -- refunds ---------------------------------------------------------------------------------------------------
-
-
-def refund_flow(uow: UnitOfWork, ctx: Ctx, payment: Payment) -> Flow | None:
-    """The flow whose account a refund payment moves: that of the credit it gives back (a customer's credit note
-    or overpayment: sales; a supplier's: purchases). None for a payment that is not a refund."""
-    refunds = uow.credits.refunds(ctx.company_id, payment_id=payment.id)
-    if not refunds:
-        return None
-    source = refunds[0].source
-    if source.kind is SourceKind.CREDIT_NOTE:
-        return uow.documents.get(ctx.company_id, source.id).flow  # type: ignore[no-any-return]
-    origin = uow.payments.get(ctx.company_id, source.id)
-    return Flow.SALE if origin.direction is Direction.IN else Flow.PURCHASE
 
 
 # -- everything the export posts from deposits and credits ---------------------------------------------------------

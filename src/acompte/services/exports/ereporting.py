@@ -17,8 +17,8 @@ from acompte.domain.einvoicing import PaymentReport, payment_report
 from acompte.domain.errors import InvalidExportPeriod
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction, Payment
-from acompte.services import settlement_facts
-from acompte.services.exports import FactReader, accounting_settings
+from acompte.services.exports.facts import FactReader, accounting_settings
+from acompte.services.exports.settlement_facts import deduction_facts
 from acompte.services.ports import Ctx, UnitOfWork
 
 
@@ -74,7 +74,7 @@ def payment_reports(uow: UnitOfWork, ctx: Ctx, *, date_from: date, date_to: date
             return []
         reader = FactReader(uow, ctx, company, settings)
         deductions: dict[str, list[VatPart]] = {}
-        for fact in settlement_facts.deduction_facts(uow, ctx, reader, date_to):
+        for fact in deduction_facts(uow, ctx, reader, date_to):
             if isinstance(fact, DeductionFact):
                 deductions.setdefault(fact.invoice_key, []).extend(fact.parts)
         reports = []

@@ -1,20 +1,19 @@
 """Accounting export runs: post the entries of a period once, number them, mark what they cover as exported.
 
 `run_export` turns the issued documents and the payments of a period that no run has posted into journal entries
-(domain/accounting.py), numbers them continuously per journal and financial year in validation order, stores
+(domain/accounting), numbers them continuously per journal and financial year in validation order, stores
 them, and marks the payments (`exported`) and documents it covered. Periods never overlap; a refused run writes
-nothing. `ledger` reads posted entries back with their matching letters, for the FEC and CSV writers
-(adapters/exports/fec.py).
+nothing.
 
 Deductions of deposit invoices and write-offs belong to the deposits and credits capabilities:
-`settlement_facts` reads them as facts (and tells how refunds, credit notes and deposit documents are booked),
-and this module posts them like the rest. A test may hand in its own facts instead (`providers`).
+`settlement_facts` reads them as facts, and this module posts them like the rest. A test may hand in its own
+facts instead (`providers`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from acompte.domain.accounting import (
@@ -22,13 +21,8 @@ from acompte.domain.accounting import (
     AllocationFact,
     CreditNoteFact,
     DeductionFact,
-    DocumentFact,
     ExchangeDifferenceFact,
-    FactLine,
     JournalEntry,
-    Match,
-    Nature,
-    PartyRef,
     PaymentFact,
     PostedEntry,
     RefundFact,
@@ -44,8 +38,6 @@ from acompte.domain.accounting import (
     entry_number,
     exchange_difference_entry,
     fiscal_year,
-    match_lines,
-    matched_accounts,
     payment_entries,
     receivable_allocation,
     refund_entry,
@@ -53,19 +45,13 @@ from acompte.domain.accounting import (
     subtract_parts,
     write_off_entry,
 )
-from acompte.domain.documents import Document, Flow, Kind, State
-from acompte.domain.errors import (
-    ExportPeriodOverlap,
-    ForeignCurrencyNotSupported,
-    InvalidExportPeriod,
-    InvalidSetting,
-    NotFound,
-)
+from acompte.domain.documents import Kind, State
+from acompte.domain.errors import ExportPeriodOverlap, ForeignCurrencyNotSupported, InvalidExportPeriod, NotFound
 from acompte.domain.events import Event, EventKind
 from acompte.domain.money import Money, total
-from acompte.domain.parties import Company, Party
-from acompte.domain.payments import Direction, Payment
-from acompte.services import settlement_facts
+from acompte.domain.payments import Payment
+from acompte.services.exports.facts import FactReader, accounting_settings, party_ref, year_end_of
+from acompte.services.exports.settlement_facts import facts as settlement_facts
 from acompte.services.ports import Ctx, UnitOfWork
 
 #: Documents that make entries (a deposit invoice makes none, but is marked exported with the rest).
@@ -96,161 +82,6 @@ class ExportResult:
         if not self.posted:
             return None
         return total((p.entry.debit for p in self.posted), self.posted[0].entry.currency)
-
-
-@dataclass(frozen=True, slots=True)
-class Ledger:
-    """Posted entries in validation order with their matching letters: what the FEC and CSV files print."""
-
-    company_name: str
-    siren: str | None
-    currency: str
-    date_from: date
-    date_to: date
-    closing_date: date
-    entries: tuple[PostedEntry, ...]
-    matches: dict[tuple[int, int], Match] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class RunSummary:
-    id: int
-    date_from: date
-    date_to: date
-    fiscal_year_end: date
-    valid_date: date
-    entry_count: int
-    debit: Money
-    actor: str
-
-
-# -- reading documents and payments as facts ------------------------------------------------------------------
-
-
-def accounting_settings(company: Company) -> AccountingSettings:
-    return AccountingSettings.from_settings(company.settings.get("accounting"))
-
-
-def year_end_of(company: Company) -> tuple[int, int]:
-    """The company's closing day (setting `accounting.fiscal_year_end` = "MM-DD", default "12-31")."""
-    text = str((company.settings.get("accounting") or {}).get("fiscal_year_end", "12-31"))
-    try:
-        month, day = (int(x) for x in text.split("-"))
-        date(2024, month, day)
-    except ValueError:
-        raise InvalidSetting(reason=f"date de clôture invalide : {text!r} (attendu MM-JJ)") from None
-    return month, day
-
-
-def party_ref(party: Party, flow: Flow) -> PartyRef:
-    """Sub-ledger code: the party's own `account_code` setting, else C/F + its id."""
-    code = str(party.settings.get("account_code") or f"{'C' if flow is Flow.SALE else 'F'}{party.id:05d}")
-    return PartyRef(code, party.name)
-
-
-class FactReader:
-    """Turns stored documents and payments into accounting facts, with caches for one transaction."""
-
-    def __init__(self, uow: UnitOfWork, ctx: Ctx, company: Company, settings: AccountingSettings) -> None:
-        self.uow, self.ctx, self.company, self.settings = uow, ctx, company, settings
-        self._docs: dict[int, Document] = {}
-        self._facts: dict[int, DocumentFact] = {}
-        self._parties: dict[int, Party] = {}
-
-    def party(self, party_id: int) -> Party:
-        if party_id not in self._parties:
-            self._parties[party_id] = self.uow.parties.get(self.ctx.company_id, party_id)
-        return self._parties[party_id]
-
-    def party_ref(self, party_id: int, flow: Flow) -> PartyRef:
-        return party_ref(self.party(party_id), flow)
-
-    def document(self, document_id: int) -> Document:
-        if document_id not in self._docs:
-            self._docs[document_id] = self.uow.exports.document(self.ctx.company_id, document_id)
-        return self._docs[document_id]
-
-    def fact(self, document: Document) -> DocumentFact:
-        if document.id in self._facts:
-            return self._facts[document.id]
-        if document.currency != self.company.currency:
-            raise ForeignCurrencyNotSupported(
-                piece=document.label, currency=document.currency, company_currency=self.company.currency
-            )
-        data = self.uow.exports.document_data(self.ctx.company_id, document.id)
-        kinds = self.uow.exports.item_kinds(self.ctx.company_id, [line.item_id for line in document.lines])
-        default = Nature(
-            data.get("nature") or (self.company.settings.get("accounting") or {}).get("default_nature") or "goods"
-        )
-
-        def nature(item_id: int | None) -> Nature:
-            if item_id is None or item_id not in kinds:
-                return default
-            return Nature.SERVICES if kinds[item_id] == "service" else Nature.GOODS
-
-        deposit_id = data.get("recall_deposit_id") or data.get("corrected_deposit_id")
-        if deposit_id is None and document.kind is Kind.DEPOSIT_CREDIT_NOTE and document.origin_id is not None:
-            deposit_id = document.origin_id
-        issued = None
-        if document.kind in settlement_facts.DEPOSIT_DOCUMENT_KINDS:
-            # the VAT as issued, with the natures of the order (or quote) the deposit comes from
-            root = self._commercial_origin(document)
-            reference = self.fact(root).parts if root is not None else ()
-            issued = settlement_facts.issued_parts(self.uow, self.ctx, document, reference, default)
-        fact = DocumentFact(
-            key=f"doc:{document.id}",
-            kind=document.kind,
-            flow=document.flow,
-            number=document.label,
-            issue_date=document.issue_date,
-            party=party_ref(self.party(document.party_id), document.flow),
-            currency=document.currency,
-            lines=tuple(
-                FactLine(line.net, line.vat_rate, nature(line.item_id), recall=line.quantity < 0)
-                for line in document.lines
-            ),
-            rounding=self.company.vat_rounding,
-            credit_reason=settlement_facts.credit_reason(data),
-            deposit_key=f"doc:{deposit_id}" if deposit_id is not None else None,
-            issued_parts=issued,
-        )
-        self._facts[document.id] = fact
-        return fact
-
-    def _commercial_origin(self, document: Document) -> Document | None:
-        """The nearest document a deposit document comes from that is not itself a deposit document."""
-        seen = {document.id}
-        current = document
-        while current.origin_id is not None and current.origin_id not in seen:
-            current = self.document(current.origin_id)
-            seen.add(current.id)
-            if current.kind not in settlement_facts.DEPOSIT_DOCUMENT_KINDS:
-                return current
-        return None
-
-    def payment_flow(self, payment: Payment, allocated_flows: set[Flow]) -> Flow:
-        """Whose account a payment moves: the allocated documents' flow; a refund, that of the credit it gives
-        back; else a payment out to a customer who is not a supplier is a refund (411), and otherwise the
-        direction decides."""
-        if len(allocated_flows) == 1:
-            return next(iter(allocated_flows))
-        refunded = settlement_facts.refund_flow(self.uow, self.ctx, payment)
-        if refunded is not None:
-            return refunded
-        party = self.party(payment.party_id)
-        if payment.direction is Direction.OUT and party.is_customer and not party.is_supplier:
-            return Flow.SALE
-        if payment.direction is Direction.IN and party.is_supplier and not party.is_customer:
-            return Flow.PURCHASE
-        return payment.direction.flow
-
-    def is_receivable(self, payment: Payment, document: Document) -> bool:
-        """A payment settles the receivable of an issued invoice it does not predate; otherwise it is a deposit."""
-        return (
-            document.kind is Kind.INVOICE
-            and document.state is State.VALIDATED
-            and payment.payment_date >= document.issue_date
-        )
 
 
 # -- the export run -----------------------------------------------------------------------------------------------
@@ -366,7 +197,7 @@ def run_export(
 
         # facts of deposits and credits (deductions also narrow what remains open on an invoice)
         if providers is None:
-            facts: list[Fact] = settlement_facts.facts(uow, ctx, reader, date_to)
+            facts: list[Fact] = settlement_facts(uow, ctx, reader, date_to)
         else:
             facts = [f for provider in providers for f in provider(uow, ctx, date_to)]
         deductions_on: dict[str, list[VatPart]] = {}
@@ -542,52 +373,3 @@ def _payment_fact(
         treasury=treasury,
         allocations=tuple(facts),
     )
-
-
-# -- reading back ---------------------------------------------------------------------------------------------------
-
-
-def list_runs(uow: UnitOfWork, ctx: Ctx) -> list[RunSummary]:
-    with uow:
-        return [
-            RunSummary(r.id, r.date_from, r.date_to, r.fiscal_year_end, r.valid_date, r.entry_count, r.debit, r.actor)
-            for r in uow.exports.runs(ctx.company_id)
-        ]
-
-
-def ledger(
-    uow: UnitOfWork,
-    ctx: Ctx,
-    *,
-    run_id: int | None = None,
-    fiscal_year_end: date | None = None,
-    on: date | None = None,
-) -> Ledger:
-    """Posted entries of one run, or of a whole financial year (the one closing on `fiscal_year_end`, or the one
-    containing `on`), in validation order, with matching letters computed over those entries."""
-    with uow:
-        company = uow.companies.get(ctx.company_id)
-        settings = accounting_settings(company)
-        if run_id is not None:
-            run = uow.exports.run(ctx.company_id, run_id)
-            if run is None:
-                raise NotFound(entity="Export comptable", id=run_id)
-            entries = uow.exports.entries(ctx.company_id, run_id=run_id)
-            start, end, closing = run.date_from, run.date_to, run.fiscal_year_end
-        else:
-            day = fiscal_year_end or on or date.today()
-            start, closing = fiscal_year(day, year_end_of(company))
-            end = closing
-            entries = uow.exports.entries(ctx.company_id, date_from=start, date_to=end)
-        links = uow.exports.links(ctx.company_id)
-        matches = match_lines([p.entry for p in entries], matched_accounts(settings), links)
-        return Ledger(
-            company_name=company.name,
-            siren=company.siren,
-            currency=company.currency,
-            date_from=start,
-            date_to=end,
-            closing_date=closing,
-            entries=tuple(entries),
-            matches=matches,
-        )

@@ -1,0 +1,174 @@
+"""Reading stored documents and payments as accounting facts, for one transaction (`FactReader`), and the
+company's accounting settings and closing day.
+
+A credit note's reason decides its revenue account: a commercial gesture (a standalone credit note) is a price
+reduction (709); a credit note made from the invoice's lines (a return, a cancellation) mirrors the invoice on
+70x. A refund is a payment; it moves the account of the credit it gives back (`refund_flow`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from acompte.domain.accounting import AccountingSettings, CreditReason, DocumentFact, FactLine, Nature, PartyRef
+from acompte.domain.credits import SourceKind
+from acompte.domain.documents import Document, Flow, Kind, State
+from acompte.domain.errors import ForeignCurrencyNotSupported, InvalidSetting
+from acompte.domain.parties import Company, Party
+from acompte.domain.payments import Direction, Payment
+from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, issued_parts
+from acompte.services.ports import Ctx, UnitOfWork
+
+
+def accounting_settings(company: Company) -> AccountingSettings:
+    return AccountingSettings.from_settings(company.settings.get("accounting"))
+
+
+def year_end_of(company: Company) -> tuple[int, int]:
+    """The company's closing day (setting `accounting.fiscal_year_end` = "MM-DD", default "12-31")."""
+    text = str((company.settings.get("accounting") or {}).get("fiscal_year_end", "12-31"))
+    try:
+        month, day = (int(x) for x in text.split("-"))
+        date(2024, month, day)
+    except ValueError:
+        raise InvalidSetting(reason=f"date de clôture invalide : {text!r} (attendu MM-JJ)") from None
+    return month, day
+
+
+def party_ref(party: Party, flow: Flow) -> PartyRef:
+    """Sub-ledger code: the party's own `account_code` setting, else C/F + its id."""
+    code = str(party.settings.get("account_code") or f"{'C' if flow is Flow.SALE else 'F'}{party.id:05d}")
+    return PartyRef(code, party.name)
+
+
+class FactReader:
+    """Turns stored documents and payments into accounting facts, with caches for one transaction."""
+
+    def __init__(self, uow: UnitOfWork, ctx: Ctx, company: Company, settings: AccountingSettings) -> None:
+        self.uow, self.ctx, self.company, self.settings = uow, ctx, company, settings
+        self._docs: dict[int, Document] = {}
+        self._facts: dict[int, DocumentFact] = {}
+        self._parties: dict[int, Party] = {}
+
+    def party(self, party_id: int) -> Party:
+        if party_id not in self._parties:
+            self._parties[party_id] = self.uow.parties.get(self.ctx.company_id, party_id)
+        return self._parties[party_id]
+
+    def party_ref(self, party_id: int, flow: Flow) -> PartyRef:
+        return party_ref(self.party(party_id), flow)
+
+    def document(self, document_id: int) -> Document:
+        if document_id not in self._docs:
+            self._docs[document_id] = self.uow.exports.document(self.ctx.company_id, document_id)
+        return self._docs[document_id]
+
+    def fact(self, document: Document) -> DocumentFact:
+        if document.id in self._facts:
+            return self._facts[document.id]
+        if document.currency != self.company.currency:
+            raise ForeignCurrencyNotSupported(
+                piece=document.label, currency=document.currency, company_currency=self.company.currency
+            )
+        data = self.uow.exports.document_data(self.ctx.company_id, document.id)
+        kinds = self.uow.exports.item_kinds(self.ctx.company_id, [line.item_id for line in document.lines])
+        default = Nature(
+            data.get("nature") or (self.company.settings.get("accounting") or {}).get("default_nature") or "goods"
+        )
+
+        def nature(item_id: int | None) -> Nature:
+            if item_id is None or item_id not in kinds:
+                return default
+            return Nature.SERVICES if kinds[item_id] == "service" else Nature.GOODS
+
+        deposit_id = data.get("recall_deposit_id") or data.get("corrected_deposit_id")
+        if deposit_id is None and document.kind is Kind.DEPOSIT_CREDIT_NOTE and document.origin_id is not None:
+            deposit_id = document.origin_id
+        issued = None
+        if document.kind in DEPOSIT_DOCUMENT_KINDS:
+            # the VAT as issued, with the natures of the order (or quote) the deposit comes from
+            root = self._commercial_origin(document)
+            reference = self.fact(root).parts if root is not None else ()
+            issued = issued_parts(self.uow, self.ctx, document, reference, default)
+        fact = DocumentFact(
+            key=f"doc:{document.id}",
+            kind=document.kind,
+            flow=document.flow,
+            number=document.label,
+            issue_date=document.issue_date,
+            party=party_ref(self.party(document.party_id), document.flow),
+            currency=document.currency,
+            lines=tuple(
+                FactLine(line.net, line.vat_rate, nature(line.item_id), recall=line.quantity < 0)
+                for line in document.lines
+            ),
+            rounding=self.company.vat_rounding,
+            credit_reason=credit_reason(data),
+            deposit_key=f"doc:{deposit_id}" if deposit_id is not None else None,
+            issued_parts=issued,
+        )
+        self._facts[document.id] = fact
+        return fact
+
+    def _commercial_origin(self, document: Document) -> Document | None:
+        """The nearest document a deposit document comes from that is not itself a deposit document."""
+        seen = {document.id}
+        current = document
+        while current.origin_id is not None and current.origin_id not in seen:
+            current = self.document(current.origin_id)
+            seen.add(current.id)
+            if current.kind not in DEPOSIT_DOCUMENT_KINDS:
+                return current
+        return None
+
+    def payment_flow(self, payment: Payment, allocated_flows: set[Flow]) -> Flow:
+        """Whose account a payment moves: the allocated documents' flow; a refund, that of the credit it gives
+        back; else a payment out to a customer who is not a supplier is a refund (411), and otherwise the
+        direction decides."""
+        if len(allocated_flows) == 1:
+            return next(iter(allocated_flows))
+        refunded = refund_flow(self.uow, self.ctx, payment)
+        if refunded is not None:
+            return refunded
+        party = self.party(payment.party_id)
+        if payment.direction is Direction.OUT and party.is_customer and not party.is_supplier:
+            return Flow.SALE
+        if payment.direction is Direction.IN and party.is_supplier and not party.is_customer:
+            return Flow.PURCHASE
+        return payment.direction.flow
+
+    def is_receivable(self, payment: Payment, document: Document) -> bool:
+        """A payment settles the receivable of an issued invoice it does not predate; otherwise it is a deposit."""
+        return (
+            document.kind is Kind.INVOICE
+            and document.state is State.VALIDATED
+            and payment.payment_date >= document.issue_date
+        )
+
+
+# -- credit notes and refunds --------------------------------------------------------------------------------
+
+
+def credit_reason(data: Mapping[str, Any]) -> CreditReason:
+    """Why a credit note credits: `data["credit_reason"]` when set, else a gesture (standalone credit note) is a
+    price reduction (709) and a credit note made from the invoice's lines a return or cancellation (70x)."""
+    explicit = data.get("credit_reason")
+    if explicit:
+        return CreditReason(explicit)
+    mode = (data.get("credit") or {}).get("mode")
+    return CreditReason.REDUCTION if mode == "standalone" else CreditReason.RETURN
+
+
+def refund_flow(uow: UnitOfWork, ctx: Ctx, payment: Payment) -> Flow | None:
+    """The flow whose account a refund payment moves: that of the credit it gives back (a customer's credit note
+    or overpayment: sales; a supplier's: purchases). None for a payment that is not a refund."""
+    refunds = uow.credits.refunds(ctx.company_id, payment_id=payment.id)
+    if not refunds:
+        return None
+    source = refunds[0].source
+    if source.kind is SourceKind.CREDIT_NOTE:
+        return uow.documents.get(ctx.company_id, source.id).flow  # type: ignore[no-any-return]
+    origin = uow.payments.get(ctx.company_id, source.id)
+    return Flow.SALE if origin.direction is Direction.IN else Flow.PURCHASE
