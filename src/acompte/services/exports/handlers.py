@@ -5,7 +5,7 @@ planned (deductions, settlements)."""
 from __future__ import annotations
 
 from acompte.domain.events import DocumentIssuing, DocumentValidated
-from acompte.services import einvoicing, issued_files
+from acompte.services.exports import einvoicing, issued_files
 from acompte.services.ports import Ctx, UnitOfWork
 
 
