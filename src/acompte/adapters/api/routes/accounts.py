@@ -11,16 +11,6 @@ from typing import Annotated
 
 from fastapi import Query
 
-from acompte.adapters.api.credit_schemas import (
-    AgedBalanceOut,
-    InstalmentsOut,
-    PartyTermsIn,
-    PaymentTermsIn,
-    SettleIn,
-    SettlementProposalOut,
-    SettleResultOut,
-    StatementOut,
-)
 from acompte.adapters.api.dependencies import (
     ID_QUERY,
     Auth,
@@ -37,7 +27,18 @@ from acompte.adapters.api.dependencies import (
 )
 from acompte.adapters.api.lookups import known
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import IsoDate, Page, PartyOut
+from acompte.adapters.api.schemas.accounts import (
+    AgedBalanceOut,
+    InstalmentsOut,
+    PartyTermsIn,
+    PaymentTermsIn,
+    SettleIn,
+    SettlementProposalOut,
+    StatementOut,
+)
+from acompte.adapters.api.schemas.common import IsoDate, Page
+from acompte.adapters.api.schemas.credits import SettleResultOut
+from acompte.adapters.api.schemas.parties import PartyOut
 from acompte.domain.credits import Excess
 from acompte.domain.documents import Flow
 from acompte.domain.users import Permission, authorize

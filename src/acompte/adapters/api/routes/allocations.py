@@ -8,7 +8,8 @@ from fastapi import Query
 
 from acompte.adapters.api.dependencies import ReadCtx, Uow, WriteCtx, parse_id
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import NO_NUL, AllocationOut
+from acompte.adapters.api.schemas.common import NO_NUL
+from acompte.adapters.api.schemas.payments import AllocationOut
 from acompte.services import payments
 
 router = capability_router("/allocations", "allocations")

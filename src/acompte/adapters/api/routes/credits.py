@@ -12,24 +12,6 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from acompte.adapters.api.credit_schemas import (
-    AmountWriteOffIn,
-    CancelPaymentIn,
-    CreditInvoiceIn,
-    CreditNoteIn,
-    CreditOut,
-    CreditUseIn,
-    ExcessIn,
-    InvoiceCreditsOut,
-    OverpaymentOut,
-    PaymentEditOut,
-    PaymentPatch,
-    ReasonIn,
-    RefundIn,
-    RefundOut,
-    SettleResultOut,
-    WriteOffOut,
-)
 from acompte.adapters.api.dependencies import (
     ID_QUERY,
     AccountingCtx,
@@ -45,7 +27,30 @@ from acompte.adapters.api.dependencies import (
 )
 from acompte.adapters.api.lookups import known
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import AllocationOut, DocumentOut, Page, PaymentOut
+from acompte.adapters.api.schemas.common import Page
+from acompte.adapters.api.schemas.credits import (
+    AmountWriteOffIn,
+    CreditInvoiceIn,
+    CreditNoteIn,
+    CreditOut,
+    CreditUseIn,
+    ExcessIn,
+    InvoiceCreditsOut,
+    OverpaymentOut,
+    ReasonIn,
+    RefundIn,
+    RefundOut,
+    SettleResultOut,
+    WriteOffOut,
+)
+from acompte.adapters.api.schemas.documents import DocumentOut
+from acompte.adapters.api.schemas.payments import (
+    AllocationOut,
+    CancelPaymentIn,
+    PaymentEditOut,
+    PaymentOut,
+    PaymentPatch,
+)
 from acompte.domain.credits import CreditRef, CreditStatus, Excess
 from acompte.domain.documents import Flow
 from acompte.domain.payments import PaymentChange

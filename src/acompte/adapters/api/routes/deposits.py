@@ -13,16 +13,24 @@ from decimal import Decimal
 from fastapi import Response
 
 from acompte.adapters.api.dependencies import AdminCtx, IfMatch, ReadCtx, Uow, WriteCtx, etag, opt_id, parse_id
-from acompte.adapters.api.deposit_schemas import (
+from acompte.adapters.api.lookups import known
+from acompte.adapters.api.routing import capability_router
+from acompte.adapters.api.schemas.deposit_invoices import (
     AttachDepositInvoiceIn,
-    AttachDepositPaymentIn,
     DeductIn,
     DeductionViewOut,
     DepositCreditNoteIn,
-    DepositFormOut,
     DepositInvoiceIn,
     DepositInvoiceOut,
     DepositInvoicePatch,
+    FinalInvoiceIn,
+    IssuedDepositOut,
+    IssueDepositIn,
+    StandaloneDepositInvoiceIn,
+)
+from acompte.adapters.api.schemas.deposits import (
+    AttachDepositPaymentIn,
+    DepositFormOut,
     DepositPaymentIn,
     DepositPercentIn,
     DepositPositionOut,
@@ -30,15 +38,10 @@ from acompte.adapters.api.deposit_schemas import (
     DepositSettingsOut,
     DepositSettingsPatch,
     ExchangeRateIn,
-    FinalInvoiceIn,
-    IssuedDepositOut,
-    IssueDepositIn,
     PartyDepositPercentIn,
-    StandaloneDepositInvoiceIn,
 )
-from acompte.adapters.api.lookups import known
-from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import AllocationOut, DocumentOut, PaymentOut
+from acompte.adapters.api.schemas.documents import DocumentOut
+from acompte.adapters.api.schemas.payments import AllocationOut, PaymentOut
 from acompte.domain.deposits import DepositSettings
 from acompte.services import companies, deposits
 from acompte.services.versions import with_document_version

@@ -20,19 +20,11 @@ from acompte.adapters.api.dependencies import (
     opt_id,
     parse_id,
 )
-from acompte.adapters.api.deposit_schemas import ValidatedDocumentOut
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import (
-    NO_NUL,
-    ConvertIn,
-    DocumentIn,
-    DocumentOut,
-    DocumentPatch,
-    DocumentSummaryOut,
-    EventOut,
-    IsoDate,
-    Page,
-)
+from acompte.adapters.api.schemas.common import NO_NUL, IsoDate, Page
+from acompte.adapters.api.schemas.deposit_invoices import ValidatedDocumentOut
+from acompte.adapters.api.schemas.documents import ConvertIn, DocumentIn, DocumentOut, DocumentPatch, DocumentSummaryOut
+from acompte.adapters.api.schemas.history import EventOut
 from acompte.domain.deposits import DeductionWarning
 from acompte.domain.documents import Flow, Kind, State
 from acompte.services import deposits, documents, history

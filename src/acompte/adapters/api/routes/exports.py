@@ -25,7 +25,9 @@ from acompte.adapters.api.dependencies import (
     parse_id,
     period,
 )
-from acompte.adapters.api.export_schemas import (
+from acompte.adapters.api.routing import capability_router
+from acompte.adapters.api.schemas.common import Page
+from acompte.adapters.api.schemas.exports import (
     CollectedIn,
     EinvoiceStatusesOut,
     EinvoiceStatusOut,
@@ -37,8 +39,6 @@ from acompte.adapters.api.export_schemas import (
     PaymentReportOut,
     PaymentReportsOut,
 )
-from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import Page
 from acompte.adapters.exports.ereporting import write_payment_reports_csv
 from acompte.adapters.exports.fec import DEFAULT_ENCODING, fec_filename, write_csv, write_fec
 from acompte.adapters.exports.pdf import statement_pdf

@@ -8,7 +8,8 @@ from fastapi import Response
 
 from acompte.adapters.api.dependencies import PageParams, ReadCtx, Uow, WriteCtx, parse_id
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import ItemIn, ItemOut, Page
+from acompte.adapters.api.schemas.common import Page
+from acompte.adapters.api.schemas.parties import ItemIn, ItemOut
 from acompte.services import parties
 
 router = capability_router("/items", "items")

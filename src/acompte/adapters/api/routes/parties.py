@@ -6,10 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Response
 
-from acompte.adapters.api.credit_schemas import PartyAccountDetailOut
 from acompte.adapters.api.dependencies import PageParams, ReadCtx, Uow, WriteCtx, parse_id
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import NO_NUL, EventOut, IsoDate, Page, PartyIn, PartyOut, PartyPatch
+from acompte.adapters.api.schemas.accounts import PartyAccountDetailOut
+from acompte.adapters.api.schemas.common import NO_NUL, IsoDate, Page
+from acompte.adapters.api.schemas.history import EventOut
+from acompte.adapters.api.schemas.parties import PartyIn, PartyOut, PartyPatch
 from acompte.domain.documents import Flow
 from acompte.services import accounts, history, parties, queries
 

@@ -18,16 +18,9 @@ from acompte.adapters.api.dependencies import (
     parse_id,
 )
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import (
-    AllocateIn,
-    AllocationOut,
-    EventOut,
-    IsoDate,
-    Page,
-    PaymentIn,
-    PaymentOut,
-    PaymentSummaryOut,
-)
+from acompte.adapters.api.schemas.common import IsoDate, Page
+from acompte.adapters.api.schemas.history import EventOut
+from acompte.adapters.api.schemas.payments import AllocateIn, AllocationOut, PaymentIn, PaymentOut, PaymentSummaryOut
 from acompte.domain.payments import Direction, PaymentState
 from acompte.services import history, payments
 from acompte.services.versions import with_payment_version

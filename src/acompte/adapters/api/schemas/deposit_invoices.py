@@ -1,9 +1,5 @@
-"""Schemas of the deposits operations (routes/deposits.py): deposit payments, deposit requests, deposit invoices,
-deductions on final invoices, deposit credit notes, the deposit position of an order, deposit settings.
-
-Same conventions as schemas.py: money as `{"amount", "currency"}` with a decimal string, percentages and rates as
-decimal strings, ids as opaque strings, unknown fields refused.
-"""
+"""Deposit invoices (from an order or a quote, or standalone), their VAT breakdown, their deduction from final
+invoices and its warnings, deposit credit notes, final invoices."""
 
 from __future__ import annotations
 
@@ -12,27 +8,32 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from acompte.adapters.api.schemas import (
-    MAX_LINES,
+from acompte.adapters.api.schemas.common import (
     METHOD,
     PERCENT,
     RATE,
-    DocumentOut,
     Id,
     Input,
     IsoDate,
-    LineIn,
-    MethodOut,
     Money,
     MoneyIn,
     Output,
-    PaymentOut,
     Text,
     decimal_text,
+    opt_decimal,
+    opt_money,
 )
+from acompte.adapters.api.schemas.documents import MAX_LINES, DocumentOut, LineIn
+from acompte.adapters.api.schemas.payments import PaymentOut
 from acompte.domain.deposits import DeductionWarning
 from acompte.domain.documents import Flow
 from acompte.domain.money import Money as DomainMoney
@@ -40,10 +41,8 @@ from acompte.domain.vat import VatLine
 from acompte.services.deposits import (
     DeductionRow,
     DeductionView,
-    DepositForm,
     DepositInvoiceSummary,
     DepositInvoiceView,
-    DepositPosition,
     IssuedDeposit,
 )
 from acompte.services.views import DocumentView
@@ -51,20 +50,9 @@ from acompte.services.views import DocumentView
 _EUR = {"amount": "300.00", "currency": "EUR"}
 
 
-def _opt_money(value: DomainMoney | None) -> Money | None:
-    return None if value is None else Money.of(value)
-
-
-def _opt_decimal(value: Decimal | None) -> str | None:
-    return None if value is None else decimal_text(value)
-
-
-def _amount_or_percent(amount: Any, percent: Any) -> None:
+def amount_or_percent(amount: Any, percent: Any) -> None:
     if amount is not None and percent is not None:
         raise PydanticCustomError("amount_or_percent", "Un montant ou un pourcentage, pas les deux", {})
-
-
-# -- read models ---------------------------------------------------------------------------------------------
 
 
 class VatLineOut(Output):
@@ -113,88 +101,6 @@ class DepositInvoiceSummaryOut(Output):
             deducted=Money.of(summary.deducted),
             paid=Money.of(summary.paid),
             available=Money.of(summary.available),
-        )
-
-
-class DepositPositionOut(Output):
-    """Where a quote, order or delivery note stands with its deposits (the « Acomptes » tab)."""
-
-    document_id: str
-    kind: str
-    number: str | None
-    gross: Money
-    requested: Money | None
-    requested_percent: str | None
-    deposit_payments: Money
-    deposit_invoices: list[DepositInvoiceSummaryOut]
-    deposit_invoiced: Money
-    deposits_paid: Money
-    final_invoiced: Money
-    invoiced: Money
-    outstanding: Money
-    available_for_deposit: Money
-    net_to_pay: Money
-    company_currency: str
-    gross_in_company_currency: Money | None
-    outstanding_in_company_currency: Money | None
-
-    @classmethod
-    def of(cls, position: DepositPosition) -> DepositPositionOut:
-        document = position.document
-        return cls(
-            document_id=str(document.id),
-            kind=document.kind.value,
-            number=document.number,
-            gross=Money.of(position.gross),
-            requested=_opt_money(position.requested),
-            requested_percent=_opt_decimal(position.requested_percent),
-            deposit_payments=Money.of(position.deposit_payments),
-            deposit_invoices=[DepositInvoiceSummaryOut.of(s) for s in position.deposit_invoices],
-            deposit_invoiced=Money.of(position.deposit_invoiced),
-            deposits_paid=Money.of(position.deposits_paid),
-            final_invoiced=Money.of(position.final_invoiced),
-            invoiced=Money.of(position.invoiced),
-            outstanding=Money.of(position.outstanding),
-            available_for_deposit=Money.of(position.available_for_deposit),
-            net_to_pay=Money.of(position.net_to_pay),
-            company_currency=position.company_currency,
-            gross_in_company_currency=_opt_money(position.gross_in_company_currency),
-            outstanding_in_company_currency=_opt_money(position.outstanding_in_company_currency),
-        )
-
-
-class DepositFormOut(Output):
-    """What the deposit form shows: what the party owes on the document, what it paid, the default amount."""
-
-    document_id: str
-    kind: str
-    number: str | None
-    party_id: str
-    party_name: str
-    gross: Money
-    already_paid: Money
-    deposit_invoiced: Money
-    remaining: Money
-    default_amount: Money
-    default_date: date
-    methods: list[MethodOut]
-
-    @classmethod
-    def of(cls, form: DepositForm) -> DepositFormOut:
-        document = form.document
-        return cls(
-            document_id=str(document.id),
-            kind=document.kind.value,
-            number=document.number,
-            party_id=str(document.party_id),
-            party_name=form.party_name,
-            gross=Money.of(form.gross),
-            already_paid=Money.of(form.already_paid),
-            deposit_invoiced=Money.of(form.deposit_invoiced),
-            remaining=Money.of(form.remaining),
-            default_amount=Money.of(form.default_amount),
-            default_date=form.default_date,
-            methods=[MethodOut(code=c, label=label, digital=d) for c, label, d in form.methods],
         )
 
 
@@ -250,10 +156,6 @@ class DeductionWarningParamsOut(Output):
     )
 
 
-def _money_or_none(value: DomainMoney | None) -> Money | None:
-    return None if value is None else Money.of(value)
-
-
 class DeductionWarningOut(Output):
     """A deposit invoice not deducted, and why: `code` (e.g. `deposit_of_another_party`) and `params` to word it in
     any language; `message` is the French sentence (the same text as in `warnings`)."""
@@ -274,10 +176,10 @@ class DeductionWarningOut(Output):
                 invoice_id=str(warning.invoice_id),
                 invoice_number=warning.invoice_number,
                 invoice_party=warning.invoice_party,
-                expected=_money_or_none(warning.expected),
-                deducted=_money_or_none(warning.deducted),
-                missing=_money_or_none(warning.missing),
-                available=_money_or_none(warning.available),
+                expected=opt_money(warning.expected),
+                deducted=opt_money(warning.deducted),
+                missing=opt_money(warning.missing),
+                available=opt_money(warning.available),
             ),
         )
 
@@ -389,11 +291,11 @@ class DepositInvoiceOut(Output):
         return cls(
             document=DocumentOut.of(view.document),
             origin_number=view.origin_number,
-            origin_gross=_opt_money(view.origin_gross),
+            origin_gross=opt_money(view.origin_gross),
             previous=Money.of(view.previous),
             remaining=Money.of(view.remaining),
             basis=view.basis,
-            percent=_opt_decimal(view.percent),
+            percent=opt_decimal(view.percent),
             lines=[DepositLineOut.of(dict(e), currency) for e in view.lines],
             breakdown=VatLineOut.many(view.breakdown),
             summary=DepositInvoiceSummaryOut.of(view.summary) if view.summary else None,
@@ -412,70 +314,6 @@ class IssuedDepositOut(Output):
             deposit_invoice=DocumentOut.of(issued.document),
             payment=PaymentOut.of(issued.payment) if issued.payment else None,
         )
-
-
-class DepositSettingsOut(Output):
-    generate_payment_sale: bool
-    generate_payment_purchase: bool
-    payment_method: str
-    deduct_all: bool
-    block_delivery: bool
-    default_percent: str | None
-
-    @classmethod
-    def of(cls, settings: Any) -> DepositSettingsOut:
-        return cls(
-            generate_payment_sale=settings.generate_payment_sale,
-            generate_payment_purchase=settings.generate_payment_purchase,
-            payment_method=settings.payment_method,
-            deduct_all=settings.deduct_all,
-            block_delivery=settings.block_delivery,
-            default_percent=_opt_decimal(settings.default_percent),
-        )
-
-
-# -- requests ------------------------------------------------------------------------------------------------
-
-
-class DepositPaymentIn(Input):
-    """A deposit payment (règlement d'acompte) on an order, delivery note or invoice; the amount defaults to
-    all that remains."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"method": "transfer", "amount": _EUR, "reference": "VIR 2026-0042"}]},
-    )
-
-    method: METHOD
-    amount: MoneyIn | None = None
-    payment_date: IsoDate | None = None
-    reference: Text(200) = ""  # type: ignore[valid-type]
-    comment: Text(2000) = ""  # type: ignore[valid-type]
-    account_id: Id | None = None
-
-
-class AttachDepositPaymentIn(Input):
-    """Attach an already recorded payment (its unallocated part, or `amount`) as a deposit on the document."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"payment_id": "12", "amount": _EUR}]})
-
-    payment_id: Id
-    amount: MoneyIn | None = None
-
-
-class DepositRequestIn(Input):
-    """A deposit noted on a quote or an order (no payment): an amount or a percentage of its gross total;
-    neither: the default percentages (party, item, company)."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"percent": "30"}]})
-
-    amount: MoneyIn | None = None
-    percent: PERCENT | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> DepositRequestIn:
-        _amount_or_percent(self.amount, self.percent)
-        return self
 
 
 class DepositLineIn(Input):
@@ -600,7 +438,7 @@ class DeductIn(Input):
 
     @model_validator(mode="after")
     def _one(self) -> DeductIn:
-        _amount_or_percent(self.amount, self.percent)
+        amount_or_percent(self.amount, self.percent)
         return self
 
 
@@ -632,46 +470,3 @@ class FinalInvoiceIn(Input):
 
     lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)] | None = None
     issue_date: IsoDate | None = None
-
-
-class DepositSettingsPatch(Input):
-    """The company's deposit options; only the fields sent change. `default_percent` null removes it."""
-
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"deduct_all": True, "payment_method": "transfer"}]}
-    )
-
-    generate_payment_sale: StrictBool | None = None
-    generate_payment_purchase: StrictBool | None = None
-    payment_method: METHOD | None = None
-    deduct_all: StrictBool | None = None
-    block_delivery: StrictBool | None = None
-    default_percent: PERCENT | None = None
-
-    def changes(self) -> dict[str, Any]:
-        sent = self.model_dump(exclude_unset=True)
-        return {k: v for k, v in sent.items() if v is not None or k == "default_percent"}
-
-
-class DepositPercentIn(Input):
-    """A default deposit percentage; null removes it."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"percent": "30"}]})
-
-    percent: PERCENT | None
-
-
-class PartyDepositPercentIn(DepositPercentIn):
-    """A party's default deposit percentage, or (with `item_id`) that of one item for this party."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"percent": "30", "item_id": "3"}]})
-
-    item_id: Id | None = None
-
-
-class ExchangeRateIn(Input):
-    """Company-currency units for one unit of the document's currency."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"rate": "0.92"}]})
-
-    rate: Annotated[StrictStr, Field(pattern=r"^[0-9]{1,6}(\.[0-9]{1,8})?$", examples=["0.92"])]

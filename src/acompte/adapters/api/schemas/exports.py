@@ -1,15 +1,24 @@
-"""Schemas of the exports operations (routes/exports.py): accounting export runs and their journal entries,
-e-invoicing statuses, e-reporting payment data. Files (FEC, CSV, PDF, Factur-X) are sent as they are."""
+"""Accounting export runs and their journal entries, e-invoicing statuses, e-reporting payment data. Files
+(FEC, CSV, PDF, Factur-X) are sent as they are."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from pydantic import ConfigDict, model_validator
+from pydantic import (
+    ConfigDict,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from acompte.adapters.api.schemas import Input, IsoDate, Money, Output, decimal_text
+from acompte.adapters.api.schemas.common import (
+    Input,
+    IsoDate,
+    Money,
+    Output,
+    decimal_text,
+)
 from acompte.domain.accounting import Match, PostedEntry
 from acompte.domain.einvoicing import PaymentReport
 from acompte.services.exports import ExportResult, RunSummary
