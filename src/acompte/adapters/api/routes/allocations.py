@@ -18,7 +18,7 @@ ENTITY = "Rapprochement"
 
 @router.get("/{allocation_id}", summary="Read an allocation")
 def get_allocation(allocation_id: str, ctx: ReadCtx, uow: Uow) -> AllocationOut:
-    return AllocationOut.of(payments.get_allocation(uow, ctx, parse_id(allocation_id, ENTITY)))
+    return AllocationOut.model_validate(payments.get_allocation(uow, ctx, parse_id(allocation_id, ENTITY)))
 
 
 @router.delete("/{allocation_id}", summary="Undo an allocation; returns what was undone")
@@ -28,4 +28,6 @@ def remove_allocation(
     uow: Uow,
     reason: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="Why (kept in the history)")] = "",
 ) -> AllocationOut:
-    return AllocationOut.of(payments.remove_allocation(uow, ctx, parse_id(allocation_id, ENTITY), reason=reason))
+    return AllocationOut.model_validate(
+        payments.remove_allocation(uow, ctx, parse_id(allocation_id, ENTITY), reason=reason)
+    )

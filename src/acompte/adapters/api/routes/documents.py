@@ -37,7 +37,7 @@ ENTITY = "Document"
 
 def _out(view: DocumentView, response: Response) -> DocumentOut:
     response.headers["ETag"] = etag(view.document.version)
-    return DocumentOut.of(view)
+    return DocumentOut.model_validate(view)
 
 
 @router.get("", summary="List documents (ordered by id), with filters")
@@ -69,7 +69,7 @@ def list_documents(
         after_id=paging.after_id,
     )
     rows, cursor = paging.page(rows)
-    return Page(items=[DocumentSummaryOut.from_summary(d) for d in rows], next_cursor=cursor)
+    return Page(items=[DocumentSummaryOut.model_validate(d) for d in rows], next_cursor=cursor)
 
 
 @router.post("", status_code=201, summary="Create a draft document")
@@ -185,4 +185,4 @@ def convert_document(
 @router.get("/{document_id}/history", summary="The document's history (« Historique »)")
 def document_history(document_id: str, ctx: ReadCtx, uow: Uow, paging: PageParams) -> Page[EventOut]:
     rows, cursor = paging.slice(history.document_history(uow, ctx, parse_id(document_id, ENTITY)))
-    return Page(items=[EventOut.of(e) for e in rows], next_cursor=cursor)
+    return Page(items=[EventOut.model_validate(e) for e in rows], next_cursor=cursor)

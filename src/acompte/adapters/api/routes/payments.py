@@ -32,7 +32,7 @@ ENTITY = "Règlement"
 
 def _out(view: PaymentView, response: Response) -> PaymentOut:
     response.headers["ETag"] = etag(view.payment.version)
-    return PaymentOut.of(view)
+    return PaymentOut.model_validate(view)
 
 
 @router.get("", summary="List payments (ordered by id), with filters")
@@ -62,7 +62,7 @@ def list_payments(
         after_id=paging.after_id,
     )
     rows, cursor = paging.page(rows)
-    return Page(items=[PaymentSummaryOut.of(p) for p in rows], next_cursor=cursor)
+    return Page(items=[PaymentSummaryOut.model_validate(p) for p in rows], next_cursor=cursor)
 
 
 @router.post("", status_code=201, summary="Record a payment, optionally allocated at once to documents")
@@ -113,10 +113,10 @@ def allocate(
         ),
     )
     response.headers["Location"] = f"/api/v1/allocations/{allocation.id}"
-    return AllocationOut.of(allocation)
+    return AllocationOut.model_validate(allocation)
 
 
 @router.get("/{payment_id}/history", summary="The payment's history")
 def payment_history(payment_id: str, ctx: ReadCtx, uow: Uow, paging: PageParams) -> Page[EventOut]:
     rows, cursor = paging.slice(history.payment_history(uow, ctx, parse_id(payment_id, ENTITY)))
-    return Page(items=[EventOut.of(e) for e in rows], next_cursor=cursor)
+    return Page(items=[EventOut.model_validate(e) for e in rows], next_cursor=cursor)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
+    AliasPath,
     ConfigDict,
     Field,
     StrictBool,
@@ -19,14 +20,15 @@ from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
     METHOD,
+    CodeOut,
     Id,
     Input,
     IsoDate,
-    Money,
+    Joined,
     MoneyIn,
+    MoneyOut,
     Output,
     Text,
-    opt_id,
 )
 from acompte.adapters.api.schemas.credits import CreditRefOut
 from acompte.adapters.api.schemas.documents import DocumentSummaryOut
@@ -38,12 +40,6 @@ from acompte.domain.errors import InvalidPaymentTerms
 from acompte.services.accounts import NewPayment
 from acompte.services.credit_views import (
     AccountView,
-    AgedBalanceView,
-    AgedRow,
-    CreditItem,
-    DueItem,
-    SettlementProposal,
-    StatementView,
 )
 from acompte.services.views import PartyBalance
 
@@ -55,41 +51,19 @@ class PartyAccountOut(Output):
 
     party_id: str
     currency: str
-    owed: Money
-    held: Money
-    balance: Money
+    owed: MoneyOut
+    held: MoneyOut
+    balance: MoneyOut
     open_documents: list[DocumentSummaryOut]
     unallocated_payments: list[PaymentSummaryOut]
-
-    @classmethod
-    def of(cls, balance: PartyBalance) -> PartyAccountOut:
-        return cls(
-            party_id=str(balance.party_id),
-            currency=balance.currency,
-            owed=Money.of(balance.owed),
-            held=Money.of(balance.held),
-            balance=Money.of(balance.balance),
-            open_documents=[DocumentSummaryOut.from_summary(d) for d in balance.open_documents],
-            unallocated_payments=[PaymentSummaryOut.of(p) for p in balance.unallocated_payments],
-        )
 
 
 class InstalmentOut(Output):
     number: int
     due_date: date
-    amount: Money
-    settled: Money
-    remaining: Money
-
-    @classmethod
-    def of(cls, instalment: Instalment) -> InstalmentOut:
-        return cls(
-            number=instalment.number,
-            due_date=instalment.due_date,
-            amount=Money.of(instalment.amount),
-            settled=Money.of(instalment.settled),
-            remaining=Money.of(instalment.remaining),
-        )
+    amount: MoneyOut
+    settled: MoneyOut
+    remaining: MoneyOut
 
 
 class InstalmentsOut(Output):
@@ -100,7 +74,7 @@ class InstalmentsOut(Output):
 
     @classmethod
     def of(cls, document_id: int, instalments: list[Instalment]) -> InstalmentsOut:
-        return cls(document_id=str(document_id), instalments=[InstalmentOut.of(i) for i in instalments])
+        return cls.model_validate({"document_id": document_id, "instalments": instalments})
 
 
 class DueItemOut(Output):
@@ -110,51 +84,24 @@ class DueItemOut(Output):
     kind: str
     number: str | None
     issue_date: date
-    gross: Money
-    balance_due: Money
-    payment_status: str
+    gross: MoneyOut = Field(validation_alias=AliasPath("position", "total"))
+    balance_due: MoneyOut
+    payment_status: CodeOut = Field(validation_alias="status")
     next_due_date: date | None
-    overdue: Money
+    overdue: MoneyOut
     instalments: list[InstalmentOut]
-
-    @classmethod
-    def of(cls, item: DueItem, as_of: date) -> DueItemOut:
-        return cls(
-            document_id=str(item.document_id),
-            kind=item.kind,
-            number=item.number,
-            issue_date=item.issue_date,
-            gross=Money.of(item.position.total),
-            balance_due=Money.of(item.balance_due),
-            payment_status=item.status.value,
-            next_due_date=item.next_due_date,
-            overdue=Money.of(item.overdue(as_of)),
-            instalments=[InstalmentOut.of(i) for i in item.instalments],
-        )
 
 
 class CreditItemOut(Output):
     """Something the party has in hand: an unallocated payment, an overpayment or a credit note."""
 
-    source: CreditRefOut
+    source: CreditRefOut = Field(validation_alias="ref")
     category: str
     number: str | None
     day: date
-    total: Money
-    remaining: Money
+    total: MoneyOut
+    remaining: MoneyOut
     status: CreditStatus
-
-    @classmethod
-    def of(cls, item: CreditItem) -> CreditItemOut:
-        return cls(
-            source=CreditRefOut.of(item.ref),
-            category=item.category,
-            number=item.number,
-            day=item.day,
-            total=Money.of(item.total),
-            remaining=Money.of(item.remaining),
-            status=item.status,
-        )
 
 
 class AccountDetailOut(Output):
@@ -164,21 +111,17 @@ class AccountDetailOut(Output):
     as_of: date
     due: list[DueItemOut]
     credits: list[CreditItemOut]
-    due_total: Money
-    credit_total: Money
-    overdue_total: Money
+    due_total: MoneyOut
+    credit_total: MoneyOut
+    overdue_total: MoneyOut
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, account: AccountView) -> AccountDetailOut:
-        return cls(
-            flow=Flow(account.flow),
-            as_of=account.as_of,
-            due=[DueItemOut.of(d, account.as_of) for d in account.due],
-            credits=[CreditItemOut.of(c) for c in account.credits],
-            due_total=Money.of(account.due_total),
-            credit_total=Money.of(account.credit_total),
-            overdue_total=Money.of(account.overdue_total),
-        )
+    def _overdue_on_its_day(cls, data: Any) -> Any:
+        # What of each document is overdue depends on the account's date, which the document does not know.
+        if isinstance(data, AccountView):
+            return Joined(data, due=[Joined(item, overdue=item.overdue(data.as_of)) for item in data.due])
+        return data
 
 
 class PartyAccountDetailOut(PartyAccountOut):
@@ -189,24 +132,35 @@ class PartyAccountDetailOut(PartyAccountOut):
     as_of: date
     due: list[DueItemOut]
     credits: list[CreditItemOut]
-    due_total: Money
-    credit_total: Money
-    overdue_total: Money
+    due_total: MoneyOut
+    credit_total: MoneyOut
+    overdue_total: MoneyOut
 
     @classmethod
     def of_both(cls, balance: PartyBalance, account: AccountView) -> PartyAccountDetailOut:
-        detail = AccountDetailOut.of(account)
-        return cls(**PartyAccountOut.of(balance).model_dump(), **detail.model_dump())
+        return cls.model_validate(Joined(balance, **dict(AccountDetailOut.model_validate(account))))
 
 
 class SuggestedDocumentOut(Output):
     document_id: str
-    amount: Money
+    amount: MoneyOut
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pair(cls, data: Any) -> Any:
+        # The proposal gives (document id, amount) pairs.
+        return {"document_id": data[0], "amount": data[1]} if isinstance(data, tuple) else data
 
 
 class SuggestedCreditOut(Output):
     source: CreditRefOut
-    amount: Money
+    amount: MoneyOut
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pair(cls, data: Any) -> Any:
+        # The proposal gives (credit, amount) pairs.
+        return {"source": data[0], "amount": data[1]} if isinstance(data, tuple) else data
 
 
 class SettlementProposalOut(Output):
@@ -214,27 +168,27 @@ class SettlementProposalOut(Output):
 
     documents: list[SuggestedDocumentOut]
     credits: list[SuggestedCreditOut]
-    difference: Money
+    difference: MoneyOut
 
-    @classmethod
-    def of(cls, proposal: SettlementProposal) -> SettlementProposalOut:
-        return cls(
-            documents=[SuggestedDocumentOut(document_id=str(d), amount=Money.of(a)) for d, a in proposal.documents],
-            credits=[SuggestedCreditOut(source=CreditRefOut.of(r), amount=Money.of(a)) for r, a in proposal.credits],
-            difference=Money.of(proposal.difference),
-        )
+
+def _movement(name: str) -> Any:
+    return AliasPath("movement", name)
 
 
 class StatementLineOut(Output):
-    day: date
-    kind: str
-    reference: str
-    label: str
-    debit: Money
-    credit: Money
-    balance: Money
-    document_id: str | None
-    payment_id: str | None
+    day: date = Field(validation_alias=_movement("day"))
+    kind: CodeOut = Field(validation_alias=_movement("kind"))
+    reference: str = Field(validation_alias=_movement("reference"))
+    label: str = Field(validation_alias=_movement("label"))
+    debit: MoneyOut = Field(validation_alias=_movement("debit"))
+    credit: MoneyOut = Field(validation_alias=_movement("credit"))
+    balance: MoneyOut
+    document_id: str | None = Field(validation_alias=_movement("document_id"))
+    payment_id: str | None = Field(validation_alias=_movement("payment_id"))
+
+
+def _statement(name: str) -> Any:
+    return AliasPath("statement", name)
 
 
 class StatementOut(Output):
@@ -243,86 +197,51 @@ class StatementOut(Output):
     party_id: str
     party_name: str
     flow: Flow
-    currency: str
-    date_from: date
-    date_to: date
-    opening: Money
-    total_debit: Money
-    total_credit: Money
-    closing: Money
-    lines: list[StatementLineOut]
+    currency: str = Field(validation_alias=_statement("currency"))
+    date_from: date = Field(validation_alias=_statement("date_from"))
+    date_to: date = Field(validation_alias=_statement("date_to"))
+    opening: MoneyOut = Field(validation_alias=_statement("opening"))
+    total_debit: MoneyOut = Field(validation_alias=_statement("total_debit"))
+    total_credit: MoneyOut = Field(validation_alias=_statement("total_credit"))
+    closing: MoneyOut = Field(validation_alias=_statement("closing"))
+    lines: list[StatementLineOut] = Field(validation_alias=_statement("lines"))
 
-    @classmethod
-    def of(cls, view: StatementView) -> StatementOut:
-        statement = view.statement
-        return cls(
-            party_id=str(view.party_id),
-            party_name=view.party_name,
-            flow=Flow(view.flow),
-            currency=statement.currency,
-            date_from=statement.date_from,
-            date_to=statement.date_to,
-            opening=Money.of(statement.opening),
-            total_debit=Money.of(statement.total_debit),
-            total_credit=Money.of(statement.total_credit),
-            closing=Money.of(statement.closing),
-            lines=[
-                StatementLineOut(
-                    day=line.movement.day,
-                    kind=line.movement.kind.value,
-                    reference=line.movement.reference,
-                    label=line.movement.label,
-                    debit=Money.of(line.movement.debit),
-                    credit=Money.of(line.movement.credit),
-                    balance=Money.of(line.balance),
-                    document_id=opt_id(line.movement.document_id),
-                    payment_id=opt_id(line.movement.payment_id),
-                )
-                for line in statement.lines
-            ],
-        )
+
+_BUCKETS = {
+    "not_due": AgeBucket.NOT_DUE,
+    "days_1_30": AgeBucket.DAYS_1_30,
+    "days_31_60": AgeBucket.DAYS_31_60,
+    "days_61_90": AgeBucket.DAYS_61_90,
+    "over_90": AgeBucket.OVER_90,
+}
 
 
 class AgedOut(Output):
     """Amounts due by age of each instalment: not yet due, 1–30, 31–60, 61–90 and over 90 days past due."""
 
-    not_due: Money
-    days_1_30: Money
-    days_31_60: Money
-    days_61_90: Money
-    over_90: Money
-    overdue: Money
-    total: Money
+    not_due: MoneyOut
+    days_1_30: MoneyOut
+    days_31_60: MoneyOut
+    days_61_90: MoneyOut
+    over_90: MoneyOut
+    overdue: MoneyOut
+    total: MoneyOut
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, aged: Aged) -> AgedOut:
-        return cls(
-            not_due=Money.of(aged[AgeBucket.NOT_DUE]),
-            days_1_30=Money.of(aged[AgeBucket.DAYS_1_30]),
-            days_31_60=Money.of(aged[AgeBucket.DAYS_31_60]),
-            days_61_90=Money.of(aged[AgeBucket.DAYS_61_90]),
-            over_90=Money.of(aged[AgeBucket.OVER_90]),
-            overdue=Money.of(aged.overdue),
-            total=Money.of(aged.total),
-        )
+    def _buckets(cls, data: Any) -> Any:
+        # The aged amounts are looked up by bucket, not read as attributes.
+        if isinstance(data, Aged):
+            return Joined(data, **{name: data[bucket] for name, bucket in _BUCKETS.items()})
+        return data
 
 
 class AgedRowOut(Output):
     party_id: str
     party_name: str
     aged: AgedOut
-    unapplied_credits: Money
-    net: Money
-
-    @classmethod
-    def of(cls, row: AgedRow) -> AgedRowOut:
-        return cls(
-            party_id=str(row.party_id),
-            party_name=row.party_name,
-            aged=AgedOut.of(row.aged),
-            unapplied_credits=Money.of(row.unapplied_credits),
-            net=Money.of(row.net),
-        )
+    unapplied_credits: MoneyOut
+    net: MoneyOut
 
 
 class AgedBalanceOut(Output):
@@ -333,18 +252,10 @@ class AgedBalanceOut(Output):
     as_of: date
     rows: list[AgedRowOut]
     totals: AgedOut
-    unapplied_credits: Money
+    unapplied_credits: MoneyOut
 
-    @classmethod
-    def of(cls, view: AgedBalanceView) -> AgedBalanceOut:
-        return cls(
-            flow=Flow(view.flow),
-            currency=view.currency,
-            as_of=view.as_of,
-            rows=[AgedRowOut.of(r) for r in view.rows],
-            totals=AgedOut.of(view.totals),
-            unapplied_credits=Money.of(view.unapplied_credits),
-        )
+
+# -- requests -------------------------------------------------------------------------------------------------------
 
 
 class SettleDocumentIn(Input):

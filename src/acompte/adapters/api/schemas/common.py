@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -77,7 +79,12 @@ class Input(BaseModel):
 
 
 class Output(BaseModel):
-    model_config = ConfigDict(from_attributes=False)
+    """Base of response bodies, read from the service views: `Model.model_validate(view)` takes each field from the
+    view's attribute of that name (or its `validation_alias`). Numeric ids become strings (ids are opaque)."""
+
+    model_config = ConfigDict(
+        from_attributes=True, coerce_numbers_to_str=True, validate_by_name=True, validate_by_alias=True
+    )
 
 
 class Money(Output):
@@ -88,7 +95,33 @@ class Money(Output):
 
     @classmethod
     def of(cls, value: domain_money.Money) -> Money:
-        return cls(amount=decimal_text(value.amount), currency=value.currency)
+        # The domain guarantees the amount and currency the pattern checks: no need to check them again.
+        return cls.model_construct(amount=decimal_text(value.amount), currency=value.currency)
+
+
+def _api_money(value: Any) -> Any:
+    return Money.of(value) if isinstance(value, domain_money.Money) else value
+
+
+#: The type of every money field of a response: the domain's Money, written as the API's `Money` (the amount a
+#: decimal string with exactly the currency's decimals). Its schema is `Money`'s.
+MoneyOut = Annotated[Money, BeforeValidator(_api_money)]
+
+
+def _decimal(value: Any) -> Any:
+    return decimal_text(value) if isinstance(value, Decimal) else value
+
+
+#: A quantity, price, rate or percentage of a response: a Decimal written as plain decimal text.
+DecimalOut = Annotated[str, BeforeValidator(_decimal)]
+
+
+def _enum_value(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+#: A code of a response read from an enumeration of the domain (a kind, a state): its value.
+CodeOut = Annotated[str, BeforeValidator(_enum_value)]
 
 
 class MoneyIn(Input):
@@ -137,13 +170,20 @@ def utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def opt_id(value: int | None) -> str | None:
-    return None if value is None else str(value)
+#: A moment of a response, in UTC.
+UtcOut = Annotated[datetime, AfterValidator(utc)]
 
 
-def opt_money(value: domain_money.Money | None) -> Money | None:
-    return None if value is None else Money.of(value)
+class Joined:
+    """The attributes of a view with a few more beside it, as one object a response model reads: for a response
+    that gathers a view and values the route has apart (the date of an account, the letters of entries)."""
 
+    __slots__ = ("_base", "_extra")
 
-def opt_decimal(value: Decimal | None) -> str | None:
-    return None if value is None else decimal_text(value)
+    def __init__(self, base: object, **extra: Any) -> None:
+        self._base = base
+        self._extra = extra
+
+    def __getattr__(self, name: str) -> Any:
+        extra = object.__getattribute__(self, "_extra")
+        return extra[name] if name in extra else getattr(object.__getattribute__(self, "_base"), name)

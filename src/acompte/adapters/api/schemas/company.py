@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from acompte.adapters.api.schemas.common import (
-    Output,
-    decimal_text,
-)
+from pydantic import Field, model_validator
+
+from acompte.adapters.api.schemas.common import CodeOut, DecimalOut, Joined, Output
 from acompte.domain.parties import Company
 from acompte.domain.users import Permission, Principal, Role
 
@@ -21,13 +20,8 @@ class MeOut(Output):
 
     @classmethod
     def of(cls, principal: Principal) -> MeOut:
-        return cls(
-            user_id=str(principal.user_id),
-            email=principal.email,
-            company_id=str(principal.company_id),
-            role=principal.role,
-            permissions=sorted(p for p in Permission if principal.may(p)),
-        )
+        """The principal with what its role may do (a rule of the domain, not an attribute)."""
+        return cls.model_validate(Joined(principal, permissions=sorted(p for p in Permission if principal.may(p))))
 
 
 class MethodOut(Output):
@@ -35,11 +29,29 @@ class MethodOut(Output):
     label: str
     digital: bool
 
+    @model_validator(mode="before")
+    @classmethod
+    def _row(cls, data: Any) -> Any:
+        # The deposit form gives its methods as (code, label, digital) rows.
+        if isinstance(data, tuple):
+            code, label, digital = data
+            return {"code": code, "label": label, "digital": digital}
+        return data
+
 
 class AccountOut(Output):
     id: str
     name: str
     kind: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _row(cls, data: Any) -> Any:
+        # The company's bank accounts come as (id, name, kind) rows.
+        if isinstance(data, tuple):
+            account_id, name, kind = data
+            return {"id": account_id, "name": name, "kind": kind}
+        return data
 
 
 class CompanyOut(Output):
@@ -49,24 +61,12 @@ class CompanyOut(Output):
     siren: str | None
     vat_number: str | None
     address: str
-    vat_rounding: str
-    vat_rates: list[str]
-    payment_methods: list[MethodOut]
+    vat_rounding: CodeOut
+    vat_rates: list[DecimalOut]
+    payment_methods: list[MethodOut] = Field(validation_alias="methods")
     accounts: list[AccountOut]
     settings: dict[str, Any]
 
     @classmethod
     def of(cls, company: Company, accounts: list[tuple[int, str, str]]) -> CompanyOut:
-        return cls(
-            id=str(company.id),
-            name=company.name,
-            currency=company.currency,
-            siren=company.siren,
-            vat_number=company.vat_number,
-            address=company.address,
-            vat_rounding=company.vat_rounding.value,
-            vat_rates=[decimal_text(r) for r in company.vat_rates],
-            payment_methods=[MethodOut(code=m.code, label=m.label, digital=m.digital) for m in company.methods],
-            accounts=[AccountOut(id=str(i), name=n, kind=k) for i, n, k in accounts],
-            settings=dict(company.settings),
-        )
+        return cls.model_validate(Joined(company, accounts=accounts))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from pydantic import (
@@ -24,20 +24,17 @@ from acompte.adapters.api.schemas.common import (
     Id,
     Input,
     IsoDate,
-    Money,
     MoneyIn,
+    MoneyOut,
     Output,
     Text,
-    opt_id,
-    utc,
+    UtcOut,
 )
 from acompte.adapters.api.schemas.documents import MAX_LINES, LineIn
 from acompte.adapters.api.schemas.payments import AllocationOut
-from acompte.domain.credits import CreditRef, CreditStatus, CreditUse, Excess, SourceKind
+from acompte.domain.credits import CreditStatus, Excess, SourceKind
 from acompte.domain.documents import Flow
 from acompte.domain.money import MINOR_UNITS
-from acompte.services.credit_views import CreditNoteView, OverpaymentView, RefundView, SettleResult, WriteOffView
-from acompte.services.credits import InvoiceCredits
 
 _EUR = {"amount": "20.00", "currency": "EUR"}
 
@@ -45,23 +42,12 @@ _EUR = {"amount": "20.00", "currency": "EUR"}
 class CreditUseOut(Output):
     """How much of a credit went where: `remaining` = total − applied − refunded − written off."""
 
-    total: Money
-    applied: Money
-    refunded: Money
-    written_off: Money
-    remaining: Money
+    total: MoneyOut
+    applied: MoneyOut
+    refunded: MoneyOut
+    written_off: MoneyOut
+    remaining: MoneyOut
     status: CreditStatus
-
-    @classmethod
-    def of(cls, use: CreditUse) -> CreditUseOut:
-        return cls(
-            total=Money.of(use.total),
-            applied=Money.of(use.applied),
-            refunded=Money.of(use.refunded),
-            written_off=Money.of(use.written_off),
-            remaining=Money.of(use.remaining),
-            status=use.status,
-        )
 
 
 class CreditRefOut(Output):
@@ -69,10 +55,6 @@ class CreditRefOut(Output):
 
     kind: SourceKind
     id: str
-
-    @classmethod
-    def of(cls, ref: CreditRef) -> CreditRefOut:
-        return cls(kind=ref.kind, id=str(ref.id))
 
 
 class CreditOut(Output):
@@ -87,52 +69,22 @@ class CreditOut(Output):
     issue_date: date
     origin_id: str | None
     origin_number: str | None
-    gross: Money
-    remaining: Money
+    gross: MoneyOut
+    remaining: MoneyOut
     status: CreditStatus
     use: CreditUseOut
     notes: str
-
-    @classmethod
-    def of(cls, view: CreditNoteView) -> CreditOut:
-        return cls(
-            id=str(view.id),
-            kind=view.kind,
-            flow=Flow(view.flow),
-            number=view.number,
-            party_id=str(view.party_id),
-            party_name=view.party_name,
-            issue_date=view.issue_date,
-            origin_id=opt_id(view.origin_id),
-            origin_number=view.origin_number,
-            gross=Money.of(view.gross),
-            remaining=Money.of(view.remaining),
-            status=view.status,
-            use=CreditUseOut.of(view.use),
-            notes=view.notes,
-        )
 
 
 class InvoiceCreditsOut(Output):
     """How much of an invoice its validated credit notes have corrected."""
 
     invoice_id: str
-    gross: Money
-    credited: Money
-    remaining: Money
+    gross: MoneyOut
+    credited: MoneyOut
+    remaining: MoneyOut
     fully_credited: bool
     credit_note_ids: list[str]
-
-    @classmethod
-    def of(cls, credits: InvoiceCredits) -> InvoiceCreditsOut:
-        return cls(
-            invoice_id=str(credits.invoice_id),
-            gross=Money.of(credits.gross),
-            credited=Money.of(credits.credited),
-            remaining=Money.of(credits.remaining),
-            fully_credited=credits.fully_credited,
-            credit_note_ids=[str(i) for i in credits.credit_note_ids],
-        )
 
 
 class WriteOffOut(Output):
@@ -144,24 +96,10 @@ class WriteOffOut(Output):
     kind: str
     source: CreditRefOut | None
     source_number: str | None
-    amount: Money
+    amount: MoneyOut
     write_off_date: date
     reason: str
     document_id: str | None
-
-    @classmethod
-    def of(cls, view: WriteOffView) -> WriteOffOut:
-        return cls(
-            id=str(view.id),
-            party_id=str(view.party_id),
-            kind=view.kind,
-            source=CreditRefOut.of(view.source) if view.source else None,
-            source_number=view.source_number,
-            amount=Money.of(view.amount),
-            write_off_date=view.write_off_date,
-            reason=view.reason,
-            document_id=opt_id(view.document_id),
-        )
 
 
 class RefundOut(Output):
@@ -173,21 +111,8 @@ class RefundOut(Output):
     payment_number: str
     source: CreditRefOut
     source_number: str | None
-    amount: Money
-    created_at: datetime | None
-
-    @classmethod
-    def of(cls, view: RefundView) -> RefundOut:
-        return cls(
-            id=str(view.id),
-            party_id=str(view.party_id),
-            payment_id=str(view.payment_id),
-            payment_number=view.payment_number,
-            source=CreditRefOut.of(view.source),
-            source_number=view.source_number,
-            amount=Money.of(view.amount),
-            created_at=utc(view.created_at),
-        )
+    amount: MoneyOut
+    created_at: UtcOut | None
 
 
 class OverpaymentOut(Output):
@@ -200,28 +125,11 @@ class OverpaymentOut(Output):
     direction: str
     method: str
     payment_date: date
-    amount: Money
-    remaining: Money
+    amount: MoneyOut
+    remaining: MoneyOut
     use: CreditUseOut
     origin_numbers: list[str]
     is_overpayment: bool
-
-    @classmethod
-    def of(cls, view: OverpaymentView) -> OverpaymentOut:
-        return cls(
-            payment_id=str(view.payment_id),
-            number=view.number,
-            party_id=str(view.party_id),
-            party_name=view.party_name,
-            direction=view.direction,
-            method=view.method,
-            payment_date=view.payment_date,
-            amount=Money.of(view.amount),
-            remaining=Money.of(view.remaining),
-            use=CreditUseOut.of(view.use),
-            origin_numbers=list(view.origin_numbers),
-            is_overpayment=view.is_overpayment,
-        )
 
 
 class SettleResultOut(Output):
@@ -230,19 +138,12 @@ class SettleResultOut(Output):
 
     payment_id: str | None
     allocations: list[AllocationOut]
-    excess: Money
+    excess: MoneyOut
     refund: RefundOut | None
     write_off: WriteOffOut | None
 
-    @classmethod
-    def of(cls, result: SettleResult) -> SettleResultOut:
-        return cls(
-            payment_id=opt_id(result.payment_id),
-            allocations=[AllocationOut.of(a) for a in result.allocations],
-            excess=Money.of(result.excess),
-            refund=RefundOut.of(result.refund) if result.refund else None,
-            write_off=WriteOffOut.of(result.write_off) if result.write_off else None,
-        )
+
+# -- requests -------------------------------------------------------------------------------------------------------
 
 
 class CreditedLineIn(Input):

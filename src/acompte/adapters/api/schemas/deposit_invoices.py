@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
+    AliasPath,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -21,29 +23,24 @@ from acompte.adapters.api.schemas.common import (
     METHOD,
     PERCENT,
     RATE,
+    CodeOut,
+    DecimalOut,
     Id,
     Input,
     IsoDate,
-    Money,
+    Joined,
     MoneyIn,
+    MoneyOut,
     Output,
     Text,
-    decimal_text,
-    opt_decimal,
-    opt_money,
 )
 from acompte.adapters.api.schemas.documents import MAX_LINES, DocumentOut, LineIn
 from acompte.adapters.api.schemas.payments import PaymentOut
 from acompte.domain.deposits import DeductionWarning
 from acompte.domain.documents import Flow
 from acompte.domain.money import Money as DomainMoney
-from acompte.domain.vat import VatLine
 from acompte.services.deposits import (
-    DeductionRow,
-    DeductionView,
-    DepositInvoiceSummary,
     DepositInvoiceView,
-    IssuedDeposit,
 )
 from acompte.services.views import DocumentView
 
@@ -58,20 +55,10 @@ def amount_or_percent(amount: Any, percent: Any) -> None:
 class VatLineOut(Output):
     """One VAT rate of a document: base (net), VAT and gross."""
 
-    rate: str
-    net: Money
-    vat: Money
-    gross: Money
-
-    @classmethod
-    def of(cls, line: VatLine) -> VatLineOut:
-        return cls(
-            rate=decimal_text(line.rate), net=Money.of(line.net), vat=Money.of(line.vat), gross=Money.of(line.gross)
-        )
-
-    @classmethod
-    def many(cls, lines: tuple[VatLine, ...] | list[VatLine]) -> list[VatLineOut]:
-        return [cls.of(line) for line in lines]
+    rate: DecimalOut
+    net: MoneyOut
+    vat: MoneyOut
+    gross: MoneyOut
 
 
 class DepositInvoiceSummaryOut(Output):
@@ -82,46 +69,20 @@ class DepositInvoiceSummaryOut(Output):
     issue_date: date
     state: str
     party_id: str
-    gross: Money
-    reversed: Money
-    deducted: Money
-    paid: Money
-    available: Money
-
-    @classmethod
-    def of(cls, summary: DepositInvoiceSummary) -> DepositInvoiceSummaryOut:
-        return cls(
-            id=str(summary.id),
-            number=summary.number,
-            issue_date=summary.issue_date,
-            state=summary.state,
-            party_id=str(summary.party_id),
-            gross=Money.of(summary.gross),
-            reversed=Money.of(summary.reversed),
-            deducted=Money.of(summary.deducted),
-            paid=Money.of(summary.paid),
-            available=Money.of(summary.available),
-        )
+    gross: MoneyOut
+    reversed: MoneyOut
+    deducted: MoneyOut
+    paid: MoneyOut
+    available: MoneyOut
 
 
 class DeductionRowOut(Output):
     deposit: DepositInvoiceSummaryOut
-    maximum: Money
-    deducted: Money
-    percent: str
-    proposed: Money
+    maximum: MoneyOut
+    deducted: MoneyOut
+    percent: DecimalOut
+    proposed: MoneyOut
     automatic: bool
-
-    @classmethod
-    def of(cls, row: DeductionRow) -> DeductionRowOut:
-        return cls(
-            deposit=DepositInvoiceSummaryOut.of(row.deposit),
-            maximum=Money.of(row.maximum),
-            deducted=Money.of(row.deducted),
-            percent=decimal_text(row.percent),
-            proposed=Money.of(row.proposed),
-            automatic=row.automatic,
-        )
 
 
 def _absent(value: object) -> bool:
@@ -138,50 +99,45 @@ class DeductionWarningParamsOut(Output):
     invoice_number: str | None
     invoice_party: str
     # The amounts are given for `deposit_not_deducted` only, and left out of the other codes' parameters.
-    expected: Money | None = Field(
+    expected: MoneyOut | None = Field(
         default=None,
         exclude_if=_absent,
         description="deposit_not_deducted: the default deduction of the deposit invoice on this invoice.",
     )
-    deducted: Money | None = Field(
+    deducted: MoneyOut | None = Field(
         default=None, exclude_if=_absent, description="deposit_not_deducted: what the invoice deducts of it."
     )
-    missing: Money | None = Field(
+    missing: MoneyOut | None = Field(
         default=None, exclude_if=_absent, description="deposit_not_deducted: expected − deducted."
     )
-    available: Money | None = Field(
+    available: MoneyOut | None = Field(
         default=None,
         exclude_if=_absent,
         description="deposit_not_deducted: what the deposit invoice still holds after this invoice.",
     )
 
 
+def _messages(warnings: Any) -> Any:
+    return [w.message if isinstance(w, DeductionWarning) else w for w in warnings]
+
+
+#: The warnings as French sentences, read from the deduction warnings.
+WarningMessages = Annotated[list[str], BeforeValidator(_messages)]
+
+
 class DeductionWarningOut(Output):
     """A deposit invoice not deducted, and why: `code` (e.g. `deposit_of_another_party`) and `params` to word it in
     any language; `message` is the French sentence (the same text as in `warnings`)."""
 
-    code: str
+    code: CodeOut
     message: str
     params: DeductionWarningParamsOut
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, warning: DeductionWarning) -> DeductionWarningOut:
-        return cls(
-            code=warning.code.value,
-            message=warning.message,
-            params=DeductionWarningParamsOut(
-                deposit_id=str(warning.deposit_id),
-                deposit_number=warning.deposit_number,
-                deposit_party=warning.deposit_party,
-                invoice_id=str(warning.invoice_id),
-                invoice_number=warning.invoice_number,
-                invoice_party=warning.invoice_party,
-                expected=opt_money(warning.expected),
-                deducted=opt_money(warning.deducted),
-                missing=opt_money(warning.missing),
-                available=opt_money(warning.available),
-            ),
-        )
+    def _params(cls, data: Any) -> Any:
+        # The parameters are the warning's own fields.
+        return Joined(data, params=data) if isinstance(data, DeductionWarning) else data
 
 
 class ValidatedDocumentOut(DocumentOut):
@@ -189,61 +145,43 @@ class ValidatedDocumentOut(DocumentOut):
     origin it leaves undeducted (code `deposit_not_deducted`): they are invoiced twice unless a later invoice or
     a deposit credit note takes them."""
 
-    warnings: list[str] = Field(default_factory=list, description="The warnings as French sentences.")
+    warnings: WarningMessages = Field(default_factory=list, description="The warnings as French sentences.")
     warning_details: list[DeductionWarningOut] = Field(
-        default_factory=list, description="The same warnings, structured: code, French message and parameters."
+        default_factory=list,
+        validation_alias="warnings",
+        description="The same warnings, structured: code, French message and parameters.",
     )
 
     @classmethod
     def validated(cls, view: DocumentView, warnings: Sequence[DeductionWarning]) -> ValidatedDocumentOut:
-        return cls(
-            **dict(DocumentOut.of(view)),
-            warnings=[w.message for w in warnings],
-            warning_details=[DeductionWarningOut.of(w) for w in warnings],
-        )
+        return cls.model_validate(Joined(view, warnings=list(warnings)))
+
+
+def _invoice(name: str) -> Any:
+    return AliasPath("invoice", name)
 
 
 class DeductionViewOut(Output):
     """The deduction view of a final invoice: its total, the deposits it may deduct and deducts, net to pay.
     `vat_due` is the invoice's VAT breakdown minus the deducted deposits' (what the net to pay carries)."""
 
-    invoice_id: str
-    number: str | None
-    state: str
-    gross: Money
-    available: Money
-    deducted: Money
-    net_to_pay: Money
-    balance_due: Money
+    invoice_id: str = Field(validation_alias=_invoice("id"))
+    number: str | None = Field(validation_alias=_invoice("number"))
+    state: CodeOut = Field(validation_alias=_invoice("state"))
+    gross: MoneyOut
+    available: MoneyOut
+    deducted: MoneyOut
+    net_to_pay: MoneyOut
+    balance_due: MoneyOut
     rows: list[DeductionRowOut]
     breakdown: list[VatLineOut]
     deducted_breakdown: list[VatLineOut]
     vat_due: list[VatLineOut]
     automatic_mode: bool
-    warnings: list[str] = Field(description="The warnings as French sentences (kept for existing clients).")
+    warnings: WarningMessages = Field(description="The warnings as French sentences (kept for existing clients).")
     warning_details: list[DeductionWarningOut] = Field(
-        description="The same warnings, structured: code, French message and parameters."
+        validation_alias="warnings", description="The same warnings, structured: code, French message and parameters."
     )
-
-    @classmethod
-    def of(cls, view: DeductionView) -> DeductionViewOut:
-        return cls(
-            invoice_id=str(view.invoice.id),
-            number=view.invoice.number,
-            state=view.invoice.state.value,
-            gross=Money.of(view.gross),
-            available=Money.of(view.available),
-            deducted=Money.of(view.deducted),
-            net_to_pay=Money.of(view.net_to_pay),
-            balance_due=Money.of(view.balance_due),
-            rows=[DeductionRowOut.of(r) for r in view.rows],
-            breakdown=VatLineOut.many(view.breakdown),
-            deducted_breakdown=VatLineOut.many(view.deducted_breakdown),
-            vat_due=VatLineOut.many(view.vat_due),
-            automatic_mode=view.automatic_mode,
-            warnings=[w.message for w in view.warnings],
-            warning_details=[DeductionWarningOut.of(w) for w in view.warnings],
-        )
 
 
 class DepositLineOut(Output):
@@ -254,10 +192,12 @@ class DepositLineOut(Output):
     item_id: str | None
     rate: str | None
     percent: str | None
-    amount: Money
+    amount: MoneyOut
 
     @classmethod
     def of(cls, entry: dict[str, Any], currency: str) -> DepositLineOut:
+        """A line as the deposit invoice stores it: a dict whose keys may be missing, its amount a string in the
+        document's currency."""
         item = entry.get("item_id")
         return cls(
             position=int(entry.get("position", 0)),
@@ -265,7 +205,7 @@ class DepositLineOut(Output):
             item_id=None if item is None else str(item),
             rate=None if entry.get("rate") is None else str(entry["rate"]),
             percent=None if entry.get("percent") is None else str(entry["percent"]),
-            amount=Money.of(DomainMoney.of(str(entry.get("amount", "0")), currency)),
+            amount=DomainMoney.of(str(entry.get("amount", "0")), currency),
         )
 
 
@@ -276,44 +216,33 @@ class DepositInvoiceOut(Output):
 
     document: DocumentOut
     origin_number: str | None
-    origin_gross: Money | None
-    previous: Money
-    remaining: Money
+    origin_gross: MoneyOut | None
+    previous: MoneyOut
+    remaining: MoneyOut
     basis: str
-    percent: str | None
+    percent: DecimalOut | None
     lines: list[DepositLineOut]
     breakdown: list[VatLineOut]
     summary: DepositInvoiceSummaryOut | None
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, view: DepositInvoiceView) -> DepositInvoiceOut:
-        currency = view.document.document.currency
-        return cls(
-            document=DocumentOut.of(view.document),
-            origin_number=view.origin_number,
-            origin_gross=opt_money(view.origin_gross),
-            previous=Money.of(view.previous),
-            remaining=Money.of(view.remaining),
-            basis=view.basis,
-            percent=opt_decimal(view.percent),
-            lines=[DepositLineOut.of(dict(e), currency) for e in view.lines],
-            breakdown=VatLineOut.many(view.breakdown),
-            summary=DepositInvoiceSummaryOut.of(view.summary) if view.summary else None,
-        )
+    def _lines(cls, data: Any) -> Any:
+        # The per-line deposits are stored as dicts, their amounts in the document's currency.
+        if not isinstance(data, DepositInvoiceView):
+            return data
+        currency = data.document.document.currency
+        return Joined(data, lines=[DepositLineOut.of(dict(entry), currency) for entry in data.lines])
 
 
 class IssuedDepositOut(Output):
     """An issued deposit invoice and, when the company (or the request) generates it, its payment."""
 
-    deposit_invoice: DocumentOut
+    deposit_invoice: DocumentOut = Field(validation_alias="document")
     payment: PaymentOut | None
 
-    @classmethod
-    def of(cls, issued: IssuedDeposit) -> IssuedDepositOut:
-        return cls(
-            deposit_invoice=DocumentOut.of(issued.document),
-            payment=PaymentOut.of(issued.payment) if issued.payment else None,
-        )
+
+# -- requests ------------------------------------------------------------------------------------------------
 
 
 class DepositLineIn(Input):

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
+    AliasPath,
     ConfigDict,
     Field,
     StrictBool,
@@ -17,103 +18,64 @@ from pydantic import (
 from acompte.adapters.api.schemas.common import (
     METHOD,
     PERCENT,
+    CodeOut,
+    DecimalOut,
     Id,
     Input,
     IsoDate,
-    Money,
     MoneyIn,
+    MoneyOut,
     Output,
     Text,
-    opt_decimal,
-    opt_money,
 )
 from acompte.adapters.api.schemas.company import MethodOut
 from acompte.adapters.api.schemas.deposit_invoices import DepositInvoiceSummaryOut, amount_or_percent
-from acompte.services.deposits import DepositForm, DepositPosition
 
 _EUR = {"amount": "300.00", "currency": "EUR"}
+
+
+def _document(name: str) -> Any:
+    return AliasPath("document", name)
 
 
 class DepositPositionOut(Output):
     """Where a quote, order or delivery note stands with its deposits (the « Acomptes » tab)."""
 
-    document_id: str
-    kind: str
-    number: str | None
-    gross: Money
-    requested: Money | None
-    requested_percent: str | None
-    deposit_payments: Money
+    document_id: str = Field(validation_alias=_document("id"))
+    kind: CodeOut = Field(validation_alias=_document("kind"))
+    number: str | None = Field(validation_alias=_document("number"))
+    gross: MoneyOut
+    requested: MoneyOut | None
+    requested_percent: DecimalOut | None
+    deposit_payments: MoneyOut
     deposit_invoices: list[DepositInvoiceSummaryOut]
-    deposit_invoiced: Money
-    deposits_paid: Money
-    final_invoiced: Money
-    invoiced: Money
-    outstanding: Money
-    available_for_deposit: Money
-    net_to_pay: Money
+    deposit_invoiced: MoneyOut
+    deposits_paid: MoneyOut
+    final_invoiced: MoneyOut
+    invoiced: MoneyOut
+    outstanding: MoneyOut
+    available_for_deposit: MoneyOut
+    net_to_pay: MoneyOut
     company_currency: str
-    gross_in_company_currency: Money | None
-    outstanding_in_company_currency: Money | None
-
-    @classmethod
-    def of(cls, position: DepositPosition) -> DepositPositionOut:
-        document = position.document
-        return cls(
-            document_id=str(document.id),
-            kind=document.kind.value,
-            number=document.number,
-            gross=Money.of(position.gross),
-            requested=opt_money(position.requested),
-            requested_percent=opt_decimal(position.requested_percent),
-            deposit_payments=Money.of(position.deposit_payments),
-            deposit_invoices=[DepositInvoiceSummaryOut.of(s) for s in position.deposit_invoices],
-            deposit_invoiced=Money.of(position.deposit_invoiced),
-            deposits_paid=Money.of(position.deposits_paid),
-            final_invoiced=Money.of(position.final_invoiced),
-            invoiced=Money.of(position.invoiced),
-            outstanding=Money.of(position.outstanding),
-            available_for_deposit=Money.of(position.available_for_deposit),
-            net_to_pay=Money.of(position.net_to_pay),
-            company_currency=position.company_currency,
-            gross_in_company_currency=opt_money(position.gross_in_company_currency),
-            outstanding_in_company_currency=opt_money(position.outstanding_in_company_currency),
-        )
+    gross_in_company_currency: MoneyOut | None
+    outstanding_in_company_currency: MoneyOut | None
 
 
 class DepositFormOut(Output):
     """What the deposit form shows: what the party owes on the document, what it paid, the default amount."""
 
-    document_id: str
-    kind: str
-    number: str | None
-    party_id: str
+    document_id: str = Field(validation_alias=_document("id"))
+    kind: CodeOut = Field(validation_alias=_document("kind"))
+    number: str | None = Field(validation_alias=_document("number"))
+    party_id: str = Field(validation_alias=_document("party_id"))
     party_name: str
-    gross: Money
-    already_paid: Money
-    deposit_invoiced: Money
-    remaining: Money
-    default_amount: Money
+    gross: MoneyOut
+    already_paid: MoneyOut
+    deposit_invoiced: MoneyOut
+    remaining: MoneyOut
+    default_amount: MoneyOut
     default_date: date
     methods: list[MethodOut]
-
-    @classmethod
-    def of(cls, form: DepositForm) -> DepositFormOut:
-        document = form.document
-        return cls(
-            document_id=str(document.id),
-            kind=document.kind.value,
-            number=document.number,
-            party_id=str(document.party_id),
-            party_name=form.party_name,
-            gross=Money.of(form.gross),
-            already_paid=Money.of(form.already_paid),
-            deposit_invoiced=Money.of(form.deposit_invoiced),
-            remaining=Money.of(form.remaining),
-            default_amount=Money.of(form.default_amount),
-            default_date=form.default_date,
-            methods=[MethodOut(code=c, label=label, digital=d) for c, label, d in form.methods],
-        )
 
 
 class DepositSettingsOut(Output):
@@ -122,18 +84,10 @@ class DepositSettingsOut(Output):
     payment_method: str
     deduct_all: bool
     block_delivery: bool
-    default_percent: str | None
+    default_percent: DecimalOut | None
 
-    @classmethod
-    def of(cls, settings: Any) -> DepositSettingsOut:
-        return cls(
-            generate_payment_sale=settings.generate_payment_sale,
-            generate_payment_purchase=settings.generate_payment_purchase,
-            payment_method=settings.payment_method,
-            deduct_all=settings.deduct_all,
-            block_delivery=settings.block_delivery,
-            default_percent=opt_decimal(settings.default_percent),
-        )
+
+# -- requests ------------------------------------------------------------------------------------------------
 
 
 class DepositPaymentIn(Input):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
+    AliasPath,
     ConfigDict,
     Field,
     StrictStr,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -20,20 +22,19 @@ from acompte.adapters.api.schemas.common import (
     QUANTITY,
     RATE,
     UNIT_PRICE,
+    DecimalOut,
     Id,
     Input,
     IsoDate,
-    Money,
+    Joined,
+    MoneyOut,
     Output,
     Text,
-    decimal_text,
-    opt_id,
 )
 from acompte.adapters.api.schemas.payments import AllocationOut
 from acompte.adapters.api.schemas.positions import SettlementOut
 from acompte.domain import money as domain_money
-from acompte.domain.documents import Flow, Kind, Line, LineInput, State
-from acompte.services.views import DocumentSummary, DocumentView
+from acompte.domain.documents import Flow, Kind, LineInput, State
 
 MAX_LINES = 200
 
@@ -115,28 +116,16 @@ class ConvertIn(Input):
 class LineOut(Output):
     position: int
     designation: str
-    quantity: str
-    unit_price: str
-    discount_percent: str
-    vat_rate: str
-    net: Money
+    quantity: DecimalOut
+    unit_price: DecimalOut
+    discount_percent: DecimalOut
+    vat_rate: DecimalOut
+    net: MoneyOut
     item_id: str | None
-
-    @classmethod
-    def of(cls, line: Line) -> LineOut:
-        return cls(
-            position=line.position,
-            designation=line.designation,
-            quantity=decimal_text(line.quantity),
-            unit_price=decimal_text(line.unit_price),
-            discount_percent=decimal_text(line.discount_percent),
-            vat_rate=decimal_text(line.vat_rate),
-            net=Money.of(line.net),
-            item_id=str(line.item_id) if line.item_id is not None else None,
-        )
 
 
 class DocumentSummaryOut(SettlementOut):
+    # Read from a document summary (a list row) or, as `DocumentOut`, from a document view.
     id: str
     kind: Kind
     flow: Flow
@@ -147,50 +136,31 @@ class DocumentSummaryOut(SettlementOut):
     issue_date: date
     due_date: date | None
 
-    @classmethod
-    def from_summary(cls, doc: DocumentSummary) -> DocumentSummaryOut:
-        return cls(
-            id=str(doc.id),
-            kind=Kind(doc.kind),
-            flow=Flow(doc.flow),
-            state=State(doc.state),
-            number=doc.number,
-            party_id=str(doc.party_id),
-            party_name=doc.party_name,
-            issue_date=doc.issue_date,
-            due_date=doc.due_date,
-            **SettlementOut.of(doc.position, doc.settlement),
-        )
+
+def _document(name: str) -> Any:
+    return AliasPath("document", name)
 
 
 class DocumentOut(DocumentSummaryOut):
-    currency: str
-    origin_id: str | None
-    version: int
-    net: Money
-    vat: Money
-    lines: list[LineOut]
+    # Read from a document view: the document's fields, its party's name, its position and allocations.
+    kind: Kind = Field(validation_alias=_document("kind"))
+    flow: Flow = Field(validation_alias=_document("flow"))
+    state: State = Field(validation_alias=_document("state"))
+    number: str | None = Field(validation_alias=_document("number"))
+    party_id: str = Field(validation_alias=_document("party_id"))
+    issue_date: date = Field(validation_alias=_document("issue_date"))
+    due_date: date | None = Field(validation_alias=_document("due_date"))
+    currency: str = Field(validation_alias=_document("currency"))
+    origin_id: str | None = Field(validation_alias=_document("origin_id"))
+    version: int = Field(validation_alias=_document("version"))
+    net: MoneyOut = Field(validation_alias=_document("net"))
+    vat: MoneyOut
+    lines: list[LineOut] = Field(validation_alias=_document("lines"))
     allocations: list[AllocationOut]
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, view: DocumentView) -> DocumentOut:
-        doc = view.document
-        return cls(
-            id=str(doc.id),
-            kind=doc.kind,
-            flow=doc.flow,
-            state=doc.state,
-            number=doc.number,
-            party_id=str(doc.party_id),
-            party_name=view.party_name,
-            issue_date=doc.issue_date,
-            due_date=doc.due_date,
-            currency=doc.currency,
-            origin_id=opt_id(doc.origin_id),
-            version=doc.version,
-            net=Money.of(doc.net),
-            vat=Money.of(doc.gross - doc.net),
-            lines=[LineOut.of(line) for line in doc.lines],
-            allocations=[AllocationOut.of(a) for a in view.allocations],
-            **SettlementOut.of(view.position, view.settlement),
-        )
+    def _vat(cls, data: Any) -> Any:
+        # The VAT is what the gross adds to the net: the document has no attribute for it.
+        document = getattr(data, "document", None)
+        return data if document is None else Joined(data, vat=document.gross - document.net)

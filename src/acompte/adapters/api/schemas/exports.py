@@ -7,21 +7,24 @@ from datetime import date
 from typing import Any
 
 from pydantic import (
+    AliasPath,
     ConfigDict,
+    Field,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
+    CodeOut,
+    DecimalOut,
     Input,
     IsoDate,
-    Money,
+    Joined,
+    MoneyOut,
     Output,
-    decimal_text,
 )
 from acompte.domain.accounting import Match, PostedEntry
-from acompte.domain.einvoicing import PaymentReport
-from acompte.services.exports import ExportResult, RunSummary
 
 
 class ExportRunIn(Input):
@@ -44,12 +47,25 @@ class ExportRunIn(Input):
 class EntryLineOut(Output):
     account: str
     account_label: str
-    debit: Money
-    credit: Money
+    debit: MoneyOut
+    credit: MoneyOut
     label: str
     party_code: str | None
     party_name: str | None
     letter: str | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _party(cls, data: Any) -> Any:
+        # A line names its party (if any) by its code and name.
+        if isinstance(data, dict):
+            return data
+        party = data.party
+        return Joined(data, party_code=party.code if party else None, party_name=party.name if party else None)
+
+
+def _entry(*path: str) -> Any:
+    return AliasPath("entry", *path)
 
 
 class JournalEntryOut(Output):
@@ -57,41 +73,29 @@ class JournalEntryOut(Output):
 
     number: str
     valid_date: date
-    journal: str
-    journal_label: str
-    entry_date: date
-    piece_ref: str
-    piece_date: date
-    label: str
+    journal: CodeOut = Field(validation_alias=_entry("journal"))
+    journal_label: str = Field(validation_alias=_entry("journal", "label"))
+    entry_date: date = Field(validation_alias=_entry("entry_date"))
+    piece_ref: str = Field(validation_alias=_entry("piece_ref"))
+    piece_date: date = Field(validation_alias=_entry("piece_date"))
+    label: str = Field(validation_alias=_entry("label"))
     lines: list[EntryLineOut]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lettered_lines(cls, data: Any) -> Any:
+        # The lines carry the matching letters the route found for this entry (`letters`, by line index).
+        if isinstance(data, dict):
+            return data
+        letters = getattr(data, "letters", None) or {}
+        lines = [
+            Joined(line, letter=letters[j].letter if j in letters else None) for j, line in enumerate(data.entry.lines)
+        ]
+        return Joined(data, lines=lines)
 
     @classmethod
     def of(cls, posted: PostedEntry, letters: dict[int, Match] | None = None) -> JournalEntryOut:
-        entry = posted.entry
-        letters = letters or {}
-        return cls(
-            number=posted.number,
-            valid_date=posted.valid_date,
-            journal=entry.journal.value,
-            journal_label=entry.journal.label,
-            entry_date=entry.entry_date,
-            piece_ref=entry.piece_ref,
-            piece_date=entry.piece_date,
-            label=entry.label,
-            lines=[
-                EntryLineOut(
-                    account=line.account,
-                    account_label=line.account_label,
-                    debit=Money.of(line.debit),
-                    credit=Money.of(line.credit),
-                    label=line.label,
-                    party_code=line.party.code if line.party else None,
-                    party_name=line.party.name if line.party else None,
-                    letter=letters[j].letter if j in letters else None,
-                )
-                for j, line in enumerate(entry.lines)
-            ],
-        )
+        return cls.model_validate(Joined(posted, letters=letters or {}))
 
 
 class ExportRunOut(Output):
@@ -103,54 +107,30 @@ class ExportRunOut(Output):
     fiscal_year_end: date
     valid_date: date
     entry_count: int
-    debit: Money
+    debit: MoneyOut
     actor: str
-
-    @classmethod
-    def of(cls, run: RunSummary) -> ExportRunOut:
-        return cls(
-            id=str(run.id),
-            date_from=run.date_from,
-            date_to=run.date_to,
-            fiscal_year_end=run.fiscal_year_end,
-            valid_date=run.valid_date,
-            entry_count=run.entry_count,
-            debit=Money.of(run.debit),
-            actor=run.actor,
-        )
 
 
 class ExportResultOut(Output):
     """What a run posted: its entries, how many documents and payments, and what stayed out of the period
     (`left_out`: dated before it in a period not exported yet)."""
 
-    id: str
+    id: str = Field(validation_alias="run_id")
     date_from: date
     date_to: date
     fiscal_year_start: date
     fiscal_year_end: date
     documents: int
     payments: int
-    entry_count: int
-    debit: Money | None
+    entry_count: int = Field(validation_alias="posted")
+    debit: MoneyOut | None
     left_out: list[str]
-    entries: list[JournalEntryOut]
+    entries: list[JournalEntryOut] = Field(validation_alias="posted")
 
+    @field_validator("entry_count", mode="before")
     @classmethod
-    def of(cls, result: ExportResult) -> ExportResultOut:
-        return cls(
-            id=str(result.run_id),
-            date_from=result.date_from,
-            date_to=result.date_to,
-            fiscal_year_start=result.fiscal_year_start,
-            fiscal_year_end=result.fiscal_year_end,
-            documents=result.documents,
-            payments=result.payments,
-            entry_count=len(result.posted),
-            debit=Money.of(result.debit) if result.debit else None,
-            left_out=list(result.left_out),
-            entries=[JournalEntryOut.of(p) for p in result.posted],
-        )
+    def _count(cls, posted: Any) -> Any:
+        return len(posted) if isinstance(posted, tuple | list) else posted
 
 
 class EntriesOut(Output):
@@ -163,13 +143,7 @@ class EinvoiceStatusOut(Output):
     status: str
     label: str
     date: date
-    amount: Money
-
-    @classmethod
-    def of(cls, status: dict[str, Any]) -> EinvoiceStatusOut:
-        return cls(
-            status=status["status"], label=status["label"], date=status["date"], amount=Money.of(status["amount"])
-        )
+    amount: MoneyOut
 
 
 class EinvoiceStatusesOut(Output):
@@ -188,8 +162,14 @@ class CollectedIn(Input):
 
 
 class VatAmountOut(Output):
-    rate: str
-    amount: Money
+    rate: DecimalOut
+    amount: MoneyOut
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pair(cls, data: Any) -> Any:
+        # A report gives its VAT as (rate, amount) pairs.
+        return {"rate": data[0], "amount": data[1]} if isinstance(data, tuple) else data
 
 
 class PaymentReportOut(Output):
@@ -199,21 +179,9 @@ class PaymentReportOut(Output):
     payment_date: date
     party: str
     documents: list[str]
-    received: Money
+    received: MoneyOut
     vat: list[VatAmountOut]
-    vat_total: Money
-
-    @classmethod
-    def of(cls, report: PaymentReport) -> PaymentReportOut:
-        return cls(
-            payment_number=report.payment_number,
-            payment_date=report.payment_date,
-            party=report.party,
-            documents=list(report.documents),
-            received=Money.of(report.received),
-            vat=[VatAmountOut(rate=decimal_text(rate), amount=Money.of(vat)) for rate, vat in report.vat],
-            vat_total=Money.of(report.vat_total),
-        )
+    vat_total: MoneyOut
 
 
 class PaymentReportsOut(Output):

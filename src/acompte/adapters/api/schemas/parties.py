@@ -14,12 +14,12 @@ from pydantic import (
 from acompte.adapters.api.schemas.common import (
     RATE,
     UNIT_PRICE,
+    DecimalOut,
     Input,
     Output,
     Text,
-    decimal_text,
 )
-from acompte.domain.parties import Item, ItemKind, Party
+from acompte.domain.parties import ItemKind
 
 
 class PartyIn(Input):
@@ -56,25 +56,12 @@ class PartyPatch(Input):
 class PartyOut(Output):
     id: str
     name: str
-    customer: bool
-    supplier: bool
+    customer: bool = Field(validation_alias="is_customer")
+    supplier: bool = Field(validation_alias="is_supplier")
     email: str
     siren: str
     vat_number: str
     address: str
-
-    @classmethod
-    def of(cls, party: Party) -> PartyOut:
-        return cls(
-            id=str(party.id),
-            name=party.name,
-            customer=party.is_customer,
-            supplier=party.is_supplier,
-            email=party.email,
-            siren=party.siren,
-            vat_number=party.vat_number,
-            address=party.address,
-        )
 
 
 class ItemIn(Input):
@@ -93,15 +80,5 @@ class ItemOut(Output):
     id: str
     name: str
     kind: ItemKind
-    unit_price: str
-    vat_rate: str
-
-    @classmethod
-    def of(cls, item: Item) -> ItemOut:
-        return cls(
-            id=str(item.id),
-            name=item.name,
-            kind=item.kind,
-            unit_price=decimal_text(item.unit_price),
-            vat_rate=decimal_text(item.vat_rate),
-        )
+    unit_price: DecimalOut
+    vat_rate: DecimalOut

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
+    AliasPath,
     ConfigDict,
     Field,
+    field_validator,
 )
 
 from acompte.adapters.api.schemas.common import (
     METHOD,
+    CodeOut,
     Id,
     Input,
     IsoDate,
-    Money,
     MoneyIn,
+    MoneyOut,
     Output,
     Text,
-    opt_id,
-    utc,
+    UtcOut,
 )
 from acompte.domain.payments import Direction, PaymentState
-from acompte.services.payment_changes import PaymentForm
-from acompte.services.views import AllocationView, PaymentView
 
 
 class AllocationOut(Output):
@@ -34,21 +34,8 @@ class AllocationOut(Output):
     payment_id: str | None
     payment_number: str | None
     credit_document_id: str | None
-    amount: Money
-    created_at: datetime | None
-
-    @classmethod
-    def of(cls, allocation: AllocationView) -> AllocationOut:
-        return cls(
-            id=str(allocation.id),
-            document_id=str(allocation.document_id),
-            document_number=allocation.document_number,
-            payment_id=opt_id(allocation.payment_id),
-            payment_number=allocation.payment_number,
-            credit_document_id=opt_id(allocation.credit_document_id),
-            amount=Money.of(allocation.amount),
-            created_at=utc(allocation.created_at),
-        )
+    amount: MoneyOut
+    created_at: UtcOut | None
 
 
 class AllocationPart(Input):
@@ -96,61 +83,34 @@ class AllocateIn(Input):
     amount: MoneyIn | None = None
 
 
+def _payment(name: str) -> Any:
+    return AliasPath("payment", name)
+
+
 class PaymentSummaryOut(Output):
+    # Read from a payment view: the payment's fields, its party's name and what is allocated of it.
     id: str
-    number: str
-    party_id: str
+    number: str = Field(validation_alias=_payment("number"))
+    party_id: str = Field(validation_alias=_payment("party_id"))
     party_name: str
-    direction: Direction
-    method: str
-    digital: bool
-    account_id: str
-    payment_date: date
-    amount: Money
-    allocated: Money
-    unallocated: Money
-    state: PaymentState
-    reference: str
-    comment: str
-    exported: bool
-    origin_document_id: str | None
-    version: int
-
-    @classmethod
-    def fields_of(cls, view: PaymentView) -> dict[str, Any]:
-        p = view.payment
-        return {
-            "id": str(p.id),
-            "number": p.number,
-            "party_id": str(p.party_id),
-            "party_name": view.party_name,
-            "direction": p.direction,
-            "method": p.method,
-            "digital": p.digital,
-            "account_id": str(p.account_id),
-            "payment_date": p.payment_date,
-            "amount": Money.of(p.amount),
-            "allocated": Money.of(view.allocated),
-            "unallocated": Money.of(view.unallocated),
-            "state": p.state,
-            "reference": p.reference,
-            "comment": p.comment,
-            "exported": p.exported,
-            "origin_document_id": opt_id(p.origin_document_id),
-            "version": p.version,
-        }
-
-    @classmethod
-    def of(cls, view: PaymentView) -> PaymentSummaryOut:
-        return cls(**cls.fields_of(view))
+    direction: Direction = Field(validation_alias=_payment("direction"))
+    method: str = Field(validation_alias=_payment("method"))
+    digital: bool = Field(validation_alias=_payment("digital"))
+    account_id: str = Field(validation_alias=_payment("account_id"))
+    payment_date: date = Field(validation_alias=_payment("payment_date"))
+    amount: MoneyOut = Field(validation_alias=_payment("amount"))
+    allocated: MoneyOut
+    unallocated: MoneyOut
+    state: PaymentState = Field(validation_alias=_payment("state"))
+    reference: str = Field(validation_alias=_payment("reference"))
+    comment: str = Field(validation_alias=_payment("comment"))
+    exported: bool = Field(validation_alias=_payment("exported"))
+    origin_document_id: str | None = Field(validation_alias=_payment("origin_document_id"))
+    version: int = Field(validation_alias=_payment("version"))
 
 
 class PaymentOut(PaymentSummaryOut):
     allocations: list[AllocationOut]
-
-    @classmethod
-    def of(cls, view: PaymentView) -> PaymentOut:
-        return cls(**cls.fields_of(view), allocations=[AllocationOut.of(a) for a in view.allocations])
 
 
 class PaymentEditOut(Output):
@@ -159,20 +119,14 @@ class PaymentEditOut(Output):
     payment: PaymentOut
     editable: list[str]
     locked: list[str]
-    lock: str | None
+    lock: CodeOut | None
     can_cancel: bool
     is_refund: bool
 
+    @field_validator("editable", mode="before")
     @classmethod
-    def of(cls, form: PaymentForm) -> PaymentEditOut:
-        return cls(
-            payment=PaymentOut.of(form.payment),
-            editable=sorted(form.editable),
-            locked=list(form.locked),
-            lock=form.lock.value if form.lock else None,
-            can_cancel=form.can_cancel,
-            is_refund=form.is_refund,
-        )
+    def _in_order(cls, fields: Any) -> Any:
+        return sorted(fields) if isinstance(fields, frozenset | set) else fields
 
 
 class PaymentPatch(Input):

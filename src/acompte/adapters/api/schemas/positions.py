@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from acompte.adapters.api.schemas.common import (
-    Money,
-    Output,
-)
-from acompte.domain import money as domain_money
-from acompte.domain.allocations import Settlement
+from pydantic import AliasChoices, AliasPath, Field, field_validator
+
+from acompte.adapters.api.schemas.common import MoneyOut, Output
 from acompte.domain.positions import Position, PositionStatus
 
 
@@ -25,71 +22,47 @@ class PositionOut(Output):
     deposits = net to pay; net to pay − paid − credited − written off = balance due (invoices). Orders, quotes and
     delivery notes add what was invoiced from them; credit notes what was used, refunded and is left."""
 
-    total: Money
-    deducted: Money
-    paid: Money
-    credited: Money
-    written_off: Money
-    net_to_pay: Money
-    balance_due: Money
-    invoiced: Money | None = None
-    left_to_invoice: Money | None = None
-    used: Money | None = None
-    refunded: Money | None = None
-    credit_left: Money | None = None
+    total: MoneyOut
+    deducted: MoneyOut
+    paid: MoneyOut
+    credited: MoneyOut
+    written_off: MoneyOut
+    net_to_pay: MoneyOut
+    balance_due: MoneyOut
+    invoiced: MoneyOut | None = None
+    left_to_invoice: MoneyOut | None = None
+    used: MoneyOut | None = None
+    refunded: MoneyOut | None = None
+    credit_left: MoneyOut | None = None
 
     @classmethod
     def of(cls, position: Position) -> PositionOut:
-        def opt(value: domain_money.Money | None) -> Money | None:
-            return Money.of(value) if value is not None else None
-
-        return cls(
-            total=Money.of(position.total),
-            deducted=Money.of(position.deducted),
-            paid=Money.of(position.paid),
-            credited=Money.of(position.credited),
-            written_off=Money.of(position.written_off),
-            net_to_pay=Money.of(position.net_to_pay),
-            balance_due=Money.of(position.balance_due),
-            invoiced=opt(position.invoiced),
-            left_to_invoice=opt(position.left_to_invoice),
-            used=opt(position.used),
-            refunded=opt(position.refunded),
-            credit_left=opt(position.credit_left),
-        )
+        return cls.model_validate(position)
 
 
 PAYMENT_STATUS_WORDS = frozenset({PositionStatus.UNPAID, PositionStatus.PARTIAL, PositionStatus.PAID})
 
 
+def _standing(position: str, settlement: str) -> Any:
+    """Read from the view's position where it has one, else (a plain list row) from what the allocations say."""
+    return AliasChoices(AliasPath("position", position), AliasPath("settlement", settlement))
+
+
 class SettlementOut(Output):
-    gross: Money
-    settled: Money
-    balance_due: Money
+    # Read from a view with a `position` (None in plain lists) and a `settlement`.
+    gross: MoneyOut = Field(validation_alias=_standing("total", "gross"))
+    settled: MoneyOut = Field(validation_alias=_standing("settled", "settled"))
+    balance_due: MoneyOut = Field(validation_alias=_standing("balance_due", "balance_due"))
     #: unpaid / partial / paid; null where the document is not a debt in that sense (a draft, a credit note, a
     #: document cancelled or invoiced): `status` then says what it is.
-    payment_status: Literal["unpaid", "partial", "paid"] | None
-    status: PositionStatus
-    cancelled_by: CancelledByOut | None = None
+    payment_status: Literal["unpaid", "partial", "paid"] | None = Field(validation_alias=_standing("status", "status"))
+    status: PositionStatus = Field(validation_alias=_standing("status", "status"))
+    cancelled_by: CancelledByOut | None = Field(default=None, validation_alias=AliasPath("position", "cancelled_by"))
     position: PositionOut | None = None
 
+    @field_validator("payment_status", mode="before")
     @classmethod
-    def of(cls, position: Position | None, settlement: Settlement) -> dict[str, Any]:
-        if position is None:  # a plain list row: what the allocations say
-            return {
-                "gross": Money.of(settlement.gross),
-                "settled": Money.of(settlement.settled),
-                "balance_due": Money.of(settlement.balance_due),
-                "payment_status": settlement.status.value,
-                "status": settlement.status,
-            }
-        by = position.cancelled_by
-        return {
-            "gross": Money.of(position.total),
-            "settled": Money.of(position.settled),
-            "balance_due": Money.of(position.balance_due),
-            "payment_status": position.status.value if position.status in PAYMENT_STATUS_WORDS else None,
-            "status": position.status,
-            "cancelled_by": CancelledByOut(id=str(by.id), number=by.number) if by is not None else None,
-            "position": PositionOut.of(position),
-        }
+    def _payment_word(cls, status: Any) -> Any:
+        if isinstance(status, PositionStatus):
+            return status.value if status in PAYMENT_STATUS_WORDS else None
+        return status
