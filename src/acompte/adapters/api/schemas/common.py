@@ -184,6 +184,5 @@ class Joined:
         self._base = base
         self._extra = extra
 
-    def __getattr__(self, name: str) -> Any:
-        extra = object.__getattribute__(self, "_extra")
-        return extra[name] if name in extra else getattr(object.__getattribute__(self, "_base"), name)
+    def __getattr__(self, name: str) -> Any:  # only called for names that are not the two slots
+        return self._extra[name] if name in self._extra else getattr(self._base, name)
