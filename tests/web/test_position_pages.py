@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from acompte.adapters.api.schemas import PositionOut
+from acompte.adapters.api.schemas.positions import PositionOut
 from acompte.domain.documents import Kind
 from acompte.domain.money import Money
 from acompte.domain.positions import PositionStatus

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from acompte.adapters.api import errors
 from acompte.adapters.api.dependencies import authenticate, idempotency_key
-from acompte.adapters.api.schemas import Problem
+from acompte.adapters.api.schemas.problems import Problem
 from acompte.domain.errors import DomainError
 from acompte.services import idempotency
 

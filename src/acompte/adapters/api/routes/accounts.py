@@ -11,16 +11,6 @@ from typing import Annotated
 
 from fastapi import Query
 
-from acompte.adapters.api.credit_schemas import (
-    AgedBalanceOut,
-    InstalmentsOut,
-    PartyTermsIn,
-    PaymentTermsIn,
-    SettleIn,
-    SettlementProposalOut,
-    SettleResultOut,
-    StatementOut,
-)
 from acompte.adapters.api.dependencies import (
     ID_QUERY,
     Auth,
@@ -37,7 +27,18 @@ from acompte.adapters.api.dependencies import (
 )
 from acompte.adapters.api.lookups import known
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import IsoDate, Page, PartyOut
+from acompte.adapters.api.schemas.accounts import (
+    AgedBalanceOut,
+    InstalmentsOut,
+    PartyTermsIn,
+    PaymentTermsIn,
+    SettleIn,
+    SettlementProposalOut,
+    StatementOut,
+)
+from acompte.adapters.api.schemas.common import IsoDate, Page
+from acompte.adapters.api.schemas.credits import SettleResultOut
+from acompte.adapters.api.schemas.parties import PartyOut
 from acompte.domain.credits import Excess
 from acompte.domain.documents import Flow
 from acompte.domain.users import Permission, authorize
@@ -85,7 +86,7 @@ def settle(party_id: str, body: SettleIn, principal: Auth, ctx: WriteCtx, uow: U
             flow=body.flow,
         )
         uow.commit()
-    return SettleResultOut.of(result)
+    return SettleResultOut.model_validate(result)
 
 
 @router.get(
@@ -93,7 +94,9 @@ def settle(party_id: str, body: SettleIn, principal: Auth, ctx: WriteCtx, uow: U
     summary="The settle screen's pre-selection: the oldest debts with the oldest credits",
 )
 def suggest_settlement(party_id: str, ctx: ReadCtx, uow: Uow, flow: FlowParam = None) -> SettlementProposalOut:
-    return SettlementProposalOut.of(accounts.suggest_settlement(uow, ctx, parse_id(party_id, PARTY), flow=flow))
+    return SettlementProposalOut.model_validate(
+        accounts.suggest_settlement(uow, ctx, parse_id(party_id, PARTY), flow=flow)
+    )
 
 
 # -- payment terms -----------------------------------------------------------------------------------------------
@@ -101,7 +104,9 @@ def suggest_settlement(party_id: str, ctx: ReadCtx, uow: Uow, flow: FlowParam = 
 
 @router.put("/parties/{party_id}/payment-terms", summary="The party's default payment terms (instalments)")
 def set_party_payment_terms(party_id: str, body: PartyTermsIn, ctx: WriteCtx, uow: Uow) -> PartyOut:
-    return PartyOut.of(accounts.set_party_payment_terms(uow, ctx, parse_id(party_id, PARTY), body.required()))
+    return PartyOut.model_validate(
+        accounts.set_party_payment_terms(uow, ctx, parse_id(party_id, PARTY), body.required())
+    )
 
 
 @router.put(
@@ -140,7 +145,7 @@ def statement(
 ) -> StatementOut:
     start, end = period(date_from, date_to)
     view = accounts.statement(uow, ctx, parse_id(party_id, PARTY), date_from=start, date_to=end, flow=flow)
-    return StatementOut.of(view)
+    return StatementOut.model_validate(view)
 
 
 @router.get(
@@ -158,7 +163,7 @@ def statements(
     start, end = period(date_from, date_to)
     found = accounts.statements(uow, ctx, date_from=start, date_to=end, flow=flow)
     rows, cursor = paging.slice(found, key=lambda s: s.party_id)
-    return Page(items=[StatementOut.of(s) for s in rows], next_cursor=cursor)
+    return Page(items=[StatementOut.model_validate(s) for s in rows], next_cursor=cursor)
 
 
 @router.get(
@@ -172,7 +177,9 @@ def aged_balance(
     flow: Annotated[Flow, Query(description="sale (customers) or purchase (suppliers)")] = Flow.SALE,
     as_of: AsOf = None,
 ) -> AgedBalanceOut:
-    return AgedBalanceOut.of(accounts.aged_balance(uow, ctx, party_id=opt_id(party_id), flow=flow, as_of=as_of))
+    return AgedBalanceOut.model_validate(
+        accounts.aged_balance(uow, ctx, party_id=opt_id(party_id), flow=flow, as_of=as_of)
+    )
 
 
 @router.get("/parties/{party_id}/aged-balance", summary="The aged balance of one party")
@@ -182,7 +189,7 @@ def party_aged_balance(
     pid = parse_id(party_id, PARTY)
     with uow:
         party = known_party_flow(uow, ctx, pid, flow)
-        return AgedBalanceOut.of(accounts.aged_balance(uow, ctx, party_id=pid, flow=party, as_of=as_of))
+        return AgedBalanceOut.model_validate(accounts.aged_balance(uow, ctx, party_id=pid, flow=party, as_of=as_of))
 
 
 def known_party_flow(uow: Uow, ctx: ReadCtx, party_id: int, flow: Flow | None) -> Flow:

@@ -8,7 +8,8 @@ from fastapi import Query
 
 from acompte.adapters.api.dependencies import ReadCtx, Uow, WriteCtx, parse_id
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import NO_NUL, AllocationOut
+from acompte.adapters.api.schemas.common import NO_NUL
+from acompte.adapters.api.schemas.payments import AllocationOut
 from acompte.services import payments
 
 router = capability_router("/allocations", "allocations")
@@ -17,7 +18,7 @@ ENTITY = "Rapprochement"
 
 @router.get("/{allocation_id}", summary="Read an allocation")
 def get_allocation(allocation_id: str, ctx: ReadCtx, uow: Uow) -> AllocationOut:
-    return AllocationOut.of(payments.get_allocation(uow, ctx, parse_id(allocation_id, ENTITY)))
+    return AllocationOut.model_validate(payments.get_allocation(uow, ctx, parse_id(allocation_id, ENTITY)))
 
 
 @router.delete("/{allocation_id}", summary="Undo an allocation; returns what was undone")
@@ -27,4 +28,6 @@ def remove_allocation(
     uow: Uow,
     reason: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="Why (kept in the history)")] = "",
 ) -> AllocationOut:
-    return AllocationOut.of(payments.remove_allocation(uow, ctx, parse_id(allocation_id, ENTITY), reason=reason))
+    return AllocationOut.model_validate(
+        payments.remove_allocation(uow, ctx, parse_id(allocation_id, ENTITY), reason=reason)
+    )

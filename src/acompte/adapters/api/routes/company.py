@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from acompte.adapters.api.dependencies import Auth, ReadCtx, Uow
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import CompanyOut, MeOut
+from acompte.adapters.api.schemas.company import CompanyOut, MeOut
 from acompte.services import companies
 
 router = capability_router("", "company")

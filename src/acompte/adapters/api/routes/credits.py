@@ -12,24 +12,6 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from acompte.adapters.api.credit_schemas import (
-    AmountWriteOffIn,
-    CancelPaymentIn,
-    CreditInvoiceIn,
-    CreditNoteIn,
-    CreditOut,
-    CreditUseIn,
-    ExcessIn,
-    InvoiceCreditsOut,
-    OverpaymentOut,
-    PaymentEditOut,
-    PaymentPatch,
-    ReasonIn,
-    RefundIn,
-    RefundOut,
-    SettleResultOut,
-    WriteOffOut,
-)
 from acompte.adapters.api.dependencies import (
     ID_QUERY,
     AccountingCtx,
@@ -45,7 +27,30 @@ from acompte.adapters.api.dependencies import (
 )
 from acompte.adapters.api.lookups import known
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import AllocationOut, DocumentOut, Page, PaymentOut
+from acompte.adapters.api.schemas.common import Page
+from acompte.adapters.api.schemas.credits import (
+    AmountWriteOffIn,
+    CreditInvoiceIn,
+    CreditNoteIn,
+    CreditOut,
+    CreditUseIn,
+    ExcessIn,
+    InvoiceCreditsOut,
+    OverpaymentOut,
+    ReasonIn,
+    RefundIn,
+    RefundOut,
+    SettleResultOut,
+    WriteOffOut,
+)
+from acompte.adapters.api.schemas.documents import DocumentOut
+from acompte.adapters.api.schemas.payments import (
+    AllocationOut,
+    CancelPaymentIn,
+    PaymentEditOut,
+    PaymentOut,
+    PaymentPatch,
+)
 from acompte.domain.credits import CreditRef, CreditStatus, Excess
 from acompte.domain.documents import Flow
 from acompte.domain.payments import PaymentChange
@@ -64,12 +69,12 @@ REFUND = "Remboursement"
 def _document(view: DocumentView, response: Response) -> DocumentOut:
     response.headers["Location"] = f"/api/v1/documents/{view.id}"
     response.headers["ETag"] = etag(view.document.version)
-    return DocumentOut.of(view)
+    return DocumentOut.model_validate(view)
 
 
 def _payment(view: PaymentView, response: Response) -> PaymentOut:
     response.headers["ETag"] = etag(view.payment.version)
-    return PaymentOut.of(view)
+    return PaymentOut.model_validate(view)
 
 
 # -- credit notes ------------------------------------------------------------------------------------------------
@@ -96,7 +101,7 @@ def credit_invoice(invoice_id: str, body: CreditInvoiceIn, ctx: WriteCtx, uow: U
 
 @router.get("/documents/{invoice_id}/credits", summary="How much of an invoice its credit notes have corrected")
 def invoice_credits(invoice_id: str, ctx: ReadCtx, uow: Uow) -> InvoiceCreditsOut:
-    return InvoiceCreditsOut.of(credits.invoice_credits(uow, ctx, parse_id(invoice_id, DOCUMENT)))
+    return InvoiceCreditsOut.model_validate(credits.invoice_credits(uow, ctx, parse_id(invoice_id, DOCUMENT)))
 
 
 @router.post(
@@ -137,12 +142,12 @@ def list_credits(
 ) -> Page[CreditOut]:
     found = credits.list_credit_notes(uow, ctx, party_id=opt_id(party_id), flow=flow, status=status)
     rows, cursor = paging.slice(found)
-    return Page(items=[CreditOut.of(c) for c in rows], next_cursor=cursor)
+    return Page(items=[CreditOut.model_validate(c) for c in rows], next_cursor=cursor)
 
 
 @router.get("/credits/{credit_id}", summary="Read a credit note as a credit: used, refunded, written off, remaining")
 def get_credit(credit_id: str, ctx: ReadCtx, uow: Uow) -> CreditOut:
-    return CreditOut.of(credits.get_credit_note(uow, ctx, parse_id(credit_id, CREDIT)))
+    return CreditOut.model_validate(credits.get_credit_note(uow, ctx, parse_id(credit_id, CREDIT)))
 
 
 @router.post(
@@ -159,7 +164,7 @@ def use_credit(credit_id: str, body: CreditUseIn, ctx: WriteCtx, uow: Uow, respo
         amount=body.amount.to_domain() if body.amount else None,
     )
     response.headers["Location"] = f"/api/v1/allocations/{allocation.id}"
-    return AllocationOut.of(allocation)
+    return AllocationOut.model_validate(allocation)
 
 
 @router.post(
@@ -167,7 +172,9 @@ def use_credit(credit_id: str, body: CreditUseIn, ctx: WriteCtx, uow: Uow, respo
     summary="Write off what remains of a credit note for good (« comptabiliser »; accountant)",
 )
 def write_off_credit(credit_id: str, body: ReasonIn, ctx: AccountingCtx, uow: Uow) -> WriteOffOut:
-    return WriteOffOut.of(credits.write_off_credit(uow, ctx, parse_id(credit_id, CREDIT), reason=body.reason))
+    return WriteOffOut.model_validate(
+        credits.write_off_credit(uow, ctx, parse_id(credit_id, CREDIT), reason=body.reason)
+    )
 
 
 @router.post(
@@ -188,7 +195,7 @@ def list_overpayments(
 ) -> Page[OverpaymentOut]:
     found = credits.list_overpayments(uow, ctx, party_id=opt_id(party_id), flow=flow)
     rows, cursor = paging.slice(found, key=lambda o: o.payment_id)
-    return Page(items=[OverpaymentOut.of(o) for o in rows], next_cursor=cursor)
+    return Page(items=[OverpaymentOut.model_validate(o) for o in rows], next_cursor=cursor)
 
 
 @router.post(
@@ -207,7 +214,7 @@ def handle_excess(payment_id: str, body: ExcessIn, principal: Auth, ctx: WriteCt
         refund_date=body.refund_date,
         reason=body.reason,
     )
-    return SettleResultOut.of(result)
+    return SettleResultOut.model_validate(result)
 
 
 @router.post(
@@ -222,7 +229,7 @@ def write_off_overpayment(payment_id: str, body: AmountWriteOffIn, ctx: Accounti
         amount=body.amount.to_domain() if body.amount else None,
         reason=body.reason,
     )
-    return WriteOffOut.of(view)
+    return WriteOffOut.model_validate(view)
 
 
 @router.post(
@@ -246,7 +253,7 @@ def write_off_shortfall(document_id: str, body: AmountWriteOffIn, ctx: Accountin
         amount=body.amount.to_domain() if body.amount else None,
         reason=body.reason,
     )
-    return WriteOffOut.of(view)
+    return WriteOffOut.model_validate(view)
 
 
 def _refund(uow: Uow, ctx: WriteCtx, source: CreditRef, body: RefundIn, response: Response) -> RefundOut:
@@ -265,18 +272,18 @@ def _refund(uow: Uow, ctx: WriteCtx, source: CreditRef, body: RefundIn, response
         )
         uow.commit()
     response.headers["Location"] = f"/api/v1/refunds/{view.id}"
-    return RefundOut.of(view)
+    return RefundOut.model_validate(view)
 
 
 @router.get("/refunds", summary="Refunds, by party")
 def list_refunds(ctx: ReadCtx, uow: Uow, paging: PageParams, party_id: ID_QUERY = None) -> Page[RefundOut]:
     rows, cursor = paging.slice(credits.list_refunds(uow, ctx, party_id=opt_id(party_id)))
-    return Page(items=[RefundOut.of(r) for r in rows], next_cursor=cursor)
+    return Page(items=[RefundOut.model_validate(r) for r in rows], next_cursor=cursor)
 
 
 @router.get("/refunds/{refund_id}", summary="Read a refund")
 def get_refund(refund_id: str, ctx: ReadCtx, uow: Uow) -> RefundOut:
-    return RefundOut.of(credit_additions.get_refund(uow, ctx, parse_id(refund_id, REFUND)))
+    return RefundOut.model_validate(credit_additions.get_refund(uow, ctx, parse_id(refund_id, REFUND)))
 
 
 @router.post(
@@ -284,7 +291,7 @@ def get_refund(refund_id: str, ctx: ReadCtx, uow: Uow) -> RefundOut:
     summary="Undo a refund: its payment is cancelled and the credit gets the amount back exactly",
 )
 def unwind_refund(refund_id: str, body: ReasonIn, ctx: WriteCtx, uow: Uow) -> RefundOut:
-    return RefundOut.of(credits.unwind_refund(uow, ctx, parse_id(refund_id, REFUND), reason=body.reason))
+    return RefundOut.model_validate(credits.unwind_refund(uow, ctx, parse_id(refund_id, REFUND), reason=body.reason))
 
 
 # -- changing and cancelling payments ----------------------------------------------------------------------------
@@ -295,7 +302,7 @@ def unwind_refund(refund_id: str, body: ReasonIn, ctx: WriteCtx, uow: Uow) -> Re
     summary="What may change on a payment, and why the rest is locked (digital, exported, cancelled)",
 )
 def payment_form(payment_id: str, ctx: ReadCtx, uow: Uow) -> PaymentEditOut:
-    return PaymentEditOut.of(payment_changes.payment_form(uow, ctx, parse_id(payment_id, PAYMENT)))
+    return PaymentEditOut.model_validate(payment_changes.payment_form(uow, ctx, parse_id(payment_id, PAYMENT)))
 
 
 @router.patch(

@@ -13,16 +13,24 @@ from decimal import Decimal
 from fastapi import Response
 
 from acompte.adapters.api.dependencies import AdminCtx, IfMatch, ReadCtx, Uow, WriteCtx, etag, opt_id, parse_id
-from acompte.adapters.api.deposit_schemas import (
+from acompte.adapters.api.lookups import known
+from acompte.adapters.api.routing import capability_router
+from acompte.adapters.api.schemas.deposit_invoices import (
     AttachDepositInvoiceIn,
-    AttachDepositPaymentIn,
     DeductIn,
     DeductionViewOut,
     DepositCreditNoteIn,
-    DepositFormOut,
     DepositInvoiceIn,
     DepositInvoiceOut,
     DepositInvoicePatch,
+    FinalInvoiceIn,
+    IssuedDepositOut,
+    IssueDepositIn,
+    StandaloneDepositInvoiceIn,
+)
+from acompte.adapters.api.schemas.deposits import (
+    AttachDepositPaymentIn,
+    DepositFormOut,
     DepositPaymentIn,
     DepositPercentIn,
     DepositPositionOut,
@@ -30,15 +38,10 @@ from acompte.adapters.api.deposit_schemas import (
     DepositSettingsOut,
     DepositSettingsPatch,
     ExchangeRateIn,
-    FinalInvoiceIn,
-    IssuedDepositOut,
-    IssueDepositIn,
     PartyDepositPercentIn,
-    StandaloneDepositInvoiceIn,
 )
-from acompte.adapters.api.lookups import known
-from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import AllocationOut, DocumentOut, PaymentOut
+from acompte.adapters.api.schemas.documents import DocumentOut
+from acompte.adapters.api.schemas.payments import AllocationOut, PaymentOut
 from acompte.domain.deposits import DepositSettings
 from acompte.services import companies, deposits
 from acompte.services.versions import with_document_version
@@ -51,7 +54,7 @@ DEPOSIT_INVOICE = "Facture d'acompte"
 def _deposit_invoice(uow: Uow, ctx: ReadCtx, document_id: int, response: Response) -> DepositInvoiceOut:
     view = deposits.deposit_invoice_view(uow, ctx, document_id)
     response.headers["ETag"] = etag(view.document.document.version)
-    return DepositInvoiceOut.of(view)
+    return DepositInvoiceOut.model_validate(view)
 
 
 # -- the deposits of an order ------------------------------------------------------------------------------------
@@ -59,7 +62,7 @@ def _deposit_invoice(uow: Uow, ctx: ReadCtx, document_id: int, response: Respons
 
 @router.get("/documents/{document_id}/deposits", summary="The deposits of a quote, order or delivery note")
 def deposit_position(document_id: str, ctx: ReadCtx, uow: Uow) -> DepositPositionOut:
-    return DepositPositionOut.of(deposits.deposit_position(uow, ctx, parse_id(document_id, DOCUMENT)))
+    return DepositPositionOut.model_validate(deposits.deposit_position(uow, ctx, parse_id(document_id, DOCUMENT)))
 
 
 @router.get(
@@ -67,7 +70,7 @@ def deposit_position(document_id: str, ctx: ReadCtx, uow: Uow) -> DepositPositio
     summary="The deposit form of an order, delivery note or invoice: owed, already paid, default amount",
 )
 def deposit_form(document_id: str, ctx: ReadCtx, uow: Uow) -> DepositFormOut:
-    return DepositFormOut.of(deposits.deposit_form(uow, ctx, parse_id(document_id, DOCUMENT)))
+    return DepositFormOut.model_validate(deposits.deposit_form(uow, ctx, parse_id(document_id, DOCUMENT)))
 
 
 @router.post(
@@ -95,7 +98,7 @@ def record_deposit_payment(
         uow.commit()
     response.headers["Location"] = f"/api/v1/payments/{view.id}"
     response.headers["ETag"] = etag(view.payment.version)
-    return PaymentOut.of(view)
+    return PaymentOut.model_validate(view)
 
 
 @router.post(
@@ -111,7 +114,7 @@ def attach_deposit_payment(
         uow, ctx, int(body.payment_id), doc_id, amount=body.amount.to_domain() if body.amount else None
     )
     response.headers["Location"] = f"/api/v1/allocations/{allocation.id}"
-    return AllocationOut.of(allocation)
+    return AllocationOut.model_validate(allocation)
 
 
 @router.put(
@@ -126,12 +129,12 @@ def request_deposit(document_id: str, body: DepositRequestIn, ctx: WriteCtx, uow
         amount=body.amount.to_domain() if body.amount else None,
         percent=Decimal(body.percent) if body.percent is not None else None,
     )
-    return DepositPositionOut.of(position)
+    return DepositPositionOut.model_validate(position)
 
 
 @router.delete("/documents/{document_id}/deposit-request", summary="Remove the deposit noted on a quote or order")
 def clear_deposit_request(document_id: str, ctx: WriteCtx, uow: Uow) -> DepositPositionOut:
-    return DepositPositionOut.of(deposits.clear_deposit_request(uow, ctx, parse_id(document_id, DOCUMENT)))
+    return DepositPositionOut.model_validate(deposits.clear_deposit_request(uow, ctx, parse_id(document_id, DOCUMENT)))
 
 
 @router.put(
@@ -146,7 +149,7 @@ def set_exchange_rate(
         uow, ctx, doc_id, expected, lambda: deposits.set_exchange_rate(uow, ctx, doc_id, Decimal(body.rate))
     )
     response.headers["ETag"] = etag(view.document.version)
-    return DocumentOut.of(view)
+    return DocumentOut.model_validate(view)
 
 
 # -- deposit invoices ----------------------------------------------------------------------------------------------
@@ -254,7 +257,7 @@ def issue_deposit_invoice(
         )
         uow.commit()
     response.headers["ETag"] = etag(issued.document.document.version)
-    return IssuedDepositOut.of(issued)
+    return IssuedDepositOut.model_validate(issued)
 
 
 @router.post(
@@ -268,7 +271,7 @@ def attach_deposit_invoice(
         uow, ctx, parse_id(deposit_invoice_id, DEPOSIT_INVOICE), int(body.document_id)
     )
     response.headers["ETag"] = etag(view.document.version)
-    return DocumentOut.of(view)
+    return DocumentOut.model_validate(view)
 
 
 @router.post(
@@ -318,7 +321,7 @@ def create_final_invoice(
         issue_date=body.issue_date,
     )
     response.headers["Location"] = f"/api/v1/documents/{view.invoice.id}"
-    return DeductionViewOut.of(view)
+    return DeductionViewOut.model_validate(view)
 
 
 @router.get(
@@ -326,7 +329,7 @@ def create_final_invoice(
     summary="The deduction view of a final invoice: deposits available and deducted, net to pay, VAT due",
 )
 def deduction_view(invoice_id: str, ctx: ReadCtx, uow: Uow) -> DeductionViewOut:
-    return DeductionViewOut.of(deposits.deduction_view(uow, ctx, parse_id(invoice_id, DOCUMENT)))
+    return DeductionViewOut.model_validate(deposits.deduction_view(uow, ctx, parse_id(invoice_id, DOCUMENT)))
 
 
 @router.post(
@@ -349,7 +352,7 @@ def deduct_deposit(invoice_id: str, body: DeductIn, ctx: WriteCtx, uow: Uow, exp
             percent=Decimal(body.percent) if body.percent is not None else None,
         ),
     )
-    return DeductionViewOut.of(view)
+    return DeductionViewOut.model_validate(view)
 
 
 @router.delete(
@@ -367,7 +370,7 @@ def remove_deduction(
             uow, ctx, doc_id, expected, lambda: deposits.remove_deduction(uow, ctx, doc_id, deposit_id)
         )
         uow.commit()
-    return DeductionViewOut.of(view)
+    return DeductionViewOut.model_validate(view)
 
 
 # -- deposit settings ----------------------------------------------------------------------------------------------
@@ -375,7 +378,7 @@ def remove_deduction(
 
 @router.get("/company/deposit-settings", summary="The company's deposit options")
 def get_deposit_settings(ctx: ReadCtx, uow: Uow) -> DepositSettingsOut:
-    return DepositSettingsOut.of(DepositSettings.from_settings(companies.get_company(uow, ctx).settings))
+    return DepositSettingsOut.model_validate(DepositSettings.from_settings(companies.get_company(uow, ctx).settings))
 
 
 @router.patch("/company/deposit-settings", summary="Change the company's deposit options (admin)")
@@ -383,7 +386,7 @@ def configure_deposits(body: DepositSettingsPatch, ctx: AdminCtx, uow: Uow) -> D
     changes = body.changes()
     if "default_percent" in changes and changes["default_percent"] is not None:
         changes["default_percent"] = Decimal(changes["default_percent"])
-    return DepositSettingsOut.of(deposits.configure_deposits(uow, ctx, **changes))
+    return DepositSettingsOut.model_validate(deposits.configure_deposits(uow, ctx, **changes))
 
 
 @router.put(

@@ -20,19 +20,11 @@ from acompte.adapters.api.dependencies import (
     opt_id,
     parse_id,
 )
-from acompte.adapters.api.deposit_schemas import ValidatedDocumentOut
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import (
-    NO_NUL,
-    ConvertIn,
-    DocumentIn,
-    DocumentOut,
-    DocumentPatch,
-    DocumentSummaryOut,
-    EventOut,
-    IsoDate,
-    Page,
-)
+from acompte.adapters.api.schemas.common import NO_NUL, IsoDate, Page
+from acompte.adapters.api.schemas.deposit_invoices import ValidatedDocumentOut
+from acompte.adapters.api.schemas.documents import ConvertIn, DocumentIn, DocumentOut, DocumentPatch, DocumentSummaryOut
+from acompte.adapters.api.schemas.history import EventOut
 from acompte.domain.deposits import DeductionWarning
 from acompte.domain.documents import Flow, Kind, State
 from acompte.services import deposits, documents, history
@@ -45,7 +37,7 @@ ENTITY = "Document"
 
 def _out(view: DocumentView, response: Response) -> DocumentOut:
     response.headers["ETag"] = etag(view.document.version)
-    return DocumentOut.of(view)
+    return DocumentOut.model_validate(view)
 
 
 @router.get("", summary="List documents (ordered by id), with filters")
@@ -77,7 +69,7 @@ def list_documents(
         after_id=paging.after_id,
     )
     rows, cursor = paging.page(rows)
-    return Page(items=[DocumentSummaryOut.from_summary(d) for d in rows], next_cursor=cursor)
+    return Page(items=[DocumentSummaryOut.model_validate(d) for d in rows], next_cursor=cursor)
 
 
 @router.post("", status_code=201, summary="Create a draft document")
@@ -193,4 +185,4 @@ def convert_document(
 @router.get("/{document_id}/history", summary="The document's history (« Historique »)")
 def document_history(document_id: str, ctx: ReadCtx, uow: Uow, paging: PageParams) -> Page[EventOut]:
     rows, cursor = paging.slice(history.document_history(uow, ctx, parse_id(document_id, ENTITY)))
-    return Page(items=[EventOut.of(e) for e in rows], next_cursor=cursor)
+    return Page(items=[EventOut.model_validate(e) for e in rows], next_cursor=cursor)

@@ -25,7 +25,9 @@ from acompte.adapters.api.dependencies import (
     parse_id,
     period,
 )
-from acompte.adapters.api.export_schemas import (
+from acompte.adapters.api.routing import capability_router
+from acompte.adapters.api.schemas.common import Page
+from acompte.adapters.api.schemas.exports import (
     CollectedIn,
     EinvoiceStatusesOut,
     EinvoiceStatusOut,
@@ -37,8 +39,6 @@ from acompte.adapters.api.export_schemas import (
     PaymentReportOut,
     PaymentReportsOut,
 )
-from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import Page
 from acompte.adapters.exports.ereporting import write_payment_reports_csv
 from acompte.adapters.exports.fec import DEFAULT_ENCODING, fec_filename, write_csv, write_fec
 from acompte.adapters.exports.pdf import statement_pdf
@@ -89,18 +89,18 @@ def _letters(ledger: Ledger) -> list[JournalEntryOut]:
 def run_export(body: ExportRunIn, ctx: AccountingCtx, uow: Uow, response: Response) -> ExportResultOut:
     result = exports.run_export(uow, ctx, date_from=body.date_from, date_to=body.date_to)
     response.headers["Location"] = f"/api/v1/exports/{result.run_id}"
-    return ExportResultOut.of(result)
+    return ExportResultOut.model_validate(result)
 
 
 @router.get("/exports", summary="Accounting export runs (ordered by id)")
 def list_exports(ctx: ReadCtx, uow: Uow, paging: PageParams) -> Page[ExportRunOut]:
     rows, cursor = paging.slice(exports.list_runs(uow, ctx))
-    return Page(items=[ExportRunOut.of(r) for r in rows], next_cursor=cursor)
+    return Page(items=[ExportRunOut.model_validate(r) for r in rows], next_cursor=cursor)
 
 
 @router.get("/exports/{run_id}", summary="Read an accounting export run")
 def get_export(run_id: str, ctx: ReadCtx, uow: Uow) -> ExportRunOut:
-    return ExportRunOut.of(exports.get_run(uow, ctx, parse_id(run_id, RUN)))
+    return ExportRunOut.model_validate(exports.get_run(uow, ctx, parse_id(run_id, RUN)))
 
 
 @router.get("/exports/{run_id}/entries", summary="The journal entries a run posted, with their matching letters")
@@ -192,7 +192,7 @@ def facturx_xml(invoice_id: str, ctx: ReadCtx, uow: Uow) -> Response:
 def einvoice_statuses(document_id: str, ctx: ReadCtx, uow: Uow) -> EinvoiceStatusesOut:
     doc_id = parse_id(document_id, DOCUMENT)
     found = einvoicing.statuses(uow, ctx, doc_id)
-    return EinvoiceStatusesOut(document_id=str(doc_id), statuses=[EinvoiceStatusOut.of(s) for s in found])
+    return EinvoiceStatusesOut(document_id=str(doc_id), statuses=[EinvoiceStatusOut.model_validate(s) for s in found])
 
 
 @router.post(
@@ -205,7 +205,7 @@ def mark_collected(invoice_id: str, body: CollectedIn, ctx: WriteCtx, uow: Uow) 
         einvoicing.mark_collected(uow, ctx, doc_id, on=body.date)
         found = einvoicing.statuses(uow, ctx, doc_id)
         uow.commit()
-    return EinvoiceStatusesOut(document_id=str(doc_id), statuses=[EinvoiceStatusOut.of(s) for s in found])
+    return EinvoiceStatusesOut(document_id=str(doc_id), statuses=[EinvoiceStatusOut.model_validate(s) for s in found])
 
 
 @router.get(
@@ -232,7 +232,7 @@ def statement_pdf_file(
 def payment_reports(ctx: ReadCtx, uow: Uow, date_from: DateFrom = None, date_to: DateTo = None) -> PaymentReportsOut:
     start, end = period(date_from, date_to)
     found = ereporting.payment_reports(uow, ctx, date_from=start, date_to=end)
-    return PaymentReportsOut(date_from=start, date_to=end, reports=[PaymentReportOut.of(r) for r in found])
+    return PaymentReportsOut(date_from=start, date_to=end, reports=[PaymentReportOut.model_validate(r) for r in found])
 
 
 @router.get(

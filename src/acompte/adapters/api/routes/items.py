@@ -8,7 +8,8 @@ from fastapi import Response
 
 from acompte.adapters.api.dependencies import PageParams, ReadCtx, Uow, WriteCtx, parse_id
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import ItemIn, ItemOut, Page
+from acompte.adapters.api.schemas.common import Page
+from acompte.adapters.api.schemas.parties import ItemIn, ItemOut
 from acompte.services import parties
 
 router = capability_router("/items", "items")
@@ -17,7 +18,7 @@ router = capability_router("/items", "items")
 @router.get("", summary="List items (ordered by id)")
 def list_items(ctx: ReadCtx, uow: Uow, paging: PageParams) -> Page[ItemOut]:
     rows, cursor = paging.slice(parties.list_items(uow, ctx))
-    return Page(items=[ItemOut.of(i) for i in rows], next_cursor=cursor)
+    return Page(items=[ItemOut.model_validate(i) for i in rows], next_cursor=cursor)
 
 
 @router.post("", status_code=201, summary="Create an item")
@@ -26,9 +27,9 @@ def create_item(body: ItemIn, ctx: WriteCtx, uow: Uow, response: Response) -> It
         uow, ctx, name=body.name, unit_price=Decimal(body.unit_price), vat_rate=Decimal(body.vat_rate), kind=body.kind
     )
     response.headers["Location"] = f"/api/v1/items/{item.id}"
-    return ItemOut.of(item)
+    return ItemOut.model_validate(item)
 
 
 @router.get("/{item_id}", summary="Read an item")
 def get_item(item_id: str, ctx: ReadCtx, uow: Uow) -> ItemOut:
-    return ItemOut.of(parties.get_item(uow, ctx, parse_id(item_id, "Article")))
+    return ItemOut.model_validate(parties.get_item(uow, ctx, parse_id(item_id, "Article")))

@@ -6,10 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Response
 
-from acompte.adapters.api.credit_schemas import PartyAccountDetailOut
 from acompte.adapters.api.dependencies import PageParams, ReadCtx, Uow, WriteCtx, parse_id
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import NO_NUL, EventOut, IsoDate, Page, PartyIn, PartyOut, PartyPatch
+from acompte.adapters.api.schemas.accounts import PartyAccountDetailOut
+from acompte.adapters.api.schemas.common import NO_NUL, IsoDate, Page
+from acompte.adapters.api.schemas.history import EventOut
+from acompte.adapters.api.schemas.parties import PartyIn, PartyOut, PartyPatch
 from acompte.domain.documents import Flow
 from acompte.services import accounts, history, parties, queries
 
@@ -26,7 +28,7 @@ def list_parties(
     search: Annotated[str | None, Query(max_length=100, pattern=NO_NUL, description="Part of the name")] = None,
 ) -> Page[PartyOut]:
     rows, cursor = paging.slice(parties.list_parties(uow, ctx, role=role, search=search))
-    return Page(items=[PartyOut.of(p) for p in rows], next_cursor=cursor)
+    return Page(items=[PartyOut.model_validate(p) for p in rows], next_cursor=cursor)
 
 
 @router.post("", status_code=201, summary="Create a party")
@@ -43,12 +45,12 @@ def create_party(body: PartyIn, ctx: WriteCtx, uow: Uow, response: Response) -> 
         address=body.address,
     )
     response.headers["Location"] = f"/api/v1/parties/{party.id}"
-    return PartyOut.of(party)
+    return PartyOut.model_validate(party)
 
 
 @router.get("/{party_id}", summary="Read a party")
 def get_party(party_id: str, ctx: ReadCtx, uow: Uow) -> PartyOut:
-    return PartyOut.of(parties.get_party(uow, ctx, parse_id(party_id, ENTITY)))
+    return PartyOut.model_validate(parties.get_party(uow, ctx, parse_id(party_id, ENTITY)))
 
 
 @router.patch("/{party_id}", summary="Change a party (only the fields sent)")
@@ -56,8 +58,8 @@ def update_party(party_id: str, body: PartyPatch, ctx: WriteCtx, uow: Uow) -> Pa
     pid = parse_id(party_id, ENTITY)
     changes = body.changes()
     if not changes:
-        return PartyOut.of(parties.get_party(uow, ctx, pid))
-    return PartyOut.of(parties.update_party(uow, ctx, pid, **changes))
+        return PartyOut.model_validate(parties.get_party(uow, ctx, pid))
+    return PartyOut.model_validate(parties.update_party(uow, ctx, pid, **changes))
 
 
 @router.get(
@@ -80,4 +82,4 @@ def party_account(
 @router.get("/{party_id}/history", summary="The party's history")
 def party_history(party_id: str, ctx: ReadCtx, uow: Uow, paging: PageParams) -> Page[EventOut]:
     rows, cursor = paging.slice(history.party_history(uow, ctx, parse_id(party_id, ENTITY)))
-    return Page(items=[EventOut.of(e) for e in rows], next_cursor=cursor)
+    return Page(items=[EventOut.model_validate(e) for e in rows], next_cursor=cursor)

@@ -18,16 +18,9 @@ from acompte.adapters.api.dependencies import (
     parse_id,
 )
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas import (
-    AllocateIn,
-    AllocationOut,
-    EventOut,
-    IsoDate,
-    Page,
-    PaymentIn,
-    PaymentOut,
-    PaymentSummaryOut,
-)
+from acompte.adapters.api.schemas.common import IsoDate, Page
+from acompte.adapters.api.schemas.history import EventOut
+from acompte.adapters.api.schemas.payments import AllocateIn, AllocationOut, PaymentIn, PaymentOut, PaymentSummaryOut
 from acompte.domain.payments import Direction, PaymentState
 from acompte.services import history, payments
 from acompte.services.versions import with_payment_version
@@ -39,7 +32,7 @@ ENTITY = "Règlement"
 
 def _out(view: PaymentView, response: Response) -> PaymentOut:
     response.headers["ETag"] = etag(view.payment.version)
-    return PaymentOut.of(view)
+    return PaymentOut.model_validate(view)
 
 
 @router.get("", summary="List payments (ordered by id), with filters")
@@ -69,7 +62,7 @@ def list_payments(
         after_id=paging.after_id,
     )
     rows, cursor = paging.page(rows)
-    return Page(items=[PaymentSummaryOut.of(p) for p in rows], next_cursor=cursor)
+    return Page(items=[PaymentSummaryOut.model_validate(p) for p in rows], next_cursor=cursor)
 
 
 @router.post("", status_code=201, summary="Record a payment, optionally allocated at once to documents")
@@ -120,10 +113,10 @@ def allocate(
         ),
     )
     response.headers["Location"] = f"/api/v1/allocations/{allocation.id}"
-    return AllocationOut.of(allocation)
+    return AllocationOut.model_validate(allocation)
 
 
 @router.get("/{payment_id}/history", summary="The payment's history")
 def payment_history(payment_id: str, ctx: ReadCtx, uow: Uow, paging: PageParams) -> Page[EventOut]:
     rows, cursor = paging.slice(history.payment_history(uow, ctx, parse_id(payment_id, ENTITY)))
-    return Page(items=[EventOut.of(e) for e in rows], next_cursor=cursor)
+    return Page(items=[EventOut.model_validate(e) for e in rows], next_cursor=cursor)

@@ -1,20 +1,17 @@
-"""Credit notes (« Avoirs »), their use, refunds and write-offs; overpayments (« Trop-perçus ») and refunds
-(UI.md screen 8).
+"""Credit notes (« Avoirs ») and their use (UI.md screen 8).
 
 - `/documents/{id}/credit-note`: a credit note from an issued invoice — all that remains, some lines and
   quantities (a return) or an amount — applied to the invoice or kept in hand; issued at once.
 - `/credit-notes/new?party_id=`: a commercial gesture that names the invoice(s) it corrects.
-- `/credits`, `/credits/{id}` (where it went, and the form to use it on the party's open documents),
-  `/credits/{id}/refund`, `/credits/{id}/write-off` (« Comptabiliser », accountant, explicit confirmation).
-- `/overpayments` (+ refund, and write-off under the threshold), `/refunds`.
+- `/credits`, `/credits/{id}` (where it went, and the form to use it on the party's open documents).
 
-Every form that records money carries a `form_key` (posted twice, recorded once); a refused form is shown again
-with what was typed and the error next to its field, nothing written.
+Refunds and write-offs of a credit note, and overpayments, are in overpayments.py. Every form that records money
+carries a `form_key` (posted twice, recorded once); a refused form is shown again with what was typed and the
+error next to its field, nothing written.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -24,11 +21,19 @@ from fastapi.responses import Response
 from acompte.adapters import position_words
 from acompte.adapters.web import i18n, security
 from acompte.adapters.web.errors import error_text
+from acompte.adapters.web.routes._credit_forms import (
+    day_field,
+    flow_param,
+    int_param,
+    money_field,
+    replayed_answer,
+    vat_rate_of,
+)
 from acompte.adapters.web.routes._credits_common import csv_response, form_of, money_totals, page_query, paginate
-from acompte.adapters.web.security import PageAccounting, PageRead, PageWrite
+from acompte.adapters.web.security import PageRead, PageWrite
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
-from acompte.domain.credits import CreditRef, CreditStatus, check_creditable, write_off_threshold
+from acompte.domain.credits import CreditRef, CreditStatus, check_creditable
 from acompte.domain.documents import Flow, Kind, LineInput, State
 from acompte.domain.money import Money
 from acompte.domain.positions import PositionStatus
@@ -53,61 +58,6 @@ SORTS: dict[str, Any] = {
     "amount": lambda r: r.gross.amount,
     "remaining": lambda r: r.remaining.amount,
 }
-
-
-# -- parsing ---------------------------------------------------------------------------------------------------
-
-
-def _flow(value: str | None) -> Flow | None:
-    return Flow(value) if value in ("sale", "purchase") else None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _money(request: Request, text: str, currency: str, field: str, errors: dict[str, str]) -> Money | None:
-    """A positive amount typed the French or English way, else an error next to `field`."""
-    try:
-        value = Money.of(i18n.parse_amount(text), currency)
-    except ValueError:
-        errors[field] = translate(request, "Montant invalide : saisissez un nombre, par exemple 1 234,56.")
-        return None
-    except e.DomainError as exc:
-        errors[field] = error_text(request, exc)
-        return None
-    if not value.is_positive:
-        errors[field] = translate(request, "Le montant doit être strictement positif.")
-        return None
-    return value
-
-
-def _rate(text: str | None, rates: Any) -> Decimal | None:
-    """The VAT rate chosen among `rates` (compared as numbers: « 20 » is 20.00)."""
-    try:
-        wanted = i18n.parse_amount(text or "")
-    except ValueError:
-        return None
-    return next((r for r in rates if r == wanted), None)
-
-
-def _day(request: Request, text: str, field: str, errors: dict[str, str]) -> date | None:
-    try:
-        return date.fromisoformat(text.strip()) if text.strip() else date.today()
-    except ValueError:
-        errors[field] = translate(request, "Date invalide.")
-        return None
-
-
-def _replay(request: Request, ctx: Ctx, form: dict[str, str]) -> Response | None:
-    """The first answer to this form when it was already posted (checked before the form is read again: the
-    second submission must not be refused for what the first one changed). Nothing is kept by this check."""
-    uow = security.uow_of(request)
-    with uow:
-        return security.replayed(uow, ctx, request, form.get(security.FORM_KEY_FIELD))
 
 
 # -- a credit note from an invoice -----------------------------------------------------------------------------
@@ -145,7 +95,7 @@ def credit_note_page(request: Request, doc_id: int, ctx: PageRead) -> Response:
 @router.post("/documents/{doc_id}/credit-note")
 async def credit_note_create(request: Request, doc_id: int, ctx: PageWrite) -> Response:
     form = await form_of(request)
-    if (replay := _replay(request, ctx, form)) is not None:
+    if (replay := replayed_answer(request, ctx, form)) is not None:
         return replay
     context = _invoice_context(request, ctx, doc_id)
     invoice = context["invoice"].document
@@ -172,8 +122,8 @@ async def credit_note_create(request: Request, doc_id: int, ctx: PageWrite) -> R
         if not lines and not errors:
             errors["__all__"] = translate(request, "Indiquez au moins une quantité à reprendre en avoir.")
     elif mode == "amount":
-        amount = _money(request, form.get("amount", ""), invoice.currency, "amount", errors)
-        rate = _rate(form.get("vat_rate"), context["rates"])
+        amount = money_field(request, form.get("amount", ""), invoice.currency, "amount", errors)
+        rate = vat_rate_of(form.get("vat_rate"), context["rates"])
         if rate is None:
             errors["vat_rate"] = translate(request, "Choisissez un taux de TVA de la facture.")
         designation = form.get("designation", "").strip()
@@ -257,7 +207,7 @@ def _gesture_form(
 
 @router.get("/credit-notes/new")
 def gesture_page(request: Request, ctx: PageRead, party_id: str | None = None, flow: str | None = None) -> Response:
-    context = _gesture_context(request, ctx, _int(party_id), _flow(flow))
+    context = _gesture_context(request, ctx, int_param(party_id), flow_param(flow))
     rate = format(max(context["vat_rates"]), "f") if context["vat_rates"] else ""
     values: dict[str, Any] = {"invoice_ids": [], "apply": "keep", "form_key": security.new_form_key()}
     values.update({f"vat_rate_{i}": rate for i in range(1, GESTURE_LINES + 1)})
@@ -268,16 +218,16 @@ def gesture_page(request: Request, ctx: PageRead, party_id: str | None = None, f
 async def gesture_create(request: Request, ctx: PageWrite) -> Response:
     raw = await request.form()
     form = await form_of(request)
-    if (replay := _replay(request, ctx, form)) is not None:
+    if (replay := replayed_answer(request, ctx, form)) is not None:
         return replay
-    party_id = _int(form.get("party_id"))
+    party_id = int_param(form.get("party_id"))
     if party_id is None:
         return redirect(request, "/credit-notes/new")
-    context = _gesture_context(request, ctx, party_id, _flow(form.get("flow")))
+    context = _gesture_context(request, ctx, party_id, flow_param(form.get("flow")))
     party, flow = context["party"], context["flow"]
     currency = companies.get_company(security.uow_of(request), ctx).currency
     offered = {s.id: s for s in context["invoices"]}
-    chosen = [_int(str(v)) for v in raw.getlist("invoice_ids")]
+    chosen = [int_param(str(v)) for v in raw.getlist("invoice_ids")]
     values: dict[str, Any] = {**form, "invoice_ids": [str(v) for v in raw.getlist("invoice_ids")]}
     errors: dict[str, str] = {}
     if not chosen:
@@ -292,8 +242,8 @@ async def gesture_create(request: Request, ctx: PageWrite) -> Response:
             continue
         if not designation:
             errors[f"designation_{i}"] = translate(request, "La désignation est obligatoire.")
-        amount = _money(request, typed, currency, f"amount_{i}", errors)
-        rate = _rate(form.get(f"vat_rate_{i}"), context["vat_rates"])
+        amount = money_field(request, typed, currency, f"amount_{i}", errors)
+        rate = vat_rate_of(form.get(f"vat_rate_{i}"), context["vat_rates"])
         if rate is None:
             errors[f"vat_rate_{i}"] = translate(request, "Choisissez un taux de TVA.")
         if designation and amount is not None and rate is not None:
@@ -355,13 +305,13 @@ def credit_list(
 ) -> Response:
     uow = security.uow_of(request)
     rows = credits.list_credit_notes(
-        uow, ctx, party_id=_int(party_id), flow=_flow(flow), status=STATUSES.get(status or "")
+        uow, ctx, party_id=int_param(party_id), flow=flow_param(flow), status=STATUSES.get(status or "")
     )
     if q:
         rows = [r for r in rows if q.strip().lower() in (r.number or "").lower()]
     errors: dict[str, str] = {}
-    start = _day(request, date_from, "from", errors) if date_from else None
-    end = _day(request, date_to, "to", errors) if date_to else None
+    start = day_field(request, date_from, "from", errors) if date_from else None
+    end = day_field(request, date_to, "to", errors) if date_to else None
     rows = [r for r in rows if (start is None or r.issue_date >= start) and (end is None or r.issue_date <= end)]
     key = SORTS.get(sort.lstrip("-"), SORTS["date"])
     rows.sort(key=lambda r: (key(r), r.id), reverse=sort.startswith("-"))
@@ -436,7 +386,7 @@ def credit_page(request: Request, credit_id: int, ctx: PageRead, document_id: st
     position = context["position"]
     left = position.credit_left
     values: dict[str, str] = {"form_key": security.new_form_key()}
-    wanted = _int(document_id)
+    wanted = int_param(document_id)
     lang = i18n.language(request)
     for doc in context["open_docs"]:
         if wanted is not None and doc.id != wanted:
@@ -451,7 +401,7 @@ def credit_page(request: Request, credit_id: int, ctx: PageRead, document_id: st
 @router.post("/credits/{credit_id}/use")
 async def credit_use(request: Request, credit_id: int, ctx: PageWrite) -> Response:
     form = await form_of(request)
-    if (replay := _replay(request, ctx, form)) is not None:
+    if (replay := replayed_answer(request, ctx, form)) is not None:
         return replay
     context = _credit_context(request, ctx, credit_id)
     credit = context["credit"]
@@ -460,7 +410,7 @@ async def credit_use(request: Request, credit_id: int, ctx: PageWrite) -> Respon
     for doc in context["open_docs"]:
         typed = form.get(f"amount_{doc.id}", "").strip()
         if typed:
-            amount = _money(request, typed, credit.currency, f"amount_{doc.id}", errors)
+            amount = money_field(request, typed, credit.currency, f"amount_{doc.id}", errors)
             if amount is not None:
                 chosen.append((doc.id, amount))
     if not chosen and not errors:
@@ -485,276 +435,3 @@ async def credit_use(request: Request, credit_id: int, ctx: PageWrite) -> Respon
         field = f"amount_{current}" if current is not None else "__all__"
         return _credit_page(request, context, form, {field: error_text(request, exc)}, 422)
     return redirect(request, location, flash=translate(request, "Avoir imputé."))
-
-
-# -- refunds ---------------------------------------------------------------------------------------------------
-
-
-def _refund_form(
-    request: Request,
-    ctx: Ctx,
-    source: dict[str, Any],
-    values: dict[str, str],
-    errors: dict[str, str],
-    status: int = 200,
-) -> Response:
-    methods = companies.get_company(security.uow_of(request), ctx).methods
-    context = {"source": source, "methods": methods, "values": values, "errors": errors}
-    return render(request, "credits/refund.html", context, status)
-
-
-def _credit_source(request: Request, ctx: Ctx, credit_id: int) -> dict[str, Any]:
-    credit = credits.get_credit_note(security.uow_of(request), ctx, credit_id)
-    return {
-        "ref": CreditRef.credit_note(credit.id),
-        "title": translate(request, "Rembourser l'avoir {number}", number=credit.number or ""),
-        "party_name": credit.party_name,
-        "remaining": credit.remaining,
-        "back": f"/credits/{credit.id}",
-        "action": f"/credits/{credit.id}/refund",
-    }
-
-
-def _payment_source(request: Request, ctx: Ctx, payment_id: int) -> dict[str, Any]:
-    found = [o for o in credits.list_overpayments(security.uow_of(request), ctx) if o.payment_id == payment_id]
-    if not found:
-        raise e.NotFound(entity="Trop-perçu", id=payment_id)
-    over = found[0]
-    return {
-        "ref": CreditRef.payment(payment_id),
-        "title": translate(request, "Rembourser le trop-perçu du règlement {number}", number=over.number),
-        "party_name": over.party_name,
-        "remaining": over.remaining,
-        "back": "/overpayments",
-        "action": f"/overpayments/{payment_id}/refund",
-        "overpayment": over,
-    }
-
-
-def _refund_defaults(request: Request, source: dict[str, Any]) -> dict[str, str]:
-    return {
-        "amount": i18n.amount(source["remaining"], i18n.language(request)),
-        "payment_date": date.today().isoformat(),
-        "method": "transfer",
-        "form_key": security.new_form_key(),
-    }
-
-
-async def _refund(request: Request, ctx: Ctx, source: dict[str, Any]) -> Response:
-    form = await form_of(request)
-    errors: dict[str, str] = {}
-    amount = _money(request, form.get("amount", ""), source["remaining"].currency, "amount", errors)
-    day = _day(request, form.get("payment_date", ""), "payment_date", errors)
-    method = form.get("method", "")
-    if not method:
-        errors["method"] = translate(request, "Choisissez un mode de règlement.")
-    if errors:
-        return _refund_form(request, ctx, source, form, errors, 422)
-    uow = security.uow_of(request)
-    key = form.get(security.FORM_KEY_FIELD)
-    try:
-        with uow:
-            replay = security.replayed(uow, ctx, request, key)
-            if replay is not None:
-                return replay
-            view = credits.refund(
-                uow,
-                ctx,
-                source=source["ref"],
-                method=method,
-                amount=amount,
-                payment_date=day,
-                reference=form.get("reference", "").strip(),
-                comment=form.get("comment", "").strip(),
-            )
-            location = source["back"]
-            security.remember(uow, ctx, key, location)
-            uow.commit()
-    except e.DomainError as exc:
-        field = "method" if isinstance(exc, e.InvalidSetting) else "amount"
-        return _refund_form(request, ctx, source, form, {field: error_text(request, exc)}, 422)
-    flash = translate(request, "Remboursement {number} enregistré.", number=view.payment_number)
-    return redirect(request, location, flash=flash)
-
-
-@router.get("/credits/{credit_id}/refund")
-def credit_refund_page(request: Request, credit_id: int, ctx: PageRead) -> Response:
-    source = _credit_source(request, ctx, credit_id)
-    return _refund_form(request, ctx, source, _refund_defaults(request, source), {})
-
-
-@router.post("/credits/{credit_id}/refund")
-async def credit_refund(request: Request, credit_id: int, ctx: PageWrite) -> Response:
-    if (replay := _replay(request, ctx, await form_of(request))) is not None:
-        return replay
-    return await _refund(request, ctx, _credit_source(request, ctx, credit_id))
-
-
-@router.get("/overpayments/{payment_id}/refund")
-def overpayment_refund_page(request: Request, payment_id: int, ctx: PageRead) -> Response:
-    source = _payment_source(request, ctx, payment_id)
-    return _refund_form(request, ctx, source, _refund_defaults(request, source), {})
-
-
-@router.post("/overpayments/{payment_id}/refund")
-async def overpayment_refund(request: Request, payment_id: int, ctx: PageWrite) -> Response:
-    if (replay := _replay(request, ctx, await form_of(request))) is not None:
-        return replay
-    return await _refund(request, ctx, _payment_source(request, ctx, payment_id))
-
-
-# -- write-offs (« Comptabiliser »): accountant, explicit and irreversible --------------------------------------
-
-
-def _write_off_page(
-    request: Request, source: dict[str, Any], errors: dict[str, str], values: dict[str, str], status: int = 200
-) -> Response:
-    return render(request, "credits/write_off.html", {"source": source, "errors": errors, "values": values}, status)
-
-
-def _credit_write_off_source(request: Request, ctx: Ctx, credit_id: int) -> dict[str, Any]:
-    credit = credits.get_credit_note(security.uow_of(request), ctx, credit_id)
-    return {
-        "title": translate(request, "Comptabiliser l'avoir {number}", number=credit.number or ""),
-        "party_name": credit.party_name,
-        "remaining": credit.remaining,
-        "action": f"/credits/{credit.id}/write-off",
-        "back": f"/credits/{credit.id}",
-        "threshold": None,
-    }
-
-
-def _overpayment_write_off_source(request: Request, ctx: Ctx, payment_id: int) -> dict[str, Any]:
-    source = _payment_source(request, ctx, payment_id)
-    company = companies.get_company(security.uow_of(request), ctx)
-    return {
-        "title": translate(
-            request, "Passer en écart le trop-perçu du règlement {number}", number=source["overpayment"].number
-        ),
-        "party_name": source["party_name"],
-        "remaining": source["remaining"],
-        "action": f"/overpayments/{payment_id}/write-off",
-        "back": "/overpayments",
-        "threshold": write_off_threshold(company.settings, source["remaining"].currency),
-    }
-
-
-async def _write_off(request: Request, source: dict[str, Any], run: Any, flash: str) -> Response:
-    form = await form_of(request)
-    if form.get("confirm") != "yes":
-        errors = {"confirm": translate(request, "Cochez la case pour confirmer : cette opération est définitive.")}
-        return _write_off_page(request, source, errors, form, 422)
-    try:
-        run(form.get("reason", "").strip())
-    except e.DomainError as exc:
-        return _write_off_page(request, source, {"__all__": error_text(request, exc)}, form, 422)
-    return redirect(request, source["back"], flash=flash)
-
-
-@router.get("/credits/{credit_id}/write-off")
-def credit_write_off_page(request: Request, credit_id: int, ctx: PageAccounting) -> Response:
-    return _write_off_page(request, _credit_write_off_source(request, ctx, credit_id), {}, {})
-
-
-@router.post("/credits/{credit_id}/write-off")
-async def credit_write_off(request: Request, credit_id: int, ctx: PageAccounting) -> Response:
-    source = _credit_write_off_source(request, ctx, credit_id)
-    uow = security.uow_of(request)
-    return await _write_off(
-        request,
-        source,
-        lambda reason: credits.write_off_credit(uow, ctx, credit_id, reason=reason),
-        translate(request, "Avoir comptabilisé."),
-    )
-
-
-@router.get("/overpayments/{payment_id}/write-off")
-def overpayment_write_off_page(request: Request, payment_id: int, ctx: PageAccounting) -> Response:
-    return _write_off_page(request, _overpayment_write_off_source(request, ctx, payment_id), {}, {})
-
-
-@router.post("/overpayments/{payment_id}/write-off")
-async def overpayment_write_off(request: Request, payment_id: int, ctx: PageAccounting) -> Response:
-    source = _overpayment_write_off_source(request, ctx, payment_id)
-    uow = security.uow_of(request)
-    return await _write_off(
-        request,
-        source,
-        lambda reason: credits.write_off_overpayment(uow, ctx, payment_id, reason=reason),
-        translate(request, "Trop-perçu passé en écart de règlement."),
-    )
-
-
-# -- overpayments and refunds lists ----------------------------------------------------------------------------
-
-
-@router.get("/overpayments")
-def overpayment_list(
-    request: Request,
-    ctx: PageRead,
-    flow: str | None = None,
-    party_id: str | None = None,
-    page: int = 1,
-    format: str | None = None,
-) -> Response:
-    uow = security.uow_of(request)
-    rows = credits.list_overpayments(uow, ctx, party_id=_int(party_id), flow=_flow(flow))
-    rows.sort(key=lambda r: (r.payment_date, r.payment_id), reverse=True)
-    if format == "csv":
-        header = [translate(request, t) for t in ("Tiers", "Date", "Règlement", "Documents", "Montant", "Reste")]
-        return csv_response(
-            request,
-            "trop-percus.csv",
-            header,
-            ((r.party_name, r.payment_date, r.number, " ".join(r.origin_numbers), r.amount, r.remaining) for r in rows),
-        )
-    settings = companies.get_company(uow, ctx).settings
-    paged = paginate(rows, page)
-    query = {"flow": flow, "party_id": party_id}
-    return render(
-        request,
-        "credits/overpayments.html",
-        {
-            "paged": paged,
-            "totals": money_totals(rows, lambda r: r.amount, lambda r: r.remaining),
-            "filters": query,
-            "under_threshold": {
-                r.payment_id for r in rows if r.remaining <= write_off_threshold(settings, r.remaining.currency)
-            },
-            "prev_url": page_query(query, paged.page - 1),
-            "next_url": page_query(query, paged.page + 1),
-            "csv_url": page_query({**query, "format": "csv"}, 1),
-        },
-    )
-
-
-@router.get("/refunds")
-def refund_list(
-    request: Request, ctx: PageRead, party_id: str | None = None, page: int = 1, format: str | None = None
-) -> Response:
-    uow = security.uow_of(request)
-    rows = credits.list_refunds(uow, ctx, party_id=_int(party_id))
-    rows.sort(key=lambda r: r.id, reverse=True)
-    names = {p.id: p.name for p in parties.list_parties(uow, ctx)}
-    if format == "csv":
-        header = [translate(request, t) for t in ("Date", "Tiers", "Remboursement", "Origine", "Montant")]
-        return csv_response(
-            request,
-            "remboursements.csv",
-            header,
-            ((r.created_at, names.get(r.party_id, ""), r.payment_number, r.source_number, r.amount) for r in rows),
-        )
-    paged = paginate(rows, page)
-    query = {"party_id": party_id}
-    return render(
-        request,
-        "credits/refunds.html",
-        {
-            "paged": paged,
-            "names": names,
-            "totals": money_totals(rows, lambda r: r.amount),
-            "prev_url": page_query(query, paged.page - 1),
-            "next_url": page_query(query, paged.page + 1),
-            "csv_url": page_query({**query, "format": "csv"}, 1),
-        },
-    )
