@@ -12,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from acompte.adapters.api.errors import message
+from acompte.adapters.api.errors import status_of
+from acompte.adapters.i18n import message
 from acompte.adapters.web import i18n
 from acompte.adapters.web.security import CsrfRejected, LoginRequired
 from acompte.adapters.web.templating import redirect, render
@@ -38,8 +39,9 @@ def page_for(request: Request, exc: Exception) -> Response:
     if isinstance(exc, e.DomainError):
         if isinstance(exc, e.NotFound):
             return _page(request, 404, "Introuvable", "Cette page n'existe pas dans votre société.")
-        title = "Action non autorisée" if exc.status == 403 else "Opération refusée"
-        return _page(request, exc.status, title, error_text(request, exc), translated=True)
+        status = status_of(type(exc))
+        title = "Action non autorisée" if status == 403 else "Opération refusée"
+        return _page(request, status, title, error_text(request, exc), translated=True)
     if isinstance(exc, RequestValidationError):
         return _page(request, 400, "Requête invalide", "Un paramètre de la page est invalide.")
     if isinstance(exc, StarletteHTTPException):
