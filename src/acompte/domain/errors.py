@@ -83,6 +83,8 @@ class Reason(StrEnum):
     NUMBER_HAS_SPACE = "number-has-space"
     NUMBER_BAD_CHARACTER = "number-bad-character"
     NEGATIVE_PRICE = "negative-price"
+    # a credit note naming no invoice at all (the whole sentence, for an error whose own has no `{reason}`)
+    NO_CORRECTED_INVOICE = "no-corrected-invoice"
     # deposits
     DEPOSIT_SOURCE_KIND = "deposit-source-kind"
 

@@ -16,6 +16,7 @@ from acompte.domain.errors import (
     InvalidSetting,
     NonPositiveAmount,
     PaymentCancelled,
+    Reason,
     RefundAmountLocked,
 )
 from acompte.domain.money import Money
@@ -184,7 +185,7 @@ def check_change(
         _raise_lock(payment, lock)
     if "method" in changes:
         if new_method is None:
-            raise InvalidSetting(reason=f"mode de règlement inconnu ou inactif : {change.method}")
+            raise InvalidSetting(reason=Reason.UNKNOWN_PAYMENT_METHOD, method=change.method)
         if new_method.digital:
             raise DigitalMethodRefused(method=new_method.label)
     if "amount" in changes:

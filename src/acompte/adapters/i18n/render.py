@@ -74,7 +74,10 @@ def message(error: DomainError, lang: str) -> str:
     if error.legacy_message:
         return gettext(lang, error.legacy_message)
     rendered = _Params({key: param(value, lang) for key, value in error.params.items()})
+    template = template_of(type(error))
     reason = error.params.get("reason")
     if isinstance(reason, Reason):
         rendered["reason"] = _fill(lang, REASONS[reason], rendered)
-    return _fill(lang, template_of(type(error)), rendered)
+        if "{reason}" not in template:  # the reason says it all
+            return rendered["reason"]
+    return _fill(lang, template, rendered)

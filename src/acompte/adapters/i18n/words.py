@@ -93,6 +93,10 @@ REASONS: dict[Reason, str] = {
     Reason.NUMBER_HAS_SPACE: N_("contient un espace"),
     Reason.NUMBER_BAD_CHARACTER: N_("caractère non autorisé"),
     Reason.NEGATIVE_PRICE: N_("prix unitaire négatif"),
+    Reason.NO_CORRECTED_INVOICE: N_(
+        "Un avoir doit référencer la ou les factures qu'il corrige (numéro et date) : "
+        "indiquez au moins une facture émise de ce tiers."
+    ),
     Reason.DEPOSIT_SOURCE_KIND: N_("une facture d'acompte se fait sur un devis ou une commande"),
 }
 # fmt: on

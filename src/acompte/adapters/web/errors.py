@@ -25,6 +25,19 @@ def error_text(request: Request, error: e.DomainError) -> str:
     return message(error, i18n.language(request))
 
 
+def french_text(error: e.DomainError) -> str:
+    """The French sentence, for the forms that still pick the field at fault from its words."""
+    return message(error, "fr")
+
+
+def about_payment_method(error: e.DomainError) -> bool:
+    """Whether an error is about the payment method typed (the form then shows it next to that field)."""
+    if error.reason is e.Reason.UNKNOWN_PAYMENT_METHOD:
+        return True
+    # callers not yet converted to reason codes still say it in words
+    return isinstance(error.reason, str) and "mode de règlement" in error.reason
+
+
 def page_for(request: Request, exc: Exception) -> Response:
     if isinstance(exc, LoginRequired):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
