@@ -176,7 +176,7 @@ def check_credit_use(credit: Document, use: CreditUse, document: Document, balan
     """Raise the specific error that forbids settling `amount` of `document` with the credit note, if any."""
     check_credit_usable(credit, use)
     if not amount.is_positive:
-        raise NonPositiveAmount(amount=str(amount))
+        raise NonPositiveAmount(amount=amount)
     if document.state is State.CANCELLED:
         raise DocumentCancelled(number=document.label)
     if document.kind not in SETTLED_BY_CREDIT:
@@ -197,9 +197,9 @@ def check_credit_use(credit: Document, use: CreditUse, document: Document, balan
     if document.currency != credit.currency:
         raise CurrencyMismatch(left=credit.currency, right=document.currency)
     if amount > use.remaining:
-        raise OverCreditUse(requested=str(amount), available=str(use.remaining), credit=credit.label)
+        raise OverCreditUse(requested=amount, available=use.remaining, credit=credit.label)
     if amount > balance_due:
-        raise OverSettlement(requested=str(amount), available=str(balance_due), document=document.label)
+        raise OverSettlement(requested=amount, available=balance_due, document=document.label)
 
 
 def check_credit_write_off(credit: Document, use: CreditUse) -> Money:
@@ -221,20 +221,20 @@ def check_refund(source: str, remaining: Money, amount: Money) -> None:
     if not remaining.is_positive:
         raise NothingToRefund(source=source)
     if not amount.is_positive:
-        raise NonPositiveAmount(amount=str(amount))
+        raise NonPositiveAmount(amount=amount)
     if amount > remaining:
-        raise RefundTooLarge(requested=str(amount), available=str(remaining), source=source)
+        raise RefundTooLarge(requested=amount, available=remaining, source=source)
 
 
 def check_overpayment_write_off(source: str, remaining: Money, amount: Money, threshold: Money) -> None:
     if not remaining.is_positive:
         raise NothingToWriteOff(source=source)
     if not amount.is_positive:
-        raise NonPositiveAmount(amount=str(amount))
+        raise NonPositiveAmount(amount=amount)
     if amount > remaining:
-        raise OverCreditUse(requested=str(amount), available=str(remaining), credit=source)
+        raise OverCreditUse(requested=amount, available=remaining, credit=source)
     if amount > threshold:
-        raise AboveWriteOffThreshold(amount=str(amount), threshold=str(threshold))
+        raise AboveWriteOffThreshold(amount=amount, threshold=threshold)
 
 
 def check_shortfall_write_off(document: Document, balance_due: Money, amount: Money, threshold: Money) -> None:
@@ -250,11 +250,11 @@ def check_shortfall_write_off(document: Document, balance_due: Money, amount: Mo
     if not balance_due.is_positive:
         raise NothingToWriteOff(source=document.label)
     if not amount.is_positive:
-        raise NonPositiveAmount(amount=str(amount))
+        raise NonPositiveAmount(amount=amount)
     if amount > balance_due:
-        raise OverSettlement(requested=str(amount), available=str(balance_due), document=document.label)
+        raise OverSettlement(requested=amount, available=balance_due, document=document.label)
     if amount > threshold:
-        raise AboveWriteOffThreshold(amount=str(amount), threshold=str(threshold))
+        raise AboveWriteOffThreshold(amount=amount, threshold=threshold)
 
 
 # -- credit notes from an invoice -----------------------------------------------------------------------------
@@ -305,9 +305,7 @@ def credit_lines(
         line = by_position[position]
         available = line.quantity - credited.get(position, Decimal(0))
         if quantity > available:
-            raise OverCreditQuantity(
-                position=position, invoice=invoice.label, requested=str(quantity), available=str(available)
-            )
+            raise OverCreditQuantity(position=position, invoice=invoice.label, requested=quantity, available=available)
         result.append(
             CreditedLine(
                 origin_position=position,
@@ -327,13 +325,14 @@ def credit_lines(
 def check_credit_total(invoice: Document, already_credited: Money, new_gross: Money) -> None:
     """The credit notes on an invoice never sum to more than the invoice's gross total."""
     if not new_gross.is_positive:
-        raise NonPositiveAmount(amount=str(new_gross))
+        raise NonPositiveAmount(amount=new_gross)
     available = invoice.gross - already_credited
     if new_gross > available:
-        raise OverCredit(requested=str(new_gross), available=str(available), invoice=invoice.label)
+        raise OverCredit(requested=new_gross, available=available, invoice=invoice.label)
 
 
 # -- the invoices a credit note corrects (CGI art. 289 I-5; french-rules.md §2.4) -------------------------------
+
 
 def corrected_ids(origin_id: int | None, data: Mapping[str, Any]) -> tuple[int, ...]:
     """The invoices a credit note corrects, in order: its origin, then `data["corrected_ids"]` (no repeats)."""
@@ -383,7 +382,7 @@ def credit_shares(
     what was already credited on them: beyond that, OverCredit.
     """
     if not gross.is_positive:
-        raise NonPositiveAmount(amount=str(gross))
+        raise NonPositiveAmount(amount=gross)
     left = gross
     shares: list[tuple[int, Money]] = []
     available = Money.zero(gross.currency)
@@ -396,7 +395,7 @@ def credit_shares(
             shares.append((invoice.id, take))
             left = left - take
     if left.is_positive:
-        raise OverCredit(requested=str(gross), available=str(available), invoice=", ".join(i.label for i in invoices))
+        raise OverCredit(requested=gross, available=available, invoice=", ".join(i.label for i in invoices))
     return tuple(shares)
 
 

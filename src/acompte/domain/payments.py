@@ -194,11 +194,11 @@ def check_change(
         if amount.currency != payment.currency:
             raise CurrencyMismatch(left=payment.currency, right=amount.currency)
         if not amount.is_positive:
-            raise NonPositiveAmount(amount=str(amount))
+            raise NonPositiveAmount(amount=amount)
         if is_refund:
             raise RefundAmountLocked(number=payment.number)
         if amount < used:
-            raise AmountBelowAllocated(number=payment.number, amount=str(amount), allocated=str(used))
+            raise AmountBelowAllocated(number=payment.number, amount=amount, allocated=used)
     return changes
 
 

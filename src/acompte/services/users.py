@@ -20,7 +20,6 @@ from acompte.domain.errors import InvalidCredentials, InvalidEmail, InvalidSetti
 from acompte.domain.events import Event, EventKind
 from acompte.domain.users import (
     LANGUAGES,
-    ROLE_LABELS,
     Credential,
     CredentialKind,
     Membership,
@@ -229,7 +228,7 @@ def create_token(
         granted = _member_role(uow, ctx.company_id, user)
         role = role or granted
         if lowest(role, granted) is not role:
-            raise RoleNotGranted(role=ROLE_LABELS[role], email=email, granted=ROLE_LABELS[granted])
+            raise RoleNotGranted(role=Role(role), email=email, granted=Role(granted))
         credential, secret = _issue(
             uow,
             company_id=ctx.company_id,

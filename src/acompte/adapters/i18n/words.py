@@ -10,8 +10,10 @@ from enum import StrEnum
 from acompte.adapters.i18n.catalogue import N_
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.errors import Field, Reason
+from acompte.domain.lifecycle import Action
+from acompte.domain.parties import PartyRole
 from acompte.domain.payments import Direction
-from acompte.domain.users import Role
+from acompte.domain.users import Permission, Role
 
 # fmt: off
 #: A document named in a sentence, with its article: « la commande CO-1 » / « the order CO-1 ».
@@ -25,8 +27,13 @@ WORDS: dict[StrEnum, str] = {
     State.DRAFT: N_("brouillon"), State.VALIDATED: N_("validé"), State.CANCELLED: N_("annulé"),
     Flow.SALE: N_("une vente"), Flow.PURCHASE: N_("un achat"),
     Direction.IN: N_("reçu"), Direction.OUT: N_("versé"),
+    PartyRole.CUSTOMER: N_("un client"), PartyRole.SUPPLIER: N_("un fournisseur"),
     Role.ADMIN: N_("administrateur"), Role.ACCOUNTANT: N_("comptable"), Role.CLERK: N_("employé"),
     Role.READ_ONLY: N_("lecture seule"),
+    Permission.READ: N_("consulter"), Permission.WRITE: N_("saisir"), Permission.ACCOUNTING: N_("comptabiliser"),
+    Permission.ADMIN: N_("administrer"),
+    Action.EDIT: N_("modifier"), Action.VALIDATE: N_("valider"), Action.CANCEL: N_("annuler"),
+    Action.DELETE: N_("supprimer"), Action.CONVERT: N_("transformer"), Action.ALLOCATE: N_("affecter"),
     Field.QUANTITY: N_("la quantité"), Field.UNIT_PRICE: N_("le prix unitaire"), Field.DISCOUNT: N_("la remise"),
     Field.NUMBER: N_("numéro"), Field.CORRECTED_NUMBER: N_("numéro de la facture référencée"),
     Field.SIREN_OR_ADDRESS: N_("le SIREN ou l'adresse électronique"),
@@ -34,7 +41,7 @@ WORDS: dict[StrEnum, str] = {
 
 #: Words callers still pass as plain strings; listed so that extraction keeps them in the catalogue.
 LEGACY_WORDS = (
-    N_("une facture"), N_("un client"), N_("un fournisseur"), N_("Tiers"), N_("Règlement"), N_("Article"),
+    N_("une facture"), N_("Tiers"), N_("Règlement"), N_("Article"),
     N_("Société"), N_("Compte de trésorerie"), N_("Utilisateur"), N_("Jeton"), N_("Le document"),
     N_("Le règlement"), N_("régler"), N_("ce document"), N_("les crédits sélectionnés"), N_("Export comptable"),
     N_("Remboursement"), N_("Avoir"), N_("Document"), N_("un SIREN a 9 chiffres"), N_("Numéro de TVA"),
