@@ -60,8 +60,10 @@ EUR = "EUR"
 #: A sample of each placeholder's type, by name.
 SAMPLES: dict[str, Any] = {
     **dict.fromkeys(
-        ("requested", "available", "amount", "threshold", "gross", "settled", "deposits", "required", "paid")
-        + ("balance", "allocated", "refunds", "debit"),
+        [
+            *("requested", "available", "amount", "threshold", "gross", "settled", "deposits", "required"),
+            *("paid", "balance", "allocated", "refunds", "debit"),
+        ],
         Money.of("3000", EUR),
     ),
     "document": DocumentRef(Kind.ORDER, "CO-2026-00001"),

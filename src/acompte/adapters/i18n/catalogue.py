@@ -21,6 +21,11 @@ def N_(text: str) -> str:
     return text
 
 
+def NP_(context: str, text: str) -> str:
+    """Mark a string of a context (a literal, for `pybabel extract -k NP_:1c,2`) without translating it now."""
+    return text
+
+
 def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
