@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from acompte.adapters.i18n import catalogue, formats, render
-from acompte.adapters.i18n.catalogue import NP_
+from acompte.adapters.i18n.catalogue import N_, NP_
 from acompte.domain import errors as e
 
 log = logging.getLogger("acompte.api")
@@ -364,32 +364,58 @@ def domain_problem(request: Request, error: e.DomainError) -> JSONResponse:
 
 # -- validation errors ---------------------------------------------------------------------------------
 
-#: French messages for the usual validation error types (Pydantic's own messages are English).
-FIELD_MESSAGES_FR = {
-    "missing": "champ obligatoire",
-    "extra_forbidden": "champ inconnu",
-    "string_type": "une chaîne de caractères est attendue",
-    "string_pattern_mismatch": "format invalide",
-    "string_too_short": "trop court",
-    "string_too_long": "trop long",
-    "bool_type": "true ou false est attendu",
-    "int_type": "un entier est attendu",
-    "int_parsing": "un entier est attendu",
-    "enum": "valeur non admise",
-    "literal_error": "valeur non admise",
-    "list_type": "une liste est attendue",
-    "too_long": "trop d'éléments",
-    "model_type": "un objet JSON est attendu",
-    "model_attributes_type": "un objet JSON est attendu",
-    "dict_type": "un objet JSON est attendu",
-    "date_from_datetime_parsing": "date invalide",
-    "date_parsing": "date invalide",
-    "date_type": "date invalide",
-    "less_than_equal": "valeur trop grande",
-    "greater_than_equal": "valeur trop petite",
-    "invalid_cursor": "curseur invalide",
-    "string_unicode": "texte invalide",
+#: The usual validation error types in French (Pydantic's own messages, English, are what English readers get).
+FIELD_MESSAGES = {
+    "missing": N_("champ obligatoire"),
+    "extra_forbidden": N_("champ inconnu"),
+    "string_type": N_("une chaîne de caractères est attendue"),
+    "string_pattern_mismatch": N_("format invalide"),
+    "string_too_short": N_("trop court"),
+    "string_too_long": N_("trop long"),
+    "bool_type": N_("true ou false est attendu"),
+    "int_type": N_("un entier est attendu"),
+    "int_parsing": N_("un entier est attendu"),
+    "enum": N_("valeur non admise"),
+    "literal_error": N_("valeur non admise"),
+    "list_type": N_("une liste est attendue"),
+    "too_long": N_("trop d'éléments"),
+    "model_type": N_("un objet JSON est attendu"),
+    "model_attributes_type": N_("un objet JSON est attendu"),
+    "dict_type": N_("un objet JSON est attendu"),
+    "date_from_datetime_parsing": N_("date invalide"),
+    "date_parsing": N_("date invalide"),
+    "date_type": N_("date invalide"),
+    "less_than_equal": N_("valeur trop grande"),
+    "greater_than_equal": N_("valeur trop petite"),
+    "invalid_cursor": N_("curseur invalide"),
+    "string_unicode": N_("texte invalide"),
 }
+#: acompte's own validation errors with params: the schemas raise them in French, the catalogue translates.
+OWN_FIELD_MESSAGES = {
+    "unknown_currency": N_("Devise inconnue : {currency}"),
+    "too_many_decimals": N_("Au plus {places} décimales en {currency}"),
+}
+#: acompte's own validation messages without params, as the schemas word them (listed for extraction).
+OWN_FIELD_TEXTS = (
+    N_("Date attendue au format AAAA-MM-JJ"),
+    N_("Indiquez le tiers, ou la facture que l'avoir corrige (origin_id)"),
+    N_("La date de début est postérieure à la date de fin"),
+    N_("Un montant ou un pourcentage par ligne"),
+    N_("Un montant ou un pourcentage, pas les deux"),
+    N_("Un montant, un pourcentage ou des lignes : un seul"),
+    N_("payment_id ou credit_id, un seul"),
+)
+
+
+def _field_message(kind: str, error: Any, lang: str) -> str:
+    message = str(error.get("msg", ""))
+    if kind in OWN_FIELD_MESSAGES:
+        return catalogue.gettext(lang, OWN_FIELD_MESSAGES[kind]).format_map(error.get("ctx") or {})
+    if message in OWN_FIELD_TEXTS:
+        return catalogue.gettext(lang, message)
+    if lang == "fr" and kind in FIELD_MESSAGES:
+        return FIELD_MESSAGES[kind]
+    return message
 
 
 def _field_errors(exc: RequestValidationError, lang: str) -> list[dict[str, str]]:
@@ -399,24 +425,8 @@ def _field_errors(exc: RequestValidationError, lang: str) -> list[dict[str, str]
         where = loc[0] if loc and loc[0] in {"body", "query", "path", "header", "cookie"} else "body"
         field = ".".join(loc[1:] if loc and loc[0] == where else loc)
         kind = str(error.get("type", "invalid"))
-        message = str(error.get("msg", ""))
-        if lang == "fr" and kind in FIELD_MESSAGES_FR and not message.startswith(("Devise", "Au plus", "Date")):
-            message = FIELD_MESSAGES_FR[kind]
-        elif lang == "en":
-            message = _english_field_message(kind, error, message)
-        result.append({"location": where, "field": field, "message": message, "type": kind})
+        result.append({"location": where, "field": field, "message": _field_message(kind, error, lang), "type": kind})
     return result
-
-
-def _english_field_message(kind: str, error: Any, message: str) -> str:
-    ctx = error.get("ctx") or {}
-    if kind == "unknown_currency":
-        return f"Unknown currency: {ctx.get('currency')}"
-    if kind == "too_many_decimals":
-        return f"At most {ctx.get('places')} decimals in {ctx.get('currency')}"
-    if kind == "date_format":
-        return "A date in the YYYY-MM-DD format is expected"
-    return message
 
 
 def validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:

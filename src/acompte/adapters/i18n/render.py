@@ -44,8 +44,22 @@ def param(value: Any, lang: str) -> str:
                 return formats.money(Money.of(found.group(1), found.group(2)), lang)
             except (DomainError, InvalidOperation):
                 return value
-        return gettext(lang, value) if value else value
+        return _legacy_text(value, lang)
     return str(value)
+
+
+#: Kind words, longest first, that callers not yet passing a DocumentRef put before a number.
+_KIND_PREFIXES = sorted(KINDS.values(), key=len, reverse=True)
+
+
+def _legacy_text(value: str, lang: str) -> str:
+    """A plain string param: a word of the catalogue is translated, « la commande CO-1 » too, the rest kept."""
+    if not value:
+        return value
+    for prefix in _KIND_PREFIXES:
+        if value.startswith(prefix + " "):
+            return f"{gettext(lang, prefix)} {value[len(prefix) + 1 :]}"
+    return gettext(lang, value)
 
 
 class _Params(dict[str, str]):
