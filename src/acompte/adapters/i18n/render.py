@@ -12,7 +12,9 @@ from acompte.adapters.i18n import formats
 from acompte.adapters.i18n.catalogue import gettext
 from acompte.adapters.i18n.messages import MESSAGES
 from acompte.adapters.i18n.words import KINDS, REASONS, WORDS
+from acompte.domain.documents import Kind, State
 from acompte.domain.errors import DocumentRef, DomainError, Reason
+from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
 
 #: How `str(Money)` looks ("3000.00 EUR"): callers not yet passing Money still get the language's format.
@@ -48,6 +50,8 @@ def param(value: Any, lang: str) -> str:
     return str(value)
 
 
+#: Kinds, states and actions by value, for callers not yet passing the enum itself (`kind=document.kind.value`).
+_WORDS_BY_VALUE = {key.value: word for key, word in WORDS.items() if isinstance(key, Kind | State | Action)}
 #: Kind words, longest first, that callers not yet passing a DocumentRef put before a number.
 _KIND_PREFIXES = sorted(KINDS.values(), key=len, reverse=True)
 
@@ -59,7 +63,7 @@ def _legacy_text(value: str, lang: str) -> str:
     for prefix in _KIND_PREFIXES:
         if value.startswith(prefix + " "):
             return f"{gettext(lang, prefix)} {value[len(prefix) + 1 :]}"
-    return gettext(lang, value)
+    return gettext(lang, _WORDS_BY_VALUE.get(value, value))
 
 
 class _Params(dict[str, str]):
