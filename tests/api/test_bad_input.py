@@ -45,7 +45,7 @@ def test_every_invalid_field_is_listed(api, uow, customer):
         ("body", "payment_date", "date_format"),
         ("body", "surprise", "extra_forbidden"),
     }
-    assert problem["detail"] == "La requête contient 5 champ(s) invalide(s) : voir `errors`."
+    assert problem["detail"] == "La requête contient 5 champs invalides : voir `errors`."
     assert snapshot(uow, api.ctx) == before
 
 
@@ -78,7 +78,7 @@ def test_money_errors_in_english(api, customer):
         headers={"Accept-Language": "en"},
     )
     assert response.json()["errors"][0]["message"] == "At most 2 decimals in EUR"
-    assert response.json()["detail"] == "The request has 1 invalid field(s): see `errors`."
+    assert response.json()["detail"] == "The request has 1 invalid field: see `errors`."
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,10 @@ def test_a_deposit_above_what_remains_on_the_order_is_refused_and_nothing_is_wri
         "1200.01 EUR",
         "1200.00 EUR",
     )
-    assert problem["detail"].startswith("A deposit of 1200.01 EUR is not possible")
+    assert (
+        problem["detail"]
+        == "A deposit of €1,200.01 is not possible: €1,200.00 is left to cover on the order CO-2026-00001."
+    )
     assert snapshot(uow, api.ctx) == before
 
 

@@ -59,7 +59,7 @@ def test_an_over_allocation_is_refused_with_the_figures_and_nothing_is_written(a
     )
     assert (
         problem["detail"]
-        == f"Affectation de 40.00 EUR impossible : il reste 30.00 EUR disponible sur {payment['number']}."
+        == f"Affectation de 40,00\u00a0€ impossible : il reste 30,00\u00a0€ disponible sur {payment['number']}."
     )
     assert snapshot(uow, api.ctx) == before
 
@@ -68,7 +68,7 @@ def test_an_over_allocation_is_refused_with_the_figures_and_nothing_is_written(a
         json={"document_id": str(second.id), "amount": eur("40.00")},
         headers={"Accept-Language": "en"},
     )
-    assert english.json()["detail"] == f"Cannot allocate 40.00 EUR: only 30.00 EUR is left on {payment['number']}."
+    assert english.json()["detail"] == f"Cannot allocate €40.00: only €30.00 is left on {payment['number']}."
 
 
 def test_an_allocation_is_undone_and_both_sides_get_the_amount_back(api, uow, customer):

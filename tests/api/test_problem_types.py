@@ -7,6 +7,8 @@ import pytest
 from fastapi import Request
 
 from acompte.adapters.api import errors
+from acompte.adapters.i18n import gettext, render
+from acompte.adapters.i18n.messages import MESSAGES
 from acompte.domain import errors as domain_errors
 from acompte.domain.errors import DomainError
 
@@ -28,10 +30,15 @@ def placeholders(template: str) -> set[str]:
 def test_every_domain_error_has_its_problem_type(error):
     assert error in errors.BY_ERROR, f"add a ProblemType for {error.__name__} to adapters/api/errors.py PROBLEMS"
     problem = errors.BY_ERROR[error]
-    assert problem.code == error.code and problem.status == error.status
+    assert problem.code == error.code and problem.status == errors.status_of(error)
     assert problem.type_uri == f"/api/v1/errors/{error.code}"
-    assert placeholders(problem.detail_en) <= placeholders(error.template), "English detail uses unknown params"
-    assert problem.title_fr and problem.title_en and problem.about_fr and problem.about_en
+    french = render.template_of(error)
+    assert error.code in MESSAGES, f"add the sentence of {error.__name__} to adapters/i18n/messages.py"
+    english = gettext("en", french)
+    assert english != french, f"translate {french!r} in the English catalogue"
+    assert placeholders(english) <= placeholders(french), "English detail uses unknown params"
+    assert all(problem.title(lang) and problem.about(lang) for lang in ("fr", "en"))
+    assert problem.title("en") != problem.title("fr") or problem.title("fr") == "Document"
 
 
 def test_codes_are_unique_and_stable_uris():
@@ -45,7 +52,7 @@ def test_every_type_uri_serves_a_page_that_describes_it(client, problem):
     page = client.get(problem.type_uri)
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
-    assert html.escape(problem.title_fr) in page.text and html.escape(problem.title_en) in page.text
+    assert html.escape(problem.title("fr")) in page.text and html.escape(problem.title("en")) in page.text
     described = client.get(problem.type_uri, headers={"Accept": "application/json"}).json()
     assert (described["code"], described["status"]) == (problem.code, problem.status)
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from acompte.adapters.i18n import message as rendered
 from acompte.domain.accounting import (
     AccountingSettings,
     AccountMapping,
@@ -543,7 +544,7 @@ def test_a_missing_account_is_named():
     settings = AccountingSettings.from_settings({"accounts": {"output_vat_pending": ""}})
     with pytest.raises(MissingAccount) as error:
         document_entries(invoice("FA-1", date(2026, 3, 1), services("10.00")), settings)
-    assert "TVA collectée en attente d'encaissement" in error.value.message
+    assert "TVA collectée en attente d'encaissement" in rendered(error.value, "fr")
     assert error.value.params["role"] == "output_vat_pending"
     with pytest.raises(MissingAccount):
         settings.accounts.require()

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 
 from acompte.adapters.exports.facturx import NSMAP, check_xsd, cii_xml
+from acompte.adapters.i18n import message as rendered
 from acompte.domain.accounting import Nature, VatPart
 from acompte.domain.documents import Kind
 from acompte.domain.einvoicing import (
@@ -291,7 +292,7 @@ def test_a_seller_without_siren_or_vat_number_and_a_buyer_without_address_are_re
                     lines=[table()],
                 )
             )
-        assert what in error.value.message
+        assert what in rendered(error.value, "fr")
     with pytest.raises(MissingLegalIdentifier):
         cii_xml(einvoice(Kind.INVOICE, "FA-1", table(), buyer=EParty("Anonyme")))
 

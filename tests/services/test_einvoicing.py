@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from acompte.adapters.exports.facturx import NSMAP, check_xsd, cii_xml
+from acompte.adapters.i18n import message as rendered
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.errors import InvalidDocumentNumber, MissingCorrectedInvoice, MissingLegalIdentifier, NotFullyPaid
 from acompte.domain.money import Money
@@ -121,7 +122,7 @@ def test_factur_x_needs_the_company_siren_and_vat_number(uow, ctx, customer):
     before = snapshot(uow, ctx)
     with pytest.raises(MissingLegalIdentifier) as error:
         einvoicing.einvoice_for(uow, ctx, invoice.id)
-    assert "numéro de TVA" in error.value.message and "Test SARL" in error.value.message
+    assert "numéro de TVA" in rendered(error.value, "fr") and "Test SARL" in rendered(error.value, "fr")
     assert snapshot(uow, ctx) == before
 
 
@@ -133,7 +134,7 @@ def test_an_invoice_is_marked_encaissee_only_once_fully_paid(uow, ctx, customer)
     before = snapshot(uow, ctx)
     with pytest.raises(NotFullyPaid) as error:
         einvoicing.mark_collected(uow, ctx, invoice.id)
-    assert "20.00" in error.value.message
+    assert "20,00\u00a0€" in rendered(error.value, "fr")
     assert snapshot(uow, ctx) == before
     payments.record_payment(
         uow, ctx, party_id=customer.id, amount=eur("20.00"), method="cheque", allocations=[(invoice.id, eur("20.00"))]

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from acompte.adapters.exports.fec import check_fec, fec_filename, read_fec, write_csv, write_fec
+from acompte.adapters.i18n import message as rendered
 from acompte.domain.accounting import DeductionFact, Journal, PartyRef, share
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.errors import ExportPeriodOverlap, InvalidExportPeriod, MissingAccount
@@ -312,7 +313,7 @@ def test_an_export_over_a_period_already_exported_is_refused_and_writes_nothing(
     runs_before = exports.list_runs(uow, ctx)
     with pytest.raises(ExportPeriodOverlap) as error:
         exports.run_export(uow, ctx, date_from=date(2026, 3, 31), date_to=date(2026, 4, 30))
-    assert "du 01/03/2026 au 31/03/2026" in error.value.message
+    assert "du 01/03/2026 au 31/03/2026" in rendered(error.value, "fr")
     assert snapshot(uow, ctx) == before
     assert exports.list_runs(uow, ctx) == runs_before
 
@@ -325,7 +326,7 @@ def test_a_missing_account_is_named_and_nothing_is_written(uow, ctx, customer):
     with pytest.raises(MissingAccount) as error:
         exports.run_export(uow, ctx, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
     assert error.value.params["account"] == "clients"
-    assert "« clients »" in error.value.message
+    assert "« clients »" in rendered(error.value, "fr")
     assert snapshot(uow, ctx) == before
     assert exports.list_runs(uow, ctx) == []
 

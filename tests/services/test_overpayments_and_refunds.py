@@ -132,7 +132,7 @@ def test_a_small_excess_is_written_off_within_the_company_threshold_only(uow, ct
     before = snapshot(uow, ctx)
     with pytest.raises(AboveWriteOffThreshold) as refused:
         credits.write_off_overpayment(uow, ctx, big.id)
-    assert refused.value.params == {"amount": "0.06 EUR", "threshold": "0.05 EUR"}
+    assert refused.value.params == {"amount": eur("0.06"), "threshold": eur("0.05")}
     with pytest.raises(OverCreditUse):
         credits.write_off_overpayment(uow, ctx, big.id, amount=eur("0.07"))
     assert snapshot(uow, ctx) == before
@@ -182,7 +182,7 @@ def test_a_credit_note_is_refunded_in_part_then_in_full(uow, ctx, customer):
     before = snapshot(uow, ctx)
     with pytest.raises(RefundTooLarge) as refused:
         credits.refund(uow, ctx, source=CreditRef.credit_note(note.id), method="transfer", amount=eur("100.01"))
-    assert refused.value.params["available"] == "100.00 EUR"
+    assert refused.value.params["available"] == eur("100.00")
     assert snapshot(uow, ctx) == before
 
     credits.refund(uow, ctx, source=CreditRef.credit_note(note.id), method="cheque")

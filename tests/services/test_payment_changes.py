@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from acompte.adapters.i18n import message as rendered
 from acompte.domain.documents import Kind, PaymentStatus
 from acompte.domain.errors import (
     AmountBelowAllocated,
@@ -80,8 +81,12 @@ def test_lowering_an_amount_below_what_it_settles_asks_to_remove_allocations_fir
     before = snapshot(uow, ctx)
     with pytest.raises(AmountBelowAllocated) as refused:
         change_payment(uow, ctx, cheque.id, amount=eur("119.99"))
-    assert refused.value.params == {"number": cheque.payment.number, "amount": "119.99 EUR", "allocated": "120.00 EUR"}
-    assert "Retirez d'abord des rapprochements" in refused.value.message
+    assert refused.value.params == {
+        "number": cheque.payment.number,
+        "amount": eur("119.99"),
+        "allocated": eur("120.00"),
+    }
+    assert "Retirez d'abord des rapprochements" in rendered(refused.value, "fr")
     with pytest.raises(NonPositiveAmount):
         change_payment(uow, ctx, cheque.id, amount=eur("0.00"))
     assert snapshot(uow, ctx) == before

@@ -1,5 +1,5 @@
 """The English catalogues cover the pages: every French text of a template, and of a page's message, has an
-English translation in one of `locales/en/*.po`, with the same `{placeholders}`; no entry is left empty.
+English translation in the one catalogue `adapters/i18n/locales/en/LC_MESSAGES/messages.po`, with the same `{placeholders}`; no entry is left empty.
 
 Guards the pages of every group (each helper adds its own catalogue): a text added without its translation
 fails here with the template and the text."""
@@ -11,11 +11,12 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+import acompte.adapters.i18n as i18n_package
 import acompte.adapters.web as web_package
 
 WEB = Path(web_package.__file__).parent
 TEMPLATES = WEB / "templates"
-CATALOGUES = sorted((WEB / "locales" / "en").glob("*.po"))
+CATALOGUES = [Path(i18n_package.__file__).parent / "locales" / "en" / "LC_MESSAGES" / "messages.po"]
 #: `_("…")` or `_('…')` in a template (not `x._(`), and `translate(request, "…")` in a routes module.
 TEMPLATE_TEXT = re.compile(r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 ROUTE_TEXT = re.compile(r"""translate\(\s*request\s*,\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
@@ -48,7 +49,7 @@ def texts(paths: list[Path], pattern: re.Pattern[str]) -> list[tuple[str, str]]:
 
 
 def test_there_are_english_catalogues():
-    assert any(path.name == "common.po" for path in CATALOGUES)
+    assert all(path.is_file() for path in CATALOGUES)
 
 
 def test_every_catalogue_entry_is_translated_with_the_same_placeholders():
@@ -66,14 +67,14 @@ def test_every_template_text_has_an_english_translation():
     found = texts(sorted(TEMPLATES.rglob("*.html")), TEMPLATE_TEXT)
     assert len(found) > 50
     missing = sorted({f"{where}: {text!r}" for where, text in found if not catalogue.get(text, ("", ""))[0]})
-    assert not missing, "French texts without an English translation in locales/en/*.po:\n" + "\n".join(missing)
+    assert not missing, "French texts without an English translation in the English catalogue:\n" + "\n".join(missing)
 
 
 def test_every_page_message_has_an_english_translation():
     catalogue = english()
     found = texts([*sorted((WEB / "routes").glob("*.py")), WEB / "errors.py"], ROUTE_TEXT)
     missing = sorted({f"{where}: {text!r}" for where, text in found if not catalogue.get(text, ("", ""))[0]})
-    assert not missing, "messages without an English translation in locales/en/*.po:\n" + "\n".join(missing)
+    assert not missing, "messages without an English translation in the English catalogue:\n" + "\n".join(missing)
 
 
 def test_every_position_word_has_an_english_translation():

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from acompte.domain.errors import InvalidPaymentTerms
+from acompte.domain.errors import InvalidPaymentTerms, Reason
 from acompte.domain.money import Money, total
 
 HUNDRED = Decimal(100)
@@ -72,16 +72,16 @@ class PaymentTerms:
 
     def __post_init__(self) -> None:
         if not self.parts:
-            raise InvalidPaymentTerms(reason="au moins une échéance")
+            raise InvalidPaymentTerms(reason=Reason.NO_INSTALMENT)
         for part in self.parts:
             if not isinstance(part.percent, Decimal) or not part.percent.is_finite() or part.percent <= 0:
-                raise InvalidPaymentTerms(reason="chaque échéance a un pourcentage strictement positif")
+                raise InvalidPaymentTerms(reason=Reason.INSTALMENT_PERCENT_POSITIVE)
             if part.percent.as_tuple().exponent < -2:  # type: ignore[operator]
-                raise InvalidPaymentTerms(reason="au plus 2 décimales par pourcentage")
+                raise InvalidPaymentTerms(reason=Reason.PERCENT_PLACES)
             if isinstance(part.days, bool) or not isinstance(part.days, int) or not 0 <= part.days <= MAX_TERM_DAYS:
-                raise InvalidPaymentTerms(reason=f"un délai est un nombre de jours entre 0 et {MAX_TERM_DAYS}")
+                raise InvalidPaymentTerms(reason=Reason.DAYS_RANGE, maximum=MAX_TERM_DAYS)
         if sum((p.percent for p in self.parts), Decimal(0)) != HUNDRED:
-            raise InvalidPaymentTerms(reason="les pourcentages des échéances doivent totaliser 100 %")
+            raise InvalidPaymentTerms(reason=Reason.PERCENTS_TOTAL)
 
     @classmethod
     def single(cls, days: int = 0, *, end_of_month: bool = False) -> PaymentTerms:
@@ -103,7 +103,7 @@ class PaymentTerms:
                 for item in data
             )
         except (KeyError, ValueError, TypeError, InvalidOperation):
-            raise InvalidPaymentTerms(reason="format des échéances non reconnu") from None
+            raise InvalidPaymentTerms(reason=Reason.TERMS_FORMAT) from None
         return cls(parts)
 
 

@@ -51,6 +51,7 @@ from acompte.domain.errors import (
     OverCreditUse,
     OverSettlement,
     PartyMismatch,
+    Reason,
     RefundTooLarge,
     UnknownInvoiceLine,
 )
@@ -149,9 +150,9 @@ def write_off_threshold(settings: Mapping[str, Any], currency: str) -> Money:
     try:
         value = Money.of(str(raw), currency)
     except Exception:
-        raise InvalidSetting(reason=f"seuil d'écart de règlement invalide : {raw!r}") from None
+        raise InvalidSetting(reason=Reason.WRITE_OFF_THRESHOLD_INVALID, value=str(raw)) from None
     if value.is_negative:
-        raise InvalidSetting(reason="le seuil d'écart de règlement ne peut pas être négatif")
+        raise InvalidSetting(reason=Reason.WRITE_OFF_THRESHOLD_NEGATIVE)
     return value
 
 
@@ -175,30 +176,30 @@ def check_credit_use(credit: Document, use: CreditUse, document: Document, balan
     """Raise the specific error that forbids settling `amount` of `document` with the credit note, if any."""
     check_credit_usable(credit, use)
     if not amount.is_positive:
-        raise NonPositiveAmount(amount=str(amount))
+        raise NonPositiveAmount(amount=amount)
     if document.state is State.CANCELLED:
         raise DocumentCancelled(number=document.label)
     if document.kind not in SETTLED_BY_CREDIT:
         raise CreditMismatch(
-            credit=credit.label, document=document.label, reason="un avoir règle une commande ou une facture"
+            credit=credit.label, document=document.label, reason=Reason.CREDIT_SETTLES_ORDER_OR_INVOICE
         )
     check(document.kind, document.state, Action.ALLOCATE)
     if document.state is not State.VALIDATED:
-        raise CreditMismatch(credit=credit.label, document=document.label, reason="ce document n'est pas validé")
+        raise CreditMismatch(credit=credit.label, document=document.label, reason=Reason.DOCUMENT_NOT_VALIDATED)
     if document.party_id != credit.party_id:
         raise PartyMismatch(document=document.label, source=credit.label)
     if document.flow is not credit.flow:
         raise CreditMismatch(
             credit=credit.label,
             document=document.label,
-            reason="un avoir client règle des ventes, un avoir fournisseur des achats",
+            reason=Reason.CREDIT_FLOW_MISMATCH,
         )
     if document.currency != credit.currency:
         raise CurrencyMismatch(left=credit.currency, right=document.currency)
     if amount > use.remaining:
-        raise OverCreditUse(requested=str(amount), available=str(use.remaining), credit=credit.label)
+        raise OverCreditUse(requested=amount, available=use.remaining, credit=credit.label)
     if amount > balance_due:
-        raise OverSettlement(requested=str(amount), available=str(balance_due), document=document.label)
+        raise OverSettlement(requested=amount, available=balance_due, document=document.label)
 
 
 def check_credit_write_off(credit: Document, use: CreditUse) -> Money:
@@ -220,20 +221,20 @@ def check_refund(source: str, remaining: Money, amount: Money) -> None:
     if not remaining.is_positive:
         raise NothingToRefund(source=source)
     if not amount.is_positive:
-        raise NonPositiveAmount(amount=str(amount))
+        raise NonPositiveAmount(amount=amount)
     if amount > remaining:
-        raise RefundTooLarge(requested=str(amount), available=str(remaining), source=source)
+        raise RefundTooLarge(requested=amount, available=remaining, source=source)
 
 
 def check_overpayment_write_off(source: str, remaining: Money, amount: Money, threshold: Money) -> None:
     if not remaining.is_positive:
         raise NothingToWriteOff(source=source)
     if not amount.is_positive:
-        raise NonPositiveAmount(amount=str(amount))
+        raise NonPositiveAmount(amount=amount)
     if amount > remaining:
-        raise OverCreditUse(requested=str(amount), available=str(remaining), credit=source)
+        raise OverCreditUse(requested=amount, available=remaining, credit=source)
     if amount > threshold:
-        raise AboveWriteOffThreshold(amount=str(amount), threshold=str(threshold))
+        raise AboveWriteOffThreshold(amount=amount, threshold=threshold)
 
 
 def check_shortfall_write_off(document: Document, balance_due: Money, amount: Money, threshold: Money) -> None:
@@ -244,16 +245,16 @@ def check_shortfall_write_off(document: Document, balance_due: Money, amount: Mo
             f"Écart de règlement impossible sur {document.label} : seule une commande ou une facture validée en a.",
             credit="",
             document=document.label,
-            reason="document non validé ou hors du compte",
+            reason=Reason.NOT_IN_ACCOUNT,
         )
     if not balance_due.is_positive:
         raise NothingToWriteOff(source=document.label)
     if not amount.is_positive:
-        raise NonPositiveAmount(amount=str(amount))
+        raise NonPositiveAmount(amount=amount)
     if amount > balance_due:
-        raise OverSettlement(requested=str(amount), available=str(balance_due), document=document.label)
+        raise OverSettlement(requested=amount, available=balance_due, document=document.label)
     if amount > threshold:
-        raise AboveWriteOffThreshold(amount=str(amount), threshold=str(threshold))
+        raise AboveWriteOffThreshold(amount=amount, threshold=threshold)
 
 
 # -- credit notes from an invoice -----------------------------------------------------------------------------
@@ -297,16 +298,14 @@ def credit_lines(
         if position not in by_position:
             raise UnknownInvoiceLine(invoice=invoice.label, position=position)
         if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
-            raise InvalidLine(reason="la quantité reprise en avoir doit être strictement positive")
+            raise InvalidLine(reason=Reason.CREDIT_QUANTITY_POSITIVE)
         wanted[position] = wanted.get(position, Decimal(0)) + quantity
     result = []
     for position, quantity in wanted.items():
         line = by_position[position]
         available = line.quantity - credited.get(position, Decimal(0))
         if quantity > available:
-            raise OverCreditQuantity(
-                position=position, invoice=invoice.label, requested=str(quantity), available=str(available)
-            )
+            raise OverCreditQuantity(position=position, invoice=invoice.label, requested=quantity, available=available)
         result.append(
             CreditedLine(
                 origin_position=position,
@@ -326,18 +325,13 @@ def credit_lines(
 def check_credit_total(invoice: Document, already_credited: Money, new_gross: Money) -> None:
     """The credit notes on an invoice never sum to more than the invoice's gross total."""
     if not new_gross.is_positive:
-        raise NonPositiveAmount(amount=str(new_gross))
+        raise NonPositiveAmount(amount=new_gross)
     available = invoice.gross - already_credited
     if new_gross > available:
-        raise OverCredit(requested=str(new_gross), available=str(available), invoice=invoice.label)
+        raise OverCredit(requested=new_gross, available=available, invoice=invoice.label)
 
 
 # -- the invoices a credit note corrects (CGI art. 289 I-5; french-rules.md §2.4) -------------------------------
-
-MISSING_INVOICE_MESSAGE = (
-    "Un avoir doit référencer la ou les factures qu'il corrige (numéro et date) : "
-    "indiquez au moins une facture émise de ce tiers."
-)
 
 
 def corrected_ids(origin_id: int | None, data: Mapping[str, Any]) -> tuple[int, ...]:
@@ -357,21 +351,23 @@ def check_corrected_invoices(
     `flow` and `currency` default to the first invoice's; returns the ones the credit note takes.
     """
     if not invoices:
-        raise MissingCorrectedInvoice(MISSING_INVOICE_MESSAGE, document="L'avoir")
+        raise MissingCorrectedInvoice(reason=Reason.NO_CORRECTED_INVOICE)
     flow = flow or invoices[0].flow
     currency = currency or invoices[0].currency
     for invoice in invoices:
         check_creditable(invoice)
         if invoice.party_id != party_id:
-            raise CorrectedInvoiceMismatch(invoice=invoice.label, reason="elle concerne un autre tiers")
+            raise CorrectedInvoiceMismatch(invoice=invoice.label, reason=Reason.OTHER_PARTY)
         if invoice.flow is not flow:
-            words = {Flow.SALE: "une vente", Flow.PURCHASE: "un achat"}
             raise CorrectedInvoiceMismatch(
-                invoice=invoice.label, reason=f"elle porte sur {words[invoice.flow]}, l'avoir sur {words[flow]}"
+                invoice=invoice.label, reason=Reason.OTHER_FLOW, flow=invoice.flow, credit_flow=flow
             )
         if invoice.currency != currency:
             raise CorrectedInvoiceMismatch(
-                invoice=invoice.label, reason=f"elle est en {invoice.currency}, l'avoir en {currency}"
+                invoice=invoice.label,
+                reason=Reason.OTHER_CURRENCY,
+                currency=invoice.currency,
+                credit_currency=currency,
             )
     return flow, currency
 
@@ -386,7 +382,7 @@ def credit_shares(
     what was already credited on them: beyond that, OverCredit.
     """
     if not gross.is_positive:
-        raise NonPositiveAmount(amount=str(gross))
+        raise NonPositiveAmount(amount=gross)
     left = gross
     shares: list[tuple[int, Money]] = []
     available = Money.zero(gross.currency)
@@ -399,7 +395,7 @@ def credit_shares(
             shares.append((invoice.id, take))
             left = left - take
     if left.is_positive:
-        raise OverCredit(requested=str(gross), available=str(available), invoice=", ".join(i.label for i in invoices))
+        raise OverCredit(requested=gross, available=available, invoice=", ".join(i.label for i in invoices))
     return tuple(shares)
 
 

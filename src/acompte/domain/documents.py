@@ -11,7 +11,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from acompte.domain.errors import InvalidLine, NegativeQuantity
+from acompte.domain.errors import Field as ErrorField
+from acompte.domain.errors import InvalidLine, NegativeQuantity, Reason
 from acompte.domain.money import HALF_UP, Money, round_to_currency
 from acompte.domain.statuses import PositionStatus
 from acompte.domain.vat import HUNDRED, Totals, VatRounding, compute_totals, normalize_rate
@@ -54,11 +55,11 @@ QUANTITY_PLACES = 3
 UNIT_PRICE_PLACES = 4
 
 
-def _bounded_decimal(value: Decimal, places: int, what: str) -> Decimal:
+def _bounded_decimal(value: Decimal, places: int, what: ErrorField) -> Decimal:
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise InvalidLine(reason=f"{what} doit être un nombre décimal")
+        raise InvalidLine(reason=Reason.DECIMAL_EXPECTED, field=what)
     if value.as_tuple().exponent < -places:  # type: ignore[operator]
-        raise InvalidLine(reason=f"{what} : au plus {places} décimales")
+        raise InvalidLine(reason=Reason.TOO_MANY_PLACES, field=what, places=places)
     return value
 
 
@@ -90,16 +91,16 @@ def price_line(position: int, data: LineInput, currency: str, *, allow_negative:
     """Check a line and compute its net: quantity × unit price × (1 − discount %), rounded half-up once."""
     designation = (data.designation or "").strip()
     if not designation:
-        raise InvalidLine(reason="la désignation est obligatoire")
-    quantity = _bounded_decimal(data.quantity, QUANTITY_PLACES, "la quantité")
-    unit_price = _bounded_decimal(data.unit_price, UNIT_PRICE_PLACES, "le prix unitaire")
-    discount = _bounded_decimal(data.discount_percent, 2, "la remise")
+        raise InvalidLine(reason=Reason.DESIGNATION_REQUIRED)
+    quantity = _bounded_decimal(data.quantity, QUANTITY_PLACES, ErrorField.QUANTITY)
+    unit_price = _bounded_decimal(data.unit_price, UNIT_PRICE_PLACES, ErrorField.UNIT_PRICE)
+    discount = _bounded_decimal(data.discount_percent, 2, ErrorField.DISCOUNT)
     if quantity < 0 and not allow_negative:
-        raise NegativeQuantity(kind="une facture")
+        raise NegativeQuantity(kind=Kind.INVOICE)
     if unit_price < 0:
-        raise InvalidLine(reason="le prix unitaire ne peut pas être négatif")
+        raise InvalidLine(reason=Reason.NEGATIVE_UNIT_PRICE)
     if not (0 <= discount <= HUNDRED):
-        raise InvalidLine(reason="la remise doit être comprise entre 0 et 100 %")
+        raise InvalidLine(reason=Reason.DISCOUNT_RANGE)
     rate = normalize_rate(data.vat_rate)
     raw = quantity * unit_price * (HUNDRED - discount) / HUNDRED
     net = Money(round_to_currency(raw, currency, HALF_UP), currency)

@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from acompte.domain.accounting import FactLine, Nature, VatPart, parts_total, vat_parts
 from acompte.domain.documents import Kind
-from acompte.domain.errors import InvalidDocumentNumber, MissingCorrectedInvoice, MissingLegalIdentifier
+from acompte.domain.errors import Field, InvalidDocumentNumber, MissingCorrectedInvoice, MissingLegalIdentifier, Reason
 from acompte.domain.money import Money, total
 from acompte.domain.vat import VatRounding
 
@@ -172,16 +172,16 @@ class EInvoice:
         return self.type_code in CREDIT_NOTE_CODES
 
 
-def check_number(number: str | None, what: str = "numéro") -> None:
+def check_number(number: str | None, what: Field = Field.NUMBER) -> None:
     """BR-FR-01/02: at most 35 characters, letters, digits and + - _ / only."""
     if not number:
-        raise InvalidDocumentNumber(number=number or "", reason=f"{what} absent : la pièce n'est pas émise")
+        raise InvalidDocumentNumber(number=number or "", reason=Reason.NUMBER_MISSING, field=what)
     if len(number) > 35:
-        raise InvalidDocumentNumber(number=number, reason=f"{len(number)} caractères")
+        raise InvalidDocumentNumber(number=number, reason=Reason.NUMBER_TOO_LONG, length=len(number))
     if any(c.isspace() for c in number):
-        raise InvalidDocumentNumber(number=number, reason="contient un espace")
+        raise InvalidDocumentNumber(number=number, reason=Reason.NUMBER_HAS_SPACE)
     if not NUMBER_PATTERN.match(number):
-        raise InvalidDocumentNumber(number=number, reason="caractère non autorisé")
+        raise InvalidDocumentNumber(number=number, reason=Reason.NUMBER_BAD_CHARACTER)
 
 
 def check_issuable(kind: Kind, number: str | None, corrects: Sequence[EReference | str]) -> None:
@@ -195,7 +195,7 @@ def check_einvoice(invoice: EInvoice) -> None:
     """Raise the specific error that would make the Factur-X fail, if any."""
     check_number(invoice.number)
     for reference in invoice.preceding:
-        check_number(reference.number, "numéro de la facture référencée")
+        check_number(reference.number, Field.CORRECTED_NUMBER)
     if invoice.is_credit_note and not invoice.preceding:
         raise MissingCorrectedInvoice(document=f"L'avoir {invoice.number}")
     seller = invoice.seller
@@ -207,9 +207,9 @@ def check_einvoice(invoice: EInvoice) -> None:
     if buyer.siren and not re.fullmatch(r"\d{9}", buyer.siren):
         raise MissingLegalIdentifier(what="un SIREN valide (9 chiffres)", whose=buyer.name)
     if not buyer.siren and not buyer.email:
-        raise MissingLegalIdentifier(what="le SIREN ou l'adresse électronique", whose=buyer.name)
+        raise MissingLegalIdentifier(what=Field.SIREN_OR_ADDRESS, whose=buyer.name)
     if any(line.price < 0 for line in invoice.lines):  # pragma: no cover - built lines never have one
-        raise InvalidDocumentNumber(number=invoice.number, reason="prix unitaire négatif")
+        raise InvalidDocumentNumber(number=invoice.number, reason=Reason.NEGATIVE_PRICE)
 
 
 def _framework(natures: set[Nature], stage: int) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from acompte.domain.errors import CurrencyMismatch, InvalidAmount, UnknownCurrency
+from acompte.domain.errors import CurrencyMismatch, InvalidAmount, Reason, UnknownCurrency
 
 # ISO 4217 minor units of the currencies a French business meets. Extend here, nowhere else.
 MINOR_UNITS: dict[str, int] = {
@@ -65,30 +65,32 @@ class Money:
         if isinstance(self.amount, Decimal) and self.amount.is_zero() and self.amount.is_signed():
             object.__setattr__(self, "amount", -self.amount)  # never show -0.00
         if not isinstance(self.amount, Decimal):
-            raise InvalidAmount(value=self.amount, reason="not a Decimal")
+            raise InvalidAmount(value=self.amount, reason=Reason.NOT_A_DECIMAL)
         exponent = self.amount.as_tuple().exponent
         if not self.amount.is_finite() or exponent != -minor_unit(self.currency):
-            raise InvalidAmount(value=str(self.amount), reason=f"not quantized to {self.currency}")
+            raise InvalidAmount(value=str(self.amount), reason=Reason.NOT_QUANTIZED, currency=self.currency)
 
     # -- construction -------------------------------------------------------------------------------
     @classmethod
     def of(cls, value: Decimal | int | str, currency: str, rounding: str | None = None) -> Money:
         """Build from a Decimal, int or decimal string. Extra decimals raise unless a rounding is named."""
         if isinstance(value, float | bool):
-            raise InvalidAmount(value=value, reason="les nombres flottants sont refusés")
+            raise InvalidAmount(value=value, reason=Reason.FLOAT_REFUSED)
         try:
             number = Decimal(value) if not isinstance(value, Decimal) else value
         except (InvalidOperation, ValueError):
-            raise InvalidAmount(value=value, reason="ce n'est pas un nombre décimal") from None
+            raise InvalidAmount(value=value, reason=Reason.NOT_A_DECIMAL) from None
         if not number.is_finite():
-            raise InvalidAmount(value=str(value), reason="ce n'est pas un nombre fini")
+            raise InvalidAmount(value=str(value), reason=Reason.NOT_FINITE)
         q = quantum(currency)
         if rounding is None:
             rounded = number.quantize(q, rounding=HALF_UP)
             if rounded != number:
                 raise InvalidAmount(
                     value=str(value),
-                    reason=f"au plus {minor_unit(currency)} décimales en {currency}",
+                    reason=Reason.TOO_MANY_DECIMALS,
+                    places=minor_unit(currency),
+                    currency=currency,
                 )
             return cls(rounded, currency)
         return cls(number.quantize(q, rounding=rounding), currency)
@@ -97,12 +99,12 @@ class Money:
     def parse(cls, text: str, currency: str) -> Money:
         """Parse user or API text: '1234.56', '1 234,56', '-3'. Strict on decimals."""
         if not isinstance(text, str):
-            raise InvalidAmount(value=text, reason="une chaîne décimale est attendue")
+            raise InvalidAmount(value=text, reason=Reason.TEXT_EXPECTED)
         cleaned = text.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
         if "," in cleaned and "." not in cleaned:
             cleaned = cleaned.replace(",", ".")
         if not cleaned or not all(c in "0123456789.-+" for c in cleaned):
-            raise InvalidAmount(value=text, reason="ce n'est pas un nombre décimal")
+            raise InvalidAmount(value=text, reason=Reason.NOT_A_DECIMAL)
         return cls.of(cleaned, currency)
 
     @classmethod
@@ -158,7 +160,7 @@ class Money:
     def times(self, factor: Decimal | int, rounding: str = HALF_UP) -> Money:
         """Multiply by an exact factor and round once, with the named mode."""
         if isinstance(factor, float):
-            raise InvalidAmount(value=factor, reason="les nombres flottants sont refusés")
+            raise InvalidAmount(value=factor, reason=Reason.FLOAT_REFUSED)
         return Money(round_to_currency(self.amount * Decimal(factor), self.currency, rounding), self.currency)
 
     @property

@@ -70,9 +70,16 @@ class Party:
 
     def require_role(self, *, customer: bool) -> None:
         if customer and not self.is_customer:
-            raise PartyRoleMismatch(party=self.name, role="un client")
+            raise PartyRoleMismatch(party=self.name, role=PartyRole.CUSTOMER)
         if not customer and not self.is_supplier:
-            raise PartyRoleMismatch(party=self.name, role="un fournisseur")
+            raise PartyRoleMismatch(party=self.name, role=PartyRole.SUPPLIER)
+
+
+class PartyRole(StrEnum):
+    """What a party is to the company (one party may be both)."""
+
+    CUSTOMER = "customer"
+    SUPPLIER = "supplier"
 
 
 class ItemKind(StrEnum):

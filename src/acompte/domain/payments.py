@@ -16,6 +16,7 @@ from acompte.domain.errors import (
     InvalidSetting,
     NonPositiveAmount,
     PaymentCancelled,
+    Reason,
     RefundAmountLocked,
 )
 from acompte.domain.money import Money
@@ -184,7 +185,7 @@ def check_change(
         _raise_lock(payment, lock)
     if "method" in changes:
         if new_method is None:
-            raise InvalidSetting(reason=f"mode de règlement inconnu ou inactif : {change.method}")
+            raise InvalidSetting(reason=Reason.UNKNOWN_PAYMENT_METHOD, method=change.method)
         if new_method.digital:
             raise DigitalMethodRefused(method=new_method.label)
     if "amount" in changes:
@@ -193,11 +194,11 @@ def check_change(
         if amount.currency != payment.currency:
             raise CurrencyMismatch(left=payment.currency, right=amount.currency)
         if not amount.is_positive:
-            raise NonPositiveAmount(amount=str(amount))
+            raise NonPositiveAmount(amount=amount)
         if is_refund:
             raise RefundAmountLocked(number=payment.number)
         if amount < used:
-            raise AmountBelowAllocated(number=payment.number, amount=str(amount), allocated=str(used))
+            raise AmountBelowAllocated(number=payment.number, amount=amount, allocated=used)
     return changes
 
 

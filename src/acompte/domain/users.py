@@ -142,4 +142,4 @@ class Principal:
 def authorize(principal: Principal, permission: Permission) -> None:
     """Raise PermissionDenied unless the principal's role carries `permission`."""
     if not principal.may(permission):
-        raise PermissionDenied(role=ROLE_LABELS[principal.role], permission=permission.value)
+        raise PermissionDenied(role=principal.role, permission=permission)

@@ -30,14 +30,14 @@ def normalize_rate(rate: Decimal | str | int) -> Decimal:
     """A rate as a canonical Decimal percentage ('20.0' and '20' are the same rate)."""
     value = Decimal(str(rate)) if not isinstance(rate, Decimal) else rate
     if not value.is_finite() or value < 0 or value >= HUNDRED:
-        raise InvalidVatRate(rate=str(rate))
+        raise InvalidVatRate(rate=value)
     return value.normalize() if value != 0 else Decimal(0)
 
 
 def check_rate(rate: Decimal, allowed: Iterable[Decimal]) -> Decimal:
     normalized = normalize_rate(rate)
     if normalized not in {normalize_rate(r) for r in allowed}:
-        raise InvalidVatRate(rate=str(rate))
+        raise InvalidVatRate(rate=rate)
     return normalized
 
 

@@ -13,7 +13,7 @@ from acompte.domain.company_events import (
     SettingsChanged,
     VatRatesChanged,
 )
-from acompte.domain.errors import InvalidSetting
+from acompte.domain.errors import InvalidSetting, Reason
 from acompte.domain.money import minor_unit
 from acompte.domain.numbering import DEFAULT_PREFIXES
 from acompte.domain.parties import Company, normalize_siren, normalize_vat_number
@@ -40,7 +40,7 @@ def create_company(
     """Create a company with the French VAT rates, the default payment methods, a bank account and a till."""
     name = name.strip()
     if not name:
-        raise InvalidSetting(reason="le nom de la société est obligatoire")
+        raise InvalidSetting(reason=Reason.COMPANY_NAME_REQUIRED)
     minor_unit(currency)  # raises UnknownCurrency
     with uow:
         company_id = uow.companies.add(
@@ -78,7 +78,7 @@ def accounts(uow: UnitOfWork, ctx: Ctx) -> list[tuple[int, str, str]]:
 
 def add_account(uow: UnitOfWork, ctx: Ctx, *, name: str, kind: AccountKind, iban: str = "") -> int:
     if not name.strip():
-        raise InvalidSetting(reason="le nom du compte est obligatoire")
+        raise InvalidSetting(reason=Reason.ACCOUNT_NAME_REQUIRED)
     with uow:
         account_id = uow.companies.add_account(ctx.company_id, name=name.strip(), kind=kind.value, iban=iban)
         publish(uow, ctx, AccountAdded(company_id=ctx.company_id, name=name, account_kind=kind.value))
@@ -89,7 +89,7 @@ def add_account(uow: UnitOfWork, ctx: Ctx, *, name: str, kind: AccountKind, iban
 def set_vat_rates(uow: UnitOfWork, ctx: Ctx, rates: list[Decimal]) -> None:
     normalized = sorted({normalize_rate(r) for r in rates}, reverse=True)
     if not normalized:
-        raise InvalidSetting(reason="au moins un taux de TVA est nécessaire")
+        raise InvalidSetting(reason=Reason.VAT_RATE_REQUIRED)
     with uow:
         before = uow.companies.get(ctx.company_id).vat_rates
         uow.companies.set_vat_rates(ctx.company_id, normalized)
@@ -108,7 +108,7 @@ def payment_methods(uow: UnitOfWork, ctx: Ctx, *, include_inactive: bool = False
 
 def set_payment_method(uow: UnitOfWork, ctx: Ctx, method: Method, *, active: bool = True) -> None:
     if not method.code.strip() or not method.label.strip():
-        raise InvalidSetting(reason="un mode de règlement a un code et un libellé")
+        raise InvalidSetting(reason=Reason.METHOD_CODE_AND_LABEL)
     with uow:
         uow.companies.set_method(ctx.company_id, method, active)
         publish(
@@ -122,9 +122,9 @@ def set_payment_method(uow: UnitOfWork, ctx: Ctx, method: Method, *, active: boo
 def set_prefix(uow: UnitOfWork, ctx: Ctx, key: str, prefix: str) -> None:
     """Change the prefix of a number series (`invoice/sale` → `FA`). Applies to numbers assigned from now."""
     if key not in DEFAULT_PREFIXES:
-        raise InvalidSetting(reason=f"série inconnue : {key}")
+        raise InvalidSetting(reason=Reason.UNKNOWN_SERIES, series=key)
     if not prefix or len(prefix) > 12 or any(c.isspace() for c in prefix):
-        raise InvalidSetting(reason="un préfixe a 1 à 12 caractères, sans espace")
+        raise InvalidSetting(reason=Reason.PREFIX_SHAPE)
     update_settings(uow, ctx, {"prefixes": {key: prefix}})
 
 
@@ -141,7 +141,7 @@ def update_identity(
     """The company's name, SIREN, VAT number, address and legal mentions, changed and recorded as one change."""
     name = name.strip()
     if not name:
-        raise InvalidSetting(reason="le nom de la société est obligatoire")
+        raise InvalidSetting(reason=Reason.COMPANY_NAME_REQUIRED)
     after = {"name": name, "siren": normalize_siren(siren), "vat_number": normalize_vat_number(vat_number)}
     with uow:
         company = uow.companies.get(ctx.company_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from acompte.domain.company_events import ItemCreated, PartyCreated, PartyUpdated
 from acompte.domain.documents import UNIT_PRICE_PLACES
-from acompte.domain.errors import InvalidLine, InvalidSetting
+from acompte.domain.errors import InvalidLine, InvalidSetting, Reason
 from acompte.domain.parties import Item, ItemKind, Party
 from acompte.domain.vat import check_rate
 from acompte.services.messagebus import publish
@@ -19,14 +19,14 @@ _PARTY_FIELDS = {"name", "is_customer", "is_supplier", "email", "siren", "vat_nu
 def _check_party_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - _PARTY_FIELDS
     if unknown:
-        raise InvalidSetting(reason=f"champs inconnus : {', '.join(sorted(unknown))}")
+        raise InvalidSetting(reason=Reason.UNKNOWN_FIELDS, fields=sorted(unknown))
     if "name" in fields:
         fields["name"] = str(fields["name"]).strip()
         if not fields["name"]:
-            raise InvalidSetting(reason="le nom du tiers est obligatoire")
+            raise InvalidSetting(reason=Reason.PARTY_NAME_REQUIRED)
     siren = fields.get("siren")
     if siren and (len(siren) != 9 or not siren.isdigit()):
-        raise InvalidSetting(reason="un SIREN a 9 chiffres")
+        raise InvalidSetting(reason=Reason.SIREN_DIGITS)
     return fields
 
 
@@ -34,7 +34,7 @@ def create_party(
     uow: UnitOfWork, ctx: Ctx, *, name: str, customer: bool = True, supplier: bool = False, **fields: Any
 ) -> Party:
     if not customer and not supplier:
-        raise InvalidSetting(reason="un tiers est client, fournisseur, ou les deux")
+        raise InvalidSetting(reason=Reason.PARTY_ROLE_REQUIRED)
     data = _check_party_fields({"name": name, "is_customer": customer, "is_supplier": supplier, **fields})
     with uow:
         party_id = uow.parties.add(ctx.company_id, **data)
@@ -51,7 +51,7 @@ def update_party(uow: UnitOfWork, ctx: Ctx, party_id: int, **fields: Any) -> Par
         uow.parties.update(ctx.company_id, party_id, **data)
         after = uow.parties.get(ctx.company_id, party_id)
         if not (after.is_customer or after.is_supplier):
-            raise InvalidSetting(reason="un tiers est client, fournisseur, ou les deux")
+            raise InvalidSetting(reason=Reason.PARTY_ROLE_REQUIRED)
         publish(
             uow,
             ctx,
@@ -87,9 +87,9 @@ def create_item(
     settings: dict[str, Any] | None = None,
 ) -> Item:
     if not name.strip():
-        raise InvalidLine(reason="le nom de l'article est obligatoire")
+        raise InvalidLine(reason=Reason.ITEM_NAME_REQUIRED)
     if not isinstance(unit_price, Decimal) or unit_price < 0 or unit_price.as_tuple().exponent < -UNIT_PRICE_PLACES:  # type: ignore[operator]
-        raise InvalidLine(reason=f"prix unitaire positif, au plus {UNIT_PRICE_PLACES} décimales")
+        raise InvalidLine(reason=Reason.ITEM_PRICE, places=UNIT_PRICE_PLACES)
     with uow:
         company = uow.companies.get(ctx.company_id)
         rate = check_rate(vat_rate, company.vat_rates)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from acompte.domain.allocations import check_allocation
-from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound
+from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound, Reason
 from acompte.domain.events import AllocationRemoved, PaymentAllocated, PaymentRecorded
 from acompte.domain.money import Money, total
 from acompte.domain.payments import AccountKind, Direction, Payment, PaymentState
@@ -31,7 +31,7 @@ def _account_for(uow: UnitOfWork, ctx: Ctx, method: str, account_id: int | None)
             return int(acc_id)
     if accounts:
         return int(accounts[0][0])
-    raise InvalidSetting(reason="aucun compte de banque ou de caisse n'est configuré")
+    raise InvalidSetting(reason=Reason.NO_TREASURY_ACCOUNT)
 
 
 def record_payment(
@@ -58,7 +58,7 @@ def record_payment(
         party = uow.parties.get(ctx.company_id, party_id)
         payment_method = company.method(method)
         if payment_method is None:
-            raise InvalidSetting(reason=f"mode de règlement inconnu ou inactif : {method}")
+            raise InvalidSetting(reason=Reason.UNKNOWN_PAYMENT_METHOD, method=method)
         account = _account_for(uow, ctx, method, account_id)
         if origin_document_id is not None:
             uow.documents.get(ctx.company_id, origin_document_id)

@@ -17,10 +17,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from acompte.domain.company_events import MembershipGranted, TokenCreated, TokenRevoked
-from acompte.domain.errors import InvalidCredentials, InvalidEmail, InvalidSetting, RoleNotGranted, UserExists
+from acompte.domain.errors import InvalidCredentials, InvalidEmail, InvalidSetting, Reason, RoleNotGranted, UserExists
 from acompte.domain.users import (
     LANGUAGES,
-    ROLE_LABELS,
     Credential,
     CredentialKind,
     Membership,
@@ -91,7 +90,7 @@ def set_password(uow: UnitOfWork, *, email: str, password: str) -> User:
 def set_language(uow: UnitOfWork, user_id: int, language: str) -> User:
     """The user's language for the web pages, kept across browsers and sessions."""
     if language not in LANGUAGES:
-        raise InvalidSetting(reason=f"langue inconnue : {language!r} (fr ou en)")
+        raise InvalidSetting(reason=Reason.UNKNOWN_LANGUAGE, language=language)
     with uow:
         uow.users.set_language(user_id, language)
         user = uow.users.get(user_id)
@@ -112,7 +111,7 @@ def grant(uow: UnitOfWork, ctx: Ctx, *, email: str, role: Role) -> Membership:
         uow.companies.get(ctx.company_id)
         found = uow.users.by_email(email)
         if found is None:
-            raise InvalidSetting(reason=f"aucun utilisateur {email}")
+            raise InvalidSetting(reason=Reason.UNKNOWN_USER, email=email)
         user = found[0]
         before = uow.users.membership(ctx.company_id, user.id)
         uow.users.set_membership(ctx.company_id, user.id, role)
@@ -199,7 +198,7 @@ def _issue(
 def _member_role(uow: UnitOfWork, company_id: int, user: User) -> Role:
     membership = uow.users.membership(company_id, user.id)
     if membership is None:
-        raise InvalidSetting(reason=f"{user.email} n'est pas membre de cette société")
+        raise InvalidSetting(reason=Reason.NOT_A_MEMBER, email=user.email)
     return membership.role  # type: ignore[no-any-return]
 
 
@@ -219,17 +218,17 @@ def create_token(
     email = normalize_email(email)
     name = name.strip()
     if len(name) > MAX_TOKEN_NAME or "\x00" in name:
-        raise InvalidSetting(reason=f"un nom de jeton a au plus {MAX_TOKEN_NAME} caractères")
+        raise InvalidSetting(reason=Reason.TOKEN_NAME_TOO_LONG, maximum=MAX_TOKEN_NAME)
     with uow:
         uow.companies.get(ctx.company_id)
         found = uow.users.by_email(email)
         if found is None:
-            raise InvalidSetting(reason=f"aucun utilisateur {email}")
+            raise InvalidSetting(reason=Reason.UNKNOWN_USER, email=email)
         user = found[0]
         granted = _member_role(uow, ctx.company_id, user)
         role = role or granted
         if lowest(role, granted) is not role:
-            raise RoleNotGranted(role=ROLE_LABELS[role], email=email, granted=ROLE_LABELS[granted])
+            raise RoleNotGranted(role=Role(role), email=email, granted=Role(granted))
         credential, secret = _issue(
             uow,
             company_id=ctx.company_id,

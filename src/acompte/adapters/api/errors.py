@@ -1,12 +1,14 @@
 """Errors as RFC 9457 `application/problem+json`, from ONE table.
 
 `PROBLEMS` lists every problem type the API can answer: one entry per `DomainError` subclass (a test checks
-that none is missing) and the few HTTP-level ones (invalid request, malformed JSON...). Each has a stable
-type URI, `/api/v1/errors/<code>`, which serves a page describing it. The `detail` follows the request's
-`Accept-Language` (French by default, English available); the error's `params` become extra members of the
-problem (`available`, `requested`...).
+that none is missing) and the few HTTP-level ones (invalid request, malformed JSON...), with its HTTP status —
+the domain knows none. Each has a stable type URI, `/api/v1/errors/<code>`, which serves a page describing it.
+Titles, descriptions and the `detail` sentence come from the one gettext catalogue (`adapters/i18n`) in the
+request's `Accept-Language` (French by default, English available); the error's `params` become extra members
+of the problem (`available`, `requested`...), as plain values.
 
-To add a domain error: add its class at the end of `domain/errors.py`, then one `ProblemType` line here.
+To add a domain error: add its class to `domain/errors.py`, its sentence to `adapters/i18n/messages.py`, then
+one `ProblemType` line here; translate the new msgids in the catalogue.
 """
 
 from __future__ import annotations
@@ -22,29 +24,29 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from acompte.adapters.i18n import catalogue, formats, render
+from acompte.adapters.i18n.catalogue import N_, NP_
 from acompte.domain import errors as e
 
 log = logging.getLogger("acompte.api")
 
 ERRORS_PATH = "/api/v1/errors"
 PROBLEM_JSON = "application/problem+json"
-LANGUAGES = ("fr", "en")
+LANGUAGES = catalogue.LANGUAGES
+PROBLEM = "problem"  # the catalogue context of titles and descriptions
 #: Members of a problem that the error's params may not overwrite.
 RESERVED = frozenset({"type", "title", "status", "detail", "instance", "code", "errors"})
 
 
 @dataclass(frozen=True, slots=True)
 class ProblemType:
-    """One problem type: its code (the last segment of its type URI), status, titles, English detail template
-    (over the error's params) and a sentence per language saying when it happens and what to do."""
+    """One problem type: its code (the last segment of its type URI), HTTP status, title and a sentence saying
+    when it happens and what to do (both French msgids of the catalogue, context `problem`)."""
 
     code: str
     status: int
-    title_fr: str
-    title_en: str
-    detail_en: str
-    about_fr: str
-    about_en: str
+    title_msgid: str
+    about_msgid: str
     error: type[e.DomainError] | None = None
 
     @property
@@ -52,411 +54,236 @@ class ProblemType:
         return f"{ERRORS_PATH}/{self.code}"
 
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_fr
+        return catalogue.pgettext(lang, PROBLEM, self.title_msgid)
+
+    def about(self, lang: str) -> str:
+        return catalogue.pgettext(lang, PROBLEM, self.about_msgid)
 
 
-def _domain(
-    error: type[e.DomainError], title_fr: str, title_en: str, detail_en: str, about_fr: str, about_en: str
-) -> ProblemType:
-    return ProblemType(error.code, error.status, title_fr, title_en, detail_en, about_fr, about_en, error)
+def _domain(error: type[e.DomainError], status: int, title: str, about: str) -> ProblemType:
+    return ProblemType(error.code, status, title, about, error)
 
 
 # fmt: off
 PROBLEMS: tuple[ProblemType, ...] = (
-    # -- domain errors (domain/errors.py), in the order of that file ----------------------------------
-    _domain(e.DomainError, "Opération refusée", "Operation refused", "The operation was refused.",
-            "Une règle de gestion refuse l'opération.", "A business rule refuses the operation."),
-    _domain(e.NotFound, "Introuvable", "Not found", "{entity} not found ({id}).",
-            "L'objet demandé n'existe pas dans votre société.",
-            "The requested object does not exist in your company."),
-    _domain(e.InvalidAmount, "Montant invalide", "Invalid amount", "Invalid amount: {value!r} ({reason}).",
-            "Un montant n'est pas un nombre décimal exact dans la devise.",
-            "An amount is not an exact decimal number in its currency."),
-    _domain(e.NonPositiveAmount, "Montant non positif", "Amount not positive",
-            "The amount must be strictly positive (got {amount}).",
-            "Les règlements et les affectations ont un montant strictement positif.",
-            "Payments and allocations have a strictly positive amount."),
-    _domain(e.CurrencyMismatch, "Devises différentes", "Currency mismatch", "Different currencies: {left} and {right}.",
-            "Deux montants de devises différentes ne se combinent pas.",
-            "Amounts in different currencies cannot be combined."),
-    _domain(e.UnknownCurrency, "Devise inconnue", "Unknown currency", "Unknown currency: {currency}.",
-            "La devise n'est pas un code ISO 4217 connu d'acompte.",
-            "The currency is not an ISO 4217 code acompte knows."),
-    _domain(e.InvalidVatRate, "Taux de TVA invalide", "Invalid VAT rate",
-            "VAT rate not configured for this company: {rate} %.",
-            "Le taux de TVA n'est pas configuré dans les paramètres de la société.",
-            "The VAT rate is not configured in the company settings."),
-    _domain(e.InvalidLine, "Ligne invalide", "Invalid line", "Invalid line: {reason}.",
-            "Une ligne de document est incomplète ou incohérente.", "A document line is incomplete or inconsistent."),
-    _domain(e.NegativeQuantity, "Quantité négative", "Negative quantity",
-            "Negative quantity refused on {kind}: to refund or take back goods, issue a credit note on the invoice.",
-            "Les quantités négatives passent par un avoir.", "Negative quantities go through a credit note."),
-    _domain(e.InvalidTransition, "Action impossible à cet état", "Action not allowed in this state",
-            'Action "{action}" is not possible on {kind} in state "{state}".',
-            "Le cycle de vie du document ne permet pas cette action dans son état actuel.",
-            "The document's lifecycle does not allow this action in its current state."),
-    _domain(e.DocumentFrozen, "Document validé", "Document frozen",
-            "{number} is validated and can no longer change; correct it with a credit note.",
-            "Une facture validée ne change plus : on la corrige par un avoir.",
-            "A validated invoice never changes: it is corrected by a credit note."),
-    _domain(e.DocumentCancelled, "Document annulé", "Document cancelled",
-            "{number} is cancelled: no payment can be allocated to it.",
-            "On n'affecte pas de règlement à un document annulé.", "No payment is allocated to a cancelled document."),
-    _domain(e.PartyMismatch, "Tiers différent", "Party mismatch",
-            "{document} belongs to another party than {source}.",
-            "Un règlement ne règle que les documents de son tiers.",
-            "A payment settles only its own party's documents."),
-    _domain(e.PartyRoleMismatch, "Rôle du tiers", "Party role mismatch", "{party} is not {role}.",
-            "Une vente s'adresse à un client, un achat à un fournisseur.",
-            "A sale is made to a customer, a purchase to a supplier."),
-    _domain(e.FlowMismatch, "Sens du règlement", "Flow mismatch",
-            "A payment {direction} cannot settle {document} ({flow}).",
-            "Un encaissement règle une vente, un décaissement un achat.",
-            "A payment received settles a sale, a payment made settles a purchase."),
-    _domain(e.OverAllocation, "Affectation supérieure au disponible", "Over-allocation",
-            "Cannot allocate {requested}: only {available} is left on {source}.",
-            "On n'affecte pas plus que ce qui reste non affecté sur le règlement (`available`).",
-            "You cannot allocate more than what is left unallocated on the payment (`available`)."),
-    _domain(e.OverSettlement, "Affectation supérieure au solde dû", "Over-settlement",
-            "Cannot allocate {requested}: the balance due on {document} is {available}.",
-            "On n'affecte pas plus que le solde dû du document (`available`).",
-            "You cannot allocate more than the document's balance due (`available`)."),
-    _domain(e.TotalBelowSettled, "Total inférieur au réglé", "Total below settled",
-            "The gross total of {document} ({gross}) would fall below what is already settled ({settled}): "
-            "remove allocations first.",
-            "Le total d'un document ne descend pas sous ce qui est déjà réglé.",
-            "A document's total cannot fall below what is already settled."),
-    _domain(e.PaymentCancelled, "Règlement annulé", "Payment cancelled", "Payment {number} is cancelled.",
-            "Un règlement annulé ne s'affecte plus.", "A cancelled payment can no longer be allocated."),
-    _domain(e.AllocationNotFound, "Rapprochement introuvable", "Allocation not found", "Allocation not found ({id}).",
-            "Le rapprochement n'existe pas (ou plus) dans votre société.",
-            "The allocation does not exist (any more) in your company."),
-    _domain(e.InvalidConversion, "Transformation impossible", "Invalid conversion",
-            "Cannot convert {kind} into {target}.",
-            "Devis → commande ou facture ; commande → livraison ou facture ; livraison → facture.",
-            "Quote → order or invoice; order → delivery or invoice; delivery → invoice."),
-    _domain(e.EmptyDocument, "Document vide", "Empty document",
-            "{kind} has no line: add at least one line before validating.",
-            "Un document se valide avec au moins une ligne.", "A document needs at least one line to be validated."),
-    _domain(e.InvalidSetting, "Paramètre invalide", "Invalid setting", "Invalid setting: {reason}.",
-            "Une valeur ne respecte pas les paramètres de la société.", "A value does not fit the company settings."),
-    # credits: credit notes, overpayments, refunds, write-offs, payment changes, party account
-    _domain(e.NotCreditable, "Document non corrigeable par avoir", "Not creditable",
-            "A credit note can only correct a validated invoice: {document} is not one.",
-            "Un avoir corrige une facture validée (ou une facture d'acompte émise), jamais un brouillon ni un devis.",
-            "A credit note corrects a validated invoice (or an issued deposit invoice), never a draft or a quote."),
-    _domain(e.UnknownInvoiceLine, "Ligne de facture inconnue", "Unknown invoice line",
-            "Invoice {invoice} has no line number {position}.",
-            "Les lignes d'un avoir sur facture désignent les lignes de la facture par leur position (1, 2...).",
-            "The lines of a credit note on an invoice name the invoice's lines by their position (1, 2...)."),
-    _domain(e.OverCreditQuantity, "Quantité d'avoir trop grande", "Credit quantity too large",
-            "Line {position} of {invoice}: {requested} requested in a credit note, but only {available} is left "
-            "to credit.",
-            "On ne crédite pas plus que la quantité facturée moins ce que les avoirs précédents ont déjà crédité.",
-            "You cannot credit more than the invoiced quantity less what earlier credit notes already credited."),
-    _domain(e.OverCredit, "Avoir supérieur au restant", "Over-credit",
-            "A credit note of {requested} is not possible: only {available} is left to credit on {invoice}.",
-            "Les avoirs d'une facture ne dépassent jamais son total TTC (`available` : ce qui reste à créditer).",
-            "An invoice's credit notes never exceed its gross total (`available`: what is left to credit)."),
-    _domain(e.CreditLinesMismatch, "Lignes de l'avoir modifiées", "Credit lines mismatch",
-            "The lines of credit note {credit} no longer match the lines of invoice {invoice}.",
-            "Un avoir sur facture reprend les lignes de la facture : désignation, prix et TVA ne se modifient pas.",
-            "A credit note on an invoice mirrors its lines: designation, price and VAT cannot change."),
-    _domain(e.NotACredit, "Pas un avoir", "Not a credit", "{document} is not a credit note.",
-            "L'opération demande un avoir (ou un avoir d'acompte) validé.",
-            "The operation needs a validated credit note (or deposit credit note)."),
-    _domain(e.CreditNotIssued, "Avoir non validé", "Credit note not issued",
-            "Credit note {credit} is not validated yet: validate it before using it.",
-            "Un avoir brouillon ne s'utilise pas : validez-le d'abord.", "A draft credit note cannot be used: "
-            "validate it first."),
-    _domain(e.CreditWrittenOff, "Avoir comptabilisé", "Credit written off",
-            "Credit note {credit} is written off: it can no longer be used or changed.",
-            "Un avoir comptabilisé (passé en perte ou profit) est définitif.",
-            "A written-off credit note is final."),
-    _domain(e.OverCreditUse, "Utilisation supérieure au restant de l'avoir", "Over credit use",
-            "Using {requested} is not possible: only {available} is left on {credit}.",
-            "On n'utilise pas plus que ce qui reste sur l'avoir (`available`), ni plus que le solde dû du document.",
-            "You cannot use more than what is left on the credit note (`available`), nor more than the "
-            "document's balance due."),
-    _domain(e.CreditFullyUsed, "Avoir entièrement utilisé", "Credit fully used",
-            "Credit note {credit} is fully used: there is nothing to write off.",
-            "Seul le restant d'un avoir se comptabilise ; il n'en reste rien.",
-            "Only what remains of a credit note is written off; nothing remains."),
-    _domain(e.CreditAlreadyWrittenOff, "Avoir déjà comptabilisé", "Credit already written off",
-            "Credit note {credit} is already written off; this operation is final.",
-            "Un avoir ne se comptabilise qu'une fois.", "A credit note is written off only once."),
-    _domain(e.RefundTooLarge, "Remboursement supérieur au restant", "Refund too large",
-            "A refund of {requested} is not possible: only {available} is left on {source}.",
-            "On ne rembourse pas plus que ce qui reste sur l'avoir ou le trop-perçu (`available`).",
-            "You cannot refund more than what is left on the credit note or overpayment (`available`)."),
-    _domain(e.RefundNotFound, "Remboursement introuvable", "Refund not found", "Refund not found ({id}).",
-            "Le remboursement n'existe pas (ou plus) dans votre société.",
-            "The refund does not exist (any more) in your company."),
-    _domain(e.RefundExists, "Règlement remboursé", "Refund exists",
-            "Payment {number} was partly refunded ({refunds}): unwind the refund first.",
-            "Un règlement dont une partie a été remboursée ne s'annule qu'après l'annulation du remboursement.",
-            "A payment part of which was refunded can only be cancelled once the refund is unwound."),
-    _domain(e.RefundAmountLocked, "Montant du remboursement figé", "Refund amount locked",
-            "The amount of refund {number} cannot change: unwind the refund, then make it again.",
-            "Le montant d'un remboursement ne se modifie pas ; annulez-le et refaites-le.",
-            "A refund's amount cannot change; unwind it and make it again."),
-    _domain(e.NothingToWriteOff, "Rien à passer en écart", "Nothing to write off",
-            "Nothing is left to write off as a payment difference on {source}.",
-            "Il ne reste aucun montant à passer en écart de règlement.", "No amount is left to write off."),
-    _domain(e.AboveWriteOffThreshold, "Écart supérieur au seuil", "Above the write-off threshold",
-            "A difference of {amount} is above the company's write-off threshold ({threshold}): keep it as a credit "
-            "or refund it.",
-            "Seuls les petits écarts (jusqu'au seuil de la société) se passent en écart de règlement.",
-            "Only small differences (up to the company threshold) can be written off."),
-    _domain(e.DigitalPaymentLocked, "Paiement numérique verrouillé", "Digital payment locked",
-            "Payment {number} is a digital payment ({method}): only its comment can change, and it cannot be "
-            "cancelled.",
-            "Un paiement enregistré par un prestataire (carte, prélèvement...) ne change que par son commentaire.",
-            "A payment recorded by a payment provider (card, direct debit...) only changes its comment."),
-    _domain(e.ExportedPaymentLocked, "Règlement exporté verrouillé", "Exported payment locked",
-            "Payment {number} was exported to accounting: only its comment can change, and it cannot be cancelled.",
-            "Un règlement exporté en comptabilité ne change plus que par son commentaire.",
-            "A payment exported to accounting only changes its comment."),
-    _domain(e.DigitalMethodRefused, "Mode numérique refusé", "Digital method refused",
-            'The method "{method}" is a digital payment: it is recorded by the payment provider, not typed in by '
-            "hand on an existing payment.",
-            "Les modes numériques sont réservés aux paiements enregistrés par le prestataire.",
-            "Digital methods are reserved for payments the provider records."),
-    _domain(e.AmountBelowAllocated, "Montant inférieur à l'affecté", "Amount below allocated",
-            "Payment {number} cannot become {amount}: {allocated} of it is already allocated. Remove allocations "
-            "first.",
-            "Le montant d'un règlement ne descend pas sous ce qu'il règle déjà.",
-            "A payment's amount cannot fall below what it already settles."),
-    _domain(e.PaymentNotOnDocument, "Règlement sans lien avec le document", "Payment not on document",
-            "Payment {number} does not settle {document}.",
-            "Le règlement annulé depuis un document doit régler ce document.",
-            "A payment cancelled from a document must settle that document."),
-    _domain(e.InvalidPaymentTerms, "Conditions de règlement invalides", "Invalid payment terms",
-            "Invalid payment terms: {reason}.",
-            "Les échéances ont chacune un pourcentage positif (total 100 %) et un délai de 0 à 366 jours.",
-            "Each instalment has a positive percentage (100 % in all) and a delay of 0 to 366 days."),
-    _domain(e.CreditMismatch, "Crédit incompatible", "Credit mismatch", "{credit} cannot settle {document}: {reason}.",
-            "Un crédit ne règle qu'un document du même tiers, du même sens et de la même devise.",
-            "A credit settles only a document of the same party, flow and currency."),
-    _domain(e.NothingToRefund, "Rien à rembourser", "Nothing to refund", "Nothing is left to refund on {source}.",
-            "Il ne reste rien à rembourser sur cet avoir ou ce règlement.",
-            "Nothing is left to refund on this credit note or payment."),
-    # deposits
-    _domain(e.DepositExceedsOrder, "Acompte supérieur au restant", "Deposit exceeds order",
-            "A deposit of {requested} is not possible: {available} is left to cover on {document}.",
-            "Les acomptes d'un document ne dépassent jamais son total TTC (`available` : ce qui reste à couvrir).",
-            "The deposits of a document never exceed its gross total (`available`: what is left to cover)."),
-    _domain(e.InvalidPercentage, "Pourcentage invalide", "Invalid percentage",
-            "Invalid percentage: {value} (it must be between 0 and 100).",
-            "Un pourcentage est un nombre décimal de 0 à 100.", "A percentage is a decimal number from 0 to 100."),
-    _domain(e.DepositOnCancelledDocument, "Document annulé", "Deposit on a cancelled document",
-            "{document} is cancelled: no deposit can be taken on it.",
-            "On ne prend pas d'acompte sur un document annulé.", "No deposit is taken on a cancelled document."),
-    _domain(e.NotADepositSource, "Acompte impossible sur ce document", "Not a deposit source",
-            "A deposit cannot be taken on {kind}: {reason}.",
-            "Un acompte se note sur un devis ou une commande, se règle sur une commande, un bon de livraison ou une "
-            "facture.",
-            "A deposit is noted on a quote or an order, and paid on an order, a delivery note or an invoice."),
-    _domain(e.DeductionExceedsDeposit, "Déduction supérieure à l'acompte", "Deduction exceeds deposit",
-            "A deduction of {requested} is not possible: deposit invoice {deposit} only holds {available} any more.",
-            "On ne déduit pas plus que ce que la facture d'acompte porte encore (`available`).",
-            "You cannot deduct more than what the deposit invoice still holds (`available`)."),
-    _domain(e.DeductionExceedsInvoice, "Déduction supérieure au net à payer", "Deduction exceeds invoice",
-            "A deduction of {requested} is not possible: the net to pay of {invoice} is only {available} "
-            "(an invoice never becomes negative).",
-            "Les déductions d'acomptes ne rendent jamais une facture négative (`available` : le net à payer).",
-            "Deposit deductions never make an invoice negative (`available`: its net to pay)."),
-    _domain(e.DeductionPartyMismatch, "Acompte d'un autre tiers", "Deduction party mismatch",
-            "Deposit invoice {deposit} was issued to {deposit_party}, not to {invoice_party} (invoice {invoice}): "
-            "it cannot be deducted there.",
-            "Une facture ne déduit que les factures d'acompte de son propre tiers.",
-            "An invoice only deducts the deposit invoices of its own party."),
-    _domain(e.DepositedLineRemoval, "Ligne avec acompte facturé", "Deposited line removal",
-            'The line "{designation}" has an invoiced deposit ({deposit}): issue a deposit credit note before '
-            "removing it.",
-            "Une ligne dont l'acompte est facturé ne se retire qu'après un avoir d'acompte.",
-            "A line whose deposit is invoiced is removed only after a deposit credit note."),
-    _domain(e.OrderBelowDeposits, "Total inférieur aux acomptes", "Order below deposits",
-            "The gross total of {document} ({gross}) would fall below its invoiced deposits ({deposits}): issue a "
-            "deposit credit note first.",
-            "Le total d'une commande ne descend pas sous ses acomptes facturés.",
-            "An order's total cannot fall below its invoiced deposits."),
-    _domain(e.DepositRequiredBeforeDelivery, "Acompte requis avant livraison", "Deposit required before delivery",
-            "Delivery blocked: the deposit required on {document} is {required}, only {paid} was paid.",
-            "La société bloque la livraison tant que l'acompte demandé n'est pas réglé.",
-            "The company blocks delivery until the requested deposit is paid."),
-    _domain(e.ReversalExceedsDeposit, "Avoir d'acompte supérieur au restant", "Reversal exceeds deposit",
-            "A deposit credit note of {requested} is not possible: deposit invoice {deposit} only holds {available} "
-            "any more.",
-            "Un avoir d'acompte ne dépasse pas ce que les factures définitives n'ont pas déduit (`available`).",
-            "A deposit credit note cannot exceed what final invoices have not deducted (`available`)."),
-    _domain(e.InvalidExchangeRate, "Taux de change invalide", "Invalid exchange rate",
-            "Invalid exchange rate: {rate} (a strictly positive decimal number is expected).",
-            "Le taux de change d'un document en devise est un nombre décimal strictement positif.",
-            "The exchange rate of a foreign-currency document is a strictly positive decimal number."),
-    _domain(e.DepositFormRequired, "Passer par le formulaire d'acompte", "Deposit form required",
-            "The amount of {document} is changed through the deposit form (amount or percentage), not through its "
-            "lines.",
-            "Le montant d'une facture d'acompte se change par son montant ou son pourcentage.",
-            "A deposit invoice's amount is changed through its amount or percentage."),
-    _domain(e.MissingDepositAmount, "Montant d'acompte manquant", "Missing deposit amount",
-            "Give a deposit amount or percentage: no default percentage is configured for {document}.",
-            "Sans montant ni pourcentage, l'acompte suit les pourcentages par défaut ; aucun n'est configuré.",
-            "Without an amount or a percentage, the deposit follows the default percentages; none is configured."),
-    # exports: accounting entries, FEC, Factur-X
-    _domain(e.MissingAccount, "Compte comptable manquant", "Missing account",
-            'Missing ledger account: no "{account}" account is configured ({role}).',
-            "Le plan de comptes de la société n'a pas le compte qu'une écriture demande.",
-            "The company's chart of accounts lacks an account an entry needs."),
-    _domain(e.UnbalancedEntry, "Écriture déséquilibrée", "Unbalanced entry",
-            "Unbalanced entry for {piece}: debit {debit}, credit {credit}.",
-            "Une écriture comptable serait déséquilibrée ; rien n'a été exporté.",
-            "An accounting entry would be unbalanced; nothing was exported."),
-    _domain(e.InvalidExportPeriod, "Période d'export invalide", "Invalid export period",
-            "Invalid export period: {reason}.",
-            "La période d'un export commence avant de finir et tient dans un exercice.",
-            "An export period starts before it ends and fits in one financial year."),
-    _domain(e.ExportPeriodOverlap, "Période déjà exportée", "Export period overlap",
-            "The period {date_from} to {date_to} overlaps an export already made ({exported_from} to "
-            "{exported_to}): nothing was exported.",
-            "Chaque période ne s'exporte qu'une fois ; les pièces saisies en retard partent avec l'export suivant.",
-            "Each period is exported once; late items go with the next export."),
-    _domain(e.ForeignCurrencyNotSupported, "Devise non exportable", "Foreign currency not supported",
-            "{piece} is in {currency}: the accounting export cannot convert to {company_currency} yet.",
-            "L'export comptable ne convertit pas encore les pièces en devise étrangère.",
-            "The accounting export does not convert foreign-currency items yet."),
-    _domain(e.InvalidDocumentNumber, "Numéro de pièce invalide", "Invalid document number",
-            "Invalid document number for e-invoicing: {number!r} ({reason}). At most 35 characters: letters, digits "
-            "and + - _ / only, no space.",
-            "Les numéros de factures électroniques ont au plus 35 caractères, sans espace.",
-            "E-invoice numbers have at most 35 characters, without spaces."),
-    _domain(e.MissingCorrectedInvoice, "Facture corrigée manquante", "Missing corrected invoice",
-            "{document} must reference the invoice it corrects (number and date) before it is issued.",
-            "Un avoir de vente nomme la ou les factures qu'il corrige (`origin_id` ou `corrected_invoice_ids`).",
-            "A sales credit note names the invoice(s) it corrects (`origin_id` or `corrected_invoice_ids`)."),
-    _domain(e.CorrectedInvoiceMismatch, "Facture corrigée incompatible", "Corrected invoice mismatch",
-            "The credit note cannot correct {invoice}: {reason}.",
-            "Un avoir corrige des factures émises du même tiers, du même sens (vente ou achat) et de la même devise.",
-            "A credit note corrects issued invoices of its own party, flow and currency."),
-    _domain(e.InvalidIdentifier, "Identifiant invalide", "Invalid identifier",
-            "Invalid {what}: {value!r} ({rule}).",
-            "Un SIREN a 9 chiffres ; un numéro de TVA intracommunautaire commence par le code du pays (FR…).",
-            "A SIREN has 9 digits; an intra-community VAT number starts with its country code (FR…)."),
-    _domain(e.WrittenOffShortfall, "Écart passé en perte", "Shortfall written off",
-            "{document} cannot be cancelled: a shortfall of {amount} was written off on it (a write-off is final).",
-            "Un document dont le reste dû a été passé en perte ne s'annule plus.",
-            "A document whose unpaid rest was written off can no longer be cancelled."),
-    _domain(e.MissingLegalIdentifier, "Identifiant légal manquant", "Missing legal identifier",
-            "Factur-X not possible: {what} of {whose} is missing.",
-            "La facture électronique demande le SIREN et le numéro de TVA du vendeur, le SIREN ou l'e-mail de "
-            "l'acheteur.",
-            "The e-invoice needs the seller's SIREN and VAT number, and the buyer's SIREN or email."),
-    _domain(e.NotFullyPaid, "Document non soldé", "Not fully paid",
-            '{document} is not fully paid (balance due: {balance}): status "Collected" refused.',
-            "Le statut « Encaissée » se pose sur une facture dont il ne reste rien à payer.",
-            "The « Encaissée » (collected) status is set on an invoice with nothing left to pay."),
-    # users and security
-    _domain(e.InvalidEmail, "Adresse e-mail invalide", "Invalid email", "Invalid email address: {email!r}.",
-            "L'adresse e-mail n'a pas une forme valide.", "The email address is not well formed."),
-    _domain(e.WeakPassword, "Mot de passe trop court", "Weak password",
-            "The password must have at least {minimum} characters.",
-            "Choisissez un mot de passe plus long.", "Choose a longer password."),
-    _domain(e.UserExists, "Utilisateur existant", "User exists", "A user already exists with the address {email}.",
-            "Chaque adresse e-mail désigne un seul utilisateur.", "Each email address names one user."),
-    _domain(e.AuthenticationRequired, "Authentification requise", "Authentication required",
-            "Authentication required: send a token (Authorization: Bearer …) or log in.",
-            "Chaque appel présente un jeton : `Authorization: Bearer <jeton>` (créé par `acompte token create`).",
-            "Every call presents a token: `Authorization: Bearer <token>` (made by `acompte token create`)."),
-    _domain(e.InvalidCredentials, "Identifiants invalides", "Invalid credentials",
-            "Invalid, expired or revoked credentials.",
-            "Le jeton est inconnu, révoqué ou expiré, ou son utilisateur n'est plus membre de la société.",
-            "The token is unknown, revoked or expired, or its user is no longer a member of the company."),
-    _domain(e.PermissionDenied, "Action non autorisée", "Permission denied",
-            'The role "{role}" does not allow this action ({permission}).',
-            "Votre rôle ne permet pas cette action (lecture seule < employé < comptable < administrateur).",
-            "Your role does not allow this action (read-only < clerk < accountant < admin)."),
-    _domain(e.RoleNotGranted, "Rôle non accordé", "Role not granted",
-            'Role "{role}" refused: user {email} only has the role "{granted}" in this company.',
-            "Un jeton ne peut pas avoir plus de droits que son utilisateur.",
-            "A token cannot have more rights than its user."),
-    _domain(e.StaleVersion, "Version périmée", "Stale version",
-            "{entity} {id} was changed meanwhile (current version {actual}, expected {expected}): "
-            "reload it and try again.",
-            "L'en-tête If-Match ne correspond plus à la version de la ressource : rechargez-la.",
-            "The If-Match header no longer matches the resource's version: reload it."),
-    _domain(e.IdempotencyKeyReused, "Clé d'idempotence déjà utilisée", "Idempotency key reused",
-            "The idempotency key {key!r} was already used for another request: use a new key.",
-            "Une même clé Idempotency-Key rejoue la même requête ; une requête différente demande une autre clé.",
-            "One Idempotency-Key replays one request; a different request needs a new key."),
-    # -- HTTP-level problems (no domain error) ----------------------------------------------------------
-    ProblemType("validation-error", 422, "Requête invalide", "Invalid request",
-                "The request has {count} invalid field(s): see `errors`.",
-                "Un ou plusieurs champs sont absents, inconnus ou mal formés ; `errors` les liste tous.",
-                "One or more fields are missing, unknown or malformed; `errors` lists every one."),
-    ProblemType("malformed-json", 400, "JSON mal formé", "Malformed JSON", "The request body is not valid JSON.",
-                "Le corps de la requête n'est pas du JSON valide.", "The request body is not valid JSON."),
-    ProblemType("route-not-found", 404, "Adresse inconnue", "Unknown address", "No operation at this address.",
-                "Aucune opération de l'API à cette adresse.", "No API operation at this address."),
-    ProblemType("method-not-allowed", 405, "Méthode non permise", "Method not allowed",
-                "This method is not allowed at this address.",
-                "L'adresse existe, mais pas avec cette méthode HTTP.",
-                "The address exists, but not with this HTTP method."),
-    ProblemType("payload-too-large", 413, "Requête trop volumineuse", "Payload too large",
-                "The request body is too large.",
-                "Le corps de la requête dépasse la taille admise.", "The request body exceeds the allowed size."),
-    ProblemType("http-error", 400, "Requête refusée", "Request refused", "The request was refused.",
-                "La requête HTTP est refusée.", "The HTTP request is refused."),
-    ProblemType("internal-error", 500, "Erreur interne", "Internal error",
-                "An unexpected error occurred; nothing was recorded.",
-                "Une erreur inattendue est survenue ; rien n'a été enregistré.",
-                "An unexpected error occurred; nothing was recorded."),
+    _domain(e.DomainError, 422, NP_("problem", 'Opération refusée'),
+            NP_("problem", "Une règle de gestion refuse l'opération.")),
+    _domain(e.NotFound, 404, NP_("problem", 'Introuvable'),
+            NP_("problem", "L'objet demandé n'existe pas dans votre société.")),
+    _domain(e.InvalidAmount, 422, NP_("problem", 'Montant invalide'),
+            NP_("problem", "Un montant n'est pas un nombre décimal exact dans la devise.")),
+    _domain(e.NonPositiveAmount, 422, NP_("problem", 'Montant non positif'),
+            NP_("problem", 'Les règlements et les affectations ont un montant strictement positif.')),
+    _domain(e.CurrencyMismatch, 422, NP_("problem", 'Devises différentes'),
+            NP_("problem", 'Deux montants de devises différentes ne se combinent pas.')),
+    _domain(e.UnknownCurrency, 422, NP_("problem", 'Devise inconnue'),
+            NP_("problem", "La devise n'est pas un code ISO 4217 connu d'acompte.")),
+    _domain(e.InvalidVatRate, 422, NP_("problem", 'Taux de TVA invalide'),
+            NP_("problem", "Le taux de TVA n'est pas configuré dans les paramètres de la société.")),
+    _domain(e.InvalidLine, 422, NP_("problem", 'Ligne invalide'),
+            NP_("problem", 'Une ligne de document est incomplète ou incohérente.')),
+    _domain(e.NegativeQuantity, 422, NP_("problem", 'Quantité négative'),
+            NP_("problem", 'Les quantités négatives passent par un avoir.')),
+    _domain(e.InvalidTransition, 409, NP_("problem", 'Action impossible à cet état'),
+            NP_("problem", 'Le cycle de vie du document ne permet pas cette action dans son état actuel.')),
+    _domain(e.DocumentFrozen, 409, NP_("problem", 'Document validé'),
+            NP_("problem", 'Une facture validée ne change plus : on la corrige par un avoir.')),
+    _domain(e.DocumentCancelled, 409, NP_("problem", 'Document annulé'),
+            NP_("problem", "On n'affecte pas de règlement à un document annulé.")),
+    _domain(e.PartyMismatch, 422, NP_("problem", 'Tiers différent'),
+            NP_("problem", 'Un règlement ne règle que les documents de son tiers.')),
+    _domain(e.PartyRoleMismatch, 422, NP_("problem", 'Rôle du tiers'),
+            NP_("problem", "Une vente s'adresse à un client, un achat à un fournisseur.")),
+    _domain(e.FlowMismatch, 422, NP_("problem", 'Sens du règlement'),
+            NP_("problem", 'Un encaissement règle une vente, un décaissement un achat.')),
+    _domain(e.OverAllocation, 422, NP_("problem", 'Affectation supérieure au disponible'),
+            NP_("problem", "On n'affecte pas plus que ce qui reste non affecté sur le règlement (`available`).")),
+    _domain(e.OverSettlement, 422, NP_("problem", 'Affectation supérieure au solde dû'),
+            NP_("problem", "On n'affecte pas plus que le solde dû du document (`available`).")),
+    _domain(e.TotalBelowSettled, 409, NP_("problem", 'Total inférieur au réglé'),
+            NP_("problem", "Le total d'un document ne descend pas sous ce qui est déjà réglé.")),
+    _domain(e.PaymentCancelled, 409, NP_("problem", 'Règlement annulé'),
+            NP_("problem", "Un règlement annulé ne s'affecte plus.")),
+    _domain(e.AllocationNotFound, 404, NP_("problem", 'Rapprochement introuvable'),
+            NP_("problem", "Le rapprochement n'existe pas (ou plus) dans votre société.")),
+    _domain(e.InvalidConversion, 409, NP_("problem", 'Transformation impossible'),
+            NP_("problem", 'Devis → commande ou facture ; commande → livraison ou facture ; livraison → facture.')),
+    _domain(e.EmptyDocument, 409, NP_("problem", 'Document vide'),
+            NP_("problem", 'Un document se valide avec au moins une ligne.')),
+    _domain(e.InvalidSetting, 422, NP_("problem", 'Paramètre invalide'),
+            NP_("problem", 'Une valeur ne respecte pas les paramètres de la société.')),
+    _domain(e.NotCreditable, 409, NP_("problem", 'Document non corrigeable par avoir'),
+            NP_("problem", "Un avoir corrige une facture validée (ou une facture d'acompte émise), jamais un "
+                'brouillon ni un devis.')),
+    _domain(e.UnknownInvoiceLine, 422, NP_("problem", 'Ligne de facture inconnue'),
+            NP_("problem", "Les lignes d'un avoir sur facture désignent les lignes de la facture par leur "
+                'position (1, 2...).')),
+    _domain(e.OverCreditQuantity, 422, NP_("problem", "Quantité d'avoir trop grande"),
+            NP_("problem", 'On ne crédite pas plus que la quantité facturée moins ce que les avoirs précédents '
+                'ont déjà crédité.')),
+    _domain(e.OverCredit, 422, NP_("problem", 'Avoir supérieur au restant'),
+            NP_("problem", "Les avoirs d'une facture ne dépassent jamais son total TTC (`available` : ce qui "
+                'reste à créditer).')),
+    _domain(e.CreditLinesMismatch, 422, NP_("problem", "Lignes de l'avoir modifiées"),
+            NP_("problem", 'Un avoir sur facture reprend les lignes de la facture : désignation, prix et TVA ne '
+                'se modifient pas.')),
+    _domain(e.NotACredit, 422, NP_("problem", 'Pas un avoir'),
+            NP_("problem", "L'opération demande un avoir (ou un avoir d'acompte) validé.")),
+    _domain(e.CreditNotIssued, 409, NP_("problem", 'Avoir non validé'),
+            NP_("problem", "Un avoir brouillon ne s'utilise pas : validez-le d'abord.")),
+    _domain(e.CreditWrittenOff, 409, NP_("problem", 'Avoir comptabilisé'),
+            NP_("problem", 'Un avoir comptabilisé (passé en perte ou profit) est définitif.')),
+    _domain(e.OverCreditUse, 422, NP_("problem", "Utilisation supérieure au restant de l'avoir"),
+            NP_("problem", "On n'utilise pas plus que ce qui reste sur l'avoir (`available`), ni plus que le "
+                'solde dû du document.')),
+    _domain(e.CreditFullyUsed, 409, NP_("problem", 'Avoir entièrement utilisé'),
+            NP_("problem", "Seul le restant d'un avoir se comptabilise ; il n'en reste rien.")),
+    _domain(e.CreditAlreadyWrittenOff, 409, NP_("problem", 'Avoir déjà comptabilisé'),
+            NP_("problem", "Un avoir ne se comptabilise qu'une fois.")),
+    _domain(e.RefundTooLarge, 422, NP_("problem", 'Remboursement supérieur au restant'),
+            NP_("problem", "On ne rembourse pas plus que ce qui reste sur l'avoir ou le trop-perçu (`available`).")),
+    _domain(e.RefundNotFound, 404, NP_("problem", 'Remboursement introuvable'),
+            NP_("problem", "Le remboursement n'existe pas (ou plus) dans votre société.")),
+    _domain(e.RefundExists, 409, NP_("problem", 'Règlement remboursé'),
+            NP_("problem", "Un règlement dont une partie a été remboursée ne s'annule qu'après l'annulation du "
+                'remboursement.')),
+    _domain(e.RefundAmountLocked, 409, NP_("problem", 'Montant du remboursement figé'),
+            NP_("problem", "Le montant d'un remboursement ne se modifie pas ; annulez-le et refaites-le.")),
+    _domain(e.NothingToWriteOff, 409, NP_("problem", 'Rien à passer en écart'),
+            NP_("problem", 'Il ne reste aucun montant à passer en écart de règlement.')),
+    _domain(e.AboveWriteOffThreshold, 422, NP_("problem", 'Écart supérieur au seuil'),
+            NP_("problem", "Seuls les petits écarts (jusqu'au seuil de la société) se passent en écart de "
+                'règlement.')),
+    _domain(e.DigitalPaymentLocked, 409, NP_("problem", 'Paiement numérique verrouillé'),
+            NP_("problem", 'Un paiement enregistré par un prestataire (carte, prélèvement...) ne change que par '
+                'son commentaire.')),
+    _domain(e.ExportedPaymentLocked, 409, NP_("problem", 'Règlement exporté verrouillé'),
+            NP_("problem", 'Un règlement exporté en comptabilité ne change plus que par son commentaire.')),
+    _domain(e.DigitalMethodRefused, 422, NP_("problem", 'Mode numérique refusé'),
+            NP_("problem", 'Les modes numériques sont réservés aux paiements enregistrés par le prestataire.')),
+    _domain(e.AmountBelowAllocated, 409, NP_("problem", "Montant inférieur à l'affecté"),
+            NP_("problem", "Le montant d'un règlement ne descend pas sous ce qu'il règle déjà.")),
+    _domain(e.PaymentNotOnDocument, 422, NP_("problem", 'Règlement sans lien avec le document'),
+            NP_("problem", 'Le règlement annulé depuis un document doit régler ce document.')),
+    _domain(e.InvalidPaymentTerms, 422, NP_("problem", 'Conditions de règlement invalides'),
+            NP_("problem", 'Les échéances ont chacune un pourcentage positif (total 100 %) et un délai de 0 à 366 '
+                'jours.')),
+    _domain(e.CreditMismatch, 422, NP_("problem", 'Crédit incompatible'),
+            NP_("problem", "Un crédit ne règle qu'un document du même tiers, du même sens et de la même devise.")),
+    _domain(e.NothingToRefund, 409, NP_("problem", 'Rien à rembourser'),
+            NP_("problem", 'Il ne reste rien à rembourser sur cet avoir ou ce règlement.')),
+    _domain(e.DepositExceedsOrder, 422, NP_("problem", 'Acompte supérieur au restant'),
+            NP_("problem", "Les acomptes d'un document ne dépassent jamais son total TTC (`available` : ce qui "
+                'reste à couvrir).')),
+    _domain(e.InvalidPercentage, 422, NP_("problem", 'Pourcentage invalide'),
+            NP_("problem", 'Un pourcentage est un nombre décimal de 0 à 100.')),
+    _domain(e.DepositOnCancelledDocument, 409, NP_("problem", 'Document annulé'),
+            NP_("problem", "On ne prend pas d'acompte sur un document annulé.")),
+    _domain(e.NotADepositSource, 409, NP_("problem", 'Acompte impossible sur ce document'),
+            NP_("problem", 'Un acompte se note sur un devis ou une commande, se règle sur une commande, un bon de '
+                'livraison ou une facture.')),
+    _domain(e.DeductionExceedsDeposit, 422, NP_("problem", "Déduction supérieure à l'acompte"),
+            NP_("problem", "On ne déduit pas plus que ce que la facture d'acompte porte encore (`available`).")),
+    _domain(e.DeductionExceedsInvoice, 422, NP_("problem", 'Déduction supérieure au net à payer'),
+            NP_("problem", "Les déductions d'acomptes ne rendent jamais une facture négative (`available` : le "
+                'net à payer).')),
+    _domain(e.DeductionPartyMismatch, 422, NP_("problem", "Acompte d'un autre tiers"),
+            NP_("problem", "Une facture ne déduit que les factures d'acompte de son propre tiers.")),
+    _domain(e.DepositedLineRemoval, 409, NP_("problem", 'Ligne avec acompte facturé'),
+            NP_("problem", "Une ligne dont l'acompte est facturé ne se retire qu'après un avoir d'acompte.")),
+    _domain(e.OrderBelowDeposits, 409, NP_("problem", 'Total inférieur aux acomptes'),
+            NP_("problem", "Le total d'une commande ne descend pas sous ses acomptes facturés.")),
+    _domain(e.DepositRequiredBeforeDelivery, 409, NP_("problem", 'Acompte requis avant livraison'),
+            NP_("problem", "La société bloque la livraison tant que l'acompte demandé n'est pas réglé.")),
+    _domain(e.ReversalExceedsDeposit, 422, NP_("problem", "Avoir d'acompte supérieur au restant"),
+            NP_("problem", "Un avoir d'acompte ne dépasse pas ce que les factures définitives n'ont pas déduit "
+                '(`available`).')),
+    _domain(e.InvalidExchangeRate, 422, NP_("problem", 'Taux de change invalide'),
+            NP_("problem", "Le taux de change d'un document en devise est un nombre décimal strictement positif.")),
+    _domain(e.DepositFormRequired, 409, NP_("problem", "Passer par le formulaire d'acompte"),
+            NP_("problem", "Le montant d'une facture d'acompte se change par son montant ou son pourcentage.")),
+    _domain(e.MissingDepositAmount, 422, NP_("problem", "Montant d'acompte manquant"),
+            NP_("problem", "Sans montant ni pourcentage, l'acompte suit les pourcentages par défaut ; aucun n'est "
+                'configuré.')),
+    _domain(e.MissingAccount, 422, NP_("problem", 'Compte comptable manquant'),
+            NP_("problem", "Le plan de comptes de la société n'a pas le compte qu'une écriture demande.")),
+    _domain(e.UnbalancedEntry, 500, NP_("problem", 'Écriture déséquilibrée'),
+            NP_("problem", "Une écriture comptable serait déséquilibrée ; rien n'a été exporté.")),
+    _domain(e.InvalidExportPeriod, 422, NP_("problem", "Période d'export invalide"),
+            NP_("problem", "La période d'un export commence avant de finir et tient dans un exercice.")),
+    _domain(e.ExportPeriodOverlap, 409, NP_("problem", 'Période déjà exportée'),
+            NP_("problem", "Chaque période ne s'exporte qu'une fois ; les pièces saisies en retard partent avec "
+                "l'export suivant.")),
+    _domain(e.ForeignCurrencyNotSupported, 422, NP_("problem", 'Devise non exportable'),
+            NP_("problem", "L'export comptable ne convertit pas encore les pièces en devise étrangère.")),
+    _domain(e.InvalidDocumentNumber, 422, NP_("problem", 'Numéro de pièce invalide'),
+            NP_("problem", 'Les numéros de factures électroniques ont au plus 35 caractères, sans espace.')),
+    _domain(e.MissingCorrectedInvoice, 422, NP_("problem", 'Facture corrigée manquante'),
+            NP_("problem", "Un avoir de vente nomme la ou les factures qu'il corrige (`origin_id` ou "
+                '`corrected_invoice_ids`).')),
+    _domain(e.CorrectedInvoiceMismatch, 422, NP_("problem", 'Facture corrigée incompatible'),
+            NP_("problem", 'Un avoir corrige des factures émises du même tiers, du même sens (vente ou achat) et '
+                'de la même devise.')),
+    _domain(e.InvalidIdentifier, 422, NP_("problem", 'Identifiant invalide'),
+            NP_("problem", 'Un SIREN a 9 chiffres ; un numéro de TVA intracommunautaire commence par le code du '
+                'pays (FR…).')),
+    _domain(e.WrittenOffShortfall, 409, NP_("problem", 'Écart passé en perte'),
+            NP_("problem", "Un document dont le reste dû a été passé en perte ne s'annule plus.")),
+    _domain(e.MissingLegalIdentifier, 422, NP_("problem", 'Identifiant légal manquant'),
+            NP_("problem", 'La facture électronique demande le SIREN et le numéro de TVA du vendeur, le SIREN ou '
+                "l'e-mail de l'acheteur.")),
+    _domain(e.NotFullyPaid, 409, NP_("problem", 'Document non soldé'),
+            NP_("problem", 'Le statut « Encaissée » se pose sur une facture dont il ne reste rien à payer.')),
+    _domain(e.InvalidEmail, 422, NP_("problem", 'Adresse e-mail invalide'),
+            NP_("problem", "L'adresse e-mail n'a pas une forme valide.")),
+    _domain(e.WeakPassword, 422, NP_("problem", 'Mot de passe trop court'),
+            NP_("problem", 'Choisissez un mot de passe plus long.')),
+    _domain(e.UserExists, 409, NP_("problem", 'Utilisateur existant'),
+            NP_("problem", 'Chaque adresse e-mail désigne un seul utilisateur.')),
+    _domain(e.AuthenticationRequired, 401, NP_("problem", 'Authentification requise'),
+            NP_("problem", 'Chaque appel présente un jeton : `Authorization: Bearer <jeton>` (créé par `acompte '
+                'token create`).')),
+    _domain(e.InvalidCredentials, 401, NP_("problem", 'Identifiants invalides'),
+            NP_("problem", "Le jeton est inconnu, révoqué ou expiré, ou son utilisateur n'est plus membre de la "
+                'société.')),
+    _domain(e.PermissionDenied, 403, NP_("problem", 'Action non autorisée'),
+            NP_("problem", 'Votre rôle ne permet pas cette action (lecture seule < employé < comptable < '
+                'administrateur).')),
+    _domain(e.RoleNotGranted, 403, NP_("problem", 'Rôle non accordé'),
+            NP_("problem", 'Un jeton ne peut pas avoir plus de droits que son utilisateur.')),
+    _domain(e.StaleVersion, 412, NP_("problem", 'Version périmée'),
+            NP_("problem", "L'en-tête If-Match ne correspond plus à la version de la ressource : rechargez-la.")),
+    _domain(e.IdempotencyKeyReused, 409, NP_("problem", "Clé d'idempotence déjà utilisée"),
+            NP_("problem", 'Une même clé Idempotency-Key rejoue la même requête ; une requête différente demande '
+                'une autre clé.')),
+    ProblemType('validation-error', 422, NP_("problem", 'Requête invalide'),
+                NP_("problem", 'Un ou plusieurs champs sont absents, inconnus ou mal formés ; `errors` les liste '
+                    'tous.')),
+    ProblemType('malformed-json', 400, NP_("problem", 'JSON mal formé'),
+                NP_("problem", "Le corps de la requête n'est pas du JSON valide.")),
+    ProblemType('route-not-found', 404, NP_("problem", 'Adresse inconnue'),
+                NP_("problem", "Aucune opération de l'API à cette adresse.")),
+    ProblemType('method-not-allowed', 405, NP_("problem", 'Méthode non permise'),
+                NP_("problem", "L'adresse existe, mais pas avec cette méthode HTTP.")),
+    ProblemType('payload-too-large', 413, NP_("problem", 'Requête trop volumineuse'),
+                NP_("problem", 'Le corps de la requête dépasse la taille admise.')),
+    ProblemType('http-error', 400, NP_("problem", 'Requête refusée'),
+                NP_("problem", 'La requête HTTP est refusée.')),
+    ProblemType('internal-error', 500, NP_("problem", 'Erreur interne'),
+                NP_("problem", "Une erreur inattendue est survenue ; rien n'a été enregistré.")),
 )
 # fmt: on
 
 BY_CODE: dict[str, ProblemType] = {p.code: p for p in PROBLEMS}
 BY_ERROR: dict[type[e.DomainError], ProblemType] = {p.error: p for p in PROBLEMS if p.error is not None}
 
-#: French words the domain puts in its params, and their English (for English details).
-PARAM_WORDS_EN = {
-    "le devis": "the quote",
-    "la commande": "the order",
-    "le bon de livraison": "the delivery note",
-    "la facture": "the invoice",
-    "la facture d'acompte": "the deposit invoice",
-    "l'avoir": "the credit note",
-    "l'avoir d'acompte": "the deposit credit note",
-    "une facture": "an invoice",
-    "brouillon": "draft",
-    "validé": "validated",
-    "annulé": "cancelled",
-    "reçu": "received",
-    "versé": "paid out",
-    "un client": "a customer",
-    "un fournisseur": "a supplier",
-    "Tiers": "Party",
-    "Règlement": "Payment",
-    "Article": "Item",
-    "Société": "Company",
-    "Compte de trésorerie": "Treasury account",
-    "Utilisateur": "User",
-    "Jeton": "Token",
-    "Le document": "The document",
-    "Le règlement": "The payment",
-    "administrateur": "admin",
-    "comptable": "accountant",
-    "employé": "clerk",
-    "lecture seule": "read-only",
-    "régler": "settle",
-    "ce document": "this document",
-    "les crédits sélectionnés": "the selected credits",
-    "Export comptable": "Accounting export",
-    "Remboursement": "Refund",
-    "Avoir": "Credit note",
-    "Document": "Document",
-    "un SIREN a 9 chiffres": "a SIREN has 9 digits",
-    "Numéro de TVA": "VAT number",
-    "ex. FR12345678901": "e.g. FR12345678901",
-}
+
+def status_of(error: type[e.DomainError]) -> int:
+    """The HTTP status of an error class: its own table entry's, else its nearest listed ancestor's."""
+    for cls in error.__mro__:
+        if cls in BY_ERROR:
+            return BY_ERROR[cls].status
+    return 500
 
 
 def problem_type_for(error: e.DomainError) -> ProblemType:
@@ -466,29 +293,15 @@ def problem_type_for(error: e.DomainError) -> ProblemType:
             found = BY_ERROR[cls]
             if cls is type(error):
                 return found
-            return ProblemType(
-                error.code, error.status, found.title_fr, found.title_en, "", found.about_fr, found.about_en, None
-            )
+            # a class outside the table may still declare its own status while it waits for its line
+            status = getattr(type(error), "status", found.status)
+            return ProblemType(error.code, status, found.title_msgid, found.about_msgid, None)
     return BY_CODE["internal-error"]
 
 
 def language(request: Request) -> str:
     """`fr` or `en` from Accept-Language (quality values respected); French by default."""
-    header = request.headers.get("accept-language", "")
-    best, best_q = "fr", -1.0
-    for position, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        q -= position * 1e-6  # earlier wins on equal quality
-        if primary in LANGUAGES and q > best_q and q > 0:
-            best, best_q = primary, q
-    return best
+    return formats.negotiate(request.headers.get("accept-language", ""))
 
 
 def _plain(value: Any) -> Any:
@@ -501,14 +314,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
-
-
-def _english(template: str, params: dict[str, Any]) -> str | None:
-    translated = {k: PARAM_WORDS_EN.get(v, v) if isinstance(v, str) else v for k, v in params.items()}
-    try:
-        return template.format(**translated) if template else None
-    except (KeyError, IndexError, ValueError):
-        return None
 
 
 def problem_body(
@@ -540,9 +345,7 @@ def problem_json(status: int, body: dict[str, Any], lang: str, headers: dict[str
 
 def message(error: e.DomainError, lang: str) -> str:
     """The error's sentence in `lang` (`fr` or `en`): the web pages show it next to the field at fault."""
-    if lang == "en":
-        return _english(problem_type_for(error).detail_en, error.params) or error.message
-    return error.message
+    return render.message(error, lang)
 
 
 def domain_problem(request: Request, error: e.DomainError) -> JSONResponse:
@@ -556,37 +359,63 @@ def domain_problem(request: Request, error: e.DomainError) -> JSONResponse:
     elif isinstance(error, e.InvalidCredentials):
         headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     body = problem_body(problem, lang, detail, instance=request.url.path, extra=error.params)
-    return problem_json(error.status, body, lang, headers)
+    return problem_json(problem.status, body, lang, headers)
 
 
 # -- validation errors ---------------------------------------------------------------------------------
 
-#: French messages for the usual validation error types (Pydantic's own messages are English).
-FIELD_MESSAGES_FR = {
-    "missing": "champ obligatoire",
-    "extra_forbidden": "champ inconnu",
-    "string_type": "une chaîne de caractères est attendue",
-    "string_pattern_mismatch": "format invalide",
-    "string_too_short": "trop court",
-    "string_too_long": "trop long",
-    "bool_type": "true ou false est attendu",
-    "int_type": "un entier est attendu",
-    "int_parsing": "un entier est attendu",
-    "enum": "valeur non admise",
-    "literal_error": "valeur non admise",
-    "list_type": "une liste est attendue",
-    "too_long": "trop d'éléments",
-    "model_type": "un objet JSON est attendu",
-    "model_attributes_type": "un objet JSON est attendu",
-    "dict_type": "un objet JSON est attendu",
-    "date_from_datetime_parsing": "date invalide",
-    "date_parsing": "date invalide",
-    "date_type": "date invalide",
-    "less_than_equal": "valeur trop grande",
-    "greater_than_equal": "valeur trop petite",
-    "invalid_cursor": "curseur invalide",
-    "string_unicode": "texte invalide",
+#: The usual validation error types in French (Pydantic's own messages, English, are what English readers get).
+FIELD_MESSAGES = {
+    "missing": N_("champ obligatoire"),
+    "extra_forbidden": N_("champ inconnu"),
+    "string_type": N_("une chaîne de caractères est attendue"),
+    "string_pattern_mismatch": N_("format invalide"),
+    "string_too_short": N_("trop court"),
+    "string_too_long": N_("trop long"),
+    "bool_type": N_("true ou false est attendu"),
+    "int_type": N_("un entier est attendu"),
+    "int_parsing": N_("un entier est attendu"),
+    "enum": N_("valeur non admise"),
+    "literal_error": N_("valeur non admise"),
+    "list_type": N_("une liste est attendue"),
+    "too_long": N_("trop d'éléments"),
+    "model_type": N_("un objet JSON est attendu"),
+    "model_attributes_type": N_("un objet JSON est attendu"),
+    "dict_type": N_("un objet JSON est attendu"),
+    "date_from_datetime_parsing": N_("date invalide"),
+    "date_parsing": N_("date invalide"),
+    "date_type": N_("date invalide"),
+    "less_than_equal": N_("valeur trop grande"),
+    "greater_than_equal": N_("valeur trop petite"),
+    "invalid_cursor": N_("curseur invalide"),
+    "string_unicode": N_("texte invalide"),
 }
+#: acompte's own validation errors with params: the schemas raise them in French, the catalogue translates.
+OWN_FIELD_MESSAGES = {
+    "unknown_currency": N_("Devise inconnue : {currency}"),
+    "too_many_decimals": N_("Au plus {places} décimales en {currency}"),
+}
+#: acompte's own validation messages without params, as the schemas word them (listed for extraction).
+OWN_FIELD_TEXTS = (
+    N_("Date attendue au format AAAA-MM-JJ"),
+    N_("Indiquez le tiers, ou la facture que l'avoir corrige (origin_id)"),
+    N_("La date de début est postérieure à la date de fin"),
+    N_("Un montant ou un pourcentage par ligne"),
+    N_("Un montant ou un pourcentage, pas les deux"),
+    N_("Un montant, un pourcentage ou des lignes : un seul"),
+    N_("payment_id ou credit_id, un seul"),
+)
+
+
+def _field_message(kind: str, error: Any, lang: str) -> str:
+    message = str(error.get("msg", ""))
+    if kind in OWN_FIELD_MESSAGES:
+        return catalogue.gettext(lang, OWN_FIELD_MESSAGES[kind]).format_map(error.get("ctx") or {})
+    if message in OWN_FIELD_TEXTS:
+        return catalogue.gettext(lang, message)
+    if lang == "fr" and kind in FIELD_MESSAGES:
+        return FIELD_MESSAGES[kind]
+    return message
 
 
 def _field_errors(exc: RequestValidationError, lang: str) -> list[dict[str, str]]:
@@ -596,24 +425,8 @@ def _field_errors(exc: RequestValidationError, lang: str) -> list[dict[str, str]
         where = loc[0] if loc and loc[0] in {"body", "query", "path", "header", "cookie"} else "body"
         field = ".".join(loc[1:] if loc and loc[0] == where else loc)
         kind = str(error.get("type", "invalid"))
-        message = str(error.get("msg", ""))
-        if lang == "fr" and kind in FIELD_MESSAGES_FR and not message.startswith(("Devise", "Au plus", "Date")):
-            message = FIELD_MESSAGES_FR[kind]
-        elif lang == "en":
-            message = _english_field_message(kind, error, message)
-        result.append({"location": where, "field": field, "message": message, "type": kind})
+        result.append({"location": where, "field": field, "message": _field_message(kind, error, lang), "type": kind})
     return result
-
-
-def _english_field_message(kind: str, error: Any, message: str) -> str:
-    ctx = error.get("ctx") or {}
-    if kind == "unknown_currency":
-        return f"Unknown currency: {ctx.get('currency')}"
-    if kind == "too_many_decimals":
-        return f"At most {ctx.get('places')} decimals in {ctx.get('currency')}"
-    if kind == "date_format":
-        return "A date in the YYYY-MM-DD format is expected"
-    return message
 
 
 def validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -621,17 +434,15 @@ def validation_problem(request: Request, exc: RequestValidationError) -> JSONRes
     errors = _field_errors(exc, lang)
     if any(err["type"] == "json_invalid" for err in errors):
         problem = BY_CODE["malformed-json"]
-        detail = (
-            "The request body is not valid JSON."
-            if lang == "en"
-            else "Le corps de la requête n'est pas du JSON valide."
-        )
+        detail = catalogue.gettext(lang, "Le corps de la requête n'est pas du JSON valide.")
         return problem_json(problem.status, problem_body(problem, lang, detail, instance=request.url.path), lang)
     problem = BY_CODE["validation-error"]
-    if lang == "en":
-        detail = f"The request has {len(errors)} invalid field(s): see `errors`."
-    else:
-        detail = f"La requête contient {len(errors)} champ(s) invalide(s) : voir `errors`."
+    detail = catalogue.ngettext(
+        lang,
+        "La requête contient {count} champ invalide : voir `errors`.",
+        "La requête contient {count} champs invalides : voir `errors`.",
+        len(errors),
+    )
     body = problem_body(problem, lang, detail, instance=request.url.path)
     body["errors"] = errors
     return problem_json(problem.status, body, lang)
@@ -641,7 +452,7 @@ def http_problem(request: Request, exc: StarletteHTTPException) -> Response:
     lang = language(request)
     code = {404: "route-not-found", 405: "method-not-allowed", 413: "payload-too-large"}.get(exc.status_code)
     problem = BY_CODE[code or "http-error"]
-    detail = problem.detail_en if lang == "en" else problem.about_fr
+    detail = problem.about(lang)
     if code is None:
         detail = str(exc.detail)
     body = problem_body(problem, lang, detail, instance=request.url.path)
@@ -653,7 +464,7 @@ def internal_problem(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     lang = language(request)
     problem = BY_CODE["internal-error"]
-    detail = problem.detail_en if lang == "en" else problem.about_fr
+    detail = problem.about(lang)
     return problem_json(500, problem_body(problem, lang, detail, instance=request.url.path), lang)
 
 
@@ -704,9 +515,9 @@ def describe(problem: ProblemType) -> dict[str, Any]:
         "type": problem.type_uri,
         "code": problem.code,
         "status": problem.status,
-        "title": {"fr": problem.title_fr, "en": problem.title_en},
-        "description": {"fr": problem.about_fr, "en": problem.about_en},
-        "fields": _placeholders(problem.error.template) if problem.error else [],
+        "title": {lang: problem.title(lang) for lang in LANGUAGES},
+        "description": {lang: problem.about(lang) for lang in LANGUAGES},
+        "fields": _placeholders(render.template_of(problem.error)) if problem.error else [],
     }
 
 
@@ -714,16 +525,22 @@ def page(problem: ProblemType) -> HTMLResponse:
     info = describe(problem)
     fields = "".join(f"<li><code>{html.escape(f)}</code></li>" for f in info["fields"]) or "<li>—</li>"
     esc = html.escape
+    title_fr, title_en, about_fr, about_en = (
+        problem.title("fr"),
+        problem.title("en"),
+        problem.about("fr"),
+        problem.about("en"),
+    )
     body = f"""<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>{esc(problem.title_fr)} — acompte API</title>
+<html lang="fr"><head><meta charset="utf-8"><title>{esc(title_fr)} — acompte API</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}}
 code{{background:#f3f3f3;padding:0 .2em}}</style></head>
 <body>
 <p><a href="{ERRORS_PATH}">Erreurs de l'API / API errors</a></p>
-<h1>{esc(problem.title_fr)} <small>({problem.status})</small></h1>
-<p>{esc(problem.about_fr)}</p>
-<h2 lang="en">{esc(problem.title_en)}</h2>
-<p lang="en">{esc(problem.about_en)}</p>
+<h1>{esc(title_fr)} <small>({problem.status})</small></h1>
+<p>{esc(about_fr)}</p>
+<h2 lang="en">{esc(title_en)}</h2>
+<p lang="en">{esc(about_en)}</p>
 <p>Type : <code>{esc(problem.type_uri)}</code> — code : <code>{esc(problem.code)}</code></p>
 <h3>Champs propres à l'erreur / error-specific fields</h3><ul>{fields}</ul>
 </body></html>"""
@@ -733,7 +550,7 @@ code{{background:#f3f3f3;padding:0 .2em}}</style></head>
 def index_page() -> HTMLResponse:
     rows = "".join(
         f'<tr><td><a href="{html.escape(p.type_uri)}"><code>{html.escape(p.code)}</code></a></td>'
-        f"<td>{p.status}</td><td>{html.escape(p.title_fr)}</td><td>{html.escape(p.title_en)}</td></tr>"
+        f"<td>{p.status}</td><td>{html.escape(p.title('fr'))}</td><td>{html.escape(p.title('en'))}</td></tr>"
         for p in PROBLEMS
     )
     return HTMLResponse(

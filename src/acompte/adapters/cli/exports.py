@@ -13,6 +13,7 @@ from acompte import bootstrap
 from acompte.adapters.exports.ereporting import write_payment_reports_csv
 from acompte.adapters.exports.fec import DEFAULT_ENCODING, fec_filename, write_csv, write_fec
 from acompte.adapters.formatting import money_fr
+from acompte.adapters.i18n import message
 from acompte.config import Settings
 from acompte.domain.errors import DomainError, MissingLegalIdentifier
 from acompte.services import companies, exports
@@ -65,7 +66,7 @@ def fec(
         csv_path = output / f"ecritures-{start:%Y%m%d}-{end:%Y%m%d}.csv"
         csv_path.write_bytes(write_csv(run))
     except DomainError as error:
-        console.print(f"[red]Erreur :[/red] {error.message}")
+        console.print(f"[red]Erreur :[/red] {message(error, 'fr')}")
         raise typer.Exit(code=1) from None
     finally:
         application.close()
@@ -94,7 +95,7 @@ def ereporting(
         ctx = Ctx(_company_id(application, company), actor="cli")
         reports = ereporting_service.payment_reports(application.uow(), ctx, date_from=start, date_to=end)
     except DomainError as error:
-        console.print(f"[red]Erreur :[/red] {error.message}")
+        console.print(f"[red]Erreur :[/red] {message(error, 'fr')}")
         raise typer.Exit(code=1) from None
     finally:
         application.close()

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from acompte import bootstrap
+from acompte.adapters.i18n import message
 from acompte.config import Settings
 from acompte.domain.errors import DomainError
 from acompte.domain.users import Role
@@ -28,7 +29,7 @@ def _app() -> bootstrap.App:
 
 
 def _fail(error: DomainError) -> typer.Exit:
-    console.print(f"[red]{error.message}[/red]")
+    console.print(f"[red]{message(error, 'fr')}[/red]")
     return typer.Exit(code=1)
 
 

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from acompte.adapters.exports.facturx import cii_xml, facturx_pdf
 from acompte.adapters.formatting import date_fr, money_fr
+from acompte.adapters.i18n.catalogue import gettext
 from acompte.domain.einvoicing import EInvoice
 from acompte.services.exports.printing import PrintableDocument
 from acompte.services.exports.statements import Statement
@@ -43,18 +44,19 @@ def _environment() -> Environment:
     return env
 
 
-def document_html(document: PrintableDocument) -> str:
-    return (
-        _environment().get_template("document.html").render(doc=document, seller=document.seller, buyer=document.buyer)
-    )
+def _words(lang: str) -> dict[str, Any]:
+    """The template's `_` (the one catalogue's words; printed documents are French, the legal language)."""
+    return {"lang": lang, "_": lambda text, **params: gettext(lang, text, **params)}
 
 
-def statement_html(statement: Statement) -> str:
-    return (
-        _environment()
-        .get_template("statement.html")
-        .render(st=statement, seller=statement.seller, buyer=statement.buyer)
-    )
+def document_html(document: PrintableDocument, lang: str = "fr") -> str:
+    template = _environment().get_template("document.html")
+    return template.render(doc=document, seller=document.seller, buyer=document.buyer, **_words(lang))
+
+
+def statement_html(statement: Statement, lang: str = "fr") -> str:
+    template = _environment().get_template("statement.html")
+    return template.render(st=statement, seller=statement.seller, buyer=statement.buyer, **_words(lang))
 
 
 def render_pdf(html: str, *, title: str = "", pdf_a: bool = False) -> bytes:

@@ -12,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from acompte.adapters.api.errors import message
+from acompte.adapters.api.errors import status_of
+from acompte.adapters.i18n import message
 from acompte.adapters.web import i18n
 from acompte.adapters.web.security import CsrfRejected, LoginRequired
 from acompte.adapters.web.templating import redirect, render
@@ -22,6 +23,19 @@ from acompte.domain import errors as e
 def error_text(request: Request, error: e.DomainError) -> str:
     """The domain error's sentence in the user's language (shown next to the field at fault)."""
     return message(error, i18n.language(request))
+
+
+def french_text(error: e.DomainError) -> str:
+    """The French sentence, for the forms that still pick the field at fault from its words."""
+    return message(error, "fr")
+
+
+def about_payment_method(error: e.DomainError) -> bool:
+    """Whether an error is about the payment method typed (the form then shows it next to that field)."""
+    if error.reason is e.Reason.UNKNOWN_PAYMENT_METHOD:
+        return True
+    # callers not yet converted to reason codes still say it in words
+    return isinstance(error.reason, str) and "mode de règlement" in error.reason
 
 
 def page_for(request: Request, exc: Exception) -> Response:
@@ -38,8 +52,9 @@ def page_for(request: Request, exc: Exception) -> Response:
     if isinstance(exc, e.DomainError):
         if isinstance(exc, e.NotFound):
             return _page(request, 404, "Introuvable", "Cette page n'existe pas dans votre société.")
-        title = "Action non autorisée" if exc.status == 403 else "Opération refusée"
-        return _page(request, exc.status, title, error_text(request, exc), translated=True)
+        status = status_of(type(exc))
+        title = "Action non autorisée" if status == 403 else "Opération refusée"
+        return _page(request, status, title, error_text(request, exc), translated=True)
     if isinstance(exc, RequestValidationError):
         return _page(request, 400, "Requête invalide", "Un paramètre de la page est invalide.")
     if isinstance(exc, StarletteHTTPException):

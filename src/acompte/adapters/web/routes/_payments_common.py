@@ -94,7 +94,7 @@ def field_of(exc: e.DomainError, *, amount: str = "amount", method: str = "metho
     """The form field a domain error belongs to (`__all__` when it is about the whole form)."""
     if isinstance(exc, AMOUNT_ERRORS):
         return amount
-    if isinstance(exc, METHOD_ERRORS) and "mode de règlement" in exc.message:
+    if isinstance(exc, METHOD_ERRORS) and errors.about_payment_method(exc):
         return method
     if isinstance(exc, e.DigitalMethodRefused):
         return method

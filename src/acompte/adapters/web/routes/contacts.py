@@ -21,7 +21,7 @@ from fastapi.responses import Response
 
 from acompte.adapters.exports.pdf import statement_pdf
 from acompte.adapters.web import i18n, security
-from acompte.adapters.web.errors import error_text
+from acompte.adapters.web.errors import error_text, french_text
 from acompte.adapters.web.routes._credits_common import (
     Paged,
     csv_response,
@@ -202,7 +202,7 @@ def _contact_form(
 
 
 def _field_of(exc: e.DomainError) -> str:
-    text = exc.message.lower()
+    text = french_text(exc).lower()
     if "siren" in text:
         return "siren"
     if "nom" in text:

@@ -136,9 +136,7 @@ def _deposit_invoice_page(
     position = deposits.deposit_position(uow, ctx, document_id)
     document = position.document
     if document.kind not in (Kind.QUOTE, Kind.ORDER):
-        raise e.NotADepositSource(
-            kind=document.kind.value, reason="une facture d'acompte se fait sur un devis ou une commande"
-        )
+        raise e.NotADepositSource(kind=document.kind, reason=e.Reason.DEPOSIT_SOURCE_KIND)
     company = companies.get_company(uow, ctx)
     previous = position.deposit_payments + position.deposit_invoiced
     context = {

@@ -22,7 +22,7 @@ from acompte.adapters.web.routes import _documents_common as common
 from acompte.adapters.web.routes.documents import page_context
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain.documents import Document, Flow, Kind, LineInput, State, price_line
-from acompte.domain.errors import DomainError, PartyRoleMismatch
+from acompte.domain.errors import DomainError, NotFound, PartyRoleMismatch
 from acompte.domain.lifecycle import Action
 from acompte.domain.parties import Company
 from acompte.services import companies, deposits, documents, parties
@@ -350,7 +350,7 @@ async def validate_document(request: Request, document_id: int, ctx: security.Pa
                     return render(request, "documents/confirm_validate.html", context)
             documents.validate_document(uow, ctx, document_id)
     except DomainError as exc:
-        if exc.status == 404:
+        if isinstance(exc, NotFound):
             raise
         return _refused(request, ctx, document_id, exc)
     return redirect(request, f"/documents/{document_id}", flash=translate(request, "Document validé"))
@@ -370,7 +370,7 @@ async def convert_document(request: Request, document_id: int, ctx: security.Pag
             target = allowed[-1] if allowed else Kind.INVOICE
         view = documents.convert_document(uow, ctx, document_id, target)
     except DomainError as exc:
-        if exc.status == 404:
+        if isinstance(exc, NotFound):
             raise
         return _refused(request, ctx, document_id, exc)
     return redirect(request, f"/documents/{view.id}", flash=translate(request, "Document créé"))
@@ -381,7 +381,7 @@ async def cancel_document(request: Request, document_id: int, ctx: security.Page
     try:
         documents.cancel_document(security.uow_of(request), ctx, document_id)
     except DomainError as exc:
-        if exc.status == 404:
+        if isinstance(exc, NotFound):
             raise
         return _refused(request, ctx, document_id, exc)
     return redirect(request, f"/documents/{document_id}", flash=translate(request, "Document annulé"))

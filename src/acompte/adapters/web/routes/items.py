@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from acompte.adapters.web import i18n, security
-from acompte.adapters.web.errors import error_text
+from acompte.adapters.web.errors import error_text, french_text
 from acompte.adapters.web.routes._credits_common import csv_response, form_of, page_query, paginate
 from acompte.adapters.web.security import PageRead, PageWrite
 from acompte.adapters.web.templating import redirect, render, translate
@@ -49,7 +49,7 @@ def item_list(
             (
                 (
                     i.name,
-                    translate(request, "Bien" if i.kind is ItemKind.GOODS else "Service"),
+                    translate(request, "Bien") if i.kind is ItemKind.GOODS else translate(request, "Service"),
                     i18n.amount(i.unit_price, lang),
                     i18n.percent(i.vat_rate, lang),
                     i18n.percent(i.settings.get("deposit_percent"), lang),
@@ -135,7 +135,7 @@ async def item_create(request: Request, ctx: PageWrite) -> Response:
             security.remember(uow, ctx, key, "/items")
             uow.commit()
     except e.DomainError as exc:
-        text = exc.message.lower()
+        text = french_text(exc).lower()
         field = "vat_rate" if "tva" in text or "taux" in text else "unit_price" if "prix" in text else "__all__"
         return _item_form(request, ctx, form, {field: error_text(request, exc)}, 422)
     return redirect(request, "/items", flash=translate(request, "Article {name} créé.", name=item.name))

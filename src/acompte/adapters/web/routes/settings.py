@@ -271,7 +271,7 @@ async def save_deposits(request: Request, ctx: security.PageAdmin) -> Response:
                 default_percent=percent,
             )
         except InvalidSetting as exc:
-            field = "payment_method" if "mode de règlement" in exc.message else "__all__"
+            field = "payment_method" if errors.about_payment_method(exc) else "__all__"
             raise Refused(field, errors.error_text(request, exc)) from None
         except DomainError as exc:
             raise Refused("default_percent", errors.error_text(request, exc)) from None

@@ -1,0 +1,109 @@
+"""The words error params are made of, as msgids of the catalogue: kinds, states, roles, fields, reasons.
+
+A typed param (an enum member) is translated through these tables. A plain string param from a caller not
+yet converted is looked up in the catalogue as it is, so the former French words keep their translation."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from acompte.adapters.i18n.catalogue import N_
+from acompte.domain.documents import Flow, Kind, State
+from acompte.domain.errors import Field, Reason
+from acompte.domain.lifecycle import Action
+from acompte.domain.parties import PartyRole
+from acompte.domain.payments import Direction
+from acompte.domain.users import Permission, Role
+
+# fmt: off
+#: A document named in a sentence, with its article: « la commande CO-1 » / « the order CO-1 ».
+KINDS: dict[Kind, str] = {
+    Kind.QUOTE: N_("le devis"), Kind.ORDER: N_("la commande"), Kind.DELIVERY: N_("le bon de livraison"),
+    Kind.INVOICE: N_("la facture"), Kind.DEPOSIT_INVOICE: N_("la facture d'acompte"),
+    Kind.CREDIT_NOTE: N_("l'avoir"), Kind.DEPOSIT_CREDIT_NOTE: N_("l'avoir d'acompte"),
+}
+WORDS: dict[StrEnum, str] = {
+    **KINDS,
+    State.DRAFT: N_("brouillon"), State.VALIDATED: N_("validé"), State.CANCELLED: N_("annulé"),
+    Flow.SALE: N_("une vente"), Flow.PURCHASE: N_("un achat"),
+    Direction.IN: N_("reçu"), Direction.OUT: N_("versé"),
+    PartyRole.CUSTOMER: N_("un client"), PartyRole.SUPPLIER: N_("un fournisseur"),
+    Role.ADMIN: N_("administrateur"), Role.ACCOUNTANT: N_("comptable"), Role.CLERK: N_("employé"),
+    Role.READ_ONLY: N_("lecture seule"),
+    Permission.READ: N_("consulter"), Permission.WRITE: N_("saisir"), Permission.ACCOUNTING: N_("comptabiliser"),
+    Permission.ADMIN: N_("administrer"),
+    Action.EDIT: N_("modifier"), Action.VALIDATE: N_("valider"), Action.CANCEL: N_("annuler"),
+    Action.DELETE: N_("supprimer"), Action.CONVERT: N_("transformer"), Action.ALLOCATE: N_("affecter"),
+    Field.QUANTITY: N_("la quantité"), Field.UNIT_PRICE: N_("le prix unitaire"), Field.DISCOUNT: N_("la remise"),
+    Field.NUMBER: N_("numéro"), Field.CORRECTED_NUMBER: N_("numéro de la facture référencée"),
+    Field.SIREN_OR_ADDRESS: N_("le SIREN ou l'adresse électronique"),
+}
+
+#: Words callers still pass as plain strings; listed so that extraction keeps them in the catalogue.
+LEGACY_WORDS = (
+    N_("une facture"), N_("Tiers"), N_("Règlement"), N_("Article"),
+    N_("Société"), N_("Compte de trésorerie"), N_("Utilisateur"), N_("Jeton"), N_("Le document"),
+    N_("Le règlement"), N_("régler"), N_("ce document"), N_("les crédits sélectionnés"), N_("Export comptable"),
+    N_("Remboursement"), N_("Avoir"), N_("Document"), N_("un SIREN a 9 chiffres"), N_("Numéro de TVA"),
+    N_("ex. FR12345678901"), N_("L'avoir"),
+)
+
+#: Why a value was refused; each sentence uses the params given beside the reason.
+REASONS: dict[Reason, str] = {
+    Reason.NOT_A_DECIMAL: N_("ce n'est pas un nombre décimal"),
+    Reason.FLOAT_REFUSED: N_("les nombres flottants sont refusés"),
+    Reason.NOT_FINITE: N_("ce n'est pas un nombre fini"),
+    Reason.TOO_MANY_DECIMALS: N_("au plus {places} décimales en {currency}"),
+    Reason.TEXT_EXPECTED: N_("une chaîne décimale est attendue"),
+    Reason.NOT_QUANTIZED: N_("pas arrondi aux décimales de {currency}"),
+    Reason.DECIMAL_EXPECTED: N_("{field} doit être un nombre décimal"),
+    Reason.TOO_MANY_PLACES: N_("{field} : au plus {places} décimales"),
+    Reason.DESIGNATION_REQUIRED: N_("la désignation est obligatoire"),
+    Reason.NEGATIVE_UNIT_PRICE: N_("le prix unitaire ne peut pas être négatif"),
+    Reason.DISCOUNT_RANGE: N_("la remise doit être comprise entre 0 et 100 %"),
+    Reason.CREDIT_QUANTITY_POSITIVE: N_("la quantité reprise en avoir doit être strictement positive"),
+    Reason.ITEM_NAME_REQUIRED: N_("le nom de l'article est obligatoire"),
+    Reason.ITEM_PRICE: N_("prix unitaire positif, au plus {places} décimales"),
+    Reason.WRITE_OFF_THRESHOLD_INVALID: N_("seuil d'écart de règlement invalide : {value!r}"),
+    Reason.WRITE_OFF_THRESHOLD_NEGATIVE: N_("le seuil d'écart de règlement ne peut pas être négatif"),
+    Reason.UNKNOWN_PAYMENT_METHOD: N_("mode de règlement inconnu ou inactif : {method}"),
+    Reason.COMPANY_NAME_REQUIRED: N_("le nom de la société est obligatoire"),
+    Reason.ACCOUNT_NAME_REQUIRED: N_("le nom du compte est obligatoire"),
+    Reason.VAT_RATE_REQUIRED: N_("au moins un taux de TVA est nécessaire"),
+    Reason.METHOD_CODE_AND_LABEL: N_("un mode de règlement a un code et un libellé"),
+    Reason.UNKNOWN_SERIES: N_("série inconnue : {series}"),
+    Reason.PREFIX_SHAPE: N_("un préfixe a 1 à 12 caractères, sans espace"),
+    Reason.UNKNOWN_FIELDS: N_("champs inconnus : {fields}"),
+    Reason.PARTY_NAME_REQUIRED: N_("le nom du tiers est obligatoire"),
+    Reason.SIREN_DIGITS: N_("un SIREN a 9 chiffres"),
+    Reason.PARTY_ROLE_REQUIRED: N_("un tiers est client, fournisseur, ou les deux"),
+    Reason.UNKNOWN_LANGUAGE: N_("langue inconnue : {language!r} (fr ou en)"),
+    Reason.UNKNOWN_USER: N_("aucun utilisateur {email}"),
+    Reason.NOT_A_MEMBER: N_("{email} n'est pas membre de cette société"),
+    Reason.TOKEN_NAME_TOO_LONG: N_("un nom de jeton a au plus {maximum} caractères"),
+    Reason.NO_TREASURY_ACCOUNT: N_("aucun compte de banque ou de caisse n'est configuré"),
+    Reason.CREDIT_SETTLES_ORDER_OR_INVOICE: N_("un avoir règle une commande ou une facture"),
+    Reason.DOCUMENT_NOT_VALIDATED: N_("ce document n'est pas validé"),
+    Reason.CREDIT_FLOW_MISMATCH: N_("un avoir client règle des ventes, un avoir fournisseur des achats"),
+    Reason.NOT_IN_ACCOUNT: N_("document non validé ou hors du compte"),
+    Reason.OTHER_PARTY: N_("elle concerne un autre tiers"),
+    Reason.OTHER_FLOW: N_("elle porte sur {flow}, l'avoir sur {credit_flow}"),
+    Reason.OTHER_CURRENCY: N_("elle est en {currency}, l'avoir en {credit_currency}"),
+    Reason.NO_INSTALMENT: N_("au moins une échéance"),
+    Reason.INSTALMENT_PERCENT_POSITIVE: N_("chaque échéance a un pourcentage strictement positif"),
+    Reason.PERCENT_PLACES: N_("au plus 2 décimales par pourcentage"),
+    Reason.DAYS_RANGE: N_("un délai est un nombre de jours entre 0 et {maximum}"),
+    Reason.PERCENTS_TOTAL: N_("les pourcentages des échéances doivent totaliser 100 %"),
+    Reason.TERMS_FORMAT: N_("format des échéances non reconnu"),
+    Reason.NUMBER_MISSING: N_("{field} absent : la pièce n'est pas émise"),
+    Reason.NUMBER_TOO_LONG: N_("{length} caractères"),
+    Reason.NUMBER_HAS_SPACE: N_("contient un espace"),
+    Reason.NUMBER_BAD_CHARACTER: N_("caractère non autorisé"),
+    Reason.NEGATIVE_PRICE: N_("prix unitaire négatif"),
+    Reason.NO_CORRECTED_INVOICE: N_(
+        "Un avoir doit référencer la ou les factures qu'il corrige (numéro et date) : "
+        "indiquez au moins une facture émise de ce tiers."
+    ),
+    Reason.DEPOSIT_SOURCE_KIND: N_("une facture d'acompte se fait sur un devis ou une commande"),
+}
+# fmt: on
