@@ -102,4 +102,3 @@ class TokenRevoked(DomainEvent):
     kind: ClassVar[EventKind] = EventKind.TOKEN_REVOKED
     token_id: int
     prefix: str
-

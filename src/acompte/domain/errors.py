@@ -87,6 +87,16 @@ class Reason(StrEnum):
     NO_CORRECTED_INVOICE = "no-corrected-invoice"
     # deposits
     DEPOSIT_SOURCE_KIND = "deposit-source-kind"
+    ORIGIN_OTHER_PARTY = "origin-other-party"
+    EINVOICE_SALES_ONLY = "einvoice-sales-only"
+    START_AFTER_END = "start-after-end"
+    PERIOD_BEYOND_FISCAL_YEAR = "period-beyond-fiscal-year"
+    CLOSING_DATE_FORMAT = "closing-date-format"
+    SPLIT_OF_ZERO_DOCUMENT = "split-of-zero-document"
+    ZERO_EXCHANGE_DIFFERENCE = "zero-exchange-difference"
+    UNKNOWN_ACCOUNT_ROLES = "unknown-account-roles"
+    INVALID_ACCOUNT_NUMBER = "invalid-account-number"
+    INVALID_DEPOSIT_JOURNAL = "invalid-deposit-journal"
 
 
 class Field(StrEnum):

@@ -25,6 +25,7 @@ from acompte.domain.errors import (
     EmptyDocument,
     InvalidLine,
     InvalidTransition,
+    Reason,
     TotalBelowSettled,
     WrittenOffShortfall,
 )
@@ -114,7 +115,7 @@ def create_document(
         if origin_id is not None:
             origin = uow.documents.get(ctx.company_id, origin_id)
             if origin.party_id != party_id:
-                raise InvalidLine(reason="le document d'origine appartient à un autre tiers")
+                raise InvalidLine(reason=Reason.ORIGIN_OTHER_PARTY)
         priced = price_lines(uow, company, lines, currency)
         totals = totals_of(priced, currency, company.vat_rounding)
         draft = Document(

@@ -105,5 +105,15 @@ REASONS: dict[Reason, str] = {
         "indiquez au moins une facture émise de ce tiers."
     ),
     Reason.DEPOSIT_SOURCE_KIND: N_("une facture d'acompte se fait sur un devis ou une commande"),
+    Reason.ORIGIN_OTHER_PARTY: N_("le document d'origine appartient à un autre tiers"),
+    Reason.EINVOICE_SALES_ONLY: N_("seules les pièces de vente émises ont une facture électronique à produire"),
+    Reason.START_AFTER_END: N_("la date de début est postérieure à la date de fin"),
+    Reason.PERIOD_BEYOND_FISCAL_YEAR: N_("la période dépasse l'exercice clos le {fiscal_year_end}"),
+    Reason.CLOSING_DATE_FORMAT: N_("date de clôture invalide : {value} (attendu MM-JJ)"),
+    Reason.SPLIT_OF_ZERO_DOCUMENT: N_("impossible de répartir un montant sur un document sans montant"),
+    Reason.ZERO_EXCHANGE_DIFFERENCE: N_("un écart de change nul ne se comptabilise pas"),
+    Reason.UNKNOWN_ACCOUNT_ROLES: N_("rôles de compte inconnus : {roles}"),
+    Reason.INVALID_ACCOUNT_NUMBER: N_("numéro de compte invalide pour le rôle {role} : {number}"),
+    Reason.INVALID_DEPOSIT_JOURNAL: N_("journal d'imputation des acomptes invalide : {journal}"),
 }
 # fmt: on

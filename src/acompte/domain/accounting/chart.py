@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from acompte.domain.documents import Flow
-from acompte.domain.errors import InvalidSetting, MissingAccount
+from acompte.domain.errors import InvalidSetting, MissingAccount, Reason
 
 
 class Journal(StrEnum):
@@ -150,11 +150,11 @@ class AccountMapping:
         labels = dict(settings.pop("labels", {}) or {})
         unknown = set(settings) - set(DEFAULT_ACCOUNTS)
         if unknown:
-            raise InvalidSetting(reason=f"rôles de compte inconnus : {', '.join(sorted(unknown))}")
+            raise InvalidSetting(reason=Reason.UNKNOWN_ACCOUNT_ROLES, roles=tuple(sorted(unknown)))
         values = {role: str(settings.get(role, default) or "").strip() for role, default in DEFAULT_ACCOUNTS.items()}
         for role, number in values.items():
             if number and (len(number) < 3 or not number[:3].isdigit() or len(number) > 20):
-                raise InvalidSetting(reason=f"compte {ROLE_LABELS[role]} invalide : {number!r}")
+                raise InvalidSetting(reason=Reason.INVALID_ACCOUNT_NUMBER, role=role, number=number)
         return cls(**values, labels={str(k): str(v) for k, v in labels.items()})
 
     def account(self, role: str) -> str:
@@ -199,7 +199,7 @@ class AccountingSettings:
         settings = settings or {}
         journal = str(settings.get("imputation_journal", Journal.MISC.value))
         if journal not in {Journal.MISC.value, Journal.SALES.value}:
-            raise InvalidSetting(reason=f"journal d'imputation des acomptes invalide : {journal}")
+            raise InvalidSetting(reason=Reason.INVALID_DEPOSIT_JOURNAL, journal=journal)
         return cls(
             accounts=AccountMapping.from_settings(settings.get("accounts")),
             vat_on_debits=bool(settings.get("vat_on_debits", False)),

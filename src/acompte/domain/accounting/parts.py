@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from acompte.domain.accounting.chart import Nature
-from acompte.domain.errors import InvalidSetting
+from acompte.domain.errors import InvalidSetting, Reason
 from acompte.domain.money import HALF_UP, Money, round_to_currency, total
 from acompte.domain.vat import VatRounding, normalize_rate, vat_of
 
@@ -103,7 +103,7 @@ def share(parts: Sequence[VatPart], amount: Money) -> tuple[VatPart, ...]:
     """
     live = [p for p in parts if not p.gross.is_zero]
     if not live:
-        raise InvalidSetting(reason="impossible de répartir un montant sur un document sans montant")
+        raise InvalidSetting(reason=Reason.SPLIT_OF_ZERO_DOCUMENT)
     grosses = amount.split([p.gross.amount for p in live])
     result = []
     for part, gross in zip(live, grosses, strict=True):

@@ -46,7 +46,7 @@ from acompte.domain.accounting.facts import (
 )
 from acompte.domain.accounting.parts import VatPart, parts_total, share, share_between
 from acompte.domain.documents import Flow, Kind
-from acompte.domain.errors import InvalidSetting, UnbalancedEntry
+from acompte.domain.errors import InvalidSetting, Reason, UnbalancedEntry
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction
 
@@ -301,7 +301,7 @@ def write_off_entry(fact: WriteOffFact, settings: AccountingSettings) -> Journal
 def exchange_difference_entry(fact: ExchangeDifferenceFact, settings: AccountingSettings) -> JournalEntry:
     """A gain: D 411 (or 401) / C 756. A loss: D 656 / C 411 (or 401). ANC 2015-05: trade items use 656/756."""
     if fact.amount.is_zero:
-        raise InvalidSetting(reason="un écart de change nul ne se comptabilise pas")
+        raise InvalidSetting(reason=Reason.ZERO_EXCHANGE_DIFFERENCE)
     gain = fact.amount.is_positive
     amount = fact.amount if gain else -fact.amount
     b = EntryBuilder(settings.accounts, amount.currency, f"Écart de change {fact.reference} {fact.party.name}")

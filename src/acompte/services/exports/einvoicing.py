@@ -29,7 +29,7 @@ from acompte.domain.einvoicing import (
     check_issuable,
     parse_address,
 )
-from acompte.domain.errors import InvalidSetting, InvalidTransition, NotFullyPaid
+from acompte.domain.errors import InvalidSetting, InvalidTransition, NotFullyPaid, Reason
 from acompte.domain.events import Event, EventKind
 from acompte.domain.money import Money
 from acompte.domain.parties import Company, Party
@@ -94,7 +94,7 @@ def einvoice_for(
         if document.kind not in INVOICE_KINDS or document.state is not State.VALIDATED or not document.number:
             raise InvalidTransition(action="facture électronique", kind=document.kind.value, state=document.state.value)
         if document.flow is not Flow.SALE:
-            raise InvalidSetting(reason="seules les pièces de vente émises ont une facture électronique à produire")
+            raise InvalidSetting(reason=Reason.EINVOICE_SALES_ONLY)
         party = uow.parties.get(ctx.company_id, document.party_id)
         natures = _natures(uow, ctx, company, document)
         lines = [

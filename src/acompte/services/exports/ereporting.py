@@ -14,7 +14,7 @@ from datetime import date
 from acompte.domain.accounting import DeductionFact, VatPart, share, share_between, subtract_parts
 from acompte.domain.documents import Document
 from acompte.domain.einvoicing import PaymentReport, payment_report
-from acompte.domain.errors import InvalidExportPeriod
+from acompte.domain.errors import InvalidExportPeriod, Reason
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction, Payment
 from acompte.services.exports.facts import FactReader, accounting_settings
@@ -66,7 +66,7 @@ def _receivable_share(
 def payment_reports(uow: UnitOfWork, ctx: Ctx, *, date_from: date, date_to: date) -> list[PaymentReport]:
     """The payment reports of a period, in date order (empty under the debits option)."""
     if date_from > date_to:
-        raise InvalidExportPeriod(reason="la date de début est postérieure à la date de fin")
+        raise InvalidExportPeriod(reason=Reason.START_AFTER_END)
     with uow:
         company = uow.companies.get(ctx.company_id)
         settings = accounting_settings(company)

@@ -15,7 +15,7 @@ from typing import Any
 from acompte.domain.accounting import AccountingSettings, CreditReason, DocumentFact, FactLine, Nature, PartyRef
 from acompte.domain.credits import SourceKind
 from acompte.domain.documents import Document, Flow, Kind, State
-from acompte.domain.errors import ForeignCurrencyNotSupported, InvalidSetting
+from acompte.domain.errors import ForeignCurrencyNotSupported, InvalidSetting, Reason
 from acompte.domain.parties import Company, Party
 from acompte.domain.payments import Direction, Payment
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, issued_parts
@@ -33,7 +33,7 @@ def year_end_of(company: Company) -> tuple[int, int]:
         month, day = (int(x) for x in text.split("-"))
         date(2024, month, day)
     except ValueError:
-        raise InvalidSetting(reason=f"date de clôture invalide : {text!r} (attendu MM-JJ)") from None
+        raise InvalidSetting(reason=Reason.CLOSING_DATE_FORMAT, value=text) from None
     return month, day
 
 

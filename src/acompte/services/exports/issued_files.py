@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from acompte.domain.documents import INVOICE_KINDS, Document, Flow, State
-from acompte.domain.errors import InvalidSetting, InvalidTransition, MissingLegalIdentifier
+from acompte.domain.errors import InvalidSetting, InvalidTransition, MissingLegalIdentifier, Reason
 from acompte.domain.events import Event, EventKind
 from acompte.domain.issued_files import MEDIA_TYPES, FileKind, IssuedFile
 from acompte.services.exports.einvoicing import einvoice_for
@@ -124,7 +124,7 @@ def document_file(uow: UnitOfWork, ctx: Ctx, document_id: int, kind: FileKind = 
                     action="facture électronique", kind=document.kind.value, state=document.state.value
                 )
             if document.flow is not Flow.SALE:
-                raise InvalidSetting(reason="seules les pièces de vente émises ont une facture électronique à produire")
+                raise InvalidSetting(reason=Reason.EINVOICE_SALES_ONLY)
         if not is_issued(document):
             content = _renderer(uow).pdf(printable_document(uow, ctx, document_id))
             return Download(content, MEDIA_TYPES[kind], _filename(document, kind))

@@ -46,7 +46,13 @@ from acompte.domain.accounting import (
     write_off_entry,
 )
 from acompte.domain.documents import Kind, State
-from acompte.domain.errors import ExportPeriodOverlap, ForeignCurrencyNotSupported, InvalidExportPeriod, NotFound
+from acompte.domain.errors import (
+    ExportPeriodOverlap,
+    ForeignCurrencyNotSupported,
+    InvalidExportPeriod,
+    NotFound,
+    Reason,
+)
 from acompte.domain.events import Event, EventKind
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Payment
@@ -142,13 +148,13 @@ def run_export(
     """
     today = today or date.today()
     if date_from > date_to:
-        raise InvalidExportPeriod(reason="la date de début est postérieure à la date de fin")
+        raise InvalidExportPeriod(reason=Reason.START_AFTER_END)
     with uow:
         company = uow.companies.get(ctx.company_id)
         settings = accounting_settings(company)
         fy_start, fy_end = fiscal_year(date_from, year_end_of(company))
         if date_to > fy_end:
-            raise InvalidExportPeriod(reason=f"la période dépasse l'exercice clos le {fy_end:%d/%m/%Y}")
+            raise InvalidExportPeriod(reason=Reason.PERIOD_BEYOND_FISCAL_YEAR, fiscal_year_end=fy_end)
         uow.exports.lock_company(ctx.company_id)
         clash = uow.exports.overlapping(ctx.company_id, date_from, date_to)
         if clash is not None:

@@ -36,7 +36,7 @@ from acompte.adapters.api.schemas.payments import PaymentSummaryOut
 from acompte.domain.accounts import MAX_TERM_DAYS, AgeBucket, Aged, Instalment, PaymentTerms, TermBasis, TermPart
 from acompte.domain.credits import CreditRef, CreditStatus, Excess
 from acompte.domain.documents import Flow
-from acompte.domain.errors import InvalidPaymentTerms
+from acompte.domain.errors import InvalidPaymentTerms, Reason
 from acompte.services.accounts import NewPayment
 from acompte.services.credit_views import (
     AccountView,
@@ -369,5 +369,5 @@ class PartyTermsIn(PaymentTermsIn):
     def required(self) -> PaymentTerms:
         terms = self.to_domain()
         if terms is None:  # pragma: no cover - the schema requires terms
-            raise InvalidPaymentTerms(reason="au moins une échéance")
+            raise InvalidPaymentTerms(reason=Reason.NO_INSTALMENT)
         return terms
