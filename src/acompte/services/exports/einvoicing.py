@@ -30,10 +30,11 @@ from acompte.domain.einvoicing import (
     parse_address,
 )
 from acompte.domain.errors import InvalidSetting, InvalidTransition, NotFullyPaid, Reason
-from acompte.domain.events import Event, EventKind
+from acompte.domain.export_events import EInvoiceStatusSet
 from acompte.domain.money import Money
 from acompte.domain.parties import Company, Party
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, deducted_deposits, issued_parts
+from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 
 ENCAISSEE = "encaissee"
@@ -183,15 +184,17 @@ def mark_collected(uow: UnitOfWork, ctx: Ctx, document_id: int, *, on: date | No
         uow.exports.add_status(
             ctx.company_id, document_id, status=ENCAISSEE, status_date=on, amount=settlement.settled, actor=ctx.actor
         )
-        uow.events.add(
-            Event(
-                EventKind.EINVOICE_STATUS_SET,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            EInvoiceStatusSet(
+                company_id=ctx.company_id,
                 document_id=document_id,
                 party_id=document.party_id,
-                data={"status": ENCAISSEE, "date": on.isoformat(), "amount": str(settlement.settled.amount)},
+                status=ENCAISSEE,
+                on=on,
+                amount=settlement.settled,
             ),
-            ctx.actor,
         )
         uow.commit()
 

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from acompte.domain.documents import INVOICE_KINDS, Document, Flow, State
 from acompte.domain.errors import InvalidSetting, InvalidTransition, MissingLegalIdentifier, Reason
-from acompte.domain.events import Event, EventKind
+from acompte.domain.export_events import DocumentFileIssued
 from acompte.domain.issued_files import MEDIA_TYPES, FileKind, IssuedFile
 from acompte.services.exports.einvoicing import einvoice_for
 from acompte.services.exports.printing import TITLES, printable_document
+from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, DocumentRenderer, UnitOfWork
 
 
@@ -49,22 +50,20 @@ def _renderer(uow: UnitOfWork) -> DocumentRenderer:
 def _store(uow: UnitOfWork, ctx: Ctx, document: Document, files: list[IssuedFile], *, at_issue: bool) -> None:
     for file in files:
         uow.files.add(ctx.company_id, file)
-        uow.events.add(
-            Event(
-                EventKind.DOCUMENT_FILE_ISSUED,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            DocumentFileIssued(
+                company_id=ctx.company_id,
                 document_id=document.id,
                 party_id=document.party_id,
-                data={
-                    "number": document.number,
-                    "file": file.kind.value,
-                    "media_type": file.media_type,
-                    "sha256": file.sha256,
-                    "size": file.size,
-                    "produced": "at_issue" if at_issue else "first_download",
-                },
+                number=document.number,
+                file=file.kind.value,
+                media_type=file.media_type,
+                sha256=file.sha256,
+                size=file.size,
+                at_issue=at_issue,
             ),
-            ctx.actor,
         )
 
 

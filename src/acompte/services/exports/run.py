@@ -53,11 +53,12 @@ from acompte.domain.errors import (
     NotFound,
     Reason,
 )
-from acompte.domain.events import Event, EventKind
+from acompte.domain.export_events import AccountingExported
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Payment
 from acompte.services.exports.facts import FactReader, accounting_settings, party_ref, year_end_of
 from acompte.services.exports.settlement_facts import facts as settlement_facts
+from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 
 #: Documents that make entries (a deposit invoice makes none, but is marked exported with the rest).
@@ -273,21 +274,19 @@ def run_export(
             posted.append(item)
         debit = total((p.entry.debit for p in posted), company.currency)
         uow.exports.close_run(ctx.company_id, run_id, entry_count=len(posted), debit=debit)
-        uow.events.add(
-            Event(
-                EventKind.ACCOUNTING_EXPORTED,
-                ctx.company_id,
-                data={
-                    "run_id": run_id,
-                    "date_from": date_from.isoformat(),
-                    "date_to": date_to.isoformat(),
-                    "entries": len(posted),
-                    "documents": documents,
-                    "payments": payments,
-                    "debit": str(debit.amount),
-                },
+        publish(
+            uow,
+            ctx,
+            AccountingExported(
+                company_id=ctx.company_id,
+                run_id=run_id,
+                date_from=date_from,
+                date_to=date_to,
+                entries=len(posted),
+                documents=documents,
+                payments=payments,
+                debit=debit,
             ),
-            ctx.actor,
         )
         uow.commit()
         return ExportResult(
