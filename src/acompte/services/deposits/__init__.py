@@ -16,8 +16,8 @@ User actions (one function each, one transaction each), by module:
 `handlers` reacts to the ledger's documents (wired in `bootstrap.message_bus()`); `family` holds the figures the
 use cases share; `records` the frozen records they return; the facts they record are in
 `acompte.domain.deposit_events`. Within the package the modules import one another in one direction only:
-records → family → settings → plans, views → requests, payments, invoices, credit notes → deduction plans →
-deductions, follow → handlers.
+`records` and `family` at the bottom; `settings`, `plans`, `views` and `deduction_plans` on them; the use-case
+modules above; `handlers` on top.
 
 Vocabulary of the derived figures (nothing here is stored; everything follows from documents, allocations,
 deductions and deposit credit notes):

@@ -121,7 +121,7 @@ def check_lines_change(uow: UnitOfWork, ctx: Ctx, document: Document, lines: Seq
                 raise DepositedLineRemoval(designation=entry["designation"], deposit=usage.deposit.label)
 
 
-def required_deposit(uow: UnitOfWork, ctx: Ctx, company: Company, order: Document) -> Money:
+def _required_deposit(uow: UnitOfWork, ctx: Ctx, company: Company, order: Document) -> Money:
     requested, _ = requested_deposit(order, uow.documents.data(ctx.company_id, order.id))
     if requested is not None:
         return requested
@@ -132,12 +132,12 @@ def required_deposit(uow: UnitOfWork, ctx: Ctx, company: Company, order: Documen
     return amount if amount is not None else percent_of(order.gross, percent)  # type: ignore[arg-type]
 
 
-def check_delivery(uow: UnitOfWork, ctx: Ctx, company: Company, delivery_origin: Document | None) -> None:
+def _check_delivery(uow: UnitOfWork, ctx: Ctx, company: Company, delivery_origin: Document | None) -> None:
     if delivery_origin is None or delivery_origin.kind is not Kind.ORDER:
         return
     if not DepositSettings.from_settings(company.settings).block_delivery:
         return
-    required = required_deposit(uow, ctx, company, delivery_origin)
+    required = _required_deposit(uow, ctx, company, delivery_origin)
     if not required.is_positive:
         return
     family = family_of(uow, ctx, company, delivery_origin)
@@ -173,7 +173,7 @@ def on_convert(uow: UnitOfWork, ctx: Ctx, source: Document, target_id: int) -> N
     if source.exchange_rate is not None and target.exchange_rate is None:
         uow.deposits.set_exchange_rate(ctx.company_id, target.id, source.exchange_rate)
     if target.kind is Kind.DELIVERY:
-        check_delivery(uow, ctx, company, source)
+        _check_delivery(uow, ctx, company, source)
     elif target.kind is Kind.ORDER and source.kind is Kind.QUOTE:
         data = uow.documents.data(ctx.company_id, source.id)
         if data.get("deposit_request"):
@@ -279,7 +279,7 @@ def on_validate(uow: UnitOfWork, ctx: Ctx, document: Document, today: date) -> N
         for warning in undeducted_of(uow, ctx, company, issued, usages):
             publish_not_deducted(uow, ctx, issued, warning)
     elif document.kind is Kind.DELIVERY and document.origin_id is not None:
-        check_delivery(uow, ctx, company, uow.documents.get(ctx.company_id, document.origin_id))
+        _check_delivery(uow, ctx, company, uow.documents.get(ctx.company_id, document.origin_id))
 
 
 def before_delete(uow: UnitOfWork, ctx: Ctx, document: Document) -> None:
