@@ -161,6 +161,8 @@ def requested_deposit(document: Document, data: Mapping[str, Any]) -> tuple[Mone
 
 
 def room_on(uow: UnitOfWork, invoice: Document, *, exclude_deposit: int | None = None) -> Money:
+    """What a document can still receive: gross − allocations − deductions (the deduction of `exclude_deposit`
+    counted as room, for a deduction about to be replaced)."""
     settlement = uow.documents.settlement(invoice)
     room = invoice.gross - settlement.allocated - settlement.deducted
     if exclude_deposit is not None:
