@@ -21,7 +21,8 @@ from acompte.domain.events import (
 )
 from acompte.persistence.engine import make_engine, migrate
 from acompte.persistence.unit_of_work import SqlUnitOfWork
-from acompte.services import credit_handlers, deposit_handlers
+from acompte.services import credit_handlers
+from acompte.services.deposits import handlers as deposit_handlers
 from acompte.services.exports import handlers as export_handlers
 from acompte.services.messagebus import MessageBus
 from acompte.services.ports import DocumentRenderer
