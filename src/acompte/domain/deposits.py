@@ -35,6 +35,20 @@ from acompte.domain.errors import (
 from acompte.domain.money import HALF_UP, Money, round_to_currency, total
 from acompte.domain.vat import HUNDRED, VatLine
 
+
+class DepositAction(StrEnum):
+    """What a user tries on a deposit document or on the invoice deducting it, named when it is refused."""
+
+    REVERSE = "reverse-deposit"
+    ISSUE = "issue"
+    DEDUCT_DEPOSITS = "deduct-deposits"
+    DEDUCT = "deduct"
+    RETURN_DEPOSITS = "return-deposits"
+    EDIT_DEPOSIT = "edit-deposit"
+    ATTACH = "attach"
+    SHOW_DEPOSIT = "show-deposit"
+
+
 #: A VAT breakdown: one VatLine (rate, net, VAT) per rate, highest rate first.
 Breakdown = tuple[VatLine, ...]
 

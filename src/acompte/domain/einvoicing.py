@@ -48,6 +48,13 @@ DEFAULT_LEGAL_NOTES: dict[str, str] = {
 DEBITS_OPTION_NOTE = "Option pour le paiement de la taxe d'après les débits."
 
 
+class EInvoiceAction(StrEnum):
+    """What a user tries on an e-invoice, named when it is refused."""
+
+    PRODUCE = "e-invoice"
+    MARK_COLLECTED = "mark-collected"
+
+
 class DeductionEncoding(StrEnum):
     PAID_AMOUNT = "paid_amount"
     DEDUCTION_LINE = "deduction_line"

@@ -8,7 +8,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from acompte.adapters.i18n.catalogue import N_
+from acompte.domain.deposits import DepositAction
 from acompte.domain.documents import Flow, Kind, State
+from acompte.domain.einvoicing import EInvoiceAction
 from acompte.domain.errors import Field, Reason
 from acompte.domain.lifecycle import Action
 from acompte.domain.parties import PartyRole
@@ -37,6 +39,16 @@ WORDS: dict[StrEnum, str] = {
     Field.QUANTITY: N_("la quantité"), Field.UNIT_PRICE: N_("le prix unitaire"), Field.DISCOUNT: N_("la remise"),
     Field.NUMBER: N_("numéro"), Field.CORRECTED_NUMBER: N_("numéro de la facture référencée"),
     Field.SIREN_OR_ADDRESS: N_("le SIREN ou l'adresse électronique"),
+    DepositAction.REVERSE: N_("établir un avoir d'acompte"),
+    DepositAction.ISSUE: N_("émettre"),
+    DepositAction.DEDUCT_DEPOSITS: N_("déduire des acomptes"),
+    DepositAction.DEDUCT: N_("déduire"),
+    DepositAction.RETURN_DEPOSITS: N_("renvoyer les acomptes"),
+    DepositAction.EDIT_DEPOSIT: N_("modifier l'acompte"),
+    DepositAction.ATTACH: N_("rattacher"),
+    DepositAction.SHOW_DEPOSIT: N_("afficher l'acompte"),
+    EInvoiceAction.PRODUCE: N_("facture électronique"),
+    EInvoiceAction.MARK_COLLECTED: N_("marquer encaissée"),
 }
 
 #: Words callers still pass as plain strings; listed so that extraction keeps them in the catalogue.
@@ -105,6 +117,21 @@ REASONS: dict[Reason, str] = {
         "indiquez au moins une facture émise de ce tiers."
     ),
     Reason.DEPOSIT_SOURCE_KIND: N_("une facture d'acompte se fait sur un devis ou une commande"),
+    Reason.DEPOSIT_NOTED_ON_QUOTE_OR_ORDER: N_("un acompte se note sur un devis ou une commande"),
+    Reason.DEPOSIT_PAYMENT_TARGET: N_(
+        "un règlement d'acompte se prend sur une commande, un bon de livraison ou une facture"
+    ),
+    Reason.DEPOSIT_INVOICE_TARGET: N_(
+        "une facture d'acompte se rattache à une commande, un bon de livraison ou une facture"
+    ),
+    Reason.AMOUNT_OR_PERCENT: N_("indiquez un montant ou un pourcentage, pas les deux"),
+    Reason.UNKNOWN_DEPOSIT_OPTIONS: N_("options d'acompte inconnues : {options}"),
+    Reason.DEPOSIT_OPTION_BOOLEAN: N_("l'option {option} vaut oui ou non (reçu : {value})"),
+    Reason.DEPOSIT_WITHOUT_ORDER_FIELDS: N_(
+        "une facture d'acompte sans commande a un tiers, un montant et un taux de TVA"
+    ),
+    Reason.UNKNOWN_LINE: N_("la ligne {position} n'existe pas sur {document}"),
+    Reason.NO_DEPOSIT_ON_LINE: N_("{deposit} ne porte pas d'acompte sur la ligne {position}"),
     Reason.ORIGIN_OTHER_PARTY: N_("le document d'origine appartient à un autre tiers"),
     Reason.EINVOICE_SALES_ONLY: N_("seules les pièces de vente émises ont une facture électronique à produire"),
     Reason.START_AFTER_END: N_("la date de début est postérieure à la date de fin"),

@@ -9,10 +9,16 @@ from decimal import Decimal
 from typing import Any
 
 from acompte.domain.deposit_events import DepositCreditNotePrepared
-from acompte.domain.deposits import take
+from acompte.domain.deposits import DepositAction, take
 from acompte.domain.documents import Kind, State
-from acompte.domain.errors import InvalidLine, InvalidTransition, NonPositiveAmount, ReversalExceedsDeposit
-from acompte.domain.lifecycle import KIND_LABELS
+from acompte.domain.errors import (
+    DocumentRef,
+    InvalidLine,
+    InvalidTransition,
+    NonPositiveAmount,
+    Reason,
+    ReversalExceedsDeposit,
+)
 from acompte.domain.money import Money, total
 from acompte.services import documents
 from acompte.services.deposits.family import percent_or_amount, usages_of
@@ -41,9 +47,7 @@ def create_deposit_credit_note(
         company = uow.companies.get(ctx.company_id)
         deposit = uow.documents.get(ctx.company_id, deposit_invoice_id, lock=True)
         if deposit.kind is not Kind.DEPOSIT_INVOICE or deposit.state is not State.VALIDATED:
-            raise InvalidTransition(
-                action="établir un avoir d'acompte", kind=KIND_LABELS[deposit.kind], state=deposit.state.value
-            )
+            raise InvalidTransition(action=DepositAction.REVERSE, kind=deposit.kind, state=deposit.state)
         usage = usages_of(uow, ctx, company, [deposit])[deposit.id]
         available = usage.available_for_reversal()
         line_entries: list[dict[str, Any]] = []
@@ -53,7 +57,9 @@ def create_deposit_credit_note(
             for position in lines:
                 if position not in by_position:
                     raise InvalidLine(
-                        reason=f"la facture d'acompte {deposit.label} ne porte pas d'acompte sur la ligne {position}"
+                        reason=Reason.NO_DEPOSIT_ON_LINE,
+                        deposit=DocumentRef(deposit.kind, deposit.label),
+                        position=position,
                     )
                 line_entries.append(by_position[position])
             value = total((Money.of(e["amount"], deposit.currency) for e in line_entries), deposit.currency)
@@ -124,7 +130,7 @@ def issue_deposit_credit_note(
     with uow:
         document = uow.documents.get(ctx.company_id, credit_note_id)
         if document.kind is not Kind.DEPOSIT_CREDIT_NOTE:
-            raise InvalidTransition(action="émettre", kind=KIND_LABELS[document.kind], state=document.state.value)
+            raise InvalidTransition(action=DepositAction.ISSUE, kind=document.kind, state=document.state)
         view = documents.validate_document(uow, ctx, credit_note_id, today=today)
         uow.commit()
         return view

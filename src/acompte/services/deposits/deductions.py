@@ -10,6 +10,7 @@ from typing import Any
 
 from acompte.domain.deposits import (
     DeductionWarning,
+    DepositAction,
     DepositSettings,
     check_deduction,
     combine,
@@ -24,7 +25,6 @@ from acompte.domain.errors import (
     FlowMismatch,
     InvalidTransition,
 )
-from acompte.domain.lifecycle import KIND_LABELS
 from acompte.domain.money import Money, total
 from acompte.services import documents, positions
 from acompte.services.deposits.deduction_plans import (
@@ -80,9 +80,7 @@ def build_deduction_view(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> Deductio
     company = uow.companies.get(ctx.company_id)
     invoice = uow.documents.get(ctx.company_id, invoice_id)
     if invoice.kind is not Kind.INVOICE:
-        raise InvalidTransition(
-            action="déduire des acomptes", kind=KIND_LABELS[invoice.kind], state=invoice.state.value
-        )
+        raise InvalidTransition(action=DepositAction.DEDUCT_DEPOSITS, kind=invoice.kind, state=invoice.state)
     settings = DepositSettings.from_settings(company.settings)
     usages, warnings = deduction_candidates(uow, ctx, company, invoice)
     proposal = (
@@ -147,13 +145,11 @@ def deduct_deposit(
         invoice = uow.documents.get(ctx.company_id, invoice_id)
         deposit = uow.documents.get(ctx.company_id, deposit_invoice_id)
         if invoice.kind is not Kind.INVOICE:
-            raise InvalidTransition(
-                action="déduire des acomptes", kind=KIND_LABELS[invoice.kind], state=invoice.state.value
-            )
+            raise InvalidTransition(action=DepositAction.DEDUCT_DEPOSITS, kind=invoice.kind, state=invoice.state)
         if invoice.state is not State.DRAFT:
             raise DocumentFrozen(number=invoice.label)
         if deposit.kind is not Kind.DEPOSIT_INVOICE or deposit.state is not State.VALIDATED:
-            raise InvalidTransition(action="déduire", kind=KIND_LABELS[deposit.kind], state=deposit.state.value)
+            raise InvalidTransition(action=DepositAction.DEDUCT, kind=deposit.kind, state=deposit.state)
         if deposit.party_id != invoice.party_id:
             raise DeductionPartyMismatch(
                 deposit=deposit.label,

@@ -17,6 +17,7 @@ from acompte.domain.errors import (
     InvalidSetting,
     MissingDepositAmount,
     NotADepositSource,
+    Reason,
 )
 from acompte.domain.lifecycle import KIND_LABELS
 from acompte.domain.money import Money, total
@@ -28,8 +29,8 @@ from acompte.services.deposits.records import DepositInvoiceSummary
 from acompte.services.ports import Ctx, UnitOfWork
 
 COMMERCIAL_KINDS = frozenset({Kind.QUOTE, Kind.ORDER, Kind.DELIVERY})
-PAYMENT_TARGETS = "un règlement d'acompte se prend sur une commande, un bon de livraison ou une facture"
-DEPOSIT_TARGETS = "une facture d'acompte se rattache à une commande, un bon de livraison ou une facture"
+PAYMENT_TARGETS = Reason.DEPOSIT_PAYMENT_TARGET
+DEPOSIT_TARGETS = Reason.DEPOSIT_INVOICE_TARGET
 
 
 def money_text(money: Money) -> str:
@@ -117,11 +118,11 @@ def available_for_deposit(
     return document.gross - allocated_to(uow, document) - family.committed(drafts=True, exclude_deposit=exclude)
 
 
-def check_source(document: Document, kinds: frozenset[Kind], reason: str) -> None:
+def check_source(document: Document, kinds: frozenset[Kind], reason: Reason) -> None:
     if document.state is State.CANCELLED:
         raise DepositOnCancelledDocument(document=doc_label(document))
     if document.kind not in kinds:
-        raise NotADepositSource(kind=KIND_LABELS[document.kind], reason=reason)
+        raise NotADepositSource(kind=document.kind, reason=reason)
 
 
 def direction_of(flow: Flow) -> Direction:
@@ -130,7 +131,7 @@ def direction_of(flow: Flow) -> Direction:
 
 def percent_or_amount(base: Money, amount: Money | None, percent: Decimal | str | None) -> tuple[Money, Decimal | None]:
     if amount is not None and percent is not None:
-        raise InvalidSetting(reason="indiquez un montant ou un pourcentage, pas les deux")
+        raise InvalidSetting(reason=Reason.AMOUNT_OR_PERCENT)
     if percent is not None:
         pct = parse_percent(percent)
         return percent_of(base, pct), pct

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from acompte.domain.deposit_events import DepositCarried, DepositReturned
+from acompte.domain.deposits import DepositAction
 from acompte.domain.documents import Document, Kind, State
 from acompte.domain.errors import InvalidTransition
-from acompte.domain.lifecycle import KIND_LABELS
 from acompte.domain.money import Money
 from acompte.services.deposits.deduction_plans import remove_deductions
 from acompte.services.deposits.family import COMMERCIAL_KINDS, ancestors_of, room_on
@@ -118,9 +118,7 @@ def return_invoice_deposits(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> Retur
     """`return_deposits_to_origin` inside the caller's transaction."""
     invoice = uow.documents.get(ctx.company_id, invoice_id, lock=True)
     if invoice.kind is not Kind.INVOICE:
-        raise InvalidTransition(
-            action="renvoyer les acomptes", kind=KIND_LABELS[invoice.kind], state=invoice.state.value
-        )
+        raise InvalidTransition(action=DepositAction.RETURN_DEPOSITS, kind=invoice.kind, state=invoice.state)
     return return_to_origin(uow, ctx, invoice)
 
 

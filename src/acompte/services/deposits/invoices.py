@@ -8,7 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 from acompte.domain.deposit_events import DepositAttached, DepositInvoiceMoved, DepositInvoicePrepared
-from acompte.domain.deposits import DEPOSIT_SOURCE_KINDS, DEPOSIT_TARGET_KINDS, DepositSettings, check_deposit
+from acompte.domain.deposits import (
+    DEPOSIT_SOURCE_KINDS,
+    DEPOSIT_TARGET_KINDS,
+    DepositAction,
+    DepositSettings,
+    check_deposit,
+)
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.errors import (
     CurrencyMismatch,
@@ -19,9 +25,9 @@ from acompte.domain.errors import (
     MissingDepositAmount,
     NonPositiveAmount,
     PartyMismatch,
+    Reason,
 )
 from acompte.domain.events import DocumentUpdated
-from acompte.domain.lifecycle import KIND_LABELS
 from acompte.domain.money import Money
 from acompte.domain.vat import check_rate
 from acompte.services import documents, payments
@@ -80,7 +86,7 @@ def create_deposit_invoice(
         origin = None
         if origin_id is not None:
             origin = uow.documents.get(ctx.company_id, origin_id, lock=True)
-            check_source(origin, DEPOSIT_SOURCE_KINDS, "une facture d'acompte se fait sur un devis ou une commande")
+            check_source(origin, DEPOSIT_SOURCE_KINDS, Reason.DEPOSIT_SOURCE_KIND)
             if party_id is not None and party_id != origin.party_id:
                 raise PartyMismatch(document=origin.label, source="la facture d'acompte")
             party_id, flow, currency = origin.party_id, origin.flow, origin.currency
@@ -99,9 +105,7 @@ def create_deposit_invoice(
             previous = previous_deposits(uow, origin, family, exclude=None)
         else:
             if party_id is None or amount is None or vat_rate is None:
-                raise InvalidSetting(
-                    reason="une facture d'acompte sans commande a un tiers, un montant et un taux de TVA"
-                )
+                raise InvalidSetting(reason=Reason.DEPOSIT_WITHOUT_ORDER_FIELDS)
             rate = check_rate(vat_rate, company.vat_rates)
             currency = amount.currency
             if not amount.is_positive:
@@ -161,9 +165,7 @@ def update_deposit_invoice(
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, deposit_invoice_id, lock=True)
         if document.kind is not Kind.DEPOSIT_INVOICE:
-            raise InvalidTransition(
-                action="modifier l'acompte", kind=KIND_LABELS[document.kind], state=document.state.value
-            )
+            raise InvalidTransition(action=DepositAction.EDIT_DEPOSIT, kind=document.kind, state=document.state)
         if document.state is not State.DRAFT:
             raise DocumentFrozen(number=document.label)
         before = document.gross
@@ -235,7 +237,7 @@ def issue_deposit_invoice(
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, deposit_invoice_id, lock=True)
         if document.kind is not Kind.DEPOSIT_INVOICE:
-            raise InvalidTransition(action="émettre", kind=KIND_LABELS[document.kind], state=document.state.value)
+            raise InvalidTransition(action=DepositAction.ISSUE, kind=document.kind, state=document.state)
         settings = DepositSettings.from_settings(company.settings)
         view = documents.validate_document(uow, ctx, deposit_invoice_id, today=today)
         issued = view.document
@@ -274,7 +276,7 @@ def attach_deposit_invoice(uow: UnitOfWork, ctx: Ctx, deposit_invoice_id: int, d
         deposit = uow.documents.get(ctx.company_id, deposit_invoice_id)
         target = uow.documents.get(ctx.company_id, document_id)
         if deposit.kind is not Kind.DEPOSIT_INVOICE or deposit.state is not State.VALIDATED:
-            raise InvalidTransition(action="rattacher", kind=KIND_LABELS[deposit.kind], state=deposit.state.value)
+            raise InvalidTransition(action=DepositAction.ATTACH, kind=deposit.kind, state=deposit.state)
         check_source(target, DEPOSIT_TARGET_KINDS, DEPOSIT_TARGETS)
         if target.kind is Kind.INVOICE and target.state is not State.DRAFT:
             raise DocumentFrozen(number=target.label)

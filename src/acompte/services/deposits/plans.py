@@ -22,7 +22,7 @@ from acompte.domain.deposits import (
     take,
 )
 from acompte.domain.documents import Document, Line, State, totals_of
-from acompte.domain.errors import InvalidLine, MissingDepositAmount
+from acompte.domain.errors import DocumentRef, InvalidLine, MissingDepositAmount, Reason
 from acompte.domain.lifecycle import KIND_LABELS
 from acompte.domain.money import Money, total
 from acompte.domain.parties import Company
@@ -114,12 +114,16 @@ def plan_deposit(
         wanted: dict[int, tuple[Money, Decimal | None]] = {}
         for position, pct in (line_percents or {}).items():
             if position not in by_position:
-                raise InvalidLine(reason=f"la ligne {position} n'existe pas sur {origin.label}")
+                raise InvalidLine(
+                    reason=Reason.UNKNOWN_LINE, position=position, document=DocumentRef(origin.kind, origin.label)
+                )
             p = parse_percent(pct)
             wanted[position] = (percent_of(line_gross(by_position[position]), p), p)
         for position, value in (line_amounts or {}).items():
             if position not in by_position:
-                raise InvalidLine(reason=f"la ligne {position} n'existe pas sur {origin.label}")
+                raise InvalidLine(
+                    reason=Reason.UNKNOWN_LINE, position=position, document=DocumentRef(origin.kind, origin.label)
+                )
             wanted[position] = (value, None)
         parts: dict[Decimal, Money] = {}
         entries = []

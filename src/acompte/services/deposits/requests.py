@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from acompte.domain.deposit_events import DepositRequested
 from acompte.domain.deposits import DEPOSIT_SOURCE_KINDS, check_deposit
+from acompte.domain.errors import Reason
 from acompte.domain.money import Money
 from acompte.services.deposits.family import check_source, doc_label, money_text, percent_or_amount
 from acompte.services.deposits.records import DepositPosition
@@ -24,7 +25,7 @@ def request_deposit(
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
-        check_source(document, DEPOSIT_SOURCE_KINDS, "un acompte se note sur un devis ou une commande")
+        check_source(document, DEPOSIT_SOURCE_KINDS, Reason.DEPOSIT_NOTED_ON_QUOTE_OR_ORDER)
         if amount is None and percent is None:
             amount, percent = default_deposit(uow, ctx, company, document)
         value, pct = percent_or_amount(document.gross, amount, percent)

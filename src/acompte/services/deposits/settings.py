@@ -9,7 +9,7 @@ from typing import Any
 from acompte.domain.deposit_events import ItemDepositPercentSet
 from acompte.domain.deposits import DepositSettings, line_gross, parse_percent, percent_of, resolve_percent
 from acompte.domain.documents import Document
-from acompte.domain.errors import InvalidSetting, MissingDepositAmount
+from acompte.domain.errors import InvalidSetting, MissingDepositAmount, Reason
 from acompte.domain.money import Money, total
 from acompte.domain.parties import Company
 from acompte.services import companies, parties
@@ -24,7 +24,7 @@ def configure_deposits(uow: UnitOfWork, ctx: Ctx, **changes: Any) -> DepositSett
     allowed = set(DepositSettings.__dataclass_fields__)
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidSetting(reason=f"options d'acompte inconnues : {', '.join(sorted(unknown))}")
+        raise InvalidSetting(reason=Reason.UNKNOWN_DEPOSIT_OPTIONS, options=tuple(sorted(unknown)))
     clean: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "default_percent":
@@ -34,11 +34,11 @@ def configure_deposits(uow: UnitOfWork, ctx: Ctx, **changes: Any) -> DepositSett
         elif isinstance(value, bool):
             clean[key] = value
         else:
-            raise InvalidSetting(reason=f"l'option {key} vaut oui ou non (reçu : {value!r})")
+            raise InvalidSetting(reason=Reason.DEPOSIT_OPTION_BOOLEAN, option=key, value=repr(value))
     with uow:
         company = uow.companies.get(ctx.company_id)
         if "payment_method" in clean and company.method(clean["payment_method"]) is None:
-            raise InvalidSetting(reason=f"mode de règlement inconnu ou inactif : {clean['payment_method']}")
+            raise InvalidSetting(reason=Reason.UNKNOWN_PAYMENT_METHOD, method=clean["payment_method"])
         after = companies.update_settings(uow, ctx, {"deposits": clean})
         uow.commit()
         return DepositSettings.from_settings(after)

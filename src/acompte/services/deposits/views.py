@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from acompte.domain.deposits import DEPOSIT_KINDS, Breakdown, to_company_currency
+from acompte.domain.deposits import DEPOSIT_KINDS, Breakdown, DepositAction, to_company_currency
 from acompte.domain.documents import Kind
 from acompte.domain.errors import InvalidTransition, NotFound
-from acompte.domain.lifecycle import KIND_LABELS
 from acompte.domain.money import Money, total
 from acompte.domain.parties import Company
 from acompte.services import documents, positions
@@ -99,9 +98,7 @@ def deposit_invoice_view(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Deposit
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id)
         if document.kind not in DEPOSIT_KINDS:
-            raise InvalidTransition(
-                action="afficher l'acompte", kind=KIND_LABELS[document.kind], state=document.state.value
-            )
+            raise InvalidTransition(action=DepositAction.SHOW_DEPOSIT, kind=document.kind, state=document.state)
         data = uow.documents.data(ctx.company_id, document_id)
         info = data.get("deposit") or {}
         currency = document.currency

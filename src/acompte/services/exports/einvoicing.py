@@ -22,6 +22,7 @@ from acompte.domain.einvoicing import (
     DeductionEncoding,
     DocumentLine,
     EInvoice,
+    EInvoiceAction,
     EParty,
     EReference,
     build_einvoice,
@@ -93,7 +94,7 @@ def einvoice_for(
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id)
         if document.kind not in INVOICE_KINDS or document.state is not State.VALIDATED or not document.number:
-            raise InvalidTransition(action="facture électronique", kind=document.kind.value, state=document.state.value)
+            raise InvalidTransition(action=EInvoiceAction.PRODUCE, kind=document.kind, state=document.state)
         if document.flow is not Flow.SALE:
             raise InvalidSetting(reason=Reason.EINVOICE_SALES_ONLY)
         party = uow.parties.get(ctx.company_id, document.party_id)
@@ -175,7 +176,7 @@ def mark_collected(uow: UnitOfWork, ctx: Ctx, document_id: int, *, on: date | No
             or document.flow is not Flow.SALE
             or document.state is not State.VALIDATED
         ):
-            raise InvalidTransition(action="marquer encaissée", kind=document.kind.value, state=document.state.value)
+            raise InvalidTransition(action=EInvoiceAction.MARK_COLLECTED, kind=document.kind, state=document.state)
         settlement = uow.documents.settlement(document)
         if not settlement.balance_due.is_zero:
             raise NotFullyPaid(document=document.label, balance=str(settlement.balance_due))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from acompte.domain.documents import INVOICE_KINDS, Document, Flow, State
+from acompte.domain.einvoicing import EInvoiceAction
 from acompte.domain.errors import InvalidSetting, InvalidTransition, MissingLegalIdentifier, Reason
 from acompte.domain.export_events import DocumentFileIssued
 from acompte.domain.issued_files import MEDIA_TYPES, FileKind, IssuedFile
@@ -119,9 +120,7 @@ def document_file(uow: UnitOfWork, ctx: Ctx, document_id: int, kind: FileKind = 
         document = uow.documents.get(ctx.company_id, document_id)
         if kind is not FileKind.PDF:
             if not is_issued(document):
-                raise InvalidTransition(
-                    action="facture électronique", kind=document.kind.value, state=document.state.value
-                )
+                raise InvalidTransition(action=EInvoiceAction.PRODUCE, kind=document.kind, state=document.state)
             if document.flow is not Flow.SALE:
                 raise InvalidSetting(reason=Reason.EINVOICE_SALES_ONLY)
         if not is_issued(document):
