@@ -10,22 +10,21 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from acompte.persistence.companies_repository import (
+    CompanyRepository,
+    ItemRepository,
+    PartyRepository,
+    SeriesRepository,
+)
 from acompte.persistence.credits_repository import CreditRepository
 from acompte.persistence.deposits_repository import DepositRepository
+from acompte.persistence.documents_repository import DocumentRepository
+from acompte.persistence.events_repository import EventRepository
 from acompte.persistence.exports_repository import ExportRepository
 from acompte.persistence.idempotency_repository import IdempotencyRepository
 from acompte.persistence.issued_files_repository import IssuedFileRepository
+from acompte.persistence.payments_repository import AllocationRepository, PaymentRepository
 from acompte.persistence.positions_repository import PositionRepository
-from acompte.persistence.repositories import (
-    AllocationRepository,
-    CompanyRepository,
-    DocumentRepository,
-    EventRepository,
-    ItemRepository,
-    PartyRepository,
-    PaymentRepository,
-    SeriesRepository,
-)
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
 from acompte.services.ports import DocumentRenderer
 
