@@ -13,8 +13,11 @@ from acompte.services.ports import UnitOfWork
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "acompte"
 
-#: The unit of work's repositories: every attribute it declares but the collaborators it also carries.
-REPOSITORIES = set(UnitOfWork.__annotations__) - {"renderer", "clock"}
+#: The unit of work's repositories: every member it declares but the collaborators it also carries.
+REPOSITORIES = {name for name, member in vars(UnitOfWork).items() if isinstance(member, property)} - {
+    "renderer",
+    "clock",
+}
 
 
 def test_the_unit_of_work_declares_its_repositories():

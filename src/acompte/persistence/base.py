@@ -8,12 +8,14 @@ SQLite the whole transaction already holds the write lock (BEGIN IMMEDIATE, see 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from acompte.domain.errors import NotFound
+
+_Row = TypeVar("_Row")
 
 
 def now() -> datetime:
@@ -25,7 +27,7 @@ class Repo:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _one(self, stmt: Select[Any], entity: str, id_: int, lock: bool = False) -> Any:
+    def _one(self, stmt: Select[_Row], entity: str, id_: int, lock: bool = False) -> _Row:
         if lock:
             stmt = stmt.with_for_update()
         row = self.session.scalars(stmt).first()

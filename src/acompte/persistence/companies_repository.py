@@ -3,6 +3,7 @@ parties (customers and suppliers) and items."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -131,7 +132,7 @@ class CompanyRepository(Repo):
         self.session.flush()
         return row.id
 
-    def accounts(self, company_id: int) -> list[tuple[int, str, str]]:
+    def accounts(self, company_id: int) -> builtins.list[tuple[int, str, str]]:
         rows = self.session.execute(
             select(TreasuryAccountRow.id, TreasuryAccountRow.name, TreasuryAccountRow.kind)
             .where(TreasuryAccountRow.company_id == company_id, TreasuryAccountRow.active.is_(True))

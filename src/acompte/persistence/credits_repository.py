@@ -268,6 +268,7 @@ class CreditRepository:
             source = (
                 CreditRef.payment(r.source_payment_id)
                 if r.source_payment_id is not None
+                # the refunds table's one_source CHECK: no payment source means a credit note source
                 else CreditRef.credit_note(int(r.source_credit_id))  # type: ignore[arg-type]
             )
             number = pay_numbers.get(source.id) if source.kind is SourceKind.PAYMENT else doc_numbers.get(source.id)
@@ -379,10 +380,10 @@ class CreditRepository:
             ):
                 numbers[("p", i)] = n
         if doc_ids:
-            for i, n in self.session.execute(
+            for i, document_number in self.session.execute(
                 select(DocumentRow.id, DocumentRow.number).where(DocumentRow.id.in_(doc_ids))
             ):
-                numbers[("d", i)] = n
+                numbers[("d", i)] = document_number
         result = []
         for r in rows:
             ref: CreditRef | None
@@ -391,6 +392,7 @@ class CreditRepository:
             elif r.credit_document_id is not None:
                 ref, key = CreditRef.credit_note(r.credit_document_id), ("d", r.credit_document_id)
             else:
+                # the write_offs table's one_source CHECK: neither a payment nor a credit note means a document
                 ref, key = None, ("d", int(r.document_id))  # type: ignore[arg-type]
             result.append(
                 WriteOffView(
@@ -433,7 +435,8 @@ class CreditRepository:
         )
         result: dict[int, list[str]] = {}
         for payment_id, number in rows:
-            result.setdefault(payment_id, []).append(number or "(brouillon)")
+            if payment_id is not None:  # always, by the filter on payment ids
+                result.setdefault(payment_id, []).append(number or "(brouillon)")
         return {k: tuple(v) for k, v in result.items()}
 
     def refund_payment_ids(self, company_id: int, party_id: int | None = None) -> set[int]:

@@ -40,7 +40,7 @@ def _deducted_from_document() -> Any:
 class DocumentRepository(Repo):
     def _row(self, company_id: int, document_id: int, lock: bool = False) -> DocumentRow:
         stmt = select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
-        return self._one(stmt, "Document", document_id, lock)  # type: ignore[no-any-return]
+        return self._one(stmt, "Document", document_id, lock)
 
     def add(self, document: Document, *, notes: str = "", data: dict[str, Any] | None = None) -> int:
         row = DocumentRow(

@@ -3,8 +3,8 @@ that tie a payment or a credit note to a document."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal, overload
 
 from sqlalchemy import delete, select
 
@@ -45,7 +45,7 @@ class PaymentRepository(Repo):
 
     def _row(self, company_id: int, payment_id: int, lock: bool = False) -> PaymentRow:
         stmt = select(PaymentRow).where(PaymentRow.company_id == company_id, PaymentRow.id == payment_id)
-        return self._one(stmt, "Règlement", payment_id, lock)  # type: ignore[no-any-return]
+        return self._one(stmt, "Règlement", payment_id, lock)
 
     def get(self, company_id: int, payment_id: int, *, lock: bool = False) -> Payment:
         return mapping.payment(self._row(company_id, payment_id, lock))
@@ -112,6 +112,30 @@ class PaymentRepository(Repo):
 
 
 class AllocationRepository(Repo):
+    @overload
+    def add(
+        self,
+        company_id: int,
+        *,
+        document_id: int,
+        amount: Money,
+        payment_id: int | None = None,
+        credit_document_id: int | None = None,
+        with_time: Literal[False] = False,
+    ) -> int: ...
+
+    @overload
+    def add(
+        self,
+        company_id: int,
+        *,
+        document_id: int,
+        amount: Money,
+        payment_id: int | None = None,
+        credit_document_id: int | None = None,
+        with_time: Literal[True],
+    ) -> tuple[int, datetime]: ...
+
     def add(
         self,
         company_id: int,
@@ -121,7 +145,7 @@ class AllocationRepository(Repo):
         payment_id: int | None = None,
         credit_document_id: int | None = None,
         with_time: bool = False,
-    ) -> Any:
+    ) -> int | tuple[int, datetime]:
         """The new allocation's id, or (id, created_at) with `with_time`."""
         row = AllocationRow(
             company_id=company_id,

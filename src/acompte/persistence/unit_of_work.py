@@ -7,6 +7,7 @@ or rolls back.
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +27,7 @@ from acompte.persistence.issued_files_repository import IssuedFileRepository
 from acompte.persistence.payments_repository import AllocationRepository, PaymentRepository
 from acompte.persistence.positions_repository import PositionRepository
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
-from acompte.services.ports import DocumentRenderer
+from acompte.services.ports import Clock, DocumentRenderer, SystemClock, UnitOfWork
 
 
 class SqlUnitOfWork:
@@ -47,9 +48,15 @@ class SqlUnitOfWork:
     positions: PositionRepository
     files: IssuedFileRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], renderer: DocumentRenderer | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        renderer: DocumentRenderer | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self._factory = session_factory
         self.renderer = renderer
+        self.clock: Clock = clock or SystemClock()
         self._depth = 0
         self.session: Session | None = None
 
@@ -91,3 +98,8 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         if self.session is not None:
             self.session.rollback()
+
+
+if TYPE_CHECKING:
+    # mypy checks here that the SQL unit of work implements the services' port, member by member.
+    _implements_the_port: type[UnitOfWork] = SqlUnitOfWork
