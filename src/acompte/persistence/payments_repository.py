@@ -61,7 +61,7 @@ class PaymentRepository(Repo):
         self.session.flush()
 
     def allocated(self, payment: Payment) -> Money:
-        """What the payment has used: allocations, refunds and write-offs (credits_repository defines it)."""
+        """What the payment has used: allocations, refunds and write-offs (settled_sums.py defines it)."""
         return Money.from_minor(payment_used_minor(self.session, payment.company_id, payment.id), payment.currency)
 
     def views(

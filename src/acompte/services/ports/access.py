@@ -1,5 +1,5 @@
-"""Who may act: users, their memberships and API credentials; and the idempotency keys of API requests;
-and the files kept for issued documents."""
+"""Repositories outside the ledger: users, their memberships and API credentials; the responses kept under
+API idempotency keys; the files kept for issued documents."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ class Deposits(Protocol):
         """`descendants` of several documents at once: one query per generation, whatever their number."""
 
     def lock_documents(self, company_id: int, document_ids: Iterable[int]) -> None:
-        """Lock document rows in id order (SELECT … FOR UPDATE; SQLite already holds the write lock)."""
+        """Lock the documents in id order until the transaction ends (so that concurrent use cases wait in turn)."""
 
     def add_deduction(
         self,

@@ -55,7 +55,7 @@ class Exports(Protocol):
     """Export runs, the entries and postings they made, what was exported, e-invoicing statuses."""
 
     def lock_company(self, company_id: int) -> None:
-        """Serialise export runs of one company (row lock on PostgreSQL; SQLite already holds the write lock)."""
+        """Serialise the export runs of one company until the transaction ends."""
 
     def runs(self, company_id: int) -> list[RunRecord]: ...
 

@@ -135,7 +135,7 @@ class Documents(Protocol):
     def settlement(self, document: Document) -> Settlement: ...
 
     def list_totals(self, company_id: int, filters: DocumentFilter, currency: str) -> DocumentListTotals:
-        """Count and totals of every document `filters` keeps, in SQL (persistence/document_lists.py)."""
+        """Count and totals of every document `filters` keeps, computed where the documents are stored."""
 
     def list_page(
         self, company_id: int, filters: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
@@ -181,7 +181,7 @@ class Payments(Protocol):
     def update(self, company_id: int, payment_id: int, **fields: Any) -> None: ...
 
     def allocated(self, payment: Payment) -> Money:
-        """What the payment has used: allocations, refunds and write-offs (credits_repository defines it)."""
+        """What the payment has used: allocations, refunds and write-offs."""
 
     def views(
         self,
