@@ -1,6 +1,6 @@
 """Composition root: settings -> engine -> migrated schema -> session factory -> unit of work (with the renderer
-of printed documents, so that issuing a document produces its files, and the message bus, so that the
-capabilities built on documents and payments react to what they publish)."""
+of printed documents, so that issuing a document produces its files, the clock use cases read the date from,
+and the message bus, so that the capabilities built on documents and payments react to what they publish)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from acompte.services import credit_handlers
 from acompte.services.deposits import handlers as deposit_handlers
 from acompte.services.exports import handlers as export_handlers
 from acompte.services.messagebus import MessageBus
-from acompte.services.ports import DocumentRenderer
+from acompte.services.ports import Clock, DocumentRenderer, SystemClock
 
 
 def message_bus() -> MessageBus:
@@ -53,10 +53,11 @@ class App:
     engine: Engine
     session_factory: sessionmaker[Session]
     renderer: DocumentRenderer = field(default_factory=PdfRenderer)
+    clock: Clock = field(default_factory=SystemClock)
     bus: MessageBus = field(default_factory=message_bus)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, renderer=self.renderer, bus=self.bus)
+        return SqlUnitOfWork(self.session_factory, renderer=self.renderer, clock=self.clock, bus=self.bus)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -68,6 +69,7 @@ def build(
     run_migrations: bool = True,
     pool_size: int = 5,
     renderer: DocumentRenderer | None = None,
+    clock: Clock | None = None,
 ) -> App:
     url = database_url or Settings.from_env().database_url
     if run_migrations:
@@ -77,4 +79,5 @@ def build(
         engine=engine,
         session_factory=sessionmaker(engine, expire_on_commit=False),
         renderer=renderer or PdfRenderer(),
+        clock=clock or SystemClock(),
     )

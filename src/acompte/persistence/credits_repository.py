@@ -1,8 +1,7 @@
 """Credits in the database: what each credit note and payment has used (allocations, refunds, write-offs),
 refund and write-off rows, and the bulk reads the party account needs.
 
-`payment_used_scalar` is the one definition of what a payment has used; the core payment repository sums
-it for `allocated` so that every "unallocated" figure in the application already nets refunds and write-offs.
+What a payment or a document has used is defined once, in settled_sums.py.
 """
 
 from __future__ import annotations
@@ -20,9 +19,9 @@ from acompte.domain.errors import RefundNotFound
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
+from acompte.persistence.base import now
 from acompte.persistence.rows import (
     AllocationRow,
-    DeductionRow,
     DocumentLineRow,
     DocumentRow,
     PartyRow,
@@ -30,68 +29,8 @@ from acompte.persistence.rows import (
     RefundRow,
     WriteOffRow,
 )
+from acompte.persistence.settled_sums import correlated_sum
 from acompte.services.credit_views import CreditNoteView, RefundView, WriteOffView
-
-
-def _now() -> Any:
-    from acompte.persistence.repositories import now
-
-    return now()
-
-
-def _correlated_sum(amount: Any, *where: Any, to: Any) -> Any:
-    return select(func.coalesce(func.sum(amount), 0)).where(*where).correlate(to).scalar_subquery()
-
-
-def document_settled_scalar() -> Any:
-    """Correlated to DocumentRow: its allocations plus the shortfall written off on it. Reads only that
-    document's rows (indexes on document_id), so a list costs what it shows, not what the database holds."""
-    return _correlated_sum(AllocationRow.amount_minor, AllocationRow.document_id == DocumentRow.id, to=DocumentRow) + (
-        _correlated_sum(WriteOffRow.amount_minor, WriteOffRow.document_id == DocumentRow.id, to=DocumentRow)
-    )
-
-
-def payment_used_scalar() -> Any:
-    """Correlated to PaymentRow: what the payment settles, refunds or gives back, and wrote off."""
-    return (
-        _correlated_sum(AllocationRow.amount_minor, AllocationRow.payment_id == PaymentRow.id, to=PaymentRow)
-        + _correlated_sum(RefundRow.amount_minor, RefundRow.payment_id == PaymentRow.id, to=PaymentRow)
-        + _correlated_sum(RefundRow.amount_minor, RefundRow.source_payment_id == PaymentRow.id, to=PaymentRow)
-        + _correlated_sum(WriteOffRow.amount_minor, WriteOffRow.payment_id == PaymentRow.id, to=PaymentRow)
-    )
-
-
-def _sum_of(amount: Any, *where: Any) -> Any:
-    return select(func.coalesce(func.sum(amount), 0)).where(*where).scalar_subquery()
-
-
-def document_sums_minor(session: Session, company_id: int, document_id: int) -> tuple[int, int]:
-    """(allocated + written off, deducted) on one document, in one round trip."""
-    allocated, written, deducted = session.execute(
-        select(
-            _sum_of(
-                AllocationRow.amount_minor,
-                AllocationRow.company_id == company_id,
-                AllocationRow.document_id == document_id,
-            ),
-            _sum_of(
-                WriteOffRow.amount_minor, WriteOffRow.company_id == company_id, WriteOffRow.document_id == document_id
-            ),
-            _sum_of(
-                DeductionRow.amount_minor, DeductionRow.company_id == company_id, DeductionRow.invoice_id == document_id
-            ),
-        )
-    ).one()
-    return int(allocated or 0) + int(written or 0), int(deducted or 0)
-
-
-def document_settled_minor(session: Session, company_id: int, document_id: int) -> int:
-    return document_sums_minor(session, company_id, document_id)[0]
-
-
-def payment_used_minor(session: Session, company_id: int, payment_id: int) -> int:
-    used = select(payment_used_scalar()).where(PaymentRow.company_id == company_id, PaymentRow.id == payment_id)
-    return int(session.scalar(used) or 0)
 
 
 def _sums(session: Session, column: Any, amount: Any, where: Iterable[Any], ids: Sequence[int]) -> dict[int, int]:
@@ -151,14 +90,12 @@ class CreditRepository:
             rows = self.session.execute(
                 select(
                     PaymentRow.id,
-                    _correlated_sum(
+                    correlated_sum(
                         AllocationRow.amount_minor, AllocationRow.payment_id == PaymentRow.id, to=PaymentRow
                     ),
-                    _correlated_sum(RefundRow.amount_minor, RefundRow.payment_id == PaymentRow.id, to=PaymentRow),
-                    _correlated_sum(
-                        RefundRow.amount_minor, RefundRow.source_payment_id == PaymentRow.id, to=PaymentRow
-                    ),
-                    _correlated_sum(WriteOffRow.amount_minor, WriteOffRow.payment_id == PaymentRow.id, to=PaymentRow),
+                    correlated_sum(RefundRow.amount_minor, RefundRow.payment_id == PaymentRow.id, to=PaymentRow),
+                    correlated_sum(RefundRow.amount_minor, RefundRow.source_payment_id == PaymentRow.id, to=PaymentRow),
+                    correlated_sum(WriteOffRow.amount_minor, WriteOffRow.payment_id == PaymentRow.id, to=PaymentRow),
                 ).where(PaymentRow.company_id == company_id, PaymentRow.id.in_(ids))
             )
             for payment_id, a, r1, r2, w in rows:
@@ -303,7 +240,7 @@ class CreditRepository:
             source_credit_id=source.id if source.kind is SourceKind.CREDIT_NOTE else None,
             amount_minor=amount.minor_units,
             currency=amount.currency,
-            created_at=_now(),
+            created_at=now(),
         )
         self.session.add(row)
         self.session.flush()
@@ -331,6 +268,7 @@ class CreditRepository:
             source = (
                 CreditRef.payment(r.source_payment_id)
                 if r.source_payment_id is not None
+                # the refunds table's one_source CHECK: no payment source means a credit note source
                 else CreditRef.credit_note(int(r.source_credit_id))  # type: ignore[arg-type]
             )
             number = pay_numbers.get(source.id) if source.kind is SourceKind.PAYMENT else doc_numbers.get(source.id)
@@ -405,7 +343,7 @@ class CreditRepository:
             currency=amount.currency,
             write_off_date=write_off_date,
             reason=reason,
-            created_at=_now(),
+            created_at=now(),
         )
         self.session.add(row)
         self.session.flush()
@@ -442,10 +380,10 @@ class CreditRepository:
             ):
                 numbers[("p", i)] = n
         if doc_ids:
-            for i, n in self.session.execute(
+            for i, document_number in self.session.execute(
                 select(DocumentRow.id, DocumentRow.number).where(DocumentRow.id.in_(doc_ids))
             ):
-                numbers[("d", i)] = n
+                numbers[("d", i)] = document_number
         result = []
         for r in rows:
             ref: CreditRef | None
@@ -454,6 +392,7 @@ class CreditRepository:
             elif r.credit_document_id is not None:
                 ref, key = CreditRef.credit_note(r.credit_document_id), ("d", r.credit_document_id)
             else:
+                # the write_offs table's one_source CHECK: neither a payment nor a credit note means a document
                 ref, key = None, ("d", int(r.document_id))  # type: ignore[arg-type]
             result.append(
                 WriteOffView(
@@ -496,7 +435,8 @@ class CreditRepository:
         )
         result: dict[int, list[str]] = {}
         for payment_id, number in rows:
-            result.setdefault(payment_id, []).append(number or "(brouillon)")
+            if payment_id is not None:  # always, by the filter on payment ids
+                result.setdefault(payment_id, []).append(number or "(brouillon)")
         return {k: tuple(v) for k, v in result.items()}
 
     def refund_payment_ids(self, company_id: int, party_id: int | None = None) -> set[int]:

@@ -15,7 +15,7 @@ from acompte.domain.errors import NotFound
 from acompte.domain.money import Money
 from acompte.domain.vat import VatLine
 from acompte.persistence import mapping
-from acompte.persistence.repositories import _Repo, now
+from acompte.persistence.base import Repo, now
 from acompte.persistence.rows import (
     CarriedAllocationRow,
     DeductionRow,
@@ -34,7 +34,7 @@ def _breakdown(rows: Iterable[Any], currency: str) -> Breakdown:
     return tuple(sorted(lines, key=lambda line: line.rate, reverse=True))
 
 
-class DepositRepository(_Repo):
+class DepositRepository(Repo):
     # -- exact VAT breakdowns of deposit invoices and deposit credit notes ---------------------------------
     def set_breakdown(self, company_id: int, document_id: int, breakdown: Sequence[VatLine]) -> None:
         self.session.execute(delete(DocumentVatRow).where(DocumentVatRow.document_id == document_id))

@@ -25,7 +25,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, not_, or_, select, text, tuple_, union_all
+from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select, text, tuple_, union_all
 from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
@@ -145,7 +145,7 @@ def _family_sum(figure: Callable[[Any], tuple[Any, list[Any]]]) -> Any:
             stmt = stmt.join(child, child.origin_id == parent.id)
         stmt = stmt.where(chain[0].origin_id == DocumentRow.id, *where).correlate(DocumentRow)
         parts.append(stmt.scalar_subquery())
-    result = parts[0]
+    result: ColumnElement[Any] = parts[0]
     for part in parts[1:]:
         result = result + part
     return result

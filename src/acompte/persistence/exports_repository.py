@@ -4,7 +4,6 @@ e-invoicing statuses. Company-scoped like every repository; entries are only eve
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,45 +32,11 @@ from acompte.persistence.rows import (
     RefundRow,
     TreasuryAccountRow,
 )
+from acompte.services.ports.exports import PostingRecord, RunRecord, StatusRecord
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    id: int
-    date_from: date
-    date_to: date
-    fiscal_year_end: date
-    valid_date: date
-    entry_count: int
-    debit: Money
-    actor: str
-
-
-@dataclass(frozen=True, slots=True)
-class PostingRecord:
-    id: int
-    run_id: int
-    payment_id: int
-    allocation_id: int | None
-    document_id: int
-    payment_date: date
-    treatment: str
-    amount: Money
-    parts: tuple[VatPart, ...]
-    imputed_run_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class StatusRecord:
-    document_id: int
-    status: str
-    status_date: date
-    amount: Money
-    actor: str
 
 
 def parts_to_json(parts: Iterable[VatPart]) -> list[dict[str, Any]]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,8 +29,7 @@ class IdempotencyRepository:
         """Insert unless the key is taken (waiting, on PostgreSQL, for a concurrent holder to finish)."""
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        table = IdempotencyRow.__table__
-        statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.key)
+        statement = insert(IdempotencyRow).values(**values).on_conflict_do_nothing().returning(IdempotencyRow.key)
         return self.session.execute(statement).first() is not None
 
     def _forget_expired(self, company_id: int, key: str) -> None:
@@ -98,5 +97,6 @@ class IdempotencyRepository:
         )
 
     def purge(self) -> int:
-        result = self.session.execute(delete(IdempotencyRow).where(IdempotencyRow.created_at < now() - RETENTION))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        deleted = delete(IdempotencyRow).where(IdempotencyRow.created_at < now() - RETENTION)
+        result = cast("CursorResult[Any]", self.session.execute(deleted))  # a DELETE's result has a row count
+        return int(result.rowcount or 0)

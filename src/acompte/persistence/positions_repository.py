@@ -8,7 +8,6 @@ parameter limit, so a whole company's aged balance costs the same number of stat
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from acompte.domain.events import EventKind
 from acompte.persistence.rows import AllocationRow, DeductionRow, DocumentRow, EventRow, WriteOffRow
+from acompte.services.ports.ledger import SettledParts
 
 #: Ids per IN (…) list: far below PostgreSQL's 65 535 parameters and SQLite's 32 766.
 CHUNK = 5_000
@@ -25,16 +25,6 @@ def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), CHUNK):
         yield unique[start : start + CHUNK]
-
-
-@dataclass(frozen=True, slots=True)
-class SettledParts:
-    """What settled one document, in minor units of its currency."""
-
-    paid: int = 0  # payments allocated to it
-    credited: int = 0  # credit notes allocated to it
-    written_off: int = 0  # a shortfall written off on it
-    deducted: int = 0  # deposit invoices it deducts
 
 
 def _summed(amount: Any, *where: Any) -> Any:

@@ -160,7 +160,7 @@ class DocumentRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    exchange_rate: Mapped[Decimal | None] = mapped_column(DecimalText, nullable=True)  # deposits (issue 3)
+    exchange_rate: Mapped[Decimal | None] = mapped_column(DecimalText, nullable=True)  # documents in a foreign currency
 
 
 class DocumentLineRow(Base):
@@ -255,7 +255,7 @@ class EventRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-# -- credits (issue 4): refunds and write-offs -----------------------------------------------------------------
+# -- credits: refunds and write-offs ---------------------------------------------------------------------------
 
 
 class RefundRow(Base):
@@ -322,7 +322,7 @@ class WriteOffRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-# -- deposits (issue 3) -------------------------------------------------------------------------------------
+# -- deposits -------------------------------------------------------------------------------------------------
 class DocumentVatRow(Base):
     """The VAT breakdown of a deposit invoice or deposit credit note, kept exactly as it was split from the
     gross amount (its lines cannot recompute it: VAT taken out of a gross is not always net × rate)."""
@@ -379,7 +379,7 @@ class CarriedAllocationRow(Base):
     moved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-# -- exports: accounting export runs, posted entries, e-invoicing statuses (issue 6) -----------------------------
+# -- exports: accounting export runs, posted entries, e-invoicing statuses -------------------------------------
 
 
 class ExportRunRow(Base):
@@ -505,7 +505,7 @@ class EInvoiceStatusRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-# --- users and security (issue 5) -------------------------------------------------------------------------
+# --- users and security -----------------------------------------------------------------------------------
 
 
 class UserRow(Base):

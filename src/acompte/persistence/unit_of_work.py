@@ -7,28 +7,28 @@ or rolls back.
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from acompte.persistence.companies_repository import (
+    CompanyRepository,
+    ItemRepository,
+    PartyRepository,
+    SeriesRepository,
+)
 from acompte.persistence.credits_repository import CreditRepository
 from acompte.persistence.deposits_repository import DepositRepository
+from acompte.persistence.documents_repository import DocumentRepository
+from acompte.persistence.events_repository import EventRepository
 from acompte.persistence.exports_repository import ExportRepository
 from acompte.persistence.idempotency_repository import IdempotencyRepository
 from acompte.persistence.issued_files_repository import IssuedFileRepository
+from acompte.persistence.payments_repository import AllocationRepository, PaymentRepository
 from acompte.persistence.positions_repository import PositionRepository
-from acompte.persistence.repositories import (
-    AllocationRepository,
-    CompanyRepository,
-    DocumentRepository,
-    EventRepository,
-    ItemRepository,
-    PartyRepository,
-    PaymentRepository,
-    SeriesRepository,
-)
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
 from acompte.services.messagebus import MessageBus
-from acompte.services.ports import DocumentRenderer
+from acompte.services.ports import Clock, DocumentRenderer, SystemClock, UnitOfWork
 
 
 class SqlUnitOfWork:
@@ -53,10 +53,12 @@ class SqlUnitOfWork:
         self,
         session_factory: sessionmaker[Session],
         renderer: DocumentRenderer | None = None,
+        clock: Clock | None = None,
         bus: MessageBus | None = None,
     ) -> None:
         self._factory = session_factory
         self.renderer = renderer
+        self.clock: Clock = clock or SystemClock()
         self.bus = bus
         self._depth = 0
         self.session: Session | None = None
@@ -99,3 +101,8 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         if self.session is not None:
             self.session.rollback()
+
+
+if TYPE_CHECKING:
+    # mypy checks here that the SQL unit of work implements the services' port, member by member.
+    _implements_the_port: type[UnitOfWork] = SqlUnitOfWork

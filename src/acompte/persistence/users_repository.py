@@ -7,6 +7,7 @@ never stored: the services hand over only their SHA-256 hash.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,10 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
 def aware(value: datetime | None) -> datetime | None:
     """SQLite gives back naive datetimes: every stored datetime is UTC."""
     if value is None or value.tzinfo is not None:
@@ -40,7 +45,7 @@ def _credential(row: CredentialRow, email: str = "") -> Credential:
         role=Role(row.role),
         name=row.name,
         prefix=row.prefix,
-        created_at=aware(row.created_at),  # type: ignore[arg-type]
+        created_at=aware(row.created_at),
         expires_at=aware(row.expires_at),
         revoked_at=aware(row.revoked_at),
         user_email=email,

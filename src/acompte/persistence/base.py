@@ -1,0 +1,36 @@
+"""What every repository shares: the session it works in, the one-row read that raises NotFound, and the
+timestamp rows are stamped with.
+
+Every query filters on `company_id`. `lock=True` takes a row lock (SELECT … FOR UPDATE) on PostgreSQL; on
+SQLite the whole transaction already holds the write lock (BEGIN IMMEDIATE, see engine.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from acompte.domain.errors import NotFound
+
+_Row = TypeVar("_Row")
+
+
+def now() -> datetime:
+    """When a row is written: UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class Repo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _one(self, stmt: Select[_Row], entity: str, id_: int, lock: bool = False) -> _Row:
+        if lock:
+            stmt = stmt.with_for_update()
+        row = self.session.scalars(stmt).first()
+        if row is None:
+            raise NotFound(entity=entity, id=id_)
+        return row

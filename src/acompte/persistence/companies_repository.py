@@ -1,0 +1,231 @@
+"""The company and its reference data: settings, VAT rates, payment methods, treasury accounts, number series,
+parties (customers and suppliers) and items."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from acompte.domain.errors import NotFound
+from acompte.domain.parties import Company, Item, Party
+from acompte.domain.payments import Method
+from acompte.persistence import mapping
+from acompte.persistence.base import Repo, now
+from acompte.persistence.rows import (
+    CompanyRow,
+    ItemRow,
+    NumberSeriesRow,
+    PartyRow,
+    PaymentMethodRow,
+    TreasuryAccountRow,
+    VatRateRow,
+)
+from acompte.services.views import PaymentMethodView
+
+
+class CompanyRepository(Repo):
+    def add(
+        self,
+        *,
+        name: str,
+        currency: str,
+        vat_rates: Iterable[Decimal],
+        methods: Iterable[Method],
+        siren: str | None = None,
+        vat_number: str | None = None,
+        address: str = "",
+        vat_rounding: str = "per_rate",
+        settings: dict[str, Any] | None = None,
+    ) -> int:
+        row = CompanyRow(
+            name=name,
+            currency=currency,
+            siren=siren,
+            vat_number=vat_number,
+            address=address,
+            vat_rounding=vat_rounding,
+            settings=settings or {},
+            created_at=now(),
+        )
+        self.session.add(row)
+        self.session.flush()
+        for rate in vat_rates:
+            self.session.add(VatRateRow(company_id=row.id, rate=rate, label=f"{rate} %", active=True))
+        for method in methods:
+            self.session.add(
+                PaymentMethodRow(
+                    company_id=row.id, code=method.code, label=method.label, digital=method.digital, active=True
+                )
+            )
+        self.session.flush()
+        return row.id
+
+    def get(self, company_id: int) -> Company:
+        row = self._one(select(CompanyRow).where(CompanyRow.id == company_id), "Société", company_id)
+        rates = list(self.session.scalars(select(VatRateRow).where(VatRateRow.company_id == company_id)))
+        methods = list(
+            self.session.scalars(
+                select(PaymentMethodRow)
+                .where(PaymentMethodRow.company_id == company_id)
+                .order_by(PaymentMethodRow.code)
+            )
+        )
+        return mapping.company(row, rates, methods)
+
+    def methods(self, company_id: int, *, include_inactive: bool = False) -> list[PaymentMethodView]:
+        """The company's payment methods by code; the ones turned off too when asked."""
+        query = select(PaymentMethodRow).where(PaymentMethodRow.company_id == company_id)
+        if not include_inactive:
+            query = query.where(PaymentMethodRow.active.is_(True))
+        rows = self.session.scalars(query.order_by(PaymentMethodRow.code))
+        return [PaymentMethodView(mapping.method(r), r.active) for r in rows]
+
+    def currency(self, company_id: int) -> str:
+        """The company's currency alone: one short query, where `get` also reads its VAT rates and methods."""
+        currency = self.session.scalar(select(CompanyRow.currency).where(CompanyRow.id == company_id))
+        if currency is None:
+            raise NotFound(entity="Société", id=company_id)
+        return str(currency)
+
+    def list(self) -> list[Company]:
+        ids = self.session.scalars(select(CompanyRow.id).order_by(CompanyRow.id)).all()
+        return [self.get(i) for i in ids]
+
+    def update(self, company_id: int, **fields: Any) -> None:
+        row = self._one(select(CompanyRow).where(CompanyRow.id == company_id), "Société", company_id)
+        for key, value in fields.items():
+            setattr(row, key, value)
+        self.session.flush()
+
+    def set_vat_rates(self, company_id: int, rates: Iterable[Decimal]) -> None:
+        wanted = set(rates)
+        existing = {
+            r.rate: r for r in self.session.scalars(select(VatRateRow).where(VatRateRow.company_id == company_id))
+        }
+        for rate, row in existing.items():
+            row.active = rate in wanted
+        for rate in wanted - set(existing):
+            self.session.add(VatRateRow(company_id=company_id, rate=rate, label=f"{rate} %", active=True))
+        self.session.flush()
+
+    def set_method(self, company_id: int, method: Method, active: bool = True) -> None:
+        row = self.session.get(PaymentMethodRow, (company_id, method.code))
+        if row is None:
+            self.session.add(
+                PaymentMethodRow(
+                    company_id=company_id, code=method.code, label=method.label, digital=method.digital, active=active
+                )
+            )
+        else:
+            row.label, row.digital, row.active = method.label, method.digital, active
+        self.session.flush()
+
+    def add_account(self, company_id: int, *, name: str, kind: str, iban: str = "") -> int:
+        row = TreasuryAccountRow(company_id=company_id, name=name, kind=kind, iban=iban, active=True)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def accounts(self, company_id: int) -> builtins.list[tuple[int, str, str]]:
+        rows = self.session.execute(
+            select(TreasuryAccountRow.id, TreasuryAccountRow.name, TreasuryAccountRow.kind)
+            .where(TreasuryAccountRow.company_id == company_id, TreasuryAccountRow.active.is_(True))
+            .order_by(TreasuryAccountRow.id)
+        )
+        return [(r.id, r.name, r.kind) for r in rows]
+
+
+class SeriesRepository(Repo):
+    def next_value(self, company_id: int, key: str, year: int) -> int:
+        """Take the next value of a number series under a row lock; the caller's transaction makes it gapless.
+
+        One upsert that increments the counter and returns it (one round trip; SQLite before 3.35 has no
+        RETURNING and reads it back). Its row lock is held to commit, so concurrent validations wait in turn.
+        """
+        dialect = self.session.get_bind().dialect
+        insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+        stmt = (
+            insert(NumberSeriesRow)
+            .values(company_id=company_id, key=key, year=year, last_value=1)
+            .on_conflict_do_update(
+                index_elements=["company_id", "key", "year"], set_={"last_value": NumberSeriesRow.last_value + 1}
+            )
+        )
+        if dialect.insert_returning:
+            return int(self.session.execute(stmt.returning(NumberSeriesRow.last_value)).scalar_one())
+        self.session.execute(stmt)
+        return int(
+            self.session.scalars(
+                select(NumberSeriesRow.last_value).where(
+                    NumberSeriesRow.company_id == company_id,
+                    NumberSeriesRow.key == key,
+                    NumberSeriesRow.year == year,
+                )
+            ).one()
+        )
+
+    def peek(self, company_id: int) -> list[tuple[str, int, int]]:
+        rows = self.session.execute(
+            select(NumberSeriesRow.key, NumberSeriesRow.year, NumberSeriesRow.last_value).where(
+                NumberSeriesRow.company_id == company_id
+            )
+        )
+        return [(r.key, r.year, r.last_value) for r in rows]
+
+
+class PartyRepository(Repo):
+    def add(self, company_id: int, **fields: Any) -> int:
+        row = PartyRow(company_id=company_id, created_at=now(), **fields)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def get(self, company_id: int, party_id: int) -> Party:
+        return mapping.party(
+            self._one(
+                select(PartyRow).where(PartyRow.company_id == company_id, PartyRow.id == party_id), "Tiers", party_id
+            )
+        )
+
+    def update(self, company_id: int, party_id: int, **fields: Any) -> None:
+        row = self._one(
+            select(PartyRow).where(PartyRow.company_id == company_id, PartyRow.id == party_id), "Tiers", party_id
+        )
+        for key, value in fields.items():
+            setattr(row, key, value)
+        self.session.flush()
+
+    def list(self, company_id: int, *, role: str | None = None, search: str | None = None) -> list[Party]:
+        stmt = select(PartyRow).where(PartyRow.company_id == company_id)
+        if role == "customer":
+            stmt = stmt.where(PartyRow.is_customer.is_(True))
+        elif role == "supplier":
+            stmt = stmt.where(PartyRow.is_supplier.is_(True))
+        if search:
+            stmt = stmt.where(func.lower(PartyRow.name).contains(search.lower()))
+        return [mapping.party(r) for r in self.session.scalars(stmt.order_by(PartyRow.name, PartyRow.id))]
+
+
+class ItemRepository(Repo):
+    def add(self, company_id: int, **fields: Any) -> int:
+        row = ItemRow(company_id=company_id, **fields)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def get(self, company_id: int, item_id: int) -> Item:
+        return mapping.item(
+            self._one(
+                select(ItemRow).where(ItemRow.company_id == company_id, ItemRow.id == item_id), "Article", item_id
+            )
+        )
+
+    def list(self, company_id: int) -> list[Item]:
+        stmt = select(ItemRow).where(ItemRow.company_id == company_id).order_by(ItemRow.name, ItemRow.id)
+        return [mapping.item(r) for r in self.session.scalars(stmt)]

@@ -1,0 +1,243 @@
+"""Payments and allocations in the database: what a payment has used, the payment lists, and the allocations
+that tie a payment or a credit note to a document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal, overload
+
+from sqlalchemy import delete, select
+
+from acompte.domain.errors import AllocationNotFound
+from acompte.domain.money import Money
+from acompte.domain.payments import Payment
+from acompte.persistence import mapping
+from acompte.persistence.base import Repo, now
+from acompte.persistence.rows import AllocationRow, DocumentRow, PartyRow, PaymentRow
+from acompte.persistence.settled_sums import payment_used_minor, payment_used_scalar
+from acompte.services.views import AllocationView, PaymentView
+
+
+class PaymentRepository(Repo):
+    def add(self, payment: Payment) -> int:
+        row = PaymentRow(
+            company_id=payment.company_id,
+            number=payment.number,
+            party_id=payment.party_id,
+            direction=payment.direction.value,
+            method=payment.method,
+            digital=payment.digital,
+            account_id=payment.account_id,
+            payment_date=payment.payment_date,
+            amount_minor=payment.amount.minor_units,
+            currency=payment.currency,
+            state=payment.state.value,
+            reference=payment.reference,
+            comment=payment.comment,
+            exported=payment.exported,
+            origin_document_id=payment.origin_document_id,
+            version=1,
+            created_at=now(),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def _row(self, company_id: int, payment_id: int, lock: bool = False) -> PaymentRow:
+        stmt = select(PaymentRow).where(PaymentRow.company_id == company_id, PaymentRow.id == payment_id)
+        return self._one(stmt, "Règlement", payment_id, lock)
+
+    def get(self, company_id: int, payment_id: int, *, lock: bool = False) -> Payment:
+        return mapping.payment(self._row(company_id, payment_id, lock))
+
+    def update(self, company_id: int, payment_id: int, **fields: Any) -> None:
+        row = self._row(company_id, payment_id)
+        for key, value in fields.items():
+            if isinstance(value, Money):
+                setattr(row, f"{key}_minor", value.minor_units)
+            else:
+                setattr(row, key, value.value if hasattr(value, "value") else value)
+        row.version += 1
+        self.session.flush()
+
+    def allocated(self, payment: Payment) -> Money:
+        """What the payment has used: allocations, refunds and write-offs (settled_sums.py defines it)."""
+        return Money.from_minor(payment_used_minor(self.session, payment.company_id, payment.id), payment.currency)
+
+    def views(
+        self,
+        company_id: int,
+        *,
+        party_id: int | None = None,
+        method: str | None = None,
+        state: str | None = None,
+        direction: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unallocated_only: bool = False,
+        limit: int = 50,
+        after_id: int | None = None,
+    ) -> list[PaymentView]:
+        allocated = payment_used_scalar()  # correlated: reads only this payment's allocations, refunds, write-offs
+        stmt = (
+            select(PaymentRow, PartyRow.name, allocated)
+            .join(PartyRow, PartyRow.id == PaymentRow.party_id)
+            .where(PaymentRow.company_id == company_id)
+        )
+        if party_id is not None:
+            stmt = stmt.where(PaymentRow.party_id == party_id)
+        if method:
+            stmt = stmt.where(PaymentRow.method == method)
+        if state:
+            stmt = stmt.where(PaymentRow.state == state)
+        if direction:
+            stmt = stmt.where(PaymentRow.direction == direction)
+        if date_from:
+            stmt = stmt.where(PaymentRow.payment_date >= date_from)
+        if date_to:
+            stmt = stmt.where(PaymentRow.payment_date <= date_to)
+        if unallocated_only:
+            stmt = stmt.where(PaymentRow.amount_minor > allocated, PaymentRow.state == "active")
+        if after_id is not None:
+            stmt = stmt.where(PaymentRow.id > after_id)
+        stmt = stmt.order_by(PaymentRow.id).limit(limit)
+        return [
+            PaymentView(
+                payment=mapping.payment(row),
+                party_name=name,
+                allocated=Money.from_minor(int(minor), row.currency),
+            )
+            for row, name, minor in self.session.execute(stmt)
+        ]
+
+
+class AllocationRepository(Repo):
+    @overload
+    def add(
+        self,
+        company_id: int,
+        *,
+        document_id: int,
+        amount: Money,
+        payment_id: int | None = None,
+        credit_document_id: int | None = None,
+        with_time: Literal[False] = False,
+    ) -> int: ...
+
+    @overload
+    def add(
+        self,
+        company_id: int,
+        *,
+        document_id: int,
+        amount: Money,
+        payment_id: int | None = None,
+        credit_document_id: int | None = None,
+        with_time: Literal[True],
+    ) -> tuple[int, datetime]: ...
+
+    def add(
+        self,
+        company_id: int,
+        *,
+        document_id: int,
+        amount: Money,
+        payment_id: int | None = None,
+        credit_document_id: int | None = None,
+        with_time: bool = False,
+    ) -> int | tuple[int, datetime]:
+        """The new allocation's id, or (id, created_at) with `with_time`."""
+        row = AllocationRow(
+            company_id=company_id,
+            payment_id=payment_id,
+            credit_document_id=credit_document_id,
+            document_id=document_id,
+            amount_minor=amount.minor_units,
+            currency=amount.currency,
+            created_at=now(),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return (row.id, row.created_at) if with_time else row.id
+
+    def get(self, company_id: int, allocation_id: int) -> AllocationView:
+        found = self.session.execute(  # one round trip: the allocation with both numbers
+            select(AllocationRow, DocumentRow.number, PaymentRow.number)
+            .join(DocumentRow, DocumentRow.id == AllocationRow.document_id)
+            .outerjoin(PaymentRow, PaymentRow.id == AllocationRow.payment_id)
+            .where(AllocationRow.company_id == company_id, AllocationRow.id == allocation_id)
+        ).first()
+        if found is None:
+            raise AllocationNotFound(id=allocation_id)
+        row, document_number, payment_number = found
+        return _allocation_view(row, document_number, payment_number)
+
+    def delete(self, company_id: int, allocation_id: int) -> None:
+        self.session.execute(
+            delete(AllocationRow).where(AllocationRow.company_id == company_id, AllocationRow.id == allocation_id)
+        )
+        self.session.flush()
+
+    def move(self, company_id: int, allocation_id: int, *, document_id: int, amount: Money | None = None) -> None:
+        row = self.session.scalars(
+            select(AllocationRow).where(AllocationRow.company_id == company_id, AllocationRow.id == allocation_id)
+        ).one()
+        row.document_id = document_id
+        if amount is not None:
+            row.amount_minor = amount.minor_units
+        self.session.flush()
+
+    def for_document(self, company_id: int, document_id: int) -> list[AllocationView]:
+        rows = self.session.scalars(
+            select(AllocationRow)
+            .where(AllocationRow.company_id == company_id, AllocationRow.document_id == document_id)
+            .order_by(AllocationRow.id)
+        )
+        return self._views(list(rows))
+
+    def for_payment(self, company_id: int, payment_id: int) -> list[AllocationView]:
+        rows = self.session.scalars(
+            select(AllocationRow)
+            .where(AllocationRow.company_id == company_id, AllocationRow.payment_id == payment_id)
+            .order_by(AllocationRow.id)
+        )
+        return self._views(list(rows))
+
+    def for_credit(self, company_id: int, credit_document_id: int) -> list[AllocationView]:
+        rows = self.session.scalars(
+            select(AllocationRow)
+            .where(AllocationRow.company_id == company_id, AllocationRow.credit_document_id == credit_document_id)
+            .order_by(AllocationRow.id)
+        )
+        return self._views(list(rows))
+
+    def _views(self, rows: list[AllocationRow]) -> list[AllocationView]:
+        if not rows:
+            return []
+        doc_ids = {r.document_id for r in rows}
+        pay_ids = {r.payment_id for r in rows if r.payment_id is not None}
+        numbers = dict(
+            self.session.execute(select(DocumentRow.id, DocumentRow.number).where(DocumentRow.id.in_(doc_ids))).all()
+        )
+        pay_numbers = (
+            dict(self.session.execute(select(PaymentRow.id, PaymentRow.number).where(PaymentRow.id.in_(pay_ids))).all())
+            if pay_ids
+            else {}
+        )
+        return [
+            _allocation_view(r, numbers.get(r.document_id), pay_numbers.get(r.payment_id) if r.payment_id else None)
+            for r in rows
+        ]
+
+
+def _allocation_view(row: AllocationRow, document_number: str | None, payment_number: str | None) -> AllocationView:
+    return AllocationView(
+        id=row.id,
+        document_id=row.document_id,
+        document_number=document_number,
+        amount=Money.from_minor(row.amount_minor, row.currency),
+        payment_id=row.payment_id,
+        payment_number=payment_number,
+        credit_document_id=row.credit_document_id,
+        created_at=row.created_at,
+    )

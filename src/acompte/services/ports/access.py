@@ -1,0 +1,85 @@
+"""Repositories outside the ledger: users, their memberships and API credentials; the responses kept under
+API idempotency keys; the files kept for issued documents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from acompte.domain.issued_files import FileKind, IssuedFile
+from acompte.domain.users import Credential, CredentialKind, Membership, Role, User
+
+if TYPE_CHECKING:
+    from acompte.services.idempotency import StoredResponse
+
+
+class Users(Protocol):
+    """Users and their memberships of companies."""
+
+    def add(self, *, email: str, name: str, password_hash: str) -> int: ...
+
+    def by_email(self, email: str) -> tuple[User, str] | None:
+        """The user and its password hash, or None."""
+
+    def get(self, user_id: int) -> User: ...
+
+    def set_language(self, user_id: int, language: str | None) -> None: ...
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+    def membership(self, company_id: int, user_id: int) -> Membership | None: ...
+
+    def memberships(self, user_id: int) -> list[Membership]: ...
+
+    def members(self, company_id: int) -> list[tuple[User, Role]]: ...
+
+    def set_membership(self, company_id: int, user_id: int, role: Role) -> None: ...
+
+
+class Credentials(Protocol):
+    """API keys and other credentials, stored as hashes."""
+
+    def add(
+        self,
+        *,
+        company_id: int,
+        user_id: int,
+        kind: CredentialKind,
+        role: Role,
+        name: str,
+        prefix: str,
+        secret_hash: str,
+        expires_at: datetime | None,
+    ) -> Credential: ...
+
+    def by_hash(self, secret_hash: str) -> tuple[Credential, User] | None: ...
+
+    def list(self, company_id: int, *, kind: CredentialKind | None = None) -> list[Credential]: ...
+
+    def revoke(self, company_id: int, credential_id: int) -> Credential: ...
+
+    def revoke_by_hash(self, secret_hash: str) -> None: ...
+
+
+class IdempotencyKeys(Protocol):
+    """The responses stored under the idempotency keys of API requests."""
+
+    def reserve(self, company_id: int, key: str, *, fingerprint: str, method: str, path: str) -> StoredResponse | None:
+        """Take the key for this transaction, or return what is stored under it (a live, earlier request)."""
+
+    def store(self, company_id: int, key: str, response: StoredResponse) -> None: ...
+
+    def record(self, company_id: int, key: str, *, method: str, path: str, response: StoredResponse) -> None:
+        """Store a response in a transaction of its own (the request's was rolled back)."""
+
+    def purge(self) -> int: ...
+
+
+class IssuedFiles(Protocol):
+    """The files produced when a document was issued (PDF, Factur-X), kept with their hash."""
+
+    def add(self, company_id: int, file: IssuedFile) -> None: ...
+
+    def get(self, company_id: int, document_id: int, kind: FileKind) -> IssuedFile | None: ...
+
+    def kinds(self, company_id: int, document_id: int) -> set[FileKind]: ...

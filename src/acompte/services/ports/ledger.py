@@ -1,0 +1,267 @@
+"""The ledger's repositories: the company and its reference data, documents, payments, the allocations
+between them, the history, and the facts positions are computed from."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
+
+from acompte.domain.allocations import Settlement
+from acompte.domain.documents import Document, Line
+from acompte.domain.events import Event
+from acompte.domain.money import Money
+from acompte.domain.parties import Company, Item, Party
+from acompte.domain.payments import Method, Payment
+
+if TYPE_CHECKING:
+    from acompte.services.views import (
+        AllocationView,
+        DocumentFilter,
+        DocumentListRow,
+        DocumentListTotals,
+        DocumentSummary,
+        EventView,
+        PaymentMethodView,
+        PaymentView,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SettledParts:
+    """What settled one document, in minor units of its currency."""
+
+    paid: int = 0  # payments allocated to it
+    credited: int = 0  # credit notes allocated to it
+    written_off: int = 0  # a shortfall written off on it
+    deducted: int = 0  # deposit invoices it deducts
+
+
+class Companies(Protocol):
+    """The company, its settings, VAT rates, payment methods and treasury accounts."""
+
+    def add(
+        self,
+        *,
+        name: str,
+        currency: str,
+        vat_rates: Iterable[Decimal],
+        methods: Iterable[Method],
+        siren: str | None = None,
+        vat_number: str | None = None,
+        address: str = "",
+        vat_rounding: str = "per_rate",
+        settings: dict[str, Any] | None = None,
+    ) -> int: ...
+
+    def get(self, company_id: int) -> Company: ...
+
+    def methods(self, company_id: int, *, include_inactive: bool = False) -> list[PaymentMethodView]:
+        """The company's payment methods by code; the ones turned off too when asked."""
+
+    def currency(self, company_id: int) -> str:
+        """The company's currency alone: one short query, where `get` also reads its VAT rates and methods."""
+
+    def list(self) -> list[Company]: ...
+
+    def update(self, company_id: int, **fields: Any) -> None: ...
+
+    def set_vat_rates(self, company_id: int, rates: Iterable[Decimal]) -> None: ...
+
+    def set_method(self, company_id: int, method: Method, active: bool = True) -> None: ...
+
+    def add_account(self, company_id: int, *, name: str, kind: str, iban: str = "") -> int: ...
+
+    def accounts(self, company_id: int) -> builtins.list[tuple[int, str, str]]: ...
+
+
+class NumberSeries(Protocol):
+    """Gapless number series (document and payment numbers)."""
+
+    def next_value(self, company_id: int, key: str, year: int) -> int:
+        """Take the next value of a number series under a row lock; the caller's transaction makes it gapless."""
+
+
+class Parties(Protocol):
+    """Customers and suppliers."""
+
+    def add(self, company_id: int, **fields: Any) -> int: ...
+
+    def get(self, company_id: int, party_id: int) -> Party: ...
+
+    def update(self, company_id: int, party_id: int, **fields: Any) -> None: ...
+
+    def list(self, company_id: int, *, role: str | None = None, search: str | None = None) -> list[Party]: ...
+
+
+class Items(Protocol):
+    """The items documents are made of."""
+
+    def add(self, company_id: int, **fields: Any) -> int: ...
+
+    def get(self, company_id: int, item_id: int) -> Item: ...
+
+    def list(self, company_id: int) -> list[Item]: ...
+
+
+class Documents(Protocol):
+    """Documents with their lines, their settlement and the document lists."""
+
+    def add(self, document: Document, *, notes: str = "", data: dict[str, Any] | None = None) -> int: ...
+
+    def get(self, company_id: int, document_id: int, *, lock: bool = False, lines: bool = True) -> Document:
+        """The document; `lines=False` skips reading its lines (totals are stored on the document itself)."""
+
+    def headers(self, company_id: int, document_ids: Sequence[int]) -> dict[int, Document]:
+        """Several documents without their lines, in one query (ids of another company are simply absent)."""
+
+    def data(self, company_id: int, document_id: int) -> dict[str, Any]: ...
+
+    def set_data(self, company_id: int, document_id: int, data: dict[str, Any]) -> None: ...
+
+    def replace_lines(
+        self, document: Document, lines: Sequence[Line], net: Money, vat: Money, gross: Money
+    ) -> None: ...
+
+    def update(self, company_id: int, document_id: int, **fields: Any) -> None: ...
+
+    def delete(self, company_id: int, document_id: int) -> None: ...
+
+    def children(self, company_id: int, document_id: int) -> list[Document]: ...
+
+    def settlement(self, document: Document) -> Settlement: ...
+
+    def list_totals(self, company_id: int, filters: DocumentFilter, currency: str) -> DocumentListTotals:
+        """Count and totals of every document `filters` keeps, computed where the documents are stored."""
+
+    def list_page(
+        self, company_id: int, filters: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
+    ) -> list[DocumentListRow]: ...
+
+    def list_chunk(
+        self,
+        company_id: int,
+        filters: DocumentFilter,
+        *,
+        sort: str,
+        descending: bool,
+        after: tuple[Any, int] | None,
+        limit: int,
+    ) -> tuple[list[DocumentListRow], tuple[Any, int] | None]: ...
+
+    def summaries(
+        self,
+        company_id: int,
+        *,
+        party_id: int | None = None,
+        kind: str | None = None,
+        flow: str | None = None,
+        state: str | None = None,
+        states: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        search: str | None = None,
+        open_only: bool = False,
+        limit: int = 50,
+        after_id: int | None = None,
+    ) -> list[DocumentSummary]: ...
+
+
+class Payments(Protocol):
+    """Payments and what each has used."""
+
+    def add(self, payment: Payment) -> int: ...
+
+    def get(self, company_id: int, payment_id: int, *, lock: bool = False) -> Payment: ...
+
+    def update(self, company_id: int, payment_id: int, **fields: Any) -> None: ...
+
+    def allocated(self, payment: Payment) -> Money:
+        """What the payment has used: allocations, refunds and write-offs."""
+
+    def views(
+        self,
+        company_id: int,
+        *,
+        party_id: int | None = None,
+        method: str | None = None,
+        state: str | None = None,
+        direction: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        unallocated_only: bool = False,
+        limit: int = 50,
+        after_id: int | None = None,
+    ) -> list[PaymentView]: ...
+
+
+class Allocations(Protocol):
+    """Allocations: a payment or a credit note settling part of a document."""
+
+    @overload
+    def add(
+        self,
+        company_id: int,
+        *,
+        document_id: int,
+        amount: Money,
+        payment_id: int | None = None,
+        credit_document_id: int | None = None,
+        with_time: Literal[False] = False,
+    ) -> int:
+        """The new allocation's id."""
+
+    @overload
+    def add(
+        self,
+        company_id: int,
+        *,
+        document_id: int,
+        amount: Money,
+        payment_id: int | None = None,
+        credit_document_id: int | None = None,
+        with_time: Literal[True],
+    ) -> tuple[int, datetime]:
+        """The new allocation's id and the time it was made."""
+
+    def get(self, company_id: int, allocation_id: int) -> AllocationView: ...
+
+    def delete(self, company_id: int, allocation_id: int) -> None: ...
+
+    def move(self, company_id: int, allocation_id: int, *, document_id: int, amount: Money | None = None) -> None: ...
+
+    def for_document(self, company_id: int, document_id: int) -> list[AllocationView]: ...
+
+    def for_payment(self, company_id: int, payment_id: int) -> list[AllocationView]: ...
+
+    def for_credit(self, company_id: int, credit_document_id: int) -> list[AllocationView]: ...
+
+
+class History(Protocol):
+    """The history: events appended as they happen."""
+
+    def add(self, event: Event, actor: str) -> None: ...
+
+    def query(
+        self,
+        company_id: int,
+        *,
+        document_id: int | None = None,
+        payment_id: int | None = None,
+        party_id: int | None = None,
+    ) -> list[EventView]: ...
+
+
+class Positions(Protocol):
+    """The facts a document's position is computed from, read in bulk."""
+
+    def settled_parts(self, company_id: int, document_ids: Sequence[int]) -> dict[int, SettledParts]:
+        """For each document: payments, credits, write-offs and deductions that settled it, in one statement
+        per chunk (sums correlated to each document: each reads only that document's rows, by index)."""
+
+    def invoice_cancellations(self, company_id: int, invoice_ids: Sequence[int]) -> dict[int, tuple[int, str | None]]:
+        """Invoices that credit notes cancel in full, with the credit note that completed it (id, number)."""
