@@ -6,6 +6,7 @@ import string
 import pytest
 from fastapi import Request
 
+from acompte.adapters import problems
 from acompte.adapters.api import errors
 from acompte.adapters.i18n import gettext, render
 from acompte.adapters.i18n.messages import MESSAGES
@@ -28,9 +29,9 @@ def placeholders(template: str) -> set[str]:
 
 @pytest.mark.parametrize("error", all_domain_errors(), ids=lambda c: c.__name__)
 def test_every_domain_error_has_its_problem_type(error):
-    assert error in errors.BY_ERROR, f"add a ProblemType for {error.__name__} to adapters/api/errors.py PROBLEMS"
-    problem = errors.BY_ERROR[error]
-    assert problem.code == error.code and problem.status == errors.status_of(error)
+    assert error in problems.BY_ERROR, f"add a ProblemType for {error.__name__} to adapters/problems.py PROBLEMS"
+    problem = problems.BY_ERROR[error]
+    assert problem.code == error.code and problem.status == problems.status_of(error)
     assert problem.type_uri == f"/api/v1/errors/{error.code}"
     french = render.template_of(error)
     assert error.code in MESSAGES, f"add the sentence of {error.__name__} to adapters/i18n/messages.py"

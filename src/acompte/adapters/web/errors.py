@@ -12,8 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from acompte.adapters.api.errors import status_of
 from acompte.adapters.i18n import message
+from acompte.adapters.problems import status_of
 from acompte.adapters.web import i18n
 from acompte.adapters.web.security import CsrfRejected, LoginRequired
 from acompte.adapters.web.templating import redirect, render
