@@ -30,7 +30,7 @@ from acompte.persistence.rows import (
     RefundRow,
     WriteOffRow,
 )
-from acompte.services.credit_views import CreditNoteView, RefundView, WriteOffView
+from acompte.services.credits.views import CreditNoteView, RefundView, WriteOffView
 
 
 def _now() -> Any:

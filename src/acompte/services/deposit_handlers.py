@@ -3,6 +3,7 @@ deleting a draft lets go of what it carried, changing lines keeps deposits withi
 
 from __future__ import annotations
 
+from acompte.domain.credit_events import InvoiceCreditedInFull
 from acompte.domain.events import DocumentConverted, DocumentValidated, DraftDeleting, LinesChanging
 from acompte.services import deposits
 from acompte.services.ports import Ctx, UnitOfWork
@@ -24,3 +25,10 @@ def on_draft_deleting(uow: UnitOfWork, ctx: Ctx, notice: DraftDeleting) -> None:
 def on_document_converted(uow: UnitOfWork, ctx: Ctx, event: DocumentConverted) -> None:
     assert event.document_id is not None
     deposits.on_convert(uow, ctx, uow.documents.get(ctx.company_id, event.document_id), event.target_id)
+
+
+def on_invoice_credited_in_full(uow: UnitOfWork, ctx: Ctx, event: InvoiceCreditedInFull) -> None:
+    """An invoice cancelled by credit notes sends the deposits it received back to their order, before its
+    credit notes settle what it still owes."""
+    assert event.document_id is not None
+    deposits.return_deposits_to_origin(uow, ctx, event.document_id)

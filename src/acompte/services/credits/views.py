@@ -1,16 +1,19 @@
-"""Plain read records of the credits capability: credit notes, overpayments, refunds, write-offs and the party
-account (what is due, what is in hand, the statement of account and the aged balance)."""
+"""What the credits capability shows: its read records (credit notes as credits, where a credit went, refunds,
+write-offs, overpayments, the result of settling) and the reads that return them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from acompte.domain.accounts import Aged, Instalment, Statement
-from acompte.domain.credits import CreditRef, CreditStatus, CreditUse, SourceKind
+from acompte.domain.credits import CreditRef, CreditStatus, CreditUse, SourceKind, direction_of
+from acompte.domain.documents import Flow, State
+from acompte.domain.errors import CreditNotIssued
 from acompte.domain.money import Money
-from acompte.domain.positions import Position, PositionStatus
-from acompte.services.views import AllocationView
+from acompte.services.credits.lookups import credit_note, credited_on
+from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.views import AllocationView, PaymentView
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,85 +123,6 @@ class OverpaymentView:
 
 
 @dataclass(frozen=True, slots=True)
-class DueItem:
-    """A document with a balance due in the party account (left column)."""
-
-    document_id: int
-    kind: str
-    number: str | None
-    issue_date: date
-    position: Position
-    instalments: tuple[Instalment, ...]
-
-    @property
-    def balance_due(self) -> Money:
-        return self.position.balance_due
-
-    @property
-    def status(self) -> PositionStatus:
-        return self.position.status
-
-    @property
-    def next_due_date(self) -> date | None:
-        pending = [i.due_date for i in self.instalments if i.remaining.is_positive]
-        return min(pending) if pending else None
-
-    def overdue(self, as_of: date) -> Money:
-        result = Money.zero(self.balance_due.currency)
-        for instalment in self.instalments:
-            if instalment.is_overdue(as_of):
-                result = result + instalment.remaining
-        return result
-
-
-@dataclass(frozen=True, slots=True)
-class CreditItem:
-    """Something the party has in hand (right column): an unallocated payment, an overpayment or a credit note."""
-
-    ref: CreditRef
-    category: str  # "unallocated_payment", "overpayment" or "credit_note"
-    number: str | None
-    day: date
-    total: Money
-    remaining: Money
-    status: CreditStatus
-
-    @property
-    def kind(self) -> SourceKind:
-        return self.ref.kind
-
-
-@dataclass(frozen=True, slots=True)
-class AccountView:
-    """The « Gestion commerciale » tab: what the party owes (or is owed), what it has in hand, the difference."""
-
-    party_id: int
-    party_name: str
-    flow: str
-    currency: str
-    as_of: date
-    due: tuple[DueItem, ...]
-    credits: tuple[CreditItem, ...]
-    due_total: Money
-    credit_total: Money
-    overdue_total: Money
-
-    @property
-    def balance(self) -> Money:
-        """Due minus in hand: positive when the party still owes (sale), negative when it holds a credit."""
-        return self.due_total - self.credit_total
-
-
-@dataclass(frozen=True, slots=True)
-class SettlementProposal:
-    """The pre-selection of the settle screen: documents and credits oldest first, matched greedily."""
-
-    documents: tuple[tuple[int, Money], ...]
-    credits: tuple[tuple[CreditRef, Money], ...]
-    difference: Money  # selected credits minus selected documents (never negative in a proposal)
-
-
-@dataclass(frozen=True, slots=True)
 class SettleResult:
     payment_id: int | None
     allocations: tuple[AllocationView, ...]
@@ -208,30 +132,127 @@ class SettleResult:
 
 
 @dataclass(frozen=True, slots=True)
-class StatementView:
-    party_id: int
-    party_name: str
-    flow: str
-    statement: Statement
+class InvoiceCredits:
+    """How much of an invoice its credit notes have corrected."""
 
-
-@dataclass(frozen=True, slots=True)
-class AgedRow:
-    party_id: int
-    party_name: str
-    aged: Aged
-    unapplied_credits: Money  # in hand, not yet used: shown beside the aged amounts
+    invoice_id: int
+    gross: Money
+    credited: Money
+    credit_note_ids: tuple[int, ...]
 
     @property
-    def net(self) -> Money:
-        return self.aged.total - self.unapplied_credits
+    def remaining(self) -> Money:
+        return self.gross - self.credited
+
+    @property
+    def fully_credited(self) -> bool:
+        """« Annulée par avoir »: the credit notes equal the invoice (it stays numbered, never deleted)."""
+        return self.credited == self.gross
 
 
-@dataclass(frozen=True, slots=True)
-class AgedBalanceView:
-    flow: str
-    currency: str
-    as_of: date
-    rows: tuple[AgedRow, ...]
-    totals: Aged
-    unapplied_credits: Money
+# -- reads ----------------------------------------------------------------------------------------------------
+
+
+def invoice_credits(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> InvoiceCredits:
+    with uow:
+        invoice = uow.documents.get(ctx.company_id, invoice_id)
+        _, credited = credited_on(uow, ctx, invoice_id)
+        ids = tuple(
+            n.id for n, _ in uow.credits.credit_notes_on(ctx.company_id, invoice_id) if n.state is State.VALIDATED
+        )  # also those that correct it with other invoices
+        return InvoiceCredits(invoice.id, invoice.gross, credited or Money.zero(invoice.currency), ids)
+
+
+def get_credit_note(uow: UnitOfWork, ctx: Ctx, credit_id: int) -> CreditNoteView:
+    with uow:
+        credit = credit_note(uow, ctx, credit_id)
+        if credit.state is not State.VALIDATED:
+            raise CreditNotIssued(credit=credit.label)
+        return uow.credits.credit_notes(ctx.company_id, credit_id=credit_id)[0]  # type: ignore[no-any-return]
+
+
+def credit_uses(uow: UnitOfWork, ctx: Ctx, source: CreditRef) -> list[CreditUseLine]:
+    """Where a credit went (« Utilisations »): the documents a credit note — or a payment, for an overpayment —
+    settles now, with the amount and when, oldest first. Refunds and write-offs are read with `list_refunds`
+    and the write-offs list. Company-scoped: another company's credit raises NotFound."""
+    with uow:
+        if source.kind is SourceKind.CREDIT_NOTE:
+            credit_note(uow, ctx, source.id)
+            allocations = uow.allocations.for_credit(ctx.company_id, source.id)
+        else:
+            uow.payments.get(ctx.company_id, source.id)
+            allocations = uow.allocations.for_payment(ctx.company_id, source.id)
+        return [
+            CreditUseLine(
+                allocation_id=a.id,
+                source=source,
+                document_id=a.document_id,
+                document_number=a.document_number,
+                amount=a.amount,
+                used_at=a.created_at,
+            )
+            for a in allocations
+        ]
+
+
+def list_credit_notes(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    party_id: int | None = None,
+    flow: Flow | None = None,
+    status: CreditStatus | None = None,
+) -> list[CreditNoteView]:
+    """The credit notes list (« Avoirs »), filterable by status: unused, partially used, settled, written off."""
+    with uow:
+        views = uow.credits.credit_notes(ctx.company_id, party_id=party_id, flow=flow.value if flow else None)
+        return [v for v in views if status is None or v.status is status]
+
+
+def list_refunds(
+    uow: UnitOfWork, ctx: Ctx, *, party_id: int | None = None, source: CreditRef | None = None
+) -> list[RefundView]:
+    with uow:
+        return list(uow.credits.refunds(ctx.company_id, party_id=party_id, source=source))
+
+
+def get_refund(uow: UnitOfWork, ctx: Ctx, refund_id: int) -> RefundView:
+    with uow:
+        return uow.credits.get_refund(ctx.company_id, refund_id)  # type: ignore[no-any-return]
+
+
+def list_overpayments(
+    uow: UnitOfWork, ctx: Ctx, *, party_id: int | None = None, flow: Flow | None = None, limit: int = 10_000
+) -> list[OverpaymentView]:
+    """Payments with money left (« Trop-perçus »): party, date, origin, what remains. Refund payments never
+    appear (they are wholly used by the credit they give back)."""
+    with uow:
+        direction = direction_of(flow).value if flow else None
+        views = uow.payments.views(
+            ctx.company_id, party_id=party_id, direction=direction, unallocated_only=True, limit=limit
+        )
+        return overpayments_of(uow, ctx, views)
+
+
+def overpayments_of(uow: UnitOfWork, ctx: Ctx, views: Sequence[PaymentView]) -> list[OverpaymentView]:
+    """The overpayment views of payment views already read with money left (`unallocated_only`)."""
+    with uow:
+        found = [v.payment for v in views]
+        uses = uow.credits.payment_uses(ctx.company_id, found)
+        origins = uow.credits.allocated_documents(ctx.company_id, [p.id for p in found])
+        names = {v.payment.id: v.party_name for v in views}
+        return [
+            OverpaymentView(
+                payment_id=p.id,
+                number=p.number,
+                party_id=p.party_id,
+                party_name=names[p.id],
+                direction=p.direction.value,
+                method=p.method,
+                payment_date=p.payment_date,
+                amount=p.amount,
+                use=uses[p.id],
+                origin_numbers=origins.get(p.id, ()),
+            )
+            for p in found
+        ]
