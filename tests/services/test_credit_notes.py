@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from acompte import bootstrap
+from acompte.domain.credit_events import InvoiceCreditedInFull
 from acompte.domain.credits import CreditStatus
 from acompte.domain.documents import Flow, Kind, PaymentStatus, State
 from acompte.domain.errors import (
@@ -25,6 +27,7 @@ from acompte.domain.errors import (
 from acompte.domain.events import EventKind
 from acompte.domain.money import Money
 from acompte.services import credits, deposits, documents, einvoicing, history, parties, payments
+from acompte.services.credits import handlers as credit_handlers
 from tests.helpers import gesture, line, paid_invoice, pay, snapshot, validated
 
 D = Decimal
@@ -153,6 +156,12 @@ def test_a_full_credit_note_returns_deposits_before_settling(uow, ctx, customer,
     cancelled = documents.get_document(uow, ctx, invoice.id)
     assert cancelled.status is PaymentStatus.CANCELLED
     assert cancelled.balance_due.is_zero
+
+
+def test_an_invoice_credited_in_full_sends_deposits_back_before_its_credit_notes_settle_it():
+    deposits_react, credits_react = bootstrap.message_bus().routes()[InvoiceCreditedInFull]
+    assert "deposit" in deposits_react.__module__
+    assert credits_react is credit_handlers.on_invoice_credited_in_full
 
 
 def test_a_failing_deposit_return_rolls_the_whole_credit_note_back(uow, ctx, customer, monkeypatch):
