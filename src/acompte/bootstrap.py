@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acompte.adapters.exports.pdf import PdfRenderer
 from acompte.config import Settings
+from acompte.domain.credit_events import InvoiceCreditedInFull
 from acompte.domain.events import (
     AllocationRemoved,
     DocumentConverted,
@@ -21,7 +22,7 @@ from acompte.domain.events import (
 )
 from acompte.persistence.engine import make_engine, migrate
 from acompte.persistence.unit_of_work import SqlUnitOfWork
-from acompte.services import credit_handlers
+from acompte.services.credits import handlers as credit_handlers
 from acompte.services.deposits import handlers as deposit_handlers
 from acompte.services.exports import handlers as export_handlers
 from acompte.services.messagebus import MessageBus
@@ -31,7 +32,9 @@ from acompte.services.ports import Clock, DocumentRenderer, SystemClock
 def message_bus() -> MessageBus:
     """Who reacts to what, in this order. The order is part of the rules: on issue, a credit note is checked
     against its invoices before e-invoicing checks the number; once validated, deposits are deducted, then a
-    credit note settles its invoices, and the file is frozen last so that it prints what the others planned."""
+    credit note settles its invoices, and the file is frozen last so that it prints what the others planned. An
+    invoice cancelled by credit notes first sends its deposits back to their order, so that its credit notes then
+    settle only what it still owes."""
     return MessageBus(
         {
             DocumentIssuing: [credit_handlers.on_document_issuing, export_handlers.on_document_issuing],
@@ -44,6 +47,10 @@ def message_bus() -> MessageBus:
             DocumentConverted: [deposit_handlers.on_document_converted],
             DraftDeleting: [deposit_handlers.on_draft_deleting],
             AllocationRemoved: [credit_handlers.on_allocation_removed],
+            InvoiceCreditedInFull: [
+                deposit_handlers.on_invoice_credited_in_full,
+                credit_handlers.on_invoice_credited_in_full,
+            ],
         }
     )
 

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from acompte import bootstrap
 from acompte.adapters.i18n import message as rendered
+from acompte.domain.credit_events import InvoiceCreditedInFull
 from acompte.domain.credits import CreditStatus
 from acompte.domain.documents import Flow, Kind, PaymentStatus, State
 from acompte.domain.errors import (
@@ -25,8 +27,11 @@ from acompte.domain.errors import (
 )
 from acompte.domain.events import EventKind
 from acompte.domain.money import Money
-from acompte.services import credits, deposits, documents, history, parties, payments
+from acompte.persistence.unit_of_work import SqlUnitOfWork
+from acompte.services import credits, documents, history, parties, payments
+from acompte.services.credits import handlers as credit_handlers
 from acompte.services.exports import einvoicing
+from acompte.services.messagebus import MessageBus
 from tests.helpers import gesture, line, paid_invoice, pay, snapshot, validated
 
 D = Decimal
@@ -137,33 +142,48 @@ def test_a_full_credit_note_cancels_the_invoice_and_settles_what_it_still_owed(u
     assert EventKind.CREDIT_ALLOCATED in kinds
 
 
-def test_a_full_credit_note_returns_deposits_before_settling(uow, ctx, customer, monkeypatch):
-    invoice = chairs_invoice(uow, ctx, customer.id)
+def _with_deposit_return(app: bootstrap.App, react) -> SqlUnitOfWork:  # type: ignore[no-untyped-def]
+    """A unit of work whose bus runs `react` where the deposits capability reacts to an invoice credited in
+    full, the rest of the composition unchanged."""
+    routes = app.bus.routes()
+    _deposits_react, credits_react = routes[InvoiceCreditedInFull]
+    bus = MessageBus({**routes, InvoiceCreditedInFull: [react, credits_react]})
+    return SqlUnitOfWork(app.session_factory, renderer=app.renderer, clock=app.clock, bus=bus)
+
+
+def test_a_full_credit_note_returns_deposits_before_settling(app, ctx, customer):
     seen = []
+    deposits_react = app.bus.routes()[InvoiceCreditedInFull][0]
 
-    def hook(hook_uow, hook_ctx, invoice_id):
-        seen.append(
-            (invoice_id, hook_uow.documents.settlement(hook_uow.documents.get(hook_ctx.company_id, invoice_id)))
-        )
+    def react(hook_uow, hook_ctx, event):
+        invoice = hook_uow.documents.get(hook_ctx.company_id, event.document_id)
+        seen.append((event.document_id, hook_uow.documents.settlement(invoice)))
+        deposits_react(hook_uow, hook_ctx, event)
 
-    monkeypatch.setattr(deposits, "return_deposits_to_origin", hook)
+    uow = _with_deposit_return(app, react)
+    invoice = chairs_invoice(uow, ctx, customer.id)
     credits.credit_invoice(uow, ctx, invoice.id, lines=[(1, D("12"))], apply_to_origin=False, today=DAY)
     assert seen == []  # a partial credit note does not cancel the invoice
     credits.credit_invoice(uow, ctx, invoice.id, apply_to_origin=False, today=DAY)
     assert [s[0] for s in seen] == [invoice.id]
-    assert seen[0][1].allocated.is_zero  # called before the credit note settles the invoice
+    assert seen[0][1].allocated.is_zero  # the deposits react before the credit note settles the invoice
     cancelled = documents.get_document(uow, ctx, invoice.id)
     assert cancelled.status is PaymentStatus.CANCELLED
     assert cancelled.balance_due.is_zero
 
 
-def test_a_failing_deposit_return_rolls_the_whole_credit_note_back(uow, ctx, customer, monkeypatch):
-    invoice = chairs_invoice(uow, ctx, customer.id)
+def test_an_invoice_credited_in_full_sends_deposits_back_before_its_credit_notes_settle_it():
+    deposits_react, credits_react = bootstrap.message_bus().routes()[InvoiceCreditedInFull]
+    assert "deposit" in deposits_react.__module__
+    assert credits_react is credit_handlers.on_invoice_credited_in_full
 
-    def hook(*_):
+
+def test_a_failing_deposit_return_rolls_the_whole_credit_note_back(app, ctx, customer):
+    def react(*_):
         raise NonPositiveAmount(amount="0")
 
-    monkeypatch.setattr(deposits, "return_deposits_to_origin", hook)
+    uow = _with_deposit_return(app, react)
+    invoice = chairs_invoice(uow, ctx, customer.id)
     before = snapshot(uow, ctx)
     with pytest.raises(NonPositiveAmount):
         credits.credit_invoice(uow, ctx, invoice.id, today=DAY)

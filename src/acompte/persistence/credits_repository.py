@@ -30,7 +30,7 @@ from acompte.persistence.rows import (
     WriteOffRow,
 )
 from acompte.persistence.settled_sums import correlated_sum
-from acompte.services.credit_views import CreditNoteView, RefundView, WriteOffView
+from acompte.services.credits.views import CreditNoteView, RefundView, WriteOffView
 
 
 def _sums(session: Session, column: Any, amount: Any, where: Iterable[Any], ids: Sequence[int]) -> dict[int, int]:

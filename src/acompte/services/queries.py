@@ -2,7 +2,11 @@
 
 `account_documents` is the ONE definition of the documents that make up a party account ("what is owed"):
 the party account, the settle screen, the aged balance and the ledger balance all read it, with each
-document's position (services/positions.py): what a document owes is its position's balance due.
+document's position (services/positions.py): what a document owes is its position's balance due. `in_hand`
+is the one rule for a credit the party still holds.
+
+The ledger's documents read this module, so it reads credits through the unit of work only and imports no
+capability built on documents (credits, deposits): those import it.
 """
 
 from __future__ import annotations
@@ -10,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from acompte.domain.credits import CreditStatus, direction_of
+from acompte.domain.credits import CreditStatus, CreditUse, direction_of
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.money import total
 from acompte.services import positions
-from acompte.services.credit_views import CreditNoteView, OverpaymentView
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import DocumentSummary, PartyBalance
 
@@ -84,32 +87,13 @@ def account_documents(
         return sorted(result, key=lambda s: (s.issue_date, s.id))
 
 
-def payments_in_hand(
-    uow: UnitOfWork, ctx: Ctx, *, flow: Flow, currency: str, party_id: int | None = None
-) -> list[OverpaymentView]:
-    """Active payments of the flow's direction with money left: unallocated payments and overpayments."""
-    from acompte.services.credits import list_overpayments
-
-    return [
-        v
-        for v in list_overpayments(uow, ctx, party_id=party_id, flow=flow, limit=EVERYTHING)
-        if v.amount.currency == currency and v.direction == direction_of(flow).value
-    ]
-
-
-def credit_notes_in_hand(
-    uow: UnitOfWork, ctx: Ctx, *, flow: Flow, currency: str, party_id: int | None = None
-) -> list[CreditNoteView]:
-    """Validated credit notes of the flow with an unused amount (written-off ones are out for good)."""
-    with uow:
-        views = uow.credits.credit_notes(ctx.company_id, party_id=party_id, flow=flow.value, currency=currency)
-        return [v for v in views if v.status is not CreditStatus.WRITTEN_OFF and v.remaining.is_positive]
+def in_hand(use: CreditUse) -> bool:
+    """A credit the party still holds: something left on it, and not written off (that is out for good)."""
+    return use.status is not CreditStatus.WRITTEN_OFF and use.remaining.is_positive
 
 
 def party_balance(uow: UnitOfWork, ctx: Ctx, party_id: int, *, flow: Flow = Flow.SALE) -> PartyBalance:
     """What a party owes (open documents, oldest first) and what it holds (payments and credit notes left)."""
-    from acompte.services.credits import overpayments_of
-
     with uow:
         currency = uow.companies.currency(ctx.company_id)
         uow.parties.get(ctx.company_id, party_id)
@@ -121,14 +105,16 @@ def party_balance(uow: UnitOfWork, ctx: Ctx, party_id: int, *, flow: Flow = Flow
             direction=direction_of(flow).value,
             limit=EVERYTHING,
         )
-        # the same payments as payments_in_hand, read once
-        held_payments = [v for v in overpayments_of(uow, ctx, payment_views) if v.amount.currency == currency]
-        held_notes = credit_notes_in_hand(uow, ctx, flow=flow, currency=currency, party_id=party_id)
+        # the payments the party account shows in hand, read once: those with money left, in the currency
+        held_payments = [v.payment for v in payment_views if v.payment.currency == currency]
+        payment_uses = uow.credits.payment_uses(ctx.company_id, held_payments)
+        notes = uow.credits.credit_notes(ctx.company_id, party_id=party_id, flow=flow.value, currency=currency)
+        held = [*(payment_uses[p.id].remaining for p in held_payments), *(n.remaining for n in notes if in_hand(n.use))]
         return PartyBalance(
             party_id=party_id,
             currency=currency,
             open_documents=tuple(documents),
             owed=total((d.balance_due for d in documents), currency),
             unallocated_payments=tuple(p for p in payment_views if p.payment.currency == currency),
-            held=total([*(p.remaining for p in held_payments), *(n.remaining for n in held_notes)], currency),
+            held=total(held, currency),
         )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from acompte.domain.credit_events import InvoiceCreditedInFull
 from acompte.domain.deposit_events import DepositInvoiceMoved, DepositReversed
 from acompte.domain.deposits import DEPOSIT_KINDS, DepositSettings, check_deposit, percent_of
 from acompte.domain.documents import Document, Kind, Line, State
@@ -23,7 +24,7 @@ from acompte.domain.errors import (
     OrderBelowDeposits,
     ReversalExceedsDeposit,
 )
-from acompte.domain.events import DocumentConverted, DocumentValidated, DomainEvent, DraftDeleting, LinesChanging
+from acompte.domain.events import DocumentConverted, DocumentValidated, DraftDeleting, LinesChanging
 from acompte.domain.money import Money, total
 from acompte.domain.parties import Company
 from acompte.services.deposits.deduction_plans import (
@@ -72,7 +73,7 @@ def on_document_converted(uow: UnitOfWork, ctx: Ctx, event: DocumentConverted) -
     on_convert(uow, ctx, uow.documents.get(ctx.company_id, event.document_id), event.target_id)
 
 
-def on_invoice_credited_in_full(uow: UnitOfWork, ctx: Ctx, event: DomainEvent) -> None:
+def on_invoice_credited_in_full(uow: UnitOfWork, ctx: Ctx, event: InvoiceCreditedInFull) -> None:
     """A credit note cancels an invoice (`document_id`) in full: the money carried from its order goes back
     there and the deposit invoices it deducted are free again, before the credit note settles what the invoice
     still owes (see `return_deposits_to_origin`)."""

@@ -1,0 +1,175 @@
+"""Using a credit note on a document, and undoing that use exactly.
+
+`cancel_credit_use` gives back what `use_credit` took; the history keeps both, and the use can be made again.
+A use released because its document was cancelled or deleted shows on the credit note (`credit_use_released`).
+"""
+
+from __future__ import annotations
+
+from acompte.domain import credits as rules
+from acompte.domain.credit_events import (
+    CreditAllocated,
+    CreditUseCancelled,
+    CreditUsed,
+    CreditUseRemoved,
+    ReleasedUseWrittenOff,
+)
+from acompte.domain.credits import CreditRef, CreditStatus
+from acompte.domain.documents import Document
+from acompte.domain.errors import CreditWrittenOff, NotACredit
+from acompte.domain.events import AllocationRemoved
+from acompte.domain.money import Money
+from acompte.services import positions
+from acompte.services.credits.lookups import credit_note
+from acompte.services.messagebus import publish
+from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.views import AllocationView
+
+
+def use_credit(
+    uow: UnitOfWork, ctx: Ctx, *, credit_id: int, document_id: int, amount: Money | None = None
+) -> AllocationView:
+    """Settle part of a document with a credit note. Without an amount: as much as both sides allow.
+
+    Locks the credit note, then the document, before reading what remains on each.
+    """
+    with uow:
+        view = apply_credit(uow, ctx, credit_id=credit_id, document_id=document_id, amount=amount)
+        uow.commit()
+        return view
+
+
+def apply_credit(
+    uow: UnitOfWork, ctx: Ctx, *, credit_id: int, document_id: int, amount: Money | None = None
+) -> AllocationView:
+    """The work of `use_credit`, inside the caller's open unit of work (a handler's, or a use case's)."""
+    credit = credit_note(uow, ctx, credit_id, lock=True)
+    document = uow.documents.get(ctx.company_id, document_id, lock=True)
+    use = uow.credits.credit_use(credit)
+    balance_due = positions.balance_due(uow, ctx, document)
+    if amount is None:
+        amount = use.remaining.min(balance_due)
+    rules.check_credit_use(credit, use, document, balance_due, amount)
+    allocation_id = uow.allocations.add(
+        ctx.company_id, credit_document_id=credit.id, document_id=document.id, amount=amount
+    )
+    publish(
+        uow,
+        ctx,
+        CreditUsed(
+            company_id=ctx.company_id,
+            document_id=credit.id,
+            party_id=credit.party_id,
+            allocation_id=allocation_id,
+            amount=amount,
+            target_document_id=document.id,
+            target_number=document.number,
+            remaining_before=use.remaining,
+        ),
+    )
+    publish(
+        uow,
+        ctx,
+        CreditAllocated(
+            company_id=ctx.company_id,
+            document_id=document.id,
+            party_id=document.party_id,
+            allocation_id=allocation_id,
+            amount=amount,
+            credit_document_id=credit.id,
+            credit_number=credit.number,
+            balance_before=balance_due,
+        ),
+    )
+    return uow.allocations.get(ctx.company_id, allocation_id)  # type: ignore[no-any-return]
+
+
+def cancel_credit_use(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: str = "") -> AllocationView:
+    """Undo a credit note's use: the credit note and the document get the amount back exactly.
+
+    Refused on a written-off credit note (its write-off is final, and so is what it had settled).
+    """
+    with uow:
+        allocation = uow.allocations.get(ctx.company_id, allocation_id)
+        if allocation.credit_document_id is None:
+            raise NotACredit(document=f"le rapprochement {allocation_id}")
+        credit = credit_note(uow, ctx, allocation.credit_document_id, lock=True)
+        use = uow.credits.credit_use(credit)
+        if use.status is CreditStatus.WRITTEN_OFF:
+            raise CreditWrittenOff(credit=credit.label)
+        document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
+        balance = uow.documents.settlement(document).balance_due
+        uow.allocations.delete(ctx.company_id, allocation_id)
+        publish(
+            uow,
+            ctx,
+            CreditUseRemoved(
+                company_id=ctx.company_id,
+                document_id=document.id,
+                party_id=document.party_id,
+                allocation_id=allocation_id,
+                amount=allocation.amount,
+                reason=reason,
+                credit_document_id=credit.id,
+                credit_number=credit.number,
+                document_number=document.number,
+                balance_before=balance,
+            ),
+        )
+        publish(
+            uow,
+            ctx,
+            CreditUseCancelled(
+                company_id=ctx.company_id,
+                document_id=credit.id,
+                party_id=credit.party_id,
+                allocation_id=allocation_id,
+                amount=allocation.amount,
+                reason=reason,
+                target_document_id=document.id,
+                target_number=document.number,
+                remaining_before=use.remaining,
+            ),
+        )
+        uow.commit()
+        return allocation  # type: ignore[no-any-return]
+
+
+def credit_use_released(uow: UnitOfWork, ctx: Ctx, released: AllocationRemoved, document: Document) -> None:
+    """An allocation whose source is a credit note was released (its document cancelled or deleted): the credit
+    note's history shows its use undone. A written-off credit note stays written off — its write-off is final —
+    so what comes back to it is written off too (and recorded)."""
+    assert released.credit_document_id is not None
+    credit = uow.documents.get(ctx.company_id, released.credit_document_id)
+    publish(
+        uow,
+        ctx,
+        CreditUseCancelled(
+            company_id=ctx.company_id,
+            document_id=credit.id,
+            party_id=credit.party_id,
+            allocation_id=released.allocation_id,
+            amount=released.amount,
+            reason=released.reason,
+            target_document_id=document.id,
+            target_number=document.number,
+        ),
+    )
+    written = uow.credits.write_offs(ctx.company_id, source=CreditRef.credit_note(credit.id))
+    if written:
+        before = written[0].amount
+        uow.credits.add_to_write_off(ctx.company_id, written[0].id, released.amount)
+        publish(
+            uow,
+            ctx,
+            ReleasedUseWrittenOff(
+                company_id=ctx.company_id,
+                document_id=credit.id,
+                party_id=credit.party_id,
+                write_off_id=written[0].id,
+                number=credit.number,
+                amount=released.amount,
+                reason=f"use released after the write-off ({released.reason})",
+                written_off_before=before,
+            ),
+        )

@@ -1,0 +1,158 @@
+"""Writing off: what remains of a credit note (« comptabiliser »), a small overpayment, or a small amount a
+document still owes (« écart de règlement », within the company threshold). Each is a recorded action."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from acompte.domain import credits as rules
+from acompte.domain.credit_events import CreditWrittenOff, OverpaymentWrittenOff, ShortfallWrittenOff
+from acompte.domain.credits import CreditRef
+from acompte.domain.money import Money
+from acompte.services import positions
+from acompte.services.credits.lookups import active_payment, credit_note, payment_label
+from acompte.services.credits.views import WriteOffView
+from acompte.services.messagebus import publish
+from acompte.services.ports import Ctx, UnitOfWork
+
+
+def write_off_credit(
+    uow: UnitOfWork, ctx: Ctx, credit_id: int, *, reason: str = "", today: date | None = None
+) -> WriteOffView:
+    """« Comptabiliser » a credit note: what remains of it is written off for good. It stays in the history
+    but can no longer be used. Only a credit note with an unused amount can be written off, once."""
+    with uow:
+        credit = credit_note(uow, ctx, credit_id, lock=True)
+        use = uow.credits.credit_use(credit)
+        amount = rules.check_credit_write_off(credit, use)
+        write_off_id = uow.credits.add_write_off(
+            ctx.company_id,
+            party_id=credit.party_id,
+            source=CreditRef.credit_note(credit.id),
+            amount=amount,
+            write_off_date=today or date.today(),
+            reason=reason,
+        )
+        publish(
+            uow,
+            ctx,
+            CreditWrittenOff(
+                company_id=ctx.company_id,
+                document_id=credit.id,
+                party_id=credit.party_id,
+                write_off_id=write_off_id,
+                number=credit.number,
+                amount=amount,
+                reason=reason,
+                status_before=use.status,
+                remaining_before=use.remaining,
+            ),
+        )
+        view = uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
+        uow.commit()
+        return view  # type: ignore[no-any-return]
+
+
+def write_off_overpayment(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    payment_id: int,
+    *,
+    amount: Money | None = None,
+    reason: str = "",
+    today: date | None = None,
+) -> WriteOffView:
+    """Write off a small overpayment (« écart de règlement ») within the company threshold: a recorded action."""
+    with uow:
+        view = overpayment_write_off(uow, ctx, payment_id, amount=amount, reason=reason, today=today)
+        uow.commit()
+        return view
+
+
+def overpayment_write_off(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    payment_id: int,
+    *,
+    amount: Money | None = None,
+    reason: str = "",
+    today: date | None = None,
+) -> WriteOffView:
+    """The work of `write_off_overpayment`, inside the caller's open unit of work."""
+    company = uow.companies.get(ctx.company_id)
+    payment = active_payment(uow, ctx, payment_id, lock=True)
+    use = uow.credits.payment_use(payment)
+    amount = amount if amount is not None else use.remaining
+    threshold = rules.write_off_threshold(company.settings, payment.currency)
+    rules.check_overpayment_write_off(payment_label(payment), use.remaining, amount, threshold)
+    write_off_id = uow.credits.add_write_off(
+        ctx.company_id,
+        party_id=payment.party_id,
+        source=CreditRef.payment(payment.id),
+        amount=amount,
+        write_off_date=today or date.today(),
+        reason=reason,
+    )
+    publish(
+        uow,
+        ctx,
+        OverpaymentWrittenOff(
+            company_id=ctx.company_id,
+            payment_id=payment.id,
+            party_id=payment.party_id,
+            write_off_id=write_off_id,
+            number=payment.number,
+            amount=amount,
+            threshold=threshold,
+            reason=reason,
+            unallocated_before=use.remaining,
+        ),
+    )
+    return uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]  # type: ignore[no-any-return]
+
+
+def write_off_shortfall(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    document_id: int,
+    *,
+    amount: Money | None = None,
+    reason: str = "",
+    today: date | None = None,
+) -> WriteOffView:
+    """Write off a small amount a document still owes (« écart de règlement », e.g. 0.02 short) within the
+    company threshold: a recorded action; the document is then paid."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        balance_due = positions.balance_due(uow, ctx, document)
+        amount = amount if amount is not None else balance_due
+        threshold = rules.write_off_threshold(company.settings, document.currency)
+        rules.check_shortfall_write_off(document, balance_due, amount, threshold)
+        write_off_id = uow.credits.add_write_off(
+            ctx.company_id,
+            party_id=document.party_id,
+            source=None,
+            document_id=document.id,
+            amount=amount,
+            write_off_date=today or date.today(),
+            reason=reason,
+        )
+        publish(
+            uow,
+            ctx,
+            ShortfallWrittenOff(
+                company_id=ctx.company_id,
+                document_id=document.id,
+                party_id=document.party_id,
+                write_off_id=write_off_id,
+                number=document.number,
+                amount=amount,
+                threshold=threshold,
+                reason=reason,
+                balance_before=balance_due,
+            ),
+        )
+        view = uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
+        uow.commit()
+        return view  # type: ignore[no-any-return]
