@@ -14,6 +14,7 @@ from acompte.config import Settings
 from acompte.domain.credit_events import InvoiceCreditedInFull
 from acompte.domain.events import (
     AllocationRemoved,
+    CreditUseUndoing,
     DocumentConverted,
     DocumentIssuing,
     DocumentValidated,
@@ -47,6 +48,7 @@ def message_bus() -> MessageBus:
             DocumentConverted: [deposit_handlers.on_document_converted],
             DraftDeleting: [deposit_handlers.on_draft_deleting],
             AllocationRemoved: [credit_handlers.on_allocation_removed],
+            CreditUseUndoing: [credit_handlers.on_credit_use_undoing],
             InvoiceCreditedInFull: [
                 deposit_handlers.on_invoice_credited_in_full,
                 credit_handlers.on_invoice_credited_in_full,

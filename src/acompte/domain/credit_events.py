@@ -8,6 +8,7 @@ before the move and derives the one after from the amount, so the two can never 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -334,3 +335,12 @@ class AccountSettled(DomainEvent):
             "credits": [{"kind": r.kind.value, "id": r.id} for r in self.credits],
             "excess": {"amount": plain(self.excess), "choice": self.choice.value},
         }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentTermsSet(DomainEvent):
+    """A document's payment terms, as stored before and after (None: none were set)."""
+
+    kind: ClassVar[EventKind] = EventKind.PAYMENT_TERMS_SET
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any]

@@ -87,6 +87,7 @@ class Reason(StrEnum):
     NO_CORRECTED_INVOICE = "no-corrected-invoice"
     # deposits
     DEPOSIT_SOURCE_KIND = "deposit-source-kind"
+    NO_DEFAULT_TERMS = "no-default-terms"
     DEPOSIT_NOTED_ON_QUOTE_OR_ORDER = "deposit-noted-on-quote-or-order"
     DEPOSIT_PAYMENT_TARGET = "deposit-payment-target"
     DEPOSIT_INVOICE_TARGET = "deposit-invoice-target"

@@ -364,6 +364,15 @@ class LinesChanging(Notice):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CreditUseUndoing(Notice):
+    """A user undoes an allocation whose money came from a credit note: the capability that knows credit notes'
+    rules (a written-off credit note keeps what it settled) undoes it on both sides."""
+
+    allocation_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DraftDeleting(Notice):
     """A draft is about to be deleted: what hangs on it must let go first."""
 

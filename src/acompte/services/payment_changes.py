@@ -6,12 +6,13 @@ and every change or cancellation is recorded with the values before and after.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from acompte.domain.credit_events import RefundUnwound, WriteOffRemoved
 from acompte.domain.credits import CreditRef
 from acompte.domain.errors import InvalidTransition, PaymentNotOnDocument, RefundExists
-from acompte.domain.events import AllocationRemoved, Event, EventKind, PaymentCancelled, PaymentChanged
+from acompte.domain.events import AllocationRemoved, PaymentCancelled, PaymentChanged
 from acompte.domain.payments import (
     EDITABLE_FIELDS,
     Lock,
@@ -161,55 +162,38 @@ def cancel_payment(
         for write_off in uow.credits.write_offs(ctx.company_id, source=CreditRef.payment(payment_id)):
             uow.credits.delete_write_off(ctx.company_id, write_off.id)
             removed_write_offs.append({"write_off_id": write_off.id, "amount": str(write_off.amount.amount)})
-            uow.events.add(
-                Event(
-                    EventKind.WRITE_OFF_REMOVED,
-                    ctx.company_id,
+            publish(
+                uow,
+                ctx,
+                WriteOffRemoved(
+                    company_id=ctx.company_id,
                     payment_id=payment.id,
                     party_id=payment.party_id,
-                    data={
-                        "write_off_id": write_off.id,
-                        "amount": str(write_off.amount.amount),
-                        "reason": "payment cancelled",
-                    },
+                    write_off_id=write_off.id,
+                    amount=write_off.amount,
+                    reason="payment cancelled",
                 ),
-                ctx.actor,
             )
         unwound = []
         for refund in uow.credits.refunds(ctx.company_id, payment_id=payment_id):
             uow.credits.delete_refund(ctx.company_id, refund.id)
-            data = {
-                "refund_id": refund.id,
-                "amount": str(refund.amount.amount),
-                "refund_payment_id": payment.id,
-                "refund_number": payment.number,
-                "source": {"kind": refund.source.kind.value, "id": refund.source.id, "number": refund.source_number},
-                "reason": reason,
-            }
-            unwound.append(data)
-            on_credit_note = refund.source.kind.value == "credit_note"
-            uow.events.add(
-                Event(
-                    EventKind.REFUND_UNWOUND,
-                    ctx.company_id,
-                    payment_id=payment.id,
-                    document_id=refund.source.id if on_credit_note else None,
-                    party_id=payment.party_id,
-                    data=data,
-                ),
-                ctx.actor,
+            unwinding = RefundUnwound(
+                company_id=ctx.company_id,
+                payment_id=payment.id,
+                party_id=payment.party_id,
+                refund_id=refund.id,
+                amount=refund.amount,
+                refund_payment_id=payment.id,
+                refund_number=payment.number,
+                source=refund.source,
+                source_number=refund.source_number,
+                reason=reason,
             )
+            unwound.append(unwinding.payload())
+            on_credit_note = refund.source.kind.value == "credit_note"
+            publish(uow, ctx, replace(unwinding, document_id=refund.source.id if on_credit_note else None))
             if not on_credit_note:
-                uow.events.add(
-                    Event(
-                        EventKind.REFUND_UNWOUND,
-                        ctx.company_id,
-                        payment_id=refund.source.id,
-                        party_id=payment.party_id,
-                        data=data,
-                    ),
-                    ctx.actor,
-                )
+                publish(uow, ctx, replace(unwinding, payment_id=refund.source.id))
         uow.payments.update(ctx.company_id, payment_id, state=PaymentState.CANCELLED)
         publish(
             uow,

@@ -9,7 +9,7 @@ from typing import Any
 
 from acompte.domain.allocations import check_allocation
 from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound, Reason
-from acompte.domain.events import AllocationRemoved, PaymentAllocated, PaymentRecorded
+from acompte.domain.events import AllocationRemoved, CreditUseUndoing, PaymentAllocated, PaymentRecorded
 from acompte.domain.money import Money, total
 from acompte.domain.payments import AccountKind, Direction, Payment, PaymentState
 from acompte.services import positions
@@ -175,12 +175,10 @@ def remove_allocation(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: 
     """Undo an allocation: both sides get the amount back exactly; the history keeps what was undone."""
     with uow:
         allocation = uow.allocations.get(ctx.company_id, allocation_id)
-        if allocation.credit_document_id is not None:  # issue 4: a credit note's use, undone on both sides
-            from acompte.services.credits import cancel_credit_use
-
-            undone = cancel_credit_use(uow, ctx, allocation_id, reason=reason)
+        if allocation.credit_document_id is not None:
+            publish(uow, ctx, CreditUseUndoing(company_id=ctx.company_id, allocation_id=allocation_id, reason=reason))
             uow.commit()
-            return undone
+            return allocation
         if allocation.payment_id is not None:
             payment = uow.payments.get(ctx.company_id, allocation.payment_id, lock=True)
             party_id = payment.party_id

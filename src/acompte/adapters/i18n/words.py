@@ -117,6 +117,7 @@ REASONS: dict[Reason, str] = {
         "indiquez au moins une facture émise de ce tiers."
     ),
     Reason.DEPOSIT_SOURCE_KIND: N_("une facture d'acompte se fait sur un devis ou une commande"),
+    Reason.NO_DEFAULT_TERMS: N_("{party} n'a pas de conditions de règlement par défaut"),
     Reason.DEPOSIT_NOTED_ON_QUOTE_OR_ORDER: N_("un acompte se note sur un devis ou une commande"),
     Reason.DEPOSIT_PAYMENT_TARGET: N_(
         "un règlement d'acompte se prend sur une commande, un bon de livraison ou une facture"

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 
 from acompte.domain import lifecycle
 from acompte.domain.accounts import Instalment, PaymentTerms, schedule
+from acompte.domain.credit_events import PaymentTermsSet
 from acompte.domain.documents import INVOICE_KINDS, State
-from acompte.domain.errors import DocumentFrozen, InvalidPaymentTerms
-from acompte.domain.events import Event, EventKind
+from acompte.domain.errors import DocumentFrozen, InvalidPaymentTerms, Reason
 from acompte.domain.lifecycle import Action
 from acompte.domain.parties import Party
 from acompte.services import parties, positions
 from acompte.services.accounts.views import DueItem
+from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import DocumentSummary
 
@@ -45,20 +46,21 @@ def set_payment_terms(
             party = uow.parties.get(ctx.company_id, document.party_id)
             stored = party.settings.get(PAYMENT_TERMS_KEY)
             if not stored:
-                raise InvalidPaymentTerms(reason=f"{party.name} n'a pas de conditions de règlement par défaut")
+                raise InvalidPaymentTerms(reason=Reason.NO_DEFAULT_TERMS, party=party.name)
             terms = PaymentTerms.from_data(stored)
         data = uow.documents.data(ctx.company_id, document_id)
         before = data.get(PAYMENT_TERMS_KEY)
         uow.documents.set_data(ctx.company_id, document_id, {**data, PAYMENT_TERMS_KEY: terms.to_data()})
-        uow.events.add(
-            Event(
-                EventKind.PAYMENT_TERMS_SET,
-                ctx.company_id,
+        publish(
+            uow,
+            ctx,
+            PaymentTermsSet(
+                company_id=ctx.company_id,
                 document_id=document_id,
                 party_id=document.party_id,
-                data={"before": before, "after": terms.to_data()},
+                before=before,
+                after=terms.to_data(),
             ),
-            ctx.actor,
         )
         result = document_instalments(uow, ctx, document_id)
         uow.commit()

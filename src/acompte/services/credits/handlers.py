@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from acompte.domain.credit_events import InvoiceCreditedInFull
 from acompte.domain.documents import Kind
-from acompte.domain.events import AllocationRemoved, DocumentIssuing, DocumentValidated
+from acompte.domain.events import AllocationRemoved, CreditUseUndoing, DocumentIssuing, DocumentValidated
 from acompte.services.credits import notes, uses
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -30,3 +30,7 @@ def on_allocation_removed(uow: UnitOfWork, ctx: Ctx, event: AllocationRemoved) -
     if event.credit_document_id is not None:
         assert event.document_id is not None
         uses.credit_use_released(uow, ctx, event, uow.documents.get(ctx.company_id, event.document_id))
+
+
+def on_credit_use_undoing(uow: UnitOfWork, ctx: Ctx, notice: CreditUseUndoing) -> None:
+    uses.undo_credit_use(uow, ctx, notice.allocation_id, reason=notice.reason)

@@ -90,49 +90,55 @@ def cancel_credit_use(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: 
     Refused on a written-off credit note (its write-off is final, and so is what it had settled).
     """
     with uow:
-        allocation = uow.allocations.get(ctx.company_id, allocation_id)
-        if allocation.credit_document_id is None:
-            raise NotACredit(document=f"le rapprochement {allocation_id}")
-        credit = credit_note(uow, ctx, allocation.credit_document_id, lock=True)
-        use = uow.credits.credit_use(credit)
-        if use.status is CreditStatus.WRITTEN_OFF:
-            raise CreditWrittenOff(credit=credit.label)
-        document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
-        balance = uow.documents.settlement(document).balance_due
-        uow.allocations.delete(ctx.company_id, allocation_id)
-        publish(
-            uow,
-            ctx,
-            CreditUseRemoved(
-                company_id=ctx.company_id,
-                document_id=document.id,
-                party_id=document.party_id,
-                allocation_id=allocation_id,
-                amount=allocation.amount,
-                reason=reason,
-                credit_document_id=credit.id,
-                credit_number=credit.number,
-                document_number=document.number,
-                balance_before=balance,
-            ),
-        )
-        publish(
-            uow,
-            ctx,
-            CreditUseCancelled(
-                company_id=ctx.company_id,
-                document_id=credit.id,
-                party_id=credit.party_id,
-                allocation_id=allocation_id,
-                amount=allocation.amount,
-                reason=reason,
-                target_document_id=document.id,
-                target_number=document.number,
-                remaining_before=use.remaining,
-            ),
-        )
+        allocation = undo_credit_use(uow, ctx, allocation_id, reason=reason)
         uow.commit()
-        return allocation  # type: ignore[no-any-return]
+        return allocation
+
+
+def undo_credit_use(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: str = "") -> AllocationView:
+    """`cancel_credit_use` inside the caller's transaction."""
+    allocation = uow.allocations.get(ctx.company_id, allocation_id)
+    if allocation.credit_document_id is None:
+        raise NotACredit(document=f"le rapprochement {allocation_id}")
+    credit = credit_note(uow, ctx, allocation.credit_document_id, lock=True)
+    use = uow.credits.credit_use(credit)
+    if use.status is CreditStatus.WRITTEN_OFF:
+        raise CreditWrittenOff(credit=credit.label)
+    document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
+    balance = uow.documents.settlement(document).balance_due
+    uow.allocations.delete(ctx.company_id, allocation_id)
+    publish(
+        uow,
+        ctx,
+        CreditUseRemoved(
+            company_id=ctx.company_id,
+            document_id=document.id,
+            party_id=document.party_id,
+            allocation_id=allocation_id,
+            amount=allocation.amount,
+            reason=reason,
+            credit_document_id=credit.id,
+            credit_number=credit.number,
+            document_number=document.number,
+            balance_before=balance,
+        ),
+    )
+    publish(
+        uow,
+        ctx,
+        CreditUseCancelled(
+            company_id=ctx.company_id,
+            document_id=credit.id,
+            party_id=credit.party_id,
+            allocation_id=allocation_id,
+            amount=allocation.amount,
+            reason=reason,
+            target_document_id=document.id,
+            target_number=document.number,
+            remaining_before=use.remaining,
+        ),
+    )
+    return allocation
 
 
 def credit_use_released(uow: UnitOfWork, ctx: Ctx, released: AllocationRemoved, document: Document) -> None:

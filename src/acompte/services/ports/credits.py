@@ -12,7 +12,7 @@ from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 
 if TYPE_CHECKING:
-    from acompte.services.credit_views import CreditNoteView, RefundView, WriteOffView
+    from acompte.services.credits.views import CreditNoteView, RefundView, WriteOffView
 
 
 class Credits(Protocol):

@@ -55,7 +55,7 @@ from acompte.domain.credits import CreditRef, CreditStatus, Excess
 from acompte.domain.documents import Flow
 from acompte.domain.payments import PaymentChange
 from acompte.domain.users import Permission, authorize
-from acompte.services import credit_additions, credits, payment_changes
+from acompte.services import credits, payment_changes
 from acompte.services.versions import with_payment_version
 from acompte.services.views import DocumentView, PaymentView
 
@@ -113,7 +113,7 @@ def create_credit_note(body: CreditNoteIn, ctx: WriteCtx, uow: Uow, response: Re
     with uow:
         known(uow, ctx, party_ids=[body.party_id], document_ids=[body.origin_id, *body.corrected_invoice_ids])
         known(uow, ctx, item_ids=[line.item_id for line in body.lines])
-        view = credit_additions.create_correcting_credit_note(
+        view = credits.create_correcting_credit_note(
             uow,
             ctx,
             party_id=opt_id(body.party_id),
@@ -283,7 +283,7 @@ def list_refunds(ctx: ReadCtx, uow: Uow, paging: PageParams, party_id: ID_QUERY 
 
 @router.get("/refunds/{refund_id}", summary="Read a refund")
 def get_refund(refund_id: str, ctx: ReadCtx, uow: Uow) -> RefundOut:
-    return RefundOut.model_validate(credit_additions.get_refund(uow, ctx, parse_id(refund_id, REFUND)))
+    return RefundOut.model_validate(credits.get_refund(uow, ctx, parse_id(refund_id, REFUND)))
 
 
 @router.post(

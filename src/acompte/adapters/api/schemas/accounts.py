@@ -38,9 +38,7 @@ from acompte.domain.credits import CreditRef, CreditStatus, Excess
 from acompte.domain.documents import Flow
 from acompte.domain.errors import InvalidPaymentTerms, Reason
 from acompte.services.accounts import NewPayment
-from acompte.services.credit_views import (
-    AccountView,
-)
+from acompte.services.accounts.views import AccountView
 from acompte.services.views import PartyBalance
 
 _EUR = {"amount": "20.00", "currency": "EUR"}

@@ -37,7 +37,7 @@ from acompte.domain.credits import CreditRef, CreditStatus, check_creditable
 from acompte.domain.documents import Flow, Kind, LineInput, State
 from acompte.domain.money import Money
 from acompte.domain.positions import PositionStatus
-from acompte.services import companies, credit_additions, credits, documents, parties, positions, queries
+from acompte.services import companies, credits, documents, parties, positions, queries
 from acompte.services.ports import Ctx
 
 router = APIRouter()
@@ -260,7 +260,7 @@ async def gesture_create(request: Request, ctx: PageWrite) -> Response:
             replay = security.replayed(uow, ctx, request, key)
             if replay is not None:
                 return replay
-            note = credit_additions.create_correcting_credit_note(
+            note = credits.create_correcting_credit_note(
                 uow,
                 ctx,
                 party_id=party.id,
