@@ -16,6 +16,7 @@ from pydantic import (
     StrictStr,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
@@ -41,7 +42,7 @@ from acompte.services.accounts import NewPayment
 from acompte.services.accounts.views import AccountView
 from acompte.services.views import PartyBalance
 
-_EUR = {"amount": "20.00", "currency": "EUR"}
+_EUR: JsonDict = {"amount": "20.00", "currency": "EUR"}
 
 
 class PartyAccountOut(Output):

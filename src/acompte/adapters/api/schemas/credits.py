@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
@@ -36,7 +37,7 @@ from acompte.domain.credits import CreditStatus, Excess, SourceKind
 from acompte.domain.documents import Flow
 from acompte.domain.money import MINOR_UNITS
 
-_EUR = {"amount": "20.00", "currency": "EUR"}
+_EUR: JsonDict = {"amount": "20.00", "currency": "EUR"}
 
 
 class CreditUseOut(Output):

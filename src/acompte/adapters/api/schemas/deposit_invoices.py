@@ -17,6 +17,7 @@ from pydantic import (
     StrictInt,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
@@ -29,6 +30,7 @@ from acompte.adapters.api.schemas.common import (
     Input,
     IsoDate,
     Joined,
+    Money,
     MoneyIn,
     MoneyOut,
     Output,
@@ -44,7 +46,7 @@ from acompte.services.deposits import (
 )
 from acompte.services.views import DocumentView
 
-_EUR = {"amount": "300.00", "currency": "EUR"}
+_EUR: JsonDict = {"amount": "300.00", "currency": "EUR"}
 
 
 def amount_or_percent(amount: Any, percent: Any) -> None:
@@ -205,7 +207,7 @@ class DepositLineOut(Output):
             item_id=None if item is None else str(item),
             rate=None if entry.get("rate") is None else str(entry["rate"]),
             percent=None if entry.get("percent") is None else str(entry["percent"]),
-            amount=DomainMoney.of(str(entry.get("amount", "0")), currency),
+            amount=Money.of(DomainMoney.of(str(entry.get("amount", "0")), currency)),
         )
 
 

@@ -14,6 +14,7 @@ from pydantic import (
     StrictStr,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from acompte.adapters.api.schemas.common import (
     METHOD,
@@ -31,7 +32,7 @@ from acompte.adapters.api.schemas.common import (
 from acompte.adapters.api.schemas.company import MethodOut
 from acompte.adapters.api.schemas.deposit_invoices import DepositInvoiceSummaryOut, amount_or_percent
 
-_EUR = {"amount": "300.00", "currency": "EUR"}
+_EUR: JsonDict = {"amount": "300.00", "currency": "EUR"}
 
 
 def _document(name: str) -> Any:

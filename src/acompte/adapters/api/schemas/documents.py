@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
@@ -58,7 +59,7 @@ class LineIn(Input):
         )
 
 
-_LINE_EXAMPLE = {
+_LINE_EXAMPLE: JsonDict = {
     "designation": "Table en chêne",
     "quantity": "1",
     "unit_price": "1000.00",

@@ -16,7 +16,8 @@ from acompte.domain import lifecycle
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
-from acompte.domain.positions import Position, PositionStatus
+from acompte.domain.positions import Position
+from acompte.domain.statuses import PositionStatus
 from acompte.domain.users import Permission
 
 URL_KINDS: dict[str, Kind] = {

@@ -159,7 +159,9 @@ def _terms_text(request: Request, party: Party) -> str:
     return " ; ".join(parts)
 
 
-def _read_form(request: Request, form: dict[str, str]) -> tuple[dict[str, Any], Decimal | None, int | None, dict]:
+def _read_form(
+    request: Request, form: dict[str, str]
+) -> tuple[dict[str, Any], Decimal | None, int | None, dict[str, str]]:
     """The party's fields, deposit percentage and payment days from the form, with an error per field."""
     errors: dict[str, str] = {}
     name = form.get("name", "").strip()
