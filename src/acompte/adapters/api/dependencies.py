@@ -171,9 +171,10 @@ DateFrom = Annotated[IsoDate | None, Query(alias="from", description="First day 
 DateTo = Annotated[IsoDate | None, Query(alias="to", description="Last day (default: today)")]
 
 
-def period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    """A report's period from `?from=&to=`: by default from the 1st of January of `to`'s year to today."""
-    end = date_to or date.today()
+def period(date_from: date | None, date_to: date | None, today: date) -> tuple[date, date]:
+    """A report's period from `?from=&to=`: by default from the 1st of January of `to`'s year to `today` (the
+    unit of work's clock, so that a test can fix the day)."""
+    end = date_to or today
     return date_from or end.replace(month=1, day=1), end
 
 

@@ -31,7 +31,7 @@ def eur(text: str) -> Money:
 
 def build_demo(uow: UnitOfWork, *, today: date | None = None) -> int:
     """Create the demo company and its story; returns the company id."""
-    today = today or date.today()
+    today = today or uow.clock.today()
     company_id = companies.create_company(
         uow,
         name="Meubles Durand (démo)",

@@ -56,13 +56,8 @@ def can_write(request: Request) -> bool:
     return security.session_principal(request).may(Permission.WRITE)
 
 
-def is_overdue(due_date: date | None, state: str, balance_due: Money, today: date | None = None) -> bool:
-    return (
-        due_date is not None
-        and state == State.VALIDATED.value
-        and balance_due.is_positive
-        and due_date < (today or date.today())
-    )
+def is_overdue(due_date: date | None, state: str, balance_due: Money, today: date) -> bool:
+    return due_date is not None and state == State.VALIDATED.value and balance_due.is_positive and due_date < today
 
 
 def row_actions(

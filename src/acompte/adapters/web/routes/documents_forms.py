@@ -225,8 +225,9 @@ def new_document(request: Request, ctx: security.PageWrite) -> Response:
     assert kind is not None
     if kind not in common.FORM_KINDS:
         return redirect(request, common.list_url(flow, kind))
-    company = companies.get_company(security.uow_of(request), ctx)
-    form = DocumentForm(party_id=q.get("party_id", ""), issue_date=date.today().isoformat())
+    uow = security.uow_of(request)
+    company = companies.get_company(uow, ctx)
+    form = DocumentForm(party_id=q.get("party_id", ""), issue_date=uow.clock.today().isoformat())
     _pad(form, company)
     return _render_form(request, ctx, form, flow=flow, kind=kind)
 
