@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
     METHOD,
+    Bounded,
     CodeOut,
     Id,
     Input,
@@ -29,7 +30,6 @@ from acompte.adapters.api.schemas.common import (
     MoneyIn,
     MoneyOut,
     Output,
-    Text,
 )
 from acompte.adapters.api.schemas.credits import CreditRefOut
 from acompte.adapters.api.schemas.documents import DocumentSummaryOut
@@ -284,8 +284,8 @@ class NewPaymentIn(Input):
     amount: MoneyIn
     method: METHOD
     payment_date: IsoDate | None = None
-    reference: Text(200) = ""  # type: ignore[valid-type]
-    comment: Text(2000) = ""  # type: ignore[valid-type]
+    reference: Annotated[StrictStr, Bounded(200)] = ""
+    comment: Annotated[StrictStr, Bounded(2000)] = ""
     account_id: Id | None = None
 
     def to_domain(self) -> NewPayment:

@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    StrictStr,
     model_validator,
 )
 from pydantic.config import JsonDict
@@ -24,6 +25,7 @@ from acompte.adapters.api.schemas.common import (
     METHOD,
     PERCENT,
     RATE,
+    Bounded,
     CodeOut,
     DecimalOut,
     Id,
@@ -34,7 +36,6 @@ from acompte.adapters.api.schemas.common import (
     MoneyIn,
     MoneyOut,
     Output,
-    Text,
 )
 from acompte.adapters.api.schemas.documents import MAX_LINES, DocumentOut, LineIn
 from acompte.adapters.api.schemas.payments import PaymentOut
@@ -304,7 +305,7 @@ class DepositInvoiceIn(_DepositAmount):
 
     issue_date: IsoDate | None = None
     due_date: IsoDate | None = None
-    notes: Text(5000) = ""  # type: ignore[valid-type]
+    notes: Annotated[StrictStr, Bounded(5000)] = ""
 
 
 class DepositInvoicePatch(_DepositAmount):
@@ -327,7 +328,7 @@ class StandaloneDepositInvoiceIn(Input):
     vat_rate: RATE
     issue_date: IsoDate | None = None
     due_date: IsoDate | None = None
-    notes: Text(5000) = ""  # type: ignore[valid-type]
+    notes: Annotated[StrictStr, Bounded(5000)] = ""
 
 
 class IssueDepositIn(Input):
@@ -341,7 +342,7 @@ class IssueDepositIn(Input):
     generate_payment: StrictBool | None = None
     method: METHOD | None = None
     payment_date: IsoDate | None = None
-    reference: Text(200) = ""  # type: ignore[valid-type]
+    reference: Annotated[StrictStr, Bounded(200)] = ""
     account_id: Id | None = None
     due_date: IsoDate | None = None
     issue_date: IsoDate | None = None
@@ -383,7 +384,7 @@ class DepositCreditNoteIn(Input):
     percent: PERCENT | None = None
     lines: Annotated[list[Annotated[StrictInt, Field(ge=1, le=MAX_LINES)]], Field(max_length=MAX_LINES)] | None = None
     issue_date: IsoDate | None = None
-    notes: Text(5000) = ""  # type: ignore[valid-type]
+    notes: Annotated[StrictStr, Bounded(5000)] = ""
     issue: StrictBool = True
 
     @model_validator(mode="after")

@@ -19,6 +19,7 @@ from pydantic.config import JsonDict
 from acompte.adapters.api.schemas.common import (
     METHOD,
     PERCENT,
+    Bounded,
     CodeOut,
     DecimalOut,
     Id,
@@ -27,7 +28,6 @@ from acompte.adapters.api.schemas.common import (
     MoneyIn,
     MoneyOut,
     Output,
-    Text,
 )
 from acompte.adapters.api.schemas.company import MethodOut
 from acompte.adapters.api.schemas.deposit_invoices import DepositInvoiceSummaryOut, amount_or_percent
@@ -103,8 +103,8 @@ class DepositPaymentIn(Input):
     method: METHOD
     amount: MoneyIn | None = None
     payment_date: IsoDate | None = None
-    reference: Text(200) = ""  # type: ignore[valid-type]
-    comment: Text(2000) = ""  # type: ignore[valid-type]
+    reference: Annotated[StrictStr, Bounded(200)] = ""
+    comment: Annotated[StrictStr, Bounded(2000)] = ""
     account_id: Id | None = None
 
 
