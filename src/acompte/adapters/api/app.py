@@ -147,7 +147,7 @@ def _problem_media_type(app: FastAPI) -> None:
             app.openapi_schema = schema
         return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise its schema
 
 
 def _mount_web(app: FastAPI) -> None:

@@ -43,7 +43,8 @@ class CsrfRejected(Exception):
 
 
 def uow_of(request: Request) -> UnitOfWork:
-    return request.app.state.acompte.uow()  # type: ignore[no-any-return]
+    uow: UnitOfWork = request.app.state.acompte.uow()
+    return uow
 
 
 def clock_of(request: Request) -> Clock:
@@ -56,7 +57,8 @@ def clock_of(request: Request) -> Clock:
 def session_principal(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        known: Principal = cached
+        return known
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         raise LoginRequired()

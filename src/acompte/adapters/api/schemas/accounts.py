@@ -277,7 +277,8 @@ class CreditRefIn(Input):
     def to_domain(self) -> CreditRef:
         if self.payment_id is not None:
             return CreditRef.payment(int(self.payment_id))
-        return CreditRef.credit_note(int(self.credit_id))  # type: ignore[arg-type]
+        assert self.credit_id is not None  # the validator above lets exactly one of the two through
+        return CreditRef.credit_note(int(self.credit_id))
 
 
 class NewPaymentIn(Input):
