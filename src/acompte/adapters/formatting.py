@@ -27,7 +27,7 @@ KIND_LABELS = {
 def money_fr(value: Money) -> str:
     sign = "-" if value.amount < 0 else ""
     whole, _, fraction = f"{abs(value.amount):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

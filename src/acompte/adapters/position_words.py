@@ -9,7 +9,8 @@ the CLI, so a status or a figure is never called two names. The figures themselv
 from __future__ import annotations
 
 from acompte.domain.documents import CREDIT_KINDS, Kind
-from acompte.domain.positions import COMMERCIAL_KINDS, Position, PositionStatus
+from acompte.domain.positions import COMMERCIAL_KINDS, Position
+from acompte.domain.statuses import PositionStatus
 
 #: One word per status, whatever the kind. `cancelled` with a credit note that cancels the document reads
 #: CANCELLED_BY instead (it names the credit note).
@@ -53,7 +54,7 @@ LABELS: dict[str, str] = {
 
 #: The figures a page shows, per family of kinds: (label key, Position attribute). Payable documents read
 #: Total − deducted = Net à payer, then what settled it, then Reste dû.
-PAYABLE_FIGURES = (
+PAYABLE_FIGURES: tuple[tuple[str, str], ...] = (
     ("total", "total"),
     ("deducted", "deducted"),
     ("net_to_pay", "net_to_pay"),
@@ -62,14 +63,14 @@ PAYABLE_FIGURES = (
     ("written_off", "written_off"),
     ("balance_due", "balance_due"),
 )
-COMMERCIAL_FIGURES = (
+COMMERCIAL_FIGURES: tuple[tuple[str, str], ...] = (
     ("total", "total"),
     ("deposits_received", "paid"),
     ("invoiced", "invoiced"),
     ("left_to_invoice", "left_to_invoice"),
     ("balance_due", "balance_due"),
 )
-CREDIT_FIGURES = (
+CREDIT_FIGURES: tuple[tuple[str, str], ...] = (
     ("total", "total"),
     ("used", "used"),
     ("refunded", "refunded"),

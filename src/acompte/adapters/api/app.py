@@ -1,11 +1,11 @@
-"""The application factory: the HTTP API today, the web pages (mounted here) tomorrow.
+"""The application factory: the HTTP API and the web pages, one FastAPI app over one application.
 
     app = create_app(bootstrap.build(url))     # or create_app() to use ACOMPTE_DATABASE_URL
 
 - `/api/v1/...`            the REST API (routes/, one module per capability), bearer tokens
 - `/api/v1/openapi.json`   the OpenAPI 3.1 document; `/api/docs` the interactive documentation
 - `/api/v1/errors/<code>`  the page describing each problem type
-- `/`                      the web application (issue 5, web pages): mount it in `_mount_web` below
+- `/`                      the web pages (adapters/web), mounted by `_mount_web` below
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def _problem_media_type(app: FastAPI) -> None:
             app.openapi_schema = schema
         return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise its schema
 
 
 def _mount_web(app: FastAPI) -> None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -34,8 +35,10 @@ def get_uow(request: Request) -> UnitOfWork:
     """The request's unit of work: the one an idempotent POST already opened, else a fresh one."""
     existing = getattr(request.state, "uow", None)
     if existing is not None:
-        return existing  # type: ignore[no-any-return]
-    return request.app.state.acompte.uow()  # type: ignore[no-any-return]
+        uow: UnitOfWork = existing
+        return uow
+    fresh: UnitOfWork = request.app.state.acompte.uow()
+    return fresh
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow)]
@@ -49,7 +52,8 @@ def authenticate(request: Request) -> Principal:
     """The principal of the request's bearer token (cached on the request). 401 without a valid token."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        principal: Principal = cached
+        return principal
     header = request.headers.get("authorization")
     if not header:
         raise AuthenticationRequired()
@@ -135,6 +139,14 @@ def decode_cursor(cursor: str) -> int:
         ) from None
 
 
+T = TypeVar("T")
+
+
+def _row_id(row: Any) -> Any:
+    """The default paging key: the row's id (every listed view has one)."""
+    return row.id
+
+
 class Paging:
     """`limit` (1 to 500, default 50) and an opaque `cursor` taken from the previous page's `next_cursor`."""
 
@@ -148,14 +160,14 @@ class Paging:
         self.limit = limit
         self.after_id = decode_cursor(cursor) if cursor else None
 
-    def page(self, rows: list, key=lambda row: row.id) -> tuple[list, str | None]:  # type: ignore[no-untyped-def, type-arg]
+    def page(self, rows: list[T], key: Callable[[T], Any] = _row_id) -> tuple[list[T], str | None]:
         """Cut `limit + 1` fetched rows (ordered by id) into a page and the cursor of the next one."""
         if len(rows) > self.limit:
             rows = rows[: self.limit]
             return rows, encode_cursor(int(key(rows[-1])))
         return rows, None
 
-    def slice(self, rows: list, key=lambda row: row.id) -> tuple[list, str | None]:  # type: ignore[no-untyped-def, type-arg]
+    def slice(self, rows: list[T], key: Callable[[T], Any] = _row_id) -> tuple[list[T], str | None]:
         """Page through a complete list (for services that return every row): order by id, then cut."""
         ordered = sorted(rows, key=key)
         if self.after_id is not None:
@@ -171,9 +183,10 @@ DateFrom = Annotated[IsoDate | None, Query(alias="from", description="First day 
 DateTo = Annotated[IsoDate | None, Query(alias="to", description="Last day (default: today)")]
 
 
-def period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    """A report's period from `?from=&to=`: by default from the 1st of January of `to`'s year to today."""
-    end = date_to or date.today()
+def period(date_from: date | None, date_to: date | None, today: date) -> tuple[date, date]:
+    """A report's period from `?from=&to=`: by default from the 1st of January of `to`'s year to `today` (the
+    unit of work's clock, so that a test can fix the day)."""
+    end = date_to or today
     return date_from or end.replace(month=1, day=1), end
 
 

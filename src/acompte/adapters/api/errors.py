@@ -219,7 +219,8 @@ def install(app: FastAPI) -> None:
         page_for = getattr(request.app.state, "html_error", None)
         if page_for is None or request.url.path.startswith("/api"):
             return None
-        return page_for(request, exc)  # type: ignore[no-any-return]
+        page: Response | None = page_for(request, exc)
+        return page
 
     async def on_domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, e.DomainError)

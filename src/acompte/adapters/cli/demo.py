@@ -17,7 +17,7 @@ from acompte.adapters.formatting import (
 )
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
-from acompte.domain.parties import ItemKind
+from acompte.domain.parties import Item, ItemKind
 from acompte.services import accounts, companies, credits, deposits, documents, parties, payments
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -31,7 +31,7 @@ def eur(text: str) -> Money:
 
 def build_demo(uow: UnitOfWork, *, today: date | None = None) -> int:
     """Create the demo company and its story; returns the company id."""
-    today = today or date.today()
+    today = today or uow.clock.today()
     company_id = companies.create_company(
         uow,
         name="Meubles Durand (démo)",
@@ -50,7 +50,7 @@ def build_demo(uow: UnitOfWork, *, today: date | None = None) -> int:
     bistro = parties.create_party(uow, ctx, name="Bistrot du Parc SARL", siren="552100554")
     leroy = parties.create_party(uow, ctx, name="Paul Leroy")
 
-    def line(item, qty: str) -> LineInput:  # type: ignore[no-untyped-def]
+    def line(item: Item, qty: str) -> LineInput:
         return LineInput(item.name, D(qty), item.unit_price, item.vat_rate, item_id=item.id)
 
     # 1. An order with a 30 % deposit payment by transfer (no deposit invoice), carried to its final invoice.

@@ -22,7 +22,7 @@ NSMAP = {"rsm": RSM, "ram": RAM, "qdt": QDT, "udt": UDT}
 
 
 def _el(parent: etree._Element, ns: str, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{ns}}}{tag}", **attrs)
+    element = etree.SubElement(parent, f"{{{ns}}}{tag}", attrib=attrs)
     if text is not None:
         element.text = text
     return element

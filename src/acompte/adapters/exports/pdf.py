@@ -27,10 +27,11 @@ def _number(value: Decimal) -> str:
 
 def _price(value: Decimal) -> str:
     """A unit price: at least two decimals, French grouping and decimal comma (1 000,00; 3,333)."""
-    if value.as_tuple().exponent > -2:  # type: ignore[operator]
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
         value = value.quantize(Decimal("0.01"))
     whole, _, fraction = f"{abs(value):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

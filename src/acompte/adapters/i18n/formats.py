@@ -43,7 +43,8 @@ def amount(value: Decimal | Money | None, lang: str) -> str:
     if value is None:
         return ""
     number = value.amount if isinstance(value, Money) else value
-    places = max(0, -number.as_tuple().exponent) if isinstance(number.as_tuple().exponent, int) else 2
+    exponent = number.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 2
     return format_decimal(number, format="#,##0." + "0" * places if places else "#,##0", locale=LOCALES[lang])
 
 

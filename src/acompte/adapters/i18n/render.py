@@ -26,7 +26,7 @@ def param(value: Any, lang: str) -> str:
     if isinstance(value, Money):
         return formats.money(value, lang)
     if isinstance(value, DocumentRef):
-        kind = KINDS.get(value.kind)  # type: ignore[call-overload]
+        kind = KINDS.get(value.kind)
         return f"{gettext(lang, kind)} {value.number}" if kind else f"{value.kind.value} {value.number}"
     if isinstance(value, StrEnum):
         word = WORDS.get(value)

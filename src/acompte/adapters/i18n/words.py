@@ -19,7 +19,8 @@ from acompte.domain.users import Permission, Role
 
 # fmt: off
 #: A document named in a sentence, with its article: « la commande CO-1 » / « the order CO-1 ».
-KINDS: dict[Kind, str] = {
+#: Keyed by StrEnum, not Kind: a DocumentRef's kind is any StrEnum, and WORDS below takes these entries as they are.
+KINDS: dict[StrEnum, str] = {
     Kind.QUOTE: N_("le devis"), Kind.ORDER: N_("la commande"), Kind.DELIVERY: N_("le bon de livraison"),
     Kind.INVOICE: N_("la facture"), Kind.DEPOSIT_INVOICE: N_("la facture d'acompte"),
     Kind.CREDIT_NOTE: N_("l'avoir"), Kind.DEPOSIT_CREDIT_NOTE: N_("l'avoir d'acompte"),

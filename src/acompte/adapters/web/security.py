@@ -26,7 +26,7 @@ from fastapi.responses import RedirectResponse, Response
 from acompte.domain.errors import InvalidCredentials
 from acompte.domain.users import Permission, Principal, authorize
 from acompte.services import idempotency, users
-from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.ports import Clock, Ctx, UnitOfWork
 
 SESSION_COOKIE = "acompte_session"
 LOGIN_CSRF_COOKIE = "acompte_login_csrf"
@@ -43,13 +43,22 @@ class CsrfRejected(Exception):
 
 
 def uow_of(request: Request) -> UnitOfWork:
-    return request.app.state.acompte.uow()  # type: ignore[no-any-return]
+    uow: UnitOfWork = request.app.state.acompte.uow()
+    return uow
+
+
+def clock_of(request: Request) -> Clock:
+    """The clock of the application the pages were built with: "today" on a page is its day, so that a test
+    can fix it (`bootstrap.build(clock=FixedClock...)`)."""
+    clock: Clock = request.app.state.acompte.clock
+    return clock
 
 
 def session_principal(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        known: Principal = cached
+        return known
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         raise LoginRequired()

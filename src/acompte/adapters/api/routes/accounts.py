@@ -143,7 +143,7 @@ def document_instalments(document_id: str, ctx: ReadCtx, uow: Uow) -> Instalment
 def statement(
     party_id: str, ctx: ReadCtx, uow: Uow, date_from: DateFrom = None, date_to: DateTo = None, flow: FlowParam = None
 ) -> StatementOut:
-    start, end = period(date_from, date_to)
+    start, end = period(date_from, date_to, uow.clock.today())
     view = accounts.statement(uow, ctx, parse_id(party_id, PARTY), date_from=start, date_to=end, flow=flow)
     return StatementOut.model_validate(view)
 
@@ -160,7 +160,7 @@ def statements(
     date_to: DateTo = None,
     flow: Annotated[Flow, Query(description="sale (customers) or purchase (suppliers)")] = Flow.SALE,
 ) -> Page[StatementOut]:
-    start, end = period(date_from, date_to)
+    start, end = period(date_from, date_to, uow.clock.today())
     found = accounts.statements(uow, ctx, date_from=start, date_to=end, flow=flow)
     rows, cursor = paging.slice(found, key=lambda s: s.party_id)
     return Page(items=[StatementOut.model_validate(s) for s in rows], next_cursor=cursor)

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from acompte.adapters.api import errors
+from acompte.adapters.problems import BY_CODE, ERRORS_PATH, PROBLEMS
 from acompte.domain.errors import NotFound
 
-router = APIRouter(prefix=errors.ERRORS_PATH, include_in_schema=False)
+router = APIRouter(prefix=ERRORS_PATH, include_in_schema=False)
 
 
 def _wants_json(request: Request) -> bool:
@@ -19,13 +20,13 @@ def _wants_json(request: Request) -> bool:
 @router.get("")
 def index(request: Request) -> Response:
     if _wants_json(request):
-        return JSONResponse([errors.describe(p) for p in errors.PROBLEMS])
+        return JSONResponse([errors.describe(p) for p in PROBLEMS])
     return errors.index_page()
 
 
 @router.get("/{code}")
 def describe(code: str, request: Request) -> Response:
-    problem = errors.BY_CODE.get(code)
+    problem = BY_CODE.get(code)
     if problem is None:
         raise NotFound(entity="Type d'erreur", id=code[:60])
     if _wants_json(request):

@@ -217,7 +217,7 @@ def mark_collected(invoice_id: str, body: CollectedIn, ctx: WriteCtx, uow: Uow) 
 def statement_pdf_file(
     party_id: str, ctx: ReadCtx, uow: Uow, date_from: DateFrom = None, date_to: DateTo = None
 ) -> Response:
-    start, end = period(date_from, date_to)
+    start, end = period(date_from, date_to, uow.clock.today())
     view = printing.statement(uow, ctx, parse_id(party_id, "Tiers"), date_from=start, date_to=end)
     return _download(statement_pdf(view), "application/pdf", f"releve-{view.buyer.name}-{end:%Y%m%d}.pdf")
 
@@ -230,7 +230,7 @@ def statement_pdf_file(
     summary="The e-reporting payment data of a period (services whose VAT is due on receipt)",
 )
 def payment_reports(ctx: ReadCtx, uow: Uow, date_from: DateFrom = None, date_to: DateTo = None) -> PaymentReportsOut:
-    start, end = period(date_from, date_to)
+    start, end = period(date_from, date_to, uow.clock.today())
     found = ereporting.payment_reports(uow, ctx, date_from=start, date_to=end)
     return PaymentReportsOut(date_from=start, date_to=end, reports=[PaymentReportOut.model_validate(r) for r in found])
 
@@ -242,7 +242,7 @@ def payment_reports(ctx: ReadCtx, uow: Uow, date_from: DateFrom = None, date_to:
     responses=_file("text/csv", "Semicolon separated, UTF-8 with BOM, decimal comma"),
 )
 def payment_reports_csv(ctx: ReadCtx, uow: Uow, date_from: DateFrom = None, date_to: DateTo = None) -> Response:
-    start, end = period(date_from, date_to)
+    start, end = period(date_from, date_to, uow.clock.today())
     found = ereporting.payment_reports(uow, ctx, date_from=start, date_to=end)
     content = write_payment_reports_csv(found)
     return _download(content, "text/csv; charset=utf-8", f"e-reporting-paiements-{start:%Y%m%d}-{end:%Y%m%d}.csv")

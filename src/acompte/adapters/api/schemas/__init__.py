@@ -27,6 +27,7 @@ from acompte.adapters.api.schemas.common import (
     QUANTITY,
     RATE,
     UNIT_PRICE,
+    Bounded,
     Id,
     Input,
     IsoDate,
@@ -34,7 +35,6 @@ from acompte.adapters.api.schemas.common import (
     MoneyIn,
     Output,
     Page,
-    Text,
     decimal_text,
     utc,
 )
@@ -78,6 +78,7 @@ __all__ = [
     "AllocateIn",
     "AllocationOut",
     "AllocationPart",
+    "Bounded",
     "CancelledByOut",
     "CompanyOut",
     "ConvertIn",
@@ -109,7 +110,6 @@ __all__ = [
     "PositionOut",
     "Problem",
     "SettlementOut",
-    "Text",
     "decimal_text",
     "utc",
 ]

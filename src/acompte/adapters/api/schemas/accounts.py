@@ -16,10 +16,12 @@ from pydantic import (
     StrictStr,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
     METHOD,
+    Bounded,
     CodeOut,
     Id,
     Input,
@@ -28,7 +30,6 @@ from acompte.adapters.api.schemas.common import (
     MoneyIn,
     MoneyOut,
     Output,
-    Text,
 )
 from acompte.adapters.api.schemas.credits import CreditRefOut
 from acompte.adapters.api.schemas.documents import DocumentSummaryOut
@@ -41,7 +42,7 @@ from acompte.services.accounts import NewPayment
 from acompte.services.accounts.views import AccountView
 from acompte.services.views import PartyBalance
 
-_EUR = {"amount": "20.00", "currency": "EUR"}
+_EUR: JsonDict = {"amount": "20.00", "currency": "EUR"}
 
 
 class PartyAccountOut(Output):
@@ -276,15 +277,16 @@ class CreditRefIn(Input):
     def to_domain(self) -> CreditRef:
         if self.payment_id is not None:
             return CreditRef.payment(int(self.payment_id))
-        return CreditRef.credit_note(int(self.credit_id))  # type: ignore[arg-type]
+        assert self.credit_id is not None  # the validator above lets exactly one of the two through
+        return CreditRef.credit_note(int(self.credit_id))
 
 
 class NewPaymentIn(Input):
     amount: MoneyIn
     method: METHOD
     payment_date: IsoDate | None = None
-    reference: Text(200) = ""  # type: ignore[valid-type]
-    comment: Text(2000) = ""  # type: ignore[valid-type]
+    reference: Annotated[StrictStr, Bounded(200)] = ""
+    comment: Annotated[StrictStr, Bounded(2000)] = ""
     account_id: Id | None = None
 
     def to_domain(self) -> NewPayment:

@@ -25,12 +25,10 @@ from acompte.domain import money as domain_money
 NO_NUL = r"^[^\x00]*$"
 
 
-def Text(max_length: int, *, min_length: int = 0, example: str | None = None) -> Any:
-    """A string of bounded length without NUL characters (PostgreSQL refuses them)."""
-    return Annotated[
-        StrictStr,
-        Field(min_length=min_length, max_length=max_length, pattern=NO_NUL, examples=[example] if example else None),
-    ]
+def Bounded(max_length: int, *, min_length: int = 0, example: str | None = None) -> Any:
+    """The constraints of a text field, `Annotated[StrictStr, Bounded(200)]`: its length, and no NUL characters
+    (PostgreSQL refuses them). Metadata rather than a type built by a call, which a type checker cannot read."""
+    return Field(min_length=min_length, max_length=max_length, pattern=NO_NUL, examples=[example] if example else None)
 
 
 ID_PATTERN = r"^[0-9]{1,18}$"

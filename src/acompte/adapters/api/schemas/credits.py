@@ -15,19 +15,20 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
     CURRENCY_PATTERN,
     METHOD,
     QUANTITY,
+    Bounded,
     Id,
     Input,
     IsoDate,
     MoneyIn,
     MoneyOut,
     Output,
-    Text,
     UtcOut,
 )
 from acompte.adapters.api.schemas.documents import MAX_LINES, LineIn
@@ -36,7 +37,7 @@ from acompte.domain.credits import CreditStatus, Excess, SourceKind
 from acompte.domain.documents import Flow
 from acompte.domain.money import MINOR_UNITS
 
-_EUR = {"amount": "20.00", "currency": "EUR"}
+_EUR: JsonDict = {"amount": "20.00", "currency": "EUR"}
 
 
 class CreditUseOut(Output):
@@ -163,7 +164,7 @@ class CreditInvoiceIn(Input):
     )
 
     lines: Annotated[list[CreditedLineIn], Field(min_length=1, max_length=MAX_LINES)] | None = None
-    comment: Text(5000) = ""  # type: ignore[valid-type]
+    comment: Annotated[StrictStr, Bounded(5000)] = ""
     issue: StrictBool = True
     apply_to_origin: StrictBool = True
     issue_date: IsoDate | None = None
@@ -193,7 +194,7 @@ class CreditNoteIn(Input):
     party_id: Id | None = None
     flow: Flow | None = None  # defaults to the corrected invoices' flow
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=MAX_LINES)]
-    comment: Text(5000) = ""  # type: ignore[valid-type]
+    comment: Annotated[StrictStr, Bounded(5000)] = ""
     origin_id: Id | None = None
     corrected_invoice_ids: Annotated[list[Id], Field(max_length=50, default_factory=list)]
     currency: Annotated[StrictStr, Field(pattern=CURRENCY_PATTERN)] | None = None
@@ -229,7 +230,7 @@ class CreditUseIn(Input):
 class ReasonIn(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "Client parti"}]})
 
-    reason: Text(200) = ""  # type: ignore[valid-type]
+    reason: Annotated[StrictStr, Bounded(200)] = ""
 
 
 class AmountWriteOffIn(Input):
@@ -241,7 +242,7 @@ class AmountWriteOffIn(Input):
     )
 
     amount: MoneyIn | None = None
-    reason: Text(200) = ""  # type: ignore[valid-type]
+    reason: Annotated[StrictStr, Bounded(200)] = ""
 
 
 class RefundIn(Input):
@@ -255,8 +256,8 @@ class RefundIn(Input):
     method: METHOD
     amount: MoneyIn | None = None
     payment_date: IsoDate | None = None
-    reference: Text(200) = ""  # type: ignore[valid-type]
-    comment: Text(2000) = ""  # type: ignore[valid-type]
+    reference: Annotated[StrictStr, Bounded(200)] = ""
+    comment: Annotated[StrictStr, Bounded(2000)] = ""
     account_id: Id | None = None
 
 
@@ -269,4 +270,4 @@ class ExcessIn(Input):
     choice: Excess = Excess.KEEP
     refund_method: METHOD | None = None
     refund_date: IsoDate | None = None
-    reason: Text(200) = ""  # type: ignore[valid-type]
+    reason: Annotated[StrictStr, Bounded(200)] = ""

@@ -15,24 +15,27 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    StrictStr,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
     METHOD,
     PERCENT,
     RATE,
+    Bounded,
     CodeOut,
     DecimalOut,
     Id,
     Input,
     IsoDate,
     Joined,
+    Money,
     MoneyIn,
     MoneyOut,
     Output,
-    Text,
 )
 from acompte.adapters.api.schemas.documents import MAX_LINES, DocumentOut, LineIn
 from acompte.adapters.api.schemas.payments import PaymentOut
@@ -44,7 +47,7 @@ from acompte.services.deposits import (
 )
 from acompte.services.views import DocumentView
 
-_EUR = {"amount": "300.00", "currency": "EUR"}
+_EUR: JsonDict = {"amount": "300.00", "currency": "EUR"}
 
 
 def amount_or_percent(amount: Any, percent: Any) -> None:
@@ -205,7 +208,7 @@ class DepositLineOut(Output):
             item_id=None if item is None else str(item),
             rate=None if entry.get("rate") is None else str(entry["rate"]),
             percent=None if entry.get("percent") is None else str(entry["percent"]),
-            amount=DomainMoney.of(str(entry.get("amount", "0")), currency),
+            amount=Money.of(DomainMoney.of(str(entry.get("amount", "0")), currency)),
         )
 
 
@@ -302,7 +305,7 @@ class DepositInvoiceIn(_DepositAmount):
 
     issue_date: IsoDate | None = None
     due_date: IsoDate | None = None
-    notes: Text(5000) = ""  # type: ignore[valid-type]
+    notes: Annotated[StrictStr, Bounded(5000)] = ""
 
 
 class DepositInvoicePatch(_DepositAmount):
@@ -325,7 +328,7 @@ class StandaloneDepositInvoiceIn(Input):
     vat_rate: RATE
     issue_date: IsoDate | None = None
     due_date: IsoDate | None = None
-    notes: Text(5000) = ""  # type: ignore[valid-type]
+    notes: Annotated[StrictStr, Bounded(5000)] = ""
 
 
 class IssueDepositIn(Input):
@@ -339,7 +342,7 @@ class IssueDepositIn(Input):
     generate_payment: StrictBool | None = None
     method: METHOD | None = None
     payment_date: IsoDate | None = None
-    reference: Text(200) = ""  # type: ignore[valid-type]
+    reference: Annotated[StrictStr, Bounded(200)] = ""
     account_id: Id | None = None
     due_date: IsoDate | None = None
     issue_date: IsoDate | None = None
@@ -381,7 +384,7 @@ class DepositCreditNoteIn(Input):
     percent: PERCENT | None = None
     lines: Annotated[list[Annotated[StrictInt, Field(ge=1, le=MAX_LINES)]], Field(max_length=MAX_LINES)] | None = None
     issue_date: IsoDate | None = None
-    notes: Text(5000) = ""  # type: ignore[valid-type]
+    notes: Annotated[StrictStr, Bounded(5000)] = ""
     issue: StrictBool = True
 
     @model_validator(mode="after")

@@ -14,10 +14,12 @@ from pydantic import (
     StrictStr,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from acompte.adapters.api.schemas.common import (
     METHOD,
     PERCENT,
+    Bounded,
     CodeOut,
     DecimalOut,
     Id,
@@ -26,12 +28,11 @@ from acompte.adapters.api.schemas.common import (
     MoneyIn,
     MoneyOut,
     Output,
-    Text,
 )
 from acompte.adapters.api.schemas.company import MethodOut
 from acompte.adapters.api.schemas.deposit_invoices import DepositInvoiceSummaryOut, amount_or_percent
 
-_EUR = {"amount": "300.00", "currency": "EUR"}
+_EUR: JsonDict = {"amount": "300.00", "currency": "EUR"}
 
 
 def _document(name: str) -> Any:
@@ -102,8 +103,8 @@ class DepositPaymentIn(Input):
     method: METHOD
     amount: MoneyIn | None = None
     payment_date: IsoDate | None = None
-    reference: Text(200) = ""  # type: ignore[valid-type]
-    comment: Text(2000) = ""  # type: ignore[valid-type]
+    reference: Annotated[StrictStr, Bounded(200)] = ""
+    comment: Annotated[StrictStr, Bounded(2000)] = ""
     account_id: Id | None = None
 
 

@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
@@ -22,6 +23,7 @@ from acompte.adapters.api.schemas.common import (
     QUANTITY,
     RATE,
     UNIT_PRICE,
+    Bounded,
     DecimalOut,
     Id,
     Input,
@@ -29,7 +31,6 @@ from acompte.adapters.api.schemas.common import (
     Joined,
     MoneyOut,
     Output,
-    Text,
 )
 from acompte.adapters.api.schemas.payments import AllocationOut
 from acompte.adapters.api.schemas.positions import SettlementOut
@@ -40,7 +41,7 @@ MAX_LINES = 200
 
 
 class LineIn(Input):
-    designation: Text(1000, min_length=1, example="Table en chêne")  # type: ignore[valid-type]
+    designation: Annotated[StrictStr, Bounded(1000, min_length=1, example="Table en chêne")]
     quantity: QUANTITY
     unit_price: UNIT_PRICE
     vat_rate: RATE
@@ -58,7 +59,7 @@ class LineIn(Input):
         )
 
 
-_LINE_EXAMPLE = {
+_LINE_EXAMPLE: JsonDict = {
     "designation": "Table en chêne",
     "quantity": "1",
     "unit_price": "1000.00",
@@ -82,7 +83,7 @@ class DocumentIn(Input):
     issue_date: IsoDate | None = None
     due_date: IsoDate | None = None
     currency: Annotated[StrictStr, Field(pattern=CURRENCY_PATTERN)] | None = None
-    notes: Text(5000) = ""  # type: ignore[valid-type]
+    notes: Annotated[StrictStr, Bounded(5000)] = ""
 
     @field_validator("currency")
     @classmethod
@@ -100,7 +101,7 @@ class DocumentPatch(Input):
     lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)] | None = None
     issue_date: IsoDate | None = None
     due_date: IsoDate | None = None
-    notes: Text(5000) | None = None  # type: ignore[valid-type]
+    notes: Annotated[StrictStr, Bounded(5000)] | None = None
 
 
 class ConvertIn(Input):

@@ -14,10 +14,10 @@ from pydantic import (
 from acompte.adapters.api.schemas.common import (
     RATE,
     UNIT_PRICE,
+    Bounded,
     DecimalOut,
     Input,
     Output,
-    Text,
 )
 from acompte.domain.parties import ItemKind
 
@@ -28,25 +28,25 @@ class PartyIn(Input):
         json_schema_extra={"examples": [{"name": "Claire Martin", "customer": True, "email": "claire@example.fr"}]},
     )
 
-    name: Text(200, min_length=1, example="Claire Martin")  # type: ignore[valid-type]
+    name: Annotated[StrictStr, Bounded(200, min_length=1, example="Claire Martin")]
     customer: StrictBool = True
     supplier: StrictBool = False
-    email: Text(200) = ""  # type: ignore[valid-type]
+    email: Annotated[StrictStr, Bounded(200)] = ""
     siren: Annotated[StrictStr, Field(pattern=r"^([0-9]{9})?$")] = ""
-    vat_number: Text(20) = ""  # type: ignore[valid-type]
-    address: Text(2000) = ""  # type: ignore[valid-type]
+    vat_number: Annotated[StrictStr, Bounded(20)] = ""
+    address: Annotated[StrictStr, Bounded(2000)] = ""
 
 
 class PartyPatch(Input):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"email": "compta@example.fr"}]})
 
-    name: Text(200, min_length=1) | None = None  # type: ignore[valid-type]
+    name: Annotated[StrictStr, Bounded(200, min_length=1)] | None = None
     customer: StrictBool | None = None
     supplier: StrictBool | None = None
-    email: Text(200) | None = None  # type: ignore[valid-type]
+    email: Annotated[StrictStr, Bounded(200)] | None = None
     siren: Annotated[StrictStr, Field(pattern=r"^([0-9]{9})?$")] | None = None
-    vat_number: Text(20) | None = None  # type: ignore[valid-type]
-    address: Text(2000) | None = None  # type: ignore[valid-type]
+    vat_number: Annotated[StrictStr, Bounded(20)] | None = None
+    address: Annotated[StrictStr, Bounded(2000)] | None = None
 
     def changes(self) -> dict[str, Any]:
         names = {"customer": "is_customer", "supplier": "is_supplier"}
@@ -70,7 +70,7 @@ class ItemIn(Input):
         json_schema_extra={"examples": [{"name": "Chaise paillée", "unit_price": "85.50", "vat_rate": "20"}]},
     )
 
-    name: Text(200, min_length=1, example="Chaise paillée")  # type: ignore[valid-type]
+    name: Annotated[StrictStr, Bounded(200, min_length=1, example="Chaise paillée")]
     kind: ItemKind = ItemKind.GOODS
     unit_price: UNIT_PRICE
     vat_rate: RATE

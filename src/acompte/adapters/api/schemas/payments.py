@@ -9,11 +9,13 @@ from pydantic import (
     AliasPath,
     ConfigDict,
     Field,
+    StrictStr,
     field_validator,
 )
 
 from acompte.adapters.api.schemas.common import (
     METHOD,
+    Bounded,
     CodeOut,
     Id,
     Input,
@@ -21,7 +23,6 @@ from acompte.adapters.api.schemas.common import (
     MoneyIn,
     MoneyOut,
     Output,
-    Text,
     UtcOut,
 )
 from acompte.domain.payments import Direction, PaymentState
@@ -65,8 +66,8 @@ class PaymentIn(Input):
     direction: Direction = Direction.IN
     payment_date: IsoDate | None = None
     account_id: Id | None = None
-    reference: Text(200) = ""  # type: ignore[valid-type]
-    comment: Text(2000) = ""  # type: ignore[valid-type]
+    reference: Annotated[StrictStr, Bounded(200)] = ""
+    comment: Annotated[StrictStr, Bounded(2000)] = ""
     origin_document_id: Id | None = None
     allocations: Annotated[list[AllocationPart], Field(max_length=100)] = []  # noqa: RUF012 - a pydantic default, copied per instance
 
@@ -140,8 +141,8 @@ class PaymentPatch(Input):
     method: METHOD | None = None
     payment_date: IsoDate | None = None
     amount: MoneyIn | None = None
-    reference: Text(200) | None = None  # type: ignore[valid-type]
-    comment: Text(2000) | None = None  # type: ignore[valid-type]
+    reference: Annotated[StrictStr, Bounded(200)] | None = None
+    comment: Annotated[StrictStr, Bounded(2000)] | None = None
     account_id: Id | None = None
 
 
@@ -153,5 +154,5 @@ class CancelPaymentIn(Input):
         extra="forbid", json_schema_extra={"examples": [{"reason": "Chèque impayé", "document_id": "7"}]}
     )
 
-    reason: Text(200) = ""  # type: ignore[valid-type]
+    reason: Annotated[StrictStr, Bounded(200)] = ""
     document_id: Id | None = None

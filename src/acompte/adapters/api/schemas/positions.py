@@ -7,7 +7,8 @@ from typing import Any, Literal
 from pydantic import AliasChoices, AliasPath, Field, field_validator
 
 from acompte.adapters.api.schemas.common import MoneyOut, Output
-from acompte.domain.positions import Position, PositionStatus
+from acompte.domain.positions import Position
+from acompte.domain.statuses import PositionStatus
 
 
 class CancelledByOut(Output):

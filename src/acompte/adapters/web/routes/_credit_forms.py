@@ -57,7 +57,7 @@ def vat_rate_of(text: str | None, rates: Any) -> Decimal | None:
 
 def day_field(request: Request, text: str, field: str, errors: dict[str, str]) -> date | None:
     try:
-        return date.fromisoformat(text.strip()) if text.strip() else date.today()
+        return date.fromisoformat(text.strip()) if text.strip() else security.clock_of(request).today()
     except ValueError:
         errors[field] = translate(request, "Date invalide.")
         return None

@@ -16,7 +16,8 @@ from acompte.domain import lifecycle
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
-from acompte.domain.positions import Position, PositionStatus
+from acompte.domain.positions import Position
+from acompte.domain.statuses import PositionStatus
 from acompte.domain.users import Permission
 
 URL_KINDS: dict[str, Kind] = {
@@ -55,13 +56,8 @@ def can_write(request: Request) -> bool:
     return security.session_principal(request).may(Permission.WRITE)
 
 
-def is_overdue(due_date: date | None, state: str, balance_due: Money, today: date | None = None) -> bool:
-    return (
-        due_date is not None
-        and state == State.VALIDATED.value
-        and balance_due.is_positive
-        and due_date < (today or date.today())
-    )
+def is_overdue(due_date: date | None, state: str, balance_due: Money, today: date) -> bool:
+    return due_date is not None and state == State.VALIDATED.value and balance_due.is_positive and due_date < today
 
 
 def row_actions(

@@ -70,7 +70,7 @@ def entries_page(
     if run is not None:
         ledger = exports.ledger(uow, ctx, run_id=run)
     else:
-        ledger = exports.ledger(uow, ctx, on=start or end or date.today())
+        ledger = exports.ledger(uow, ctx, on=start or end or uow.clock.today())
     code = journal if journal in {j.value for j in Journal} else ""
     keep = [
         i
@@ -116,9 +116,8 @@ def entries_page(
 # -- export runs ------------------------------------------------------------------------------------------------
 
 
-def _default_period(runs: list[exports.RunSummary]) -> tuple[date, date]:
+def _default_period(runs: list[exports.RunSummary], today: date) -> tuple[date, date]:
     """From the day after the last exported period (else the 1st of the month) to yesterday or that day."""
-    today = date.today()
     start = max(r.date_to for r in runs) + timedelta(days=1) if runs else today.replace(day=1)
     return start, max(start, today - timedelta(days=1))
 
@@ -132,7 +131,8 @@ def _exports_page(
 ) -> Response:
     uow = security.uow_of(request)
     runs = sorted(exports.list_runs(uow, ctx), key=lambda r: r.id, reverse=True)
-    start, end = _default_period(runs)
+    today = uow.clock.today()
+    start, end = _default_period(runs, today)
     company = companies.get_company(uow, ctx)
     principal = security.session_principal(request)
     context = {
@@ -142,8 +142,8 @@ def _exports_page(
         "form_key": security.new_form_key(),
         "siren": company.siren,
         "can_export": principal.role.value in ("admin", "accountant"),
-        "report_from": date.today().replace(day=1).isoformat(),
-        "report_to": date.today().isoformat(),
+        "report_from": today.replace(day=1).isoformat(),
+        "report_to": today.isoformat(),
     }
     return render(request, "accounting/exports.html", context, 422 if errors_ else 200)
 
@@ -211,8 +211,9 @@ def run_csv(request: Request, run_id: int, ctx: security.PageRead) -> Response:
 def ereporting_csv(
     request: Request, ctx: security.PageRead, date_from: str | None = None, date_to: str | None = None
 ) -> Response:
-    end = _date(date_to) or date.today()
+    uow = security.uow_of(request)
+    end = _date(date_to) or uow.clock.today()
     start = _date(date_from) or end.replace(month=1, day=1)
-    found = ereporting.payment_reports(security.uow_of(request), ctx, date_from=start, date_to=end)
+    found = ereporting.payment_reports(uow, ctx, date_from=start, date_to=end)
     name = f"e-reporting-paiements-{start:%Y%m%d}-{end:%Y%m%d}.csv"
     return _download(write_payment_reports_csv(found), "text/csv; charset=utf-8", name)

@@ -52,7 +52,7 @@ def _flow_of(party: Party) -> Flow:
 def _period(request: Request, date_from: str | None, date_to: str | None) -> tuple[date, date, dict[str, str]]:
     """`?from=&to=` (ISO dates); by default from the 1st of January to today. Bad dates → an error each."""
     errors: dict[str, str] = {}
-    end = date.today()
+    end = security.clock_of(request).today()
     if date_to:
         try:
             end = date.fromisoformat(date_to)
@@ -159,7 +159,9 @@ def _terms_text(request: Request, party: Party) -> str:
     return " ; ".join(parts)
 
 
-def _read_form(request: Request, form: dict[str, str]) -> tuple[dict[str, Any], Decimal | None, int | None, dict]:
+def _read_form(
+    request: Request, form: dict[str, str]
+) -> tuple[dict[str, Any], Decimal | None, int | None, dict[str, str]]:
     """The party's fields, deposit percentage and payment days from the form, with an error per field."""
     errors: dict[str, str] = {}
     name = form.get("name", "").strip()
@@ -357,12 +359,13 @@ def contact_statement_pdf(request: Request, party_id: int, ctx: PageRead) -> Res
 
 
 def _as_of(request: Request, text: str | None) -> tuple[date, dict[str, str]]:
+    today = security.clock_of(request).today()
     if not text:
-        return date.today(), {}
+        return today, {}
     try:
         return date.fromisoformat(text), {}
     except ValueError:
-        return date.today(), {"as_of": translate(request, "Date invalide.")}
+        return today, {"as_of": translate(request, "Date invalide.")}
 
 
 def _buckets(request: Request) -> list[tuple[AgeBucket, str]]:

@@ -36,7 +36,7 @@ from acompte.domain import errors as e
 from acompte.domain.credits import CreditRef, CreditStatus, check_creditable
 from acompte.domain.documents import Flow, Kind, LineInput, State
 from acompte.domain.money import Money
-from acompte.domain.positions import PositionStatus
+from acompte.domain.statuses import PositionStatus
 from acompte.services import companies, credits, documents, parties, positions, queries
 from acompte.services.ports import Ctx
 

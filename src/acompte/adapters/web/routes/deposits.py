@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -237,6 +237,15 @@ def _percent_matches(gross: Money, percent: Decimal, amount: Money) -> bool:
         return False
 
 
+class _Choice(TypedDict):
+    """What the form chose the deposit from, as `deposits.create_deposit_invoice` takes it."""
+
+    amount: Money | None
+    percent: Decimal | None
+    line_percents: dict[int, Decimal] | None
+    line_amounts: dict[int, Money] | None
+
+
 @router.post("/documents/{document_id}/deposit-invoice")
 async def create_deposit_invoice(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
     form = await request.form()
@@ -265,7 +274,7 @@ async def create_deposit_invoice(request: Request, document_id: int, ctx: securi
         errs[invalid.field] = invalid.message
         return _deposit_invoice_page(request, ctx, document_id, values, errs, status=422)
     field = "percentage" if percent is not None else "amount"
-    choice = {
+    choice: _Choice = {
         "amount": amount,
         "percent": percent,
         "line_percents": line_percents or None,

@@ -128,7 +128,7 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
     if q.get("format") == "csv":
         return _csv(request, kind, flow, documents.document_list_rows(uow, ctx, **query))
     listed = documents.document_list(uow, ctx, page=_int(q.get("page")) or 1, per_page=PER_PAGE, **query)
-    today = date.today()
+    today = security.clock_of(request).today()
     role = "customer" if flow is Flow.SALE else "supplier"
     context = {
         "flow": flow.value,
@@ -186,7 +186,7 @@ def _csv(request: Request, kind: Kind, flow: Flow, rows: Iterable[DocumentListRo
         ]
         for row in rows
     )
-    name = f"documents-{flow.value}-{common.url_kind(kind)}-{date.today():%Y%m%d}.csv"
+    name = f"documents-{flow.value}-{common.url_kind(kind)}-{security.clock_of(request).today():%Y%m%d}.csv"
     return csv_download(request, name, header, lines)
 
 
@@ -225,7 +225,9 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         "kind": common.url_kind(doc.kind),
         "flow": doc.flow.value,
         "position": position,
-        "overdue": common.is_overdue(doc.due_date, doc.state.value, position.balance_due),
+        "overdue": common.is_overdue(
+            doc.due_date, doc.state.value, position.balance_due, security.clock_of(request).today()
+        ),
         "origin": origin,
         "children": documents.children(uow, ctx, document_id),
         "breakdown": breakdown,

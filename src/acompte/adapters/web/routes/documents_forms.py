@@ -225,8 +225,9 @@ def new_document(request: Request, ctx: security.PageWrite) -> Response:
     assert kind is not None
     if kind not in common.FORM_KINDS:
         return redirect(request, common.list_url(flow, kind))
-    company = companies.get_company(security.uow_of(request), ctx)
-    form = DocumentForm(party_id=q.get("party_id", ""), issue_date=date.today().isoformat())
+    uow = security.uow_of(request)
+    company = companies.get_company(uow, ctx)
+    form = DocumentForm(party_id=q.get("party_id", ""), issue_date=uow.clock.today().isoformat())
     _pad(form, company)
     return _render_form(request, ctx, form, flow=flow, kind=kind)
 
@@ -292,14 +293,14 @@ async def update_document(request: Request, document_id: int, ctx: security.Page
     company = companies.get_company(uow, ctx)
     form = await _from_post(request)
     form.party_id = str(document.party_id)
-    kw = {"flow": document.flow, "kind": document.kind, "document": document}
+    flow, kind = document.flow, document.kind
     if (await request.form()).get("more"):
         _pad(form, company, extra=EMPTY_ROWS)
-        return _render_form(request, ctx, form, **kw)  # type: ignore[arg-type]
+        return _render_form(request, ctx, form, flow=flow, kind=kind, document=document)
     _party, issue, due, lines = _parse(request, form, company, _items(request, ctx), need_party=False)
     if form.errors:
         _pad(form, company)
-        return _render_form(request, ctx, form, status=422, **kw)  # type: ignore[arg-type]
+        return _render_form(request, ctx, form, status=422, flow=flow, kind=kind, document=document)
     try:
         documents.update_document(
             uow,
@@ -313,7 +314,7 @@ async def update_document(request: Request, document_id: int, ctx: security.Page
     except DomainError as exc:
         form.errors["__all__"] = errors.error_text(request, exc)
         _pad(form, company)
-        return _render_form(request, ctx, form, status=422, **kw)  # type: ignore[arg-type]
+        return _render_form(request, ctx, form, status=422, flow=flow, kind=kind, document=document)
     return redirect(request, f"/documents/{document_id}", flash=translate(request, "Document enregistré"))
 
 

@@ -10,7 +10,6 @@ with what was typed and the error next to its field, nothing written.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -83,7 +82,7 @@ def _payment_source(request: Request, ctx: Ctx, payment_id: int) -> dict[str, An
 def _refund_defaults(request: Request, source: dict[str, Any]) -> dict[str, str]:
     return {
         "amount": i18n.amount(source["remaining"], i18n.language(request)),
-        "payment_date": date.today().isoformat(),
+        "payment_date": security.clock_of(request).today().isoformat(),
         "method": "transfer",
         "form_key": security.new_form_key(),
     }

@@ -228,10 +228,10 @@ def edit_form(request: Request, payment_id: int, ctx: security.PageWrite) -> Res
 @router.post("/payments/{payment_id}/edit")
 async def save_payment(request: Request, payment_id: int, ctx: security.PageWrite) -> Response:
     raw = await request.form()
-    values = {
-        n: (raw.get(n) if isinstance(raw.get(n), str) else "")
-        for n in ("method", "payment_date", "amount", "reference", "comment", "version")
-    }
+    values: dict[str, str] = {}
+    for n in ("method", "payment_date", "amount", "reference", "comment", "version"):
+        value = raw.get(n)
+        values[n] = value if isinstance(value, str) else ""
     uow = security.uow_of(request)
     form = payment_changes.payment_form(uow, ctx, payment_id)
     allowed = form.editable
