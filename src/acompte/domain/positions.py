@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State, payment_status
 from acompte.domain.money import Money
-from acompte.domain.statuses import PositionStatus
+
+# re-exported: callers name the status together with the positions it describes
+from acompte.domain.statuses import PositionStatus as PositionStatus
 
 #: Kinds made before the invoice, whose money moves to the invoices made from them.
 COMMERCIAL_KINDS = frozenset({Kind.QUOTE, Kind.ORDER, Kind.DELIVERY})

@@ -41,7 +41,7 @@ def create_party(
         publish(uow, ctx, PartyCreated(company_id=ctx.company_id, party_id=party_id, name=data["name"]))
         party = uow.parties.get(ctx.company_id, party_id)
         uow.commit()
-        return party  # type: ignore[no-any-return]
+        return party
 
 
 def update_party(uow: UnitOfWork, ctx: Ctx, party_id: int, **fields: Any) -> Party:
@@ -63,12 +63,12 @@ def update_party(uow: UnitOfWork, ctx: Ctx, party_id: int, **fields: Any) -> Par
             ),
         )
         uow.commit()
-        return after  # type: ignore[no-any-return]
+        return after
 
 
 def get_party(uow: UnitOfWork, ctx: Ctx, party_id: int) -> Party:
     with uow:
-        return uow.parties.get(ctx.company_id, party_id)  # type: ignore[no-any-return]
+        return uow.parties.get(ctx.company_id, party_id)
 
 
 def list_parties(uow: UnitOfWork, ctx: Ctx, *, role: str | None = None, search: str | None = None) -> list[Party]:
@@ -104,7 +104,7 @@ def create_item(
         publish(uow, ctx, ItemCreated(company_id=ctx.company_id, item_id=item_id, name=name))
         item = uow.items.get(ctx.company_id, item_id)
         uow.commit()
-        return item  # type: ignore[no-any-return]
+        return item
 
 
 def list_items(uow: UnitOfWork, ctx: Ctx) -> list[Item]:
@@ -114,4 +114,4 @@ def list_items(uow: UnitOfWork, ctx: Ctx) -> list[Item]:
 
 def get_item(uow: UnitOfWork, ctx: Ctx, item_id: int) -> Item:
     with uow:
-        return uow.items.get(ctx.company_id, item_id)  # type: ignore[no-any-return]
+        return uow.items.get(ctx.company_id, item_id)

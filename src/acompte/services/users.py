@@ -72,7 +72,7 @@ def create_user(uow: UnitOfWork, *, email: str, password: str, name: str = "") -
         user_id = uow.users.add(email=email, name=name.strip()[:200], password_hash=password_hash)
         user = uow.users.get(user_id)
         uow.commit()
-        return user  # type: ignore[no-any-return]
+        return user
 
 
 def set_password(uow: UnitOfWork, *, email: str, password: str) -> User:
@@ -84,7 +84,7 @@ def set_password(uow: UnitOfWork, *, email: str, password: str) -> User:
             raise InvalidCredentials()
         uow.users.set_password_hash(found[0].id, password_hash)
         uow.commit()
-        return found[0]  # type: ignore[no-any-return]
+        return found[0]
 
 
 def set_language(uow: UnitOfWork, user_id: int, language: str) -> User:
@@ -95,7 +95,7 @@ def set_language(uow: UnitOfWork, user_id: int, language: str) -> User:
         uow.users.set_language(user_id, language)
         user = uow.users.get(user_id)
         uow.commit()
-        return user  # type: ignore[no-any-return]
+        return user
 
 
 def get_user(uow: UnitOfWork, *, email: str) -> User | None:
@@ -158,7 +158,7 @@ def authenticate_password(uow: UnitOfWork, *, email: str, password: str) -> User
         if _hasher.check_needs_rehash(stored):
             uow.users.set_password_hash(user.id, _hasher.hash(password))
             uow.commit()
-        return user  # type: ignore[no-any-return]
+        return user
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -199,7 +199,7 @@ def _member_role(uow: UnitOfWork, company_id: int, user: User) -> Role:
     membership = uow.users.membership(company_id, user.id)
     if membership is None:
         raise InvalidSetting(reason=Reason.NOT_A_MEMBER, email=user.email)
-    return membership.role  # type: ignore[no-any-return]
+    return membership.role
 
 
 def create_token(
@@ -259,7 +259,7 @@ def revoke_token(uow: UnitOfWork, ctx: Ctx, token_id: int) -> Credential:
         credential = uow.credentials.revoke(ctx.company_id, token_id)
         publish(uow, ctx, TokenRevoked(company_id=ctx.company_id, token_id=credential.id, prefix=credential.prefix))
         uow.commit()
-        return credential  # type: ignore[no-any-return]
+        return credential
 
 
 def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind) -> Principal:
@@ -323,7 +323,8 @@ def session_principal(uow: UnitOfWork, secret: str) -> Principal:
         return _principal(uow, secret, CredentialKind.SESSION)
 
 
-def logout(uow: UnitOfWork, secret: str) -> None:
+def logout(uow: UnitOfWork, secret: str | None) -> None:
+    """Revoke the session of a cookie; no cookie (or not a string, from an untrusted request): nothing to do."""
     if not isinstance(secret, str):
         return
     with uow:

@@ -50,7 +50,7 @@ def write_off_credit(
         )
         view = uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
         uow.commit()
-        return view  # type: ignore[no-any-return]
+        return view
 
 
 def write_off_overpayment(
@@ -108,7 +108,7 @@ def overpayment_write_off(
             unallocated_before=use.remaining,
         ),
     )
-    return uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]  # type: ignore[no-any-return]
+    return uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
 
 
 def write_off_shortfall(
@@ -155,4 +155,4 @@ def write_off_shortfall(
         )
         view = uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
         uow.commit()
-        return view  # type: ignore[no-any-return]
+        return view

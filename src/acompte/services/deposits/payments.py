@@ -30,7 +30,7 @@ from acompte.services.views import AllocationView, PaymentView
 def room_for_payment(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) -> Money:
     """What a deposit payment may still settle: an invoice's balance due, an order's room for deposits."""
     if document.kind is Kind.INVOICE:
-        return uow.documents.settlement(document).balance_due  # type: ignore[no-any-return]
+        return uow.documents.settlement(document).balance_due
     return available_for_deposit(uow, ctx, company, document)
 
 

@@ -218,8 +218,8 @@ def run_export(
             when = in_run(payment.payment_date, payment.number)
             if when is None:
                 continue
-            fact = _payment_fact(uow, ctx, reader, payment, deductions_on, run_id)
-            post(payment_entries(fact, settings), when)
+            payment_fact = _payment_fact(uow, ctx, reader, payment, deductions_on, run_id)
+            post(payment_entries(payment_fact, settings), when)
             uow.exports.mark_payment_exported(ctx.company_id, payment.id)
             payments += 1
 
