@@ -62,7 +62,7 @@ def record_payment(
         account = _account_for(uow, ctx, method, account_id)
         if origin_document_id is not None:
             uow.documents.get(ctx.company_id, origin_document_id)
-        when = payment_date or date.today()
+        when = payment_date or uow.clock.today()
         number = assign_number(uow, company, f"payment/{direction.value}", when.year)
         payment = Payment(
             id=0,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -53,10 +53,6 @@ def hash_password(password: str) -> str:
 
 def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 # -- users and memberships ------------------------------------------------------------------------------
@@ -271,7 +267,7 @@ def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind) -> Principal:
     credential, user = found
     if credential.kind is not kind or credential.revoked_at is not None or not user.active:
         raise InvalidCredentials()
-    if credential.expires_at is not None and credential.expires_at <= _now():
+    if credential.expires_at is not None and credential.expires_at <= uow.clock.now():
         raise InvalidCredentials()
     membership = uow.users.membership(credential.company_id, user.id)
     if membership is None:
@@ -310,7 +306,7 @@ def login(uow: UnitOfWork, *, email: str, password: str, company_id: int | None 
             kind=CredentialKind.SESSION,
             role=chosen.role,
             name="session",
-            expires_at=_now() + SESSION_LIFETIME,
+            expires_at=uow.clock.now() + SESSION_LIFETIME,
         )
         principal = _principal(uow, secret, CredentialKind.SESSION)
         uow.commit()

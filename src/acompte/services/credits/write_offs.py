@@ -30,7 +30,7 @@ def write_off_credit(
             party_id=credit.party_id,
             source=CreditRef.credit_note(credit.id),
             amount=amount,
-            write_off_date=today or date.today(),
+            write_off_date=today or uow.clock.today(),
             reason=reason,
         )
         publish(
@@ -90,7 +90,7 @@ def overpayment_write_off(
         party_id=payment.party_id,
         source=CreditRef.payment(payment.id),
         amount=amount,
-        write_off_date=today or date.today(),
+        write_off_date=today or uow.clock.today(),
         reason=reason,
     )
     publish(
@@ -135,7 +135,7 @@ def write_off_shortfall(
             source=None,
             document_id=document.id,
             amount=amount,
-            write_off_date=today or date.today(),
+            write_off_date=today or uow.clock.today(),
             reason=reason,
         )
         publish(

@@ -56,7 +56,7 @@ def deposit_form(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | N
             deposit_invoiced=deposit_invoiced,
             remaining=remaining,
             default_amount=remaining,
-            default_date=today or date.today(),
+            default_date=today or uow.clock.today(),
             methods=tuple((m.code, m.label, m.digital) for m in company.methods),
         )
 

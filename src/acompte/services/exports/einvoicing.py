@@ -170,7 +170,7 @@ def einvoice_for(
 
 def mark_collected(uow: UnitOfWork, ctx: Ctx, document_id: int, *, on: date | None = None) -> None:
     """Mark an issued sale invoice as « Encaissée » (e-invoicing lifecycle status): only once nothing is due."""
-    on = on or date.today()
+    on = on or uow.clock.today()
     with uow:
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
         if (

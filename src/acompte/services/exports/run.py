@@ -147,7 +147,7 @@ def run_export(
     (ExportPeriodOverlap), spans two financial years, or needs an account the mapping lacks (MissingAccount):
     then nothing is written.
     """
-    today = today or date.today()
+    today = today or uow.clock.today()
     if date_from > date_to:
         raise InvalidExportPeriod(reason=Reason.START_AFTER_END)
     with uow:
