@@ -19,7 +19,6 @@ from acompte.domain.errors import RefundNotFound
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
-from acompte.persistence.base import now
 from acompte.persistence.rows import (
     AllocationRow,
     DocumentLineRow,
@@ -31,6 +30,7 @@ from acompte.persistence.rows import (
 )
 from acompte.persistence.settled_sums import correlated_sum
 from acompte.services.credits.views import CreditNoteView, RefundView, WriteOffView
+from acompte.services.ports.clock import Clock, SystemClock
 
 
 def _sums(session: Session, column: Any, amount: Any, where: Iterable[Any], ids: Sequence[int]) -> dict[int, int]:
@@ -41,8 +41,9 @@ def _sums(session: Session, column: Any, amount: Any, where: Iterable[Any], ids:
 
 
 class CreditRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
         self.session = session
+        self.clock: Clock = clock or SystemClock()
 
     # -- what a credit has used --------------------------------------------------------------------------------
     def credit_uses(self, company_id: int, credits: Sequence[tuple[int, Money]]) -> dict[int, CreditUse]:
@@ -240,7 +241,7 @@ class CreditRepository:
             source_credit_id=source.id if source.kind is SourceKind.CREDIT_NOTE else None,
             amount_minor=amount.minor_units,
             currency=amount.currency,
-            created_at=now(),
+            created_at=self.clock.now(),
         )
         self.session.add(row)
         self.session.flush()
@@ -343,7 +344,7 @@ class CreditRepository:
             currency=amount.currency,
             write_off_date=write_off_date,
             reason=reason,
-            created_at=now(),
+            created_at=self.clock.now(),
         )
         self.session.add(row)
         self.session.flush()
