@@ -337,7 +337,7 @@ class NothingToRefund(DomainError):
     code = "nothing-to-refund"
 
 
-# -- deposits (issue 3) -------------------------------------------------------------------------------------
+# -- deposits ---------------------------------------------------------------------------------------------
 
 
 class DepositExceedsOrder(DomainError):
