@@ -25,6 +25,7 @@ Per kind:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State, payment_status
 from acompte.domain.money import Money
@@ -92,13 +93,14 @@ class PositionFacts:
     def of(cls, kind: Kind, state: State, total: Money, **amounts: Money | CancelledBy | None) -> PositionFacts:
         """Facts with every amount not given at zero (the kind's own fields included)."""
         zero = Money.zero(total.currency)
-        values: dict[str, object] = {"paid": zero, "credited": zero, "written_off": zero, "deducted": zero}
+        # fields chosen by name at run time (the kind's own, the caller's): mypy cannot match each to its type
+        values: dict[str, Any] = {"paid": zero, "credited": zero, "written_off": zero, "deducted": zero}
         if kind in COMMERCIAL_KINDS:
             values |= {"final_invoiced": zero, "deposit_invoiced": zero, "deposits_paid": zero}
         if kind in CREDIT_KINDS:
             values |= {"used": zero, "refunded": zero, "credit_written_off": zero}
         values |= {k: v for k, v in amounts.items() if v is not None}
-        return cls(kind=kind, state=state, total=total, **values)  # type: ignore[arg-type]
+        return cls(kind=kind, state=state, total=total, **values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -266,12 +266,12 @@ class CreditRepository:
         )
         result = []
         for r in rows:
-            source = (
-                CreditRef.payment(r.source_payment_id)
-                if r.source_payment_id is not None
+            if r.source_payment_id is not None:
+                source = CreditRef.payment(r.source_payment_id)
+            else:
                 # the refunds table's one_source CHECK: no payment source means a credit note source
-                else CreditRef.credit_note(int(r.source_credit_id))  # type: ignore[arg-type]
-            )
+                assert r.source_credit_id is not None
+                source = CreditRef.credit_note(r.source_credit_id)
             number = pay_numbers.get(source.id) if source.kind is SourceKind.PAYMENT else doc_numbers.get(source.id)
             result.append(
                 RefundView(
@@ -394,7 +394,8 @@ class CreditRepository:
                 ref, key = CreditRef.credit_note(r.credit_document_id), ("d", r.credit_document_id)
             else:
                 # the write_offs table's one_source CHECK: neither a payment nor a credit note means a document
-                ref, key = None, ("d", int(r.document_id))  # type: ignore[arg-type]
+                assert r.document_id is not None
+                ref, key = None, ("d", r.document_id)
             result.append(
                 WriteOffView(
                     id=r.id,

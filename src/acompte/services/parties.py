@@ -8,6 +8,7 @@ from typing import Any
 from acompte.domain.company_events import ItemCreated, PartyCreated, PartyUpdated
 from acompte.domain.documents import UNIT_PRICE_PLACES
 from acompte.domain.errors import InvalidLine, InvalidSetting, Reason
+from acompte.domain.money import decimal_places
 from acompte.domain.parties import Item, ItemKind, Party
 from acompte.domain.vat import check_rate
 from acompte.services.messagebus import publish
@@ -88,7 +89,7 @@ def create_item(
 ) -> Item:
     if not name.strip():
         raise InvalidLine(reason=Reason.ITEM_NAME_REQUIRED)
-    if not isinstance(unit_price, Decimal) or unit_price < 0 or unit_price.as_tuple().exponent < -UNIT_PRICE_PLACES:  # type: ignore[operator]
+    if not isinstance(unit_price, Decimal) or unit_price < 0 or decimal_places(unit_price) > UNIT_PRICE_PLACES:
         raise InvalidLine(reason=Reason.ITEM_PRICE, places=UNIT_PRICE_PLACES)
     with uow:
         company = uow.companies.get(ctx.company_id)
