@@ -56,12 +56,12 @@ from acompte.services import (
     credits,
     deposits,
     documents,
-    einvoicing,
     parties,
     payments,
     positions,
     users,
 )
+from acompte.services.exports import einvoicing
 from acompte.services.payment_changes import cancel_payment
 from acompte.services.ports import Ctx
 from acompte.services.views import DocumentListRow, DocumentView
