@@ -1,4 +1,5 @@
-"""`acompte demo` tells the deposit story of issue 3 with exact amounts."""
+"""`acompte demo` tells the deposit story (an order, its deposits paid and invoiced, the final invoice) with exact
+amounts."""
 
 from datetime import date
 

@@ -29,3 +29,12 @@ def test_the_composition_root_gives_every_unit_of_work_its_clock(app):
     with fixed.uow() as uow:
         assert uow.clock is clock
     assert isinstance(app.uow().clock, SystemClock)
+
+
+def test_its_repositories_stamp_rows_with_its_clock(app):
+    clock = FixedClock.on(date(2027, 1, 1))
+    with dataclasses.replace(app, clock=clock).uow() as uow:
+        stamping = (uow.companies, uow.parties, uow.documents, uow.payments, uow.allocations, uow.credits)
+        stamping += (uow.events, uow.deposits, uow.exports, uow.users, uow.credentials, uow.idempotency, uow.files)
+        assert all(repository.clock is clock for repository in stamping)
+        assert uow.documents.now() == datetime(2027, 1, 1, 12, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Issue 3 points 7 and 11: final invoices deduct deposit invoices — automatically (« déduire les acomptes à
+"""Final invoices deduct deposit invoices — automatically (« déduire les acomptes à
 100 % ») or as the user chooses — with their VAT; and the cases where other products fail."""
 
 from datetime import date
@@ -179,7 +179,7 @@ def test_a_deposit_in_another_currency_is_not_deducted(uow, ctx, customer):
     assert snapshot(uow, ctx) == before
 
 
-# -- where every other product fails (issue 3 point 11) -----------------------------------------------------
+# -- where every other product fails: a fully prepaid order -------------------------------------------------
 @pytest.mark.parametrize("percents", [("50", "50"), ("33.33", "33.33", None)], ids=["two halves", "three thirds"])
 def test_a_fully_prepaid_order_gives_a_final_invoice_with_exactly_nothing_to_pay(uow, ctx, customer, percents):
     order = furniture_order(uow, ctx, customer.id)  # 1 742.40 at 20 % and 10 %

@@ -1,4 +1,4 @@
-"""Issue 3 points 8 and 11: orders that change after a deposit invoice, and deposit credit notes (avoirs
+"""Orders that change after a deposit invoice, and deposit credit notes (avoirs
 d'acompte) that reverse all or part of a deposit invoice."""
 
 from datetime import date
@@ -102,7 +102,7 @@ def test_ac08_a_paid_deposit_invoice_reversed_in_full_leaves_a_credit_to_refund(
     credit = deposits.issue_deposit_credit_note(uow, ctx, draft.id, today=date(2026, 3, 1))
     assert credit.document.number == "AVA-2026-00001"
     assert credit.document.origin_id == deposit.id
-    assert credit_left(uow, ctx, credit) == eur("360.00")  # the customer is owed 360.00 (refund: issue 4)
+    assert credit_left(uow, ctx, credit) == eur("360.00")  # the customer is owed 360.00 (a credit to use or refund)
     kept = documents.get_document(uow, ctx, deposit.id)
     assert (kept.document.state, kept.document.number) == (State.VALIDATED, deposit.document.number)  # never deleted
     position = deposits.deposit_position(uow, ctx, order.id)

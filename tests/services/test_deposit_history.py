@@ -1,4 +1,4 @@
-"""Issue 3 point 12: every deposit action is in the history, with the amounts before and after."""
+"""Every deposit action is in the history, with the amounts before and after."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Issue 3 points 3, 4 and 5: deposit invoices — amounts, VAT split, numbering, payment on issue, default
+"""Deposit invoices — amounts, VAT split, numbering, payment on issue, default
 percentages, attaching — and their bad inputs."""
 
 from datetime import date
@@ -182,7 +182,7 @@ def test_a_deposit_invoice_per_line(uow, ctx, customer):
     assert left[2].taken == eur("0.00") and left[2].remaining == left[2].gross
 
 
-# -- point 4: default percentages --------------------------------------------------------------------------
+# -- default percentages -----------------------------------------------------------------------------------
 def test_default_percentages_per_party_per_item_and_per_item_for_a_party(uow, ctx, customer):
     table = parties.create_item(uow, ctx, name="Table", unit_price=D("1000.00"), vat_rate=D(20))
     chair = parties.create_item(uow, ctx, name="Chaise", unit_price=D("100.00"), vat_rate=D(20))
@@ -221,7 +221,7 @@ def test_without_any_default_the_deposit_needs_an_amount_or_a_percentage(uow, ct
     assert deposits.create_deposit_invoice(uow, ctx, origin_id=order.id).document.gross == eur("300.00")
 
 
-# -- point 5: attach a deposit invoice ---------------------------------------------------------------------
+# -- attach a deposit invoice ------------------------------------------------------------------------------
 def test_an_issued_deposit_invoice_can_be_attached_to_an_order_of_the_same_party(uow, ctx, customer):
     standalone = deposits.issue_deposit_invoice(
         uow,

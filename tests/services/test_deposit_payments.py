@@ -1,4 +1,4 @@
-"""Issue 3 points 1, 2 and 5: deposit payments on orders and delivery notes, deposits noted on quotes,
+"""Deposit payments on orders and delivery notes, deposits noted on quotes,
 previously recorded payments attached as deposits."""
 
 from datetime import date
@@ -96,7 +96,7 @@ def test_bad_deposit_payments_are_refused_and_write_nothing(uow, ctx, customer):
     assert snapshot(uow, ctx) == before
 
 
-# -- point 2: a deposit noted on a quote --------------------------------------------------------------------
+# -- a deposit noted on a quote -----------------------------------------------------------------------------
 def test_a_deposit_on_a_quote_shows_the_net_to_pay_and_generates_no_payment(uow, ctx, customer):
     quote = table_order(uow, ctx, customer.id, kind=Kind.QUOTE)
     position = deposits.request_deposit(uow, ctx, quote.id, percent=D(30))
@@ -136,7 +136,7 @@ def test_bad_deposits_on_a_quote_are_refused_and_write_nothing(uow, ctx, custome
     assert snapshot(uow, ctx) == before
 
 
-# -- point 5: attach a previously recorded payment ---------------------------------------------------------
+# -- attach a previously recorded payment ------------------------------------------------------------------
 def test_a_previously_recorded_payment_can_be_attached_to_an_order_as_a_deposit(uow, ctx, customer):
     order = table_order(uow, ctx, customer.id)
     payment = pay(uow, ctx, customer.id, "500.00")  # unallocated

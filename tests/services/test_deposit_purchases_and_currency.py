@@ -1,4 +1,4 @@
-"""Issue 3 points 9 and 10: the same deposit rules for suppliers, and documents in another currency."""
+"""The same deposit rules for suppliers, and documents in another currency."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Deposits (issue 3) meet credit notes (issue 4): the money follows the order onto its invoice, comes back when
+"""Deposits meet credit notes: the money follows the order onto its invoice, comes back when
 that invoice is cancelled by a full credit note, and the party account never counts an invoiced order twice."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 3 point 6: when an order (or delivery note) is invoiced, the deposit payments on it move to the
+"""When an order (or delivery note) is invoiced, the deposit payments on it move to the
 invoice, up to the invoice's gross; deleting the draft invoice — or cancelling the invoice (credit notes call
 `return_deposits_to_origin`) — sends them back. The amounts the customer paid never change."""
 
@@ -75,7 +75,7 @@ def test_a_delivery_notes_invoice_takes_the_money_of_its_order(uow, ctx, custome
 
 
 def test_cancelling_an_issued_invoice_returns_its_deposits_and_frees_its_deductions(uow, ctx, customer):
-    """What a full credit note does (issue 4 calls return_deposits_to_origin)."""
+    """What a full credit note does (the credits capability calls return_deposits_to_origin)."""
     order = table_order(uow, ctx, customer.id)
     payment = deposits.record_deposit_payment(uow, ctx, order.id, amount=eur("240.00"), method="cheque")
     deposit = issued_deposit(uow, ctx, order.id, percent="30", paid_by="card")

@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from acompte.domain.errors import InvalidPaymentTerms, Reason
-from acompte.domain.money import Money, total
+from acompte.domain.money import Money, decimal_places, total
 
 HUNDRED = Decimal(100)
 MAX_TERM_DAYS = 366
@@ -76,7 +76,7 @@ class PaymentTerms:
         for part in self.parts:
             if not isinstance(part.percent, Decimal) or not part.percent.is_finite() or part.percent <= 0:
                 raise InvalidPaymentTerms(reason=Reason.INSTALMENT_PERCENT_POSITIVE)
-            if part.percent.as_tuple().exponent < -2:  # type: ignore[operator]
+            if decimal_places(part.percent) > 2:
                 raise InvalidPaymentTerms(reason=Reason.PERCENT_PLACES)
             if isinstance(part.days, bool) or not isinstance(part.days, int) or not 0 <= part.days <= MAX_TERM_DAYS:
                 raise InvalidPaymentTerms(reason=Reason.DAYS_RANGE, maximum=MAX_TERM_DAYS)

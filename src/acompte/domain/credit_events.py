@@ -8,7 +8,7 @@ before the move and derives the one after from the amount, so the two can never 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -339,8 +339,8 @@ class AccountSettled(DomainEvent):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PaymentTermsSet(DomainEvent):
-    """A document's payment terms, as stored before and after (None: none were set)."""
+    """A document's payment terms (their parts), as stored before and after (None: none were set)."""
 
     kind: ClassVar[EventKind] = EventKind.PAYMENT_TERMS_SET
-    before: Mapping[str, Any] | None
-    after: Mapping[str, Any]
+    before: Sequence[Mapping[str, Any]] | None
+    after: Sequence[Mapping[str, Any]]

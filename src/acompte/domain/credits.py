@@ -59,7 +59,7 @@ from acompte.domain.lifecycle import Action, check
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction
 
-#: Kinds a credit note may correct (deposit invoices are corrected by deposit credit notes: issue 3).
+#: Kinds a credit note may correct (deposit invoices are corrected by deposit credit notes).
 CREDITABLE_KINDS = frozenset({Kind.INVOICE})
 #: Kinds a credit note may settle: the documents of the party account (quotes and delivery notes commit no
 #: money of their own; a credit goes on the order or the invoice).

@@ -32,7 +32,7 @@ from acompte.domain.errors import (
     InvalidPercentage,
     NonPositiveAmount,
 )
-from acompte.domain.money import HALF_UP, Money, round_to_currency, total
+from acompte.domain.money import HALF_UP, Money, decimal_places, round_to_currency, total
 from acompte.domain.vat import HUNDRED, VatLine
 
 
@@ -109,7 +109,7 @@ def parse_percent(value: Decimal | str | int) -> Decimal:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
     except ArithmeticError:
         raise InvalidPercentage(value=str(value)) from None
-    if not number.is_finite() or number < 0 or number > HUNDRED or number.as_tuple().exponent < -4:  # type: ignore[operator]
+    if not number.is_finite() or number < 0 or number > HUNDRED or decimal_places(number) > 4:
         raise InvalidPercentage(value=str(value))
     return number
 
@@ -422,7 +422,7 @@ def parse_rate(value: Decimal | str | int) -> Decimal:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
     except ArithmeticError:
         raise InvalidExchangeRate(rate=str(value)) from None
-    if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -10:  # type: ignore[operator]
+    if not number.is_finite() or number <= 0 or decimal_places(number) > 10:
         raise InvalidExchangeRate(rate=str(value))
     return number
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from acompte.domain.errors import Field as ErrorField
 from acompte.domain.errors import InvalidLine, NegativeQuantity, Reason
-from acompte.domain.money import HALF_UP, Money, round_to_currency
+from acompte.domain.money import HALF_UP, Money, decimal_places, round_to_currency
 from acompte.domain.statuses import PositionStatus
 from acompte.domain.vat import HUNDRED, Totals, VatRounding, compute_totals, normalize_rate
 
@@ -58,7 +58,7 @@ UNIT_PRICE_PLACES = 4
 def _bounded_decimal(value: Decimal, places: int, what: ErrorField) -> Decimal:
     if not isinstance(value, Decimal) or not value.is_finite():
         raise InvalidLine(reason=Reason.DECIMAL_EXPECTED, field=what)
-    if value.as_tuple().exponent < -places:  # type: ignore[operator]
+    if decimal_places(value) > places:
         raise InvalidLine(reason=Reason.TOO_MANY_PLACES, field=what, places=places)
     return value
 

@@ -135,7 +135,7 @@ class DomainError(Exception):
 
     @property
     def reason(self) -> Reason | str | None:
-        return self.params.get("reason")  # type: ignore[no-any-return]
+        return self.params.get("reason")
 
     @property
     def message(self) -> str:
@@ -337,7 +337,7 @@ class NothingToRefund(DomainError):
     code = "nothing-to-refund"
 
 
-# -- deposits (issue 3) -------------------------------------------------------------------------------------
+# -- deposits ---------------------------------------------------------------------------------------------
 
 
 class DepositExceedsOrder(DomainError):

@@ -39,6 +39,15 @@ MINOR_UNITS: dict[str, int] = {
 HALF_UP = ROUND_HALF_UP
 
 
+def decimal_places(value: Decimal) -> int:
+    """How many digits a finite decimal is written with after the point: 2 for 1.23, 0 for 12, -1 for 1.2E+2.
+    NaN and infinities have none: TypeError."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, str):  # 'n', 'N' or 'F': the exponent of a NaN or an infinity
+        raise TypeError(f"{value} is not a finite decimal")
+    return -exponent
+
+
 def minor_unit(currency: str) -> int:
     try:
         return MINOR_UNITS[currency]

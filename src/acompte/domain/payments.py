@@ -91,7 +91,7 @@ class Payment:
         return self.amount.currency
 
 
-# -- what may change when (issue 4, point 6) -------------------------------------------------------------------
+# -- what may change when --------------------------------------------------------------------------------------
 #
 # A payment that is neither digital nor exported may change its method, date, amount and reference. A digital
 # payment (card, PayPal, direct debit: it comes from a payment provider) and a payment exported to accounting

@@ -25,10 +25,13 @@ Per kind:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State, payment_status
 from acompte.domain.money import Money
-from acompte.domain.statuses import PositionStatus
+
+# re-exported: callers name the status together with the positions it describes
+from acompte.domain.statuses import PositionStatus as PositionStatus
 
 #: Kinds made before the invoice, whose money moves to the invoices made from them.
 COMMERCIAL_KINDS = frozenset({Kind.QUOTE, Kind.ORDER, Kind.DELIVERY})
@@ -90,13 +93,14 @@ class PositionFacts:
     def of(cls, kind: Kind, state: State, total: Money, **amounts: Money | CancelledBy | None) -> PositionFacts:
         """Facts with every amount not given at zero (the kind's own fields included)."""
         zero = Money.zero(total.currency)
-        values: dict[str, object] = {"paid": zero, "credited": zero, "written_off": zero, "deducted": zero}
+        # fields chosen by name at run time (the kind's own, the caller's): mypy cannot match each to its type
+        values: dict[str, Any] = {"paid": zero, "credited": zero, "written_off": zero, "deducted": zero}
         if kind in COMMERCIAL_KINDS:
             values |= {"final_invoiced": zero, "deposit_invoiced": zero, "deposits_paid": zero}
         if kind in CREDIT_KINDS:
             values |= {"used": zero, "refunded": zero, "credit_written_off": zero}
         values |= {k: v for k, v in amounts.items() if v is not None}
-        return cls(kind=kind, state=state, total=total, **values)  # type: ignore[arg-type]
+        return cls(kind=kind, state=state, total=total, **values)
 
 
 @dataclass(frozen=True, slots=True)

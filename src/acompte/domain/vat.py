@@ -108,6 +108,7 @@ def split_gross_by_rate(gross: Money, weights: dict[Decimal, Money]) -> tuple[Va
     (net = gross / (1 + rate), half-up) so that net + VAT always equals the part.
     """
     rates = sorted(weights, reverse=True)
+    parts: tuple[Money, ...]
     if not rates:
         rates = [Decimal(0)]
         parts = (gross,)

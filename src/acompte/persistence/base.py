@@ -1,5 +1,5 @@
 """What every repository shares: the session it works in, the one-row read that raises NotFound, and the
-timestamp rows are stamped with.
+clock whose instant rows are stamped with (the unit of work's, so that a fixed clock fixes the timestamps too).
 
 Every query filters on `company_id`. `lock=True` takes a row lock (SELECT … FOR UPDATE) on PostgreSQL; on
 SQLite the whole transaction already holds the write lock (BEGIN IMMEDIATE, see engine.py).
@@ -7,25 +7,26 @@ SQLite the whole transaction already holds the write lock (BEGIN IMMEDIATE, see 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from acompte.domain.errors import NotFound
+from acompte.services.ports.clock import Clock, SystemClock
 
 _Row = TypeVar("_Row")
 
 
-def now() -> datetime:
-    """When a row is written: UTC, timezone-aware."""
-    return datetime.now(UTC)
-
-
 class Repo:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
         self.session = session
+        self.clock: Clock = clock or SystemClock()
+
+    def now(self) -> datetime:
+        """When a row is written: UTC, timezone-aware."""
+        return self.clock.now()
 
     def _one(self, stmt: Select[_Row], entity: str, id_: int, lock: bool = False) -> _Row:
         if lock:

@@ -16,7 +16,7 @@ from acompte.domain.errors import NotFound
 from acompte.domain.parties import Company, Item, Party
 from acompte.domain.payments import Method
 from acompte.persistence import mapping
-from acompte.persistence.base import Repo, now
+from acompte.persistence.base import Repo
 from acompte.persistence.rows import (
     CompanyRow,
     ItemRow,
@@ -51,7 +51,7 @@ class CompanyRepository(Repo):
             address=address,
             vat_rounding=vat_rounding,
             settings=settings or {},
-            created_at=now(),
+            created_at=self.now(),
         )
         self.session.add(row)
         self.session.flush()
@@ -181,7 +181,7 @@ class SeriesRepository(Repo):
 
 class PartyRepository(Repo):
     def add(self, company_id: int, **fields: Any) -> int:
-        row = PartyRow(company_id=company_id, created_at=now(), **fields)
+        row = PartyRow(company_id=company_id, created_at=self.now(), **fields)
         self.session.add(row)
         self.session.flush()
         return row.id

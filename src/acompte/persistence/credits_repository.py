@@ -19,7 +19,6 @@ from acompte.domain.errors import RefundNotFound
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
-from acompte.persistence.base import now
 from acompte.persistence.rows import (
     AllocationRow,
     DocumentLineRow,
@@ -31,6 +30,7 @@ from acompte.persistence.rows import (
 )
 from acompte.persistence.settled_sums import correlated_sum
 from acompte.services.credits.views import CreditNoteView, RefundView, WriteOffView
+from acompte.services.ports.clock import Clock, SystemClock
 
 
 def _sums(session: Session, column: Any, amount: Any, where: Iterable[Any], ids: Sequence[int]) -> dict[int, int]:
@@ -41,8 +41,9 @@ def _sums(session: Session, column: Any, amount: Any, where: Iterable[Any], ids:
 
 
 class CreditRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
         self.session = session
+        self.clock: Clock = clock or SystemClock()
 
     # -- what a credit has used --------------------------------------------------------------------------------
     def credit_uses(self, company_id: int, credits: Sequence[tuple[int, Money]]) -> dict[int, CreditUse]:
@@ -240,7 +241,7 @@ class CreditRepository:
             source_credit_id=source.id if source.kind is SourceKind.CREDIT_NOTE else None,
             amount_minor=amount.minor_units,
             currency=amount.currency,
-            created_at=now(),
+            created_at=self.clock.now(),
         )
         self.session.add(row)
         self.session.flush()
@@ -265,12 +266,12 @@ class CreditRepository:
         )
         result = []
         for r in rows:
-            source = (
-                CreditRef.payment(r.source_payment_id)
-                if r.source_payment_id is not None
+            if r.source_payment_id is not None:
+                source = CreditRef.payment(r.source_payment_id)
+            else:
                 # the refunds table's one_source CHECK: no payment source means a credit note source
-                else CreditRef.credit_note(int(r.source_credit_id))  # type: ignore[arg-type]
-            )
+                assert r.source_credit_id is not None
+                source = CreditRef.credit_note(r.source_credit_id)
             number = pay_numbers.get(source.id) if source.kind is SourceKind.PAYMENT else doc_numbers.get(source.id)
             result.append(
                 RefundView(
@@ -343,7 +344,7 @@ class CreditRepository:
             currency=amount.currency,
             write_off_date=write_off_date,
             reason=reason,
-            created_at=now(),
+            created_at=self.clock.now(),
         )
         self.session.add(row)
         self.session.flush()
@@ -393,7 +394,8 @@ class CreditRepository:
                 ref, key = CreditRef.credit_note(r.credit_document_id), ("d", r.credit_document_id)
             else:
                 # the write_offs table's one_source CHECK: neither a payment nor a credit note means a document
-                ref, key = None, ("d", int(r.document_id))  # type: ignore[arg-type]
+                assert r.document_id is not None
+                ref, key = None, ("d", r.document_id)
             result.append(
                 WriteOffView(
                     id=r.id,

@@ -15,7 +15,7 @@ from acompte.domain.errors import NotFound
 from acompte.domain.money import Money
 from acompte.domain.vat import VatLine
 from acompte.persistence import mapping
-from acompte.persistence.base import Repo, now
+from acompte.persistence.base import Repo
 from acompte.persistence.rows import (
     CarriedAllocationRow,
     DeductionRow,
@@ -164,7 +164,7 @@ class DepositRepository(Repo):
             amount_minor=amount.minor_units,
             currency=amount.currency,
             automatic=automatic,
-            created_at=now(),
+            created_at=self.now(),
         )
         self.session.add(row)
         self.session.flush()
@@ -244,7 +244,7 @@ class DepositRepository(Repo):
                 allocation_id=allocation_id,
                 from_document_id=from_document_id,
                 to_document_id=to_document_id,
-                moved_at=now(),
+                moved_at=self.now(),
             )
         )
         self.session.flush()

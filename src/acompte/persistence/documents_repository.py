@@ -13,7 +13,7 @@ from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, Line
 from acompte.domain.money import Money
 from acompte.persistence import document_lists, mapping
-from acompte.persistence.base import Repo, now
+from acompte.persistence.base import Repo
 from acompte.persistence.rows import DeductionRow, DocumentLineRow, DocumentRow, PartyRow
 from acompte.persistence.settled_sums import document_settled_scalar, document_sums_minor
 from acompte.services.views import DocumentFilter, DocumentListRow, DocumentListTotals, DocumentSummary
@@ -60,7 +60,7 @@ class DocumentRepository(Repo):
             notes=notes,
             data=data or {},
             version=1,
-            created_at=now(),
+            created_at=self.now(),
             exchange_rate=document.exchange_rate,
         )
         self.session.add(row)
@@ -118,7 +118,7 @@ class DocumentRepository(Repo):
         for key, value in fields.items():
             setattr(row, key, value.value if hasattr(value, "value") else value)
         if "state" in fields and fields["state"] == "validated":
-            row.validated_at = now()
+            row.validated_at = self.now()
         row.version += 1
         self.session.flush()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from acompte.domain.events import Event
-from acompte.persistence.base import Repo, now
+from acompte.persistence.base import Repo
 from acompte.persistence.rows import EventRow
 from acompte.services.views import EventView
 
@@ -15,7 +15,7 @@ class EventRepository(Repo):
         self.session.add(
             EventRow(
                 company_id=event.company_id,
-                occurred_at=now(),
+                occurred_at=self.now(),
                 actor=actor,
                 kind=str(event.kind),
                 document_id=event.document_id,

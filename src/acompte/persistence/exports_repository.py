@@ -4,7 +4,7 @@ e-invoicing statuses. Company-scoped like every repository; entries are only eve
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -32,11 +32,8 @@ from acompte.persistence.rows import (
     RefundRow,
     TreasuryAccountRow,
 )
+from acompte.services.ports.clock import Clock, SystemClock
 from acompte.services.ports.exports import PostingRecord, RunRecord, StatusRecord
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def parts_to_json(parts: Iterable[VatPart]) -> list[dict[str, Any]]:
@@ -87,8 +84,9 @@ def _posting(row: AllocationPostingRow) -> PostingRecord:
 
 
 class ExportRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
         self.session = session
+        self.clock: Clock = clock or SystemClock()
 
     # -- runs ----------------------------------------------------------------------------------------------
     def lock_company(self, company_id: int) -> None:
@@ -140,7 +138,7 @@ class ExportRepository:
             debit_minor=0,
             currency=currency,
             actor=actor,
-            created_at=_now(),
+            created_at=self.clock.now(),
         )
         self.session.add(row)
         self.session.flush()
@@ -512,7 +510,7 @@ class ExportRepository:
                 amount_minor=amount.minor_units,
                 currency=amount.currency,
                 actor=actor,
-                created_at=_now(),
+                created_at=self.clock.now(),
             )
         )
         self.session.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, select, update
@@ -12,18 +12,16 @@ from sqlalchemy.orm import Session
 
 from acompte.persistence.rows import IdempotencyRow
 from acompte.services.idempotency import StoredResponse
+from acompte.services.ports.clock import Clock, SystemClock
 
 #: How long a stored response is replayed.
 RETENTION = timedelta(hours=24)
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 class IdempotencyRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
         self.session = session
+        self.clock: Clock = clock or SystemClock()
 
     def _insert(self, values: dict[str, Any]) -> bool:
         """Insert unless the key is taken (waiting, on PostgreSQL, for a concurrent holder to finish)."""
@@ -37,7 +35,7 @@ class IdempotencyRepository:
             delete(IdempotencyRow).where(
                 IdempotencyRow.company_id == company_id,
                 IdempotencyRow.key == key,
-                IdempotencyRow.created_at < now() - RETENTION,
+                IdempotencyRow.created_at < self.clock.now() - RETENTION,
             )
         )
 
@@ -53,7 +51,7 @@ class IdempotencyRepository:
             "status_code": 0,
             "body": "",
             "headers": {},
-            "created_at": now(),
+            "created_at": self.clock.now(),
         }
         if self._insert(values):
             return None
@@ -92,11 +90,11 @@ class IdempotencyRepository:
                 "status_code": response.status_code,
                 "body": response.body,
                 "headers": response.headers,
-                "created_at": now(),
+                "created_at": self.clock.now(),
             }
         )
 
     def purge(self) -> int:
-        deleted = delete(IdempotencyRow).where(IdempotencyRow.created_at < now() - RETENTION)
+        deleted = delete(IdempotencyRow).where(IdempotencyRow.created_at < self.clock.now() - RETENTION)
         result = cast("CursorResult[Any]", self.session.execute(deleted))  # a DELETE's result has a row count
         return int(result.rowcount or 0)

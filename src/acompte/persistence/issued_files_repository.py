@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from acompte.domain.issued_files import FileKind, IssuedFile
 from acompte.persistence.rows import IssuedFileRow
+from acompte.services.ports.clock import Clock, SystemClock
 
 
 class IssuedFileRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
         self.session = session
+        self.clock: Clock = clock or SystemClock()
 
     def add(self, company_id: int, file: IssuedFile) -> None:
         self.session.add(
@@ -24,7 +24,7 @@ class IssuedFileRepository:
                 sha256=file.sha256,
                 size=file.size,
                 content=file.content,
-                created_at=datetime.now(UTC),
+                created_at=self.clock.now(),
             )
         )
         self.session.flush()

@@ -12,7 +12,7 @@ from acompte.domain.errors import AllocationNotFound
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
-from acompte.persistence.base import Repo, now
+from acompte.persistence.base import Repo
 from acompte.persistence.rows import AllocationRow, DocumentRow, PartyRow, PaymentRow
 from acompte.persistence.settled_sums import payment_used_minor, payment_used_scalar
 from acompte.services.views import AllocationView, PaymentView
@@ -37,7 +37,7 @@ class PaymentRepository(Repo):
             exported=payment.exported,
             origin_document_id=payment.origin_document_id,
             version=1,
-            created_at=now(),
+            created_at=self.now(),
         )
         self.session.add(row)
         self.session.flush()
@@ -154,7 +154,7 @@ class AllocationRepository(Repo):
             document_id=document_id,
             amount_minor=amount.minor_units,
             currency=amount.currency,
-            created_at=now(),
+            created_at=self.now(),
         )
         self.session.add(row)
         self.session.flush()

@@ -66,23 +66,23 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         self._depth += 1
         if self._depth == 1:
-            session = self._factory()
+            session, clock = self._factory(), self.clock  # rows are stamped with the use case's clock
             self.session = session
-            self.companies = CompanyRepository(session)
-            self.series = SeriesRepository(session)
-            self.parties = PartyRepository(session)
-            self.items = ItemRepository(session)
-            self.documents = DocumentRepository(session)
-            self.payments = PaymentRepository(session)
-            self.credits = CreditRepository(session)
-            self.allocations = AllocationRepository(session)
-            self.events = EventRepository(session)
-            self.deposits = DepositRepository(session)
-            self.exports = ExportRepository(session)
-            self.users, self.credentials = UserRepository(session), CredentialRepository(session)
-            self.idempotency = IdempotencyRepository(session)
+            self.companies = CompanyRepository(session, clock)
+            self.series = SeriesRepository(session, clock)
+            self.parties = PartyRepository(session, clock)
+            self.items = ItemRepository(session, clock)
+            self.documents = DocumentRepository(session, clock)
+            self.payments = PaymentRepository(session, clock)
+            self.credits = CreditRepository(session, clock)
+            self.allocations = AllocationRepository(session, clock)
+            self.events = EventRepository(session, clock)
+            self.deposits = DepositRepository(session, clock)
+            self.exports = ExportRepository(session, clock)
+            self.users, self.credentials = UserRepository(session, clock), CredentialRepository(session, clock)
+            self.idempotency = IdempotencyRepository(session, clock)
             self.positions = PositionRepository(session)
-            self.files = IssuedFileRepository(session)
+            self.files = IssuedFileRepository(session, clock)
         return self
 
     def __exit__(

@@ -15,10 +15,7 @@ from sqlalchemy.orm import Session
 from acompte.domain.errors import NotFound
 from acompte.domain.users import Credential, CredentialKind, Membership, Role, User
 from acompte.persistence.rows import CredentialRow, MembershipRow, UserRow
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
+from acompte.services.ports.clock import Clock, SystemClock
 
 
 @overload
@@ -53,11 +50,12 @@ def _credential(row: CredentialRow, email: str = "") -> Credential:
 
 
 class UserRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
         self.session = session
+        self.clock: Clock = clock or SystemClock()
 
     def add(self, *, email: str, name: str, password_hash: str) -> int:
-        row = UserRow(email=email, name=name, password_hash=password_hash, active=True, created_at=now())
+        row = UserRow(email=email, name=name, password_hash=password_hash, active=True, created_at=self.clock.now())
         self.session.add(row)
         self.session.flush()
         return row.id
@@ -109,15 +107,18 @@ class UserRepository:
     def set_membership(self, company_id: int, user_id: int, role: Role) -> None:
         row = self.session.get(MembershipRow, (company_id, user_id))
         if row is None:
-            self.session.add(MembershipRow(company_id=company_id, user_id=user_id, role=role.value, created_at=now()))
+            self.session.add(
+                MembershipRow(company_id=company_id, user_id=user_id, role=role.value, created_at=self.clock.now())
+            )
         else:
             row.role = role.value
         self.session.flush()
 
 
 class CredentialRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
         self.session = session
+        self.clock: Clock = clock or SystemClock()
 
     def add(
         self,
@@ -139,7 +140,7 @@ class CredentialRepository:
             name=name,
             prefix=prefix,
             secret_hash=secret_hash,
-            created_at=now(),
+            created_at=self.clock.now(),
             expires_at=expires_at,
         )
         self.session.add(row)
@@ -174,12 +175,12 @@ class CredentialRepository:
         if row is None:
             raise NotFound(entity="Jeton", id=credential_id)
         if row.revoked_at is None:
-            row.revoked_at = now()
+            row.revoked_at = self.clock.now()
             self.session.flush()
         return _credential(row)
 
     def revoke_by_hash(self, secret_hash: str) -> None:
         row = self.session.scalars(select(CredentialRow).where(CredentialRow.secret_hash == secret_hash)).first()
         if row is not None and row.revoked_at is None:
-            row.revoked_at = now()
+            row.revoked_at = self.clock.now()
             self.session.flush()

@@ -63,7 +63,7 @@ def create_company(
 
 def get_company(uow: UnitOfWork, ctx: Ctx) -> Company:
     with uow:
-        return uow.companies.get(ctx.company_id)  # type: ignore[no-any-return]
+        return uow.companies.get(ctx.company_id)
 
 
 def list_companies(uow: UnitOfWork) -> list[Company]:
@@ -151,7 +151,7 @@ def update_identity(
         if legal is not None:
             update_settings(uow, ctx, {"legal": legal})
         uow.commit()
-        return uow.companies.get(ctx.company_id)  # type: ignore[no-any-return]
+        return uow.companies.get(ctx.company_id)
 
 
 def update_settings(uow: UnitOfWork, ctx: Ctx, changes: dict[str, Any]) -> dict[str, Any]:

@@ -126,7 +126,7 @@ def create_document(
             state=State.DRAFT,
             party_id=party_id,
             currency=currency,
-            issue_date=issue_date or date.today(),
+            issue_date=issue_date or uow.clock.today(),
             due_date=due_date,
             gross=totals.gross,
             net=totals.net,
@@ -227,7 +227,7 @@ def validate_document(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: dat
     Invoices are dated on their validation day so that numbers and dates go up together (CGI ann. II art. 242
     nonies A, 7°).
     """
-    today = today or date.today()
+    today = today or uow.clock.today()
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)

@@ -58,7 +58,7 @@ def begin(
         return None
     if stored.fingerprint != fingerprint:
         raise IdempotencyKeyReused(key=key)
-    return stored  # type: ignore[no-any-return]
+    return stored
 
 
 def finish(uow: UnitOfWork, company_id: int, key: str, response: StoredResponse) -> None:

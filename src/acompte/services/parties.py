@@ -8,6 +8,7 @@ from typing import Any
 from acompte.domain.company_events import ItemCreated, PartyCreated, PartyUpdated
 from acompte.domain.documents import UNIT_PRICE_PLACES
 from acompte.domain.errors import InvalidLine, InvalidSetting, Reason
+from acompte.domain.money import decimal_places
 from acompte.domain.parties import Item, ItemKind, Party
 from acompte.domain.vat import check_rate
 from acompte.services.messagebus import publish
@@ -41,7 +42,7 @@ def create_party(
         publish(uow, ctx, PartyCreated(company_id=ctx.company_id, party_id=party_id, name=data["name"]))
         party = uow.parties.get(ctx.company_id, party_id)
         uow.commit()
-        return party  # type: ignore[no-any-return]
+        return party
 
 
 def update_party(uow: UnitOfWork, ctx: Ctx, party_id: int, **fields: Any) -> Party:
@@ -63,12 +64,12 @@ def update_party(uow: UnitOfWork, ctx: Ctx, party_id: int, **fields: Any) -> Par
             ),
         )
         uow.commit()
-        return after  # type: ignore[no-any-return]
+        return after
 
 
 def get_party(uow: UnitOfWork, ctx: Ctx, party_id: int) -> Party:
     with uow:
-        return uow.parties.get(ctx.company_id, party_id)  # type: ignore[no-any-return]
+        return uow.parties.get(ctx.company_id, party_id)
 
 
 def list_parties(uow: UnitOfWork, ctx: Ctx, *, role: str | None = None, search: str | None = None) -> list[Party]:
@@ -88,7 +89,7 @@ def create_item(
 ) -> Item:
     if not name.strip():
         raise InvalidLine(reason=Reason.ITEM_NAME_REQUIRED)
-    if not isinstance(unit_price, Decimal) or unit_price < 0 or unit_price.as_tuple().exponent < -UNIT_PRICE_PLACES:  # type: ignore[operator]
+    if not isinstance(unit_price, Decimal) or unit_price < 0 or decimal_places(unit_price) > UNIT_PRICE_PLACES:
         raise InvalidLine(reason=Reason.ITEM_PRICE, places=UNIT_PRICE_PLACES)
     with uow:
         company = uow.companies.get(ctx.company_id)
@@ -104,7 +105,7 @@ def create_item(
         publish(uow, ctx, ItemCreated(company_id=ctx.company_id, item_id=item_id, name=name))
         item = uow.items.get(ctx.company_id, item_id)
         uow.commit()
-        return item  # type: ignore[no-any-return]
+        return item
 
 
 def list_items(uow: UnitOfWork, ctx: Ctx) -> list[Item]:
@@ -114,4 +115,4 @@ def list_items(uow: UnitOfWork, ctx: Ctx) -> list[Item]:
 
 def get_item(uow: UnitOfWork, ctx: Ctx, item_id: int) -> Item:
     with uow:
-        return uow.items.get(ctx.company_id, item_id)  # type: ignore[no-any-return]
+        return uow.items.get(ctx.company_id, item_id)

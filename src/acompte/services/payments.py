@@ -62,7 +62,7 @@ def record_payment(
         account = _account_for(uow, ctx, method, account_id)
         if origin_document_id is not None:
             uow.documents.get(ctx.company_id, origin_document_id)
-        when = payment_date or date.today()
+        when = payment_date or uow.clock.today()
         number = assign_number(uow, company, f"payment/{direction.value}", when.year)
         payment = Payment(
             id=0,
@@ -205,7 +205,7 @@ def remove_allocation(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: 
             ),
         )
         uow.commit()
-        return allocation  # type: ignore[no-any-return]
+        return allocation
 
 
 def _view(uow: UnitOfWork, ctx: Ctx, payment_id: int) -> PaymentView:
@@ -257,4 +257,4 @@ def list_payments(
 
 def get_allocation(uow: UnitOfWork, ctx: Ctx, allocation_id: int) -> AllocationView:
     with uow:
-        return uow.allocations.get(ctx.company_id, allocation_id)  # type: ignore[no-any-return]
+        return uow.allocations.get(ctx.company_id, allocation_id)

@@ -156,4 +156,4 @@ def balance_due(uow: UnitOfWork, ctx: Ctx, document: Document) -> Money:
     deductions tell it in one read, the hot path of recording a payment."""
     if document.kind in COMMERCIAL_KINDS:
         return position(uow, ctx, document).balance_due
-    return uow.documents.settlement(document).balance_due  # type: ignore[no-any-return]
+    return uow.documents.settlement(document).balance_due

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -55,10 +55,6 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 # -- users and memberships ------------------------------------------------------------------------------
 
 
@@ -72,7 +68,7 @@ def create_user(uow: UnitOfWork, *, email: str, password: str, name: str = "") -
         user_id = uow.users.add(email=email, name=name.strip()[:200], password_hash=password_hash)
         user = uow.users.get(user_id)
         uow.commit()
-        return user  # type: ignore[no-any-return]
+        return user
 
 
 def set_password(uow: UnitOfWork, *, email: str, password: str) -> User:
@@ -84,7 +80,7 @@ def set_password(uow: UnitOfWork, *, email: str, password: str) -> User:
             raise InvalidCredentials()
         uow.users.set_password_hash(found[0].id, password_hash)
         uow.commit()
-        return found[0]  # type: ignore[no-any-return]
+        return found[0]
 
 
 def set_language(uow: UnitOfWork, user_id: int, language: str) -> User:
@@ -95,7 +91,7 @@ def set_language(uow: UnitOfWork, user_id: int, language: str) -> User:
         uow.users.set_language(user_id, language)
         user = uow.users.get(user_id)
         uow.commit()
-        return user  # type: ignore[no-any-return]
+        return user
 
 
 def get_user(uow: UnitOfWork, *, email: str) -> User | None:
@@ -158,7 +154,7 @@ def authenticate_password(uow: UnitOfWork, *, email: str, password: str) -> User
         if _hasher.check_needs_rehash(stored):
             uow.users.set_password_hash(user.id, _hasher.hash(password))
             uow.commit()
-        return user  # type: ignore[no-any-return]
+        return user
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -199,7 +195,7 @@ def _member_role(uow: UnitOfWork, company_id: int, user: User) -> Role:
     membership = uow.users.membership(company_id, user.id)
     if membership is None:
         raise InvalidSetting(reason=Reason.NOT_A_MEMBER, email=user.email)
-    return membership.role  # type: ignore[no-any-return]
+    return membership.role
 
 
 def create_token(
@@ -259,7 +255,7 @@ def revoke_token(uow: UnitOfWork, ctx: Ctx, token_id: int) -> Credential:
         credential = uow.credentials.revoke(ctx.company_id, token_id)
         publish(uow, ctx, TokenRevoked(company_id=ctx.company_id, token_id=credential.id, prefix=credential.prefix))
         uow.commit()
-        return credential  # type: ignore[no-any-return]
+        return credential
 
 
 def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind) -> Principal:
@@ -271,7 +267,7 @@ def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind) -> Principal:
     credential, user = found
     if credential.kind is not kind or credential.revoked_at is not None or not user.active:
         raise InvalidCredentials()
-    if credential.expires_at is not None and credential.expires_at <= _now():
+    if credential.expires_at is not None and credential.expires_at <= uow.clock.now():
         raise InvalidCredentials()
     membership = uow.users.membership(credential.company_id, user.id)
     if membership is None:
@@ -310,7 +306,7 @@ def login(uow: UnitOfWork, *, email: str, password: str, company_id: int | None 
             kind=CredentialKind.SESSION,
             role=chosen.role,
             name="session",
-            expires_at=_now() + SESSION_LIFETIME,
+            expires_at=uow.clock.now() + SESSION_LIFETIME,
         )
         principal = _principal(uow, secret, CredentialKind.SESSION)
         uow.commit()
@@ -323,7 +319,8 @@ def session_principal(uow: UnitOfWork, secret: str) -> Principal:
         return _principal(uow, secret, CredentialKind.SESSION)
 
 
-def logout(uow: UnitOfWork, secret: str) -> None:
+def logout(uow: UnitOfWork, secret: str | None) -> None:
+    """Revoke the session of a cookie; no cookie (or not a string, from an untrusted request): nothing to do."""
     if not isinstance(secret, str):
         return
     with uow:

@@ -10,7 +10,8 @@ from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, PaymentStatus
 from acompte.domain.money import Money
 from acompte.domain.payments import Method, Payment
-from acompte.domain.positions import Position, PositionStatus
+from acompte.domain.positions import Position
+from acompte.domain.statuses import PositionStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,7 +90,11 @@ def invoice_entry(fact: DocumentFact, settings: AccountingSettings) -> JournalEn
         role = _deposit_role(fact.flow) if line.recall else settings.revenue_role(fact.flow, line.nature)
         net = line.net
         # a recall line has a negative net: it debits the deposit account on a sale
-        b.add(role, -net if sale else net, **({"party": fact.party, "key": fact.deposit_key} if line.recall else {}))
+        amount = -net if sale else net
+        if line.recall:
+            b.add(role, amount, party=fact.party, key=fact.deposit_key)
+        else:
+            b.add(role, amount)
     for part in fact.parts:
         role = settings.invoice_vat_role(fact.flow, part.nature)
         b.add(role, -part.vat if sale else part.vat, label=f"{fact.label} TVA {_rate_label(part.rate)} %")

@@ -11,6 +11,8 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # the code that runs the migrations always sets it; without it there is no database to migrate
+        raise RuntimeError("no sqlalchemy.url in the Alembic config")
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(

@@ -27,7 +27,7 @@ def aged_balance(
 ) -> AgedBalanceView:
     """What is due on invoices, per party, by age of each instalment: not yet due, 1–30, 31–60, 61–90 and over
     90 days past due; beside it, the credits in hand not yet used. For one party or for all."""
-    as_of = as_of or date.today()
+    as_of = as_of or uow.clock.today()
     with uow:
         currency = account_currency(uow, ctx, currency)
         docs = account_documents(

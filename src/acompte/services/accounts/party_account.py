@@ -32,7 +32,7 @@ def party_account(
 ) -> AccountView:
     """Left: open orders and invoices with their balance due, oldest due first. Right: unallocated payments,
     overpayments and unused credit notes, oldest first."""
-    as_of = as_of or date.today()
+    as_of = as_of or uow.clock.today()
     with uow:
         party = uow.parties.get(ctx.company_id, party_id)
         flow = flow_for(party, flow)

@@ -16,4 +16,4 @@ def flow_for(party: Party, flow: Flow | None) -> Flow:
 
 def account_currency(uow: UnitOfWork, ctx: Ctx, currency: str | None) -> str:
     """The currency asked for, else the company's."""
-    return currency or uow.companies.get(ctx.company_id).currency  # type: ignore[no-any-return]
+    return currency or uow.companies.get(ctx.company_id).currency

@@ -34,8 +34,8 @@ _STEP = 1_000_000_000_000
 
 def _source_flow(uow: UnitOfWork, ctx: Ctx, source: CreditRef) -> Flow:
     if source.kind is SourceKind.PAYMENT:
-        return uow.payments.get(ctx.company_id, source.id).direction.flow  # type: ignore[no-any-return]
-    return uow.documents.get(ctx.company_id, source.id).flow  # type: ignore[no-any-return]
+        return uow.payments.get(ctx.company_id, source.id).direction.flow
+    return uow.documents.get(ctx.company_id, source.id).flow
 
 
 def movements(uow: UnitOfWork, ctx: Ctx, party_id: int, *, flow: Flow, currency: str) -> list[Movement]:
@@ -103,6 +103,7 @@ def movements(uow: UnitOfWork, ctx: Ctx, party_id: int, *, flow: Flow, currency:
             if w.amount.currency != currency:
                 continue
             if w.source is None:  # a shortfall written off lowers what the document owes: a credit
+                assert w.document_id is not None  # a shortfall is always of a document
                 if uow.documents.get(ctx.company_id, w.document_id).flow is not flow:
                     continue
                 result.append(

@@ -9,7 +9,8 @@ from datetime import date
 from acompte.domain.accounts import Aged, Instalment, Statement
 from acompte.domain.credits import CreditRef, CreditStatus, SourceKind
 from acompte.domain.money import Money
-from acompte.domain.positions import Position, PositionStatus
+from acompte.domain.positions import Position
+from acompte.domain.statuses import PositionStatus
 
 
 @dataclass(frozen=True, slots=True)

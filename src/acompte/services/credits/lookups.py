@@ -57,7 +57,7 @@ def credit_note(uow: UnitOfWork, ctx: Ctx, credit_id: int, *, lock: bool = False
     """A document that is a credit (a credit note or a deposit credit note), else NotACredit."""
     credit = uow.documents.get(ctx.company_id, credit_id, lock=lock)
     rules.check_is_credit(credit)
-    return credit  # type: ignore[no-any-return]
+    return credit
 
 
 def payment_label(payment: Payment) -> str:
@@ -69,4 +69,4 @@ def active_payment(uow: UnitOfWork, ctx: Ctx, payment_id: int, *, lock: bool = F
     payment = uow.payments.get(ctx.company_id, payment_id, lock=lock)
     if payment.state is PaymentState.CANCELLED:
         raise PaymentCancelled(number=payment.number)
-    return payment  # type: ignore[no-any-return]
+    return payment

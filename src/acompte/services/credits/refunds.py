@@ -61,6 +61,7 @@ def record_refund(
     account_id: int | None = None,
 ) -> RefundView:
     """The work of `refund`, inside the caller's open unit of work."""
+    source_number: str | None
     if source.kind is SourceKind.PAYMENT:
         origin_payment = active_payment(uow, ctx, source.id, lock=True)
         remaining = uow.credits.payment_use(origin_payment).remaining
@@ -110,7 +111,7 @@ def record_refund(
     publish(uow, ctx, recorded)
     if source.kind is SourceKind.PAYMENT:  # the refunded payment's history shows it too
         publish(uow, ctx, replace(recorded, payment_id=source.id, document_id=None))
-    return uow.credits.get_refund(ctx.company_id, refund_id)  # type: ignore[no-any-return]
+    return uow.credits.get_refund(ctx.company_id, refund_id)
 
 
 def unwind_refund(uow: UnitOfWork, ctx: Ctx, refund_id: int, *, reason: str = "") -> RefundView:
@@ -120,4 +121,4 @@ def unwind_refund(uow: UnitOfWork, ctx: Ctx, refund_id: int, *, reason: str = ""
         view = uow.credits.get_refund(ctx.company_id, refund_id)
         cancel_payment(uow, ctx, view.payment_id, reason=reason or "remboursement annulé")
         uow.commit()
-        return view  # type: ignore[no-any-return]
+        return view

@@ -81,7 +81,7 @@ def apply_credit(
             balance_before=balance_due,
         ),
     )
-    return uow.allocations.get(ctx.company_id, allocation_id)  # type: ignore[no-any-return]
+    return uow.allocations.get(ctx.company_id, allocation_id)
 
 
 def cancel_credit_use(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: str = "") -> AllocationView:

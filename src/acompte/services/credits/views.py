@@ -168,7 +168,7 @@ def get_credit_note(uow: UnitOfWork, ctx: Ctx, credit_id: int) -> CreditNoteView
         credit = credit_note(uow, ctx, credit_id)
         if credit.state is not State.VALIDATED:
             raise CreditNotIssued(credit=credit.label)
-        return uow.credits.credit_notes(ctx.company_id, credit_id=credit_id)[0]  # type: ignore[no-any-return]
+        return uow.credits.credit_notes(ctx.company_id, credit_id=credit_id)[0]
 
 
 def credit_uses(uow: UnitOfWork, ctx: Ctx, source: CreditRef) -> list[CreditUseLine]:
@@ -218,7 +218,7 @@ def list_refunds(
 
 def get_refund(uow: UnitOfWork, ctx: Ctx, refund_id: int) -> RefundView:
     with uow:
-        return uow.credits.get_refund(ctx.company_id, refund_id)  # type: ignore[no-any-return]
+        return uow.credits.get_refund(ctx.company_id, refund_id)
 
 
 def list_overpayments(

@@ -30,7 +30,7 @@ def write_off_credit(
             party_id=credit.party_id,
             source=CreditRef.credit_note(credit.id),
             amount=amount,
-            write_off_date=today or date.today(),
+            write_off_date=today or uow.clock.today(),
             reason=reason,
         )
         publish(
@@ -50,7 +50,7 @@ def write_off_credit(
         )
         view = uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
         uow.commit()
-        return view  # type: ignore[no-any-return]
+        return view
 
 
 def write_off_overpayment(
@@ -90,7 +90,7 @@ def overpayment_write_off(
         party_id=payment.party_id,
         source=CreditRef.payment(payment.id),
         amount=amount,
-        write_off_date=today or date.today(),
+        write_off_date=today or uow.clock.today(),
         reason=reason,
     )
     publish(
@@ -108,7 +108,7 @@ def overpayment_write_off(
             unallocated_before=use.remaining,
         ),
     )
-    return uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]  # type: ignore[no-any-return]
+    return uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
 
 
 def write_off_shortfall(
@@ -135,7 +135,7 @@ def write_off_shortfall(
             source=None,
             document_id=document.id,
             amount=amount,
-            write_off_date=today or date.today(),
+            write_off_date=today or uow.clock.today(),
             reason=reason,
         )
         publish(
@@ -155,4 +155,4 @@ def write_off_shortfall(
         )
         view = uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
         uow.commit()
-        return view  # type: ignore[no-any-return]
+        return view

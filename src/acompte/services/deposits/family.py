@@ -45,7 +45,7 @@ def breakdown_of(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document
     """A document's VAT breakdown: stored for deposit documents, computed from the lines otherwise."""
     stored = uow.deposits.breakdowns(ctx.company_id, [document]).get(document.id)
     if stored is not None:
-        return stored  # type: ignore[no-any-return]
+        return stored
     return totals_of(document.lines, document.currency, company.vat_rounding).breakdown
 
 
@@ -106,7 +106,7 @@ def family_of(uow: UnitOfWork, ctx: Ctx, company: Company, root: Document) -> Fa
 
 
 def allocated_to(uow: UnitOfWork, document: Document) -> Money:
-    return uow.documents.settlement(document).allocated  # type: ignore[no-any-return]
+    return uow.documents.settlement(document).allocated
 
 
 def available_for_deposit(
@@ -177,4 +177,4 @@ def room_on(uow: UnitOfWork, invoice: Document, *, exclude_deposit: int | None =
         )
         if current is not None:
             room = room + current.amount
-    return room  # type: ignore[no-any-return]
+    return room

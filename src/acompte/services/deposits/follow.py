@@ -36,7 +36,7 @@ def carry_deposits(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> list[CarriedMo
 def carry(uow: UnitOfWork, ctx: Ctx, target: Document, sources: Sequence[Document]) -> list[CarriedMove]:
     """The work of `carry_deposits`: `sources` nearest first, each allocation moved whole or split."""
     room = room_on(uow, target)
-    moves = []
+    moves: list[CarriedMove] = []
     for source in sources:
         if source.currency != target.currency or source.party_id != target.party_id:
             continue

@@ -130,7 +130,10 @@ def _required_deposit(uow: UnitOfWork, ctx: Ctx, company: Company, order: Docume
         amount, percent = default_deposit(uow, ctx, company, order)
     except MissingDepositAmount:
         return Money.zero(order.currency)
-    return amount if amount is not None else percent_of(order.gross, percent)  # type: ignore[arg-type]
+    if amount is not None:
+        return amount
+    assert percent is not None  # default_deposit gives a percentage whenever it gives no amount
+    return percent_of(order.gross, percent)
 
 
 def _check_delivery(uow: UnitOfWork, ctx: Ctx, company: Company, delivery_origin: Document | None) -> None:

@@ -30,7 +30,7 @@ from acompte.services.views import AllocationView, PaymentView
 def room_for_payment(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) -> Money:
     """What a deposit payment may still settle: an invoice's balance due, an order's room for deposits."""
     if document.kind is Kind.INVOICE:
-        return uow.documents.settlement(document).balance_due  # type: ignore[no-any-return]
+        return uow.documents.settlement(document).balance_due
     return available_for_deposit(uow, ctx, company, document)
 
 
@@ -56,7 +56,7 @@ def deposit_form(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | N
             deposit_invoiced=deposit_invoiced,
             remaining=remaining,
             default_amount=remaining,
-            default_date=today or date.today(),
+            default_date=today or uow.clock.today(),
             methods=tuple((m.code, m.label, m.digital) for m in company.methods),
         )
 

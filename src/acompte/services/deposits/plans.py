@@ -130,7 +130,7 @@ def plan_deposit(
         deposits_here = family.deposits(drafts=True)
         for position in sorted(wanted):
             line = by_position[position]
-            value, pct = wanted[position]
+            value, line_percent = wanted[position]
             if value.is_zero:
                 continue
             cap = line_gross(line) - per_line_taken(deposits_here, uow, ctx, line, exclude)
@@ -140,7 +140,7 @@ def plan_deposit(
                 {
                     **line_key(line),
                     "rate": rate_text(line.vat_rate),
-                    "percent": None if pct is None else str(pct),
+                    "percent": None if line_percent is None else str(line_percent),
                     "amount": money_text(value),
                 }
             )
@@ -148,7 +148,7 @@ def plan_deposit(
         check_deposit(gross, available, doc_label(origin))
         breakdown = tuple(line for rate in sorted(parts, reverse=True) for line in one_rate(parts[rate], rate))
         return DepositPlan(gross=gross, breakdown=breakdown, basis="lines", percent=None, lines=tuple(entries))
-    value, pct = percent_or_amount(origin.gross, amount, percent)
+    value, chosen_percent = percent_or_amount(origin.gross, amount, percent)
     check_deposit(value, available, doc_label(origin))
     pool = totals_of(origin.lines, origin.currency, company.vat_rounding).breakdown
     others = [u for u in family.deposits(drafts=True) if u.deposit.id != exclude]
@@ -159,7 +159,12 @@ def plan_deposit(
         breakdown = take(pool, taken, value)
     except ValueError:  # earlier deposits no longer fit this order's lines (changed order, deposits from elsewhere)
         breakdown = take(pool, (), value)
-    return DepositPlan(gross=value, breakdown=breakdown, basis="percent" if pct is not None else "amount", percent=pct)
+    return DepositPlan(
+        gross=value,
+        breakdown=breakdown,
+        basis="percent" if chosen_percent is not None else "amount",
+        percent=chosen_percent,
+    )
 
 
 def previous_deposits(uow: UnitOfWork, origin: Document, family: Family, *, exclude: int | None) -> Money:

@@ -74,7 +74,9 @@ def _buyer(party: Party) -> EParty:
 def _natures(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) -> dict[int | None, Nature]:
     data = uow.exports.document_data(ctx.company_id, document.id)
     default = Nature(data.get("nature") or (company.settings.get("accounting") or {}).get("default_nature") or "goods")
-    kinds = uow.exports.item_kinds(ctx.company_id, [line.item_id for line in document.lines])
+    kinds = uow.exports.item_kinds(
+        ctx.company_id, [line.item_id for line in document.lines if line.item_id is not None]
+    )
     result: dict[int | None, Nature] = {None: default}
     for item_id, kind in kinds.items():
         result[item_id] = Nature.SERVICES if kind == "service" else Nature.GOODS
@@ -168,7 +170,7 @@ def einvoice_for(
 
 def mark_collected(uow: UnitOfWork, ctx: Ctx, document_id: int, *, on: date | None = None) -> None:
     """Mark an issued sale invoice as « Encaissée » (e-invoicing lifecycle status): only once nothing is due."""
-    on = on or date.today()
+    on = on or uow.clock.today()
     with uow:
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
         if (

@@ -73,7 +73,8 @@ class FactReader:
                 piece=document.label, currency=document.currency, company_currency=self.company.currency
             )
         data = self.uow.exports.document_data(self.ctx.company_id, document.id)
-        kinds = self.uow.exports.item_kinds(self.ctx.company_id, [line.item_id for line in document.lines])
+        item_ids = [line.item_id for line in document.lines if line.item_id is not None]
+        kinds = self.uow.exports.item_kinds(self.ctx.company_id, item_ids)
         default = Nature(
             data.get("nature") or (self.company.settings.get("accounting") or {}).get("default_nature") or "goods"
         )
@@ -169,6 +170,6 @@ def refund_flow(uow: UnitOfWork, ctx: Ctx, payment: Payment) -> Flow | None:
         return None
     source = refunds[0].source
     if source.kind is SourceKind.CREDIT_NOTE:
-        return uow.documents.get(ctx.company_id, source.id).flow  # type: ignore[no-any-return]
+        return uow.documents.get(ctx.company_id, source.id).flow
     origin = uow.payments.get(ctx.company_id, source.id)
     return Flow.SALE if origin.direction is Direction.IN else Flow.PURCHASE

@@ -42,7 +42,7 @@ def is_issued(document: Document) -> bool:
 
 
 def _renderer(uow: UnitOfWork) -> DocumentRenderer:
-    renderer = getattr(uow, "renderer", None)
+    renderer: DocumentRenderer | None = getattr(uow, "renderer", None)
     if renderer is None:  # a unit of work built without bootstrap could issue a document with no file
         raise RuntimeError("no document renderer: build the unit of work with acompte.bootstrap")
     return renderer

@@ -76,7 +76,7 @@ def ledger(
             entries = uow.exports.entries(ctx.company_id, run_id=run_id)
             start, end, closing = run.date_from, run.date_to, run.fiscal_year_end
         else:
-            day = fiscal_year_end or on or date.today()
+            day = fiscal_year_end or on or uow.clock.today()
             start, closing = fiscal_year(day, year_end_of(company))
             end = closing
             entries = uow.exports.entries(ctx.company_id, date_from=start, date_to=end)

@@ -147,7 +147,7 @@ def run_export(
     (ExportPeriodOverlap), spans two financial years, or needs an account the mapping lacks (MissingAccount):
     then nothing is written.
     """
-    today = today or date.today()
+    today = today or uow.clock.today()
     if date_from > date_to:
         raise InvalidExportPeriod(reason=Reason.START_AFTER_END)
     with uow:
@@ -218,8 +218,8 @@ def run_export(
             when = in_run(payment.payment_date, payment.number)
             if when is None:
                 continue
-            fact = _payment_fact(uow, ctx, reader, payment, deductions_on, run_id)
-            post(payment_entries(fact, settings), when)
+            payment_fact = _payment_fact(uow, ctx, reader, payment, deductions_on, run_id)
+            post(payment_entries(payment_fact, settings), when)
             uow.exports.mark_payment_exported(ctx.company_id, payment.id)
             payments += 1
 

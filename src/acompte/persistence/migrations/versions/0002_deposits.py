@@ -1,5 +1,5 @@
 """deposits: deposit VAT breakdowns, deductions on final invoices, allocations carried to invoices,
-document exchange rates (issue 3)
+document exchange rates
 
 Revision ID: 0002
 Revises: 0001

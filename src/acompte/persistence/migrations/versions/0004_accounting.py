@@ -1,4 +1,4 @@
-"""accounting: export runs, journal entries and lines, exported sources, allocation postings, e-invoicing statuses (issue 6)
+"""accounting: export runs, journal entries and lines, exported sources, allocation postings, e-invoicing statuses
 
 Revision ID: 0004
 Revises: 0003
