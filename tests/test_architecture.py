@@ -38,3 +38,26 @@ def test_the_test_extra_and_the_test_group_list_the_same_tools():
     extra = project["project"]["optional-dependencies"]["test"]
     group = project["dependency-groups"]["test"]
     assert sorted(extra) == sorted(group)
+
+
+def test_the_day_comes_from_the_clock_port_only() -> None:
+    """`date.today()` / `datetime.now()` read the machine's clock behind the use case's back: only the system
+    clock of `services/ports/clock.py` may; everything else asks `uow.clock` (or the app's clock)."""
+    import ast
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src" / "acompte"
+    offenders = []
+    for path in src.rglob("*.py"):
+        if path.match("services/ports/clock.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and (node.func.value.id, node.func.attr)
+                in {("date", "today"), ("datetime", "now"), ("datetime", "utcnow")}
+            ):
+                offenders.append(f"{path.relative_to(src)}:{node.lineno}")
+    assert offenders == []
