@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from acompte.domain.deposits import Breakdown, DeductionWarning
 from acompte.domain.documents import Kind
-from acompte.domain.events import DomainEvent, Event, EventKind, plain
+from acompte.domain.events import DomainEvent, EventKind, plain
 from acompte.domain.money import Money
 
 
@@ -35,30 +35,17 @@ def _before_after(before: Any, after: Any) -> dict[str, Any]:
 # -- settings ---------------------------------------------------------------------------------------------------
 
 
-#: The stored kind of an item's change: the items capability records the same kind for its other settings.
-ITEM_UPDATED = "ItemUpdated"
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemDepositPercentSet(DomainEvent):
     """An item's default deposit percentage changed (None: no default). Stored as an `ItemUpdated` fact."""
 
+    kind: ClassVar[EventKind] = EventKind.ITEM_UPDATED
     item_id: int
     percent_before: str | None
     percent_after: str | None
 
     def payload(self) -> dict[str, Any]:
         return {"item_id": self.item_id, "deposit_percent": _before_after(self.percent_before, self.percent_after)}
-
-    def record(self) -> Event:
-        return Event(
-            ITEM_UPDATED,
-            self.company_id,
-            document_id=self.document_id,
-            payment_id=self.payment_id,
-            party_id=self.party_id,
-            data=self.payload(),
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

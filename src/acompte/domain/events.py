@@ -30,6 +30,7 @@ class EventKind(StrEnum):
     PARTY_CREATED = "PartyCreated"
     PARTY_UPDATED = "PartyUpdated"
     ITEM_CREATED = "ItemCreated"
+    ITEM_UPDATED = "ItemUpdated"
     DOCUMENT_CREATED = "DocumentCreated"
     DOCUMENT_UPDATED = "DocumentUpdated"
     DOCUMENT_VALIDATED = "DocumentValidated"
