@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal, overload
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 
 from acompte.domain.errors import AllocationNotFound
 from acompte.domain.money import Money
@@ -188,26 +188,17 @@ class AllocationRepository(Repo):
         self.session.flush()
 
     def for_document(self, company_id: int, document_id: int) -> list[AllocationView]:
-        rows = self.session.scalars(
-            select(AllocationRow)
-            .where(AllocationRow.company_id == company_id, AllocationRow.document_id == document_id)
-            .order_by(AllocationRow.id)
-        )
-        return self._views(list(rows))
+        return self._matching(company_id, AllocationRow.document_id == document_id)
 
     def for_payment(self, company_id: int, payment_id: int) -> list[AllocationView]:
-        rows = self.session.scalars(
-            select(AllocationRow)
-            .where(AllocationRow.company_id == company_id, AllocationRow.payment_id == payment_id)
-            .order_by(AllocationRow.id)
-        )
-        return self._views(list(rows))
+        return self._matching(company_id, AllocationRow.payment_id == payment_id)
 
     def for_credit(self, company_id: int, credit_document_id: int) -> list[AllocationView]:
+        return self._matching(company_id, AllocationRow.credit_document_id == credit_document_id)
+
+    def _matching(self, company_id: int, condition: ColumnElement[bool]) -> list[AllocationView]:
         rows = self.session.scalars(
-            select(AllocationRow)
-            .where(AllocationRow.company_id == company_id, AllocationRow.credit_document_id == credit_document_id)
-            .order_by(AllocationRow.id)
+            select(AllocationRow).where(AllocationRow.company_id == company_id, condition).order_by(AllocationRow.id)
         )
         return self._views(list(rows))
 
