@@ -24,7 +24,6 @@ from acompte.domain.errors import (
     DocumentFrozen,
     EmptyDocument,
     InvalidLine,
-    InvalidTransition,
     Reason,
     TotalBelowSettled,
     WrittenOffShortfall,
@@ -46,7 +45,7 @@ from acompte.domain.money import minor_unit, total
 from acompte.domain.numbering import DEFAULT_PREFIXES, format_number, series_key
 from acompte.domain.parties import Company
 from acompte.domain.vat import check_rate
-from acompte.services import positions, queries
+from acompte.services import positions, queries, versions
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import (
@@ -168,17 +167,11 @@ def update_document(
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        versions.check_document(document, expected_version)
         if not lifecycle.is_allowed(document.kind, document.state, Action.EDIT):
             if document.kind in INVOICE_KINDS and document.state is State.VALIDATED:
                 raise DocumentFrozen(number=document.label)
             lifecycle.check(document.kind, document.state, Action.EDIT)
-        if expected_version is not None and expected_version != document.version:
-            raise InvalidTransition(
-                "Ce document a été modifié entre-temps : rechargez-le avant d'enregistrer.",
-                action="edit",
-                kind=document.kind.value,
-                state=document.state.value,
-            )
         changes: dict[str, Any] = {}
         before_gross = document.gross
         if lines is not None:
@@ -219,7 +212,9 @@ def assign_number(uow: UnitOfWork, company: Company, key: str, year: int) -> str
     return format_number(company.prefix(key, DEFAULT_PREFIXES[key]), year, value)
 
 
-def validate_document(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | None = None) -> DocumentView:
+def validate_document(
+    uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | None = None, expected_version: int | None = None
+) -> DocumentView:
     """Validate: the document takes the next number of its series. The capabilities built on documents react
     to `DocumentIssuing` (they may refuse: nothing is numbered) and to `DocumentValidated` (deductions,
     settlements, and last the issued file frozen with its SHA-256), in the order bootstrap declares.
@@ -231,6 +226,7 @@ def validate_document(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: dat
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        versions.check_document(document, expected_version)
         lifecycle.check(document.kind, document.state, Action.VALIDATE)
         if not document.lines:
             raise EmptyDocument(kind=lifecycle.KIND_LABELS[document.kind])
@@ -286,10 +282,13 @@ def release_allocations(uow: UnitOfWork, ctx: Ctx, document: Document, reason: s
     return released
 
 
-def cancel_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DocumentView:
+def cancel_document(
+    uow: UnitOfWork, ctx: Ctx, document_id: int, *, expected_version: int | None = None
+) -> DocumentView:
     """Cancel a quote, order or delivery note. Money allocated to it stays with the party as credit."""
     with uow:
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        versions.check_document(document, expected_version)
         lifecycle.check(document.kind, document.state, Action.CANCEL)
         written_off = uow.credits.write_offs(ctx.company_id, document_id=document.id)
         if written_off:
@@ -314,10 +313,11 @@ def cancel_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> DocumentView
         return view
 
 
-def delete_draft(uow: UnitOfWork, ctx: Ctx, document_id: int) -> None:
+def delete_draft(uow: UnitOfWork, ctx: Ctx, document_id: int, *, expected_version: int | None = None) -> None:
     """Delete a draft (it has no number, so no gap). Its allocations are released first."""
     with uow:
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        versions.check_document(document, expected_version)
         lifecycle.check(document.kind, document.state, Action.DELETE)
         publish(uow, ctx, DraftDeleting(company_id=ctx.company_id, document=document))
         released = release_allocations(uow, ctx, document, "draft deleted")
@@ -347,6 +347,7 @@ def convert_document(
     *,
     lines: Sequence[LineInput] | None = None,
     issue_date: date | None = None,
+    expected_version: int | None = None,
 ) -> DocumentView:
     """Turn a validated quote, order or delivery note into the next document, linked to its origin.
 
@@ -354,6 +355,7 @@ def convert_document(
     """
     with uow:
         source = uow.documents.get(ctx.company_id, document_id, lock=True)
+        versions.check_document(source, expected_version)
         lifecycle.check_conversion(source.kind, source.state, target)
         view = create_document(
             uow,

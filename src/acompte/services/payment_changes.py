@@ -23,6 +23,7 @@ from acompte.domain.payments import (
     editable_fields,
     lock_of,
 )
+from acompte.services import versions
 from acompte.services.messagebus import publish
 from acompte.services.payments import _account_for, _view
 from acompte.services.ports import Ctx, UnitOfWork
@@ -110,7 +111,13 @@ def change_payment(
 
 
 def cancel_payment(
-    uow: UnitOfWork, ctx: Ctx, payment_id: int, *, reason: str = "", document_id: int | None = None
+    uow: UnitOfWork,
+    ctx: Ctx,
+    payment_id: int,
+    *,
+    reason: str = "",
+    document_id: int | None = None,
+    expected_version: int | None = None,
 ) -> PaymentView:
     """Cancel a payment — from the payment list, the party account, or the document it settles
     (`document_id`: « annuler l'acompte »). Not when it is digital or exported.
@@ -121,6 +128,7 @@ def cancel_payment(
     """
     with uow:
         payment = uow.payments.get(ctx.company_id, payment_id, lock=True)
+        versions.check_payment(payment, expected_version)
         check_cancel(payment)
         allocations = uow.allocations.for_payment(ctx.company_id, payment_id)
         if document_id is not None and document_id not in {a.document_id for a in allocations}:

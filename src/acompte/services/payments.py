@@ -12,7 +12,7 @@ from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound, R
 from acompte.domain.events import AllocationRemoved, CreditUseUndoing, PaymentAllocated, PaymentRecorded
 from acompte.domain.money import Money, total
 from acompte.domain.payments import AccountKind, Direction, Payment, PaymentState
-from acompte.services import positions
+from acompte.services import positions, versions
 from acompte.services.documents import assign_number
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
@@ -116,7 +116,13 @@ def record_payment(
 
 
 def allocate(
-    uow: UnitOfWork, ctx: Ctx, *, payment_id: int, document_id: int, amount: Money | None = None
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    payment_id: int,
+    document_id: int,
+    amount: Money | None = None,
+    expected_version: int | None = None,
 ) -> AllocationView:
     """Allocate part of a payment to a document. Without an amount: as much as both sides allow.
 
@@ -124,6 +130,7 @@ def allocate(
     """
     with uow:
         payment = uow.payments.get(ctx.company_id, payment_id, lock=True)
+        versions.check_payment(payment, expected_version)
         view = _allocate(uow, ctx, payment, uow.payments.allocated(payment), document_id, amount)
         uow.commit()
         return view

@@ -12,7 +12,7 @@ from acompte.domain.documents import INVOICE_KINDS, State
 from acompte.domain.errors import DocumentFrozen, InvalidPaymentTerms, Reason
 from acompte.domain.lifecycle import Action
 from acompte.domain.parties import Party
-from acompte.services import parties, positions
+from acompte.services import parties, positions, versions
 from acompte.services.accounts.views import DueItem
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
@@ -32,12 +32,18 @@ def set_party_payment_terms(uow: UnitOfWork, ctx: Ctx, party_id: int, terms: Pay
 
 
 def set_payment_terms(
-    uow: UnitOfWork, ctx: Ctx, document_id: int, terms: PaymentTerms | None = None
+    uow: UnitOfWork,
+    ctx: Ctx,
+    document_id: int,
+    terms: PaymentTerms | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> list[Instalment]:
     """Put payment terms on a document that may still change (an invoice draft, an order): `terms`, or the
     party's default terms when None. An issued invoice keeps the terms it was issued with."""
     with uow:
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        versions.check_document(document, expected_version)
         if not lifecycle.is_allowed(document.kind, document.state, Action.EDIT):
             if document.kind in INVOICE_KINDS and document.state is State.VALIDATED:
                 raise DocumentFrozen(number=document.label)

@@ -10,19 +10,22 @@ from acompte.domain.deposits import parse_rate, to_company_currency
 from acompte.domain.errors import DocumentFrozen, InvalidExchangeRate
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
-from acompte.services import documents
+from acompte.services import documents, versions
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import DocumentView
 
 
-def set_exchange_rate(uow: UnitOfWork, ctx: Ctx, document_id: int, rate: Decimal | str) -> DocumentView:
+def set_exchange_rate(
+    uow: UnitOfWork, ctx: Ctx, document_id: int, rate: Decimal | str, *, expected_version: int | None = None
+) -> DocumentView:
     """Set the exchange rate of a document in a foreign currency (company-currency units for one unit of the
     document's currency). Frozen once an invoice is issued."""
     value = parse_rate(rate)
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
+        versions.check_document(document, expected_version)
         if document.currency == company.currency:
             raise InvalidExchangeRate(rate=f"{value} ({document.currency} est la devise de la société)")
         if not lifecycle.is_allowed(document.kind, document.state, Action.EDIT):

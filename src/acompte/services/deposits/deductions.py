@@ -26,7 +26,7 @@ from acompte.domain.errors import (
     InvalidTransition,
 )
 from acompte.domain.money import Money, total
-from acompte.services import documents, positions
+from acompte.services import documents, positions, versions
 from acompte.services.deposits.deduction_plans import (
     add_deduction,
     apply_automatic,
@@ -134,6 +134,7 @@ def deduct_deposit(
     *,
     amount: Money | None = None,
     percent: Decimal | str | None = None,
+    expected_version: int | None = None,
 ) -> DeductionView:
     """Deduct a deposit invoice on a draft final invoice: an amount, or a percentage of the deposit invoice's
     gross, or (neither) all it may still give. Replaces an earlier deduction of the same deposit invoice.
@@ -143,6 +144,7 @@ def deduct_deposit(
         company = uow.companies.get(ctx.company_id)
         uow.deposits.lock_documents(ctx.company_id, [invoice_id, deposit_invoice_id])
         invoice = uow.documents.get(ctx.company_id, invoice_id)
+        versions.check_document(invoice, expected_version)
         deposit = uow.documents.get(ctx.company_id, deposit_invoice_id)
         if invoice.kind is not Kind.INVOICE:
             raise InvalidTransition(action=DepositAction.DEDUCT_DEPOSITS, kind=invoice.kind, state=invoice.state)
@@ -180,11 +182,14 @@ def deduct_deposit(
         return view
 
 
-def remove_deduction(uow: UnitOfWork, ctx: Ctx, invoice_id: int, deposit_invoice_id: int) -> DeductionView:
+def remove_deduction(
+    uow: UnitOfWork, ctx: Ctx, invoice_id: int, deposit_invoice_id: int, *, expected_version: int | None = None
+) -> DeductionView:
     """Stop deducting a deposit invoice on a draft final invoice. With « déduire à 100 % », issuing will not
     deduct it again: the user's choice stands, and validating warns that it is left undeducted."""
     with uow:
         invoice = uow.documents.get(ctx.company_id, invoice_id, lock=True)
+        versions.check_document(invoice, expected_version)
         if invoice.state is not State.DRAFT:
             raise DocumentFrozen(number=invoice.label)
         remove_deductions(uow, ctx, invoice, only=deposit_invoice_id, reason="removed by the user")

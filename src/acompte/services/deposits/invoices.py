@@ -30,7 +30,7 @@ from acompte.domain.errors import (
 from acompte.domain.events import DocumentUpdated
 from acompte.domain.money import Money
 from acompte.domain.vat import check_rate
-from acompte.services import documents, payments
+from acompte.services import documents, payments, versions
 from acompte.services.deposits.family import (
     DEPOSIT_TARGETS,
     available_for_deposit,
@@ -159,11 +159,13 @@ def update_deposit_invoice(
     percent: Decimal | str | None = None,
     line_percents: Mapping[int, Decimal | str] | None = None,
     line_amounts: Mapping[int, Money] | None = None,
+    expected_version: int | None = None,
 ) -> DocumentView:
     """Change the amount (or percentage, or per-line deposits) of a draft deposit invoice before it is issued."""
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, deposit_invoice_id, lock=True)
+        versions.check_document(document, expected_version)
         if document.kind is not Kind.DEPOSIT_INVOICE:
             raise InvalidTransition(action=DepositAction.EDIT_DEPOSIT, kind=document.kind, state=document.state)
         if document.state is not State.DRAFT:
@@ -228,6 +230,7 @@ def issue_deposit_invoice(
     reference: str = "",
     account_id: int | None = None,
     due_date: date | None = None,
+    expected_version: int | None = None,
 ) -> IssuedDeposit:
     """Issue a deposit invoice: it takes the next number of its own series (FAC sales, FFA purchases) and is
     frozen. Then, by the company setting (`generate_payment_sale` / `_purchase`, overridable per call), either
@@ -236,6 +239,7 @@ def issue_deposit_invoice(
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, deposit_invoice_id, lock=True)
+        versions.check_document(document, expected_version)
         if document.kind is not Kind.DEPOSIT_INVOICE:
             raise InvalidTransition(action=DepositAction.ISSUE, kind=document.kind, state=document.state)
         settings = DepositSettings.from_settings(company.settings)

@@ -43,7 +43,6 @@ from acompte.domain.credits import Excess
 from acompte.domain.documents import Flow
 from acompte.domain.users import Permission, authorize
 from acompte.services import accounts, parties
-from acompte.services.versions import with_document_version
 
 router = capability_router("", "accounts")
 PARTY = "Tiers"
@@ -118,9 +117,7 @@ def set_payment_terms(
 ) -> InstalmentsOut:
     doc_id = parse_id(document_id, DOCUMENT)
     terms = body.to_domain()
-    found = with_document_version(
-        uow, ctx, doc_id, expected, lambda: accounts.set_payment_terms(uow, ctx, doc_id, terms)
-    )
+    found = accounts.set_payment_terms(uow, ctx, doc_id, terms, expected_version=expected)
     return InstalmentsOut.of(doc_id, found)
 
 

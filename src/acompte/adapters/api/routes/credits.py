@@ -343,14 +343,8 @@ def cancel_payment(
     pay_id = parse_id(payment_id, PAYMENT)
     with uow:
         known(uow, ctx, document_ids=[body.document_id])
-        view = with_payment_version(
-            uow,
-            ctx,
-            pay_id,
-            expected,
-            lambda: payment_changes.cancel_payment(
-                uow, ctx, pay_id, reason=body.reason, document_id=opt_id(body.document_id)
-            ),
+        view = payment_changes.cancel_payment(
+            uow, ctx, pay_id, reason=body.reason, document_id=opt_id(body.document_id), expected_version=expected
         )
         uow.commit()
     return _payment(view, response)

@@ -44,7 +44,6 @@ from acompte.adapters.api.schemas.documents import DocumentOut
 from acompte.adapters.api.schemas.payments import AllocationOut, PaymentOut
 from acompte.domain.deposits import DepositSettings
 from acompte.services import companies, deposits
-from acompte.services.versions import with_document_version
 
 router = capability_router("", "deposits")
 DOCUMENT = "Document"
@@ -145,9 +144,7 @@ def set_exchange_rate(
     document_id: str, body: ExchangeRateIn, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
 ) -> DocumentOut:
     doc_id = parse_id(document_id, DOCUMENT)
-    view = with_document_version(
-        uow, ctx, doc_id, expected, lambda: deposits.set_exchange_rate(uow, ctx, doc_id, Decimal(body.rate))
-    )
+    view = deposits.set_exchange_rate(uow, ctx, doc_id, Decimal(body.rate), expected_version=expected)
     response.headers["ETag"] = etag(view.document.version)
     return DocumentOut.model_validate(view)
 
@@ -219,12 +216,11 @@ def update_deposit_invoice(
     deposit_invoice_id: str, body: DepositInvoicePatch, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
 ) -> DepositInvoiceOut:
     doc_id = parse_id(deposit_invoice_id, DEPOSIT_INVOICE)
-
-    def change() -> DepositInvoiceOut:
-        deposits.update_deposit_invoice(uow, ctx, doc_id, **body.common())
-        return _deposit_invoice(uow, ctx, doc_id, response)
-
-    return with_document_version(uow, ctx, doc_id, expected, change)
+    with uow:
+        deposits.update_deposit_invoice(uow, ctx, doc_id, **body.common(), expected_version=expected)
+        result = _deposit_invoice(uow, ctx, doc_id, response)
+        uow.commit()
+    return result
 
 
 @router.post(
@@ -237,23 +233,18 @@ def issue_deposit_invoice(
     doc_id = parse_id(deposit_invoice_id, DEPOSIT_INVOICE)
     with uow:
         known(uow, ctx, account_ids=[body.account_id])
-        issued = with_document_version(
+        issued = deposits.issue_deposit_invoice(
             uow,
             ctx,
             doc_id,
-            expected,
-            lambda: deposits.issue_deposit_invoice(
-                uow,
-                ctx,
-                doc_id,
-                today=body.issue_date,
-                generate_payment=body.generate_payment,
-                method=body.method,
-                payment_date=body.payment_date,
-                reference=body.reference,
-                account_id=opt_id(body.account_id),
-                due_date=body.due_date,
-            ),
+            today=body.issue_date,
+            generate_payment=body.generate_payment,
+            method=body.method,
+            payment_date=body.payment_date,
+            reference=body.reference,
+            account_id=opt_id(body.account_id),
+            due_date=body.due_date,
+            expected_version=expected,
         )
         uow.commit()
     response.headers["ETag"] = etag(issued.document.document.version)
@@ -338,19 +329,14 @@ def deduction_view(invoice_id: str, ctx: ReadCtx, uow: Uow) -> DeductionViewOut:
 )
 def deduct_deposit(invoice_id: str, body: DeductIn, ctx: WriteCtx, uow: Uow, expected: IfMatch) -> DeductionViewOut:
     doc_id = parse_id(invoice_id, DOCUMENT)
-    view = with_document_version(
+    view = deposits.deduct_deposit(
         uow,
         ctx,
         doc_id,
-        expected,
-        lambda: deposits.deduct_deposit(
-            uow,
-            ctx,
-            doc_id,
-            int(body.deposit_invoice_id),
-            amount=body.amount.to_domain() if body.amount else None,
-            percent=Decimal(body.percent) if body.percent is not None else None,
-        ),
+        int(body.deposit_invoice_id),
+        amount=body.amount.to_domain() if body.amount else None,
+        percent=Decimal(body.percent) if body.percent is not None else None,
+        expected_version=expected,
     )
     return DeductionViewOut.model_validate(view)
 
@@ -366,9 +352,7 @@ def remove_deduction(
     deposit_id = parse_id(deposit_invoice_id, DEPOSIT_INVOICE)
     with uow:
         known(uow, ctx, document_ids=[doc_id, deposit_id])
-        view = with_document_version(
-            uow, ctx, doc_id, expected, lambda: deposits.remove_deduction(uow, ctx, doc_id, deposit_id)
-        )
+        view = deposits.remove_deduction(uow, ctx, doc_id, deposit_id, expected_version=expected)
         uow.commit()
     return DeductionViewOut.model_validate(view)
 

@@ -28,7 +28,6 @@ from acompte.adapters.api.schemas.history import EventOut
 from acompte.domain.deposits import DeductionWarning
 from acompte.domain.documents import Flow, Kind, State
 from acompte.services import deposits, documents, history
-from acompte.services.versions import with_document_version
 from acompte.services.views import DocumentView
 
 router = capability_router("/documents", "documents")
@@ -100,20 +99,15 @@ def update_document(
     document_id: str, body: DocumentPatch, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
 ) -> DocumentOut:
     doc_id = parse_id(document_id, ENTITY)
-    view = with_document_version(
+    view = documents.update_document(
         uow,
         ctx,
         doc_id,
-        expected,
-        lambda: documents.update_document(
-            uow,
-            ctx,
-            doc_id,
-            lines=[line.to_domain() for line in body.lines] if body.lines is not None else None,
-            issue_date=body.issue_date,
-            due_date=body.due_date,
-            notes=body.notes,
-        ),
+        lines=[line.to_domain() for line in body.lines] if body.lines is not None else None,
+        issue_date=body.issue_date,
+        due_date=body.due_date,
+        notes=body.notes,
+        expected_version=expected,
     )
     return _out(view, response)
 
@@ -121,7 +115,7 @@ def update_document(
 @router.delete("/{document_id}", status_code=204, summary="Delete a draft (it has no number)")
 def delete_document(document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch) -> Response:
     doc_id = parse_id(document_id, ENTITY)
-    with_document_version(uow, ctx, doc_id, expected, lambda: documents.delete_draft(uow, ctx, doc_id))
+    documents.delete_draft(uow, ctx, doc_id, expected_version=expected)
     return Response(status_code=204)
 
 
@@ -135,15 +129,18 @@ def validate_document(
     document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
 ) -> ValidatedDocumentOut:
     doc_id = parse_id(document_id, ENTITY)
-
-    def validate() -> tuple[DocumentView, tuple[DeductionWarning, ...]]:
+    # Read in a transaction of its own, before the use case locks the row: a document's kind never changes, and
+    # a row read earlier in the locking transaction would hide a newer version from the check.
+    kind = documents.get_document(uow, ctx, doc_id).document.kind
+    warnings: tuple[DeductionWarning, ...] = ()
+    with uow:
         # A deposit invoice is issued as the deposits capability does it (payment or due date by the settings).
-        if documents.get_document(uow, ctx, doc_id).document.kind is Kind.DEPOSIT_INVOICE:
-            return deposits.issue_deposit_invoice(uow, ctx, doc_id).document, ()
-        view = documents.validate_document(uow, ctx, doc_id)
-        return view, deposits.undeducted_warnings(uow, ctx, doc_id)
-
-    view, warnings = with_document_version(uow, ctx, doc_id, expected, validate)
+        if kind is Kind.DEPOSIT_INVOICE:
+            view = deposits.issue_deposit_invoice(uow, ctx, doc_id, expected_version=expected).document
+        else:
+            view = documents.validate_document(uow, ctx, doc_id, expected_version=expected)
+            warnings = deposits.undeducted_warnings(uow, ctx, doc_id)
+        uow.commit()
     response.headers["ETag"] = etag(view.document.version)
     return ValidatedDocumentOut.validated(view, warnings)
 
@@ -151,7 +148,7 @@ def validate_document(
 @router.post("/{document_id}/cancel", summary="Cancel a quote, order or delivery note (its payments stay as credit)")
 def cancel_document(document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response) -> DocumentOut:
     doc_id = parse_id(document_id, ENTITY)
-    view = with_document_version(uow, ctx, doc_id, expected, lambda: documents.cancel_document(uow, ctx, doc_id))
+    view = documents.cancel_document(uow, ctx, doc_id, expected_version=expected)
     return _out(view, response)
 
 
@@ -164,19 +161,14 @@ def convert_document(
     document_id: str, body: ConvertIn, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
 ) -> DocumentOut:
     doc_id = parse_id(document_id, ENTITY)
-    view = with_document_version(
+    view = documents.convert_document(
         uow,
         ctx,
         doc_id,
-        expected,
-        lambda: documents.convert_document(
-            uow,
-            ctx,
-            doc_id,
-            body.target,
-            lines=[line.to_domain() for line in body.lines] if body.lines is not None else None,
-            issue_date=body.issue_date,
-        ),
+        body.target,
+        lines=[line.to_domain() for line in body.lines] if body.lines is not None else None,
+        issue_date=body.issue_date,
+        expected_version=expected,
     )
     response.headers["Location"] = f"/api/v1/documents/{view.id}"
     return _out(view, response)

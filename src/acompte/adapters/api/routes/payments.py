@@ -23,7 +23,6 @@ from acompte.adapters.api.schemas.history import EventOut
 from acompte.adapters.api.schemas.payments import AllocateIn, AllocationOut, PaymentIn, PaymentOut, PaymentSummaryOut
 from acompte.domain.payments import Direction, PaymentState
 from acompte.services import history, payments
-from acompte.services.versions import with_payment_version
 from acompte.services.views import PaymentView
 
 router = capability_router("/payments", "payments")
@@ -99,18 +98,13 @@ def allocate(
     payment_id: str, body: AllocateIn, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
 ) -> AllocationOut:
     pay_id = parse_id(payment_id, ENTITY)
-    allocation = with_payment_version(
+    allocation = payments.allocate(
         uow,
         ctx,
-        pay_id,
-        expected,
-        lambda: payments.allocate(
-            uow,
-            ctx,
-            payment_id=pay_id,
-            document_id=int(body.document_id),
-            amount=body.amount.to_domain() if body.amount else None,
-        ),
+        payment_id=pay_id,
+        document_id=int(body.document_id),
+        amount=body.amount.to_domain() if body.amount else None,
+        expected_version=expected,
     )
     response.headers["Location"] = f"/api/v1/allocations/{allocation.id}"
     return AllocationOut.model_validate(allocation)
