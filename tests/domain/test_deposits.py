@@ -262,3 +262,38 @@ def test_vat_lines_combine_and_subtract_rate_by_rate():
     b = (VatLine(D(20), eur("10.00"), eur("2.00")), VatLine(D(10), eur("5.00"), eur("0.50")))
     assert rows(combine([a, b], "EUR")) == [("20", "20.00", "4.00"), ("10", "5.00", "0.50")]
     assert rows(subtract(b, a, "EUR")) == [("10", "5.00", "0.50")]
+
+
+def test_a_deposit_document_reads_its_stored_split_and_any_other_its_lines() -> None:
+    from datetime import date as _date
+
+    from acompte.domain.deposits import issued_breakdown
+    from acompte.domain.documents import Document, Flow, Kind, LineInput, State, price_line
+    from acompte.domain.money import Money
+    from acompte.domain.vat import VatLine, VatRounding
+
+    eur = lambda text: Money.of(text, "EUR")  # noqa: E731
+    line = price_line(
+        1,
+        LineInput(designation="Chaise", quantity=Decimal("1"), unit_price=Decimal("458.33"), vat_rate=Decimal("20")),
+        "EUR",
+    )
+    document = Document(
+        id=1,
+        company_id=1,
+        kind=Kind.DEPOSIT_INVOICE,
+        flow=Flow.SALE,
+        state=State.VALIDATED,
+        party_id=1,
+        currency="EUR",
+        issue_date=_date(2026, 12, 7),
+        due_date=None,
+        gross=eur("550.00"),
+        net=eur("458.33"),
+        lines=(line,),
+    )
+    # a split stored at issue that the lines cannot give back (net 458.34 + VAT 91.66 = 550.00)
+    stored = (VatLine(rate=Decimal("20"), net=eur("458.34"), vat=eur("91.66")),)
+    assert issued_breakdown(document, stored, VatRounding.PER_RATE) == stored
+    [computed] = issued_breakdown(document, None, VatRounding.PER_RATE)
+    assert (computed.net, computed.vat) == (eur("458.33"), eur("91.67"))  # 458.33 × 20 % = 91.666 → 91.67

@@ -23,7 +23,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from acompte.domain.documents import Kind, Line, State
+from acompte.domain.documents import Document, Kind, Line, State, totals_of
 from acompte.domain.errors import (
     DeductionExceedsDeposit,
     DeductionExceedsInvoice,
@@ -33,7 +33,7 @@ from acompte.domain.errors import (
     NonPositiveAmount,
 )
 from acompte.domain.money import HALF_UP, Money, decimal_places, round_to_currency, total
-from acompte.domain.vat import HUNDRED, VatLine
+from acompte.domain.vat import HUNDRED, VatLine, VatRounding
 
 
 class DepositAction(StrEnum):
@@ -51,6 +51,15 @@ class DepositAction(StrEnum):
 
 #: A VAT breakdown: one VatLine (rate, net, VAT) per rate, highest rate first.
 Breakdown = tuple[VatLine, ...]
+
+
+def issued_breakdown(document: Document, stored: Breakdown | None, rounding: VatRounding) -> Breakdown:
+    """A document's VAT per rate as issued: a deposit document's split of its gross, stored when it was issued
+    (its lines cannot recompute it to the cent); any other document's breakdown of its lines."""
+    if stored is not None:
+        return stored
+    return totals_of(document.lines, document.currency, rounding).breakdown
+
 
 #: Documents a deposit invoice can be generated from.
 DEPOSIT_SOURCE_KINDS = frozenset({Kind.QUOTE, Kind.ORDER})

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from acompte.domain.deposit_usage import DepositUsage, Family
-from acompte.domain.deposits import Breakdown, parse_percent, percent_of
-from acompte.domain.documents import Document, Flow, Kind, Line, State, totals_of
+from acompte.domain.deposits import Breakdown, issued_breakdown, parse_percent, percent_of
+from acompte.domain.documents import Document, Flow, Kind, Line, State
 from acompte.domain.errors import (
     CurrencyMismatch,
     DepositOnCancelledDocument,
@@ -44,9 +44,7 @@ def doc_label(document: Document) -> str:
 def breakdown_of(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) -> Breakdown:
     """A document's VAT breakdown: stored for deposit documents, computed from the lines otherwise."""
     stored = uow.deposits.breakdowns(ctx.company_id, [document]).get(document.id)
-    if stored is not None:
-        return stored
-    return totals_of(document.lines, document.currency, company.vat_rounding).breakdown
+    return issued_breakdown(document, stored, company.vat_rounding)
 
 
 def ancestors_of(uow: UnitOfWork, ctx: Ctx, document: Document) -> list[Document]:

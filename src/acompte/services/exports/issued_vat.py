@@ -4,7 +4,8 @@ A deposit invoice or deposit credit note splits a gross amount: its VAT is the g
 rate when it is issued (the deposits capability writes that split). Its lines cannot recompute it to the cent,
 so the PDF, the Factur-X and the journal entries all read the stored split here. The rule is the one the
 deposits capability applies to its own screens: the stored split when there is one, else the breakdown of the
-document's lines. It is read straight from the stored data so that exporting never calls the deposits service.
+document's lines (`domain.deposits.issued_breakdown`, the one rule both read). The stored split is read
+straight from the stored data so that exporting never calls the deposits service.
 
 The deductions of deposit invoices on a final invoice (Factur-X BT-25/26 and BT-113, the printed « acomptes
 déduits ») take the VAT stored with each deduction, with the natures of the final invoice.
@@ -15,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from acompte.domain.accounting import Nature, VatPart, natured_parts
-from acompte.domain.documents import Document, Kind, totals_of
+from acompte.domain.deposits import issued_breakdown as breakdown_as_issued
+from acompte.domain.documents import Document, Kind
 from acompte.domain.einvoicing import DeductedDeposit
 from acompte.domain.vat import VatLine
 from acompte.services.ports import Ctx, UnitOfWork
@@ -31,9 +33,7 @@ def issued_breakdown(uow: UnitOfWork, ctx: Ctx, document: Document) -> tuple[Vat
         company = uow.companies.get(ctx.company_id)
         current = uow.documents.get(ctx.company_id, document.id)
         stored = uow.deposits.breakdowns(ctx.company_id, [current]).get(current.id)
-        if stored is not None:
-            return tuple(stored)
-        return totals_of(current.lines, current.currency, company.vat_rounding).breakdown
+        return breakdown_as_issued(current, stored, company.vat_rounding)
 
 
 def issued_parts(
