@@ -1,13 +1,33 @@
-"""The history: events appended as they happen, read back for a document, a payment or a party."""
+"""The history: events appended as they happen, read back for a document, a payment or a party, and chained.
+
+Appending an event is a plain INSERT, visible at once to the rest of the transaction. Its link in the company's
+hash chain (`event_chain`: place and SHA-256, domain.history_chain) is written when the transaction commits:
+only then is the company's `history_heads` row locked (SELECT … FOR UPDATE), read and moved on. Locking at
+commit and not at the first event keeps the lock short and taken after every other row lock of the use case,
+so the per-company lock neither serialises whole use cases nor orders locks against them (no deadlock). On
+SQLite the transaction already holds the write lock (BEGIN IMMEDIATE).
+
+The sealing hooks on every SQLAlchemy session: an event inserted through the ORM by any code path (an archive
+import re-inserting a company's events in order, for one) is chained the same way.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import event, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from acompte.domain.events import Event
+from acompte.domain.history_chain import GENESIS, ChainedEvent, ChainHead, expected_hash
 from acompte.persistence.base import Repo
-from acompte.persistence.rows import EventRow
+from acompte.persistence.rows import EventChainRow, EventRow, HistoryHeadRow
 from acompte.services.views import EventView
+
+_UNSEALED = "acompte.unsealed_events"  # session.info: ids of the events this transaction inserted
 
 
 class EventRepository(Repo):
@@ -58,3 +78,116 @@ class EventRepository(Repo):
             )
             for r in self.session.scalars(stmt)
         ]
+
+    def chain(self, company_id: int, *, batch: int = 2000) -> Iterator[ChainedEvent]:
+        """Every event of the company in chain order, with its link; then, in id order, the events that have no
+        link (inserted behind the chain's back: `seq` 0, no hash)."""
+        stmt = (
+            select(EventRow, EventChainRow.seq, EventChainRow.hash)
+            .join(EventChainRow, EventChainRow.event_id == EventRow.id)
+            .where(EventRow.company_id == company_id)
+            .order_by(EventChainRow.seq)
+            .execution_options(yield_per=batch)
+        )
+        for row, seq, hash_ in self.session.execute(stmt):
+            yield ChainedEvent(
+                id=row.id,
+                company_id=row.company_id,
+                seq=int(seq),
+                occurred_at=row.occurred_at,
+                actor=row.actor,
+                kind=row.kind,
+                document_id=row.document_id,
+                payment_id=row.payment_id,
+                party_id=row.party_id,
+                data=row.data,
+                hash=hash_,
+            )
+        unlinked = (
+            select(EventRow)
+            .outerjoin(EventChainRow, EventChainRow.event_id == EventRow.id)
+            .where(EventRow.company_id == company_id, EventChainRow.event_id.is_(None))
+            .order_by(EventRow.id)
+        )
+        for r in self.session.scalars(unlinked):
+            yield ChainedEvent(
+                r.id, r.company_id, 0, r.occurred_at, r.actor, r.kind, r.document_id, r.payment_id, r.party_id, r.data, ""
+            )
+
+    def head(self, company_id: int) -> ChainHead | None:
+        row = self.session.get(HistoryHeadRow, company_id)
+        if row is None:
+            return None
+        return ChainHead(seq=int(row.last_seq), event_id=row.last_event_id, hash=row.last_hash)
+
+
+# -- sealing: the chain is extended when the transaction commits -----------------------------------------------
+
+
+def seal(session: Session, event_ids: list[int]) -> None:
+    """Link the events `event_ids` (inserted by this transaction) to their companies' chains, in id order."""
+    stored = (  # the columns as the database gives them back, not the objects in memory
+        EventRow.id, EventRow.company_id, EventRow.occurred_at, EventRow.actor, EventRow.kind,
+        EventRow.document_id, EventRow.payment_id, EventRow.party_id, EventRow.data,
+    )  # fmt: skip
+    rows = session.execute(select(*stored).where(EventRow.id.in_(event_ids)).order_by(EventRow.id))
+    by_company: dict[int, list[Any]] = {}
+    for row in rows:
+        by_company.setdefault(row.company_id, []).append(row)
+    for company_id in sorted(by_company):  # one lock order for a transaction spanning several companies
+        seq, previous = _lock_head(session, company_id)
+        links: list[dict[str, Any]] = []
+        for row in by_company[company_id]:
+            seq += 1
+            link = ChainedEvent(
+                row.id, company_id, seq, row.occurred_at, row.actor, row.kind,
+                row.document_id, row.payment_id, row.party_id, row.data, "",
+            )  # fmt: skip
+            previous = expected_hash(link, previous)
+            links.append({"event_id": row.id, "company_id": company_id, "seq": seq, "hash": previous})
+        session.execute(insert(EventChainRow), links)
+        session.execute(
+            update(HistoryHeadRow)
+            .where(HistoryHeadRow.company_id == company_id)
+            .values(last_seq=seq, last_event_id=links[-1]["event_id"], last_hash=previous)
+        )
+
+
+def _lock_head(session: Session, company_id: int) -> tuple[int, str]:
+    """Lock the company's head row (creating it on the first event) and return its last place and hash."""
+    locked = select(HistoryHeadRow.last_seq, HistoryHeadRow.last_hash).where(
+        HistoryHeadRow.company_id == company_id
+    )
+    head = session.execute(locked.with_for_update()).first()
+    if head is None:
+        dialect = session.get_bind().dialect.name
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            upsert(HistoryHeadRow)
+            .values(company_id=company_id, last_seq=0, last_event_id=None, last_hash=GENESIS)
+            .on_conflict_do_nothing(index_elements=["company_id"])
+        )
+        head = session.execute(locked.with_for_update()).one()
+    return int(head.last_seq), str(head.last_hash)
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_new_events(session: Session, _flush: UOWTransaction) -> None:
+    new = [obj.id for obj in session.new if isinstance(obj, EventRow)]
+    if new:
+        session.info.setdefault(_UNSEALED, []).extend(new)
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_new_events(session: Session) -> None:
+    session.flush()  # the events still pending get their ids (and are remembered) first
+    event_ids = session.info.pop(_UNSEALED, None)
+    if event_ids:
+        seal(session, event_ids)
+        session.flush()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_new_events(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended (committed or rolled back)
+        session.info.pop(_UNSEALED, None)

@@ -235,7 +235,7 @@ class AllocationRow(Base):
 
 
 class EventRow(Base):
-    """The append-only history. Nothing updates or deletes these rows."""
+    """The append-only history: triggers refuse UPDATE and DELETE; `event_chain` holds each row's hash."""
 
     __tablename__ = "events"
     __table_args__ = (
@@ -253,6 +253,30 @@ class EventRow(Base):
     payment_id: Mapped[int | None] = mapped_column(BigInteger)
     party_id: Mapped[int | None] = mapped_column(BigInteger)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class EventChainRow(Base):
+    """An event's place in its company's hash chain (`seq` from 1) and its SHA-256 (domain.history_chain).
+
+    Written when the event's transaction commits, under the lock of the company's `history_heads` row, so two
+    transactions never fork the chain; like the events, these rows are never updated or deleted (triggers)."""
+
+    __tablename__ = "event_chain"
+    __table_args__ = (UniqueConstraint("company_id", "seq", name="uq_event_chain_company_seq"),)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True, autoincrement=False)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class HistoryHeadRow(Base):
+    """The last link of a company's chain: locked (SELECT … FOR UPDATE) by the transaction that appends to it."""
+
+    __tablename__ = "history_heads"
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 # -- credits: refunds and write-offs ---------------------------------------------------------------------------
