@@ -111,7 +111,17 @@ class EventRepository(Repo):
         )
         for r in self.session.scalars(unlinked):
             yield ChainedEvent(
-                r.id, r.company_id, 0, r.occurred_at, r.actor, r.kind, r.document_id, r.payment_id, r.party_id, r.data, ""
+                r.id,
+                r.company_id,
+                0,
+                r.occurred_at,
+                r.actor,
+                r.kind,
+                r.document_id,
+                r.payment_id,
+                r.party_id,
+                r.data,
+                "",
             )
 
     def head(self, company_id: int) -> ChainHead | None:
@@ -155,9 +165,7 @@ def seal(session: Session, event_ids: list[int]) -> None:
 
 def _lock_head(session: Session, company_id: int) -> tuple[int, str]:
     """Lock the company's head row (creating it on the first event) and return its last place and hash."""
-    locked = select(HistoryHeadRow.last_seq, HistoryHeadRow.last_hash).where(
-        HistoryHeadRow.company_id == company_id
-    )
+    locked = select(HistoryHeadRow.last_seq, HistoryHeadRow.last_hash).where(HistoryHeadRow.company_id == company_id)
     head = session.execute(locked.with_for_update()).first()
     if head is None:
         dialect = session.get_bind().dialect.name

@@ -23,6 +23,7 @@ from acompte.persistence.documents_repository import DocumentRepository
 from acompte.persistence.events_repository import EventRepository
 from acompte.persistence.exports_repository import ExportRepository
 from acompte.persistence.idempotency_repository import IdempotencyRepository
+from acompte.persistence.integrity_repository import IntegrityRepository
 from acompte.persistence.issued_files_repository import IssuedFileRepository
 from acompte.persistence.payments_repository import AllocationRepository, PaymentRepository
 from acompte.persistence.positions_repository import PositionRepository
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
     idempotency: IdempotencyRepository
     positions: PositionRepository
     files: IssuedFileRepository
+    integrity: IntegrityRepository
 
     def __init__(
         self,
@@ -83,6 +85,7 @@ class SqlUnitOfWork:
             self.idempotency = IdempotencyRepository(session, clock)
             self.positions = PositionRepository(session)
             self.files = IssuedFileRepository(session, clock)
+            self.integrity = IntegrityRepository(session, clock)
         return self
 
     def __exit__(

@@ -239,3 +239,39 @@ class DocumentListPage:
     page: int
     pages: int
     per_page: int
+
+
+# -- what `acompte verify` reads ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LiveAllocation:
+    id: int
+    document_id: int
+    payment_id: int | None
+    credit_document_id: int | None
+    amount_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class Numbered:
+    """A number given by the series `key` (`invoice/sale`, `payment/in`, `journal/VE` …). Documents and payments
+    write the year and the counter in their number; journal entries keep them apart (`year`, `value`)."""
+
+    key: str
+    number: str
+    row_id: int | None
+    year: int | None = None
+    value: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrityFacts:
+    allocations: tuple[LiveAllocation, ...]
+    document_gross: dict[int, int]
+    document_number: dict[int, str | None]
+    document_currency: dict[int, str]
+    payment_amount: dict[int, int]
+    deducted: dict[int, int]
+    numbered: tuple[Numbered, ...]
+    series: dict[tuple[str, int], int]

@@ -13,6 +13,7 @@ from acompte.adapters.cli.demo import DEMO_COMPANY, build_demo, print_demo
 from acompte.adapters.cli.exports import app as exports_app
 from acompte.adapters.cli.serve import demo_login
 from acompte.adapters.cli.users import token_app, user_app
+from acompte.adapters.cli.verify import verify_command
 from acompte.config import Settings
 from acompte.services import companies, idempotency
 
@@ -21,6 +22,7 @@ console = Console()
 app.add_typer(exports_app, name="export")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.command("verify")(verify_command)
 
 
 @app.command()

@@ -4,7 +4,7 @@ between them, the history, and the facts positions are computed from."""
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
 from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, Line
 from acompte.domain.events import Event
+from acompte.domain.history_chain import ChainedEvent, ChainHead
 from acompte.domain.money import Money
 from acompte.domain.parties import Company, Item, Party
 from acompte.domain.payments import Method, Payment
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
         DocumentListTotals,
         DocumentSummary,
         EventView,
+        IntegrityFacts,
         PaymentMethodView,
         PaymentView,
     )
@@ -254,6 +256,18 @@ class History(Protocol):
         payment_id: int | None = None,
         party_id: int | None = None,
     ) -> list[EventView]: ...
+
+    def chain(self, company_id: int) -> Iterator[ChainedEvent]:
+        """The company's events in chain order with their links, then those without a link (`seq` 0)."""
+        ...
+
+    def head(self, company_id: int) -> ChainHead | None: ...
+
+
+class Integrity(Protocol):
+    """What `acompte verify` checks the history against."""
+
+    def facts(self, company_id: int) -> IntegrityFacts: ...
 
 
 class Positions(Protocol):

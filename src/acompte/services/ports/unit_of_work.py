@@ -16,6 +16,7 @@ from acompte.services.ports.ledger import (
     Companies,
     Documents,
     History,
+    Integrity,
     Items,
     NumberSeries,
     Parties,
@@ -66,6 +67,8 @@ class UnitOfWork(Protocol):
     def positions(self) -> Positions: ...
     @property
     def files(self) -> IssuedFiles: ...
+    @property
+    def integrity(self) -> Integrity: ...
     @property
     def renderer(self) -> DocumentRenderer | None:
         """Given by bootstrap: issuing a document produces its files through it."""
