@@ -86,6 +86,7 @@ class Shared:
     credits: list[str] = field(default_factory=list)
     documents: set[str] = field(default_factory=set)
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    examples: dict[tuple[str, int], str] = field(default_factory=dict)  # the first answer of each kind
     failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -96,6 +97,7 @@ class Shared:
     def note(self, op: str, status: int, detail: Any = None) -> None:
         with self.lock:
             self.statuses[(op, status)] += 1
+            self.examples.setdefault((op, status), json.dumps(detail)[:160] if status >= 400 else "")
             if status >= 500 and len(self.failures) < 20:
                 self.failures.append(f"{op}: {status} {json.dumps(detail)[:300]}")
 
@@ -238,7 +240,10 @@ def _document_breaks(api: Api, document_id: str) -> list[str]:
     position = doc.get("position") or {}
     if settled > abs(gross):
         broken.append(f"document {doc['number']}: settled {settled} beyond its total {gross}")
-    if doc["state"] != "cancelled" and due != abs(gross) - settled:
+    credit = doc["kind"] in ("credit_note", "deposit_credit_note")  # owes nothing: it is a credit, used or not
+    if position and credit and Decimal(position.get("used", {}).get("amount", "0")) > abs(gross):
+        broken.append(f"credit note {doc['number']}: used {position['used']['amount']} beyond its total {gross}")
+    if not credit and doc["state"] != "cancelled" and due != abs(gross) - settled:
         broken.append(f"document {doc['number']}: balance {due} is not total {gross} less settled {settled}")
     if position and allocated != Decimal(position["paid"]["amount"]) + Decimal(position["credited"]["amount"]):
         broken.append(f"document {doc['number']}: allocations {allocated} differ from paid + credited")
@@ -329,7 +334,7 @@ def main() -> int:
     )
     print(f"{len(shared.documents)} documents and {len(set(shared.payments))} payments checked in {checked:.1f} s")
     for (op, status), n in sorted(shared.statuses.items()):
-        print(f"  {op:<18} {status}  × {n}")
+        print(f"  {op:<18} {status}  × {n:<4} {shared.examples.get((op, status), '')}")
     os.environ["ACOMPTE_DATABASE_URL"] = args.database_url
     try:  # `acompte verify --company ID`, in this process (a second interpreter would only add its start-up)
         verify_command(company=ctx.company_id)
