@@ -14,6 +14,8 @@ import time
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import event
+
 from acompte import bootstrap
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
@@ -44,6 +46,12 @@ def main(url: str, seconds: float, clients: int) -> None:
 
     for i in range(30):  # warm-up
         pay(0, i)
+    statements = [0]
+
+    @event.listens_for(app.engine, "before_cursor_execute")
+    def _count(*_: object) -> None:
+        statements[0] += 1
+
     done = [0] * clients
     deadline = time.perf_counter() + seconds
 
@@ -58,7 +66,8 @@ def main(url: str, seconds: float, clients: int) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    print(f"{clients} client(s): {sum(done) / (time.perf_counter() - started):.1f} payments/s")
+    rate, per = sum(done) / (time.perf_counter() - started), statements[0] / max(sum(done), 1)
+    print(f"{clients} client(s): {rate:.1f} payments/s, {per:.1f} statements per payment")
     app.close()
 
 

@@ -270,14 +270,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
 
-    application = bootstrap.build(args.database_url)  # migrates the database
-    ctx = Ctx(companies.create_company(application.uow(), name="Soak SARL", currency="EUR"), actor="soak")
-    email = f"soak-{ctx.company_id}@example.org"
-    users.create_user(application.uow(), email=email, password="soak-password-1234", name="Soak")
-    users.grant(application.uow(), ctx, email=email, role=Role.ADMIN)
-    _, token = users.create_token(application.uow(), ctx, email=email, name="soak")
-    application.close()
-
+    application = bootstrap.build(args.database_url)  # migrates the database before the server starts
     port = free_port()
     command = [ACOMPTE, "serve", "--host", "127.0.0.1", "--port", str(port)]
     if args.serve_workers > 1:
@@ -286,6 +279,13 @@ def main() -> int:
     launched = time.monotonic()
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
+        # while the server starts: a company, its admin and an API token
+        ctx = Ctx(companies.create_company(application.uow(), name="Soak SARL", currency="EUR"), actor="soak")
+        email = f"soak-{ctx.company_id}@example.org"
+        users.create_user(application.uow(), email=email, password="soak-password-1234", name="Soak")
+        users.grant(application.uow(), ctx, email=email, role=Role.ADMIN)
+        _, token = users.create_token(application.uow(), ctx, email=email, name="soak")
+        application.close()
         api = Api(port, token)
         ready_by = time.monotonic() + 60
         while time.monotonic() < ready_by:

@@ -14,9 +14,10 @@ import re-inserting a company's events in order, for one) is chained the same wa
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC
 from typing import Any
 
-from sqlalchemy import event, insert, or_, select, update
+from sqlalchemy import event, insert, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
@@ -27,7 +28,7 @@ from acompte.persistence.base import Repo
 from acompte.persistence.rows import EventChainRow, EventRow, HistoryHeadRow
 from acompte.services.views import EventView
 
-_UNSEALED = "acompte.unsealed_events"  # session.info: ids of the events this transaction inserted
+_UNSEALED = "acompte.unsealed_events"  # session.info: the events this transaction inserted
 
 
 class EventRepository(Repo):
@@ -134,15 +135,12 @@ class EventRepository(Repo):
 # -- sealing: the chain is extended when the transaction commits -----------------------------------------------
 
 
-def seal(session: Session, event_ids: list[int]) -> None:
-    """Link the events `event_ids` (inserted by this transaction) to their companies' chains, in id order."""
-    stored = (  # the columns as the database gives them back, not the objects in memory
-        EventRow.id, EventRow.company_id, EventRow.occurred_at, EventRow.actor, EventRow.kind,
-        EventRow.document_id, EventRow.payment_id, EventRow.party_id, EventRow.data,
-    )  # fmt: skip
-    rows = session.execute(select(*stored).where(EventRow.id.in_(event_ids)).order_by(EventRow.id))
-    by_company: dict[int, list[Any]] = {}
-    for row in rows:
+def seal(session: Session, events: list[EventRow]) -> None:
+    """Link `events` (inserted by this transaction) to their companies' chains, in id order. Their values in memory
+    are the stored ones: `occurred_at` is written in UTC (below), and the canonical form reads `data` through a JSON
+    round trip, as the database gives it back."""
+    by_company: dict[int, list[EventRow]] = {}
+    for row in sorted(events, key=lambda e: e.id):
         by_company.setdefault(row.company_id, []).append(row)
     for company_id in sorted(by_company):  # one lock order for a transaction spanning several companies
         seq, previous = _lock_head(session, company_id)
@@ -179,9 +177,17 @@ def _lock_head(session: Session, company_id: int) -> tuple[int, str]:
     return int(head.last_seq), str(head.last_hash)
 
 
+@event.listens_for(EventRow, "before_insert")
+def _in_utc(_mapper: Any, _connection: Any, row: EventRow) -> None:
+    """SQLite keeps an instant without its offset: store it in UTC, so that it reads back as the same instant."""
+    row.occurred_at = (
+        row.occurred_at.replace(tzinfo=UTC) if row.occurred_at.tzinfo is None else row.occurred_at.astimezone(UTC)
+    )
+
+
 @event.listens_for(Session, "after_flush")
 def _remember_new_events(session: Session, _flush: UOWTransaction) -> None:
-    new = [obj.id for obj in session.new if isinstance(obj, EventRow)]
+    new = [obj for obj in session.new if isinstance(obj, EventRow)]
     if new:
         session.info.setdefault(_UNSEALED, []).extend(new)
 
@@ -189,9 +195,9 @@ def _remember_new_events(session: Session, _flush: UOWTransaction) -> None:
 @event.listens_for(Session, "before_commit")
 def _seal_new_events(session: Session) -> None:
     session.flush()  # the events still pending get their ids (and are remembered) first
-    event_ids = session.info.pop(_UNSEALED, None)
-    if event_ids:
-        seal(session, event_ids)
+    events = [row for row in session.info.pop(_UNSEALED, ()) if inspect(row).persistent]  # not rolled back
+    if events:
+        seal(session, events)
         session.flush()
 
 
