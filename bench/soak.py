@@ -149,7 +149,7 @@ def work(port: int, token: str, shared: Shared, seed: int, deadline: float) -> N
             if status != 200:
                 continue
             amount = Decimal(rng.randint(1, 80))
-            share = rng.choice([Decimal(1), Decimal(1), Decimal("0.5")])  # sometimes leave money unallocated
+            share = rng.choice([Decimal(1), Decimal("0.5"), Decimal("0.25")])  # often leave money unallocated
             body = {
                 "party_id": doc["party_id"],
                 "amount": euros(amount),
@@ -166,7 +166,8 @@ def work(port: int, token: str, shared: Shared, seed: int, deadline: float) -> N
             payment, invoice = shared.pick(shared.payments, rng), shared.pick(shared.invoices, rng)
             if payment is None or invoice is None:
                 continue
-            status, body = api.call("POST", f"/payments/{payment}/allocations", {"document_id": invoice})
+            part = {"document_id": invoice, "amount": euros(Decimal(rng.randint(1, 20)))}  # often beyond what is left
+            status, body = api.call("POST", f"/payments/{payment}/allocations", part)
             shared.note(op, status, body)
             if status in (200, 201) and isinstance(body, dict):
                 with shared.lock:
@@ -206,7 +207,8 @@ def work(port: int, token: str, shared: Shared, seed: int, deadline: float) -> N
             credit, invoice = shared.pick(shared.credits, rng), shared.pick(shared.invoices, rng)
             if credit is None or invoice is None:
                 continue
-            status, body = api.call("POST", f"/credits/{credit}/uses", {"document_id": invoice})
+            part = {"document_id": invoice, "amount": euros(Decimal(rng.randint(1, 15)))}
+            status, body = api.call("POST", f"/credits/{credit}/uses", part)
             shared.note(op, status, body)
 
 
