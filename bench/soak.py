@@ -85,13 +85,17 @@ class Shared:
     allocations: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
     documents: set[str] = field(default_factory=set)
+    party_of: dict[str, str] = field(default_factory=dict)  # invoice, payment or credit note -> its party
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
     examples: dict[tuple[str, int], str] = field(default_factory=dict)  # the first answer of each kind
     failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def pick(self, items: list[str], rng: random.Random) -> str | None:
+    def pick(self, items: list[str], rng: random.Random, party: str | None = None) -> str | None:
+        """One of `items` at random (of `party`'s when given)."""
         with self.lock:
+            if party is not None:
+                items = [item for item in items if self.party_of.get(item) == party]
             return rng.choice(items) if items else None
 
     def note(self, op: str, status: int, detail: Any = None) -> None:
@@ -120,6 +124,7 @@ def new_document(api: Api, shared: Shared, kind: str, party: str, price: str, va
         shared.note(f"validate {kind}", status, body)
     with shared.lock:
         shared.documents.add(draft["id"])
+        shared.party_of[str(draft["id"])] = party
     return str(draft["id"])
 
 
@@ -161,9 +166,11 @@ def work(port: int, token: str, shared: Shared, seed: int, deadline: float) -> N
             if status == 201:
                 with shared.lock:
                     shared.payments.append(payment["id"])
+                    shared.party_of[payment["id"]] = doc["party_id"]
                     shared.allocations += [a["id"] for a in payment["allocations"]]
         elif op == "allocate":
-            payment, invoice = shared.pick(shared.payments, rng), shared.pick(shared.invoices, rng)
+            payment = shared.pick(shared.payments, rng)
+            invoice = shared.pick(shared.invoices, rng, shared.party_of.get(payment or ""))
             if payment is None or invoice is None:
                 continue
             part = {"document_id": invoice, "amount": euros(Decimal(rng.randint(1, 20)))}  # often beyond what is left
@@ -203,8 +210,10 @@ def work(port: int, token: str, shared: Shared, seed: int, deadline: float) -> N
                 with shared.lock:
                     shared.credits.append(answer["id"])
                     shared.documents.add(answer["id"])
+                    shared.party_of[answer["id"]] = shared.party_of.get(invoice, "")
         elif op == "use credit":
-            credit, invoice = shared.pick(shared.credits, rng), shared.pick(shared.invoices, rng)
+            credit = shared.pick(shared.credits, rng)
+            invoice = shared.pick(shared.invoices, rng, shared.party_of.get(credit or ""))
             if credit is None or invoice is None:
                 continue
             part = {"document_id": invoice, "amount": euros(Decimal(rng.randint(1, 15)))}
