@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
 from acompte.domain import lifecycle
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import (
     INVOICE_KINDS,
     Document,
@@ -106,6 +107,8 @@ def create_document(
     event_data: dict[str, Any] | None = None,
 ) -> DocumentView:
     """Create a draft document. Nothing is numbered until validation."""
+    check_optional(issue_date, DateField.ISSUE_DATE)
+    check_optional(due_date, DateField.DUE_DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         _party_for(uow, ctx, party_id, flow)
@@ -164,6 +167,8 @@ def update_document(
     expected_version: int | None = None,
 ) -> DocumentView:
     """Change a document that may still change (drafts; quotes, orders and delivery notes after validation)."""
+    check_optional(issue_date, DateField.ISSUE_DATE)
+    check_optional(due_date, DateField.DUE_DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
@@ -222,6 +227,7 @@ def validate_document(
     Invoices are dated on their validation day so that numbers and dates go up together (CGI ann. II art. 242
     nonies A, 7°).
     """
+    check_optional(today, DateField.ISSUE_DATE)
     today = today or uow.clock.today()
     with uow:
         company = uow.companies.get(ctx.company_id)
@@ -353,6 +359,7 @@ def convert_document(
 
     `lines` lets the user convert part of it (a partial delivery or invoice); by default all lines are copied.
     """
+    check_optional(issue_date, DateField.ISSUE_DATE)
     with uow:
         source = uow.documents.get(ctx.company_id, document_id, lock=True)
         versions.check_document(source, expected_version)
@@ -428,6 +435,8 @@ def list_documents(
 ) -> list[DocumentSummary]:
     """Documents by id, each with its position. `open_only` keeps those whose position still owes something (an
     order wholly carried by its invoices is not open, whatever its allocations)."""
+    check_optional(date_from, DateField.DATE_FROM)
+    check_optional(date_to, DateField.DATE_TO)
     with uow:
         result: list[DocumentSummary] = []
         after = after_id

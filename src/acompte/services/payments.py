@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from acompte.domain.allocations import check_allocation
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound, Reason
 from acompte.domain.events import AllocationRemoved, CreditUseUndoing, PaymentAllocated, PaymentRecorded
 from acompte.domain.money import Money, total
@@ -51,6 +52,7 @@ def record_payment(
     event_data: dict[str, Any] | None = None,
 ) -> PaymentView:
     """Record a payment received or paid, and optionally allocate it at once to documents."""
+    check_optional(payment_date, DateField.PAYMENT_DATE)
     if not amount.is_positive:
         raise NonPositiveAmount(amount=str(amount))
     with uow:
@@ -245,6 +247,8 @@ def list_payments(
     limit: int = 50,
     after_id: int | None = None,
 ) -> list[PaymentView]:
+    check_optional(date_from, DateField.DATE_FROM)
+    check_optional(date_to, DateField.DATE_TO)
     with uow:
         return list(
             uow.payments.views(

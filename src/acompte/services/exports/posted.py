@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from acompte.domain.accounting import Match, PostedEntry, fiscal_year, match_lines, matched_accounts
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.errors import NotFound
 from acompte.domain.money import Money
 from acompte.services.exports.facts import accounting_settings, year_end_of
@@ -66,6 +67,8 @@ def ledger(
 ) -> Ledger:
     """Posted entries of one run, or of a whole financial year (the one closing on `fiscal_year_end`, or the one
     containing `on`), in validation order, with matching letters computed over those entries."""
+    check_optional(fiscal_year_end, DateField.DATE)
+    check_optional(on, DateField.DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         settings = accounting_settings(company)
