@@ -45,6 +45,18 @@ def check_optional(day: date | None, field: DateField = DateField.DATE) -> date 
     return None if day is None else check_date(day, field)
 
 
+def parse_day(text: str, field: DateField = DateField.DATE) -> date:
+    """An ISO day (`2026-11-23`) typed in a form or an option: ValueError when it is no date, `InvalidDate`
+    when it is one acompte does not support."""
+    return check_date(date.fromisoformat(text.strip()), field)
+
+
+def field_of(error: InvalidDate) -> str:
+    """The form field a refused date belongs to."""
+    field = error.params.get("field", DateField.DATE)
+    return field.value if isinstance(field, DateField) else str(field)
+
+
 def add_days(day: date, days: int, field: DateField = DateField.DATE) -> date:
     """`day` + `days`, refused (never an OverflowError) when the result falls outside the supported range."""
     check_date(day, field)
