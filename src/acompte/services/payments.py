@@ -181,20 +181,25 @@ def _allocate(
 
 
 def remove_allocation(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: str = "") -> AllocationView:
-    """Undo an allocation: both sides get the amount back exactly; the history keeps what was undone."""
+    """Undo an allocation: both sides get the amount back exactly; the history keeps what was undone.
+
+    Locks the payment, then the document, and only then reads the allocation again: of two clerks undoing the
+    same allocation at once, the second finds it gone (AllocationNotFound) and writes nothing."""
     with uow:
-        allocation = uow.allocations.get(ctx.company_id, allocation_id)
-        if allocation.credit_document_id is not None:
+        seen = uow.allocations.get(ctx.company_id, allocation_id)  # which rows to lock
+        if seen.credit_document_id is not None:
             publish(uow, ctx, CreditUseUndoing(company_id=ctx.company_id, allocation_id=allocation_id, reason=reason))
             uow.commit()
-            return allocation
-        if allocation.payment_id is not None:
-            payment = uow.payments.get(ctx.company_id, allocation.payment_id, lock=True)
-            party_id = payment.party_id
-        else:
-            payment = None
-            party_id = uow.documents.get(ctx.company_id, allocation.document_id).party_id
-        document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
+            return seen
+        payment = None
+        if seen.payment_id is not None:
+            payment = uow.payments.get(ctx.company_id, seen.payment_id, lock=True)
+        document = uow.documents.get(ctx.company_id, seen.document_id, lock=True)
+        allocation = uow.allocations.get(ctx.company_id, allocation_id)  # under the locks: still there?
+        if allocation.document_id != document.id:  # moved meanwhile (an invoice made from its order)
+            document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
+            allocation = uow.allocations.get(ctx.company_id, allocation_id)
+        party_id = payment.party_id if payment is not None else document.party_id
         before = uow.documents.settlement(document).balance_due
         uow.allocations.delete(ctx.company_id, allocation_id)
         publish(
