@@ -15,8 +15,9 @@ from decimal import Decimal
 from acompte.domain.credits import CreditRef
 from acompte.domain.documents import Flow, Kind
 from acompte.domain.errors import DomainError
-from acompte.services import credits, documents, payment_changes, payments, positions
+from acompte.services import credits, deposits, documents, payment_changes, payments, positions
 from acompte.services.ports import Ctx, UnitOfWork
+from tests.deposit_helpers import eur, issued_deposit, table_order
 from tests.helpers import gesture, line, pay, validated
 
 D = Decimal
@@ -135,3 +136,16 @@ def test_a_draft_deleted_twice_at_once_is_deleted_once(app, uow, ctx, customer) 
     delete = lambda u: documents.delete_draft(u, ctx, draft.id)  # noqa: E731
     assert race(app, delete, delete) == ["NotFound", "ok"]
     assert kinds(uow, ctx, "DocumentDeleted") == 1
+
+
+def test_a_deduction_removed_twice_at_once_is_removed_once(app, uow, ctx, customer) -> None:  # type: ignore[no-untyped-def]
+    deposits.configure_deposits(uow, ctx, deduct_all=False)
+    order = table_order(uow, ctx, customer.id)
+    deposit = issued_deposit(uow, ctx, order.id, percent="30")
+    draft = deposits.create_final_invoice(uow, ctx, order.id)
+    deposits.deduct_deposit(uow, ctx, draft.invoice.id, deposit.id)
+    remove = lambda u: deposits.remove_deduction(u, ctx, draft.invoice.id, deposit.id)  # noqa: E731
+    assert race(app, remove, remove) == ["ok", "ok"]  # the second finds nothing left to remove
+    assert kinds(uow, ctx, "DeductionRemoved") == 2  # one removal: on the invoice and on the deposit invoice
+    view = deposits.deduction_view(uow, ctx, draft.invoice.id)
+    assert view.deducted == eur("0.00")

@@ -63,7 +63,7 @@ LEGACY_WORDS = (
     N_("Société"), N_("Compte de trésorerie"), N_("Utilisateur"), N_("Jeton"), N_("Le document"),
     N_("Le règlement"), N_("régler"), N_("ce document"), N_("les crédits sélectionnés"), N_("Export comptable"),
     N_("Remboursement"), N_("Avoir"), N_("Document"), N_("un SIREN a 9 chiffres"), N_("Numéro de TVA"),
-    N_("ex. FR12345678901"), N_("L'avoir"), N_("Écart de règlement"),
+    N_("ex. FR12345678901"), N_("L'avoir"), N_("Écart de règlement"), N_("Déduction"),
 )
 
 #: Why a value was refused; each sentence uses the params given beside the reason.
