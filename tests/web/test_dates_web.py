@@ -56,3 +56,17 @@ def test_a_document_form_refuses_a_date_in_year_3000_next_to_the_field(app, ctx,
     assert response.status_code == 422, response.text[:300]
     assert _field_error(response.text, "issue_date") == f"Date invalide : la date du document {SENTENCE}."
     assert documents.list_documents(app.uow(), ctx) == []
+
+
+def test_the_lists_and_the_statement_answer_a_filter_on_year_1_at_once_with_the_sentence(web_reader, customer) -> None:  # type: ignore[no-untyped-def]
+    for path in (
+        "/documents?flow=sale&kind=invoice&date_from=0001-01-01",
+        "/documents?flow=sale&kind=invoice&date_to=9999-12-31&format=csv",
+        "/payments?date_from=0001-01-01",
+        f"/contacts/{customer.id}/statement?from=0001-01-01&to=0001-12-31",
+    ):
+        started = time.monotonic()
+        page = web_reader.get(path)
+        assert time.monotonic() - started < 5, path
+        assert page.status_code == 422, (path, page.status_code)
+        assert SENTENCE in page.text, path

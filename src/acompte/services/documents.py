@@ -487,6 +487,8 @@ def _list_filter(given: ListFilters) -> DocumentFilter:
     if unknown:  # a typo in a filter name must not silently list everything
         raise TypeError(f"unknown document list filter(s): {', '.join(sorted(unknown))}")
     flow, kind, status, state = given.get("flow"), given.get("kind"), given.get("status"), given.get("state")
+    check_optional(given.get("date_from"), DateField.DATE_FROM)
+    check_optional(given.get("date_to"), DateField.DATE_TO)
     return DocumentFilter(
         flow=flow.value if flow else None,
         kind=kind.value if kind else None,
@@ -546,9 +548,16 @@ def document_list_rows(
 ) -> Iterator[DocumentListRow]:
     """Every filtered row in the list's order, read `chunk` rows at a time (for exports): each chunk is one short
     read after the last (sort key, id) seen, so memory stays flat and no transaction is held while the rows are
-    sent. A document whose sorted value changes during the export may move across the cursor."""
-    filters = _list_filter(given)
-    sort = _check_sort(sort)
+    sent. A document whose sorted value changes during the export may move across the cursor.
+
+    The filters are checked at the call, before the first row is asked for (a streamed answer has started by
+    then and could no longer say what was refused)."""
+    return _rows_in_chunks(uow, ctx, _list_filter(given), _check_sort(sort), descending, chunk)
+
+
+def _rows_in_chunks(
+    uow: UnitOfWork, ctx: Ctx, filters: DocumentFilter, sort: str, descending: bool, chunk: int
+) -> Iterator[DocumentListRow]:
     after = None
     while True:
         with uow:
