@@ -185,6 +185,9 @@ PROBLEMS: tuple[ProblemType, ...] = (
             NP_("problem", "Le plan de comptes de la société n'a pas le compte qu'une écriture demande.")),
     _domain(e.UnbalancedEntry, 500, NP_("problem", 'Écriture déséquilibrée'),
             NP_("problem", "Une écriture comptable serait déséquilibrée ; rien n'a été exporté.")),
+    _domain(e.InvalidDate, 422, NP_("problem", 'Date hors limites'),
+            NP_("problem", 'acompte accepte les dates du 1er janvier 1900 au 31 décembre 2999 (`minimum`, '
+                '`maximum`) ; `field` nomme la date refusée.')),
     _domain(e.InvalidExportPeriod, 422, NP_("problem", "Période d'export invalide"),
             NP_("problem", "La période d'un export commence avant de finir et tient dans un exercice.")),
     _domain(e.ExportPeriodOverlap, 409, NP_("problem", 'Période déjà exportée'),

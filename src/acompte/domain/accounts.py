@@ -16,11 +16,12 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from acompte.domain.dates import DateField, add_days
 from acompte.domain.errors import InvalidPaymentTerms, Reason
 from acompte.domain.money import Money, decimal_places, total
 
@@ -52,7 +53,7 @@ class TermPart:
 
     def due_date(self, invoice_date: date, order_date: date | None = None) -> date:
         start = order_date if self.basis is TermBasis.ORDER and order_date is not None else invoice_date
-        due = start + timedelta(days=self.days)
+        due = add_days(start, self.days, DateField.DUE_DATE)  # refused beyond 2999-12-31, never an overflow
         return end_of_month(due) if self.end_of_month else due
 
     def to_data(self) -> dict[str, Any]:

@@ -107,6 +107,8 @@ class Reason(StrEnum):
     UNKNOWN_ACCOUNT_ROLES = "unknown-account-roles"
     INVALID_ACCOUNT_NUMBER = "invalid-account-number"
     INVALID_DEPOSIT_JOURNAL = "invalid-deposit-journal"
+    # dates
+    DATE_OUT_OF_RANGE = "date-out-of-range"  # field, minimum, maximum
 
 
 class Field(StrEnum):
@@ -402,6 +404,12 @@ class MissingAccount(DomainError):
 
 class UnbalancedEntry(DomainError):
     code = "unbalanced-entry"
+
+
+class InvalidDate(DomainError):
+    """A date outside the supported calendar (`domain.dates`): `field` names where it came from."""
+
+    code = "invalid-date"
 
 
 class InvalidExportPeriod(DomainError):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import Flow
 from acompte.domain.errors import (
     AmountBelowAllocated,
@@ -121,6 +122,9 @@ class PaymentChange:
     amount: Money | None = None
     reference: str | None = None
     comment: str | None = None
+
+    def __post_init__(self) -> None:
+        check_optional(self.payment_date, DateField.PAYMENT_DATE)
 
     def changes(self, payment: Payment) -> dict[str, tuple[object, object]]:
         """{field: (before, after)} for the fields that really change."""

@@ -8,9 +8,9 @@ SQLite the whole transaction already holds the write lock (BEGIN IMMEDIATE, see 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select
+from sqlalchemy import CursorResult, Result, Select
 from sqlalchemy.orm import Session
 
 from acompte.domain.errors import NotFound
@@ -35,3 +35,9 @@ class Repo:
         if row is None:
             raise NotFound(entity=entity, id=id_)
         return row
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched: an undo checks it, so that a row another transaction removed
+    first is never recorded as removed twice."""
+    return cast(CursorResult[Any], result).rowcount

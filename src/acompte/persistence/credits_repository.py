@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.credits import CreditRef, CreditUse, SourceKind, corrected_ids
 from acompte.domain.documents import CREDIT_KINDS, Document, Kind, State
-from acompte.domain.errors import RefundNotFound
+from acompte.domain.errors import NotFound, RefundNotFound
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
+from acompte.persistence.base import rowcount
 from acompte.persistence.rows import (
     AllocationRow,
     DocumentLineRow,
@@ -314,7 +315,12 @@ class CreditRepository:
         return self._refund_views(list(self.session.scalars(stmt.order_by(RefundRow.id))))
 
     def delete_refund(self, company_id: int, refund_id: int) -> None:
-        self.session.execute(delete(RefundRow).where(RefundRow.company_id == company_id, RefundRow.id == refund_id))
+        """RefundNotFound when no row went (another transaction removed it first)."""
+        done = self.session.execute(
+            delete(RefundRow).where(RefundRow.company_id == company_id, RefundRow.id == refund_id)
+        )
+        if rowcount(done) != 1:
+            raise RefundNotFound(id=refund_id)
         self.session.flush()
 
     # -- write-offs --------------------------------------------------------------------------------------------
@@ -419,9 +425,12 @@ class CreditRepository:
         self.session.flush()
 
     def delete_write_off(self, company_id: int, write_off_id: int) -> None:
-        self.session.execute(
+        """NotFound when no row went (another transaction removed it first)."""
+        done = self.session.execute(
             delete(WriteOffRow).where(WriteOffRow.company_id == company_id, WriteOffRow.id == write_off_id)
         )
+        if rowcount(done) != 1:
+            raise NotFound(entity="Écart de règlement", id=write_off_id)
         self.session.flush()
 
     # -- bulk reads for the account ----------------------------------------------------------------------------

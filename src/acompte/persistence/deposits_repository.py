@@ -15,7 +15,7 @@ from acompte.domain.errors import NotFound
 from acompte.domain.money import Money
 from acompte.domain.vat import VatLine
 from acompte.persistence import mapping
-from acompte.persistence.base import Repo
+from acompte.persistence.base import Repo, rowcount
 from acompte.persistence.rows import (
     CarriedAllocationRow,
     DeductionRow,
@@ -182,10 +182,13 @@ class DepositRepository(Repo):
         return row.id
 
     def delete_deduction(self, company_id: int, deduction_id: int) -> None:
+        """NotFound when no row went (another transaction removed it first): never recorded as removed twice."""
         self.session.execute(delete(DeductionVatRow).where(DeductionVatRow.deduction_id == deduction_id))
-        self.session.execute(
+        done = self.session.execute(
             delete(DeductionRow).where(DeductionRow.company_id == company_id, DeductionRow.id == deduction_id)
         )
+        if rowcount(done) != 1:
+            raise NotFound(entity="Déduction", id=deduction_id)
         self.session.flush()
 
     def deductions(

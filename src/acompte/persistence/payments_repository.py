@@ -12,7 +12,7 @@ from acompte.domain.errors import AllocationNotFound
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
-from acompte.persistence.base import Repo
+from acompte.persistence.base import Repo, rowcount
 from acompte.persistence.rows import AllocationRow, DocumentRow, PartyRow, PaymentRow
 from acompte.persistence.settled_sums import payment_used_minor, payment_used_scalar
 from acompte.services.views import AllocationView, PaymentView
@@ -173,9 +173,13 @@ class AllocationRepository(Repo):
         return _allocation_view(row, document_number, payment_number)
 
     def delete(self, company_id: int, allocation_id: int) -> None:
-        self.session.execute(
+        """Delete one allocation; AllocationNotFound when no row went (another transaction removed it first), so
+        that an undo is never recorded twice."""
+        done = self.session.execute(
             delete(AllocationRow).where(AllocationRow.company_id == company_id, AllocationRow.id == allocation_id)
         )
+        if rowcount(done) != 1:
+            raise AllocationNotFound(id=allocation_id)
         self.session.flush()
 
     def move(self, company_id: int, allocation_id: int, *, document_id: int, amount: Money | None = None) -> None:

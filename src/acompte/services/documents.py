@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
 from acompte.domain import lifecycle
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import (
     INVOICE_KINDS,
     Document,
@@ -106,6 +107,8 @@ def create_document(
     event_data: dict[str, Any] | None = None,
 ) -> DocumentView:
     """Create a draft document. Nothing is numbered until validation."""
+    check_optional(issue_date, DateField.ISSUE_DATE)
+    check_optional(due_date, DateField.DUE_DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         _party_for(uow, ctx, party_id, flow)
@@ -164,6 +167,8 @@ def update_document(
     expected_version: int | None = None,
 ) -> DocumentView:
     """Change a document that may still change (drafts; quotes, orders and delivery notes after validation)."""
+    check_optional(issue_date, DateField.ISSUE_DATE)
+    check_optional(due_date, DateField.DUE_DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
@@ -222,6 +227,7 @@ def validate_document(
     Invoices are dated on their validation day so that numbers and dates go up together (CGI ann. II art. 242
     nonies A, 7°).
     """
+    check_optional(today, DateField.ISSUE_DATE)
     today = today or uow.clock.today()
     with uow:
         company = uow.companies.get(ctx.company_id)
@@ -353,6 +359,7 @@ def convert_document(
 
     `lines` lets the user convert part of it (a partial delivery or invoice); by default all lines are copied.
     """
+    check_optional(issue_date, DateField.ISSUE_DATE)
     with uow:
         source = uow.documents.get(ctx.company_id, document_id, lock=True)
         versions.check_document(source, expected_version)
@@ -428,6 +435,8 @@ def list_documents(
 ) -> list[DocumentSummary]:
     """Documents by id, each with its position. `open_only` keeps those whose position still owes something (an
     order wholly carried by its invoices is not open, whatever its allocations)."""
+    check_optional(date_from, DateField.DATE_FROM)
+    check_optional(date_to, DateField.DATE_TO)
     with uow:
         result: list[DocumentSummary] = []
         after = after_id
@@ -478,6 +487,8 @@ def _list_filter(given: ListFilters) -> DocumentFilter:
     if unknown:  # a typo in a filter name must not silently list everything
         raise TypeError(f"unknown document list filter(s): {', '.join(sorted(unknown))}")
     flow, kind, status, state = given.get("flow"), given.get("kind"), given.get("status"), given.get("state")
+    check_optional(given.get("date_from"), DateField.DATE_FROM)
+    check_optional(given.get("date_to"), DateField.DATE_TO)
     return DocumentFilter(
         flow=flow.value if flow else None,
         kind=kind.value if kind else None,
@@ -537,9 +548,16 @@ def document_list_rows(
 ) -> Iterator[DocumentListRow]:
     """Every filtered row in the list's order, read `chunk` rows at a time (for exports): each chunk is one short
     read after the last (sort key, id) seen, so memory stays flat and no transaction is held while the rows are
-    sent. A document whose sorted value changes during the export may move across the cursor."""
-    filters = _list_filter(given)
-    sort = _check_sort(sort)
+    sent. A document whose sorted value changes during the export may move across the cursor.
+
+    The filters are checked at the call, before the first row is asked for (a streamed answer has started by
+    then and could no longer say what was refused)."""
+    return _rows_in_chunks(uow, ctx, _list_filter(given), _check_sort(sort), descending, chunk)
+
+
+def _rows_in_chunks(
+    uow: UnitOfWork, ctx: Ctx, filters: DocumentFilter, sort: str, descending: bool, chunk: int
+) -> Iterator[DocumentListRow]:
     after = None
     while True:
         with uow:

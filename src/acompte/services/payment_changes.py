@@ -138,8 +138,16 @@ def cancel_payment(
         if refunded:
             raise RefundExists(number=payment.number, refunds=", ".join(r.payment_number for r in refunded))
         released = []
+        # lock the documents (payment first, then documents by id), then read the allocations again: one that a
+        # concurrent undo or document cancellation removed meanwhile is not removed (nor recorded) twice
+        locked = {
+            i: uow.documents.get(ctx.company_id, i, lock=True) for i in sorted({a.document_id for a in allocations})
+        }
+        allocations = uow.allocations.for_payment(ctx.company_id, payment_id)
         for allocation in sorted(allocations, key=lambda a: a.document_id):
-            document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
+            document = locked.get(allocation.document_id) or uow.documents.get(
+                ctx.company_id, allocation.document_id, lock=True
+            )
             balance = uow.documents.settlement(document).balance_due
             uow.allocations.delete(ctx.company_id, allocation.id)
             released.append(

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from acompte.domain.allocations import check_allocation
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound, Reason
 from acompte.domain.events import AllocationRemoved, CreditUseUndoing, PaymentAllocated, PaymentRecorded
 from acompte.domain.money import Money, total
@@ -51,6 +52,7 @@ def record_payment(
     event_data: dict[str, Any] | None = None,
 ) -> PaymentView:
     """Record a payment received or paid, and optionally allocate it at once to documents."""
+    check_optional(payment_date, DateField.PAYMENT_DATE)
     if not amount.is_positive:
         raise NonPositiveAmount(amount=str(amount))
     with uow:
@@ -179,20 +181,25 @@ def _allocate(
 
 
 def remove_allocation(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: str = "") -> AllocationView:
-    """Undo an allocation: both sides get the amount back exactly; the history keeps what was undone."""
+    """Undo an allocation: both sides get the amount back exactly; the history keeps what was undone.
+
+    Locks the payment, then the document, and only then reads the allocation again: of two clerks undoing the
+    same allocation at once, the second finds it gone (AllocationNotFound) and writes nothing."""
     with uow:
-        allocation = uow.allocations.get(ctx.company_id, allocation_id)
-        if allocation.credit_document_id is not None:
+        seen = uow.allocations.get(ctx.company_id, allocation_id)  # which rows to lock
+        if seen.credit_document_id is not None:
             publish(uow, ctx, CreditUseUndoing(company_id=ctx.company_id, allocation_id=allocation_id, reason=reason))
             uow.commit()
-            return allocation
-        if allocation.payment_id is not None:
-            payment = uow.payments.get(ctx.company_id, allocation.payment_id, lock=True)
-            party_id = payment.party_id
-        else:
-            payment = None
-            party_id = uow.documents.get(ctx.company_id, allocation.document_id).party_id
-        document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
+            return seen
+        payment = None
+        if seen.payment_id is not None:
+            payment = uow.payments.get(ctx.company_id, seen.payment_id, lock=True)
+        document = uow.documents.get(ctx.company_id, seen.document_id, lock=True)
+        allocation = uow.allocations.get(ctx.company_id, allocation_id)  # under the locks: still there?
+        if allocation.document_id != document.id:  # moved meanwhile (an invoice made from its order)
+            document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
+            allocation = uow.allocations.get(ctx.company_id, allocation_id)
+        party_id = payment.party_id if payment is not None else document.party_id
         before = uow.documents.settlement(document).balance_due
         uow.allocations.delete(ctx.company_id, allocation_id)
         publish(
@@ -245,6 +252,8 @@ def list_payments(
     limit: int = 50,
     after_id: int | None = None,
 ) -> list[PaymentView]:
+    check_optional(date_from, DateField.DATE_FROM)
+    check_optional(date_to, DateField.DATE_TO)
     with uow:
         return list(
             uow.payments.views(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from acompte.domain.dates import DateField, check_date
 from acompte.services import accounts
 from acompte.services.exports.printing import (
     TITLES,
@@ -40,6 +41,8 @@ __all__ = [
 def statement(uow: UnitOfWork, ctx: Ctx, party_id: int, *, date_from: date, date_to: date) -> Statement:
     """A party's statement of account as printed: the very `accounts.statement` value the page, the API and the
     CSV show, with the seller's and the party's letterhead."""
+    check_date(date_from, DateField.DATE_FROM)
+    check_date(date_to, DateField.DATE_TO)
     with uow:
         account = accounts.statement(uow, ctx, party_id, date_from=date_from, date_to=date_to)
         return printable_statement(uow, ctx, party_id, account.statement)

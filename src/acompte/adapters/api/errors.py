@@ -137,6 +137,7 @@ FIELD_MESSAGES = {
 OWN_FIELD_MESSAGES = {
     "unknown_currency": N_("Devise inconnue : {currency}"),
     "too_many_decimals": N_("Au plus {places} décimales en {currency}"),
+    "date_out_of_range": N_("Date entre le {minimum} et le {maximum} attendue"),
 }
 #: acompte's own validation messages without params, as the schemas word them (listed for extraction).
 OWN_FIELD_TEXTS = (

@@ -15,7 +15,8 @@ from acompte.adapters.exports.fec import DEFAULT_ENCODING, fec_filename, write_c
 from acompte.adapters.formatting import money_fr
 from acompte.adapters.i18n import message
 from acompte.config import Settings
-from acompte.domain.errors import DomainError, MissingLegalIdentifier
+from acompte.domain.dates import DateField, check_date
+from acompte.domain.errors import DomainError, InvalidDate, MissingLegalIdentifier
 from acompte.services import companies, exports
 from acompte.services.exports import ereporting as ereporting_service
 from acompte.services.ports import Ctx
@@ -24,9 +25,13 @@ app = typer.Typer(help="Exports comptables (FEC, CSV) et données de paiement po
 console = Console()
 
 
-def _day(text: str) -> date:
+def _day(text: str, field: DateField = DateField.DATE) -> date:
+    """An option's day, refused before any work (and any database access) when unreadable or outside the
+    supported range, with the sentence of the catalogue."""
     try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
+        return check_date(datetime.strptime(text, "%Y-%m-%d").date(), field)
+    except InvalidDate as exc:
+        raise typer.BadParameter(message(exc, "fr")) from None
     except ValueError:
         raise typer.BadParameter(f"date attendue au format AAAA-MM-JJ : {text!r}") from None
 
@@ -50,7 +55,7 @@ def fec(
     encoding: Annotated[str, typer.Option(help="Jeu de caractères du FEC")] = DEFAULT_ENCODING,
 ) -> None:
     """Post the period's entries, then write the FEC of the financial year and a CSV of this export."""
-    start, end = _day(date_from), _day(date_to)
+    start, end = _day(date_from, DateField.DATE_FROM), _day(date_to, DateField.DATE_TO)
     application = bootstrap.build(Settings.from_env().database_url)
     try:
         ctx = Ctx(_company_id(application, company), actor="cli")
@@ -89,7 +94,7 @@ def ereporting(
     company: Annotated[int | None, typer.Option(help="Identifiant de la société (par défaut la première)")] = None,
 ) -> None:
     """Write the payment data to report (services whose VAT is due on receipt) for a period."""
-    start, end = _day(date_from), _day(date_to)
+    start, end = _day(date_from, DateField.DATE_FROM), _day(date_to, DateField.DATE_TO)
     application = bootstrap.build(Settings.from_env().database_url)
     try:
         ctx = Ctx(_company_id(application, company), actor="cli")

@@ -134,6 +134,7 @@ MESSAGES: dict[str, str] = {
     ),
     'missing-account': N_("Compte comptable manquant : aucun compte « {account} » n'est paramétré ({role})."),
     'unbalanced-entry': N_('Écriture déséquilibrée pour {piece} : débit {debit}, crédit {credit}.'),
+    'invalid-date': N_('Date invalide : {reason}.'),
     'invalid-export-period': N_("Période d'export invalide : {reason}."),
     'export-period-overlap': N_(
         'La période du {date_from} au {date_to} chevauche un export déjà réalisé (du {exported_from} au '

@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from acompte.adapters.i18n.catalogue import N_
+from acompte.domain.dates import DateField
 from acompte.domain.deposits import DepositAction
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.einvoicing import EInvoiceAction
@@ -50,6 +51,10 @@ WORDS: dict[StrEnum, str] = {
     DepositAction.SHOW_DEPOSIT: N_("afficher l'acompte"),
     EInvoiceAction.PRODUCE: N_("facture électronique"),
     EInvoiceAction.MARK_COLLECTED: N_("marquer encaissée"),
+    DateField.DATE: N_("la date"), DateField.ISSUE_DATE: N_("la date du document"),
+    DateField.DUE_DATE: N_("la date d'échéance"), DateField.PAYMENT_DATE: N_("la date du règlement"),
+    DateField.REFUND_DATE: N_("la date du remboursement"), DateField.DATE_FROM: N_("la date de début"),
+    DateField.DATE_TO: N_("la date de fin"), DateField.AS_OF: N_("la date d'arrêté"),
 }
 
 #: Words callers still pass as plain strings; listed so that extraction keeps them in the catalogue.
@@ -58,7 +63,7 @@ LEGACY_WORDS = (
     N_("Société"), N_("Compte de trésorerie"), N_("Utilisateur"), N_("Jeton"), N_("Le document"),
     N_("Le règlement"), N_("régler"), N_("ce document"), N_("les crédits sélectionnés"), N_("Export comptable"),
     N_("Remboursement"), N_("Avoir"), N_("Document"), N_("un SIREN a 9 chiffres"), N_("Numéro de TVA"),
-    N_("ex. FR12345678901"), N_("L'avoir"),
+    N_("ex. FR12345678901"), N_("L'avoir"), N_("Écart de règlement"), N_("Déduction"),
 )
 
 #: Why a value was refused; each sentence uses the params given beside the reason.
@@ -144,5 +149,6 @@ REASONS: dict[Reason, str] = {
     Reason.UNKNOWN_ACCOUNT_ROLES: N_("rôles de compte inconnus : {roles}"),
     Reason.INVALID_ACCOUNT_NUMBER: N_("numéro de compte invalide pour le rôle {role} : {number}"),
     Reason.INVALID_DEPOSIT_JOURNAL: N_("journal d'imputation des acomptes invalide : {journal}"),
+    Reason.DATE_OUT_OF_RANGE: N_("{field} doit être comprise entre le {minimum} et le {maximum}"),
 }
 # fmt: on

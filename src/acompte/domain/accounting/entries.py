@@ -6,12 +6,14 @@ lines, and what an export run gives a posted entry (its number in its journal, i
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from typing import Any
 
 from acompte.domain.accounting.chart import AccountMapping, Journal
+from acompte.domain.dates import check_date
 from acompte.domain.errors import UnbalancedEntry
 from acompte.domain.money import Money, total
 
@@ -163,7 +165,12 @@ def entry_number(journal: Journal, sequence: int) -> str:
 
 
 def fiscal_year(day: date, year_end: tuple[int, int] = (12, 31)) -> tuple[date, date]:
-    """The financial year containing `day`, for a year closing each year on `year_end` (month, day)."""
+    """The financial year containing `day`, for a year closing each year on `year_end` (month, day).
+
+    Total over the supported dates (`domain.dates`): a day outside them is refused with `InvalidDate`, and a
+    closing day the month lacks (29 February on a common year) is its month's last day. Both ends of the year
+    stay in Python's calendar (1899 … 3000), so nothing here can loop or overflow."""
+    check_date(day)
     month, dom = year_end
     end = _safe_date(day.year, month, dom)
     if day > end:
@@ -173,8 +180,10 @@ def fiscal_year(day: date, year_end: tuple[int, int] = (12, 31)) -> tuple[date, 
 
 
 def _safe_date(year: int, month: int, day: int) -> date:
-    while True:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            day -= 1  # 29 February on a common year -> 28
+    """`date(year, month, day)`, the day brought back to the month's last (29 February -> 28 on a common year).
+    A month or a year outside the calendar raises ValueError at once."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} out of range")
+    if not MINYEAR <= year <= MAXYEAR:
+        raise ValueError(f"year {year} out of range")
+    return date(year, month, max(1, min(day, calendar.monthrange(year, month)[1])))

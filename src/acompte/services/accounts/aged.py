@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from acompte.domain.accounts import Aged, Instalment
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import Flow
 from acompte.domain.money import Money, total
 from acompte.services.accounts.holdings import credit_notes_in_hand, payments_in_hand
@@ -27,6 +28,7 @@ def aged_balance(
 ) -> AgedBalanceView:
     """What is due on invoices, per party, by age of each instalment: not yet due, 1–30, 31–60, 61–90 and over
     90 days past due; beside it, the credits in hand not yet used. For one party or for all."""
+    check_optional(as_of, DateField.AS_OF)
     as_of = as_of or uow.clock.today()
     with uow:
         currency = account_currency(uow, ctx, currency)

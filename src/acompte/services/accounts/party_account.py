@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from acompte.domain.credits import CreditRef
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import Flow
 from acompte.domain.money import Money, total
 from acompte.services.accounts.holdings import credit_notes_in_hand, payments_in_hand
@@ -32,6 +33,7 @@ def party_account(
 ) -> AccountView:
     """Left: open orders and invoices with their balance due, oldest due first. Right: unallocated payments,
     overpayments and unused credit notes, oldest first."""
+    check_optional(as_of, DateField.AS_OF)
     as_of = as_of or uow.clock.today()
     with uow:
         party = uow.parties.get(ctx.company_id, party_id)

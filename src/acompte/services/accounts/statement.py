@@ -9,6 +9,7 @@ from datetime import date
 
 from acompte.domain.accounts import Movement, MovementKind, build_statement
 from acompte.domain.credits import CreditRef, SourceKind, direction_of
+from acompte.domain.dates import DateField, check_date
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.money import Money, total
 from acompte.services.accounts.scope import account_currency, flow_for
@@ -150,6 +151,8 @@ def statement(
 ) -> StatementView:
     """The statement of account (« relevé de compte ») for a period: opening balance, movements with a running
     balance, closing balance."""
+    check_date(date_from, DateField.DATE_FROM)
+    check_date(date_to, DateField.DATE_TO)
     with uow:
         party = uow.parties.get(ctx.company_id, party_id)
         flow = flow_for(party, flow)
@@ -168,6 +171,8 @@ def statements(
     currency: str | None = None,
 ) -> list[StatementView]:
     """The statement of every party with an opening balance or a movement in the period."""
+    check_date(date_from, DateField.DATE_FROM)
+    check_date(date_to, DateField.DATE_TO)
     with uow:
         role = "customer" if flow is Flow.SALE else "supplier"
         result = []

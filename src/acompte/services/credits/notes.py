@@ -19,6 +19,7 @@ from typing import Any
 from acompte.domain import credits as rules
 from acompte.domain.credit_events import InvoiceCreditedInFull
 from acompte.domain.credits import CreditStatus
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import Document, Flow, Kind, LineInput, State
 from acompte.domain.errors import CreditLinesMismatch, InvalidSetting, NonPositiveAmount
 from acompte.domain.money import Money
@@ -49,6 +50,7 @@ def credit_invoice(
     `apply_to_origin`, it first settles what the invoice still owes; the rest stays available as credit. A
     credit note that completes the invoice cancels it: it always settles the invoice's balance.
     """
+    check_optional(today, DateField.ISSUE_DATE)
     with uow:
         invoice = uow.documents.get(ctx.company_id, invoice_id, lock=True)
         rules.check_creditable(invoice)
@@ -104,6 +106,7 @@ def create_credit_note(
     their gross totals less what was already credited on them (OverCredit). A paid invoice may be referenced:
     the credit then stays in hand (`apply_to_origin` False by default) to be used or refunded.
     """
+    check_optional(today, DateField.ISSUE_DATE)
     with uow:
         ids = rules.corrected_ids(origin_id, {"corrected_ids": list(corrected_ids)})
         invoices = corrected_invoices(uow, ctx, ids)
@@ -149,6 +152,7 @@ def create_correcting_credit_note(
     exceeds what remains to credit on that invoice, see `create_credit_note`) and/or `corrected_ids`. Every named
     invoice is an issued invoice of the credit note's party (the party defaults to theirs). A sales credit note
     naming none is refused when it is issued (MissingCorrectedInvoice). One transaction."""
+    check_optional(today, DateField.ISSUE_DATE)
     with uow:
         named = rules.corrected_ids(origin_id, {"corrected_ids": list(corrected_ids)})
         if party_id is None:

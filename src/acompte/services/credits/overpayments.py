@@ -9,6 +9,7 @@ from typing import Any
 
 from acompte.domain.credit_events import OverpaymentKept
 from acompte.domain.credits import CreditRef, Excess
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.errors import InvalidSetting
 from acompte.domain.money import Money
 from acompte.services import payments
@@ -32,6 +33,7 @@ def handle_excess(
 ) -> SettleResult:
     """Apply the user's explicit choice to what a payment has left: keep it as credit (default), refund it, or
     write it off within the threshold. Each choice is recorded."""
+    check_optional(refund_date, DateField.REFUND_DATE)
     with uow:
         payment = active_payment(uow, ctx, payment_id, lock=True)
         excess = uow.credits.payment_use(payment).remaining

@@ -9,6 +9,7 @@ from datetime import date
 from acompte.domain import credits as rules
 from acompte.domain.credit_events import RefundRecorded
 from acompte.domain.credits import CreditRef, SourceKind
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.money import Money
 from acompte.services import payments
 from acompte.services.credits.lookups import active_payment, credit_note, payment_label
@@ -32,6 +33,7 @@ def refund(
 ) -> RefundView:
     """Give a credit back (all of it by default): an outgoing payment to a customer, or an incoming payment from
     a supplier. The refund payment and the credit are linked so the refund is traceable and can be unwound."""
+    check_optional(payment_date, DateField.REFUND_DATE)
     with uow:
         view = record_refund(
             uow,
@@ -61,6 +63,7 @@ def record_refund(
     account_id: int | None = None,
 ) -> RefundView:
     """The work of `refund`, inside the caller's open unit of work."""
+    check_optional(payment_date, DateField.REFUND_DATE)
     source_number: str | None
     if source.kind is SourceKind.PAYMENT:
         origin_payment = active_payment(uow, ctx, source.id, lock=True)

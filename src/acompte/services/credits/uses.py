@@ -96,15 +96,22 @@ def cancel_credit_use(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: 
 
 
 def undo_credit_use(uow: UnitOfWork, ctx: Ctx, allocation_id: int, *, reason: str = "") -> AllocationView:
-    """`cancel_credit_use` inside the caller's transaction."""
-    allocation = uow.allocations.get(ctx.company_id, allocation_id)
-    if allocation.credit_document_id is None:
+    """`cancel_credit_use` inside the caller's transaction.
+
+    Locks the credit note, then the document, and only then reads the allocation again: of two clerks undoing
+    the same use at once, the second finds it gone (AllocationNotFound) and writes nothing."""
+    seen = uow.allocations.get(ctx.company_id, allocation_id)  # which rows to lock
+    if seen.credit_document_id is None:
         raise NotACredit(document=f"le rapprochement {allocation_id}")
-    credit = credit_note(uow, ctx, allocation.credit_document_id, lock=True)
+    credit = credit_note(uow, ctx, seen.credit_document_id, lock=True)
+    document = uow.documents.get(ctx.company_id, seen.document_id, lock=True)
+    allocation = uow.allocations.get(ctx.company_id, allocation_id)  # under the locks: still there?
+    if allocation.document_id != document.id:  # moved meanwhile (an invoice made from its order)
+        document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
+        allocation = uow.allocations.get(ctx.company_id, allocation_id)
     use = uow.credits.credit_use(credit)
     if use.status is CreditStatus.WRITTEN_OFF:
         raise CreditWrittenOff(credit=credit.label)
-    document = uow.documents.get(ctx.company_id, allocation.document_id, lock=True)
     balance = uow.documents.settlement(document).balance_due
     uow.allocations.delete(ctx.company_id, allocation_id)
     publish(

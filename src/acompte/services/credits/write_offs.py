@@ -8,6 +8,7 @@ from datetime import date
 from acompte.domain import credits as rules
 from acompte.domain.credit_events import CreditWrittenOff, OverpaymentWrittenOff, ShortfallWrittenOff
 from acompte.domain.credits import CreditRef
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.money import Money
 from acompte.services import positions
 from acompte.services.credits.lookups import active_payment, credit_note, payment_label
@@ -21,6 +22,7 @@ def write_off_credit(
 ) -> WriteOffView:
     """« Comptabiliser » a credit note: what remains of it is written off for good. It stays in the history
     but can no longer be used. Only a credit note with an unused amount can be written off, once."""
+    check_optional(today, DateField.DATE)
     with uow:
         credit = credit_note(uow, ctx, credit_id, lock=True)
         use = uow.credits.credit_use(credit)
@@ -79,6 +81,7 @@ def overpayment_write_off(
     today: date | None = None,
 ) -> WriteOffView:
     """The work of `write_off_overpayment`, inside the caller's open unit of work."""
+    check_optional(today, DateField.DATE)
     company = uow.companies.get(ctx.company_id)
     payment = active_payment(uow, ctx, payment_id, lock=True)
     use = uow.credits.payment_use(payment)
@@ -122,6 +125,7 @@ def write_off_shortfall(
 ) -> WriteOffView:
     """Write off a small amount a document still owes (« écart de règlement », e.g. 0.02 short) within the
     company threshold: a recorded action; the document is then paid."""
+    check_optional(today, DateField.DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.deposit_events import DepositCreditNotePrepared
 from acompte.domain.deposits import DepositAction, take
 from acompte.domain.documents import Kind, State
@@ -43,6 +44,7 @@ def create_deposit_credit_note(
     a percentage of its gross, or — for a per-line deposit invoice — the deposits of some order lines (by
     their position on the order). A deposit invoice is reversed at most up to what final invoices have not
     deducted (ReversalExceedsDeposit); the VAT reversed follows the deposit invoice's own split."""
+    check_optional(issue_date, DateField.ISSUE_DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         deposit = uow.documents.get(ctx.company_id, deposit_invoice_id, lock=True)
@@ -127,6 +129,7 @@ def issue_deposit_credit_note(
 ) -> DocumentView:
     """Issue a deposit credit note (numbered in its own series, frozen). It first settles what is still unpaid
     on its deposit invoice; the rest is a credit in the party's favour (to refund or to use)."""
+    check_optional(today, DateField.ISSUE_DATE)
     with uow:
         document = uow.documents.get(ctx.company_id, credit_note_id)
         if document.kind is not Kind.DEPOSIT_CREDIT_NOTE:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.deposits import (
     DeductionWarning,
     DepositAction,
@@ -48,6 +49,7 @@ def create_final_invoice(
     The payments allocated to it follow to the invoice up to the invoice's gross (`carry_deposits`); with the
     setting « déduire à 100 % » its deposit invoices are deducted on the draft at once (`on_convert`), otherwise
     as the user chooses in the deduction view."""
+    check_optional(issue_date, DateField.ISSUE_DATE)
     with uow:
         view = documents.convert_document(uow, ctx, source_id, Kind.INVOICE, lines=lines, issue_date=issue_date)
         result = build_deduction_view(uow, ctx, view.id)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.deposit_events import DepositAttached, DepositInvoiceMoved, DepositInvoicePrepared
 from acompte.domain.deposits import (
     DEPOSIT_SOURCE_KINDS,
@@ -81,6 +82,8 @@ def create_deposit_invoice(
     total (DepositExceedsOrder). Standalone (no origin): `party_id`, `flow`, `amount` and `vat_rate`.
     The draft can be changed (`update_deposit_invoice`) until it is issued (`issue_deposit_invoice`).
     """
+    check_optional(issue_date, DateField.ISSUE_DATE)
+    check_optional(due_date, DateField.DUE_DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         origin = None
@@ -236,6 +239,9 @@ def issue_deposit_invoice(
     frozen. Then, by the company setting (`generate_payment_sale` / `_purchase`, overridable per call), either
     its payment is recorded at once for the whole amount (method: given or the setting's), or it gets a due
     date (given, or its issue date) and waits to be paid like any invoice."""
+    check_optional(today, DateField.ISSUE_DATE)
+    check_optional(payment_date, DateField.PAYMENT_DATE)
+    check_optional(due_date, DateField.DUE_DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, deposit_invoice_id, lock=True)

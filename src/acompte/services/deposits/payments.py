@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.deposit_events import DepositPaymentAttached
 from acompte.domain.deposits import DEPOSIT_TARGET_KINDS, check_deposit
 from acompte.domain.documents import Document, Kind
@@ -37,6 +38,7 @@ def room_for_payment(uow: UnitOfWork, ctx: Ctx, company: Company, document: Docu
 def deposit_form(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | None = None) -> DepositForm:
     """The deposit form of an order, delivery note or invoice: what the party owes on it, what they already
     paid, and the default amount (all that remains)."""
+    check_optional(today, DateField.DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id)
@@ -76,6 +78,7 @@ def record_deposit_payment(
     """Record a deposit payment (règlement d'acompte, no deposit invoice) on an order, a delivery note or an
     invoice: received from a customer (sales) or paid to a supplier (purchases). The amount defaults to all
     that remains; the payment keeps the number of the document it was taken on (its origin)."""
+    check_optional(payment_date, DateField.PAYMENT_DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from acompte.domain.accounting import FactLine, Nature, vat_parts
 from acompte.domain.credits import corrected_ids
+from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import INVOICE_KINDS, Document, Flow, Kind, State
 from acompte.domain.einvoicing import (
     Address,
@@ -170,6 +171,7 @@ def einvoice_for(
 
 def mark_collected(uow: UnitOfWork, ctx: Ctx, document_id: int, *, on: date | None = None) -> None:
     """Mark an issued sale invoice as « Encaissée » (e-invoicing lifecycle status): only once nothing is due."""
+    check_optional(on, DateField.DATE)
     on = on or uow.clock.today()
     with uow:
         document = uow.documents.get(ctx.company_id, document_id, lock=True)

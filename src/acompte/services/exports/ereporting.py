@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from acompte.domain.accounting import DeductionFact, VatPart, share, share_between, subtract_parts
+from acompte.domain.dates import DateField, check_date
 from acompte.domain.documents import Document
 from acompte.domain.einvoicing import PaymentReport, payment_report
 from acompte.domain.errors import InvalidExportPeriod, Reason
@@ -65,6 +66,8 @@ def _receivable_share(
 
 def payment_reports(uow: UnitOfWork, ctx: Ctx, *, date_from: date, date_to: date) -> list[PaymentReport]:
     """The payment reports of a period, in date order (empty under the debits option)."""
+    check_date(date_from, DateField.DATE_FROM)
+    check_date(date_to, DateField.DATE_TO)
     if date_from > date_to:
         raise InvalidExportPeriod(reason=Reason.START_AFTER_END)
     with uow:

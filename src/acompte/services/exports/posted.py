@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from acompte.domain.accounting import Match, PostedEntry, fiscal_year, match_lines, matched_accounts
+from acompte.domain.dates import MAX_DATE, DateField, check_optional
 from acompte.domain.errors import NotFound
 from acompte.domain.money import Money
 from acompte.services.exports.facts import accounting_settings, year_end_of
@@ -66,6 +67,7 @@ def ledger(
 ) -> Ledger:
     """Posted entries of one run, or of a whole financial year (the one closing on `fiscal_year_end`, or the one
     containing `on`), in validation order, with matching letters computed over those entries."""
+    check_optional(on, DateField.DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
         settings = accounting_settings(company)
@@ -76,7 +78,9 @@ def ledger(
             entries = uow.exports.entries(ctx.company_id, run_id=run_id)
             start, end, closing = run.date_from, run.date_to, run.fiscal_year_end
         else:
-            day = fiscal_year_end or on or uow.clock.today()
+            # a run's closing day may lie just beyond the supported dates (a year closing on 30 June 3000 holds
+            # 31 December 2999): the year is found from its last supported day
+            day = min(fiscal_year_end, MAX_DATE) if fiscal_year_end else on or uow.clock.today()
             start, closing = fiscal_year(day, year_end_of(company))
             end = closing
             entries = uow.exports.entries(ctx.company_id, date_from=start, date_to=end)

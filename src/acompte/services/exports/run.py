@@ -45,6 +45,7 @@ from acompte.domain.accounting import (
     subtract_parts,
     write_off_entry,
 )
+from acompte.domain.dates import DateField, check_date
 from acompte.domain.documents import Kind, State
 from acompte.domain.errors import (
     ExportPeriodOverlap,
@@ -147,6 +148,8 @@ def run_export(
     (ExportPeriodOverlap), spans two financial years, or needs an account the mapping lacks (MissingAccount):
     then nothing is written.
     """
+    check_date(date_from, DateField.DATE_FROM)
+    check_date(date_to, DateField.DATE_TO)
     today = today or uow.clock.today()
     if date_from > date_to:
         raise InvalidExportPeriod(reason=Reason.START_AFTER_END)

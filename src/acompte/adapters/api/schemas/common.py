@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from acompte.domain import dates
 from acompte.domain import money as domain_money
 
 NO_NUL = r"^[^\x00]*$"
@@ -44,8 +45,34 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-#: A calendar date as an ISO 8601 string `YYYY-MM-DD` (a number is refused).
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+def _supported_date(value: date) -> date:
+    if not dates.in_range(value):
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "Date entre le {minimum} et le {maximum} attendue",
+            {"minimum": dates.MIN_DATE.isoformat(), "maximum": dates.MAX_DATE.isoformat()},
+        )
+    return value
+
+
+#: The years 1900 … 2999 as a pattern, so that the schema (and a client generating from it) shows the bounds.
+SUPPORTED_DATE_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$"
+
+#: A calendar date as an ISO 8601 string `YYYY-MM-DD` (a number is refused), from 1900-01-01 to 2999-12-31
+#: (`domain.dates`); outside, the request is refused with a `validation-error` naming the field. Every schema
+#: and query parameter taking a date uses this one type.
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    AfterValidator(_supported_date),
+    Field(
+        json_schema_extra={
+            "pattern": SUPPORTED_DATE_PATTERN,
+            "formatMinimum": dates.MIN_DATE.isoformat(),
+            "formatMaximum": dates.MAX_DATE.isoformat(),
+        }
+    ),
+]
 
 AMOUNT_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,3})?$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"

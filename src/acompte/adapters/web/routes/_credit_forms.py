@@ -14,7 +14,9 @@ from acompte.adapters.web import i18n, security
 from acompte.adapters.web.errors import error_text
 from acompte.adapters.web.templating import translate
 from acompte.domain import errors as e
+from acompte.domain.dates import DateField, parse_day
 from acompte.domain.documents import Flow
+from acompte.domain.errors import InvalidDate
 from acompte.domain.money import Money
 from acompte.services.ports import Ctx
 
@@ -57,7 +59,10 @@ def vat_rate_of(text: str | None, rates: Any) -> Decimal | None:
 
 def day_field(request: Request, text: str, field: str, errors: dict[str, str]) -> date | None:
     try:
-        return date.fromisoformat(text.strip()) if text.strip() else security.clock_of(request).today()
+        return parse_day(text, DateField.DATE) if text.strip() else security.clock_of(request).today()
+    except InvalidDate as exc:
+        errors[field] = error_text(request, exc)
+        return None
     except ValueError:
         errors[field] = translate(request, "Date invalide.")
         return None

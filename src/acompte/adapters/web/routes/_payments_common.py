@@ -15,6 +15,8 @@ from fastapi.responses import Response
 from acompte.adapters.web import errors, i18n, security
 from acompte.adapters.web.templating import translate
 from acompte.domain import errors as e
+from acompte.domain.dates import DateField, check_date
+from acompte.domain.errors import InvalidDate
 from acompte.domain.money import Money
 from acompte.domain.users import Permission
 from acompte.services.ports import Ctx
@@ -84,8 +86,10 @@ def parse_day(request: Request, field: str, text: str, *, required: bool = False
     try:
         if "/" in text:
             day, month, year = (int(part) for part in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
+            return check_date(date(year, month, day), DateField.PAYMENT_DATE)
+        return check_date(date.fromisoformat(text), DateField.PAYMENT_DATE)
+    except InvalidDate as exc:
+        raise FormInvalid(field, errors.error_text(request, exc)) from None
     except ValueError:
         raise FormInvalid(field, translate(request, "Date invalide : saisissez par exemple 23/11/2026.")) from None
 

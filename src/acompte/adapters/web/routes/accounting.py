@@ -22,7 +22,8 @@ from acompte.adapters.exports.fec import DEFAULT_ENCODING, fec_filename, write_c
 from acompte.adapters.web import errors, security
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain.accounting import Journal
-from acompte.domain.errors import DomainError, InvalidExportPeriod, MissingLegalIdentifier
+from acompte.domain.dates import DateField, field_of, parse_day
+from acompte.domain.errors import DomainError, InvalidDate, InvalidExportPeriod, MissingLegalIdentifier
 from acompte.domain.money import Money, total
 from acompte.services import companies, exports
 from acompte.services.exports import Ledger, ereporting
@@ -33,9 +34,23 @@ PAGE_SIZE = 50
 
 
 def _date(text: str | None) -> date | None:
+    """The day typed, or None when empty or unreadable (a day outside the supported range is left to the use
+    case, which refuses it with its sentence)."""
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
+        return None
+
+
+def _filter_day(request: Request, text: str | None, field: DateField, refused: dict[str, str]) -> date | None:
+    """A filter's day, or None when empty or unreadable; a day outside the supported range is None too and its
+    sentence goes to `refused` under the field's name, shown next to the field."""
+    try:
+        return parse_day(text, field) if text else None
+    except ValueError:
+        return None
+    except InvalidDate as exc:
+        refused[field.value] = errors.error_text(request, exc)
         return None
 
 
@@ -66,7 +81,9 @@ def entries_page(
     format: str | None = None,
 ) -> Response:
     uow = security.uow_of(request)
-    start, end = _date(date_from), _date(date_to)
+    refused: dict[str, str] = {}
+    start = _filter_day(request, date_from, DateField.DATE_FROM, refused)
+    end = _filter_day(request, date_to, DateField.DATE_TO, refused)
     if run is not None:
         ledger = exports.ledger(uow, ctx, run_id=run)
     else:
@@ -104,13 +121,14 @@ def entries_page(
         "credit": credit,
         "ledger": ledger,
         "filters": params,
+        "errors": refused,
         "run": run,
         "journals": [(j.value, translate(request, j.label)) for j in Journal],
         "page": page,
         "pages": pages,
         "query_string": urlencode({k: v for k, v in params.items() if v}),
     }
-    return render(request, "accounting/entries.html", context)
+    return render(request, "accounting/entries.html", context, 422 if refused else 200)
 
 
 # -- export runs ------------------------------------------------------------------------------------------------
@@ -175,6 +193,7 @@ async def run_export(request: Request, ctx: security.PageAccounting) -> Response
             uow.commit()
     except DomainError as exc:
         field = "date_to" if isinstance(exc, InvalidExportPeriod) else "__all__"
+        field = field_of(exc) if isinstance(exc, InvalidDate) else field
         return _exports_page(request, ctx, typed=typed, errors_={field: errors.error_text(request, exc)})
     message = translate(request, "Export enregistré : {count} écritures", count=len(result.posted))
     return redirect(request, location, flash=message)

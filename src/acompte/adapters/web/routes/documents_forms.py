@@ -21,8 +21,9 @@ from acompte.adapters.web import errors, i18n, security
 from acompte.adapters.web.routes import _documents_common as common
 from acompte.adapters.web.routes.documents import page_context
 from acompte.adapters.web.templating import redirect, render, translate
+from acompte.domain.dates import DateField, parse_day
 from acompte.domain.documents import Document, Flow, Kind, LineInput, State, price_line
-from acompte.domain.errors import DomainError, NotFound, PartyRoleMismatch
+from acompte.domain.errors import DomainError, InvalidDate, NotFound, PartyRoleMismatch
 from acompte.domain.lifecycle import Action
 from acompte.domain.parties import Company
 from acompte.services import companies, deposits, documents, parties
@@ -140,7 +141,10 @@ def _parse(
         raw = getattr(form, key)
         if raw:
             try:
-                value = date.fromisoformat(raw)
+                value = parse_day(raw, DateField(key))
+            except InvalidDate as exc:
+                form.errors[key] = errors.error_text(request, exc)
+                continue
             except ValueError:
                 form.errors[key] = translate(request, "Date invalide : {value}", value=raw)
                 continue
