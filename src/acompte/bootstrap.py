@@ -21,6 +21,7 @@ from acompte.domain.events import (
     DraftDeleting,
     LinesChanging,
 )
+from acompte.domain.users import LoginPolicy
 from acompte.persistence.engine import make_engine, migrate
 from acompte.persistence.unit_of_work import SqlUnitOfWork
 from acompte.services.credits import handlers as credit_handlers
@@ -64,6 +65,7 @@ class App:
     renderer: DocumentRenderer = field(default_factory=PdfRenderer)
     clock: Clock = field(default_factory=SystemClock)
     bus: MessageBus = field(default_factory=message_bus)
+    login_policy: LoginPolicy = field(default_factory=LoginPolicy)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, renderer=self.renderer, clock=self.clock, bus=self.bus)
@@ -79,8 +81,10 @@ def build(
     pool_size: int = 5,
     renderer: DocumentRenderer | None = None,
     clock: Clock | None = None,
+    login_policy: LoginPolicy | None = None,
 ) -> App:
-    url = database_url or Settings.from_env().database_url
+    settings = Settings.from_env()
+    url = database_url or settings.database_url
     if run_migrations:
         migrate(url)
     engine = make_engine(url, pool_size=pool_size)
@@ -89,4 +93,5 @@ def build(
         session_factory=sessionmaker(engine, expire_on_commit=False),
         renderer=renderer or PdfRenderer(),
         clock=clock or SystemClock(),
+        login_policy=login_policy or settings.login_policy,
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import uuid
 
+import pyotp
 import pytest
 from typer.testing import CliRunner
 
 from acompte.adapters.cli.main import app as cli
-from acompte.services import companies, users
+from acompte.domain.errors import InvalidCredentials, LoginLocked, SecondFactorRequired
+from acompte.domain.users import LoginPolicy, Role
+from acompte.services import companies, second_factor, users
 from acompte.services.ports import Ctx
 
 runner = CliRunner()
@@ -98,3 +101,41 @@ def test_serve_demo_loads_the_demo_and_prints_the_address_and_a_login(env, app, 
     expected = len(document_service.list_documents(app.uow(), Ctx(principal.company_id), limit=50))
     assert expected >= 6
     assert documents.status_code == 200 and len(documents.json()["items"]) == expected
+
+
+def test_an_account_locked_after_failed_logins_is_unlocked_from_the_command_line(env, app, ctx):
+    email = f"cli-{uuid.uuid4().hex[:8]}@example.fr"
+    users.create_user(app.uow(), email=email, password="un mot de passe sûr")
+    users.grant(app.uow(), ctx, email=email, role=Role.CLERK)
+    no_delay = LoginPolicy(free_failures=10)  # the real clock runs here: lock at once, without waiting
+    for _ in range(4):
+        with pytest.raises(InvalidCredentials):
+            users.login(app.uow(), email=email, password="pas le bon", address="10.3.3.3", policy=no_delay)
+    with pytest.raises(LoginLocked):
+        users.login(app.uow(), email=email, password="pas le bon", address="10.3.3.3", policy=no_delay)
+    with pytest.raises(LoginLocked):
+        users.login(app.uow(), email=email, password="un mot de passe sûr", policy=no_delay)
+
+    assert run("user", "unlock").exit_code == 2
+    unlocked = run("user", "unlock", "--email", email)
+    assert unlocked.exit_code == 0 and f"{email} : débloqué." in unlocked.output
+    principal, _secret = users.login(app.uow(), email=email, password="un mot de passe sûr", policy=no_delay)
+    assert principal.email == email
+    assert "aucun blocage en cours" in run("user", "unlock", "--address", "10.3.3.3").output
+
+
+def test_totp_reset_removes_a_users_second_factor(env, app, ctx):
+    email = f"cli-{uuid.uuid4().hex[:8]}@example.fr"
+    user = users.create_user(app.uow(), email=email, password="un mot de passe sûr")
+    users.grant(app.uow(), ctx, email=email, role=Role.CLERK)
+    secret, _uri = second_factor.start(app.uow(), user.id)
+    second_factor.confirm(app.uow(), user.id, pyotp.TOTP(secret).now())
+    with pytest.raises(SecondFactorRequired):
+        users.login(app.uow(), email=email, password="un mot de passe sûr", address="10.4.4.4")
+
+    reset = run("user", "totp-reset", "--email", email)
+    assert reset.exit_code == 0 and "double authentification retirée" in reset.output
+    principal, _secret = users.login(app.uow(), email=email, password="un mot de passe sûr", address="10.4.4.4")
+    assert principal.email == email and not second_factor.enabled(app.uow(), user.id)
+    assert "pas de double authentification" in run("user", "totp-reset", "--email", email).output
+    assert run("user", "totp-reset", "--email", "personne@example.fr").exit_code == 1

@@ -1,20 +1,25 @@
 """Users, memberships, API tokens and web sessions."""
 
+import dataclasses
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from acompte import bootstrap
 from acompte.domain.errors import (
     InvalidCredentials,
     InvalidEmail,
     InvalidSetting,
+    LoginLocked,
     PermissionDenied,
     RoleNotGranted,
     UserExists,
     WeakPassword,
 )
-from acompte.domain.users import CredentialKind, Permission, Role, authorize
-from acompte.services import users
+from acompte.domain.users import CredentialKind, LoginPolicy, Permission, Role, authorize
+from acompte.services import login_guard, users
+from acompte.services.ports import FixedClock
 
 PASSWORD = "correct horse battery"
 
@@ -137,3 +142,60 @@ def test_a_user_keeps_the_language_they_chose_and_an_unknown_one_is_refused(app)
     with pytest.raises(InvalidSetting):
         users.set_language(app.uow(), user.id, "de")
     assert users.get_user(app.uow(), email=user.email).language == "en"
+
+
+# -- login protection ------------------------------------------------------------------------------------------
+
+
+def _at(app, instant):  # type: ignore[no-untyped-def]
+    """Another application (as a second server process would be) on the same database, at a fixed instant."""
+    return dataclasses.replace(app, clock=FixedClock(instant))
+
+
+def test_failed_logins_on_two_server_processes_add_up_to_one_lock(app, database_url, ctx, member):
+    start = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
+    other_process = bootstrap.build(database_url, run_migrations=False)
+    try:
+        for n in range(5):
+            process = app if n % 2 == 0 else other_process
+            with pytest.raises(InvalidCredentials if n < 4 else LoginLocked):
+                users.login(_at(process, start + timedelta(minutes=n)).uow(), email=member, password="wrong password")
+        with pytest.raises(LoginLocked) as locked:
+            users.login(_at(other_process, start + timedelta(minutes=5)).uow(), email=member, password=PASSWORD)
+        assert locked.value.params["minutes"] == 14
+        principal, _ = users.login(_at(app, start + timedelta(minutes=19)).uow(), email=member, password=PASSWORD)
+        assert principal.email == member
+    finally:
+        other_process.close()
+
+
+def test_an_unknown_email_is_counted_and_locked_like_a_known_one(app):
+    start = datetime(2025, 6, 3, 8, 0, tzinfo=UTC)
+    unknown = new_email()
+    answers = []
+    for n in range(6):
+        try:
+            users.login(_at(app, start + timedelta(minutes=n)).uow(), email=unknown, password="wrong password")
+        except (InvalidCredentials, LoginLocked) as error:
+            answers.append(type(error))
+    assert answers == [InvalidCredentials] * 4 + [LoginLocked] * 2
+
+
+def test_the_locks_and_failures_an_admin_sees_are_those_of_the_companys_members(app, ctx, other_ctx, member):
+    start = datetime.now(UTC)
+    outsider = new_email()
+    users.create_user(app.uow(), email=outsider, password=PASSWORD)
+    users.grant(app.uow(), other_ctx, email=outsider, role=Role.CLERK)
+    no_delay = LoginPolicy(free_failures=10)
+    for email in (member, outsider):
+        for _ in range(5):
+            with pytest.raises((InvalidCredentials, LoginLocked)):
+                users.login(app.uow(), email=email, password="wrong password", address="10.8.8.8", policy=no_delay)
+    report = login_guard.login_report(app.uow(), ctx)
+    assert [lock.key for lock in report.locks] == [member]
+    assert {a.email for a in report.failures} == {member} and len(report.failures) == 5
+    assert all(a.address == "10.8.8.8" and a.at >= start - timedelta(seconds=5) for a in report.failures)
+    with pytest.raises(InvalidSetting):
+        login_guard.unlock(app.uow(), ctx, email=outsider)
+    assert login_guard.unlock(app.uow(), ctx, email=member) == 1
+    assert login_guard.login_report(app.uow(), ctx).locks == []

@@ -225,6 +225,14 @@ PROBLEMS: tuple[ProblemType, ...] = (
     _domain(e.InvalidCredentials, 401, NP_("problem", 'Identifiants invalides'),
             NP_("problem", "Le jeton est inconnu, révoqué ou expiré, ou son utilisateur n'est plus membre de la "
                 'société.')),
+    _domain(e.LoginLocked, 429, NP_("problem", 'Connexion bloquée'),
+            NP_("problem", "Trop d'échecs de connexion pour ce compte ou cette adresse : la connexion est refusée "
+                "pendant le délai de blocage, même avec le bon mot de passe.")),
+    _domain(e.LoginThrottled, 429, NP_("problem", 'Trop de tentatives'),
+            NP_("problem", 'Après plusieurs échecs, chaque tentative attend un peu plus longtemps que la précédente.')),
+    _domain(e.SecondFactorRequired, 401, NP_("problem", 'Code de double authentification requis'),
+            NP_("problem", "Ce compte demande, après le mot de passe, le code à 6 chiffres de l'application "
+                "d'authentification.")),
     _domain(e.PermissionDenied, 403, NP_("problem", 'Action non autorisée'),
             NP_("problem", 'Votre rôle ne permet pas cette action (lecture seule < employé < comptable < '
                 'administrateur).')),

@@ -61,6 +61,8 @@ class Reason(StrEnum):
     UNKNOWN_USER = "unknown-user"  # email
     NOT_A_MEMBER = "not-a-member"  # email
     TOKEN_NAME_TOO_LONG = "token-name-too-long"  # maximum
+    SECOND_FACTOR_ALREADY_ENABLED = "second-factor-already-enabled"
+    SECOND_FACTOR_NOT_STARTED = "second-factor-not-started"
     NO_TREASURY_ACCOUNT = "no-treasury-account"
     # credits settling documents, credit notes correcting invoices
     CREDIT_SETTLES_ORDER_OR_INVOICE = "credit-settles-order-or-invoice"
@@ -458,6 +460,24 @@ class AuthenticationRequired(DomainError):
 
 class InvalidCredentials(DomainError):
     code = "invalid-credentials"
+
+
+class LoginLocked(DomainError):
+    """Too many failed logins: refused, even with the right password, for `minutes` more (`until`)."""
+
+    code = "login-locked"
+
+
+class LoginThrottled(DomainError):
+    """Attempts too close after failed ones: refused without checking, retry after `seconds`."""
+
+    code = "login-throttled"
+
+
+class SecondFactorRequired(DomainError):
+    """The password is right and the user has a second factor: the 6-digit code is needed too."""
+
+    code = "second-factor-required"
 
 
 class PermissionDenied(DomainError):

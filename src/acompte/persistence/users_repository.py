@@ -9,12 +9,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import overload
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from acompte.domain.errors import NotFound
-from acompte.domain.users import Credential, CredentialKind, Membership, Role, User
-from acompte.persistence.rows import CredentialRow, MembershipRow, UserRow
+from acompte.domain.users import (
+    Credential,
+    CredentialKind,
+    LockScope,
+    LoginAttempt,
+    LoginLock,
+    Membership,
+    Role,
+    TotpState,
+    User,
+)
+from acompte.persistence.rows import CredentialRow, LoginAttemptRow, LoginLockRow, MembershipRow, UserRow
 from acompte.services.ports.clock import Clock, SystemClock
 
 
@@ -31,6 +41,19 @@ def aware(value: datetime | None) -> datetime | None:
 
 def _user(row: UserRow) -> User:
     return User(id=row.id, email=row.email, name=row.name, active=row.active, language=row.language)
+
+
+def _lock(row: LoginLockRow) -> LoginLock:
+    return LoginLock(
+        id=row.id,
+        scope=LockScope(row.scope),
+        key=row.key,
+        locked_at=aware(row.locked_at),
+        until=aware(row.until),
+        failures=row.failures,
+        unlocked_at=aware(row.unlocked_at),
+        unlocked_by=row.unlocked_by,
+    )
 
 
 def _credential(row: CredentialRow, email: str = "") -> Credential:
@@ -113,6 +136,108 @@ class UserRepository:
         else:
             row.role = role.value
         self.session.flush()
+
+    # -- second factor ----------------------------------------------------------------------------------
+
+    def _row(self, user_id: int) -> UserRow:
+        row = self.session.get(UserRow, user_id)
+        if row is None:
+            raise NotFound(entity="Utilisateur", id=user_id)
+        return row
+
+    def totp(self, user_id: int) -> TotpState:
+        row = self._row(user_id)
+        return TotpState(secret=row.totp_secret, enabled=bool(row.totp_enabled), last_step=row.totp_last_step)
+
+    def set_totp(self, user_id: int, state: TotpState) -> None:
+        row = self._row(user_id)
+        row.totp_secret, row.totp_enabled, row.totp_last_step = state.secret, state.enabled, state.last_step
+        self.session.flush()
+
+    # -- login attempts and locks -----------------------------------------------------------------------
+
+    def add_login_attempt(self, *, email: str, address: str, at: datetime) -> int:
+        row = LoginAttemptRow(at=at, email=email, address=address, succeeded=False)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def login_succeeded(self, attempt_id: int) -> None:
+        self.session.execute(update(LoginAttemptRow).where(LoginAttemptRow.id == attempt_id).values(succeeded=True))
+
+    def failures_since(self, scope: LockScope, key: str, since: datetime) -> tuple[datetime, ...]:
+        """The times of the failed attempts of an email or an address since `since`, oldest first."""
+        column = LoginAttemptRow.email if scope is LockScope.ACCOUNT else LoginAttemptRow.address
+        rows = self.session.scalars(
+            select(LoginAttemptRow.at)
+            .where(column == key, LoginAttemptRow.at >= since, LoginAttemptRow.succeeded.is_(False))
+            .order_by(LoginAttemptRow.at, LoginAttemptRow.id)
+        )
+        return tuple(aware(at) for at in rows)
+
+    def last_success(self, email: str) -> datetime | None:
+        found = self.session.scalars(
+            select(LoginAttemptRow.at)
+            .where(LoginAttemptRow.email == email, LoginAttemptRow.succeeded.is_(True))
+            .order_by(LoginAttemptRow.at.desc())
+            .limit(1)
+        ).first()
+        return aware(found)
+
+    def attempts(self, emails: list[str], since: datetime, *, limit: int = 100) -> list[LoginAttempt]:
+        """The attempts on these emails since `since`, latest first."""
+        if not emails:
+            return []
+        rows = self.session.scalars(
+            select(LoginAttemptRow)
+            .where(LoginAttemptRow.email.in_(emails), LoginAttemptRow.at >= since)
+            .order_by(LoginAttemptRow.at.desc(), LoginAttemptRow.id.desc())
+            .limit(limit)
+        )
+        return [LoginAttempt(aware(r.at), r.email, r.address, r.succeeded) for r in rows]
+
+    def purge_attempts(self, before: datetime) -> None:
+        self.session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < before))
+
+    def last_lock(self, scope: LockScope, key: str) -> LoginLock | None:
+        row = self.session.scalars(
+            select(LoginLockRow)
+            .where(LoginLockRow.scope == scope.value, LoginLockRow.key == key)
+            .order_by(LoginLockRow.locked_at.desc(), LoginLockRow.id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _lock(row)
+
+    def add_lock(self, scope: LockScope, key: str, *, at: datetime, until: datetime, failures: int) -> LoginLock:
+        row = LoginLockRow(scope=scope.value, key=key, locked_at=at, until=until, failures=failures, unlocked_by="")
+        self.session.add(row)
+        self.session.flush()
+        return _lock(row)
+
+    def locks(self, scope: LockScope, keys: list[str], since: datetime) -> list[LoginLock]:
+        """The locks on these keys that end after `since`, latest first."""
+        if not keys:
+            return []
+        rows = self.session.scalars(
+            select(LoginLockRow)
+            .where(LoginLockRow.scope == scope.value, LoginLockRow.key.in_(keys), LoginLockRow.until > since)
+            .order_by(LoginLockRow.locked_at.desc(), LoginLockRow.id.desc())
+        )
+        return [_lock(r) for r in rows]
+
+    def unlock(self, scope: LockScope, key: str, *, at: datetime, by: str) -> int:
+        """End the locks on a key still running at `at`; how many there were."""
+        result = self.session.execute(
+            update(LoginLockRow)
+            .where(
+                LoginLockRow.scope == scope.value,
+                LoginLockRow.key == key,
+                LoginLockRow.until > at,
+                LoginLockRow.unlocked_at.is_(None),
+            )
+            .values(unlocked_at=at, unlocked_by=by[:100])
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class CredentialRepository:

@@ -17,11 +17,20 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from acompte.domain.company_events import MembershipGranted, TokenCreated, TokenRevoked
-from acompte.domain.errors import InvalidCredentials, InvalidEmail, InvalidSetting, Reason, RoleNotGranted, UserExists
+from acompte.domain.errors import (
+    InvalidCredentials,
+    InvalidEmail,
+    InvalidSetting,
+    Reason,
+    RoleNotGranted,
+    SecondFactorRequired,
+    UserExists,
+)
 from acompte.domain.users import (
     LANGUAGES,
     Credential,
     CredentialKind,
+    LoginPolicy,
     Membership,
     Principal,
     Role,
@@ -30,6 +39,7 @@ from acompte.domain.users import (
     lowest,
     normalize_email,
 )
+from acompte.services import login_guard, second_factor
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -137,7 +147,9 @@ def members(uow: UnitOfWork, ctx: Ctx) -> list[tuple[User, Role]]:
 
 
 def authenticate_password(uow: UnitOfWork, *, email: str, password: str) -> User:
-    """The user whose email and password these are; InvalidCredentials otherwise (same answer for both)."""
+    """The user whose email and password these are; InvalidCredentials otherwise (same answer for both).
+
+    No transaction is open while Argon2 works (on SQLite every transaction holds the write lock)."""
     try:
         email = normalize_email(email)
     except InvalidEmail:
@@ -145,16 +157,18 @@ def authenticate_password(uow: UnitOfWork, *, email: str, password: str) -> User
         raise InvalidCredentials() from None
     with uow:
         found = uow.users.by_email(email)
-        if found is None:
-            _verify(_dummy_hash(), password)
-            raise InvalidCredentials()
-        user, stored = found
-        if not _verify(stored, password) or not user.active:
-            raise InvalidCredentials()
-        if _hasher.check_needs_rehash(stored):
-            uow.users.set_password_hash(user.id, _hasher.hash(password))
+    if found is None:
+        _verify(_dummy_hash(), password)
+        raise InvalidCredentials()
+    user, stored = found
+    if not _verify(stored, password) or not user.active:
+        raise InvalidCredentials()
+    if _hasher.check_needs_rehash(stored):
+        rehashed = _hasher.hash(password)
+        with uow:
+            uow.users.set_password_hash(user.id, rehashed)
             uow.commit()
-        return user
+    return user
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -288,29 +302,49 @@ def authenticate_token(uow: UnitOfWork, token: str) -> Principal:
         return _principal(uow, token, CredentialKind.API_TOKEN)
 
 
-def login(uow: UnitOfWork, *, email: str, password: str, company_id: int | None = None) -> tuple[Principal, str]:
-    """Open a web session: check the password, pick the company (the first one by default).
+def login(
+    uow: UnitOfWork,
+    *,
+    email: str,
+    password: str,
+    company_id: int | None = None,
+    address: str = "",
+    code: str = "",
+    policy: LoginPolicy | None = None,
+) -> tuple[Principal, str]:
+    """Open a web session: check the password (and the TOTP code when the user has one), pick the company (the
+    first one by default), under the login protection of `login_guard` (per account and per `address`).
 
     Returns the principal and the session secret to put in a cookie (HttpOnly, Secure, SameSite=Lax).
+    LoginLocked / LoginThrottled: refused before any check; SecondFactorRequired: the right password without
+    the code; InvalidCredentials: anything wrong.
     """
-    user = authenticate_password(uow, email=email, password=password)
-    with uow:
-        member_of = uow.users.memberships(user.id)
-        chosen = next((m for m in member_of if company_id is None or m.company_id == company_id), None)
-        if chosen is None:
-            raise InvalidCredentials()
-        _credential, secret = _issue(
-            uow,
-            company_id=chosen.company_id,
-            user=user,
-            kind=CredentialKind.SESSION,
-            role=chosen.role,
-            name="session",
-            expires_at=uow.clock.now() + SESSION_LIFETIME,
-        )
-        principal = _principal(uow, secret, CredentialKind.SESSION)
-        uow.commit()
-        return principal, secret
+    policy = policy or LoginPolicy()
+    attempt = login_guard.begin(uow, policy, email=email, address=address)
+    try:
+        user = authenticate_password(uow, email=email, password=password)
+        with uow:
+            member_of = uow.users.memberships(user.id)
+            chosen = next((m for m in member_of if company_id is None or m.company_id == company_id), None)
+            if chosen is None:
+                raise InvalidCredentials()
+            second_factor.check_at_login(uow, user.id, code)
+            _credential, secret = _issue(
+                uow,
+                company_id=chosen.company_id,
+                user=user,
+                kind=CredentialKind.SESSION,
+                role=chosen.role,
+                name="session",
+                expires_at=uow.clock.now() + SESSION_LIFETIME,
+            )
+            principal = _principal(uow, secret, CredentialKind.SESSION)
+            uow.users.login_succeeded(attempt)
+            uow.commit()
+            return principal, secret
+    except (InvalidCredentials, SecondFactorRequired):
+        login_guard.failed(uow, policy, email=email, address=address)
+        raise
 
 
 def session_principal(uow: UnitOfWork, secret: str) -> Principal:

@@ -223,19 +223,19 @@ def install(app: FastAPI) -> None:
         page: Response | None = page_for(request, exc)
         return page
 
-    async def on_domain(request: Request, exc: Exception) -> Response:
+    def on_domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, e.DomainError)
         return html(request, exc) or domain_problem(request, exc)
 
-    async def on_validation(request: Request, exc: Exception) -> Response:
+    def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         return html(request, exc) or validation_problem(request, exc)
 
-    async def on_http(request: Request, exc: Exception) -> Response:
+    def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         return html(request, exc) or http_problem(request, exc)
 
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
+    def on_unexpected(request: Request, exc: Exception) -> Response:
         page = html(request, exc)
         if page is None:
             return internal_problem(request, exc)

@@ -12,8 +12,8 @@ from acompte import bootstrap
 from acompte.adapters.i18n import message
 from acompte.config import Settings
 from acompte.domain.errors import DomainError
-from acompte.domain.users import Role
-from acompte.services import users
+from acompte.domain.users import LockScope, Role
+from acompte.services import login_guard, second_factor, users
 from acompte.services.ports import Ctx
 
 console = Console()
@@ -76,6 +76,40 @@ def grant(email: Annotated[str, typer.Option("--email")], company: CompanyOption
         raise _fail(error) from None
     finally:
         application.close()
+
+
+@user_app.command("unlock")
+def unlock(
+    email: Annotated[str | None, typer.Option("--email", help="Compte à débloquer")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Adresse IP à débloquer")] = None,
+) -> None:
+    """End the lock of an account or a client address after too many failed logins."""
+    if (email is None) == (address is None):
+        console.print("[red]Indiquez --email ou --address.[/red]")
+        raise typer.Exit(code=2)
+    scope, key = (LockScope.ACCOUNT, email) if email is not None else (LockScope.ADDRESS, address or "")
+    application = _app()
+    try:
+        ended = login_guard.unlock_any(application.uow(), scope, key, by="cli")
+    finally:
+        application.close()
+    console.print(f"{key} : débloqué." if ended else f"{key} : aucun blocage en cours.")
+
+
+@user_app.command("totp-reset")
+def totp_reset(email: Annotated[str, typer.Option("--email", help="Utilisateur dont retirer le code")]) -> None:
+    """Remove a user's second factor (lost phone): the next login asks for the password only."""
+    application = _app()
+    try:
+        had = second_factor.reset(application.uow(), email=email)
+    except DomainError as error:
+        raise _fail(error) from None
+    finally:
+        application.close()
+    if had:
+        console.print(f"{email} : double authentification retirée.")
+    else:
+        console.print(f"{email} : pas de double authentification.")
 
 
 @token_app.command("create")

@@ -162,6 +162,12 @@ MESSAGES: dict[str, str] = {
         'Authentification requise : présentez un jeton (Authorization: Bearer …) ou connectez-vous.'
     ),
     'invalid-credentials': N_('Identifiants invalides, expirés ou révoqués.'),
+    'login-locked': N_(
+        "Trop d'échecs de connexion : connexion refusée pendant encore {minutes} min. Réessayez ensuite, ou "
+        "demandez à l'administrateur de la société de débloquer le compte."
+    ),
+    'login-throttled': N_('Trop de tentatives de connexion : réessayez dans {seconds} s.'),
+    'second-factor-required': N_("Saisissez le code à 6 chiffres de votre application d'authentification."),
     'permission-denied': N_('Le rôle « {role} » ne permet pas cette action ({permission}).'),
     'role-not-granted': N_(
         "Rôle « {role} » refusé : l'utilisateur {email} n'a que le rôle « {granted} » dans cette "

@@ -99,6 +99,8 @@ REASONS: dict[Reason, str] = {
     Reason.UNKNOWN_USER: N_("aucun utilisateur {email}"),
     Reason.NOT_A_MEMBER: N_("{email} n'est pas membre de cette société"),
     Reason.TOKEN_NAME_TOO_LONG: N_("un nom de jeton a au plus {maximum} caractères"),
+    Reason.SECOND_FACTOR_ALREADY_ENABLED: N_("la double authentification est déjà activée"),
+    Reason.SECOND_FACTOR_NOT_STARTED: N_("commencez par afficher un nouveau secret de double authentification"),
     Reason.NO_TREASURY_ACCOUNT: N_("aucun compte de banque ou de caisse n'est configuré"),
     Reason.CREDIT_SETTLES_ORDER_OR_INVOICE: N_("un avoir règle une commande ou une facture"),
     Reason.DOCUMENT_NOT_VALIDATED: N_("ce document n'est pas validé"),

@@ -28,7 +28,7 @@ STATIC = Path(__file__).parent / "static"
 def mount(app: FastAPI) -> None:
     app.state.html_error = errors.page_for
 
-    async def on_web_error(request: Request, exc: Exception) -> Response:
+    def on_web_error(request: Request, exc: Exception) -> Response:
         return errors.page_for(request, exc)
 
     app.add_exception_handler(LoginRequired, on_web_error)

@@ -10,6 +10,9 @@
   uses a double-submit cookie.
 - A form posted twice (double click, back-and-resubmit) carries the same hidden `form_key`: `once` replays the
   first outcome instead of recording a second payment.
+- Nothing blocks the event loop: reading the posted body is the only awaited step (`read_form`, a dependency of
+  every page context); the contexts, which read the session from the database, and the routes themselves are
+  plain `def`, which FastAPI runs in its thread pool. A route takes the form already read with `posted_form`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from acompte.domain.errors import InvalidCredentials
 from acompte.domain.users import Permission, Principal, authorize
@@ -89,20 +93,38 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def check_csrf(request: Request) -> None:
+async def read_form(request: Request) -> FormData:
+    """The posted form, read once (the only step that awaits the client) and kept for `posted_form`."""
+    form = await request.form() if request.method == "POST" else FormData()
+    request.state.form = form
+    return form
+
+
+def posted_form(request: Request) -> FormData:
+    """The form `read_form` read before the route ran (every page context and `Posted` depend on it)."""
+    form = getattr(request.state, "form", None)
+    if not isinstance(form, FormData):
+        raise RuntimeError("the route reads its form without depending on read_form")
+    return form
+
+
+#: The posted form, for routes outside the page contexts (login, language).
+Posted = Annotated[FormData, Depends(read_form)]
+
+
+def check_csrf(request: Request) -> None:
     if request.method != "POST":
         return
-    form = await request.form()
-    sent = form.get(CSRF_FIELD)
+    sent = posted_form(request).get(CSRF_FIELD)
     if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
         raise CsrfRejected()
 
 
 def _page_ctx(permission: Permission) -> Callable[..., object]:
-    async def dependency(request: Request) -> Ctx:
+    def dependency(request: Request, _form: Posted) -> Ctx:
         principal = session_principal(request)
         authorize(principal, permission)
-        await check_csrf(request)
+        check_csrf(request)
         return Ctx(principal.company_id, actor=principal.actor)
 
     return dependency

@@ -7,7 +7,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from acompte.domain.issued_files import FileKind, IssuedFile
-from acompte.domain.users import Credential, CredentialKind, Membership, Role, User
+from acompte.domain.users import (
+    Credential,
+    CredentialKind,
+    LockScope,
+    LoginAttempt,
+    LoginLock,
+    Membership,
+    Role,
+    TotpState,
+    User,
+)
 
 if TYPE_CHECKING:
     from acompte.services.idempotency import StoredResponse
@@ -34,6 +44,33 @@ class Users(Protocol):
     def members(self, company_id: int) -> list[tuple[User, Role]]: ...
 
     def set_membership(self, company_id: int, user_id: int, role: Role) -> None: ...
+
+    def totp(self, user_id: int) -> TotpState: ...
+
+    def set_totp(self, user_id: int, state: TotpState) -> None: ...
+
+    # login attempts and locks: not company rows (the email tried may be no one's)
+
+    def add_login_attempt(self, *, email: str, address: str, at: datetime) -> int:
+        """Record an attempt, a failure until `login_succeeded`; its id."""
+
+    def login_succeeded(self, attempt_id: int) -> None: ...
+
+    def failures_since(self, scope: LockScope, key: str, since: datetime) -> tuple[datetime, ...]: ...
+
+    def last_success(self, email: str) -> datetime | None: ...
+
+    def attempts(self, emails: list[str], since: datetime, *, limit: int = 100) -> list[LoginAttempt]: ...
+
+    def purge_attempts(self, before: datetime) -> None: ...
+
+    def last_lock(self, scope: LockScope, key: str) -> LoginLock | None: ...
+
+    def add_lock(self, scope: LockScope, key: str, *, at: datetime, until: datetime, failures: int) -> LoginLock: ...
+
+    def locks(self, scope: LockScope, keys: list[str], since: datetime) -> list[LoginLock]: ...
+
+    def unlock(self, scope: LockScope, key: str, *, at: datetime, by: str) -> int: ...
 
 
 class Credentials(Protocol):

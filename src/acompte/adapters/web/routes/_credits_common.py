@@ -17,14 +17,15 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import Response
 
+from acompte.adapters.web import security
 from acompte.adapters.web.csv_export import csv_download
 from acompte.domain.money import Money
 
 PAGE_SIZE = 50
 
 
-async def form_of(request: Request) -> dict[str, str]:
-    form = await request.form()
+def form_of(request: Request) -> dict[str, str]:
+    form = security.posted_form(request)
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 

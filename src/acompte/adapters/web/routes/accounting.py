@@ -172,8 +172,8 @@ def exports_page(request: Request, ctx: security.PageRead) -> Response:
 
 
 @router.post("/accounting/exports")
-async def run_export(request: Request, ctx: security.PageAccounting) -> Response:
-    form = await request.form()
+def run_export(request: Request, ctx: security.PageAccounting) -> Response:
+    form = security.posted_form(request)
     typed = {k: str(form.get(k) or "").strip() for k in ("date_from", "date_to")}
     form_key = form.get(security.FORM_KEY_FIELD)
     form_key = form_key if isinstance(form_key, str) else None

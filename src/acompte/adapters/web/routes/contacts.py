@@ -231,8 +231,8 @@ def contact_new_page(request: Request, ctx: PageRead, role: str | None = None) -
 
 
 @router.post("/contacts/new")
-async def contact_create(request: Request, ctx: PageWrite) -> Response:
-    form = await form_of(request)
+def contact_create(request: Request, ctx: PageWrite) -> Response:
+    form = form_of(request)
     data, percent, days, errors = _read_form(request, form)
     if errors:
         return _contact_form(request, None, form, errors, 422)
@@ -277,8 +277,8 @@ def contact_edit_page(request: Request, party_id: int, ctx: PageRead) -> Respons
 
 
 @router.post("/contacts/{party_id}/edit")
-async def contact_update(request: Request, party_id: int, ctx: PageWrite) -> Response:
-    form = await form_of(request)
+def contact_update(request: Request, party_id: int, ctx: PageWrite) -> Response:
+    form = form_of(request)
     uow = security.uow_of(request)
     party = parties.get_party(uow, ctx, party_id)
     data, percent, days, errors = _read_form(request, form)

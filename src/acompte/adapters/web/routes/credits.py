@@ -93,8 +93,8 @@ def credit_note_page(request: Request, doc_id: int, ctx: PageRead) -> Response:
 
 
 @router.post("/documents/{doc_id}/credit-note")
-async def credit_note_create(request: Request, doc_id: int, ctx: PageWrite) -> Response:
-    form = await form_of(request)
+def credit_note_create(request: Request, doc_id: int, ctx: PageWrite) -> Response:
+    form = form_of(request)
     if (replay := replayed_answer(request, ctx, form)) is not None:
         return replay
     context = _invoice_context(request, ctx, doc_id)
@@ -215,9 +215,9 @@ def gesture_page(request: Request, ctx: PageRead, party_id: str | None = None, f
 
 
 @router.post("/credit-notes/new")
-async def gesture_create(request: Request, ctx: PageWrite) -> Response:
-    raw = await request.form()
-    form = await form_of(request)
+def gesture_create(request: Request, ctx: PageWrite) -> Response:
+    raw = security.posted_form(request)
+    form = form_of(request)
     if (replay := replayed_answer(request, ctx, form)) is not None:
         return replay
     party_id = int_param(form.get("party_id"))
@@ -399,8 +399,8 @@ def credit_page(request: Request, credit_id: int, ctx: PageRead, document_id: st
 
 
 @router.post("/credits/{credit_id}/use")
-async def credit_use(request: Request, credit_id: int, ctx: PageWrite) -> Response:
-    form = await form_of(request)
+def credit_use(request: Request, credit_id: int, ctx: PageWrite) -> Response:
+    form = form_of(request)
     if (replay := replayed_answer(request, ctx, form)) is not None:
         return replay
     context = _credit_context(request, ctx, credit_id)

@@ -79,8 +79,8 @@ def _plain(money: Money, request: Request) -> str:
 
 
 @router.post("/documents/{document_id}/deposit")
-async def record_deposit(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
-    form = await request.form()
+def record_deposit(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    form = security.posted_form(request)
     values = {
         name: _text(form, name)
         for name in ("amount", "payment_date", "method", "reference", "comment", security.FORM_KEY_FIELD)
@@ -247,8 +247,8 @@ class _Choice(TypedDict):
 
 
 @router.post("/documents/{document_id}/deposit-invoice")
-async def create_deposit_invoice(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
-    form = await request.form()
+def create_deposit_invoice(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    form = security.posted_form(request)
     uow = security.uow_of(request)
     position = deposits.deposit_position(uow, ctx, document_id)
     origin = position.document
@@ -447,8 +447,8 @@ def _wanted(request: Request, view: Any, form: Any, values: dict[str, str]) -> t
 
 
 @router.post("/documents/{document_id}/deductions")
-async def save_deductions(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
-    form = await request.form()
+def save_deductions(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    form = security.posted_form(request)
     uow = security.uow_of(request)
     view = deposits.deduction_view(uow, ctx, document_id)
     values = {
@@ -502,8 +502,8 @@ def cancel_deposit_page(request: Request, document_id: int, ctx: security.PageWr
 
 
 @router.post("/documents/{document_id}/cancel-deposit")
-async def cancel_deposit(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
-    form = await request.form()
+def cancel_deposit(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    form = security.posted_form(request)
     view, found = _deposit_payments(request, ctx, document_id)
     chosen = _text(form, "payment_id")
     if not chosen and len(found) == 1:

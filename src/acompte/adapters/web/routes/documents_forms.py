@@ -93,8 +93,8 @@ def _from_document(document: Document, company: Company, lang: str) -> DocumentF
     return form
 
 
-async def _from_post(request: Request) -> DocumentForm:
-    data = await request.form()
+def _from_post(request: Request) -> DocumentForm:
+    data = security.posted_form(request)
 
     def text(name: str) -> str:
         value = data.get(name)
@@ -237,14 +237,14 @@ def new_document(request: Request, ctx: security.PageWrite) -> Response:
 
 
 @router.post("/documents/new")
-async def create_document(request: Request, ctx: security.PageWrite) -> Response:
-    data = await request.form()
+def create_document(request: Request, ctx: security.PageWrite) -> Response:
+    data = security.posted_form(request)
     flow = common.parse_flow(str(data.get("flow") or ""))
     kind = common.parse_kind(str(data.get("kind") or ""))
     if kind not in common.FORM_KINDS:
         kind = Kind.INVOICE
     form_key = str(data.get(security.FORM_KEY_FIELD) or "") or None
-    form = await _from_post(request)
+    form = _from_post(request)
     uow = security.uow_of(request)
     company = companies.get_company(uow, ctx)
     if data.get("more"):
@@ -291,14 +291,14 @@ def edit_document(request: Request, document_id: int, ctx: security.PageWrite) -
 
 
 @router.post("/documents/{document_id:int}/edit")
-async def update_document(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+def update_document(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
     uow = security.uow_of(request)
     document = _editable(request, ctx, document_id)
     company = companies.get_company(uow, ctx)
-    form = await _from_post(request)
+    form = _from_post(request)
     form.party_id = str(document.party_id)
     flow, kind = document.flow, document.kind
-    if (await request.form()).get("more"):
+    if security.posted_form(request).get("more"):
         _pad(form, company, extra=EMPTY_ROWS)
         return _render_form(request, ctx, form, flow=flow, kind=kind, document=document)
     _party, issue, due, lines = _parse(request, form, company, _items(request, ctx), need_party=False)
@@ -337,12 +337,12 @@ def _acknowledged(form: Any) -> set[int]:
 
 
 @router.post("/documents/{document_id:int}/validate")
-async def validate_document(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+def validate_document(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
     """Validate. A final invoice that would leave deposit invoices undeducted is validated only once the user has
     seen them: the page's « Valider » sends the ones it showed (`acknowledged`); any other one — or a form posted
     without them — gets the confirmation page first."""
     uow = security.uow_of(request)
-    form = await request.form()
+    form = security.posted_form(request)
     try:
         document = documents.get_document(uow, ctx, document_id).document
         if document.kind is Kind.DEPOSIT_INVOICE:
@@ -362,8 +362,8 @@ async def validate_document(request: Request, document_id: int, ctx: security.Pa
 
 
 @router.post("/documents/{document_id:int}/convert")
-async def convert_document(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
-    data = await request.form()
+def convert_document(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+    data = security.posted_form(request)
     target = common.parse_kind(str(data.get("to") or request.query_params.get("to") or ""), default=None)
     uow = security.uow_of(request)
     try:
@@ -382,7 +382,7 @@ async def convert_document(request: Request, document_id: int, ctx: security.Pag
 
 
 @router.post("/documents/{document_id:int}/cancel")
-async def cancel_document(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
+def cancel_document(request: Request, document_id: int, ctx: security.PageWrite) -> Response:
     try:
         documents.cancel_document(security.uow_of(request), ctx, document_id)
     except DomainError as exc:

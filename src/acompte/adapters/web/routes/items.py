@@ -102,8 +102,8 @@ def _number(request: Request, form: dict[str, str], field: str, errors: dict[str
 
 
 @router.post("/items/new")
-async def item_create(request: Request, ctx: PageWrite) -> Response:
-    form = await form_of(request)
+def item_create(request: Request, ctx: PageWrite) -> Response:
+    form = form_of(request)
     errors: dict[str, str] = {}
     name = form.get("name", "").strip()
     if not name:

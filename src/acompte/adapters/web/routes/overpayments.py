@@ -88,8 +88,8 @@ def _refund_defaults(request: Request, source: dict[str, Any]) -> dict[str, str]
     }
 
 
-async def _refund(request: Request, ctx: Ctx, source: dict[str, Any]) -> Response:
-    form = await form_of(request)
+def _refund(request: Request, ctx: Ctx, source: dict[str, Any]) -> Response:
+    form = form_of(request)
     errors: dict[str, str] = {}
     amount = money_field(request, form.get("amount", ""), source["remaining"].currency, "amount", errors)
     day = day_field(request, form.get("payment_date", ""), "payment_date", errors)
@@ -132,10 +132,10 @@ def credit_refund_page(request: Request, credit_id: int, ctx: PageRead) -> Respo
 
 
 @router.post("/credits/{credit_id}/refund")
-async def credit_refund(request: Request, credit_id: int, ctx: PageWrite) -> Response:
-    if (replay := replayed_answer(request, ctx, await form_of(request))) is not None:
+def credit_refund(request: Request, credit_id: int, ctx: PageWrite) -> Response:
+    if (replay := replayed_answer(request, ctx, form_of(request))) is not None:
         return replay
-    return await _refund(request, ctx, _credit_source(request, ctx, credit_id))
+    return _refund(request, ctx, _credit_source(request, ctx, credit_id))
 
 
 @router.get("/overpayments/{payment_id}/refund")
@@ -145,10 +145,10 @@ def overpayment_refund_page(request: Request, payment_id: int, ctx: PageRead) ->
 
 
 @router.post("/overpayments/{payment_id}/refund")
-async def overpayment_refund(request: Request, payment_id: int, ctx: PageWrite) -> Response:
-    if (replay := replayed_answer(request, ctx, await form_of(request))) is not None:
+def overpayment_refund(request: Request, payment_id: int, ctx: PageWrite) -> Response:
+    if (replay := replayed_answer(request, ctx, form_of(request))) is not None:
         return replay
-    return await _refund(request, ctx, _payment_source(request, ctx, payment_id))
+    return _refund(request, ctx, _payment_source(request, ctx, payment_id))
 
 
 # -- write-offs (« Comptabiliser »): accountant, explicit and irreversible --------------------------------------
@@ -187,8 +187,8 @@ def _overpayment_write_off_source(request: Request, ctx: Ctx, payment_id: int) -
     }
 
 
-async def _write_off(request: Request, source: dict[str, Any], run: Any, flash: str) -> Response:
-    form = await form_of(request)
+def _write_off(request: Request, source: dict[str, Any], run: Any, flash: str) -> Response:
+    form = form_of(request)
     if form.get("confirm") != "yes":
         errors = {"confirm": translate(request, "Cochez la case pour confirmer : cette opération est définitive.")}
         return _write_off_page(request, source, errors, form, 422)
@@ -205,10 +205,10 @@ def credit_write_off_page(request: Request, credit_id: int, ctx: PageAccounting)
 
 
 @router.post("/credits/{credit_id}/write-off")
-async def credit_write_off(request: Request, credit_id: int, ctx: PageAccounting) -> Response:
+def credit_write_off(request: Request, credit_id: int, ctx: PageAccounting) -> Response:
     source = _credit_write_off_source(request, ctx, credit_id)
     uow = security.uow_of(request)
-    return await _write_off(
+    return _write_off(
         request,
         source,
         lambda reason: credits.write_off_credit(uow, ctx, credit_id, reason=reason),
@@ -222,10 +222,10 @@ def overpayment_write_off_page(request: Request, payment_id: int, ctx: PageAccou
 
 
 @router.post("/overpayments/{payment_id}/write-off")
-async def overpayment_write_off(request: Request, payment_id: int, ctx: PageAccounting) -> Response:
+def overpayment_write_off(request: Request, payment_id: int, ctx: PageAccounting) -> Response:
     source = _overpayment_write_off_source(request, ctx, payment_id)
     uow = security.uow_of(request)
-    return await _write_off(
+    return _write_off(
         request,
         source,
         lambda reason: credits.write_off_overpayment(uow, ctx, payment_id, reason=reason),

@@ -226,8 +226,8 @@ def edit_form(request: Request, payment_id: int, ctx: security.PageWrite) -> Res
 
 
 @router.post("/payments/{payment_id}/edit")
-async def save_payment(request: Request, payment_id: int, ctx: security.PageWrite) -> Response:
-    raw = await request.form()
+def save_payment(request: Request, payment_id: int, ctx: security.PageWrite) -> Response:
+    raw = security.posted_form(request)
     values: dict[str, str] = {}
     for n in ("method", "payment_date", "amount", "reference", "comment", "version"):
         value = raw.get(n)
@@ -263,8 +263,8 @@ async def save_payment(request: Request, payment_id: int, ctx: security.PageWrit
 
 
 @router.post("/payments/{payment_id}/cancel")
-async def cancel_payment(request: Request, payment_id: int, ctx: security.PageWrite) -> Response:
-    raw = await request.form()
+def cancel_payment(request: Request, payment_id: int, ctx: security.PageWrite) -> Response:
+    raw = security.posted_form(request)
     reason = raw.get("reason")
     try:
         payment_changes.cancel_payment(

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from acompte.adapters.web import i18n, security
+from acompte.adapters.web.errors import error_text
 from acompte.adapters.web.templating import redirect, render, translate
-from acompte.domain.errors import InvalidCredentials
+from acompte.domain.errors import InvalidCredentials, LoginLocked, LoginThrottled, SecondFactorRequired
 from acompte.services import users
 
 router = APIRouter()
@@ -24,25 +25,47 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "email": ""})
+    return render(request, "login.html", {"next": _safe_next(next), "email": "", "ask_code": False})
+
+
+def _client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a reverse proxy: give uvicorn its proxy headers)."""
+    return request.client.host if request.client else ""
 
 
 @router.post("/login")
-async def login(
+def login(
     request: Request,
+    _form: security.Posted,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
+    code: Annotated[str, Form(max_length=20)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    await security.check_csrf(request)
+    security.check_csrf(request)
+    context: dict[str, object] = {"next": _safe_next(next), "email": email, "ask_code": bool(code)}
     try:
-        _principal, secret = users.login(security.uow_of(request), email=email, password=password)
+        _principal, secret = users.login(
+            security.uow_of(request),
+            email=email,
+            password=password,
+            code=code,
+            address=_client_address(request),
+            policy=request.app.state.acompte.login_policy,
+        )
+    except (LoginLocked, LoginThrottled) as refused:
+        context["error"] = error_text(request, refused)
+        page = render(request, "login.html", context, status=429)
+        page.headers["Retry-After"] = str(refused.params.get("seconds", 60))
+        return page
+    except SecondFactorRequired as needed:
+        context.update(error=error_text(request, needed), ask_code=True)
+        return render(request, "login.html", context, status=401)
     except InvalidCredentials:
-        context = {
-            "next": _safe_next(next),
-            "email": email,
-            "error": translate(request, "E-mail ou mot de passe incorrect."),
-        }
+        if code:
+            context["error"] = translate(request, "E-mail, mot de passe ou code incorrect.")
+        else:
+            context["error"] = translate(request, "E-mail ou mot de passe incorrect.")
         return render(request, "login.html", context, status=401)
     response = redirect(request, _safe_next(next))
     security.open_session(response, request, secret)
@@ -53,9 +76,9 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
+def logout(request: Request, _form: security.Posted) -> Response:
     security.session_principal(request)
-    await security.check_csrf(request)
+    security.check_csrf(request)
     users.logout(security.uow_of(request), request.cookies.get(security.SESSION_COOKIE, ""))
     response = redirect(request, "/login")
     response.delete_cookie(security.SESSION_COOKIE, path="/")
@@ -63,10 +86,13 @@ async def logout(request: Request) -> Response:
 
 
 @router.post("/language")
-async def choose_language(
-    request: Request, lang: Annotated[str, Form()] = "fr", back: Annotated[str, Form()] = "/"
+def choose_language(
+    request: Request,
+    _form: security.Posted,
+    lang: Annotated[str, Form()] = "fr",
+    back: Annotated[str, Form()] = "/",
 ) -> Response:
-    await security.check_csrf(request)
+    security.check_csrf(request)
     response = redirect(request, _safe_next(back))
     if lang in i18n.LANGUAGES:
         response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")

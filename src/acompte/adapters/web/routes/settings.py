@@ -28,7 +28,7 @@ from acompte.domain.numbering import DEFAULT_PREFIXES
 from acompte.domain.parties import Company
 from acompte.domain.payments import AccountKind, Method
 from acompte.domain.users import ROLE_LABELS, Role
-from acompte.services import companies, deposits, users
+from acompte.services import companies, deposits, login_guard, users
 from acompte.services.ports import Ctx, UnitOfWork
 
 router = APIRouter()
@@ -165,7 +165,7 @@ def _flag(form: FormData, name: str) -> bool:
     return form.get(name) in ("on", "1", "true", "yes")
 
 
-async def _save(
+def _save(
     request: Request,
     ctx: Ctx,
     typed: dict[str, Any],
@@ -188,8 +188,8 @@ async def _save(
 
 
 @router.post("/settings/identity")
-async def save_identity(request: Request, ctx: security.PageAdmin) -> Response:
-    form = await request.form()
+def save_identity(request: Request, ctx: security.PageAdmin) -> Response:
+    form = security.posted_form(request)
     typed = {k: _text(form, k) for k in ("name", "siren", "vat_number", "address")}
     typed.update({f"legal_{k}": _text(form, f"legal_{k}") for k in LEGAL_LABELS})
 
@@ -207,7 +207,7 @@ async def save_identity(request: Request, ctx: security.PageAdmin) -> Response:
         except InvalidIdentifier as exc:
             raise Refused(exc.params["field"], errors.error_text(request, exc)) from exc
 
-    return await _save(request, ctx, typed, "name", action, "Identité de la société enregistrée")
+    return _save(request, ctx, typed, "name", action, "Identité de la société enregistrée")
 
 
 def _parse_rates(request: Request, text: str) -> list[Decimal]:
@@ -221,19 +221,19 @@ def _parse_rates(request: Request, text: str) -> list[Decimal]:
 
 
 @router.post("/settings/vat")
-async def save_vat(request: Request, ctx: security.PageAdmin) -> Response:
-    form = await request.form()
+def save_vat(request: Request, ctx: security.PageAdmin) -> Response:
+    form = security.posted_form(request)
     typed = {"vat_rates": _text(form, "vat_rates")}
 
     def action(uow: UnitOfWork) -> None:
         companies.set_vat_rates(uow, ctx, _parse_rates(request, typed["vat_rates"]))
 
-    return await _save(request, ctx, typed, "vat_rates", action, "Taux de TVA enregistrés")
+    return _save(request, ctx, typed, "vat_rates", action, "Taux de TVA enregistrés")
 
 
 @router.post("/settings/prefixes")
-async def save_prefixes(request: Request, ctx: security.PageAdmin) -> Response:
-    form = await request.form()
+def save_prefixes(request: Request, ctx: security.PageAdmin) -> Response:
+    form = security.posted_form(request)
     typed = {f"prefix_{key}": _text(form, f"prefix_{key}", 40) for key in DEFAULT_PREFIXES}
 
     def action(uow: UnitOfWork) -> None:
@@ -245,12 +245,12 @@ async def save_prefixes(request: Request, ctx: security.PageAdmin) -> Response:
             changes[key] = prefix
         companies.update_settings(uow, ctx, {"prefixes": changes})
 
-    return await _save(request, ctx, typed, "__all__", action, "Séries de numérotation enregistrées")
+    return _save(request, ctx, typed, "__all__", action, "Séries de numérotation enregistrées")
 
 
 @router.post("/settings/deposits")
-async def save_deposits(request: Request, ctx: security.PageAdmin) -> Response:
-    form = await request.form()
+def save_deposits(request: Request, ctx: security.PageAdmin) -> Response:
+    form = security.posted_form(request)
     typed: dict[str, Any] = {flag: _flag(form, flag) for flag in DEPOSIT_FLAGS}
     typed["payment_method"] = _text(form, "payment_method", 40)
     typed["default_percent"] = _text(form, "default_percent", 40)
@@ -276,13 +276,13 @@ async def save_deposits(request: Request, ctx: security.PageAdmin) -> Response:
         except DomainError as exc:
             raise Refused("default_percent", errors.error_text(request, exc)) from None
 
-    return await _save(request, ctx, typed, "__all__", action, "Options d'acompte enregistrées")
+    return _save(request, ctx, typed, "__all__", action, "Options d'acompte enregistrées")
 
 
 @router.post("/settings/methods")
-async def save_methods(request: Request, ctx: security.PageAdmin) -> Response:
+def save_methods(request: Request, ctx: security.PageAdmin) -> Response:
     """Turn methods on or off, rename them, and add one (code, label, digital or not)."""
-    form = await request.form()
+    form = security.posted_form(request)
     known = companies.payment_methods(security.uow_of(request), ctx, include_inactive=True)
     typed: dict[str, Any] = {
         "method_code": _text(form, "method_code", 40),
@@ -306,12 +306,12 @@ async def save_methods(request: Request, ctx: security.PageAdmin) -> Response:
         if code:
             companies.set_payment_method(uow, ctx, Method(code, typed["method_label"], typed["method_digital"]))
 
-    return await _save(request, ctx, typed, "method_code", action, "Modes de règlement enregistrés")
+    return _save(request, ctx, typed, "method_code", action, "Modes de règlement enregistrés")
 
 
 @router.post("/settings/accounts")
-async def add_treasury_account(request: Request, ctx: security.PageAdmin) -> Response:
-    form = await request.form()
+def add_treasury_account(request: Request, ctx: security.PageAdmin) -> Response:
+    form = security.posted_form(request)
     typed = {
         "account_name": _text(form, "account_name", 100),
         "account_kind": _text(form, "account_kind", 10),
@@ -328,13 +328,13 @@ async def add_treasury_account(request: Request, ctx: security.PageAdmin) -> Res
             raise Refused("account_iban", translate(request, "IBAN invalide."))
         companies.add_account(uow, ctx, name=typed["account_name"], kind=AccountKind(typed["account_kind"]), iban=iban)
 
-    return await _save(request, ctx, typed, "account_name", action, "Compte de trésorerie ajouté")
+    return _save(request, ctx, typed, "account_name", action, "Compte de trésorerie ajouté")
 
 
 @router.post("/settings/accounting")
-async def save_accounting(request: Request, ctx: security.PageAdmin) -> Response:
+def save_accounting(request: Request, ctx: security.PageAdmin) -> Response:
     """Chart-of-accounts mapping, VAT on debits, journal of deposit deductions, write-off threshold."""
-    form = await request.form()
+    form = security.posted_form(request)
     typed: dict[str, Any] = {f"account_{role}": _text(form, f"account_{role}", 20) for role in DEFAULT_ACCOUNTS}
     typed["vat_on_debits"] = _flag(form, "vat_on_debits")
     typed["imputation_journal"] = _text(form, "imputation_journal", 4)
@@ -366,7 +366,7 @@ async def save_accounting(request: Request, ctx: security.PageAdmin) -> Response
         }
         companies.update_settings(uow, ctx, {"accounting": accounting, WRITE_OFF_THRESHOLD_SETTING: str(threshold)})
 
-    return await _save(request, ctx, typed, "__all__", action, "Paramètres comptables enregistrés")
+    return _save(request, ctx, typed, "__all__", action, "Paramètres comptables enregistrés")
 
 
 # -- users and roles ---------------------------------------------------------------------------------------------
@@ -385,6 +385,7 @@ def _users_page(
     members = sorted(users.members(uow, ctx), key=lambda m: (ROLE_ORDER.index(m[1]), m[0].email))
     context = {
         "members": members,
+        "logins": login_guard.login_report(uow, ctx),
         "role_options": _role_options(request),
         "values": {"email": "", "role": Role.CLERK.value, **(typed or {})},
         "errors": errors_ or {},
@@ -398,8 +399,8 @@ def users_page(request: Request, ctx: security.PageAdmin) -> Response:
 
 
 @router.post("/settings/users")
-async def grant_role(request: Request, ctx: security.PageAdmin) -> Response:
-    form = await request.form()
+def grant_role(request: Request, ctx: security.PageAdmin) -> Response:
+    form = security.posted_form(request)
     typed = {"email": _text(form, "email", 320), "role": _text(form, "role", 20)}
     if typed["role"] not in {r.value for r in Role}:
         return _users_page(request, ctx, typed=typed, errors_={"role": translate(request, "Rôle inconnu.")})
@@ -411,6 +412,17 @@ async def grant_role(request: Request, ctx: security.PageAdmin) -> Response:
     except DomainError as exc:
         return _users_page(request, ctx, typed=typed, errors_={"email": errors.error_text(request, exc)})
     return redirect(request, "/settings/users", flash=translate(request, "Rôle enregistré"))
+
+
+@router.post("/settings/users/unlock")
+def unlock_account(request: Request, ctx: security.PageAdmin) -> Response:
+    """End the lock of a member's account after failed logins (the admin knows it was the user, not a guess)."""
+    email = _text(security.posted_form(request), "email", 320)
+    try:
+        login_guard.unlock(security.uow_of(request), ctx, email=email)
+    except DomainError as exc:
+        return _users_page(request, ctx, errors_={"email": errors.error_text(request, exc)})
+    return redirect(request, "/settings/users", flash=translate(request, "Compte {email} débloqué", email=email))
 
 
 # -- API tokens ------------------------------------------------------------------------------------------------------
@@ -443,9 +455,9 @@ def tokens_page(request: Request, ctx: security.PageAdmin) -> Response:
 
 
 @router.post("/settings/tokens")
-async def create_token(request: Request, ctx: security.PageAdmin) -> Response:
+def create_token(request: Request, ctx: security.PageAdmin) -> Response:
     """The secret is shown once, on the page this POST answers (never stored, never redirected with)."""
-    form = await request.form()
+    form = security.posted_form(request)
     typed = {"email": _text(form, "email", 320), "role": _text(form, "role", 20), "name": _text(form, "name", 200)}
     if typed["role"] and typed["role"] not in {r.value for r in Role}:
         return _tokens_page(request, ctx, typed=typed, errors_={"role": translate(request, "Rôle inconnu.")})
@@ -466,6 +478,6 @@ async def create_token(request: Request, ctx: security.PageAdmin) -> Response:
 
 
 @router.post("/settings/tokens/{token_id}/revoke")
-async def revoke_token(request: Request, token_id: int, ctx: security.PageAdmin) -> Response:
+def revoke_token(request: Request, token_id: int, ctx: security.PageAdmin) -> Response:
     credential = users.revoke_token(security.uow_of(request), ctx, token_id)
     return redirect(request, "/settings/tokens", flash=translate(request, "Jeton {name} révoqué", name=credential.name))

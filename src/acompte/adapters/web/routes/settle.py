@@ -113,8 +113,8 @@ def account_tab(
     return _page(request, ctx, party_id, _flow(flow), None, {}, tab=True, suggest=suggest != "0")
 
 
-async def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool) -> Response:
-    form = await request.form()
+def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool) -> Response:
+    form = security.posted_form(request)
 
     def text(name: str) -> str:
         value = form.get(name)
@@ -246,10 +246,10 @@ def money_text(request: Request, value: Money) -> str:
 
 
 @router.post("/settle")
-async def settle(request: Request, ctx: security.PageWrite) -> Response:
-    return await _settle(request, ctx, None, tab=False)
+def settle(request: Request, ctx: security.PageWrite) -> Response:
+    return _settle(request, ctx, None, tab=False)
 
 
 @router.post("/contacts/{party_id}/account")
-async def settle_from_account(request: Request, party_id: int, ctx: security.PageWrite) -> Response:
-    return await _settle(request, ctx, party_id, tab=True)
+def settle_from_account(request: Request, party_id: int, ctx: security.PageWrite) -> Response:
+    return _settle(request, ctx, party_id, tab=True)
