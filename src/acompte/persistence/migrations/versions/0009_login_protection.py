@@ -9,7 +9,7 @@ Create Date: 2026-12-11 09:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
+revision = "0009_login_protection"
 down_revision = "0008_issued_files"
 branch_labels = None
 depends_on = None

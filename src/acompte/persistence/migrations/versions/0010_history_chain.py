@@ -2,7 +2,7 @@
 event of its company (event_chain, history_heads). Existing events are chained in id order.
 
 Revision ID: 0010
-Revises: 0008_issued_files
+Revises: 0009_login_protection
 Create Date: 2026-12-07 05:00:00
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from acompte.domain.history_chain import GENESIS, ChainedEvent, expected_hash
 
-revision = "0010"
-down_revision = "0008_issued_files"
+revision = "0010_history_chain"
+down_revision = "0009_login_protection"
 branch_labels = None
 depends_on = None
 
