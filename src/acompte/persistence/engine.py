@@ -105,7 +105,7 @@ def make_engine(
     @event.listens_for(engine, "before_cursor_execute")
     def _before_statement(*_args: Any) -> None:
         if deadline.expired():
-            raise TemporarilyUnavailable(reason=Reason.REQUEST_DEADLINE, retry_after=RETRY_AFTER)
+            raise TemporarilyUnavailable(reason=Reason.REQUEST_DEADLINE, retry_after=deadline.RETRY_AFTER)
 
     return engine
 
@@ -156,7 +156,10 @@ def as_transient(error: BaseException) -> TemporarilyUnavailable | None:
     if isinstance(error, TemporarilyUnavailable):
         return error
     reason = transient_reason(error)
-    return None if reason is None else TemporarilyUnavailable(reason=reason, retry_after=RETRY_AFTER)
+    if reason is None:
+        return None
+    wait = deadline.RETRY_AFTER if reason is Reason.REQUEST_DEADLINE else RETRY_AFTER
+    return TemporarilyUnavailable(reason=reason, retry_after=wait)
 
 
 def alembic_config(url: str) -> Config:

@@ -32,6 +32,7 @@ from acompte.persistence.issued_files_repository import IssuedFileRepository
 from acompte.persistence.payments_repository import AllocationRepository, PaymentRepository
 from acompte.persistence.positions_repository import PositionRepository
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
+from acompte.services import deadline
 from acompte.services.messagebus import MessageBus
 from acompte.services.ports import Clock, DocumentRenderer, SystemClock, UnitOfWork
 
@@ -109,6 +110,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         if self._depth == 1 and self.session is not None:
+            deadline.may_commit()  # past the request's deadline its client may be told nothing was written
             self.session.commit()
 
     def rollback(self) -> None:

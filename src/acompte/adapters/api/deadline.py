@@ -7,7 +7,8 @@ Two guards, from the same figure (`ACOMPTE_REQUEST_TIMEOUT`):
   gets the `temporarily-unavailable` problem (503, Retry-After) through the usual error handlers;
 - if the request has still sent nothing `GRACE` seconds later (stuck outside the database: the thread running it
   cannot be stopped from outside), this middleware answers that problem itself and drops whatever the request
-  sends afterwards. Its thread finishes on its own; its next statement fails and rolls its transaction back.
+  sends afterwards. Its thread finishes on its own: its next statement, or its commit, fails and rolls its
+  transaction back (a commit already under way when the deadline gives up is waited for and answered as usual).
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ log = logging.getLogger("acompte.api")
 
 #: Seconds left to the request, after its deadline, to roll back and answer on its own.
 GRACE = 1.0
-#: Retry-After (seconds) of a request answered by the deadline.
-RETRY_AFTER = 5
 
 
 class Deadline:
@@ -50,20 +49,22 @@ class Deadline:
             started = True
             await send(message)
 
+        budget = deadline.Budget(self.seconds)
+
         async def run() -> None:
-            with deadline.within(self.seconds):
+            with deadline.applied(budget):
                 await self.app(scope, receive, guarded_send)
 
         task = asyncio.ensure_future(run())
         done, _ = await asyncio.wait({task}, timeout=self.seconds + GRACE)
-        if done or started:
-            await task  # finished, or already answering: let it finish (and raise what it raises)
+        if done or started or not budget.abandon():
+            await task  # finished, answering or committing: let it finish (and raise what it raises)
             return
         answered = True
         task.add_done_callback(_forget)
         request = Request(scope)
         log.warning("%s %s: no answer within %s s", request.method, request.url.path, self.seconds)
-        error = TemporarilyUnavailable(reason=Reason.REQUEST_DEADLINE, retry_after=RETRY_AFTER)
+        error = TemporarilyUnavailable(reason=Reason.REQUEST_DEADLINE, retry_after=deadline.RETRY_AFTER)
         response = errors.error_response(request, error)
         await response(scope, receive, send)
 
