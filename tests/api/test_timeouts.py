@@ -95,15 +95,14 @@ def test_a_validation_past_the_deadline_is_rolled_back_and_its_number_stays_free
     assert number_of(second.json()) == number_of(first) + 1
 
 
-def test_a_busy_sqlite_database_answers_503_with_retry_after_then_serves_again(
-    app, people, ctx, database_url, backend
-):
+def test_a_busy_sqlite_database_answers_503_with_retry_after_then_serves_again(app, people, ctx, database_url, backend):
     if backend != "sqlite":
         pytest.skip("SQLite's database-wide write lock")
     holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
-    with application(database_url, busy_timeout=0.2) as busy, application(
-        database_url, busy_timeout=30, request_timeout=REQUEST_TIMEOUT
-    ) as slow:
+    with (
+        application(database_url, busy_timeout=0.2) as busy,
+        application(database_url, busy_timeout=30, request_timeout=REQUEST_TIMEOUT) as slow,
+    ):
         quick = admin(app, TestClient(create_app(busy)), people, ctx)
         patient = admin(app, TestClient(create_app(slow)), people, ctx)
         holder.execute("BEGIN IMMEDIATE")
@@ -169,9 +168,10 @@ def test_terminated_connections_answer_a_clean_503_on_a_connection_that_stays_us
     with application(database_url) as built:
         pids = backend_pids(built)
         token = api_for(app, TestClient(create_app(built)), people, ctx, Role.ADMIN).token
-        with served(create_app(built)) as base, httpx.Client(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
-        ) as client:
+        with (
+            served(create_app(built)) as base,
+            httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client,
+        ):
             assert client.get("/api/v1/parties").status_code == 200
 
             # idle pooled connections killed: the pool's pre-ping replaces them, nobody notices

@@ -63,9 +63,7 @@ def make_engine(
         # Pooled (QueuePool), not one connection per unit of work: closing the last connection to a WAL
         # database checkpoints it and deletes the WAL file, and each new one replays the pragmas: several ms per
         # use case (bench/run.py). A process that forks must not reuse the parent's pooled connections.
-        engine = create_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, connect_args={"timeout": busy_timeout}
-        )
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, connect_args={"timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:  # a DB-API connection: untyped
