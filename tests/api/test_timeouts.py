@@ -21,15 +21,19 @@ import httpx2 as httpx
 import psycopg
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from acompte import bootstrap
 from acompte.adapters.api import create_app
-from acompte.adapters.api.deadline import GRACE
+from acompte.adapters.api.deadline import GRACE, Deadline
+from acompte.adapters.api.errors import install
 from acompte.config import Settings
+from acompte.domain.errors import Reason, TemporarilyUnavailable
 from acompte.domain.users import Role
 from acompte.persistence.engine import normalize_url
+from acompte.services import deadline
 from tests.api.conftest import Api, api_for, line
 
 REQUEST_TIMEOUT = 1.0
@@ -118,6 +122,34 @@ def test_a_busy_sqlite_database_answers_503_with_retry_after_then_serves_again(a
         assert quick.post("parties", json={"name": "Accepté"}).status_code == 201
         names = {p["name"] for p in quick.get("parties").json()["items"]}
         assert "Accepté" in names and not names & {"Refusé", "En retard"}
+
+
+def test_a_request_stuck_outside_the_database_is_answered_at_its_deadline_and_can_no_longer_commit():
+    """The deadline answers for a request that sends nothing (its thread cannot be stopped from outside); that
+    request can then never commit, so « nothing was written » stays true."""
+    outcome: dict[str, object] = {}
+    finished = threading.Event()
+    stuck = FastAPI()
+    install(stuck)
+
+    @stuck.post("/api/v1/slow")
+    def slow() -> dict[str, str]:
+        time.sleep(0.6)  # not a database wait: nothing interrupts it
+        try:
+            deadline.may_commit()
+            outcome["committed"] = True
+        except TemporarilyUnavailable as refused:
+            outcome["refused"] = refused.params["reason"]
+        finished.set()
+        return {"done": "late"}
+
+    with TestClient(Deadline(stuck, seconds=0.1, grace=0.1)) as client:
+        started = time.monotonic()
+        answer = client.post("/api/v1/slow")
+        assert time.monotonic() - started < 0.5
+        assert_unavailable(answer, "request-deadline")
+        assert finished.wait(5)
+    assert outcome == {"refused": Reason.REQUEST_DEADLINE}
 
 
 @contextmanager

@@ -60,25 +60,36 @@ def make_engine(
     """An engine with its time limits in seconds (0: none, except SQLite's busy timeout: 0 fails at once)."""
     url = normalize_url(url)
     if is_sqlite(url):
+        busy_ms = _ms(busy_timeout)
         # Pooled (QueuePool), not one connection per unit of work: closing the last connection to a WAL
         # database checkpoints it and deletes the WAL file, and each new one replays the pragmas: several ms per
         # use case (bench/run.py). A process that forks must not reuse the parent's pooled connections.
         engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, connect_args={"timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:  # a DB-API connection: untyped
+        def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:  # a DB-API connection: untyped
             dbapi_connection.isolation_level = None  # let us issue BEGIN ourselves
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute(f"PRAGMA busy_timeout={_ms(busy_timeout)}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             cursor.close()
+            record.info["busy_timeout"] = busy_ms
             # a statement still running when the request's deadline passes is interrupted (« interrupted »)
             dbapi_connection.set_progress_handler(deadline.expired, PROGRESS_STEPS)
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Connection) -> None:
+            # under a deadline, wait for the write lock no longer than the time left (then « busy, retry »)
+            wait = busy_ms
+            left = deadline.remaining()
+            if left is not None:
+                wait = min(wait, max(1, _ms(left)))
+            info = connection.connection.info
+            if info.get("busy_timeout") != wait:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
+                info["busy_timeout"] = wait
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     else:
@@ -136,8 +147,8 @@ def transient_reason(error: BaseException) -> Reason | None:
         return None
     if isinstance(error, sa_exc.OperationalError):
         text = str(original).lower()
-        if "locked" in text:  # SQLite: « database is locked » after the busy timeout
-            return Reason.DATABASE_BUSY
+        if "locked" in text:  # SQLite: « database is locked » after the busy timeout (cut to the deadline)
+            return Reason.REQUEST_DEADLINE if deadline.expired() else Reason.DATABASE_BUSY
         if "interrupted" in text:  # SQLite: the progress handler stopped a statement past the deadline
             return Reason.REQUEST_DEADLINE
         if is_postgresql_error(original):  # the server closed the connection, refused it...

@@ -31,9 +31,10 @@ GRACE = 1.0
 
 
 class Deadline:
-    def __init__(self, app: ASGIApp, seconds: float) -> None:
+    def __init__(self, app: ASGIApp, seconds: float, grace: float = GRACE) -> None:
         self.app = app
         self.seconds = seconds
+        self.grace = grace
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.seconds <= 0:
@@ -56,7 +57,7 @@ class Deadline:
                 await self.app(scope, receive, guarded_send)
 
         task = asyncio.ensure_future(run())
-        done, _ = await asyncio.wait({task}, timeout=self.seconds + GRACE)
+        done, _ = await asyncio.wait({task}, timeout=self.seconds + self.grace)
         if done or started or not budget.abandon():
             await task  # finished, answering or committing: let it finish (and raise what it raises)
             return
