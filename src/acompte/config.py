@@ -15,7 +15,7 @@ from pathlib import Path
 DEFAULT_DATABASE_FILE = "acompte.db"
 DEFAULT_STATEMENT_TIMEOUT = 30.0
 DEFAULT_IDLE_TX_TIMEOUT = 60.0
-DEFAULT_BUSY_TIMEOUT = 10.0
+DEFAULT_BUSY_TIMEOUT = 30.0
 DEFAULT_REQUEST_TIMEOUT = 60.0
 
 
@@ -43,7 +43,9 @@ class Settings:
     statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
     #: ACOMPTE_IDLE_TX_TIMEOUT: longest a PostgreSQL transaction may stay idle (its locks are then released).
     idle_in_transaction_timeout: float = DEFAULT_IDLE_TX_TIMEOUT
-    #: ACOMPTE_BUSY_TIMEOUT: longest wait for SQLite's write lock before answering « busy, retry ».
+    #: ACOMPTE_BUSY_TIMEOUT: longest wait for SQLite's write lock before answering « busy, retry ». Generous:
+    #: issuing an invoice renders its files inside its transaction, holding the lock 0.3 s (2.4 s on a loaded
+    #: machine, docs/benchmarks.md), so a burst of validations queues; a request's deadline cuts the wait.
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     #: ACOMPTE_REQUEST_TIMEOUT: longest an HTTP request may run before it is rolled back and answered 503.
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT

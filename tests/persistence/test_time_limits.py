@@ -36,7 +36,7 @@ def test_the_settings_come_from_the_environment_in_seconds(monkeypatch):
     monkeypatch.setenv("ACOMPTE_REQUEST_TIMEOUT", "90")
     settings = Settings.from_env()
     assert (settings.statement_timeout, settings.idle_in_transaction_timeout) == (2.5, 0)
-    assert (settings.busy_timeout, settings.request_timeout) == (10, 90)
+    assert (settings.busy_timeout, settings.request_timeout) == (30, 90)
     for wrong in ("trente", "-1", "nan"):
         monkeypatch.setenv("ACOMPTE_REQUEST_TIMEOUT", wrong)
         with pytest.raises(SettingsError, match="ACOMPTE_REQUEST_TIMEOUT"):
@@ -56,7 +56,7 @@ def test_the_defaults_bound_every_wait(app, backend):
         assert scalar(app, "SHOW statement_timeout") == "30s"
         assert scalar(app, "SHOW idle_in_transaction_session_timeout") == "1min"
     else:
-        assert scalar(app, "PRAGMA busy_timeout") == 10_000
+        assert scalar(app, "PRAGMA busy_timeout") == 30_000
 
 
 def test_a_statement_past_its_timeout_is_cancelled_and_the_next_unit_of_work_runs(limited, backend):
