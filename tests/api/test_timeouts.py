@@ -87,15 +87,17 @@ def test_a_validation_past_the_deadline_is_rolled_back_and_its_number_stays_free
         with psycopg.connect(libpq(database_url)) as holder:
             holder.execute("LOCK TABLE issued_files IN ACCESS EXCLUSIVE MODE")
             started = time.monotonic()
-            late = hurried.post(f"documents/{drafts[1]['id']}/validate")
+            late = hurried.post(f"documents/{drafts[1]['id']}/validate", headers={"Idempotency-Key": "valider-2"})
             elapsed = time.monotonic() - started
         assert_unavailable(late, "request-deadline")
         assert elapsed < REQUEST_TIMEOUT + GRACE + 1
 
     unchanged = api.get(f"documents/{drafts[1]['id']}").json()
     assert (unchanged["state"], unchanged["number"]) == ("draft", None)
-    second = api.post(f"documents/{drafts[1]['id']}/validate")
+    # the same key again: the refusal was not stored, the validation runs now
+    second = api.post(f"documents/{drafts[1]['id']}/validate", headers={"Idempotency-Key": "valider-2"})
     assert second.status_code == 200, second.text
+    assert "Idempotent-Replayed" not in second.headers
     assert number_of(second.json()) == number_of(first) + 1
 
 
@@ -111,7 +113,8 @@ def test_a_busy_sqlite_database_answers_503_with_retry_after_then_serves_again(a
         patient = admin(app, TestClient(create_app(slow)), people, ctx)
         holder.execute("BEGIN IMMEDIATE")
         try:
-            assert_unavailable(quick.post("parties", json={"name": "Refusé"}), "database-busy")
+            retried = {"Idempotency-Key": "tiers-refuse-puis-accepte"}
+            assert_unavailable(quick.post("parties", json={"name": "Refusé"}, headers=retried), "database-busy")
             # waiting longer than the request's deadline: the deadline answers, the wait ends on its own later
             started = time.monotonic()
             assert_unavailable(patient.post("parties", json={"name": "En retard"}), "request-deadline")
@@ -119,9 +122,11 @@ def test_a_busy_sqlite_database_answers_503_with_retry_after_then_serves_again(a
         finally:
             holder.rollback()
             holder.close()
-        assert quick.post("parties", json={"name": "Accepté"}).status_code == 201
-        names = {p["name"] for p in quick.get("parties").json()["items"]}
-        assert "Accepté" in names and not names & {"Refusé", "En retard"}
+        # the same request with the same key: the 503 was not stored, the party is created now, once
+        again = quick.post("parties", json={"name": "Refusé"}, headers=retried)
+        assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers, again.text
+        names = [p["name"] for p in quick.get("parties").json()["items"]]
+        assert names.count("Refusé") == 1 and "En retard" not in names
 
 
 def test_a_request_stuck_outside_the_database_is_answered_at_its_deadline_and_can_no_longer_commit():

@@ -111,7 +111,13 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._depth == 1 and self.session is not None:
             deadline.may_commit()  # past the request's deadline its client may be told nothing was written
-            self.session.commit()
+            try:
+                self.session.commit()
+            except Exception as error:  # also outside a `with` block: the API's idempotent requests commit so
+                transient = as_transient(error)
+                if transient is None:
+                    raise
+                raise transient from error
 
     def rollback(self) -> None:
         if self.session is not None:
