@@ -2,7 +2,7 @@
 
 Two guards, from the same figure (`ACOMPTE_REQUEST_TIMEOUT`):
 
-- the request runs under `services.deadline.within(seconds)`: past it, the database refuses to start another
+- the request runs under a `services.deadline.Budget` of that many seconds: past it, the database refuses to start another
   statement (and PostgreSQL cancels a running one), so the use case's transaction is rolled back and the client
   gets the `temporarily-unavailable` problem (503, Retry-After) through the usual error handlers;
 - if the request has still sent nothing `GRACE` seconds later (stuck outside the database: the thread running it

@@ -229,8 +229,8 @@ def error_response(request: Request, error: e.DomainError) -> Response:
     """A business error's answer: a page outside `/api` (when the web application is mounted), else a problem."""
     if isinstance(error, e.TemporarilyUnavailable):
         cause = error.__cause__
-        first_line = str(cause).splitlines()[0] if cause is not None and str(cause) else ""
-        log.warning("%s %s: %s (%s: %s)", request.method, request.url.path, error, type(cause).__name__, first_line)
+        because = f" ({type(cause).__name__}: {(str(cause).splitlines() or [''])[0]})" if cause is not None else ""
+        log.warning("%s %s: %s%s", request.method, request.url.path, error, because)
     page = html_page(request, error)
     if page is None:
         return domain_problem(request, error)
