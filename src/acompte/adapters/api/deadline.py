@@ -2,9 +2,9 @@
 
 Two guards, from the same figure (`ACOMPTE_REQUEST_TIMEOUT`):
 
-- the request runs under a `services.deadline.Budget` of that many seconds: past it, the database refuses to start another
-  statement (and PostgreSQL cancels a running one), so the use case's transaction is rolled back and the client
-  gets the `temporarily-unavailable` problem (503, Retry-After) through the usual error handlers;
+- the request runs under a `services.deadline.Budget` of that many seconds: past it, the database refuses to
+  start another statement (and cancels a running one), so the use case's transaction is rolled back and the
+  client gets the `temporarily-unavailable` problem (503, Retry-After) through the usual error handlers;
 - if the request has still sent nothing `GRACE` seconds later (stuck outside the database: the thread running it
   cannot be stopped from outside), this middleware answers that problem itself and drops whatever the request
   sends afterwards. Its thread finishes on its own: its next statement, or its commit, fails and rolls its
