@@ -4,7 +4,7 @@ and the message bus, so that the capabilities built on documents and payments re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -66,6 +66,7 @@ class App:
     clock: Clock = field(default_factory=SystemClock)
     bus: MessageBus = field(default_factory=message_bus)
     login_policy: LoginPolicy = field(default_factory=LoginPolicy)
+    settings: Settings = field(default_factory=Settings.from_env)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, renderer=self.renderer, clock=self.clock, bus=self.bus)
@@ -77,20 +78,31 @@ class App:
 def build(
     database_url: str | None = None,
     *,
+    settings: Settings | None = None,
     run_migrations: bool = True,
     pool_size: int = 5,
     renderer: DocumentRenderer | None = None,
     clock: Clock | None = None,
     login_policy: LoginPolicy | None = None,
 ) -> App:
-    settings = Settings.from_env()
-    url = database_url or settings.database_url
+    """The application on `database_url`, with `settings` (default: from the environment; the URL given wins)."""
+    settings = settings or Settings.from_env()
+    if database_url:
+        settings = replace(settings, database_url=database_url)
+    url = settings.database_url
     if run_migrations:
         migrate(url)
-    engine = make_engine(url, pool_size=pool_size)
+    engine = make_engine(
+        url,
+        pool_size=pool_size,
+        statement_timeout=settings.statement_timeout,
+        idle_in_transaction_timeout=settings.idle_in_transaction_timeout,
+        busy_timeout=settings.busy_timeout,
+    )
     return App(
         engine=engine,
         session_factory=sessionmaker(engine, expire_on_commit=False),
+        settings=settings,
         renderer=renderer or PdfRenderer(),
         clock=clock or SystemClock(),
         login_policy=login_policy or settings.login_policy,

@@ -1,4 +1,10 @@
-"""Typed settings read from the environment, with safe defaults."""
+"""Typed settings read from the environment, with safe defaults.
+
+Time limits are in seconds (decimals allowed); 0 turns a limit off. They bound how long one request can hold a
+worker, a connection or a lock: a PostgreSQL statement (`statement_timeout`), a PostgreSQL transaction left idle
+(`idle_in_transaction_session_timeout`), the wait for SQLite's write lock (its busy timeout), and the whole
+request (the API's deadline, after which its transaction is rolled back and the client gets a 503 problem).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,55 @@ from pathlib import Path
 from acompte.domain.users import LoginPolicy
 
 DEFAULT_DATABASE_FILE = "acompte.db"
+DEFAULT_STATEMENT_TIMEOUT = 30.0
+DEFAULT_IDLE_TX_TIMEOUT = 60.0
+DEFAULT_BUSY_TIMEOUT = 30.0
+DEFAULT_REQUEST_TIMEOUT = 60.0
+
+
+class SettingsError(ValueError):
+    """A setting in the environment that cannot be read (the message names the variable)."""
+
+
+def _seconds(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"{name} : un nombre de secondes est attendu (reçu : {text!r})") from None
+    if not value >= 0 or value == float("inf"):
+        raise SettingsError(f"{name} : un nombre de secondes positif ou nul est attendu (reçu : {text!r})")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
     login_policy: LoginPolicy = field(default_factory=LoginPolicy)
+    #: ACOMPTE_STATEMENT_TIMEOUT: longest single SQL statement on PostgreSQL.
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
+    #: ACOMPTE_IDLE_TX_TIMEOUT: longest a PostgreSQL transaction may stay idle (its locks are then released).
+    idle_in_transaction_timeout: float = DEFAULT_IDLE_TX_TIMEOUT
+    #: ACOMPTE_BUSY_TIMEOUT: longest wait for SQLite's write lock before answering « busy, retry ». Generous:
+    #: issuing an invoice renders its files inside its transaction, holding the lock 0.3 s (2.4 s on a loaded
+    #: machine, docs/benchmarks.md), so a burst of validations queues; a request's deadline cuts the wait.
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    #: ACOMPTE_REQUEST_TIMEOUT: longest an HTTP request may run before it is rolled back and answered 503.
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
 
     @classmethod
     def from_env(cls) -> Settings:
         url = os.environ.get("ACOMPTE_DATABASE_URL") or f"sqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}"
-        return cls(database_url=url, login_policy=login_policy_from_env())
+        return cls(
+            database_url=url,
+            login_policy=login_policy_from_env(),
+            statement_timeout=_seconds("ACOMPTE_STATEMENT_TIMEOUT", DEFAULT_STATEMENT_TIMEOUT),
+            idle_in_transaction_timeout=_seconds("ACOMPTE_IDLE_TX_TIMEOUT", DEFAULT_IDLE_TX_TIMEOUT),
+            busy_timeout=_seconds("ACOMPTE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT),
+            request_timeout=_seconds("ACOMPTE_REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT),
+        )
 
 
 def _positive(name: str, default: int) -> int:
@@ -28,7 +72,7 @@ def _positive(name: str, default: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{name} must be a positive whole number, not {raw!r}")
+        raise SettingsError(f"{name} : un nombre entier positif est attendu (reçu : {raw!r})")
     return int(raw)
 
 

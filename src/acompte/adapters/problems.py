@@ -243,6 +243,10 @@ PROBLEMS: tuple[ProblemType, ...] = (
     _domain(e.IdempotencyKeyReused, 409, NP_("problem", "Clé d'idempotence déjà utilisée"),
             NP_("problem", 'Une même clé Idempotency-Key rejoue la même requête ; une requête différente demande '
                 'une autre clé.')),
+    _domain(e.TemporarilyUnavailable, 503, NP_("problem", 'Service momentanément indisponible'),
+            NP_("problem", "La base de données n'a pas pu servir la demande à temps (occupée, délai dépassé, "
+                "connexion perdue) ; rien n'a été enregistré. Réessayez après le délai de l'en-tête "
+                'Retry-After.')),
     ProblemType('validation-error', 422, NP_("problem", 'Requête invalide'),
                 NP_("problem", 'Un ou plusieurs champs sont absents, inconnus ou mal formés ; `errors` les liste '
                     'tous.')),

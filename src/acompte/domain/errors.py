@@ -111,6 +111,11 @@ class Reason(StrEnum):
     INVALID_DEPOSIT_JOURNAL = "invalid-deposit-journal"
     # dates
     DATE_OUT_OF_RANGE = "date-out-of-range"  # field, minimum, maximum
+    # the database could not serve the request in time (TemporarilyUnavailable)
+    DATABASE_BUSY = "database-busy"
+    STATEMENT_TIMEOUT = "statement-timeout"
+    REQUEST_DEADLINE = "request-deadline"
+    CONNECTION_LOST = "connection-lost"
 
 
 class Field(StrEnum):
@@ -511,3 +516,11 @@ class WrittenOffShortfall(DomainError):
     would then stand for a debt that no longer exists."""
 
     code = "written-off-shortfall"
+
+
+class TemporarilyUnavailable(DomainError):
+    """The request could not be served in time — the database busy, a statement or the request's deadline
+    exceeded, the connection to the database lost — and its transaction was rolled back: nothing was written.
+    `reason` says which; `retry_after` (seconds) says when trying again makes sense."""
+
+    code = "temporarily-unavailable"

@@ -2,6 +2,10 @@
 
 Re-entrant: a service may call another service inside its own `with uow:`; only the outermost block commits
 or rolls back.
+
+A database error that only says « busy, too slow or disconnected » (engine.transient_reason) leaves the block as
+`TemporarilyUnavailable`, after the rollback: the adapters answer it « nothing written, try again » instead of as
+an unexpected error.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from acompte.persistence.companies_repository import (
 from acompte.persistence.credits_repository import CreditRepository
 from acompte.persistence.deposits_repository import DepositRepository
 from acompte.persistence.documents_repository import DocumentRepository
+from acompte.persistence.engine import as_transient
 from acompte.persistence.events_repository import EventRepository
 from acompte.persistence.exports_repository import ExportRepository
 from acompte.persistence.idempotency_repository import IdempotencyRepository
@@ -28,6 +33,7 @@ from acompte.persistence.issued_files_repository import IssuedFileRepository
 from acompte.persistence.payments_repository import AllocationRepository, PaymentRepository
 from acompte.persistence.positions_repository import PositionRepository
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
+from acompte.services import deadline
 from acompte.services.messagebus import MessageBus
 from acompte.services.ports import Clock, DocumentRenderer, SystemClock, UnitOfWork
 
@@ -92,14 +98,29 @@ class SqlUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._depth -= 1
+        transient = as_transient(exc) if exc is not None else None
         if self._depth == 0 and self.session is not None:
-            self.session.rollback()
-            self.session.close()
-            self.session = None
+            session, self.session = self.session, None
+            try:
+                session.rollback()
+                session.close()
+            except Exception:
+                if transient is None:
+                    raise
+                # the connection is gone with its transaction: the pool has discarded it already
+        if transient is not None and transient is not exc:
+            raise transient from exc
 
     def commit(self) -> None:
         if self._depth == 1 and self.session is not None:
-            self.session.commit()
+            deadline.may_commit()  # past the request's deadline its client may be told nothing was written
+            try:
+                self.session.commit()
+            except Exception as error:  # also outside a `with` block: the API's idempotent requests commit so
+                transient = as_transient(error)
+                if transient is None:
+                    raise
+                raise transient from error
 
     def rollback(self) -> None:
         if self.session is not None:

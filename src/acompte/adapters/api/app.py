@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acompte import __version__, bootstrap
 from acompte.adapters.api import errors
+from acompte.adapters.api.deadline import Deadline
 from acompte.adapters.api.routes import API_PREFIX, api_router
 from acompte.adapters.api.routes import errors as error_pages
 
@@ -92,6 +93,7 @@ def create_app(application: bootstrap.App | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, max_size=MAX_BODY_SIZE)
+    app.add_middleware(Deadline, seconds=app_state.settings.request_timeout)
     app.state.acompte = app_state
     _problem_media_type(app)
     errors.install(app)
@@ -99,6 +101,12 @@ def create_app(application: bootstrap.App | None = None) -> FastAPI:
     app.include_router(api_router())
     _mount_web(app)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The application on the database and settings of the environment (ACOMPTE_*): the factory each worker
+    process of `acompte serve --workers N` calls (uvicorn's `factory=True`), each with its own engine."""
+    return create_app()
 
 
 class BodyLimit:

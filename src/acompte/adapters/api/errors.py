@@ -101,6 +101,8 @@ def domain_problem(request: Request, error: e.DomainError) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     elif isinstance(error, e.InvalidCredentials):
         headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    elif isinstance(error, e.TemporarilyUnavailable):
+        headers["Retry-After"] = str(error.params.get("retry_after", 1))
     body = problem_body(problem, lang, detail, instance=request.url.path, extra=error.params)
     return problem_json(problem.status, body, lang, headers)
 
@@ -209,34 +211,52 @@ def internal_problem(request: Request, exc: Exception) -> Response:
     lang = language(request)
     problem = BY_CODE["internal-error"]
     detail = problem.about(lang)
-    return problem_json(500, problem_body(problem, lang, detail, instance=request.url.path), lang)
+    body = problem_body(problem, lang, detail, instance=request.url.path)
+    # The server closes the connection after an unexpected error (Starlette raises it again once this answer is
+    # sent): say so, or the client sends its next request on a connection that will never answer.
+    return problem_json(500, body, lang, {"Connection": "close"})
+
+
+def html_page(request: Request, exc: Exception) -> Response | None:
+    """Outside `/api`, the web application (when mounted) answers errors with a page."""
+    page_for = getattr(request.app.state, "html_error", None)
+    if page_for is None or request.url.path.startswith("/api"):
+        return None
+    page: Response | None = page_for(request, exc)
+    return page
+
+
+def error_response(request: Request, error: e.DomainError) -> Response:
+    """A business error's answer: a page outside `/api` (when the web application is mounted), else a problem."""
+    if isinstance(error, e.TemporarilyUnavailable):
+        cause = error.__cause__
+        because = f" ({type(cause).__name__}: {(str(cause).splitlines() or [''])[0]})" if cause is not None else ""
+        log.warning("%s %s: %s%s", request.method, request.url.path, error, because)
+    page = html_page(request, error)
+    if page is None:
+        return domain_problem(request, error)
+    if isinstance(error, e.TemporarilyUnavailable):
+        page.headers["Retry-After"] = str(error.params.get("retry_after", 1))
+    return page
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
 
-    def html(request: Request, exc: Exception) -> Response | None:
-        """Outside `/api`, the web application (when mounted) answers errors with a page."""
-        page_for = getattr(request.app.state, "html_error", None)
-        if page_for is None or request.url.path.startswith("/api"):
-            return None
-        page: Response | None = page_for(request, exc)
-        return page
-
     def on_domain(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, e.DomainError)
-        return html(request, exc) or domain_problem(request, exc)
+        return error_response(request, exc)
 
     def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return html(request, exc) or validation_problem(request, exc)
+        return html_page(request, exc) or validation_problem(request, exc)
 
     def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        return html(request, exc) or http_problem(request, exc)
+        return html_page(request, exc) or http_problem(request, exc)
 
     def on_unexpected(request: Request, exc: Exception) -> Response:
-        page = html(request, exc)
+        page = html_page(request, exc)
         if page is None:
             return internal_problem(request, exc)
         log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)

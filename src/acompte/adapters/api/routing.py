@@ -133,7 +133,7 @@ async def _idempotent(request: Request, handler: Handler, company_id: int, key: 
     except DomainError as error:
         await run_in_threadpool(uow.__exit__, None, None, None)  # rolls back whatever the operation wrote
         response = errors.domain_problem(request, error)
-        if response.status_code not in NOT_STORED:
+        if response.status_code < 500 and response.status_code not in NOT_STORED:  # 503: retry with the same key
             refusal = _stored(fingerprint, response)
             fresh = request.app.state.acompte.uow()
             await run_in_threadpool(

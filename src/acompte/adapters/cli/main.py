@@ -11,7 +11,7 @@ from rich.console import Console
 from acompte import bootstrap
 from acompte.adapters.cli.demo import DEMO_COMPANY, build_demo, print_demo
 from acompte.adapters.cli.exports import app as exports_app
-from acompte.adapters.cli.serve import demo_login
+from acompte.adapters.cli.serve import demo_login, is_sqlite_url, run_server
 from acompte.adapters.cli.users import token_app, user_app
 from acompte.adapters.cli.verify import verify_command
 from acompte.config import Settings
@@ -66,12 +66,18 @@ def serve(
     host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Charger la société de démonstration et un accès")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processus de travail (chacun sa connexion à la base) ; PostgreSQL conseillé")
+    ] = 1,
+    proxy_headers: Annotated[
+        bool, typer.Option(help="Derrière un proxy inverse : lire X-Forwarded-For / X-Forwarded-Proto")
+    ] = True,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(help="Adresses des proxys de confiance, séparées par des virgules ('*' : toutes)"),
+    ] = None,
 ) -> None:
     """Start the application (web pages and API) with uvicorn; the database is created or migrated first."""
-    import uvicorn
-
-    from acompte.adapters.api import create_app
-
     url = Settings.from_env().database_url
     application = bootstrap.build(url)
     idempotency.purge_expired(application.uow())
@@ -86,11 +92,17 @@ def serve(
         say(f"Essai : curl -H 'Authorization: Bearer {login.token}' {address}/api/v1/documents")
     elif not companies.list_companies(application.uow()):
         console.print("Aucune société : `acompte init`, puis `acompte user create` et `acompte token create`.")
+    if workers > 1 and is_sqlite_url(url):
+        console.print("SQLite avec plusieurs processus : pour un usage léger ; PostgreSQL en production.")
     console.print(f"Application : [bold]{address}/[/bold] — API : {address}/api/docs")
-    try:
-        uvicorn.run(create_app(application), host=host, port=port, log_level="info")
-    finally:
-        application.close()
+    run_server(
+        application,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

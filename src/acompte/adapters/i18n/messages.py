@@ -186,5 +186,9 @@ MESSAGES: dict[str, str] = {
         '{document} ne peut pas être annulé : un écart de règlement de {amount} y a été passé en perte '
         "(cette perte ne s'annule pas)."
     ),
+    'temporarily-unavailable': N_(
+        "Service momentanément indisponible : {reason}. Rien n'a été enregistré ; réessayez dans "
+        '{retry_after} s.'
+    ),
 }
 # fmt: on

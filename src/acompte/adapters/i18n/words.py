@@ -140,6 +140,10 @@ REASONS: dict[Reason, str] = {
         "une facture d'acompte sans commande a un tiers, un montant et un taux de TVA"
     ),
     Reason.UNKNOWN_LINE: N_("la ligne {position} n'existe pas sur {document}"),
+    Reason.DATABASE_BUSY: N_("la base de données est occupée par d'autres opérations"),
+    Reason.STATEMENT_TIMEOUT: N_("une requête à la base de données a dépassé son temps maximal"),
+    Reason.REQUEST_DEADLINE: N_("la demande a dépassé son temps maximal"),
+    Reason.CONNECTION_LOST: N_("la connexion à la base de données a été perdue"),
     Reason.NO_DEPOSIT_ON_LINE: N_("{deposit} ne porte pas d'acompte sur la ligne {position}"),
     Reason.ORIGIN_OTHER_PARTY: N_("le document d'origine appartient à un autre tiers"),
     Reason.EINVOICE_SALES_ONLY: N_("seules les pièces de vente émises ont une facture électronique à produire"),
