@@ -20,9 +20,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acompte import __version__, bootstrap
-from acompte.adapters.api import errors
+from acompte.adapters.api import docs, errors
 from acompte.adapters.api.routes import API_PREFIX, api_router
 from acompte.adapters.api.routes import errors as error_pages
+from acompte.adapters.security_headers import SecurityHeaders
 
 #: Bodies above this size are refused (413) before they are read.
 MAX_BODY_SIZE = 1_000_000
@@ -87,16 +88,18 @@ def create_app(application: bootstrap.App | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by docs.install: Swagger UI from the installed package, under the CSP
         redoc_url=None,
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, max_size=MAX_BODY_SIZE)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so every answer gets the headers
     app.state.acompte = app_state
     _problem_media_type(app)
     errors.install(app)
     app.include_router(error_pages.router)
     app.include_router(api_router())
+    docs.install(app, app.openapi_url or f"{API_PREFIX}/openapi.json")
     _mount_web(app)
     return app
 
