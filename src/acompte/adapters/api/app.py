@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acompte import __version__, bootstrap
-from acompte.adapters.api import docs, errors
+from acompte.adapters.api import docs, errors, links
 from acompte.adapters.api.routes import API_PREFIX, api_router
 from acompte.adapters.api.routes import errors as error_pages
 from acompte.adapters.security_headers import SecurityHeaders
@@ -95,7 +95,7 @@ def create_app(application: bootstrap.App | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_size=MAX_BODY_SIZE)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so every answer gets the headers
     app.state.acompte = app_state
-    _problem_media_type(app)
+    _customise_openapi(app)
     errors.install(app)
     app.include_router(error_pages.router)
     app.include_router(api_router())
@@ -134,8 +134,9 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-def _problem_media_type(app: FastAPI) -> None:
-    """Error responses are documented as `application/problem+json`, which is what the API sends."""
+def _customise_openapi(app: FastAPI) -> None:
+    """Error responses are documented as `application/problem+json`, which is what the API sends; the links
+    between operations are added (links.py)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -147,6 +148,7 @@ def _problem_media_type(app: FastAPI) -> None:
                         content = response.get("content", {})
                         if status.startswith(("4", "5")) and "application/json" in content:
                             content[errors.PROBLEM_JSON] = content.pop("application/json")
+            links.add_links(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
