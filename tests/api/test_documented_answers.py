@@ -53,7 +53,9 @@ def zoo(api: Api) -> dict[str, list[int]]:
     order2 = document("order", issue=True)
     deposit_draft2 = ok(api.post(f"documents/{order2['id']}/deposit-invoices", json={"percent": "10"}))["document"]
     credit_note = ok(api.post(f"documents/{invoice['id']}/credit-notes", json={}))
-    credit_note = ok(api.post(f"documents/{credit_note['id']}/validate")) if credit_note["state"] == "draft" else credit_note
+    credit_note = (
+        ok(api.post(f"documents/{credit_note['id']}/validate")) if credit_note["state"] == "draft" else credit_note
+    )
     payment = ok(api.post("payments", json={"party_id": customer["id"], "amount": eur("150.00"), "method": "transfer",
                                             "allocations": [{"document_id": paid_invoice["id"],
                                                              "amount": eur("120.00")}]}))  # fmt: skip
@@ -93,7 +95,7 @@ def test_every_status_an_operation_answers_is_documented(api):
     undocumented: set[str] = set()
     # reads first, on the objects as made; then writes, with an empty body and with none
     for (method, path), statuses in sorted(table.items(), key=lambda op: (op[0][0] != "GET", op[0])):
-        for body in ([None] if method == "GET" else [{}, None]):
+        for body in [None] if method == "GET" else [{}, None]:
             for url in urls(path, ids):
                 response = api.client.request(method, url, headers=api.headers, json=body)
                 status = str(response.status_code)
