@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 import acompte.adapters.web as web_package
+from acompte.adapters.api import create_app
 
 STRICT = {
     "x-frame-options": "DENY",
@@ -105,3 +106,16 @@ def test_no_template_holds_an_inline_script_style_or_handler():
         for match in inline.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+def test_even_an_unexpected_error_carries_the_headers(app):  # type: ignore[no-untyped-def]
+    broken = create_app(app)
+
+    def fails() -> None:
+        raise RuntimeError("a bug")
+
+    broken.add_api_route("/api/v1/fails-for-the-test", fails)
+    answer = TestClient(broken, raise_server_exceptions=False).get("/api/v1/fails-for-the-test")
+    assert answer.status_code == 500 and answer.headers["content-type"] == "application/problem+json"
+    assert_strict(answer)
+    assert answer.headers["cache-control"] == "no-store"

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -93,7 +93,7 @@ def create_app(application: bootstrap.App | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, max_size=MAX_BODY_SIZE)
-    app.add_middleware(SecurityHeaders)  # added last: outermost, so every answer gets the headers
+    _outermost(app, SecurityHeaders)
     app.state.acompte = app_state
     _customise_openapi(app)
     errors.install(app)
@@ -102,6 +102,17 @@ def create_app(application: bootstrap.App | None = None) -> FastAPI:
     docs.install(app, app.openapi_url or f"{API_PREFIX}/openapi.json")
     _mount_web(app)
     return app
+
+
+def _outermost(app: FastAPI, middleware: Callable[[ASGIApp], ASGIApp]) -> None:
+    """Wrap the whole stack, Starlette's server-error handler included, so that even a 500 gets what the
+    middleware adds (`add_middleware` would place it inside that handler)."""
+    build = app.build_middleware_stack
+
+    def build_with_middleware() -> ASGIApp:
+        return middleware(build())
+
+    app.build_middleware_stack = build_with_middleware  # type: ignore[method-assign]
 
 
 class BodyLimit:
