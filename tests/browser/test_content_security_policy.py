@@ -25,7 +25,7 @@ def watch(page, live_server: str) -> tuple[list[str], list[str]]:  # type: ignor
 
 def test_the_api_documentation_renders_offline_under_the_policy(live_server, page):
     errors, foreign = watch(page, live_server)
-    page.goto(f"{live_server}/api/docs")
+    page.goto(f"{live_server}/api/docs", timeout=120_000)
     page.wait_for_selector(".opblock-tag", timeout=120_000)  # 1.5 MB of script to parse on a loaded machine
     assert page.locator(".opblock").count() > 50  # every operation listed
     assert foreign == []
