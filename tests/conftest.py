@@ -13,12 +13,29 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from acompte import bootstrap
 from acompte.domain.money import Money
 from acompte.persistence.engine import is_sqlite
 from acompte.services import companies, parties
 from acompte.services.ports import Ctx
+
+# Property tests are deterministic and machine-independent: the same examples on every run (derandomize, so
+# no example database and no random seed), no time limit per example (a loaded 2-core machine is 5-10x slower),
+# no health check that depends on speed, and a failure prints the blob that replays it (@reproduce_failure);
+# a failing example found is then kept in the test as an explicit @example. `ACOMPTE_HYPOTHESIS=explore` runs
+# random examples instead, to look for new failures by hand.
+settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("explore", settings.get_profile("deterministic"), derandomize=False)
+settings.load_profile("explore" if os.environ.get("ACOMPTE_HYPOTHESIS") == "explore" else "deterministic")
 
 
 def _url(tmp_dir: Path) -> str:

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,10 +20,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acompte import __version__, bootstrap
-from acompte.adapters.api import errors
+from acompte.adapters.api import docs, errors, links
 from acompte.adapters.api.deadline import Deadline
 from acompte.adapters.api.routes import API_PREFIX, api_router
 from acompte.adapters.api.routes import errors as error_pages
+from acompte.adapters.security_headers import SecurityHeaders
 
 #: Bodies above this size are refused (413) before they are read.
 MAX_BODY_SIZE = 1_000_000
@@ -88,17 +89,19 @@ def create_app(application: bootstrap.App | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by docs.install: Swagger UI from the installed package, under the CSP
         redoc_url=None,
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, max_size=MAX_BODY_SIZE)
     app.add_middleware(Deadline, seconds=app_state.settings.request_timeout)
+    _outermost(app, SecurityHeaders)
     app.state.acompte = app_state
-    _problem_media_type(app)
+    _customise_openapi(app)
     errors.install(app)
     app.include_router(error_pages.router)
     app.include_router(api_router())
+    docs.install(app, app.openapi_url or f"{API_PREFIX}/openapi.json")
     _mount_web(app)
     return app
 
@@ -107,6 +110,15 @@ def create_app_from_env() -> FastAPI:
     """The application on the database and settings of the environment (ACOMPTE_*): the factory each worker
     process of `acompte serve --workers N` calls (uvicorn's `factory=True`), each with its own engine."""
     return create_app()
+def _outermost(app: FastAPI, middleware: Callable[[ASGIApp], ASGIApp]) -> None:
+    """Wrap the whole stack, Starlette's server-error handler included, so that even a 500 gets what the
+    middleware adds (`add_middleware` would place it inside that handler)."""
+    build = app.build_middleware_stack
+
+    def build_with_middleware() -> ASGIApp:
+        return middleware(build())
+
+    app.build_middleware_stack = build_with_middleware  # type: ignore[method-assign]
 
 
 class BodyLimit:
@@ -139,8 +151,9 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-def _problem_media_type(app: FastAPI) -> None:
-    """Error responses are documented as `application/problem+json`, which is what the API sends."""
+def _customise_openapi(app: FastAPI) -> None:
+    """Error responses are documented as `application/problem+json`, which is what the API sends; the links
+    between operations are added (links.py)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -152,6 +165,7 @@ def _problem_media_type(app: FastAPI) -> None:
                         content = response.get("content", {})
                         if status.startswith(("4", "5")) and "application/json" in content:
                             content[errors.PROBLEM_JSON] = content.pop("application/json")
+            links.add_links(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -298,8 +298,7 @@ def page(problem: ProblemType) -> HTMLResponse:
     )
     body = f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>{esc(title_fr)} — acompte API</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}}
-code{{background:#f3f3f3;padding:0 .2em}}</style></head>
+<link rel="stylesheet" href="/static/problem.css"></head>
 <body>
 <p><a href="{ERRORS_PATH}">Erreurs de l'API / API errors</a></p>
 <h1>{esc(title_fr)} <small>({problem.status})</small></h1>

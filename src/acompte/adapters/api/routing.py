@@ -37,22 +37,23 @@ NOT_STORED = frozenset({401, 403, 412})
 KEPT_HEADERS = ("content-type", "location", "etag", "content-language")
 
 
-def _problem(description: str) -> dict[str, Any]:
+def problem(description: str) -> dict[str, Any]:
     """A documented error response (app.py's OpenAPI hook files its schema under application/problem+json)."""
     return {"description": description, "model": Problem}
 
 
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: _problem("No token, or an invalid, expired or revoked one"),
-    403: _problem("The token's role does not allow this operation"),
-    404: _problem("Not found (ids of another company are not found either)"),
-    422: _problem("Invalid request (every invalid field is listed in `errors`) or refused by a business rule"),
+    401: problem("No token, or an invalid, expired or revoked one"),
+    403: problem("The token's role does not allow this operation"),
+    404: problem("Not found (ids of another company are not found either)"),
+    422: problem("Invalid request (every invalid field is listed in `errors`) or refused by a business rule"),
 }
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **COMMON_RESPONSES,
-    400: _problem("Malformed JSON"),
-    409: _problem("Refused in the resource's current state, or Idempotency-Key reused with another body"),
-    412: _problem("If-Match does not match the resource's current version"),
+    400: problem("Malformed JSON"),
+    409: problem("Refused in the resource's current state, or Idempotency-Key reused with another body"),
+    412: problem("If-Match does not match the resource's current version"),
+    413: problem("The request body is above the size the server accepts"),
 }
 
 

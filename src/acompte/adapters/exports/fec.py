@@ -8,7 +8,6 @@ tool does not check balance or numbering itself); the writer refuses to hand out
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 import re
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from acompte.adapters.csv_cells import Figure, csv_line
 from acompte.domain.money import Money
 from acompte.services.exports import Ledger
 
@@ -266,28 +266,30 @@ CSV_COLUMNS = ("Date", "Journal", "NumeroEcriture", "Compte", "CompteAuxiliaire"
 
 def write_csv(ledger: Ledger) -> bytes:
     """One line per entry line, semicolon separated, JJ/MM/AAAA dates, decimal comma, UTF-8 with a BOM (what
-    spreadsheet and accounting-software imports expect in France)."""
+    spreadsheet and accounting-software imports expect in France). Text cells that a spreadsheet would run as a
+    formula are neutralised (`csv_cells`); dates and amounts are figures."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_COLUMNS)
+    buffer.write(csv_line(CSV_COLUMNS))
     for i, posted in enumerate(ledger.entries):
         entry = posted.entry
         for j, line in enumerate(entry.lines):
             match = ledger.matches.get((i, j))
-            writer.writerow(
-                [
-                    f"{entry.entry_date:%d/%m/%Y}",
-                    entry.journal.value,
-                    posted.number,
-                    line.account,
-                    line.party.code if line.party else "",
-                    line.party.name if line.party else "",
-                    entry.piece_ref,
-                    f"{entry.piece_date:%d/%m/%Y}",
-                    line.label,
-                    fec_amount(line.debit) if line.debit.is_positive else "",
-                    fec_amount(line.credit) if line.credit.is_positive else "",
-                    match.letter if match else "",
-                ]
+            buffer.write(
+                csv_line(
+                    [
+                        Figure(f"{entry.entry_date:%d/%m/%Y}"),
+                        entry.journal.value,
+                        posted.number,
+                        line.account,
+                        line.party.code if line.party else "",
+                        line.party.name if line.party else "",
+                        entry.piece_ref,
+                        Figure(f"{entry.piece_date:%d/%m/%Y}"),
+                        line.label,
+                        Figure(fec_amount(line.debit) if line.debit.is_positive else ""),
+                        Figure(fec_amount(line.credit) if line.credit.is_positive else ""),
+                        match.letter if match else "",
+                    ]
+                )
             )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -14,7 +14,7 @@ from fastapi import Response
 
 from acompte.adapters.api.dependencies import AdminCtx, IfMatch, ReadCtx, Uow, WriteCtx, etag, opt_id, parse_id
 from acompte.adapters.api.lookups import known
-from acompte.adapters.api.routing import capability_router
+from acompte.adapters.api.routing import capability_router, problem
 from acompte.adapters.api.schemas.deposit_invoices import (
     AttachDepositInvoiceIn,
     DeductIn,
@@ -67,6 +67,7 @@ def deposit_position(document_id: str, ctx: ReadCtx, uow: Uow) -> DepositPositio
 @router.get(
     "/documents/{document_id}/deposit-form",
     summary="The deposit form of an order, delivery note or invoice: owed, already paid, default amount",
+    responses={409: problem("The document takes no deposit: a deposit invoice, a credit note, a cancelled one...")},
 )
 def deposit_form(document_id: str, ctx: ReadCtx, uow: Uow) -> DepositFormOut:
     return DepositFormOut.model_validate(deposits.deposit_form(uow, ctx, parse_id(document_id, DOCUMENT)))
@@ -203,6 +204,7 @@ def create_standalone_deposit_invoice(
 @router.get(
     "/deposit-invoices/{deposit_invoice_id}",
     summary="Read a deposit invoice: its order, previous deposits, what remains, VAT breakdown and standing",
+    responses={409: problem("The document is not a deposit invoice")},
 )
 def get_deposit_invoice(deposit_invoice_id: str, ctx: ReadCtx, uow: Uow, response: Response) -> DepositInvoiceOut:
     return _deposit_invoice(uow, ctx, parse_id(deposit_invoice_id, DEPOSIT_INVOICE), response)
@@ -318,6 +320,7 @@ def create_final_invoice(
 @router.get(
     "/documents/{invoice_id}/deductions",
     summary="The deduction view of a final invoice: deposits available and deducted, net to pay, VAT due",
+    responses={409: problem("The document is not a final invoice that deducts deposits")},
 )
 def deduction_view(invoice_id: str, ctx: ReadCtx, uow: Uow) -> DeductionViewOut:
     return DeductionViewOut.model_validate(deposits.deduction_view(uow, ctx, parse_id(invoice_id, DOCUMENT)))

@@ -25,7 +25,7 @@ from acompte.adapters.api.dependencies import (
     parse_id,
     period,
 )
-from acompte.adapters.api.routing import capability_router
+from acompte.adapters.api.routing import capability_router, problem
 from acompte.adapters.api.schemas.common import Page
 from acompte.adapters.api.schemas.exports import (
     CollectedIn,
@@ -50,6 +50,7 @@ from acompte.services.exports import Ledger, einvoicing, ereporting, issued_file
 router = capability_router("", "exports")
 DOCUMENT = "Document"
 RUN = "Export comptable"
+NO_FACTURX = problem("The document has no Factur-X: a draft, a purchase or a commercial document")
 
 
 def _file(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
@@ -172,7 +173,7 @@ def document_pdf_file(document_id: str, ctx: ReadCtx, uow: Uow) -> Response:
     "/documents/{invoice_id}/facturx",
     summary="The Factur-X of an issued sale invoice, deposit invoice or credit note (PDF/A-3 with its CII XML)",
     response_class=Response,
-    responses=_file("application/pdf", "The Factur-X PDF (EN 16931 profile), as stored at issue"),
+    responses={**_file("application/pdf", "The Factur-X PDF (EN 16931 profile), as stored at issue"), 409: NO_FACTURX},
 )
 def facturx(invoice_id: str, ctx: ReadCtx, uow: Uow) -> Response:
     return _send(issued_files.document_file(uow, ctx, parse_id(invoice_id, DOCUMENT), FileKind.FACTURX))
@@ -182,7 +183,7 @@ def facturx(invoice_id: str, ctx: ReadCtx, uow: Uow) -> Response:
     "/documents/{invoice_id}/facturx/xml",
     summary="The CII XML (Factur-X EN 16931) of an issued sale invoice, deposit invoice or credit note",
     response_class=Response,
-    responses=_file("application/xml", "The CII XML embedded in the stored Factur-X"),
+    responses={**_file("application/xml", "The CII XML embedded in the stored Factur-X"), 409: NO_FACTURX},
 )
 def facturx_xml(invoice_id: str, ctx: ReadCtx, uow: Uow) -> Response:
     return _send(issued_files.document_file(uow, ctx, parse_id(invoice_id, DOCUMENT), FileKind.FACTURX_XML))

@@ -50,7 +50,7 @@ def item_list(
                 (
                     i.name,
                     translate(request, "Bien") if i.kind is ItemKind.GOODS else translate(request, "Service"),
-                    i18n.amount(i.unit_price, lang),
+                    i.unit_price,
                     i18n.percent(i.vat_rate, lang),
                     i18n.percent(i.settings.get("deposit_percent"), lang),
                 )

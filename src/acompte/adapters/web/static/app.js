@@ -45,3 +45,23 @@ document.addEventListener("input", (event) => {
     if (!isNaN(a)) form.elements.percentage.value = formatNumber((a / total) * 100, decimal);
   }
 });
+// The settle form's running difference: what is ticked in hand (and the new payment) minus what is ticked to settle.
+(function () {
+  const form = document.getElementById("settle-form");
+  const out = document.getElementById("settle-difference");
+  if (!form || !out) return;
+  const parse = (t) => { const n = parseFloat(String(t).replace(/[\s\u00a0\u202f€]/g, "").replace(",", ".")); return isNaN(n) ? 0 : n; };
+  const update = () => {
+    let diff = 0;
+    form.querySelectorAll('input[name="credit"]:checked').forEach((c) => { diff += parse(c.dataset.remaining); });
+    if (form.elements.np_amount) diff += parse(form.elements.np_amount.value);
+    form.querySelectorAll('input[name="doc"]:checked').forEach((d) => { const a = form.elements["amount_" + d.value]; if (a) diff -= parse(a.value); });
+    out.textContent = diff.toFixed(2).replace(".", out.dataset.decimal || ",");
+  };
+  form.addEventListener("input", update); form.addEventListener("change", update); update();
+})();
+// « Retour » on an error page goes back where the user came from (home without JavaScript).
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-back]");
+  if (link && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+});
