@@ -5,6 +5,7 @@ and the message bus, so that the capabilities built on documents and payments re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +22,7 @@ from acompte.domain.events import (
     DraftDeleting,
     LinesChanging,
 )
+from acompte.persistence import backup
 from acompte.persistence.engine import make_engine, migrate
 from acompte.persistence.unit_of_work import SqlUnitOfWork
 from acompte.services.credits import handlers as credit_handlers
@@ -90,3 +92,13 @@ def build(
         renderer=renderer or PdfRenderer(),
         clock=clock or SystemClock(),
     )
+
+
+def backup_database(url: str, target: Path) -> backup.BackupInfo:
+    """`acompte backup`: the whole database, while it runs."""
+    return backup.backup(url, target)
+
+
+def restore_database(url: str, source: Path, *, force: bool = False) -> backup.BackupInfo:
+    """`acompte restore`: a backup back in place, migrated to head."""
+    return backup.restore(url, source, force=force)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from acompte.persistence.archive import ArchiveRepository
 from acompte.persistence.companies_repository import (
     CompanyRepository,
     ItemRepository,
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
     idempotency: IdempotencyRepository
     positions: PositionRepository
     files: IssuedFileRepository
+    archive: ArchiveRepository
 
     def __init__(
         self,
@@ -83,6 +85,7 @@ class SqlUnitOfWork:
             self.idempotency = IdempotencyRepository(session, clock)
             self.positions = PositionRepository(session)
             self.files = IssuedFileRepository(session, clock)
+            self.archive = ArchiveRepository(session, clock)
         return self
 
     def __exit__(
