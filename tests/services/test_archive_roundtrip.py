@@ -117,7 +117,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[bootstrap
             yield app
 
 
-class fresh_app:  # noqa: N801 (used as a context manager, reads like one)
+class fresh_app:
     def __init__(self, url: str) -> None:
         self.app = bootstrap.build(url)
 
@@ -136,7 +136,7 @@ class fresh_app:  # noqa: N801 (used as a context manager, reads like one)
         self.app.close()
 
 
-class fresh_postgres:  # noqa: N801
+class fresh_postgres:
     """A new PostgreSQL database beside the test one, dropped afterwards."""
 
     def __init__(self) -> None:
