@@ -40,7 +40,9 @@ def fill(app: bootstrap.App) -> Ctx:
     order = documents.validate_document(uow, ctx, draft.id)
     for _ in range(PAYMENTS):
         one = Money.of("10.00", "EUR")
-        payments.record_payment(uow, ctx, party_id=party.id, amount=one, method="transfer", allocations=[(order.id, one)])
+        payments.record_payment(
+            uow, ctx, party_id=party.id, amount=one, method="transfer", allocations=[(order.id, one)]
+        )
     return ctx
 
 

@@ -73,7 +73,9 @@ def story(app: bootstrap.App) -> Story:
         allocations=[(other.id, eur("50.00"))],
     )  # fmt: skip
     payments.remove_allocation(uow, ctx, undone.allocations[0].id, reason="erreur")
-    credits.refund(uow, ctx, source=CreditRef.payment(paid.id), method="transfer", amount=eur("20.00"), payment_date=DAY)
+    credits.refund(
+        uow, ctx, source=CreditRef.payment(paid.id), method="transfer", amount=eur("20.00"), payment_date=DAY
+    )
     note = credits.credit_invoice(uow, ctx, invoice.id, lines=[(1, Decimal("0.1"))], comment="Remise", today=DAY)
     credits.write_off_credit(uow, ctx, note.id, reason="geste", today=DAY)
     draft = documents.create_document(
@@ -262,4 +264,3 @@ def test_a_company_moved_reads_the_same_and_numbering_continues(
     number = issued.document.number
     assert number is not None and number.rsplit("-", 1)[0] == last.rsplit("-", 1)[0]
     assert int(number.rsplit("-", 1)[1]) == int(last.rsplit("-", 1)[1]) + 1
-
