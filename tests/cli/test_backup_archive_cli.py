@@ -20,7 +20,8 @@ from acompte import bootstrap
 from acompte.adapters.cli.main import app as cli
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
-from acompte.services import companies, documents, parties, payments
+from acompte.domain.users import Role
+from acompte.services import companies, documents, parties, payments, users
 from acompte.services.ports import Ctx
 
 Parts = dict[str, list[dict[str, Any]]]
@@ -174,3 +175,29 @@ def test_money_travels_exact(app, company, tmp_path):
     assert tables["payments"][0]["amount_minor"] == 3000
     assert tables["document_lines"][0]["unit_price"] == "100.00"
     assert tables["documents"][0]["gross_minor"] == 12000
+
+
+def test_members_move_with_their_company_and_log_in_with_the_same_password(app, company, cli_env, tmp_path):
+    email = f"membre-{uuid.uuid4().hex[:8]}@example.fr"
+    users.create_user(app.uow(), email=email, password="mot de passe du membre")
+    users.grant(app.uow(), company, email=email, role=Role.CLERK)
+    path = exported(cli_env, company, tmp_path)
+
+    target_url = f"sqlite:///{tmp_path / 'serveur-2.db'}"
+    cli_env.env = {"ACOMPTE_DATABASE_URL": target_url}  # another server
+    result = cli_env.invoke(cli, ["import-data", str(path)])
+    assert result.exit_code == 0, result.output
+    target = bootstrap.build(target_url)
+    try:
+        principal, _secret = users.login(target.uow(), email=email, password="mot de passe du membre")
+        assert principal.role is Role.CLERK
+        assert companies.get_company(target.uow(), Ctx(principal.company_id)).name.startswith("Archive ")
+    finally:
+        target.close()
+
+    # beside itself, the member is the same user, now a member of both companies
+    cli_env.env = {}
+    result = cli_env.invoke(cli, ["import-data", str(path)])
+    assert result.exit_code == 0, result.output
+    user = users.get_user(app.uow(), email=email)
+    assert user is not None and len(users.memberships(app.uow(), user.id)) == 2
