@@ -43,6 +43,7 @@ class BackupInfo:
 def backup(url: str, target: Path) -> BackupInfo:
     """Write a backup of the database at `url` to `target` (replaced only once the copy is complete)."""
     url = normalize_url(url)
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partiel")
     partial.unlink(missing_ok=True)
     try:
