@@ -5,6 +5,7 @@ and the message bus, so that the capabilities built on documents and payments re
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +23,7 @@ from acompte.domain.events import (
     LinesChanging,
 )
 from acompte.domain.users import LoginPolicy
+from acompte.persistence import backup
 from acompte.persistence.engine import make_engine, migrate
 from acompte.persistence.unit_of_work import SqlUnitOfWork
 from acompte.services.credits import handlers as credit_handlers
@@ -107,3 +109,13 @@ def build(
         clock=clock or SystemClock(),
         login_policy=login_policy or settings.login_policy,
     )
+
+
+def backup_database(url: str, target: Path) -> backup.BackupInfo:
+    """`acompte backup`: the whole database, while it runs."""
+    return backup.backup(url, target)
+
+
+def restore_database(url: str, source: Path, *, force: bool = False) -> backup.BackupInfo:
+    """`acompte restore`: a backup back in place, migrated to head."""
+    return backup.restore(url, source, force=force)

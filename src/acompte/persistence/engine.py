@@ -72,7 +72,7 @@ def make_engine(
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut, not only a crash
             cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             cursor.close()
             record.info["busy_timeout"] = busy_ms

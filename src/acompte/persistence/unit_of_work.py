@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from acompte.persistence.archive import ArchiveRepository
 from acompte.persistence.companies_repository import (
     CompanyRepository,
     ItemRepository,
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
     positions: PositionRepository
     files: IssuedFileRepository
     integrity: IntegrityRepository
+    archive: ArchiveRepository
 
     def __init__(
         self,
@@ -92,6 +94,7 @@ class SqlUnitOfWork:
             self.positions = PositionRepository(session)
             self.files = IssuedFileRepository(session, clock)
             self.integrity = IntegrityRepository(session, clock)
+            self.archive = ArchiveRepository(session, clock)
         return self
 
     def __exit__(

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from acompte import bootstrap
+from acompte.adapters.cli import data as data_commands
 from acompte.adapters.cli.demo import DEMO_COMPANY, build_demo, print_demo
 from acompte.adapters.cli.exports import app as exports_app
 from acompte.adapters.cli.serve import demo_login, is_sqlite_url, run_server
@@ -23,6 +24,7 @@ app.add_typer(exports_app, name="export")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.command("verify")(verify_command)
+data_commands.register(app)  # backup, restore, export-data, import-data
 
 
 @app.command()
