@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acompte.adapters.exports.pdf import PdfRenderer
 from acompte.config import Settings
-from acompte.domain.credit_events import InvoiceCreditedInFull
+from acompte.domain.credit_events import InvoiceCreditedInFull, RefundUnwound
 from acompte.domain.events import (
     AllocationRemoved,
     CreditUseUndoing,
@@ -52,6 +52,7 @@ def message_bus() -> MessageBus:
             DraftDeleting: [deposit_handlers.on_draft_deleting],
             AllocationRemoved: [credit_handlers.on_allocation_removed],
             CreditUseUndoing: [credit_handlers.on_credit_use_undoing],
+            RefundUnwound: [credit_handlers.on_refund_unwound],
             InvoiceCreditedInFull: [
                 deposit_handlers.on_invoice_credited_in_full,
                 credit_handlers.on_invoice_credited_in_full,

@@ -198,6 +198,8 @@ class World:
 @given(ops=OPS)
 # found once: a credit note used on an order, written off, then the order cancelled (its use released)
 @example(ops=[("invoice", 0, 1), ("use", 0, 1), ("write_off_credit", 0, 1), ("cancel_order", 0, 1)])
+# found once: 1.77 of a credit note refunded, the rest written off, then the refund unwound (its amount back)
+@example(ops=[("refund", 0, 176), ("write_off_credit", 0, 1), ("unwind", 0, 1)])
 def test_credit_usage_and_the_account_balance_hold_over_any_story(app, ops):
     world = World(app)
     written_off: dict[int, Money] = {}
@@ -207,7 +209,8 @@ def test_credit_usage_and_the_account_balance_hold_over_any_story(app, ops):
         if step % 4 == 0 or step == len(ops):
             world.check_invariants()
         # A write-off is final: once written off, a credit note keeps its status and never gets any of it back;
-        # a use released afterwards (its document cancelled) is written off too, so the amount may only grow.
+        # a use released afterwards (its document cancelled, its refund unwound) is written off too, so the amount
+        # may only grow.
         for note in credits.list_credit_notes(world.uow, world.ctx, party_id=world.party):
             if note.id in written_off:
                 assert note.status is CreditStatus.WRITTEN_OFF

@@ -1,13 +1,14 @@
 """How credit notes react to the ledger: a credit note must still fit the invoices it corrects when it is
 issued, then settles or cancels them; an invoice cancelled by credit notes is settled by them; a credit note's
-use released from a document shows on the credit note. Each handler runs inside the publisher's unit of work."""
+use released from a document, or its refund unwound, shows on the credit note (written off too when the credit
+note was written off: a write-off is final). Each handler runs inside the publisher's unit of work."""
 
 from __future__ import annotations
 
-from acompte.domain.credit_events import InvoiceCreditedInFull
+from acompte.domain.credit_events import InvoiceCreditedInFull, RefundUnwound
 from acompte.domain.documents import Kind
 from acompte.domain.events import AllocationRemoved, CreditUseUndoing, DocumentIssuing, DocumentValidated
-from acompte.services.credits import notes, uses
+from acompte.services.credits import notes, refunds, uses
 from acompte.services.ports import Ctx, UnitOfWork
 
 
@@ -34,3 +35,7 @@ def on_allocation_removed(uow: UnitOfWork, ctx: Ctx, event: AllocationRemoved) -
 
 def on_credit_use_undoing(uow: UnitOfWork, ctx: Ctx, notice: CreditUseUndoing) -> None:
     uses.undo_credit_use(uow, ctx, notice.allocation_id, reason=notice.reason)
+
+
+def on_refund_unwound(uow: UnitOfWork, ctx: Ctx, event: RefundUnwound) -> None:
+    refunds.refund_unwound(uow, ctx, event)

@@ -1,5 +1,6 @@
 """Refunds: a credit (a credit note, or a payment's money left) given back by a payment the other way, linked
-to the credit so that it is traceable; `unwind_refund` undoes one exactly."""
+to the credit so that it is traceable; `unwind_refund` undoes one exactly (what comes back to a credit note
+written off meanwhile is written off too)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from dataclasses import replace
 from datetime import date
 
 from acompte.domain import credits as rules
-from acompte.domain.credit_events import RefundRecorded
+from acompte.domain.credit_events import RefundRecorded, RefundUnwound
 from acompte.domain.credits import CreditRef, SourceKind
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.money import Money
 from acompte.services import payments
 from acompte.services.credits.lookups import active_payment, credit_note, payment_label
 from acompte.services.credits.views import RefundView
+from acompte.services.credits.write_offs import write_off_what_comes_back
 from acompte.services.messagebus import publish
 from acompte.services.payment_changes import cancel_payment
 from acompte.services.ports import Ctx, UnitOfWork
@@ -118,10 +120,23 @@ def record_refund(
 
 
 def unwind_refund(uow: UnitOfWork, ctx: Ctx, refund_id: int, *, reason: str = "") -> RefundView:
-    """Undo a refund: the refund payment is cancelled and the credit gets the amount back exactly. Refused when
-    the refund payment is digital or exported (record a new payment the other way instead)."""
+    """Undo a refund: the refund payment is cancelled and the credit gets the amount back exactly (written off
+    at once on a credit note written off since: see `refund_unwound`). Refused when the refund payment is digital
+    or exported (record a new payment the other way instead)."""
     with uow:
         view = uow.credits.get_refund(ctx.company_id, refund_id)
         cancel_payment(uow, ctx, view.payment_id, reason=reason or "remboursement annulé")
         uow.commit()
         return view
+
+
+def refund_unwound(uow: UnitOfWork, ctx: Ctx, unwound: RefundUnwound) -> None:
+    """A refund undone (its payment cancelled, by `unwind_refund` or from the payment itself) gives its amount back
+    to the credit; a credit note written off since the refund does not get it back as usable credit."""
+    if unwound.source.kind is not SourceKind.CREDIT_NOTE:
+        return
+    # locked like `write_off_credit` locks it, so that a write-off made meanwhile is seen (or sees the refund gone)
+    credit = credit_note(uow, ctx, unwound.source.id, lock=True)
+    write_off_what_comes_back(
+        uow, ctx, credit, unwound.amount, f"refund unwound after the write-off ({unwound.reason})"
+    )

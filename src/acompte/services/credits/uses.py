@@ -12,15 +12,15 @@ from acompte.domain.credit_events import (
     CreditUseCancelled,
     CreditUsed,
     CreditUseRemoved,
-    ReleasedUseWrittenOff,
 )
-from acompte.domain.credits import CreditRef, CreditStatus
+from acompte.domain.credits import CreditStatus
 from acompte.domain.documents import Document
 from acompte.domain.errors import CreditWrittenOff, NotACredit
 from acompte.domain.events import AllocationRemoved
 from acompte.domain.money import Money
 from acompte.services import positions
 from acompte.services.credits.lookups import credit_note
+from acompte.services.credits.write_offs import write_off_what_comes_back
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import AllocationView
@@ -168,21 +168,6 @@ def credit_use_released(uow: UnitOfWork, ctx: Ctx, released: AllocationRemoved, 
             target_number=document.number,
         ),
     )
-    written = uow.credits.write_offs(ctx.company_id, source=CreditRef.credit_note(credit.id))
-    if written:
-        before = written[0].amount
-        uow.credits.add_to_write_off(ctx.company_id, written[0].id, released.amount)
-        publish(
-            uow,
-            ctx,
-            ReleasedUseWrittenOff(
-                company_id=ctx.company_id,
-                document_id=credit.id,
-                party_id=credit.party_id,
-                write_off_id=written[0].id,
-                number=credit.number,
-                amount=released.amount,
-                reason=f"use released after the write-off ({released.reason})",
-                written_off_before=before,
-            ),
-        )
+    write_off_what_comes_back(
+        uow, ctx, credit, released.amount, f"use released after the write-off ({released.reason})"
+    )

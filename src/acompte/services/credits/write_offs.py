@@ -6,9 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from acompte.domain import credits as rules
-from acompte.domain.credit_events import CreditWrittenOff, OverpaymentWrittenOff, ShortfallWrittenOff
+from acompte.domain.credit_events import (
+    CreditWrittenOff,
+    OverpaymentWrittenOff,
+    ReleasedUseWrittenOff,
+    ShortfallWrittenOff,
+)
 from acompte.domain.credits import CreditRef
 from acompte.domain.dates import DateField, check_optional
+from acompte.domain.documents import Document
 from acompte.domain.money import Money
 from acompte.services import positions
 from acompte.services.credits.lookups import active_payment, credit_note, payment_label
@@ -53,6 +59,34 @@ def write_off_credit(
         view = uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
         uow.commit()
         return view
+
+
+def write_off_what_comes_back(uow: UnitOfWork, ctx: Ctx, credit: Document, amount: Money, reason: str) -> None:
+    """A credit note's write-off is final: whatever comes back to a written-off credit note afterwards (a use
+    released with its document, a refund unwound) is written off too — its one write-off row grows by `amount`,
+    recorded — so it never becomes usable credit again. Nothing to do on a credit note not written off.
+
+    Every path that gives a credit note back some of its amount without the clerk undoing the use itself (which
+    is refused once written off) calls this, inside its unit of work, once the use is gone."""
+    written = uow.credits.write_offs(ctx.company_id, source=CreditRef.credit_note(credit.id))
+    if not written:
+        return
+    before = written[0].amount
+    uow.credits.add_to_write_off(ctx.company_id, written[0].id, amount)
+    publish(
+        uow,
+        ctx,
+        ReleasedUseWrittenOff(
+            company_id=ctx.company_id,
+            document_id=credit.id,
+            party_id=credit.party_id,
+            write_off_id=written[0].id,
+            number=credit.number,
+            amount=amount,
+            reason=reason,
+            written_off_before=before,
+        ),
+    )
 
 
 def write_off_overpayment(
