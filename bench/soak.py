@@ -286,7 +286,7 @@ def main() -> int:
     port = free_port()
     command = [ACOMPTE, "serve", "--host", "127.0.0.1", "--port", str(port)]
     if args.serve_workers > 1:
-        command += ["--workers", str(args.serve_workers)]  # several processes, once `serve` offers them
+        command += ["--workers", str(args.serve_workers)]  # several server processes
     env = {**os.environ, "ACOMPTE_DATABASE_URL": args.database_url}
     launched = time.monotonic()
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
