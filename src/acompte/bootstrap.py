@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from acompte.adapters.exports.pdf import PdfRenderer
 from acompte.config import Settings
 from acompte.domain.credit_events import InvoiceCreditedInFull, RefundUnwound
+from acompte.domain.deposit_events import DepositReturned
 from acompte.domain.events import (
     AllocationRemoved,
     CreditUseUndoing,
@@ -53,6 +54,7 @@ def message_bus() -> MessageBus:
             AllocationRemoved: [credit_handlers.on_allocation_removed],
             CreditUseUndoing: [credit_handlers.on_credit_use_undoing],
             RefundUnwound: [credit_handlers.on_refund_unwound],
+            DepositReturned: [credit_handlers.on_deposit_returned],
             InvoiceCreditedInFull: [
                 deposit_handlers.on_invoice_credited_in_full,
                 credit_handlers.on_invoice_credited_in_full,

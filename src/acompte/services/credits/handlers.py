@@ -1,11 +1,13 @@
 """How credit notes react to the ledger: a credit note must still fit the invoices it corrects when it is
 issued, then settles or cancels them; an invoice cancelled by credit notes is settled by them; a credit note's
 use released from a document, or its refund unwound, shows on the credit note (written off too when the credit
-note was written off: a write-off is final). Each handler runs inside the publisher's unit of work."""
+note was written off: a write-off is final), and so does a use its order could not take back when an invoice's
+deposits went back to it. Each handler runs inside the publisher's unit of work."""
 
 from __future__ import annotations
 
 from acompte.domain.credit_events import InvoiceCreditedInFull, RefundUnwound
+from acompte.domain.deposit_events import DepositReturned
 from acompte.domain.documents import Kind
 from acompte.domain.events import AllocationRemoved, CreditUseUndoing, DocumentIssuing, DocumentValidated
 from acompte.services.credits import notes, refunds, uses
@@ -39,3 +41,7 @@ def on_credit_use_undoing(uow: UnitOfWork, ctx: Ctx, notice: CreditUseUndoing) -
 
 def on_refund_unwound(uow: UnitOfWork, ctx: Ctx, event: RefundUnwound) -> None:
     refunds.refund_unwound(uow, ctx, event)
+
+
+def on_deposit_returned(uow: UnitOfWork, ctx: Ctx, event: DepositReturned) -> None:
+    uses.credit_use_returned(uow, ctx, event)

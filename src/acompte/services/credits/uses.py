@@ -1,7 +1,9 @@
 """Using a credit note on a document, and undoing that use exactly.
 
 `cancel_credit_use` gives back what `use_credit` took; the history keeps both, and the use can be made again.
-A use released because its document was cancelled or deleted shows on the credit note (`credit_use_released`).
+A use released because its document was cancelled or deleted shows on the credit note (`credit_use_released`);
+one released when an invoice's deposits go back to an order that cannot take it all is written off when the credit
+note was (`credit_use_returned`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from acompte.domain.credit_events import (
     CreditUseRemoved,
 )
 from acompte.domain.credits import CreditStatus
+from acompte.domain.deposit_events import DepositReturned
 from acompte.domain.documents import Document
 from acompte.domain.errors import CreditWrittenOff, NotACredit
 from acompte.domain.events import AllocationRemoved
@@ -170,4 +173,26 @@ def credit_use_released(uow: UnitOfWork, ctx: Ctx, released: AllocationRemoved, 
     )
     write_off_what_comes_back(
         uow, ctx, credit, released.amount, f"use released after the write-off ({released.reason})"
+    )
+
+
+def credit_use_returned(uow: UnitOfWork, ctx: Ctx, returned: DepositReturned) -> None:
+    """A credit note's use carried onto an invoice went back with the invoice's deposits, and the document it came
+    from could not take all of it back: the rest (`released`) is the credit note's again — written off too when
+    the credit note was written off meanwhile. Acts once per return: on the publication for the invoice (both
+    documents are told). The documents are already locked by the deposit path; the credit note is not locked
+    here, as locking it after the documents would invert `use_credit`'s order (credit note, then document)."""
+    if (
+        returned.credit_document_id is None
+        or returned.document_id != returned.from_document_id
+        or not returned.released.is_positive
+    ):
+        return
+    credit = uow.documents.get(ctx.company_id, returned.credit_document_id)
+    write_off_what_comes_back(
+        uow,
+        ctx,
+        credit,
+        returned.released,
+        f"use released after the write-off (deposits returned from {returned.from_number} to {returned.to_number})",
     )
