@@ -121,6 +121,7 @@ SOURCE_TAGS = {
 }
 _SOURCE_ID = re.compile(r"\b(doc|pay|ded|wo|imp):(\d+)")
 
+
 def archived_tables() -> list[Table]:
     """The tables an archive holds, in the order they are written back."""
     tables = [
