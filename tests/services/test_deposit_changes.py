@@ -175,3 +175,15 @@ def test_a_deposit_credit_note_never_exceeds_what_the_deposit_invoice_still_hold
         deposits.create_deposit_credit_note(uow, ctx, order.id)
     assert snapshot(uow, ctx) == before
     assert deposits.create_deposit_credit_note(uow, ctx, deposit.id).document.gross == eur("60.00")
+
+
+def test_reversing_all_of_a_deposit_invoice_with_nothing_left_says_what_is_left(uow, ctx, customer):
+    """Found by the position state machine: « reverse it all » on a deposit invoice already reversed in full was
+    refused as a non-positive amount (0.00), an amount the clerk never typed."""
+    order = table_order(uow, ctx, customer.id)
+    deposit = issued_deposit(uow, ctx, order.id, percent="30")
+    reverse(uow, ctx, deposit.id)
+    before = snapshot(uow, ctx)
+    with pytest.raises(ReversalExceedsDeposit, match=r"available=0\.00"):
+        deposits.create_deposit_credit_note(uow, ctx, deposit.id)
+    assert snapshot(uow, ctx) == before

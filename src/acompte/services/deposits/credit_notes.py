@@ -66,6 +66,10 @@ def create_deposit_credit_note(
                 line_entries.append(by_position[position])
             value = total((Money.of(e["amount"], deposit.currency) for e in line_entries), deposit.currency)
         elif amount is None and percent is None:
+            if not available.is_positive:  # "reverse it all" with nothing left: say what is left, not "0.00"
+                raise ReversalExceedsDeposit(
+                    requested=str(deposit.gross), available=str(available), deposit=deposit.label
+                )
             value = available
         else:
             value, _ = percent_or_amount(deposit.gross, amount, percent)
