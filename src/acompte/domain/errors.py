@@ -54,6 +54,9 @@ class Reason(StrEnum):
     UNKNOWN_SERIES = "unknown-series"  # series
     PREFIX_SHAPE = "prefix-shape"
     UNKNOWN_FIELDS = "unknown-fields"  # fields
+    UNKNOWN_CHOICE = "unknown-choice"  # field, value, choices
+    BOOLEAN_EXPECTED = "boolean-expected"  # field, value
+    OPTIONS_EXPECTED = "options-expected"  # field
     PARTY_NAME_REQUIRED = "party-name-required"
     SIREN_DIGITS = "siren-digits"
     PARTY_ROLE_REQUIRED = "party-role-required"

@@ -47,6 +47,7 @@ class Company:
     vat_number: str | None = None
     address: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
+    version: int = 1
 
     def method(self, code: str) -> Method | None:
         return next((m for m in self.methods if m.code == code), None)

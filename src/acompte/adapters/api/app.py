@@ -110,6 +110,8 @@ def create_app_from_env() -> FastAPI:
     """The application on the database and settings of the environment (ACOMPTE_*): the factory each worker
     process of `acompte serve --workers N` calls (uvicorn's `factory=True`), each with its own engine."""
     return create_app()
+
+
 def _outermost(app: FastAPI, middleware: Callable[[ASGIApp], ASGIApp]) -> None:
     """Wrap the whole stack, Starlette's server-error handler included, so that even a 500 gets what the
     middleware adds (`add_middleware` would place it inside that handler)."""
