@@ -23,9 +23,10 @@ from acompte.domain.einvoicing import DeductionEncoding
 from acompte.domain.errors import DomainError, InvalidSetting, Reason, StaleVersion
 from acompte.domain.money import minor_unit
 from acompte.domain.numbering import DEFAULT_PREFIXES
-from acompte.domain.parties import Company, normalize_siren, normalize_vat_number
+from acompte.domain.parties import Company
 from acompte.domain.payments import DEFAULT_METHODS, AccountKind, Method
 from acompte.domain.vat import FRENCH_RATES, VatRounding, normalize_rate
+from acompte.services import identifiers
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import PaymentMethodView
@@ -49,6 +50,8 @@ def create_company(
     if not name:
         raise InvalidSetting(reason=Reason.COMPANY_NAME_REQUIRED)
     minor_unit(currency)  # raises UnknownCurrency
+    siren = identifiers.siren(siren)
+    vat_number = identifiers.vat_number(vat_number, siren=siren)
     with uow:
         company_id = uow.companies.add(
             name=name,
@@ -244,9 +247,11 @@ def _columns(company: Company, changes: Mapping[str, Any]) -> dict[str, Any]:
             raise InvalidSetting(reason=Reason.COMPANY_NAME_REQUIRED, field="name")
         result["name"] = name
     if "siren" in changes:
-        result["siren"] = normalize_siren(changes["siren"])
-    if "vat_number" in changes:
-        result["vat_number"] = normalize_vat_number(changes["vat_number"])
+        result["siren"] = identifiers.siren(changes["siren"])
+    if "siren" in changes or "vat_number" in changes:
+        vat_number = changes.get("vat_number", company.vat_number)
+        siren = result["siren"] if "siren" in changes else company.siren
+        result["vat_number"] = identifiers.vat_number(vat_number, siren=siren)
     if "address" in changes:
         result["address"] = str(changes["address"] or "").strip()
     if "vat_rounding" in changes:
