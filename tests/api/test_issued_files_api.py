@@ -12,7 +12,7 @@ from tests.api.conftest import eur, line
 
 def sale_invoice(api, app) -> dict:  # type: ignore[no-untyped-def]
     with app.uow() as uow:
-        uow.companies.update(api.ctx.company_id, vat_number="FR44123456782", address="12 rue des Artisans, 69003 Lyon")
+        uow.companies.update(api.ctx.company_id, vat_number="FR11123456782", address="12 rue des Artisans, 69003 Lyon")
         uow.commit()
     party = api.post("parties", json={"name": "Bistrot du Parc SARL", "siren": "552100554"}).json()
     draft = api.post("documents", json={"kind": "invoice", "party_id": party["id"], "lines": [line("150.00")]}).json()

@@ -18,6 +18,9 @@ def test_a_party_is_created_read_and_changed(api):
         "siren": "",
         "vat_number": "",
         "address": "",
+        "deposit_percent": None,
+        "deposit_percent_by_item": {},
+        "payment_terms": None,
     }
     assert api.get(f"parties/{party['id']}").json() == party
 

@@ -55,7 +55,7 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
     invoice, a refund of part of it, and an accounting export run."""
     uow = app.uow()
     with uow:  # what Factur-X needs of the seller
-        uow.companies.update(ctx.company_id, vat_number="FR44123456782", address="12 rue des Artisans, 69003 Lyon")
+        uow.companies.update(ctx.company_id, vat_number="FR11123456782", address="12 rue des Artisans, 69003 Lyon")
         uow.commit()
     party = parties.create_party(
         uow, ctx, name=f"{mark} client", siren="552100554", address="3 place du Marché, 75011 Paris"

@@ -108,7 +108,7 @@ def test_order_deposit_invoice_final_invoice_credit_note_and_refund(api):
 
 def test_a_factur_x_download_is_a_pdf_that_carries_its_xml(api, app):
     with app.uow() as uow:
-        uow.companies.update(api.ctx.company_id, vat_number="FR44123456782", address="12 rue des Artisans, 69003 Lyon")
+        uow.companies.update(api.ctx.company_id, vat_number="FR11123456782", address="12 rue des Artisans, 69003 Lyon")
         uow.commit()
     party = api.post(
         "parties",

@@ -52,3 +52,21 @@ def test_demo_tells_documents_and_payments_with_what_is_due(cli_database):
             assert p.allocated <= p.payment.amount
     finally:
         application.close()
+
+
+def test_init_takes_the_vat_number_and_refuses_one_with_a_wrong_key(cli_database):
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["init", "--name", "Faute", "--siren", "732829320", "--vat-number", "FR12345678901"])
+    assert refused.exit_code == 1
+    assert "Numéro de TVA invalide" in refused.output
+    result = runner.invoke(
+        cli, ["init", "--name", "Meubles Durand", "--siren", "732829320", "--vat-number", "fr 44 732829320"]
+    )
+    assert result.exit_code == 0, result.output
+    application = bootstrap.build(cli_database)
+    try:
+        made = {c.name: c for c in companies.list_companies(application.uow())}
+        assert "Faute" not in made
+        assert (made["Meubles Durand"].siren, made["Meubles Durand"].vat_number) == ("732829320", "FR44732829320")
+    finally:
+        application.close()

@@ -18,7 +18,7 @@ def test_a_siren_is_nine_digits_spaces_ignored():
 
 
 def test_a_vat_number_starts_with_its_country_code():
-    assert normalize_vat_number("fr 12 123456782") == "FR12123456782"
+    assert normalize_vat_number("fr 11 123456782") == "FR11123456782"
     assert normalize_vat_number("  ") is None
     for bad in ("12345678901", "FR", "FR-123456789"):
         with pytest.raises(InvalidIdentifier) as refused:

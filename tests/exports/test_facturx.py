@@ -30,8 +30,8 @@ from acompte.domain.vat import VatRounding
 from tests.exports.validation import fatal_failures, stylesheets
 
 D = Decimal
-SELLER = EParty("Meubles Durand SARL", "732829320", "FR40732829320", parse_address("12 rue des Artisans, 69003 Lyon"))
-BUYER = EParty("Bistrot du Parc SARL", "552100554", "FR12552100554", parse_address("3 place du Marché\n75011 Paris"))
+SELLER = EParty("Meubles Durand SARL", "732829320", "FR44732829320", parse_address("12 rue des Artisans, 69003 Lyon"))
+BUYER = EParty("Bistrot du Parc SARL", "552100554", "FR96552100554", parse_address("3 place du Marché\n75011 Paris"))
 DEPOSIT = DeductedDeposit(
     "FA-2026-0001",
     date(2026, 2, 2),
@@ -277,7 +277,7 @@ def test_a_number_with_spaces_too_long_or_with_other_characters_is_refused(numbe
 
 def test_a_seller_without_siren_or_vat_number_and_a_buyer_without_address_are_refused():
     for seller, what in (
-        (EParty("Sans SIREN", "", "FR40732829320"), "SIREN"),
+        (EParty("Sans SIREN", "", "FR44732829320"), "SIREN"),
         (EParty("Sans TVA", "732829320", ""), "TVA"),
     ):
         with pytest.raises(MissingLegalIdentifier) as error:

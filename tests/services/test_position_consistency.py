@@ -180,7 +180,7 @@ class PositionConsistency(RuleBasedStateMachine):
             name="Cohérence SARL",
             currency=EUR,
             siren="123456782",
-            vat_number="FR44123456782",  # what Factur-X needs of the seller
+            vat_number="FR11123456782",  # what Factur-X needs of the seller
             address="12 rue des Artisans, 69003 Lyon",
             settings={"write_off_threshold": "1.00"},
         )

@@ -27,7 +27,7 @@ def eur(text: str) -> Money:
 @pytest.fixture
 def shop(uow, ctx, customer):
     with uow:
-        uow.companies.update(ctx.company_id, vat_number="FR44123456782", address="12 rue des Artisans, 69003 Lyon")
+        uow.companies.update(ctx.company_id, vat_number="FR11123456782", address="12 rue des Artisans, 69003 Lyon")
         uow.commit()
     buyer = parties.update_party(uow, ctx, customer.id, siren="552100554", address="3 place du Marché, 75011 Paris")
     order = documents.create_document(
@@ -108,7 +108,7 @@ def test_an_invoice_shows_the_deducted_deposit_the_net_to_pay_and_the_legal_ment
         "Net à payer",
         "Reste à payer",
         "840,00",
-        "N° TVA intracommunautaire FR44123456782",
+        "N° TVA intracommunautaire FR11123456782",
         "SIREN 552100554",
         "40 €",
         "trois fois le taux d'intérêt légal",

@@ -44,7 +44,7 @@ def eur(text: str) -> Money:
 def legal(uow, ctx, customer):
     """What Factur-X needs: the company's VAT number and address, the customer's SIREN and address."""
     with uow:
-        uow.companies.update(ctx.company_id, vat_number="FR44123456782", address="12 rue des Artisans, 69003 Lyon")
+        uow.companies.update(ctx.company_id, vat_number="FR11123456782", address="12 rue des Artisans, 69003 Lyon")
         uow.commit()
     return parties.update_party(uow, ctx, customer.id, siren="552100554", address="3 place du Marché, 75011 Paris")
 

@@ -41,7 +41,7 @@ def test_a_contact_is_created_with_what_was_typed_and_once(app, web):
         "customer": "on",
         "email": "martin@example.fr",
         "siren": "123 456 782",
-        "vat_number": "FR12123456782",
+        "vat_number": "FR11123456782",
         "address": "1 rue des Lilas\n75001 Paris",
         "deposit_percent": "30",
         "term_days": "30",
@@ -54,7 +54,7 @@ def test_a_contact_is_created_with_what_was_typed_and_once(app, web):
     [party] = _named(app, web.ctx, "Atelier Martin")
     assert (party.siren, party.vat_number, party.email, party.is_customer) == (
         "123456782",
-        "FR12123456782",
+        "FR11123456782",
         "martin@example.fr",
         True,
     )

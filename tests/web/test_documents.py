@@ -138,7 +138,7 @@ def test_an_issued_invoice_downloads_its_stored_file_unchanged_by_a_later_paymen
     import hashlib
 
     with app.uow() as uow:
-        uow.companies.update(web.ctx.company_id, vat_number="FR44123456782", address="12 rue des Artisans, 69003 Lyon")
+        uow.companies.update(web.ctx.company_id, vat_number="FR11123456782", address="12 rue des Artisans, 69003 Lyon")
         uow.commit()
     parties.update_party(app.uow(), web.ctx, customer.id, siren="552100554")
     sale = invoice(app, web.ctx, customer.id)

@@ -33,11 +33,11 @@ def test_everyone_reads_the_settings_admin_sees_forms(web, web_reader):
 def test_admin_changes_the_identity_and_legal_mentions(app, ctx, web):
     response = web.post(
         "/settings/identity",
-        identity(name="Menuiserie Martin", vat_number="fr 40 123456782", legal_payment_terms="30 jours fin de mois"),
+        identity(name="Menuiserie Martin", vat_number="fr 11 123456782", legal_payment_terms="30 jours fin de mois"),
     )
     assert response.status_code == 303 and response.headers["location"] == "/settings"
     stored = company(app, ctx)
-    assert stored.name == "Menuiserie Martin" and stored.vat_number == "FR40123456782"
+    assert stored.name == "Menuiserie Martin" and stored.vat_number == "FR11123456782"
     assert stored.settings["legal"]["payment_terms"] == "30 jours fin de mois"
     page = web.get("/settings")
     assert "Identité de la société enregistrée" in page.text and "Menuiserie Martin" in page.text

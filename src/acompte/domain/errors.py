@@ -54,6 +54,15 @@ class Reason(StrEnum):
     UNKNOWN_SERIES = "unknown-series"  # series
     PREFIX_SHAPE = "prefix-shape"
     UNKNOWN_FIELDS = "unknown-fields"  # fields
+    UNKNOWN_CHOICE = "unknown-choice"  # field, value, choices
+    BOOLEAN_EXPECTED = "boolean-expected"  # field, value
+    OPTIONS_EXPECTED = "options-expected"  # field
+    # legal identifiers (InvalidIdentifier: what, value, rule, field)
+    SIRET_DIGITS = "siret-digits"
+    VAT_NUMBER_SHAPE = "vat-number-shape"
+    IDENTIFIER_CHECKSUM = "identifier-checksum"
+    VAT_NUMBER_KEY = "vat-number-key"
+    VAT_NUMBER_OTHER_SIREN = "vat-number-other-siren"  # siren
     PARTY_NAME_REQUIRED = "party-name-required"
     SIREN_DIGITS = "siren-digits"
     PARTY_ROLE_REQUIRED = "party-role-required"
@@ -127,6 +136,9 @@ class Field(StrEnum):
     NUMBER = "number"
     CORRECTED_NUMBER = "corrected_number"
     SIREN_OR_ADDRESS = "siren_or_address"
+    SIREN = "siren"
+    SIRET = "siret"
+    VAT_NUMBER = "vat_number"
 
 
 class DomainError(Exception):

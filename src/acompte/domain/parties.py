@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from acompte.domain.errors import InvalidIdentifier, PartyRoleMismatch
+from acompte.domain.errors import Field, InvalidIdentifier, PartyRoleMismatch, Reason
 from acompte.domain.payments import Method
 from acompte.domain.vat import VatRounding
 
@@ -20,18 +20,18 @@ def normalize_siren(text: str | None) -> str | None:
     if not siren:
         return None
     if len(siren) != SIREN_DIGITS or not siren.isdigit():
-        raise InvalidIdentifier(what="SIREN", value=text, rule="un SIREN a 9 chiffres", field="siren")
+        raise InvalidIdentifier(what=Field.SIREN, value=text, rule=Reason.SIREN_DIGITS, field="siren")
     return siren
 
 
 def normalize_vat_number(text: str | None) -> str | None:
     """An intra-community VAT number as stored: upper case, no spaces, a 2-letter country code then 2 to 13
-    letters or digits (FR12345678901); empty → None."""
+    letters or digits (FR44732829320); empty → None. Its check digits are the services' (services/identifiers)."""
     number = (text or "").replace(" ", "").replace("\u00a0", "").upper()
     if not number:
         return None
     if not (4 <= len(number) <= 15 and number[:2].isalpha() and number.isalnum()):
-        raise InvalidIdentifier(what="Numéro de TVA", value=text, rule="ex. FR12345678901", field="vat_number")
+        raise InvalidIdentifier(what=Field.VAT_NUMBER, value=text, rule=Reason.VAT_NUMBER_SHAPE, field="vat_number")
     return number
 
 
@@ -47,6 +47,7 @@ class Company:
     vat_number: str | None = None
     address: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
+    version: int = 1
 
     def method(self, code: str) -> Method | None:
         return next((m for m in self.methods if m.code == code), None)

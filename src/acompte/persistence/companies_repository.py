@@ -66,8 +66,11 @@ class CompanyRepository(Repo):
         self.session.flush()
         return row.id
 
-    def get(self, company_id: int) -> Company:
-        row = self._one(select(CompanyRow).where(CompanyRow.id == company_id), "Société", company_id)
+    def get(self, company_id: int, *, lock: bool = False) -> Company:
+        """The company with its active VAT rates and methods; `lock` holds its row until the transaction ends
+        (a change of its settings checks the version it saw, then writes)."""
+        query = select(CompanyRow).where(CompanyRow.id == company_id)
+        row = self._one(query.with_for_update() if lock else query, "Société", company_id)
         rates = list(self.session.scalars(select(VatRateRow).where(VatRateRow.company_id == company_id)))
         methods = list(
             self.session.scalars(

@@ -13,7 +13,7 @@ import re-inserting a company's events in order, for one) is chained the same wa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC
 from typing import Any
 
@@ -53,8 +53,11 @@ class EventRepository(Repo):
         document_id: int | None = None,
         payment_id: int | None = None,
         party_id: int | None = None,
+        kinds: Sequence[str] = (),
     ) -> list[EventView]:
         stmt = select(EventRow).where(EventRow.company_id == company_id)
+        if kinds:
+            stmt = stmt.where(EventRow.kind.in_(kinds))
         conditions = []
         if document_id is not None:
             conditions.append(EventRow.document_id == document_id)

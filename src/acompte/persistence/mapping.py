@@ -31,6 +31,7 @@ def company(row: CompanyRow, rates: list[VatRateRow], methods: list[PaymentMetho
         vat_number=row.vat_number,
         address=row.address,
         settings=dict(row.settings or {}),
+        version=row.version,
     )
 
 

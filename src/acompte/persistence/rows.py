@@ -56,6 +56,8 @@ class CompanyRow(Base):
     vat_rounding: Mapped[str] = mapped_column(String(10), default="per_rate")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Raised by each change of the settings: a PATCH with a stale If-Match is refused (412).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class VatRateRow(Base):

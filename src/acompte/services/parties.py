@@ -11,6 +11,7 @@ from acompte.domain.errors import InvalidLine, InvalidSetting, Reason
 from acompte.domain.money import decimal_places
 from acompte.domain.parties import Item, ItemKind, Party
 from acompte.domain.vat import check_rate
+from acompte.services import identifiers
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -25,10 +26,20 @@ def _check_party_fields(fields: dict[str, Any]) -> dict[str, Any]:
         fields["name"] = str(fields["name"]).strip()
         if not fields["name"]:
             raise InvalidSetting(reason=Reason.PARTY_NAME_REQUIRED)
-    siren = fields.get("siren")
-    if siren and (len(siren) != 9 or not siren.isdigit()):
-        raise InvalidSetting(reason=Reason.SIREN_DIGITS)
+    if "siren" in fields:
+        fields["siren"] = identifiers.siren(fields["siren"]) or ""
     return fields
+
+
+def _check_vat_number(fields: dict[str, Any], before: Party | None = None) -> None:
+    """The party's VAT number, normalised; a French one holds the party's SIREN (the one sent, or kept)."""
+    if "vat_number" not in fields and "siren" not in fields:
+        return
+    siren = fields.get("siren", before.siren if before else "")
+    if "vat_number" in fields:
+        fields["vat_number"] = identifiers.vat_number(fields["vat_number"], siren=siren or None) or ""
+    elif before is not None and before.vat_number:
+        identifiers.vat_number(before.vat_number, siren=siren or None)
 
 
 def create_party(
@@ -37,6 +48,7 @@ def create_party(
     if not customer and not supplier:
         raise InvalidSetting(reason=Reason.PARTY_ROLE_REQUIRED)
     data = _check_party_fields({"name": name, "is_customer": customer, "is_supplier": supplier, **fields})
+    _check_vat_number(data)
     with uow:
         party_id = uow.parties.add(ctx.company_id, **data)
         publish(uow, ctx, PartyCreated(company_id=ctx.company_id, party_id=party_id, name=data["name"]))
@@ -49,6 +61,7 @@ def update_party(uow: UnitOfWork, ctx: Ctx, party_id: int, **fields: Any) -> Par
     data = _check_party_fields(dict(fields))
     with uow:
         before = uow.parties.get(ctx.company_id, party_id)
+        _check_vat_number(data, before)
         uow.parties.update(ctx.company_id, party_id, **data)
         after = uow.parties.get(ctx.company_id, party_id)
         if not (after.is_customer or after.is_supplier):

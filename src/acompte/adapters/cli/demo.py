@@ -37,7 +37,7 @@ def build_demo(uow: UnitOfWork, *, today: date | None = None) -> int:
         name="Meubles Durand (démo)",
         currency="EUR",
         siren="732829320",
-        vat_number="FR40732829320",
+        vat_number="FR44732829320",
         address="12 rue des Artisans, 69003 Lyon",
     )
     ctx = Ctx(company_id, actor="demo")

@@ -15,7 +15,9 @@ from acompte.adapters.cli.exports import app as exports_app
 from acompte.adapters.cli.serve import demo_login, is_sqlite_url, run_server
 from acompte.adapters.cli.users import token_app, user_app
 from acompte.adapters.cli.verify import verify_command
+from acompte.adapters.i18n import message
 from acompte.config import Settings
+from acompte.domain.errors import DomainError
 from acompte.services import companies, idempotency
 
 app = typer.Typer(help="acompte — acomptes, règlements, rapprochements, avoirs et trop-perçus.", no_args_is_help=True)
@@ -32,12 +34,20 @@ def init(
     name: Annotated[str, typer.Option(help="Nom de la société")] = "Ma société",
     currency: Annotated[str, typer.Option(help="Devise (ISO 4217)")] = "EUR",
     siren: Annotated[str | None, typer.Option(help="SIREN (9 chiffres)")] = None,
+    vat_number: Annotated[
+        str | None, typer.Option("--vat-number", help="Numéro de TVA intracommunautaire (FR + clé + SIREN)")
+    ] = None,
 ) -> None:
     """Create (or migrate) the database and create a company."""
     url = Settings.from_env().database_url
     application = bootstrap.build(url)
     try:
-        company_id = companies.create_company(application.uow(), name=name, currency=currency, siren=siren)
+        company_id = companies.create_company(
+            application.uow(), name=name, currency=currency, siren=siren, vat_number=vat_number
+        )
+    except DomainError as error:
+        console.print(f"[red]Erreur :[/red] {message(error, 'fr')}")
+        raise typer.Exit(code=1) from None
     finally:
         application.close()
     console.print(f"Base de données prête : [bold]{url}[/bold]")

@@ -93,9 +93,9 @@ def message(error: DomainError, lang: str) -> str:
         return gettext(lang, error.legacy_message)
     rendered = _Params({key: param(value, lang) for key, value in error.params.items()})
     template = template_of(type(error))
-    reason = error.params.get("reason")
-    if isinstance(reason, Reason):
-        rendered["reason"] = _fill(lang, REASONS[reason], rendered)
-        if "{reason}" not in template:  # the reason says it all
-            return rendered["reason"]
+    for key, value in error.params.items():
+        if isinstance(value, Reason):  # `reason`, or a rule named otherwise (`rule` of an identifier)
+            rendered[key] = _fill(lang, REASONS[value], rendered)
+    if isinstance(error.params.get("reason"), Reason) and "{reason}" not in template:  # the reason says it all
+        return rendered["reason"]
     return _fill(lang, template, rendered)

@@ -9,7 +9,7 @@ from typing import Any
 from acompte.domain.deposit_events import ItemDepositPercentSet
 from acompte.domain.deposits import DepositSettings, line_gross, parse_percent, percent_of, resolve_percent
 from acompte.domain.documents import Document
-from acompte.domain.errors import InvalidSetting, MissingDepositAmount, Reason
+from acompte.domain.errors import MissingDepositAmount
 from acompte.domain.money import Money, total
 from acompte.domain.parties import Company
 from acompte.services import companies, parties
@@ -20,28 +20,9 @@ from acompte.services.ports import Ctx, UnitOfWork
 
 def configure_deposits(uow: UnitOfWork, ctx: Ctx, **changes: Any) -> DepositSettings:
     """Change the deposit options (see DepositSettings): generate_payment_sale, generate_payment_purchase,
-    payment_method, deduct_all, block_delivery, default_percent."""
-    allowed = set(DepositSettings.__dataclass_fields__)
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InvalidSetting(reason=Reason.UNKNOWN_DEPOSIT_OPTIONS, options=tuple(sorted(unknown)))
-    clean: dict[str, Any] = {}
-    for key, value in changes.items():
-        if key == "default_percent":
-            clean[key] = None if value is None else str(parse_percent(value))
-        elif key == "payment_method":
-            clean[key] = str(value)
-        elif isinstance(value, bool):
-            clean[key] = value
-        else:
-            raise InvalidSetting(reason=Reason.DEPOSIT_OPTION_BOOLEAN, option=key, value=repr(value))
-    with uow:
-        company = uow.companies.get(ctx.company_id)
-        if "payment_method" in clean and company.method(clean["payment_method"]) is None:
-            raise InvalidSetting(reason=Reason.UNKNOWN_PAYMENT_METHOD, method=clean["payment_method"])
-        after = companies.update_settings(uow, ctx, {"deposits": clean})
-        uow.commit()
-        return DepositSettings.from_settings(after)
+    payment_method, deduct_all, block_delivery, default_percent. Checked and recorded like every setting."""
+    company = companies.change_settings(uow, ctx, {"deposits": changes})
+    return DepositSettings.from_settings(company.settings)
 
 
 def set_party_deposit_percent(

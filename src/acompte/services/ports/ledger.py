@@ -59,7 +59,7 @@ class Companies(Protocol):
         settings: dict[str, Any] | None = None,
     ) -> int: ...
 
-    def get(self, company_id: int) -> Company: ...
+    def get(self, company_id: int, *, lock: bool = False) -> Company: ...
 
     def methods(self, company_id: int, *, include_inactive: bool = False) -> list[PaymentMethodView]:
         """The company's payment methods by code; the ones turned off too when asked."""
@@ -255,6 +255,7 @@ class History(Protocol):
         document_id: int | None = None,
         payment_id: int | None = None,
         party_id: int | None = None,
+        kinds: Sequence[str] = (),
     ) -> list[EventView]: ...
 
     def chain(self, company_id: int) -> Iterator[ChainedEvent]:

@@ -1,14 +1,33 @@
-"""Who the token acts as (`/me`) and the company: its settings, payment methods and bank accounts."""
+"""Who the token acts as (`/me`) and the company: its settings, payment methods and bank accounts; the change of
+its settings (`PATCH /company`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictStr, model_validator
 
-from acompte.adapters.api.schemas.common import CodeOut, DecimalOut, Joined, Output
+from acompte.adapters.api.schemas.common import (
+    AMOUNT_PATTERN,
+    METHOD,
+    PERCENT,
+    RATE,
+    Bounded,
+    CodeOut,
+    DecimalOut,
+    Input,
+    Joined,
+    Output,
+)
+from acompte.domain.accounting import DEFAULT_ACCOUNTS, Journal, Nature
+from acompte.domain.credits import WRITE_OFF_THRESHOLD_SETTING
+from acompte.domain.deposits import DepositSettings
+from acompte.domain.einvoicing import DEFAULT_LEGAL_NOTES, DeductionEncoding
+from acompte.domain.numbering import DEFAULT_PREFIXES
 from acompte.domain.parties import Company
 from acompte.domain.users import Permission, Principal, Role
+from acompte.domain.vat import VatRounding
 
 
 class MeOut(Output):
@@ -54,8 +73,29 @@ class AccountOut(Output):
         return data
 
 
+class AccountingOut(Output):
+    accounts: dict[str, str] = Field(description="Account number of each role of the chart (defaults filled in)")
+    vat_on_debits: bool
+    imputation_journal: str
+    default_nature: str
+
+
+class DepositsOut(Output):
+    generate_payment_sale: bool
+    generate_payment_purchase: bool
+    payment_method: str
+    deduct_all: bool
+    block_delivery: bool
+    default_percent: DecimalOut | None
+
+
+class EInvoicingOut(Output):
+    deduction_encoding: str
+
+
 class CompanyOut(Output):
     id: str
+    version: int = Field(description="Raised by each change of the settings; send it as If-Match to change them")
     name: str
     currency: str
     siren: str | None
@@ -65,8 +105,117 @@ class CompanyOut(Output):
     vat_rates: list[DecimalOut]
     payment_methods: list[MethodOut] = Field(validation_alias="methods")
     accounts: list[AccountOut]
-    settings: dict[str, Any]
+    legal: dict[str, str] = Field(description="Legal mentions printed on invoices and quotes (defaults filled in)")
+    accounting: AccountingOut
+    prefixes: dict[str, str] = Field(description="Prefix of each number series (defaults filled in)")
+    deposits: DepositsOut
+    einvoicing: EInvoicingOut
+    write_off_threshold: DecimalOut
+    settings: dict[str, Any] = Field(description="The settings as stored (what the fields above read)")
 
     @classmethod
     def of(cls, company: Company, accounts: list[tuple[int, str, str]]) -> CompanyOut:
-        return cls.model_validate(Joined(company, accounts=accounts))
+        settings = company.settings
+        accounting = dict(settings.get("accounting") or {})
+        stored_accounts = {k: str(v) for k, v in dict(accounting.get("accounts") or {}).items() if k != "labels"}
+        deposits = DepositSettings.from_settings(settings)
+        return cls.model_validate(
+            Joined(
+                company,
+                accounts=accounts,
+                legal={**DEFAULT_LEGAL_NOTES, **{k: str(v) for k, v in dict(settings.get("legal") or {}).items()}},
+                accounting={
+                    "accounts": {**DEFAULT_ACCOUNTS, **stored_accounts},
+                    "vat_on_debits": bool(accounting.get("vat_on_debits", False)),
+                    "imputation_journal": str(accounting.get("imputation_journal", Journal.MISC.value)),
+                    "default_nature": str(accounting.get("default_nature") or Nature.GOODS.value),
+                },
+                prefixes={key: company.prefix(key, default) for key, default in DEFAULT_PREFIXES.items()},
+                deposits={
+                    "generate_payment_sale": deposits.generate_payment_sale,
+                    "generate_payment_purchase": deposits.generate_payment_purchase,
+                    "payment_method": deposits.payment_method,
+                    "deduct_all": deposits.deduct_all,
+                    "block_delivery": deposits.block_delivery,
+                    "default_percent": deposits.default_percent,
+                },
+                einvoicing={
+                    "deduction_encoding": str(
+                        dict(settings.get("einvoicing") or {}).get(
+                            "deduction_encoding", DeductionEncoding.PAID_AMOUNT.value
+                        )
+                    )
+                },
+                write_off_threshold=Decimal(str(settings.get(WRITE_OFF_THRESHOLD_SETTING, "0"))),
+            )
+        )
+
+
+# -- changing the settings ---------------------------------------------------------------------------------------
+
+TEXT = Annotated[StrictStr, Bounded(2000)]
+
+
+class LegalIn(Input):
+    PMT: TEXT | None = Field(None, description="Fixed recovery indemnity (« indemnité forfaitaire »)")
+    PMD: TEXT | None = Field(None, description="Late payment penalties")
+    AAB: TEXT | None = Field(None, description="Early payment discount")
+    payment_terms: TEXT | None = Field(None, description="Payment terms printed on invoices")
+    quote_validity: TEXT | None = Field(None, description="Validity of quotes")
+
+
+class AccountingIn(Input):
+    accounts: dict[Annotated[str, Field(max_length=40)], Annotated[StrictStr, Bounded(20)]] | None = Field(
+        None, description="Account number by role of the chart (see GET /company `accounting.accounts`)"
+    )
+    vat_on_debits: StrictBool | None = Field(None, description="VAT on services due at invoicing (« sur les débits »)")
+    imputation_journal: Journal | None = Field(None, description="Journal of deposit deductions: OD or VE")
+    default_nature: Nature | None = Field(None, description="Nature of lines that do not say: goods or services")
+
+
+class DepositsIn(Input):
+    generate_payment_sale: StrictBool | None = None
+    generate_payment_purchase: StrictBool | None = None
+    payment_method: METHOD | None = None
+    deduct_all: StrictBool | None = None
+    block_delivery: StrictBool | None = None
+    default_percent: PERCENT | None = Field(None, description="Company-wide default deposit percentage; null: none")
+
+
+class EInvoicingIn(Input):
+    deduction_encoding: DeductionEncoding | None = Field(
+        None, description="How a final invoice states deposits: `paid_amount` (BT-113) or `deduction_line`"
+    )
+
+
+class CompanyPatch(Input):
+    """Only the settings sent change; the others keep their value. Checked as a whole: one refused value and
+    nothing is written."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"vat_number": "FR44732829320", "accounting": {"vat_on_debits": True}}]},
+    )
+
+    name: Annotated[StrictStr, Bounded(200, min_length=1)] | None = None
+    siren: Annotated[StrictStr, Bounded(20)] | None = Field(None, description="9 digits; null or empty: none")
+    vat_number: Annotated[StrictStr, Bounded(20)] | None = Field(None, description="FR + key + SIREN; null: none")
+    address: TEXT | None = None
+    legal: LegalIn | None = None
+    vat_rounding: VatRounding | None = None
+    vat_rates: Annotated[list[RATE], Field(min_length=1, max_length=20)] | None = None
+    accounting: AccountingIn | None = None
+    prefixes: dict[Annotated[str, Field(max_length=40)], Annotated[StrictStr, Bounded(40)]] | None = Field(
+        None, description="Prefix by number series (`invoice/sale` → `FA`): 1 to 12 characters, no space"
+    )
+    deposits: DepositsIn | None = None
+    einvoicing: EInvoicingIn | None = None
+    write_off_threshold: Annotated[StrictStr, Field(pattern=AMOUNT_PATTERN)] | None = Field(
+        None, description="Largest shortfall written off at receipt, in the company's currency"
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """The settings sent, as the service takes them (a null group is no change; a null SIREN removes it)."""
+        sent = self.model_dump(mode="json", exclude_unset=True)
+        groups = ("legal", "vat_rounding", "vat_rates", "accounting", "prefixes", "deposits", "einvoicing")
+        return {k: v for k, v in sent.items() if v is not None or k not in (*groups, "name", "write_off_threshold")}

@@ -9,6 +9,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictStr,
+    model_validator,
 )
 
 from acompte.adapters.api.schemas.common import (
@@ -17,9 +18,28 @@ from acompte.adapters.api.schemas.common import (
     Bounded,
     DecimalOut,
     Input,
+    Joined,
     Output,
 )
-from acompte.domain.parties import ItemKind
+from acompte.domain.accounts import PaymentTerms
+from acompte.domain.parties import Item, ItemKind, Party
+
+#: Where a party's default payment terms are kept in its settings (services/accounts/terms.py).
+PAYMENT_TERMS_SETTING = "payment_terms"
+
+
+def _percent(value: Any) -> Any:
+    return None if value in (None, "") else value
+
+
+class TermOut(Output):
+    """One instalment: `percent` of the gross, due `days` after the invoice (or order) date, optionally at the
+    end of that month."""
+
+    percent: DecimalOut
+    days: int
+    end_of_month: bool
+    basis: str
 
 
 class PartyIn(Input):
@@ -62,6 +82,28 @@ class PartyOut(Output):
     siren: str
     vat_number: str
     address: str
+    deposit_percent: DecimalOut | None = Field(None, description="The party's default deposit percentage")
+    deposit_percent_by_item: dict[str, DecimalOut] = Field(
+        default_factory=dict, description="Default deposit percentage of an item (by its id) for this party"
+    )
+    payment_terms: list[TermOut] | None = Field(None, description="The party's default payment terms")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        # The defaults a PUT set are kept in the party's settings.
+        if not isinstance(data, Party):
+            return data
+        settings = data.settings
+        by_item = {str(k): v for k, v in dict(settings.get("deposit_percent_by_item") or {}).items() if _percent(v)}
+        stored_terms = settings.get(PAYMENT_TERMS_SETTING)
+        terms = [p.to_data() for p in PaymentTerms.from_data(stored_terms).parts] if stored_terms else None
+        return Joined(
+            data,
+            deposit_percent=_percent(settings.get("deposit_percent")),
+            deposit_percent_by_item=by_item,
+            payment_terms=terms,
+        )
 
 
 class ItemIn(Input):
@@ -82,3 +124,11 @@ class ItemOut(Output):
     kind: ItemKind
     unit_price: DecimalOut
     vat_rate: DecimalOut
+    deposit_percent: DecimalOut | None = Field(None, description="The item's default deposit percentage")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        if not isinstance(data, Item):
+            return data
+        return Joined(data, deposit_percent=_percent(data.settings.get("deposit_percent")))

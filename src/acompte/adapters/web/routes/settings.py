@@ -183,8 +183,30 @@ def _save(
     except Refused as refused:
         return _page(request, ctx, typed=typed, errors_={refused.field: refused.message}, status=422)
     except DomainError as exc:
-        return _page(request, ctx, typed=typed, errors_={field: errors.error_text(request, exc)}, status=422)
+        at = _form_field(exc, field)
+        return _page(request, ctx, typed=typed, errors_={at: errors.error_text(request, exc)}, status=422)
     return redirect(request, "/settings", flash=translate(request, flash))
+
+
+#: The form field of a setting the service names (`prefixes.invoice/sale` → `prefix_invoice/sale`).
+FORM_FIELDS = (
+    ("prefixes.", "prefix_"),
+    ("accounting.accounts.", "account_"),
+    ("accounting.", ""),
+    ("deposits.", ""),
+    ("legal.", "legal_"),
+)
+
+
+def _form_field(exc: DomainError, default: str) -> str:
+    """Where the page shows a refusal: the field the service names, else the section's `default`."""
+    named = exc.params.get("field")
+    if not isinstance(named, str) or named in ("prefixes", "accounting", "deposits", "legal", "einvoicing"):
+        return default
+    for prefix, form_prefix in FORM_FIELDS:
+        if named.startswith(prefix):
+            return form_prefix + named.removeprefix(prefix)
+    return named
 
 
 @router.post("/settings/identity")
@@ -243,7 +265,7 @@ def save_prefixes(request: Request, ctx: security.PageAdmin) -> Response:
             if not prefix or len(prefix) > 12 or any(c.isspace() for c in prefix):
                 raise Refused(f"prefix_{key}", translate(request, "Un préfixe a 1 à 12 caractères, sans espace."))
             changes[key] = prefix
-        companies.update_settings(uow, ctx, {"prefixes": changes})
+        companies.change_settings(uow, ctx, {"prefixes": changes})
 
     return _save(request, ctx, typed, "__all__", action, "Séries de numérotation enregistrées")
 
@@ -355,16 +377,12 @@ def save_accounting(request: Request, ctx: security.PageAdmin) -> Response:
                 raise Refused(f"account_{role}", translate(request, "Numéro de compte invalide.")) from None
         if typed["imputation_journal"] not in {Journal.MISC.value, Journal.SALES.value}:
             raise Refused("imputation_journal", translate(request, "Journal invalide."))
-        company = companies.get_company(uow, ctx)
-        stored = dict(company.settings.get("accounting") or {})
-        labels = dict(stored.get("accounts") or {}).get("labels")
-        accounts = {**mapping, **({"labels": labels} if labels else {})}
         accounting = {
-            "accounts": accounts,
+            "accounts": mapping,  # the labels of the accounts, not on this form, are kept
             "vat_on_debits": typed["vat_on_debits"],
             "imputation_journal": typed["imputation_journal"],
         }
-        companies.update_settings(uow, ctx, {"accounting": accounting, WRITE_OFF_THRESHOLD_SETTING: str(threshold)})
+        companies.change_settings(uow, ctx, {"accounting": accounting, WRITE_OFF_THRESHOLD_SETTING: str(threshold)})
 
     return _save(request, ctx, typed, "__all__", action, "Paramètres comptables enregistrés")
 
