@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from acompte.domain.accounts import PaymentTerms
 from acompte.domain.company_events import (
     AccountAdded,
     CompanyCreated,
@@ -20,6 +21,7 @@ from acompte.domain.parties import Company, normalize_siren, normalize_vat_numbe
 from acompte.domain.payments import DEFAULT_METHODS, AccountKind, Method
 from acompte.domain.vat import FRENCH_RATES, VatRounding, normalize_rate
 from acompte.services.messagebus import publish
+from acompte.services.payment_terms import DEFAULT_PAYMENT_TERMS_KEY
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import PaymentMethodView
 
@@ -169,3 +171,9 @@ def update_settings(uow: UnitOfWork, ctx: Ctx, changes: dict[str, Any]) -> dict[
         publish(uow, ctx, SettingsChanged(company_id=ctx.company_id, before=before, after=after))
         uow.commit()
         return after
+
+
+def set_default_payment_terms(uow: UnitOfWork, ctx: Ctx, terms: PaymentTerms | None) -> dict[str, Any]:
+    """The terms a sale invoice follows when neither it nor its customer has any (None: payable on receipt).
+    Applied when an invoice is issued (`services.payment_terms`); issued invoices keep the terms they had."""
+    return update_settings(uow, ctx, {DEFAULT_PAYMENT_TERMS_KEY: None if terms is None else terms.to_data()})
