@@ -127,6 +127,11 @@ def test_the_aged_balance_shows_a_2_day_old_invoice_on_30_days_as_not_yet_due(ap
     account = api.get(f"parties/{customer.id}/account", params={"as_of": "2026-03-12"})
     assert account.status_code == 200, account.text
     assert [(d["next_due_date"], d["overdue"]["amount"]) for d in account.json()["due"]] == [("2026-04-09", "0.00")]
+    statement = api.get(f"parties/{customer.id}/statement").json()  # the year to the clock's day
+    assert [(m["kind"], m["due_date"]) for m in statement["lines"]] == [("invoice", "2026-04-09")]
+    printed = api.get(f"parties/{customer.id}/statement/pdf")
+    assert printed.status_code == 200, printed.text
+    assert "09/04/2026" in " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(printed.content)).pages)
 
 
 def test_instalments_from_the_company_default_keep_their_own_dates(app, people, ctx, customer) -> None:  # type: ignore[no-untyped-def]

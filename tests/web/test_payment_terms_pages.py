@@ -41,3 +41,5 @@ def test_the_invoice_form_and_page_show_the_terms_the_invoice_follows(app, ctx, 
     assert issued.due_date is not None
     page = web.get(f"/documents/{draft.id}").text
     assert issued.due_date.strftime("%d/%m/%Y") in page and "100 % — 30 jours" in page
+    statement = web.get(f"/contacts/{customer.id}/statement").text
+    assert "<th>Échéance</th>" in statement and issued.due_date.strftime("%d/%m/%Y") in statement

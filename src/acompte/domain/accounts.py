@@ -288,6 +288,8 @@ class Movement:
     document_id: int | None = None
     payment_id: int | None = None
     sequence: int = 0  # tie-breaker within a day (creation order)
+    #: An invoice's due date (the one it was issued with), shown beside it on the statement.
+    due_date: date | None = None
 
     @property
     def debit(self) -> Money:
