@@ -29,7 +29,7 @@ def test_the_invoice_form_and_page_show_the_terms_the_invoice_follows(app, ctx, 
     new = web.get(f"/documents/new?flow=sale&kind=invoice&party_id={customer.id}")
     assert "Vide : échéance calculée à la validation (100 % — 30 jours)." in new.text
     blank = web.get("/documents/new?flow=sale&kind=invoice")
-    assert "selon les conditions de règlement du client" in blank.text
+    assert "selon les conditions du client ou de la société" in blank.text
 
     draft = documents.create_document(
         app.uow(), ctx, kind=Kind.INVOICE, flow=Flow.SALE, party_id=customer.id, lines=[line("100")]

@@ -231,9 +231,7 @@ def _due_hint(request: Request, ctx: Any, form: DocumentForm, kind: Kind, flow: 
             terms = None
     if terms is None:
         return translate(
-            request,
-            "Vide : échéance calculée à la validation selon les conditions de règlement du client "
-            "ou, à défaut, de la société.",
+            request, "Vide : échéance calculée à la validation selon les conditions du client ou de la société."
         )
     words = common.terms_words(request, terms)
     return translate(request, "Vide : échéance calculée à la validation ({terms}).", terms=words)
