@@ -158,6 +158,45 @@ def schedule(
     )
 
 
+def applicable_terms(*candidates: Sequence[Mapping[str, Any]] | None) -> PaymentTerms | None:
+    """The first terms set among `candidates`, in the order given (the document's, the party's, the company's
+    default): the one rule that says which terms an invoice follows. None when none is set."""
+    for stored in candidates:
+        if stored:
+            return PaymentTerms.from_data(stored)
+    return None
+
+
+def final_due_date(terms: PaymentTerms, invoice_date: date, order_date: date | None = None) -> date:
+    """The date by which the whole document is due: its last instalment's due date (its only one, usually)."""
+    return max(part.due_date(invoice_date, order_date) for part in terms.parts)
+
+
+def _part_words(part: TermPart) -> str:
+    if part.days == 0:
+        words = "fin de mois" if part.end_of_month else "à réception"
+    else:
+        words = f"à {part.days} jours" + (" fin de mois" if part.end_of_month else "")
+    if part.basis is TermBasis.ORDER and part.days:
+        words += " date de commande"
+    return words
+
+
+def describe_terms(terms: PaymentTerms, invoice_date: date | None = None, order_date: date | None = None) -> str:
+    """The terms in words, as printed on the invoice and carried in its Factur-X (BT-20): « Paiement à 30 jours »,
+    « Paiement en 2 échéances : 30 % à réception (10/03/2026), 70 % à 30 jours fin de mois (30/04/2026) ».
+    French: the language of the issued document. With `invoice_date`, each instalment shows its due date."""
+    if len(terms.parts) == 1:
+        return f"Paiement {_part_words(terms.parts[0])}"
+    items = []
+    for part in terms.parts:
+        item = f"{part.percent.normalize():f}".replace(".", ",") + f" % {_part_words(part)}"
+        if invoice_date is not None:
+            item += f" ({part.due_date(invoice_date, order_date):%d/%m/%Y})"
+        items.append(item)
+    return f"Paiement en {len(terms.parts)} échéances : " + ", ".join(items)
+
+
 # -- ageing ---------------------------------------------------------------------------------------------------
 
 
@@ -249,6 +288,8 @@ class Movement:
     document_id: int | None = None
     payment_id: int | None = None
     sequence: int = 0  # tie-breaker within a day (creation order)
+    #: An invoice's due date (the one it was issued with), shown beside it on the statement.
+    due_date: date | None = None
 
     @property
     def debit(self) -> Money:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from acompte.domain.accounting import AccountingSettings, AccountMapping, Journal, Nature
+from acompte.domain.accounts import PaymentTerms
 from acompte.domain.company_events import (
     AccountAdded,
     CompanyCreated,
@@ -28,6 +29,7 @@ from acompte.domain.payments import DEFAULT_METHODS, AccountKind, Method
 from acompte.domain.vat import FRENCH_RATES, VatRounding, normalize_rate
 from acompte.services import identifiers
 from acompte.services.messagebus import publish
+from acompte.services.payment_terms import DEFAULT_PAYMENT_TERMS_KEY
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import PaymentMethodView
 
@@ -380,3 +382,9 @@ def _deposits(company: Company, change: Any) -> dict[str, Any]:
                 reason=Reason.DEPOSIT_OPTION_BOOLEAN, option=key, value=repr(value), field=f"deposits.{key}"
             )
     return clean
+
+
+def set_default_payment_terms(uow: UnitOfWork, ctx: Ctx, terms: PaymentTerms | None) -> dict[str, Any]:
+    """The terms a sale invoice follows when neither it nor its customer has any (None: payable on receipt).
+    Applied when an invoice is issued (`services.payment_terms`); issued invoices keep the terms they had."""
+    return update_settings(uow, ctx, {DEFAULT_PAYMENT_TERMS_KEY: None if terms is None else terms.to_data()})

@@ -46,7 +46,7 @@ from acompte.domain.money import minor_unit, total
 from acompte.domain.numbering import DEFAULT_PREFIXES, format_number, series_key
 from acompte.domain.parties import Company
 from acompte.domain.vat import check_rate
-from acompte.services import positions, queries, versions
+from acompte.services import payment_terms, positions, queries, versions
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import (
@@ -240,6 +240,7 @@ def validate_document(
         number = assign_number(uow, company, series_key(document.kind, document.flow), today.year)
         publish(uow, ctx, DocumentIssuing(company_id=ctx.company_id, document=document, number=number, on=today))
         uow.documents.update(ctx.company_id, document_id, state=State.VALIDATED, number=number, issue_date=issue_date)
+        payment_terms.fix_due_date(uow, ctx, document, issue_date)
         publish(
             uow,
             ctx,
@@ -353,13 +354,16 @@ def convert_document(
     *,
     lines: Sequence[LineInput] | None = None,
     issue_date: date | None = None,
+    due_date: date | None = None,
     expected_version: int | None = None,
 ) -> DocumentView:
     """Turn a validated quote, order or delivery note into the next document, linked to its origin.
 
     `lines` lets the user convert part of it (a partial delivery or invoice); by default all lines are copied.
+    The payment terms put on the origin go with it; `due_date`, when given, is the new document's.
     """
     check_optional(issue_date, DateField.ISSUE_DATE)
+    check_optional(due_date, DateField.DUE_DATE)
     with uow:
         source = uow.documents.get(ctx.company_id, document_id, lock=True)
         versions.check_document(source, expected_version)
@@ -372,8 +376,10 @@ def convert_document(
             party_id=source.party_id,
             lines=lines if lines is not None else line_inputs(source.lines),
             issue_date=issue_date,
+            due_date=due_date,
             currency=source.currency,
             origin_id=source.id,
+            data=payment_terms.carried_terms(uow, ctx, source),
             event_data={"origin_number": source.number},
         )
         publish(

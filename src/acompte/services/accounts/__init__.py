@@ -13,7 +13,6 @@ from acompte.services.accounts.party_account import party_account, suggest_settl
 from acompte.services.accounts.settling import NewPayment, settle
 from acompte.services.accounts.statement import ledger_balance, movements, statement, statements
 from acompte.services.accounts.terms import (
-    PAYMENT_TERMS_KEY,
     document_instalments,
     set_party_payment_terms,
     set_payment_terms,
@@ -27,6 +26,7 @@ from acompte.services.accounts.views import (
     SettlementProposal,
     StatementView,
 )
+from acompte.services.payment_terms import PAYMENT_TERMS_KEY
 
 __all__ = [
     "PAYMENT_TERMS_KEY",

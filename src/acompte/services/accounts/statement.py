@@ -66,6 +66,7 @@ def movements(uow: UnitOfWork, ctx: Ctx, party_id: int, *, flow: Flow, currency:
                     amount=gross if sign > 0 else -gross,
                     document_id=d.id,
                     sequence=d.id,
+                    due_date=d.due_date if sign > 0 else None,
                 )
             )
             if sign > 0 and d.settlement.deducted.is_positive:

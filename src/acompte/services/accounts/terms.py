@@ -15,10 +15,9 @@ from acompte.domain.parties import Party
 from acompte.services import parties, positions, versions
 from acompte.services.accounts.views import DueItem
 from acompte.services.messagebus import publish
+from acompte.services.payment_terms import PAYMENT_TERMS_KEY
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import DocumentSummary
-
-PAYMENT_TERMS_KEY = "payment_terms"
 
 
 def set_party_payment_terms(uow: UnitOfWork, ctx: Ctx, party_id: int, terms: PaymentTerms) -> Party:

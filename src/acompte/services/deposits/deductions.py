@@ -43,15 +43,25 @@ from acompte.services.ports import Ctx, UnitOfWork
 
 
 def create_final_invoice(
-    uow: UnitOfWork, ctx: Ctx, source_id: int, *, lines: Any = None, issue_date: date | None = None
+    uow: UnitOfWork,
+    ctx: Ctx,
+    source_id: int,
+    *,
+    lines: Any = None,
+    issue_date: date | None = None,
+    due_date: date | None = None,
 ) -> DeductionView:
     """Invoice an order, a delivery note or a quote (all its lines, or the given ones for a partial invoice).
     The payments allocated to it follow to the invoice up to the invoice's gross (`carry_deposits`); with the
     setting « déduire à 100 % » its deposit invoices are deducted on the draft at once (`on_convert`), otherwise
-    as the user chooses in the deduction view."""
+    as the user chooses in the deduction view. Without `due_date`, the invoice is due by its payment terms when
+    issued (`services.payment_terms`)."""
     check_optional(issue_date, DateField.ISSUE_DATE)
+    check_optional(due_date, DateField.DUE_DATE)
     with uow:
-        view = documents.convert_document(uow, ctx, source_id, Kind.INVOICE, lines=lines, issue_date=issue_date)
+        view = documents.convert_document(
+            uow, ctx, source_id, Kind.INVOICE, lines=lines, issue_date=issue_date, due_date=due_date
+        )
         result = build_deduction_view(uow, ctx, view.id)
         uow.commit()
         return result

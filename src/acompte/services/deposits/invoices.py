@@ -238,7 +238,7 @@ def issue_deposit_invoice(
     """Issue a deposit invoice: it takes the next number of its own series (FAC sales, FFA purchases) and is
     frozen. Then, by the company setting (`generate_payment_sale` / `_purchase`, overridable per call), either
     its payment is recorded at once for the whole amount (method: given or the setting's), or it gets a due
-    date (given, or its issue date) and waits to be paid like any invoice."""
+    date (given, else by its payment terms, else its issue date) and waits to be paid like any invoice."""
     check_optional(today, DateField.ISSUE_DATE)
     check_optional(payment_date, DateField.PAYMENT_DATE)
     check_optional(due_date, DateField.DUE_DATE)

@@ -37,6 +37,7 @@ from acompte.domain.money import Money
 from acompte.domain.parties import Company, Party
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, deducted_deposits, issued_parts
 from acompte.services.messagebus import publish
+from acompte.services.payment_terms import applied_terms
 from acompte.services.ports import Ctx, UnitOfWork
 
 ENCAISSEE = "encaissee"
@@ -137,6 +138,7 @@ def einvoice_for(
             if origin.kind in (Kind.ORDER, Kind.QUOTE) and origin.number:
                 order_reference = origin.number
         settings = company.settings
+        terms = applied_terms(uow, ctx, document)
         encoding = DeductionEncoding(
             (settings.get("einvoicing") or {}).get("deduction_encoding", DeductionEncoding.PAID_AMOUNT.value)
         )
@@ -154,12 +156,12 @@ def einvoice_for(
             corrects=corrects,
             encoding=encoding,
             vat_on_debits=bool((settings.get("accounting") or {}).get("vat_on_debits", False)),
-            due_date=document.due_date if document.due_date and document.due_date >= document.issue_date else None,
+            due_date=terms.due_date if terms.due_date and terms.due_date >= document.issue_date else None,
             delivery_date=document.issue_date,
             order_reference=order_reference,
             paid_on=paid_on,
             legal_notes=dict(settings.get("legal") or {}),
-            payment_terms=str((settings.get("legal") or {}).get("payment_terms", "")),
+            payment_terms=terms.text or str((settings.get("legal") or {}).get("payment_terms", "")),
             issued_vat=issued_vat,
         )
         check_einvoice(invoice)

@@ -21,6 +21,7 @@ from acompte.domain.money import Money, total
 from acompte.domain.vat import Totals, VatLine, compute_totals
 from acompte.services.exports.einvoicing import corrected_documents
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, deducted_deposits, issued_breakdown
+from acompte.services.payment_terms import applied_terms
 from acompte.services.ports import Ctx, UnitOfWork
 
 TITLES = {
@@ -160,10 +161,11 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
         net_to_pay = totals.gross - total((d.amount for d in deducted), document.currency)
         legal = {**DEFAULT_LEGAL_NOTES, **dict(company.settings.get("legal") or {})}
         mentions: list[str] = []
+        terms = applied_terms(uow, ctx, document)
         if is_invoice and document.flow is Flow.SALE:
             mentions += [legal["PMD"], legal["PMT"], legal["AAB"]]
-            if legal.get("payment_terms"):
-                mentions.append(str(legal["payment_terms"]))
+            if terms.text or legal.get("payment_terms"):
+                mentions.append(terms.text or str(legal["payment_terms"]))
             if (company.settings.get("accounting") or {}).get("vat_on_debits"):
                 mentions.append(DEBITS_OPTION_NOTE)
             if document.kind is Kind.DEPOSIT_INVOICE:
@@ -176,7 +178,7 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
             number=document.number or f"Brouillon n° {document.id}",
             draft=document.state is State.DRAFT,
             issue_date=document.issue_date,
-            due_date=document.due_date,
+            due_date=terms.due_date,
             seller=seller,
             buyer=buyer,
             lines=tuple(

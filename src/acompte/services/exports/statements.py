@@ -25,6 +25,7 @@ class StatementLine:
     debit: Money
     credit: Money
     balance: Money
+    due_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def printable_statement(uow: UnitOfWork, ctx: Ctx, party_id: int, st: AccountSta
         company = uow.companies.get(ctx.company_id)
         party = uow.parties.get(ctx.company_id, party_id)
         lines = tuple(
-            StatementLine(m.day, m.reference, m.label, m.debit, m.credit, line.balance)
+            StatementLine(m.day, m.reference, m.label, m.debit, m.credit, line.balance, m.due_date)
             for line in st.lines
             for m in (line.movement,)
         )

@@ -312,6 +312,7 @@ def create_final_invoice(
         parse_id(document_id, DOCUMENT),
         lines=[line.to_domain() for line in body.lines] if body.lines is not None else None,
         issue_date=body.issue_date,
+        due_date=body.due_date,
     )
     response.headers["Location"] = f"/api/v1/documents/{view.invoice.id}"
     return DeductionViewOut.model_validate(view)

@@ -184,6 +184,7 @@ class StatementLineOut(Output):
     balance: MoneyOut
     document_id: str | None = Field(validation_alias=_movement("document_id"))
     payment_id: str | None = Field(validation_alias=_movement("payment_id"))
+    due_date: date | None = Field(validation_alias=_movement("due_date"), description="An invoice's due date")
 
 
 def _statement(name: str) -> Any:

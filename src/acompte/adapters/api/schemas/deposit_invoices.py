@@ -333,7 +333,8 @@ class StandaloneDepositInvoiceIn(Input):
 
 class IssueDepositIn(Input):
     """Issue a deposit invoice. `generate_payment` overrides the company setting: true records its payment at
-    once (method: given or the setting's), false gives it a due date (given, or its issue date)."""
+    once (method: given or the setting's), false gives it a due date (given, else by its payment terms — its
+    own, the customer's, the company's default —, else its issue date)."""
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"generate_payment": True, "method": "card"}]}
@@ -396,9 +397,12 @@ class DepositCreditNoteIn(Input):
 
 
 class FinalInvoiceIn(Input):
-    """Invoice an order, a delivery note or a quote: all its lines, or the given ones (a partial invoice)."""
+    """Invoice an order, a delivery note or a quote: all its lines, or the given ones (a partial invoice).
+    Without `due_date`, the invoice is due by its payment terms (the order's, the customer's, the company's
+    default) counted from the day it is issued."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"issue_date": "2026-03-16"}]})
 
     lines: Annotated[list[LineIn], Field(max_length=MAX_LINES)] | None = None
     issue_date: IsoDate | None = None
+    due_date: IsoDate | None = None

@@ -13,6 +13,7 @@ from fastapi import Request
 from acompte.adapters.web import security
 from acompte.adapters.web.templating import translate
 from acompte.domain import lifecycle
+from acompte.domain.accounts import PaymentTerms
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
@@ -145,3 +146,14 @@ def conversions(document: Document) -> list[Kind]:
 
 def list_url(flow: Flow | str, kind: Kind) -> str:
     return f"/documents?flow={Flow(flow).value}&kind={url_kind(kind)}"
+
+
+def terms_words(request: Request, terms: PaymentTerms | None) -> str:
+    """Payment terms as the page shows them, in the reader's language: « 100 % — 30 jours fin de mois »."""
+    if terms is None:
+        return ""
+    parts = []
+    for part in terms.parts:
+        text = "{percent} % — {days} jours fin de mois" if part.end_of_month else "{percent} % — {days} jours"
+        parts.append(translate(request, text, percent=f"{part.percent.normalize():f}", days=part.days))
+    return " ; ".join(parts)

@@ -35,6 +35,7 @@ from acompte.services import (
     documents,
     history,
     parties,
+    payment_terms,
     payments,
 )
 from acompte.services.exports import issued_files, posted
@@ -229,6 +230,7 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
             doc.due_date, doc.state.value, position.balance_due, security.clock_of(request).today()
         ),
         "origin": origin,
+        "terms": common.terms_words(request, payment_terms.document_terms(uow, ctx, document_id).terms),
         "children": documents.children(uow, ctx, document_id),
         "breakdown": breakdown,
         "net": total((b.net for b in breakdown), doc.currency) if breakdown else doc.net,

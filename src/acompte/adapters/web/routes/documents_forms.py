@@ -26,7 +26,7 @@ from acompte.domain.documents import Document, Flow, Kind, LineInput, State, pri
 from acompte.domain.errors import DomainError, InvalidDate, NotFound, PartyRoleMismatch
 from acompte.domain.lifecycle import Action
 from acompte.domain.parties import Company
-from acompte.services import companies, deposits, documents, parties
+from acompte.services import companies, deposits, documents, parties, payment_terms
 
 router = APIRouter()
 EMPTY_ROWS = 5
@@ -211,8 +211,30 @@ def _render_form(
         "form_key": form_key or security.new_form_key(),
         "action": f"/documents/{document.id}/edit" if document else "/documents/new",
         "header_editable": document is None or document.state is State.DRAFT,
+        "due_hint": _due_hint(request, ctx, form, kind, flow, document),
     }
     return render(request, "documents/form.html", context, status)
+
+
+def _due_hint(request: Request, ctx: Any, form: DocumentForm, kind: Kind, flow: Flow, document: Document | None) -> str:
+    """Under « Échéance »: what an empty due date gives — the terms the invoice will follow when validated."""
+    if kind not in payment_terms.TERMS_KINDS:
+        return ""
+    uow = security.uow_of(request)
+    terms = None
+    if document is not None:
+        terms = payment_terms.document_terms(uow, ctx, document.id).terms
+    if terms is None and form.party_id.isdigit():
+        try:
+            terms = payment_terms.party_terms(uow, ctx, int(form.party_id), flow)
+        except NotFound:
+            terms = None
+    if terms is None:
+        return translate(
+            request, "Vide : échéance calculée à la validation selon les conditions du client ou de la société."
+        )
+    words = common.terms_words(request, terms)
+    return translate(request, "Vide : échéance calculée à la validation ({terms}).", terms=words)
 
 
 def _items(request: Request, ctx: Any) -> dict[int, Any]:
@@ -366,14 +388,21 @@ def convert_document(request: Request, document_id: int, ctx: security.PageWrite
     data = security.posted_form(request)
     target = common.parse_kind(str(data.get("to") or request.query_params.get("to") or ""), default=None)
     uow = security.uow_of(request)
+    typed_due = str(data.get("due_date") or "").strip()  # optional: else the invoice is due by its terms
     try:
+        due = parse_day(typed_due, DateField.DUE_DATE) if typed_due else None
         if target is None:
             source = documents.get_document(uow, ctx, document_id).document
             allowed = common.conversions(source)
             if not allowed:
                 documents.convert_document(uow, ctx, document_id, Kind.INVOICE)  # raises the lifecycle's refusal
             target = allowed[-1] if allowed else Kind.INVOICE
-        view = documents.convert_document(uow, ctx, document_id, target)
+        view = documents.convert_document(uow, ctx, document_id, target, due_date=due)
+    except ValueError:
+        invalid = translate(request, "Date invalide : {value}", value=typed_due)
+        context = page_context(request, ctx, document_id, "lines")
+        context["error"] = invalid
+        return render(request, "documents/page.html", context, 422)
     except DomainError as exc:
         if isinstance(exc, NotFound):
             raise

@@ -20,6 +20,7 @@ from acompte.adapters.web import errors, i18n, security
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain.accounting import DEFAULT_ACCOUNTS, AccountMapping, Journal
 from acompte.domain.accounting import ROLE_LABELS as ACCOUNT_ROLE_LABELS
+from acompte.domain.accounts import PaymentTerms
 from acompte.domain.credits import WRITE_OFF_THRESHOLD_SETTING
 from acompte.domain.deposits import DepositSettings
 from acompte.domain.einvoicing import DEFAULT_LEGAL_NOTES
@@ -29,6 +30,7 @@ from acompte.domain.parties import Company
 from acompte.domain.payments import AccountKind, Method
 from acompte.domain.users import ROLE_LABELS, Role
 from acompte.services import companies, deposits, login_guard, users
+from acompte.services.payment_terms import DEFAULT_PAYMENT_TERMS_KEY
 from acompte.services.ports import Ctx, UnitOfWork
 
 router = APIRouter()
@@ -99,6 +101,10 @@ def _values(company: Company, lang: str) -> dict[str, Any]:
     }
     for flag in DEPOSIT_FLAGS:
         values[flag] = getattr(deposit, flag)
+    terms = settings.get(DEFAULT_PAYMENT_TERMS_KEY) or []
+    single = terms[0] if len(terms) == 1 else None  # several instalments are set through the services, not here
+    values["term_days"] = str(single["days"]) if single else ""
+    values["term_end_of_month"] = bool(single and single.get("end_of_month"))
     for key in LEGAL_LABELS:
         values[f"legal_{key}"] = str(legal.get(key, ""))
     for key, default in DEFAULT_PREFIXES.items():
@@ -299,6 +305,31 @@ def save_deposits(request: Request, ctx: security.PageAdmin) -> Response:
             raise Refused("default_percent", errors.error_text(request, exc)) from None
 
     return _save(request, ctx, typed, "__all__", action, "Options d'acompte enregistrées")
+
+
+@router.post("/settings/payment-terms")
+def save_payment_terms(request: Request, ctx: security.PageAdmin) -> Response:
+    """The company's default payment terms (one instalment: days, end of month); empty: payable on receipt."""
+    form = security.posted_form(request)
+    typed: dict[str, Any] = {
+        "term_days": _text(form, "term_days", 10),
+        "term_end_of_month": _flag(form, "term_end_of_month"),
+    }
+    before = _values(companies.get_company(security.uow_of(request), ctx), i18n.language(request))
+
+    def action(uow: UnitOfWork) -> None:
+        if (typed["term_days"], typed["term_end_of_month"]) == (before["term_days"], before["term_end_of_month"]):
+            return  # unchanged: terms of several instalments, which this form does not show, are kept
+        days = typed["term_days"]
+        if not days:
+            companies.set_default_payment_terms(uow, ctx, None)
+            return
+        if not days.isdigit() or int(days) > 365:
+            raise Refused("term_days", translate(request, "Un nombre de jours entre 0 et 365."))
+        terms = PaymentTerms.single(int(days), end_of_month=typed["term_end_of_month"])
+        companies.set_default_payment_terms(uow, ctx, terms)
+
+    return _save(request, ctx, typed, "term_days", action, "Conditions de règlement enregistrées")
 
 
 @router.post("/settings/methods")
