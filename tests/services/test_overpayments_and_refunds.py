@@ -310,9 +310,12 @@ def test_a_small_shortfall_is_written_off_within_the_threshold_and_the_invoice_i
     pay(uow, ctx, customer.id, "44.98", (invoice.id, "44.98"))
     order = validated(uow, ctx, customer.id, line("100.00"), kind=Kind.ORDER)
     quote = validated(uow, ctx, customer.id, line("100.00"), kind=Kind.QUOTE)
+    unpaid = repair(uow, ctx, customer.id)
     before = snapshot(uow, ctx)
+    with pytest.raises(CreditMismatch):
+        credits.write_off_shortfall(uow, ctx, order.id, amount=eur("0.01"))  # an order is no receivable
     with pytest.raises(AboveWriteOffThreshold):
-        credits.write_off_shortfall(uow, ctx, order.id)  # 120.00 is no small difference
+        credits.write_off_shortfall(uow, ctx, unpaid.id)  # 45.00 is no small difference
     with pytest.raises(OverSettlement):
         credits.write_off_shortfall(uow, ctx, invoice.id, amount=eur("0.03"))
     with pytest.raises(CreditMismatch):

@@ -432,6 +432,7 @@ class PositionConsistency(RuleBasedStateMachine):
             errors.WrittenOffShortfall,
             errors.DocumentCancelled,
             errors.InvalidTransition,
+            errors.CreditMismatch,  # an order: not a receivable
         )
 
     @precondition(lambda self: self.story.credit_notes)

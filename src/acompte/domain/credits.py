@@ -64,6 +64,8 @@ CREDITABLE_KINDS = frozenset({Kind.INVOICE})
 #: Kinds a credit note may settle: the documents of the party account (quotes and delivery notes commit no
 #: money of their own; a credit goes on the order or the invoice).
 SETTLED_BY_CREDIT = frozenset({Kind.ORDER, Kind.INVOICE, Kind.DEPOSIT_INVOICE})
+#: What a small shortfall may be written off on: receivables only.
+WRITTEN_OFF_SHORT = frozenset({Kind.INVOICE, Kind.DEPOSIT_INVOICE})
 
 #: Company setting: the largest difference that may be written off (a decimal string in company currency).
 WRITE_OFF_THRESHOLD_SETTING = "write_off_threshold"
@@ -238,11 +240,13 @@ def check_overpayment_write_off(source: str, remaining: Money, amount: Money, th
 
 
 def check_shortfall_write_off(document: Document, balance_due: Money, amount: Money, threshold: Money) -> None:
-    """A small shortfall (the customer paid 44.98 of 45.00) may be written off on a validated document of the
-    account, within the company threshold, and never beyond what the document still owes."""
-    if document.state is not State.VALIDATED or document.kind not in SETTLED_BY_CREDIT:
+    """A small shortfall (the customer paid 44.98 of 45.00) may be written off on a validated invoice or deposit
+    invoice, within the company threshold, and never beyond what the document still owes. Not on an order: an
+    order is a commitment, not a receivable (the money on it is an advance), and a write-off left on it would not
+    follow it onto its invoice — the difference is written off on the invoice."""
+    if document.state is not State.VALIDATED or document.kind not in WRITTEN_OFF_SHORT:
         raise CreditMismatch(
-            f"Écart de règlement impossible sur {document.label} : seule une commande ou une facture validée en a.",
+            f"Écart de règlement impossible sur {document.label} : seule une facture validée en a.",
             credit="",
             document=document.label,
             reason=Reason.NOT_IN_ACCOUNT,
