@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from acompte.persistence.rows import IdempotencyRow
+from acompte.persistence.access_rows import IdempotencyRow
 from tests.api.conftest import eur
 from tests.helpers import snapshot, validated
 

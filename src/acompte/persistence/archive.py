@@ -51,6 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.util import sort_tables
 
+from acompte.persistence import access_rows  # noqa: F401  (its tables are on Base.metadata, which the archive walks)
 from acompte.persistence.base import Repo
 from acompte.persistence.rows import Base
 from acompte.persistence.types import DecimalText

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from acompte.persistence.rows import IdempotencyRow
+from acompte.persistence.access_rows import IdempotencyRow
 from acompte.services.idempotency import StoredResponse
 from acompte.services.ports.clock import Clock, SystemClock
 

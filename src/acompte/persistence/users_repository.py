@@ -24,7 +24,7 @@ from acompte.domain.users import (
     TotpState,
     User,
 )
-from acompte.persistence.rows import CredentialRow, LoginAttemptRow, LoginLockRow, MembershipRow, UserRow
+from acompte.persistence.access_rows import CredentialRow, LoginAttemptRow, LoginLockRow, MembershipRow, UserRow
 from acompte.services.ports.clock import Clock, SystemClock
 
 
