@@ -9,7 +9,6 @@ import json
 import uuid
 import zipfile
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,10 @@ from typer.testing import CliRunner
 
 from acompte import bootstrap
 from acompte.adapters.cli.main import app as cli
-from acompte.domain.documents import Flow, Kind, LineInput
-from acompte.domain.money import Money
 from acompte.domain.users import Role
-from acompte.services import companies, documents, parties, payments, users
+from acompte.services import companies, users
 from acompte.services.ports import Ctx
+from tests.cli.paid_order import company_with_a_paid_order
 
 Parts = dict[str, list[dict[str, Any]]]
 
@@ -30,19 +28,7 @@ Parts = dict[str, list[dict[str, Any]]]
 @pytest.fixture
 def company(app: bootstrap.App) -> Ctx:
     """A small company with a name no other test uses: counting it tells whether an import wrote anything."""
-    uow = app.uow()
-    ctx = Ctx(companies.create_company(uow, name=f"Archive {uuid.uuid4().hex[:8]}", currency="EUR"), actor="t")
-    party = parties.create_party(uow, ctx, name="Client")
-    draft = documents.create_document(
-        uow, ctx, kind=Kind.ORDER, flow=Flow.SALE, party_id=party.id,
-        lines=[LineInput("Table", Decimal("1"), Decimal("100.00"), Decimal("20"))],
-    )  # fmt: skip
-    order = documents.validate_document(uow, ctx, draft.id)
-    payments.record_payment(
-        uow, ctx, party_id=party.id, amount=Money.of("30.00", "EUR"), method="transfer",
-        allocations=[(order.id, Money.of("30.00", "EUR"))],
-    )  # fmt: skip
-    return ctx
+    return company_with_a_paid_order(app, "Archive", price="100.00", paid=["30.00"])
 
 
 @pytest.fixture

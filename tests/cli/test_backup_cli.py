@@ -9,7 +9,6 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from decimal import Decimal
 
 import pytest
 from alembic import command
@@ -19,31 +18,16 @@ from typer.testing import CliRunner
 
 from acompte import bootstrap
 from acompte.adapters.cli.main import app as cli
-from acompte.domain.documents import Flow, Kind, LineInput
-from acompte.domain.money import Money
 from acompte.persistence.engine import alembic_config, is_sqlite, normalize_url
-from acompte.services import companies, documents, parties, payments
 from acompte.services.ports import Ctx
+from tests.cli.paid_order import company_with_a_paid_order
 
 PAYMENTS = 17
 
 
 def fill(app: bootstrap.App) -> Ctx:
     """A company with 17 payments, as in the report that found backups by `cp` empty of them."""
-    uow = app.uow()
-    ctx = Ctx(companies.create_company(uow, name=f"Sauvegarde {uuid.uuid4().hex[:6]}", currency="EUR"), actor="t")
-    party = parties.create_party(uow, ctx, name="Client")
-    draft = documents.create_document(
-        uow, ctx, kind=Kind.ORDER, flow=Flow.SALE, party_id=party.id,
-        lines=[LineInput("Table", Decimal("1"), Decimal("1000.00"), Decimal("20"))],
-    )  # fmt: skip
-    order = documents.validate_document(uow, ctx, draft.id)
-    for _ in range(PAYMENTS):
-        one = Money.of("10.00", "EUR")
-        payments.record_payment(
-            uow, ctx, party_id=party.id, amount=one, method="transfer", allocations=[(order.id, one)]
-        )
-    return ctx
+    return company_with_a_paid_order(app, "Sauvegarde", price="1000.00", paid=["10.00"] * PAYMENTS)
 
 
 def payments_in(url: str) -> int:
