@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from alembic import command
@@ -167,35 +167,49 @@ def test_without_the_postgresql_tools_the_command_says_what_to_install(run, tmp_
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database beside the test one (dropped afterwards); skipped on a SQLite run."""
+def fresh_pg() -> Iterator[Callable[[], str]]:
+    """`fresh_pg()`: the URL of a new, empty PostgreSQL database beside the test one (all dropped afterwards);
+    skipped on a SQLite run. The backup's source is one of them too: the session's test database is written by
+    the other tests while this one counts its rows."""
     given = os.environ.get("ACOMPTE_TEST_DATABASE_URL")
     if not given or is_sqlite(given):
         pytest.skip("PostgreSQL only (ACOMPTE_TEST_DATABASE_URL)")
     base = make_url(normalize_url(given))
-    name = f"{base.database}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"{base.database}_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return base.set(database=name).render_as_string(hide_password=False)
+
     try:
-        yield base.set(database=name).render_as_string(hide_password=False)
+        yield create
     finally:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for name in created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def test_a_postgresql_backup_restores_into_a_fresh_database(run, tmp_path, database_url, pg_url):
-    if is_sqlite(database_url):
-        pytest.skip("PostgreSQL only")
+def test_a_postgresql_backup_restores_into_a_fresh_database(run, tmp_path, fresh_pg):
+    source_url = fresh_pg()
+    app = bootstrap.build(source_url)
+    try:
+        fill(app)
+    finally:
+        app.close()
     dump = tmp_path / "base.dump"
-    result = run(database_url, "backup", str(dump))
+    result = run(source_url, "backup", str(dump))
     assert result.exit_code == 0, result.output
     assert "Sauvegarde PostgreSQL écrite" in result.output
+    pg_url = fresh_pg()
     result = run(pg_url, "restore", str(dump))
     assert result.exit_code == 0, result.output
-    assert payments_in(pg_url) == payments_in(database_url)
-    assert head_of(pg_url) == head_of(database_url)
+    assert payments_in(pg_url) == PAYMENTS
+    assert head_of(pg_url) == head_of(source_url)
 
     result = run(pg_url, "restore", str(dump))
     assert result.exit_code == 1 and "ajoutez --force" in result.output

@@ -137,4 +137,6 @@ def test_wrong_passwords_posted_at_once_do_not_delay_other_requests(app, ctx, se
     # Blocked behind the logins, /me would wait about `argon2 × LOGINS` (the logins queued before it).
     # In the thread pool it only shares the CPU with them.
     assert statistics.median(latencies) < argon2 * LOGINS / 2, (latencies, argon2)
-    assert statistics.quantiles(latencies, n=10)[-1] < argon2 * LOGINS, (latencies, argon2)
+    # A single sample may still catch a pause of the shared machine; blocked, nearly every sample would.
+    slow = [latency for latency in latencies if latency >= argon2 * LOGINS]
+    assert len(slow) <= len(latencies) // 4, (latencies, argon2)
