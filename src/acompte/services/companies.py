@@ -91,8 +91,9 @@ def accounts(uow: UnitOfWork, ctx: Ctx) -> list[tuple[int, str, str]]:
 def add_account(uow: UnitOfWork, ctx: Ctx, *, name: str, kind: AccountKind, iban: str = "") -> int:
     if not name.strip():
         raise InvalidSetting(reason=Reason.ACCOUNT_NAME_REQUIRED)
+    checked_iban = identifiers.iban(iban) or ""
     with uow:
-        account_id = uow.companies.add_account(ctx.company_id, name=name.strip(), kind=kind.value, iban=iban)
+        account_id = uow.companies.add_account(ctx.company_id, name=name.strip(), kind=kind.value, iban=checked_iban)
         publish(uow, ctx, AccountAdded(company_id=ctx.company_id, name=name, account_kind=kind.value))
         uow.commit()
         return int(account_id)
