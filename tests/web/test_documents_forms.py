@@ -134,3 +134,40 @@ def test_a_reader_cannot_post_and_an_intruder_sees_nothing(app, web_reader, web_
         assert web_intruder.get(f"/documents/{doc.id}{path}").status_code == 404
     assert web_intruder.post(f"/documents/{doc.id}/validate").status_code == 404
     assert documents.get_document(app.uow(), web_reader.ctx, doc.id).document.state is State.DRAFT
+
+
+def _buttons_and_menu(html: str) -> tuple[str, str]:
+    """The page head's buttons (what is in front) and its ⋮ menu."""
+    head = html[html.index('<div class="buttons">') :]
+    head = head[: head.index("</div>")]
+    if '<details class="actions">' not in head:
+        return head, ""
+    front, _, menu = head.partition('<details class="actions">')
+    return front, menu
+
+
+def test_the_next_step_is_in_front_and_cancelling_is_in_the_menu(app, web, web_reader, customer):
+    order = invoice(app, web.ctx, customer.id, kind=Kind.ORDER)
+    front, menu = _buttons_and_menu(web.get(f"/documents/{order.id}").text)
+    assert f'action="/documents/{order.id}/convert?to=invoice"' in front
+    assert 'class="primary">Facturer</button>' in front
+    assert f'href="/documents/{order.id}/deposit">Acompte</a>' in front
+    assert "Facture d&#39;acompte</a>" in front
+    assert "Annuler le document" in menu and "Annuler le document" not in front
+    assert "Convertir en bon de livraison" in menu
+    assert "<select" not in front  # no conversion picker defaulting to a delivery note
+
+    invoiced = web.post(f"/documents/{order.id}/convert?to=invoice", {})
+    assert invoiced.status_code == 303
+    invoice_id = int(invoiced.headers["location"].rsplit("/", 1)[1])
+    assert documents.get_document(app.uow(), web.ctx, invoice_id).document.kind is Kind.INVOICE
+
+    issued = invoice(app, web.ctx, customer.id)
+    front, menu = _buttons_and_menu(web.get(f"/documents/{issued.id}").text)
+    assert f'class="button primary" href="/documents/{issued.id}/deposit">Régler</a>' in front
+    assert f'href="/documents/{issued.id}/credit-note">Avoir</a>' in front
+    assert "/cancel" not in front + menu and "/edit" not in front + menu  # an issued invoice never changes
+
+    front, menu = _buttons_and_menu(web_reader.get(f"/documents/{issued.id}").text)
+    assert "<form" not in front + menu and "Régler" not in front + menu
+    assert f'href="/documents/{issued.id}/pdf"' in front

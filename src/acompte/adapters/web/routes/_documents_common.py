@@ -5,6 +5,7 @@ The URL contract names a delivery note `delivery_note`; the domain calls it `del
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from acompte.domain.accounts import PaymentTerms
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
+from acompte.domain.offers import Offer, Situation, Weight, offers
 from acompte.domain.positions import Position
 from acompte.domain.statuses import PositionStatus
 from acompte.domain.users import Permission
@@ -47,8 +49,6 @@ def parse_flow(text: str | None) -> Flow:
 
 #: Kinds whose payments are deposits (règlements d'acompte) rather than settlements of an invoice.
 COMMERCIAL_KINDS = frozenset({Kind.QUOTE, Kind.ORDER, Kind.DELIVERY})
-#: Kinds with an e-invoice (Factur-X) once issued, for sales.
-FACTURX_KINDS = frozenset({Kind.INVOICE, Kind.DEPOSIT_INVOICE, Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE})
 #: Kinds a user creates with the plain line form (deposit invoices and credit notes have their own forms).
 FORM_KINDS = frozenset({Kind.QUOTE, Kind.ORDER, Kind.DELIVERY, Kind.INVOICE})
 
@@ -61,6 +61,86 @@ def is_overdue(due_date: date | None, state: str, balance_due: Money, today: dat
     return due_date is not None and state == State.VALIDATED.value and balance_due.is_positive and due_date < today
 
 
+@dataclass(frozen=True, slots=True)
+class OfferLink:
+    """An offer as a page shows it: its words, its address, whether it posts (a one-click form with CSRF) and
+    the question it asks first; `weight` says where it goes (domain.offers.Weight)."""
+
+    offer: Offer
+    weight: Weight
+    label: str
+    href: str
+    post: bool = False
+    confirm: str = ""
+
+    def menu_item(self) -> tuple[Any, ...]:
+        """The ⋮ menu's shape: (label, href) or (label, href, "post"[, question])."""
+        if not self.post:
+            return (self.label, self.href)
+        return (self.label, self.href, "post", self.confirm) if self.confirm else (self.label, self.href, "post")
+
+
+def _link(request: Request, doc_id: int, offer: Offer, weight: Weight) -> OfferLink:
+    t = translate
+    base = f"/documents/{doc_id}"
+    words: dict[Offer, tuple[str, str, bool, str]] = {
+        Offer.VALIDATE: (
+            "Valider",
+            f"{base}/validate",
+            True,
+            "Valider ce document ? Il prendra le numéro suivant de sa série.",
+        ),
+        Offer.SETTLE: ("Régler", f"{base}/deposit", False, ""),
+        Offer.INVOICE: ("Facturer", f"{base}/convert?to=invoice", True, ""),
+        Offer.DEPOSIT: ("Acompte", f"{base}/deposit", False, ""),
+        Offer.DEPOSIT_INVOICE: ("Facture d'acompte", f"{base}/deposit-invoice", False, ""),
+        Offer.CREDIT_NOTE: ("Avoir", f"{base}/credit-note", False, ""),
+        Offer.EDIT: ("Modifier", f"{base}/edit", False, ""),
+        Offer.ORDER: ("Convertir en commande", f"{base}/convert?to=order", True, ""),
+        Offer.DELIVERY: ("Convertir en bon de livraison", f"{base}/convert?to=delivery_note", True, ""),
+        Offer.PDF: ("Télécharger PDF", f"{base}/pdf", False, ""),
+        Offer.FACTURX: ("Factur-X", f"{base}/facturx", False, ""),
+        Offer.CANCEL_DEPOSIT: (
+            "Annuler l'acompte",
+            f"{base}/cancel-deposit",
+            True,
+            "Annuler l'acompte ? Le règlement reste au tiers comme trop-perçu.",
+        ),
+        Offer.CANCEL: (
+            "Annuler le document",
+            f"{base}/cancel",
+            True,
+            "Annuler ce document ? Les règlements reçus resteront au tiers comme trop-perçu.",
+        ),
+    }
+    label, href, post, confirm = words[offer]
+    return OfferLink(offer, weight, t(request, label), href, post, t(request, confirm) if confirm else "")
+
+
+def offer_links(
+    request: Request,
+    *,
+    doc_id: int,
+    kind: Kind,
+    flow: Flow,
+    state: State,
+    balance_due: Money,
+    allocated: Money,
+    cancelled: bool = False,
+) -> list[OfferLink]:
+    """What this user may do with the document, from the lifecycle table (domain.offers), as links."""
+    situation = Situation(
+        kind=kind,
+        flow=flow,
+        state=state,
+        owing=balance_due.is_positive,
+        holds_deposits=allocated.is_positive,
+        cancelled_by_credit_note=cancelled,
+        may_write=can_write(request),
+    )
+    return [_link(request, doc_id, offer, weight) for offer, weight in offers(situation)]
+
+
 def row_actions(
     request: Request,
     *,
@@ -70,56 +150,26 @@ def row_actions(
     state: State,
     balance_due: Money,
     allocated: Money,
-    with_open: bool = True,
     cancelled: bool = False,
 ) -> list[tuple[Any, ...]]:
-    """The ⋮ menu of a document: only what its kind and state allow (and only reads for a read-only user)."""
-    t = translate
-    base = f"/documents/{doc_id}"
-    items: list[tuple[Any, ...]] = []
-    if with_open:
-        items.append((t(request, "Ouvrir"), base))
-    write = can_write(request)
-    # a document cancelled by a credit note is validated but, like a cancelled one, takes no more money
-    live = state is not State.CANCELLED and not cancelled
-    if write and live:
-        if kind in (Kind.ORDER, Kind.DELIVERY) and balance_due.is_positive:
-            items.append((t(request, "Acompte"), f"{base}/deposit"))
-        if kind is Kind.INVOICE and balance_due.is_positive:
-            label = "Régler" if state is State.VALIDATED else "Acompte"
-            items.append((t(request, label), f"{base}/deposit"))
-        if kind in (Kind.QUOTE, Kind.ORDER):
-            items.append((t(request, "Facture d'acompte"), f"{base}/deposit-invoice"))
-        if state is State.VALIDATED and Kind.INVOICE in lifecycle.CONVERSIONS.get(kind, frozenset()):
-            items.append((t(request, "Facturer"), f"{base}/convert?to=invoice", "post"))
-        if (
-            kind in (Kind.ORDER, Kind.DELIVERY, Kind.INVOICE)
-            and allocated.is_positive
-            and not (kind is Kind.INVOICE and state is State.VALIDATED)
-        ):
-            items.append(
-                (
-                    t(request, "Annuler l'acompte"),
-                    f"{base}/cancel-deposit",
-                    "post",
-                    t(request, "Annuler l'acompte ? Le règlement reste au tiers comme trop-perçu."),
-                )
-            )
-        if kind in (Kind.INVOICE, Kind.DEPOSIT_INVOICE) and state is State.VALIDATED:
-            items.append((t(request, "Avoir"), f"{base}/credit-note"))
-    if state is State.VALIDATED:
-        items.append((t(request, "Télécharger PDF"), f"{base}/pdf"))
-        if flow is Flow.SALE and kind in FACTURX_KINDS:
-            items.append((t(request, "Factur-X"), f"{base}/facturx"))
-    return items
+    """A list row's ⋮ menu: « Ouvrir », then every offer of the document."""
+    links = offer_links(
+        request,
+        doc_id=doc_id,
+        kind=kind,
+        flow=flow,
+        state=state,
+        balance_due=balance_due,
+        allocated=allocated,
+        cancelled=cancelled,
+    )
+    return [(translate(request, "Ouvrir"), f"/documents/{doc_id}"), *(link.menu_item() for link in links)]
 
 
-def document_actions(
-    request: Request, document: Document, allocated: Money, position: Position
-) -> list[tuple[Any, ...]]:
-    """The document page's ⋮ menu: what may still be paid is the position's balance due (zero on a credit note,
+def document_offers(request: Request, document: Document, allocated: Money, position: Position) -> list[OfferLink]:
+    """The document page's offers: what may still be paid is the position's balance due (zero on a credit note,
     on an invoice cancelled by a credit note and on an order wholly invoiced)."""
-    return row_actions(
+    return offer_links(
         request,
         doc_id=document.id,
         kind=document.kind,
@@ -127,7 +177,6 @@ def document_actions(
         state=document.state,
         balance_due=position.balance_due,
         allocated=allocated,
-        with_open=False,
         cancelled=position.status is PositionStatus.CANCELLED,
     )
 

@@ -27,8 +27,9 @@ from acompte.adapters.web.templating import render, translate
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.errors import DomainError, NotFound
 from acompte.domain.issued_files import FileKind
-from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money, total
+from acompte.domain.offers import Weight
+from acompte.domain.statuses import PositionStatus
 from acompte.services import (
     companies,
     deposits,
@@ -89,6 +90,7 @@ def _row(request: Request, row: DocumentListRow, today: date) -> Row:
             state=State(row.state),
             balance_due=row.balance_due,
             allocated=row.allocated,
+            cancelled=row.status is PositionStatus.CANCELLED,
         ),
     )
 
@@ -220,6 +222,7 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         deduction = deposits.deduction_view(uow, ctx, document_id)
     # a draft final invoice that would leave deposits undeducted says so before « Valider » (which asks again)
     undeducted = deposits.undeducted_warnings(uow, ctx, document_id) if doc.state is State.DRAFT else ()
+    offers = common.document_offers(request, doc, view.settlement.allocated, position)
     context: dict[str, Any] = {
         "view": view,
         "doc": doc,
@@ -240,12 +243,8 @@ def page_context(request: Request, ctx: Ctx, document_id: int, tab: str) -> dict
         "undeducted": undeducted,
         "tab": tab,
         "can_write": common.can_write(request),
-        "may_edit": common.may(doc, Action.EDIT),
-        "may_validate": common.may(doc, Action.VALIDATE),
-        "may_cancel": common.may(doc, Action.CANCEL),
-        "conversions": [common.url_kind(k) for k in common.conversions(doc)],
-        "facturx": doc.flow is Flow.SALE and doc.kind in common.FACTURX_KINDS and doc.state is State.VALIDATED,
-        "actions": common.document_actions(request, doc, view.settlement.allocated, position),
+        "offers": offers,
+        "menu": [o.menu_item() for o in offers if o.weight is Weight.MENU],
         "list_url": common.list_url(doc.flow, doc.kind),
         "url_kind": lambda k: common.url_kind(Kind(k)),
         "money_of": _money_of,
