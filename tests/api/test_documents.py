@@ -117,3 +117,29 @@ def test_a_sale_to_a_supplier_only_party_is_refused(api, supplier, uow):
     assert refused.status_code == 422
     assert refused.json()["code"] == "party-role-mismatch"
     assert snapshot(uow, api.ctx) == before
+
+
+def test_a_document_says_what_it_allows_now_the_next_step_first(api, customer):
+    doc = draft(api, str(customer.id), "order", line("200.00"))
+    assert doc["actions"][0] == "validate" and "edit" in doc["actions"] and "settle" not in doc["actions"]
+    order = api.post(f"documents/{doc['id']}/validate").json()
+    assert order["actions"][0] == "invoice"
+    assert {"deposit", "deposit_invoice", "delivery", "cancel", "edit"} <= set(order["actions"])
+
+    invoice = api.post(f"documents/{order['id']}/convert", json={"target": "invoice"}).json()
+    issued = api.post(f"documents/{invoice['id']}/validate").json()
+    assert issued["actions"][0] == "settle"
+    assert "credit_note" in issued["actions"] and not {"cancel", "edit", "validate"} & set(issued["actions"])
+    paid = api.post(
+        "payments",
+        json={
+            "party_id": str(customer.id),
+            "amount": issued["gross"],
+            "method": "transfer",
+            "payment_date": issued["issue_date"],
+            "allocations": [{"document_id": issued["id"], "amount": issued["gross"]}],
+        },
+    )
+    assert paid.status_code == 201, paid.text
+    assert "settle" not in api.get(f"documents/{issued['id']}").json()["actions"]
+    assert "invoice" not in api.get(f"documents/{order['id']}").json()["actions"]  # wholly invoiced already

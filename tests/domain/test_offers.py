@@ -72,3 +72,8 @@ def test_a_read_only_user_is_offered_only_reading():
 def test_a_purchase_document_has_no_einvoice_to_download():
     purchase = replace(situation(Kind.INVOICE), flow=Flow.PURCHASE)
     assert Offer.FACTURX not in shown(purchase) and Offer.PDF in shown(purchase)
+
+
+def test_an_order_wholly_invoiced_is_not_offered_another_invoice():
+    assert Offer.INVOICE in shown(situation(Kind.ORDER))
+    assert Offer.INVOICE not in shown(replace(situation(Kind.ORDER), wholly_invoiced=True))

@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.lifecycle import CONVERSIONS, Action, is_allowed
+from acompte.domain.money import Money
+from acompte.domain.statuses import PositionStatus
 
 
 class Offer(StrEnum):
@@ -48,7 +50,7 @@ EINVOICE_KINDS = frozenset({Kind.INVOICE, Kind.DEPOSIT_INVOICE, Kind.CREDIT_NOTE
 @dataclass(frozen=True, slots=True)
 class Situation:
     """The document as the offers need it: its kind, flow and state, what its position leaves to pay and holds
-    in deposits, whether a credit note cancelled it, and whether the user may write."""
+    in deposits, whether a credit note cancelled it or invoices cover it whole, and whether the user may write."""
 
     kind: Kind
     flow: Flow
@@ -57,6 +59,31 @@ class Situation:
     holds_deposits: bool
     cancelled_by_credit_note: bool
     may_write: bool
+    wholly_invoiced: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        kind: Kind,
+        flow: Flow,
+        state: State,
+        *,
+        status: PositionStatus | None,
+        balance_due: Money,
+        allocated: Money,
+        may_write: bool,
+    ) -> Situation:
+        """From the document's position (its status and balance due) and the deposits it holds."""
+        return cls(
+            kind=kind,
+            flow=flow,
+            state=state,
+            owing=balance_due.is_positive,
+            holds_deposits=allocated.is_positive,
+            cancelled_by_credit_note=status is PositionStatus.CANCELLED,
+            may_write=may_write,
+            wholly_invoiced=status is PositionStatus.INVOICED,
+        )
 
     @property
     def live(self) -> bool:
@@ -89,7 +116,7 @@ _RULES: tuple[_Rule, ...] = (
         True,
         lambda s: s.kind is Kind.INVOICE and s.state is State.VALIDATED and s.live and s.owing,
     ),
-    _Rule(Offer.INVOICE, Weight.PRIMARY, True, lambda s: s.converts_to(Kind.INVOICE)),
+    _Rule(Offer.INVOICE, Weight.PRIMARY, True, lambda s: s.converts_to(Kind.INVOICE) and not s.wholly_invoiced),
     _Rule(
         Offer.DEPOSIT,
         Weight.BUTTON,

@@ -36,6 +36,7 @@ from acompte.adapters.api.schemas.payments import AllocationOut
 from acompte.adapters.api.schemas.positions import SettlementOut
 from acompte.domain import money as domain_money
 from acompte.domain.documents import Flow, Kind, LineInput, State
+from acompte.domain.offers import Offer, Situation, offers
 
 MAX_LINES = 200
 
@@ -158,10 +159,26 @@ class DocumentOut(DocumentSummaryOut):
     vat: MoneyOut
     lines: list[LineOut] = Field(validation_alias=_document("lines"))
     allocations: list[AllocationOut]
+    actions: list[Offer] = Field(
+        description="What the document allows now, from its lifecycle and position, in the order a page shows "
+        "them (the first is the next step); the token's role may allow less (see /me `permissions`)"
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _vat(cls, data: Any) -> Any:
         # The VAT is what the gross adds to the net: the document has no attribute for it.
         document = getattr(data, "document", None)
-        return data if document is None else Joined(data, vat=document.gross - document.net)
+        if document is None:
+            return data
+        situation = Situation.of(
+            document.kind,
+            document.flow,
+            document.state,
+            status=data.position.status,
+            balance_due=data.position.balance_due,
+            allocated=data.settlement.allocated,
+            may_write=True,
+        )
+        actions = [offer for offer, _weight in offers(situation)]
+        return Joined(data, vat=document.gross - document.net, actions=actions)

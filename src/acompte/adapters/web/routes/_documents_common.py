@@ -126,17 +126,11 @@ def offer_links(
     state: State,
     balance_due: Money,
     allocated: Money,
-    cancelled: bool = False,
+    status: PositionStatus | None = None,
 ) -> list[OfferLink]:
     """What this user may do with the document, from the lifecycle table (domain.offers), as links."""
-    situation = Situation(
-        kind=kind,
-        flow=flow,
-        state=state,
-        owing=balance_due.is_positive,
-        holds_deposits=allocated.is_positive,
-        cancelled_by_credit_note=cancelled,
-        may_write=can_write(request),
+    situation = Situation.of(
+        kind, flow, state, status=status, balance_due=balance_due, allocated=allocated, may_write=can_write(request)
     )
     return [_link(request, doc_id, offer, weight) for offer, weight in offers(situation)]
 
@@ -150,7 +144,7 @@ def row_actions(
     state: State,
     balance_due: Money,
     allocated: Money,
-    cancelled: bool = False,
+    status: PositionStatus | None = None,
 ) -> list[tuple[Any, ...]]:
     """A list row's ⋮ menu: « Ouvrir », then every offer of the document."""
     links = offer_links(
@@ -161,7 +155,7 @@ def row_actions(
         state=state,
         balance_due=balance_due,
         allocated=allocated,
-        cancelled=cancelled,
+        status=status,
     )
     return [(translate(request, "Ouvrir"), f"/documents/{doc_id}"), *(link.menu_item() for link in links)]
 
@@ -177,7 +171,7 @@ def document_offers(request: Request, document: Document, allocated: Money, posi
         state=document.state,
         balance_due=position.balance_due,
         allocated=allocated,
-        cancelled=position.status is PositionStatus.CANCELLED,
+        status=position.status,
     )
 
 

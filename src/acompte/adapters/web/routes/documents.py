@@ -29,7 +29,6 @@ from acompte.domain.errors import DomainError, NotFound
 from acompte.domain.issued_files import FileKind
 from acompte.domain.money import Money, total
 from acompte.domain.offers import Weight
-from acompte.domain.statuses import PositionStatus
 from acompte.services import (
     companies,
     deposits,
@@ -90,7 +89,7 @@ def _row(request: Request, row: DocumentListRow, today: date) -> Row:
             state=State(row.state),
             balance_due=row.balance_due,
             allocated=row.allocated,
-            cancelled=row.status is PositionStatus.CANCELLED,
+            status=row.status,
         ),
     )
 
