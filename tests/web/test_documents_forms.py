@@ -164,7 +164,10 @@ def test_the_next_step_is_in_front_and_cancelling_is_in_the_menu(app, web, web_r
 
     issued = invoice(app, web.ctx, customer.id)
     front, menu = _buttons_and_menu(web.get(f"/documents/{issued.id}").text)
-    assert f'class="button primary" href="/documents/{issued.id}/deposit">Régler</a>' in front
+    assert (
+        f'class="button primary" href="/settle?party_id={customer.id}&amp;flow=sale&amp;document={issued.id}">Régler</a>'
+        in front
+    )
     assert f'href="/documents/{issued.id}/credit-note">Avoir</a>' in front
     assert "/cancel" not in front + menu and "/edit" not in front + menu  # an issued invoice never changes
 

@@ -154,3 +154,25 @@ def test_the_excess_of_a_new_payment_can_be_refunded_at_once(app, web, ctx, cust
     assert (refund_payment.amount, refund_payment.method) == (eur("30.00"), "transfer")
     assert balance(app, ctx, invoice.id) == eur("0.00")
     assert "30,00" in web.get(response.headers["location"]).text  # the flash says what was refunded
+
+
+def test_regler_on_an_invoice_opens_the_settle_form_on_it_and_an_overpayment_is_kept_as_credit(app, web, ctx, customer):
+    other = validated(app.uow(), ctx, customer.id, line("100.00"))
+    invoice = validated(app.uow(), ctx, customer.id, line("985.54"))  # 1 182,65 TTC
+    document_page = web.get(f"/documents/{invoice.id}").text
+    regler = f"/settle?party_id={customer.id}&amp;flow=sale&amp;document={invoice.id}"
+    assert f'href="{regler}">Régler</a>' in document_page
+    page = web.get(regler.replace("&amp;", "&")).text
+    form = page.split('id="settle-form"')[1]
+    assert f'name="doc" value="{invoice.id}" id="doc-{invoice.id}" checked' in form
+    assert f'name="doc" value="{other.id}" id="doc-{other.id}" checked' not in form
+    assert 'name="np_amount" type="text" value="1\u202f182,65"' in form
+    assert "Le garder en crédit du tiers" in form  # what an overpayment becomes is offered, not refused
+
+    data = _overpaying(customer, invoice, **{f"amount_{invoice.id}": "1 182,65", "np_amount": "1 200,00"})
+    data["form_key"] = FORM_KEY.search(page).group(1)
+    assert web.post("/settle", data).status_code == 303
+    assert balance(app, ctx, invoice.id) == eur("0.00")
+    assert balance(app, ctx, other.id) == eur("120.00")
+    [payment] = payments.list_payments(app.uow(), ctx, party_id=customer.id)
+    assert (payment.payment.amount, payment.allocated) == (eur("1200.00"), eur("1182.65"))

@@ -80,7 +80,7 @@ class OfferLink:
         return (self.label, self.href, "post", self.confirm) if self.confirm else (self.label, self.href, "post")
 
 
-def _link(request: Request, doc_id: int, offer: Offer, weight: Weight) -> OfferLink:
+def _link(request: Request, doc_id: int, settle_url: str, offer: Offer, weight: Weight) -> OfferLink:
     t = translate
     base = f"/documents/{doc_id}"
     words: dict[Offer, tuple[str, str, bool, str]] = {
@@ -90,7 +90,7 @@ def _link(request: Request, doc_id: int, offer: Offer, weight: Weight) -> OfferL
             True,
             "Valider ce document ? Il prendra le numéro suivant de sa série.",
         ),
-        Offer.SETTLE: ("Régler", f"{base}/deposit", False, ""),
+        Offer.SETTLE: ("Régler", settle_url, False, ""),
         Offer.INVOICE: ("Facturer", f"{base}/convert?to=invoice", True, ""),
         Offer.DEPOSIT: ("Acompte", f"{base}/deposit", False, ""),
         Offer.DEPOSIT_INVOICE: ("Facture d'acompte", f"{base}/deposit-invoice", False, ""),
@@ -121,6 +121,7 @@ def offer_links(
     request: Request,
     *,
     doc_id: int,
+    party_id: int,
     kind: Kind,
     flow: Flow,
     state: State,
@@ -132,13 +133,16 @@ def offer_links(
     situation = Situation.of(
         kind, flow, state, status=status, balance_due=balance_due, allocated=allocated, may_write=can_write(request)
     )
-    return [_link(request, doc_id, offer, weight) for offer, weight in offers(situation)]
+    # « Régler » opens the settle form on this document: an overpayment is then kept as credit or refunded
+    settle_url = f"/settle?party_id={party_id}&flow={flow.value}&document={doc_id}"
+    return [_link(request, doc_id, settle_url, offer, weight) for offer, weight in offers(situation)]
 
 
 def row_actions(
     request: Request,
     *,
     doc_id: int,
+    party_id: int,
     kind: Kind,
     flow: Flow,
     state: State,
@@ -150,6 +154,7 @@ def row_actions(
     links = offer_links(
         request,
         doc_id=doc_id,
+        party_id=party_id,
         kind=kind,
         flow=flow,
         state=state,
@@ -166,6 +171,7 @@ def document_offers(request: Request, document: Document, allocated: Money, posi
     return offer_links(
         request,
         doc_id=document.id,
+        party_id=document.party_id,
         kind=document.kind,
         flow=document.flow,
         state=document.state,

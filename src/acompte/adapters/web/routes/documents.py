@@ -84,6 +84,7 @@ def _row(request: Request, row: DocumentListRow, today: date) -> Row:
         common.row_actions(
             request,
             doc_id=row.id,
+            party_id=row.party_id,
             kind=Kind(row.kind),
             flow=Flow(row.flow),
             state=State(row.state),

@@ -48,6 +48,20 @@ def _defaults(request: Request, account: Any, proposal: Any) -> dict[str, Any]:
     return values
 
 
+def _one_document(request: Request, account: Any, document_id: int) -> dict[str, Any] | None:
+    """The form as « Régler » on a document opens it: that document ticked at its balance due and a new payment
+    of that amount — typed higher, the excess is kept as credit or refunded, as the form offers."""
+    item = next((i for i in account.due if i.document_id == document_id), None)
+    if item is None:
+        return None
+    values = _defaults(request, account, None)
+    amount = i18n.amount(item.balance_due, i18n.language(request))
+    values["docs"] = [str(document_id)]
+    values[f"amount_{document_id}"] = amount
+    values["np_amount"] = amount
+    return values
+
+
 def _page(
     request: Request,
     ctx: Any,
@@ -59,9 +73,12 @@ def _page(
     tab: bool,
     status: int = 200,
     suggest: bool = True,
+    document_id: int | None = None,
 ) -> Response:
     uow = security.uow_of(request)
     account = accounts.party_account(uow, ctx, party_id, flow=flow) if party_id is not None else None
+    if values is None and account is not None and document_id is not None:
+        values = _one_document(request, account, document_id)
     if values is None and account is not None:
         proposal = (
             accounts.suggest_settlement(uow, ctx, account.party_id, flow=flow)
@@ -102,8 +119,10 @@ def settle_page(
     party_id: int | None = None,
     flow: str | None = None,
     suggest: str = "1",
+    document: int | None = None,
 ) -> Response:
-    return _page(request, ctx, party_id, _flow(flow), None, {}, tab=False, suggest=suggest != "0")
+    """`document`: « Régler » on a document — that document alone, at its balance due."""
+    return _page(request, ctx, party_id, _flow(flow), None, {}, tab=False, suggest=suggest != "0", document_id=document)
 
 
 @router.get("/contacts/{party_id}/account")
