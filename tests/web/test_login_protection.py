@@ -66,8 +66,10 @@ class Site:
 
 
 def site_for(app, ctx, policy: LoginPolicy | None = None) -> Site:  # type: ignore[no-untyped-def]
-    # a day in the past: these attempts never count for the tests that run on the real clock
-    clock = MovingClock(datetime(2025, 3, 10, 9, 0, tzinfo=UTC))
+    # A day in the past: these attempts never count for the tests that run on the real clock, and are recent
+    # enough that those tests' purge of old attempts (older than RETENTION) leaves them alone — on PostgreSQL the
+    # test workers share one database.
+    clock = MovingClock(datetime.now(UTC).replace(microsecond=0) - timedelta(days=1))
     application = dataclasses.replace(app, clock=clock, login_policy=policy or LoginPolicy())
     return Site(application, create_app(application), clock, ctx)
 
