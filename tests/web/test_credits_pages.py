@@ -251,3 +251,20 @@ def test_the_list_sorts_and_filters_by_date(app, web):
     assert by_amount_desc.index("360,00\u00a0€") < by_amount_desc.index("120,00\u00a0€")
     assert "Aucun avoir." in web.get("/credits?from=2999-01-01").text
     assert web.get("/credits?to=demain").status_code == 200
+
+
+def test_on_a_paid_invoice_the_form_says_the_credit_stays_in_hand_instead_of_offering_to_apply_it(app, web):
+    party = _customer(app, web.ctx)
+    owing = _chairs(app, web.ctx, party.id)
+    page = web.get(f"/documents/{owing.id}/credit-note").text
+    assert "Imputer sur la facture : elle doit encore 1\u202f363,20\u00a0€" in page and 'value="apply"' in page
+
+    paid = validated(app.uow(), web.ctx, party.id, line("100.00"))
+    pay(app.uow(), web.ctx, party.id, "120.00", (paid.id, "120.00"))
+    page = web.get(f"/documents/{paid.id}/credit-note")
+    assert 'value="apply"' not in page.text and "Imputer" not in page.text
+    assert "La facture est entièrement réglée : l&#39;avoir restera au crédit du client" in page.text
+    data = {"mode": "full", "apply": "keep", "comment": "", "form_key": _key(page)}
+    assert web.post(f"/documents/{paid.id}/credit-note", data).status_code == 303
+    [note] = [n for n in _notes(app, web.ctx) if n.origin_id == paid.id]
+    assert note.remaining == note.gross  # in hand, whole: nothing was owed to take it
