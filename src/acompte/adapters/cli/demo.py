@@ -216,7 +216,7 @@ def print_demo(uow: UnitOfWork, company_id: int, console: Console) -> None:
     amounts = {"Total TTC", "Acomptes déduits", "Réglé", "Solde dû", "Montant", "Affecté", "Non affecté", "Disponible"}
 
     def columns(*headers: str) -> list[Column]:
-        return [Column(h, amount=h in amounts) for h in headers]
+        return [Column(h, amount=h in amounts, whole=h == "Numéro") for h in headers]
 
     rows = []
     for doc in documents.list_documents(uow, ctx, limit=500):

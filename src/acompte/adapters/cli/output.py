@@ -1,8 +1,9 @@
 """What the commands print: a console of the current width, and tables that never cut an amount.
 
 A Rich table narrower than its content shrinks its columns and ends cells with « … »: « 1 2… » for 1 234,56 €.
-`print_table` keeps every amount whole: amount columns never wrap nor shrink, the other columns wrap (folding a
-word too long for its column), and when even that cannot fit the width — or the table as drawn would still cut
+`print_table` keeps every amount whole: amount columns (and document numbers) never wrap nor shrink, the other
+columns wrap (folding a word too long for its column), and when that cannot fit the width with each column as
+wide as its longest word — or the table as drawn would still cut
 a cell — the rows are printed as a plain list, one line per value, that no width cuts.
 
 Rich is imported when something is printed, not when the command line starts.
@@ -19,14 +20,19 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 ELLIPSIS = "…"
-#: Below this many characters a wrapped column is one word a line at best: a list reads better.
-NARROWEST_COLUMN = 6
+#: A wrapped column narrower than its longest word (up to this many characters) cuts words: a list reads better.
+LONGEST_WORD = 14
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     header: str
     amount: bool = False  # an amount: right-aligned, never wrapped, never cut
+    whole: bool = False  # never wrapped nor cut either (a document number)
+
+    @property
+    def kept(self) -> bool:
+        return self.amount or self.whole
 
 
 def console() -> Console:
@@ -42,29 +48,58 @@ def _cell(text: str) -> int:
     return cell_len(text)
 
 
-def _fits(width: int, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> bool:
-    """Whether the table can be drawn at `width` with whole amounts and readable wrapped columns."""
-    needed = 1 + 3 * len(columns)  # the left edge, then per column its padding (1 + 1) and its right edge
+def _cell_width(column: Column, values: Sequence[str]) -> int:
+    """A kept column's width: its widest value, or its header's longest word (the header wraps)."""
+    return max([_cell(v) for v in values] + [_cell(word) for word in column.header.split()])
+
+
+def _header(column: Column, values: Sequence[str]) -> str:
+    """The header, one word a line when it is wider than the column's values (a kept column never wraps)."""
+    if _cell(column.header) <= _cell_width(column, values):
+        return column.header
+    return "\n".join(column.header.split())
+
+
+def _widths(width: int, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[int] | None:
+    """The content width of each column to draw the table in `width`; None when it cannot be drawn there with
+    whole kept columns and wrapped columns as wide as their longest word (up to LONGEST_WORD).
+
+    Rich would shrink the columns itself, but evenly, cutting words (« Partiellem / ent réglé ») and, when
+    nothing else is left, amounts: the widths are chosen here, the widest wrapped column giving way first."""
+    available = width - (1 + 3 * len(columns))  # the left edge, then per column its padding (1 + 1) and edge
+    widths, floors = [], []
     for i, column in enumerate(columns):
         values = [row[i] for row in rows]
-        if column.amount:
-            needed += max([_cell(column.header), *(_cell(v) for v in values)])
+        if column.kept:
+            widths.append(_cell_width(column, values))
+            floors.append(widths[-1])
         else:
-            longest = max([_cell(w) for v in [column.header, *values] for w in v.split()] or [1])
-            needed += min(longest, NARROWEST_COLUMN)
-    return needed <= width
+            texts = [column.header, *values]
+            widths.append(max(_cell(line) for text in texts for line in text.splitlines() or [""]))
+            longest = max([_cell(w) for text in texts for w in text.split()] or [1])
+            floors.append(min(longest, LONGEST_WORD, widths[-1]))
+    if sum(floors) > available:
+        return None
+    while sum(widths) > available:
+        widest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+        widths[widest] -= 1
+    return widths
 
 
-def _table(title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> object:
+def _table(
+    title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]], widths: Sequence[int]
+) -> object:
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=title, title_justify="left")
-    for column in columns:
-        if column.amount:
-            table.add_column(column.header, justify="right", no_wrap=True, overflow="ellipsis")
+    for i, column in enumerate(columns):
+        if column.kept:
+            header = _header(column, [row[i] for row in rows])
+            justify = "right" if column.amount else "left"
+            table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis", width=widths[i])
         else:
-            table.add_column(column.header, overflow="fold")
+            table.add_column(column.header, overflow="fold", width=widths[i])
     for row in rows:
         table.add_row(*(Text(value) for value in row))
     return table
@@ -83,8 +118,9 @@ def _whole(width: int, table: object, columns: Sequence[Column], rows: Sequence[
 def print_table(out: Console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
     """`rows` as a table at the width of `out`, or as a list when a table would cut an amount."""
     width = out.width
-    if _fits(width, columns, rows):
-        table = _table(title, columns, rows)
+    widths = _widths(width, columns, rows)
+    if widths is not None:
+        table = _table(title, columns, rows, widths)
         if _whole(width, table, columns, rows):
             out.print(table)
             return
