@@ -54,7 +54,7 @@ def main(
 
 @app.command(cls=Command, help=_("Créer (ou mettre à jour) la base de données et y créer une société."))
 def init(
-    name: Annotated[str, typer.Option(help=_("Nom de la société"))] = "Ma société",
+    name: Annotated[str, typer.Option(help=_("Nom de la société"))] = _("Ma société"),
     currency: Annotated[str, typer.Option(help=_("Devise (ISO 4217)"))] = "EUR",
     siren: Annotated[str | None, typer.Option(help=_("SIREN (9 chiffres)"))] = None,
     vat_number: Annotated[

@@ -96,8 +96,13 @@ def _table(
     for i, column in enumerate(columns):
         if column.kept:
             header = _header(column, [row[i] for row in rows])
-            justify = "right" if column.amount else "left"
-            table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis", width=widths[i])
+            table.add_column(
+                header,
+                justify="right" if column.amount else "left",
+                no_wrap=True,
+                overflow="ellipsis",
+                width=widths[i],
+            )
         else:
             table.add_column(column.header, overflow="fold", width=widths[i])
     for row in rows:
@@ -105,13 +110,15 @@ def _table(
     return table
 
 
-def _whole(width: int, table: object, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> bool:
+def _whole(
+    width: int, table: object, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]]
+) -> bool:
     """Whether drawing the table at `width` cuts nothing: Rich marks every cut with « … »."""
     from rich.console import Console
 
     drawn = StringIO()
     Console(file=drawn, width=width, color_system=None, force_terminal=False, legacy_windows=False).print(table)
-    source = sum(value.count(ELLIPSIS) for row in [[c.header for c in columns], *rows] for value in row)
+    source = sum(value.count(ELLIPSIS) for row in [[title or "", *(c.header for c in columns)], *rows] for value in row)
     return drawn.getvalue().count(ELLIPSIS) <= source
 
 
@@ -121,7 +128,7 @@ def print_table(out: Console, title: str | None, columns: Sequence[Column], rows
     widths = _widths(width, columns, rows)
     if widths is not None:
         table = _table(title, columns, rows, widths)
-        if _whole(width, table, columns, rows):
+        if _whole(width, table, title, columns, rows):
             out.print(table)
             return
     print_list(out, title, columns, rows)
