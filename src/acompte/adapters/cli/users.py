@@ -46,7 +46,7 @@ def create_user(
             "--password",
             prompt=_("Mot de passe"),
             hide_input=True,
-            confirmation_prompt=True,
+            confirmation_prompt=_("Confirmez le mot de passe"),  # the question (else « Repeat for confirmation »)
             envvar="ACOMPTE_PASSWORD",
             help=_("Mot de passe (demandé s'il est absent ; ou ACOMPTE_PASSWORD)"),
         ),
