@@ -21,15 +21,6 @@ from acompte.adapters.cli.verify import verify_command
 EXIT_ADDRESS_UNAVAILABLE = 3
 
 app = new_app(_("acompte — acomptes, règlements, rapprochements, avoirs et trop-perçus."))
-app.add_typer(exports_app, name="export")
-app.add_typer(user_app, name="user")
-app.add_typer(token_app, name="token")
-app.command(
-    "verify",
-    cls=Command,
-    help=_("Vérifier la chaîne de l'historique, les rapprochements, les montants et la numérotation."),
-)(verify_command)
-data_commands.register(app)  # backup, restore, export-data, import-data
 
 
 def _version(value: bool) -> None:
@@ -122,7 +113,7 @@ def demo(
 @app.command(
     cls=Command,
     help=_(
-        "Démarrer l'application (pages web et API) ; la base de données est d'abord créée ou mise à jour. "
+        "Démarrer l'application (pages web et API) ; la base de données est d'abord créée ou mise à jour.\n\n"
         "Si l'adresse ne peut pas être écoutée (port occupé, non autorisé), rien n'est démarré : "
         "code de sortie 3."
     ),
@@ -172,6 +163,18 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips,
         unavailable_exit_code=EXIT_ADDRESS_UNAVAILABLE,
     )
+
+
+# Listed in this order by `acompte --help`: starting, then people and access, then the books.
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(exports_app, name="export")
+app.command(
+    "verify",
+    cls=Command,
+    help=_("Vérifier la chaîne de l'historique, les rapprochements, les montants et la numérotation."),
+)(verify_command)
+data_commands.register(app)  # backup, restore, export-data, import-data
 
 
 if __name__ == "__main__":  # pragma: no cover
