@@ -1,7 +1,7 @@
 """What the commands print: a console of the current width, and tables that never cut an amount.
 
 A Rich table narrower than its content shrinks its columns and ends cells with « … »: « 1 2… » for 1 234,56 €.
-`print_table` keeps every amount whole: amount columns (and document numbers) never wrap nor shrink, the other
+`print_table` keeps every amount whole: amount columns (and document numbers) never wrap nor get cut, the other
 columns wrap (folding a word too long for its column), and when that cannot fit the width with each column as
 wide as its longest word — or the table as drawn would still cut
 a cell — the rows are printed as a plain list, one line per value, that no width cuts.
@@ -49,15 +49,19 @@ def _cell(text: str) -> int:
 
 
 def _cell_width(column: Column, values: Sequence[str]) -> int:
-    """A kept column's width: its widest value, or its header's longest word (the header wraps)."""
+    """A kept column's narrowest width: its widest value, or its header's longest word (the header may wrap)."""
     return max([_cell(v) for v in values] + [_cell(word) for word in column.header.split()])
 
 
-def _header(column: Column, values: Sequence[str]) -> str:
-    """The header, one word a line when it is wider than the column's values (a kept column never wraps)."""
-    if _cell(column.header) <= _cell_width(column, values):
-        return column.header
-    return "\n".join(column.header.split())
+def _header(header: str, width: int) -> str:
+    """The header of a kept column (which never wraps by itself) broken into lines of at most `width`."""
+    lines: list[str] = []
+    for word in header.split():
+        if lines and _cell(lines[-1]) + 1 + _cell(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _widths(width: int, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> list[int] | None:
@@ -65,14 +69,15 @@ def _widths(width: int, columns: Sequence[Column], rows: Sequence[Sequence[str]]
     whole kept columns and wrapped columns as wide as their longest word (up to LONGEST_WORD).
 
     Rich would shrink the columns itself, but evenly, cutting words (« Partiellem / ent réglé ») and, when
-    nothing else is left, amounts: the widths are chosen here, the widest wrapped column giving way first."""
+    nothing else is left, amounts: the widths are chosen here, the column with the most room above its floor
+    giving way first (a kept column down to its widest value, its header then on two lines)."""
     available = width - (1 + 3 * len(columns))  # the left edge, then per column its padding (1 + 1) and edge
     widths, floors = [], []
     for i, column in enumerate(columns):
         values = [row[i] for row in rows]
         if column.kept:
-            widths.append(_cell_width(column, values))
-            floors.append(widths[-1])
+            floors.append(_cell_width(column, values))
+            widths.append(max(floors[-1], _cell(column.header)))
         else:
             texts = [column.header, *values]
             widths.append(max(_cell(line) for text in texts for line in text.splitlines() or [""]))
@@ -95,9 +100,8 @@ def _table(
     table = Table(title=title, title_justify="left")
     for i, column in enumerate(columns):
         if column.kept:
-            header = _header(column, [row[i] for row in rows])
             table.add_column(
-                header,
+                _header(column.header, widths[i]),
                 justify="right" if column.amount else "left",
                 no_wrap=True,
                 overflow="ellipsis",
