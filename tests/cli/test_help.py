@@ -126,3 +126,34 @@ def test_showing_the_help_loads_neither_the_database_nor_the_web_nor_the_pdf_lay
 
 def test_the_fec_encoding_shown_by_the_help_is_the_exports():
     assert FEC_ENCODING == DEFAULT_ENCODING
+
+
+@pytest.mark.parametrize(
+    ("args", "french", "english"),
+    [
+        (["serv"], "Erreur : commande inconnue : serv. Vouliez-vous dire 'serve'", "Error: No such command 'serv'."),
+        (["serve", "--hots", "x"], "Erreur : option inconnue : --hots.", "Error: No such option: --hots"),
+        (["user", "create"], "Erreur : option obligatoire manquante : '--email'.", "Error: Missing option '--email'."),
+        (["init", "de", "trop"], "Erreur : argument(s) en trop : de trop.", "Error: Got unexpected extra argument"),
+        (["serve", "--port"], "Erreur : l'option '--port' attend une valeur.", "Error: Option '--port' requires"),
+    ],
+    ids=["command", "option", "missing", "extra", "value"],
+)
+def test_a_command_line_typed_wrong_is_told_in_the_language_of_the_help(args, french, english):
+    said = run(*args)
+    assert said.returncode == 2 and said.stdout == ""
+    assert french in said.stderr, said.stderr
+    assert "Error" not in said.stderr and "Usage" not in said.stderr and "Try " not in said.stderr
+    if args != ["serve", "--port"]:  # that one is refused before the command is known: no usage line
+        assert said.stderr.startswith(f"Utilisation : acompte {args[0]}") or args == ["serv"]
+        assert "pour l'aide." in said.stderr
+    told = run(*args, ACOMPTE_LANG="en")
+    assert told.returncode == 2 and english in told.stderr, told.stderr
+    assert "Erreur" not in told.stderr
+
+
+def test_a_group_without_its_command_shows_its_help_in_french():
+    said = run("export")
+    assert said.returncode == 2
+    assert said.stderr.startswith("Utilisation : acompte export") and "Commandes :" in said.stderr
+    assert "Erreur" not in said.stderr

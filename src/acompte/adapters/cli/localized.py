@@ -16,6 +16,8 @@ This module stays light: the command modules import it to word their help, befor
 from __future__ import annotations
 
 import os
+import re
+import sys
 from enum import Enum
 from pathlib import PurePath
 from typing import Any
@@ -133,18 +135,81 @@ def _format_help(command: Any, ctx: Any, formatter: Any) -> None:
                 formatter.write_dl(rows)
 
 
-class Command(TyperCommand):
+#: Click's sentences for a command line typed wrong, in French (English runs keep Click's own words). A sentence
+#: not listed stays as Click wrote it.
+CLICK_SENTENCES = [
+    (r"No such command '(?P<name>[^']*)'\.(?: Did you mean (?P<close>.+)\?)?", "commande inconnue : {name}."),
+    (r"No such option: (?P<name>\S+)(?: Did you mean (?P<close>\S+)\?)?(?: \(Possible options: .*\))?",
+     "option inconnue : {name}."),
+    (r"Missing option (?P<name>.+)\.", "option obligatoire manquante : {name}."),
+    (r"Missing argument (?P<name>.+)\.", "argument obligatoire manquant : {name}."),
+    (r"Got unexpected extra argument\(s\) \((?P<name>.*)\)", "argument(s) en trop : {name}."),
+    (r"Option (?P<name>'[^']+') requires an argument\.", "l'option {name} attend une valeur."),
+    (r"Option (?P<name>'[^']+') requires \d+ arguments\.", "l'option {name} attend des valeurs."),
+    (r"Invalid value for (?P<name>'[^']+'|\S+): (?P<detail>.+)", "valeur refusée pour {name} : {detail}"),
+    (r"Invalid value: (?P<detail>.+)", "valeur refusée : {detail}"),
+]  # fmt: skip
+
+
+def french_error(text: str) -> str:
+    """Click's error sentence in French (its inner detail, e.g. a type's own message, is kept)."""
+    for pattern, sentence in CLICK_SENTENCES:
+        found = re.fullmatch(pattern, text, flags=re.S)
+        if found:
+            said = sentence.format(name=found.groupdict().get("name"), detail=found.groupdict().get("detail"))
+            close = found.groupdict().get("close")
+            return f"{said} Vouliez-vous dire {close} ?" if close else said
+    return text
+
+
+def _show_error(error: Any) -> None:
+    """A command line typed wrong, told in French: the usage, where to find help, then what is wrong."""
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        formatter = ctx.make_formatter()
+        ctx.command.format_usage(ctx, formatter)
+        hint = f"Essayez « {ctx.command_path} --help » pour l'aide.\n"
+        typer.echo(f"{formatter.getvalue().rstrip()}\n{hint}", err=True)
+    typer.echo(f"Erreur : {french_error(error.format_message())}", err=True)
+
+
+class _Localized:
+    """The help page, the usage line and (in French) the errors of a command line typed wrong."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _format_help(self, ctx, formatter)
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, _usage(pieces), prefix=_("Utilisation :") + " ")
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if LANG != "fr" or not standalone_mode:
+            return super().main(*args, standalone_mode=standalone_mode, **kwargs)  # type: ignore[misc]
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+        try:
+            # Not standalone: Click raises its errors here instead of printing them in English; an Exit comes
+            # back as its code, a command's end as its return value (None).
+            code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
+        except NoArgsIsHelpError as error:  # a group alone: its help page, already in French
+            typer.echo(error.format_message(), err=True)
+            sys.exit(error.exit_code)
+        except ClickException as error:
+            _show_error(error)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            typer.echo("Abandon.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+class Command(_Localized, TyperCommand):
     """A command whose help page is in the language of the run, without value types."""
 
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        _format_help(self, ctx, formatter)
 
-
-class Group(TyperGroup):
+class Group(_Localized, TyperGroup):
     """A group of commands whose help page is in the language of the run, without value types."""
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        _format_help(self, ctx, formatter)
 
 
 def new_app(help: str) -> typer.Typer:
