@@ -88,6 +88,7 @@ def test_a_busy_port_is_refused_before_anything_is_printed_or_written(tmp_path, 
         port = busy.getsockname()[1]
         result = runner.invoke(cli, ["serve", "--demo", "--port", str(port)])
     assert result.exit_code == EXIT_ADDRESS_UNAVAILABLE == 3
+    assert result.stdout == ""  # the refusal alone, on the error output
     lines = result.output.strip().splitlines()
     assert lines[0].startswith(f"Impossible de démarrer : le port {port} est déjà utilisé sur 127.0.0.1")
     assert "Arrêtez-la ou choisissez un autre port" in result.output

@@ -211,7 +211,7 @@ def serve(
     console = Console()
     problem = address_problem(host, port)
     if problem is not None:
-        console.print(f"[red]Impossible de démarrer :[/red] {problem}", soft_wrap=True)
+        Console(stderr=True).print(f"[red]Impossible de démarrer :[/red] {problem}", soft_wrap=True)
         raise typer.Exit(code=unavailable_exit_code)
     url = Settings.from_env().database_url
     application = bootstrap.build(url)
