@@ -19,8 +19,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(monkeypatch, database_url):  # type: ignore[no-untyped-def]
+def env(monkeypatch, database_url, tmp_path):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("ACOMPTE_DATABASE_URL", database_url)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # where `serve --demo` keeps its login
     monkeypatch.setenv("COLUMNS", "200")
 
 

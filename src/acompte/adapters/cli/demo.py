@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from rich.console import Console
-from rich.table import Table
 
+from acompte.adapters.cli.output import Column, print_table
 from acompte.adapters.formatting import (
     KIND_LABELS,
     POSITION_STATUS_LABELS,
@@ -208,17 +208,17 @@ def build_demo(uow: UnitOfWork, *, today: date | None = None) -> int:
 
 
 def print_demo(uow: UnitOfWork, company_id: int, console: Console) -> None:
+    """The demo's documents, payments and one customer's account, in tables that never cut an amount."""
     ctx = Ctx(company_id)
     company = companies.get_company(uow, ctx)
     console.print(f"[bold]{company.name}[/bold] — société n° {company_id}\n")
 
-    docs = Table(title="Documents", title_justify="left")
-    for column in ("Numéro", "Type", "Client", "État", "Total TTC", "Acomptes déduits", "Réglé", "Solde dû", "Statut"):
-        docs.add_column(
-            column,
-            justify="right" if column in {"Total TTC", "Acomptes déduits", "Réglé", "Solde dû"} else "left",
-            no_wrap=column != "Client",
-        )
+    amounts = {"Total TTC", "Acomptes déduits", "Réglé", "Solde dû", "Montant", "Affecté", "Non affecté", "Disponible"}
+
+    def columns(*headers: str) -> list[Column]:
+        return [Column(h, amount=h in amounts, whole=h == "Numéro") for h in headers]
+
+    rows = []
     for doc in documents.list_documents(uow, ctx, limit=500):
         position = doc.position
         assert position is not None
@@ -229,29 +229,25 @@ def print_demo(uow: UnitOfWork, company_id: int, console: Console) -> None:
             settled, left = position.total - position.credit_left, position.credit_left
         else:
             settled, left = position.paid + position.credited + position.written_off, position.balance_due
-        docs.add_row(
-            doc.number or "(brouillon)",
-            KIND_LABELS[doc.kind],
-            doc.party_name,
-            STATE_LABELS[doc.state],
-            money_fr(position.total),
-            money_fr(position.deducted),
-            money_fr(settled),
-            money_fr(left),
-            status,
+        rows.append(
+            [
+                doc.number or "(brouillon)",
+                KIND_LABELS[doc.kind],
+                doc.party_name,
+                STATE_LABELS[doc.state],
+                money_fr(position.total),
+                money_fr(position.deducted),
+                money_fr(settled),
+                money_fr(left),
+                status,
+            ]
         )
-    console.print(docs)
+    headers = ("Numéro", "Type", "Client", "État", "Total TTC", "Acomptes déduits", "Réglé", "Solde dû", "Statut")
+    print_table(console, "Documents", columns(*headers), rows)
 
-    pays = Table(title="Règlements", title_justify="left")
-    for column in ("Numéro", "Date", "Tiers", "Mode", "Montant", "Affecté", "Non affecté"):
-        pays.add_column(
-            column,
-            justify="right" if column in {"Montant", "Affecté", "Non affecté"} else "left",
-            no_wrap=column != "Tiers",
-        )
     methods = {m.code: m.label for m in company.methods}
-    for p in payments.list_payments(uow, ctx, limit=500):
-        pays.add_row(
+    rows = [
+        [
             p.payment.number,
             date_fr(p.payment.payment_date),
             p.party_name,
@@ -259,25 +255,30 @@ def print_demo(uow: UnitOfWork, company_id: int, console: Console) -> None:
             money_fr(p.payment.amount),
             money_fr(p.allocated),
             money_fr(p.unallocated),
-        )
-    console.print(pays)
+        ]
+        for p in payments.list_payments(uow, ctx, limit=500)
+    ]
+    print_table(
+        console, "Règlements", columns("Numéro", "Date", "Tiers", "Mode", "Montant", "Affecté", "Non affecté"), rows
+    )
 
     # The party account of the customer of the credit story (returns, overpayment): what it owes, what it holds.
     bistro = next(p for p in parties.list_parties(uow, ctx, role="customer") if p.name.startswith("Bistrot"))
     account = accounts.party_account(uow, ctx, bistro.id)
-    view = Table(title=f"Gestion commerciale — {bistro.name}", title_justify="left")
-    for column in ("Doit", "Solde dû", "En main", "Disponible"):
-        view.add_column(column, justify="right" if column in {"Solde dû", "Disponible"} else "left")
     natures = {"credit_note": "Avoir", "overpayment": "Trop-perçu", "unallocated_payment": "Règlement"}
+    rows = []
     for i in range(max(len(account.due), len(account.credits))):
         d = account.due[i] if i < len(account.due) else None
         c = account.credits[i] if i < len(account.credits) else None
-        view.add_row(
-            d.number or "" if d else "",
-            money_fr(d.balance_due) if d else "",
-            f"{natures[c.category]} {c.number}" if c else "",
-            money_fr(c.remaining) if c else "",
+        rows.append(
+            [
+                d.number or "" if d else "",
+                money_fr(d.balance_due) if d else "",
+                f"{natures[c.category]} {c.number}" if c else "",
+                money_fr(c.remaining) if c else "",
+            ]
         )
-    view.add_row("Total", money_fr(account.due_total), "Total", money_fr(account.credit_total))
-    console.print(view)
-    console.print(f"Solde du compte : {money_fr(account.balance)}")
+    rows.append(["Total", money_fr(account.due_total), "Total", money_fr(account.credit_total)])
+    title = f"Gestion commerciale — {bistro.name}"
+    print_table(console, title, columns("Doit", "Solde dû", "En main", "Disponible"), rows)
+    console.print(f"Solde du compte : {money_fr(account.balance)}", soft_wrap=True)

@@ -4,30 +4,29 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from acompte import bootstrap
-from acompte.adapters.exports.ereporting import write_payment_reports_csv
-from acompte.adapters.exports.fec import DEFAULT_ENCODING, fec_filename, write_csv, write_fec
-from acompte.adapters.formatting import money_fr
-from acompte.adapters.i18n import message
-from acompte.config import Settings
+from acompte.adapters.cli.localized import Command, _, new_app
+from acompte.adapters.cli.output import console as new_console
 from acompte.domain.dates import DateField, check_date
-from acompte.domain.errors import DomainError, InvalidDate, MissingLegalIdentifier
-from acompte.services import companies, exports
-from acompte.services.exports import ereporting as ereporting_service
-from acompte.services.ports import Ctx
+from acompte.domain.errors import InvalidDate
 
-app = typer.Typer(help="Exports comptables (FEC, CSV) et données de paiement pour l'e-reporting.", no_args_is_help=True)
-console = Console()
+if TYPE_CHECKING:
+    from acompte import bootstrap
+
+app = new_app(_("Exports comptables (FEC, CSV) et données de paiement pour l'e-reporting."))
+#: The FEC's character set unless told otherwise (`acompte.adapters.exports.fec.DEFAULT_ENCODING`, not imported
+#: here: the help must not load the exports).
+FEC_ENCODING = "iso-8859-15"
 
 
 def _day(text: str, field: DateField = DateField.DATE) -> date:
     """An option's day, refused before any work (and any database access) when unreadable or outside the
     supported range, with the sentence of the catalogue."""
+    from acompte.adapters.i18n import message
+
     try:
         return check_date(datetime.strptime(text, "%Y-%m-%d").date(), field)
     except InvalidDate as exc:
@@ -37,6 +36,8 @@ def _day(text: str, field: DateField = DateField.DATE) -> date:
 
 
 def _company_id(application: bootstrap.App, company: int | None) -> int:
+    from acompte.services import companies
+
     if company is not None:
         return company
     found = companies.list_companies(application.uow())
@@ -45,16 +46,30 @@ def _company_id(application: bootstrap.App, company: int | None) -> int:
     return found[0].id
 
 
-@app.command("fec")
+@app.command(
+    "fec",
+    cls=Command,
+    help=_("Comptabiliser les écritures de la période, puis écrire le FEC de l'exercice et un CSV de cet export."),
+)
 def fec(
-    date_from: Annotated[str, typer.Option("--from", help="Premier jour de la période (AAAA-MM-JJ)")],
-    date_to: Annotated[str, typer.Option("--to", help="Dernier jour de la période (AAAA-MM-JJ)")],
-    output: Annotated[Path, typer.Option("--output", help="Dossier où écrire les fichiers")] = Path("."),
-    company: Annotated[int | None, typer.Option(help="Identifiant de la société (par défaut la première)")] = None,
-    pipe: Annotated[bool, typer.Option("--pipe", help="Séparer les champs par | au lieu d'une tabulation")] = False,
-    encoding: Annotated[str, typer.Option(help="Jeu de caractères du FEC")] = DEFAULT_ENCODING,
+    date_from: Annotated[str, typer.Option("--from", help=_("Premier jour de la période (AAAA-MM-JJ)"))],
+    date_to: Annotated[str, typer.Option("--to", help=_("Dernier jour de la période (AAAA-MM-JJ)"))],
+    output: Annotated[Path, typer.Option("--output", help=_("Dossier où écrire les fichiers"))] = Path("."),
+    company: Annotated[int | None, typer.Option(help=_("Identifiant de la société (par défaut la première)"))] = None,
+    pipe: Annotated[bool, typer.Option("--pipe", help=_("Séparer les champs par | au lieu d'une tabulation"))] = False,
+    encoding: Annotated[str, typer.Option(help=_("Jeu de caractères du FEC"))] = FEC_ENCODING,
 ) -> None:
     """Post the period's entries, then write the FEC of the financial year and a CSV of this export."""
+    from acompte import bootstrap
+    from acompte.adapters.exports.fec import fec_filename, write_csv, write_fec
+    from acompte.adapters.formatting import money_fr
+    from acompte.adapters.i18n import message
+    from acompte.config import Settings
+    from acompte.domain.errors import DomainError, MissingLegalIdentifier
+    from acompte.services import companies, exports
+    from acompte.services.ports import Ctx
+
+    console = new_console()
     start, end = _day(date_from, DateField.DATE_FROM), _day(date_to, DateField.DATE_TO)
     application = bootstrap.build(Settings.from_env().database_url)
     try:
@@ -86,14 +101,30 @@ def fec(
     console.print(f"CSV de l'export : [bold]{csv_path}[/bold]")
 
 
-@app.command("ereporting")
+@app.command(
+    "ereporting",
+    cls=Command,
+    help=_(
+        "Écrire les données de paiement à déclarer (prestations dont la TVA est exigible à l'encaissement) "
+        "pour une période."
+    ),
+)
 def ereporting(
-    date_from: Annotated[str, typer.Option("--from", help="Premier jour de la période (AAAA-MM-JJ)")],
-    date_to: Annotated[str, typer.Option("--to", help="Dernier jour de la période (AAAA-MM-JJ)")],
-    output: Annotated[Path, typer.Option("--output", help="Dossier où écrire le fichier")] = Path("."),
-    company: Annotated[int | None, typer.Option(help="Identifiant de la société (par défaut la première)")] = None,
+    date_from: Annotated[str, typer.Option("--from", help=_("Premier jour de la période (AAAA-MM-JJ)"))],
+    date_to: Annotated[str, typer.Option("--to", help=_("Dernier jour de la période (AAAA-MM-JJ)"))],
+    output: Annotated[Path, typer.Option("--output", help=_("Dossier où écrire le fichier"))] = Path("."),
+    company: Annotated[int | None, typer.Option(help=_("Identifiant de la société (par défaut la première)"))] = None,
 ) -> None:
     """Write the payment data to report (services whose VAT is due on receipt) for a period."""
+    from acompte import bootstrap
+    from acompte.adapters.exports.ereporting import write_payment_reports_csv
+    from acompte.adapters.i18n import message
+    from acompte.config import Settings
+    from acompte.domain.errors import DomainError
+    from acompte.services.exports import ereporting as ereporting_service
+    from acompte.services.ports import Ctx
+
+    console = new_console()
     start, end = _day(date_from, DateField.DATE_FROM), _day(date_to, DateField.DATE_TO)
     application = bootstrap.build(Settings.from_env().database_url)
     try:

@@ -3,17 +3,14 @@ Exit 0 with a short summary when all holds; exit 1 with the first break of each 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from acompte import bootstrap
-from acompte.adapters.i18n import message
-from acompte.config import Settings
-from acompte.domain.errors import DomainError
-from acompte.services.verification import Break, verify
+from acompte.adapters.cli.localized import _
+
+if TYPE_CHECKING:
+    from acompte.services.verification import Break
 
 SENTENCES = {
     "unlinked": "l'événement {id} n'a pas de maillon dans la chaîne (ajouté hors de l'application)",
@@ -42,9 +39,18 @@ def sentence(found: Break) -> str:
 
 
 def verify_command(
-    company: Annotated[int | None, typer.Option("--company", help="Id de la société (toutes sinon)")] = None,
+    company: Annotated[int | None, typer.Option("--company", help=_("Id de la société (toutes sinon)"))] = None,
 ) -> None:
     """Check the history chain, the allocations against the history, the money bounds and the numbering."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from acompte import bootstrap
+    from acompte.adapters.i18n import message
+    from acompte.config import Settings
+    from acompte.domain.errors import DomainError
+    from acompte.services.verification import verify
+
     out = Console(soft_wrap=True)
     application = bootstrap.build(Settings.from_env().database_url)
     try:
