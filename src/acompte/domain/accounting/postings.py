@@ -92,7 +92,7 @@ def invoice_entry(fact: DocumentFact, settings: AccountingSettings) -> JournalEn
         # a recall line has a negative net: it debits the deposit account on a sale
         amount = -net if sale else net
         if line.recall:
-            b.add(role, amount, party=fact.party, key=fact.deposit_key)
+            b.add(role, amount, party=fact.party, key=line.deposit_key or fact.deposit_key)
         else:
             b.add(role, amount)
     for part in fact.parts:
