@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,12 +18,11 @@ from acompte.services import companies, deposits, documents, exports, parties, p
 from acompte.services.exports import einvoicing
 from acompte.services.ports import Ctx
 from tests.exports.validation import fatal_failures
-from tests.services.test_settlement_wiring import (  # noqa: F401 - `legal` is a fixture
+from tests.services.test_settlement_wiring import (
     TABLE,
     balances,
     deposit_invoice,
     final_invoice,
-    legal,
     order,
     rows,
     text,
@@ -33,6 +33,15 @@ D = Decimal
 
 def eur(text: str) -> Money:
     return Money.of(text, "EUR")
+
+
+@pytest.fixture
+def legal(uow, ctx, customer):  # type: ignore[no-untyped-def]
+    """What Factur-X needs: the company's VAT number and address, the customer's SIREN and address."""
+    with uow:
+        uow.companies.update(ctx.company_id, vat_number="FR11123456782", address="12 rue des Artisans, 69003 Lyon")
+        uow.commit()
+    return parties.update_party(uow, ctx, customer.id, siren="552100554", address="3 place du Marché, 75011 Paris")
 
 
 def by_lines(uow, ctx) -> None:  # type: ignore[no-untyped-def]
