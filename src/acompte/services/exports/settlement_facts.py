@@ -147,6 +147,7 @@ def write_off_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
                 amount=view.amount - Money.from_minor(already, view.amount.currency),
                 kind=write_off_kind(what, flow),
                 written_key=written,
+                received_key=f"pay:{view.received_payment_id}" if view.received_payment_id is not None else None,
             )
         )
     return facts
