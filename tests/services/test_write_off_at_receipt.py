@@ -63,17 +63,6 @@ def test_a_customer_shortfall_written_off_at_receipt_is_one_bank_entry(uow, ctx,
 
 
 def test_a_shortfall_written_off_later_stays_a_miscellaneous_entry(uow, ctx, customer, threshold):
-    repair = order(uow, ctx, customer.id, REPAIR, kind=Kind.INVOICE, day=date(2026, 3, 10))
-    credits.receive_writing_off(
-        uow,
-        ctx,
-        party_id=customer.id,
-        amount=eur("44.98"),
-        method="transfer",
-        payment_date=date(2026, 3, 11),
-        allocations=[],
-    )  # fmt: skip  (nothing allocated: nothing written off)
-    assert write_offs_of(uow, ctx, customer.id) == []
     other = order(uow, ctx, customer.id, REPAIR, kind=Kind.INVOICE, day=date(2026, 3, 12))
     from acompte.services import payments
 
