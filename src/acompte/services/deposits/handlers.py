@@ -24,7 +24,13 @@ from acompte.domain.errors import (
     OrderBelowDeposits,
     ReversalExceedsDeposit,
 )
-from acompte.domain.events import DocumentConverted, DocumentValidated, DraftDeleting, LinesChanging
+from acompte.domain.events import (
+    DocumentConverted,
+    DocumentValidated,
+    DraftDeleting,
+    LinesChanging,
+    RecallLinesTyped,
+)
 from acompte.domain.money import Money, total
 from acompte.domain.parties import Company
 from acompte.services.deposits.deduction_plans import (
@@ -46,6 +52,7 @@ from acompte.services.deposits.family import (
     same_line,
     usages_of,
 )
+from acompte.services.deposits.deductions import deduct_recall_lines
 from acompte.services.deposits.follow import carry, return_invoice_deposits, return_to_origin
 from acompte.services.deposits.plans import previous_deposits
 from acompte.services.deposits.settings import default_deposit
@@ -57,6 +64,11 @@ from acompte.services.ports import Ctx, UnitOfWork
 
 def on_lines_changing(uow: UnitOfWork, ctx: Ctx, notice: LinesChanging) -> None:
     check_lines_change(uow, ctx, notice.document, notice.lines, notice.gross)
+
+
+def on_recall_lines_typed(uow: UnitOfWork, ctx: Ctx, notice: RecallLinesTyped) -> None:
+    """Deposit recall lines typed on a draft final invoice become its deductions (`deduct_recall_lines`)."""
+    deduct_recall_lines(uow, ctx, notice.document, notice.lines)
 
 
 def on_document_validated(uow: UnitOfWork, ctx: Ctx, event: DocumentValidated) -> None:
