@@ -41,6 +41,7 @@ from acompte.services.deposits.deduction_plans import (
     replan_automatic,
     undeducted_of,
 )
+from acompte.services.deposits.deductions import deduct_recall_lines
 from acompte.services.deposits.family import (
     COMMERCIAL_KINDS,
     allocated_to,
@@ -52,7 +53,6 @@ from acompte.services.deposits.family import (
     same_line,
     usages_of,
 )
-from acompte.services.deposits.deductions import deduct_recall_lines
 from acompte.services.deposits.follow import carry, return_invoice_deposits, return_to_origin
 from acompte.services.deposits.plans import previous_deposits
 from acompte.services.deposits.settings import default_deposit
