@@ -71,6 +71,7 @@ def test_a_recall_line_is_refused_beyond_the_deposit_or_unmatched_or_off_a_final
     cmd = order(uow, ctx, customer.id, TABLE)
     deposit = deposit_invoice(uow, ctx, cmd.id, "30", issued_on=date(2026, 2, 2), paid_on=date(2026, 2, 5))
     number = deposit.document.document.number
+    second = deposit_invoice(uow, ctx, cmd.id, "10", issued_on=date(2026, 2, 6), paid_on=date(2026, 2, 6))
     draft = deposits.create_final_invoice(uow, ctx, cmd.id)
     with pytest.raises(DeductionExceedsDeposit):
         documents.update_document(uow, ctx, draft.invoice.id, lines=[TABLE, recall(number, "400.00")])
@@ -83,6 +84,9 @@ def test_a_recall_line_is_refused_beyond_the_deposit_or_unmatched_or_off_a_final
         documents.create_document(uow, ctx, kind=Kind.ORDER, flow=Flow.SALE, party_id=customer.id,
                                   lines=[TABLE, recall(number)])  # fmt: skip
     lone = documents.create_document(uow, ctx, kind=Kind.INVOICE, flow=Flow.SALE, party_id=customer.id, lines=[TABLE])
-    with pytest.raises(InvalidLine) as unknown:
+    with pytest.raises(NegativeQuantity):  # no deposit invoice to recall: a refund is a credit note
         documents.update_document(uow, ctx, lone.id, lines=[TABLE, recall("FA-0000")])
+    with pytest.raises(InvalidLine) as unknown:  # two deposit invoices and the line names neither
+        documents.update_document(uow, ctx, draft.invoice.id, lines=[TABLE, recall("FA-0000")])
     assert unknown.value.params["reason"] is Reason.RECALL_DEPOSIT_UNKNOWN
+    assert second.document.document.number in unknown.value.params["deposits"]

@@ -27,6 +27,7 @@ from acompte.domain.errors import (
     FlowMismatch,
     InvalidLine,
     InvalidTransition,
+    NegativeQuantity,
     Reason,
 )
 from acompte.domain.money import Money, total
@@ -229,7 +230,8 @@ def apply_automatic_deductions(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> li
 def deduct_recall_lines(uow: UnitOfWork, ctx: Ctx, invoice: Document, lines: Sequence[Line]) -> None:
     """Deposit recall lines typed on a draft final invoice (« Acompte déjà facturé FA-… », −1 × 300.00 HT)
     become the deductions they stand for, inside the caller's unit of work: each names its deposit invoice by
-    number (or the order has only one left to deduct); its net, with the VAT that net makes, is deducted as
+    number (or the order has only one left to deduct; with none at all, the line is refused as a negative
+    quantity: taking goods back is a credit note's job); its net, with the VAT that net makes, is deducted as
     `deduct_deposit` would — never more than the deposit invoice still holds (`DeductionExceedsDeposit`) nor
     than the invoice's net to pay — and the deduction's net per rate must be what was typed
     (`InvalidLine`, reason `recall-mismatch`). From then on it is a deduction like any other: position, entries,
@@ -237,6 +239,8 @@ def deduct_recall_lines(uow: UnitOfWork, ctx: Ctx, invoice: Document, lines: Seq
     company = uow.companies.get(ctx.company_id)
     usages, _ = deduction_candidates(uow, ctx, company, invoice)
     open_ = {i: u for i, u in usages.items() if u.available_for_deduction(invoice.id).is_positive}
+    if not usages:  # no deposit invoice to recall: a negative line would be a refund, which is a credit note's
+        raise NegativeQuantity(kind=invoice.kind)
     groups: dict[int, list[Line]] = {}
     for line in lines:
         named = [i for i, u in usages.items() if u.deposit.number and u.deposit.number in line.designation]
