@@ -22,6 +22,7 @@ from acompte.domain.events import (
     DocumentValidated,
     DraftDeleting,
     LinesChanging,
+    RecallLinesTyped,
 )
 from acompte.domain.users import LoginPolicy
 from acompte.persistence import backup
@@ -49,6 +50,7 @@ def message_bus() -> MessageBus:
                 export_handlers.on_document_validated,
             ],
             LinesChanging: [deposit_handlers.on_lines_changing],
+            RecallLinesTyped: [deposit_handlers.on_recall_lines_typed],
             DocumentConverted: [deposit_handlers.on_document_converted],
             DraftDeleting: [deposit_handlers.on_draft_deleting],
             AllocationRemoved: [credit_handlers.on_allocation_removed],

@@ -220,7 +220,7 @@ def test_ac10_final_invoice_deducts_the_deposit_with_a_quantity_minus_one_line()
     assert value(xml, "//ram:NetPriceProductTradePrice/ram:ChargeAmount") == ["1000", "300"]  # never a negative price
     assert (
         value(xml, "//ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct/ram:Name")[1]
-        == "Déduction acompte FA-2026-0001"
+        == "Acompte déjà facturé FA-2026-0001"
     )
 
 

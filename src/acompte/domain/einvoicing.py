@@ -9,8 +9,9 @@ adapters/exports/facturx.py.
 
 A final invoice deducts deposits in one of two encodings (the company chooses, §4.2):
 - PAID_AMOUNT (default): full lines, BT-113 = deposits paid, cadre B4/S4/M4, BT-25 = each deposit invoice;
-- DEDUCTION_LINE: a line "Déduction acompte …" with quantity −1 and a positive price per deposit and rate,
-  BT-113 = 0, cadre B1/S1/M1. Never a negative unit price (BR-27, BR-FR-DEC-03).
+- DEDUCTION_LINE: a line « Acompte déjà facturé … » with quantity −1 and a positive price per deposit and rate,
+  BT-113 = 0, cadre B1/S1/M1, the VAT of each rate less the VAT stored with its deductions (`recalled_parts`).
+  Never a negative unit price (BR-27, BR-FR-DEC-03).
 """
 
 from __future__ import annotations
@@ -119,6 +120,25 @@ class DeductedDeposit:
     @property
     def gross(self) -> Money:
         return parts_total(self.parts, self.parts[0].net.currency)
+
+
+def recall_designation(deposit_number: str) -> str:
+    """The words of a recall line: the same on the PDF and in the XML (BT-153)."""
+    return f"Acompte déjà facturé {deposit_number}"
+
+
+def recalled_parts(parts: Sequence[VatPart], deductions: Sequence[DeductedDeposit]) -> tuple[VatPart, ...]:
+    """A final invoice's VAT parts less the deposits it recalls by lines, part by part, with the VAT stored with
+    each deduction — never recomputed on the difference, so that the invoice's VAT plus its deposits' VAT is
+    exactly what was collected (a cent could otherwise move between the deposit and the final invoice). A part
+    fully recalled stays, at zero: its rate is still on the invoice's lines (BR-CO-18, BR-S-08)."""
+    remaining = {(p.rate, p.nature): p for p in parts}
+    for deposit in deductions:
+        for m in deposit.parts:
+            key = (m.rate, m.nature)
+            base = remaining.get(key) or VatPart(m.rate, m.nature, m.net - m.net, m.vat - m.vat)
+            remaining[key] = VatPart(base.rate, base.nature, base.net - m.net, base.vat - m.vat)
+    return tuple(remaining.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,17 +305,19 @@ def build_einvoice(
     paid = advances or zero
     preceding = list(corrects)
     stage = 1
+    recalled: Sequence[DeductedDeposit] = ()
     if kind is Kind.INVOICE and deductions:
         preceding += [EReference(d.number, d.issue_date) for d in deductions]
         if encoding is DeductionEncoding.PAID_AMOUNT:
             paid = paid + total((d.gross for d in deductions), currency)
         else:
+            recalled = deductions
             for deposit in deductions:
                 for part in deposit.parts:
                     e_lines.append(
                         ELine(
                             str(len(e_lines) + 1),
-                            f"Déduction acompte {deposit.number}",
+                            recall_designation(deposit.number),
                             Decimal(-1),
                             _quantize_price(part.net.amount),
                             -part.net,
@@ -303,10 +325,10 @@ def build_einvoice(
                             part.nature,
                         )
                     )
-                    fact_lines.append(FactLine(-part.net, part.rate, part.nature))
     if kind is Kind.INVOICE and paid.is_positive and encoding is DeductionEncoding.PAID_AMOUNT:
         stage = 4  # "facture définitive après acompte"
-    vat = _merge_rates(issued_vat if issued_vat is not None else vat_parts(fact_lines, currency, rounding), currency)
+    own = issued_vat if issued_vat is not None else vat_parts(fact_lines, currency, rounding)
+    vat = _merge_rates(recalled_parts(own, recalled) if recalled else own, currency)
     grand_total = parts_total(vat, currency)
     if kind is Kind.DEPOSIT_INVOICE and paid_on is not None:
         stage, paid, due_date = 2, grand_total, paid_on  # "déjà payée"

@@ -43,6 +43,8 @@ class Reason(StrEnum):
     CREDIT_QUANTITY_POSITIVE = "credit-quantity-positive"
     ITEM_NAME_REQUIRED = "item-name-required"
     ITEM_PRICE = "item-price"  # places
+    RECALL_DEPOSIT_UNKNOWN = "recall-deposit-unknown"  # deposits: the deposit invoices it may name
+    RECALL_MISMATCH = "recall-mismatch"  # deposit, rate, expected, typed
     # settings
     WRITE_OFF_THRESHOLD_INVALID = "write-off-threshold-invalid"  # value
     WRITE_OFF_THRESHOLD_NEGATIVE = "write-off-threshold-negative"

@@ -365,6 +365,16 @@ class LinesChanging(Notice):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RecallLinesTyped(Notice):
+    """A draft final invoice was given lines with a negative quantity: deposit recall lines (« Acompte déjà
+    facturé FA-… », −1 × its net). They are not kept as lines: the capability that knows deposits turns them into
+    the deductions they stand for, so they count exactly as an automatic deduction everywhere."""
+
+    document: Document
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CreditUseUndoing(Notice):
     """A user undoes an allocation whose money came from a credit note: the capability that knows credit notes'
     rules (a written-off credit note keeps what it settled) undoes it on both sides."""

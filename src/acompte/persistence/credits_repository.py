@@ -334,8 +334,10 @@ class CreditRepository:
         write_off_date: date,
         reason: str = "",
         document_id: int | None = None,
+        received_payment_id: int | None = None,
     ) -> int:
-        """Write off part of a credit (`source`) or, with `document_id`, a small shortfall on a document."""
+        """Write off part of a credit (`source`) or, with `document_id`, a small shortfall on a document
+        (`received_payment_id`: at the receipt of that payment, in the same operation)."""
         if (source is None) == (document_id is None):
             raise ValueError("a write-off has exactly one source")
         kind = "shortfall" if source is None else source.kind.value.replace("payment", "overpayment")
@@ -350,6 +352,7 @@ class CreditRepository:
             currency=amount.currency,
             write_off_date=write_off_date,
             reason=reason,
+            received_payment_id=received_payment_id,
             created_at=self.clock.now(),
         )
         self.session.add(row)
@@ -413,6 +416,7 @@ class CreditRepository:
                     amount=Money.from_minor(r.amount_minor, r.currency),
                     write_off_date=r.write_off_date,
                     reason=r.reason,
+                    received_payment_id=r.received_payment_id,
                 )
             )
         return result

@@ -344,6 +344,8 @@ class WriteOffRow(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     write_off_date: Mapped[date] = mapped_column(Date)
+    #: a shortfall written off in the same operation as the payment that left it (one bank entry)
+    received_payment_id: Mapped[int | None] = mapped_column(Id, ForeignKey("payments.id"), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
@@ -25,6 +26,7 @@ from acompte.domain.errors import (
     DocumentFrozen,
     EmptyDocument,
     InvalidLine,
+    NegativeQuantity,
     Reason,
     TotalBelowSettled,
     WrittenOffShortfall,
@@ -40,6 +42,7 @@ from acompte.domain.events import (
     DocumentValidated,
     DraftDeleting,
     LinesChanging,
+    RecallLinesTyped,
 )
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import minor_unit, total
@@ -59,15 +62,26 @@ from acompte.services.views import (
 )
 
 
-def price_lines(uow: UnitOfWork, company: Company, lines: Sequence[LineInput], currency: str) -> tuple[Line, ...]:
-    """Check each line against the company (VAT rate configured, item exists) and compute its net."""
+def price_lines(
+    uow: UnitOfWork, company: Company, lines: Sequence[LineInput], currency: str, kind: Kind | None = None
+) -> tuple[Line, ...]:
+    """Check each line against the company (VAT rate configured, item exists) and compute its net. A negative
+    quantity is a deposit recall line, allowed on a final invoice only (`NegativeQuantity` elsewhere)."""
     priced = []
     for position, data in enumerate(lines, start=1):
         check_rate(data.vat_rate, company.vat_rates)
         if data.item_id is not None:
             uow.items.get(company.id, data.item_id)
-        priced.append(price_line(position, data, currency))
+        if data.quantity < 0 and kind is not None and kind is not Kind.INVOICE:
+            raise NegativeQuantity(kind=kind)
+        priced.append(price_line(position, data, currency, allow_negative=kind is Kind.INVOICE))
     return tuple(priced)
+
+
+def split_recalls(lines: tuple[Line, ...]) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
+    """A final invoice's lines kept as lines (renumbered) and its deposit recall lines (negative quantity)."""
+    kept = tuple(replace(line, position=i) for i, line in enumerate((x for x in lines if x.quantity >= 0), start=1))
+    return kept, tuple(line for line in lines if line.quantity < 0)
 
 
 def line_inputs(lines: Sequence[Line]) -> list[LineInput]:
@@ -118,7 +132,7 @@ def create_document(
             origin = uow.documents.get(ctx.company_id, origin_id)
             if origin.party_id != party_id:
                 raise InvalidLine(reason=Reason.ORIGIN_OTHER_PARTY)
-        priced = price_lines(uow, company, lines, currency)
+        priced, recalls = split_recalls(price_lines(uow, company, lines, currency, kind))
         totals = totals_of(priced, currency, company.vat_rounding)
         draft = Document(
             id=0,
@@ -137,6 +151,9 @@ def create_document(
         document_id = uow.documents.add(draft, notes=notes, data=data)
         stored = uow.documents.get(ctx.company_id, document_id)
         uow.documents.replace_lines(stored, priced, totals.net, totals.vat, totals.gross)
+        if recalls:
+            stored = uow.documents.get(ctx.company_id, document_id)
+            publish(uow, ctx, RecallLinesTyped(company_id=ctx.company_id, document=stored, lines=recalls))
         publish(
             uow,
             ctx,
@@ -179,8 +196,9 @@ def update_document(
             lifecycle.check(document.kind, document.state, Action.EDIT)
         changes: dict[str, Any] = {}
         before_gross = document.gross
+        recalls: tuple[Line, ...] = ()
         if lines is not None:
-            priced = price_lines(uow, company, lines, document.currency)
+            priced, recalls = split_recalls(price_lines(uow, company, lines, document.currency, document.kind))
             totals = totals_of(priced, document.currency, company.vat_rounding)
             publish(
                 uow, ctx, LinesChanging(company_id=ctx.company_id, document=document, lines=priced, gross=totals.gross)
@@ -190,6 +208,9 @@ def update_document(
                 raise TotalBelowSettled(document=document.label, gross=str(totals.gross), settled=str(settled))
             uow.documents.replace_lines(document, priced, totals.net, totals.vat, totals.gross)
             changes["gross"] = {"before": str(before_gross.amount), "after": str(totals.gross.amount)}
+            if recalls:
+                current = uow.documents.get(ctx.company_id, document_id)
+                publish(uow, ctx, RecallLinesTyped(company_id=ctx.company_id, document=current, lines=recalls))
         header: dict[str, Any] = {}
         if issue_date is not None and document.state is State.DRAFT:
             header["issue_date"] = issue_date

@@ -84,6 +84,14 @@ REASONS: dict[Reason, str] = {
     Reason.CREDIT_QUANTITY_POSITIVE: N_("la quantité reprise en avoir doit être strictement positive"),
     Reason.ITEM_NAME_REQUIRED: N_("le nom de l'article est obligatoire"),
     Reason.ITEM_PRICE: N_("prix unitaire positif, au plus {places} décimales"),
+    Reason.RECALL_DEPOSIT_UNKNOWN: N_(
+        "une ligne de reprise d'acompte (quantité négative) doit nommer une facture d'acompte de la commande "
+        "encore à déduire ({deposits})"
+    ),
+    Reason.RECALL_MISMATCH: N_(
+        "la reprise de l'acompte {deposit} à {rate} % est de {expected} HT, pas {typed} : reprenez le montant "
+        "facturé sur l'acompte"
+    ),
     Reason.WRITE_OFF_THRESHOLD_INVALID: N_("seuil d'écart de règlement invalide : {value!r}"),
     Reason.WRITE_OFF_THRESHOLD_NEGATIVE: N_("le seuil d'écart de règlement ne peut pas être négatif"),
     Reason.UNKNOWN_PAYMENT_METHOD: N_("mode de règlement inconnu ou inactif : {method}"),

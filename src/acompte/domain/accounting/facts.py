@@ -122,6 +122,8 @@ class PaymentFact:
     amount: Money
     treasury: Treasury = Treasury.BANK
     allocations: tuple[AllocationFact, ...] = ()
+    #: shortfalls written off at this receipt, in the same operation: booked in its treasury entry
+    write_offs: tuple[WriteOffFact, ...] = ()
 
     @property
     def unallocated(self) -> Money:
@@ -187,7 +189,8 @@ def write_off_kind(what: str, flow: Flow) -> WriteOffKind:
 
 @dataclass(frozen=True, slots=True)
 class WriteOffFact:
-    """A small difference written off (658/758) on a party's account; `written_key` names what it settles."""
+    """A small difference written off (658/758) on a party's account; `written_key` names what it settles;
+    `received_key` the payment at whose receipt it was written off, in the same operation ("pay:<id>")."""
 
     key: str
     reference: str
@@ -197,6 +200,7 @@ class WriteOffFact:
     amount: Money
     kind: WriteOffKind
     written_key: str
+    received_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

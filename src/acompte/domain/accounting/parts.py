@@ -29,12 +29,14 @@ class VatPart:
 
 @dataclass(frozen=True, slots=True)
 class FactLine:
-    """A document line as accounting needs it. `recall` marks a deposit deduction line (quantity −1)."""
+    """A document line as accounting needs it. `recall` marks a deposit deduction line (quantity −1);
+    `deposit_key` the deposit it takes back, when the line names its own (else the document's `deposit_key`)."""
 
     net: Money
     rate: Decimal
     nature: Nature = Nature.GOODS
     recall: bool = False
+    deposit_key: str | None = None
 
 
 def vat_parts(

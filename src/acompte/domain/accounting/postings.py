@@ -14,7 +14,8 @@ The patterns follow the French chart of accounts (PCG) as `../shared/domain/fren
 - VAT due on receipt       OD  D 44574 / C 44571 for the VAT part of what a payment settles
 - credit note              VE  mirror of the invoice (709 for a price reduction); deposit credit note D 4191 + VAT
 - refund                   BQ  D 411 / C 512
-- write-off                OD  D 411 / C 758 (gain) or D 658 / C 411 (loss)
+- write-off                OD  D 411 / C 758 (gain) or D 658 / C 411 (loss); a shortfall written off at receipt,
+                               in the payment's own bank entry: D 512 + D 658 / C 411
 - exchange difference      OD  656 (loss) / 756 (gain) against 411 or 401
 
 A deposit invoice alone makes no entry: the deposit is booked when its cash comes in (CONVENTION of the
@@ -92,7 +93,7 @@ def invoice_entry(fact: DocumentFact, settings: AccountingSettings) -> JournalEn
         # a recall line has a negative net: it debits the deposit account on a sale
         amount = -net if sale else net
         if line.recall:
-            b.add(role, amount, party=fact.party, key=fact.deposit_key)
+            b.add(role, amount, party=fact.party, key=line.deposit_key or fact.deposit_key)
         else:
             b.add(role, amount)
     for part in fact.parts:
@@ -164,6 +165,8 @@ def payment_entries(fact: PaymentFact, settings: AccountingSettings) -> tuple[Jo
 
     Received: D 512 (53) amount / C 411 per invoice settled / C 4191 + C 44571 per deposit / C 411 overpayment.
     Paid out: mirror with 401, 4091 and 44566. A payment out to a customer is a refund: D 411 / C 512.
+    A shortfall written off at this receipt joins the same entry: D 512 44.98 + D 658 0.02 / C 411 45.00; paid
+    out to a supplier, D 401 45.00 / C 512 44.98 + C 758 0.02 (french-rules §1.3, « Small shortfall »).
     """
     received = fact.direction is Direction.IN
     cur = fact.amount.currency
@@ -199,6 +202,18 @@ def payment_entries(fact: PaymentFact, settings: AccountingSettings) -> tuple[Jo
                 key=alloc.key,
                 label=f"{label} {alloc.number}",
             )
+    for written in fact.write_offs:
+        # a shortfall written off at receipt: the party is credited (debited, paid out) for the whole document, on
+        # the same line as the payment's part, and the difference goes to 658 (758) in the same bank entry
+        gain = written.kind is WriteOffKind.GAIN
+        b.add(
+            party_role,
+            written.amount if gain else -written.amount,
+            party=fact.party,
+            key=written.written_key,
+            label=f"{label} {written.reference}",
+        )
+        b.add("write_off_gain" if gain else "write_off_loss", -written.amount if gain else written.amount)
     rest = fact.unallocated
     if rest.is_negative:
         raise UnbalancedEntry(piece=fact.number, debit=str(fact.amount), credit=str(fact.amount - rest))

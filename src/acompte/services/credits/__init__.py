@@ -41,7 +41,12 @@ from acompte.services.credits.views import (
     list_refunds,
     overpayments_of,
 )
-from acompte.services.credits.write_offs import write_off_credit, write_off_overpayment, write_off_shortfall
+from acompte.services.credits.write_offs import (
+    receive_writing_off,
+    write_off_credit,
+    write_off_overpayment,
+    write_off_shortfall,
+)
 
 __all__ = [
     "CreditNoteView",
@@ -73,6 +78,7 @@ __all__ = [
     "list_refunds",
     "overpayments_of",
     "receive_payment",
+    "receive_writing_off",
     "refund",
     "unwind_refund",
     "use_credit",

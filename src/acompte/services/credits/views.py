@@ -91,6 +91,8 @@ class WriteOffView:
     write_off_date: date
     reason: str = ""
     document_id: int | None = None
+    #: a shortfall written off at the receipt of this payment, in the same operation (one bank entry)
+    received_payment_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

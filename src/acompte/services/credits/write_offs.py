@@ -3,6 +3,7 @@ document still owes (« écart de règlement », within the company threshold). 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from acompte.domain import credits as rules
@@ -16,11 +17,13 @@ from acompte.domain.credits import CreditRef
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import Document
 from acompte.domain.money import Money
-from acompte.services import positions
+from acompte.domain.payments import Direction
+from acompte.services import payments, positions
 from acompte.services.credits.lookups import active_payment, credit_note, payment_label
 from acompte.services.credits.views import WriteOffView
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.views import PaymentView
 
 
 def write_off_credit(
@@ -158,39 +161,107 @@ def write_off_shortfall(
     today: date | None = None,
 ) -> WriteOffView:
     """Write off a small amount a document still owes (« écart de règlement », e.g. 0.02 short) within the
-    company threshold: a recorded action; the document is then paid."""
+    company threshold: a recorded action; the document is then paid. Done on its own, it is booked as a
+    miscellaneous entry (OD D 658 / C 411)."""
     check_optional(today, DateField.DATE)
     with uow:
-        company = uow.companies.get(ctx.company_id)
-        document = uow.documents.get(ctx.company_id, document_id, lock=True)
-        balance_due = positions.balance_due(uow, ctx, document)
-        amount = amount if amount is not None else balance_due
-        threshold = rules.write_off_threshold(company.settings, document.currency)
-        rules.check_shortfall_write_off(document, balance_due, amount, threshold)
-        write_off_id = uow.credits.add_write_off(
-            ctx.company_id,
-            party_id=document.party_id,
-            source=None,
+        view = shortfall_write_off(uow, ctx, document_id, amount=amount, reason=reason, today=today)
+        uow.commit()
+        return view
+
+
+def shortfall_write_off(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    document_id: int,
+    *,
+    amount: Money | None = None,
+    reason: str = "",
+    today: date | None = None,
+    received_payment_id: int | None = None,
+) -> WriteOffView:
+    """The work of `write_off_shortfall`, inside the caller's open unit of work (`received_payment_id`: written
+    off at the receipt of that payment, in the same operation)."""
+    company = uow.companies.get(ctx.company_id)
+    document = uow.documents.get(ctx.company_id, document_id, lock=True)
+    balance_due = positions.balance_due(uow, ctx, document)
+    amount = amount if amount is not None else balance_due
+    threshold = rules.write_off_threshold(company.settings, document.currency)
+    rules.check_shortfall_write_off(document, balance_due, amount, threshold)
+    write_off_id = uow.credits.add_write_off(
+        ctx.company_id,
+        party_id=document.party_id,
+        source=None,
+        document_id=document.id,
+        amount=amount,
+        write_off_date=today or uow.clock.today(),
+        reason=reason,
+        received_payment_id=received_payment_id,
+    )
+    publish(
+        uow,
+        ctx,
+        ShortfallWrittenOff(
+            company_id=ctx.company_id,
             document_id=document.id,
+            party_id=document.party_id,
+            write_off_id=write_off_id,
+            number=document.number,
             amount=amount,
-            write_off_date=today or uow.clock.today(),
+            threshold=threshold,
             reason=reason,
-        )
-        publish(
+            balance_before=balance_due,
+        ),
+    )
+    return uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
+
+
+def receive_writing_off(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    party_id: int,
+    amount: Money,
+    method: str,
+    allocations: Sequence[tuple[int, Money]],
+    direction: Direction = Direction.IN,
+    payment_date: date | None = None,
+    account_id: int | None = None,
+    reference: str = "",
+    comment: str = "",
+    reason: str = "",
+) -> PaymentView:
+    """Record a payment allocated to documents and, in the same operation, write off the small shortfall each of
+    them is still left owing (within the company threshold; a document paid in full is left alone). The customer
+    paid 44.98 of 45.00: one bank entry D 512 44.98 + D 658 0.02 / C 411 45.00 (french-rules §1.3, « Small
+    shortfall »); a supplier paid 44.98 of 45.00: D 401 45.00 / C 512 44.98 + C 758 0.02. One transaction: a
+    shortfall over the threshold refuses the whole receipt."""
+    with uow:
+        recorded = payments.record_payment(
             uow,
             ctx,
-            ShortfallWrittenOff(
-                company_id=ctx.company_id,
-                document_id=document.id,
-                party_id=document.party_id,
-                write_off_id=write_off_id,
-                number=document.number,
-                amount=amount,
-                threshold=threshold,
-                reason=reason,
-                balance_before=balance_due,
-            ),
+            party_id=party_id,
+            amount=amount,
+            method=method,
+            direction=direction,
+            payment_date=payment_date,
+            account_id=account_id,
+            reference=reference,
+            comment=comment,
+            allocations=allocations,
         )
-        view = uow.credits.write_offs(ctx.company_id, write_off_id=write_off_id)[0]
+        for document_id in sorted({d for d, _ in allocations}):
+            document = uow.documents.get(ctx.company_id, document_id)
+            if positions.balance_due(uow, ctx, document).is_zero:
+                continue
+            shortfall_write_off(
+                uow,
+                ctx,
+                document_id,
+                reason=reason,
+                today=recorded.payment.payment_date,
+                received_payment_id=recorded.id,
+            )
+        view = payments.get_payment(uow, ctx, recorded.id)
         uow.commit()
         return view

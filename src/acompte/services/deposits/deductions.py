@@ -3,6 +3,7 @@ a draft final invoice or removing it, and the deposit invoices an invoice leaves
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -18,15 +19,19 @@ from acompte.domain.deposits import (
     plan_deductions,
     share_in_percent,
 )
-from acompte.domain.documents import Kind, State
+from acompte.domain.documents import Document, Kind, Line, State
 from acompte.domain.errors import (
     CurrencyMismatch,
     DeductionPartyMismatch,
     DocumentFrozen,
     FlowMismatch,
+    InvalidLine,
     InvalidTransition,
+    NegativeQuantity,
+    Reason,
 )
 from acompte.domain.money import Money, total
+from acompte.domain.vat import normalize_rate, vat_of
 from acompte.services import documents, positions, versions
 from acompte.services.deposits.deduction_plans import (
     add_deduction,
@@ -220,3 +225,57 @@ def apply_automatic_deductions(uow: UnitOfWork, ctx: Ctx, invoice_id: int) -> li
         planned = apply_automatic(uow, ctx, company, invoice)
         uow.commit()
         return planned
+
+
+def deduct_recall_lines(uow: UnitOfWork, ctx: Ctx, invoice: Document, lines: Sequence[Line]) -> None:
+    """Deposit recall lines typed on a draft final invoice (« Acompte déjà facturé FA-… », −1 × 300.00 HT)
+    become the deductions they stand for, inside the caller's unit of work: each names its deposit invoice by
+    number (or the order has only one left to deduct; with none at all, the line is refused as a negative
+    quantity: taking goods back is a credit note's job); its net, with the VAT that net makes, is deducted as
+    `deduct_deposit` would — never more than the deposit invoice still holds (`DeductionExceedsDeposit`) nor
+    than the invoice's net to pay — and the deduction's net per rate must be what was typed
+    (`InvalidLine`, reason `recall-mismatch`). From then on it is a deduction like any other: position, entries,
+    PDF and Factur-X read it the same way."""
+    company = uow.companies.get(ctx.company_id)
+    usages, _ = deduction_candidates(uow, ctx, company, invoice)
+    open_ = {i: u for i, u in usages.items() if u.available_for_deduction(invoice.id).is_positive}
+    if not usages:  # no deposit invoice to recall: a negative line would be a refund, which is a credit note's
+        raise NegativeQuantity(kind=invoice.kind)
+    groups: dict[int, list[Line]] = {}
+    for line in lines:
+        named = [i for i, u in usages.items() if u.deposit.number and u.deposit.number in line.designation]
+        if len(named) == 1:
+            deposit_id = named[0]
+        elif not named and len(open_) == 1:
+            deposit_id = next(iter(open_))
+        else:
+            numbers = sorted(u.deposit.number or u.deposit.label for u in open_.values())
+            raise InvalidLine(reason=Reason.RECALL_DEPOSIT_UNKNOWN, deposits=", ".join(numbers) or "—")
+        groups.setdefault(deposit_id, []).append(line)
+    zero = Money.zero(invoice.currency)
+    for deposit_id, typed in groups.items():
+        typed_net: dict[Decimal, Money] = {}
+        for line in typed:
+            rate = normalize_rate(line.vat_rate)
+            typed_net[rate] = typed_net.get(rate, zero) - line.net
+        wanted = total((net + vat_of(net, rate) for rate, net in typed_net.items()), invoice.currency)
+        available = usages[deposit_id].available_for_deduction(invoice.id)
+        if wanted > available and (wanted - available).minor_units <= len(typed_net):
+            # the deposit's VAT is its gross less its net (as issued): a cent per rate may separate the two
+            wanted = available
+        deduct_deposit(uow, ctx, invoice.id, deposit_id, amount=wanted)
+        deduction = next(
+            d
+            for d in uow.deposits.deductions(ctx.company_id, invoice_id=invoice.id)
+            if d.deposit_invoice_id == deposit_id
+        )
+        got = {normalize_rate(b.rate): b.net for b in deduction.breakdown}
+        for rate in sorted(set(typed_net) | set(got), reverse=True):
+            if typed_net.get(rate, zero) != got.get(rate, zero):
+                raise InvalidLine(
+                    reason=Reason.RECALL_MISMATCH,
+                    deposit=usages[deposit_id].deposit.label,
+                    rate=format(rate.normalize(), "f"),
+                    expected=str(got.get(rate, zero).amount),
+                    typed=str(typed_net.get(rate, zero).amount),
+                )

@@ -24,7 +24,13 @@ from acompte.domain.errors import (
     OrderBelowDeposits,
     ReversalExceedsDeposit,
 )
-from acompte.domain.events import DocumentConverted, DocumentValidated, DraftDeleting, LinesChanging
+from acompte.domain.events import (
+    DocumentConverted,
+    DocumentValidated,
+    DraftDeleting,
+    LinesChanging,
+    RecallLinesTyped,
+)
 from acompte.domain.money import Money, total
 from acompte.domain.parties import Company
 from acompte.services.deposits.deduction_plans import (
@@ -35,6 +41,7 @@ from acompte.services.deposits.deduction_plans import (
     replan_automatic,
     undeducted_of,
 )
+from acompte.services.deposits.deductions import deduct_recall_lines
 from acompte.services.deposits.family import (
     COMMERCIAL_KINDS,
     allocated_to,
@@ -57,6 +64,11 @@ from acompte.services.ports import Ctx, UnitOfWork
 
 def on_lines_changing(uow: UnitOfWork, ctx: Ctx, notice: LinesChanging) -> None:
     check_lines_change(uow, ctx, notice.document, notice.lines, notice.gross)
+
+
+def on_recall_lines_typed(uow: UnitOfWork, ctx: Ctx, notice: RecallLinesTyped) -> None:
+    """Deposit recall lines typed on a draft final invoice become its deductions (`deduct_recall_lines`)."""
+    deduct_recall_lines(uow, ctx, notice.document, notice.lines)
 
 
 def on_document_validated(uow: UnitOfWork, ctx: Ctx, event: DocumentValidated) -> None:

@@ -20,7 +20,6 @@ from acompte.domain.documents import INVOICE_KINDS, Document, Flow, Kind, State
 from acompte.domain.einvoicing import (
     Address,
     DeductedDeposit,
-    DeductionEncoding,
     DocumentLine,
     EInvoice,
     EInvoiceAction,
@@ -35,6 +34,7 @@ from acompte.domain.errors import InvalidSetting, InvalidTransition, NotFullyPai
 from acompte.domain.export_events import EInvoiceStatusSet
 from acompte.domain.money import Money
 from acompte.domain.parties import Company, Party
+from acompte.services.exports.deduction_encoding import encoding_of
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, deducted_deposits, issued_parts
 from acompte.services.messagebus import publish
 from acompte.services.payment_terms import applied_terms
@@ -139,9 +139,7 @@ def einvoice_for(
                 order_reference = origin.number
         settings = company.settings
         terms = applied_terms(uow, ctx, document)
-        encoding = DeductionEncoding(
-            (settings.get("einvoicing") or {}).get("deduction_encoding", DeductionEncoding.PAID_AMOUNT.value)
-        )
+        encoding = encoding_of(uow, ctx, document, company)
         invoice = build_einvoice(
             kind=document.kind,
             number=document.number,

@@ -12,12 +12,24 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from acompte.domain.accounting import AccountingSettings, CreditReason, DocumentFact, FactLine, Nature, PartyRef
+from acompte.domain.accounting import (
+    AccountingSettings,
+    CreditReason,
+    DocumentFact,
+    FactLine,
+    Nature,
+    PartyRef,
+    VatPart,
+    natured_parts,
+    vat_parts,
+)
 from acompte.domain.credits import SourceKind
 from acompte.domain.documents import Document, Flow, Kind, State
+from acompte.domain.einvoicing import DeductedDeposit, DeductionEncoding, recalled_parts
 from acompte.domain.errors import ForeignCurrencyNotSupported, InvalidSetting, Reason
 from acompte.domain.parties import Company, Party
 from acompte.domain.payments import Direction, Payment
+from acompte.services.exports.deduction_encoding import encoding_of, recall_fact_lines
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, issued_parts
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -93,6 +105,17 @@ class FactReader:
             root = self._commercial_origin(document)
             reference = self.fact(root).parts if root is not None else ()
             issued = issued_parts(self.uow, self.ctx, document, reference, default)
+        lines = tuple(
+            FactLine(line.net, line.vat_rate, nature(line.item_id), recall=line.quantity < 0) for line in document.lines
+        )
+        if document.kind is Kind.INVOICE and encoding_of(self.uow, self.ctx, document, self.company) is (
+            DeductionEncoding.DEDUCTION_LINE
+        ):
+            # the deposits recalled by lines: one sales entry, 4191 debited (AC-10), VAT as deducted
+            own = vat_parts(lines, document.currency, self.company.vat_rounding)
+            recalls, keys = self._recalls(document, own)
+            issued = recalled_parts(own, recalls)
+            lines += recall_fact_lines(recalls, keys)
         fact = DocumentFact(
             key=f"doc:{document.id}",
             kind=document.kind,
@@ -101,10 +124,7 @@ class FactReader:
             issue_date=document.issue_date,
             party=party_ref(self.party(document.party_id), document.flow),
             currency=document.currency,
-            lines=tuple(
-                FactLine(line.net, line.vat_rate, nature(line.item_id), recall=line.quantity < 0)
-                for line in document.lines
-            ),
+            lines=lines,
             rounding=self.company.vat_rounding,
             credit_reason=credit_reason(data),
             deposit_key=f"doc:{deposit_id}" if deposit_id is not None else None,
@@ -112,6 +132,16 @@ class FactReader:
         )
         self._facts[document.id] = fact
         return fact
+
+    def _recalls(self, invoice: Document, reference: tuple[VatPart, ...]) -> tuple[list[DeductedDeposit], list[str]]:
+        """The deposit invoices a final invoice deducts (VAT with the invoice's natures) and their keys."""
+        deducted, keys = [], []
+        for deduction in self.uow.deposits.deductions(self.ctx.company_id, invoice_id=invoice.id):
+            parts = natured_parts(((b.rate, b.net, b.vat) for b in deduction.breakdown), reference)
+            deposit = self.document(deduction.deposit_invoice_id)
+            deducted.append(DeductedDeposit(deposit.label, deposit.issue_date, parts))
+            keys.append(f"doc:{deposit.id}")
+        return deducted, keys
 
     def _commercial_origin(self, document: Document) -> Document | None:
         """The nearest document a deposit document comes from that is not itself a deposit document."""

@@ -11,14 +11,25 @@ statements.py. The figures are the same as the e-invoice's (einvoicing.py) and t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from acompte.domain.accounting import Nature, VatPart
 from acompte.domain.documents import CREDIT_KINDS, INVOICE_KINDS, Flow, Kind, State
-from acompte.domain.einvoicing import DEBITS_OPTION_NOTE, DEFAULT_LEGAL_NOTES, DeductedDeposit, parse_address
+from acompte.domain.einvoicing import (
+    DEBITS_OPTION_NOTE,
+    DEFAULT_LEGAL_NOTES,
+    DeductedDeposit,
+    DeductionEncoding,
+    parse_address,
+    recall_designation,
+    recalled_parts,
+)
 from acompte.domain.money import Money, total
 from acompte.domain.vat import Totals, VatLine, compute_totals
+from acompte.services.exports.deduction_encoding import encoding_of
 from acompte.services.exports.einvoicing import corrected_documents
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, deducted_deposits, issued_breakdown
 from acompte.services.payment_terms import applied_terms
@@ -98,6 +109,23 @@ def party_lines(address: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def recalled_totals(totals: Totals, deductions: Sequence[DeductedDeposit]) -> Totals:
+    """A final invoice's totals net of the deposits it recalls by lines: per rate, its base and VAT less the
+    deductions' (the Factur-X's BT-109/110/112 and the sales entry, to the cent)."""
+    parts = [VatPart(b.rate, Nature.GOODS, b.net, b.vat) for b in totals.breakdown]
+    merged = [VatPart(p.rate, Nature.GOODS, p.net, p.vat) for d in deductions for p in d.parts]
+    left = recalled_parts(parts, [DeductedDeposit("", date.min, tuple(merged))])
+    by_rate: dict[Decimal, VatLine] = {}
+    for part in left:
+        seen = by_rate.get(part.rate)
+        by_rate[part.rate] = (
+            VatLine(part.rate, part.net, part.vat)
+            if seen is None
+            else VatLine(part.rate, seen.net + part.net, seen.vat + part.vat)
+        )
+    return Totals(totals.currency, tuple(by_rate[r] for r in sorted(by_rate, reverse=True)))
+
+
 def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> PrintableDocument:
     """A document as printed, with the legal mentions of its kind (CGI ann. II art. 242 nonies A; C. com. L441-9)."""
     with uow:
@@ -117,11 +145,25 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
         references: list[str] = []
         is_invoice = document.kind in INVOICE_KINDS
         deductions: list[DeductedDeposit] = []
+        recalls: list[PrintLine] = []
         if document.kind is Kind.INVOICE:
             deductions = deducted_deposits(uow, ctx, document)
+            by_lines = encoding_of(uow, ctx, document, company) is DeductionEncoding.DEDUCTION_LINE
             for deposit in deductions:
-                deducted.append(PrintPayment(deposit.issue_date, f"Acompte facturé {deposit.number}", deposit.gross))
+                if by_lines:  # a line −1 × its net per rate, as the Factur-X says (BT-113 = 0)
+                    recalls += [
+                        PrintLine(
+                            recall_designation(deposit.number), Decimal(-1), p.net.amount, Decimal(0), p.rate, -p.net
+                        )
+                        for p in deposit.parts
+                    ]
+                else:
+                    deducted.append(
+                        PrintPayment(deposit.issue_date, f"Acompte facturé {deposit.number}", deposit.gross)
+                    )
                 references.append(f"Facture d'acompte {deposit.number} du {deposit.issue_date:%d/%m/%Y}")
+            if by_lines and deductions:
+                totals = recalled_totals(totals, deductions)
         # An issued invoice shows what it said at issue, as its Factur-X does (BT-113): deposit invoices deducted
         # and, on a final invoice, payments received before its date. Later payments never change it.
         issued = is_invoice and document.state is State.VALIDATED
@@ -186,7 +228,8 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
                     line.designation, line.quantity, line.unit_price, line.discount_percent, line.vat_rate, line.net
                 )
                 for line in document.lines
-            ),
+            )
+            + tuple(recalls),
             vat=totals.breakdown,
             net=totals.net,
             vat_total=totals.vat,

@@ -211,9 +211,12 @@ def run_export(
         else:
             facts = [f for provider in providers for f in provider(uow, ctx, date_to)]
         deductions_on: dict[str, list[VatPart]] = {}
+        at_receipt: dict[str, list[WriteOffFact]] = {}
         for fact in facts:
             if isinstance(fact, DeductionFact):
                 deductions_on.setdefault(fact.invoice_key, []).extend(fact.parts)
+            if isinstance(fact, WriteOffFact) and fact.received_key is not None:
+                at_receipt.setdefault(fact.received_key, []).append(fact)
 
         # 2. payments, oldest first
         payments = 0
@@ -222,7 +225,11 @@ def run_export(
             if when is None:
                 continue
             payment_fact = _payment_fact(uow, ctx, reader, payment, deductions_on, run_id)
-            post(payment_entries(payment_fact, settings), when)
+            # shortfalls written off at this receipt join its bank entry (step 4 then finds them exported)
+            written = tuple(w for w in at_receipt.get(payment_fact.key, []) if w.flow is payment_fact.flow)
+            post(payment_entries(replace(payment_fact, write_offs=written), settings), when)
+            for w in written:
+                uow.exports.mark_exported(ctx.company_id, run_id, w.key)
             uow.exports.mark_payment_exported(ctx.company_id, payment.id)
             payments += 1
 

@@ -6,7 +6,9 @@
   allocation (deposits' carried allocations), and the export imputes it from that allocation's own posting
   (`run_export` step 3), never here, so nothing is imputed twice. The deduction's VAT is the one stored with it
   (cut from the deposit invoice's breakdown as issued); it takes the natures of the final invoice, so it leaves
-  the VAT account the invoice used (44571, or 44574 for services without the debits option, AC-02).
+  the VAT account the invoice used (44571, or 44574 for services without the debits option, AC-02). A final
+  invoice issued with the `deduction_line` encoding recalls its deposits by lines: its own sales entry debits
+  4191 (AC-10), so its deductions make no imputation here.
 - **Deductions removed after export** (the final invoice was cancelled by a credit note and its deposit invoices
   freed): a `ReversalFact`, the mirror of the posted imputation, dated and referenced on the cancelling credit
   note. Posted entries never change (PCG art. 420-5).
@@ -27,8 +29,10 @@ from typing import Any
 from acompte.domain.accounting import DeductionFact, Nature, ReversalFact, WriteOffFact, natured_parts, write_off_kind
 from acompte.domain.credits import SourceKind
 from acompte.domain.documents import Document, State
+from acompte.domain.einvoicing import DeductionEncoding
 from acompte.domain.errors import ForeignCurrencyNotSupported
 from acompte.domain.money import Money
+from acompte.services.exports.deduction_encoding import encoding_of
 from acompte.services.exports.facts import FactReader
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -60,6 +64,8 @@ def deduction_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
         invoice = reader.document(deduction.invoice_id)
         if invoice.issue_date > date_to or invoice.currency != currency:
             continue  # a later invoice; a foreign-currency one is refused by the run when it is in the period
+        if encoding_of(uow, ctx, invoice, reader.company) is DeductionEncoding.DEDUCTION_LINE:
+            continue  # recalled by a line of the invoice: its own sales entry debits 4191 (AC-10)
         deposit = reader.document(deduction.deposit_invoice_id)
         invoice_fact = reader.fact(invoice)
         default = next((p.nature for p in reader.fact(deposit).parts), Nature.GOODS)
@@ -141,6 +147,7 @@ def write_off_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
                 amount=view.amount - Money.from_minor(already, view.amount.currency),
                 kind=write_off_kind(what, flow),
                 written_key=written,
+                received_key=f"pay:{view.received_payment_id}" if view.received_payment_id is not None else None,
             )
         )
     return facts

@@ -74,8 +74,10 @@ class Credits(Protocol):
         write_off_date: date,
         reason: str = "",
         document_id: int | None = None,
+        received_payment_id: int | None = None,
     ) -> int:
-        """Write off part of a credit (`source`) or, with `document_id`, a small shortfall on a document."""
+        """Write off part of a credit (`source`) or, with `document_id`, a small shortfall on a document
+        (`received_payment_id`: at the receipt of that payment, in the same operation)."""
 
     def write_offs(
         self,

@@ -8,6 +8,7 @@ from fastapi import Query, Response
 
 from acompte.adapters.api.dependencies import (
     ID_QUERY,
+    Auth,
     IfMatch,
     PageParams,
     ReadCtx,
@@ -22,7 +23,8 @@ from acompte.adapters.api.schemas.common import IsoDate, Page
 from acompte.adapters.api.schemas.history import EventOut
 from acompte.adapters.api.schemas.payments import AllocateIn, AllocationOut, PaymentIn, PaymentOut, PaymentSummaryOut
 from acompte.domain.payments import Direction, PaymentState
-from acompte.services import history, payments
+from acompte.domain.users import Permission, authorize
+from acompte.services import credits, history, payments
 from acompte.services.views import PaymentView
 
 router = capability_router("/payments", "payments")
@@ -65,21 +67,38 @@ def list_payments(
 
 
 @router.post("", status_code=201, summary="Record a payment, optionally allocated at once to documents")
-def record_payment(body: PaymentIn, ctx: WriteCtx, uow: Uow, response: Response) -> PaymentOut:
-    view = payments.record_payment(
-        uow,
-        ctx,
-        party_id=int(body.party_id),
-        amount=body.amount.to_domain(),
-        method=body.method,
-        direction=body.direction,
-        payment_date=body.payment_date,
-        account_id=opt_id(body.account_id),
-        reference=body.reference,
-        comment=body.comment,
-        allocations=[(int(part.document_id), part.amount.to_domain()) for part in body.allocations],
-        origin_document_id=opt_id(body.origin_document_id),
-    )
+def record_payment(body: PaymentIn, principal: Auth, ctx: WriteCtx, uow: Uow, response: Response) -> PaymentOut:
+    allocations = [(int(part.document_id), part.amount.to_domain()) for part in body.allocations]
+    if body.write_off_shortfall:  # a write-off is the accountant's: checked before anything is recorded
+        authorize(principal, Permission.ACCOUNTING)
+        view = credits.receive_writing_off(
+            uow,
+            ctx,
+            party_id=int(body.party_id),
+            amount=body.amount.to_domain(),
+            method=body.method,
+            direction=body.direction,
+            payment_date=body.payment_date,
+            account_id=opt_id(body.account_id),
+            reference=body.reference,
+            comment=body.comment,
+            allocations=allocations,
+        )
+    else:
+        view = payments.record_payment(
+            uow,
+            ctx,
+            party_id=int(body.party_id),
+            amount=body.amount.to_domain(),
+            method=body.method,
+            direction=body.direction,
+            payment_date=body.payment_date,
+            account_id=opt_id(body.account_id),
+            reference=body.reference,
+            comment=body.comment,
+            allocations=allocations,
+            origin_document_id=opt_id(body.origin_document_id),
+        )
     response.headers["Location"] = f"/api/v1/payments/{view.id}"
     return _out(view, response)
 

@@ -70,6 +70,11 @@ class PaymentIn(Input):
     comment: Annotated[StrictStr, Bounded(2000)] = ""
     origin_document_id: Id | None = None
     allocations: Annotated[list[AllocationPart], Field(max_length=100)] = []  # noqa: RUF012 - a pydantic default, copied per instance
+    write_off_shortfall: bool = Field(
+        False,
+        description="Write off, in the same operation, the small shortfall each allocated document is left owing "
+        "(within the company's write_off_threshold; accountants): booked with the payment in one bank entry",
+    )
 
 
 class AllocateIn(Input):

@@ -127,9 +127,16 @@ def _number(
 
 
 def _parse(
-    request: Request, form: DocumentForm, company: Company, items: dict[int, Any], *, need_party: bool
+    request: Request,
+    form: DocumentForm,
+    company: Company,
+    items: dict[int, Any],
+    *,
+    need_party: bool,
+    kind: Kind | None = None,
 ) -> tuple[int | None, date | None, date | None, list[LineInput]]:
-    """Check what was typed; errors go to `form.errors` next to their field. Nothing is written here."""
+    """Check what was typed; errors go to `form.errors` next to their field. Nothing is written here. A final
+    invoice may hold deposit recall lines (negative quantity): the service checks them against its deposits."""
     party_id = None
     if need_party:
         if form.party_id.isdigit():
@@ -178,7 +185,7 @@ def _parse(
         assert rate is not None and discount is not None
         data = LineInput(designation, quantity, unit_price, rate, discount, item.id if item else None)
         try:
-            price_line(i + 1, data, company.currency)
+            price_line(i + 1, data, company.currency, allow_negative=kind is Kind.INVOICE)
         except DomainError as exc:
             form.errors[prefix + "line"] = errors.error_text(request, exc)
             continue
@@ -272,7 +279,7 @@ def create_document(request: Request, ctx: security.PageWrite) -> Response:
     if data.get("more"):
         _pad(form, company, extra=EMPTY_ROWS)
         return _render_form(request, ctx, form, flow=flow, kind=kind, form_key=form_key)
-    party_id, issue, due, lines = _parse(request, form, company, _items(request, ctx), need_party=True)
+    party_id, issue, due, lines = _parse(request, form, company, _items(request, ctx), need_party=True, kind=kind)
     if form.errors or party_id is None:
         _pad(form, company)
         return _render_form(request, ctx, form, flow=flow, kind=kind, status=422, form_key=form_key)
@@ -323,7 +330,7 @@ def update_document(request: Request, document_id: int, ctx: security.PageWrite)
     if security.posted_form(request).get("more"):
         _pad(form, company, extra=EMPTY_ROWS)
         return _render_form(request, ctx, form, flow=flow, kind=kind, document=document)
-    _party, issue, due, lines = _parse(request, form, company, _items(request, ctx), need_party=False)
+    _party, issue, due, lines = _parse(request, form, company, _items(request, ctx), need_party=False, kind=kind)
     if form.errors:
         _pad(form, company)
         return _render_form(request, ctx, form, status=422, flow=flow, kind=kind, document=document)
