@@ -79,6 +79,8 @@ def record_payment(body: PaymentIn, ctx: WriteCtx, uow: Uow, response: Response)
         comment=body.comment,
         allocations=[(int(part.document_id), part.amount.to_domain()) for part in body.allocations],
         origin_document_id=opt_id(body.origin_document_id),
+        exchange_rate=body.exchange_rate,
+        inherit_rate=False,
     )
     response.headers["Location"] = f"/api/v1/payments/{view.id}"
     return _out(view, response)

@@ -14,9 +14,11 @@ from pydantic import (
 )
 
 from acompte.adapters.api.schemas.common import (
+    EXCHANGE_RATE,
     METHOD,
     Bounded,
     CodeOut,
+    DecimalOut,
     Id,
     Input,
     IsoDate,
@@ -70,6 +72,7 @@ class PaymentIn(Input):
     comment: Annotated[StrictStr, Bounded(2000)] = ""
     origin_document_id: Id | None = None
     allocations: Annotated[list[AllocationPart], Field(max_length=100)] = []  # noqa: RUF012 - a pydantic default, copied per instance
+    exchange_rate: EXCHANGE_RATE | None = None
 
 
 class AllocateIn(Input):
@@ -108,6 +111,7 @@ class PaymentSummaryOut(Output):
     exported: bool = Field(validation_alias=_payment("exported"))
     origin_document_id: str | None = Field(validation_alias=_payment("origin_document_id"))
     version: int = Field(validation_alias=_payment("version"))
+    exchange_rate: DecimalOut | None = Field(default=None, validation_alias=_payment("exchange_rate"))
 
 
 class PaymentOut(PaymentSummaryOut):
