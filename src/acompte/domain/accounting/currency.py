@@ -24,6 +24,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from decimal import Decimal
 
+from acompte.domain.accounting.chart import AccountMapping
 from acompte.domain.accounting.entries import EntryLine, JournalEntry
 from acompte.domain.documents import Flow
 from acompte.domain.errors import ExchangeRateNotAllowed, ExchangeRateRequired, InvalidExchangeRate
@@ -102,6 +103,21 @@ def convert_entry(entry: JournalEntry, rate: Decimal, currency: str, anchors: Co
         )
     lines.sort(key=lambda line: 0 if line.debit.is_positive else 1)
     return replace(entry, lines=tuple(lines))
+
+
+_VAT_ROLES = ("output_vat", "output_vat_pending", "input_vat")
+
+
+def document_anchors(accounts: AccountMapping) -> frozenset[str]:
+    """The accounts an invoice's or a credit note's entry converts exactly: the party and the VAT."""
+    roles = ("customers", "suppliers", *_VAT_ROLES)
+    return frozenset(getattr(accounts, role) for role in roles if getattr(accounts, role))
+
+
+def payment_anchors(accounts: AccountMapping) -> frozenset[str]:
+    """The accounts a payment's entries convert exactly: the treasury and the VAT."""
+    roles = ("bank", "cash", *_VAT_ROLES)
+    return frozenset(getattr(accounts, role) for role in roles if getattr(accounts, role))
 
 
 def booked_share(before: Money, amount: Money, rate: Decimal, currency: str) -> Money:

@@ -58,8 +58,10 @@ def deduction_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
     facts: list[Any] = []
     for key, deduction in keys.items():
         invoice = reader.document(deduction.invoice_id)
-        if invoice.issue_date > date_to or invoice.currency != currency:
-            continue  # a later invoice; a foreign-currency one is refused by the run when it is in the period
+        if invoice.issue_date > date_to:
+            continue
+        if invoice.currency != currency:  # its deposits' euros would not clear 4191 at the invoice's rate
+            raise ForeignCurrencyNotSupported(piece=invoice.label, currency=invoice.currency, company_currency=currency)
         deposit = reader.document(deduction.deposit_invoice_id)
         invoice_fact = reader.fact(invoice)
         default = next((p.nature for p in reader.fact(deposit).parts), Nature.GOODS)
