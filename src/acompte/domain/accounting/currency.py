@@ -74,11 +74,12 @@ def convert(amount: Money, rate: Decimal, currency: str) -> Money:
     return Money(round_to_currency(amount.amount * rate, currency, HALF_UP), currency)
 
 
-def convert_entry(entry: JournalEntry, rate: Decimal, currency: str, anchors: Collection[str]) -> JournalEntry:
+def convert_entry(entry: JournalEntry, rate: Decimal, currency: str, anchors: Collection[str]) -> JournalEntry | None:
     """The entry in the company's `currency`, each line keeping its own amount as `foreign_amount`.
 
     Lines on `anchors` (account numbers) convert on their own; the cent the other lines leave unbalanced goes on
-    the largest of them (the largest anchor line if all are anchors). The result balances, to the cent."""
+    the largest of them (the largest anchor line if all are anchors). The result balances, to the cent. A line
+    that converts to nothing is left out; None when the whole entry does (a few cents at a tiny rate)."""
     if entry.currency == currency:
         return entry
     converted = [convert(line.signed, rate, currency) for line in entry.lines]
@@ -101,6 +102,8 @@ def convert_entry(entry: JournalEntry, rate: Decimal, currency: str, anchors: Co
                 foreign_amount=line.signed,
             )
         )
+    if not lines:
+        return None
     lines.sort(key=lambda line: 0 if line.debit.is_positive else 1)
     return replace(entry, lines=tuple(lines))
 

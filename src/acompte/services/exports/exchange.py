@@ -53,7 +53,8 @@ def document_entries(
         return tuple(entries)
     rate = document_rate(reader, document)
     anchors = document_anchors(reader.settings.accounts)
-    return tuple(convert_entry(entry, rate, currency, anchors) for entry in entries)
+    converted = (convert_entry(entry, rate, currency, anchors) for entry in entries)
+    return tuple(entry for entry in converted if entry is not None)
 
 
 def payment_entries(
@@ -74,12 +75,14 @@ def payment_entries(
         raise ForeignCurrencyNotSupported(piece=payment.number, currency=payment.currency, company_currency=currency)
     rate = _rate(payment.exchange_rate, payment.number, payment.currency, currency)
     anchors = payment_anchors(reader.settings.accounts)
-    converted = [convert_entry(entry, rate, currency, anchors) for entry in entries]
+    # the first entry is the treasury one (the second, if any, the VAT a receipt makes due)
+    main = convert_entry(entries[0], rate, currency, anchors) if entries else None
+    rest = (convert_entry(entry, rate, currency, anchors) for entry in entries[1:])
+    converted = [entry for entry in (main, *rest) if entry is not None]
     party_account = reader.settings.accounts.account("customers" if fact.flow is Flow.SALE else "suppliers")
-    main = converted[0] if converted else None
     differences: list[JournalEntry] = []
     for allocation in fact.allocations:
-        if main is None or allocation.treatment is not Treatment.RECEIVABLE:
+        if allocation.treatment is not Treatment.RECEIVABLE:
             continue
         document = reader.document(int(allocation.key.removeprefix("doc:")))
         before = total(
@@ -92,7 +95,11 @@ def payment_entries(
         )
         booked = booked_share(before, allocation.amount, document_rate(reader, document), currency)
         settled = total(
-            (line.signed for line in main.lines if line.account == party_account and line.match_key == allocation.key),
+            (
+                line.signed
+                for line in (main.lines if main is not None else ())
+                if line.account == party_account and line.match_key == allocation.key
+            ),
             currency,
         )
         if settled.is_negative:  # a receipt credits the customer, a payment out debits the supplier
