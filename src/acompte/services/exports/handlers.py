@@ -31,7 +31,7 @@ def check_exchange_rate(uow: UnitOfWork, ctx: Ctx, notice: DocumentIssuing) -> N
         rate = uow.documents.get(ctx.company_id, document.origin_id).exchange_rate
         if rate is not None:
             uow.deposits.set_exchange_rate(ctx.company_id, document.id, rate)
-    checked_rate(rate, document.currency, company.currency, piece=document.label)
+    checked_rate(rate, document.currency, company.currency, piece=document.label[:1].upper() + document.label[1:])
 
 
 def on_document_validated(uow: UnitOfWork, ctx: Ctx, event: DocumentValidated) -> None:
