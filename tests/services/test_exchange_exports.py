@@ -20,6 +20,7 @@ from acompte.domain.errors import (
     InvalidExchangeRate,
 )
 from acompte.domain.money import Money
+from acompte.domain.parties import ItemKind
 from acompte.domain.payments import Direction
 from acompte.services import credits, deposits, documents, exports, parties, payments
 from acompte.services.exports import einvoicing
@@ -250,3 +251,28 @@ def test_the_factur_x_of_a_dollar_invoice_gives_its_vat_in_euros_as_booked(uow, 
     assert root.xpath("//ram:TaxTotalAmount[@currencyID='EUR']/text()", namespaces=NSMAP) == ["184.31"]
     result = exports.run_export(uow, ctx, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
     assert ("44571", "", "184.31") in rows(result.posted[0])
+
+
+def test_vat_due_on_receipt_moves_out_of_44574_at_the_invoice_rate(uow, ctx, customer):
+    service = parties.create_item(
+        uow, ctx, name="Montage", unit_price=D("1000.00"), vat_rate=D("20"), kind=ItemKind.SERVICE
+    )
+    draft = documents.create_document(
+        uow,
+        ctx,
+        kind=Kind.INVOICE,
+        flow=Flow.SALE,
+        party_id=customer.id,
+        currency="USD",
+        lines=[LineInput("Montage", D(1), D("1000.00"), D("20"), item_id=service.id)],
+        exchange_rate=RATE,
+    )
+    invoice = documents.validate_document(uow, ctx, draft.id, today=date(2026, 3, 16))
+    dollar_payment(uow, ctx, customer.id, "1200.00", date(2026, 4, 10), "0.95", invoice.id)
+    result = exports.run_export(uow, ctx, date_from=date(2026, 3, 1), date_to=date(2026, 4, 30))
+    assert [rows(p) for p in result.posted] == [
+        [("411", "1105.84", ""), ("706", "", "921.53"), ("44574", "", "184.31")],
+        [("512", "1140.00", ""), ("411", "", "1140.00")],
+        [("44574", "184.31", ""), ("44571", "", "184.31")],  # the VAT booked, at the invoice's rate
+        [("411", "34.16", ""), ("756", "", "34.16")],
+    ]

@@ -75,9 +75,21 @@ def payment_entries(
         raise ForeignCurrencyNotSupported(piece=payment.number, currency=payment.currency, company_currency=currency)
     rate = _rate(payment.exchange_rate, payment.number, payment.currency, currency)
     anchors = payment_anchors(reader.settings.accounts)
-    # the first entry is the treasury one (the second, if any, the VAT a receipt makes due)
+    # the first entry is the treasury one; the second, if any, moves the VAT a receipt makes due from 44574 to
+    # 44571: at the rate of the invoices that booked it in 44574, so that account clears in euros
     main = convert_entry(entries[0], rate, currency, anchors) if entries else None
-    rest = (convert_entry(entry, rate, currency, anchors) for entry in entries[1:])
+    rest: list[JournalEntry | None] = []
+    if len(entries) > 1:
+        releasing = {
+            document_rate(reader, reader.document(int(a.key.removeprefix("doc:"))))
+            for a in fact.allocations
+            if a.release
+        }
+        if len(releasing) != 1:  # invoices booked at several rates in one release entry
+            raise ForeignCurrencyNotSupported(
+                piece=payment.number, currency=payment.currency, company_currency=currency
+            )
+        rest = [convert_entry(entry, releasing.pop(), currency, anchors) for entry in entries[1:]]
     converted = [entry for entry in (main, *rest) if entry is not None]
     party_account = reader.settings.accounts.account("customers" if fact.flow is Flow.SALE else "suppliers")
     differences: list[JournalEntry] = []
