@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import Body, Query, Response
 
 from acompte.adapters.api.dependencies import (
     ID_QUERY,
@@ -134,7 +134,12 @@ def delete_document(document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch
     "`warnings` / `warning_details` (code `deposit_not_deducted`) name them, with the amounts.",
 )
 def validate_document(
-    document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response, body: ValidateIn | None = None
+    document_id: str,
+    ctx: WriteCtx,
+    uow: Uow,
+    expected: IfMatch,
+    response: Response,
+    body: Annotated[ValidateIn, Body()] = ValidateIn(),  # no body: no rate to set
 ) -> ValidatedDocumentOut:
     doc_id = parse_id(document_id, ENTITY)
     # Read in a transaction of its own, before the use case locks the row: a document's kind never changes, and
@@ -142,7 +147,7 @@ def validate_document(
     kind = documents.get_document(uow, ctx, doc_id).document.kind
     warnings: tuple[DeductionWarning, ...] = ()
     with uow:
-        if body is not None and body.exchange_rate is not None:
+        if body.exchange_rate is not None:
             # the rate at issue, in the same transaction: set (version checked) then validated
             deposits.set_exchange_rate(uow, ctx, doc_id, body.exchange_rate, expected_version=expected)
             expected = None
