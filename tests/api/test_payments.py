@@ -134,7 +134,12 @@ def test_a_payment_in_a_currency_with_other_decimals(api, customer, uow):
     assert refused.json()["errors"][0]["type"] == "too_many_decimals"
     ok = api.post(
         "payments",
-        json={"party_id": str(customer.id), "amount": {"amount": "1.5", "currency": "TND"}, "method": "cash"},
+        json={
+            "party_id": str(customer.id),
+            "amount": {"amount": "1.5", "currency": "TND"},
+            "method": "cash",
+            "exchange_rate": "0.29",  # a payment in another currency than the company's gives its rate
+        },
     )
     assert ok.status_code == 201
     assert ok.json()["amount"] == {"amount": "1.500", "currency": "TND"}

@@ -4,6 +4,7 @@ what would fail is refused before any XML exists."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -308,3 +309,58 @@ def test_the_validators_do_catch_broken_invoices():
     end = credit.index(b"</ram:InvoiceReferencedDocument>") + len(b"</ram:InvoiceReferencedDocument>")
     failures = fatal_failures(credit[:start] + credit[end:])
     assert any("BR-FR-CO-05" in f for f in failures["BR-FR"])
+
+
+# -- foreign currency ------------------------------------------------------------------------------------------
+
+
+def usd(text: str) -> Money:
+    return Money.of(text, "USD")
+
+
+def dollar_invoice(kind: Kind = Kind.INVOICE, number: str = "FA-2026-0040", **kw):
+    """1 000.00 USD net at 20 %: 200.00 USD of VAT, which at 0.9215 EUR per USD is 184.30 EUR (BT-111)."""
+    line = DocumentLine("Table en chêne", D(1), D("1000.00"), D(0), D(20), usd("1000.00"), Nature.GOODS)
+    invoice = build_einvoice(
+        kind=kind,
+        number=number,
+        issue_date=date(2026, 3, 16),
+        currency="USD",
+        seller=SELLER,
+        buyer=BUYER,
+        lines=[line],
+        **kw,
+    )
+    return replace(invoice, vat_in_accounting_currency=eur("184.30"))
+
+
+USD_CASES = {
+    "invoice 380 in USD": lambda: dollar_invoice(due_date=date(2026, 4, 15)),
+    "credit note 381 in USD": lambda: dollar_invoice(
+        Kind.CREDIT_NOTE, "AV-2026-0040", corrects=[EReference("FA-2026-0040", date(2026, 3, 16))]
+    ),
+    "deposit invoice 386 in USD": lambda: dollar_invoice(Kind.DEPOSIT_INVOICE, "FA-2026-0039"),
+}
+
+
+@pytest.mark.parametrize("case", list(USD_CASES))
+def test_a_foreign_currency_invoice_passes_the_xsd_and_the_schematrons_with_zero_fatal_failure(case):
+    xml = valid(cii_xml(USD_CASES[case]()))
+    settlement = "//ram:ApplicableHeaderTradeSettlement/ram:"
+    assert value(xml, settlement + "InvoiceCurrencyCode") == ["USD"]  # BT-5
+    assert value(xml, settlement + "TaxCurrencyCode") == ["EUR"]  # BT-6
+    summary = settlement + "SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount"
+    assert value(xml, summary + "[@currencyID='USD']") == ["200.00"]  # BT-110
+    assert value(xml, summary + "[@currencyID='EUR']") == ["184.30"]  # BT-111
+
+
+def test_a_foreign_currency_invoice_without_its_vat_in_euros_fails_br_fr_co_12():
+    xml = cii_xml(replace(dollar_invoice(), vat_in_accounting_currency=None))
+    assert check_xsd(xml)
+    assert any(f.startswith("BR-FR-CO-12") for f in fatal_failures(xml)["BR-FR"])
+
+
+def test_a_euro_invoice_says_no_accounting_currency():
+    xml = valid(cii_xml(einvoice(Kind.INVOICE, "FA-2026-0041", table())))
+    assert value(xml, "//ram:TaxCurrencyCode") == []
+    assert len(value(xml, "//ram:TaxTotalAmount")) == 1

@@ -11,17 +11,21 @@ from acompte.adapters.exports.fec import COLUMNS, FecError, check_fec, fec_amoun
 from acompte.domain.accounting import (
     AccountingSettings,
     DocumentFact,
+    ExchangeDifferenceFact,
     FactLine,
     Nature,
     PartyRef,
     PaymentFact,
     PostedEntry,
+    convert_entry,
     document_entries,
     entry_number,
+    exchange_difference_entry,
     match_lines,
     payment_entries,
     receivable_allocation,
 )
+from acompte.domain.accounting.currency import document_anchors, payment_anchors
 from acompte.domain.documents import Flow, Kind
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction
@@ -162,3 +166,90 @@ def test_the_writer_refuses_to_hand_out_a_file_outside_its_period():
     with pytest.raises(FecError) as error:
         write_fec(bad)
     assert "hors de la période" in str(error.value)
+
+
+# -- foreign currency ------------------------------------------------------------------------------------------
+
+
+def dollar_ledger() -> Ledger:
+    """A USD invoice at 0.921537 paid at 0.95 and its exchange gain, posted in euros."""
+    rate, paid_at = Decimal("0.921537"), Decimal("0.95")
+    usd = Money.of("1200.00", "USD")
+    invoice = DocumentFact(
+        "doc:1",
+        Kind.INVOICE,
+        Flow.SALE,
+        "FA-2026-00001",
+        date(2026, 3, 2),
+        PARTY,
+        "USD",
+        (FactLine(Money.of("1000.00", "USD"), Decimal(20), Nature.GOODS),),
+    )
+    payment = PaymentFact(
+        "pay:1",
+        "RC-2026-00001",
+        date(2026, 3, 9),
+        Direction.IN,
+        Flow.SALE,
+        PARTY,
+        usd,
+        allocations=(receivable_allocation("doc:1", "FA-2026-00001", usd),),
+    )
+    booked = [
+        convert_entry(e, rate, "EUR", document_anchors(SETTINGS.accounts)) for e in document_entries(invoice, SETTINGS)
+    ]
+    paid = [
+        convert_entry(e, paid_at, "EUR", payment_anchors(SETTINGS.accounts)) for e in payment_entries(payment, SETTINGS)
+    ]
+    gain = ExchangeDifferenceFact("fx:1", "RC-2026-00001", date(2026, 3, 9), Flow.SALE, PARTY, eur("34.16"), "doc:1")
+    entries = [e for e in (*booked, *paid) if e is not None] + [exchange_difference_entry(gain, SETTINGS)]
+    numbers = {"VE": 0, "BQ": 0, "OD": 0}
+    posted = []
+    for e in entries:
+        numbers[e.journal.value] += 1
+        posted.append(PostedEntry(entry_number(e.journal, numbers[e.journal.value]), date(2026, 4, 2), e))
+    return Ledger(
+        "Test SARL",
+        "123456782",
+        "EUR",
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+        date(2026, 12, 31),
+        tuple(posted),
+        match_lines(entries, ["411"]),
+    )
+
+
+def test_foreign_currency_lines_give_their_unsigned_amount_and_code_and_euro_lines_leave_them_empty():
+    content = write_fec(dollar_ledger())
+    assert check_fec(content, date_from=date(2026, 1, 1), date_to=date(2026, 12, 31)) == []
+    _, lines = read_fec(content)
+    assert [
+        (v.values["CompteNum"], v.values["Debit"], v.values["Credit"], v.values["Montantdevise"], v.values["Idevise"])
+        for v in lines
+    ] == [
+        ("411", "1105,84", "0,00", "1200,00", "USD"),
+        ("707", "0,00", "921,53", "1000,00", "USD"),
+        ("44571", "0,00", "184,31", "200,00", "USD"),
+        ("512", "1140,00", "0,00", "1200,00", "USD"),
+        ("411", "0,00", "1140,00", "1200,00", "USD"),
+        ("411", "34,16", "0,00", "", ""),
+        ("756", "0,00", "34,16", "", ""),
+    ]
+    assert all(v.values["EcritureLet"] for v in lines if v.values["CompteNum"] == "411")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("Idevise", "", "se renseignent ensemble"),
+        ("Montantdevise", "", "se renseignent ensemble"),
+        ("Montantdevise", "1200.00", "Montantdevise '1200.00' mal formé"),
+        ("Montantdevise", "-1200,00", "mal formé"),
+        ("Idevise", "usd", "ISO 4217"),
+    ],
+)
+def test_the_checker_reads_the_currency_columns(column, value, problem):
+    content = tamper(write_fec(dollar_ledger()), 1, column, value)
+    problems = check_fec(content, date_from=date(2026, 1, 1), date_to=date(2026, 12, 31))
+    assert any(problem in p for p in problems), problems

@@ -226,7 +226,14 @@ def test_a_credit_note_names_issued_invoices_of_its_own_party_flow_and_currency(
     theirs = validated(uow, ctx, other.id, line("100.00"), today=DAY)
     bill = validated(uow, ctx, supplier.id, line("100.00"), flow=Flow.PURCHASE, today=DAY)
     usd = documents.create_document(
-        uow, ctx, kind=Kind.INVOICE, flow=Flow.SALE, party_id=customer.id, lines=[line("100.00")], currency="USD"
+        uow,
+        ctx,
+        kind=Kind.INVOICE,
+        flow=Flow.SALE,
+        party_id=customer.id,
+        lines=[line("100.00")],
+        currency="USD",
+        exchange_rate="0.92",
     )
     usd = documents.validate_document(uow, ctx, usd.id, today=DAY)
     mine = validated(uow, ctx, customer.id, line("100.00"), today=DAY)

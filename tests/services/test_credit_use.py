@@ -77,7 +77,14 @@ def test_bad_credit_uses_are_refused_with_their_own_error_and_write_nothing(uow,
     small = validated(uow, ctx, customer.id, line("10.00"))
     foreign = validated(uow, ctx, other.id, line("10.00"))
     usd = documents.create_document(
-        uow, ctx, kind=Kind.INVOICE, flow=Flow.SALE, party_id=customer.id, lines=[line("10.00")], currency="USD"
+        uow,
+        ctx,
+        kind=Kind.INVOICE,
+        flow=Flow.SALE,
+        party_id=customer.id,
+        lines=[line("10.00")],
+        currency="USD",
+        exchange_rate="0.92",
     )
     usd = documents.validate_document(uow, ctx, usd.id)
     draft_invoice = documents.create_document(

@@ -165,13 +165,11 @@ def test_a_deposit_invoice_of_another_party_is_never_deducted_silently(uow, ctx,
 def test_a_deposit_in_another_currency_is_not_deducted(uow, ctx, customer):
     deposits.configure_deposits(uow, ctx, deduct_all=False)
     order = table_order(uow, ctx, customer.id)
-    usd = deposits.issue_deposit_invoice(
-        uow,
-        ctx,
-        deposits.create_deposit_invoice(
-            uow, ctx, party_id=customer.id, amount=eur("10.00").__class__.of("12.00", "USD"), vat_rate=D(20)
-        ).id,
-    ).document
+    usd_draft = deposits.create_deposit_invoice(
+        uow, ctx, party_id=customer.id, amount=eur("10.00").__class__.of("12.00", "USD"), vat_rate=D(20)
+    )
+    deposits.set_exchange_rate(uow, ctx, usd_draft.id, "0.92")
+    usd = deposits.issue_deposit_invoice(uow, ctx, usd_draft.id).document
     draft = deposits.create_final_invoice(uow, ctx, order.id)
     before = snapshot(uow, ctx)
     with pytest.raises(CurrencyMismatch):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from acompte.domain.documents import Flow, Kind, PaymentStatus
-from acompte.domain.errors import CurrencyMismatch, DocumentFrozen, InvalidExchangeRate
+from acompte.domain.errors import CurrencyMismatch, DocumentFrozen, ExchangeRateNotAllowed, InvalidExchangeRate
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction
 from acompte.services import deposits, documents, payments
@@ -117,7 +117,7 @@ def test_bad_exchange_rates_are_refused_and_write_nothing(uow, ctx, customer):
     deposits.set_exchange_rate(uow, ctx, draft.id, D("0.92"))
     invoice = documents.validate_document(uow, ctx, draft.id)
     before = snapshot(uow, ctx)
-    with pytest.raises(InvalidExchangeRate):
+    with pytest.raises(ExchangeRateNotAllowed):
         deposits.set_exchange_rate(uow, ctx, euro_order.id, "1.1")
     with pytest.raises(InvalidExchangeRate):
         deposits.set_exchange_rate(uow, ctx, invoice.id, "0")

@@ -101,7 +101,14 @@ def book(uow, ctx, customer):  # type: ignore[no-untyped-def]
         uow,
         ctx,
         documents.create_document(
-            uow, ctx, kind=Kind.INVOICE, flow=Flow.SALE, party_id=customer.id, lines=[line("70.00")], currency="USD"
+            uow,
+            ctx,
+            kind=Kind.INVOICE,
+            flow=Flow.SALE,
+            party_id=customer.id,
+            lines=[line("70.00")],
+            currency="USD",
+            exchange_rate="0.92",
         ).id,
     ).document.id
     ids["credited"] = validated(uow, ctx, customer.id, line("80.00"), today=date(2026, 3, 1)).id  # 96.00

@@ -247,6 +247,11 @@ PROBLEMS: tuple[ProblemType, ...] = (
             NP_("problem", "La base de données n'a pas pu servir la demande à temps (occupée, délai dépassé, "
                 "connexion perdue) ; rien n'a été enregistré. Réessayez après le délai de l'en-tête "
                 'Retry-After.')),
+    _domain(e.ExchangeRateRequired, 422, NP_("problem", 'Taux de change manquant'),
+            NP_("problem", "Une pièce ou un règlement dans une autre devise que celle de la société porte son taux "
+                'de change (unités de la devise de la société pour 1 unité de la sienne).')),
+    _domain(e.ExchangeRateNotAllowed, 422, NP_("problem", 'Taux de change superflu'),
+            NP_("problem", "Un montant dans la devise de la société n'a pas de taux de change.")),
     ProblemType('validation-error', 422, NP_("problem", 'Requête invalide'),
                 NP_("problem", 'Un ou plusieurs champs sont absents, inconnus ou mal formés ; `errors` les liste '
                     'tous.')),

@@ -173,6 +173,9 @@ class EInvoice:
     order_reference: str = ""
     payment_terms: str = ""
     vat_on_debits: bool = False
+    #: BT-111, the total VAT in the accounting currency (its currency is BT-6), for an invoice in another
+    #: currency (BR-FR-CO-12): each rate's VAT converted at the invoice's exchange rate, as the entry books it
+    vat_in_accounting_currency: Money | None = None
 
     @property
     def line_total(self) -> Money:  # BT-106

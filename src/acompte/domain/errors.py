@@ -540,3 +540,17 @@ class TemporarilyUnavailable(DomainError):
     `reason` says which; `retry_after` (seconds) says when trying again makes sense."""
 
     code = "temporarily-unavailable"
+
+
+class ExchangeRateRequired(DomainError):
+    """A document or a payment in a currency other than the company's needs its exchange rate (company-currency
+    units for one unit of its currency) before it is issued or recorded: its entries are kept in the company's
+    currency."""
+
+    code = "exchange-rate-required"
+
+
+class ExchangeRateNotAllowed(DomainError):
+    """An exchange rate given for an amount in the company's own currency: it has none."""
+
+    code = "exchange-rate-for-company-currency"

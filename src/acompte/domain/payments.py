@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from acompte.domain.dates import DateField, check_optional
@@ -86,6 +87,8 @@ class Payment:
     exported: bool = False
     origin_document_id: int | None = None
     version: int = 1
+    #: for a payment in a foreign currency: company-currency units for one unit of its currency, at receipt
+    exchange_rate: Decimal | None = None
 
     @property
     def currency(self) -> str:

@@ -195,6 +195,8 @@ class ExportRepository:
                     credit_minor=line.credit.minor_units,
                     currency=line.debit.currency,
                     match_key=line.match_key,
+                    foreign_minor=line.foreign_amount.minor_units if line.foreign_amount is not None else None,
+                    foreign_currency=line.foreign_amount.currency if line.foreign_amount is not None else None,
                 )
             )
         self.session.flush()
@@ -240,6 +242,11 @@ class ExportRepository:
                     label=line.label,
                     party=PartyRef(line.aux_code, line.aux_label) if line.aux_code else None,
                     match_key=line.match_key,
+                    foreign_amount=(
+                        Money.from_minor(line.foreign_minor, line.foreign_currency)
+                        if line.foreign_minor is not None and line.foreign_currency
+                        else None
+                    ),
                 )
                 for line in lines.get(row.id, [])
             )

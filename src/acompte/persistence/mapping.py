@@ -118,4 +118,5 @@ def payment(row: PaymentRow) -> Payment:
         exported=row.exported,
         origin_document_id=row.origin_document_id,
         version=row.version,
+        exchange_rate=row.exchange_rate,
     )

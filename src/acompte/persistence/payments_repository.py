@@ -36,6 +36,7 @@ class PaymentRepository(Repo):
             comment=payment.comment,
             exported=payment.exported,
             origin_document_id=payment.origin_document_id,
+            exchange_rate=payment.exchange_rate,
             version=1,
             created_at=self.now(),
         )

@@ -208,6 +208,7 @@ class PaymentRow(Base):
     origin_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    exchange_rate: Mapped[Decimal | None] = mapped_column(DecimalText, nullable=True)  # payments in a foreign currency
 
 
 class AllocationRow(Base):
@@ -477,6 +478,9 @@ class JournalLineRow(Base):
     credit_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     match_key: Mapped[str | None] = mapped_column(String(60))
+    # a line of a foreign-currency document or payment: its signed amount in that currency (Montantdevise)
+    foreign_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    foreign_currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
 
 
 class ExportedSourceRow(Base):

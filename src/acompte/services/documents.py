@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
 from acompte.domain import lifecycle
+from acompte.domain.accounting.currency import checked_rate
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import (
     INVOICE_KINDS,
@@ -119,8 +120,11 @@ def create_document(
     origin_id: int | None = None,
     data: dict[str, Any] | None = None,
     event_data: dict[str, Any] | None = None,
+    exchange_rate: Decimal | str | None = None,
 ) -> DocumentView:
-    """Create a draft document. Nothing is numbered until validation."""
+    """Create a draft document. Nothing is numbered until validation. A document in a currency other than the
+    company's may carry its exchange rate at once (company-currency units for one unit of its currency); an
+    invoice, a deposit invoice or a credit note must have one when it is issued."""
     check_optional(issue_date, DateField.ISSUE_DATE)
     check_optional(due_date, DateField.DUE_DATE)
     with uow:
@@ -128,6 +132,7 @@ def create_document(
         _party_for(uow, ctx, party_id, flow)
         currency = currency or company.currency
         minor_unit(currency)
+        rate = checked_rate(exchange_rate, currency, company.currency, piece="Le document", required=False)
         if origin_id is not None:
             origin = uow.documents.get(ctx.company_id, origin_id)
             if origin.party_id != party_id:
@@ -147,6 +152,7 @@ def create_document(
             gross=totals.gross,
             net=totals.net,
             origin_id=origin_id,
+            exchange_rate=rate,
         )
         document_id = uow.documents.add(draft, notes=notes, data=data)
         stored = uow.documents.get(ctx.company_id, document_id)

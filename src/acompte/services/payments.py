@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from acompte.domain.accounting.currency import checked_rate
 from acompte.domain.allocations import check_allocation
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound, Reason
@@ -18,6 +20,16 @@ from acompte.services.documents import assign_number
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import AllocationView, PaymentView
+
+
+def _documents_rate(uow: UnitOfWork, ctx: Ctx, document_ids: Sequence[int | None]) -> Decimal | None:
+    """The exchange rate of the first of these documents that has one."""
+    for document_id in document_ids:
+        if document_id is not None:
+            rate = uow.documents.get(ctx.company_id, document_id).exchange_rate
+            if rate is not None:
+                return rate
+    return None
 
 
 def _account_for(uow: UnitOfWork, ctx: Ctx, method: str, account_id: int | None) -> int:
@@ -50,8 +62,14 @@ def record_payment(
     allocations: Sequence[tuple[int, Money]] = (),
     origin_document_id: int | None = None,
     event_data: dict[str, Any] | None = None,
+    exchange_rate: Decimal | str | None = None,
+    inherit_rate: bool = True,
 ) -> PaymentView:
-    """Record a payment received or paid, and optionally allocate it at once to documents."""
+    """Record a payment received or paid, and optionally allocate it at once to documents.
+
+    A payment in a currency other than the company's carries its exchange rate at receipt (`exchange_rate`);
+    without one, and when `inherit_rate`, it takes that of the document it comes from or settles (a deposit
+    payment generated when its deposit invoice is issued), else it is refused (`exchange-rate-required`)."""
     check_optional(payment_date, DateField.PAYMENT_DATE)
     if not amount.is_positive:
         raise NonPositiveAmount(amount=str(amount))
@@ -64,6 +82,9 @@ def record_payment(
         account = _account_for(uow, ctx, method, account_id)
         if origin_document_id is not None:
             uow.documents.get(ctx.company_id, origin_document_id)
+        if exchange_rate is None and inherit_rate and amount.currency != company.currency:
+            exchange_rate = _documents_rate(uow, ctx, [origin_document_id, *(d for d, _ in allocations)])
+        rate = checked_rate(exchange_rate, amount.currency, company.currency, piece="Le règlement")
         when = payment_date or uow.clock.today()
         number = assign_number(uow, company, f"payment/{direction.value}", when.year)
         payment = Payment(
@@ -80,6 +101,7 @@ def record_payment(
             reference=reference.strip(),
             comment=comment,
             origin_document_id=origin_document_id,
+            exchange_rate=rate,
         )
         payment_id = uow.payments.add(payment)
         publish(

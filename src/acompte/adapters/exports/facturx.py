@@ -125,6 +125,9 @@ def cii_xml(invoice: EInvoice) -> bytes:
         _date(event, "OccurrenceDateTime", invoice.delivery_date)
 
     settlement = _ram(transaction, "ApplicableHeaderTradeSettlement")
+    accounting_vat = invoice.vat_in_accounting_currency
+    if accounting_vat is not None:
+        _ram(settlement, "TaxCurrencyCode", accounting_vat.currency)  # BT-6
     _ram(settlement, "InvoiceCurrencyCode", invoice.currency)
     for part in invoice.vat:
         tax = _ram(settlement, "ApplicableTradeTax")
@@ -145,6 +148,8 @@ def cii_xml(invoice: EInvoice) -> bytes:
     _ram(totals, "LineTotalAmount", _amount(invoice.line_total))
     _ram(totals, "TaxBasisTotalAmount", _amount(invoice.tax_basis))
     _ram(totals, "TaxTotalAmount", _amount(invoice.tax_total), currencyID=invoice.currency)
+    if accounting_vat is not None:  # BT-111
+        _ram(totals, "TaxTotalAmount", _amount(accounting_vat), currencyID=accounting_vat.currency)
     _ram(totals, "GrandTotalAmount", _amount(invoice.grand_total))
     if invoice.paid.is_positive:
         _ram(totals, "TotalPrepaidAmount", _amount(invoice.paid))

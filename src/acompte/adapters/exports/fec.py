@@ -2,6 +2,10 @@
 
 `write_fec` prints a `Ledger` as the 18 legal columns in order, tab (or pipe) separated, dates AAAAMMJJ, amounts
 with a decimal comma and no thousands separator, ISO 8859-15 by default, entries in validation order.
+A line of a foreign-currency document or payment fills Montantdevise with its amount in that currency, unsigned
+like Debit and Credit (the line's side is the side of its Debit or Credit), and Idevise with the ISO 4217 code;
+lines in the company's currency, and the exchange difference (which exists only in that currency), leave both
+empty.
 `check_fec` re-reads a file and lists every breach of the structural rules of french-rules.md §3 (the DGFiP
 tool does not check balance or numbering itself); the writer refuses to hand out a file that fails it.
 """
@@ -67,6 +71,13 @@ def fec_amount(money: Money) -> str:
     return f"{money.amount:f}".replace(".", ",")
 
 
+def fec_foreign(money: Money | None) -> tuple[str, str]:
+    """(Montantdevise, Idevise): the amount in the foreign currency, unsigned, and its code; empty without one."""
+    if money is None:
+        return "", ""
+    return fec_amount(-money if money.is_negative else money), money.currency
+
+
 def fec_date(day: date | None) -> str:
     return f"{day:%Y%m%d}" if day else ""
 
@@ -103,8 +114,7 @@ def fec_rows(ledger: Ledger) -> list[list[str]]:
                     match.letter if match else "",
                     fec_date(match.matched_on) if match else "",
                     fec_date(posted.valid_date),
-                    "",
-                    "",
+                    *fec_foreign(line.foreign_amount),
                 ]
             )
     return rows
@@ -178,7 +188,8 @@ def check_fec(
     exist; decimal comma, no dot, no thousands separator; debit xor credit; account numbers starting with three
     digits; every entry balanced and the file balanced overall; entry numbers continuous and increasing within
     each journal; lines ordered by validation date; entry dates inside the period; a matching date with every
-    matching code, and each matching code netting to zero on its account.
+    matching code, and each matching code netting to zero on its account; Montantdevise and Idevise filled
+    together, an unsigned amount and a three-letter ISO 4217 code.
     """
     problems: list[str] = []
     if filename is not None and not re.match(r"^\d{9}FEC20\d{2}[01]\d[0-3]\d", filename):
@@ -244,6 +255,14 @@ def check_fec(
             letters[group] = letters.get(group, Decimal(0)) + debit - credit
         elif v["DateLet"]:
             problems.append(f"ligne {n} : date de lettrage sans lettrage")
+        if bool(v["Montantdevise"]) != bool(v["Idevise"]):
+            problems.append(f"ligne {n} : Montantdevise et Idevise se renseignent ensemble")
+        elif v["Montantdevise"]:
+            foreign = _parse_amount(v["Montantdevise"])
+            if foreign is None or foreign < 0:
+                problems.append(f"ligne {n} : Montantdevise {v['Montantdevise']!r} mal formé")
+            if not re.fullmatch(r"[A-Z]{3}", v["Idevise"]):
+                problems.append(f"ligne {n} : Idevise {v['Idevise']!r} n'est pas un code ISO 4217")
     for (journal, number), balance in entries.items():
         if balance != 0:
             problems.append(f"écriture {journal} {number} déséquilibrée ({balance})")

@@ -190,5 +190,12 @@ MESSAGES: dict[str, str] = {
         "Service momentanément indisponible : {reason}. Rien n'a été enregistré ; réessayez dans "
         '{retry_after} s.'
     ),
+    'exchange-rate-required': N_(
+        '{piece} est en {currency} : indiquez son taux de change (combien de {company_currency} pour 1 '
+        '{currency}).'
+    ),
+    'exchange-rate-for-company-currency': N_(
+        "Pas de taux de change pour un montant en {currency} : c'est la devise de la société."
+    ),
 }
 # fmt: on

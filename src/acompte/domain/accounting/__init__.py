@@ -8,6 +8,7 @@ Pure rules over plain records, in one module per job:
 - `facts`      what happened, as plain records (documents, payments, deductions, refunds, write-offs ...)
 - `postings`   the rules that turn facts into entries (the PCG patterns are listed there)
 - `lettering`  matching letters for the party and deposit accounts
+- `currency`   entries of foreign-currency items in the company's currency; realised exchange differences
 
 Each module imports only those above it in this list. This package re-exports their public names, so callers
 write `from acompte.domain.accounting import JournalEntry`.
@@ -24,6 +25,7 @@ from acompte.domain.accounting.chart import (
     Nature,
     Treasury,
 )
+from acompte.domain.accounting.currency import booked_share, convert, convert_entry, realised_difference
 from acompte.domain.accounting.entries import (
     EntryBuilder,
     EntryLine,
@@ -110,6 +112,9 @@ __all__ = [
     "WriteOffFact",
     "WriteOffKind",
     "balances",
+    "booked_share",
+    "convert",
+    "convert_entry",
     "credit_note_entry",
     "credit_note_fact",
     "deduction_entry",
@@ -125,6 +130,7 @@ __all__ = [
     "natured_parts",
     "parts_total",
     "payment_entries",
+    "realised_difference",
     "receivable_allocation",
     "refund_entry",
     "reversal_entry",

@@ -41,6 +41,9 @@ class EntryLine:
     label: str
     party: PartyRef | None = None
     match_key: str | None = None
+    #: for a line of a document or payment in a foreign currency, its amount in that currency, signed like
+    #: `signed` (debit positive): the FEC's Montantdevise and Idevise
+    foreign_amount: Money | None = None
 
     @property
     def signed(self) -> Money:

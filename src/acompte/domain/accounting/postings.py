@@ -334,7 +334,14 @@ def exchange_difference_entry(fact: ExchangeDifferenceFact, settings: Accounting
 def reversal_entry(entry: JournalEntry, fact: ReversalFact) -> JournalEntry:
     """The mirror of a posted entry: same accounts, parties and matching keys, debit and credit swapped."""
     mirrored = [
-        replace(line, debit=line.credit, credit=line.debit, label=f"Annulation {line.label}") for line in entry.lines
+        replace(
+            line,
+            debit=line.credit,
+            credit=line.debit,
+            label=f"Annulation {line.label}",
+            foreign_amount=-line.foreign_amount if line.foreign_amount is not None else None,
+        )
+        for line in entry.lines
     ]
     lines = tuple(sorted(mirrored, key=lambda line: 0 if line.debit.is_positive else 1))  # debits first
     label = f"Annulation {entry.label}" + (f" ({fact.reason})" if fact.reason else "")

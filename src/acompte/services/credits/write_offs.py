@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from acompte.domain import credits as rules
 from acompte.domain.credit_events import (
@@ -230,6 +231,7 @@ def receive_writing_off(
     reference: str = "",
     comment: str = "",
     reason: str = "",
+    exchange_rate: Decimal | str | None = None,
 ) -> PaymentView:
     """Record a payment allocated to documents and, in the same operation, write off the small shortfall each of
     them is still left owing (within the company threshold; a document paid in full is left alone). The customer
@@ -249,6 +251,8 @@ def receive_writing_off(
             reference=reference,
             comment=comment,
             allocations=allocations,
+            exchange_rate=exchange_rate,
+            inherit_rate=exchange_rate is None,
         )
         for document_id in sorted({d for d, _ in allocations}):
             document = uow.documents.get(ctx.company_id, document_id)

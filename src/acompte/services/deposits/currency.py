@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from acompte.domain import lifecycle
+from acompte.domain.accounting.currency import checked_rate
 from acompte.domain.deposit_events import ExchangeRateSet
 from acompte.domain.deposits import parse_rate, to_company_currency
-from acompte.domain.errors import DocumentFrozen, InvalidExchangeRate
+from acompte.domain.errors import DocumentFrozen
 from acompte.domain.lifecycle import Action
 from acompte.domain.money import Money
 from acompte.services import documents, versions
@@ -20,14 +21,15 @@ def set_exchange_rate(
     uow: UnitOfWork, ctx: Ctx, document_id: int, rate: Decimal | str, *, expected_version: int | None = None
 ) -> DocumentView:
     """Set the exchange rate of a document in a foreign currency (company-currency units for one unit of the
-    document's currency). Frozen once an invoice is issued."""
-    value = parse_rate(rate)
+    document's currency). Frozen once an invoice is issued. Refused for a document in the company's own currency
+    (`exchange-rate-for-company-currency`)."""
+    parse_rate(rate)
     with uow:
         company = uow.companies.get(ctx.company_id)
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
         versions.check_document(document, expected_version)
-        if document.currency == company.currency:
-            raise InvalidExchangeRate(rate=f"{value} ({document.currency} est la devise de la société)")
+        value = checked_rate(rate, document.currency, company.currency, piece=document.label)
+        assert value is not None  # a rate was given, for a foreign currency
         if not lifecycle.is_allowed(document.kind, document.state, Action.EDIT):
             raise DocumentFrozen(number=document.label)
         uow.deposits.set_exchange_rate(ctx.company_id, document_id, value)

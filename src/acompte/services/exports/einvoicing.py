@@ -10,10 +10,11 @@ capability (`issued_vat.deducted_deposits`); payments received before the invoic
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from acompte.domain.accounting import FactLine, Nature, vat_parts
+from acompte.domain.accounting import FactLine, Nature, convert, vat_parts
 from acompte.domain.credits import corrected_ids
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import INVOICE_KINDS, Document, Flow, Kind, State
@@ -32,7 +33,7 @@ from acompte.domain.einvoicing import (
 )
 from acompte.domain.errors import InvalidSetting, InvalidTransition, NotFullyPaid, Reason
 from acompte.domain.export_events import EInvoiceStatusSet
-from acompte.domain.money import Money
+from acompte.domain.money import Money, total
 from acompte.domain.parties import Company, Party
 from acompte.services.exports.deduction_encoding import encoding_of
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, deducted_deposits, issued_parts
@@ -162,6 +163,12 @@ def einvoice_for(
             payment_terms=terms.text or str((settings.get("legal") or {}).get("payment_terms", "")),
             issued_vat=issued_vat,
         )
+        if document.currency != company.currency and document.exchange_rate is not None:
+            accounting_vat = total(
+                (convert(part.vat, document.exchange_rate, company.currency) for part in invoice.vat),
+                company.currency,
+            )
+            invoice = replace(invoice, vat_in_accounting_currency=accounting_vat)
         check_einvoice(invoice)
         return invoice
 

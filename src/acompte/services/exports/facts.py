@@ -26,7 +26,7 @@ from acompte.domain.accounting import (
 from acompte.domain.credits import SourceKind
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.einvoicing import DeductedDeposit, DeductionEncoding, recalled_parts
-from acompte.domain.errors import ForeignCurrencyNotSupported, InvalidSetting, Reason
+from acompte.domain.errors import InvalidSetting, Reason
 from acompte.domain.parties import Company, Party
 from acompte.domain.payments import Direction, Payment
 from acompte.services.exports.deduction_encoding import encoding_of, recall_fact_lines
@@ -80,10 +80,6 @@ class FactReader:
     def fact(self, document: Document) -> DocumentFact:
         if document.id in self._facts:
             return self._facts[document.id]
-        if document.currency != self.company.currency:
-            raise ForeignCurrencyNotSupported(
-                piece=document.label, currency=document.currency, company_currency=self.company.currency
-            )
         data = self.uow.exports.document_data(self.ctx.company_id, document.id)
         item_ids = [line.item_id for line in document.lines if line.item_id is not None]
         kinds = self.uow.exports.item_kinds(self.ctx.company_id, item_ids)

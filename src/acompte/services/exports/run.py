@@ -49,7 +49,6 @@ from acompte.domain.dates import DateField, check_date
 from acompte.domain.documents import Kind, State
 from acompte.domain.errors import (
     ExportPeriodOverlap,
-    ForeignCurrencyNotSupported,
     InvalidExportPeriod,
     NotFound,
     Reason,
@@ -57,6 +56,7 @@ from acompte.domain.errors import (
 from acompte.domain.export_events import AccountingExported
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Payment
+from acompte.services.exports import exchange
 from acompte.services.exports.facts import FactReader, accounting_settings, party_ref, year_end_of
 from acompte.services.exports.settlement_facts import facts as settlement_facts
 from acompte.services.messagebus import publish
@@ -201,7 +201,7 @@ def run_export(
             when = in_run(document.issue_date, document.label)
             if when is None:
                 continue
-            post(document_entries(reader.fact(document), settings), when)
+            post(exchange.document_entries(reader, document, document_entries(reader.fact(document), settings)), when)
             uow.exports.mark_exported(ctx.company_id, run_id, f"doc:{document.id}", document.id)
             documents += 1
 
@@ -227,7 +227,13 @@ def run_export(
             payment_fact = _payment_fact(uow, ctx, reader, payment, deductions_on, run_id)
             # shortfalls written off at this receipt join its bank entry (step 4 then finds them exported)
             written = tuple(w for w in at_receipt.get(payment_fact.key, []) if w.flow is payment_fact.flow)
-            post(payment_entries(replace(payment_fact, write_offs=written), settings), when)
+            with_write_offs = replace(payment_fact, write_offs=written)
+            post(
+                exchange.payment_entries(
+                    uow, ctx, reader, payment, with_write_offs, payment_entries(with_write_offs, settings)
+                ),
+                when,
+            )
             for w in written:
                 uow.exports.mark_exported(ctx.company_id, run_id, w.key)
             uow.exports.mark_payment_exported(ctx.company_id, payment.id)
@@ -321,10 +327,6 @@ def _payment_fact(
     run_id: int,
 ) -> PaymentFact:
     """A payment with its allocations as booked today; each allocation's booking is kept (allocation_postings)."""
-    if payment.currency != reader.company.currency:
-        raise ForeignCurrencyNotSupported(
-            piece=payment.number, currency=payment.currency, company_currency=reader.company.currency
-        )
     settings = reader.settings
     allocations = uow.exports.allocations_of_payment(ctx.company_id, payment.id)
     documents = {doc_id: reader.document(doc_id) for _, doc_id, _ in allocations}

@@ -62,8 +62,10 @@ def deduction_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
     facts: list[Any] = []
     for key, deduction in keys.items():
         invoice = reader.document(deduction.invoice_id)
-        if invoice.issue_date > date_to or invoice.currency != currency:
-            continue  # a later invoice; a foreign-currency one is refused by the run when it is in the period
+        if invoice.issue_date > date_to:
+            continue
+        if invoice.currency != currency:  # its deposits' euros would not clear 4191 at the invoice's rate
+            raise ForeignCurrencyNotSupported(piece=invoice.label, currency=invoice.currency, company_currency=currency)
         if encoding_of(uow, ctx, invoice, reader.company) is DeductionEncoding.DEDUCTION_LINE:
             continue  # recalled by a line of the invoice: its own sales entry debits 4191 (AC-10)
         deposit = reader.document(deduction.deposit_invoice_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import Body, Query, Response
 
 from acompte.adapters.api.dependencies import (
     ID_QUERY,
@@ -23,7 +23,14 @@ from acompte.adapters.api.dependencies import (
 from acompte.adapters.api.routing import capability_router
 from acompte.adapters.api.schemas.common import NO_NUL, IsoDate, Page
 from acompte.adapters.api.schemas.deposit_invoices import ValidatedDocumentOut
-from acompte.adapters.api.schemas.documents import ConvertIn, DocumentIn, DocumentOut, DocumentPatch, DocumentSummaryOut
+from acompte.adapters.api.schemas.documents import (
+    ConvertIn,
+    DocumentIn,
+    DocumentOut,
+    DocumentPatch,
+    DocumentSummaryOut,
+    ValidateIn,
+)
 from acompte.adapters.api.schemas.history import EventOut
 from acompte.domain.deposits import DeductionWarning
 from acompte.domain.documents import Flow, Kind, State
@@ -84,6 +91,7 @@ def create_document(body: DocumentIn, ctx: WriteCtx, uow: Uow, response: Respons
         due_date=body.due_date,
         currency=body.currency,
         notes=body.notes,
+        exchange_rate=body.exchange_rate,
     )
     response.headers["Location"] = f"/api/v1/documents/{view.id}"
     return _out(view, response)
@@ -126,7 +134,12 @@ def delete_document(document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch
     "`warnings` / `warning_details` (code `deposit_not_deducted`) name them, with the amounts.",
 )
 def validate_document(
-    document_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch, response: Response
+    document_id: str,
+    ctx: WriteCtx,
+    uow: Uow,
+    expected: IfMatch,
+    response: Response,
+    body: Annotated[ValidateIn, Body()] = ValidateIn(),  # no body: no rate to set
 ) -> ValidatedDocumentOut:
     doc_id = parse_id(document_id, ENTITY)
     # Read in a transaction of its own, before the use case locks the row: a document's kind never changes, and
@@ -134,6 +147,10 @@ def validate_document(
     kind = documents.get_document(uow, ctx, doc_id).document.kind
     warnings: tuple[DeductionWarning, ...] = ()
     with uow:
+        if body.exchange_rate is not None:
+            # the rate at issue, in the same transaction: set (version checked) then validated
+            deposits.set_exchange_rate(uow, ctx, doc_id, body.exchange_rate, expected_version=expected)
+            expected = None
         # A deposit invoice is issued as the deposits capability does it (payment or due date by the settings).
         if kind is Kind.DEPOSIT_INVOICE:
             view = deposits.issue_deposit_invoice(uow, ctx, doc_id, expected_version=expected).document

@@ -83,6 +83,7 @@ def record_payment(body: PaymentIn, principal: Auth, ctx: WriteCtx, uow: Uow, re
             reference=body.reference,
             comment=body.comment,
             allocations=allocations,
+            exchange_rate=body.exchange_rate,
         )
     else:
         view = payments.record_payment(
@@ -98,6 +99,8 @@ def record_payment(body: PaymentIn, principal: Auth, ctx: WriteCtx, uow: Uow, re
             comment=body.comment,
             allocations=allocations,
             origin_document_id=opt_id(body.origin_document_id),
+            exchange_rate=body.exchange_rate,
+            inherit_rate=False,
         )
     response.headers["Location"] = f"/api/v1/payments/{view.id}"
     return _out(view, response)

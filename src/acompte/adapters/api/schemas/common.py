@@ -90,6 +90,15 @@ PERCENT = Annotated[
     Field(pattern=r"^([0-9]{1,2}(\.[0-9]{1,2})?|100(\.0{1,2})?)$", examples=["0"], description="0 to 100"),
 ]
 METHOD = Annotated[StrictStr, Field(pattern=r"^[a-z0-9_]{1,30}$", examples=["transfer"])]
+EXCHANGE_RATE = Annotated[
+    StrictStr,
+    Field(
+        pattern=r"^[0-9]{1,6}(\.[0-9]{1,10})?$",
+        examples=["0.921500"],
+        description="Units of the company's currency for 1 unit of the document's or payment's currency (> 0); "
+        "only for a currency other than the company's, where it is required to issue or record",
+    ),
+]
 
 
 def decimal_text(value: Decimal) -> str:

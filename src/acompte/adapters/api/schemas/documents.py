@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from acompte.adapters.api.schemas.common import (
     CURRENCY_PATTERN,
+    EXCHANGE_RATE,
     PERCENT,
     QUANTITY,
     RATE,
@@ -85,6 +86,7 @@ class DocumentIn(Input):
     due_date: IsoDate | None = None
     currency: Annotated[StrictStr, Field(pattern=CURRENCY_PATTERN)] | None = None
     notes: Annotated[StrictStr, Bounded(5000)] = ""
+    exchange_rate: EXCHANGE_RATE | None = None
 
     @field_validator("currency")
     @classmethod
@@ -103,6 +105,14 @@ class DocumentPatch(Input):
     issue_date: IsoDate | None = None
     due_date: IsoDate | None = None
     notes: Annotated[StrictStr, Bounded(5000)] | None = None
+
+
+class ValidateIn(Input):
+    """Optional when validating: the exchange rate of a document in a foreign currency, at its issue."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"exchange_rate": "0.921500"}]})
+
+    exchange_rate: EXCHANGE_RATE | None = None
 
 
 class ConvertIn(Input):
@@ -153,6 +163,7 @@ class DocumentOut(DocumentSummaryOut):
     issue_date: date = Field(validation_alias=_document("issue_date"))
     due_date: date | None = Field(validation_alias=_document("due_date"))
     currency: str = Field(validation_alias=_document("currency"))
+    exchange_rate: DecimalOut | None = Field(default=None, validation_alias=_document("exchange_rate"))
     origin_id: str | None = Field(validation_alias=_document("origin_id"))
     version: int = Field(validation_alias=_document("version"))
     net: MoneyOut = Field(validation_alias=_document("net"))

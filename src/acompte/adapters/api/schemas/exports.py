@@ -53,6 +53,8 @@ class EntryLineOut(Output):
     party_code: str | None
     party_name: str | None
     letter: str | None
+    #: a line of a foreign-currency document or payment: its amount in that currency, signed (debit positive)
+    foreign_amount: MoneyOut | None = None
 
     @model_validator(mode="before")
     @classmethod

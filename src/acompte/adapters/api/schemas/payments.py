@@ -14,9 +14,11 @@ from pydantic import (
 )
 
 from acompte.adapters.api.schemas.common import (
+    EXCHANGE_RATE,
     METHOD,
     Bounded,
     CodeOut,
+    DecimalOut,
     Id,
     Input,
     IsoDate,
@@ -75,6 +77,7 @@ class PaymentIn(Input):
         description="Write off, in the same operation, the small shortfall each allocated document is left owing "
         "(within the company's write_off_threshold; accountants): booked with the payment in one bank entry",
     )
+    exchange_rate: EXCHANGE_RATE | None = None
 
 
 class AllocateIn(Input):
@@ -113,6 +116,7 @@ class PaymentSummaryOut(Output):
     exported: bool = Field(validation_alias=_payment("exported"))
     origin_document_id: str | None = Field(validation_alias=_payment("origin_document_id"))
     version: int = Field(validation_alias=_payment("version"))
+    exchange_rate: DecimalOut | None = Field(default=None, validation_alias=_payment("exchange_rate"))
 
 
 class PaymentOut(PaymentSummaryOut):
