@@ -147,6 +147,21 @@ def test_a_final_invoice_wholly_paid_before_it_is_issued_is_already_paid_b2(api,
     assert "Facture acquittée." in printed and "Reste à payer 0,00" in printed
 
 
+def test_a_final_invoice_after_a_deposit_invoice_with_the_rest_paid_at_issue_stays_b4_with_nothing_due(api, customer):
+    table = order(api, customer, line("1000.00", designation="Table en chêne"))
+    deposit(api, table, generate_payment=True, method="card")
+    rest = api.post(f"documents/{table['id']}/deposits", json={"method": "card"})
+    assert rest.status_code in (200, 201), rest.text
+    draft = api.post(f"documents/{table['id']}/convert", json={"target": "invoice"}).json()
+    invoice = api.post(f"documents/{draft['id']}/validate").json()
+    xml = xml_of(api, invoice["id"])
+    found = terms(xml)
+    assert (found["BT-23"], found["BT-112"], found["BT-113"], found["BT-115"]) == ("B4", "1200.00", "1200.00", "0.00")
+    passes_the_validators(xml)
+    printed = pdf_text(api, invoice["id"])
+    assert "Facture acquittée." in printed and "Reste à payer 0,00" in printed
+
+
 def test_a_final_invoice_left_to_pay_stays_b1(api, customer):
     table = order(api, customer, line("1000.00"))
     paid = api.post(f"documents/{table['id']}/deposits", json={"method": "card", "amount": eur("100.00")})

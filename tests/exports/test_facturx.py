@@ -171,6 +171,14 @@ CASES = {
     "final invoice 380 wholly paid at issue, B2": lambda: einvoice(
         Kind.INVOICE, "FA-2026-0033", table(), issue_date=date(2026, 3, 16), paid_on=date(2026, 3, 16)
     ),
+    "final invoice 380 after a deposit, the rest paid at issue, B4": lambda: einvoice(
+        Kind.INVOICE,
+        "FA-2026-0002",
+        table(),
+        deductions=[DEPOSIT],
+        paid_on=date(2026, 3, 16),
+        due_date=date(2026, 4, 15),
+    ),
     "services deposit invoice 386, S1": lambda: einvoice(
         Kind.DEPOSIT_INVOICE, "FA-2026-0029", table("0.15"), issue_date=date(2026, 1, 12), issued_vat=SERVICES_DEPOSIT
     ),
@@ -357,6 +365,7 @@ def test_paid_at_issue_and_the_nature_of_a_deposit_set_the_framework_and_the_amo
     assert value(xml, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString") == due_date
 
 
-def test_a_final_invoice_deducting_deposit_invoices_stays_b4_even_when_paid_at_issue():
-    invoice = einvoice(Kind.INVOICE, "FA-2026-0002", table(), deductions=[DEPOSIT], paid_on=date(2026, 3, 16))
-    assert (invoice.business_process, invoice.paid, invoice.due) == ("B4", eur("360.00"), eur("840.00"))
+def test_a_final_invoice_deducting_deposit_invoices_stays_b4_when_paid_at_issue_with_nothing_due():
+    invoice = CASES["final invoice 380 after a deposit, the rest paid at issue, B4"]()
+    assert (invoice.business_process, invoice.paid, invoice.due) == ("B4", eur("1200.00"), eur("0.00"))
+    assert invoice.due_date == date(2026, 4, 15)  # BR-FR-CO-07: not before the issue date in B4

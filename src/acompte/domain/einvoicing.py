@@ -268,9 +268,9 @@ def build_einvoice(
     `deductions`: deposit invoices deducted from a final invoice; `advances`: deposits paid without a deposit
     invoice (paid amount only). `paid_on`: a deposit invoice or an invoice wholly paid on or before its issue
     (cadre B2/S2/M2: BT-113 = BT-112, BT-115 = 0, BT-9 = the payment date, BR-FR-CO-09); a final invoice that
-    deducts deposit invoices as paid amount stays B4/S4/M4 (« définitive après acompte »), which already says
-    what was paid before it. `issued_vat`: the VAT breakdown as issued, when the lines cannot
-    recompute it to the cent (a deposit invoice's VAT is its gross less its net; BR-CO-17 allows the cent).
+    deducts deposit invoices as paid amount stays B4/S4/M4 (« définitive après acompte »), with BT-113 = BT-112
+    and its due date unchanged (BR-FR-CO-07 holds for B4). `issued_vat`: the VAT breakdown as issued, when the
+    lines cannot recompute it to the cent (a deposit invoice's VAT is its gross less its net; BR-CO-17 allows the cent).
     """
     e_lines: list[ELine] = []
     for position, line in enumerate(lines, start=1):
@@ -314,8 +314,11 @@ def build_einvoice(
     grand_total = parts_total(vat, currency)
     if issued_vat is not None:  # a deposit document: the natures of the order lines it is paid on
         natures = {p.nature for p in issued_vat if not p.net.is_zero} or natures
-    if paid_on is not None and kind in (Kind.DEPOSIT_INVOICE, Kind.INVOICE) and stage != 4 and grand_total.is_positive:
-        stage, paid, due_date = 2, grand_total, paid_on  # "déjà payée": BT-113 = BT-112, BT-115 = 0, BT-9 = paid on
+    if paid_on is not None and kind in (Kind.DEPOSIT_INVOICE, Kind.INVOICE) and grand_total.is_positive:
+        if stage == 4:  # deposits deducted and the rest paid at issue: still « après acompte », nothing due
+            paid = grand_total
+        else:  # "déjà payée": BT-113 = BT-112, BT-115 = 0, BT-9 = the payment day
+            stage, paid, due_date = 2, grand_total, paid_on
     notes = dict(DEFAULT_LEGAL_NOTES)
     notes.update(legal_notes or {})
     note_list = [("BAR", "B2B" if buyer.siren else "B2C")]
