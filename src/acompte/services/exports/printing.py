@@ -193,7 +193,7 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
             number=document.number or f"Brouillon n° {document.id}",
             draft=document.state is State.DRAFT,
             issue_date=document.issue_date,
-            due_date=None if paid_on is not None else terms.due_date,
+            due_date=None if paid_on is not None and not deducted else terms.due_date,  # B2: BT-9 is the payment day
             seller=seller,
             buyer=buyer,
             lines=tuple(
