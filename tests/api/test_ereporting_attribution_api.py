@@ -88,3 +88,26 @@ def test_an_allocation_undone_is_not_reported_with_the_receipt(api):
     period = {"from": today.replace(day=1).isoformat(), "to": today.isoformat()}
     reports = api.get("ereporting/payments", params=period).json()["reports"]
     assert [(r["documents"], r["received"]) for r in reports] == [([right["number"]], eur("120.00"))]
+
+
+def test_a_deposit_split_between_a_partial_invoice_and_its_order_stays_whole_with_the_order(api):
+    party = api.post("parties", json={"name": "Cabinet Leroy", "siren": "552100554"}).json()
+    service = api.post(
+        "items", json={"name": "Conseil", "kind": "service", "unit_price": "500.00", "vat_rate": "20"}
+    ).json()
+    lines = [{**line("500.00", designation=f"Phase {n}"), "item_id": service["id"]} for n in (1, 2)]  # 1 200.00 TTC
+    draft = api.post(
+        "documents", json={"kind": "order", "party_id": party["id"], "issue_date": "2026-01-10", "lines": lines}
+    ).json()
+    order = api.post(f"documents/{draft['id']}/validate").json()
+    paid = api.post(
+        f"documents/{order['id']}/deposits",
+        json={"method": "transfer", "amount": eur("1200.00"), "payment_date": "2026-01-20"},
+    )
+    assert paid.status_code in (200, 201), paid.text
+    partial = api.post(f"documents/{order['id']}/convert", json={"target": "invoice", "lines": [lines[0]]}).json()
+    assert partial["position"]["paid"] == eur("600.00")  # half the deposit moved onto the invoice
+    reports = api.get("ereporting/payments", params=JANUARY).json()["reports"]
+    assert [(r["documents"], r["received"], r["vat_total"]) for r in reports] == [
+        ([order["number"]], eur("1200.00"), eur("200.00"))
+    ]
