@@ -40,6 +40,14 @@ DEPOSIT = DeductedDeposit(
 )
 
 
+#: A deposit's VAT as issued, with the natures of the order it is paid on (services; goods and services).
+SERVICES_DEPOSIT = (VatPart(D(20), Nature.SERVICES, Money.of("150.00", "EUR"), Money.of("30.00", "EUR")),)
+MIXED_DEPOSIT = (
+    VatPart(D(20), Nature.GOODS, Money.of("200.00", "EUR"), Money.of("40.00", "EUR")),
+    VatPart(D(20), Nature.SERVICES, Money.of("100.00", "EUR"), Money.of("20.00", "EUR")),
+)
+
+
 def eur(text: str) -> Money:
     return Money.of(text, "EUR")
 
@@ -160,6 +168,34 @@ CASES = {
         buyer=EParty(
             "Claire Martin", email="claire.martin@example.fr", address=parse_address("8 rue Neuve, 69002 Lyon")
         ),
+    ),
+    "final invoice 380 wholly paid at issue, B2": lambda: einvoice(
+        Kind.INVOICE, "FA-2026-0033", table(), issue_date=date(2026, 3, 16), paid_on=date(2026, 3, 16)
+    ),
+    "final invoice 380 after a deposit, the rest paid at issue, B4": lambda: einvoice(
+        Kind.INVOICE,
+        "FA-2026-0002",
+        table(),
+        deductions=[DEPOSIT],
+        paid_on=date(2026, 3, 16),
+        due_date=date(2026, 4, 15),
+    ),
+    "services deposit invoice 386, S1": lambda: einvoice(
+        Kind.DEPOSIT_INVOICE, "FA-2026-0029", table("0.15"), issue_date=date(2026, 1, 12), issued_vat=SERVICES_DEPOSIT
+    ),
+    "services deposit invoice 386 paid at issue, S2 (AC-02)": lambda: einvoice(
+        Kind.DEPOSIT_INVOICE,
+        "FA-2026-0029",
+        table("0.15"),
+        issue_date=date(2026, 1, 12),
+        issued_vat=SERVICES_DEPOSIT,
+        paid_on=date(2026, 1, 12),
+    ),
+    "mixed order deposit invoice 386, M1": lambda: einvoice(
+        Kind.DEPOSIT_INVOICE, "FA-2026-0034", table("0.3"), issued_vat=MIXED_DEPOSIT
+    ),
+    "mixed order deposit invoice 386 paid at issue, M2": lambda: einvoice(
+        Kind.DEPOSIT_INVOICE, "FA-2026-0034", table("0.3"), issued_vat=MIXED_DEPOSIT, paid_on=date(2026, 3, 10)
     ),
 }
 
@@ -364,3 +400,28 @@ def test_a_euro_invoice_says_no_accounting_currency():
     xml = valid(cii_xml(einvoice(Kind.INVOICE, "FA-2026-0041", table())))
     assert value(xml, "//ram:TaxCurrencyCode") == []
     assert len(value(xml, "//ram:TaxTotalAmount")) == 1
+
+
+@pytest.mark.parametrize(
+    ("case", "framework", "paid", "due", "due_date"),
+    [
+        ("final invoice 380 wholly paid at issue, B2", "B2", "1200.00", "0.00", ["20260316"]),
+        ("services deposit invoice 386, S1", "S1", "0.00", "180.00", []),
+        ("services deposit invoice 386 paid at issue, S2 (AC-02)", "S2", "180.00", "0.00", ["20260112"]),
+        ("mixed order deposit invoice 386, M1", "M1", "0.00", "360.00", []),
+        ("mixed order deposit invoice 386 paid at issue, M2", "M2", "360.00", "0.00", ["20260310"]),
+    ],
+)
+def test_paid_at_issue_and_the_nature_of_a_deposit_set_the_framework_and_the_amounts(
+    case, framework, paid, due, due_date
+):
+    xml = cii_xml(CASES[case]())
+    assert header(xml)["BT-23"] == framework
+    assert (totals(xml)["BT-113"], totals(xml)["BT-115"]) == (paid, due)
+    assert value(xml, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString") == due_date
+
+
+def test_a_final_invoice_deducting_deposit_invoices_stays_b4_when_paid_at_issue_with_nothing_due():
+    invoice = CASES["final invoice 380 after a deposit, the rest paid at issue, B4"]()
+    assert (invoice.business_process, invoice.paid, invoice.due) == ("B4", eur("1200.00"), eur("0.00"))
+    assert invoice.due_date == date(2026, 4, 15)  # BR-FR-CO-07: not before the issue date in B4

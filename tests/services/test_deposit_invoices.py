@@ -33,7 +33,7 @@ def test_ac01_a_30_percent_deposit_invoice_on_the_order(uow, ctx, customer):
     assert vat_rows(deposits.document_breakdown(uow, ctx, draft.id)) == [("20", "300.00", "60.00")]
     assert draft.document.origin_id == order.id
     assert [ln.designation for ln in draft.document.lines] == [
-        "Acompte de 30 % sur la commande CO-2026-00001 (TVA 20 %)"
+        "Acompte de 30 % sur la commande CO-2026-00001 : Table (TVA 20 %)"
     ]
     issued = deposits.issue_deposit_invoice(uow, ctx, draft.id, today=date(2026, 2, 2))
     document = issued.document.document

@@ -516,8 +516,16 @@ class PositionConsistency(RuleBasedStateMachine):
         grand_total, prepaid, due = factur_x_figures(cii_xml(einvoicing.einvoice_for(self.uow, self.ctx, document_id)))
         issued = Issued(grand_total, prepaid, due, position.total, position.deducted)
         assert grand_total == position.total.amount, "BT-112 is the position's total"
-        assert prepaid == position.deducted.amount, "BT-113 is the deposits the position deducts"
-        assert due == (position.total - position.deducted).amount, "BT-115 is the net to pay"
+        with self.uow:
+            paid_on = einvoicing.paid_at_issue(
+                self.uow, self.ctx, self.uow.documents.get(self.ctx.company_id, document_id)
+            )
+        if paid_on is None:
+            assert prepaid == position.deducted.amount, "BT-113 is the deposits the position deducts"
+            assert due == (position.total - position.deducted).amount, "BT-115 is the net to pay"
+        else:  # « déjà payée »: its payments at issue cover what it asks for
+            assert position.paid + position.deducted >= position.total, "paid at issue only when paid in full"
+            assert (prepaid, due) == (grand_total, Decimal(0)), "paid at issue: BT-113 = BT-112, BT-115 = 0"
         self.story.issued[document_id] = issued
 
     @invariant()

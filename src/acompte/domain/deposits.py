@@ -17,7 +17,7 @@ kept to the cent: 550.00 stays 550.00 (CGI art. 269-2-a: VAT on a deposit is due
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -457,3 +457,64 @@ class Deduction:
     automatic: bool = False
     invoice_state: State = State.DRAFT
     invoice_number: str | None = None
+
+
+# -- what a deposit line says it sells ----------------------------------------------------------------------------
+
+
+def N_(text: str) -> str:  # the catalogue's marker (`pybabel extract -k N_`): the domain imports no adapter
+    return text
+
+
+#: The words of a deposit line (msgids of the catalogue, French the source): a deposit invoice carries the same
+#: description of the goods or services as an invoice (CGI ann. II art. 242 nonies A, 6°), so its line says what
+#: the order sells, not only its number.
+DEPOSIT_LINE_PERCENT = N_("Acompte de {percent} % sur {document}")
+DEPOSIT_LINE_AMOUNT = N_("Acompte sur {document}")
+DEPOSIT_LINE_ALONE = N_("Acompte de {percent} %")
+DEPOSIT_LINE_PLAIN = N_("Acompte")
+DEPOSIT_LINE_WHAT = N_("{line} : {what}")
+DEPOSIT_LINE_OTHERS = N_("{first} et {count} autre(s)")
+#: How long the description of the order's lines may grow before it is shortened (the document number is kept).
+DEPOSIT_WHAT_LENGTH = 80
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:-") + "…"
+
+
+def deposit_what(descriptions: Sequence[str], translate: Callable[[str], str] = N_) -> str:
+    """The order's lines in a few words: each distinct designation once, in order, whole while they fit in
+    DEPOSIT_WHAT_LENGTH characters, then « et N autre(s) »; a single long designation is cut with « … »."""
+    names = list(dict.fromkeys(" ".join(d.split()) for d in descriptions if d and d.strip()))
+    if not names:
+        return ""
+    kept = [names[0]]
+    for index, name in enumerate(names[1:], start=2):
+        suffix = 16 if index < len(names) else 0  # room for « et N autre(s) » when more would follow
+        if len(", ".join([*kept, name])) + suffix > DEPOSIT_WHAT_LENGTH:
+            break
+        kept.append(name)
+    first = _shorten(", ".join(kept), DEPOSIT_WHAT_LENGTH)
+    others = len(names) - len(kept)
+    return translate(DEPOSIT_LINE_OTHERS).format(first=first, count=others) if others else first
+
+
+def deposit_line_name(
+    percent: Decimal | None,
+    document: str,
+    descriptions: Sequence[str],
+    translate: Callable[[str], str] = N_,
+) -> str:
+    """The designation of a deposit invoice's line: « Acompte de 30 % sur la commande CO-2026-00001 : Table en
+    chêne, 4 chaises ». `document` names the order (« la commande CO-… », empty without one); `translate` gives the
+    words of another language (the identity: French, the language the invoice is issued in). The PDF, the XML
+    and the pages all print the stored line, so this is the one place that builds it."""
+    pct = None if percent is None else f"{percent.normalize():f}".replace(".", ",")
+    if document:
+        line = translate(DEPOSIT_LINE_AMOUNT if pct is None else DEPOSIT_LINE_PERCENT)
+    else:
+        line = translate(DEPOSIT_LINE_PLAIN if pct is None else DEPOSIT_LINE_ALONE)
+    line = line.format(percent=pct, document=document)
+    what = deposit_what(descriptions, translate)
+    return translate(DEPOSIT_LINE_WHAT).format(line=line, what=what) if what else line

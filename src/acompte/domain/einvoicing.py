@@ -47,6 +47,8 @@ DEFAULT_LEGAL_NOTES: dict[str, str] = {
     "AAB": "Pas d'escompte pour paiement anticipé.",
 }
 DEBITS_OPTION_NOTE = "Option pour le paiement de la taxe d'après les débits."
+#: The document data key that keeps, from its issue on, the day an invoice was wholly paid at issue (or null).
+PAID_AT_ISSUE = "paid_at_issue"
 
 
 class EInvoiceAction(StrEnum):
@@ -287,9 +289,11 @@ def build_einvoice(
     """The e-invoice of an issued document.
 
     `deductions`: deposit invoices deducted from a final invoice; `advances`: deposits paid without a deposit
-    invoice (paid amount only). `paid_on`: a deposit invoice issued after its payment (cadre B2/S2/M2: BT-113 =
-    BT-112, BT-115 = 0, BT-9 = the payment date). `issued_vat`: the VAT breakdown as issued, when the lines cannot
-    recompute it to the cent (a deposit invoice's VAT is its gross less its net; BR-CO-17 allows the cent).
+    invoice (paid amount only). `paid_on`: a deposit invoice or an invoice wholly paid on or before its issue
+    (cadre B2/S2/M2: BT-113 = BT-112, BT-115 = 0, BT-9 = the payment date, BR-FR-CO-09); a final invoice that
+    deducts deposit invoices as paid amount stays B4/S4/M4 (« définitive après acompte »), with BT-113 = BT-112
+    and its due date unchanged (BR-FR-CO-07 holds for B4). `issued_vat`: the VAT breakdown as issued, when the
+    lines cannot recompute it to the cent (a deposit invoice's VAT is its gross less its net; BR-CO-17 allows the cent).
     """
     e_lines: list[ELine] = []
     for position, line in enumerate(lines, start=1):
@@ -333,8 +337,13 @@ def build_einvoice(
     own = issued_vat if issued_vat is not None else vat_parts(fact_lines, currency, rounding)
     vat = _merge_rates(recalled_parts(own, recalled) if recalled else own, currency)
     grand_total = parts_total(vat, currency)
-    if kind is Kind.DEPOSIT_INVOICE and paid_on is not None:
-        stage, paid, due_date = 2, grand_total, paid_on  # "déjà payée"
+    if issued_vat is not None:  # a deposit document: the natures of the order lines it is paid on
+        natures = {p.nature for p in issued_vat if not p.net.is_zero} or natures
+    if paid_on is not None and kind in (Kind.DEPOSIT_INVOICE, Kind.INVOICE) and grand_total.is_positive:
+        if stage == 4:  # deposits deducted and the rest paid at issue: still « après acompte », nothing due
+            paid = grand_total
+        else:  # "déjà payée": BT-113 = BT-112, BT-115 = 0, BT-9 = the payment day
+            stage, paid, due_date = 2, grand_total, paid_on
     notes = dict(DEFAULT_LEGAL_NOTES)
     notes.update(legal_notes or {})
     note_list = [("BAR", "B2B" if buyer.siren else "B2C")]

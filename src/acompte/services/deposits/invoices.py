@@ -17,6 +17,7 @@ from acompte.domain.deposits import (
     check_deposit,
 )
 from acompte.domain.documents import Flow, Kind, State
+from acompte.domain.einvoicing import PAID_AT_ISSUE
 from acompte.domain.errors import (
     CurrencyMismatch,
     DocumentFrozen,
@@ -249,9 +250,17 @@ def issue_deposit_invoice(
         if document.kind is not Kind.DEPOSIT_INVOICE:
             raise InvalidTransition(action=DepositAction.ISSUE, kind=document.kind, state=document.state)
         settings = DepositSettings.from_settings(company.settings)
+        generate = settings.generates_payment(document.flow.value) if generate_payment is None else generate_payment
+        issue_day = today or uow.clock.today()
+        if generate and document.flow is Flow.SALE:
+            # Its payment is recorded with the issue, after the file is frozen: the file is told now whether the
+            # invoice is paid at issue (« déjà payée »: a payment dated on or before the issue date).
+            paid = payment_date or issue_day
+            data = uow.documents.data(ctx.company_id, document.id)
+            data[PAID_AT_ISSUE] = paid.isoformat() if paid <= issue_day else None
+            uow.documents.set_data(ctx.company_id, document.id, data)
         view = documents.validate_document(uow, ctx, deposit_invoice_id, today=today)
         issued = view.document
-        generate = settings.generates_payment(issued.flow.value) if generate_payment is None else generate_payment
         payment = None
         if generate:
             payment = payments.record_payment(

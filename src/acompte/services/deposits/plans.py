@@ -15,6 +15,7 @@ from acompte.domain.deposits import (
     Breakdown,
     check_deposit,
     combine,
+    deposit_line_name,
     line_gross,
     parse_percent,
     percent_of,
@@ -222,7 +223,12 @@ def deposit_data(origin: Document | None, plan: DepositPlan, previous: Money, re
 
 
 def describe(origin: Document | None, plan: DepositPlan) -> str:
-    pct = f" de {plan.percent} %" if plan.percent is not None else ""
+    """A deposit line's designation: its percentage, the order, and what the order sells (the lines the deposit
+    takes, when it is cut per line)."""
     if origin is None:
-        return f"Acompte{pct}"
-    return f"Acompte{pct} sur {KIND_LABELS[origin.kind]} {origin.label}"
+        return deposit_line_name(plan.percent, "", ())
+    positions = {entry.get("position") for entry in plan.lines}
+    covered = [line for line in origin.lines if not positions or line.position in positions]
+    return deposit_line_name(
+        plan.percent, f"{KIND_LABELS[origin.kind]} {origin.label}", [line.designation for line in covered]
+    )

@@ -14,11 +14,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from acompte.domain.accounting import FactLine, Nature, convert, vat_parts
+from acompte.domain.accounting import FactLine, Nature, VatPart, convert, vat_parts
 from acompte.domain.credits import corrected_ids
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import INVOICE_KINDS, Document, Flow, Kind, State
 from acompte.domain.einvoicing import (
+    PAID_AT_ISSUE,
     Address,
     DeductedDeposit,
     DocumentLine,
@@ -86,13 +87,71 @@ def _natures(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) ->
     return result
 
 
+def _origin_parts(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) -> tuple[VatPart, ...]:
+    """The VAT parts, with their natures, of the order (or quote, delivery note) a deposit document comes from:
+    a deposit takes the nature of what it is paid on, as its journal entries do (exports.facts)."""
+    seen = {document.id}
+    current = document
+    while current.origin_id is not None and current.origin_id not in seen:
+        current = uow.documents.get(ctx.company_id, current.origin_id)
+        seen.add(current.id)
+        if current.kind not in DEPOSIT_DOCUMENT_KINDS:
+            natures = _natures(uow, ctx, company, current)
+            facts = [FactLine(ln.net, ln.vat_rate, natures.get(ln.item_id, natures[None])) for ln in current.lines]
+            return vat_parts(facts, current.currency, company.vat_rounding)
+    return ()
+
+
+def settled_at_issue(uow: UnitOfWork, ctx: Ctx, document: Document, deducted: Money) -> date | None:
+    """The day an invoice or deposit invoice was wholly paid, if that was on or before its issue date: the
+    payments allocated to it dated on or before the issue cover its total less the deposit invoices it deducts.
+    None otherwise (nothing to pay, or something left to pay at issue)."""
+    if document.kind not in (Kind.INVOICE, Kind.DEPOSIT_INVOICE) or document.flow is not Flow.SALE:
+        return None
+    needed = document.gross - deducted
+    if not needed.is_positive:
+        return None
+    received = Money.zero(document.currency)
+    last: date | None = None
+    for allocation in uow.allocations.for_document(ctx.company_id, document.id):
+        if allocation.payment_id is None:
+            continue
+        payment = uow.payments.get(ctx.company_id, allocation.payment_id)
+        if payment.payment_date <= document.issue_date:
+            received = received + allocation.amount
+            last = payment.payment_date if last is None else max(last, payment.payment_date)
+    return last if received >= needed else None
+
+
+def paid_at_issue(uow: UnitOfWork, ctx: Ctx, document: Document) -> date | None:
+    """The payment day of a document paid at issue (cadre « déjà payée », B2/S2/M2; « Facture acquittée » on its
+    PDF), as decided when it was issued and kept in its data: an issued file is produced once from facts that
+    later payments never change. A document issued before this was kept is read from its dated payments."""
+    data = uow.exports.document_data(ctx.company_id, document.id)
+    if PAID_AT_ISSUE in data:
+        value = data[PAID_AT_ISSUE]
+        return date.fromisoformat(value) if value else None
+    deducted = total((d.gross for d in deducted_deposits(uow, ctx, document)), document.currency)
+    return settled_at_issue(uow, ctx, document, deducted)
+
+
+def fix_paid_at_issue(uow: UnitOfWork, ctx: Ctx, document: Document) -> None:
+    """Keep, at issue, whether the document is paid at issue (called once, when its file is frozen)."""
+    if document.kind not in (Kind.INVOICE, Kind.DEPOSIT_INVOICE) or document.flow is not Flow.SALE:
+        return
+    data = uow.documents.data(ctx.company_id, document.id)
+    if PAID_AT_ISSUE in data:  # announced by the use case that records the payment with the issue
+        return
+    on = paid_at_issue(uow, ctx, document)
+    uow.documents.set_data(ctx.company_id, document.id, {**data, PAID_AT_ISSUE: on.isoformat() if on else None})
+
+
 def einvoice_for(
     uow: UnitOfWork,
     ctx: Ctx,
     document_id: int,
     *,
     deductions: Sequence[DeductedDeposit] | None = None,
-    paid_on: date | None = None,
 ) -> EInvoice:
     """The e-invoice of an issued sale invoice, deposit invoice or credit note; raises what would fail."""
     with uow:
@@ -123,7 +182,8 @@ def einvoice_for(
             deductions = deducted_deposits(uow, ctx, document, own_parts)
         issued_vat = None
         if document.kind in DEPOSIT_DOCUMENT_KINDS:
-            issued_vat = issued_parts(uow, ctx, document, own_parts, natures[None])
+            reference = _origin_parts(uow, ctx, company, document) or own_parts
+            issued_vat = issued_parts(uow, ctx, document, reference, natures[None])
         advances = Money.zero(document.currency)
         if document.kind is Kind.INVOICE:
             for allocation in uow.allocations.for_document(ctx.company_id, document.id):
@@ -158,7 +218,7 @@ def einvoice_for(
             due_date=terms.due_date if terms.due_date and terms.due_date >= document.issue_date else None,
             delivery_date=document.issue_date,
             order_reference=order_reference,
-            paid_on=paid_on,
+            paid_on=paid_at_issue(uow, ctx, document),
             legal_notes=dict(settings.get("legal") or {}),
             payment_terms=terms.text or str((settings.get("legal") or {}).get("payment_terms", "")),
             issued_vat=issued_vat,

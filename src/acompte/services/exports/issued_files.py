@@ -21,7 +21,7 @@ from acompte.domain.einvoicing import EInvoiceAction
 from acompte.domain.errors import InvalidSetting, InvalidTransition, MissingLegalIdentifier, Reason
 from acompte.domain.export_events import DocumentFileIssued
 from acompte.domain.issued_files import MEDIA_TYPES, FileKind, IssuedFile
-from acompte.services.exports.einvoicing import einvoice_for
+from acompte.services.exports.einvoicing import einvoice_for, fix_paid_at_issue
 from acompte.services.exports.printing import TITLES, printable_document
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, DocumentRenderer, UnitOfWork
@@ -70,6 +70,7 @@ def _store(uow: UnitOfWork, ctx: Ctx, document: Document, files: list[IssuedFile
 
 def _facturx(uow: UnitOfWork, ctx: Ctx, document: Document, *, at_issue: bool) -> list[IssuedFile]:
     """The Factur-X of an issued sale document, stored with its XML. Raises what refuses the e-invoice."""
+    fix_paid_at_issue(uow, ctx, document)
     invoice = einvoice_for(uow, ctx, document.id)
     printable = printable_document(uow, ctx, document.id)
     pdf, xml = _renderer(uow).facturx(printable, invoice)
@@ -91,6 +92,7 @@ def freeze(uow: UnitOfWork, ctx: Ctx, document_id: int, *, at_issue: bool = True
         document = uow.documents.get(ctx.company_id, document_id)
         if not is_issued(document) or uow.files.kinds(ctx.company_id, document_id):
             return []
+        fix_paid_at_issue(uow, ctx, document)  # the file says it; kept so that it is said the same way ever after
         if document.flow is Flow.SALE:
             try:
                 return _facturx(uow, ctx, document, at_issue=at_issue)

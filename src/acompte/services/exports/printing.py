@@ -30,10 +30,19 @@ from acompte.domain.einvoicing import (
 from acompte.domain.money import Money, total
 from acompte.domain.vat import Totals, VatLine, compute_totals
 from acompte.services.exports.deduction_encoding import encoding_of
-from acompte.services.exports.einvoicing import corrected_documents
+from acompte.services.exports.einvoicing import corrected_documents, paid_at_issue
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, deducted_deposits, issued_breakdown
 from acompte.services.payment_terms import applied_terms
 from acompte.services.ports import Ctx, UnitOfWork
+
+
+def N_(text: str) -> str:  # the catalogue's marker (`pybabel extract -k N_`): services import no adapter
+    return text
+
+
+#: An invoice wholly paid on or before its issue (cadre « déjà payée »): the row under its total, and its mention.
+PAID_LABEL = N_("Payée")
+PAID_MENTION = N_("Facture acquittée.")
 
 TITLES = {
     Kind.QUOTE: "Devis",
@@ -199,15 +208,21 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
             origin = uow.documents.get(ctx.company_id, document.origin_id)
             if origin.number:
                 references.append(f"{TITLES[origin.kind]} {origin.number} du {origin.issue_date:%d/%m/%Y}")
-        received = total((p.amount for p in paid), document.currency)
         net_to_pay = totals.gross - total((d.amount for d in deducted), document.currency)
+        paid_on = paid_at_issue(uow, ctx, document) if issued else None
+        if paid_on is not None:  # « déjà payée », as its Factur-X (BT-113 = its total, BT-115 = 0)
+            paid = [PrintPayment(paid_on, PAID_LABEL, net_to_pay)]
+        received = total((p.amount for p in paid), document.currency)
         legal = {**DEFAULT_LEGAL_NOTES, **dict(company.settings.get("legal") or {})}
         mentions: list[str] = []
         terms = applied_terms(uow, ctx, document)
+        if paid_on is not None:
+            mentions.append(PAID_MENTION)
         if is_invoice and document.flow is Flow.SALE:
-            mentions += [legal["PMD"], legal["PMT"], legal["AAB"]]
-            if terms.text or legal.get("payment_terms"):
-                mentions.append(terms.text or str(legal["payment_terms"]))
+            if document.kind not in CREDIT_KINDS:  # late payment and discount terms: a credit note asks no payment
+                mentions += [legal["PMD"], legal["PMT"], legal["AAB"]]
+                if terms.text or legal.get("payment_terms"):
+                    mentions.append(terms.text or str(legal["payment_terms"]))
             if (company.settings.get("accounting") or {}).get("vat_on_debits"):
                 mentions.append(DEBITS_OPTION_NOTE)
             if document.kind is Kind.DEPOSIT_INVOICE:
@@ -220,7 +235,7 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
             number=document.number or f"Brouillon n° {document.id}",
             draft=document.state is State.DRAFT,
             issue_date=document.issue_date,
-            due_date=terms.due_date,
+            due_date=None if paid_on is not None and not deducted else terms.due_date,  # B2: BT-9 is the payment day
             seller=seller,
             buyer=buyer,
             lines=tuple(
