@@ -38,8 +38,9 @@ class Bar:
 
 @dataclass(frozen=True, slots=True)
 class Month:
-    label: str  # short, under the bars
-    name: str  # in full, in the table
+    label: str  # the month alone, under the bars
+    name: str  # in full, in the bars' titles
+    short: str  # abbreviated with its year, in the table
     cash_in: Money
     cash_out: Money
     net: Money
@@ -83,6 +84,7 @@ def _months(cash: tuple[service.MonthCash, ...], lang: str) -> list[Month]:
             Month(
                 label=format_date(m.month, "MMM", locale=locale),
                 name=format_date(m.month, "LLLL yyyy", locale=locale),
+                short=format_date(m.month, "LLL yyyy", locale=locale),
                 cash_in=m.cash_in,
                 cash_out=m.cash_out,
                 net=m.net,
