@@ -5,8 +5,7 @@ and paid out per month; and the documents that need an action today.
 Nothing is worked out here: each figure is read from the read model that the list behind it shows, so the
 dashboard and that list (or API answer) agree to the cent —
 - owed, overdue and the age buckets: `accounts.aged_balance` (GET /aged-balance, « Balance âgée »);
-- the overdue documents: the same documents and instalments the aged balance reads (`queries.account_documents`,
-  `accounts.terms.due_items`);
+- the overdue documents: the documents and instalments the aged balance read (`accounts.aged.aged_detail`);
 - payments with money left, split into wholly unallocated payments and overpayments: `credits.list_overpayments`
   (GET /overpayments, « Trop-perçus »);
 - credit notes with an unused amount: `credits.list_credit_notes` (GET /credits, « Avoirs ») and the one rule
@@ -15,7 +14,7 @@ dashboard and that list (or API answer) agree to the cent —
   to draft invoices) — a « règlement d'acompte » stays there until its document is invoiced — plus what the
   issued deposit invoices still carry (`DepositUsage.carried`: total − reversed − deducted on issued invoices,
   the figure the document positions read). Together: the balance of the deposits-received account;
-- drafts waiting: the document list's count (`documents.document_list`);
+- drafts waiting: the document list's count (`Documents.list_totals`, what `documents.document_list` reads);
 - cash per month: one SQL aggregate of the active payments by month and direction (refunds are payments the
   other way, so a refund to a customer is cash out).
 
@@ -34,12 +33,12 @@ from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction
 from acompte.domain.positions import COMMERCIAL_KINDS
-from acompte.services import accounts, credits, documents, positions
-from acompte.services.accounts.terms import due_items
+from acompte.services import credits, positions
+from acompte.services.accounts.aged import AgedDetail, aged_detail
 from acompte.services.accounts.views import DueItem
 from acompte.services.ports import Ctx, UnitOfWork
-from acompte.services.queries import EVERYTHING, RECEIVABLE_KINDS, account_documents, in_hand
-from acompte.services.views import DocumentSummary
+from acompte.services.queries import EVERYTHING, in_hand
+from acompte.services.views import DocumentFilter, DocumentSummary
 
 #: How many documents of each kind of action the page lists (the count says how many there are in all).
 ACTION_LIMIT = 10
@@ -174,8 +173,8 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
     with uow:
         as_of = as_of or uow.clock.today()
         currency = uow.companies.currency(ctx.company_id)
-        receivable = accounts.aged_balance(uow, ctx, flow=Flow.SALE, as_of=as_of, currency=currency)
-        payable = accounts.aged_balance(uow, ctx, flow=Flow.PURCHASE, as_of=as_of, currency=currency)
+        receivable = aged_detail(uow, ctx, flow=Flow.SALE, as_of=as_of, currency=currency)
+        payable = aged_detail(uow, ctx, flow=Flow.PURCHASE, as_of=as_of, currency=currency)
         in_hand_payments = [
             o
             for o in credits.list_overpayments(uow, ctx, flow=Flow.SALE, limit=EVERYTHING)
@@ -188,9 +187,9 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
         return Dashboard(
             currency=currency,
             as_of=as_of,
-            receivable=receivable.totals,
-            payable=payable.totals,
-            customer_credits=receivable.unapplied_credits,
+            receivable=receivable.view.totals,
+            payable=payable.view.totals,
+            customer_credits=receivable.view.unapplied_credits,
             deposits_not_invoiced=_deposits_not_invoiced(uow, ctx, currency),
             deposits_not_deducted=_deposits_not_deducted(uow, ctx, currency),
             unallocated_payments=_tally([o.remaining for o in in_hand_payments if not o.is_overpayment], currency),
@@ -200,14 +199,15 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
                 [n.remaining for n in notes if n.status is CreditStatus.PARTIALLY_USED], currency
             ),
             cash=monthly_cash(uow, ctx, as_of=as_of, currency=currency),
-            overdue_invoices=_due(uow, ctx, Flow.SALE, currency, as_of, include_today=False),
-            invoices_to_pay=_due(uow, ctx, Flow.PURCHASE, currency, as_of, include_today=True),
+            overdue_invoices=_due(receivable, currency, as_of, include_today=False),
+            invoices_to_pay=_due(payable, currency, as_of, include_today=True),
             overpayments_to_decide=tuple(
                 Overpayment(o.payment_id, o.number, o.party_id, o.party_name, o.payment_date, o.remaining)
                 for o in sorted(overpaid, key=lambda o: (o.payment_date, o.payment_id))[:ACTION_LIMIT]
             ),
             drafts=tuple(
-                Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE)) for kind in DRAFT_KINDS
+                Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE, currency))
+                for kind in DRAFT_KINDS
             ),
         )
 
@@ -244,28 +244,26 @@ def monthly_cash(
 def _deposits_not_invoiced(uow: UnitOfWork, ctx: Ctx, currency: str) -> Tally:
     """Payments allocated to customers' quotes, orders and delivery notes (validated) and to draft invoices: a
     deposit payment stays on its document until that document is invoiced, then moves to the invoice."""
-    found = uow.documents.summaries(
-        ctx.company_id,
-        flow=Flow.SALE.value,
-        states=[State.VALIDATED.value, State.DRAFT.value],
-        kinds=[k.value for k in (*COMMERCIAL_KINDS, Kind.INVOICE, Kind.DEPOSIT_INVOICE)],
-        limit=EVERYTHING,
-    )
-    waiting = [
-        s
-        for s in found
-        if s.settlement.gross.currency == currency
-        and s.settlement.allocated.is_positive
-        and _not_invoiced(Kind(s.kind), State(s.state))
+    found = [
+        *uow.documents.summaries(
+            ctx.company_id,
+            flow=Flow.SALE.value,
+            state=State.VALIDATED.value,
+            kinds=[k.value for k in COMMERCIAL_KINDS],
+            limit=EVERYTHING,
+        ),
+        *uow.documents.summaries(
+            ctx.company_id,
+            flow=Flow.SALE.value,
+            state=State.DRAFT.value,
+            kinds=[Kind.INVOICE.value, Kind.DEPOSIT_INVOICE.value],
+            limit=EVERYTHING,
+        ),
     ]
+    waiting = [s for s in found if s.settlement.gross.currency == currency and s.settlement.allocated.is_positive]
     parts = uow.positions.settled_parts(ctx.company_id, [s.id for s in waiting])
     amounts = [Money.from_minor(parts[s.id].paid, currency) for s in waiting if parts[s.id].paid > 0]
     return _tally(amounts, currency)
-
-
-def _not_invoiced(kind: Kind, state: State) -> bool:
-    """A validated quote, order or delivery note, or an invoice (or deposit invoice) still a draft."""
-    return state is State.VALIDATED if kind in COMMERCIAL_KINDS else state is State.DRAFT
 
 
 def _deposits_not_deducted(uow: UnitOfWork, ctx: Ctx, currency: str) -> Tally:
@@ -283,12 +281,11 @@ def _deposits_not_deducted(uow: UnitOfWork, ctx: Ctx, currency: str) -> Tally:
     return _tally(carried, currency)
 
 
-def _due(uow: UnitOfWork, ctx: Ctx, flow: Flow, currency: str, as_of: date, *, include_today: bool) -> DueDocuments:
-    """The invoices of `flow` with an instalment due before `as_of` (or on it, with `include_today`), oldest
-    first: what the aged balance counts as overdue (or due)."""
-    docs = account_documents(uow, ctx, flow=flow, currency=currency, kinds=RECEIVABLE_KINDS, open_only=True)
-    summary = {d.id: d for d in docs}
-    items = (_due_document(i, summary[i.document_id], as_of, include_today) for i in due_items(uow, ctx, docs))
+def _due(aged: AgedDetail, currency: str, as_of: date, *, include_today: bool) -> DueDocuments:
+    """The invoices of the aged balance with an instalment due before `as_of` (or on it, with `include_today`),
+    oldest first: read from the same instalments the aged balance sums."""
+    summary = {d.id: d for d in aged.documents}
+    items = (_due_document(i, summary[i.document_id], as_of, include_today) for i in aged.items)
     found = [d for d in items if d is not None]
     found.sort(key=lambda d: (d.oldest_due_date, d.document_id))
     return DueDocuments(_tally([d.amount_due for d in found], currency), tuple(found[:ACTION_LIMIT]))
@@ -317,5 +314,7 @@ def _due_document(item: DueItem, s: DocumentSummary, as_of: date, include_today:
     )
 
 
-def _draft_count(uow: UnitOfWork, ctx: Ctx, kind: Kind, flow: Flow) -> int:
-    return documents.document_list(uow, ctx, kind=kind, flow=flow, state=State.DRAFT, per_page=1).totals.count
+def _draft_count(uow: UnitOfWork, ctx: Ctx, kind: Kind, flow: Flow, currency: str) -> int:
+    """The count the document list gives for its drafts of `kind` (the same read, without a page of rows)."""
+    drafts = DocumentFilter(flow=flow.value, kind=kind.value, state=State.DRAFT.value)
+    return uow.documents.list_totals(ctx.company_id, drafts, currency).count
