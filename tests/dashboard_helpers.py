@@ -6,8 +6,9 @@ Counted on AS_OF = 30/06/2026 (invoices without terms are due on their date):
   AS_OF, 20,00 of a credit note used on it → 220,00 not due. Owed 1 840,00, overdue 1 620,00.
 - a payment of 80,00 allocated to nothing; a gesture of 120,00 unused and one of 60,00 used for 20,00 (40,00 left);
   customers hold 80 + 50 + 120 + 40 = 290,00.
-- an order with a deposit payment of 300,00 (not invoiced); another with a deposit invoice of 180,00, paid and
-  not deducted: 480,00 of deposits.
+- an order with a deposit payment of 300,00 (not invoiced, all of the 25 % it requested); another with a deposit
+  invoice of 180,00, paid and not deducted: 480,00 of deposits. A third order requests 30 % (144,00) and has
+  received nothing: the one deposit awaited.
 - suppliers' invoices: 300,00 issued 15/06 (overdue) and 120,00 due on AS_OF: 420,00 owed, both to pay today.
 - one draft sales invoice.
 - cash: in 200,00 (March), 100,00 (April, refunded the same month: out 100,00), 1 910,00 (June: 300 + 180 +
@@ -42,6 +43,7 @@ class Story:
     supplier: int
     invoices: tuple[int, ...]  # FA1..FA4
     orders: tuple[int, int]  # with a deposit payment, with a deposit invoice
+    awaited: int  # an order whose requested deposit was never received
     deposit_invoice: int
     supplier_invoices: tuple[int, int]
 
@@ -72,6 +74,7 @@ def half_year(uow: UnitOfWork, ctx: Ctx) -> Story:
     payment_changes.cancel_payment(uow, ctx, cancelled.id, reason="saisi deux fois")
     fa2 = validated(uow, ctx, customer, line("500.00"), today=date(2026, 5, 10)).id
     with_payment = validated(uow, ctx, customer, line("1000.00"), kind=Kind.ORDER, today=date(2026, 6, 1)).id
+    deposits.request_deposit(uow, ctx, with_payment, percent=Decimal("25"))  # 300.00, received below
     deposits.record_deposit_payment(
         uow, ctx, with_payment, method="transfer", amount=eur("300.00"), payment_date=date(2026, 6, 2)
     )
@@ -80,6 +83,8 @@ def half_year(uow: UnitOfWork, ctx: Ctx) -> Story:
     deposit_invoice = deposits.issue_deposit_invoice(
         uow, ctx, draft.id, today=date(2026, 6, 4), generate_payment=True, method="transfer"
     ).document.id
+    awaited = validated(uow, ctx, customer, line("400.00"), kind=Kind.ORDER, today=date(2026, 6, 5)).id
+    deposits.request_deposit(uow, ctx, awaited, percent=Decimal("30"))  # 144.00, never received
     p1 = validated(uow, ctx, supplier, line("250.00"), flow=Flow.PURCHASE, today=date(2026, 6, 15)).id
     fa3 = validated(uow, ctx, customer, line("100.00"), today=date(2026, 6, 20)).id
     pay("150.00", date(2026, 6, 21), (fa3, "100.00"))
@@ -96,6 +101,7 @@ def half_year(uow: UnitOfWork, ctx: Ctx) -> Story:
         supplier=supplier,
         invoices=(fa1, fa2, fa3, fa4),
         orders=(with_payment, with_invoice),
+        awaited=awaited,
         deposit_invoice=deposit_invoice,
         supplier_invoices=(p1, p2),
     )

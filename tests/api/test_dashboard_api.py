@@ -98,6 +98,14 @@ def test_deposits_are_what_the_orders_deposit_positions_of_the_api_say(reader: A
     assert cents(board["deposits"]) == sum(carried) + cents(board["deposits_not_invoiced"]["total"])
 
 
+def test_deposits_awaited_are_the_deposit_position_of_the_api(reader: Api, story, board):
+    [awaited] = board["deposits_awaited"]["oldest"]
+    tab = reader.get(f"documents/{story.awaited}/deposits").json()
+    assert awaited["document_id"] == str(story.awaited)
+    assert (awaited["requested"], awaited["received"]) == (tab["requested"], tab["deposits_paid"])
+    assert board["deposits_awaited"]["tally"]["total"]["amount"] == "144.00"
+
+
 def test_cash_per_month_is_the_payments_list_of_the_api(reader: Api, board):
     for month in board["cash"]:
         first = date.fromisoformat(month["month"])

@@ -103,6 +103,17 @@ def test_the_actions_of_the_day(story, figures):
     assert {(d.kind, d.count) for d in figures.drafts} == {("invoice", 1), ("deposit_invoice", 0), ("credit_note", 0)}
 
 
+def test_deposits_requested_and_not_received(app, ctx, story, figures):
+    awaited = figures.deposits_awaited
+    assert (awaited.tally.count, awaited.tally.total) == (1, eur("144.00"))
+    [order] = awaited.oldest
+    assert (order.document_id, order.requested, order.received) == (story.awaited, eur("144.00"), eur("0.00"))
+    tab = deposits.deposit_position(app.uow(), ctx, story.awaited)
+    assert (tab.requested, tab.deposits_paid) == (order.requested, order.received)
+    deposits.record_deposit_payment(app.uow(), ctx, story.awaited, method="cheque", amount=eur("144.00"))
+    assert dashboard.dashboard(app.uow(), ctx, as_of=AS_OF).deposits_awaited.tally.count == 0
+
+
 def test_drafts_are_the_document_lists_count(app, ctx, figures):
     for drafts in figures.drafts:
         listed = documents.document_list(

@@ -67,8 +67,10 @@ def test_each_figure_links_to_a_list_showing_the_same_amount(web, figures):
         assert web.get(href).status_code == 200
 
 
-def test_overdue_buckets_and_todays_actions_link_to_their_documents(web, figures):
+def test_overdue_buckets_and_todays_actions_link_to_their_documents(web, story, figures):
     page = web.get("/").text
+    assert f'href="/documents/{story.awaited}?tab=deposits"' in page
+    assert unescape(money(figures.deposits_awaited.tally.total, "fr")) in unescape(page)
     for document in figures.overdue_invoices.oldest:
         assert f'href="/documents/{document.document_id}"' in page
         assert web.get(f"/documents/{document.document_id}").status_code == 200

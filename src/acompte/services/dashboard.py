@@ -14,6 +14,8 @@ dashboard and that list (or API answer) agree to the cent —
   to draft invoices) — a « règlement d'acompte » stays there until its document is invoiced — plus what the
   issued deposit invoices still carry (`DepositUsage.carried`: total − reversed − deducted on issued invoices,
   the figure the document positions read). Together: the balance of the deposits-received account;
+- deposits requested and not received: the deposit tab of each quote or order with a request
+  (`deposits.deposit_position`, GET /documents/{id}/deposits);
 - drafts waiting: the document list's count (`Documents.list_totals`, what `documents.document_list` reads);
 - cash per month: one SQL aggregate of the active payments by month and direction (refunds are payments the
   other way, so a refund to a customer is cash out).
@@ -29,11 +31,12 @@ from datetime import date
 
 from acompte.domain.accounts import Aged
 from acompte.domain.credits import CreditStatus
+from acompte.domain.deposits import DEPOSIT_KINDS
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction
 from acompte.domain.positions import COMMERCIAL_KINDS
-from acompte.services import credits, positions
+from acompte.services import credits, deposits, positions
 from acompte.services.accounts.aged import AgedDetail, aged_detail
 from acompte.services.accounts.views import DueItem
 from acompte.services.ports import Ctx, UnitOfWork
@@ -106,6 +109,32 @@ class Overpayment:
 
 
 @dataclass(frozen=True, slots=True)
+class DepositAwaited:
+    """A quote or order with a deposit requested and not (all) received yet, as its deposit tab shows it."""
+
+    document_id: int
+    kind: str
+    number: str | None
+    party_id: int
+    party_name: str
+    issue_date: date
+    requested: Money
+    received: Money
+
+    @property
+    def missing(self) -> Money:
+        return self.requested - self.received
+
+
+@dataclass(frozen=True, slots=True)
+class DepositsAwaited:
+    """Every deposit requested and not received (count, and what is still expected); the oldest listed."""
+
+    tally: Tally
+    oldest: tuple[DepositAwaited, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Drafts:
     """The drafts of one kind (sales), waiting to be issued."""
 
@@ -141,6 +170,7 @@ class Dashboard:
     invoices_to_pay: DueDocuments  # suppliers' invoices due today or before: to pay
     overpayments_to_decide: tuple[Overpayment, ...]
     drafts: tuple[Drafts, ...]
+    deposits_awaited: DepositsAwaited  # deposits requested on quotes and orders, not received yet
 
     @property
     def unused_credit_notes(self) -> Tally:
@@ -184,13 +214,24 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
         notes = [
             n for n in credits.list_credit_notes(uow, ctx, flow=Flow.SALE) if n.currency == currency and in_hand(n.use)
         ]
+        commercial = [
+            c
+            for c in uow.documents.summaries(
+                ctx.company_id,
+                flow=Flow.SALE.value,
+                state=State.VALIDATED.value,
+                kinds=[k.value for k in COMMERCIAL_KINDS],
+                limit=EVERYTHING,
+            )
+            if c.settlement.gross.currency == currency
+        ]
         return Dashboard(
             currency=currency,
             as_of=as_of,
             receivable=receivable.view.totals,
             payable=payable.view.totals,
             customer_credits=receivable.view.unapplied_credits,
-            deposits_not_invoiced=_deposits_not_invoiced(uow, ctx, currency),
+            deposits_not_invoiced=_deposits_not_invoiced(uow, ctx, commercial, currency),
             deposits_not_deducted=_deposits_not_deducted(uow, ctx, currency),
             unallocated_payments=_tally([o.remaining for o in in_hand_payments if not o.is_overpayment], currency),
             overpayments=_tally([o.remaining for o in overpaid], currency),
@@ -209,6 +250,7 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
                 Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE, currency))
                 for kind in DRAFT_KINDS
             ),
+            deposits_awaited=_deposits_awaited(uow, ctx, commercial, currency),
         )
 
 
@@ -241,26 +283,19 @@ def monthly_cash(
     return tuple(result)
 
 
-def _deposits_not_invoiced(uow: UnitOfWork, ctx: Ctx, currency: str) -> Tally:
-    """Payments allocated to customers' quotes, orders and delivery notes (validated) and to draft invoices: a
-    deposit payment stays on its document until that document is invoiced, then moves to the invoice."""
-    found = [
-        *uow.documents.summaries(
-            ctx.company_id,
-            flow=Flow.SALE.value,
-            state=State.VALIDATED.value,
-            kinds=[k.value for k in COMMERCIAL_KINDS],
-            limit=EVERYTHING,
-        ),
-        *uow.documents.summaries(
-            ctx.company_id,
-            flow=Flow.SALE.value,
-            state=State.DRAFT.value,
-            kinds=[Kind.INVOICE.value, Kind.DEPOSIT_INVOICE.value],
-            limit=EVERYTHING,
-        ),
-    ]
-    waiting = [s for s in found if s.settlement.gross.currency == currency and s.settlement.allocated.is_positive]
+def _deposits_not_invoiced(uow: UnitOfWork, ctx: Ctx, commercial: list[DocumentSummary], currency: str) -> Tally:
+    """Payments allocated to customers' quotes, orders and delivery notes (validated: `commercial`) and to draft
+    invoices: a deposit payment stays on its document until that document is invoiced, then moves to the
+    invoice."""
+    drafts = uow.documents.summaries(
+        ctx.company_id,
+        flow=Flow.SALE.value,
+        state=State.DRAFT.value,
+        kinds=[Kind.INVOICE.value, Kind.DEPOSIT_INVOICE.value],
+        limit=EVERYTHING,
+    )
+    found = [*commercial, *(d for d in drafts if d.settlement.gross.currency == currency)]
+    waiting = [s for s in found if s.settlement.allocated.is_positive]
     parts = uow.positions.settled_parts(ctx.company_id, [s.id for s in waiting])
     amounts = [Money.from_minor(parts[s.id].paid, currency) for s in waiting if parts[s.id].paid > 0]
     return _tally(amounts, currency)
@@ -312,6 +347,29 @@ def _due_document(item: DueItem, s: DocumentSummary, as_of: date, include_today:
         amount_due=total((i.remaining for i in due), item.balance_due.currency),
         balance_due=item.balance_due,
     )
+
+
+def _deposits_awaited(uow: UnitOfWork, ctx: Ctx, commercial: list[DocumentSummary], currency: str) -> DepositsAwaited:
+    """The quotes and orders with a deposit requested (noted on them) that their deposit tab shows as not all
+    received (`deposits.deposit_position`: payments on them and on their deposit invoices), and from which
+    nothing but deposit documents was made yet (a quote turned into an order is followed on the order)."""
+    data = uow.credits.document_context(ctx.company_id, [c.id for c in commercial])
+    asked = [c for c in commercial if data.get(c.id, ({}, None))[0].get("deposit_request")]
+    made = uow.deposits.descendants_of_many(ctx.company_id, [c.id for c in asked])
+    found = []
+    for c in asked:
+        if any(d.kind not in DEPOSIT_KINDS and d.state is not State.CANCELLED for d in made.get(c.id, [])):
+            continue
+        tab = deposits.deposit_position(uow, ctx, c.id)
+        if tab.requested is None or tab.deposits_paid >= tab.requested:
+            continue
+        found.append(
+            DepositAwaited(
+                c.id, c.kind, c.number, c.party_id, c.party_name, c.issue_date, tab.requested, tab.deposits_paid
+            )
+        )
+    found.sort(key=lambda a: (a.issue_date, a.document_id))
+    return DepositsAwaited(_tally([a.missing for a in found], currency), tuple(found[:ACTION_LIMIT]))
 
 
 def _draft_count(uow: UnitOfWork, ctx: Ctx, kind: Kind, flow: Flow, currency: str) -> int:

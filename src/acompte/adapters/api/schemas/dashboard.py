@@ -58,6 +58,27 @@ class OverpaymentToDecideOut(Output):
     remaining: MoneyOut
 
 
+class DepositAwaitedOut(Output):
+    """A quote or order with a deposit requested (`requested`) and not all received (`received`)."""
+
+    document_id: str
+    kind: CodeOut
+    number: str | None
+    party_id: str
+    party_name: str
+    issue_date: date
+    requested: MoneyOut
+    received: MoneyOut
+    missing: MoneyOut
+
+
+class DepositsAwaitedOut(Output):
+    """Every deposit requested and not received: count and what is still expected; the oldest ten listed."""
+
+    tally: TallyOut
+    oldest: list[DepositAwaitedOut]
+
+
 class DraftsOut(Output):
     kind: CodeOut
     flow: CodeOut
@@ -92,3 +113,6 @@ class DashboardOut(Output):
     invoices_to_pay: DueDocumentsOut = Field(description="Suppliers' invoices due today or before")
     overpayments_to_decide: list[OverpaymentToDecideOut]
     drafts: list[DraftsOut] = Field(description="Sales drafts waiting to be issued, per kind")
+    deposits_awaited: DepositsAwaitedOut = Field(
+        description="Deposits requested on quotes and orders and not received (GET /documents/{id}/deposits)"
+    )

@@ -140,6 +140,9 @@ def home(request: Request, ctx: security.PageRead) -> Response:
         "overdue": i18n.ngettext(
             lang, "{count} facture en retard", "{count} factures en retard", figures.overdue_invoices.tally.count
         ),
+        "awaited": i18n.ngettext(
+            lang, "{count} acompte attendu", "{count} acomptes attendus", figures.deposits_awaited.tally.count
+        ),
         "to_pay": i18n.ngettext(
             lang, "{count} facture à payer", "{count} factures à payer", figures.invoices_to_pay.tally.count
         ),
