@@ -72,8 +72,33 @@ def test_deposits_not_yet_taken_by_a_final_invoice_are_what_the_orders_deposit_t
     assert figures.deposits == eur("480.00")
     tabs = [deposits.deposit_position(app.uow(), ctx, order) for order in story.orders]
     assert total((t.deposit_payments for t in tabs), "EUR") == figures.deposits_not_invoiced.total
-    carried = [i.gross - i.reversed - i.deducted for t in tabs for i in t.deposit_invoices if i.state == "validated"]
+    carried = [
+        (i.gross - i.reversed - i.deducted).min(i.paid)
+        for t in tabs
+        for i in t.deposit_invoices
+        if i.state == "validated"
+    ]
     assert total(carried, "EUR") == figures.deposits_not_deducted.total
+
+
+def test_a_deposit_invoice_counts_for_what_it_received(app, ctx, story):
+    draft = deposits.create_deposit_invoice(app.uow(), ctx, origin_id=story.awaited, amount=eur("144.00"))
+    issued = deposits.issue_deposit_invoice(app.uow(), ctx, draft.id, today=AS_OF, generate_payment=False)
+    unpaid = dashboard.dashboard(app.uow(), ctx, as_of=AS_OF)
+    assert unpaid.deposits_not_deducted.total == eur("180.00")  # invoiced, nothing received on it yet
+    assert unpaid.receivable.total == eur("1984.00")  # it is owed instead
+    payments.record_payment(
+        app.uow(),
+        ctx,
+        party_id=story.customer,
+        amount=eur("100.00"),
+        method="cheque",
+        payment_date=AS_OF,
+        allocations=[(issued.document.id, eur("100.00"))],
+    )
+    part = dashboard.dashboard(app.uow(), ctx, as_of=AS_OF)
+    assert (part.deposits_not_deducted.count, part.deposits_not_deducted.total) == (2, eur("280.00"))
+    assert part.deposits_awaited.oldest[0].received == eur("100.00")
 
 
 def test_a_final_invoice_deducting_the_deposit_takes_it_off(app, ctx, story):

@@ -12,8 +12,8 @@ dashboard and that list (or API answer) agree to the cent —
   of a credit still in hand, `queries.in_hand`;
 - deposits not yet taken by a final invoice: the payments allocated to quotes, orders and delivery notes (and
   to draft invoices) — a « règlement d'acompte » stays there until its document is invoiced — plus what the
-  issued deposit invoices still carry (`DepositUsage.carried`: total − reversed − deducted on issued invoices,
-  the figure the document positions read). Together: the balance of the deposits-received account;
+  issued deposit invoices received and still carry (`DepositUsage.carried`: total − reversed − deducted on
+  issued invoices, the figure the document positions read, up to what was paid on each);
 - deposits requested and not received: the deposit tab of each quote or order with a request
   (`deposits.deposit_position`, GET /documents/{id}/deposits);
 - drafts waiting: the document list's count (`Documents.list_totals`, what `documents.document_list` reads);
@@ -155,7 +155,7 @@ class Dashboard:
     customer_credits: Money
     #: deposits received on quotes, orders, delivery notes and draft invoices: not invoiced yet
     deposits_not_invoiced: Tally
-    #: what the issued deposit invoices carry that no issued final invoice deducts yet
+    #: what the issued deposit invoices received that no issued final invoice deducts yet
     deposits_not_deducted: Tally
     #: customers' payments with money left: nothing allocated at all
     unallocated_payments: Tally
@@ -302,7 +302,8 @@ def _deposits_not_invoiced(uow: UnitOfWork, ctx: Ctx, commercial: list[DocumentS
 
 
 def _deposits_not_deducted(uow: UnitOfWork, ctx: Ctx, currency: str) -> Tally:
-    """What customers' issued deposit invoices carry outside any issued final invoice."""
+    """What customers' issued deposit invoices received and no issued final invoice deducts yet: for each, what
+    it carries outside the final invoices (total − reversed − deducted), up to the payments it received."""
     found = uow.documents.summaries(
         ctx.company_id,
         flow=Flow.SALE.value,
@@ -312,8 +313,9 @@ def _deposits_not_deducted(uow: UnitOfWork, ctx: Ctx, currency: str) -> Tally:
     )
     heads = uow.documents.headers(ctx.company_id, [s.id for s in found if s.settlement.gross.currency == currency])
     usages = positions.deposit_usages(uow, ctx, list(heads.values()))
-    carried = [c for c in (u.carried() for u in usages.values()) if c.is_positive]
-    return _tally(carried, currency)
+    paid = uow.positions.settled_parts(ctx.company_id, list(usages))
+    received = (u.carried().min(Money.from_minor(paid[i].paid, currency)) for i, u in usages.items())
+    return _tally([r for r in received if r.is_positive], currency)
 
 
 def _due(aged: AgedDetail, currency: str, as_of: date, *, include_today: bool) -> DueDocuments:

@@ -90,8 +90,8 @@ class DashboardOut(Output):
     are the totals of GET /aged-balance (flow sale / purchase); `unallocated_payments` and `overpayments` split
     GET /overpayments?flow=sale; `unused_credit_notes` is GET /credits?flow=sale with status unused or
     partially_used (what remains); `deposits_not_invoiced` are the payments allocated to quotes, orders,
-    delivery notes and draft invoices, `deposits_not_deducted` what issued deposit invoices carry outside any
-    issued final invoice (GET /documents/{id}/deposits tells both per order)."""
+    delivery notes and draft invoices, `deposits_not_deducted` what issued deposit invoices received and still
+    carry outside any issued final invoice (GET /documents/{id}/deposits tells both per order)."""
 
     currency: str
     as_of: date
