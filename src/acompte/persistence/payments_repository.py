@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal, overload
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, delete, extract, func, select
 
 from acompte.domain.errors import AllocationNotFound
 from acompte.domain.money import Money
-from acompte.domain.payments import Payment
+from acompte.domain.payments import Payment, PaymentState
 from acompte.persistence import mapping
 from acompte.persistence.base import Repo, rowcount
 from acompte.persistence.rows import AllocationRow, DocumentRow, PartyRow, PaymentRow
@@ -110,6 +110,27 @@ class PaymentRepository(Repo):
             )
             for row, name, minor in self.session.execute(stmt)
         ]
+
+    def monthly_totals(
+        self, company_id: int, *, currency: str, date_from: date, date_to: date
+    ) -> list[tuple[int, int, str, int]]:
+        """One GROUP BY over the company's payments of the period (read through ix_payments_company_date):
+        the month by `extract`, which SQLAlchemy writes as strftime on SQLite and EXTRACT on PostgreSQL; the
+        amounts are integer minor units on both, so the sums are exact."""
+        year = extract("year", PaymentRow.payment_date)
+        month = extract("month", PaymentRow.payment_date)
+        stmt = (
+            select(year, month, PaymentRow.direction, func.sum(PaymentRow.amount_minor))
+            .where(
+                PaymentRow.company_id == company_id,
+                PaymentRow.payment_date >= date_from,
+                PaymentRow.payment_date <= date_to,
+                PaymentRow.state == PaymentState.ACTIVE.value,
+                PaymentRow.currency == currency,
+            )
+            .group_by(year, month, PaymentRow.direction)
+        )
+        return [(int(y), int(m), str(d), int(s)) for y, m, d, s in self.session.execute(stmt)]
 
 
 class AllocationRepository(Repo):

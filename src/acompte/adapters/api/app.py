@@ -69,6 +69,11 @@ TAGS = [
         "description": "Accounting export runs (FEC, CSV), journal entries, PDF and Factur-X documents, "
         "e-invoicing statuses, e-reporting payment data.",
     },
+    {
+        "name": "dashboard",
+        "description": "The home page's figures: what is owed by age, deposits, credits waiting, cash per month, "
+        "today's actions.",
+    },
 ]
 
 

@@ -3,6 +3,7 @@ not yet used."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from acompte.domain.accounts import Aged, Instalment
@@ -12,9 +13,10 @@ from acompte.domain.money import Money, total
 from acompte.services.accounts.holdings import credit_notes_in_hand, payments_in_hand
 from acompte.services.accounts.scope import account_currency
 from acompte.services.accounts.terms import due_items
-from acompte.services.accounts.views import AgedBalanceView, AgedRow
+from acompte.services.accounts.views import AgedBalanceView, AgedRow, DueItem
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.queries import RECEIVABLE_KINDS, account_documents
+from acompte.services.views import DocumentSummary
 
 
 def aged_balance(
@@ -28,6 +30,29 @@ def aged_balance(
 ) -> AgedBalanceView:
     """What is due on invoices, per party, by age of each instalment: not yet due, 1–30, 31–60, 61–90 and over
     90 days past due; beside it, the credits in hand not yet used. For one party or for all."""
+    return aged_detail(uow, ctx, party_id=party_id, flow=flow, as_of=as_of, currency=currency).view
+
+
+@dataclass(frozen=True, slots=True)
+class AgedDetail:
+    """The aged balance with what it was read from: each open invoice (its summary) and its instalments."""
+
+    view: AgedBalanceView
+    documents: tuple[DocumentSummary, ...]
+    items: tuple[DueItem, ...]
+
+
+def aged_detail(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    party_id: int | None = None,
+    flow: Flow = Flow.SALE,
+    as_of: date | None = None,
+    currency: str | None = None,
+) -> AgedDetail:
+    """The aged balance and the documents and instalments behind it, read once (the dashboard lists the
+    overdue invoices from the same instalments it sums)."""
     check_optional(as_of, DateField.AS_OF)
     as_of = as_of or uow.clock.today()
     with uow:
@@ -60,7 +85,7 @@ def aged_balance(
         totals = Aged.of([], as_of, currency)
         for row in rows:
             totals = totals + row.aged
-        return AgedBalanceView(
+        view = AgedBalanceView(
             flow=flow.value,
             currency=currency,
             as_of=as_of,
@@ -68,3 +93,4 @@ def aged_balance(
             totals=totals,
             unapplied_credits=total((r.unapplied_credits for r in rows), currency),
         )
+        return AgedDetail(view, tuple(docs), tuple(items))

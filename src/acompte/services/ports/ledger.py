@@ -200,6 +200,13 @@ class Payments(Protocol):
         after_id: int | None = None,
     ) -> list[PaymentView]: ...
 
+    def monthly_totals(
+        self, company_id: int, *, currency: str, date_from: date, date_to: date
+    ) -> list[tuple[int, int, str, int]]:
+        """The active payments in `currency` dated `date_from`..`date_to`, summed per month and direction:
+        (year, month, direction, amount in minor units), in one aggregate."""
+        ...
+
 
 class Allocations(Protocol):
     """Allocations: a payment or a credit note settling part of a document."""

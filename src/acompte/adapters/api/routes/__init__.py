@@ -17,6 +17,7 @@ from acompte.adapters.api.routes import (
     allocations,
     company,
     credits,
+    dashboard,
     deposits,
     documents,
     exports,
@@ -41,6 +42,7 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     credits,
     accounts,
     exports,
+    dashboard,
 )
 
 

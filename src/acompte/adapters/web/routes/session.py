@@ -1,4 +1,4 @@
-"""Login, logout, language switch and the home page."""
+"""Login, logout and language switch (the home page is home.py)."""
 
 from __future__ import annotations
 
@@ -100,8 +100,3 @@ def choose_language(
         if principal is not None:  # kept on the user: the next login, on any browser, opens in this language
             users.set_language(security.uow_of(request), principal.user_id, lang)
     return response
-
-
-@router.get("/")
-def home(request: Request, ctx: security.PageRead) -> Response:
-    return render(request, "home.html", {})

@@ -1,0 +1,380 @@
+"""The home page's figures (« Tableau de bord »): what customers owe and what is owed to suppliers, by age; the
+deposits received that no final invoice has taken yet; the credits waiting for a decision; the cash received
+and paid out per month; and the documents that need an action today.
+
+Nothing is worked out here: each figure is read from the read model that the list behind it shows, so the
+dashboard and that list (or API answer) agree to the cent —
+- owed, overdue and the age buckets: `accounts.aged_balance` (GET /aged-balance, « Balance âgée »);
+- the overdue documents: the documents and instalments the aged balance read (`accounts.aged.aged_detail`);
+- payments with money left, split into wholly unallocated payments and overpayments: `credits.list_overpayments`
+  (GET /overpayments, « Trop-perçus »);
+- credit notes with an unused amount: `credits.list_credit_notes` (GET /credits, « Avoirs ») and the one rule
+  of a credit still in hand, `queries.in_hand`;
+- deposits not yet taken by a final invoice: the payments allocated to quotes, orders and delivery notes (and
+  to draft invoices) — a « règlement d'acompte » stays there until its document is invoiced — plus what the
+  issued deposit invoices received and still carry (`DepositUsage.carried`: total − reversed − deducted on
+  issued invoices, the figure the document positions read, up to what was paid on each);
+- deposits requested and not received: the deposit tab of each quote or order with a request
+  (`deposits.deposit_position`, GET /documents/{id}/deposits);
+- drafts waiting: the document list's count (`Documents.list_totals`, what `documents.document_list` reads);
+- cash per month: one SQL aggregate of the active payments by month and direction (refunds are payments the
+  other way, so a refund to a customer is cash out).
+
+Figures are in the company currency; documents and payments in another currency are left out, as the aged
+balance and the list totals leave them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from acompte.domain.accounts import Aged
+from acompte.domain.credits import CreditStatus
+from acompte.domain.deposits import DEPOSIT_KINDS
+from acompte.domain.documents import Flow, Kind, State
+from acompte.domain.money import Money, total
+from acompte.domain.payments import Direction
+from acompte.domain.positions import COMMERCIAL_KINDS
+from acompte.services import credits, deposits, positions
+from acompte.services.accounts.aged import AgedDetail, aged_detail
+from acompte.services.accounts.views import DueItem
+from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.queries import EVERYTHING, in_hand
+from acompte.services.views import DocumentFilter, DocumentSummary
+
+#: How many documents of each kind of action the page lists (the count says how many there are in all).
+ACTION_LIMIT = 10
+#: The months of the cash chart, the current one included.
+CASH_MONTHS = 12
+#: The drafts the page counts: documents waiting to be issued.
+DRAFT_KINDS = (Kind.INVOICE, Kind.DEPOSIT_INVOICE, Kind.CREDIT_NOTE)
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How many, and how much in all."""
+
+    count: int
+    total: Money
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCash:
+    """The cash of one month: payments received and paid out (refunds included), active payments only."""
+
+    month: date  # the first day of the month
+    cash_in: Money
+    cash_out: Money
+
+    @property
+    def net(self) -> Money:
+        return self.cash_in - self.cash_out
+
+
+@dataclass(frozen=True, slots=True)
+class DueDocument:
+    """An invoice with instalments due: what is due by `as_of`, since when."""
+
+    document_id: int
+    kind: str
+    flow: str
+    number: str | None
+    party_id: int
+    party_name: str
+    oldest_due_date: date
+    days_late: int
+    amount_due: Money
+    balance_due: Money
+
+
+@dataclass(frozen=True, slots=True)
+class DueDocuments:
+    """Every invoice with something due, counted and summed; the oldest `ACTION_LIMIT` of them listed."""
+
+    tally: Tally
+    oldest: tuple[DueDocument, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Overpayment:
+    """A payment received with money left after settling something: keep it, use it, refund it, write it off."""
+
+    payment_id: int
+    number: str
+    party_id: int
+    party_name: str
+    payment_date: date
+    remaining: Money
+
+
+@dataclass(frozen=True, slots=True)
+class DepositAwaited:
+    """A quote or order with a deposit requested and not (all) received yet, as its deposit tab shows it."""
+
+    document_id: int
+    kind: str
+    number: str | None
+    party_id: int
+    party_name: str
+    issue_date: date
+    requested: Money
+    received: Money
+
+    @property
+    def missing(self) -> Money:
+        return self.requested - self.received
+
+
+@dataclass(frozen=True, slots=True)
+class DepositsAwaited:
+    """Every deposit requested and not received (count, and what is still expected); the oldest listed."""
+
+    tally: Tally
+    oldest: tuple[DepositAwaited, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Drafts:
+    """The drafts of one kind (sales), waiting to be issued."""
+
+    kind: str
+    flow: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    currency: str
+    as_of: date
+    #: customers: what invoices still owe, by age of each instalment (the aged balance's totals)
+    receivable: Aged
+    #: suppliers: what we still owe on their invoices, by age
+    payable: Aged
+    #: what customers have in hand and not used (payments left + credit notes), beside what they owe
+    customer_credits: Money
+    #: deposits received on quotes, orders, delivery notes and draft invoices: not invoiced yet
+    deposits_not_invoiced: Tally
+    #: what the issued deposit invoices received that no issued final invoice deducts yet
+    deposits_not_deducted: Tally
+    #: customers' payments with money left: nothing allocated at all
+    unallocated_payments: Tally
+    #: customers' payments that settled something and have money left: a decision is waiting
+    overpayments: Tally
+    #: customers' credit notes with an unused amount, by status (unused, partially used)
+    credit_notes_unused: Tally
+    credit_notes_partially_used: Tally
+    cash: tuple[MonthCash, ...]
+    #: actions of the day
+    overdue_invoices: DueDocuments  # customers' invoices past their due date: to chase
+    invoices_to_pay: DueDocuments  # suppliers' invoices due today or before: to pay
+    overpayments_to_decide: tuple[Overpayment, ...]
+    drafts: tuple[Drafts, ...]
+    deposits_awaited: DepositsAwaited  # deposits requested on quotes and orders, not received yet
+
+    @property
+    def unused_credit_notes(self) -> Tally:
+        return _add(self.credit_notes_unused, self.credit_notes_partially_used)
+
+    @property
+    def deposits(self) -> Money:
+        """Deposits received and not yet taken by a final invoice (not invoiced + not deducted)."""
+        return self.deposits_not_invoiced.total + self.deposits_not_deducted.total
+
+    @property
+    def cash_in(self) -> Money:
+        return total((m.cash_in for m in self.cash), self.currency)
+
+    @property
+    def cash_out(self) -> Money:
+        return total((m.cash_out for m in self.cash), self.currency)
+
+
+def _add(a: Tally, b: Tally) -> Tally:
+    return Tally(a.count + b.count, a.total + b.total)
+
+
+def _tally(amounts: list[Money], currency: str) -> Tally:
+    return Tally(len(amounts), total(amounts, currency))
+
+
+def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashboard:
+    """Every figure of the home page, read in one transaction (one consistent picture)."""
+    with uow:
+        as_of = as_of or uow.clock.today()
+        currency = uow.companies.currency(ctx.company_id)
+        receivable = aged_detail(uow, ctx, flow=Flow.SALE, as_of=as_of, currency=currency)
+        payable = aged_detail(uow, ctx, flow=Flow.PURCHASE, as_of=as_of, currency=currency)
+        in_hand_payments = [
+            o
+            for o in credits.list_overpayments(uow, ctx, flow=Flow.SALE, limit=EVERYTHING)
+            if o.amount.currency == currency
+        ]
+        overpaid = [o for o in in_hand_payments if o.is_overpayment]
+        notes = [
+            n for n in credits.list_credit_notes(uow, ctx, flow=Flow.SALE) if n.currency == currency and in_hand(n.use)
+        ]
+        commercial = [
+            c
+            for c in uow.documents.summaries(
+                ctx.company_id,
+                flow=Flow.SALE.value,
+                state=State.VALIDATED.value,
+                kinds=[k.value for k in COMMERCIAL_KINDS],
+                limit=EVERYTHING,
+            )
+            if c.settlement.gross.currency == currency
+        ]
+        return Dashboard(
+            currency=currency,
+            as_of=as_of,
+            receivable=receivable.view.totals,
+            payable=payable.view.totals,
+            customer_credits=receivable.view.unapplied_credits,
+            deposits_not_invoiced=_deposits_not_invoiced(uow, ctx, commercial, currency),
+            deposits_not_deducted=_deposits_not_deducted(uow, ctx, currency),
+            unallocated_payments=_tally([o.remaining for o in in_hand_payments if not o.is_overpayment], currency),
+            overpayments=_tally([o.remaining for o in overpaid], currency),
+            credit_notes_unused=_tally([n.remaining for n in notes if n.status is CreditStatus.UNUSED], currency),
+            credit_notes_partially_used=_tally(
+                [n.remaining for n in notes if n.status is CreditStatus.PARTIALLY_USED], currency
+            ),
+            cash=monthly_cash(uow, ctx, as_of=as_of, currency=currency),
+            overdue_invoices=_due(receivable, currency, as_of, include_today=False),
+            invoices_to_pay=_due(payable, currency, as_of, include_today=True),
+            overpayments_to_decide=tuple(
+                Overpayment(o.payment_id, o.number, o.party_id, o.party_name, o.payment_date, o.remaining)
+                for o in sorted(overpaid, key=lambda o: (o.payment_date, o.payment_id))[:ACTION_LIMIT]
+            ),
+            drafts=tuple(
+                Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE, currency))
+                for kind in DRAFT_KINDS
+            ),
+            deposits_awaited=_deposits_awaited(uow, ctx, commercial, currency),
+        )
+
+
+def first_month(as_of: date, months: int = CASH_MONTHS) -> date:
+    """The first day of the oldest month of a chart of `months` months ending with `as_of`'s month."""
+    index = as_of.year * 12 + as_of.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def monthly_cash(
+    uow: UnitOfWork, ctx: Ctx, *, as_of: date, currency: str, months: int = CASH_MONTHS
+) -> tuple[MonthCash, ...]:
+    """Cash in and out per month over the `months` months ending with `as_of`'s month, oldest first; a month
+    without payments is there with zeros."""
+    start = first_month(as_of, months)
+    with uow:
+        sums = uow.payments.monthly_totals(ctx.company_id, currency=currency, date_from=start, date_to=as_of)
+    by_key = {(year, month, direction): minor for year, month, direction, minor in sums}
+    result = []
+    for i in range(months):
+        index = start.year * 12 + start.month - 1 + i
+        year, month = index // 12, index % 12 + 1
+        result.append(
+            MonthCash(
+                month=date(year, month, 1),
+                cash_in=Money.from_minor(by_key.get((year, month, Direction.IN.value), 0), currency),
+                cash_out=Money.from_minor(by_key.get((year, month, Direction.OUT.value), 0), currency),
+            )
+        )
+    return tuple(result)
+
+
+def _deposits_not_invoiced(uow: UnitOfWork, ctx: Ctx, commercial: list[DocumentSummary], currency: str) -> Tally:
+    """Payments allocated to customers' quotes, orders and delivery notes (validated: `commercial`) and to draft
+    invoices: a deposit payment stays on its document until that document is invoiced, then moves to the
+    invoice."""
+    drafts = uow.documents.summaries(
+        ctx.company_id,
+        flow=Flow.SALE.value,
+        state=State.DRAFT.value,
+        kinds=[Kind.INVOICE.value, Kind.DEPOSIT_INVOICE.value],
+        limit=EVERYTHING,
+    )
+    found = [*commercial, *(d for d in drafts if d.settlement.gross.currency == currency)]
+    waiting = [s for s in found if s.settlement.allocated.is_positive]
+    parts = uow.positions.settled_parts(ctx.company_id, [s.id for s in waiting])
+    amounts = [Money.from_minor(parts[s.id].paid, currency) for s in waiting if parts[s.id].paid > 0]
+    return _tally(amounts, currency)
+
+
+def _deposits_not_deducted(uow: UnitOfWork, ctx: Ctx, currency: str) -> Tally:
+    """What customers' issued deposit invoices received and no issued final invoice deducts yet: for each, what
+    it carries outside the final invoices (total − reversed − deducted), up to the payments it received."""
+    found = uow.documents.summaries(
+        ctx.company_id,
+        flow=Flow.SALE.value,
+        kind=Kind.DEPOSIT_INVOICE.value,
+        state=State.VALIDATED.value,
+        limit=EVERYTHING,
+    )
+    heads = uow.documents.headers(ctx.company_id, [s.id for s in found if s.settlement.gross.currency == currency])
+    usages = positions.deposit_usages(uow, ctx, list(heads.values()))
+    paid = uow.positions.settled_parts(ctx.company_id, list(usages))
+    received = (u.carried().min(Money.from_minor(paid[i].paid, currency)) for i, u in usages.items())
+    return _tally([r for r in received if r.is_positive], currency)
+
+
+def _due(aged: AgedDetail, currency: str, as_of: date, *, include_today: bool) -> DueDocuments:
+    """The invoices of the aged balance with an instalment due before `as_of` (or on it, with `include_today`),
+    oldest first: read from the same instalments the aged balance sums."""
+    summary = {d.id: d for d in aged.documents}
+    items = (_due_document(i, summary[i.document_id], as_of, include_today) for i in aged.items)
+    found = [d for d in items if d is not None]
+    found.sort(key=lambda d: (d.oldest_due_date, d.document_id))
+    return DueDocuments(_tally([d.amount_due for d in found], currency), tuple(found[:ACTION_LIMIT]))
+
+
+def _due_document(item: DueItem, s: DocumentSummary, as_of: date, include_today: bool) -> DueDocument | None:
+    due = [
+        i
+        for i in item.instalments
+        if i.remaining.is_positive and (i.due_date < as_of or (include_today and i.due_date == as_of))
+    ]
+    if not due:
+        return None
+    oldest = min(i.due_date for i in due)
+    return DueDocument(
+        document_id=item.document_id,
+        kind=item.kind,
+        flow=s.flow,
+        number=item.number,
+        party_id=s.party_id,
+        party_name=s.party_name,
+        oldest_due_date=oldest,
+        days_late=max(0, (as_of - oldest).days),
+        amount_due=total((i.remaining for i in due), item.balance_due.currency),
+        balance_due=item.balance_due,
+    )
+
+
+def _deposits_awaited(uow: UnitOfWork, ctx: Ctx, commercial: list[DocumentSummary], currency: str) -> DepositsAwaited:
+    """The quotes and orders with a deposit requested (noted on them) that their deposit tab shows as not all
+    received (`deposits.deposit_position`: payments on them and on their deposit invoices), and from which
+    nothing but deposit documents was made yet (a quote turned into an order is followed on the order)."""
+    data = uow.credits.document_context(ctx.company_id, [c.id for c in commercial])
+    asked = [c for c in commercial if data.get(c.id, ({}, None))[0].get("deposit_request")]
+    made = uow.deposits.descendants_of_many(ctx.company_id, [c.id for c in asked])
+    found = []
+    for c in asked:
+        if any(d.kind not in DEPOSIT_KINDS and d.state is not State.CANCELLED for d in made.get(c.id, [])):
+            continue
+        tab = deposits.deposit_position(uow, ctx, c.id)
+        if tab.requested is None or tab.deposits_paid >= tab.requested:
+            continue
+        found.append(
+            DepositAwaited(
+                c.id, c.kind, c.number, c.party_id, c.party_name, c.issue_date, tab.requested, tab.deposits_paid
+            )
+        )
+    found.sort(key=lambda a: (a.issue_date, a.document_id))
+    return DepositsAwaited(_tally([a.missing for a in found], currency), tuple(found[:ACTION_LIMIT]))
+
+
+def _draft_count(uow: UnitOfWork, ctx: Ctx, kind: Kind, flow: Flow, currency: str) -> int:
+    """The count the document list gives for its drafts of `kind` (the same read, without a page of rows)."""
+    drafts = DocumentFilter(flow=flow.value, kind=kind.value, state=State.DRAFT.value)
+    return uow.documents.list_totals(ctx.company_id, drafts, currency).count

@@ -1,0 +1,70 @@
+"""In Chromium: the dashboard at 390 px (cards stacked, nothing wider than the screen) and at 1 440 px (cards side
+by side), its figures the API's."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from acompte.adapters.i18n.formats import money
+from acompte.domain.users import Role
+from acompte.services import dashboard, users
+from tests.api.conftest import PASSWORD
+from tests.browser.conftest import screenshot
+from tests.dashboard_helpers import half_year
+
+#: The widest element of the page's content, and the page's own width (what scrolls sideways).
+WIDTHS = """() => {
+  const main = document.querySelector('main');
+  let right = 0;
+  for (const el of main.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && !el.closest('.dash-table')) right = Math.max(right, box.right);
+  }
+  return {content: Math.ceil(right), main: main.scrollWidth, page: document.documentElement.scrollWidth,
+          viewport: window.innerWidth};
+}"""
+
+
+@pytest.fixture
+def signed_in(app, ctx, live_server, page):  # type: ignore[no-untyped-def]
+    half_year(app.uow(), ctx)
+    email = f"tableau-{uuid.uuid4().hex[:6]}@example.fr"
+    users.create_user(app.uow(), email=email, password=PASSWORD)
+    users.grant(app.uow(), ctx, email=email, role=Role.READ_ONLY)
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server}/")
+    return page
+
+
+def test_at_390_px_the_cards_stack_and_nothing_is_wider_than_the_screen(app, ctx, signed_in):
+    page = signed_in
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    figures = dashboard.dashboard(app.uow(), ctx)
+    assert money(figures.receivable.total, "fr") in page.locator("#fig-receivable").inner_text()
+    widths = page.evaluate(WIDTHS)
+    assert widths["content"] <= widths["viewport"], widths
+    assert widths["main"] <= widths["viewport"], widths
+    first, second = (page.locator(f"#fig-{name}").bounding_box() for name in ("receivable", "payable"))
+    assert first and second and second["y"] >= first["y"] + first["height"]  # one column
+    page.get_by_text("Voir les montants par mois").click()  # the table opens inside the page's width
+    assert page.evaluate(WIDTHS)["main"] <= 390
+    screenshot(page, "dashboard-390")
+
+
+def test_at_1440_px_the_cards_sit_side_by_side(signed_in):
+    page = signed_in
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.reload()
+    first, second = (page.locator(f"#fig-{name}").bounding_box() for name in ("receivable", "payable"))
+    assert first and second and second["y"] == first["y"] and second["x"] > first["x"]
+    widths = page.evaluate(WIDTHS)
+    assert widths["page"] <= widths["viewport"], widths
+    chart = page.locator("svg.cash-chart").bounding_box()
+    assert chart and chart["width"] > 600
+    screenshot(page, "dashboard-1440")

@@ -1,0 +1,117 @@
+"""The home page: the dashboard's figures in French (English on request), each a link to a list that shows the
+same amount, the cash chart drawn server-side with its table, and nothing inline that the CSP would refuse."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from acompte.adapters.i18n.formats import money
+from acompte.services import dashboard
+from tests.dashboard_helpers import half_year
+
+
+@pytest.fixture
+def story(app, ctx):  # type: ignore[no-untyped-def]
+    return half_year(app.uow(), ctx)
+
+
+@pytest.fixture
+def figures(app, ctx, story):  # type: ignore[no-untyped-def]
+    """The figures as the page computes them: on the application clock's day."""
+    return dashboard.dashboard(app.uow(), ctx)
+
+
+def card(page: str, figure: str) -> str:
+    found = re.search(rf'<li class="dash-card" id="fig-{figure}">(.*?)</li>', page, re.S)
+    assert found, figure
+    return unescape(found.group(1))
+
+
+def link_of(block: str, index: int = 0) -> str:
+    return re.findall(r'href="([^"]+)"', block)[index]
+
+
+def test_the_home_page_shows_each_figure_in_french(web, figures):
+    page = web.get("/")
+    assert page.status_code == 200
+    assert "Dû par les clients" in page.text and "Tableau de bord" in page.text
+    assert money(figures.receivable.total, "fr") in card(page.text, "receivable")
+    assert money(figures.receivable.total, "fr") == "1\u202f840,00\xa0€"
+    assert money(figures.payable.total, "fr") in card(page.text, "payable")
+    assert money(figures.deposits, "fr") in card(page.text, "deposits")
+    assert money(figures.unallocated_payments.total, "fr") in card(page.text, "unallocated")
+    assert money(figures.overpayments.total, "fr") in card(page.text, "overpayments")
+    assert money(figures.unused_credit_notes.total, "fr") in card(page.text, "credits")
+
+
+def test_each_figure_links_to_a_list_showing_the_same_amount(web, figures):
+    page = web.get("/").text
+    aged = web.get(link_of(card(page, "receivable")))
+    assert aged.status_code == 200 and money(figures.receivable.total, "fr") in aged.text
+    assert money(figures.receivable.overdue, "fr") in page
+    payable = web.get(link_of(card(page, "payable")))
+    assert money(figures.payable.total, "fr") in payable.text
+    # the payments with money left: the two cards split the one list (« Trop-perçus »)
+    left = web.get(link_of(card(page, "overpayments")))
+    assert link_of(card(page, "overpayments")) == link_of(card(page, "unallocated"))
+    assert money(figures.unallocated_payments.total + figures.overpayments.total, "fr") in left.text
+    credits_block = card(page, "credits")
+    unused = web.get(link_of(credits_block, 0))
+    assert money(figures.credit_notes_unused.total, "fr") in unused.text
+    partial = web.get(link_of(credits_block, 1))
+    assert money(figures.credit_notes_partially_used.total, "fr") in partial.text
+    for href in re.findall(r'href="([^"]+)"', card(page, "deposits")):
+        assert web.get(href).status_code == 200
+
+
+def test_overdue_buckets_and_todays_actions_link_to_their_documents(web, story, figures):
+    page = web.get("/").text
+    assert f'href="/documents/{story.awaited}?tab=deposits"' in page
+    assert unescape(money(figures.deposits_awaited.tally.total, "fr")) in unescape(page)
+    for document in figures.overdue_invoices.oldest:
+        assert f'href="/documents/{document.document_id}"' in page
+        assert web.get(f"/documents/{document.document_id}").status_code == 200
+    assert money(figures.overdue_invoices.tally.total, "fr") in page
+    for overpayment in figures.overpayments_to_decide:
+        assert f'href="/payments/{overpayment.payment_id}"' in page
+    assert "1 facture en brouillon" in page
+    assert 'href="/documents?flow=sale&amp;kind=invoice&amp;state=draft"' in page
+    drafts = web.get("/documents?flow=sale&kind=invoice&state=draft")
+    assert drafts.status_code == 200
+
+
+def test_the_cash_chart_is_inline_svg_with_a_table_and_no_inline_style_or_script(web, figures):
+    page = web.get("/").text
+    assert '<svg viewBox="0 0 720 230" class="cash-chart" role="img" aria-labelledby="cash-title">' in page
+    assert page.count('class="bar-in"') == 12 and page.count('class="bar-out"') == 12
+    busiest = max(figures.cash, key=lambda m: m.cash_in.amount)
+    assert money(busiest.cash_in, "fr") in page
+    assert '<th scope="row">' in page  # the table gives every month's amounts
+    assert "style=" not in page
+    assert re.search(r"<script(?![^>]*\bsrc=)", page) is None
+    assert '<link rel="stylesheet" href="/static/dashboard.css' in page
+    assert web.get("/static/dashboard.css").status_code == 200
+
+
+def test_in_english(web, figures):
+    web.client.cookies.set("acompte_lang", "en")
+    page = web.get("/").text
+    assert "Owed by customers" in page and "Dû par les clients" not in page
+    assert money(figures.receivable.total, "en") == "€1,840.00"
+    assert "€1,840.00" in page
+    assert "1 draft invoice" in page
+
+
+def test_a_reader_sees_the_dashboard_too(web_reader, figures):
+    page = web_reader.get("/")
+    assert page.status_code == 200 and money(figures.receivable.total, "fr") in page.text
+
+
+def test_another_company_sees_only_its_own(app, web_intruder, story):
+    page = web_intruder.get("/").text
+    assert "Client Tableau" not in page
+    theirs = dashboard.dashboard(app.uow(), web_intruder.ctx)
+    assert theirs.receivable.total.is_zero and money(theirs.receivable.total, "fr") in page
