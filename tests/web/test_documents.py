@@ -115,8 +115,9 @@ def test_row_actions_follow_the_kind_and_state(app, web, web_reader, customer):
     assert 'href="/documents/new?flow=sale&amp;kind=order"' in text
     sale = invoice(app, ctx, customer.id)
     text = web.get("/documents?flow=sale&kind=invoice").text
-    for path in ("/credit-note", "/pdf", "/facturx", "/deposit"):
+    for path in ("/credit-note", "/pdf", "/facturx"):
         assert f"/documents/{sale.id}{path}" in text
+    assert f"/settle?party_id={customer.id}&amp;flow=sale&amp;document={sale.id}" in text  # « Régler »
     assert f"/documents/{sale.id}/deposit-invoice" not in text
     reader = web_reader.get("/documents?flow=sale&kind=invoice").text
     assert f"/documents/{sale.id}/pdf" in reader and f"/documents/{sale.id}/credit-note" not in reader
