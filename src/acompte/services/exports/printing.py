@@ -15,11 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from acompte.domain.documents import CREDIT_KINDS, INVOICE_KINDS, Flow, Kind, State
-from acompte.domain.einvoicing import DEBITS_OPTION_NOTE, DEFAULT_LEGAL_NOTES, DeductedDeposit, parse_address
+from acompte.domain.accounting import Nature
+from acompte.domain.addresses import DEFAULT_COUNTRY, PostalAddress
+from acompte.domain.documents import CREDIT_KINDS, INVOICE_KINDS, Document, Flow, Kind, State
+from acompte.domain.einvoicing import DEBITS_OPTION_NOTE, DEFAULT_LEGAL_NOTES, DeductedDeposit
 from acompte.domain.money import Money, total
-from acompte.domain.vat import Totals, VatLine, compute_totals
-from acompte.services.exports.einvoicing import corrected_documents
+from acompte.domain.parties import Company, Party
+from acompte.domain.vat import Totals, VatLine, compute_totals, treatment
+from acompte.services import identifiers
+from acompte.services.exports.einvoicing import corrected_documents, document_natures
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, deducted_deposits, issued_breakdown
 from acompte.services.payment_terms import applied_terms
 from acompte.services.ports import Ctx, UnitOfWork
@@ -90,12 +94,26 @@ class PrintableDocument:
     notes: str = ""
 
 
-def party_lines(address: str) -> tuple[str, ...]:
-    parsed = parse_address(address)
-    lines = [parsed.line] if parsed.line else []
-    if parsed.postcode or parsed.city:
-        lines.append(f"{parsed.postcode} {parsed.city}".strip())
-    return tuple(lines)
+def party_lines(address: PostalAddress) -> tuple[str, ...]:
+    """The address as printed; the country's name only for an address outside France."""
+    abroad = address.country != DEFAULT_COUNTRY and not address.is_empty
+    return address.lines(identifiers.countries().get(address.country, address.country) if abroad else "")
+
+
+def vat_mentions(uow: UnitOfWork, ctx: Ctx, company: Company, party: Party, document: Document) -> tuple[str, ...]:
+    """The exemption or reverse-charge wording a sale at 0 % must print (CGI ann. II art. 242 nonies A, I-13°),
+    the same as its Factur-X BT-120 (domain/vat.py `treatment`)."""
+    natures = document_natures(uow, ctx, company, document)
+    found = (
+        treatment(
+            party.regime,
+            line.vat_rate,
+            services=natures.get(line.item_id, natures[None]) is Nature.SERVICES,
+            exemption=party.exemption,
+        ).reason
+        for line in document.lines
+    )
+    return tuple(dict.fromkeys(reason for reason in found if reason))
 
 
 def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> PrintableDocument:
@@ -170,6 +188,7 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
                 mentions.append(DEBITS_OPTION_NOTE)
             if document.kind is Kind.DEPOSIT_INVOICE:
                 mentions.append("Acompte à déduire de la facture définitive.")
+            mentions += vat_mentions(uow, ctx, company, party, document)
         elif document.kind is Kind.QUOTE:
             mentions.append(str(legal.get("quote_validity", "Devis valable 30 jours.")))
         return PrintableDocument(
