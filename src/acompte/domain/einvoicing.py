@@ -62,10 +62,6 @@ class DeductionEncoding(StrEnum):
     DEDUCTION_LINE = "deduction_line"
 
 
-#: The address of a party (kept under this name for the callers that built one for e-invoicing).
-Address = PostalAddress
-
-
 @dataclass(frozen=True, slots=True)
 class EParty:
     name: str
