@@ -213,3 +213,27 @@ def test_a_deposit_invoice_waiting_for_its_payment_is_due_by_the_terms(app, peop
         f"deposit-invoices/{other['document']['id']}/issue", json={"generate_payment": False, "due_date": "2026-03-12"}
     )
     assert typed.json()["deposit_invoice"]["due_date"] == "2026-03-12"
+
+
+def test_the_company_default_terms_are_set_read_and_removed_through_patch_company(app, people, ctx, customer) -> None:  # type: ignore[no-untyped-def]
+    api = api_on(app, people, ctx)
+    assert api.get("company").json()["default_payment_terms"] is None
+    version = api.get("company").json()["version"]
+    changed = api.patch(
+        "company", json={"default_payment_terms": [{"percent": "100", "days": 45, "end_of_month": True}]}
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["version"] == version + 1
+    assert changed.json()["default_payment_terms"] == [
+        {"percent": "100", "days": 45, "end_of_month": True, "basis": "invoice"}
+    ]
+    assert issue(api, customer.id)["due_date"] == "2026-04-30"
+    assert api.get("company/history").json()["items"][-1]["kind"] == "SettingsChanged"
+
+    refused = api.patch("company", json={"name": "Autre", "default_payment_terms": [{"percent": "60"}]})
+    assert refused.status_code == 422  # the instalments must make 100 %
+    assert refused.json()["field"] == "default_payment_terms"
+    assert api.get("company").json()["name"] != "Autre"
+
+    assert api.patch("company", json={"default_payment_terms": None}).json()["default_payment_terms"] is None
+    assert issue(api, customer.id)["due_date"] is None

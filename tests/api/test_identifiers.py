@@ -1,4 +1,4 @@
-"""SIREN, SIRET and VAT numbers are checked for their check digits wherever they are typed: a typo is refused
+"""SIREN, SIRET, VAT numbers and IBANs are checked for their check digits wherever they are typed: a typo is refused
 with a problem naming the field and the rule, and nothing is written."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 import pytest
 
 from acompte.domain.errors import InvalidIdentifier
-from acompte.services import identifiers
+from acompte.services import companies, identifiers
 from tests.web.conftest import web, web_app  # noqa: F401  (the settings page, as an administrator)
 
 
@@ -75,3 +75,32 @@ def test_a_siret_is_fourteen_digits_with_its_luhn_key():
         with pytest.raises(InvalidIdentifier) as refused:
             identifiers.siret(bad)
         assert refused.value.params["rule"].value == rule
+
+
+def test_an_iban_has_its_country_format_and_its_mod_97_key():
+    assert identifiers.iban("fr76 3000 6000 0112 3456 7890 189") == "FR7630006000011234567890189"
+    assert identifiers.iban(" ") is None
+    for bad, rule in (
+        ("FR7630006000011234567890188", "identifier-checksum"),  # one digit wrong
+        ("FR76300060000112345678901", "iban-shape"),  # too short for France
+        ("ZZ7630006000011234567890189", "iban-shape"),  # no such country
+    ):
+        with pytest.raises(InvalidIdentifier) as refused:
+            identifiers.iban(bad)
+        assert refused.value.params["rule"].value == rule
+
+
+def test_the_settings_page_refuses_a_bank_account_whose_iban_key_is_wrong(app, ctx, api, web):  # noqa: F811
+    form = {
+        "account_name": "Crédit Agricole",
+        "account_kind": "bank",
+        "account_iban": "FR76 3000 6000 0112 3456 7890 188",
+    }
+    refused = web.post("/settings/accounts", form)
+    assert refused.status_code == 422
+    assert re.search(r'id="e-account_iban"[^>]*>IBAN invalide : .*sa clé de contrôle', refused.text)
+    assert "Crédit Agricole" not in [name for _id, name, _kind in companies.accounts(app.uow(), ctx)]
+    assert (
+        web.post("/settings/accounts", form | {"account_iban": "FR76 3000 6000 0112 3456 7890 189"}).status_code == 303
+    )
+    assert "Crédit Agricole" in [name for _id, name, _kind in companies.accounts(app.uow(), ctx)]

@@ -25,7 +25,7 @@ KIND_LABELS = {
 
 
 def money_fr(value: Money) -> str:
-    sign = "-" if value.amount < 0 else ""
+    sign = "\u2212" if value.amount < 0 else ""  # the minus sign, not a hyphen
     whole, _, fraction = f"{abs(value.amount):f}".partition(".")
     groups: list[str] = []
     while whole:

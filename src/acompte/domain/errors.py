@@ -63,6 +63,7 @@ class Reason(StrEnum):
     IDENTIFIER_CHECKSUM = "identifier-checksum"
     VAT_NUMBER_KEY = "vat-number-key"
     VAT_NUMBER_OTHER_SIREN = "vat-number-other-siren"  # siren
+    IBAN_SHAPE = "iban-shape"
     PARTY_NAME_REQUIRED = "party-name-required"
     SIREN_DIGITS = "siren-digits"
     PARTY_ROLE_REQUIRED = "party-role-required"
@@ -144,6 +145,7 @@ class Field(StrEnum):
     SIREN = "siren"
     SIRET = "siret"
     VAT_NUMBER = "vat_number"
+    IBAN = "iban"
 
 
 class DomainError(Exception):

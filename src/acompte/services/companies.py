@@ -93,8 +93,9 @@ def accounts(uow: UnitOfWork, ctx: Ctx) -> list[tuple[int, str, str]]:
 def add_account(uow: UnitOfWork, ctx: Ctx, *, name: str, kind: AccountKind, iban: str = "") -> int:
     if not name.strip():
         raise InvalidSetting(reason=Reason.ACCOUNT_NAME_REQUIRED)
+    checked_iban = identifiers.iban(iban) or ""
     with uow:
-        account_id = uow.companies.add_account(ctx.company_id, name=name.strip(), kind=kind.value, iban=iban)
+        account_id = uow.companies.add_account(ctx.company_id, name=name.strip(), kind=kind.value, iban=checked_iban)
         publish(uow, ctx, AccountAdded(company_id=ctx.company_id, name=name, account_kind=kind.value))
         uow.commit()
         return int(account_id)
@@ -183,7 +184,15 @@ ACCOUNTING_OPTIONS = ("accounts", "vat_on_debits", "imputation_journal", "defaul
 EINVOICING_OPTIONS = ("deduction_encoding",)
 #: The company's columns `change_settings` changes; every other key is one of its settings.
 COLUMNS = ("name", "siren", "vat_number", *ADDRESS_FIELDS, "vat_rounding")
-SETTINGS = ("legal", "accounting", "prefixes", "deposits", "einvoicing", WRITE_OFF_THRESHOLD_SETTING)
+SETTINGS = (
+    "legal",
+    "accounting",
+    "prefixes",
+    "deposits",
+    "einvoicing",
+    WRITE_OFF_THRESHOLD_SETTING,
+    DEFAULT_PAYMENT_TERMS_KEY,
+)
 #: Every key `change_settings` accepts.
 CHANGEABLE = frozenset((*COLUMNS, "address", "vat_rates", *SETTINGS))
 
@@ -331,7 +340,19 @@ def _settings(company: Company, changes: Mapping[str, Any]) -> dict[str, Any]:
         with _field(WRITE_OFF_THRESHOLD_SETTING):
             threshold = write_off_threshold({WRITE_OFF_THRESHOLD_SETTING: raw}, company.currency)
         settings[WRITE_OFF_THRESHOLD_SETTING] = str(threshold.amount)
+    if DEFAULT_PAYMENT_TERMS_KEY in changes:
+        settings[DEFAULT_PAYMENT_TERMS_KEY] = _terms(changes[DEFAULT_PAYMENT_TERMS_KEY])
     return settings
+
+
+def _terms(value: Any) -> list[dict[str, Any]] | None:
+    """Default payment terms as stored (None: payable on receipt), checked by the domain's own rule."""
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple):
+        raise InvalidSetting(reason=Reason.OPTIONS_EXPECTED, field=DEFAULT_PAYMENT_TERMS_KEY)
+    with _field(DEFAULT_PAYMENT_TERMS_KEY):
+        return PaymentTerms.from_data(value).to_data()
 
 
 def _accounting(stored: dict[str, Any], change: Any) -> dict[str, Any]:
@@ -388,7 +409,7 @@ def _deposits(company: Company, change: Any) -> dict[str, Any]:
     return clean
 
 
-def set_default_payment_terms(uow: UnitOfWork, ctx: Ctx, terms: PaymentTerms | None) -> dict[str, Any]:
+def set_default_payment_terms(uow: UnitOfWork, ctx: Ctx, terms: PaymentTerms | None) -> Company:
     """The terms a sale invoice follows when neither it nor its customer has any (None: payable on receipt).
     Applied when an invoice is issued (`services.payment_terms`); issued invoices keep the terms they had."""
-    return update_settings(uow, ctx, {DEFAULT_PAYMENT_TERMS_KEY: None if terms is None else terms.to_data()})
+    return change_settings(uow, ctx, {DEFAULT_PAYMENT_TERMS_KEY: None if terms is None else terms.to_data()})

@@ -1,4 +1,4 @@
-"""The legal identifiers people type — SIREN, SIRET, intra-community VAT number — normalised, or refused with
+"""The legal identifiers people type — SIREN, SIRET, intra-community VAT number, IBAN — normalised, or refused with
 the rule they break: the shape (domain/parties.py), then the check digits (python-stdnum): Luhn for SIREN and
 SIRET, and for a French VAT number the key computed from its SIREN, which must be the company's own.
 
@@ -11,6 +11,8 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from stdnum import iban as iban_rules
+from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fr import siren as siren_rules
 from stdnum.fr import siret as siret_rules
 from stdnum.fr import tva as tva_rules
@@ -105,3 +107,28 @@ def address(fields: Mapping[str, Any], before: PostalAddress | None = None) -> P
     if len(values["postcode"]) > POSTCODE_LENGTH:
         raise InvalidSetting(reason=Reason.POSTCODE_LENGTH, field="postcode", maximum=POSTCODE_LENGTH)
     return PostalAddress(**values)
+
+
+def iban(text: str | None, *, field: str = "iban") -> str | None:
+    """An IBAN as stored (upper case, no spaces), its country's length and format and its mod-97 key right
+    (python-stdnum); empty → None."""
+    number = iban_rules.compact(text or "")
+    if not number:
+        return None
+    try:
+        return str(iban_rules.validate(number))
+    except InvalidChecksum:
+        # The key is checked before the country's format: a number too short must say so, not "wrong key".
+        rule = Reason.IDENTIFIER_CHECKSUM if _shape_is_right(number) else Reason.IBAN_SHAPE
+        raise InvalidIdentifier(what=Field.IBAN, value=text, rule=rule, field=field) from None
+    except ValidationError:
+        raise InvalidIdentifier(what=Field.IBAN, value=text, rule=Reason.IBAN_SHAPE, field=field) from None
+
+
+def _shape_is_right(number: str) -> bool:
+    """Whether the IBAN would be valid with the right check digits (its country, length and format are)."""
+    try:
+        iban_rules.validate(number[:2] + iban_rules.calc_check_digits(number) + number[4:])
+    except ValidationError:
+        return False
+    return True

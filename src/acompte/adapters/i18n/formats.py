@@ -31,11 +31,19 @@ def negotiate(header: str, default: str = "fr") -> str:
     return found.language if found is not None else default
 
 
+MINUS_SIGN = "\u2212"
+
+
+def _minus(text: str) -> str:
+    """A negative amount reads with the minus sign (−527,95 €), not a hyphen; `parse_amount` reads it back."""
+    return text.replace("-", MINUS_SIGN, 1)
+
+
 def money(value: Money | None, lang: str) -> str:
-    """`3 000,00 €` in French, `€3,000.00` in English."""
+    """`3 000,00 €` in French, `€3,000.00` in English; `−527,95 €` when negative."""
     if value is None:
         return ""
-    return format_currency(value.amount, value.currency, locale=LOCALES[lang])
+    return _minus(format_currency(value.amount, value.currency, locale=LOCALES[lang]))
 
 
 def amount(value: Decimal | Money | None, lang: str) -> str:
@@ -45,7 +53,7 @@ def amount(value: Decimal | Money | None, lang: str) -> str:
     number = value.amount if isinstance(value, Money) else value
     exponent = number.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 2
-    return format_decimal(number, format="#,##0." + "0" * places if places else "#,##0", locale=LOCALES[lang])
+    return _minus(format_decimal(number, format="#,##0." + "0" * places if places else "#,##0", locale=LOCALES[lang]))
 
 
 def decimal(value: Decimal, lang: str) -> str:
@@ -70,7 +78,7 @@ def parse_amount(text: str) -> Decimal:
 
     Whichever mark comes last is the decimal separator; the other one groups thousands. Raises ValueError
     for anything else (the form then shows the error next to the field)."""
-    cleaned = text.strip().replace("€", "").replace("%", "")
+    cleaned = text.strip().replace("€", "").replace("%", "").replace(MINUS_SIGN, "-")
     for space in (" ", "\u00a0", "\u202f"):
         cleaned = cleaned.replace(space, "")
     if "," in cleaned and "." in cleaned:

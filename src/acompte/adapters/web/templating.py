@@ -50,6 +50,7 @@ def _globals(request: Request, lang: str) -> dict[str, Any]:
         "request": request,
         "lang": lang,
         "_": lambda text, **params: i18n.gettext(lang, text, **params),
+        "_n": lambda singular, plural, count, **params: i18n.ngettext(lang, singular, plural, count, **params),
         "money": lambda value: i18n.money(value, lang),
         "amount": lambda value: i18n.amount(value, lang),
         "day": lambda value: i18n.day(value, lang),

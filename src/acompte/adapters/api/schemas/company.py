@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StrictBool, StrictStr, model_validator
 
+from acompte.adapters.api.schemas.accounts import TermPartIn
 from acompte.adapters.api.schemas.common import (
     AMOUNT_PATTERN,
     METHOD,
@@ -20,6 +21,7 @@ from acompte.adapters.api.schemas.common import (
     Joined,
     Output,
 )
+from acompte.adapters.api.schemas.parties import TermOut
 from acompte.domain.accounting import DEFAULT_ACCOUNTS, Journal, Nature
 from acompte.domain.credits import WRITE_OFF_THRESHOLD_SETTING
 from acompte.domain.deposits import DepositSettings
@@ -28,6 +30,7 @@ from acompte.domain.numbering import DEFAULT_PREFIXES
 from acompte.domain.parties import Company
 from acompte.domain.users import Permission, Principal, Role
 from acompte.domain.vat import VatRounding
+from acompte.services.payment_terms import DEFAULT_PAYMENT_TERMS_KEY
 
 
 class MeOut(Output):
@@ -116,6 +119,9 @@ class CompanyOut(Output):
     deposits: DepositsOut
     einvoicing: EInvoicingOut
     write_off_threshold: DecimalOut
+    default_payment_terms: list[TermOut] | None = Field(
+        description="Terms of a sale invoice whose customer has none (null: payable on receipt)"
+    )
     settings: dict[str, Any] = Field(description="The settings as stored (what the fields above read)")
 
     @classmethod
@@ -153,6 +159,7 @@ class CompanyOut(Output):
                     )
                 },
                 write_off_threshold=Decimal(str(settings.get(WRITE_OFF_THRESHOLD_SETTING, "0"))),
+                default_payment_terms=settings.get(DEFAULT_PAYMENT_TERMS_KEY) or None,
             )
         )
 
@@ -225,6 +232,9 @@ class CompanyPatch(Input):
     einvoicing: EInvoicingIn | None = None
     write_off_threshold: Annotated[StrictStr, Field(pattern=AMOUNT_PATTERN)] | None = Field(
         None, description="Largest shortfall written off at receipt, in the company's currency"
+    )
+    default_payment_terms: Annotated[list[TermPartIn], Field(min_length=1, max_length=12)] | None = Field(
+        None, description="Terms of a sale invoice whose customer has none; null: payable on receipt"
     )
 
     def changes(self) -> dict[str, Any]:

@@ -378,10 +378,16 @@ def add_treasury_account(request: Request, ctx: security.PageAdmin) -> Response:
             raise Refused("account_kind", translate(request, "Choisissez banque ou caisse."))
         if not typed["account_name"]:
             raise Refused("account_name", translate(request, "Le nom du compte est obligatoire."))
-        iban = typed["account_iban"]
-        if iban and (len(iban) < 15 or len(iban) > 34 or not iban.isalnum() or not iban[:2].isalpha()):
-            raise Refused("account_iban", translate(request, "IBAN invalide."))
-        companies.add_account(uow, ctx, name=typed["account_name"], kind=AccountKind(typed["account_kind"]), iban=iban)
+        try:
+            companies.add_account(
+                uow,
+                ctx,
+                name=typed["account_name"],
+                kind=AccountKind(typed["account_kind"]),
+                iban=typed["account_iban"],
+            )
+        except InvalidIdentifier as exc:
+            raise Refused("account_iban", errors.error_text(request, exc)) from exc
 
     return _save(request, ctx, typed, "account_name", action, "Compte de trésorerie ajouté")
 

@@ -56,7 +56,9 @@ document.addEventListener("input", (event) => {
     form.querySelectorAll('input[name="credit"]:checked').forEach((c) => { diff += parse(c.dataset.remaining); });
     if (form.elements.np_amount) diff += parse(form.elements.np_amount.value);
     form.querySelectorAll('input[name="doc"]:checked').forEach((d) => { const a = form.elements["amount_" + d.value]; if (a) diff -= parse(a.value); });
-    out.textContent = diff.toFixed(2).replace(".", out.dataset.decimal || ",");
+    // Formatted like every amount on the page (1 234,56 €), with the minus sign rather than a hyphen.
+    const money = new Intl.NumberFormat(out.dataset.locale || "fr-FR", { style: "currency", currency: out.dataset.currency || "EUR" });
+    out.textContent = money.format(Math.round(diff * 100) / 100).replace(/^-|-(?=\d)/, "\u2212");
   };
   form.addEventListener("input", update); form.addEventListener("change", update); update();
 })();
