@@ -401,3 +401,11 @@ def test_a_french_sale_at_zero_without_a_regime_stays_zero_rated_without_a_reaso
     xml = valid(cii_xml(einvoice(Kind.INVOICE, "FA-2026-0103", table(rate="0"))))
     assert value(xml, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode") == ["Z"]
     assert value(xml, "//ram:ExemptionReason") == []
+
+
+def test_an_intra_community_or_reverse_charge_sale_to_a_buyer_without_vat_number_is_refused():
+    consumer = EParty("Herr Müller", address=PostalAddress(city="Berlin", country="DE"), email="m@example.de")
+    for regime in (VatRegime.INTRA_EU, VatRegime.REVERSE_CHARGE):
+        with pytest.raises(MissingLegalIdentifier) as error:
+            cii_xml(einvoice(Kind.INVOICE, "FA-1", table(rate="0"), buyer=consumer, regime=regime))
+        assert "TVA" in rendered(error.value, "fr")

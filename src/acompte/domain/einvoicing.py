@@ -28,7 +28,7 @@ from acompte.domain.addresses import parse_address as parse_address  # where e-i
 from acompte.domain.documents import Kind
 from acompte.domain.errors import Field, InvalidDocumentNumber, MissingCorrectedInvoice, MissingLegalIdentifier, Reason
 from acompte.domain.money import Money, total
-from acompte.domain.vat import VatRegime, VatRounding, VatTreatment, treatment
+from acompte.domain.vat import VatCategory, VatRegime, VatRounding, VatTreatment, treatment
 
 TYPE_CODES: dict[Kind, str] = {
     Kind.INVOICE: "380",
@@ -210,6 +210,11 @@ def check_einvoice(invoice: EInvoice) -> None:
         raise MissingLegalIdentifier(what="un SIREN valide (9 chiffres)", whose=buyer.name)
     if not buyer.siren and not buyer.email:
         raise MissingLegalIdentifier(what=Field.SIREN_OR_ADDRESS, whose=buyer.name)
+    categories = {invoice.treatment(part.rate, part.nature).category for part in invoice.vat}
+    if VatCategory.INTRA_EU in categories and not buyer.vat_number:  # BR-IC-02
+        raise MissingLegalIdentifier(what="le numéro de TVA intracommunautaire", whose=buyer.name)
+    if VatCategory.REVERSE_CHARGE in categories and not (buyer.vat_number or buyer.siren):  # BR-AE-02
+        raise MissingLegalIdentifier(what="le numéro de TVA intracommunautaire", whose=buyer.name)
     if any(line.price < 0 for line in invoice.lines):  # pragma: no cover - built lines never have one
         raise InvalidDocumentNumber(number=invoice.number, reason=Reason.NEGATIVE_PRICE)
 
