@@ -42,7 +42,7 @@ def create_company(
     currency: str = "EUR",
     siren: str | None = None,
     vat_number: str | None = None,
-    address: PostalAddress | None = None,
+    address: PostalAddress | str | None = None,
     vat_rates: tuple[Decimal, ...] = FRENCH_RATES,
     vat_rounding: VatRounding = VatRounding.PER_RATE,
     settings: dict[str, Any] | None = None,
@@ -55,14 +55,16 @@ def create_company(
     minor_unit(currency)  # raises UnknownCurrency
     siren = identifiers.siren(siren)
     vat_number = identifiers.vat_number(vat_number, siren=siren)
-    address = identifiers.address((address or PostalAddress()).fields())
+    # One text box (older callers) is read into the fields as the API reads it.
+    typed = {"address": address} if isinstance(address, str) else (address or PostalAddress()).fields()
+    checked = identifiers.address(typed)
     with uow:
         company_id = uow.companies.add(
             name=name,
             currency=currency,
             siren=siren,
             vat_number=vat_number,
-            address=address,
+            address=checked,
             vat_rates=[normalize_rate(r) for r in vat_rates],
             methods=DEFAULT_METHODS,
             vat_rounding=vat_rounding.value,
