@@ -187,3 +187,26 @@ def test_members_move_with_their_company_and_log_in_with_the_same_password(app, 
     assert result.exit_code == 0, result.output
     user = users.get_user(app.uow(), email=email)
     assert user is not None and len(users.memberships(app.uow(), user.id)) == 2
+
+
+def test_an_archive_from_before_structured_addresses_is_imported_with_its_address_read(app, company, cli_env, tmp_path):
+    def older(_manifest: dict[str, Any], parts: Parts) -> None:
+        for table in ("companies", "parties"):
+            for row in parts[table]:
+                for field in ("street", "street2", "postcode", "city", "country"):
+                    row.pop(field)
+                row["address"] = "Bâtiment B\n3 place du Marché\n75011 Paris"
+
+    result = cli_env.invoke(cli, ["import-data", str(repack(exported(cli_env, company, tmp_path), older))])
+    assert result.exit_code == 0, result.output
+    imported = [
+        c for c in companies.list_companies(app.uow()) if c.name == companies.get_company(app.uow(), company).name
+    ]
+    newest = max(imported, key=lambda c: c.id)
+    assert (newest.street, newest.street2, newest.postcode, newest.city, newest.country) == (
+        "Bâtiment B",
+        "3 place du Marché",
+        "75011",
+        "Paris",
+        "FR",
+    )

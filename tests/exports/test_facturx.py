@@ -14,6 +14,7 @@ from lxml import etree
 from acompte.adapters.exports.facturx import NSMAP, check_xsd, cii_xml
 from acompte.adapters.i18n import message as rendered
 from acompte.domain.accounting import Nature, VatPart
+from acompte.domain.addresses import PostalAddress
 from acompte.domain.documents import Kind
 from acompte.domain.einvoicing import (
     DeductedDeposit,
@@ -27,7 +28,7 @@ from acompte.domain.einvoicing import (
 )
 from acompte.domain.errors import InvalidDocumentNumber, MissingCorrectedInvoice, MissingLegalIdentifier
 from acompte.domain.money import Money
-from acompte.domain.vat import VatRounding
+from acompte.domain.vat import VatCategory, VatRegime, VatRounding, VatTreatment
 from tests.exports.validation import fatal_failures, stylesheets
 
 D = Decimal
@@ -198,6 +199,57 @@ CASES = {
         Kind.DEPOSIT_INVOICE, "FA-2026-0034", table("0.3"), issued_vat=MIXED_DEPOSIT, paid_on=date(2026, 3, 10)
     ),
 }
+
+
+# -- VAT regimes at 0 %: export (G), intra-community (K, AE for services), reverse charge (AE), exempt (E) --------
+GERMAN_BUSINESS = EParty(
+    "Möbelhaus Berlin GmbH",
+    vat_number="DE136695976",
+    address=PostalAddress("Alexanderplatz 1", "Haus B", "10178", "Berlin", "DE"),
+    email="einkauf@moebelhaus.example",
+)
+NEW_YORK_CUSTOMER = EParty(
+    "Brooklyn Furniture Inc.",
+    address=PostalAddress("350 Fifth Avenue", postcode="10118", city="New York", country="US"),
+    email="orders@brooklyn-furniture.example",
+)
+TRAINING = VatTreatment(VatCategory.EXEMPT, "VATEX-FR-CGI261-4", "Exonération de TVA, article 261-4-4° du CGI")
+REGIMES = {
+    "export G": (VatRegime.EXPORT, NEW_YORK_CUSTOMER, None),
+    "intra-community K": (VatRegime.INTRA_EU, GERMAN_BUSINESS, None),
+    "reverse charge AE": (VatRegime.REVERSE_CHARGE, BUYER, None),
+    "exempt E": (VatRegime.EXEMPT, BUYER, TRAINING),
+}
+
+
+def at_zero(regime_case: str, kind: Kind, *lines: DocumentLine, **kw):
+    regime, buyer, exemption = REGIMES[regime_case]
+    number = "FA-2026-0101" if kind is Kind.DEPOSIT_INVOICE else "FA-2026-0102"
+    return einvoice(
+        kind, number, *lines, buyer=buyer, regime=regime, exemption=exemption, delivery_date=date(2026, 3, 16), **kw
+    )
+
+
+for _regime in REGIMES:
+    CASES[f"deposit invoice 386, {_regime}"] = lambda r=_regime: at_zero(
+        r, Kind.DEPOSIT_INVOICE, table("0.3", rate="0")
+    )
+    CASES[f"final invoice 380, {_regime}"] = lambda r=_regime: at_zero(
+        r,
+        Kind.INVOICE,
+        table(rate="0"),
+        deductions=[
+            DeductedDeposit(
+                "FA-2026-0101", date(2026, 2, 2), (VatPart(D(0), Nature.GOODS, eur("300.00"), eur("0.00")),)
+            )
+        ],
+    )
+CASES["invoice 380 to a business in Germany, goods K and services AE"] = lambda: at_zero(
+    "intra-community K", Kind.INVOICE, table(rate="0"), table("1", "120.00", "0", Nature.SERVICES)
+)
+CASES["export invoice 380 of services, G"] = lambda: at_zero(
+    "export G", Kind.INVOICE, table("1", "500.00", "0", Nature.SERVICES)
+)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -425,3 +477,52 @@ def test_a_final_invoice_deducting_deposit_invoices_stays_b4_when_paid_at_issue_
     invoice = CASES["final invoice 380 after a deposit, the rest paid at issue, B4"]()
     assert (invoice.business_process, invoice.paid, invoice.due) == ("B4", eur("1200.00"), eur("0.00"))
     assert invoice.due_date == date(2026, 4, 15)  # BR-FR-CO-07: not before the issue date in B4
+
+
+def test_an_export_to_new_york_says_the_buyers_country_and_the_export_exemption():
+    xml = valid(cii_xml(CASES["final invoice 380, export G"]()))
+    buyer = "//ram:BuyerTradeParty/ram:PostalTradeAddress/ram:"
+    assert [value(xml, buyer + f)[0] for f in ("LineOne", "PostcodeCode", "CityName", "CountryID")] == [
+        "350 Fifth Avenue",
+        "10118",
+        "New York",
+        "US",
+    ]
+    tax = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:"
+    assert value(xml, tax + "CategoryCode") == ["G"]
+    assert value(xml, tax + "ExemptionReason") == ["Exonération de TVA, article 262 I du CGI"]
+    assert value(xml, tax + "ExemptionReasonCode") == ["VATEX-EU-G"]
+    assert value(xml, "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode") == ["G"]
+
+
+def test_a_sale_to_a_business_in_germany_is_k_for_goods_and_ae_for_services_delivered_in_germany():
+    xml = valid(cii_xml(CASES["invoice 380 to a business in Germany, goods K and services AE"]()))
+    tax = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:"
+    assert value(xml, tax + "CategoryCode") == ["AE", "K"]
+    assert value(xml, tax + "ExemptionReason") == ["Autoliquidation", "Exonération de TVA, article 262 ter I du CGI"]
+    assert value(xml, tax + "BasisAmount") == ["120.00", "1000.00"]
+    assert value(xml, "//ram:ShipToTradeParty/ram:PostalTradeAddress/ram:CountryID") == ["DE"]
+    assert value(xml, "//ram:BuyerTradeParty/ram:PostalTradeAddress/ram:LineTwo") == ["Haus B"]
+
+
+def test_an_exempt_sale_carries_the_reason_the_user_chose_and_a_taxed_line_stays_s():
+    invoice = at_zero("exempt E", Kind.INVOICE, table(rate="0"), table("1", "100.00", "20"))
+    xml = valid(cii_xml(invoice))
+    tax = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:"
+    assert value(xml, tax + "CategoryCode") == ["S", "E"]
+    assert value(xml, tax + "ExemptionReasonCode") == ["VATEX-FR-CGI261-4"]
+    assert invoice.mentions == ("Exonération de TVA, article 261-4-4° du CGI",)
+
+
+def test_a_french_sale_at_zero_without_a_regime_stays_zero_rated_without_a_reason():
+    xml = valid(cii_xml(einvoice(Kind.INVOICE, "FA-2026-0103", table(rate="0"))))
+    assert value(xml, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode") == ["Z"]
+    assert value(xml, "//ram:ExemptionReason") == []
+
+
+def test_an_intra_community_or_reverse_charge_sale_to_a_buyer_without_vat_number_is_refused():
+    consumer = EParty("Herr Müller", address=PostalAddress(city="Berlin", country="DE"), email="m@example.de")
+    for regime in (VatRegime.INTRA_EU, VatRegime.REVERSE_CHARGE):
+        with pytest.raises(MissingLegalIdentifier) as error:
+            cii_xml(einvoice(Kind.INVOICE, "FA-1", table(rate="0"), buyer=consumer, regime=regime))
+        assert "TVA" in rendered(error.value, "fr")

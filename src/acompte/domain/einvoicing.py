@@ -17,17 +17,19 @@ A final invoice deducts deposits in one of two encodings (the company chooses, �
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from acompte.domain.accounting import FactLine, Nature, VatPart, parts_total, vat_parts
+from acompte.domain.addresses import PostalAddress
+from acompte.domain.addresses import parse_address as parse_address  # where e-invoicing callers found it
 from acompte.domain.documents import Kind
 from acompte.domain.errors import Field, InvalidDocumentNumber, MissingCorrectedInvoice, MissingLegalIdentifier, Reason
 from acompte.domain.money import Money, total
-from acompte.domain.vat import VatRounding
+from acompte.domain.vat import VatCategory, VatRegime, VatRounding, VatTreatment, treatment
 
 TYPE_CODES: dict[Kind, str] = {
     Kind.INVOICE: "380",
@@ -64,30 +66,11 @@ class DeductionEncoding(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Address:
-    line: str
-    postcode: str
-    city: str
-    country: str = "FR"
-
-
-def parse_address(text: str, country: str = "FR") -> Address:
-    """'12 rue des Artisans, 69003 Lyon' -> street, postcode, city (French layout; the rest stays in the line)."""
-    parts = [p.strip() for p in re.split(r"[\n,]", text or "") if p.strip()]
-    for i in range(len(parts) - 1, -1, -1):
-        found = re.match(r"^(\d{5})\s+(.+)$", parts[i])
-        if found:
-            rest = parts[:i] + parts[i + 1 :]
-            return Address(", ".join(rest), found.group(1), found.group(2), country)
-    return Address(", ".join(parts), "", "", country)
-
-
-@dataclass(frozen=True, slots=True)
 class EParty:
     name: str
     siren: str = ""
     vat_number: str = ""
-    address: Address = Address("", "", "")
+    address: PostalAddress = field(default_factory=PostalAddress)
     email: str = ""
 
 
@@ -178,6 +161,18 @@ class EInvoice:
     #: BT-111, the total VAT in the accounting currency (its currency is BT-6), for an invoice in another
     #: currency (BR-FR-CO-12): each rate's VAT converted at the invoice's exchange rate, as the entry books it
     vat_in_accounting_currency: Money | None = None
+    regime: VatRegime = VatRegime.DOMESTIC
+    exemption: VatTreatment | None = None  # the reason the user chose (exempt regime), BT-120 / BT-121
+
+    def treatment(self, rate: Decimal, nature: Nature) -> VatTreatment:
+        """The VAT category and exemption reason of a line or breakdown part (domain/vat.py `treatment`)."""
+        return treatment(self.regime, rate, services=nature is Nature.SERVICES, exemption=self.exemption)
+
+    @property
+    def mentions(self) -> tuple[str, ...]:
+        """The exemption or reverse-charge wording the invoice must print, once each (art. 242 nonies A)."""
+        found = (self.treatment(part.rate, part.nature).reason for part in self.vat)
+        return tuple(dict.fromkeys(reason for reason in found if reason))
 
     @property
     def line_total(self) -> Money:  # BT-106
@@ -240,6 +235,11 @@ def check_einvoice(invoice: EInvoice) -> None:
         raise MissingLegalIdentifier(what="un SIREN valide (9 chiffres)", whose=buyer.name)
     if not buyer.siren and not buyer.email:
         raise MissingLegalIdentifier(what=Field.SIREN_OR_ADDRESS, whose=buyer.name)
+    categories = {invoice.treatment(part.rate, part.nature).category for part in invoice.vat}
+    if VatCategory.INTRA_EU in categories and not buyer.vat_number:  # BR-IC-02
+        raise MissingLegalIdentifier(what="le numéro de TVA intracommunautaire", whose=buyer.name)
+    if VatCategory.REVERSE_CHARGE in categories and not (buyer.vat_number or buyer.siren):  # BR-AE-02
+        raise MissingLegalIdentifier(what="le numéro de TVA intracommunautaire", whose=buyer.name)
     if any(line.price < 0 for line in invoice.lines):  # pragma: no cover - built lines never have one
         raise InvalidDocumentNumber(number=invoice.number, reason=Reason.NEGATIVE_PRICE)
 
@@ -253,14 +253,19 @@ def _quantize_price(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.000001")).normalize() if value != 0 else Decimal(0)
 
 
-def _merge_rates(parts: Sequence[VatPart], currency: str) -> tuple[VatPart, ...]:
-    by_rate: dict[Decimal, VatPart] = {}
+def _merge_rates(
+    parts: Sequence[VatPart], currency: str, category: Callable[[VatPart], str] = lambda part: ""
+) -> tuple[VatPart, ...]:
+    """One part per rate (natures merged), and per VAT category where the regime gives the natures different
+    ones (goods K and services AE at 0 % to a business in another member state)."""
+    merged: dict[tuple[Decimal, str], VatPart] = {}
     for part in parts:
-        seen = by_rate.get(part.rate)
-        by_rate[part.rate] = (
+        key = (part.rate, category(part))
+        seen = merged.get(key)
+        merged[key] = (
             part if seen is None else VatPart(part.rate, seen.nature, seen.net + part.net, seen.vat + part.vat)
         )
-    return tuple(by_rate[r] for r in sorted(by_rate, reverse=True))
+    return tuple(merged[k] for k in sorted(merged, key=lambda k: (-k[0], k[1])))
 
 
 def build_einvoice(
@@ -285,6 +290,8 @@ def build_einvoice(
     legal_notes: dict[str, str] | None = None,
     payment_terms: str = "",
     issued_vat: Sequence[VatPart] | None = None,
+    regime: VatRegime = VatRegime.DOMESTIC,
+    exemption: VatTreatment | None = None,
 ) -> EInvoice:
     """The e-invoice of an issued document.
 
@@ -294,6 +301,7 @@ def build_einvoice(
     deducts deposit invoices as paid amount stays B4/S4/M4 (« définitive après acompte »), with BT-113 = BT-112
     and its due date unchanged (BR-FR-CO-07 holds for B4). `issued_vat`: the VAT breakdown as issued, when the
     lines cannot recompute it to the cent (a deposit invoice's VAT is its gross less its net; BR-CO-17 allows the cent).
+    `regime` and `exemption`: how the sale is taxed (domain/vat.py), which gives each 0 % line its category.
     """
     e_lines: list[ELine] = []
     for position, line in enumerate(lines, start=1):
@@ -334,8 +342,12 @@ def build_einvoice(
                     )
     if kind is Kind.INVOICE and paid.is_positive and encoding is DeductionEncoding.PAID_AMOUNT:
         stage = 4  # "facture définitive après acompte"
+
+    def category(part: VatPart) -> str:
+        return treatment(regime, part.rate, services=part.nature is Nature.SERVICES, exemption=exemption).category
+
     own = issued_vat if issued_vat is not None else vat_parts(fact_lines, currency, rounding)
-    vat = _merge_rates(recalled_parts(own, recalled) if recalled else own, currency)
+    vat = _merge_rates(recalled_parts(own, recalled) if recalled else own, currency, category)
     grand_total = parts_total(vat, currency)
     if issued_vat is not None:  # a deposit document: the natures of the order lines it is paid on
         natures = {p.nature for p in issued_vat if not p.net.is_zero} or natures
@@ -368,6 +380,8 @@ def build_einvoice(
         order_reference=order_reference,
         payment_terms=payment_terms,
         vat_on_debits=vat_on_debits and Nature.SERVICES in natures,
+        regime=regime,
+        exemption=exemption,
     )
 
 

@@ -128,6 +128,11 @@ class Reason(StrEnum):
     STATEMENT_TIMEOUT = "statement-timeout"
     REQUEST_DEADLINE = "request-deadline"
     CONNECTION_LOST = "connection-lost"
+    # addresses and VAT regimes (InvalidSetting: field)
+    COUNTRY_CODE = "country-code"  # value
+    POSTCODE_LENGTH = "postcode-length"  # maximum
+    EXEMPTION_REASON_REQUIRED = "exemption-reason-required"
+    VATEX_CODE = "vatex-code"  # value
 
 
 class Field(StrEnum):

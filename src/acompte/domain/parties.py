@@ -7,9 +7,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from acompte.domain.addresses import DEFAULT_COUNTRY, PostalAddress
 from acompte.domain.errors import Field, InvalidIdentifier, PartyRoleMismatch, Reason
 from acompte.domain.payments import Method
-from acompte.domain.vat import VatRounding
+from acompte.domain.vat import VatCategory, VatRegime, VatRounding, VatTreatment, default_regime
 
 SIREN_DIGITS = 9
 
@@ -45,9 +46,17 @@ class Company:
     methods: tuple[Method, ...]
     siren: str | None = None
     vat_number: str | None = None
-    address: str = ""
+    street: str = ""
+    street2: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = DEFAULT_COUNTRY
     settings: dict[str, Any] = field(default_factory=dict)
     version: int = 1
+
+    @property
+    def address(self) -> PostalAddress:
+        return PostalAddress(self.street, self.street2, self.postcode, self.city, self.country)
 
     def method(self, code: str) -> Method | None:
         return next((m for m in self.methods if m.code == code), None)
@@ -66,8 +75,32 @@ class Party:
     email: str = ""
     siren: str = ""
     vat_number: str = ""
-    address: str = ""
+    street: str = ""
+    street2: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = DEFAULT_COUNTRY
+    #: How sales to the party are taxed (domain/vat.py VatRegime); empty: derived from its country and VAT number.
+    vat_regime: str = ""
+    #: The exemption reason of an exempt regime, or wording replacing the legal one (BT-121 code, BT-120 text).
+    vat_exemption_code: str = ""
+    vat_exemption_reason: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def address(self) -> PostalAddress:
+        return PostalAddress(self.street, self.street2, self.postcode, self.city, self.country)
+
+    @property
+    def regime(self) -> VatRegime:
+        """The regime chosen for the party, or the one its country and VAT number give (`default_regime`)."""
+        return VatRegime(self.vat_regime) if self.vat_regime else default_regime(self.country, self.vat_number)
+
+    @property
+    def exemption(self) -> VatTreatment | None:
+        if not (self.vat_exemption_code or self.vat_exemption_reason):
+            return None
+        return VatTreatment(VatCategory.EXEMPT, self.vat_exemption_code, self.vat_exemption_reason)
 
     def require_role(self, *, customer: bool) -> None:
         if customer and not self.is_customer:

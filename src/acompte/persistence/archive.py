@@ -51,6 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.util import sort_tables
 
+from acompte.domain.addresses import parse_address
 from acompte.persistence import access_rows  # noqa: F401  (its tables are on Base.metadata, which the archive walks)
 from acompte.persistence.base import Repo
 from acompte.persistence.rows import Base
@@ -296,6 +297,7 @@ class ArchiveRepository(Repo):
 
     def import_rows(self, tables: Mapping[str, Sequence[JsonRow]]) -> int:
         order = archived_tables()
+        tables = _with_structured_addresses(tables)
         self._check_shape(tables, {t.name: t for t in order})
         ids = IdMap()
         json_later: list[tuple[Table, dict[str, Any], str, Any]] = []  # (table, primary key, column, raw JSON)
@@ -385,3 +387,21 @@ def _mapped_class(table_name: str) -> Callable[..., Any]:
         if mapped.__tablename__ == table_name:
             return mapped
     raise LookupError(table_name)
+
+
+def _with_structured_addresses(tables: Mapping[str, Sequence[JsonRow]]) -> dict[str, Sequence[JsonRow]]:
+    """An archive written before addresses had their fields (migration 0013) holds one `address` text per
+    company and party: it is read into the fields as the migration reads it, so that archive still imports."""
+    result: dict[str, Sequence[JsonRow]] = dict(tables)
+    for name in (COMPANIES, "parties"):
+        rows = tables.get(name, ())
+        if any("address" in row for row in rows):
+            result[name] = [_address_fields(row) for row in rows]
+    return result
+
+
+def _address_fields(row: JsonRow) -> JsonRow:
+    if "address" not in row:
+        return row
+    fields = {k: v for k, v in row.items() if k != "address"}
+    return {**parse_address(str(row["address"] or "")).fields(), **fields}

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from acompte.domain.addresses import PostalAddress, parse_address
 from acompte.domain.errors import NotFound
 from acompte.domain.parties import Company, Item, Party
 from acompte.domain.payments import Method
@@ -39,7 +40,7 @@ class CompanyRepository(Repo):
         methods: Iterable[Method],
         siren: str | None = None,
         vat_number: str | None = None,
-        address: str = "",
+        address: PostalAddress | None = None,
         vat_rounding: str = "per_rate",
         settings: dict[str, Any] | None = None,
     ) -> int:
@@ -48,7 +49,7 @@ class CompanyRepository(Repo):
             currency=currency,
             siren=siren,
             vat_number=vat_number,
-            address=address,
+            **(address or PostalAddress()).fields(),
             vat_rounding=vat_rounding,
             settings=settings or {},
             created_at=self.now(),
@@ -101,6 +102,9 @@ class CompanyRepository(Repo):
         return [self.get(i) for i in ids]
 
     def update(self, company_id: int, **fields: Any) -> None:
+        """Set the given columns; an `address` given as one text box is read into its fields (parse_address)."""
+        if "address" in fields:
+            fields.update(parse_address(fields.pop("address")).fields())
         row = self._one(select(CompanyRow).where(CompanyRow.id == company_id), "Société", company_id)
         for key, value in fields.items():
             setattr(row, key, value)

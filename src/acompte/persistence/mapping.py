@@ -29,7 +29,11 @@ def company(row: CompanyRow, rates: list[VatRateRow], methods: list[PaymentMetho
         methods=tuple(method(m) for m in methods if m.active),
         siren=row.siren,
         vat_number=row.vat_number,
-        address=row.address,
+        street=row.street,
+        street2=row.street2,
+        postcode=row.postcode,
+        city=row.city,
+        country=row.country,
         settings=dict(row.settings or {}),
         version=row.version,
     )
@@ -49,7 +53,14 @@ def party(row: PartyRow) -> Party:
         email=row.email,
         siren=row.siren,
         vat_number=row.vat_number,
-        address=row.address,
+        street=row.street,
+        street2=row.street2,
+        postcode=row.postcode,
+        city=row.city,
+        country=row.country,
+        vat_regime=row.vat_regime,
+        vat_exemption_code=row.vat_exemption_code,
+        vat_exemption_reason=row.vat_exemption_reason,
         settings=dict(row.settings or {}),
     )
 

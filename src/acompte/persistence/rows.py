@@ -52,7 +52,12 @@ class CompanyRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     siren: Mapped[str | None] = mapped_column(String(9))
     vat_number: Mapped[str | None] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(Text, default="")
+    street: Mapped[str] = mapped_column(Text, default="")
+    street2: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
+    city: Mapped[str] = mapped_column(Text, default="")
+    #: ISO 3166-1 alpha-2.
+    country: Mapped[str] = mapped_column(String(2), default="FR")
     vat_rounding: Mapped[str] = mapped_column(String(10), default="per_rate")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -109,7 +114,16 @@ class PartyRow(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     siren: Mapped[str] = mapped_column(String(9), default="")
     vat_number: Mapped[str] = mapped_column(String(20), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
+    street: Mapped[str] = mapped_column(Text, default="")
+    street2: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
+    city: Mapped[str] = mapped_column(Text, default="")
+    #: ISO 3166-1 alpha-2.
+    country: Mapped[str] = mapped_column(String(2), default="FR")
+    #: Empty: derived from the country and the VAT number (domain/vat.py default_regime).
+    vat_regime: Mapped[str] = mapped_column(String(20), default="")
+    vat_exemption_code: Mapped[str] = mapped_column(String(30), default="")
+    vat_exemption_reason: Mapped[str] = mapped_column(Text, default="")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

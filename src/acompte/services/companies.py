@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from acompte.domain.accounting import AccountingSettings, AccountMapping, Journal, Nature
 from acompte.domain.accounts import PaymentTerms
+from acompte.domain.addresses import ADDRESS_FIELDS, PostalAddress
 from acompte.domain.company_events import (
     AccountAdded,
     CompanyCreated,
@@ -41,7 +42,7 @@ def create_company(
     currency: str = "EUR",
     siren: str | None = None,
     vat_number: str | None = None,
-    address: str = "",
+    address: PostalAddress | str | None = None,
     vat_rates: tuple[Decimal, ...] = FRENCH_RATES,
     vat_rounding: VatRounding = VatRounding.PER_RATE,
     settings: dict[str, Any] | None = None,
@@ -54,13 +55,16 @@ def create_company(
     minor_unit(currency)  # raises UnknownCurrency
     siren = identifiers.siren(siren)
     vat_number = identifiers.vat_number(vat_number, siren=siren)
+    # One text box (older callers) is read into the fields as the API reads it.
+    typed = {"address": address} if isinstance(address, str) else (address or PostalAddress()).fields()
+    checked = identifiers.address(typed)
     with uow:
         company_id = uow.companies.add(
             name=name,
             currency=currency,
             siren=siren,
             vat_number=vat_number,
-            address=address,
+            address=checked,
             vat_rates=[normalize_rate(r) for r in vat_rates],
             methods=DEFAULT_METHODS,
             vat_rounding=vat_rounding.value,
@@ -137,11 +141,12 @@ def update_identity(
     name: str,
     siren: str | None,
     vat_number: str | None,
-    address: str,
+    address: Mapping[str, Any],
     legal: dict[str, str] | None = None,
 ) -> Company:
-    """The company's name, SIREN, VAT number, address and legal mentions, changed and recorded as one change."""
-    changes: dict[str, Any] = {"name": name, "siren": siren, "vat_number": vat_number, "address": address}
+    """The company's name, SIREN, VAT number, address (its fields, `ADDRESS_FIELDS`) and legal mentions,
+    changed and recorded as one change."""
+    changes: dict[str, Any] = {"name": name, "siren": siren, "vat_number": vat_number, **address}
     if legal is not None:
         changes["legal"] = legal
     return change_settings(uow, ctx, changes)
@@ -180,7 +185,7 @@ ACCOUNTING_OPTIONS = ("accounts", "vat_on_debits", "imputation_journal", "defaul
 #: The e-invoicing options (settings key `einvoicing`).
 EINVOICING_OPTIONS = ("deduction_encoding",)
 #: The company's columns `change_settings` changes; every other key is one of its settings.
-COLUMNS = ("name", "siren", "vat_number", "address", "vat_rounding")
+COLUMNS = ("name", "siren", "vat_number", *ADDRESS_FIELDS, "vat_rounding")
 SETTINGS = (
     "legal",
     "accounting",
@@ -191,7 +196,7 @@ SETTINGS = (
     DEFAULT_PAYMENT_TERMS_KEY,
 )
 #: Every key `change_settings` accepts.
-CHANGEABLE = frozenset((*COLUMNS, "vat_rates", *SETTINGS))
+CHANGEABLE = frozenset((*COLUMNS, "address", "vat_rates", *SETTINGS))
 
 
 def change_settings(
@@ -263,8 +268,9 @@ def _columns(company: Company, changes: Mapping[str, Any]) -> dict[str, Any]:
         vat_number = changes.get("vat_number", company.vat_number)
         siren = result["siren"] if "siren" in changes else company.siren
         result["vat_number"] = identifiers.vat_number(vat_number, siren=siren)
-    if "address" in changes:
-        result["address"] = str(changes["address"] or "").strip()
+    if "address" in changes or any(name in changes for name in ADDRESS_FIELDS):
+        # `address` as one text box (older clients) is read into the fields; the fields sent win over it.
+        result.update(identifiers.address(changes, company.address).fields())
     if "vat_rounding" in changes:
         result["vat_rounding"] = _choice("vat_rounding", changes["vat_rounding"], VatRounding).value
     return result

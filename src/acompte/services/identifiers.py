@@ -7,16 +7,22 @@ abroad must not be refused for a rule we would get wrong."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from typing import Any
+
 from stdnum import iban as iban_rules
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fr import siren as siren_rules
 from stdnum.fr import siret as siret_rules
 from stdnum.fr import tva as tva_rules
 
-from acompte.domain.errors import Field, InvalidIdentifier, Reason
+from acompte.domain.addresses import ADDRESS_FIELDS, DEFAULT_COUNTRY, PostalAddress, parse_address
+from acompte.domain.errors import Field, InvalidIdentifier, InvalidSetting, Reason
 from acompte.domain.parties import normalize_siren, normalize_vat_number
 
 SIRET_DIGITS = 14
+POSTCODE_LENGTH = 20
 
 
 def siren(text: str | None, *, field: str = "siren") -> str | None:
@@ -60,6 +66,47 @@ def vat_number(text: str | None, *, siren: str | None = None, field: str = "vat_
             what=Field.VAT_NUMBER, value=text, rule=Reason.VAT_NUMBER_OTHER_SIREN, siren=siren, field=field
         )
     return number
+
+
+#: Codes babel lists as territories that are not ISO 3166-1 countries (regions, reserved or user-assigned).
+_NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"})
+
+
+@functools.cache
+def countries() -> dict[str, str]:
+    """The ISO 3166-1 alpha-2 country codes and their French names (babel's CLDR territories)."""
+    from babel import Locale
+
+    names = Locale("fr").territories
+    return {
+        code: names[code]
+        for code in sorted(names)
+        if len(code) == 2 and code.isalpha() and code.isupper() and code not in _NOT_COUNTRIES
+    }
+
+
+def country(text: str | None, *, field: str = "country") -> str:
+    """An ISO 3166-1 alpha-2 country code as stored (upper case); empty → FR, the company's own country."""
+    code = (text or "").strip().upper() or DEFAULT_COUNTRY
+    if code not in countries():
+        raise InvalidSetting(reason=Reason.COUNTRY_CODE, field=field, value=text or "")
+    return code
+
+
+def address(fields: Mapping[str, Any], before: PostalAddress | None = None) -> PostalAddress:
+    """An address from typed fields (`ADDRESS_FIELDS`, the ones not given kept from `before`), each trimmed, the
+    country checked; an `address` given as one text box (older clients) is read by `parse_address` first."""
+    base = before or PostalAddress()
+    if "address" in fields:
+        base = parse_address(str(fields["address"] or ""), base.country)
+    values = base.fields()
+    for name in ADDRESS_FIELDS:
+        if name in fields:
+            values[name] = " ".join(str(fields[name] or "").split()) if name != "country" else fields[name]
+    values["country"] = country(values["country"])
+    if len(values["postcode"]) > POSTCODE_LENGTH:
+        raise InvalidSetting(reason=Reason.POSTCODE_LENGTH, field="postcode", maximum=POSTCODE_LENGTH)
+    return PostalAddress(**values)
 
 
 def iban(text: str | None, *, field: str = "iban") -> str | None:

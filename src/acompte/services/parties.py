@@ -5,17 +5,31 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from acompte.domain.addresses import ADDRESS_FIELDS
 from acompte.domain.company_events import ItemCreated, PartyCreated, PartyUpdated
 from acompte.domain.documents import UNIT_PRICE_PLACES
 from acompte.domain.errors import InvalidLine, InvalidSetting, Reason
 from acompte.domain.money import decimal_places
 from acompte.domain.parties import Item, ItemKind, Party
-from acompte.domain.vat import check_rate
+from acompte.domain.vat import VATEX_CODES, VatRegime, check_rate
 from acompte.services import identifiers
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 
-_PARTY_FIELDS = {"name", "is_customer", "is_supplier", "email", "siren", "vat_number", "address", "settings"}
+_PARTY_FIELDS = {
+    "name",
+    "is_customer",
+    "is_supplier",
+    "email",
+    "siren",
+    "vat_number",
+    *ADDRESS_FIELDS,
+    "address",  # one text box, as older clients send it: read into the fields above
+    "vat_regime",
+    "vat_exemption_code",
+    "vat_exemption_reason",
+    "settings",
+}
 
 
 def _check_party_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -28,6 +42,19 @@ def _check_party_fields(fields: dict[str, Any]) -> dict[str, Any]:
             raise InvalidSetting(reason=Reason.PARTY_NAME_REQUIRED)
     if "siren" in fields:
         fields["siren"] = identifiers.siren(fields["siren"]) or ""
+    if "vat_regime" in fields:
+        regime = str(fields["vat_regime"] or "")
+        if regime and regime not in {r.value for r in VatRegime}:
+            choices = ("", *(r.value for r in VatRegime))
+            raise InvalidSetting(reason=Reason.UNKNOWN_CHOICE, field="vat_regime", value=regime, choices=choices)
+        fields["vat_regime"] = regime
+    if "vat_exemption_code" in fields:
+        code = str(fields["vat_exemption_code"] or "").strip().upper()
+        if code and code not in VATEX_CODES:
+            raise InvalidSetting(reason=Reason.VATEX_CODE, field="vat_exemption_code", value=code)
+        fields["vat_exemption_code"] = code
+    if "vat_exemption_reason" in fields:
+        fields["vat_exemption_reason"] = " ".join(str(fields["vat_exemption_reason"] or "").split())
     return fields
 
 
@@ -42,6 +69,19 @@ def _check_vat_number(fields: dict[str, Any], before: Party | None = None) -> No
         identifiers.vat_number(before.vat_number, siren=siren or None)
 
 
+def _check_address(fields: dict[str, Any], before: Party | None = None) -> None:
+    """The address fields as stored (country checked), in place of any one-box `address` sent."""
+    if "address" in fields or any(name in fields for name in ADDRESS_FIELDS):
+        fields.update(identifiers.address(fields, before.address if before else None).fields())
+        fields.pop("address", None)
+
+
+def _check_regime(party: Party) -> None:
+    """An exempt party names its reason (BR-E-10: an exempt breakdown has a reason text or code)."""
+    if party.vat_regime == VatRegime.EXEMPT and party.exemption is None:
+        raise InvalidSetting(reason=Reason.EXEMPTION_REASON_REQUIRED, field="vat_exemption_reason")
+
+
 def create_party(
     uow: UnitOfWork, ctx: Ctx, *, name: str, customer: bool = True, supplier: bool = False, **fields: Any
 ) -> Party:
@@ -49,10 +89,12 @@ def create_party(
         raise InvalidSetting(reason=Reason.PARTY_ROLE_REQUIRED)
     data = _check_party_fields({"name": name, "is_customer": customer, "is_supplier": supplier, **fields})
     _check_vat_number(data)
+    _check_address(data)
     with uow:
         party_id = uow.parties.add(ctx.company_id, **data)
         publish(uow, ctx, PartyCreated(company_id=ctx.company_id, party_id=party_id, name=data["name"]))
         party = uow.parties.get(ctx.company_id, party_id)
+        _check_regime(party)
         uow.commit()
         return party
 
@@ -62,10 +104,12 @@ def update_party(uow: UnitOfWork, ctx: Ctx, party_id: int, **fields: Any) -> Par
     with uow:
         before = uow.parties.get(ctx.company_id, party_id)
         _check_vat_number(data, before)
+        _check_address(data, before)
         uow.parties.update(ctx.company_id, party_id, **data)
         after = uow.parties.get(ctx.company_id, party_id)
         if not (after.is_customer or after.is_supplier):
             raise InvalidSetting(reason=Reason.PARTY_ROLE_REQUIRED)
+        _check_regime(after)
         publish(
             uow,
             ctx,

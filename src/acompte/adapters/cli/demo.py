@@ -15,6 +15,7 @@ from acompte.adapters.formatting import (
     date_fr,
     money_fr,
 )
+from acompte.domain.addresses import PostalAddress
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
 from acompte.domain.parties import Item, ItemKind
@@ -38,7 +39,7 @@ def build_demo(uow: UnitOfWork, *, today: date | None = None) -> int:
         currency="EUR",
         siren="732829320",
         vat_number="FR44732829320",
-        address="12 rue des Artisans, 69003 Lyon",
+        address=PostalAddress("12 rue des Artisans", postcode="69003", city="Lyon"),
     )
     ctx = Ctx(company_id, actor="demo")
     table = parties.create_item(uow, ctx, name="Table en chêne", unit_price=D("1000.00"), vat_rate=D("20"))

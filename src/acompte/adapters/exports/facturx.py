@@ -13,6 +13,7 @@ from lxml import etree
 
 from acompte.domain.einvoicing import PROFILE_EN16931, EInvoice, EParty, check_einvoice
 from acompte.domain.money import Money
+from acompte.domain.vat import VatCategory
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -46,8 +47,18 @@ def _date(parent: etree._Element, tag: str, day: date, qualified: bool = False) 
     _el(holder, QDT if qualified else UDT, "DateTimeString", f"{day:%Y%m%d}", format="102")
 
 
-def _category(rate: Decimal) -> str:
-    return "S" if rate > 0 else "Z"
+def _address(node: etree._Element, party: EParty) -> None:
+    """BG-5 / BG-8 (and BG-15 deliver-to): postcode, street lines, city, country (BT-38, 35, 36, 37, 40...)."""
+    address = _ram(node, "PostalTradeAddress")
+    if party.address.postcode:
+        _ram(address, "PostcodeCode", party.address.postcode)
+    if party.address.street:
+        _ram(address, "LineOne", party.address.street)
+    if party.address.street2:
+        _ram(address, "LineTwo", party.address.street2)
+    if party.address.city:
+        _ram(address, "CityName", party.address.city)
+    _ram(address, "CountryID", party.address.country or "FR")
 
 
 def _party(parent: etree._Element, tag: str, party: EParty) -> None:
@@ -56,14 +67,7 @@ def _party(parent: etree._Element, tag: str, party: EParty) -> None:
     if party.siren:
         legal = _ram(node, "SpecifiedLegalOrganization")
         _ram(legal, "ID", party.siren, schemeID="0002")
-    address = _ram(node, "PostalTradeAddress")
-    if party.address.postcode:
-        _ram(address, "PostcodeCode", party.address.postcode)
-    if party.address.line:
-        _ram(address, "LineOne", party.address.line)
-    if party.address.city:
-        _ram(address, "CityName", party.address.city)
-    _ram(address, "CountryID", party.address.country or "FR")
+    _address(node, party)
     uri = _ram(node, "URIUniversalCommunication")
     if party.siren:
         _ram(uri, "URIID", party.siren, schemeID="0225")
@@ -109,7 +113,7 @@ def cii_xml(invoice: EInvoice) -> bytes:
         settlement = _ram(item, "SpecifiedLineTradeSettlement")
         tax = _ram(settlement, "ApplicableTradeTax")
         _ram(tax, "TypeCode", "VAT")
-        _ram(tax, "CategoryCode", _category(line.rate))
+        _ram(tax, "CategoryCode", invoice.treatment(line.rate, line.nature).category)
         _ram(tax, "RateApplicablePercent", _decimal(line.rate))
         _ram(_ram(settlement, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount", _amount(line.net))
 
@@ -120,6 +124,11 @@ def cii_xml(invoice: EInvoice) -> bytes:
         _ram(_ram(agreement, "BuyerOrderReferencedDocument"), "IssuerAssignedID", invoice.order_reference)
 
     delivery = _ram(transaction, "ApplicableHeaderTradeDelivery")
+    if any(invoice.treatment(p.rate, p.nature).category is VatCategory.INTRA_EU for p in invoice.vat):
+        # BR-IC-12: an intra-community supply names the country it is delivered to (BT-80): the buyer's.
+        ship_to = _ram(delivery, "ShipToTradeParty")
+        _ram(ship_to, "Name", invoice.buyer.name)
+        _address(ship_to, invoice.buyer)
     if invoice.delivery_date:
         event = _ram(delivery, "ActualDeliverySupplyChainEvent")
         _date(event, "OccurrenceDateTime", invoice.delivery_date)
@@ -130,11 +139,16 @@ def cii_xml(invoice: EInvoice) -> bytes:
         _ram(settlement, "TaxCurrencyCode", accounting_vat.currency)  # BT-6
     _ram(settlement, "InvoiceCurrencyCode", invoice.currency)
     for part in invoice.vat:
+        treatment = invoice.treatment(part.rate, part.nature)
         tax = _ram(settlement, "ApplicableTradeTax")
         _ram(tax, "CalculatedAmount", _amount(part.vat))
         _ram(tax, "TypeCode", "VAT")
+        if treatment.reason:
+            _ram(tax, "ExemptionReason", treatment.reason)  # BT-120
         _ram(tax, "BasisAmount", _amount(part.net))
-        _ram(tax, "CategoryCode", _category(part.rate))
+        _ram(tax, "CategoryCode", treatment.category)
+        if treatment.reason_code:
+            _ram(tax, "ExemptionReasonCode", treatment.reason_code)  # BT-121
         if invoice.vat_on_debits:
             _ram(tax, "DueDateTypeCode", "5")  # BT-8: VAT on debits (invoice date)
         _ram(tax, "RateApplicablePercent", _decimal(part.rate))

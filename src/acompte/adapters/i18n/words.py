@@ -175,5 +175,9 @@ REASONS: dict[Reason, str] = {
     Reason.INVALID_ACCOUNT_NUMBER: N_("numéro de compte invalide pour le rôle {role} : {number}"),
     Reason.INVALID_DEPOSIT_JOURNAL: N_("journal d'imputation des acomptes invalide : {journal}"),
     Reason.DATE_OUT_OF_RANGE: N_("{field} doit être comprise entre le {minimum} et le {maximum}"),
+    Reason.COUNTRY_CODE: N_("pays inconnu : {value!r} (code ISO 3166 à deux lettres, ex. FR, DE, US)"),
+    Reason.POSTCODE_LENGTH: N_("un code postal a au plus {maximum} caractères"),
+    Reason.EXEMPTION_REASON_REQUIRED: N_("une vente exonérée indique le motif d'exonération (texte ou code VATEX)"),
+    Reason.VATEX_CODE: N_("code d'exonération inconnu : {value!r} (liste VATEX, ex. VATEX-FR-CGI261-4)"),
 }
 # fmt: on

@@ -20,7 +20,6 @@ from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import INVOICE_KINDS, Document, Flow, Kind, State
 from acompte.domain.einvoicing import (
     PAID_AT_ISSUE,
-    Address,
     DeductedDeposit,
     DocumentLine,
     EInvoice,
@@ -30,7 +29,6 @@ from acompte.domain.einvoicing import (
     build_einvoice,
     check_einvoice,
     check_issuable,
-    parse_address,
 )
 from acompte.domain.errors import InvalidSetting, InvalidTransition, NotFullyPaid, Reason
 from acompte.domain.export_events import EInvoiceStatusSet
@@ -67,12 +65,11 @@ def check_before_issue(uow: UnitOfWork, ctx: Ctx, document: Document, number: st
 
 
 def _seller(company: Company) -> EParty:
-    return EParty(company.name, company.siren or "", company.vat_number or "", parse_address(company.address))
+    return EParty(company.name, company.siren or "", company.vat_number or "", company.address)
 
 
 def _buyer(party: Party) -> EParty:
-    address = parse_address(party.address) if party.address else Address("", "", "")
-    return EParty(party.name, party.siren, party.vat_number, address, party.email)
+    return EParty(party.name, party.siren, party.vat_number, party.address, party.email)
 
 
 def _natures(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) -> dict[int | None, Nature]:
@@ -222,6 +219,8 @@ def einvoice_for(
             legal_notes=dict(settings.get("legal") or {}),
             payment_terms=terms.text or str((settings.get("legal") or {}).get("payment_terms", "")),
             issued_vat=issued_vat,
+            regime=party.regime,
+            exemption=party.exemption,
         )
         if document.currency != company.currency and document.exchange_rate is not None:
             accounting_vat = total(
@@ -283,3 +282,8 @@ def statuses(uow: UnitOfWork, ctx: Ctx, document_id: int) -> list[dict[str, Any]
             }
             for s in uow.exports.statuses(ctx.company_id, document_id)
         ]
+
+
+def document_natures(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) -> dict[int | None, Nature]:
+    """Goods or services, by the item of each line (None: the document's default), as the e-invoice reads them."""
+    return _natures(uow, ctx, company, document)

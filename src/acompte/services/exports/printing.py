@@ -17,20 +17,22 @@ from datetime import date
 from decimal import Decimal
 
 from acompte.domain.accounting import Nature, VatPart
-from acompte.domain.documents import CREDIT_KINDS, INVOICE_KINDS, Flow, Kind, State
+from acompte.domain.addresses import DEFAULT_COUNTRY, PostalAddress
+from acompte.domain.documents import CREDIT_KINDS, INVOICE_KINDS, Document, Flow, Kind, State
 from acompte.domain.einvoicing import (
     DEBITS_OPTION_NOTE,
     DEFAULT_LEGAL_NOTES,
     DeductedDeposit,
     DeductionEncoding,
-    parse_address,
     recall_designation,
     recalled_parts,
 )
 from acompte.domain.money import Money, total
-from acompte.domain.vat import Totals, VatLine, compute_totals
+from acompte.domain.parties import Company, Party
+from acompte.domain.vat import Totals, VatLine, compute_totals, treatment
+from acompte.services import identifiers
 from acompte.services.exports.deduction_encoding import encoding_of
-from acompte.services.exports.einvoicing import corrected_documents, paid_at_issue
+from acompte.services.exports.einvoicing import corrected_documents, document_natures, paid_at_issue
 from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, deducted_deposits, issued_breakdown
 from acompte.services.payment_terms import applied_terms
 from acompte.services.ports import Ctx, UnitOfWork
@@ -110,12 +112,26 @@ class PrintableDocument:
     notes: str = ""
 
 
-def party_lines(address: str) -> tuple[str, ...]:
-    parsed = parse_address(address)
-    lines = [parsed.line] if parsed.line else []
-    if parsed.postcode or parsed.city:
-        lines.append(f"{parsed.postcode} {parsed.city}".strip())
-    return tuple(lines)
+def party_lines(address: PostalAddress) -> tuple[str, ...]:
+    """The address as printed; the country's name only for an address outside France."""
+    abroad = address.country != DEFAULT_COUNTRY and not address.is_empty
+    return address.lines(identifiers.countries().get(address.country, address.country) if abroad else "")
+
+
+def vat_mentions(uow: UnitOfWork, ctx: Ctx, company: Company, party: Party, document: Document) -> tuple[str, ...]:
+    """The exemption or reverse-charge wording a sale at 0 % must print (CGI ann. II art. 242 nonies A, I-13°),
+    the same as its Factur-X BT-120 (domain/vat.py `treatment`)."""
+    natures = document_natures(uow, ctx, company, document)
+    found = (
+        treatment(
+            party.regime,
+            line.vat_rate,
+            services=natures.get(line.item_id, natures[None]) is Nature.SERVICES,
+            exemption=party.exemption,
+        ).reason
+        for line in document.lines
+    )
+    return tuple(dict.fromkeys(reason for reason in found if reason))
 
 
 def recalled_totals(totals: Totals, deductions: Sequence[DeductedDeposit]) -> Totals:
@@ -227,6 +243,7 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
                 mentions.append(DEBITS_OPTION_NOTE)
             if document.kind is Kind.DEPOSIT_INVOICE:
                 mentions.append("Acompte à déduire de la facture définitive.")
+            mentions += vat_mentions(uow, ctx, company, party, document)
         elif document.kind is Kind.QUOTE:
             mentions.append(str(legal.get("quote_validity", "Devis valable 30 jours.")))
         return PrintableDocument(

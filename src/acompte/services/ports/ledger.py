@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
 
+from acompte.domain.addresses import PostalAddress
 from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, Line
 from acompte.domain.events import Event
@@ -54,7 +55,7 @@ class Companies(Protocol):
         methods: Iterable[Method],
         siren: str | None = None,
         vat_number: str | None = None,
-        address: str = "",
+        address: PostalAddress | None = None,
         vat_rounding: str = "per_rate",
         settings: dict[str, Any] | None = None,
     ) -> int: ...

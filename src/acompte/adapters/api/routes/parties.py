@@ -33,17 +33,11 @@ def list_parties(
 
 @router.post("", status_code=201, summary="Create a party")
 def create_party(body: PartyIn, ctx: WriteCtx, uow: Uow, response: Response) -> PartyOut:
-    party = parties.create_party(
-        uow,
-        ctx,
-        name=body.name,
-        customer=body.customer,
-        supplier=body.supplier,
-        email=body.email,
-        siren=body.siren,
-        vat_number=body.vat_number,
-        address=body.address,
-    )
+    fields = body.model_dump(mode="json", exclude={"name", "customer", "supplier", "address"})
+    if body.address is not None:  # an older client's one text box, read into the fields it did not send
+        sent = body.model_fields_set
+        fields = {"address": body.address, **{k: v for k, v in fields.items() if k in sent}}
+    party = parties.create_party(uow, ctx, name=body.name, customer=body.customer, supplier=body.supplier, **fields)
     response.headers["Location"] = f"/api/v1/parties/{party.id}"
     return PartyOut.model_validate(party)
 

@@ -103,7 +103,12 @@ class CompanyOut(Output):
     currency: str
     siren: str | None
     vat_number: str | None
-    address: str
+    street: str
+    street2: str
+    postcode: str
+    city: str
+    country: str = Field(description="ISO 3166-1 alpha-2")
+    address: str = Field(description="The address fields on one text box (read only, for older clients)")
     vat_rounding: CodeOut
     vat_rates: list[DecimalOut]
     payment_methods: list[MethodOut] = Field(validation_alias="methods")
@@ -128,6 +133,7 @@ class CompanyOut(Output):
         return cls.model_validate(
             Joined(
                 company,
+                address=company.address.text(),
                 accounts=accounts,
                 legal={**DEFAULT_LEGAL_NOTES, **{k: str(v) for k, v in dict(settings.get("legal") or {}).items()}},
                 accounting={
@@ -207,7 +213,14 @@ class CompanyPatch(Input):
     name: Annotated[StrictStr, Bounded(200, min_length=1)] | None = None
     siren: Annotated[StrictStr, Bounded(20)] | None = Field(None, description="9 digits; null or empty: none")
     vat_number: Annotated[StrictStr, Bounded(20)] | None = Field(None, description="FR + key + SIREN; null: none")
-    address: TEXT | None = None
+    street: Annotated[StrictStr, Bounded(200)] | None = Field(None, description="Street, number (BT-35)")
+    street2: Annotated[StrictStr, Bounded(200)] | None = Field(None, description="Second street line (BT-36)")
+    postcode: Annotated[StrictStr, Bounded(20)] | None = Field(None, description="Postcode (BT-38)")
+    city: Annotated[StrictStr, Bounded(100)] | None = Field(None, description="City (BT-37)")
+    country: Annotated[StrictStr, Bounded(2)] | None = Field(None, description="ISO 3166-1 alpha-2 (BT-40); null: FR")
+    address: TEXT | None = Field(
+        None, description="Deprecated: the address on one text box, read into the fields above (which win over it)"
+    )
     legal: LegalIn | None = None
     vat_rounding: VatRounding | None = None
     vat_rates: Annotated[list[RATE], Field(min_length=1, max_length=20)] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     ConfigDict,
@@ -23,9 +23,16 @@ from acompte.adapters.api.schemas.common import (
 )
 from acompte.domain.accounts import PaymentTerms
 from acompte.domain.parties import Item, ItemKind, Party
+from acompte.domain.vat import VatRegime
 
 #: Where a party's default payment terms are kept in its settings (services/accounts/terms.py).
 PAYMENT_TERMS_SETTING = "payment_terms"
+
+
+REGIME_DOC = (
+    "How sales to the party are taxed: domestic, intra_eu (K goods / AE services), export (G), reverse_charge (AE),"
+    " exempt (E, with its reason); empty: derived from the country and the VAT number"
+)
 
 
 def _percent(value: Any) -> Any:
@@ -54,7 +61,17 @@ class PartyIn(Input):
     email: Annotated[StrictStr, Bounded(200)] = ""
     siren: Annotated[StrictStr, Field(pattern=r"^([0-9]{9})?$")] = ""
     vat_number: Annotated[StrictStr, Bounded(20)] = ""
-    address: Annotated[StrictStr, Bounded(2000)] = ""
+    street: Annotated[StrictStr, Bounded(200)] = Field("", description="Street, number (BT-50)")
+    street2: Annotated[StrictStr, Bounded(200)] = Field("", description="Second street line (BT-51)")
+    postcode: Annotated[StrictStr, Bounded(20)] = Field("", description="Postcode (BT-53)")
+    city: Annotated[StrictStr, Bounded(100)] = Field("", description="City (BT-52)")
+    country: Annotated[StrictStr, Bounded(2)] = Field("FR", description="ISO 3166-1 alpha-2 (BT-55)")
+    address: Annotated[StrictStr, Bounded(2000)] | None = Field(
+        None, description="Deprecated: the address on one text box, read into the fields above (which win over it)"
+    )
+    vat_regime: VatRegime | Literal[""] = Field("", description=REGIME_DOC)
+    vat_exemption_code: Annotated[StrictStr, Bounded(30)] = Field("", description="VATEX code (BT-121)")
+    vat_exemption_reason: Annotated[StrictStr, Bounded(300)] = Field("", description="Exemption reason text (BT-120)")
 
 
 class PartyPatch(Input):
@@ -66,11 +83,20 @@ class PartyPatch(Input):
     email: Annotated[StrictStr, Bounded(200)] | None = None
     siren: Annotated[StrictStr, Field(pattern=r"^([0-9]{9})?$")] | None = None
     vat_number: Annotated[StrictStr, Bounded(20)] | None = None
-    address: Annotated[StrictStr, Bounded(2000)] | None = None
+    street: Annotated[StrictStr, Bounded(200)] | None = None
+    street2: Annotated[StrictStr, Bounded(200)] | None = None
+    postcode: Annotated[StrictStr, Bounded(20)] | None = None
+    city: Annotated[StrictStr, Bounded(100)] | None = None
+    country: Annotated[StrictStr, Bounded(2)] | None = None
+    address: Annotated[StrictStr, Bounded(2000)] | None = Field(None, description="Deprecated: see PartyIn")
+    vat_regime: VatRegime | Literal[""] | None = Field(None, description=REGIME_DOC)
+    vat_exemption_code: Annotated[StrictStr, Bounded(30)] | None = None
+    vat_exemption_reason: Annotated[StrictStr, Bounded(300)] | None = None
 
     def changes(self) -> dict[str, Any]:
         names = {"customer": "is_customer", "supplier": "is_supplier"}
-        return {names.get(k, k): v for k, v in self.model_dump(exclude_unset=True).items() if v is not None}
+        sent = self.model_dump(mode="json", exclude_unset=True)
+        return {names.get(k, k): v for k, v in sent.items() if v is not None}
 
 
 class PartyOut(Output):
@@ -81,7 +107,16 @@ class PartyOut(Output):
     email: str
     siren: str
     vat_number: str
-    address: str
+    street: str
+    street2: str
+    postcode: str
+    city: str
+    country: str = Field(description="ISO 3166-1 alpha-2")
+    address: str = Field(description="The address fields on one text box (read only, for older clients)")
+    vat_regime: str = Field(description="The regime chosen; empty: derived (see vat_regime_applied)")
+    vat_regime_applied: VatRegime = Field(description="The regime the party's sales get")
+    vat_exemption_code: str
+    vat_exemption_reason: str
     deposit_percent: DecimalOut | None = Field(None, description="The party's default deposit percentage")
     deposit_percent_by_item: dict[str, DecimalOut] = Field(
         default_factory=dict, description="Default deposit percentage of an item (by its id) for this party"
@@ -100,6 +135,8 @@ class PartyOut(Output):
         terms = [p.to_data() for p in PaymentTerms.from_data(stored_terms).parts] if stored_terms else None
         return Joined(
             data,
+            address=data.address.text(),
+            vat_regime_applied=data.regime,
             deposit_percent=_percent(settings.get("deposit_percent")),
             deposit_percent_by_item=by_item,
             payment_terms=terms,

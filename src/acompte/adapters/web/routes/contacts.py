@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from acompte.adapters.exports.pdf import statement_pdf
+from acompte.adapters.i18n.catalogue import N_
 from acompte.adapters.web import i18n, security
 from acompte.adapters.web.errors import error_text, french_text
 from acompte.adapters.web.routes._credits_common import (
@@ -34,15 +35,27 @@ from acompte.adapters.web.security import PageRead, PageWrite
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
 from acompte.domain.accounts import AGE_LABELS, AgeBucket, PaymentTerms, Statement
+from acompte.domain.addresses import ADDRESS_FIELDS
 from acompte.domain.documents import Flow
 from acompte.domain.parties import Party
-from acompte.services import accounts, deposits, parties, printing, queries
+from acompte.domain.vat import VatRegime
+from acompte.services import accounts, deposits, identifiers, parties, printing, queries
 from acompte.services.accounts import PAYMENT_TERMS_KEY
 from acompte.services.ports import Ctx
 
 router = APIRouter()
 SIREN = re.compile(r"^[0-9]{9}$")
 MAX_TERM_DAYS = 365
+REGIME_FIELDS = ("vat_regime", "vat_exemption_code", "vat_exemption_reason")
+#: The VAT regimes a contact may be given (the words are translated by the template).
+REGIME_CHOICES = (
+    ("", N_("Selon le pays et le n° de TVA")),
+    (VatRegime.DOMESTIC.value, N_("TVA française")),
+    (VatRegime.INTRA_EU.value, N_("Livraison ou prestation intracommunautaire")),
+    (VatRegime.EXPORT.value, N_("Export hors de l'Union européenne")),
+    (VatRegime.REVERSE_CHARGE.value, N_("Autoliquidation")),
+    (VatRegime.EXEMPT.value, N_("Exonération (motif ci-dessous)")),
+)
 
 
 def _flow_of(party: Party) -> Flow:
@@ -141,7 +154,10 @@ def _values_of(party: Party) -> dict[str, str]:
         "email": party.email,
         "siren": party.siren,
         "vat_number": party.vat_number,
-        "address": party.address,
+        **party.address.fields(),
+        "vat_regime": party.vat_regime,
+        "vat_exemption_code": party.vat_exemption_code,
+        "vat_exemption_reason": party.vat_exemption_reason,
         "deposit_percent": str(percent) if percent not in (None, "") else "",
         "term_days": str(single["days"]) if single else "",
         "term_end_of_month": "on" if single and single.get("end_of_month") else "",
@@ -192,7 +208,8 @@ def _read_form(
         "email": form.get("email", "").strip(),
         "siren": siren,
         "vat_number": form.get("vat_number", "").strip(),
-        "address": form.get("address", "").strip(),
+        **{name: form.get(name, "").strip() for name in ADDRESS_FIELDS},
+        **{name: form.get(name, "").strip() for name in REGIME_FIELDS},
     }
     return {"fields": fields, "customer": customer, "supplier": supplier}, percent, days, errors
 
@@ -200,10 +217,19 @@ def _read_form(
 def _contact_form(
     request: Request, party: Party | None, values: dict[str, str], errors: dict[str, str], status: int = 200
 ) -> Response:
-    return render(request, "contacts/form.html", {"party": party, "values": values, "errors": errors}, status)
+    context = {
+        "party": party,
+        "values": values,
+        "errors": errors,
+        "countries": list(identifiers.countries().items()),
+        "regimes": [(value, translate(request, label)) for value, label in REGIME_CHOICES],
+    }
+    return render(request, "contacts/form.html", context, status)
 
 
 def _field_of(exc: e.DomainError) -> str:
+    if exc.params.get("field") in (*ADDRESS_FIELDS, *REGIME_FIELDS):
+        return str(exc.params["field"])
     text = french_text(exc).lower()
     if "siren" in text:
         return "siren"

@@ -21,6 +21,7 @@ from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain.accounting import DEFAULT_ACCOUNTS, AccountMapping, Journal
 from acompte.domain.accounting import ROLE_LABELS as ACCOUNT_ROLE_LABELS
 from acompte.domain.accounts import PaymentTerms
+from acompte.domain.addresses import ADDRESS_FIELDS
 from acompte.domain.credits import WRITE_OFF_THRESHOLD_SETTING
 from acompte.domain.deposits import DepositSettings
 from acompte.domain.einvoicing import DEFAULT_LEGAL_NOTES
@@ -29,7 +30,7 @@ from acompte.domain.numbering import DEFAULT_PREFIXES
 from acompte.domain.parties import Company
 from acompte.domain.payments import AccountKind, Method
 from acompte.domain.users import ROLE_LABELS, Role
-from acompte.services import companies, deposits, login_guard, users
+from acompte.services import companies, deposits, identifiers, login_guard, users
 from acompte.services.payment_terms import DEFAULT_PAYMENT_TERMS_KEY
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -85,7 +86,7 @@ def _values(company: Company, lang: str) -> dict[str, Any]:
         "name": company.name,
         "siren": company.siren or "",
         "vat_number": company.vat_number or "",
-        "address": company.address,
+        **company.address.fields(),
         "vat_rates": " ; ".join(_rate_text(r, lang) for r in company.vat_rates),
         "payment_method": deposit.payment_method,
         "default_percent": "" if deposit.default_percent is None else _rate_text(deposit.default_percent, lang),
@@ -135,6 +136,7 @@ def _page(
         "series": SERIES_LABELS,
         "legal_labels": LEGAL_LABELS,
         "account_roles": ACCOUNT_ROLE_LABELS,
+        "countries": list(identifiers.countries().items()),
         "journals": [(j.value, translate(request, j.label)) for j in (Journal.MISC, Journal.SALES)],
         "can_edit": _is_admin(request),
     }
@@ -218,7 +220,7 @@ def _form_field(exc: DomainError, default: str) -> str:
 @router.post("/settings/identity")
 def save_identity(request: Request, ctx: security.PageAdmin) -> Response:
     form = security.posted_form(request)
-    typed = {k: _text(form, k) for k in ("name", "siren", "vat_number", "address")}
+    typed = {k: _text(form, k) for k in ("name", "siren", "vat_number", *ADDRESS_FIELDS)}
     typed.update({f"legal_{k}": _text(form, f"legal_{k}") for k in LEGAL_LABELS})
 
     def action(uow: UnitOfWork) -> None:
@@ -229,7 +231,7 @@ def save_identity(request: Request, ctx: security.PageAdmin) -> Response:
                 name=typed["name"][:MAX_NAME],
                 siren=typed["siren"],
                 vat_number=typed["vat_number"],
-                address=typed["address"],
+                address={k: typed[k] for k in ADDRESS_FIELDS},
                 legal={k: typed[f"legal_{k}"] for k in LEGAL_LABELS},
             )
         except InvalidIdentifier as exc:
