@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_exchange_rates"
-down_revision = "0016_deduction"
+down_revision = "0013_deduction"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ that payment (`write_offs.received_payment_id`), so the export books both in one
 
 Existing write-offs keep a null link: they were recorded on their own and stay miscellaneous (OD) entries.
 
-Revision ID: 0016
+Revision ID: 0013_deduction
 Revises: 0012_company_version
 Create Date: 2026-12-07 08:00:00
 """
@@ -11,7 +11,7 @@ Create Date: 2026-12-07 08:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_deduction"
+revision = "0013_deduction"
 down_revision = "0012_company_version"
 branch_labels = None
 depends_on = None

@@ -8,7 +8,7 @@ the postcode and city, a trailing « France » is dropped, and every other part 
 lines (the first in `street`, the others joined by ", " in `street2`). The country is FR (the only one the
 old e-invoices could say). Downgrading writes the fields back as one text box, one line each.
 
-Revision ID: 0013
+Revision ID: 0015_structured_addresses
 Revises: 0012_company_version
 Create Date: 2026-12-07 08:00:00
 """
@@ -20,7 +20,7 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_structured_addresses"
+revision = "0015_structured_addresses"
 down_revision = "0014_exchange_rates"
 branch_labels = None
 depends_on = None
