@@ -4,7 +4,7 @@ foreign-currency document or payment keeps its amount in that currency (the FEC'
 All three columns are nullable: existing payments and lines are in the company's currency and keep no rate.
 
 Revision ID: 0014
-Revises: 0012_company_version
+Revises: 0013_deduction
 Create Date: 2026-12-07 08:00:00
 """
 

@@ -9,7 +9,7 @@ lines (the first in `street`, the others joined by ", " in `street2`). The count
 old e-invoices could say). Downgrading writes the fields back as one text box, one line each.
 
 Revision ID: 0015_structured_addresses
-Revises: 0012_company_version
+Revises: 0014_exchange_rates
 Create Date: 2026-12-07 08:00:00
 """
 
