@@ -292,3 +292,17 @@ def test_previous_deposits_on_a_deposit_invoice_include_deposit_payments_on_the_
     with uow:
         data = uow.documents.data(ctx.company_id, deposit.id)["deposit"]
     assert (data["previous"], data["remaining"]) == ("100.00", "800.00")
+
+
+def test_a_deposit_line_writes_its_vat_rate_the_french_way(uow, ctx, customer):
+    order = validated(
+        uow,
+        ctx,
+        customer.id,
+        line("200.00", rate="5.5", designation="Confitures"),
+        kind=Kind.ORDER,
+        today=date(2026, 2, 1),
+    )
+    draft = deposits.create_deposit_invoice(uow, ctx, origin_id=order.id, percent=D(50))
+    [deposit_line] = draft.document.lines
+    assert deposit_line.designation.endswith("(TVA 5,5 %)"), deposit_line.designation

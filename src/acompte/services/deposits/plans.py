@@ -188,7 +188,8 @@ def _deposit_lines(plan: DepositPlan, what: str) -> list[Line]:
         lines.append(
             Line(
                 position=position,
-                designation=f"{what} (TVA {rate_text(part.rate)} %)",
+                # French, the language the invoice is issued in: a decimal comma (TVA 5,5 %)
+                designation=f"{what} (TVA {rate_text(part.rate).replace('.', ',')} %)",
                 quantity=Decimal(1),
                 unit_price=part.net.amount,
                 discount_percent=Decimal(0),
