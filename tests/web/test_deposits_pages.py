@@ -343,3 +343,29 @@ def test_the_validate_confirmation_in_english(app, web, ctx, customer):
     asked = web.post(f"/documents/{invoice_id}/validate", csrf_from=f"/documents/{invoice_id}")
     assert asked.status_code == 200
     assert "Deposits not deducted" in asked.text and "€360.00" in asked.text
+
+
+def test_the_deposit_forms_start_from_the_partys_default_percentage_and_the_deposit_noted_on_the_order(
+    app, web, ctx, customer
+):
+    deposits.set_party_deposit_percent(app.uow(), ctx, customer.id, "30")
+    order = order_of(app, ctx, customer)  # 1 200,00 € TTC
+    invoice_form = web.get(f"/documents/{order.id}/deposit-invoice").text
+    assert 'name="percentage" type="text" value="30"' in invoice_form
+    payment_form = web.get(f"/documents/{order.id}/deposit").text
+    assert 'value="360,00"' in payment_form  # 30 % of the order, not all that remains
+
+    deposits.request_deposit(app.uow(), ctx, order.id, amount=eur("500.00"))  # the deposit asked on this order
+    payments.record_payment(
+        app.uow(),
+        ctx,
+        party_id=customer.id,
+        amount=eur("200.00"),
+        method="cheque",
+        allocations=[(order.id, eur("200.00"))],
+    )
+    assert 'value="300,00"' in web.get(f"/documents/{order.id}/deposit").text  # what is still asked
+
+    other = order_of(app, ctx, customer)
+    deposits.set_party_deposit_percent(app.uow(), ctx, customer.id, None)
+    assert 'value="1\u202f200,00"' in web.get(f"/documents/{other.id}/deposit").text  # no default: all that remains

@@ -70,7 +70,12 @@ from acompte.services.deposits.records import (
     ReturnedDeposits,
 )
 from acompte.services.deposits.requests import clear_deposit_request, request_deposit
-from acompte.services.deposits.settings import configure_deposits, set_item_deposit_percent, set_party_deposit_percent
+from acompte.services.deposits.settings import (
+    configure_deposits,
+    set_item_deposit_percent,
+    set_party_deposit_percent,
+    suggested_deposit,
+)
 from acompte.services.deposits.views import deposit_invoice_view, deposit_position, document_breakdown, invoiced_amounts
 
 __all__ = [
@@ -119,6 +124,7 @@ __all__ = [
     "set_exchange_rate",
     "set_item_deposit_percent",
     "set_party_deposit_percent",
+    "suggested_deposit",
     "undeducted_warnings",
     "update_deposit_invoice",
 ]

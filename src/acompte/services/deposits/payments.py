@@ -4,12 +4,13 @@ a delivery note or an invoice, without a deposit invoice; recorded at once or at
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.deposit_events import DepositPaymentAttached
-from acompte.domain.deposits import DEPOSIT_TARGET_KINDS, check_deposit
+from acompte.domain.deposits import DEPOSIT_TARGET_KINDS, check_deposit, percent_of
 from acompte.domain.documents import Document, Kind
-from acompte.domain.errors import CurrencyMismatch, PartyMismatch
+from acompte.domain.errors import CurrencyMismatch, MissingDepositAmount, PartyMismatch
 from acompte.domain.money import Money, total
 from acompte.domain.parties import Company
 from acompte.services import payments
@@ -23,6 +24,7 @@ from acompte.services.deposits.family import (
     family_of,
 )
 from acompte.services.deposits.records import DepositForm
+from acompte.services.deposits.settings import default_deposit
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import AllocationView, PaymentView
@@ -37,7 +39,8 @@ def room_for_payment(uow: UnitOfWork, ctx: Ctx, company: Company, document: Docu
 
 def deposit_form(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | None = None) -> DepositForm:
     """The deposit form of an order, delivery note or invoice: what the party owes on it, what they already
-    paid, and the default amount (all that remains)."""
+    paid, and the default amount — on an order or a delivery note the deposit asked for (the one noted on it,
+    else the party's, item's or company's default percentage) less what was paid, else all that remains."""
     check_optional(today, DateField.DATE)
     with uow:
         company = uow.companies.get(ctx.company_id)
@@ -50,6 +53,11 @@ def deposit_form(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | N
         if document.kind is not Kind.INVOICE:
             family = family_of(uow, ctx, company, document)
             deposit_invoiced = total((u.carried() for u in family.deposits(drafts=False)), document.currency)
+        default_amount = remaining
+        if document.kind is not Kind.INVOICE:
+            asked = _asked_deposit(uow, ctx, company, document)
+            if asked is not None and (asked - paid).is_positive:
+                default_amount = min(asked - paid, remaining, key=lambda money: money.amount)
         return DepositForm(
             document=document,
             party_name=party.name,
@@ -57,7 +65,7 @@ def deposit_form(uow: UnitOfWork, ctx: Ctx, document_id: int, *, today: date | N
             already_paid=paid,
             deposit_invoiced=deposit_invoiced,
             remaining=remaining,
-            default_amount=remaining,
+            default_amount=default_amount,
             default_date=today or uow.clock.today(),
             methods=tuple((m.code, m.label, m.digital) for m in company.methods),
         )
@@ -141,3 +149,15 @@ def attach_deposit_payment(
         )
         uow.commit()
         return view
+
+
+def _asked_deposit(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) -> Money | None:
+    """The deposit an order asks for: the one noted on it, else its default percentages; None without either."""
+    requested = uow.documents.data(ctx.company_id, document.id).get("deposit_request")
+    if requested:
+        return Money.of(str(requested["amount"]), document.currency)
+    try:
+        amount, percent = default_deposit(uow, ctx, company, document)
+    except MissingDepositAmount:
+        return None
+    return amount if amount is not None else percent_of(document.gross, percent or Decimal(0))

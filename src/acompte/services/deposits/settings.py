@@ -96,3 +96,16 @@ def default_deposit(
         (percent_of(line_gross(by_position[p]), pct) for p, pct in percents.items() if pct), document.currency
     )
     return amount, None
+
+
+def suggested_deposit(uow: UnitOfWork, ctx: Ctx, document_id: int) -> tuple[Money | None, Decimal | None]:
+    """What a deposit on `document_id` starts from in a form: its default percentage (the party's, the item's, the
+    company's — `default_deposit`), or the amount of the line defaults when they differ; (None, None) when none is
+    configured."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        document = uow.documents.get(ctx.company_id, document_id)
+        try:
+            return default_deposit(uow, ctx, company, document)
+        except MissingDepositAmount:
+            return None, None

@@ -162,11 +162,12 @@ def deposit_invoice_form(request: Request, document_id: int, ctx: security.PageW
     company = companies.get_company(uow, ctx)
     document = documents.get_document(uow, ctx, document_id).document
     settings = DepositSettings.from_settings(company.settings)
-    percent = settings.default_percent
+    # the party's, item's or company's default: a percentage, or an amount when the lines' defaults differ
+    amount, percent = deposits.suggested_deposit(uow, ctx, document_id)
     values = {
         "mode": "total",
-        "percentage": "" if percent is None else f"{percent.normalize():f}".replace(".", ","),
-        "amount": "",
+        "percentage": "" if percent is None else i18n.amount(percent.normalize(), i18n.language(request)),
+        "amount": "" if amount is None else _plain(amount, request),
         "issue": "1",
         "generate_payment": "1" if settings.generates_payment(document.flow.value) else "",
         "method": settings.payment_method,
