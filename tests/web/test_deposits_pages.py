@@ -369,3 +369,28 @@ def test_the_deposit_forms_start_from_the_partys_default_percentage_and_the_depo
     other = order_of(app, ctx, customer)
     deposits.set_party_deposit_percent(app.uow(), ctx, customer.id, None)
     assert 'value="1\u202f200,00"' in web.get(f"/documents/{other.id}/deposit").text  # no default: all that remains
+
+
+def test_a_deposit_paid_by_card_is_offered_its_deposit_invoice_issued_paid(app, web, ctx, customer):
+    deposits.set_party_deposit_percent(app.uow(), ctx, customer.id, "30")
+    order = order_of(app, ctx, customer)
+    form = web.get(f"/documents/{order.id}/deposit").text
+    link = f"/documents/{order.id}/deposit-invoice?paid_by=card&amp;amount=360%2C00"
+    assert f'href="{link}"' in form and "Facture d&#39;acompte réglée par Carte bancaire" in form
+    page = web.get(link.replace("&amp;", "&")).text
+    assert 'name="generate_payment" value="1" checked' in page
+    assert 'option value="card" selected' in page and 'name="amount" type="text" value="360,00"' in page
+    data = {
+        "amount": "360,00",
+        "issue": "1",
+        "generate_payment": "1",
+        "method": "card",
+        "form_key": FORM_KEY.search(page).group(1),
+    }
+    created = web.post(f"/documents/{order.id}/deposit-invoice", data)
+    assert created.status_code == 303, created.text
+    [issued] = deposits.deposit_position(app.uow(), ctx, order.id).deposit_invoices
+    assert (issued.gross, issued.state) == (eur("360.00"), "validated")
+    [paid] = payments.list_payments(app.uow(), ctx, party_id=customer.id)
+    assert (paid.payment.method, paid.payment.amount) == ("card", eur("360.00"))
+    assert documents.get_document(app.uow(), ctx, issued.id).balance_due == eur("0.00")

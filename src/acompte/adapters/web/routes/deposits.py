@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypedDict
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -48,10 +49,21 @@ def _deposit_page(
     request: Request, ctx: Any, document_id: int, values: dict[str, str], errs: dict[str, str], status: int = 200
 ) -> Response:
     form = deposits.deposit_form(security.uow_of(request), ctx, document_id)
+    # A deposit paid by card or PayPal is invoiced at once: the deposit invoice, issued paid by that method
+    # (cadre « déjà payée »), instead of a bare payment waiting for its invoice.
+    paid_invoice_links = []
+    if form.document.kind in (Kind.QUOTE, Kind.ORDER) and form.default_amount.is_positive:
+        amount = _plain(form.default_amount, request)
+        paid_invoice_links = [
+            (label, f"/documents/{document_id}/deposit-invoice?" + urlencode({"paid_by": code, "amount": amount}))
+            for code, label, digital in form.methods
+            if digital
+        ]
     context = {
         "form": form,
         "document": form.document,
         "settling": _is_settling(form.document),
+        "paid_invoice_links": paid_invoice_links,
         "methods": [(code, label, digital) for code, label, digital in form.methods],
         "values": values,
         "errors": errs,
@@ -173,6 +185,12 @@ def deposit_invoice_form(request: Request, document_id: int, ctx: security.PageW
         "method": settings.payment_method,
         "due_date": "",
     }
+    paid_by = request.query_params.get("paid_by", "")
+    if company.method(paid_by) is not None:  # « paid by card »: the deposit invoice issued with its payment
+        typed = request.query_params.get("amount", "")
+        values |= {"generate_payment": "1", "method": paid_by, "issue": "1"}
+        if typed:
+            values |= {"amount": typed[:40], "percentage": ""}
     return _deposit_invoice_page(request, ctx, document_id, values, {})
 
 
