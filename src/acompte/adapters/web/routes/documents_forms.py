@@ -75,7 +75,10 @@ def _tidy(form: DocumentForm, currency: str, lang: str) -> None:
                 value = i18n.parse_amount(raw)
             except ValueError:
                 continue
-            row[name] = _price_text(value, currency, lang) if name == "unit_price" else i18n.amount(value.normalize(), lang)
+            if name == "unit_price":
+                row[name] = _price_text(value, currency, lang)
+            else:
+                row[name] = i18n.amount(value.normalize(), lang)
 
 
 def _item_options(items: list[Item], currency: str, lang: str) -> list[dict[str, str]]:
