@@ -7,7 +7,9 @@ import uuid
 from decimal import Decimal
 
 from acompte.domain.users import Role
-from acompte.services import documents, parties, users
+from acompte.domain.vat import VatRounding
+from acompte.services import companies, documents, parties, users
+from acompte.services.ports import Ctx
 from tests.api.conftest import PASSWORD
 from tests.browser.conftest import screenshot
 
@@ -89,3 +91,32 @@ def test_rows_are_added_removed_and_totalled_live_then_saved_as_shown(app, ctx, 
         ("Parquet chêne", Decimal("2"), Decimal("1234.50"), Decimal("5.5"), parquet.id),
     ]
     assert (doc.net.amount, doc.gross.amount) == (Decimal("2719.03"), Decimal("2904.84"))
+
+
+def test_a_company_rounding_vat_per_line_sees_the_same_vat_live_as_saved(app, live_server, page):
+    company_id = companies.create_company(app.uow(), name="Arrondi SARL", vat_rounding=VatRounding.PER_LINE)
+    ctx = Ctx(company_id, actor="tester")
+    email = f"ligne-{uuid.uuid4().hex[:6]}@example.fr"
+    users.create_user(app.uow(), email=email, password=PASSWORD)
+    users.grant(app.uow(), ctx, email=email, role=Role.CLERK)
+    party = parties.create_party(app.uow(), ctx, name="Épicerie Roux")
+
+    page.goto(f"{live_server}/login?next=/documents/new?flow=sale%26kind=invoice%26party_id={party.id}")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(lambda url: "/documents/new" in url)
+    for n in (1, 2):
+        page.get_by_label(f"Désignation, ligne {n}").fill(f"Sachet {n}")
+        page.get_by_label(f"Quantité, ligne {n}").fill("1")
+        page.get_by_label(f"Prix unitaire HT, ligne {n}").fill("0,10")
+        page.get_by_label(f"TVA, ligne {n}").select_option("5.5")
+    # Per line: 0,0055 → 0,01 twice = 0,02 (on the sum, 0,20 × 5,5 % would give 0,01).
+    assert _totals(page) == [
+        [f"5,5{NBSP}%", _eur("0,20"), _eur("0,02"), _eur("0,22")],
+        ["Total", _eur("0,20"), _eur("0,02"), _eur("0,22")],
+    ]
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.wait_for_url(lambda url: "/documents/new" not in url)
+    doc_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    assert documents.get_document(app.uow(), ctx, doc_id).document.gross.amount == Decimal("0.22")
