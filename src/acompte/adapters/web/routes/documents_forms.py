@@ -4,7 +4,9 @@
     POST /documents/{id}/validate  POST /documents/{id}/convert (field `to`)  POST /documents/{id}/cancel
 
 Plain HTML: a fixed number of line rows; « Ajouter des lignes » posts the form back with more empty rows, keeping
-what was typed and writing nothing. Refused input re-renders the form (422) with the error next to its field.
+what was typed and writing nothing. Refused input re-renders the form (422) with the error next to its field, the
+numbers it could read shown formatted (« 1 234,50 »). With JavaScript (static/lines.js) rows are added and removed
+in place, an article fills its line and totals per VAT rate follow the typing; the server still checks everything.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from acompte.domain.dates import DateField, parse_day
 from acompte.domain.documents import Document, Flow, Kind, LineInput, State, price_line
 from acompte.domain.errors import DomainError, InvalidDate, NotFound, PartyRoleMismatch
 from acompte.domain.lifecycle import Action
-from acompte.domain.parties import Company
+from acompte.domain.money import minor_unit
+from acompte.domain.parties import Company, Item
 from acompte.services import companies, deposits, documents, parties, payment_terms
 
 router = APIRouter()
@@ -47,6 +50,48 @@ class DocumentForm:
 
 def _rate_text(rate: Decimal) -> str:
     return format(rate.normalize(), "f")
+
+
+def _price_text(value: Decimal, currency: str, lang: str) -> str:
+    """A unit price the user's way, with at least the currency's decimals: « 100,00 », « 12,3456 »."""
+    places = max(minor_unit(currency), -min(0, _exponent(value.normalize())))
+    return i18n.amount(value.quantize(Decimal(1).scaleb(-places)), lang)
+
+
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
+
+
+def _tidy(form: DocumentForm, currency: str, lang: str) -> None:
+    """Show the numbers typed the user's way (« 1234.5 » → « 1 234,50 »); a field refused stays as typed, next to
+    its error."""
+    for i, row in enumerate(form.lines):
+        for name in ("quantity", "unit_price", "discount"):
+            raw = row.get(name, "")
+            if not raw or f"line-{i}-{name}" in form.errors:
+                continue
+            try:
+                value = i18n.parse_amount(raw)
+            except ValueError:
+                continue
+            if name == "unit_price":
+                row[name] = _price_text(value, currency, lang)
+            else:
+                row[name] = i18n.amount(value.normalize(), lang)
+
+
+def _item_options(items: list[Item], currency: str, lang: str) -> list[dict[str, str]]:
+    """What choosing an article fills in its line (data-* on its option): designation, unit price, VAT rate."""
+    return [
+        {
+            "id": str(item.id),
+            "name": item.name,
+            "price": _price_text(item.unit_price, currency, lang),
+            "vat": _rate_text(item.vat_rate),
+        }
+        for item in items
+    ]
 
 
 def _blank_line(company: Company) -> dict[str, str]:
@@ -77,7 +122,7 @@ def _from_document(document: Document, company: Company, lang: str) -> DocumentF
             "item_id": str(line.item_id or ""),
             "designation": line.designation,
             "quantity": i18n.amount(line.quantity.normalize(), lang),
-            "unit_price": i18n.amount(line.unit_price, lang),
+            "unit_price": _price_text(line.unit_price, document.currency, lang),
             "discount": i18n.amount(line.discount_percent.normalize(), lang) if line.discount_percent else "",
             "vat_rate": _rate_text(line.vat_rate),
         }
@@ -207,13 +252,20 @@ def _render_form(
     uow = security.uow_of(request)
     company = companies.get_company(uow, ctx)
     role = "customer" if flow is Flow.SALE else "supplier"
+    lang = i18n.language(request)
+    _tidy(form, company.currency, lang)
     context = {
         "form": form,
         "flow": flow.value,
         "kind": common.url_kind(kind),
         "document": document,
         "parties": parties.list_parties(uow, ctx, role=role),
-        "items": parties.list_items(uow, ctx),
+        "items": _item_options(parties.list_items(uow, ctx), company.currency, lang),
+        "locale_tag": i18n.LOCALES[lang].replace("_", "-"),
+        "currency": company.currency,
+        "minor_unit": minor_unit(company.currency),
+        "vat_rounding": company.vat_rounding.value,
+        "default_rate": _blank_line(company)["vat_rate"],
         "rates": [(_rate_text(r), r) for r in sorted(company.vat_rates, reverse=True)],
         "form_key": form_key or security.new_form_key(),
         "action": f"/documents/{document.id}/edit" if document else "/documents/new",
