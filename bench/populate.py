@@ -51,8 +51,8 @@ VAT = Decimal("2E+1")  # 20 %, as normalize_rate() stores it
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "parties": (
-        "id", "company_id", "name", "is_customer", "is_supplier", "email", "siren", "vat_number", "address",
-        "settings", "created_at",
+        "id", "company_id", "name", "is_customer", "is_supplier", "email", "siren", "vat_number", "street",
+        "postcode", "city", "country", "settings", "created_at",
     ),
     "documents": (
         "id", "company_id", "kind", "flow", "state", "number", "party_id", "currency", "issue_date", "due_date",
@@ -231,7 +231,7 @@ def populate_parties(engine: Engine, company: CompanyData, n_parties: int, *, ye
                 "parties",
                 [
                     (pid, company.id, f"Client {tag}{chunk_start + i + 1:06d}", True, False,
-                     f"client{pid}@example.fr", "", "", "1 rue de la Paix, Paris", {}, now)
+                     f"client{pid}@example.fr", "", "", "1 rue de la Paix", "75002", "Paris", "FR", {}, now)
                     for i, pid in enumerate(party_ids)
                 ],
             )  # fmt: skip
@@ -321,7 +321,10 @@ def populate_pool(engine: Engine, company: CompanyData, n_parties: int, invoices
         party_ids = sink.reserve_ids("parties", n_parties)
         sink.write(
             "parties",
-            [(pid, company.id, f"Client payeur {pid}", True, False, "", "", "", "", {}, now) for pid in party_ids],
+            [
+                (pid, company.id, f"Client payeur {pid}", True, False, "", "", "", "", "", "", "FR", {}, now)
+                for pid in party_ids
+            ],
         )
         doc_ids = iter(sink.reserve_ids("documents", n_parties * invoices_per_party))
         docs = []
