@@ -86,10 +86,10 @@ def test_at_390_px_the_navigation_folds_behind_menu(live_server, page, story):
 def test_at_390_px_invoices_are_cards_showing_balance_due_and_status(live_server, page, story):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server}/documents?flow=sale&kind=invoice")
-    head = page.locator("table.list thead").bounding_box()
+    head = page.locator("table.card-list thead").bounding_box()
     assert head is None or head["height"] <= 1  # the column headings are for screen readers only
-    assert page.locator("table.list tbody tr").count() >= 4
-    row = page.locator("table.list tbody tr").filter(has=page.locator('td[data-label="Statut"] .badge')).first
+    assert page.locator("table.card-list tbody tr").count() >= 4
+    row = page.locator("table.card-list tbody tr").filter(has=page.locator('td[data-label="Statut"] .badge')).first
     balance = row.locator('td[data-label="Reste dû"]')
     status = row.locator('td[data-label="Statut"]')
     assert balance.evaluate(CELL_LABEL) == '"Reste dû\u00a0:"'
@@ -126,12 +126,12 @@ def test_at_1440_px_the_header_filters_and_tables_look_as_before(live_server, pa
         assert header_box and header_box["height"] < 60, path  # all on one line
         assert page.locator("form.filters button[type=submit]").is_visible(), path
         assert not page.locator("details.filters-fold > summary").is_visible(), path
-        table = page.locator("table.list")
+        table = page.locator("table.card-list")
         assert table.evaluate("(t) => getComputedStyle(t).display") == "table", path
-        assert page.locator("table.list thead").is_visible(), path
-        cells = page.locator("table.list tbody tr").first.locator("td")
+        assert page.locator("table.card-list thead").is_visible(), path
+        cells = page.locator("table.card-list tbody tr").first.locator("td")
         boxes = [cells.nth(i).bounding_box() for i in range(2)]
         assert boxes[0] and boxes[1] and boxes[0]["y"] == boxes[1]["y"], path  # one row, side by side
-        assert page.locator("table.list td[data-label]").first.evaluate(CELL_LABEL) == "none", path
+        assert page.locator("table.card-list td[data-label]").first.evaluate(CELL_LABEL) == "none", path
         assert page.evaluate(PAGE_WIDTH) <= 1440, path
     screenshot(page, "wide-credits")
