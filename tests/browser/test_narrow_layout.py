@@ -34,6 +34,9 @@ def main_pages(story: Story) -> dict[str, str]:
         "settle": f"/settle?party_id={customer}",
         "accounting-entries": "/accounting/entries",
         "settings": "/settings",
+        "deposit-invoice-form": f"/documents/{story.orders[1]}/deposit-invoice",
+        "overpayments": "/overpayments",
+        "aged-balance": "/accounting/aged-balance",
     }
 
 
