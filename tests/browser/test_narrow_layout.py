@@ -138,3 +138,9 @@ def test_at_1440_px_the_header_filters_and_tables_look_as_before(live_server, pa
         assert page.locator("table.card-list td[data-label]").first.evaluate(CELL_LABEL) == "none", path
         assert page.evaluate(PAGE_WIDTH) <= 1440, path
     screenshot(page, "wide-credits")
+    # The open-looking fold is really usable: its links are in the accessibility tree and take a click.
+    page.get_by_role("link", name="Paramètres").click()
+    page.wait_for_url(f"{live_server}/settings")
+    page.goto(f"{live_server}/payments")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url(lambda url: "/payments?" in url)
