@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from acompte.domain.money import Money
+from acompte.services import payments
+from tests.helpers import gesture
 from tests.web.test_documents import invoice, line, pay
 
 
@@ -91,13 +94,20 @@ def test_in_english_the_cells_are_labelled_in_english(app, web, customer):
     assert labels == columns(page)
 
 
-def test_payments_contacts_and_credit_notes_label_every_column(app, web, customer):
+def test_payments_contacts_credit_notes_and_overpayments_label_every_column(app, web, customer):
     made = invoice(app, web.ctx, customer.id, line("100.00"))
-    pay(app, web.ctx, customer.id, made.id, "120.00")  # 20,00 left in hand
-    for path in ("/payments", "/contacts", "/credits?flow=sale"):
+    payments.record_payment(
+        app.uow(),
+        web.ctx,
+        party_id=customer.id,
+        amount=Money.of("150.00", "EUR"),
+        method="transfer",
+        allocations=[(made.id, Money.of("120.00", "EUR"))],
+    )  # 30,00 over the 120,00 invoice: an overpayment
+    gesture(app.uow(), web.ctx, customer.id, on=made.id)
+    for path in ("/payments", "/contacts", "/credits?flow=sale", "/overpayments"):
         page = card_list(web.get(path).text)
         assert page.folded_filters, path
+        assert page.rows and all(len(row) > 1 for row in page.rows), path  # rows, not « nothing here »
         for row in page.rows:
-            labelled = [label for label, _ in row if label]
-            if len(row) > 1:  # not the « nothing here » row
-                assert labelled == columns(page), (path, labelled, page.headings)
+            assert [label for label, _ in row if label] == columns(page), (path, row, page.headings)
