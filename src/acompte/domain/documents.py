@@ -6,7 +6,8 @@ A document's totals follow from its lines (vat.compute_totals). What it still ow
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -154,3 +155,24 @@ def payment_status(gross: Money, settled: Money) -> PaymentStatus:
     if settled >= gross:
         return PaymentStatus.PAID
     return PaymentStatus.PARTIAL
+
+
+def split_recalls(lines: tuple[Line, ...]) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
+    """A final invoice's lines kept as lines (renumbered) and its deposit recall lines (negative quantity)."""
+    kept = tuple(replace(line, position=i) for i, line in enumerate((x for x in lines if x.quantity >= 0), start=1))
+    return kept, tuple(line for line in lines if line.quantity < 0)
+
+
+def line_inputs(lines: Sequence[Line]) -> list[LineInput]:
+    """The lines as they were typed (what a copy of a document starts from)."""
+    return [
+        LineInput(
+            designation=line.designation,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            discount_percent=line.discount_percent,
+            item_id=line.item_id,
+        )
+        for line in lines
+    ]

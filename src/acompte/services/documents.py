@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
@@ -20,7 +19,9 @@ from acompte.domain.documents import (
     LineInput,
     PaymentStatus,
     State,
+    line_inputs,
     price_line,
+    split_recalls,
     totals_of,
 )
 from acompte.domain.errors import (
@@ -77,26 +78,6 @@ def price_lines(
             raise NegativeQuantity(kind=kind)
         priced.append(price_line(position, data, currency, allow_negative=kind is Kind.INVOICE))
     return tuple(priced)
-
-
-def split_recalls(lines: tuple[Line, ...]) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
-    """A final invoice's lines kept as lines (renumbered) and its deposit recall lines (negative quantity)."""
-    kept = tuple(replace(line, position=i) for i, line in enumerate((x for x in lines if x.quantity >= 0), start=1))
-    return kept, tuple(line for line in lines if line.quantity < 0)
-
-
-def line_inputs(lines: Sequence[Line]) -> list[LineInput]:
-    return [
-        LineInput(
-            designation=line.designation,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
-            discount_percent=line.discount_percent,
-            item_id=line.item_id,
-        )
-        for line in lines
-    ]
 
 
 def _party_for(uow: UnitOfWork, ctx: Ctx, party_id: int, flow: Flow) -> Any:
