@@ -4,11 +4,10 @@ a delivery note or an invoice, without a deposit invoice; recorded at once or at
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.deposit_events import DepositPaymentAttached
-from acompte.domain.deposits import DEPOSIT_TARGET_KINDS, check_deposit, percent_of
+from acompte.domain.deposits import DEPOSIT_TARGET_KINDS, check_deposit
 from acompte.domain.documents import Document, Kind
 from acompte.domain.errors import CurrencyMismatch, MissingDepositAmount, PartyMismatch
 from acompte.domain.money import Money, total
@@ -22,6 +21,8 @@ from acompte.services.deposits.family import (
     direction_of,
     doc_label,
     family_of,
+    percent_or_amount,
+    requested_deposit,
 )
 from acompte.services.deposits.records import DepositForm
 from acompte.services.deposits.settings import default_deposit
@@ -153,11 +154,11 @@ def attach_deposit_payment(
 
 def _asked_deposit(uow: UnitOfWork, ctx: Ctx, company: Company, document: Document) -> Money | None:
     """The deposit an order asks for: the one noted on it, else its default percentages; None without either."""
-    requested = uow.documents.data(ctx.company_id, document.id).get("deposit_request")
-    if requested:
-        return Money.of(str(requested["amount"]), document.currency)
+    requested, _percent = requested_deposit(document, uow.documents.data(ctx.company_id, document.id))
+    if requested is not None:
+        return requested
     try:
         amount, percent = default_deposit(uow, ctx, company, document)
     except MissingDepositAmount:
         return None
-    return amount if amount is not None else percent_of(document.gross, percent or Decimal(0))
+    return percent_or_amount(document.gross, amount, percent)[0]
