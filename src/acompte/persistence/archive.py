@@ -52,7 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.util import sort_tables
 
 from acompte.domain.addresses import parse_address
-from acompte.persistence import access_rows  # noqa: F401  (its tables are on Base.metadata, which the archive walks)
+from acompte.persistence import access_rows, bank_rows  # noqa: F401  (their tables are on Base.metadata, which the archive walks)
 from acompte.persistence.base import Repo
 from acompte.persistence.rows import Base
 from acompte.persistence.types import DecimalText

@@ -93,6 +93,14 @@ class TreasuryAccountRow(Base):
     kind: Mapped[str] = mapped_column(String(10))
     iban: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    bic: Mapped[str] = mapped_column(String(11), default="")
+    #: Its own 512x account in the books; empty: the chart's bank (or cash) account.
+    ledger_account: Mapped[str] = mapped_column(String(20), default="")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    #: The bank's balance on `opening_date`, before the first imported line (minor units of `currency`).
+    opening_balance_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    opening_date: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class NumberSeriesRow(Base):
@@ -146,6 +154,13 @@ class DocumentRow(Base):
         UniqueConstraint("company_id", "number", name="uq_documents_company_number"),
         Index("ix_documents_party_open", "company_id", "party_id", "state"),
         Index("ix_documents_company_kind", "company_id", "kind", "flow", "issue_date"),
+        Index(
+            "ix_documents_supplier_reference",
+            "company_id",
+            "supplier_reference",
+            sqlite_where=text("supplier_reference <> ''"),
+            postgresql_where=text("supplier_reference <> ''"),
+        ),
         # Partial: most documents have no origin, and an index full of NULLs makes SQLite's planner (with
         # statistics) scan the whole table to find a document's children (bench: party reads at 1M documents).
         Index(
@@ -177,6 +192,8 @@ class DocumentRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     exchange_rate: Mapped[Decimal | None] = mapped_column(DecimalText, nullable=True)  # documents in a foreign currency
+    #: The supplier's own number of a purchase document (supplier payments quote it); empty on sales.
+    supplier_reference: Mapped[str] = mapped_column(String(100), default="")
 
 
 class DocumentLineRow(Base):
