@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from acompte.persistence.archive import ArchiveRepository
+from acompte.persistence.bank_repository import BankRepository
 from acompte.persistence.companies_repository import (
     CompanyRepository,
     ItemRepository,
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
     files: IssuedFileRepository
     integrity: IntegrityRepository
     archive: ArchiveRepository
+    bank: BankRepository
 
     def __init__(
         self,
@@ -95,6 +97,7 @@ class SqlUnitOfWork:
             self.files = IssuedFileRepository(session, clock)
             self.integrity = IntegrityRepository(session, clock)
             self.archive = ArchiveRepository(session, clock)
+            self.bank = BankRepository(session, clock)
         return self
 
     def __exit__(

@@ -1,0 +1,1 @@
+"""Bank reconciliation: statement lines as the bank gives them, and the rules that match them to the ledger."""

@@ -1,0 +1,33 @@
+"""What the bank reconciliation use cases read and write: statements and their lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+from acompte.domain.banking.lines import BankLine, LineState, NewBankLine
+from acompte.domain.money import Money
+
+
+class BankStatements(Protocol):
+    def add_import(
+        self,
+        company_id: int,
+        account_id: int,
+        *,
+        format: str,
+        file_sha256: str,
+        currency: str,
+        file_name: str = "",
+        statement_ref: str = "",
+        period: tuple[date | None, date | None] = (None, None),
+        balances: tuple[Money | None, Money | None] = (None, None),
+        imported_by: str = "",
+    ) -> int: ...
+    def add_line(self, company_id: int, account_id: int, import_id: int, line: NewBankLine, dedup_key: str) -> int: ...
+    def line(self, company_id: int, line_id: int, *, lock: bool = False) -> BankLine | None: ...
+    def lines(
+        self, company_id: int, account_id: int | None = None, state: LineState | None = None, limit: int = 500
+    ) -> Sequence[BankLine]: ...
+    def set_state(self, company_id: int, line_id: int, state: LineState, expected_version: int) -> bool: ...
