@@ -26,3 +26,14 @@ def test_a_state_change_from_a_stale_version_is_refused(uow, ctx):
     with uow:
         found = uow.bank.line(ctx.company_id, line.id)
     assert found is not None and found.state is LineState.IGNORED and found.version == line.version + 1
+
+
+def test_a_party_iban_is_held_once_and_found_by_its_iban(uow, ctx, customer):
+    with uow:
+        first = uow.party_banks.add(ctx.company_id, customer.id, "FR7630006000011234567890189")
+        again = uow.party_banks.add(ctx.company_id, customer.id, "FR7630006000011234567890189", source="learned")
+        uow.commit()
+    assert again.id == first.id and again.source == "user"
+    with uow:
+        assert customer.id in uow.party_banks.parties_with_iban(ctx.company_id, "FR7630006000011234567890189")
+        assert [a.iban for a in uow.party_banks.of_party(ctx.company_id, customer.id)] == [first.iban]

@@ -32,6 +32,7 @@ from acompte.persistence.exports_repository import ExportRepository
 from acompte.persistence.idempotency_repository import IdempotencyRepository
 from acompte.persistence.integrity_repository import IntegrityRepository
 from acompte.persistence.issued_files_repository import IssuedFileRepository
+from acompte.persistence.party_banks_repository import PartyBankRepository
 from acompte.persistence.payments_repository import AllocationRepository, PaymentRepository
 from acompte.persistence.positions_repository import PositionRepository
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
     integrity: IntegrityRepository
     archive: ArchiveRepository
     bank: BankRepository
+    party_banks: PartyBankRepository
 
     def __init__(
         self,
@@ -98,6 +100,7 @@ class SqlUnitOfWork:
             self.integrity = IntegrityRepository(session, clock)
             self.archive = ArchiveRepository(session, clock)
             self.bank = BankRepository(session, clock)
+            self.party_banks = PartyBankRepository(session, clock)
         return self
 
     def __exit__(

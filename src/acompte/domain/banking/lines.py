@@ -54,3 +54,15 @@ class NewBankLine:
     counterparty_name: str = ""
     counterparty_iban: str = ""
     transaction_code: str = ""
+
+
+@dataclass(frozen=True)
+class PartyBankAccount:
+    """An IBAN a party pays from or is paid to. `source`: "user" (typed or imported) or "learned" (from a match)."""
+
+    id: int
+    party_id: int
+    iban: str
+    bic: str
+    label: str
+    source: str

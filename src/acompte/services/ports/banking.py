@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from acompte.domain.banking.lines import BankLine, LineState, NewBankLine
+from acompte.domain.banking.lines import BankLine, LineState, NewBankLine, PartyBankAccount
 from acompte.domain.money import Money
 
 
@@ -31,3 +31,12 @@ class BankStatements(Protocol):
         self, company_id: int, account_id: int | None = None, state: LineState | None = None, limit: int = 500
     ) -> Sequence[BankLine]: ...
     def set_state(self, company_id: int, line_id: int, state: LineState, expected_version: int) -> bool: ...
+
+
+class PartyBanks(Protocol):
+    def add(
+        self, company_id: int, party_id: int, iban: str, *, bic: str = "", label: str = "", source: str = "user"
+    ) -> PartyBankAccount: ...
+    def of_party(self, company_id: int, party_id: int) -> Sequence[PartyBankAccount]: ...
+    def parties_with_iban(self, company_id: int, iban: str) -> Sequence[int]: ...
+    def remove(self, company_id: int, party_id: int, account_id: int) -> bool: ...
