@@ -1,11 +1,12 @@
-"""`acompte verify` through the command line: a French summary and exit 0 on sound books, exit 1 naming the
-event when a history row was altered by hand."""
+"""`acompte verify` through the command line: a French summary and exit 0 on sound books (the demo's included),
+exit 1 naming the event when a history row was altered by hand."""
 
 from __future__ import annotations
 
 from typer.testing import CliRunner
 
 from acompte import bootstrap
+from acompte.adapters.cli.demo import build_demo
 from acompte.adapters.cli.main import app as cli
 from acompte.persistence.engine import is_sqlite
 from acompte.services import companies, parties
@@ -42,3 +43,12 @@ def test_verify_refuses_an_unknown_company(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("ACOMPTE_DATABASE_URL", url)
     result = CliRunner().invoke(cli, ["verify", "--company", "987654321"])
     assert result.exit_code == 2, result.output
+
+
+def test_verify_passes_on_the_demo(app, database_url, monkeypatch):  # type: ignore[no-untyped-def]
+    company_id = build_demo(app.uow())
+    monkeypatch.setenv("ACOMPTE_DATABASE_URL", database_url)
+    result = CliRunner().invoke(cli, ["verify", "--company", str(company_id)])
+    assert result.exit_code == 0, result.output
+    assert "Vérification réussie : 1 société(s)" in result.output
+    assert "numéros sans trou" in result.output
