@@ -559,3 +559,34 @@ class ExchangeRateNotAllowed(DomainError):
     """An exchange rate given for an amount in the company's own currency: it has none."""
 
     code = "exchange-rate-for-company-currency"
+
+
+class BankLineNotOpen(DomainError):
+    """A bank line already reconciled or ignored (perhaps by another clerk a moment ago): nothing was written."""
+
+    code = "bank-line-not-open"
+
+
+class BankAmountMismatch(DomainError):
+    """The payments linked to a bank line (plus a card settlement's fee) do not add up to the line's amount."""
+
+    code = "bank-amount-mismatch"
+
+
+class BankPaymentMismatch(DomainError):
+    """A payment that cannot stand for this bank line: cancelled, on another account, in the other direction or
+    another currency, or already reconciled with another line."""
+
+    code = "bank-payment-mismatch"
+
+
+class BankConfirmationIncomplete(DomainError):
+    """A confirmation that names neither the party and documents to record a payment for, nor payments to link."""
+
+    code = "bank-confirmation-incomplete"
+
+
+class BankMatchNotFound(NotFound):
+    """No active match by that id (never made, or undone already — perhaps by another clerk a moment ago)."""
+
+    code = "bank-match-not-found"

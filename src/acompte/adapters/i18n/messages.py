@@ -197,5 +197,22 @@ MESSAGES: dict[str, str] = {
     'exchange-rate-for-company-currency': N_(
         "Pas de taux de change pour un montant en {currency} : c'est la devise de la société."
     ),
+    'bank-line-not-open': N_(
+        "La ligne bancaire {line} est {state} : l'opération n'est plus possible (rechargez la page). Rien n'a "
+        'été enregistré.'
+    ),
+    'bank-amount-mismatch': N_(
+        'Les règlements choisis font {total} (frais de {fee} compris) : ils ne correspondent pas à la ligne '
+        'bancaire de {line_amount}.'
+    ),
+    'bank-payment-mismatch': N_(
+        'Le règlement {number} ne peut pas correspondre à cette ligne bancaire : annulé, sur un autre compte, '
+        "dans l'autre sens, dans une autre devise ou déjà rapproché."
+    ),
+    'bank-confirmation-incomplete': N_(
+        'Indiquez soit le tiers et les pièces que cette ligne bancaire règle, soit les règlements déjà saisis '
+        "qu'elle représente (des frais ne vont qu'avec ces derniers)."
+    ),
+    'bank-match-not-found': N_('{entity} introuvable ou déjà annulé ({id}).'),
 }
 # fmt: on

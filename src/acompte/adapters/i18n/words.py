@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from acompte.adapters.i18n.catalogue import N_
+from acompte.domain.banking.lines import LineState
 from acompte.domain.dates import DateField
 from acompte.domain.deposits import DepositAction
 from acompte.domain.documents import Flow, Kind, State
@@ -57,6 +58,7 @@ WORDS: dict[StrEnum, str] = {
     DateField.DUE_DATE: N_("la date d'échéance"), DateField.PAYMENT_DATE: N_("la date du règlement"),
     DateField.REFUND_DATE: N_("la date du remboursement"), DateField.DATE_FROM: N_("la date de début"),
     DateField.DATE_TO: N_("la date de fin"), DateField.AS_OF: N_("la date d'arrêté"),
+    LineState.OPEN: N_("à rapprocher"), LineState.RECONCILED: N_("rapprochée"), LineState.IGNORED: N_("ignorée"),
 }
 
 #: Words callers still pass as plain strings; listed so that extraction keeps them in the catalogue.
@@ -66,6 +68,8 @@ LEGACY_WORDS = (
     N_("Le règlement"), N_("régler"), N_("ce document"), N_("les crédits sélectionnés"), N_("Export comptable"),
     N_("Remboursement"), N_("Avoir"), N_("Document"), N_("un SIREN a 9 chiffres"), N_("Numéro de TVA"),
     N_("ex. FR12345678901"), N_("L'avoir"), N_("Écart de règlement"), N_("Déduction"),
+    N_("Ligne bancaire"), N_("La ligne bancaire"), N_("Rapprochement bancaire"), N_("Compte bancaire"),
+    N_("Proposition de rapprochement"),
 )
 
 #: Why a value was refused; each sentence uses the params given beside the reason.

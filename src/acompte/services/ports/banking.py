@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from acompte.domain.banking.confirmation import BankMatch, MatchedPayment
 from acompte.domain.banking.lines import BankLine, LineState, NewBankLine, PartyBankAccount
 from acompte.domain.money import Money
 
@@ -40,3 +42,74 @@ class PartyBanks(Protocol):
     def of_party(self, company_id: int, party_id: int) -> Sequence[PartyBankAccount]: ...
     def parties_with_iban(self, company_id: int, iban: str) -> Sequence[int]: ...
     def remove(self, company_id: int, party_id: int, account_id: int) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BankFee:
+    """The bank's commission a card settlement's match booked (D 627 / C 512); `undone_on` once undone."""
+
+    match_id: int
+    line_id: int
+    account_id: int
+    booking_date: date
+    amount: Money
+    label: str
+    reference: str
+    undone_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedPayment:
+    """A payment on the account that no bank line stands for yet; `amount` signed (out negative)."""
+
+    payment_id: int
+    number: str
+    payment_date: date
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFigures:
+    """What the store sums for one bank account's balance; amounts signed as the bank sees them (out negative)."""
+
+    account_id: int
+    name: str
+    currency: str
+    opening: Money
+    opening_date: date | None
+    lines_total: Money
+    open_in: Money
+    open_out: Money
+    open_count: int
+    ignored_total: Money
+    last_closing: Money | None
+    last_closing_date: date | None
+    recorded_total: Money
+    fees_total: Money
+    unmatched_in: Money
+    unmatched_out: Money
+    unmatched_count: int
+
+
+class BankMatches(Protocol):
+    def add(
+        self,
+        company_id: int,
+        line_id: int,
+        payments: Sequence[MatchedPayment],
+        *,
+        origin: str = "user",
+        score: int = 0,
+        reasons: Sequence[dict[str, object]] = (),
+        fee: Money | None = None,
+        created_by: str = "",
+    ) -> int: ...
+    def get(self, company_id: int, match_id: int) -> BankMatch | None: ...
+    def active_for_lines(self, company_id: int, line_ids: Sequence[int]) -> dict[int, BankMatch]: ...
+    def mark_undone(self, company_id: int, match_id: int) -> bool: ...
+    def matched_payments(self, company_id: int, payment_ids: Sequence[int]) -> set[int]: ...
+    def fees(self, company_id: int) -> list[BankFee]: ...
+    def account_figures(self, company_id: int, account_id: int) -> AccountFigures | None: ...
+    def unmatched_payments(
+        self, company_id: int, account_id: int, currency: str, limit: int = 200
+    ) -> list[UnmatchedPayment]: ...

@@ -1,0 +1,1 @@
+"""Bank reconciliation: statements imported, their lines matched with the ledger, confirmed and undone."""
