@@ -79,3 +79,18 @@ class LineFacts:
     iban_parties: frozenset[int] = frozenset()
     #: Parties whose name is the counterparty's name (normalised).
     named_parties: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Narrowing:
+    """What a store keeps for one line: what has the line's amount to move, what its text names (numbers, a
+    supplier's number), what the parties it recognises have open, and the card payments of the days before it.
+    The store returns at least these; the matcher decides."""
+
+    currency: str
+    amount: Money
+    received: bool
+    numbers: tuple[tuple[str | None, int, int], ...] = ()  # (prefix or None, year, counter)
+    party_ids: frozenset[int] = frozenset()
+    text: str = ""
+    card_days: tuple[date, date] | None = None
