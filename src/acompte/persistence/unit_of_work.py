@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acompte.persistence.archive import ArchiveRepository
 from acompte.persistence.bank_matches_repository import BankMatchRepository
+from acompte.persistence.bank_facts_repository import BankFactsRepository
 from acompte.persistence.bank_repository import BankRepository
 from acompte.persistence.companies_repository import (
     CompanyRepository,
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
     bank: BankRepository
     party_banks: PartyBankRepository
     bank_matches: BankMatchRepository
+    bank_facts: BankFactsRepository
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class SqlUnitOfWork:
             self.bank = BankRepository(session, clock)
             self.party_banks = PartyBankRepository(session, clock)
             self.bank_matches = BankMatchRepository(session, clock)
+            self.bank_facts = BankFactsRepository(session)
         return self
 
     def __exit__(

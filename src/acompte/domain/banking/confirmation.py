@@ -75,6 +75,8 @@ class Confirmation:
     write_off_shortfall: bool = False
     fee: Money | None = None
     method: str | None = None
+    #: Paying back the unused part of this payment (its party's credit): the line records the refund.
+    refund_of: int | None = None
     score: int = 0
     because: tuple[Because, ...] = ()
 
@@ -82,6 +84,13 @@ class Confirmation:
     def from_candidate(
         cls, candidate: Candidate, *, excess: Excess = Excess.KEEP, write_off_shortfall: bool = False
     ) -> Confirmation:
+        if candidate.kind is CandidateKind.REFUND and candidate.payment_ids:
+            return cls(
+                party_id=candidate.party_id,
+                refund_of=candidate.payment_ids[0],
+                score=candidate.score,
+                because=candidate.because,
+            )
         if candidate.kind in (CandidateKind.PAYMENT, CandidateKind.PAYMENTS):
             return cls(
                 payment_ids=candidate.payment_ids,
@@ -107,11 +116,13 @@ class Confirmation:
 
     def check(self, line: BankLine) -> None:
         """Refuse a confirmation that says neither what to record nor what to link, or that mixes both."""
-        if self.links == bool(self.party_id is not None or self.allocations):
+        if self.links == bool(self.party_id is not None or self.allocations or self.refund_of is not None):
+            raise BankConfirmationIncomplete()
+        if self.refund_of is not None and self.allocations:
             raise BankConfirmationIncomplete()
         if self.fee is not None and not self.links:
             raise BankConfirmationIncomplete()
-        if not self.links and self.party_id is None:
+        if not self.links and self.party_id is None and self.refund_of is None:
             raise BankConfirmationIncomplete()
 
     def reasons(self) -> list[dict[str, Any]]:

@@ -1,1 +1,1 @@
-"""Bank reconciliation: statements imported, their lines matched with the ledger, confirmed and undone."""
+"""Bank reconciliation: statements imported, their lines matched to the ledger, matches confirmed or undone."""

@@ -25,6 +25,7 @@ from acompte.domain.banking.confirmation import (
 )
 from acompte.domain.banking.lines import BankLine, LineState
 from acompte.domain.banking.matching import Candidate
+from acompte.domain.credits import CreditRef
 from acompte.domain.errors import (
     BankLineNotOpen,
     BankMatchNotFound,
@@ -39,6 +40,7 @@ from acompte.domain.money import Money
 from acompte.domain.parties import Company
 from acompte.domain.payments import PaymentState
 from acompte.services import credits, payment_changes, payments
+from acompte.services.banking import matching
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -110,6 +112,8 @@ def confirm(
         confirmation.check(line)
         if confirmation.links:
             matched, party_ids = _link(uow, ctx, line, confirmation)
+        elif confirmation.refund_of is not None:
+            matched, party_ids = _refund(uow, ctx, line, confirmation, confirmation.refund_of)
         else:
             matched, party_ids = _record(uow, ctx, line, confirmation)
         _move(uow, ctx, line, LineState.RECONCILED)
@@ -181,6 +185,25 @@ def _record(
     if result.refund is not None:  # the excess paid back: undoing the match unwinds it too
         matched.append(MatchedPayment(result.refund.payment_id, True))
     return matched, [confirmation.party_id]
+
+
+def _refund(
+    uow: UnitOfWork, ctx: Ctx, line: BankLine, confirmation: Confirmation, payment_id: int
+) -> tuple[list[MatchedPayment], list[int]]:
+    """Money out paying back a party's credit (the unused part of its payment): the refund is recorded through
+    credits, on the line's account and date; a line larger than the credit is refused there."""
+    company = uow.companies.get(ctx.company_id)
+    view = credits.refund(
+        uow,
+        ctx,
+        source=CreditRef.payment(payment_id),
+        method=confirmation.method or method_for(company, line),
+        amount=Money(abs(line.amount.amount), line.amount.currency),
+        payment_date=line.booking_date,
+        reference=(line.reference or line.entry_reference)[:200],
+        account_id=line.account_id,
+    )
+    return [MatchedPayment(view.payment_id, True)], [view.party_id]
 
 
 def _link(
@@ -346,10 +369,9 @@ def auto_reconcile(
 
 
 def _matcher() -> CandidateSource:
-    """The matcher's candidates; none while the matcher is not part of this installation."""
-    try:
-        from acompte.services.banking import matching  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # pragma: no cover - the matcher ships with the reconciliation
-        return lambda _uow, _ctx, _line_id: ()
-    found: CandidateSource = matching.candidates
-    return found
+    """The matcher's candidates for a line, as the domain's values."""
+
+    def source(uow: UnitOfWork, ctx: Ctx, line_id: int) -> list[Candidate]:
+        return [view.candidate for view in matching.candidates(uow, ctx, line_id, limit=2)]
+
+    return source

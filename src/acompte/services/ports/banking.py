@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from acompte.domain.banking.confirmation import BankMatch, MatchedPayment
+from acompte.domain.banking.facts import HeldCredit, Narrowing, OpenDocument, OpenPayment
 from acompte.domain.banking.lines import BankLine, LineState, NewBankLine, PartyBankAccount
 from acompte.domain.money import Money
 
@@ -113,3 +114,20 @@ class BankMatches(Protocol):
     def unmatched_payments(
         self, company_id: int, account_id: int, currency: str, limit: int = 200
     ) -> list[UnmatchedPayment]: ...
+class BankFacts(Protocol):
+    """What the matcher of bank lines reads from the ledger; each read narrowed to one line, or everything open."""
+
+    def open_documents(
+        self, company_id: int, currency: str, narrowing: Narrowing | None = None
+    ) -> list[OpenDocument]: ...
+    def unreconciled_payments(
+        self, company_id: int, currency: str, narrowing: Narrowing | None = None, *, card_methods: Sequence[str] = ()
+    ) -> list[OpenPayment]: ...
+    def held_credits(self, company_id: int, currency: str, narrowing: Narrowing | None = None) -> list[HeldCredit]: ...
+    def deposit_requests(
+        self, company_id: int, currency: str, narrowing: Narrowing | None = None
+    ) -> list[tuple[int, str, int, str, Money, dict[str, Any], Money]]: ...
+    def parties_named(self, company_id: int, words: Sequence[str]) -> list[tuple[int, str]]: ...
+    def all_parties(self, company_id: int) -> list[tuple[int, str]]: ...
+    def all_ibans(self, company_id: int) -> dict[str, frozenset[int]]: ...
+    def party_names(self, company_id: int, party_ids: Sequence[int]) -> dict[int, str]: ...
