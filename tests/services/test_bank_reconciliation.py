@@ -259,3 +259,25 @@ def test_auto_reconcile_confirms_only_certain_candidates_and_only_when_turned_on
     with uow:
         match = uow.bank_matches.get(ctx.company_id, result.reconciled[0].match_id)
     assert match is not None and match.origin == "auto"
+
+
+def test_auto_reconcile_with_the_matcher_reconciles_a_transfer_quoting_its_invoice(uow, ctx, customer):
+    invoice = validated(uow, ctx, customer.id, line("100.00"))
+    quoted = bank_line(
+        uow, ctx, "120.00", booking_date=today(), reference=f"Facture {invoice.document.number}", label="VIR DUPONT"
+    )
+    vague = bank_line(uow, ctx, "33.00", booking_date=today(), label="VIR INCONNU")
+    companies.update_settings(uow, ctx, {reconciliation.AUTO_RECONCILE_SETTING: True})
+    result = reconciliation.auto_reconcile(uow, ctx, quoted.account_id)
+    assert [r.line_id for r in result.reconciled] == [quoted.id]
+    assert state_of(uow, ctx, vague.id) is LineState.OPEN and balance(uow, ctx, invoice.id) == D("0.00")
+
+
+def test_a_debit_paying_back_a_customer_s_credit_records_the_refund(uow, ctx, customer):
+    overpaid = payments.record_payment(uow, ctx, party_id=customer.id, amount=eur("70.00"), method="cheque")
+    back = bank_line(uow, ctx, "-70.00", booking_date=today())
+    done = reconciliation.confirm(uow, ctx, back.id, Confirmation(party_id=customer.id, refund_of=overpaid.id))
+    refund = payments.get_payment(uow, ctx, done.recorded[0])
+    assert refund.payment.direction is Direction.OUT and refund.payment.account_id == back.account_id
+    reconciliation.undo(uow, ctx, done.match_id)
+    assert payments.get_payment(uow, ctx, done.recorded[0]).payment.state is PaymentState.CANCELLED

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from acompte.persistence.archive import ArchiveRepository
-from acompte.persistence.bank_matches_repository import BankMatchRepository
 from acompte.persistence.bank_facts_repository import BankFactsRepository
+from acompte.persistence.bank_matches_repository import BankMatchRepository
 from acompte.persistence.bank_repository import BankRepository
 from acompte.persistence.companies_repository import (
     CompanyRepository,

@@ -16,6 +16,7 @@ from acompte.domain.banking.lines import BankLine
 from acompte.domain.banking.matching import Because, Candidate, CandidateKind
 from acompte.domain.credits import Excess
 from acompte.domain.errors import BankAmountMismatch, BankConfirmationIncomplete
+from acompte.domain.events import plain
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction
 
@@ -127,7 +128,7 @@ class Confirmation:
 
     def reasons(self) -> list[dict[str, Any]]:
         """The matcher's reasons as stored with the match: codes and parameters, no words."""
-        return [{"reason": b.reason.value, "params": dict(b.params), "points": b.points} for b in self.because]
+        return [{"reason": b.reason.value, "params": plain(dict(b.params)), "points": b.points} for b in self.because]
 
 
 def check_linked_sum(line: BankLine, amounts: Iterable[Money], fee: Money | None) -> None:
