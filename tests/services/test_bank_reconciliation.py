@@ -24,7 +24,8 @@ from acompte.domain.errors import (
 )
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction, PaymentState
-from acompte.services import companies, exports, history, payments, positions
+from acompte.domain.credits import CreditRef
+from acompte.services import companies, credits, exports, history, payments, positions
 from acompte.services.banking import reconciliation
 from acompte.services.ports import Ctx, UnitOfWork
 from tests.bank_confirm_helpers import document_candidate, payments_candidate
@@ -94,11 +95,12 @@ def test_a_line_paying_more_than_its_documents_follows_the_excess_choice(uow, ct
         party_id=customer.id, allocations=((invoice.id, eur("120.00")),), excess=Excess.REFUND, refund_method="transfer"
     )
     done = reconciliation.confirm(uow, ctx, received.id, confirmation)
-    assert len(done.recorded) == 2  # the payment and the refund of its excess
-    refund = payments.get_payment(uow, ctx, max(done.recorded))
-    assert refund.payment.direction is Direction.OUT and refund.payment.amount == eur("30.00")
+    (refund,) = credits.list_refunds(uow, ctx, source=CreditRef.payment(done.recorded[0]))
+    assert refund.amount == eur("30.00")
+    assert payments.get_payment(uow, ctx, refund.payment_id).payment.direction is Direction.OUT
     reconciliation.undo(uow, ctx, done.match_id)
-    assert {payments.get_payment(uow, ctx, p).payment.state for p in done.recorded} == {PaymentState.CANCELLED}
+    cancelled = {payments.get_payment(uow, ctx, p).payment.state for p in (done.recorded[0], refund.payment_id)}
+    assert cancelled == {PaymentState.CANCELLED}
     assert balance(uow, ctx, invoice.id) == D("120.00")
 
 

@@ -180,11 +180,9 @@ def _record(
         reference=(line.reference or line.entry_reference)[:200],
         allocations=list(confirmation.allocations),
     )
-    result = credits.handle_excess(uow, ctx, view.id, confirmation.excess, refund_method=confirmation.refund_method)
-    matched = [MatchedPayment(view.id, True)]
-    if result.refund is not None:  # the excess paid back: undoing the match unwinds it too
-        matched.append(MatchedPayment(result.refund.payment_id, True))
-    return matched, [confirmation.party_id]
+    # a refund of the excess is money of its own, on a line of its own: the match does not stand for it
+    credits.handle_excess(uow, ctx, view.id, confirmation.excess, refund_method=confirmation.refund_method)
+    return [MatchedPayment(view.id, True)], [confirmation.party_id]
 
 
 def _refund(
@@ -249,8 +247,10 @@ def undo(uow: UnitOfWork, ctx: Ctx, match_id: int) -> BankMatch:
         match = uow.bank_matches.get(ctx.company_id, match_id)  # under the line's lock: still active?
         if match is None or match.undone or not uow.bank_matches.mark_undone(ctx.company_id, match_id):
             raise BankMatchNotFound(entity="Rapprochement bancaire", id=match_id)
-        # the newest first: a refund of the excess is unwound before the payment it gave back
-        for payment_id in sorted(match.recorded, reverse=True):
+        for payment_id in match.recorded:
+            # a refund of the excess the confirmation chose is unwound before the payment it gave back
+            for refund in uow.credits.refunds(ctx.company_id, source=CreditRef.payment(payment_id)):
+                payment_changes.cancel_payment(uow, ctx, refund.payment_id, reason="rapprochement bancaire annulé")
             payment_changes.cancel_payment(uow, ctx, payment_id, reason="rapprochement bancaire annulé")
         _move(uow, ctx, line, LineState.OPEN)
         for payment_id in (*match.recorded, *match.linked):
