@@ -10,7 +10,7 @@ import pytest
 
 from acompte.domain.banking.confirmation import Confirmation
 from acompte.domain.banking.lines import LineState
-from acompte.domain.credits import Excess
+from acompte.domain.credits import CreditRef, Excess
 from acompte.domain.errors import (
     AboveWriteOffThreshold,
     BankAmountMismatch,
@@ -24,7 +24,6 @@ from acompte.domain.errors import (
 )
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction, PaymentState
-from acompte.domain.credits import CreditRef
 from acompte.services import companies, credits, exports, history, payments, positions
 from acompte.services.banking import reconciliation
 from acompte.services.ports import Ctx, UnitOfWork
