@@ -23,11 +23,14 @@ import pytest
 
 from acompte.adapters.api.routes import PUBLIC_PATHS
 from acompte.adapters.api.routing import ApiRoute, Operation, operations
+from acompte.domain.banking.confirmation import Confirmation
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
 from acompte.services import companies, credits, deposits, documents, exports, parties, payments
+from acompte.services.banking import reconciliation
 from acompte.services.credits import CreditRef
 from acompte.services.ports import Ctx
+from tests.bank_helpers import bank_line
 from tests.helpers import snapshot
 
 #: Which object an id names, by the name of the path parameter or body field that carries it.
@@ -46,6 +49,10 @@ ID_KINDS = {
     "credit_id": "credit",
     "refund_id": "refund",
     "run_id": "run",
+    "line_id": "bank_line",
+    "match_id": "bank_match",
+    "payment_ids": "payment",
+    "refund_payment_id": "payment",
 }
 
 
@@ -82,6 +89,9 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
         uow, ctx, source=CreditRef.credit_note(credit.id), method="transfer", amount=Money.of("1.00", "EUR")
     )
     run = exports.run_export(uow, ctx, date_from=date.today(), date_to=date.today())
+    bank_line_ = bank_line(uow, ctx, "10.00", label=f"{mark} bank line")
+    matched = bank_line(uow, ctx, "5.00", label=f"{mark} matched line")
+    match = reconciliation.confirm(uow, ctx, matched.id, Confirmation(party_id=party.id))
     return {
         "party": str(party.id),
         "item": str(item.id),
@@ -94,6 +104,8 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
         "credit": str(credit.id),
         "refund": str(refund.id),
         "run": str(run.run_id),
+        "bank_line": str(bank_line_.id),
+        "bank_match": str(match.match_id),
     }
 
 
@@ -200,7 +212,12 @@ def test_another_companys_ids_are_not_found_anywhere(api, intruder, uow, walked,
             url, body = fill(op, ids_for_slot)
             response = call(api, op, url, body)
             assert response.status_code == 404, f"{op.method} {url} {body}: {response.status_code} {response.text}"
-            assert response.json()["code"] in {"not-found", "allocation-not-found", "refund-not-found"}
+            assert response.json()["code"] in {
+                "not-found",
+                "allocation-not-found",
+                "refund-not-found",
+                "bank-match-not-found",
+            }
             checked += 1
     assert checked >= 30
     assert (snapshot(uow, api.ctx), snapshot(uow, intruder.ctx)) == before

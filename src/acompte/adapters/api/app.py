@@ -74,6 +74,12 @@ TAGS = [
         "description": "The home page's figures: what is owed by age, deposits, credits waiting, cash per month, "
         "today's actions.",
     },
+    {
+        "name": "bank reconciliation",
+        "description": "Bank lines confirmed (payments recorded or linked, a card settlement's fee), undone, set "
+        "aside; automatic reconciliation of certain candidates; each account's balance as per the bank and as per "
+        "acompte.",
+    },
 ]
 
 

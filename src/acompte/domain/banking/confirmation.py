@@ -20,6 +20,9 @@ from acompte.domain.events import plain
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction
 
+#: The company setting (a flag, default off) that lets certain candidates be reconciled without a click.
+AUTO_RECONCILE_SETTING = "bank_auto_reconcile"
+
 
 class LineMethod(StrEnum):
     """How the money moved, as the bank's transaction code or label tells it."""

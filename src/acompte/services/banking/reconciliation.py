@@ -11,10 +11,11 @@ cases, with their refusals."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from acompte.domain.bank_events import BankLineIgnored, BankLineReconciled, BankLineReopened, BankMatchUndone
 from acompte.domain.banking.confirmation import (
+    AUTO_RECONCILE_SETTING,
     METHOD_CODES,
     BankMatch,
     Confirmation,
@@ -43,9 +44,6 @@ from acompte.services import credits, payment_changes, payments
 from acompte.services.banking import matching
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
-
-#: The company setting that lets certain candidates be reconciled without a click.
-AUTO_RECONCILE_SETTING = "bank_auto_reconcile"
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +233,15 @@ def _learn_iban(uow: UnitOfWork, ctx: Ctx, line: BankLine, party_id: int) -> Non
         uow.party_banks.add(ctx.company_id, party_id, iban, source="learned")
 
 
+def get_match(uow: UnitOfWork, ctx: Ctx, match_id: int) -> BankMatch:
+    """A match, active or undone."""
+    with uow:
+        match = uow.bank_matches.get(ctx.company_id, match_id)
+        if match is None:
+            raise BankMatchNotFound(entity="Rapprochement bancaire", id=match_id)
+        return match
+
+
 def undo(uow: UnitOfWork, ctx: Ctx, match_id: int) -> BankMatch:
     """Undo a confirmation: the payments it recorded are cancelled (with the ledger's refusals: an exported or
     digital payment stays, and so does the match), those it linked are left as typed, the fee goes, the line is
@@ -253,6 +260,7 @@ def undo(uow: UnitOfWork, ctx: Ctx, match_id: int) -> BankMatch:
                 payment_changes.cancel_payment(uow, ctx, refund.payment_id, reason="rapprochement bancaire annulé")
             payment_changes.cancel_payment(uow, ctx, payment_id, reason="rapprochement bancaire annulé")
         _move(uow, ctx, line, LineState.OPEN)
+        match = replace(match, undone=True)
         for payment_id in (*match.recorded, *match.linked):
             publish(
                 uow,
@@ -349,10 +357,10 @@ def auto_reconcile(
     source = candidates or _matcher()
     with uow:
         company = uow.companies.get(ctx.company_id)
-        if not auto_enabled(company):
-            return AutoResult((), 0, ())
         if account_id is not None and account_id not in {a[0] for a in uow.companies.accounts(ctx.company_id)}:
             raise NotFound(entity="Compte bancaire", id=account_id)
+        if not auto_enabled(company):
+            return AutoResult((), 0, ())
         lines = list(uow.bank.lines(ctx.company_id, account_id, LineState.OPEN, limit=100_000))
     done: list[Reconciled] = []
     refused: list[tuple[int, str]] = []

@@ -114,6 +114,8 @@ class BankMatches(Protocol):
     def unmatched_payments(
         self, company_id: int, account_id: int, currency: str, limit: int = 200
     ) -> list[UnmatchedPayment]: ...
+
+
 class BankFacts(Protocol):
     """What the matcher of bank lines reads from the ledger; each read narrowed to one line, or everything open."""
 
