@@ -13,8 +13,8 @@ import re
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any
 from importlib import resources
+from typing import Any
 
 from lxml import etree
 
@@ -208,7 +208,9 @@ class _Reader:
 
     def _party_name(self, details: etree._Element, side: str) -> str:
         # 001.08 wraps the party in `Pty`; earlier versions name it directly
-        return self._text(details, f"c:RltdPties/c:{side}/c:Pty/c:Nm") or self._text(details, f"c:RltdPties/c:{side}/c:Nm")
+        return self._text(details, f"c:RltdPties/c:{side}/c:Pty/c:Nm") or self._text(
+            details, f"c:RltdPties/c:{side}/c:Nm"
+        )
 
     def _code(self, entry: etree._Element) -> str:
         domain = self._one(entry, "c:BkTxCd/c:Domn")

@@ -114,7 +114,9 @@ def _line(
         raise InvalidStatement(line=line, field=StatementField.BOOKING_DATE, reason=Reason.STATEMENT_VALUE_MISSING)
     booked = bank_date(day, mapping.date_format, line=line, column=StatementField.BOOKING_DATE)
     value_day = _cell(row, index, "value_date", line)
-    valued = bank_date(value_day, mapping.date_format, line=line, column=StatementField.VALUE_DATE) if value_day else None
+    valued = (
+        bank_date(value_day, mapping.date_format, line=line, column=StatementField.VALUE_DATE) if value_day else None
+    )
     return NewBankLine(
         position=position,
         booking_date=booked,

@@ -79,7 +79,7 @@ def _line(element: Element, position: int, currency: str, line: int) -> NewBankL
     if booked is None:
         raise InvalidStatement(line=line, field=StatementField.BOOKING_DATE, reason=Reason.STATEMENT_VALUE_MISSING)
     amount = _money(str(transaction.trnamt), currency, line)
-    name = " ".join((transaction.name or transaction.payee and transaction.payee.name or "").split())
+    name = " ".join((transaction.name or (transaction.payee and transaction.payee.name) or "").split())
     memo = " ".join((transaction.memo or "").split())
     return NewBankLine(
         position=position,
