@@ -30,7 +30,9 @@ CREDIT_AGRICOLE = CsvMapping(
 
 
 def read(name: str, mapping: CsvMapping | None = None, data: bytes | None = None):  # type: ignore[no-untyped-def]
-    return read_statement(data if data is not None else (FIXTURES / name).read_bytes(), None, currency="EUR", mapping=mapping)
+    return read_statement(
+        data if data is not None else (FIXTURES / name).read_bytes(), None, currency="EUR", mapping=mapping
+    )
 
 
 def amounts(statement) -> list[str]:  # type: ignore[no-untyped-def]
@@ -45,7 +47,10 @@ def test_a_camt053_v08_statement_reads_its_balances_entries_parties_and_codes():
     assert amounts(statement) == ["1440.00", "2437.52", "-356.40", "-12.50", "-980.00", "600.00"]
     transfer, card, debit, fees, supplier, cheques = statement.lines
     assert transfer.reference == "RF18539007547034 Facture FA-2026-00042 chantier Lyon"
-    assert (transfer.counterparty_name, transfer.counterparty_iban) == ("DUPONT MENUISERIE", "FR1420041010050500013M02606")
+    assert (transfer.counterparty_name, transfer.counterparty_iban) == (
+        "DUPONT MENUISERIE",
+        "FR1420041010050500013M02606",
+    )
     assert (transfer.value_date, transfer.entry_reference) == (date(2026, 12, 4), "2026120400001VIR")
     assert card.label == "REMISE CB 03/12 3 FACTURES COMMISSION 21,48" and card.reference.count("CB ") == 3
     assert card.counterparty_name == "" and card.value_date == date(2026, 12, 5)
@@ -78,7 +83,11 @@ def test_an_ofx_1_sgml_file_of_a_french_bank_reads_fitid_name_memo_and_ledger_ba
     assert statement.opening is None and statement.account_number == "109070000112345678901"
     assert amounts(statement) == ["1440.00", "-12.50", "-356.40", "-980.00"]
     first, _fees, debit, cheque = statement.lines
-    assert (first.entry_reference, first.label, first.reference) == ("0A1B2C3D4E", "VIR SEPA DUPONT MENUISERIE", "FA-2026-00042")
+    assert (first.entry_reference, first.label, first.reference) == (
+        "0A1B2C3D4E",
+        "VIR SEPA DUPONT MENUISERIE",
+        "FA-2026-00042",
+    )
     assert debit.transaction_code == "DIRECTDEBIT" and "RF18539007547034" in debit.reference
     assert cheque.reference == "0001234" and statement.source_lines[0] == 40
 
@@ -125,7 +134,11 @@ def test_a_file_against_the_schema_is_refused_with_its_line():
 
 
 def test_empty_and_unknown_files_are_unreadable():
-    for data, reason in [(b"", Reason.STATEMENT_EMPTY), (b"  \n", Reason.STATEMENT_EMPTY), (b"<a/>", Reason.STATEMENT_FORMAT_UNKNOWN)]:
+    for data, reason in [
+        (b"", Reason.STATEMENT_EMPTY),
+        (b"  \n", Reason.STATEMENT_EMPTY),
+        (b"<a/>", Reason.STATEMENT_FORMAT_UNKNOWN),
+    ]:
         with pytest.raises(UnreadableStatement) as caught:
             read("x", None, data)
         assert caught.value.params["reason"] is reason

@@ -65,7 +65,9 @@ def test_unreadable_amounts_name_their_line(text):
 
 
 def line(position: int, amount: str = "10.00", label: str = "VIR", reference: str = "") -> NewBankLine:
-    return NewBankLine(position, date(2026, 12, 1), None, Money.of(amount, "EUR"), label=label, entry_reference=reference)
+    return NewBankLine(
+        position, date(2026, 12, 1), None, Money.of(amount, "EUR"), label=label, entry_reference=reference
+    )
 
 
 def test_the_key_is_the_banks_reference_when_it_gives_one():
@@ -76,7 +78,18 @@ def test_the_key_is_the_banks_reference_when_it_gives_one():
 def test_without_reference_the_key_follows_account_date_amount_label_and_position():
     key = dedup_key(1, line(0))
     assert key == dedup_key(1, line(0)) and len(key) == 64
-    assert len({key, dedup_key(2, line(0)), dedup_key(1, line(1)), dedup_key(1, line(0, "10.01")), dedup_key(1, line(0, label="CB"))}) == 5
+    assert (
+        len(
+            {
+                key,
+                dedup_key(2, line(0)),
+                dedup_key(1, line(1)),
+                dedup_key(1, line(0, "10.01")),
+                dedup_key(1, line(0, label="CB")),
+            }
+        )
+        == 5
+    )
     assert dedup_key(1, line(0, label="VIR  SEPA")) == dedup_key(1, line(0, label="VIR SEPA"))
 
 

@@ -36,8 +36,7 @@ _FIELDS = {
 
 def parse(data: bytes, mapping: CsvMapping, currency: str) -> Statement:
     text = _decode(data, mapping.encoding)
-    delimiter = "\t" if mapping.delimiter in ("\\t", "tab") else mapping.delimiter
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter)
     rows: list[tuple[int, list[str]]] = []
     for row in reader:
         rows.append((reader.line_num, row))
