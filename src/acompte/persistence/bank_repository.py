@@ -160,21 +160,19 @@ class BankRepository:
         return _account(row) if row is not None else None
 
     def existing_keys(self, company_id: int, account_id: int, keys: Sequence[str]) -> set[str]:
-        """Which of `keys` the account's lines already have."""
-        found: set[str] = set()
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            found.update(
-                self.session.scalars(
-                    select(BankLineRow.dedup_key).where(
-                        BankLineRow.company_id == company_id,
-                        BankLineRow.account_id == account_id,
-                        BankLineRow.dedup_key.in_(chunk),
-                    )
-                )
-            )
-        return found
+        """Which of `keys` the account's lines already have.
+
+        A handful of keys is looked up; more are matched against every key of the account, read in one narrow
+        scan. A long `IN (…)` list is filtered row by row whenever PostgreSQL's statistics are behind (right
+        after a large import, before autovacuum analyses the table): 500 keys against 10 000 lines took half a
+        second a query, the whole account's keys take a few milliseconds."""
+        wanted = set(keys)
+        query = select(BankLineRow.dedup_key).where(
+            BankLineRow.company_id == company_id, BankLineRow.account_id == account_id
+        )
+        if len(wanted) <= _FEW_KEYS:
+            query = query.where(BankLineRow.dedup_key.in_(sorted(wanted)))
+        return wanted.intersection(self.session.scalars(query))
 
     def add_lines(
         self, company_id: int, account_id: int, import_id: int, lines: Sequence[tuple[NewBankLine, str]]
@@ -308,6 +306,8 @@ class BankRepository:
         return bool(getattr(done, "rowcount", 0) == 1)
 
 
+#: Up to this many keys are looked up by value; more are matched against the account's keys (`existing_keys`).
+_FEW_KEYS = 50
 #: Rows per multi-row statement (PostgreSQL takes at most 65 535 parameters in one).
 _CHUNK = 500
 
