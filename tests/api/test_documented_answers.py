@@ -71,7 +71,11 @@ def zoo(api: Api, app: Any = None) -> dict[str, list[int]]:
         lines = [bank_line(app.uow(), api.ctx, amount) for amount in ("15.00", "-4.00", "7.00")]
         match = ok(api.post(f"bank-lines/{lines[2].id}/match", json={"party_id": customer["id"]}))
         ok(api.post(f"bank-lines/{lines[1].id}/ignore", json={}))
+        mapping = ok(
+            api.post("bank-csv-mappings", json={"name": "Zoo banque", "columns": {"date": "1", "amount": "2"}})
+        )
         banking = {
+            "mapping_id": [int(mapping["id"]), 999_999_999],
             "line_id": [line.id for line in lines] + [999_999_999],
             "match_id": [int(match["match_id"]), 999_999_999],
             "account_id": [lines[0].account_id, 999_999_999],

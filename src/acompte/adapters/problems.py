@@ -267,6 +267,19 @@ PROBLEMS: tuple[ProblemType, ...] = (
     _domain(e.BankMatchNotFound, 404, NP_("problem", 'Rapprochement bancaire introuvable'),
             NP_("problem", "Le rapprochement n'existe pas ou a déjà été annulé (peut-être par un autre utilisateur "
                 "à l'instant).")),
+    _domain(e.UnreadableStatement, 422, NP_("problem", 'Fichier de relevé illisible'),
+            NP_("problem", "Un fichier de relevé est vide ou d'un format inconnu (camt.053, camt.054, OFX et CSV sont "
+                "lus) ; un CSV demande le format CSV de sa banque.")),
+    _domain(e.InvalidStatement, 422, NP_("problem", 'Relevé refusé'),
+            NP_("problem", "Une ligne du fichier de relevé est illisible ou non conforme : `line` et `field` disent "
+                "où, `reason` pourquoi. Rien n'est importé.")),
+    _domain(e.StatementUnbalanced, 422, NP_("problem", 'Soldes du relevé incohérents'),
+            NP_("problem", "Le solde d'ouverture plus les mouvements doit donner le solde de clôture (`opening`, "
+                "`total`, `closing`, `difference`). Rien n'est importé.")),
+    _domain(e.StatementCurrencyMismatch, 422, NP_("problem", 'Devise du relevé'),
+            NP_("problem", "Un relevé s'importe dans un compte de sa devise.")),
+    _domain(e.StatementOtherAccount, 422, NP_("problem", "Relevé d'un autre compte"),
+            NP_("problem", "L'IBAN du relevé n'est pas celui du compte dans lequel il est importé.")),
     ProblemType('validation-error', 422, NP_("problem", 'Requête invalide'),
                 NP_("problem", 'Un ou plusieurs champs sont absents, inconnus ou mal formés ; `errors` les liste '
                     'tous.')),

@@ -214,5 +214,17 @@ MESSAGES: dict[str, str] = {
         "qu'elle représente (des frais ne vont qu'avec ces derniers)."
     ),
     'bank-match-not-found': N_('{entity} introuvable ou déjà annulé ({id}).'),
+    'unreadable-statement': N_("Fichier de relevé illisible : {reason}. Rien n'a été importé."),
+    'invalid-statement': N_("Relevé refusé, ligne {line} ({field}) : {reason}. Rien n'a été importé."),
+    'statement-unbalanced': N_(
+        "Relevé refusé : solde d'ouverture {opening} + mouvements {total} ne font pas le solde de clôture "
+        "{closing} (écart {difference}). Rien n'a été importé."
+    ),
+    'statement-currency-mismatch': N_(
+        "Relevé en {currency} refusé : le compte {account} est en {account_currency}. Rien n'a été importé."
+    ),
+    'statement-other-account': N_(
+        "Relevé d'un autre compte ({iban}) : le compte {account} a l'IBAN {account_iban}. Rien n'a été importé."
+    ),
 }
 # fmt: on

@@ -233,6 +233,14 @@ def _learn_iban(uow: UnitOfWork, ctx: Ctx, line: BankLine, party_id: int) -> Non
         uow.party_banks.add(ctx.company_id, party_id, iban, source="learned")
 
 
+def get_line(uow: UnitOfWork, ctx: Ctx, line_id: int) -> BankLine:
+    with uow:
+        line = uow.bank.line(ctx.company_id, line_id)
+        if line is None:
+            raise NotFound(entity="Ligne bancaire", id=line_id)
+        return line
+
+
 def get_match(uow: UnitOfWork, ctx: Ctx, match_id: int) -> BankMatch:
     """A match, active or undone."""
     with uow:
@@ -340,6 +348,7 @@ CandidateSource = Callable[[UnitOfWork, Ctx, int], Sequence[Candidate]]
 
 @dataclass(frozen=True, slots=True)
 class AutoResult:
+    enabled: bool  # the company's setting: off, nothing was examined
     reconciled: tuple[Reconciled, ...]
     examined: int
     refused: tuple[tuple[int, str], ...]  # (line id, error code) of certain candidates the ledger refused
@@ -360,7 +369,7 @@ def auto_reconcile(
         if account_id is not None and account_id not in {a[0] for a in uow.companies.accounts(ctx.company_id)}:
             raise NotFound(entity="Compte bancaire", id=account_id)
         if not auto_enabled(company):
-            return AutoResult((), 0, ())
+            return AutoResult(False, (), 0, ())
         lines = list(uow.bank.lines(ctx.company_id, account_id, LineState.OPEN, limit=100_000))
     done: list[Reconciled] = []
     refused: list[tuple[int, str]] = []
@@ -373,7 +382,7 @@ def auto_reconcile(
             done.append(confirm(uow, ctx, line.id, Confirmation.from_candidate(best), line.version, origin="auto"))
         except DomainError as error:
             refused.append((line.id, error.code))
-    return AutoResult(tuple(done), len(lines), tuple(refused))
+    return AutoResult(True, tuple(done), len(lines), tuple(refused))
 
 
 def _matcher() -> CandidateSource:

@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from acompte.adapters.api.routes import (
     accounts,
     allocations,
+    banking_imports,
     banking_matches,
     company,
     credits,
@@ -44,6 +45,7 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     accounts,
     exports,
     dashboard,
+    banking_imports,
     banking_matches,
 )
 

@@ -100,11 +100,9 @@ def unignore(line_id: str, ctx: WriteCtx, uow: Uow, expected: IfMatch, response:
 def auto_reconcile(account_id: str, ctx: WriteCtx, uow: Uow) -> AutoReconcileOut:
     account = parse_id(account_id, ACCOUNT)
     result = reconciliation.auto_reconcile(uow, ctx, account)
-    with uow:
-        enabled = reconciliation.auto_enabled(uow.companies.get(ctx.company_id))
     return AutoReconcileOut.model_validate(
         {
-            "enabled": enabled,
+            "enabled": result.enabled,
             "examined": result.examined,
             "reconciled": [_reconciled(r) for r in result.reconciled],
             "refused": [{"line_id": line_id, "code": code} for line_id, code in result.refused],

@@ -159,10 +159,7 @@ def confirm(request: Request, line_id: int, ctx: PageWrite) -> Response:
         return replay
     uow = security.uow_of(request)
     errors: dict[str, str] = {}
-    with uow:
-        line = uow.bank.line(ctx.company_id, line_id)
-    if line is None:
-        raise e.NotFound(entity="Ligne bancaire", id=line_id)
+    line = reconciliation.get_line(uow, ctx, line_id)
     index = int_param(form.get("candidate"))
     if index is not None:
         found = matching.candidates(uow, ctx, line_id, limit=index + 1)
