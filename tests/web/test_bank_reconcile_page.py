@@ -89,3 +89,7 @@ def test_the_page_reads_in_english(app, web, ctx):
 
 def test_the_settings_link_to_the_page(web):
     assert "/bank/reconcile?account=" in web.get("/settings").text
+
+
+def test_the_bank_pages_link_to_the_page(web):
+    assert "/bank/reconcile" in web.get("/bank").text
