@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from acompte.domain.banking.statements import LineFilter
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction
@@ -104,4 +105,9 @@ def snapshot(uow: UnitOfWork, ctx: Ctx) -> tuple:
         docs = [(d.id, d.state, d.number, d.settlement) for d in uow.documents.summaries(ctx.company_id, limit=10_000)]
         series = sorted(uow.series.peek(ctx.company_id))
         credits = (uow.credits.refunds(ctx.company_id), uow.credits.write_offs(ctx.company_id))
-        return events, pays, docs, series, credits
+        bank = (
+            uow.bank.imports(ctx.company_id, limit=10_000),
+            uow.bank.find_lines(ctx.company_id, LineFilter(), limit=100_000),
+            uow.bank.mappings(ctx.company_id),
+        )
+        return events, pays, docs, series, credits, bank

@@ -20,14 +20,20 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from fastapi import params
 
 from acompte.adapters.api.routes import PUBLIC_PATHS
 from acompte.adapters.api.routing import ApiRoute, Operation, operations
+from acompte.adapters.bank_formats.upload import import_file
+from acompte.domain.banking.confirmation import Confirmation
+from acompte.domain.banking.statements import LineFilter
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
 from acompte.services import companies, credits, deposits, documents, exports, parties, payments
+from acompte.services.banking import csv_mappings, imports, reconciliation
 from acompte.services.credits import CreditRef
 from acompte.services.ports import Ctx
+from tests.bank_helpers import bank_line as stored_line
 from tests.helpers import snapshot
 
 #: Which object an id names, by the name of the path parameter or body field that carries it.
@@ -46,6 +52,11 @@ ID_KINDS = {
     "credit_id": "credit",
     "refund_id": "refund",
     "run_id": "run",
+    "line_id": "bank_line",
+    "match_id": "bank_match",
+    "payment_ids": "payment",
+    "refund_payment_id": "payment",
+    "mapping_id": "csv_mapping",
 }
 
 
@@ -82,6 +93,14 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
         uow, ctx, source=CreditRef.credit_note(credit.id), method="transfer", amount=Money.of("1.00", "EUR")
     )
     run = exports.run_export(uow, ctx, date_from=date.today(), date_to=date.today())
+    bank_account = next(a for a, _name, kind in companies.accounts(uow, ctx) if kind == "bank")
+    mapping = csv_mappings.create_mapping(
+        uow, ctx, name=f"{mark} bank", columns={"date": "1", "amount": "2", "label": "3"}, delimiter=",", header=False
+    )
+    import_file(uow, ctx, bank_account, STATEMENT.replace(b"MARK", mark.encode()), mapping_id=mapping.id)
+    (bank_line,) = imports.list_lines(uow, ctx, LineFilter(account_id=bank_account))
+    matched = stored_line(uow, ctx, "5.00", label=f"{mark} matched line")
+    match = reconciliation.confirm(uow, ctx, matched.id, Confirmation(party_id=party.id))
     return {
         "party": str(party.id),
         "item": str(item.id),
@@ -94,7 +113,19 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
         "credit": str(credit.id),
         "refund": str(refund.id),
         "run": str(run.run_id),
+        "bank_line": str(bank_line.id),
+        "csv_mapping": str(mapping.id),
+        "bank_match": str(match.match_id),
     }
+
+
+#: A one-line bank CSV (the world's mapping reads it), its label carrying the company's mark.
+STATEMENT = b'04/12/2026,"1440,00",VIR MARK client\n'
+
+
+def is_upload(op: Operation) -> bool:
+    """An operation taking a file (multipart form), not a JSON body."""
+    return any(isinstance(p.field_info, params.File) for p in op.route.dependant.body_params)
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +156,7 @@ def path_params(op: Operation) -> list[str]:
 
 def example_body(op: Operation) -> Any:
     field = op.route.body_field
-    if field is None:
+    if field is None or is_upload(op):
         return None
     model = field.field_info.annotation
     examples = (model.model_config.get("json_schema_extra") or {}).get("examples")
@@ -177,6 +208,8 @@ def slots_of(op: Operation) -> list[tuple]:
 
 
 def call(api, op: Operation, url: str, body: Any):  # type: ignore[no-untyped-def]
+    if is_upload(op):
+        return api.request(op.method, url, files={"file": ("statement.csv", STATEMENT)})
     return api.request(op.method, url, json=body) if body is not None else api.request(op.method, url)
 
 
@@ -185,7 +218,8 @@ def test_every_operation_is_an_authenticated_api_route(client, walked, own):
         assert isinstance(op.original, ApiRoute), f"{op.method} {op.path}: make its router with capability_router()"
         url, body = fill(op, lambda _slot: own)
         for headers in [{}, {"Authorization": "Bearer acp_not-a-token"}, {"Authorization": "Basic eDp5"}]:
-            response = client.request(op.method, url, json=body, headers=headers)
+            upload = {"files": {"file": ("statement.csv", STATEMENT)}} if is_upload(op) else {"json": body}
+            response = client.request(op.method, url, headers=headers, **upload)
             assert response.status_code == 401, f"{op.method} {op.path} {headers}: {response.status_code}"
 
 
@@ -200,7 +234,12 @@ def test_another_companys_ids_are_not_found_anywhere(api, intruder, uow, walked,
             url, body = fill(op, ids_for_slot)
             response = call(api, op, url, body)
             assert response.status_code == 404, f"{op.method} {url} {body}: {response.status_code} {response.text}"
-            assert response.json()["code"] in {"not-found", "allocation-not-found", "refund-not-found"}
+            assert response.json()["code"] in {
+                "not-found",
+                "allocation-not-found",
+                "refund-not-found",
+                "bank-match-not-found",
+            }
             checked += 1
     assert checked >= 30
     assert (snapshot(uow, api.ctx), snapshot(uow, intruder.ctx)) == before

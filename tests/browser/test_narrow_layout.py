@@ -37,6 +37,8 @@ def main_pages(story: Story) -> dict[str, str]:
         "deposit-invoice-form": f"/documents/{story.orders[1]}/deposit-invoice",
         "overpayments": "/overpayments",
         "aged-balance": "/accounting/aged-balance",
+        "bank": "/bank",
+        "bank-lines": "/bank/lines",
     }
 
 

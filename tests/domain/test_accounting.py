@@ -630,3 +630,16 @@ def test_every_entry_balances_and_a_settled_invoice_clears_411_4191_and_44574(
     vat_account = "44571" if flow is Flow.SALE else "44566"
     expected_vat = sum((p.vat for p in final.parts), zero)
     assert result.get(vat_account, zero) == (-expected_vat if flow is Flow.SALE else expected_vat)
+
+
+def test_a_bank_fee_is_a_charge_paid_from_the_bank():
+    from acompte.domain.accounting import AccountingSettings, BankFeeFact, bank_fee_entry
+
+    entry = bank_fee_entry(
+        BankFeeFact("fee:1", "REMISE CB", date(2026, 3, 2), Money.of("1.50", "EUR")), AccountingSettings()
+    )
+    assert entry.journal.value == "BQ" and entry.source == "fee:1"
+    assert [(x.account, x.debit.amount, x.credit.amount) for x in entry.lines] == [
+        ("627", Decimal("1.50"), Decimal("0.00")),
+        ("512", Decimal("0.00"), Decimal("1.50")),
+    ]

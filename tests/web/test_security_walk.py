@@ -23,9 +23,12 @@ import pytest
 from fastapi import routing
 from fastapi.testclient import TestClient
 
+from acompte.domain.banking.confirmation import Confirmation
 from acompte.domain.documents import Flow, Kind
 from acompte.domain.money import Money
 from acompte.services import exports, parties, payments, users
+from acompte.services.banking import reconciliation
+from tests.bank_helpers import bank_line
 from tests.helpers import gesture, line, snapshot, validated
 
 #: Paths the walk leaves out: the API (tested by tests/api), static files, and the session pages.
@@ -51,6 +54,8 @@ NAMED = {
     "export_id": "run",
     "token_id": "token",
     "item_id": "item",
+    "line_id": "bank_line",
+    "match_id": "bank_match",
 }
 #: Segments whose id is of a narrower kind than its parameter's name says (`/overpayments/{payment_id}`).
 OVERRIDES = {"overpayments": "overpayment"}
@@ -132,7 +137,12 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
     validated(uow, ctx, customer.id, line("300.00"), kind=Kind.ORDER, flow=Flow.SALE)
     run = exports.run_export(uow, ctx, date_from=date.today().replace(day=1), date_to=date.today())
     token, _secret = users.create_token(uow, ctx, email=web_reader.email, name="walk")
+    open_line = bank_line(uow, ctx, "10.00")
+    matched = bank_line(uow, ctx, "5.00")
+    match = reconciliation.confirm(uow, ctx, matched.id, Confirmation(party_id=customer.id))
     return {
+        "bank_line": open_line.id,
+        "bank_match": match.match_id,
         "document": invoice.id,
         "payment": payment.id,
         "overpayment": overpayment.id,

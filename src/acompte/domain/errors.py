@@ -133,6 +133,22 @@ class Reason(StrEnum):
     POSTCODE_LENGTH = "postcode-length"  # maximum
     EXEMPTION_REASON_REQUIRED = "exemption-reason-required"
     VATEX_CODE = "vatex-code"  # value
+    # bank statement files (InvalidStatement: line, field; UnreadableStatement) and CSV mappings (InvalidSetting)
+    STATEMENT_EMPTY = "statement-empty"
+    STATEMENT_FORMAT_UNKNOWN = "statement-format-unknown"
+    STATEMENT_NOT_XML = "statement-not-xml"  # detail
+    STATEMENT_SCHEMA = "statement-schema"  # detail
+    STATEMENT_OFX = "statement-ofx"  # detail
+    STATEMENT_ENCODING = "statement-encoding"  # encoding
+    STATEMENT_VALUE_MISSING = "statement-value-missing"
+    STATEMENT_DATE_FORMAT = "statement-date-format"  # value, expected
+    STATEMENT_AMOUNT_FORMAT = "statement-amount-format"  # value
+    STATEMENT_CURRENCY = "statement-currency"  # value
+    STATEMENT_COLUMN_MISSING = "statement-column-missing"  # column
+    STATEMENT_MAPPING_REQUIRED = "statement-mapping-required"
+    MAPPING_NAME_TAKEN = "mapping-name-taken"  # name
+    MAPPING_AMOUNT_COLUMNS = "mapping-amount-columns"
+    MAPPING_COLUMN_REQUIRED = "mapping-column-required"  # column
 
 
 class Field(StrEnum):
@@ -559,3 +575,68 @@ class ExchangeRateNotAllowed(DomainError):
     """An exchange rate given for an amount in the company's own currency: it has none."""
 
     code = "exchange-rate-for-company-currency"
+
+
+class BankLineNotOpen(DomainError):
+    """A bank line already reconciled or ignored (perhaps by another clerk a moment ago): nothing was written."""
+
+    code = "bank-line-not-open"
+
+
+class BankAmountMismatch(DomainError):
+    """The payments linked to a bank line (plus a card settlement's fee) do not add up to the line's amount."""
+
+    code = "bank-amount-mismatch"
+
+
+class BankPaymentMismatch(DomainError):
+    """A payment that cannot stand for this bank line: cancelled, on another account, in the other direction or
+    another currency, or already reconciled with another line."""
+
+    code = "bank-payment-mismatch"
+
+
+class BankConfirmationIncomplete(DomainError):
+    """A confirmation that names neither the party and documents to record a payment for, nor payments to link."""
+
+    code = "bank-confirmation-incomplete"
+
+
+class BankMatchNotFound(NotFound):
+    """No active match by that id (never made, or undone already — perhaps by another clerk a moment ago)."""
+
+    code = "bank-match-not-found"
+
+
+# -- bank statements ------------------------------------------------------------------------------------------
+
+
+class UnreadableStatement(DomainError):
+    """A statement file that cannot be read at all (empty, of no known format): `reason` says which."""
+
+    code = "unreadable-statement"
+
+
+class InvalidStatement(DomainError):
+    """A statement file refused at one place: `line` of the file, `field` (a `StatementField`), `reason`
+    and the reason's own params. Nothing of the file is imported."""
+
+    code = "invalid-statement"
+
+
+class StatementUnbalanced(DomainError):
+    """Opening balance + lines ≠ closing balance: `opening`, `total`, `closing`, `difference` (Money)."""
+
+    code = "statement-unbalanced"
+
+
+class StatementCurrencyMismatch(DomainError):
+    """A statement (or one of its lines) in another `currency` than the account's `account_currency`."""
+
+    code = "statement-currency-mismatch"
+
+
+class StatementOtherAccount(DomainError):
+    """A statement of another bank account (`iban`) than the one it is imported into (`account_iban`)."""
+
+    code = "statement-other-account"

@@ -75,6 +75,11 @@ class EventKind(StrEnum):
     MEMBERSHIP_GRANTED = "MembershipGranted"
     TOKEN_CREATED = "TokenCreated"
     TOKEN_REVOKED = "TokenRevoked"
+    # bank reconciliation
+    BANK_LINE_RECONCILED = "BankLineReconciled"
+    BANK_MATCH_UNDONE = "BankMatchUndone"
+    BANK_LINE_IGNORED = "BankLineIgnored"
+    BANK_LINE_REOPENED = "BankLineReopened"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from acompte.persistence.archive import ArchiveRepository
+from acompte.persistence.bank_facts_repository import BankFactsRepository
+from acompte.persistence.bank_matches_repository import BankMatchRepository
 from acompte.persistence.bank_repository import BankRepository
 from acompte.persistence.companies_repository import (
     CompanyRepository,
@@ -62,6 +64,8 @@ class SqlUnitOfWork:
     archive: ArchiveRepository
     bank: BankRepository
     party_banks: PartyBankRepository
+    bank_matches: BankMatchRepository
+    bank_facts: BankFactsRepository
 
     def __init__(
         self,
@@ -101,6 +105,8 @@ class SqlUnitOfWork:
             self.archive = ArchiveRepository(session, clock)
             self.bank = BankRepository(session, clock)
             self.party_banks = PartyBankRepository(session, clock)
+            self.bank_matches = BankMatchRepository(session, clock)
+            self.bank_facts = BankFactsRepository(session)
         return self
 
     def __exit__(

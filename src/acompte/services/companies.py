@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from acompte.domain.accounting import AccountingSettings, AccountMapping, Journal, Nature
 from acompte.domain.accounts import PaymentTerms
 from acompte.domain.addresses import ADDRESS_FIELDS, PostalAddress
+from acompte.domain.banking.confirmation import AUTO_RECONCILE_SETTING
 from acompte.domain.company_events import (
     AccountAdded,
     CompanyCreated,
@@ -194,6 +195,7 @@ SETTINGS = (
     "einvoicing",
     WRITE_OFF_THRESHOLD_SETTING,
     DEFAULT_PAYMENT_TERMS_KEY,
+    AUTO_RECONCILE_SETTING,
 )
 #: Every key `change_settings` accepts.
 CHANGEABLE = frozenset((*COLUMNS, "address", "vat_rates", *SETTINGS))
@@ -204,8 +206,9 @@ def change_settings(
 ) -> Company:
     """Change any of the company's settings — identity (name, SIREN, VAT number, address), legal mentions, VAT
     rates and rounding, accounting options and accounts, number prefixes, deposit options, e-invoicing options,
-    write-off threshold — in one change, checked as a whole: one refused value (an error naming its `field`)
-    and nothing is written. `expected_version` (the API's If-Match) refuses a change of a company changed since.
+    write-off threshold, automatic bank reconciliation — in one change, checked as a whole: one refused value (an
+    error naming its `field`) and nothing is written. `expected_version` (the API's If-Match) refuses a change of
+    a company changed since.
 
     Each changed part is recorded in the history (identity, VAT rates, settings) and the version goes up by one;
     the web settings page and the API both change the settings here."""
@@ -344,6 +347,8 @@ def _settings(company: Company, changes: Mapping[str, Any]) -> dict[str, Any]:
         settings[WRITE_OFF_THRESHOLD_SETTING] = str(threshold.amount)
     if DEFAULT_PAYMENT_TERMS_KEY in changes:
         settings[DEFAULT_PAYMENT_TERMS_KEY] = _terms(changes[DEFAULT_PAYMENT_TERMS_KEY])
+    if AUTO_RECONCILE_SETTING in changes:
+        settings[AUTO_RECONCILE_SETTING] = _flag(AUTO_RECONCILE_SETTING, changes[AUTO_RECONCILE_SETTING])
     return settings
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,6 +29,9 @@ from acompte.adapters.security_headers import SecurityHeaders
 
 #: Bodies above this size are refused (413) before they are read.
 MAX_BODY_SIZE = 1_000_000
+#: Statement files uploaded for import may be larger: a year of a busy account's entries runs to a few megabytes.
+UPLOAD_MAX_SIZE = 30_000_000
+UPLOAD_PATHS = re.compile(r"^(/api/v1/bank-accounts/[0-9]{1,18}/imports|/bank/imports)$")
 
 DESCRIPTION = """
 Deposits, payments, allocations, credit notes and overpayments for French businesses.
@@ -74,6 +78,17 @@ TAGS = [
         "description": "The home page's figures: what is owed by age, deposits, credits waiting, cash per month, "
         "today's actions.",
     },
+    {
+        "name": "bank reconciliation",
+        "description": "Bank lines confirmed (payments recorded or linked, a card settlement's fee), undone, set "
+        "aside; automatic reconciliation of certain candidates; each account's balance as per the bank and as per "
+        "acompte.",
+    },
+    {
+        "name": "bank statements",
+        "description": "Bank statement files (camt.053, camt.054, OFX, CSV) imported into the company's bank "
+        "accounts, the bank lines they add, and the column mappings of the banks' CSV exports.",
+    },
 ]
 
 
@@ -98,7 +113,7 @@ def create_app(application: bootstrap.App | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.add_middleware(BodyLimit, max_size=MAX_BODY_SIZE)
+    app.add_middleware(BodyLimit, max_size=MAX_BODY_SIZE, uploads=(UPLOAD_PATHS, UPLOAD_MAX_SIZE))
     app.add_middleware(Deadline, seconds=app_state.settings.request_timeout)
     _outermost(app, SecurityHeaders)
     app.state.acompte = app_state
@@ -131,16 +146,20 @@ def _outermost(app: FastAPI, middleware: Callable[[ASGIApp], ASGIApp]) -> None:
 class BodyLimit:
     """Refuse request bodies above `max_size` bytes with a 413 problem, announced or streamed."""
 
-    def __init__(self, app: ASGIApp, max_size: int) -> None:
+    def __init__(self, app: ASGIApp, max_size: int, uploads: tuple[re.Pattern[str], int] | None = None) -> None:
         self.app = app
         self.max_size = max_size
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_size = self.max_size
+        if self.uploads is not None and self.uploads[0].match(scope.get("path", "")):
+            max_size = self.uploads[1]
         length = Headers(scope=scope).get("content-length", "")
-        if length.isdigit() and int(length) > self.max_size:
+        if length.isdigit() and int(length) > max_size:
             response = errors.http_problem(Request(scope), StarletteHTTPException(413))
             await response(scope, receive, send)
             return
@@ -151,7 +170,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_size:
+                if received > max_size:
                     raise StarletteHTTPException(413)
             return message
 

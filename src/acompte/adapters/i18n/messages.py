@@ -197,5 +197,34 @@ MESSAGES: dict[str, str] = {
     'exchange-rate-for-company-currency': N_(
         "Pas de taux de change pour un montant en {currency} : c'est la devise de la société."
     ),
+    'bank-line-not-open': N_(
+        "La ligne bancaire {line} est {state} : l'opération n'est plus possible (rechargez la page). Rien n'a "
+        'été enregistré.'
+    ),
+    'bank-amount-mismatch': N_(
+        'Les règlements choisis font {total} (frais de {fee} compris) : ils ne correspondent pas à la ligne '
+        'bancaire de {line_amount}.'
+    ),
+    'bank-payment-mismatch': N_(
+        'Le règlement {number} ne peut pas correspondre à cette ligne bancaire : annulé, sur un autre compte, '
+        "dans l'autre sens, dans une autre devise ou déjà rapproché."
+    ),
+    'bank-confirmation-incomplete': N_(
+        'Indiquez soit le tiers et les pièces que cette ligne bancaire règle, soit les règlements déjà saisis '
+        "qu'elle représente (des frais ne vont qu'avec ces derniers)."
+    ),
+    'bank-match-not-found': N_('{entity} introuvable ou déjà annulé ({id}).'),
+    'unreadable-statement': N_("Fichier de relevé illisible : {reason}. Rien n'a été importé."),
+    'invalid-statement': N_("Relevé refusé, ligne {line} ({field}) : {reason}. Rien n'a été importé."),
+    'statement-unbalanced': N_(
+        "Relevé refusé : solde d'ouverture {opening} + mouvements {total} ne font pas le solde de clôture "
+        "{closing} (écart {difference}). Rien n'a été importé."
+    ),
+    'statement-currency-mismatch': N_(
+        "Relevé en {currency} refusé : le compte {account} est en {account_currency}. Rien n'a été importé."
+    ),
+    'statement-other-account': N_(
+        "Relevé d'un autre compte ({iban}) : le compte {account} a l'IBAN {account_iban}. Rien n'a été importé."
+    ),
 }
 # fmt: on

@@ -8,6 +8,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from acompte.adapters.i18n.catalogue import N_
+from acompte.domain.banking.lines import LineState
+from acompte.domain.banking.statements import StatementField
 from acompte.domain.dates import DateField
 from acompte.domain.deposits import DepositAction
 from acompte.domain.documents import Flow, Kind, State
@@ -57,6 +59,13 @@ WORDS: dict[StrEnum, str] = {
     DateField.DUE_DATE: N_("la date d'échéance"), DateField.PAYMENT_DATE: N_("la date du règlement"),
     DateField.REFUND_DATE: N_("la date du remboursement"), DateField.DATE_FROM: N_("la date de début"),
     DateField.DATE_TO: N_("la date de fin"), DateField.AS_OF: N_("la date d'arrêté"),
+    LineState.OPEN: N_("à rapprocher"), LineState.RECONCILED: N_("rapprochée"), LineState.IGNORED: N_("ignorée"),
+    StatementField.FILE: N_("fichier"), StatementField.ACCOUNT: N_("compte"), StatementField.CURRENCY: N_("devise"),
+    StatementField.BALANCE: N_("solde"), StatementField.BOOKING_DATE: N_("date d'opération"),
+    StatementField.VALUE_DATE: N_("date de valeur"), StatementField.AMOUNT: N_("montant"),
+    StatementField.DEBIT: N_("débit"), StatementField.CREDIT: N_("crédit"), StatementField.LABEL: N_("libellé"),
+    StatementField.REFERENCE: N_("référence"), StatementField.COUNTERPARTY: N_("contrepartie"),
+    StatementField.IBAN: N_("IBAN"), StatementField.COLUMN: N_("colonnes"),
 }
 
 #: Words callers still pass as plain strings; listed so that extraction keeps them in the catalogue.
@@ -66,6 +75,8 @@ LEGACY_WORDS = (
     N_("Le règlement"), N_("régler"), N_("ce document"), N_("les crédits sélectionnés"), N_("Export comptable"),
     N_("Remboursement"), N_("Avoir"), N_("Document"), N_("un SIREN a 9 chiffres"), N_("Numéro de TVA"),
     N_("ex. FR12345678901"), N_("L'avoir"), N_("Écart de règlement"), N_("Déduction"),
+    N_("Ligne bancaire"), N_("La ligne bancaire"), N_("Rapprochement bancaire"), N_("Compte bancaire"),
+    N_("Proposition de rapprochement"),
 )
 
 #: Why a value was refused; each sentence uses the params given beside the reason.
@@ -179,5 +190,26 @@ REASONS: dict[Reason, str] = {
     Reason.POSTCODE_LENGTH: N_("un code postal a au plus {maximum} caractères"),
     Reason.EXEMPTION_REASON_REQUIRED: N_("une vente exonérée indique le motif d'exonération (texte ou code VATEX)"),
     Reason.VATEX_CODE: N_("code d'exonération inconnu : {value!r} (liste VATEX, ex. VATEX-FR-CGI261-4)"),
+    Reason.STATEMENT_EMPTY: N_("le fichier est vide"),
+    Reason.STATEMENT_FORMAT_UNKNOWN: N_(
+        "format non reconnu ({format}) : camt.053, camt.054, OFX ou CSV sont acceptés"
+    ),
+    Reason.STATEMENT_NOT_XML: N_("XML mal formé ({detail})"),
+    Reason.STATEMENT_SCHEMA: N_("non conforme au schéma ISO 20022 ({detail})"),
+    Reason.STATEMENT_OFX: N_("OFX illisible ({detail})"),
+    Reason.STATEMENT_ENCODING: N_("caractères illisibles en {encoding} : vérifiez l'encodage du format CSV"),
+    Reason.STATEMENT_VALUE_MISSING: N_("valeur manquante"),
+    Reason.STATEMENT_DATE_FORMAT: N_("date « {value} » illisible (format attendu : {expected})"),
+    Reason.STATEMENT_AMOUNT_FORMAT: N_("montant « {value} » illisible"),
+    Reason.STATEMENT_CURRENCY: N_("devise « {value} » inconnue"),
+    Reason.STATEMENT_COLUMN_MISSING: N_("colonne « {column} » absente"),
+    Reason.STATEMENT_MAPPING_REQUIRED: N_(
+        "un fichier CSV s'importe avec le format CSV de sa banque : choisissez-en un"
+    ),
+    Reason.MAPPING_NAME_TAKEN: N_("un format CSV s'appelle déjà « {name} »"),
+    Reason.MAPPING_AMOUNT_COLUMNS: N_(
+        "indiquez soit la colonne du montant, soit les colonnes débit et / ou crédit"
+    ),
+    Reason.MAPPING_COLUMN_REQUIRED: N_("la colonne « {column} » est obligatoire"),
 }
 # fmt: on

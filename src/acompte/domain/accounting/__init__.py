@@ -40,6 +40,7 @@ from acompte.domain.accounting.entries import (
 from acompte.domain.accounting.facts import (
     KIND_WORDS,
     AllocationFact,
+    BankFeeFact,
     CreditNoteFact,
     CreditReason,
     DeductionFact,
@@ -65,6 +66,7 @@ from acompte.domain.accounting.parts import (
     vat_parts,
 )
 from acompte.domain.accounting.postings import (
+    bank_fee_entry,
     credit_note_entry,
     credit_note_fact,
     deduction_entry,
@@ -89,6 +91,7 @@ __all__ = [
     "AccountMapping",
     "AccountingSettings",
     "AllocationFact",
+    "BankFeeFact",
     "CreditNoteFact",
     "CreditReason",
     "DeductionFact",
@@ -112,6 +115,7 @@ __all__ = [
     "WriteOffFact",
     "WriteOffKind",
     "balances",
+    "bank_fee_entry",
     "booked_share",
     "convert",
     "convert_entry",

@@ -66,6 +66,7 @@ DEFAULT_ACCOUNTS: dict[str, str] = {
     "exchange_gain": "756",
     "write_off_loss": "658",
     "write_off_gain": "758",
+    "bank_fees": "627",
 }
 
 #: How each role is named in messages (French, the user's language).
@@ -89,6 +90,7 @@ ROLE_LABELS: dict[str, str] = {
     "exchange_gain": "gains de change",
     "write_off_loss": "charges diverses de gestion courante",
     "write_off_gain": "produits divers de gestion courante",
+    "bank_fees": "services bancaires et assimilés",
 }
 
 #: PCG labels of the default accounts (FEC column CompteLib).
@@ -112,6 +114,7 @@ PCG_LABELS: dict[str, str] = {
     "756": "Gains de change sur créances et dettes commerciales",
     "658": "Charges diverses de gestion courante",
     "758": "Produits divers de gestion courante",
+    "627": "Services bancaires et assimilés",
 }
 
 
@@ -138,6 +141,7 @@ class AccountMapping:
     exchange_gain: str = "756"
     write_off_loss: str = "658"
     write_off_gain: str = "758"
+    bank_fees: str = "627"
     labels: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod

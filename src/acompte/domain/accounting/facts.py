@@ -204,6 +204,18 @@ class WriteOffFact:
 
 
 @dataclass(frozen=True, slots=True)
+class BankFeeFact:
+    """The bank's commission kept from a card settlement (the line brings the card payments less it), as
+    confirmed with the bank line: a charge paid from the bank account (D 627 / C 512)."""
+
+    key: str
+    reference: str
+    fee_date: date
+    amount: Money
+    treasury: Treasury = Treasury.BANK
+
+
+@dataclass(frozen=True, slots=True)
 class ExchangeDifferenceFact:
     """The difference, in the company's currency, between what a foreign-currency item was booked at and what
     was settled. Positive `amount`: a gain (756); negative: a loss (656)."""

@@ -17,6 +17,7 @@ The patterns follow the French chart of accounts (PCG) as `../shared/domain/fren
 - write-off                OD  D 411 / C 758 (gain) or D 658 / C 411 (loss); a shortfall written off at receipt,
                                in the payment's own bank entry: D 512 + D 658 / C 411
 - exchange difference      OD  656 (loss) / 756 (gain) against 411 or 401
+- bank fee                 BQ  D 627 / C 512 (the commission a card settlement keeps)
 
 A deposit invoice alone makes no entry: the deposit is booked when its cash comes in (CONVENTION of the
 reference). Every entry balances; `JournalEntry` refuses to exist otherwise.
@@ -33,6 +34,7 @@ from acompte.domain.accounting.chart import AccountingSettings, Journal, Treasur
 from acompte.domain.accounting.entries import EntryBuilder, JournalEntry
 from acompte.domain.accounting.facts import (
     AllocationFact,
+    BankFeeFact,
     CreditNoteFact,
     CreditReason,
     DeductionFact,
@@ -313,6 +315,18 @@ def write_off_entry(fact: WriteOffFact, settings: AccountingSettings) -> Journal
     b.add(_party_role(fact.flow), party_side, party=fact.party, key=fact.written_key)
     b.add("write_off_gain" if gain else "write_off_loss", -fact.amount if gain else fact.amount)
     entry = b.entry(settings.write_off_journal, fact.write_off_date, fact.reference, fact.write_off_date, fact.key)
+    assert entry is not None
+    return entry
+
+
+def bank_fee_entry(fact: BankFeeFact, settings: AccountingSettings) -> JournalEntry:
+    """D 627 / C 512: what the bank kept of a card settlement, booked when the line is reconciled."""
+    role, journal = _treasury(settings, fact.treasury)
+    label = f"Frais bancaires {fact.reference}".strip()
+    b = EntryBuilder(settings.accounts, fact.amount.currency, label)
+    b.add("bank_fees", fact.amount)
+    b.add(role, -fact.amount)
+    entry = b.entry(journal, fact.fee_date, fact.reference, fact.fee_date, fact.key)
     assert entry is not None
     return entry
 

@@ -15,7 +15,8 @@ class CandidateKind(StrEnum):
     DOCUMENTS = "documents"  # several open documents of one party whose balances add up to the line
     PAYMENT = "payment"  # a payment already typed by hand, not yet reconciled
     PAYMENTS = "payments"  # several payments (a card settlement: their sum minus the fee)
-    DEPOSIT = "deposit"  # a deposit asked on an order and not yet received
+    DEPOSIT = "deposit"  # a deposit asked on an order and not yet received (document_ids: the order)
+    REFUND = "refund"  # the unused part of a payment given back to its party (payment_ids: that payment)
 
 
 class MatchReason(StrEnum):

@@ -150,13 +150,18 @@ def same_line(entry: Mapping[str, Any], line: Line) -> bool:
 
 
 def requested_deposit(document: Document, data: Mapping[str, Any]) -> tuple[Money | None, Decimal | None]:
+    return requested_of(document.gross, data)
+
+
+def requested_of(gross: Money, data: Mapping[str, Any]) -> tuple[Money | None, Decimal | None]:
+    """The deposit noted on a document of total `gross` (its `data`): a percentage follows the current total."""
     raw = data.get("deposit_request")
     if not raw:
         return None, None
     if raw.get("percent") is not None:
         pct = Decimal(raw["percent"])
-        return percent_of(document.gross, pct), pct
-    return Money.of(raw["amount"], document.currency), None
+        return percent_of(gross, pct), pct
+    return Money.of(raw["amount"], gross.currency), None
 
 
 def room_on(uow: UnitOfWork, invoice: Document, *, exclude_deposit: int | None = None) -> Money:

@@ -19,6 +19,7 @@ from datetime import date
 from acompte.domain.accounting import (
     AccountingSettings,
     AllocationFact,
+    BankFeeFact,
     CreditNoteFact,
     DeductionFact,
     ExchangeDifferenceFact,
@@ -31,6 +32,7 @@ from acompte.domain.accounting import (
     Treatment,
     VatPart,
     WriteOffFact,
+    bank_fee_entry,
     credit_note_entry,
     deduction_entry,
     deposit_allocation,
@@ -67,7 +69,7 @@ POSTED_KINDS = (Kind.INVOICE, Kind.DEPOSIT_INVOICE, Kind.CREDIT_NOTE, Kind.DEPOS
 #: Documents a payment can settle before the final invoice exists: the money is a deposit (4191/4091).
 DEPOSIT_TARGETS = frozenset({Kind.QUOTE, Kind.ORDER, Kind.DELIVERY, Kind.DEPOSIT_INVOICE, Kind.INVOICE})
 
-Fact = DeductionFact | RefundFact | WriteOffFact | ExchangeDifferenceFact | CreditNoteFact | ReversalFact
+Fact = DeductionFact | RefundFact | WriteOffFact | ExchangeDifferenceFact | CreditNoteFact | ReversalFact | BankFeeFact
 #: Facts handed in instead of those of deposits and credits (tests), dated up to `date_to` (exported ones
 #: included: they are skipped by key, and deductions also tell which part of an invoice remains open).
 FactProvider = Callable[[UnitOfWork, Ctx, date], Sequence[Fact]]
@@ -114,6 +116,8 @@ def _fact_date(fact: Fact) -> date:
         return fact.write_off_date
     if isinstance(fact, ExchangeDifferenceFact):
         return fact.difference_date
+    if isinstance(fact, BankFeeFact):
+        return fact.fee_date
     return fact.issue_date
 
 
@@ -129,6 +133,8 @@ def _fact_entries(uow: UnitOfWork, ctx: Ctx, fact: Fact, settings: AccountingSet
         return (write_off_entry(fact, settings),)
     if isinstance(fact, ExchangeDifferenceFact):
         return (exchange_difference_entry(fact, settings),)
+    if isinstance(fact, BankFeeFact):
+        return (bank_fee_entry(fact, settings),)
     return (credit_note_entry(fact, settings),)
 
 

@@ -18,6 +18,9 @@
   write-off grows when one of its uses is released: only the growth is posted then (keys
   `wo:<id>:<cumulative minor units>`).
 
+- **Bank fees** (bank reconciliation's matches): the commission a card settlement's bank line keeps, a
+  `BankFeeFact` (D 627 / C 512) dated on the line; a fee whose match was undone after its export is reversed.
+
 Refunds are payments: the export posts them as payments (facts.refund_flow tells whose account they move).
 """
 
@@ -26,7 +29,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from acompte.domain.accounting import DeductionFact, Nature, ReversalFact, WriteOffFact, natured_parts, write_off_kind
+from acompte.domain.accounting import (
+    BankFeeFact,
+    DeductionFact,
+    Nature,
+    ReversalFact,
+    WriteOffFact,
+    natured_parts,
+    write_off_kind,
+)
 from acompte.domain.credits import SourceKind
 from acompte.domain.documents import Document, State
 from acompte.domain.einvoicing import DeductionEncoding
@@ -155,8 +166,38 @@ def write_off_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
     return facts
 
 
-# -- everything the export posts from deposits and credits ---------------------------------------------------------
+# -- bank fees -------------------------------------------------------------------------------------------------
+
+
+def bank_fee_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date) -> list[Any]:
+    """Fees of active bank matches dated up to `date_to`, and reversals of exported fees whose match was undone."""
+    found: list[Any] = []
+    exported = uow.exports.exported_like(ctx.company_id, "fee:")
+    reversed_ = {k.removeprefix("rev:") for k in uow.exports.exported_like(ctx.company_id, "rev:fee:")}
+    for fee in uow.bank_matches.fees(ctx.company_id):
+        key = f"fee:{fee.match_id}"
+        if fee.amount.currency != reader.company.currency:
+            raise ForeignCurrencyNotSupported(
+                piece=fee.reference or fee.label, currency=fee.amount.currency, company_currency=reader.company.currency
+            )
+        if fee.undone_on is None:
+            if fee.booking_date <= date_to:
+                found.append(BankFeeFact(key, fee.reference or fee.label[:40], fee.booking_date, fee.amount))
+        elif key in exported and key not in reversed_ and fee.undone_on <= date_to:
+            found.append(
+                ReversalFact(
+                    key=f"rev:{key}", reversed_key=key, reversal_date=fee.undone_on, reason="rapprochement annulé"
+                )
+            )
+    return found
+
+
+# -- everything the export posts from deposits, credits and bank reconciliation -------------------------------------
 
 
 def facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date) -> list[Any]:
-    return [*deduction_facts(uow, ctx, reader, date_to), *write_off_facts(uow, ctx, reader, date_to)]
+    return [
+        *deduction_facts(uow, ctx, reader, date_to),
+        *write_off_facts(uow, ctx, reader, date_to),
+        *bank_fee_facts(uow, ctx, reader, date_to),
+    ]

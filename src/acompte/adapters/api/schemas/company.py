@@ -23,6 +23,7 @@ from acompte.adapters.api.schemas.common import (
 )
 from acompte.adapters.api.schemas.parties import TermOut
 from acompte.domain.accounting import DEFAULT_ACCOUNTS, Journal, Nature
+from acompte.domain.banking.confirmation import AUTO_RECONCILE_SETTING
 from acompte.domain.credits import WRITE_OFF_THRESHOLD_SETTING
 from acompte.domain.deposits import DepositSettings
 from acompte.domain.einvoicing import DEFAULT_LEGAL_NOTES, DeductionEncoding
@@ -122,6 +123,7 @@ class CompanyOut(Output):
     default_payment_terms: list[TermOut] | None = Field(
         description="Terms of a sale invoice whose customer has none (null: payable on receipt)"
     )
+    bank_auto_reconcile: bool = Field(description="Bank lines whose best candidate is certain are reconciled alone")
     settings: dict[str, Any] = Field(description="The settings as stored (what the fields above read)")
 
     @classmethod
@@ -160,6 +162,7 @@ class CompanyOut(Output):
                 },
                 write_off_threshold=Decimal(str(settings.get(WRITE_OFF_THRESHOLD_SETTING, "0"))),
                 default_payment_terms=settings.get(DEFAULT_PAYMENT_TERMS_KEY) or None,
+                bank_auto_reconcile=bool(settings.get(AUTO_RECONCILE_SETTING, False)),
             )
         )
 
@@ -236,9 +239,21 @@ class CompanyPatch(Input):
     default_payment_terms: Annotated[list[TermPartIn], Field(min_length=1, max_length=12)] | None = Field(
         None, description="Terms of a sale invoice whose customer has none; null: payable on receipt"
     )
+    bank_auto_reconcile: StrictBool | None = Field(
+        None, description="Reconcile bank lines whose best candidate is certain without a click (default off)"
+    )
 
     def changes(self) -> dict[str, Any]:
         """The settings sent, as the service takes them (a null group is no change; a null SIREN removes it)."""
         sent = self.model_dump(mode="json", exclude_unset=True)
-        groups = ("legal", "vat_rounding", "vat_rates", "accounting", "prefixes", "deposits", "einvoicing")
+        groups = (
+            "legal",
+            "vat_rounding",
+            "vat_rates",
+            "accounting",
+            "prefixes",
+            "deposits",
+            "einvoicing",
+            AUTO_RECONCILE_SETTING,
+        )
         return {k: v for k, v in sent.items() if v is not None or k not in (*groups, "name", "write_off_threshold")}

@@ -22,6 +22,7 @@ from acompte.domain.accounting import DEFAULT_ACCOUNTS, AccountMapping, Journal
 from acompte.domain.accounting import ROLE_LABELS as ACCOUNT_ROLE_LABELS
 from acompte.domain.accounts import PaymentTerms
 from acompte.domain.addresses import ADDRESS_FIELDS
+from acompte.domain.banking.confirmation import AUTO_RECONCILE_SETTING
 from acompte.domain.credits import WRITE_OFF_THRESHOLD_SETTING
 from acompte.domain.deposits import DepositSettings
 from acompte.domain.einvoicing import DEFAULT_LEGAL_NOTES
@@ -92,6 +93,7 @@ def _values(company: Company, lang: str) -> dict[str, Any]:
         "default_percent": "" if deposit.default_percent is None else _rate_text(deposit.default_percent, lang),
         "write_off_threshold": i18n.amount(Decimal(str(settings.get(WRITE_OFF_THRESHOLD_SETTING, "0"))), lang),
         "vat_on_debits": bool(accounting.get("vat_on_debits", False)),
+        "bank_auto_reconcile": bool(settings.get(AUTO_RECONCILE_SETTING, False)),
         "imputation_journal": str(accounting.get("imputation_journal", Journal.MISC.value)),
         "account_name": "",
         "account_kind": AccountKind.BANK.value,
@@ -394,12 +396,14 @@ def add_treasury_account(request: Request, ctx: security.PageAdmin) -> Response:
 
 @router.post("/settings/accounting")
 def save_accounting(request: Request, ctx: security.PageAdmin) -> Response:
-    """Chart-of-accounts mapping, VAT on debits, journal of deposit deductions, write-off threshold."""
+    """Chart-of-accounts mapping, VAT on debits, journal of deposit deductions, write-off threshold, automatic
+    bank reconciliation."""
     form = security.posted_form(request)
     typed: dict[str, Any] = {f"account_{role}": _text(form, f"account_{role}", 20) for role in DEFAULT_ACCOUNTS}
     typed["vat_on_debits"] = _flag(form, "vat_on_debits")
     typed["imputation_journal"] = _text(form, "imputation_journal", 4)
     typed["write_off_threshold"] = _text(form, "write_off_threshold", 40)
+    typed["bank_auto_reconcile"] = _flag(form, "bank_auto_reconcile")
 
     def action(uow: UnitOfWork) -> None:
         try:
@@ -421,7 +425,12 @@ def save_accounting(request: Request, ctx: security.PageAdmin) -> Response:
             "vat_on_debits": typed["vat_on_debits"],
             "imputation_journal": typed["imputation_journal"],
         }
-        companies.change_settings(uow, ctx, {"accounting": accounting, WRITE_OFF_THRESHOLD_SETTING: str(threshold)})
+        changes = {
+            "accounting": accounting,
+            WRITE_OFF_THRESHOLD_SETTING: str(threshold),
+            AUTO_RECONCILE_SETTING: typed["bank_auto_reconcile"],
+        }
+        companies.change_settings(uow, ctx, changes)
 
     return _save(request, ctx, typed, "__all__", action, "Paramètres comptables enregistrés")
 

@@ -1,0 +1,354 @@
+"""How a bank line is matched: the candidates its facts offer, each with its reasons, points and score.
+
+Points per reason add up to a score capped at 100. A candidate is `certain` — the company may reconcile it
+automatically — only when every document or payment it settles is named by a reference in the line (an RF
+creditor reference, a number, the supplier's own number) and the amounts agree exactly, in the line's
+direction; never on an amount alone, and never when two candidates of the line would both be certain.
+
+Direction: money in matches sales invoices, customer payments, suppliers' credit notes and refunds; money out
+matches purchase invoices, supplier payments and direct debits, customers' credit notes and refunds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from acompte.domain.banking.facts import LineFacts, OpenDocument
+from acompte.domain.banking.lines import BankLine
+from acompte.domain.banking.matching import Because, Candidate, CandidateKind, MatchReason
+from acompte.domain.banking.references import (
+    NumberKey,
+    holds_reference,
+    numbers_in,
+    rf_body,
+    rf_references,
+    texts,
+)
+from acompte.domain.banking.subsets import card_settlement, exact_subset
+from acompte.domain.money import Money
+
+POINTS: dict[MatchReason, int] = {
+    MatchReason.STRUCTURED_REFERENCE: 60,
+    MatchReason.NUMBER_IN_TEXT: 50,
+    MatchReason.SUPPLIER_REFERENCE: 50,
+    MatchReason.KNOWN_IBAN: 25,
+    MatchReason.PARTY_NAME: 15,
+    MatchReason.EXACT_AMOUNT: 30,
+    MatchReason.COMBINED_AMOUNT: 25,
+    MatchReason.AMOUNT_WITH_FEE: 30,
+    MatchReason.DATE_WINDOW: 10,  # at most: the line on the due date; one point less every three days
+    MatchReason.EXPECTED_DEPOSIT: 5,
+    MatchReason.DIRECTION: 5,
+}
+#: Reasons that name what the line pays: one of them on every part, with the exact amount, makes it certain.
+NAMING = frozenset({MatchReason.STRUCTURED_REFERENCE, MatchReason.NUMBER_IN_TEXT, MatchReason.SUPPLIER_REFERENCE})
+EXACT = frozenset({MatchReason.EXACT_AMOUNT, MatchReason.COMBINED_AMOUNT})
+#: Days between the line and a due date (or a payment's date) beyond which the date says nothing.
+DATE_WINDOW_DAYS = 30
+#: Payment methods whose payments the bank pays out in settlements, less its commission.
+CARD_METHODS = frozenset({"card"})
+_KIND_ORDER = {kind: i for i, kind in enumerate(CandidateKind)}
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What the company's settings and the caller give the matcher: the prefixes of its number series and the
+    check of an RF reference's digits."""
+
+    prefixes: Collection[str]
+    rf_is_valid: Callable[[str], bool]
+
+
+def because(reason: MatchReason, **params: object) -> Because:
+    points = POINTS[reason]
+    if reason is MatchReason.DATE_WINDOW:
+        days = params["days"]
+        points = max(0, points - int(days) // 3) if isinstance(days, int) else 0
+    return Because(reason, dict(params), points)
+
+
+def score_of(reasons: Sequence[Because]) -> int:
+    return min(100, sum(b.points for b in reasons))
+
+
+class _Matcher:
+    def __init__(self, line: BankLine, facts: LineFacts, rules: Rules) -> None:
+        self.line, self.facts = line, facts
+        self.received = line.received
+        self.amount = _abs(line.amount)
+        self.text = texts(line.reference, line.label)
+        keys: list[tuple[NumberKey, str | None]] = []
+        for reference in rf_references(self.text, rules.rf_is_valid):
+            keys += [(key, reference) for key in numbers_in(rf_body(reference), rules.prefixes)]
+        keys += [(key, None) for key in numbers_in(self.text, rules.prefixes)]
+        self.keys = tuple(keys)
+        currency = line.amount.currency
+        self.documents = [d for d in facts.documents if self._document_fits(d) and d.open.currency == currency]
+        self.payments = [p for p in facts.payments if p.direction == self._direction and p.amount.currency == currency]
+        self.deposits = [d for d in facts.deposits if d.flow == self._flow and d.amount.currency == currency]
+        # A credit the party holds goes back the other way: a customer's overpayment is refunded by a debit.
+        self.credits = [c for c in facts.credits if c.direction != self._direction and c.left.currency == currency]
+        numbers = [d.number for d in self.documents] + [p.number for p in self.payments]
+        numbers += [d.number for d in self.deposits]
+        self._matches = {key: sum(1 for n in numbers if key.matches(n)) for key, _rf in keys}
+
+    @property
+    def _direction(self) -> str:
+        return "in" if self.received else "out"
+
+    @property
+    def _flow(self) -> str:
+        return "sale" if self.received else "purchase"
+
+    def _document_fits(self, doc: OpenDocument) -> bool:
+        return (doc.flow == self._flow) != doc.is_credit
+
+    def _named(self, number: str) -> Because | None:
+        """Why `number` is named by the line, if it is. A number read without its prefix names it only when it
+        names nothing else the line may pay."""
+        for key, rf in self.keys:
+            if not key.matches(number) or (key.prefix is None and self._matches[key] != 1):
+                continue
+            if rf is not None:
+                return because(MatchReason.STRUCTURED_REFERENCE, reference=rf, number=number)
+            return because(MatchReason.NUMBER_IN_TEXT, number=number)
+        return None
+
+    def _party(self, party_id: int) -> list[Because]:
+        found = []
+        if party_id in self.facts.iban_parties:
+            found.append(because(MatchReason.KNOWN_IBAN, iban=self.line.counterparty_iban, party=party_id))
+        if party_id in self.facts.named_parties:
+            found.append(because(MatchReason.PARTY_NAME, party=party_id))
+        return found
+
+    def _days(self, day: date | None) -> list[Because]:
+        if day is None:
+            return []
+        days = abs((self.line.booking_date - day).days)
+        return [because(MatchReason.DATE_WINDOW, days=days)] if days <= DATE_WINDOW_DAYS else []
+
+    def _direction_reason(self) -> list[Because]:
+        return [] if self.received else [because(MatchReason.DIRECTION)]
+
+    def candidates(self) -> list[Candidate]:
+        found = [*self._single_documents(), *self._combined(), *self._payments(), *self._card_settlement()]
+        found += [*self._deposits(), *self._refunds()]
+        return found
+
+    def _single_documents(self) -> list[Candidate]:
+        found = []
+        for doc in self.documents:
+            named = [b for b in (self._named(doc.number), self._supplier(doc)) if b is not None]
+            exact = doc.open == self.amount
+            party = self._party(doc.party_id)
+            if not (named or exact or party):
+                continue
+            reasons = [*named, *party]
+            if exact:
+                reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
+            reasons += self._days(doc.due_date or doc.issue_date) + self._direction_reason()
+            part = min(doc.open, self.amount, key=lambda m: m.amount)
+            found.append(
+                _candidate(
+                    CandidateKind.DOCUMENT,
+                    doc.party_id,
+                    self.amount,
+                    reasons,
+                    document_ids=(doc.id,),
+                    allocations=((doc.id, part),),
+                    certain=bool(named) and exact,
+                )
+            )
+        return found
+
+    def _supplier(self, doc: OpenDocument) -> Because | None:
+        if doc.flow == "purchase" and doc.supplier_reference and holds_reference(self.text, doc.supplier_reference):
+            return because(MatchReason.SUPPLIER_REFERENCE, reference=doc.supplier_reference, number=doc.number)
+        return None
+
+    def _combined(self) -> list[Candidate]:
+        """Several documents of one party: those the text names if they add up, else a bounded search among
+        the documents of a party the line names or recognises."""
+        by_party: dict[int, list[OpenDocument]] = {}
+        for doc in sorted(self.documents, key=lambda d: (d.due_date or d.issue_date, d.id)):
+            if not doc.is_credit:
+                by_party.setdefault(doc.party_id, []).append(doc)
+        found = []
+        target = self.amount.minor_units
+        for party_id, docs in sorted(by_party.items()):
+            named = {d.id: b for d in docs if (b := self._named(d.number) or self._supplier(d)) is not None}
+            party = self._party(party_id)
+            if not (named or party):
+                continue
+            picked: tuple[int, ...] | None = None
+            if len(named) >= 2 and sum(d.open.minor_units for d in docs if d.id in named) == target:
+                picked = tuple(d.id for d in docs if d.id in named)
+            else:
+                picked = exact_subset(target, [(d.id, d.open.minor_units) for d in docs])
+            if picked is None:
+                continue
+            chosen = [d for d in docs if d.id in picked]
+            reasons = [named[d.id] for d in chosen if d.id in named] + party
+            reasons.append(because(MatchReason.COMBINED_AMOUNT, amount=self.amount, count=len(chosen)))
+            reasons += self._direction_reason()
+            found.append(
+                _candidate(
+                    CandidateKind.DOCUMENTS,
+                    party_id,
+                    self.amount,
+                    reasons,
+                    document_ids=tuple(d.id for d in chosen),
+                    allocations=tuple((d.id, d.open) for d in chosen),
+                    certain=all(d.id in named for d in chosen),
+                )
+            )
+        return found
+
+    def _payments(self) -> list[Candidate]:
+        found = []
+        for payment in self.payments:
+            named = self._named(payment.number)
+            exact = payment.amount == self.amount
+            if not (named or exact):
+                continue
+            reasons = [named] if named is not None else []
+            reasons += self._party(payment.party_id)
+            if exact:
+                reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
+            reasons += self._days(payment.payment_date) + self._direction_reason()
+            found.append(
+                _candidate(
+                    CandidateKind.PAYMENT,
+                    payment.party_id,
+                    self.amount,
+                    reasons,
+                    payment_ids=(payment.id,),
+                    certain=named is not None and exact,
+                )
+            )
+        return found
+
+    def _card_settlement(self) -> list[Candidate]:
+        if not self.received:
+            return []
+        cards = [(p, p.payment_date, p.amount.minor_units) for p in self.payments if p.method in CARD_METHODS]
+        settled = card_settlement(self.amount.minor_units, self.line.booking_date, cards)
+        if settled is None:
+            return []
+        chosen, covered, fee_minor = settled
+        currency = self.amount.currency
+        fee = Money.from_minor(fee_minor, currency)
+        parties = {p.party_id for p in chosen}
+        reasons = [
+            because(MatchReason.AMOUNT_WITH_FEE, amount=Money.from_minor(covered, currency), fee=fee, count=len(chosen))
+        ]
+        reasons += self._days(max(p.payment_date for p in chosen))
+        return [
+            _candidate(
+                CandidateKind.PAYMENTS,
+                parties.pop() if len(parties) == 1 else None,
+                self.amount,
+                reasons,
+                payment_ids=tuple(p.id for p in chosen),
+                fee=fee,
+            )
+        ]
+
+    def _deposits(self) -> list[Candidate]:
+        found = []
+        for deposit in self.deposits:
+            named = self._named(deposit.number)
+            exact = deposit.amount == self.amount
+            party = self._party(deposit.party_id)
+            if not (named or exact or party):
+                continue
+            reasons = [named] if named is not None else []
+            reasons += [because(MatchReason.EXPECTED_DEPOSIT, number=deposit.number), *party]
+            if exact:
+                reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
+            reasons += self._direction_reason()
+            part = min(deposit.amount, self.amount, key=lambda m: m.amount)
+            found.append(
+                _candidate(
+                    CandidateKind.DEPOSIT,
+                    deposit.party_id,
+                    self.amount,
+                    reasons,
+                    document_ids=(deposit.order_id,),
+                    allocations=((deposit.order_id, part),),
+                    certain=named is not None and exact,
+                )
+            )
+        return found
+
+    def _refunds(self) -> list[Candidate]:
+        found = []
+        for credit in self.credits:
+            exact = credit.left == self.amount
+            party = self._party(credit.party_id)
+            named = self._named(credit.number)
+            if not (exact or party or named):
+                continue
+            if credit.left.amount < self.amount.amount:
+                continue
+            reasons = [named] if named is not None else []
+            reasons += party
+            if exact:
+                reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
+            reasons += self._days(credit.payment_date) if named or party else []
+            reasons += self._direction_reason()
+            refund = _candidate(
+                CandidateKind.REFUND, credit.party_id, self.amount, reasons, payment_ids=(credit.payment_id,)
+            )
+            found.append(refund)
+        return found
+
+
+def _abs(money: Money) -> Money:
+    return Money(abs(money.amount), money.currency)
+
+
+def _candidate(
+    kind: CandidateKind,
+    party_id: int | None,
+    amount: Money,
+    reasons: list[Because],
+    *,
+    document_ids: tuple[int, ...] = (),
+    payment_ids: tuple[int, ...] = (),
+    allocations: tuple[tuple[int, Money], ...] = (),
+    fee: Money | None = None,
+    certain: bool = False,
+) -> Candidate:
+    exact = any(b.reason in EXACT for b in reasons)
+    return Candidate(
+        kind=kind,
+        party_id=party_id,
+        amount=amount,
+        score=score_of(reasons),
+        because=tuple(reasons),
+        document_ids=document_ids,
+        payment_ids=payment_ids,
+        allocations=allocations,
+        fee=fee,
+        certain=certain and exact,
+    )
+
+
+def rank(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Best first: score, then certainty, then the simpler kind, then the oldest ids; a line with two certain
+    candidates has none (the company decides which)."""
+    ordered = sorted(
+        candidates,
+        key=lambda c: (-c.score, not c.certain, _KIND_ORDER[c.kind], c.document_ids, c.payment_ids),
+    )
+    if sum(1 for c in ordered if c.certain) > 1:
+        ordered = [replace(c, certain=False) for c in ordered]
+    return ordered
+
+
+def match(line: BankLine, facts: LineFacts, rules: Rules) -> list[Candidate]:
+    """Every candidate the facts offer the line, best first."""
+    return rank(_Matcher(line, facts, rules).candidates())

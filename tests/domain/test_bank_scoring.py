@@ -1,0 +1,133 @@
+"""Ranking a line's candidates: reasons, points, and when a candidate is certain."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from stdnum import iso11649
+from stdnum.iso7064 import mod_97_10
+
+from acompte.domain.banking.facts import ExpectedDeposit, HeldCredit, LineFacts, OpenDocument, OpenPayment
+from acompte.domain.banking.lines import BankLine, LineState
+from acompte.domain.banking.matching import CandidateKind, MatchReason
+from acompte.domain.banking.scoring import Rules, match
+from acompte.domain.money import Money
+from acompte.domain.numbering import DEFAULT_PREFIXES
+
+RULES = Rules(prefixes=set(DEFAULT_PREFIXES.values()), rf_is_valid=iso11649.is_valid)
+DAY = date(2026, 12, 1)
+
+
+def eur(text: str) -> Money:
+    return Money.of(text, "EUR")
+
+
+def line(amount: str, label: str = "", **fields: str) -> BankLine:
+    base = dict(reference="", entry_reference="", counterparty_name="", counterparty_iban="", transaction_code="")
+    base.update(fields)
+    return BankLine(1, 1, 1, 0, DAY, None, eur(amount), label, state=LineState.OPEN, version=1, **base)  # type: ignore[arg-type]
+
+
+def doc(id: int, number: str, open: str, *, party: int = 7, flow: str = "sale", kind: str = "invoice", ref: str = ""):
+    return OpenDocument(
+        id, number, ref, party, flow, kind, DAY - timedelta(days=3), DAY - timedelta(days=30), eur(open)
+    )
+
+
+def reasons(candidate):
+    return {b.reason for b in candidate.because}
+
+
+def test_a_number_in_the_label_with_the_exact_amount_is_certain():
+    facts = LineFacts(documents=(doc(1, "FA-2026-00012", "120.00"), doc(2, "FA-2026-00013", "120.00")))
+    best, other = match(line("120.00", "VIR fa 2026 00012"), facts, RULES)
+    assert best.document_ids == (1,) and best.certain and best.score > other.score
+    assert {MatchReason.NUMBER_IN_TEXT, MatchReason.EXACT_AMOUNT} <= reasons(best)
+    assert not other.certain  # the same amount alone is never enough
+
+
+def test_a_number_with_another_amount_is_proposed_but_not_certain():
+    facts = LineFacts(documents=(doc(1, "FA-2026-00012", "120.00"),))
+    (best,) = match(line("100.00", "FA-2026-00012"), facts, RULES)
+    assert not best.certain and best.allocations == ((1, eur("100.00")),)
+
+
+def test_the_direction_decides_what_a_line_may_pay():
+    facts = LineFacts(documents=(doc(1, "FA-2026-00012", "120.00"), doc(2, "FF-2026-00012", "120.00", flow="purchase")))
+    assert [c.document_ids for c in match(line("120.00"), facts, RULES)] == [(1,)]
+    out = match(line("-120.00"), facts, RULES)
+    assert [c.document_ids for c in out] == [(2,)] and MatchReason.DIRECTION in reasons(out[0])
+
+
+def test_a_bare_number_counts_only_when_it_names_one_thing():
+    one = LineFacts(documents=(doc(1, "FA-2026-00012", "120.00"),))
+    assert match(line("120.00", "2026-00012"), one, RULES)[0].certain
+    two = LineFacts(documents=(doc(1, "FA-2026-00012", "120.00"), doc(2, "FAC-2026-00012", "120.00")))
+    assert not any(c.certain for c in match(line("120.00", "2026-00012"), two, RULES))
+
+
+def test_an_rf_reference_names_the_document_it_carries():
+    body = "FA202600012"
+    reference = "RF" + mod_97_10.calc_check_digits(body + "RF") + body
+    facts = LineFacts(documents=(doc(1, "FA-2026-00012", "120.00"),))
+    (best,) = match(line("120.00", reference=reference), facts, RULES)
+    assert best.certain and MatchReason.STRUCTURED_REFERENCE in reasons(best)
+
+
+def test_two_documents_of_one_party_adding_up_are_combined():
+    facts = LineFacts(
+        documents=(
+            doc(1, "FA-2026-00001", "100.00"),
+            doc(2, "FA-2026-00002", "50.00"),
+            doc(3, "FA-2026-00003", "30.00"),
+        ),
+        iban_parties=frozenset({7}),
+    )
+    combined = [
+        c for c in match(line("130.00", counterparty_iban="FR76X"), facts, RULES) if c.kind is CandidateKind.DOCUMENTS
+    ]
+    assert combined[0].document_ids == (1, 3) and not combined[0].certain
+    named = match(line("130.00", "FA-2026-00001 FA-2026-00003"), facts, RULES)[0]
+    assert named.kind is CandidateKind.DOCUMENTS and named.certain
+
+
+def test_a_card_settlement_covers_card_payments_less_the_fee():
+    payments = tuple(
+        OpenPayment(i, f"RC-2026-0000{i}", 7, "card", "in", DAY - timedelta(days=1), eur(a))
+        for i, a in ((1, "100.00"), (2, "200.00"), (3, "300.00"))
+    )
+    (best,) = match(line("592.80"), LineFacts(payments=payments), RULES)
+    assert best.kind is CandidateKind.PAYMENTS and best.fee == eur("7.20") and best.payment_ids == (1, 2, 3)
+    assert not best.certain
+
+
+def test_a_supplier_number_names_a_purchase_invoice():
+    facts = LineFacts(documents=(doc(4, "FF-2026-00001", "80.00", flow="purchase", ref="F-118"),))
+    (best,) = match(line("-80.00", "PRLV SEPA FOURNISSEUR F118"), facts, RULES)
+    assert best.certain and MatchReason.SUPPLIER_REFERENCE in reasons(best)
+
+
+def test_a_debit_gives_back_a_customers_overpayment():
+    credit = HeldCredit(9, "RC-2026-00009", 7, "in", DAY - timedelta(days=5), eur("25.00"))
+    (best,) = match(line("-25.00"), LineFacts(credits=(credit,)), RULES)
+    assert best.kind is CandidateKind.REFUND and best.payment_ids == (9,) and not best.certain
+
+
+def test_a_deposit_asked_on_an_order_is_expected():
+    deposit = ExpectedDeposit(5, "CO-2026-00003", 7, "sale", eur("300.00"))
+    (best,) = match(line("300.00", "acompte CO-2026-00003"), LineFacts(deposits=(deposit,)), RULES)
+    assert best.kind is CandidateKind.DEPOSIT and best.certain and MatchReason.EXPECTED_DEPOSIT in reasons(best)
+
+
+def test_two_certain_candidates_make_none_certain():
+    facts = LineFacts(documents=(doc(1, "FA-2026-00012", "120.00"), doc(2, "FA-2026-00013", "120.00", party=8)))
+    found = match(line("120.00", "FA-2026-00012 FA-2026-00013"), facts, RULES)
+    assert found and not any(c.certain for c in found)
+
+
+def test_no_fact_no_candidate_and_scores_stay_within_bounds():
+    assert match(line("42.00"), LineFacts(), RULES) == []
+    facts = LineFacts(
+        documents=(doc(1, "FA-2026-00012", "120.00"),), iban_parties=frozenset({7}), named_parties=frozenset({7})
+    )
+    for candidate in match(replace(line("120.00", "FA-2026-00012"), counterparty_iban="FR76"), facts, RULES):
+        assert 0 <= candidate.score <= 100

@@ -1,0 +1,75 @@
+"""The bounded searches: documents adding up exactly to a line, card payments covered by a settlement."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from acompte.domain.banking.subsets import MAX_CARD_FEE_RATE, MAX_ITEMS, MAX_SIZE, card_settlement, exact_subset
+
+amounts = st.lists(st.integers(min_value=1, max_value=500_000), min_size=0, max_size=20)
+
+
+@given(amounts, st.integers(min_value=1, max_value=2_000_000))
+def test_a_subset_found_adds_up_exactly(values, target):
+    items = list(enumerate(values))
+    found = exact_subset(target, items)
+    if found is not None:
+        assert len(found) >= 2 and len(set(found)) == len(found)
+        assert sum(values[i] for i in found) == target
+
+
+@given(
+    st.lists(st.integers(min_value=1, max_value=500_000), min_size=2, max_size=MAX_ITEMS),
+    st.data(),
+)
+def test_a_planted_subset_within_the_bounds_is_found(values, data):
+    size = data.draw(st.integers(min_value=2, max_value=min(MAX_SIZE, len(values))))
+    planted = data.draw(st.lists(st.sampled_from(range(len(values))), min_size=size, max_size=size, unique=True))
+    target = sum(values[i] for i in planted)
+    found = exact_subset(target, list(enumerate(values)))
+    assert found is not None and sum(values[i] for i in found) == target
+
+
+def test_the_search_is_deterministic_and_prefers_fewest_items():
+    items = [("a", 100), ("b", 200), ("c", 300), ("d", 50), ("e", 250)]
+    assert exact_subset(300, items) == ("a", "b")  # before ("d", "e"): the items' order decides
+    assert exact_subset(350, items) == ("a", "e")
+    assert exact_subset(600, items) == ("a", "b", "c")  # no pair of them makes 600
+    assert exact_subset(10_000, items) is None
+
+
+def test_items_beyond_the_cap_are_not_read():
+    items = [(i, 1) for i in range(MAX_ITEMS)] + [("late", 7), ("later", 9)]
+    assert exact_subset(16, items) is None
+
+
+on = date(2026, 12, 10)
+
+
+@given(
+    st.lists(st.integers(min_value=100, max_value=100_000), min_size=2, max_size=6),
+    st.integers(min_value=0, max_value=500),  # fee in hundredths of a percent: 0 % to 5 %
+)
+def test_a_card_settlement_covers_its_payments_less_a_bounded_fee(values, basis_points):
+    covered = sum(values)
+    fee = covered * basis_points // 10_000
+    payments = [(i, on - timedelta(days=1), v) for i, v in enumerate(values)]
+    found = card_settlement(covered - fee, on, payments)
+    assert found is not None
+    _keys, total, kept = found
+    assert total - kept == covered - fee and 0 <= kept <= MAX_CARD_FEE_RATE * total
+
+
+def test_a_fee_above_the_cap_or_below_zero_is_no_settlement():
+    payments = [(1, on, 10_000), (2, on, 20_000)]
+    assert card_settlement(30_001, on, payments) is None
+    assert card_settlement(int(30_000 * (1 - Decimal("0.051"))), on, payments) is None
+    assert card_settlement(29_640, on, payments) == ((1, 2), 30_000, 360)
+
+
+def test_the_run_of_days_with_the_smallest_fee_is_chosen():
+    payments = [(1, on - timedelta(days=2), 5_000), (2, on - timedelta(days=1), 10_000), (3, on, 10_000)]
+    assert card_settlement(19_800, on, payments) == ((2, 3), 20_000, 200)
+    assert card_settlement(10_000, on, [(1, on - timedelta(days=30), 10_100)]) is None
