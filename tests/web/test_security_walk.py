@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 from acompte.domain.documents import Flow, Kind
 from acompte.domain.money import Money
 from acompte.services import exports, parties, payments, users
+from acompte.services.banking import csv_mappings
 from tests.helpers import gesture, line, snapshot, validated
 
 #: Paths the walk leaves out: the API (tested by tests/api), static files, and the session pages.
@@ -51,6 +52,7 @@ NAMED = {
     "export_id": "run",
     "token_id": "token",
     "item_id": "item",
+    "mapping_id": "csv_mapping",
 }
 #: Segments whose id is of a narrower kind than its parameter's name says (`/overpayments/{payment_id}`).
 OVERRIDES = {"overpayments": "overpayment"}
@@ -132,6 +134,7 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
     validated(uow, ctx, customer.id, line("300.00"), kind=Kind.ORDER, flow=Flow.SALE)
     run = exports.run_export(uow, ctx, date_from=date.today().replace(day=1), date_to=date.today())
     token, _secret = users.create_token(uow, ctx, email=web_reader.email, name="walk")
+    mapping = csv_mappings.create_mapping(uow, ctx, name="Banque walk", columns={"date": "1", "amount": "2"})
     return {
         "document": invoice.id,
         "payment": payment.id,
@@ -141,6 +144,7 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
         "run": run.run_id,
         "token": token.id,
         "item": item.id,
+        "csv_mapping": mapping.id or 0,
     }
 
 
