@@ -106,3 +106,44 @@ def test_the_pages_read_in_english(app, web):
 def test_another_companys_account_is_not_found(app, web, web_intruder):
     account = bank(app, web.ctx)
     assert web_intruder.get(f"/bank/lines?account_id={account}").status_code == 404
+
+
+def test_a_csv_mapping_is_made_from_its_form_and_deleted(app, web):
+    form = web.get("/bank/mappings/new")
+    assert form.status_code == 200 and 'name="column_date"' in form.text
+    fields = {
+        "name": "Banque Populaire",
+        "delimiter": ";",
+        "encoding": "cp1252",
+        "date_format": "dd/mm/yyyy",
+        "skip_rows": "2",
+        "decimal_comma": "on",
+        "header": "on",
+        "column_date": "Date",
+        "column_debit": "Débit euros",
+        "column_credit": "Crédit euros",
+        "column_label": "Libellé",
+    }
+    made = web.post("/bank/mappings/new", fields, csrf_from="/bank/mappings/new")
+    assert made.status_code == 303, made.text
+    (mapping,) = csv_mappings.list_mappings(app.uow(), web.ctx)
+    assert (mapping.name, mapping.skip_rows, mapping.encoding, mapping.decimal_comma) == (
+        "Banque Populaire",
+        2,
+        "cp1252",
+        True,
+    )
+    assert mapping.columns == {"date": "Date", "debit": "Débit euros", "credit": "Crédit euros", "label": "Libellé"}
+    assert "Banque Populaire" in web.get("/bank").text
+    both = web.post(
+        "/bank/mappings/new", {**fields, "name": "Autre", "column_amount": "Montant"}, csrf_from="/bank/mappings/new"
+    )
+    assert both.status_code == 422 and "indiquez soit la colonne du montant" in both.text
+    no_date = web.post(
+        "/bank/mappings/new", {**fields, "name": "Autre", "column_date": ""}, csrf_from="/bank/mappings/new"
+    )
+    assert no_date.status_code == 422 and 'id="e-column_date"' in no_date.text
+    taken = web.post("/bank/mappings/new", fields, csrf_from="/bank/mappings/new")
+    assert taken.status_code == 422 and 'id="e-name"' in taken.text
+    gone = web.post(f"/bank/mappings/{mapping.id}/delete", {}, csrf_from="/bank")
+    assert gone.status_code == 303 and csv_mappings.list_mappings(app.uow(), web.ctx) == []

@@ -27,7 +27,7 @@ from acompte.domain.banking.confirmation import Confirmation
 from acompte.domain.documents import Flow, Kind
 from acompte.domain.money import Money
 from acompte.services import exports, parties, payments, users
-from acompte.services.banking import reconciliation
+from acompte.services.banking import csv_mappings, reconciliation
 from tests.bank_helpers import bank_line
 from tests.helpers import gesture, line, snapshot, validated
 
@@ -56,6 +56,7 @@ NAMED = {
     "item_id": "item",
     "line_id": "bank_line",
     "match_id": "bank_match",
+    "mapping_id": "csv_mapping",
 }
 #: Segments whose id is of a narrower kind than its parameter's name says (`/overpayments/{payment_id}`).
 OVERRIDES = {"overpayments": "overpayment"}
@@ -140,6 +141,7 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
     open_line = bank_line(uow, ctx, "10.00")
     matched = bank_line(uow, ctx, "5.00")
     match = reconciliation.confirm(uow, ctx, matched.id, Confirmation(party_id=customer.id))
+    mapping = csv_mappings.create_mapping(uow, ctx, name="Banque walk", columns={"date": "1", "amount": "2"})
     return {
         "bank_line": open_line.id,
         "bank_match": match.match_id,
@@ -151,6 +153,7 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
         "run": run.run_id,
         "token": token.id,
         "item": item.id,
+        "csv_mapping": mapping.id or 0,
     }
 
 

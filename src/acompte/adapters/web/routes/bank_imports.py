@@ -21,7 +21,7 @@ from acompte.adapters.web.routes._payments_common import can_write
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
 from acompte.domain.banking.lines import LineState
-from acompte.domain.banking.statements import LineFilter, StatementFormat
+from acompte.domain.banking.statements import DATE_FORMATS, ENCODINGS, LineFilter, StatementFormat
 from acompte.services import companies
 from acompte.services.banking import csv_mappings, imports
 from acompte.services.ports import Ctx
@@ -55,10 +55,12 @@ def _bank_page(
 ) -> Response:
     uow = security.uow_of(request)
     accounts = imports.bank_accounts(uow, ctx)
+    mappings = csv_mappings.list_mappings(uow, ctx)
     context: dict[str, Any] = {
         "accounts": accounts,
         "account_options": [(a.account.id, f"{a.account.name} {a.account.iban}".strip()) for a in accounts],
-        "mapping_options": [(m.id, m.name) for m in csv_mappings.list_mappings(uow, ctx)],
+        "mappings": mappings,
+        "mapping_options": [(m.id, m.name) for m in mappings],
         "formats": [(f.value, translate(request, text)) for f, text in FORMATS.items()],
         "recent": imports.list_imports(uow, ctx, limit=10),
         "names": {a.account.id: a.account.name for a in accounts},
@@ -168,3 +170,76 @@ def bank_lines(
         "state_words": {s.value: translate(request, text) for s, text in STATES.items()},
     }
     return render(request, "bank/lines.html", context)
+
+
+# -- CSV mappings -----------------------------------------------------------------------------------------------
+
+#: The column fields of the mapping form, with their labels.
+COLUMN_LABELS = {
+    "date": N_("Date d'opération"),
+    "value_date": N_("Date de valeur"),
+    "amount": N_("Montant (signé)"),
+    "debit": N_("Débit"),
+    "credit": N_("Crédit"),
+    "label": N_("Libellé"),
+    "reference": N_("Référence"),
+    "counterparty": N_("Contrepartie"),
+    "iban": N_("IBAN"),
+}
+DELIMITER_LABELS = {";": N_("point-virgule ;"), ",": N_("virgule ,"), "\t": N_("tabulation"), "|": N_("barre |")}
+
+
+def _mapping_form(request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200) -> Response:
+    context = {
+        "values": values,
+        "errors": errors,
+        "columns": [(name, translate(request, text)) for name, text in COLUMN_LABELS.items()],
+        "delimiters": [(value, translate(request, text)) for value, text in DELIMITER_LABELS.items()],
+        "encodings": [(value, value) for value in ENCODINGS],
+        "date_formats": [(value, value) for value in DATE_FORMATS],
+    }
+    return render(request, "bank/mapping.html", context, status)
+
+
+@router.get("/bank/mappings/new")
+def mapping_new_page(request: Request, ctx: security.PageWrite) -> Response:
+    values = {"delimiter": ";", "encoding": "utf-8", "decimal_comma": "on", "date_format": "dd/mm/yyyy"}
+    return _mapping_form(request, {**values, "skip_rows": "0", "header": "on", "form_key": security.new_form_key()}, {})
+
+
+@router.post("/bank/mappings/new")
+def mapping_create(request: Request, ctx: security.PageWrite) -> Response:
+    form = form_of(request)
+    skip = form.get("skip_rows", "0").strip() or "0"
+    if not skip.isdigit():
+        return _mapping_form(request, form, {"skip_rows": translate(request, "Un nombre de lignes.")}, 422)
+    try:
+        mapping = csv_mappings.create_mapping(
+            security.uow_of(request),
+            ctx,
+            name=form.get("name", ""),
+            columns={name: form.get(f"column_{name}", "") for name in COLUMN_LABELS},
+            delimiter=form.get("delimiter", ";"),
+            encoding=form.get("encoding", "utf-8"),
+            decimal_comma=form.get("decimal_comma") == "on",
+            date_format=form.get("date_format", "dd/mm/yyyy"),
+            skip_rows=int(skip[:3]),
+            header=form.get("header") == "on",
+        )
+    except e.DomainError as exc:
+        field = str(exc.params.get("field") or "__all__")
+        if field == "columns":
+            column = str(exc.params.get("column") or "")
+            field = f"column_{column}" if column in COLUMN_LABELS else "__all__"
+        return _mapping_form(request, form, {field: error_text(request, exc)}, 422)
+    return redirect(request, "/bank", flash=translate(request, "Format CSV {name} enregistré.", name=mapping.name))
+
+
+@router.post("/bank/mappings/{mapping_id}/delete")
+def mapping_delete(request: Request, ctx: security.PageWrite, mapping_id: str) -> Response:
+    found = _int(mapping_id)
+    if found is None:
+        raise e.NotFound(entity=csv_mappings.MAPPING, id=mapping_id[:40])
+    mapping = csv_mappings.get_mapping(security.uow_of(request), ctx, found)
+    csv_mappings.delete_mapping(security.uow_of(request), ctx, found)
+    return redirect(request, "/bank", flash=translate(request, "Format CSV {name} supprimé.", name=mapping.name))
