@@ -28,6 +28,7 @@ from acompte.domain.money import Money
 from acompte.services import companies, credits, deposits, documents, exports, parties, payments
 from acompte.services.credits import CreditRef
 from acompte.services.ports import Ctx
+from tests.bank_helpers import bank_line
 from tests.helpers import snapshot
 
 #: Which object an id names, by the name of the path parameter or body field that carries it.
@@ -46,6 +47,7 @@ ID_KINDS = {
     "credit_id": "credit",
     "refund_id": "refund",
     "run_id": "run",
+    "line_id": "bank_line",
 }
 
 
@@ -82,6 +84,7 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
         uow, ctx, source=CreditRef.credit_note(credit.id), method="transfer", amount=Money.of("1.00", "EUR")
     )
     run = exports.run_export(uow, ctx, date_from=date.today(), date_to=date.today())
+    statement_line = bank_line(uow, ctx, "24.00", label=f"{mark} bank line")
     return {
         "party": str(party.id),
         "item": str(item.id),
@@ -94,6 +97,7 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
         "credit": str(credit.id),
         "refund": str(refund.id),
         "run": str(run.run_id),
+        "bank_line": str(statement_line.id),
     }
 
 

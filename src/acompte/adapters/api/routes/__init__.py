@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from acompte.adapters.api.routes import (
     accounts,
     allocations,
+    banking_candidates,
     company,
     credits,
     dashboard,
@@ -43,6 +44,7 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     accounts,
     exports,
     dashboard,
+    banking_candidates,
 )
 
 
