@@ -27,6 +27,7 @@ COMMANDS = [
     ["user", "create"],
     ["token", "create"],
     ["export", "fec"],
+    ["bank", "match"],
     ["backup"],
     ["verify"],
 ]

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from acompte.adapters.cli import data as data_commands
+from acompte.adapters.cli.bank import app as bank_app
 from acompte.adapters.cli.exports import app as exports_app
 from acompte.adapters.cli.localized import Command, _, new_app
 from acompte.adapters.cli.users import token_app, user_app
@@ -169,6 +170,7 @@ def serve(
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(exports_app, name="export")
+app.add_typer(bank_app, name="bank")
 app.command(
     "verify",
     cls=Command,
