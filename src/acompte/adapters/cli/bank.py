@@ -1,4 +1,5 @@
-"""`acompte bank …`: the company's bank statements from the command line (`acompte bank import FILE --account …`).
+"""`acompte bank …`: the company's bank statements from the command line (`acompte bank import FILE --account …`,
+`bank match`; `bank reconcile` registers itself from its module).
 
 Only Typer and the light modules of the command line are imported here; the rest when the command runs."""
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from acompte.adapters.cli.bank_match import match_command
 from acompte.adapters.cli.localized import LANG, Command, _, new_app
 from acompte.adapters.cli.output import console as new_console
 
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from acompte.domain.banking.statements import CsvMapping, ImportSummary, Statement
     from acompte.services.ports import Ctx
 
-app = new_app(_("Relevés bancaires : import des fichiers de la banque."))
+app = new_app(_("Relevés bancaires : lignes importées et rapprochement avec les pièces et les règlements."))
 #: From this many new lines on, the import draws a progress bar.
 PROGRESS_FROM = 1000
 FORMATS = ("camt.053", "camt.054", "ofx", "csv")
@@ -140,3 +142,8 @@ def _with_progress(
         return imports.import_statement(
             application.uow(), ctx, account_id, statement, file_name=name, file_sha256=digest, progress=told
         )
+
+
+app.command("match", cls=Command, help=_("Afficher les lignes ouvertes avec leur meilleur candidat et ses raisons."))(
+    match_command
+)

@@ -17,6 +17,7 @@ from acompte.adapters.api.routes import (
     allocations,
     banking_imports,
     banking_matches,
+    banking_candidates,
     company,
     credits,
     dashboard,
@@ -47,6 +48,7 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     dashboard,
     banking_imports,
     banking_matches,
+    banking_candidates,
 )
 
 
