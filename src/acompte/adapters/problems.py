@@ -252,6 +252,12 @@ PROBLEMS: tuple[ProblemType, ...] = (
                 'de change (unités de la devise de la société pour 1 unité de la sienne).')),
     _domain(e.ExchangeRateNotAllowed, 422, NP_("problem", 'Taux de change superflu'),
             NP_("problem", "Un montant dans la devise de la société n'a pas de taux de change.")),
+    _domain(e.InvalidBankAccount, 422, NP_("problem", 'Compte bancaire invalide'),
+            NP_("problem", "Le compte comptable d'un compte bancaire commence par 512 (53 pour une caisse) ; son "
+                "solde d'ouverture est dans sa devise.")),
+    _domain(e.SupplierReferenceFrozen, 409, NP_("problem", 'Numéro du fournisseur figé'),
+            NP_("problem", "Le numéro de facture du fournisseur se saisit sur le brouillon d'une pièce d'achat ; "
+                'une fois la pièce validée, il ne change plus.')),
     ProblemType('validation-error', 422, NP_("problem", 'Requête invalide'),
                 NP_("problem", 'Un ou plusieurs champs sont absents, inconnus ou mal formés ; `errors` les liste '
                     'tous.')),

@@ -133,6 +133,11 @@ class Reason(StrEnum):
     POSTCODE_LENGTH = "postcode-length"  # maximum
     EXEMPTION_REASON_REQUIRED = "exemption-reason-required"
     VATEX_CODE = "vatex-code"  # value
+    # bank accounts (InvalidBankAccount: field) and the BIC (InvalidIdentifier)
+    BIC_SHAPE = "bic-shape"
+    BANK_LEDGER_ACCOUNT = "bank-ledger-account"  # value, prefix
+    IBAN_REQUIRED = "iban-required"
+    OPENING_BALANCE_CURRENCY = "opening-balance-currency"  # currency, account_currency
 
 
 class Field(StrEnum):
@@ -148,6 +153,7 @@ class Field(StrEnum):
     SIRET = "siret"
     VAT_NUMBER = "vat_number"
     IBAN = "iban"
+    BIC = "bic"
 
 
 class DomainError(Exception):
@@ -559,3 +565,17 @@ class ExchangeRateNotAllowed(DomainError):
     """An exchange rate given for an amount in the company's own currency: it has none."""
 
     code = "exchange-rate-for-company-currency"
+
+
+class InvalidBankAccount(DomainError):
+    """A bank account's settings that do not hold together: its ledger account outside 512 (53 for cash), its
+    opening balance in another currency; `reason` says which and `field` names the field for the form."""
+
+    code = "invalid-bank-account"
+
+
+class SupplierReferenceFrozen(DomainError):
+    """The supplier's own invoice number is part of what was booked and exported once the purchase document is
+    validated: it is set or changed on the draft only (`document`)."""
+
+    code = "supplier-reference-frozen"

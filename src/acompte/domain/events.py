@@ -75,6 +75,10 @@ class EventKind(StrEnum):
     MEMBERSHIP_GRANTED = "MembershipGranted"
     TOKEN_CREATED = "TokenCreated"
     TOKEN_REVOKED = "TokenRevoked"
+    # bank accounts: the company's, and those its parties hold
+    BANK_ACCOUNT_CHANGED = "BankAccountChanged"
+    PARTY_BANK_ACCOUNT_ADDED = "PartyBankAccountAdded"
+    PARTY_BANK_ACCOUNT_REMOVED = "PartyBankAccountRemoved"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from acompte.persistence.archive import ArchiveRepository
+from acompte.persistence.bank_accounts_repository import BankAccountRepository
 from acompte.persistence.bank_repository import BankRepository
 from acompte.persistence.companies_repository import (
     CompanyRepository,
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
     archive: ArchiveRepository
     bank: BankRepository
     party_banks: PartyBankRepository
+    bank_accounts: BankAccountRepository
 
     def __init__(
         self,
@@ -101,6 +103,7 @@ class SqlUnitOfWork:
             self.archive = ArchiveRepository(session, clock)
             self.bank = BankRepository(session, clock)
             self.party_banks = PartyBankRepository(session, clock)
+            self.bank_accounts = BankAccountRepository(session, clock)
         return self
 
     def __exit__(

@@ -197,5 +197,10 @@ MESSAGES: dict[str, str] = {
     'exchange-rate-for-company-currency': N_(
         "Pas de taux de change pour un montant en {currency} : c'est la devise de la société."
     ),
+    'invalid-bank-account': N_('Compte bancaire refusé : {reason}.'),
+    'supplier-reference-frozen': N_(
+        '{document} est validé : le numéro de facture du fournisseur se saisit sur le brouillon et ne se change '
+        "plus ensuite (il est enregistré avec la pièce)."
+    ),
 }
 # fmt: on

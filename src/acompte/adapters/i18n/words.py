@@ -42,7 +42,7 @@ WORDS: dict[StrEnum, str] = {
     Field.NUMBER: N_("numéro"), Field.CORRECTED_NUMBER: N_("numéro de la facture référencée"),
     Field.SIREN_OR_ADDRESS: N_("le SIREN ou l'adresse électronique"),
     Field.SIREN: N_("SIREN"), Field.SIRET: N_("SIRET"), Field.VAT_NUMBER: N_("Numéro de TVA"),
-    Field.IBAN: N_("IBAN"),
+    Field.IBAN: N_("IBAN"), Field.BIC: N_("BIC"),
     DepositAction.REVERSE: N_("établir un avoir d'acompte"),
     DepositAction.ISSUE: N_("émettre"),
     DepositAction.DEDUCT_DEPOSITS: N_("déduire des acomptes"),
@@ -179,5 +179,14 @@ REASONS: dict[Reason, str] = {
     Reason.POSTCODE_LENGTH: N_("un code postal a au plus {maximum} caractères"),
     Reason.EXEMPTION_REASON_REQUIRED: N_("une vente exonérée indique le motif d'exonération (texte ou code VATEX)"),
     Reason.VATEX_CODE: N_("code d'exonération inconnu : {value!r} (liste VATEX, ex. VATEX-FR-CGI261-4)"),
+    Reason.BIC_SHAPE: N_(
+        "8 ou 11 caractères : la banque (4 lettres), le pays (2 lettres), la place (2) et l'agence (3, "
+        "facultative), ex. BNPAFRPPXXX"
+    ),
+    Reason.BANK_LEDGER_ACCOUNT: N_(
+        "son compte comptable commence par {prefix} (lettres ou chiffres, au plus 20), pas {value!r}"
+    ),
+    Reason.IBAN_REQUIRED: N_("l'IBAN est obligatoire"),
+    Reason.OPENING_BALANCE_CURRENCY: N_("le solde d'ouverture est en {currency}, le compte en {account_currency}"),
 }
 # fmt: on

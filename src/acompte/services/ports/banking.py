@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
+from acompte.domain.banking.accounts import TreasuryAccount
 from acompte.domain.banking.lines import BankLine, LineState, NewBankLine, PartyBankAccount
 from acompte.domain.money import Money
+from acompte.domain.payments import AccountKind
 
 
 class BankStatements(Protocol):
@@ -40,3 +42,25 @@ class PartyBanks(Protocol):
     def of_party(self, company_id: int, party_id: int) -> Sequence[PartyBankAccount]: ...
     def parties_with_iban(self, company_id: int, iban: str) -> Sequence[int]: ...
     def remove(self, company_id: int, party_id: int, account_id: int) -> bool: ...
+
+
+class BankAccounts(Protocol):
+    """The company's treasury accounts: bank accounts and cash registers."""
+
+    def add(
+        self,
+        company_id: int,
+        *,
+        name: str,
+        kind: AccountKind,
+        iban: str,
+        bic: str,
+        ledger_account: str,
+        opening_balance: Money,
+        opening_date: date | None,
+    ) -> TreasuryAccount: ...
+    def get(self, company_id: int, account_id: int, *, lock: bool = False) -> TreasuryAccount: ...
+    def list(
+        self, company_id: int, *, kind: AccountKind | None = None, include_inactive: bool = False
+    ) -> Sequence[TreasuryAccount]: ...
+    def update(self, company_id: int, account_id: int, changed: TreasuryAccount) -> TreasuryAccount: ...

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol, Self
 
 from acompte.services.ports.access import Credentials, IdempotencyKeys, IssuedFiles, Users
 from acompte.services.ports.archive import CompanyRows
-from acompte.services.ports.banking import BankStatements, PartyBanks
+from acompte.services.ports.banking import BankAccounts, BankStatements, PartyBanks
 from acompte.services.ports.clock import Clock
 from acompte.services.ports.credits import Credits
 from acompte.services.ports.deposits import Deposits
@@ -77,6 +77,8 @@ class UnitOfWork(Protocol):
     def bank(self) -> BankStatements: ...
     @property
     def party_banks(self) -> PartyBanks: ...
+    @property
+    def bank_accounts(self) -> BankAccounts: ...
     @property
     def renderer(self) -> DocumentRenderer | None:
         """Given by bootstrap: issuing a document produces its files through it."""
