@@ -64,6 +64,8 @@ def zoo(api: Api) -> dict[str, list[int]]:
     refund = ok(api.post(f"payments/{loose['id']}/excess", json={"choice": "refund", "refund_method": "transfer"}))
     run = ok(api.post("exports", json={"date_from": f"{TODAY.year}-01-01", "date_to": TODAY.isoformat()}))
 
+    held = ok(api.post(f"parties/{customer['id']}/bank-accounts", json={"iban": "DE89370400440532013000"}))
+    treasury = [a["id"] for a in api.get("company").json()["accounts"]]
     documents = [draft_invoice, invoice, paid_invoice, purchase, quote, draft_order, order, deposit_draft, deposit,
                  order2, deposit_draft2, credit_note]  # fmt: skip
     document_ids = [d["id"] for d in documents] + [999_999_999]
@@ -78,6 +80,8 @@ def zoo(api: Api) -> dict[str, list[int]]:
         "allocation_id": [*allocation_ids, 999_999_999],
         "refund_id": [refund["refund"]["id"], 999_999_999],
         "run_id": [run["id"], 999_999_999],
+        "account_id": [*treasury, 999_999_999],
+        "bank_account_id": [held["id"], 999_999_999],
     }
 
 

@@ -26,6 +26,7 @@ from acompte.adapters.api.routing import ApiRoute, Operation, operations
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
 from acompte.services import companies, credits, deposits, documents, exports, parties, payments
+from acompte.services.banking import party_accounts
 from acompte.services.credits import CreditRef
 from acompte.services.ports import Ctx
 from tests.helpers import snapshot
@@ -46,6 +47,7 @@ ID_KINDS = {
     "credit_id": "credit",
     "refund_id": "refund",
     "run_id": "run",
+    "bank_account_id": "party_bank_account",
 }
 
 
@@ -82,6 +84,7 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
         uow, ctx, source=CreditRef.credit_note(credit.id), method="transfer", amount=Money.of("1.00", "EUR")
     )
     run = exports.run_export(uow, ctx, date_from=date.today(), date_to=date.today())
+    held = party_accounts.add_party_account(uow, ctx, party.id, "DE89 3704 0044 0532 0130 00", label=f"{mark} iban")
     return {
         "party": str(party.id),
         "item": str(item.id),
@@ -94,6 +97,7 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
         "credit": str(credit.id),
         "refund": str(refund.id),
         "run": str(run.run_id),
+        "party_bank_account": str(held.id),
     }
 
 

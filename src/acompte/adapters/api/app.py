@@ -74,6 +74,11 @@ TAGS = [
         "description": "The home page's figures: what is owed by age, deposits, credits waiting, cash per month, "
         "today's actions.",
     },
+    {
+        "name": "bank accounts",
+        "description": "The company's bank accounts: IBAN, BIC, their own 512x ledger account, currency and "
+        "opening balance (a party's IBANs are under parties).",
+    },
 ]
 
 

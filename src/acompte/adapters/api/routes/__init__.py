@@ -15,6 +15,8 @@ from fastapi import APIRouter
 from acompte.adapters.api.routes import (
     accounts,
     allocations,
+    banking_accounts,
+    banking_party_accounts,
     company,
     credits,
     dashboard,
@@ -43,6 +45,8 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     accounts,
     exports,
     dashboard,
+    banking_accounts,
+    banking_party_accounts,
 )
 
 
