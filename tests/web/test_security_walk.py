@@ -25,7 +25,8 @@ from fastapi.testclient import TestClient
 
 from acompte.domain.documents import Flow, Kind
 from acompte.domain.money import Money
-from acompte.services import exports, parties, payments, users
+from acompte.services import companies, exports, parties, payments, users
+from acompte.services.banking import party_accounts
 from tests.helpers import gesture, line, snapshot, validated
 
 #: Paths the walk leaves out: the API (tested by tests/api), static files, and the session pages.
@@ -51,6 +52,8 @@ NAMED = {
     "export_id": "run",
     "token_id": "token",
     "item_id": "item",
+    "account_id": "treasury",
+    "bank_account_id": "party_bank_account",
 }
 #: Segments whose id is of a narrower kind than its parameter's name says (`/overpayments/{payment_id}`).
 OVERRIDES = {"overpayments": "overpayment"}
@@ -132,6 +135,7 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
     validated(uow, ctx, customer.id, line("300.00"), kind=Kind.ORDER, flow=Flow.SALE)
     run = exports.run_export(uow, ctx, date_from=date.today().replace(day=1), date_to=date.today())
     token, _secret = users.create_token(uow, ctx, email=web_reader.email, name="walk")
+    held = party_accounts.add_party_account(uow, ctx, customer.id, "DE89 3704 0044 0532 0130 00")
     return {
         "document": invoice.id,
         "payment": payment.id,
@@ -141,6 +145,8 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
         "run": run.run_id,
         "token": token.id,
         "item": item.id,
+        "treasury": companies.accounts(uow, ctx)[0][0],
+        "party_bank_account": held.id,
     }
 
 
