@@ -22,7 +22,7 @@ class BankAccountChanged(DomainEvent):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PartyBankAccountAdded(DomainEvent):
     kind: ClassVar[EventKind] = EventKind.PARTY_BANK_ACCOUNT_ADDED
-    account_id: int
+    bank_account_id: int
     iban: str
     bic: str
     source: str
@@ -31,5 +31,5 @@ class PartyBankAccountAdded(DomainEvent):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PartyBankAccountRemoved(DomainEvent):
     kind: ClassVar[EventKind] = EventKind.PARTY_BANK_ACCOUNT_REMOVED
-    account_id: int
+    bank_account_id: int
     iban: str

@@ -67,7 +67,7 @@ def add_party_account(
                 PartyBankAccountAdded(
                     company_id=ctx.company_id,
                     party_id=party_id,
-                    account_id=account.id,
+                    bank_account_id=account.id,
                     iban=account.iban,
                     bic=account.bic,
                     source=source,
@@ -88,7 +88,7 @@ def remove_party_account(uow: UnitOfWork, ctx: Ctx, party_id: int, account_id: i
             uow,
             ctx,
             PartyBankAccountRemoved(
-                company_id=ctx.company_id, party_id=party_id, account_id=account_id, iban=held[account_id].iban
+                company_id=ctx.company_id, party_id=party_id, bank_account_id=account_id, iban=held[account_id].iban
             ),
         )
         uow.commit()
