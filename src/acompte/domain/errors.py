@@ -138,6 +138,9 @@ class Reason(StrEnum):
     BANK_LEDGER_ACCOUNT = "bank-ledger-account"  # value, prefix
     IBAN_REQUIRED = "iban-required"
     OPENING_BALANCE_CURRENCY = "opening-balance-currency"  # currency, account_currency
+    # the supplier's own number on a purchase document (InvalidSetting: field)
+    SUPPLIER_REFERENCE_PURCHASE_ONLY = "supplier-reference-purchase-only"
+    SUPPLIER_REFERENCE_LENGTH = "supplier-reference-length"  # maximum
 
 
 class Field(StrEnum):

@@ -187,6 +187,8 @@ REASONS: dict[Reason, str] = {
         "son compte comptable commence par {prefix} (lettres ou chiffres, au plus 20), pas {value!r}"
     ),
     Reason.IBAN_REQUIRED: N_("l'IBAN est obligatoire"),
+    Reason.SUPPLIER_REFERENCE_PURCHASE_ONLY: N_("le numéro du fournisseur se note sur les pièces d'achat"),
+    Reason.SUPPLIER_REFERENCE_LENGTH: N_("le numéro du fournisseur a au plus {maximum} caractères"),
     Reason.OPENING_BALANCE_CURRENCY: N_("le solde d'ouverture est en {currency}, le compte en {account_currency}"),
 }
 # fmt: on
