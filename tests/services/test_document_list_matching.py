@@ -11,7 +11,7 @@ import pytest
 from acompte.domain.documents import Flow, Kind
 from acompte.domain.errors import InvalidSetting, SupplierReferenceFrozen
 from acompte.domain.money import Money
-from acompte.services import credits, deposits, documents, parties
+from acompte.services import credits, deposits, documents, parties, printing
 from tests.deposit_helpers import table_order
 from tests.helpers import line, pay, validated
 
@@ -102,6 +102,8 @@ def test_the_supplier_number_is_set_on_the_draft_searched_and_frozen_at_validati
     issued = documents.validate_document(uow, ctx, draft.id)
     assert listed(uow, ctx, search="fac-2026-0043") == {issued.id}
     assert listed(uow, ctx, search="2026-004") == {issued.id}
+    printed = printing.printable_document(uow, ctx, issued.id)
+    assert "N° de la facture du fournisseur : FAC-2026-0043" in printed.references
     with pytest.raises(SupplierReferenceFrozen):
         documents.update_document(uow, ctx, draft.id, supplier_reference="FAC-2026-0044")
     assert documents.get_document(uow, ctx, draft.id).document.supplier_reference == "FAC-2026-0043"
