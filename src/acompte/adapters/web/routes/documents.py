@@ -102,7 +102,7 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
     kind = common.parse_kind(q.get("kind"))
     assert kind is not None
     uow = security.uow_of(request)
-    filters = {
+    filters: dict[str, Any] = {
         "party_id": q.get("party_id", ""),
         "date_from": q.get("date_from", ""),
         "date_to": q.get("date_to", ""),
