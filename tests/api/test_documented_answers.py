@@ -80,6 +80,8 @@ def zoo(api: Api, app: Any = None) -> dict[str, list[int]]:
             "match_id": [int(match["match_id"]), 999_999_999],
             "account_id": [lines[0].account_id, 999_999_999],
         }
+    held = ok(api.post(f"parties/{customer['id']}/bank-accounts", json={"iban": "DE89370400440532013000"}))
+    treasury = [a["id"] for a in api.get("company").json()["accounts"]]
     documents = [draft_invoice, invoice, paid_invoice, purchase, quote, draft_order, order, deposit_draft, deposit,
                  order2, deposit_draft2, credit_note]  # fmt: skip
     document_ids = [d["id"] for d in documents] + [999_999_999]
@@ -95,6 +97,8 @@ def zoo(api: Api, app: Any = None) -> dict[str, list[int]]:
         "refund_id": [refund["refund"]["id"], 999_999_999],
         "run_id": [run["id"], 999_999_999],
         **banking,
+        "account_id": [*treasury, 999_999_999],
+        "bank_account_id": [held["id"], 999_999_999],
     }
 
 

@@ -30,6 +30,7 @@ def test_a_party_is_created_read_and_changed(api):
         "deposit_percent": None,
         "deposit_percent_by_item": {},
         "payment_terms": None,
+        "bank_accounts": [],
     }
     assert api.get(f"parties/{party['id']}").json() == party
 

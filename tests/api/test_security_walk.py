@@ -30,7 +30,7 @@ from acompte.domain.banking.statements import LineFilter
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
 from acompte.services import companies, credits, deposits, documents, exports, parties, payments
-from acompte.services.banking import csv_mappings, imports, reconciliation
+from acompte.services.banking import csv_mappings, imports, party_accounts, reconciliation
 from acompte.services.credits import CreditRef
 from acompte.services.ports import Ctx
 from tests.bank_helpers import bank_line as stored_line
@@ -57,6 +57,7 @@ ID_KINDS = {
     "payment_ids": "payment",
     "refund_payment_id": "payment",
     "mapping_id": "csv_mapping",
+    "bank_account_id": "party_bank_account",
 }
 
 
@@ -101,6 +102,7 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
     (bank_line,) = imports.list_lines(uow, ctx, LineFilter(account_id=bank_account))
     matched = stored_line(uow, ctx, "5.00", label=f"{mark} matched line")
     match = reconciliation.confirm(uow, ctx, matched.id, Confirmation(party_id=party.id))
+    held = party_accounts.add_party_account(uow, ctx, party.id, "DE89 3704 0044 0532 0130 00", label=f"{mark} iban")
     return {
         "party": str(party.id),
         "item": str(item.id),
@@ -116,6 +118,7 @@ def world(app, ctx: Ctx, mark: str) -> dict[str, str]:
         "bank_line": str(bank_line.id),
         "csv_mapping": str(mapping.id),
         "bank_match": str(match.match_id),
+        "party_bank_account": str(held.id),
     }
 
 

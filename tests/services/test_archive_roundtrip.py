@@ -29,6 +29,8 @@ from acompte.domain.money import Money
 from acompte.domain.users import Role
 from acompte.persistence.engine import is_sqlite, normalize_url
 from acompte.services import archive, companies, credits, documents, exports, parties, payments, users
+from acompte.services.banking import accounts as treasury
+from acompte.services.banking import party_accounts
 from acompte.services.ports import Ctx
 
 DAY = date(2026, 11, 23)
@@ -83,8 +85,17 @@ def story(app: bootstrap.App) -> Story:
         lines=[LineInput("Étagère", Decimal("2"), Decimal("35.50"), Decimal("20"))],
     )  # fmt: skip
     documents.delete_draft(uow, ctx, draft.id)
+    # the bank details: an account with its own ledger account, a party's IBANs (one removed, its id then gone)
+    treasury.create_account(uow, ctx, name="Banque de l'archive", iban="FR7630006000011234567890189", bic="BNPAFRPP",
+                            ledger_account="5123", opening_balance=Decimal("99.90"), opening_date=DAY)  # fmt: skip
+    party_accounts.add_party_account(uow, ctx, customer.id, "DE89 3704 0044 0532 0130 00", label="Principal")
+    dropped = party_accounts.add_party_account(uow, ctx, customer.id, "FR76 3000 6000 0112 3456 7890 189")
+    party_accounts.remove_party_account(uow, ctx, customer.id, dropped.id)
     exports.run_export(uow, ctx, date_from=date(2026, 1, 1), date_to=DAY, today=DAY)
-    return Story(ctx, {"allocation_id": {undone.allocations[0].id}, "document_id": {draft.id}})
+    return Story(
+        ctx,
+        {"allocation_id": {undone.allocations[0].id}, "document_id": {draft.id}, "bank_account_id": {dropped.id}},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +208,7 @@ def views(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     out["company"] = get("company")
     out["exports"] = get("exports", LIST)
     out["aged balance"] = get("aged-balance")
+    out["bank accounts"] = get("bank-accounts", {"include_inactive": "true"})
     return out
 
 
@@ -250,6 +262,11 @@ def test_a_company_moved_reads_the_same_and_numbering_continues(
     for key in before:
         expected, found = masked(before[key], source.gone), masked(after[key])
         assert found == expected, (key, difference(expected, found))
+    # the bank details came along: the company's bank account and the IBAN the party still holds
+    moved_bank = next(a for a in after["bank accounts"]["items"] if a["name"] == "Banque de l'archive")
+    assert (moved_bank["ledger_account"], moved_bank["opening_balance"]["amount"]) == ("5123", "99.90")
+    holder = next(p for p in after["parties"] if p["name"] == "Client de l'archive")
+    assert [(a["iban"], a["label"]) for a in holder["bank_accounts"]] == [("DE89370400440532013000", "Principal")]
     # the ids were remapped, not copied: the target's other company came first
     assert [d["id"] for d in after["documents"]] != [d["id"] for d in before["documents"]]
 

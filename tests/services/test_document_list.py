@@ -390,20 +390,29 @@ class History:
 
 
 @DB
-@given(steps=STEPS, status=st.sampled_from([None, *PositionStatus]), sort=st.sampled_from(LIST_SORTS))
-def test_every_row_is_its_position_and_the_totals_their_sums_after_any_history(app, steps, status, sort):  # type: ignore[no-untyped-def]
+@given(
+    steps=STEPS,
+    status=st.sampled_from([None, *PositionStatus]),
+    sort=st.sampled_from(LIST_SORTS),
+    to_settle=st.booleans(),
+)
+def test_every_row_is_its_position_and_the_totals_their_sums_after_any_history(app, steps, status, sort, to_settle):  # type: ignore[no-untyped-def]
     uow = app.uow()
     ctx = Ctx(companies.create_company(uow, name="Propriété SARL"), actor="hypothesis")
     history = History(uow, ctx)
     for step in steps:
         history.play(*step)
     everything = {s.id: s for s in reference(uow, ctx)}
-    expected = [s for s in everything.values() if status is None or s.position.status is status]
-    listed = documents.document_list(uow, ctx, status=status, sort=sort, per_page=2)
+    expected = [
+        s
+        for s in everything.values()
+        if (status is None or s.position.status is status) and (not to_settle or s.position.to_settle)
+    ]
+    listed = documents.document_list(uow, ctx, status=status, sort=sort, per_page=2, open=to_settle)
     assert_totals_are_the_sums(listed.totals, expected)
     for row in listed.rows:
         assert_row_is_its_position(row, everything[row.id])
-    streamed = all_rows(uow, ctx, status=status, sort=sort, chunk=3)
+    streamed = all_rows(uow, ctx, status=status, sort=sort, chunk=3, open=to_settle)
     assert sorted(r.id for r in streamed) == sorted(s.id for s in expected)
     for row in streamed:
         assert_row_is_its_position(row, everything[row.id])

@@ -26,8 +26,8 @@ from fastapi.testclient import TestClient
 from acompte.domain.banking.confirmation import Confirmation
 from acompte.domain.documents import Flow, Kind
 from acompte.domain.money import Money
-from acompte.services import exports, parties, payments, users
-from acompte.services.banking import csv_mappings, reconciliation
+from acompte.services import companies, exports, parties, payments, users
+from acompte.services.banking import csv_mappings, party_accounts, reconciliation
 from tests.bank_helpers import bank_line
 from tests.helpers import gesture, line, snapshot, validated
 
@@ -57,6 +57,8 @@ NAMED = {
     "line_id": "bank_line",
     "match_id": "bank_match",
     "mapping_id": "csv_mapping",
+    "account_id": "treasury",
+    "bank_account_id": "party_bank_account",
 }
 #: Segments whose id is of a narrower kind than its parameter's name says (`/overpayments/{payment_id}`).
 OVERRIDES = {"overpayments": "overpayment"}
@@ -142,6 +144,7 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
     matched = bank_line(uow, ctx, "5.00")
     match = reconciliation.confirm(uow, ctx, matched.id, Confirmation(party_id=customer.id))
     mapping = csv_mappings.create_mapping(uow, ctx, name="Banque walk", columns={"date": "1", "amount": "2"})
+    held = party_accounts.add_party_account(uow, ctx, customer.id, "DE89 3704 0044 0532 0130 00")
     return {
         "bank_line": open_line.id,
         "bank_match": match.match_id,
@@ -154,6 +157,8 @@ def ids(app, ctx, customer, web_reader) -> dict[str, int]:  # type: ignore[no-un
         "token": token.id,
         "item": item.id,
         "csv_mapping": mapping.id or 0,
+        "treasury": companies.accounts(uow, ctx)[0][0],
+        "party_bank_account": held.id,
     }
 
 

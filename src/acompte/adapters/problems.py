@@ -280,6 +280,12 @@ PROBLEMS: tuple[ProblemType, ...] = (
             NP_("problem", "Un relevé s'importe dans un compte de sa devise.")),
     _domain(e.StatementOtherAccount, 422, NP_("problem", "Relevé d'un autre compte"),
             NP_("problem", "L'IBAN du relevé n'est pas celui du compte dans lequel il est importé.")),
+    _domain(e.InvalidBankAccount, 422, NP_("problem", 'Compte bancaire invalide'),
+            NP_("problem", "Le compte comptable d'un compte bancaire commence par 512 (53 pour une caisse) ; son "
+                "solde d'ouverture est dans sa devise.")),
+    _domain(e.SupplierReferenceFrozen, 409, NP_("problem", 'Numéro du fournisseur figé'),
+            NP_("problem", "Le numéro de facture du fournisseur se saisit sur le brouillon d'une pièce d'achat ; "
+                'une fois la pièce validée, il ne change plus.')),
     ProblemType('validation-error', 422, NP_("problem", 'Requête invalide'),
                 NP_("problem", 'Un ou plusieurs champs sont absents, inconnus ou mal formés ; `errors` les liste '
                     'tous.')),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from acompte.domain.errors import Field as ErrorField
-from acompte.domain.errors import InvalidLine, NegativeQuantity, Reason
+from acompte.domain.errors import InvalidLine, InvalidSetting, NegativeQuantity, Reason
 from acompte.domain.money import HALF_UP, Money, decimal_places, round_to_currency
 from acompte.domain.statuses import PositionStatus
 from acompte.domain.vat import HUNDRED, Totals, VatRounding, compute_totals, normalize_rate
@@ -142,6 +142,8 @@ class Document:
     lines: tuple[Line, ...] = field(default_factory=tuple)
     #: Units of company currency for one unit of `currency` (documents in a foreign currency), exact.
     exchange_rate: Decimal | None = None
+    #: The supplier's own number of a purchase document (their invoice number, quoted by their payments).
+    supplier_reference: str = ""
 
     @property
     def label(self) -> str:
@@ -176,3 +178,18 @@ def line_inputs(lines: Sequence[Line]) -> list[LineInput]:
         )
         for line in lines
     ]
+
+
+SUPPLIER_REFERENCE_LENGTH = 100
+
+
+def supplier_reference(flow: Flow, text: str) -> str:
+    """The supplier's own number as stored: spaces collapsed, at most 100 characters, on purchases only."""
+    reference = " ".join(text.split())
+    if reference and flow is not Flow.PURCHASE:
+        raise InvalidSetting(reason=Reason.SUPPLIER_REFERENCE_PURCHASE_ONLY, field="supplier_reference")
+    if len(reference) > SUPPLIER_REFERENCE_LENGTH:
+        raise InvalidSetting(
+            reason=Reason.SUPPLIER_REFERENCE_LENGTH, field="supplier_reference", maximum=SUPPLIER_REFERENCE_LENGTH
+        )
+    return reference

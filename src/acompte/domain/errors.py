@@ -149,6 +149,14 @@ class Reason(StrEnum):
     MAPPING_NAME_TAKEN = "mapping-name-taken"  # name
     MAPPING_AMOUNT_COLUMNS = "mapping-amount-columns"
     MAPPING_COLUMN_REQUIRED = "mapping-column-required"  # column
+    # bank accounts (InvalidBankAccount: field) and the BIC (InvalidIdentifier)
+    BIC_SHAPE = "bic-shape"
+    BANK_LEDGER_ACCOUNT = "bank-ledger-account"  # value, prefix
+    IBAN_REQUIRED = "iban-required"
+    OPENING_BALANCE_CURRENCY = "opening-balance-currency"  # currency, account_currency
+    # the supplier's own number on a purchase document (InvalidSetting: field)
+    SUPPLIER_REFERENCE_PURCHASE_ONLY = "supplier-reference-purchase-only"
+    SUPPLIER_REFERENCE_LENGTH = "supplier-reference-length"  # maximum
 
 
 class Field(StrEnum):
@@ -164,6 +172,7 @@ class Field(StrEnum):
     SIRET = "siret"
     VAT_NUMBER = "vat_number"
     IBAN = "iban"
+    BIC = "bic"
 
 
 class DomainError(Exception):
@@ -640,3 +649,17 @@ class StatementOtherAccount(DomainError):
     """A statement of another bank account (`iban`) than the one it is imported into (`account_iban`)."""
 
     code = "statement-other-account"
+
+
+class InvalidBankAccount(DomainError):
+    """A bank account's settings that do not hold together: its ledger account outside 512 (53 for cash), its
+    opening balance in another currency; `reason` says which and `field` names the field for the form."""
+
+    code = "invalid-bank-account"
+
+
+class SupplierReferenceFrozen(DomainError):
+    """The supplier's own invoice number is part of what was booked and exported once the purchase document is
+    validated: it is set or changed on the draft only (`document`)."""
+
+    code = "supplier-reference-frozen"

@@ -80,6 +80,10 @@ class EventKind(StrEnum):
     BANK_MATCH_UNDONE = "BankMatchUndone"
     BANK_LINE_IGNORED = "BankLineIgnored"
     BANK_LINE_REOPENED = "BankLineReopened"
+    # bank accounts: the company's, and those its parties hold
+    BANK_ACCOUNT_CHANGED = "BankAccountChanged"
+    PARTY_BANK_ACCOUNT_ADDED = "PartyBankAccountAdded"
+    PARTY_BANK_ACCOUNT_REMOVED = "PartyBankAccountRemoved"
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,9 @@ from acompte.domain.statuses import PositionStatus as PositionStatus
 
 #: Kinds made before the invoice, whose money moves to the invoices made from them.
 COMMERCIAL_KINDS = frozenset({Kind.QUOTE, Kind.ORDER, Kind.DELIVERY})
+#: What is owed and may still be settled, as the party account counts it (quotes and delivery notes are not
+#: owed: an order or an invoice is); credit notes are to settle while credit is left on them.
+TO_SETTLE_KINDS = frozenset({Kind.ORDER, Kind.INVOICE, Kind.DEPOSIT_INVOICE})
 #: Kinds that are debts of the party: settled by payments, credits, deductions and write-offs.
 PAYABLE_INVOICE_KINDS = frozenset({Kind.INVOICE, Kind.DEPOSIT_INVOICE})
 
@@ -132,6 +135,17 @@ class Position:
     def settled(self) -> Money:
         """What settled the document: deductions, payments, credits and write-offs."""
         return self.deducted + self.paid + self.credited + self.written_off
+
+    @property
+    def to_settle(self) -> bool:
+        """Whether something is still to settle on the document (a bank line may settle it): a balance due, either
+        way, on an order or invoice (an order whose money moved to its invoice owes nothing itself); credit left on
+        a credit note (one used in full holds nothing). Drafts and cancelled documents have nothing to settle."""
+        if self.status in (PositionStatus.DRAFT, PositionStatus.CANCELLED):
+            return False
+        if self.kind in CREDIT_KINDS:
+            return self.credit_left is not None and self.credit_left.is_positive
+        return self.kind in TO_SETTLE_KINDS and not self.balance_due.is_zero
 
     @property
     def is_open(self) -> bool:

@@ -105,6 +105,7 @@ JSON_ID_KEYS: dict[str, str] = {
     "token_id": "credentials",
     "user_id": USERS,
     "account_id": "treasury_accounts",
+    "bank_account_id": "party_bank_accounts",
     "run_id": "export_runs",
 }
 #: Keys of JSON lists of ids; of lists of [id, amount] pairs; of objects keyed by id.

@@ -32,7 +32,7 @@ from acompte.domain.documents import CREDIT_KINDS, Kind, State
 from acompte.domain.events import EventKind
 from acompte.domain.lifecycle import CONVERSIONS
 from acompte.domain.money import MINOR_UNITS, Money
-from acompte.domain.positions import COMMERCIAL_KINDS
+from acompte.domain.positions import COMMERCIAL_KINDS, TO_SETTLE_KINDS
 from acompte.domain.statuses import PositionStatus
 from acompte.persistence.rows import (
     AllocationRow,
@@ -50,6 +50,7 @@ NO_DUE_DATE = date(9999, 12, 31)
 
 COMMERCIAL = tuple(sorted(k.value for k in COMMERCIAL_KINDS))
 CREDITS = tuple(sorted(k.value for k in CREDIT_KINDS))
+TO_SETTLE = tuple(sorted(k.value for k in TO_SETTLE_KINDS))
 VALIDATED, DRAFT, CANCELLED = State.VALIDATED.value, State.DRAFT.value, State.CANCELLED.value
 INVOICE, DEPOSIT_INVOICE = Kind.INVOICE.value, Kind.DEPOSIT_INVOICE.value
 PAYMENT_STATUSES = frozenset({PositionStatus.UNPAID, PositionStatus.PARTIAL, PositionStatus.PAID})
@@ -200,7 +201,7 @@ def _extras() -> tuple[Any, ...]:
     )
 
 
-def _minor_bound(amount: Decimal, currency_col: Any, rounding: str) -> Any:
+def minor_bound(amount: Decimal, currency_col: Any, rounding: str) -> Any:
     """`amount` in minor units of each row's currency (gross_minor is in the document's own currency)."""
     by_exponent: dict[int, list[str]] = {}
     for code, exponent in MINOR_UNITS.items():
@@ -231,12 +232,18 @@ def _conditions(company_id: int, f: DocumentFilter) -> list[Any]:
     if f.date_to:
         where.append(DocumentRow.issue_date <= f.date_to)
     if f.search:
-        number = func.lower(func.coalesce(DocumentRow.number, ""))
-        where.append(number.contains(f.search.lower(), autoescape=True))
+        number, theirs = func.lower(func.coalesce(DocumentRow.number, "")), func.lower(DocumentRow.supplier_reference)
+        typed = f.search.lower()
+        where.append(or_(number.contains(typed, autoescape=True), theirs.contains(typed, autoescape=True)))
     if f.amount_min is not None:
-        where.append(DocumentRow.gross_minor >= _minor_bound(f.amount_min, DocumentRow.currency, ROUND_CEILING))
+        where.append(DocumentRow.gross_minor >= minor_bound(f.amount_min, DocumentRow.currency, ROUND_CEILING))
     if f.amount_max is not None:
-        where.append(DocumentRow.gross_minor <= _minor_bound(f.amount_max, DocumentRow.currency, ROUND_FLOOR))
+        where.append(DocumentRow.gross_minor <= minor_bound(f.amount_max, DocumentRow.currency, ROUND_FLOOR))
+    if f.amount is not None:  # an amount finer than a currency's unit matches nothing in it
+        where.append(DocumentRow.gross_minor >= minor_bound(f.amount, DocumentRow.currency, ROUND_CEILING))
+        where.append(DocumentRow.gross_minor <= minor_bound(f.amount, DocumentRow.currency, ROUND_FLOOR))
+    if f.open:
+        where.append(DocumentRow.state == VALIDATED)
     return where
 
 
@@ -273,6 +280,7 @@ def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool, extra: Seq
         PartyRow.name.label("party_name"),
         DocumentRow.issue_date.label("issue_date"),
         DocumentRow.due_date.label("due_date"),
+        DocumentRow.supplier_reference.label("supplier_reference"),
         DocumentRow.currency.label("currency"),
         DocumentRow.gross_minor.label("gross"),
         pay.label("pay"),
@@ -357,7 +365,18 @@ class _Position:
             return settled >= gross
         return and_(settled < gross, or_(settled != 0, gross <= 0))
 
-    def predicate(self, status: str | None) -> list[Any]:
+    def to_settle(self) -> Any:
+        """Position.to_settle: an order or invoice with a balance due, a credit note with credit left; never a
+        cancelled one (drafts are out already: the filter keeps validated documents)."""
+        c, owed = self.c, self.c.kind.in_(TO_SETTLE)
+        left = or_(and_(owed, self.figures["balance_due"] != 0), and_(self.credit, self.credit_left > 0))
+        return and_(c.cancelled == 0, left)
+
+    def predicate(self, f: DocumentFilter) -> list[Any]:
+        """The rows of the filter's status (and, asked, those with something to settle)."""
+        return [*self._status(f.status), *([self.to_settle()] if f.open else [])]
+
+    def _status(self, status: str | None) -> list[Any]:
         """The rows of `status`: cheap conditions first (the document's own columns and sums), then the status
         itself, so the correlated facts are read only for the rows that may have it."""
         if not status:
@@ -411,7 +430,7 @@ def totals(session: Session, company_id: int, f: DocumentFilter, currency: str) 
         for name in FIGURES:
             sums[name] += figures[name]
 
-    if f.status:
+    if f.status or f.open:
         for same, n, *values in session.execute(_positioned_totals(company_id, f, currency)):
             add(bool(same), int(n), dict(zip(FIGURES, map(int, values), strict=True)))
     else:
@@ -451,7 +470,7 @@ def _positioned_totals(company_id: int, f: DocumentFilter, currency: str, extra:
     same = docs.c.currency == currency
     return (
         select(same, func.count(), *(func.coalesce(func.sum(position.figures[name]), 0) for name in FIGURES))
-        .where(*position.predicate(f.status))
+        .where(*position.predicate(f))
         .group_by(same)
     )
 
@@ -504,12 +523,12 @@ def _planner(session: Session) -> None:
 
 
 def _ordered(company_id: int, f: DocumentFilter, sort: str, descending: bool) -> tuple[Any, Any]:
-    docs = _filtered(company_id, f, every_row=bool(f.status) or sort == "balance")
+    docs = _filtered(company_id, f, every_row=bool(f.status) or f.open or sort == "balance")
     position = _Position(docs)
     key = sort_key(docs, sort).label("sort_key")
     columns = [position.status().label("status"), *(v.label(k) for k, v in position.figures.items() if k != "gross")]
     columns += [position.invoiced.label("invoiced"), position.credit_left.label("credit_left")]
-    stmt = select(docs, *columns, key).where(*position.predicate(f.status))
+    stmt = select(docs, *columns, key).where(*position.predicate(f))
     order = (key.desc(), docs.c.id.desc()) if descending else (key.asc(), docs.c.id.asc())
     return docs, stmt.order_by(*order)
 
@@ -574,4 +593,5 @@ def _row(r: Any) -> DocumentListRow:
         used=money(r.used) if credit else None,
         refunded=money(r.refunded) if credit else None,
         credit_left=money(r.credit_left) if credit else None,
+        supplier_reference=r.supplier_reference or "",
     )

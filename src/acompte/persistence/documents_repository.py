@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, Line
 from acompte.domain.money import Money
 from acompte.persistence import document_lists, mapping
 from acompte.persistence.base import Repo
+from acompte.persistence.document_lists import minor_bound
 from acompte.persistence.rows import DeductionRow, DocumentLineRow, DocumentRow, PartyRow
 from acompte.persistence.settled_sums import document_settled_scalar, document_sums_minor
 from acompte.services.views import DocumentFilter, DocumentListRow, DocumentListTotals, DocumentSummary
@@ -62,6 +64,7 @@ class DocumentRepository(Repo):
             version=1,
             created_at=self.now(),
             exchange_rate=document.exchange_rate,
+            supplier_reference=document.supplier_reference,
         )
         self.session.add(row)
         self.session.flush()
@@ -185,6 +188,7 @@ class DocumentRepository(Repo):
         open_only: bool = False,
         limit: int = 50,
         after_id: int | None = None,
+        amounts: tuple[Decimal | None, Decimal | None, Decimal | None] = (None, None, None),
     ) -> list[DocumentSummary]:
         allocated = _allocated_to_document()
         deducted = _deducted_from_document()
@@ -210,7 +214,18 @@ class DocumentRepository(Repo):
         if date_to:
             stmt = stmt.where(DocumentRow.issue_date <= date_to)
         if search:
-            stmt = stmt.where(func.lower(func.coalesce(DocumentRow.number, "")).contains(search.lower()))
+            number, theirs = (
+                func.lower(func.coalesce(DocumentRow.number, "")),
+                func.lower(DocumentRow.supplier_reference),
+            )
+            stmt = stmt.where(or_(number.contains(search.lower()), theirs.contains(search.lower())))
+        exact, least, most = amounts
+        bounds = [(exact, ROUND_CEILING, ROUND_FLOOR), (least, ROUND_CEILING, None), (most, None, ROUND_FLOOR)]
+        for amount, up, down in bounds:
+            if amount is not None and up:
+                stmt = stmt.where(DocumentRow.gross_minor >= minor_bound(amount, DocumentRow.currency, up))
+            if amount is not None and down:
+                stmt = stmt.where(DocumentRow.gross_minor <= minor_bound(amount, DocumentRow.currency, down))
         if open_only:
             stmt = stmt.where(DocumentRow.gross_minor > allocated + deducted)
         if after_id is not None:
@@ -230,6 +245,7 @@ class DocumentRepository(Repo):
                     party_name=party_name,
                     issue_date=row.issue_date,
                     due_date=row.due_date,
+                    supplier_reference=row.supplier_reference or "",
                     settlement=Settlement(
                         gross=Money.from_minor(row.gross_minor, currency),
                         allocated=Money.from_minor(int(allocated_minor), currency),

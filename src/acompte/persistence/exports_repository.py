@@ -533,5 +533,14 @@ class ExportRepository:
             for r in rows
         ]
 
+    def treasury_ledger(self, company_id: int, account_id: int) -> tuple[str, str]:
+        """The treasury account's kind (bank or cash) and its own ledger account (empty: the chart's)."""
+        row = self.session.execute(
+            select(TreasuryAccountRow.kind, TreasuryAccountRow.ledger_account).where(
+                TreasuryAccountRow.company_id == company_id, TreasuryAccountRow.id == account_id
+            )
+        ).first()
+        return (str(row.kind), str(row.ledger_account or "")) if row is not None else ("bank", "")
+
 
 __all__ = ["ExportRepository", "PostingRecord", "RunRecord", "StatusRecord", "or_"]

@@ -108,6 +108,7 @@ def document(row: DocumentRow, lines: list[DocumentLineRow] | None = None) -> Do
         version=row.version,
         lines=tuple(line(r, row.currency) for r in sorted(lines or [], key=lambda r: r.position)),
         exchange_rate=row.exchange_rate,
+        supplier_reference=row.supplier_reference or "",
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from acompte.persistence.archive import ArchiveRepository
+from acompte.persistence.bank_accounts_repository import BankAccountRepository
 from acompte.persistence.bank_facts_repository import BankFactsRepository
 from acompte.persistence.bank_matches_repository import BankMatchRepository
 from acompte.persistence.bank_repository import BankRepository
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
     party_banks: PartyBankRepository
     bank_matches: BankMatchRepository
     bank_facts: BankFactsRepository
+    bank_accounts: BankAccountRepository
 
     def __init__(
         self,
@@ -107,6 +109,7 @@ class SqlUnitOfWork:
             self.party_banks = PartyBankRepository(session, clock)
             self.bank_matches = BankMatchRepository(session, clock)
             self.bank_facts = BankFactsRepository(session)
+            self.bank_accounts = BankAccountRepository(session, clock)
         return self
 
     def __exit__(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypedDict, Unpack
+from typing import Any
 
 from acompte.domain import lifecycle
 from acompte.domain.accounting.currency import checked_rate
@@ -17,12 +17,14 @@ from acompte.domain.documents import (
     Kind,
     Line,
     LineInput,
-    PaymentStatus,
     State,
     line_inputs,
     price_line,
     split_recalls,
     totals_of,
+)
+from acompte.domain.documents import (
+    supplier_reference as domain_supplier_reference,
 )
 from acompte.domain.errors import (
     DocumentFrozen,
@@ -30,6 +32,7 @@ from acompte.domain.errors import (
     InvalidLine,
     NegativeQuantity,
     Reason,
+    SupplierReferenceFrozen,
     TotalBelowSettled,
     WrittenOffShortfall,
 )
@@ -52,13 +55,12 @@ from acompte.domain.numbering import DEFAULT_PREFIXES, format_number, series_key
 from acompte.domain.parties import Company
 from acompte.domain.vat import check_rate
 from acompte.services import payment_terms, positions, queries, versions
+from acompte.services.document_lists import ListFilters as ListFilters  # the lists, read here too
+from acompte.services.document_lists import document_list as document_list
+from acompte.services.document_lists import document_list_rows as document_list_rows
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import (
-    LIST_SORTS,
-    DocumentFilter,
-    DocumentListPage,
-    DocumentListRow,
     DocumentSummary,
     DocumentView,
 )
@@ -102,6 +104,7 @@ def create_document(
     data: dict[str, Any] | None = None,
     event_data: dict[str, Any] | None = None,
     exchange_rate: Decimal | str | None = None,
+    supplier_reference: str = "",
 ) -> DocumentView:
     """Create a draft document. Nothing is numbered until validation. A document in a currency other than the
     company's may carry its exchange rate at once (company-currency units for one unit of its currency); an
@@ -134,6 +137,7 @@ def create_document(
             net=totals.net,
             origin_id=origin_id,
             exchange_rate=rate,
+            supplier_reference=domain_supplier_reference(flow, supplier_reference),
         )
         document_id = uow.documents.add(draft, notes=notes, data=data)
         stored = uow.documents.get(ctx.company_id, document_id)
@@ -169,8 +173,10 @@ def update_document(
     due_date: date | None = None,
     notes: str | None = None,
     expected_version: int | None = None,
+    supplier_reference: str | None = None,
 ) -> DocumentView:
-    """Change a document that may still change (drafts; quotes, orders and delivery notes after validation)."""
+    """Change a document that may still change (drafts; quotes, orders and delivery notes after validation).
+    The supplier's number of an issued purchase invoice was booked with it: it no longer changes."""
     check_optional(issue_date, DateField.ISSUE_DATE)
     check_optional(due_date, DateField.DUE_DATE)
     with uow:
@@ -178,6 +184,8 @@ def update_document(
         document = uow.documents.get(ctx.company_id, document_id, lock=True)
         versions.check_document(document, expected_version)
         if not lifecycle.is_allowed(document.kind, document.state, Action.EDIT):
+            if supplier_reference is not None and supplier_reference != document.supplier_reference:
+                raise SupplierReferenceFrozen(document=document.label)
             if document.kind in INVOICE_KINDS and document.state is State.VALIDATED:
                 raise DocumentFrozen(number=document.label)
             lifecycle.check(document.kind, document.state, Action.EDIT)
@@ -205,6 +213,8 @@ def update_document(
             header["due_date"] = due_date
         if notes is not None:
             header["notes"] = notes
+        if supplier_reference is not None:
+            header["supplier_reference"] = domain_supplier_reference(document.flow, supplier_reference)
         if header:
             uow.documents.update(ctx.company_id, document_id, **header)
             changes.update({k: str(v) for k, v in header.items()})
@@ -446,9 +456,13 @@ def list_documents(
     open_only: bool = False,
     limit: int = 50,
     after_id: int | None = None,
+    amounts: tuple[Decimal | None, Decimal | None, Decimal | None] = (None, None, None),
+    to_settle: bool = False,
 ) -> list[DocumentSummary]:
     """Documents by id, each with its position. `open_only` keeps those whose position still owes something (an
-    order wholly carried by its invoices is not open, whatever its allocations)."""
+    order wholly carried by its invoices is not open, whatever its allocations); `to_settle` those with something
+    still to settle (a credit note with credit left too: Position.to_settle). `amounts`: the total incl. VAT
+    exactly, at least, at most."""
     check_optional(date_from, DateField.DATE_FROM)
     check_optional(date_to, DateField.DATE_TO)
     with uow:
@@ -467,117 +481,19 @@ def list_documents(
                 open_only=open_only,
                 limit=limit,
                 after_id=after,
+                amounts=amounts,
+                states=[State.VALIDATED.value] if to_settle else None,
             )
             if not batch:
                 break
             after = batch[-1].id
             placed = queries.with_positions(uow, ctx, batch)
-            result += [s for s in placed if not open_only or (s.position is not None and s.position.is_open)]
+            result += [
+                s
+                for s in placed
+                if (not open_only or (s.position is not None and s.position.is_open))
+                and (not to_settle or (s.position is not None and s.position.to_settle))
+            ]
             if len(batch) < limit:
                 break
         return result[:limit]
-
-
-# -- document lists (UI.md screen 1): one page and the totals of every filtered row, computed in SQL --------------
-
-
-class ListFilters(TypedDict, total=False):
-    """The filters of a document list, as keywords (all optional)."""
-
-    flow: Flow | None
-    kind: Kind | None
-    party_id: int | None
-    date_from: date | None
-    date_to: date | None
-    status: PaymentStatus | str | None
-    state: State | None
-    search: str | None
-    amount_min: Decimal | None
-    amount_max: Decimal | None
-
-
-def _list_filter(given: ListFilters) -> DocumentFilter:
-    unknown = set(given) - set(ListFilters.__annotations__)
-    if unknown:  # a typo in a filter name must not silently list everything
-        raise TypeError(f"unknown document list filter(s): {', '.join(sorted(unknown))}")
-    flow, kind, status, state = given.get("flow"), given.get("kind"), given.get("status"), given.get("state")
-    check_optional(given.get("date_from"), DateField.DATE_FROM)
-    check_optional(given.get("date_to"), DateField.DATE_TO)
-    return DocumentFilter(
-        flow=flow.value if flow else None,
-        kind=kind.value if kind else None,
-        party_id=given.get("party_id"),
-        date_from=given.get("date_from"),
-        date_to=given.get("date_to"),
-        status=PaymentStatus(status).value if status else None,
-        state=state.value if state else None,
-        search=given.get("search") or None,
-        amount_min=given.get("amount_min"),
-        amount_max=given.get("amount_max"),
-    )
-
-
-def _check_sort(sort: str) -> str:
-    if sort not in LIST_SORTS:
-        raise ValueError(f"unknown sort {sort!r}: one of {', '.join(LIST_SORTS)}")
-    return sort
-
-
-def document_list(
-    uow: UnitOfWork,
-    ctx: Ctx,
-    *,
-    sort: str = "date",
-    descending: bool = True,
-    page: int = 1,
-    per_page: int = 50,
-    **given: Unpack[ListFilters],
-) -> DocumentListPage:
-    """One page of the filtered documents (sorted by `sort`, then by id), with the count and the totals of ALL
-    the filtered rows. `status` keeps validated documents whose derived payment status it is. A page past the
-    last one gives the last one. Cost: the totals read each filtered row once in SQL; nothing is loaded but
-    the page."""
-    filters = _list_filter(given)
-    sort = _check_sort(sort)
-    per_page = max(1, per_page)
-    with uow:
-        currency = uow.companies.currency(ctx.company_id)
-        totals = uow.documents.list_totals(ctx.company_id, filters, currency)
-        pages = max(1, -(-totals.count // per_page))
-        page = min(max(1, page), pages)
-        rows = uow.documents.list_page(
-            ctx.company_id, filters, sort=sort, descending=descending, offset=(page - 1) * per_page, limit=per_page
-        )
-        return DocumentListPage(rows=tuple(rows), totals=totals, page=page, pages=pages, per_page=per_page)
-
-
-def document_list_rows(
-    uow: UnitOfWork,
-    ctx: Ctx,
-    *,
-    sort: str = "date",
-    descending: bool = True,
-    chunk: int = 1000,
-    **given: Unpack[ListFilters],
-) -> Iterator[DocumentListRow]:
-    """Every filtered row in the list's order, read `chunk` rows at a time (for exports): each chunk is one short
-    read after the last (sort key, id) seen, so memory stays flat and no transaction is held while the rows are
-    sent. A document whose sorted value changes during the export may move across the cursor.
-
-    The filters are checked at the call, before the first row is asked for (a streamed answer has started by
-    then and could no longer say what was refused)."""
-    return _rows_in_chunks(uow, ctx, _list_filter(given), _check_sort(sort), descending, chunk)
-
-
-def _rows_in_chunks(
-    uow: UnitOfWork, ctx: Ctx, filters: DocumentFilter, sort: str, descending: bool, chunk: int
-) -> Iterator[DocumentListRow]:
-    after = None
-    while True:
-        with uow:
-            rows, after = uow.documents.list_chunk(
-                ctx.company_id, filters, sort=sort, descending=descending, after=after, limit=chunk
-            )
-        yield from rows
-        if len(rows) < chunk:
-            return

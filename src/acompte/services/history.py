@@ -33,6 +33,7 @@ COMPANY_KINDS = (
     EventKind.VAT_RATES_CHANGED,
     EventKind.PAYMENT_METHOD_CHANGED,
     EventKind.ACCOUNT_ADDED,
+    EventKind.BANK_ACCOUNT_CHANGED,
 )
 
 

@@ -11,6 +11,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from stdnum import bic as bic_rules
 from stdnum import iban as iban_rules
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fr import siren as siren_rules
@@ -132,3 +133,14 @@ def _shape_is_right(number: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def bic(text: str | None, *, field: str = "bic") -> str:
+    """A BIC as stored (upper case, no spaces: 8 or 11 characters, its country known; python-stdnum); empty → ""."""
+    number = bic_rules.compact(text or "")
+    if not number:
+        return ""
+    try:
+        return str(bic_rules.validate(number))
+    except ValidationError:
+        raise InvalidIdentifier(what=Field.BIC, value=text, rule=Reason.BIC_SHAPE, field=field) from None

@@ -87,6 +87,8 @@ class DocumentSummary:
     #: The document's position where it was computed (the party account, its statement, the aged balance);
     #: None in plain lists, which then show the settlement alone.
     position: Position | None = None
+    #: The supplier's own number of a purchase document.
+    supplier_reference: str = ""
 
     @property
     def status(self) -> PaymentStatus | PositionStatus:
@@ -159,7 +161,8 @@ LIST_SORTS = ("date", "number", "party", "gross", "balance", "due")
 @dataclass(frozen=True, slots=True)
 class DocumentFilter:
     """Which documents a list shows. `status` keeps the documents whose position has that status (any
-    PositionStatus word); `search` is part of the number; amounts bound the total incl. VAT."""
+    PositionStatus word); `search` is part of the number or of the supplier's own number; amounts bound the total
+    incl. VAT (`amount`: equal to it)."""
 
     flow: str | None = None
     kind: str | None = None
@@ -171,6 +174,9 @@ class DocumentFilter:
     search: str | None = None
     amount_min: Any = None  # Decimal
     amount_max: Any = None  # Decimal
+    amount: Any = None  # Decimal: the total incl. VAT exactly
+    #: Only the documents with something still to settle (Position.to_settle).
+    open: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +214,7 @@ class DocumentListRow:
     used: Money | None = None  # credit notes
     refunded: Money | None = None
     credit_left: Money | None = None
+    supplier_reference: str = ""
 
     @property
     def total(self) -> Money:

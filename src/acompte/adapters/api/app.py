@@ -89,6 +89,11 @@ TAGS = [
         "description": "Bank statement files (camt.053, camt.054, OFX, CSV) imported into the company's bank "
         "accounts, the bank lines they add, and the column mappings of the banks' CSV exports.",
     },
+    {
+        "name": "bank accounts",
+        "description": "The company's bank accounts: IBAN, BIC, their own 512x ledger account, currency and "
+        "opening balance (a party's IBANs are under parties).",
+    },
 ]
 
 

@@ -226,5 +226,10 @@ MESSAGES: dict[str, str] = {
     'statement-other-account': N_(
         "Relevé d'un autre compte ({iban}) : le compte {account} a l'IBAN {account_iban}. Rien n'a été importé."
     ),
+    'invalid-bank-account': N_('Compte bancaire refusé : {reason}.'),
+    'supplier-reference-frozen': N_(
+        '{document} est validé : le numéro de facture du fournisseur se saisit sur le brouillon et ne se change '
+        "plus ensuite (il est enregistré avec la pièce)."
+    ),
 }
 # fmt: on

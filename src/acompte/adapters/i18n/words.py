@@ -44,7 +44,7 @@ WORDS: dict[StrEnum, str] = {
     Field.NUMBER: N_("numéro"), Field.CORRECTED_NUMBER: N_("numéro de la facture référencée"),
     Field.SIREN_OR_ADDRESS: N_("le SIREN ou l'adresse électronique"),
     Field.SIREN: N_("SIREN"), Field.SIRET: N_("SIRET"), Field.VAT_NUMBER: N_("Numéro de TVA"),
-    Field.IBAN: N_("IBAN"),
+    Field.IBAN: N_("IBAN"), Field.BIC: N_("BIC"),
     DepositAction.REVERSE: N_("établir un avoir d'acompte"),
     DepositAction.ISSUE: N_("émettre"),
     DepositAction.DEDUCT_DEPOSITS: N_("déduire des acomptes"),
@@ -211,5 +211,16 @@ REASONS: dict[Reason, str] = {
         "indiquez soit la colonne du montant, soit les colonnes débit et / ou crédit"
     ),
     Reason.MAPPING_COLUMN_REQUIRED: N_("la colonne « {column} » est obligatoire"),
+    Reason.BIC_SHAPE: N_(
+        "8 ou 11 caractères : la banque (4 lettres), le pays (2 lettres), la place (2) et l'agence (3, "
+        "facultative), ex. BNPAFRPPXXX"
+    ),
+    Reason.BANK_LEDGER_ACCOUNT: N_(
+        "son compte comptable commence par {prefix} (lettres ou chiffres, au plus 20), pas {value!r}"
+    ),
+    Reason.IBAN_REQUIRED: N_("l'IBAN est obligatoire"),
+    Reason.SUPPLIER_REFERENCE_PURCHASE_ONLY: N_("le numéro du fournisseur se note sur les pièces d'achat"),
+    Reason.SUPPLIER_REFERENCE_LENGTH: N_("le numéro du fournisseur a au plus {maximum} caractères"),
+    Reason.OPENING_BALANCE_CURRENCY: N_("le solde d'ouverture est en {currency}, le compte en {account_currency}"),
 }
 # fmt: on

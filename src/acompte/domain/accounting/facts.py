@@ -121,6 +121,8 @@ class PaymentFact:
     party: PartyRef
     amount: Money
     treasury: Treasury = Treasury.BANK
+    #: the treasury account's own ledger account (5121…, 531…); empty: the chart's bank (or cash) account
+    treasury_account: str = ""
     allocations: tuple[AllocationFact, ...] = ()
     #: shortfalls written off at this receipt, in the same operation: booked in its treasury entry
     write_offs: tuple[WriteOffFact, ...] = ()
@@ -169,6 +171,7 @@ class RefundFact:
     amount: Money
     refunded_key: str
     treasury: Treasury = Treasury.BANK
+    treasury_account: str = ""
 
 
 class WriteOffKind(StrEnum):

@@ -30,7 +30,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from acompte.domain.accounting.chart import AccountingSettings, Journal, Treasury
+from acompte.domain.accounting.chart import AccountingSettings, AccountMapping, Journal, Treasury
 from acompte.domain.accounting.entries import EntryBuilder, JournalEntry
 from acompte.domain.accounting.facts import (
     AllocationFact,
@@ -161,6 +161,16 @@ def _treasury(settings: AccountingSettings, treasury: Treasury) -> tuple[str, Jo
     return ("cash", Journal.CASH) if treasury is Treasury.CASH else ("bank", Journal.BANK)
 
 
+def _treasury_accounts(settings: AccountingSettings, treasury: Treasury, own: str) -> AccountMapping:
+    """The chart with the treasury role pointing at the account's own ledger account (5121, 5122…), if it has one:
+    each bank account then has its own balance in the books, as its statements have."""
+    if not own:
+        return settings.accounts
+    if treasury is Treasury.CASH:
+        return replace(settings.accounts, cash=own)
+    return replace(settings.accounts, bank=own)
+
+
 def payment_entries(fact: PaymentFact, settings: AccountingSettings) -> tuple[JournalEntry, ...]:
     """The treasury entry of a payment, plus (OD) the VAT it makes due on services invoiced without the debits
     option (D 44574 / C 44571, AC-02).
@@ -175,7 +185,7 @@ def payment_entries(fact: PaymentFact, settings: AccountingSettings) -> tuple[Jo
     treasury_role, journal = _treasury(settings, fact.treasury)
     word = "Règlement" if received else "Paiement"
     label = f"{word} {fact.number} {fact.party.name}"
-    b = EntryBuilder(settings.accounts, cur, label)
+    b = EntryBuilder(_treasury_accounts(settings, fact.treasury, fact.treasury_account), cur, label)
     b.add(treasury_role, fact.amount if received else -fact.amount)
     party_role = _party_role(fact.flow)
     for alloc in fact.allocations:
@@ -298,7 +308,8 @@ def refund_entry(fact: RefundFact, settings: AccountingSettings) -> JournalEntry
     """A customer refunded: D 411 / C 512 (AC-08). A supplier refunding us: D 512 / C 401."""
     role, journal = _treasury(settings, fact.treasury)
     sale = fact.flow is Flow.SALE
-    b = EntryBuilder(settings.accounts, fact.amount.currency, f"Remboursement {fact.number} {fact.party.name}")
+    accounts = _treasury_accounts(settings, fact.treasury, fact.treasury_account)
+    b = EntryBuilder(accounts, fact.amount.currency, f"Remboursement {fact.number} {fact.party.name}")
     b.add(_party_role(fact.flow), fact.amount if sale else -fact.amount, party=fact.party, key=fact.refunded_key)
     b.add(role, -fact.amount if sale else fact.amount)
     entry = b.entry(journal, fact.refund_date, fact.number, fact.refund_date, fact.key)

@@ -74,7 +74,7 @@ def payment_entries(
     if any(a.treatment is Treatment.DEPOSIT for a in fact.allocations):
         raise ForeignCurrencyNotSupported(piece=payment.number, currency=payment.currency, company_currency=currency)
     rate = _rate(payment.exchange_rate, payment.number, payment.currency, currency)
-    anchors = payment_anchors(reader.settings.accounts)
+    anchors = payment_anchors(reader.settings.accounts) | {fact.treasury_account} - {""}
     # the first entry is the treasury one; the second, if any, moves the VAT a receipt makes due from 44574 to
     # 44571: at the rate of the invoices that booked it in 44574, so that account clears in euros
     main = convert_entry(entries[0], rate, currency, anchors) if entries else None

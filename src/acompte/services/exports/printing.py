@@ -224,6 +224,8 @@ def printable_document(uow: UnitOfWork, ctx: Ctx, document_id: int) -> Printable
             origin = uow.documents.get(ctx.company_id, document.origin_id)
             if origin.number:
                 references.append(f"{TITLES[origin.kind]} {origin.number} du {origin.issue_date:%d/%m/%Y}")
+        if document.supplier_reference:  # the supplier's own number, which their payments quote
+            references.append(f"N° de la facture du fournisseur : {document.supplier_reference}")
         net_to_pay = totals.gross - total((d.amount for d in deducted), document.currency)
         paid_on = paid_at_issue(uow, ctx, document) if issued else None
         if paid_on is not None:  # « déjà payée », as its Factur-X (BT-113 = its total, BT-115 = 0)

@@ -382,9 +382,8 @@ def _payment_fact(
             parts=parts,
         )
         facts.append(allocation)
-    treasury = (
-        Treasury.CASH if uow.exports.treasury_kind(ctx.company_id, payment.account_id) == "cash" else Treasury.BANK
-    )
+    kind, ledger_account = uow.exports.treasury_ledger(ctx.company_id, payment.account_id)
+    treasury = Treasury.CASH if kind == "cash" else Treasury.BANK
     return PaymentFact(
         key=f"pay:{payment.id}",
         number=payment.number,
@@ -394,5 +393,6 @@ def _payment_fact(
         party=party_ref(reader.party(payment.party_id), flow),
         amount=payment.amount,
         treasury=treasury,
+        treasury_account=ledger_account,
         allocations=tuple(facts),
     )

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from acompte.domain.banking.accounts import TreasuryAccount
 from acompte.domain.banking.confirmation import BankMatch, MatchedPayment
 from acompte.domain.banking.facts import HeldCredit, Narrowing, OpenDocument, OpenPayment
 from acompte.domain.banking.lines import BankLine, LineState, NewBankLine, PartyBankAccount
 from acompte.domain.banking.statements import BankImport, CsvMapping, LineFilter, StatementAccount
 from acompte.domain.money import Money
+from acompte.domain.payments import AccountKind
 
 
 class BankStatements(Protocol):
@@ -162,3 +164,25 @@ class BankFacts(Protocol):
     def all_parties(self, company_id: int) -> list[tuple[int, str]]: ...
     def all_ibans(self, company_id: int) -> dict[str, frozenset[int]]: ...
     def party_names(self, company_id: int, party_ids: Sequence[int]) -> dict[int, str]: ...
+
+
+class BankAccounts(Protocol):
+    """The company's treasury accounts: bank accounts and cash registers."""
+
+    def add(
+        self,
+        company_id: int,
+        *,
+        name: str,
+        kind: AccountKind,
+        iban: str,
+        bic: str,
+        ledger_account: str,
+        opening_balance: Money,
+        opening_date: date | None,
+    ) -> TreasuryAccount: ...
+    def get(self, company_id: int, account_id: int, *, lock: bool = False) -> TreasuryAccount: ...
+    def list(
+        self, company_id: int, *, kind: AccountKind | None = None, include_inactive: bool = False
+    ) -> Sequence[TreasuryAccount]: ...
+    def update(self, company_id: int, account_id: int, changed: TreasuryAccount) -> TreasuryAccount: ...

@@ -171,6 +171,7 @@ class Documents(Protocol):
         open_only: bool = False,
         limit: int = 50,
         after_id: int | None = None,
+        amounts: tuple[Decimal | None, Decimal | None, Decimal | None] = (None, None, None),
     ) -> list[DocumentSummary]: ...
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol, Self
 
 from acompte.services.ports.access import Credentials, IdempotencyKeys, IssuedFiles, Users
 from acompte.services.ports.archive import CompanyRows
-from acompte.services.ports.banking import BankFacts, BankMatches, BankStatements, PartyBanks
+from acompte.services.ports.banking import BankAccounts, BankFacts, BankMatches, BankStatements, PartyBanks
 from acompte.services.ports.clock import Clock
 from acompte.services.ports.credits import Credits
 from acompte.services.ports.deposits import Deposits
@@ -81,6 +81,8 @@ class UnitOfWork(Protocol):
     def bank_matches(self) -> BankMatches: ...
     @property
     def bank_facts(self) -> BankFacts: ...
+    @property
+    def bank_accounts(self) -> BankAccounts: ...
     @property
     def renderer(self) -> DocumentRenderer | None:
         """Given by bootstrap: issuing a document produces its files through it."""

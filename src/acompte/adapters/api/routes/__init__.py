@@ -15,9 +15,11 @@ from fastapi import APIRouter
 from acompte.adapters.api.routes import (
     accounts,
     allocations,
+    banking_accounts,
+    banking_candidates,
     banking_imports,
     banking_matches,
-    banking_candidates,
+    banking_party_accounts,
     company,
     credits,
     dashboard,
@@ -49,6 +51,8 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     banking_imports,
     banking_matches,
     banking_candidates,
+    banking_accounts,
+    banking_party_accounts,
 )
 
 

@@ -26,6 +26,7 @@ from acompte.adapters.api.dependencies import (
     period,
 )
 from acompte.adapters.api.lookups import known
+from acompte.adapters.api.routes.parties import party_out
 from acompte.adapters.api.routing import capability_router
 from acompte.adapters.api.schemas.accounts import (
     AgedBalanceOut,
@@ -103,9 +104,7 @@ def suggest_settlement(party_id: str, ctx: ReadCtx, uow: Uow, flow: FlowParam = 
 
 @router.put("/parties/{party_id}/payment-terms", summary="The party's default payment terms (instalments)")
 def set_party_payment_terms(party_id: str, body: PartyTermsIn, ctx: WriteCtx, uow: Uow) -> PartyOut:
-    return PartyOut.model_validate(
-        accounts.set_party_payment_terms(uow, ctx, parse_id(party_id, PARTY), body.required())
-    )
+    return party_out(uow, ctx, accounts.set_party_payment_terms(uow, ctx, parse_id(party_id, PARTY), body.required()))
 
 
 @router.put(

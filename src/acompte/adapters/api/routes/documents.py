@@ -5,6 +5,7 @@ Changes accept `If-Match` (the document's `version`, also sent as its ETag): 412
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Body, Query, Response
@@ -21,7 +22,7 @@ from acompte.adapters.api.dependencies import (
     parse_id,
 )
 from acompte.adapters.api.routing import capability_router
-from acompte.adapters.api.schemas.common import NO_NUL, IsoDate, Page
+from acompte.adapters.api.schemas.common import AMOUNT_PATTERN, NO_NUL, IsoDate, Page
 from acompte.adapters.api.schemas.deposit_invoices import ValidatedDocumentOut
 from acompte.adapters.api.schemas.documents import (
     ConvertIn,
@@ -41,6 +42,10 @@ router = capability_router("/documents", "documents")
 ENTITY = "Document"
 
 
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def _out(view: DocumentView, response: Response) -> DocumentOut:
     response.headers["ETag"] = etag(view.document.version)
     return DocumentOut.model_validate(view)
@@ -57,8 +62,22 @@ def list_documents(
     party_id: ID_QUERY = None,
     date_from: Annotated[IsoDate | None, Query(description="Issued on or after")] = None,
     date_to: Annotated[IsoDate | None, Query(description="Issued on or before")] = None,
-    search: Annotated[str | None, Query(max_length=35, pattern=NO_NUL, description="Part of the number")] = None,
+    search: Annotated[
+        str | None,
+        Query(max_length=100, pattern=NO_NUL, description="Part of the number or of the supplier's own number"),
+    ] = None,
     open_only: Annotated[bool, Query(description="Only documents with a balance due")] = False,
+    to_settle: Annotated[
+        bool,
+        Query(
+            alias="open",
+            description="Only documents with something still to settle: a balance due on an order or invoice (not "
+            "an order whose money moved to its invoice), credit left on a credit note (not one used in full)",
+        ),
+    ] = False,
+    amount: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, exactly")] = None,
+    amount_min: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at least")] = None,
+    amount_max: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at most")] = None,
 ) -> Page[DocumentSummaryOut]:
     rows = documents.list_documents(
         uow,
@@ -73,6 +92,8 @@ def list_documents(
         open_only=open_only,
         limit=paging.limit + 1,
         after_id=paging.after_id,
+        amounts=(_decimal(amount), _decimal(amount_min), _decimal(amount_max)),
+        to_settle=to_settle,
     )
     rows, cursor = paging.page(rows)
     return Page(items=[DocumentSummaryOut.model_validate(d) for d in rows], next_cursor=cursor)
@@ -92,6 +113,7 @@ def create_document(body: DocumentIn, ctx: WriteCtx, uow: Uow, response: Respons
         currency=body.currency,
         notes=body.notes,
         exchange_rate=body.exchange_rate,
+        supplier_reference=body.supplier_reference,
     )
     response.headers["Location"] = f"/api/v1/documents/{view.id}"
     return _out(view, response)
@@ -116,6 +138,7 @@ def update_document(
         due_date=body.due_date,
         notes=body.notes,
         expected_version=expected,
+        supplier_reference=body.supplier_reference,
     )
     return _out(view, response)
 

@@ -13,10 +13,18 @@ from acompte.adapters.api.schemas.common import NO_NUL, IsoDate, Page
 from acompte.adapters.api.schemas.history import EventOut
 from acompte.adapters.api.schemas.parties import PartyIn, PartyOut, PartyPatch
 from acompte.domain.documents import Flow
+from acompte.domain.parties import Party
 from acompte.services import accounts, history, parties, queries
+from acompte.services.banking import party_accounts
+from acompte.services.ports import Ctx, UnitOfWork
 
 router = capability_router("/parties", "parties")
 ENTITY = "Tiers"
+
+
+def party_out(uow: UnitOfWork, ctx: Ctx, party: Party) -> PartyOut:
+    """The party with the IBANs it holds."""
+    return PartyOut.model_validate(party).with_bank_accounts(party_accounts.party_accounts(uow, ctx, party.id))
 
 
 @router.get("", summary="List parties (ordered by id)")
@@ -28,7 +36,9 @@ def list_parties(
     search: Annotated[str | None, Query(max_length=100, pattern=NO_NUL, description="Part of the name")] = None,
 ) -> Page[PartyOut]:
     rows, cursor = paging.slice(parties.list_parties(uow, ctx, role=role, search=search))
-    return Page(items=[PartyOut.model_validate(p) for p in rows], next_cursor=cursor)
+    held = party_accounts.accounts_of_parties(uow, ctx, [p.id for p in rows])
+    items = [PartyOut.model_validate(p).with_bank_accounts(held.get(p.id, [])) for p in rows]
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.post("", status_code=201, summary="Create a party")
@@ -39,12 +49,12 @@ def create_party(body: PartyIn, ctx: WriteCtx, uow: Uow, response: Response) -> 
         fields = {"address": body.address, **{k: v for k, v in fields.items() if k in sent}}
     party = parties.create_party(uow, ctx, name=body.name, customer=body.customer, supplier=body.supplier, **fields)
     response.headers["Location"] = f"/api/v1/parties/{party.id}"
-    return PartyOut.model_validate(party)
+    return PartyOut.model_validate(party)  # a new party holds no IBAN yet
 
 
 @router.get("/{party_id}", summary="Read a party")
 def get_party(party_id: str, ctx: ReadCtx, uow: Uow) -> PartyOut:
-    return PartyOut.model_validate(parties.get_party(uow, ctx, parse_id(party_id, ENTITY)))
+    return party_out(uow, ctx, parties.get_party(uow, ctx, parse_id(party_id, ENTITY)))
 
 
 @router.patch("/{party_id}", summary="Change a party (only the fields sent)")
@@ -52,8 +62,8 @@ def update_party(party_id: str, body: PartyPatch, ctx: WriteCtx, uow: Uow) -> Pa
     pid = parse_id(party_id, ENTITY)
     changes = body.changes()
     if not changes:
-        return PartyOut.model_validate(parties.get_party(uow, ctx, pid))
-    return PartyOut.model_validate(parties.update_party(uow, ctx, pid, **changes))
+        return party_out(uow, ctx, parties.get_party(uow, ctx, pid))
+    return party_out(uow, ctx, parties.update_party(uow, ctx, pid, **changes))
 
 
 @router.get(

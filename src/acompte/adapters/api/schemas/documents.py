@@ -70,6 +70,9 @@ _LINE_EXAMPLE: JsonDict = {
 }
 
 
+SUPPLIER_REFERENCE_DOC = "The supplier's own number of a purchase document (their invoice number), searchable"
+
+
 class DocumentIn(Input):
     model_config = ConfigDict(
         extra="forbid",
@@ -87,6 +90,7 @@ class DocumentIn(Input):
     currency: Annotated[StrictStr, Field(pattern=CURRENCY_PATTERN)] | None = None
     notes: Annotated[StrictStr, Bounded(5000)] = ""
     exchange_rate: EXCHANGE_RATE | None = None
+    supplier_reference: Annotated[StrictStr, Bounded(100)] = Field("", description=SUPPLIER_REFERENCE_DOC)
 
     @field_validator("currency")
     @classmethod
@@ -105,6 +109,9 @@ class DocumentPatch(Input):
     issue_date: IsoDate | None = None
     due_date: IsoDate | None = None
     notes: Annotated[StrictStr, Bounded(5000)] | None = None
+    supplier_reference: Annotated[StrictStr, Bounded(100)] | None = Field(
+        None, description=SUPPLIER_REFERENCE_DOC + "; once a purchase invoice is validated it no longer changes (409)"
+    )
 
 
 class ValidateIn(Input):
@@ -147,6 +154,7 @@ class DocumentSummaryOut(SettlementOut):
     party_name: str
     issue_date: date
     due_date: date | None
+    supplier_reference: str = Field("", description=SUPPLIER_REFERENCE_DOC)
 
 
 def _document(name: str) -> Any:
@@ -162,6 +170,7 @@ class DocumentOut(DocumentSummaryOut):
     party_id: str = Field(validation_alias=_document("party_id"))
     issue_date: date = Field(validation_alias=_document("issue_date"))
     due_date: date | None = Field(validation_alias=_document("due_date"))
+    supplier_reference: str = Field("", validation_alias=_document("supplier_reference"))
     currency: str = Field(validation_alias=_document("currency"))
     exchange_rate: DecimalOut | None = Field(default=None, validation_alias=_document("exchange_rate"))
     origin_id: str | None = Field(validation_alias=_document("origin_id"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -12,6 +13,7 @@ from pydantic import (
     model_validator,
 )
 
+from acompte.adapters.api.schemas.banking_accounts import PartyBankAccountOut
 from acompte.adapters.api.schemas.common import (
     RATE,
     UNIT_PRICE,
@@ -22,6 +24,7 @@ from acompte.adapters.api.schemas.common import (
     Output,
 )
 from acompte.domain.accounts import PaymentTerms
+from acompte.domain.banking.lines import PartyBankAccount
 from acompte.domain.parties import Item, ItemKind, Party
 from acompte.domain.vat import VatRegime
 
@@ -122,6 +125,12 @@ class PartyOut(Output):
         default_factory=dict, description="Default deposit percentage of an item (by its id) for this party"
     )
     payment_terms: list[TermOut] | None = Field(None, description="The party's default payment terms")
+    bank_accounts: list[PartyBankAccountOut] = Field(
+        default_factory=list, description="The IBANs the party holds (GET/POST /parties/{id}/bank-accounts)"
+    )
+
+    def with_bank_accounts(self, held: Sequence[PartyBankAccount]) -> PartyOut:
+        return self.model_copy(update={"bank_accounts": [PartyBankAccountOut.model_validate(a) for a in held]})
 
     @model_validator(mode="before")
     @classmethod

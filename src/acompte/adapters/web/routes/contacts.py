@@ -38,9 +38,11 @@ from acompte.domain.accounts import AGE_LABELS, AgeBucket, PaymentTerms, Stateme
 from acompte.domain.addresses import ADDRESS_FIELDS
 from acompte.domain.documents import Flow
 from acompte.domain.parties import Party
+from acompte.domain.users import Permission
 from acompte.domain.vat import VatRegime
 from acompte.services import accounts, deposits, identifiers, parties, printing, queries
 from acompte.services.accounts import PAYMENT_TERMS_KEY
+from acompte.services.banking import party_accounts
 from acompte.services.ports import Ctx
 
 router = APIRouter()
@@ -283,17 +285,35 @@ def contact_create(request: Request, ctx: PageWrite) -> Response:
 
 @router.get("/contacts/{party_id}")
 def contact_page(request: Request, party_id: int, ctx: PageRead) -> Response:
+    return contact_page_response(request, ctx, party_id)
+
+
+def contact_page_response(
+    request: Request,
+    ctx: Ctx,
+    party_id: int,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The contact's page; a refused form of it (its IBANs) shows `errors` next to what was `typed`."""
     uow = security.uow_of(request)
     party = parties.get_party(uow, ctx, party_id)
     balance = queries.party_balance(uow, ctx, party.id, flow=_flow_of(party))
+    principal = security.optional_principal(request)
     context = {
         "party": party,
         "active": "identity",
         "balance": balance,
         "terms": _terms_text(request, party),
         "deposit_percent": party.settings.get("deposit_percent"),
+        "bank_accounts": party_accounts.party_accounts(uow, ctx, party.id),
+        "can_write": principal is not None and principal.may(Permission.WRITE),
+        "bank_values": typed or {},
+        "errors": errors or {},
     }
-    return render(request, "contacts/identity.html", context)
+    return render(request, "contacts/identity.html", context, status)
 
 
 @router.get("/contacts/{party_id}/edit")

@@ -102,15 +102,17 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
     kind = common.parse_kind(q.get("kind"))
     assert kind is not None
     uow = security.uow_of(request)
-    filters = {
+    filters: dict[str, Any] = {
         "party_id": q.get("party_id", ""),
         "date_from": q.get("date_from", ""),
         "date_to": q.get("date_to", ""),
         "status": q.get("status", "") if q.get("status") in STATUSES else "",
         "state": q.get("state", "") if q.get("state") in {s.value for s in State} else "",
-        "q": (q.get("q") or "").strip()[:35],
+        "q": (q.get("q") or "").strip()[:100],
+        "amount": q.get("amount", ""),
         "amount_min": q.get("amount_min", ""),
         "amount_max": q.get("amount_max", ""),
+        "open": q.get("open") == "on",
     }
     sort = q.get("sort") if q.get("sort") in SORTS else "date"
     descending = q.get("dir", "desc" if sort == "date" else "asc") == "desc"
@@ -125,6 +127,8 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
         "search": filters["q"] or None,
         "amount_min": _decimal(filters["amount_min"]),
         "amount_max": _decimal(filters["amount_max"]),
+        "amount": _decimal(filters["amount"]),
+        "open": filters["open"],
         "sort": sort,
         "descending": descending,
     }

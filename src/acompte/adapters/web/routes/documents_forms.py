@@ -45,6 +45,8 @@ class DocumentForm:
     issue_date: str = ""
     due_date: str = ""
     lines: list[dict[str, str]] = field(default_factory=list)
+    #: the supplier's own number (purchases)
+    supplier_reference: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -133,6 +135,7 @@ def _from_document(document: Document, company: Company, lang: str) -> DocumentF
         issue_date=document.issue_date.isoformat(),
         due_date=document.due_date.isoformat() if document.due_date else "",
         lines=lines,
+        supplier_reference=document.supplier_reference,
     )
     _pad(form, company)
     return form
@@ -150,7 +153,9 @@ def _from_post(request: Request) -> DocumentForm:
     except ValueError:
         rows = EMPTY_ROWS
     lines = [{name: text(f"line-{i}-{name}") for name in LINE_FIELDS} for i in range(rows)]
-    return DocumentForm(text("party_id"), text("issue_date"), text("due_date"), lines)
+    return DocumentForm(
+        text("party_id"), text("issue_date"), text("due_date"), lines, supplier_reference=text("supplier_reference")
+    )
 
 
 def _number(
@@ -341,19 +346,35 @@ def create_document(request: Request, ctx: security.PageWrite) -> Response:
             if replay is not None:
                 return replay
             view = documents.create_document(
-                uow, ctx, kind=kind, flow=flow, party_id=party_id, lines=lines, issue_date=issue, due_date=due
+                uow,
+                ctx,
+                kind=kind,
+                flow=flow,
+                party_id=party_id,
+                lines=lines,
+                issue_date=issue,
+                due_date=due,
+                supplier_reference=form.supplier_reference if flow is Flow.PURCHASE else "",
             )
             location = f"/documents/{view.id}"
             security.remember(uow, ctx, form_key, location)
             uow.commit()
     except DomainError as exc:
-        form.errors["party_id" if isinstance(exc, PartyRoleMismatch) else "__all__"] = errors.error_text(request, exc)
+        form.errors["party_id" if isinstance(exc, PartyRoleMismatch) else _error_field(exc)] = errors.error_text(
+            request, exc
+        )
         _pad(form, company)
         return _render_form(request, ctx, form, flow=flow, kind=kind, status=422, form_key=form_key)
     return redirect(request, location, flash=translate(request, "Brouillon enregistré"))
 
 
 # -- edit -------------------------------------------------------------------------------------------------------
+
+
+def _error_field(exc: DomainError) -> str:
+    """Where the form shows a refusal: next to the supplier's number when it is about it, else on top."""
+    about = exc.params.get("field") == "supplier_reference" or exc.code == "supplier-reference-frozen"
+    return "supplier_reference" if about else "__all__"
 
 
 def _editable(request: Request, ctx: Any, document_id: int) -> Document:
@@ -395,9 +416,10 @@ def update_document(request: Request, document_id: int, ctx: security.PageWrite)
             issue_date=issue if document.state is State.DRAFT else None,
             due_date=due,
             expected_version=document.version,
+            supplier_reference=form.supplier_reference if flow is Flow.PURCHASE else None,
         )
     except DomainError as exc:
-        form.errors["__all__"] = errors.error_text(request, exc)
+        form.errors[_error_field(exc)] = errors.error_text(request, exc)
         _pad(form, company)
         return _render_form(request, ctx, form, status=422, flow=flow, kind=kind, document=document)
     return redirect(request, f"/documents/{document_id}", flash=translate(request, "Document enregistré"))

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from acompte.adapters.web import errors, i18n, security
+from acompte.adapters.web.routes import bank_accounts
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain.accounting import DEFAULT_ACCOUNTS, AccountMapping, Journal
 from acompte.domain.accounting import ROLE_LABELS as ACCOUNT_ROLE_LABELS
@@ -32,6 +33,7 @@ from acompte.domain.parties import Company
 from acompte.domain.payments import AccountKind, Method
 from acompte.domain.users import ROLE_LABELS, Role
 from acompte.services import companies, deposits, identifiers, login_guard, users
+from acompte.services.banking import accounts as treasury
 from acompte.services.payment_terms import DEFAULT_PAYMENT_TERMS_KEY
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -66,6 +68,8 @@ LEGAL_LABELS: dict[str, str] = {
 }
 DEPOSIT_FLAGS = ("generate_payment_sale", "generate_payment_purchase", "deduct_all", "block_delivery")
 MAX_NAME = 200
+#: The fields of the form adding a treasury account (`account_<name>`).
+NEW_ACCOUNT_FIELDS = ("name", "kind", "iban", "bic", "ledger_account", "currency", "opening_balance", "opening_date")
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
@@ -95,9 +99,8 @@ def _values(company: Company, lang: str) -> dict[str, Any]:
         "vat_on_debits": bool(accounting.get("vat_on_debits", False)),
         "bank_auto_reconcile": bool(settings.get(AUTO_RECONCILE_SETTING, False)),
         "imputation_journal": str(accounting.get("imputation_journal", Journal.MISC.value)),
-        "account_name": "",
+        **{f"account_{name}": "" for name in NEW_ACCOUNT_FIELDS},
         "account_kind": AccountKind.BANK.value,
-        "account_iban": "",
         "method_code": "",
         "method_label": "",
         "method_digital": False,
@@ -134,7 +137,7 @@ def _page(
         "values": values,
         "errors": errors_ or {},
         "methods": companies.payment_methods(uow, ctx, include_inactive=True),
-        "accounts": companies.accounts(uow, ctx),
+        "accounts": treasury.list_accounts(uow, ctx, kind=None, include_inactive=True),
         "series": SERIES_LABELS,
         "legal_labels": LEGAL_LABELS,
         "account_roles": ACCOUNT_ROLE_LABELS,
@@ -368,28 +371,17 @@ def save_methods(request: Request, ctx: security.PageAdmin) -> Response:
 
 @router.post("/settings/accounts")
 def add_treasury_account(request: Request, ctx: security.PageAdmin) -> Response:
+    """A new bank account or till, with its bank details, ledger account and opening balance (bank_accounts.py)."""
     form = security.posted_form(request)
-    typed = {
-        "account_name": _text(form, "account_name", 100),
-        "account_kind": _text(form, "account_kind", 10),
-        "account_iban": _text(form, "account_iban", 40).replace(" ", "").upper(),
-    }
+    typed = {f"account_{name}": _text(form, f"account_{name}", 100) for name in NEW_ACCOUNT_FIELDS}
 
     def action(uow: UnitOfWork) -> None:
         if typed["account_kind"] not in {k.value for k in AccountKind}:
             raise Refused("account_kind", translate(request, "Choisissez banque ou caisse."))
-        if not typed["account_name"]:
-            raise Refused("account_name", translate(request, "Le nom du compte est obligatoire."))
         try:
-            companies.add_account(
-                uow,
-                ctx,
-                name=typed["account_name"],
-                kind=AccountKind(typed["account_kind"]),
-                iban=typed["account_iban"],
-            )
-        except InvalidIdentifier as exc:
-            raise Refused("account_iban", errors.error_text(request, exc)) from exc
+            bank_accounts.create_from_form(request, ctx, typed, AccountKind(typed["account_kind"]))
+        except bank_accounts.FormInvalid as invalid:
+            raise Refused(invalid.field, invalid.message) from None
 
     return _save(request, ctx, typed, "account_name", action, "Compte de trésorerie ajouté")
 
