@@ -139,3 +139,14 @@ def test_a_read_only_token_reads_the_lines_but_cannot_import(app, api, reader):
     assert reader.get(f"bank-lines?account_id={account}").status_code == 200
     refused = upload(reader, account, "credit-agricole-camt053-v08.xml")
     assert refused.status_code == 403
+
+
+def test_imports_are_paged_newest_first(app, api):
+    account = bank(app, api)
+    for _ in range(3):
+        upload(api, account, "credit-agricole-camt053-v08.xml")
+    first = api.get(f"bank-imports?account_id={account}&limit=2").json()
+    rest = api.get(f"bank-imports?account_id={account}&limit=2&cursor={first['next_cursor']}").json()
+    ids = [int(i["id"]) for i in first["items"] + rest["items"]]
+    assert len(ids) == 3 and ids == sorted(ids, reverse=True) and rest["next_cursor"] is None
+    assert [i["lines_added"] for i in first["items"] + rest["items"]] == [0, 0, 6]

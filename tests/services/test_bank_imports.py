@@ -207,3 +207,22 @@ def test_two_thousand_lines_import_and_import_again_with_none_added(uow, ctx):
     assert (again.added, again.skipped) == (0, 2000)
     count, _ = imports.line_page(uow, ctx, LineFilter(account_id=bank), page=1, size=1, currency="EUR").count, 0
     assert count == 2000
+
+
+def test_the_same_file_imported_twice_at_once_adds_its_lines_once(app, uow, ctx):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    bank = account(uow, ctx)
+    read, digest = statement("credit-agricole-camt053-v08.xml")
+    barrier = threading.Barrier(2)
+
+    def one() -> tuple[int, int]:
+        barrier.wait()
+        done = imports.import_statement(app.uow(), ctx, bank, read, file_sha256=digest)
+        return done.added, done.skipped
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = sorted(pool.map(lambda _: one(), range(2)))
+    assert results == [(0, 6), (6, 0)]  # the account's row is locked: the second sees the first's lines
+    assert len(lines_of(uow, ctx, bank)) == 6

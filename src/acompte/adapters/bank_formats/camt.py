@@ -69,11 +69,8 @@ def parse(data: bytes) -> Statement:
         raise InvalidStatement(
             line=first.line, field=StatementField.FILE, reason=Reason.STATEMENT_SCHEMA, detail=first.message
         )
-    if root.getroottree().docinfo.internalDTD is not None:  # no DTD, hence no entity to expand below
-        raise InvalidStatement(line=1, field=StatementField.FILE, reason=Reason.STATEMENT_NOT_XML, detail="DTD")
     ns = {"c": f"urn:iso:std:iso:20022:tech:xsd:{message}"}
     entries = [_where(e) for path in ("*/c:Stmt/c:Ntry", "*/c:Ntfctn/c:Ntry") for e in root.iterfind(path, ns)]
-    # than lxml's proxies (a 10 000-entry file), and the file is already checked whole by lxml and the schema.
     return _Reader(message, root, entries).statement()
 
 
@@ -127,7 +124,7 @@ class _Reader:
         """`Amt` (with its currency) signed by `CdtDbtInd`: DBIT is money out."""
         amount = self._one(node, "c:Amt")
         assert amount is not None  # the schema requires it
-        line = self.line
+        line = _where(amount)
         currency = known_currency(amount.get("Ccy", ""), line=line)
         value = Decimal((amount.text or "").strip())
         if self._text(node, "c:CdtDbtInd") == "DBIT":
