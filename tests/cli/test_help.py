@@ -28,6 +28,7 @@ COMMANDS = [
     ["token", "create"],
     ["export", "fec"],
     ["bank", "import"],
+    ["bank", "match"],
     ["backup"],
     ["verify"],
 ]

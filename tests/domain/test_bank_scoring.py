@@ -3,15 +3,18 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
 from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
 
 from acompte.domain.banking.facts import ExpectedDeposit, HeldCredit, LineFacts, OpenDocument, OpenPayment
 from acompte.domain.banking.lines import BankLine, LineState
 from acompte.domain.banking.matching import CandidateKind, MatchReason
+from acompte.domain.banking.references import NumberKey, numbers_in
 from acompte.domain.banking.scoring import Rules, match
 from acompte.domain.money import Money
-from acompte.domain.numbering import DEFAULT_PREFIXES
+from acompte.domain.numbering import DEFAULT_PREFIXES, format_number
 
 RULES = Rules(prefixes=set(DEFAULT_PREFIXES.values()), rf_is_valid=iso11649.is_valid)
 DAY = date(2026, 12, 1)
@@ -131,3 +134,49 @@ def test_no_fact_no_candidate_and_scores_stay_within_bounds():
     )
     for candidate in match(replace(line("120.00", "FA-2026-00012"), counterparty_iban="FR76"), facts, RULES):
         assert 0 <= candidate.score <= 100
+
+
+amounts = st.integers(min_value=1, max_value=100_000).map(lambda cents: Money.from_minor(cents, "EUR"))
+
+
+@given(
+    st.lists(st.tuples(amounts, st.integers(min_value=1, max_value=3), st.booleans()), max_size=12),
+    st.lists(st.tuples(amounts, st.sampled_from(["card", "transfer"])), max_size=6),
+    amounts,
+    st.booleans(),
+)
+def test_without_a_reference_nothing_is_certain_and_every_candidate_adds_up(docs, pays, amount, received):
+    facts = LineFacts(
+        documents=tuple(
+            OpenDocument(i, f"FA-2026-{i:05d}", "", party, "sale" if sale else "purchase", "invoice", DAY, DAY, a)
+            for i, (a, party, sale) in enumerate(docs, start=1)
+        ),
+        payments=tuple(
+            OpenPayment(i, f"RC-2026-{i:05d}", 1, method, "in" if received else "out", DAY, a)
+            for i, (a, method) in enumerate(pays, start=1)
+        ),
+        iban_parties=frozenset({1}),
+        named_parties=frozenset({2}),
+    )
+    signed = amount if received else -amount
+    for candidate in match(line(str(signed.amount)), facts, RULES):
+        assert not candidate.certain and 0 <= candidate.score <= 100
+        assert sum(part.minor_units for _doc, part in candidate.allocations) <= amount.minor_units
+        if candidate.kind is CandidateKind.DOCUMENTS:
+            assert sum(part.minor_units for _doc, part in candidate.allocations) == amount.minor_units
+        if candidate.fee is not None:
+            assert candidate.fee.minor_units >= 0
+
+
+@given(
+    st.sampled_from(sorted(set(DEFAULT_PREFIXES.values()))),
+    st.integers(min_value=1900, max_value=2099),
+    st.integers(min_value=1, max_value=99_999),
+    st.sampled_from([" ", "-", "/", ".", "", " - "]),
+    st.booleans(),
+)
+def test_every_number_the_series_write_is_read_back_however_separated(prefix, year, value, sep, lower):
+    written = f"{prefix}{sep}{year}{sep}{value:05d}"
+    text = f"VIR {written.lower() if lower else written} MERCI"
+    assert NumberKey(prefix, year, value) in numbers_in(text, RULES.prefixes)
+    assert NumberKey(prefix, year, value).matches(format_number(prefix, year, value))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 from stdnum.iso7064 import mod_97_10
 
 from acompte.domain.banking.matching import CandidateKind, MatchReason
@@ -185,3 +185,48 @@ def test_proposals_give_each_open_line_its_best_candidates(uow, ctx, customer):
     proposed = dict((line.id, best) for line, best in matching.proposals(uow, ctx))
     assert proposed[lost.id] == []
     assert proposed[found.id][0].candidate == matching.candidates(uow, ctx, found.id)[0].candidate
+
+
+def _statements(app, call):  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(app.engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(app.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_lines_candidates_cost_the_same_statements_whatever_the_ledgers_size(app, uow, ctx, customer):
+    paid = invoice(uow, ctx, customer.id)
+    found = bank_line(uow, ctx, "120.00", label=paid.document.number, counterparty_name="Client Dupont")
+    small = _statements(app, lambda: matching.candidates(uow, ctx, found.id))
+    for net in ("100.00", "10.00", "20.00", "30.00", "40.00", "55.00"):
+        pay(uow, ctx, customer.id, "5.00", (invoice(uow, ctx, customer.id, net).id, "5.00"), method="transfer")
+    assert _statements(app, lambda: matching.candidates(uow, ctx, found.id)) == small
+
+
+def test_proposals_and_candidates_agree_line_by_line(uow, ctx, customer, supplier):
+    first, second = invoice(uow, ctx, customer.id, "100.00"), invoice(uow, ctx, customer.id, "30.00")
+    bought = invoice(uow, ctx, supplier.id, "200.00", flow=Flow.PURCHASE)
+    overpaid = pay(uow, ctx, customer.id, "20.00", method="transfer")
+    day = bank_line(uow, ctx, "0.01").booking_date
+    for amount in ("10.00", "20.00"):
+        payments.record_payment(uow, ctx, party_id=customer.id, amount=eur(amount), method="card", payment_date=day)
+    lines = [
+        bank_line(uow, ctx, "120.00", label=first.document.number),
+        bank_line(uow, ctx, "156.00", counterparty_name="CLIENT DUPONT"),
+        bank_line(uow, ctx, "36.00"),
+        bank_line(uow, ctx, "-240.00", label=f"PRLV {bought.document.number}"),
+        bank_line(uow, ctx, "-20.00", label=f"REMB {overpaid.payment.number}"),
+        bank_line(uow, ctx, "29.70", label="REMISE CB"),
+        bank_line(uow, ctx, "777.77"),
+    ]
+    proposed = {line.id: [c.candidate for c in best] for line, best in matching.proposals(uow, ctx, per_line=5)}
+    for found in lines:
+        assert proposed[found.id] == [c.candidate for c in matching.candidates(uow, ctx, found.id)], found.label
+    assert proposed[lines[-1].id] == [] and second.id in proposed[lines[2].id][0].document_ids

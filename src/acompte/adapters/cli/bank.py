@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from acompte.adapters.cli.bank_match import match_command
 from acompte.adapters.cli.localized import LANG, Command, _, new_app
 from acompte.adapters.cli.output import console as new_console
 
@@ -17,10 +18,14 @@ if TYPE_CHECKING:
     from acompte.domain.banking.statements import CsvMapping, ImportSummary, Statement
     from acompte.services.ports import Ctx
 
-app = new_app(_("Relevés bancaires : import des fichiers de la banque."))
+app = new_app(_("Relevés bancaires : lignes importées et rapprochement avec les pièces et les règlements."))
 #: From this many new lines on, the import draws a progress bar.
 PROGRESS_FROM = 1000
 FORMATS = ("camt.053", "camt.054", "ofx", "csv")
+
+app.command("match", cls=Command, help=_("Afficher les lignes ouvertes avec leur meilleur candidat et ses raisons."))(
+    match_command
+)
 
 
 def _company_id(application: bootstrap.App, company: int | None) -> int:

@@ -19,6 +19,7 @@ from acompte.domain.banking.lines import BankLine
 from acompte.domain.banking.matching import Because, Candidate, CandidateKind, MatchReason
 from acompte.domain.banking.references import (
     NumberKey,
+    compact_iban,
     holds_reference,
     numbers_in,
     rf_body,
@@ -118,7 +119,8 @@ class _Matcher:
     def _party(self, party_id: int) -> list[Because]:
         found = []
         if party_id in self.facts.iban_parties:
-            found.append(because(MatchReason.KNOWN_IBAN, iban=self.line.counterparty_iban, party=party_id))
+            iban = compact_iban(self.line.counterparty_iban)
+            found.append(because(MatchReason.KNOWN_IBAN, iban=iban, party=party_id))
         if party_id in self.facts.named_parties:
             found.append(because(MatchReason.PARTY_NAME, party=party_id))
         return found

@@ -20,6 +20,7 @@ from acompte.domain.banking.narrowing import FactsIndex
 from acompte.domain.banking.references import (
     compact_iban,
     name_words,
+    normal_name,
     numbers_in,
     rf_body,
     rf_references,
@@ -123,6 +124,21 @@ def _named(line: BankLine, parties: Sequence[tuple[int, str]]) -> frozenset[int]
     return found if len(found) <= MAX_NAMED_PARTIES else frozenset()
 
 
+class _Names:
+    """Every party's name, indexed by its words: a line is compared only with the parties sharing a word."""
+
+    def __init__(self, parties: Sequence[tuple[int, str]]) -> None:
+        self.by_word: dict[str, list[tuple[int, str]]] = {}
+        for party in parties:
+            for word in set(normal_name(party[1]).split()):
+                self.by_word.setdefault(word, []).append(party)
+
+    def of(self, line: BankLine) -> frozenset[int]:
+        words = set(normal_name(line.counterparty_name).split())
+        near = {party for word in sorted(words) for party in self.by_word.get(word, [])}
+        return _named(line, sorted(near))
+
+
 def _deposits(uow: UnitOfWork, ctx: Ctx, currency: str, narrowing: Narrowing | None) -> list[ExpectedDeposit]:
     found = []
     for order_id, number, party_id, flow, gross, data, received in uow.bank_facts.deposit_requests(
@@ -178,7 +194,7 @@ def proposals(
         rules = rules_of(uow.companies.get(ctx.company_id))
         facts = uow.bank_facts
         ibans = facts.all_ibans(ctx.company_id)
-        parties = facts.all_parties(ctx.company_id)
+        names = _Names(facts.all_parties(ctx.company_id))
         indexes: dict[str, FactsIndex] = {}
         found = []
         for line in lines:
@@ -193,7 +209,7 @@ def proposals(
                 )
             iban = compact_iban(line.counterparty_iban)
             iban_parties = ibans.get(iban, frozenset()) if iban else frozenset()
-            named = _named(line, parties)
+            named = names.of(line)
             narrowing = narrowing_of(line, rules, iban_parties | named)
             line_facts_ = indexes[currency].for_line(narrowing, iban_parties, named)
             found.append((line, line_facts_, match(line, line_facts_, rules)[:per_line]))

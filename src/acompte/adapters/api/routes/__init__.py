@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from acompte.adapters.api.routes import (
     accounts,
     allocations,
+    banking_candidates,
     banking_imports,
     banking_matches,
     company,
@@ -45,6 +46,7 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     accounts,
     exports,
     dashboard,
+    banking_candidates,
     banking_imports,
     banking_matches,
 )
