@@ -37,6 +37,11 @@ LIST = {"limit": 500}
 PASSWORD = "mot de passe de test"
 
 
+from acompte.domain.banking.confirmation import Confirmation  # noqa: E402 - beside the story that uses it
+from acompte.services.banking import reconciliation  # noqa: E402
+from tests.bank_helpers import bank_account, bank_line  # noqa: E402
+
+
 def eur(text_: str) -> Money:
     return Money.of(text_, "EUR")
 
@@ -83,6 +88,22 @@ def story(app: bootstrap.App) -> Story:
         lines=[LineInput("Étagère", Decimal("2"), Decimal("35.50"), Decimal("20"))],
     )  # fmt: skip
     documents.delete_draft(uow, ctx, draft.id)
+    # a card settlement reconciled with its card payments less the bank's fee (a source key `fee:`), and a line
+    # reconciled then undone (the history names the line, the match and the payments)
+    account = bank_account(uow, ctx)
+    cards = [
+        payments.record_payment(
+            uow, ctx, party_id=customer.id, amount=eur(a), method="card", account_id=account, payment_date=DAY
+        )
+        for a in ("30.00", "20.00")
+    ]
+    settlement = bank_line(uow, ctx, "49.00", booking_date=DAY, reference="REMISE CB")
+    reconciliation.confirm(
+        uow, ctx, settlement.id, Confirmation(payment_ids=tuple(c.id for c in cards), fee=eur("1.00"))
+    )
+    received = bank_line(uow, ctx, "15.00", booking_date=DAY)
+    undone_match = reconciliation.confirm(uow, ctx, received.id, Confirmation(party_id=customer.id))
+    reconciliation.undo(uow, ctx, undone_match.match_id)
     exports.run_export(uow, ctx, date_from=date(2026, 1, 1), date_to=DAY, today=DAY)
     return Story(ctx, {"allocation_id": {undone.allocations[0].id}, "document_id": {draft.id}})
 
