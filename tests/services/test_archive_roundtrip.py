@@ -23,23 +23,21 @@ from sqlalchemy.engine import make_url
 from acompte import bootstrap
 from acompte.adapters.api import create_app
 from acompte.adapters.cli.demo import build_demo
+from acompte.domain.banking.confirmation import Confirmation
 from acompte.domain.credits import CreditRef
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
 from acompte.domain.users import Role
 from acompte.persistence.engine import is_sqlite, normalize_url
 from acompte.services import archive, companies, credits, documents, exports, parties, payments, users
+from acompte.services.banking import reconciliation
 from acompte.services.ports import Ctx
+from tests.bank_helpers import bank_account, bank_line
 
 DAY = date(2026, 11, 23)
 PERIOD = {"from": "2026-01-01", "to": "2026-12-31"}
 LIST = {"limit": 500}
 PASSWORD = "mot de passe de test"
-
-
-from acompte.domain.banking.confirmation import Confirmation  # noqa: E402 - beside the story that uses it
-from acompte.services.banking import reconciliation  # noqa: E402
-from tests.bank_helpers import bank_account, bank_line  # noqa: E402
 
 
 def eur(text_: str) -> Money:
