@@ -227,17 +227,24 @@ def masked(value: Any, gone: dict[str, set[int]] | None = None) -> Any:
     An id in `gone` names a deleted row: the import has no new id for it and writes null."""
     gone = gone or {}
     if isinstance(value, dict):
-        return {
-            k: (None if int(v) in gone.get(k, ()) else "<id>")
-            if _ID_KEY.search(k) and (isinstance(v, int) or (isinstance(v, str) and v.isdigit()))
-            else masked(v, gone)
-            for k, v in value.items()
-        }
+        return {k: _masked_item(k, v, gone) for k, v in value.items()}
     if isinstance(value, list):
         return [masked(v, gone) for v in value]
     if isinstance(value, str):
         return re.sub(r"/\d+", "/<id>", value)
     return value
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+
+
+def _masked_item(key: str, value: Any, gone: dict[str, set[int]]) -> Any:
+    if _ID_KEY.search(key) and _is_id(value):
+        return None if int(value) in gone.get(key, ()) else "<id>"
+    if _ID_KEY.search(key) and isinstance(value, list) and value and all(_is_id(v) for v in value):
+        return ["<id>" for _ in value]  # a list of ids (the payments a bank match stands for)
+    return masked(value, gone)
 
 
 def difference(expected: Any, found: Any, path: str = "") -> str:
