@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from tests.api.conftest import Api, eur, line
+from tests.bank_helpers import bank_line
 
 TODAY = date.today()
 ID_PARAM = re.compile(r"\{(\w+)\}")
@@ -66,8 +67,6 @@ def zoo(api: Api, app: Any = None) -> dict[str, list[int]]:
 
     banking: dict[str, list[int]] = {}
     if app is not None:  # bank lines come from statements: written straight into the store here
-        from tests.bank_helpers import bank_line
-
         lines = [bank_line(app.uow(), api.ctx, amount) for amount in ("15.00", "-4.00", "7.00")]
         match = ok(api.post(f"bank-lines/{lines[2].id}/match", json={"party_id": customer["id"]}))
         ok(api.post(f"bank-lines/{lines[1].id}/ignore", json={}))

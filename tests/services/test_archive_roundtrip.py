@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from acompte import bootstrap
 from acompte.adapters.api import create_app
 from acompte.adapters.cli.demo import build_demo
+from acompte.domain.banking.confirmation import Confirmation
 from acompte.domain.credits import CreditRef
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
@@ -30,8 +31,9 @@ from acompte.domain.users import Role
 from acompte.persistence.engine import is_sqlite, normalize_url
 from acompte.services import archive, companies, credits, documents, exports, parties, payments, users
 from acompte.services.banking import accounts as treasury
-from acompte.services.banking import party_accounts
+from acompte.services.banking import party_accounts, reconciliation
 from acompte.services.ports import Ctx
+from tests.bank_helpers import bank_account, bank_line
 
 DAY = date(2026, 11, 23)
 PERIOD = {"from": "2026-01-01", "to": "2026-12-31"}
@@ -91,6 +93,22 @@ def story(app: bootstrap.App) -> Story:
     party_accounts.add_party_account(uow, ctx, customer.id, "DE89 3704 0044 0532 0130 00", label="Principal")
     dropped = party_accounts.add_party_account(uow, ctx, customer.id, "FR76 3000 6000 0112 3456 7890 189")
     party_accounts.remove_party_account(uow, ctx, customer.id, dropped.id)
+    # a card settlement reconciled with its card payments less the bank's fee (a source key `fee:`), and a line
+    # reconciled then undone (the history names the line, the match and the payments)
+    account = bank_account(uow, ctx)
+    cards = [
+        payments.record_payment(
+            uow, ctx, party_id=customer.id, amount=eur(a), method="card", account_id=account, payment_date=DAY
+        )
+        for a in ("30.00", "20.00")
+    ]
+    settlement = bank_line(uow, ctx, "49.00", booking_date=DAY, reference="REMISE CB")
+    reconciliation.confirm(
+        uow, ctx, settlement.id, Confirmation(payment_ids=tuple(c.id for c in cards), fee=eur("1.00"))
+    )
+    received = bank_line(uow, ctx, "15.00", booking_date=DAY)
+    undone_match = reconciliation.confirm(uow, ctx, received.id, Confirmation(party_id=customer.id))
+    reconciliation.undo(uow, ctx, undone_match.match_id)
     exports.run_export(uow, ctx, date_from=date(2026, 1, 1), date_to=DAY, today=DAY)
     return Story(
         ctx,
@@ -220,17 +238,24 @@ def masked(value: Any, gone: dict[str, set[int]] | None = None) -> Any:
     An id in `gone` names a deleted row: the import has no new id for it and writes null."""
     gone = gone or {}
     if isinstance(value, dict):
-        return {
-            k: (None if int(v) in gone.get(k, ()) else "<id>")
-            if _ID_KEY.search(k) and (isinstance(v, int) or (isinstance(v, str) and v.isdigit()))
-            else masked(v, gone)
-            for k, v in value.items()
-        }
+        return {k: _masked_item(k, v, gone) for k, v in value.items()}
     if isinstance(value, list):
         return [masked(v, gone) for v in value]
     if isinstance(value, str):
         return re.sub(r"/\d+", "/<id>", value)
     return value
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+
+
+def _masked_item(key: str, value: Any, gone: dict[str, set[int]]) -> Any:
+    if _ID_KEY.search(key) and _is_id(value):
+        return None if int(value) in gone.get(key, ()) else "<id>"
+    if _ID_KEY.search(key) and isinstance(value, list) and value and all(_is_id(v) for v in value):
+        return ["<id>" for _ in value]  # a list of ids (the payments a bank match stands for)
+    return masked(value, gone)
 
 
 def difference(expected: Any, found: Any, path: str = "") -> str:

@@ -33,8 +33,8 @@ class BankLineReconciled(DomainEvent):
             "amount": plain(self.amount),
             "booking_date": plain(self.booking_date),
             "origin": self.origin,
-            "recorded": list(self.recorded),
-            "linked": list(self.linked),
+            "recorded_payment_ids": list(self.recorded),
+            "linked_payment_ids": list(self.linked),
             "fee": plain(self.fee) if self.fee is not None else None,
             "score": self.score,
         }
@@ -55,8 +55,8 @@ class BankMatchUndone(DomainEvent):
             "line_id": self.line_id,
             "match_id": self.match_id,
             "amount": plain(self.amount),
-            "cancelled": list(self.cancelled),
-            "unlinked": list(self.unlinked),
+            "cancelled_payment_ids": list(self.cancelled),
+            "unlinked_payment_ids": list(self.unlinked),
             "fee": plain(self.fee) if self.fee is not None else None,
         }
 

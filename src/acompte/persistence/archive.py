@@ -107,9 +107,17 @@ JSON_ID_KEYS: dict[str, str] = {
     "account_id": "treasury_accounts",
     "bank_account_id": "party_bank_accounts",
     "run_id": "export_runs",
+    "line_id": "bank_lines",
+    "match_id": "bank_matches",
 }
 #: Keys of JSON lists of ids; of lists of [id, amount] pairs; of objects keyed by id.
-JSON_ID_LISTS = {"corrected_ids": "documents", "deductions_declined": "documents"}
+JSON_ID_LISTS = {
+    "corrected_ids": "documents",
+    "deductions_declined": "documents",
+    **dict.fromkeys(
+        ("recorded_payment_ids", "linked_payment_ids", "cancelled_payment_ids", "unlinked_payment_ids"), "payments"
+    ),
+}
 JSON_ID_PAIRS = {"shares": "documents"}
 JSON_ID_KEYED = {"deposit_percent_by_item": "items"}
 
@@ -121,8 +129,9 @@ SOURCE_TAGS = {
     "ded": "deductions",
     "wo": "write_offs",
     "imp": "allocation_postings",
+    "fee": "bank_matches",
 }
-_SOURCE_ID = re.compile(r"\b(doc|pay|ded|wo|imp):(\d+)")
+_SOURCE_ID = re.compile(r"\b(doc|pay|ded|wo|imp|fee):(\d+)")
 
 
 def archived_tables() -> list[Table]:

@@ -11,13 +11,12 @@ candidate, s skips, / searches, i ignores.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from acompte.adapters.i18n.catalogue import N_
+from acompte.adapters.i18n.match_words import reason_text
 from acompte.adapters.web import i18n, security
 from acompte.adapters.web.errors import error_text
 from acompte.adapters.web.routes._credit_forms import int_param, money_field, replayed_answer
@@ -28,7 +27,6 @@ from acompte.domain import errors as e
 from acompte.domain.banking.confirmation import Confirmation
 from acompte.domain.banking.lines import LineState
 from acompte.domain.credits import Excess
-from acompte.domain.money import Money
 from acompte.services.banking import matching, reconciliation
 from acompte.services.banking.screen import screen
 from acompte.services.ports import Ctx
@@ -36,32 +34,6 @@ from acompte.services.ports import Ctx
 router = APIRouter()
 #: Rows of a split typed by hand.
 SPLIT_ROWS = 4
-
-#: A matcher's reason in words, by code; the parameters are the reason's own.
-REASON_WORDS = {
-    "structured-reference": N_("Référence structurée {reference} de {number}"),
-    "number-in-text": N_("Le numéro {number} figure dans le libellé"),
-    "supplier-reference": N_("Le numéro du fournisseur {reference} ({number}) figure dans le libellé"),
-    "known-iban": N_("IBAN {iban} déjà connu de {party}"),
-    "party-name": N_("Le nom de la contrepartie est celui de {party}"),
-    "exact-amount": N_("Montant exact : {amount}"),
-    "combined-amount": N_("{count} pièces du même tiers font {amount}"),
-    "amount-with-fee": N_("{count} paiements par carte font {amount}, frais de {fee} déduits"),
-    "date-window": N_("À {days} jour(s) de l'échéance"),
-    "expected-deposit": N_("Acompte demandé sur {number}"),
-    "direction": N_("Un débit pour de l'argent que la société doit"),
-}
-
-
-def reason_text(lang: str, code: str, params: dict[str, Any]) -> str:
-    msgid = REASON_WORDS.get(code)
-    if msgid is None:
-        return code
-    said = {k: i18n.money(v, lang) if isinstance(v, Money) else ("" if v is None else v) for k, v in params.items()}
-    try:
-        return i18n.gettext(lang, msgid, **said)
-    except (KeyError, IndexError):
-        return i18n.gettext(lang, msgid)
 
 
 def _state(value: str | None) -> LineState | None:
@@ -102,7 +74,7 @@ def _page(
         "values": values or {"form_key": security.new_form_key()},
         "previous": found.neighbour(-1),
         "next": found.neighbour(+1),
-        "reason_text": lambda code, params: reason_text(lang, code, params),
+        "reason_text": lambda code, params: reason_text(code, params, lang),
         "split_rows": range(SPLIT_ROWS),
         "excess_choices": [
             (Excess.KEEP.value, translate(request, "Garder en crédit du tiers")),
