@@ -121,11 +121,11 @@ class PaymentFact:
     party: PartyRef
     amount: Money
     treasury: Treasury = Treasury.BANK
-    #: the treasury account's own ledger account (5121…, 531…); empty: the chart's bank (or cash) account
-    treasury_account: str = ""
     allocations: tuple[AllocationFact, ...] = ()
     #: shortfalls written off at this receipt, in the same operation: booked in its treasury entry
     write_offs: tuple[WriteOffFact, ...] = ()
+    #: the treasury account's own ledger account (5121…, 531…); empty: the chart's bank (or cash) account
+    treasury_account: str = ""
 
     @property
     def unallocated(self) -> Money:
