@@ -71,6 +71,42 @@ def test_each_figure_links_to_a_list_showing_the_same_amount(web, figures):
         assert web.get(href).status_code == 200
 
 
+def _list_total(page: str) -> str:
+    found = re.search(r"<td [^>]*data-total>(.*?)</td>", page)
+    assert found, "no total"
+    return unescape(found.group(1))
+
+
+def test_each_deposit_card_links_to_a_list_whose_total_is_the_cards_figure(web, story, figures):
+    page = web.get("/").text
+    received = card(page, "deposits")
+    shown = [figures.deposits, figures.deposits_not_invoiced.total, figures.deposits_not_deducted.total]
+    assert all(amount.is_positive for amount in shown)  # the story holds some of each
+    links = [unescape(href) for href in re.findall(r'href="([^"]+)"', received)]
+    assert links == [f"/deposits/waiting?figure={f}" for f in ("received", "not_invoiced", "not_deducted")]
+    for href, amount in zip(links, shown, strict=True):
+        assert money(amount, "fr") in received
+        listed = web.get(href)
+        assert listed.status_code == 200 and _list_total(listed.text) == money(amount, "fr"), href
+    rows = web.get(links[1]).text.count('data-label="Pièce"')
+    assert rows == figures.deposits_not_invoiced.count
+    awaited = card(page, "deposits-awaited")
+    assert money(figures.deposits_awaited.tally.total, "fr") in awaited
+    listed = web.get(unescape(link_of(awaited))).text
+    assert _list_total(listed) == money(figures.deposits_awaited.tally.total, "fr")
+    assert f'href="/documents/{story.awaited}?tab=deposits"' in listed
+
+
+def test_the_deposit_lists_in_english_and_for_another_company(web, web_intruder, story, figures):
+    web.client.cookies.set("acompte_lang", "en")
+    english = web.get("/deposits/waiting?figure=awaited").text
+    assert "Deposits in progress" in english and "Still to receive" in english
+    assert _list_total(english) == money(figures.deposits_awaited.tally.total, "en")
+    theirs = web_intruder.get("/deposits/waiting?figure=received").text
+    assert "Aucun acompte." in theirs and _list_total(theirs) == "0,00\xa0€"
+    assert web.get("/deposits/waiting?figure=nonsense").status_code == 200  # an unknown figure: all received
+
+
 def test_overdue_buckets_and_todays_actions_link_to_their_documents(web, story, figures):
     page = web.get("/").text
     assert f'href="/documents/{story.awaited}?tab=deposits"' in page

@@ -107,8 +107,10 @@ def home(request: Request, ctx: security.PageRead) -> Response:
         "overpayments": _url("/overpayments", flow="sale"),
         "credits_unused": _url("/credits", flow="sale", status="unused"),
         "credits_partial": _url("/credits", flow="sale", status="partially_used"),
-        "orders": _url("/documents", flow="sale", kind="order", state="validated"),
-        "deposit_invoices": _url("/documents", flow="sale", kind="deposit_invoice", state="validated"),
+        "deposits_received": _url("/deposits/waiting", figure="received"),
+        "deposits_not_invoiced": _url("/deposits/waiting", figure="not_invoiced"),
+        "deposits_not_deducted": _url("/deposits/waiting", figure="not_deducted"),
+        "deposits_awaited": _url("/deposits/waiting", figure="awaited"),
         "payments": "/payments",
     }
     buckets = [
