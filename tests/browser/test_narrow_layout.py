@@ -5,11 +5,13 @@ header, open filters and table layout."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from acompte.domain.users import Role
-from acompte.services import users
+from acompte.services import exports, parties, users
 from tests.api.conftest import PASSWORD
 from tests.browser.conftest import screenshot
 from tests.dashboard_helpers import Story, half_year
@@ -39,6 +41,8 @@ def main_pages(story: Story) -> dict[str, str]:
         "aged-balance": "/accounting/aged-balance",
         "bank": "/bank",
         "bank-lines": "/bank/lines",
+        "items": "/items",
+        "deposits-waiting": "/deposits/waiting?figure=awaited",
     }
 
 
@@ -105,6 +109,37 @@ def test_at_390_px_invoices_are_cards_showing_balance_due_and_status(live_server
     assert first and second and second["y"] > first["y"]  # stacked in the card, not side by side
     assert first["x"] + first["width"] <= 390 and second["x"] + second["width"] <= 390
     screenshot(page, "narrow-invoice-cards")
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("/items", "Prix unitaire HT"),
+        ("/accounting/aged-balance", "Plus de 90 jours"),
+        ("/accounting/entries", "Débit"),
+    ],
+)
+def test_at_390_px_articles_the_aged_balance_and_journal_entries_are_cards(
+    app, ctx, live_server, page, story, path, label
+):
+    parties.create_item(app.uow(), ctx, name="Pose de parquet", unit_price=Decimal("45"), vat_rate=Decimal("10"))
+    today = date.today()
+    exports.run_export(app.uow(), ctx, date_from=date(today.year, 1, 1), date_to=today)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}{path}")
+    head = page.locator("table.card-list thead").bounding_box()
+    assert head is None or head["height"] <= 1, path  # the column headings are for screen readers only
+    cell = page.locator(f'table.card-list tbody td[data-label="{label}"]').first
+    assert cell.is_visible(), path
+    assert cell.evaluate(CELL_LABEL) == f'"{label}\u00a0:"', path
+    box = cell.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, box)
+    card = (
+        page.locator("table.card-list tbody").first if "entries" in path else page.locator("table.card-list tr").nth(1)
+    )
+    assert card.evaluate("(el) => getComputedStyle(el).display") == "block", path
+    assert page.evaluate(PAGE_WIDTH) <= 390, path
+    screenshot(page, "narrow-cards-" + path.rsplit("/", 1)[1])
 
 
 @pytest.mark.parametrize("path", ["/documents?flow=sale&kind=invoice", "/payments", "/contacts", "/credits?flow=sale"])

@@ -10,6 +10,7 @@ from acompte.domain.accounts import AgeBucket, PaymentTerms, TermBasis, TermPart
 from acompte.domain.credits import CreditRef, Excess
 from acompte.domain.documents import Flow, Kind, PaymentStatus
 from acompte.domain.errors import (
+    AboveWriteOffThreshold,
     DocumentFrozen,
     InvalidPaymentTerms,
     OverAllocation,
@@ -18,7 +19,7 @@ from acompte.domain.errors import (
 from acompte.domain.events import EventKind
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction
-from acompte.services import accounts, credits, documents, history, parties, payments, queries
+from acompte.services import accounts, companies, credits, documents, history, parties, payments, queries
 from acompte.services.accounts import NewPayment
 from tests.helpers import gesture, line, pay, snapshot, validated
 
@@ -140,6 +141,38 @@ def test_settle_with_explicit_amounts_is_refused_when_credits_do_not_cover_them(
             new_payment=NewPayment(eur("30.00"), "cash"),
         )
     assert snapshot(uow, ctx) == before  # not even the new payment
+
+
+def test_settle_writes_off_the_shortfall_of_a_new_payment_at_receipt_within_the_threshold(uow, ctx, customer):
+    companies.update_settings(uow, ctx, {"write_off_threshold": "0.05"})
+    first = invoice_on(uow, ctx, customer.id, "37.50", date(2026, 1, 5))  # 45.00
+    second = invoice_on(uow, ctx, customer.id, "10.00", date(2026, 1, 6))  # 12.00
+    wanted = [(first.id, eur("45.00")), (second.id, eur("12.00"))]
+    before = snapshot(uow, ctx)
+    with pytest.raises(AboveWriteOffThreshold):  # 56.90 for 57.00: 0.10 left on the second, over 0.05
+        accounts.settle(
+            uow,
+            ctx,
+            customer.id,
+            documents=wanted,
+            new_payment=NewPayment(eur("56.90"), "cheque"),
+            write_off_shortfall=True,
+        )
+    assert snapshot(uow, ctx) == before  # not even the new payment
+    with pytest.raises(OverAllocation):  # without a new payment there is no receipt to write it off with
+        accounts.settle(uow, ctx, customer.id, documents=wanted, write_off_shortfall=True)
+    result = accounts.settle(
+        uow,
+        ctx,
+        customer.id,
+        documents=wanted,
+        new_payment=NewPayment(eur("56.98"), "cheque"),
+        write_off_shortfall=True,
+    )
+    (shortfall,) = result.shortfalls  # the first document took 45.00, the second 11.98: 0.02 written off
+    assert (shortfall.document_id, shortfall.kind, shortfall.amount) == (second.id, "shortfall", eur("0.02"))
+    assert [documents.get_document(uow, ctx, d).balance_due for d, _ in wanted] == [eur("0.00"), eur("0.00")]
+    assert result.excess == eur("0.00")
 
 
 def test_settle_refuses_another_partys_document(uow, ctx, customer):

@@ -4,11 +4,13 @@ value), in the user's language, and the filters sit in a fold the stylesheet kee
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from html.parser import HTMLParser
 
 from acompte.domain.money import Money
-from acompte.services import payments
-from tests.helpers import gesture
+from acompte.services import exports, parties, payments
+from tests.helpers import gesture, paid_invoice
 from tests.web.test_documents import invoice, line, pay
 
 
@@ -111,3 +113,34 @@ def test_payments_contacts_credit_notes_and_overpayments_label_every_column(app,
         assert page.rows and all(len(row) > 1 for row in page.rows), path  # rows, not « nothing here »
         for row in page.rows:
             assert [label for label, _ in row if label] == columns(page), (path, row, page.headings)
+
+
+def labels_in_order(row: list[tuple[str | None, str]]) -> list[str]:
+    return [label for label, _ in row if label]
+
+
+def test_articles_and_the_aged_balance_label_every_column(app, web, customer):
+    parties.create_item(app.uow(), web.ctx, name="Pose", unit_price=Decimal("45"), vat_rate=Decimal("10"))
+    invoice(app, web.ctx, customer.id, line("100.00"))
+    for path in ("/items", "/accounting/aged-balance"):
+        page = card_list(web.get(path).text)
+        assert page.folded_filters, path
+        assert page.rows and all(len(row) > 1 for row in page.rows), path
+        for row in page.rows:
+            assert labels_in_order(row) == page.headings, (path, row, page.headings)
+    aged = dict(card_list(web.get("/accounting/aged-balance").text).rows[0])
+    assert aged["Tiers"] == customer.name and aged["Total"] == "120,00\u00a0€"
+
+
+def test_each_journal_entry_is_a_card_whose_lines_name_their_columns(app, web, customer):
+    paid_invoice(app.uow(), web.ctx, customer.id, "1000.00", today=date.today())
+    exports.run_export(app.uow(), web.ctx, date_from=date.today().replace(day=1), date_to=date.today())
+    html = web.get("/accounting/entries").text
+    page = card_list(html)
+    assert page.rows and 'class="list card-list entry-cards"' in html
+    entry, line_only = page.headings, page.headings[4:]  # the entry's number, date, journal, piece: once per entry
+    firsts = [row for row in page.rows if labels_in_order(row) == entry]
+    assert firsts and all(labels_in_order(row) in (entry, line_only) for row in page.rows)
+    assert html.count("<tbody>") == len(firsts)  # one card (tbody) per entry
+    debits = [text for row in page.rows for label, text in row if label == "Débit" and text]
+    assert debits and all(text.endswith("€") for text in debits)

@@ -10,12 +10,9 @@ dashboard and that list (or API answer) agree to the cent —
   (GET /overpayments, « Trop-perçus »);
 - credit notes with an unused amount: `credits.list_credit_notes` (GET /credits, « Avoirs ») and the one rule
   of a credit still in hand, `queries.in_hand`;
-- deposits not yet taken by a final invoice: the payments allocated to quotes, orders and delivery notes (and
-  to draft invoices) — a « règlement d'acompte » stays there until its document is invoiced — plus what the
-  issued deposit invoices received and still carry (`DepositUsage.carried`: total − reversed − deducted on
-  issued invoices, the figure the document positions read, up to what was paid on each);
-- deposits requested and not received: the deposit tab of each quote or order with a request
-  (`deposits.deposit_position`, GET /documents/{id}/deposits);
+- deposits not yet taken by a final invoice (received and not invoiced, invoiced and not deducted) and deposits
+  requested and not received: `deposit_figures`, document by document, which the lists behind the cards read
+  too (« Acomptes en cours », /deposits/waiting);
 - drafts waiting: the document list's count (`Documents.list_totals`, what `documents.document_list` reads);
 - cash per month: one SQL aggregate of the active payments by month and direction (refunds are payments the
   other way, so a refund to a customer is cash out).
@@ -31,14 +28,14 @@ from datetime import date
 
 from acompte.domain.accounts import Aged
 from acompte.domain.credits import CreditStatus
-from acompte.domain.deposits import DEPOSIT_KINDS
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction
-from acompte.domain.positions import COMMERCIAL_KINDS
-from acompte.services import credits, deposits, positions
+from acompte.services import credits
+from acompte.services import deposit_figures as figures
 from acompte.services.accounts.aged import AgedDetail, aged_detail
 from acompte.services.accounts.views import DueItem
+from acompte.services.deposit_figures import DepositAwaited
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.queries import EVERYTHING, in_hand
 from acompte.services.views import DocumentFilter, DocumentSummary
@@ -106,24 +103,6 @@ class Overpayment:
     party_name: str
     payment_date: date
     remaining: Money
-
-
-@dataclass(frozen=True, slots=True)
-class DepositAwaited:
-    """A quote or order with a deposit requested and not (all) received yet, as its deposit tab shows it."""
-
-    document_id: int
-    kind: str
-    number: str | None
-    party_id: int
-    party_name: str
-    issue_date: date
-    requested: Money
-    received: Money
-
-    @property
-    def missing(self) -> Money:
-        return self.requested - self.received
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,25 +193,15 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
         notes = [
             n for n in credits.list_credit_notes(uow, ctx, flow=Flow.SALE) if n.currency == currency and in_hand(n.use)
         ]
-        commercial = [
-            c
-            for c in uow.documents.summaries(
-                ctx.company_id,
-                flow=Flow.SALE.value,
-                state=State.VALIDATED.value,
-                kinds=[k.value for k in COMMERCIAL_KINDS],
-                limit=EVERYTHING,
-            )
-            if c.settlement.gross.currency == currency
-        ]
+        commercial = figures.commercial_sales(uow, ctx, currency)
         return Dashboard(
             currency=currency,
             as_of=as_of,
             receivable=receivable.view.totals,
             payable=payable.view.totals,
             customer_credits=receivable.view.unapplied_credits,
-            deposits_not_invoiced=_deposits_not_invoiced(uow, ctx, commercial, currency),
-            deposits_not_deducted=_deposits_not_deducted(uow, ctx, currency),
+            deposits_not_invoiced=_tally([h.amount for h in figures.not_invoiced(uow, ctx, commercial)], currency),
+            deposits_not_deducted=_tally([h.amount for h in figures.not_deducted(uow, ctx, currency)], currency),
             unallocated_payments=_tally([o.remaining for o in in_hand_payments if not o.is_overpayment], currency),
             overpayments=_tally([o.remaining for o in overpaid], currency),
             credit_notes_unused=_tally([n.remaining for n in notes if n.status is CreditStatus.UNUSED], currency),
@@ -250,7 +219,7 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
                 Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE, currency))
                 for kind in DRAFT_KINDS
             ),
-            deposits_awaited=_deposits_awaited(uow, ctx, commercial, currency),
+            deposits_awaited=_awaited(figures.awaited(uow, ctx, commercial), currency),
         )
 
 
@@ -281,41 +250,6 @@ def monthly_cash(
             )
         )
     return tuple(result)
-
-
-def _deposits_not_invoiced(uow: UnitOfWork, ctx: Ctx, commercial: list[DocumentSummary], currency: str) -> Tally:
-    """Payments allocated to customers' quotes, orders and delivery notes (validated: `commercial`) and to draft
-    invoices: a deposit payment stays on its document until that document is invoiced, then moves to the
-    invoice."""
-    drafts = uow.documents.summaries(
-        ctx.company_id,
-        flow=Flow.SALE.value,
-        state=State.DRAFT.value,
-        kinds=[Kind.INVOICE.value, Kind.DEPOSIT_INVOICE.value],
-        limit=EVERYTHING,
-    )
-    found = [*commercial, *(d for d in drafts if d.settlement.gross.currency == currency)]
-    waiting = [s for s in found if s.settlement.allocated.is_positive]
-    parts = uow.positions.settled_parts(ctx.company_id, [s.id for s in waiting])
-    amounts = [Money.from_minor(parts[s.id].paid, currency) for s in waiting if parts[s.id].paid > 0]
-    return _tally(amounts, currency)
-
-
-def _deposits_not_deducted(uow: UnitOfWork, ctx: Ctx, currency: str) -> Tally:
-    """What customers' issued deposit invoices received and no issued final invoice deducts yet: for each, what
-    it carries outside the final invoices (total − reversed − deducted), up to the payments it received."""
-    found = uow.documents.summaries(
-        ctx.company_id,
-        flow=Flow.SALE.value,
-        kind=Kind.DEPOSIT_INVOICE.value,
-        state=State.VALIDATED.value,
-        limit=EVERYTHING,
-    )
-    heads = uow.documents.headers(ctx.company_id, [s.id for s in found if s.settlement.gross.currency == currency])
-    usages = positions.deposit_usages(uow, ctx, list(heads.values()))
-    paid = uow.positions.settled_parts(ctx.company_id, list(usages))
-    received = (u.carried().min(Money.from_minor(paid[i].paid, currency)) for i, u in usages.items())
-    return _tally([r for r in received if r.is_positive], currency)
 
 
 def _due(aged: AgedDetail, currency: str, as_of: date, *, include_today: bool) -> DueDocuments:
@@ -351,26 +285,7 @@ def _due_document(item: DueItem, s: DocumentSummary, as_of: date, include_today:
     )
 
 
-def _deposits_awaited(uow: UnitOfWork, ctx: Ctx, commercial: list[DocumentSummary], currency: str) -> DepositsAwaited:
-    """The quotes and orders with a deposit requested (noted on them) that their deposit tab shows as not all
-    received (`deposits.deposit_position`: payments on them and on their deposit invoices), and from which
-    nothing but deposit documents was made yet (a quote turned into an order is followed on the order)."""
-    data = uow.credits.document_context(ctx.company_id, [c.id for c in commercial])
-    asked = [c for c in commercial if data.get(c.id, ({}, None))[0].get("deposit_request")]
-    made = uow.deposits.descendants_of_many(ctx.company_id, [c.id for c in asked])
-    found = []
-    for c in asked:
-        if any(d.kind not in DEPOSIT_KINDS and d.state is not State.CANCELLED for d in made.get(c.id, [])):
-            continue
-        tab = deposits.deposit_position(uow, ctx, c.id)
-        if tab.requested is None or tab.deposits_paid >= tab.requested:
-            continue
-        found.append(
-            DepositAwaited(
-                c.id, c.kind, c.number, c.party_id, c.party_name, c.issue_date, tab.requested, tab.deposits_paid
-            )
-        )
-    found.sort(key=lambda a: (a.issue_date, a.document_id))
+def _awaited(found: list[DepositAwaited], currency: str) -> DepositsAwaited:
     return DepositsAwaited(_tally([a.missing for a in found], currency), tuple(found[:ACTION_LIMIT]))
 
 

@@ -53,7 +53,7 @@ from acompte.domain.lifecycle import Action
 from acompte.domain.money import minor_unit, total
 from acompte.domain.numbering import DEFAULT_PREFIXES, format_number, series_key
 from acompte.domain.parties import Company
-from acompte.domain.vat import check_rate
+from acompte.domain.vat import Totals, check_rate
 from acompte.services import payment_terms, positions, queries, versions
 from acompte.services.document_lists import ListFilters as ListFilters  # the lists, read here too
 from acompte.services.document_lists import document_list as document_list
@@ -80,6 +80,16 @@ def price_lines(
             raise NegativeQuantity(kind=kind)
         priced.append(price_line(position, data, currency, allow_negative=kind is Kind.INVOICE))
     return tuple(priced)
+
+
+def draft_totals(uow: UnitOfWork, ctx: Ctx, lines: Sequence[LineInput], kind: Kind, currency: str = "") -> Totals:
+    """What a draft with these lines would total — priced and summed as create_document and update_document do,
+    deposit recall lines set apart — with nothing written: the document form's running totals."""
+    with uow:
+        company = uow.companies.get(ctx.company_id)
+        currency = currency or company.currency
+        priced, _recalls = split_recalls(price_lines(uow, company, lines, currency, kind))
+        return totals_of(priced, currency, company.vat_rounding)
 
 
 def _party_for(uow: UnitOfWork, ctx: Ctx, party_id: int, flow: Flow) -> Any:

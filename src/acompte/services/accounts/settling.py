@@ -43,11 +43,16 @@ def settle(
     excess: Excess = Excess.KEEP,
     refund_method: str | None = None,
     flow: Flow | None = None,
+    write_off_shortfall: bool = False,
 ) -> SettleResult:
     """Settle the selected documents with the selected credits, in the order given, and — optionally — a new
     payment recorded in the same action (used last). A document given with an amount takes exactly that amount
     (refused if the credits cannot cover it); without one it takes its balance due, as far as credits go.
     What the new payment does not settle follows `excess` (kept as credit by default). One transaction.
+
+    `write_off_shortfall` (the accountant's, with a new payment): what the credits leave short of a document's
+    amount is written off at the receipt of the payment (`credits.shortfall_write_off`, booked with it in one
+    bank entry) instead of refused — within the company threshold per document, else nothing is written.
     """
     with uow:
         party = uow.parties.get(ctx.company_id, party_id)
@@ -86,6 +91,7 @@ def settle(
             else:
                 left[ref] = uow.credits.credit_use(uow.documents.get(ctx.company_id, ref.id)).remaining
         made: list[AllocationView] = []
+        short: list[tuple[int, Money]] = []
         for doc_id, amount in wanted:
             document = uow.documents.get(ctx.company_id, doc_id)
             need = amount if amount is not None else uow.documents.settlement(document).balance_due
@@ -101,12 +107,26 @@ def settle(
                     made.append(credits.use_credit(uow, ctx, credit_id=ref.id, document_id=doc_id, amount=part))
                 left[ref] = left[ref] - part
                 need = need - part
-            if amount is not None and need.is_positive:
+            if amount is not None and need.is_positive and write_off_shortfall and payment_id is not None:
+                short.append((doc_id, need))
+            elif amount is not None and need.is_positive:
                 raise OverAllocation(
                     requested=str(amount),
                     available=str(amount - need),
                     source="les crédits sélectionnés",
                 )
+        shortfalls = tuple(
+            credits.shortfall_write_off(
+                uow,
+                ctx,
+                doc_id,
+                amount=need,
+                today=uow.payments.get(ctx.company_id, payment_id).payment_date,
+                received_payment_id=payment_id,
+            )
+            for doc_id, need in short
+            if payment_id is not None
+        )
         result_excess = Money.zero(currency)
         refund_view = write_off_view = None
         if payment_id is not None:
@@ -132,6 +152,7 @@ def settle(
             excess=result_excess,
             refund=refund_view,
             write_off=write_off_view,
+            shortfalls=shortfalls,
         )
         uow.commit()
         return result

@@ -43,6 +43,7 @@ from acompte.services.credits.views import (
 )
 from acompte.services.credits.write_offs import (
     receive_writing_off,
+    shortfall_write_off,
     write_off_credit,
     write_off_overpayment,
     write_off_shortfall,
@@ -80,6 +81,7 @@ __all__ = [
     "receive_payment",
     "receive_writing_off",
     "refund",
+    "shortfall_write_off",
     "unwind_refund",
     "use_credit",
     "write_off_credit",

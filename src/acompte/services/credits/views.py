@@ -131,6 +131,8 @@ class SettleResult:
     excess: Money
     refund: RefundView | None = None
     write_off: WriteOffView | None = None
+    #: the shortfalls written off at the receipt of the new payment (`write_off_shortfall`), one per document
+    shortfalls: tuple[WriteOffView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,12 @@
 """The home page (« Tableau de bord »): the figures of `services.dashboard`, each a link to the list behind it,
-the overdue amounts by age, the cash of the last twelve months as an inline SVG chart (no script, no inline
-style: the CSP forbids both; classes come from static/dashboard.css) with its table, and today's actions."""
+the overdue amounts by age, the cash of the last twelve months drawn by Chart.js (vendored, static/chart.umd.min.js)
+from a JSON data island — the API's series, with the amounts already written the reader's way — and its table
+(what a reader without scripts sees), and today's actions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from babel.dates import format_date
@@ -22,30 +23,14 @@ from acompte.services import dashboard as service
 
 router = APIRouter()
 
-#: The chart's drawing box (SVG user units; the picture scales to the width of the page).
-CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BARS = 720, 230, 10, 180
-BAR = 18  # one bar's width; a month holds two bars and a gap
-
-
-@dataclass(frozen=True, slots=True)
-class Bar:
-    x: int
-    y: float
-    height: float
-    amount: Money
-    css: str
-
 
 @dataclass(frozen=True, slots=True)
 class Month:
-    label: str  # the month alone, under the bars
-    name: str  # in full, in the bars' titles
-    short: str  # abbreviated with its year, in the table
+    name: str  # in full, in the table's abbreviations
+    short: str  # abbreviated with its year, in the table and under the chart's bars
     cash_in: Money
     cash_out: Money
     net: Money
-    bars: tuple[Bar, Bar]
-    label_x: int
 
 
 def _drafts_word(lang: str, kind: str, n: int) -> str:
@@ -62,37 +47,50 @@ def _url(path: str, **query: str) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
-def _bar_height(amount: Money, highest: Decimal) -> float:
-    """Pixels of the chart, not money: a ratio of the highest month, rounded for the drawing."""
-    if highest <= 0 or not amount.is_positive:
-        return 0.0
-    return round(float(amount.amount / highest) * CHART_BARS, 1)
-
-
 def _months(cash: tuple[service.MonthCash, ...], lang: str) -> list[Month]:
     locale = i18n.LOCALES[lang]
-    highest = max([m.cash_in.amount for m in cash] + [m.cash_out.amount for m in cash] + [Decimal(0)])
-    step = CHART_WIDTH // max(1, len(cash))
-    result = []
-    for i, m in enumerate(cash):
-        left = i * step + (step - 2 * BAR) // 2
-        bars = []
-        for offset, value, css in ((0, m.cash_in, "bar-in"), (BAR, m.cash_out, "bar-out")):
-            height = _bar_height(value, highest)
-            bars.append(Bar(left + offset, CHART_TOP + CHART_BARS - height, height, value, css))
-        result.append(
-            Month(
-                label=format_date(m.month, "MMM", locale=locale),
-                name=format_date(m.month, "LLLL yyyy", locale=locale),
-                short=format_date(m.month, "LLL yyyy", locale=locale),
-                cash_in=m.cash_in,
-                cash_out=m.cash_out,
-                net=m.net,
-                bars=(bars[0], bars[1]),
-                label_x=i * step + step // 2,
-            )
+    return [
+        Month(
+            name=format_date(m.month, "LLLL yyyy", locale=locale),
+            short=format_date(m.month, "LLL yyyy", locale=locale),
+            cash_in=m.cash_in,
+            cash_out=m.cash_out,
+            net=m.net,
         )
-    return result
+        for m in cash
+    ]
+
+
+def _api_money(value: Money) -> dict[str, str]:
+    """Written as the API writes an amount (`{"amount": "1234.50", "currency": "EUR"}`)."""
+    return {"amount": f"{value.amount:f}", "currency": value.currency}
+
+
+def chart_data(cash: tuple[service.MonthCash, ...], months: list[Month], lang: str) -> dict[str, Any]:
+    """What static/cash-chart.js draws: `series` is GET /api/v1/dashboard's `cash`, month for month; the labels and
+    the amounts as the page writes them come along, so the script formats nothing itself."""
+    return {
+        "series": [
+            {
+                "month": m.month.isoformat(),
+                "cash_in": _api_money(m.cash_in),
+                "cash_out": _api_money(m.cash_out),
+                "net": _api_money(m.net),
+            }
+            for m in cash
+        ],
+        "labels": [m.short for m in months],
+        "shown": [
+            [
+                i18n.gettext(lang, "Encaissé : {amount}", amount=i18n.money(m.cash_in, lang)),
+                i18n.gettext(lang, "Décaissé : {amount}", amount=i18n.money(m.cash_out, lang)),
+            ]
+            for m in months
+        ],
+        "names": [i18n.gettext(lang, "Encaissé"), i18n.gettext(lang, "Décaissé")],
+        "locale": i18n.LOCALES[lang].replace("_", "-"),
+        "currency": cash[0].cash_in.currency if cash else "EUR",
+    }
 
 
 @router.get("/")
@@ -100,6 +98,7 @@ def home(request: Request, ctx: security.PageRead) -> Response:
     lang = i18n.language(request)
     figures = service.dashboard(security.uow_of(request), ctx, as_of=security.clock_of(request).today())
     as_of = figures.as_of.isoformat()
+    months = _months(figures.cash, lang)
 
     aged_sale = _url("/accounting/aged-balance", flow="sale", as_of=as_of)
     links = {
@@ -108,8 +107,10 @@ def home(request: Request, ctx: security.PageRead) -> Response:
         "overpayments": _url("/overpayments", flow="sale"),
         "credits_unused": _url("/credits", flow="sale", status="unused"),
         "credits_partial": _url("/credits", flow="sale", status="partially_used"),
-        "orders": _url("/documents", flow="sale", kind="order", state="validated"),
-        "deposit_invoices": _url("/documents", flow="sale", kind="deposit_invoice", state="validated"),
+        "deposits_received": _url("/deposits/waiting", figure="received"),
+        "deposits_not_invoiced": _url("/deposits/waiting", figure="not_invoiced"),
+        "deposits_not_deducted": _url("/deposits/waiting", figure="not_deducted"),
+        "deposits_awaited": _url("/deposits/waiting", figure="awaited"),
         "payments": "/payments",
     }
     buckets = [
@@ -155,8 +156,8 @@ def home(request: Request, ctx: security.PageRead) -> Response:
         "d": figures,
         "links": links,
         "buckets": buckets,
-        "months": _months(figures.cash, lang),
-        "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT, "base": CHART_TOP + CHART_BARS},
+        "months": months,
+        "chart": chart_data(figures.cash, months, lang),
         "drafts": drafts,
         "counts": counts,
         "late": late,

@@ -12,9 +12,10 @@ from acompte.adapters.web import errors, i18n, security
 from acompte.adapters.web.routes._payments_common import FormInvalid, already_done, can_write, parse_day, parse_money
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
-from acompte.domain.credits import CreditRef, Excess
+from acompte.domain.credits import CreditRef, Excess, write_off_threshold
 from acompte.domain.documents import Flow
-from acompte.domain.money import Money
+from acompte.domain.money import Money, total
+from acompte.domain.users import Permission
 from acompte.services import accounts, companies, parties
 from acompte.services.accounts import NewPayment
 
@@ -89,6 +90,7 @@ def _page(
     party = parties.get_party(uow, ctx, party_id) if party_id is not None else None
     company = companies.get_company(uow, ctx)
     context = {
+        "shortfall_threshold": _shortfall_threshold(request, company, account),
         "account": account,
         "party": party,
         "parties": [] if tab else parties.list_parties(uow, ctx),
@@ -110,6 +112,21 @@ def _page(
         + (f"&flow={flow.value}" if flow else ""),
     }
     return render(request, "settle/account.html" if tab else "settle/page.html", context, status)
+
+
+def _may_write_off(request: Request) -> bool:
+    """A write-off is the accountant's (as the API's `write_off_shortfall`)."""
+    principal = security.optional_principal(request)
+    return principal is not None and principal.may(Permission.ACCOUNTING)
+
+
+def _shortfall_threshold(request: Request, company: Any, account: Any) -> Money | None:
+    """What a document may be left short and written off at receipt, offered to an accountant only, and only
+    when the company allows a write-off at all."""
+    if account is None or not _may_write_off(request):
+        return None
+    threshold = write_off_threshold(company.settings, account.currency)
+    return threshold if threshold.is_positive else None
 
 
 @router.get("/settle")
@@ -159,6 +176,7 @@ def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool) -> R
                 "np_reference",
                 "np_excess",
                 "np_refund_method",
+                "np_write_off",
                 security.FORM_KEY_FIELD,
             )
         },
@@ -196,6 +214,9 @@ def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool) -> R
                 amount=amount, method=values["np_method"], payment_date=when, reference=values["np_reference"]
             )
         excess = Excess.REFUND if values["np_excess"] == Excess.REFUND.value else Excess.KEEP
+        write_off = bool(values["np_write_off"]) and new_payment is not None
+        if write_off and not _may_write_off(request):
+            raise FormInvalid("__all__", translate(request, "Seul un comptable peut passer un écart de règlement."))
         if not chosen_docs and new_payment is None:
             raise FormInvalid(
                 "__all__", translate(request, "Cochez au moins un document ou saisissez un nouveau règlement.")
@@ -225,6 +246,7 @@ def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool) -> R
                 excess=excess,
                 refund_method=values["np_refund_method"] or None,
                 flow=flow,
+                write_off_shortfall=write_off,
             )
             security.remember(uow, ctx, values[security.FORM_KEY_FIELD], location)
             uow.commit()
@@ -236,6 +258,8 @@ def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool) -> R
             requested = str(exc.params.get("requested"))
             at_fault = next((d for d, a in chosen_docs if str(a) == requested), chosen_docs[-1][0])
             errs[f"amount_{at_fault}"] = message
+        elif write_off and isinstance(exc, e.AboveWriteOffThreshold | e.CreditMismatch):
+            errs["np_write_off"] = message
         elif new_payment is not None and isinstance(exc, e.NonPositiveAmount | e.InvalidAmount):
             errs["np_amount"] = message
         elif refunding and isinstance(exc, e.InvalidSetting | e.DigitalMethodRefused):
@@ -257,6 +281,11 @@ def _settle(request: Request, ctx: Any, party_id: int | None, *, tab: bool) -> R
         )
     else:
         flash = translate(request, "Règlement enregistré")
+    if result.shortfalls:
+        written_off = total((w.amount for w in result.shortfalls), account.currency)
+        flash = translate(
+            request, "{done} ; écart de {amount} passé en perte", done=flash, amount=money_text(request, written_off)
+        )
     return redirect(request, location, flash=flash)
 
 
