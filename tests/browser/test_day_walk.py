@@ -119,8 +119,10 @@ def test_a_bookkeepers_day(app, ctx, live_server, page, width):  # type: ignore[
     page.get_by_label("TVA, ligne 2").select_option("10")
     live = walk.text()  # 2 × 1 000,00 at 20 % + 120,00 at 10 %: 2 120,00 HT, 412,00 VAT, 2 532,00 TTC
     assert "2 120,00 €" in live and "412,00 €" in live and "2 532,00 €" in live, live
+    save = page.get_by_role("button", name="Enregistrer le brouillon")
+    save.scroll_into_view_if_needed()  # the totals just above it on the screen
     walk.seen("saisie-commande")
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    save.click()
     order_url = walk.document_url()
     walk.next_step("Valider").click()
     page.wait_for_url(order_url)
