@@ -196,9 +196,16 @@ def test_a_bookkeepers_day(app, ctx, live_server, page, width):  # type: ignore[
     assert re.search(rf"Dû\s+{due}", body) and re.search(rf"En main\s+{held}", body), body
     walk.seen("compte-client")
 
-    # The home page in English: the same figure, written the English way.
+    # The home page in English: the same figures written the English way, the day's excess among the
+    # overpayments waiting for a decision (50.00 of the half year + 27.60).
     page.context.add_cookies([{"name": "acompte_lang", "value": "en", "url": live_server}])
     page.goto(f"{live_server}/")
-    english = page.get_by_role("link", name=re.compile("Owed by customers"))
-    assert money(api_money(api("/dashboard")["receivable"]["total"]), "en") in english.inner_text()
+    figures = api("/dashboard")
+    owed = page.get_by_role("link", name=re.compile("Owed by customers"))
+    assert money(api_money(figures["receivable"]["total"]), "en") in owed.inner_text()
+    waiting = money(api_money(figures["overpayments"]["total"]), "en")
+    assert (
+        waiting == "€77.60"
+        and waiting in page.get_by_role("link", name=re.compile("Overpayments to handle")).inner_text()
+    )
     walk.seen("home-en")
