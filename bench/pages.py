@@ -10,7 +10,8 @@ documents (bench/populate.py: parties of 50 documents, half of them sale invoice
 Each page of PAGES is read through FastAPI's test client (HTML rendered, no network) once to warm up, then
 `--repeat` times or until `--budget` seconds are spent on it (three reads at least); a page whose warm-up read
 alone takes longer than the budget is reported from that one read. Targets: p95 < 300 ms at the demo's size,
-< 1 s at 100 000 documents. `--profile` prints a cProfile of the page that missed its target by most.
+< 1 s at 100 000 documents. `--profile` prints a cProfile of one read of the page that missed its target by
+most (`--profile NAME`: of that page, in the company where it is slowest); `--only NAME,…` times those pages only.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ if __package__ in (None, ""):  # run as `python bench/pages.py`
 import fastapi.routing
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from acompte import bootstrap
 from acompte.adapters.api import create_app
@@ -45,6 +46,7 @@ from acompte.domain.users import Role
 from acompte.services import users
 from acompte.services.ports import Ctx
 from bench import populate
+from bench.measure import recording
 
 PASSWORD = "mot de passe du banc d'essai"
 DEMO_TARGET_MS = 300.0
@@ -75,6 +77,7 @@ class PageTiming:
     p95_ms: float
     worst_ms: float
     status: int  # of the last read (503: the request deadline stopped it)
+    statements: int  # SQL statements sent for one read, the session's check included
     target_ms: float
 
     @property
@@ -119,18 +122,21 @@ def probes(app: bootstrap.App, company_id: int) -> dict[str, int]:
     return {"party": int(row[0]), "invoice": int(row[1])}
 
 
-def read_page(browser: TestClient, path: str, repeat: int, budget: float) -> tuple[list[float], int]:
+def read_page(
+    engine: Engine, browser: TestClient, path: str, repeat: int, budget: float
+) -> tuple[list[float], int, int]:
     """Seconds per read after one warm-up read (the first read of a process compiles statements and templates),
-    and the last status."""
+    the last status, and the SQL statements of the warm-up read (each a round trip to the database)."""
 
     def once() -> tuple[float, int]:
         t0 = time.perf_counter()
         status = browser.get(path, follow_redirects=False).status_code
         return time.perf_counter() - t0, status
 
-    first, status = once()
+    with recording(engine) as sent:
+        first, status = once()
     if first > budget or status != 200:
-        return [first], status
+        return [first], status, len(sent)
     seconds: list[float] = []
     started = time.perf_counter()
     while len(seconds) < repeat and (len(seconds) < 3 or time.perf_counter() - started < budget):
@@ -138,7 +144,7 @@ def read_page(browser: TestClient, path: str, repeat: int, budget: float) -> tup
         seconds.append(spent)
         if status != 200:
             break
-    return seconds, status
+    return seconds, status, len(sent)
 
 
 def time_pages(
@@ -151,17 +157,30 @@ def time_pages(
     repeat: int = 20,
     budget: float = 30.0,
     log: Callable[[str], None] = print,
+    only: frozenset[str] = frozenset(),
 ) -> list[PageTiming]:
     web = create_app(app)
     browser = signed_in(app, ctx, web)
     where = probes(app, ctx.company_id)
     result = []
     for name, template in PAGES:
+        if only and name not in only:
+            continue
         path = template.format(**where)
-        seconds, status = read_page(browser, path, repeat, budget)
+        seconds, status, statements = read_page(app.engine, browser, path, repeat, budget)
         ms = [s * 1000 for s in seconds]
         timing = PageTiming(
-            company, documents, name, path, len(ms), statistics.median(ms), p95(ms), max(ms), status, target_ms
+            company,
+            documents,
+            name,
+            path,
+            len(ms),
+            statistics.median(ms),
+            p95(ms),
+            max(ms),
+            status,
+            statements,
+            target_ms,
         )
         log(f"{company}: {name}: p50 {timing.p50_ms:.0f} ms, p95 {timing.p95_ms:.0f} ms over {len(ms)} ({status})")
         result.append(timing)
@@ -204,14 +223,14 @@ def worst(timings: list[PageTiming]) -> PageTiming:
 
 def markdown(timings: list[PageTiming], backend: str) -> list[str]:
     lines = [
-        "| backend | company | page | reads | p50 ms | p95 ms | worst ms | target | met |",
-        "|---|---|---|---:|---:|---:|---:|---:|---|",
+        "| backend | company | page | reads | p50 ms | p95 ms | worst ms | SQL statements | target | met |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for t in timings:
         met = "yes" if t.met else ("**no** (503: stopped by the request deadline)" if t.status == 503 else "**no**")
         lines.append(
             f"| {backend} | {t.company} | {t.page} | {t.requests} | {t.p50_ms:.0f} | **{t.p95_ms:.0f}** "
-            f"| {t.worst_ms:.0f} | < {t.target_ms:.0f} ms | {met} |"
+            f"| {t.worst_ms:.0f} | {t.statements} | < {t.target_ms:.0f} ms | {met} |"
         )
     return lines
 
@@ -233,6 +252,7 @@ def measure(
     repeat: int = 20,
     budget: float = 30.0,
     log: Callable[[str], None] = print,
+    only: frozenset[str] = frozenset(),
 ) -> tuple[list[PageTiming], dict[str, Ctx]]:
     """The pages of the demo company (target 300 ms) and of `large`, a company and its documents (target 1 s)."""
     demo, count = demo_company(app)
@@ -242,7 +262,7 @@ def measure(
         companies.append((ctx, f"{documents:,} documents", documents, LARGE_TARGET_MS))
     timings: list[PageTiming] = []
     for ctx, label, documents, target in companies:
-        timings += time_pages(app, ctx, label, documents, target, repeat=repeat, budget=budget, log=log)
+        timings += time_pages(app, ctx, label, documents, target, repeat=repeat, budget=budget, log=log, only=only)
     return timings, {label: ctx for ctx, label, _n, _t in companies}
 
 
@@ -252,7 +272,8 @@ def main(argv: list[str] | None = None) -> list[PageTiming]:
     parser.add_argument("--documents", type=int, default=0, help="also a company of this many documents")
     parser.add_argument("--repeat", type=int, default=20, help="reads per page after the warm-up read")
     parser.add_argument("--budget", type=float, default=30.0, help="seconds spent reading one page, at most")
-    parser.add_argument("--profile", action="store_true", help="cProfile one read of the page that misses most")
+    parser.add_argument("--profile", nargs="?", const="", default=None, help="cProfile one read of this page")
+    parser.add_argument("--only", default="", help="comma-separated page names (default: every page)")
     parser.add_argument("--reset", action="store_true", help="empty the database first (name must contain 'bench')")
     args = parser.parse_args(argv)
     from bench.run import ensure_database, reset
@@ -273,11 +294,15 @@ def main(argv: list[str] | None = None) -> list[PageTiming]:
         populate.analyze(app.engine)
         print(f"{backend}: {company.documents:,} documents populated in {time.perf_counter() - t0:.0f} s")
         large = (Ctx(company.id, actor="bench"), company.documents)
-    timings, contexts = measure(app, large, repeat=args.repeat, budget=args.budget)
+    only = frozenset(name.strip() for name in args.only.split(",") if name.strip())
+    unknown = only - {name for name, _path in PAGES}
+    if unknown:
+        raise SystemExit(f"unknown pages: {', '.join(sorted(unknown))}")
+    timings, contexts = measure(app, large, repeat=args.repeat, budget=args.budget, only=only)
     print(f"\n{backend}: p50 / p95 over the reads after one warm-up read, {args.repeat} reads or {args.budget:.0f} s")
     print("\n".join(markdown(timings, backend)))
-    if args.profile:
-        missed = worst(timings)
+    if args.profile is not None:
+        missed = worst([t for t in timings if t.page == args.profile] if args.profile else timings)
         print(f"\ncProfile of one read of {missed.path} ({missed.company}):\n")
         print(profile_page(app, contexts[missed.company], missed))
     app.close()

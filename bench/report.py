@@ -218,7 +218,8 @@ def render(report: Report) -> str:
         out.append("")
         out.append(
             "Each page through the ASGI application and FastAPI's test client (HTML rendered, no network), signed "
-            "in as an accountant: one warm-up read, then p50 / p95 over the reads (at most 20 or 30 s per page)."
+            "in as an accountant: one warm-up read, then p50 / p95 over the reads (`--page-reads`, at most 30 s "
+            "a page)."
         )
         out.append("")
         rows = [markdown(b.pages, b.backend) for b in report.backends if b.pages]
