@@ -76,6 +76,7 @@ class PageTiming:
     p50_ms: float
     p95_ms: float
     worst_ms: float
+    cpu_p50_ms: float  # this process's CPU per read (median): the work, less the waiting for a busy machine
     status: int  # of the last read (503: the request deadline stopped it)
     statements: int  # SQL statements sent for one read, the session's check included
     target_ms: float
@@ -96,7 +97,9 @@ def signed_in(app: bootstrap.App, ctx: Ctx, web: FastAPI, role: Role = Role.ACCO
     email = f"pages-{uuid.uuid4().hex[:8]}@example.fr"
     users.create_user(app.uow(), email=email, password=PASSWORD, name="banc")
     users.grant(app.uow(), ctx, email=email, role=role)
-    browser = TestClient(web, base_url="https://testserver")
+    # A page past the request deadline is answered 503 and measured as such; its worker thread's late error
+    # is logged by the application, not raised here.
+    browser = TestClient(web, base_url="https://testserver", raise_server_exceptions=False)
     form = browser.get("/login").text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert csrf, "no CSRF token on /login"
@@ -122,29 +125,37 @@ def probes(app: bootstrap.App, company_id: int) -> dict[str, int]:
     return {"party": int(row[0]), "invoice": int(row[1])}
 
 
-def read_page(
-    engine: Engine, browser: TestClient, path: str, repeat: int, budget: float
-) -> tuple[list[float], int, int]:
-    """Seconds per read after one warm-up read (the first read of a process compiles statements and templates),
-    the last status, and the SQL statements of the warm-up read (each a round trip to the database)."""
+@dataclass(frozen=True)
+class Reads:
+    seconds: list[float]  # wall time of each read
+    cpu: list[float]  # this process's CPU time of each read: the application's work, whatever the machine's load
+    status: int  # of the last read
+    statements: int  # SQL statements of the warm-up read (each a round trip to the database)
 
-    def once() -> tuple[float, int]:
-        t0 = time.perf_counter()
+
+def read_page(engine: Engine, browser: TestClient, path: str, repeat: int, budget: float) -> Reads:
+    """The reads after one warm-up read (the first read of a process compiles statements and templates); a
+    warm-up read longer than `budget` is the only one."""
+
+    def once() -> tuple[float, float, int]:
+        t0, c0 = time.perf_counter(), time.process_time()
         status = browser.get(path, follow_redirects=False).status_code
-        return time.perf_counter() - t0, status
+        return time.perf_counter() - t0, time.process_time() - c0, status
 
     with recording(engine) as sent:
-        first, status = once()
+        first, cpu, status = once()
     if first > budget or status != 200:
-        return [first], status, len(sent)
+        return Reads([first], [cpu], status, len(sent))
     seconds: list[float] = []
+    cpus: list[float] = []
     started = time.perf_counter()
     while len(seconds) < repeat and (len(seconds) < 3 or time.perf_counter() - started < budget):
-        spent, status = once()
+        spent, cpu, status = once()
         seconds.append(spent)
+        cpus.append(cpu)
         if status != 200:
             break
-    return seconds, status, len(sent)
+    return Reads(seconds, cpus, status, len(sent))
 
 
 def time_pages(
@@ -167,22 +178,25 @@ def time_pages(
         if only and name not in only:
             continue
         path = template.format(**where)
-        seconds, status, statements = read_page(app.engine, browser, path, repeat, budget)
-        ms = [s * 1000 for s in seconds]
+        reads = read_page(app.engine, browser, path, repeat, budget)
+        ms = [s * 1000 for s in reads.seconds]
         timing = PageTiming(
-            company,
-            documents,
-            name,
-            path,
-            len(ms),
-            statistics.median(ms),
-            p95(ms),
-            max(ms),
-            status,
-            statements,
-            target_ms,
+            company=company,
+            documents=documents,
+            page=name,
+            path=path,
+            requests=len(ms),
+            p50_ms=statistics.median(ms),
+            p95_ms=p95(ms),
+            worst_ms=max(ms),
+            cpu_p50_ms=statistics.median(reads.cpu) * 1000,
+            status=reads.status,
+            statements=reads.statements,
+            target_ms=target_ms,
         )
-        log(f"{company}: {name}: p50 {timing.p50_ms:.0f} ms, p95 {timing.p95_ms:.0f} ms over {len(ms)} ({status})")
+        log(
+            f"{company}: {name}: p50 {timing.p50_ms:.0f} ms, p95 {timing.p95_ms:.0f} ms over {len(ms)} ({reads.status})"
+        )
         result.append(timing)
     return result
 
@@ -223,14 +237,15 @@ def worst(timings: list[PageTiming]) -> PageTiming:
 
 def markdown(timings: list[PageTiming], backend: str) -> list[str]:
     lines = [
-        "| backend | company | page | reads | p50 ms | p95 ms | worst ms | SQL statements | target | met |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| backend | company | page | reads | p50 ms | p95 ms | worst ms | CPU ms (p50) | SQL statements | target "
+        "| met |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for t in timings:
         met = "yes" if t.met else ("**no** (503: stopped by the request deadline)" if t.status == 503 else "**no**")
         lines.append(
             f"| {backend} | {t.company} | {t.page} | {t.requests} | {t.p50_ms:.0f} | **{t.p95_ms:.0f}** "
-            f"| {t.worst_ms:.0f} | {t.statements} | < {t.target_ms:.0f} ms | {met} |"
+            f"| {t.worst_ms:.0f} | {t.cpu_p50_ms:.0f} | {t.statements} | < {t.target_ms:.0f} ms | {met} |"
         )
     return lines
 
