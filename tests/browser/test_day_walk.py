@@ -1,7 +1,7 @@
 """A bookkeeper's day in Chromium, at 1 440 px and at 390 px: the dashboard's figures (the API's), a dashboard link
 to its filtered list, an order typed with live totals, a deposit paid by card at the party's default percentage
 invoiced at once, the final invoice deducting it, the rest settled with « Régler » by a transfer paying too much
-(the excess kept as credit), and the party's account (the API's figures). At 390 px no page is wider than the
+(the excess kept as credit), the party's account (the API's figures) and its statement with the PDF. At 390 px no page is wider than the
 screen and each document page shows its next step without opening a menu. Then the home page in English.
 
 Screenshots of the viewport at each step: docs/screenshots/day-<width>-<nn>-<step>.png with ACOMPTE_SCREENSHOTS=1
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -195,6 +196,18 @@ def test_a_bookkeepers_day(app, ctx, live_server, page, width):  # type: ignore[
     body = walk.text()
     assert re.search(rf"Dû\s+{due}", body) and re.search(rf"En main\s+{held}", body), body
     walk.seen("compte-client")
+
+    # The statement of account: the day's documents and payments, and its PDF to send.
+    page.get_by_role("link", name="Relevé").click()
+    page.wait_for_url(re.compile(rf"/contacts/{martin.id}/statement"))
+    statement = walk.text()
+    invoice_number = re.search(r"\bFA-\d{4}-\d+", heading)
+    assert invoice_number and invoice_number.group(0) in statement, statement
+    walk.seen("releve")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le relevé (PDF)").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert download.value.suggested_filename.endswith(".pdf") and pdf.startswith(b"%PDF-")
 
     # The home page in English: the same figures written the English way, the day's excess among the
     # overpayments waiting for a decision (50.00 of the half year + 27.60).
