@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.measure import PgbenchResult, ReadResult, WriteResult
+from bench.pages import PageTiming, markdown
 
 BEGIN = "<!-- bench:results:begin (written by bench/run.py; edit outside these markers) -->"
 END = "<!-- bench:results:end -->"
@@ -72,6 +73,7 @@ class BackendReport:
     plans: list[tuple[float, str, str]] = field(default_factory=list)
     sqlite_plans: list[tuple[str, str]] = field(default_factory=list)
     profile: str = ""
+    pages: list[PageTiming] = field(default_factory=list)
 
 
 @dataclass
@@ -131,6 +133,14 @@ def summary_lines(report: Report) -> list[str]:
                     f"| {b.backend}: read cost does not grow with the database ({small.documents:,} → "
                     f"{big.documents:,} documents) | {measured} | {'yes' if growth < limit else '**no**'} |"
                 )
+        for company in dict.fromkeys(t.company for t in b.pages):
+            timed = [t for t in b.pages if t.company == company]
+            slowest = max(timed, key=lambda t: t.p95_ms)
+            missed = [t.page for t in timed if not t.met]
+            lines.append(
+                f"| {b.backend}: every web page p95 < {slowest.target_ms:.0f} ms ({company}) | slowest: "
+                f"{slowest.page} {slowest.p95_ms:.0f} ms | {'yes' if not missed else '**no**: ' + ', '.join(missed)} |"
+            )
     return lines
 
 
@@ -202,6 +212,18 @@ def render(report: Report) -> str:
                     f"| {pg.clients} | {pg.seconds:.0f} | {pg.tps:.0f} | {pg.latency_ms:.2f} | {pg.load} "
                     f"| {ours.rate if ours else float('nan'):.0f} | **{ratio:.0%}** |"
                 )
+        out.append("")
+    if any(b.pages for b in report.backends):
+        out.append("### Web pages a bookkeeper opens (bench/pages.py)")
+        out.append("")
+        out.append(
+            "Each page through the ASGI application and FastAPI's test client (HTML rendered, no network), signed "
+            "in as an accountant: one warm-up read, then p50 / p95 over the reads (`--page-reads`, at most 30 s "
+            "a page)."
+        )
+        out.append("")
+        rows = [markdown(b.pages, b.backend) for b in report.backends if b.pages]
+        out.extend(rows[0][:2] + [row for table in rows for row in table[2:]])  # one table, one header
         out.append("")
     out.append("### Reading one party's open documents and balance")
     out.append("")

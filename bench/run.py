@@ -6,8 +6,10 @@
 For each backend: populate 10 000 documents in bulk (several companies, parties of 50 documents), time
 `party_balance` reads; grow the database to 1 000 000 documents and time the same reads again; then time
 `record_payment` (one allocation, one transaction each) with 1 worker, 2 workers in one company and 2 workers in
-two companies. On PostgreSQL, `pgbench` (TPC-B-like, -s 10) runs just before our run with the same number of
-clients, so that both see the same load on this shared machine.
+two companies. With `--pages`, the web pages a bookkeeper opens (bench/pages.py) are timed after the growth, in
+the demo company and in the first company (100 000 documents at the full sizes). On PostgreSQL, `pgbench`
+(TPC-B-like, -s 10) runs just before our run with the same number of clients, so that both see the same load on
+this shared machine.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sqlalchemy.engine import make_url
 from acompte import bootstrap
 from acompte.persistence.engine import is_sqlite, normalize_url
 from acompte.services.ports import Ctx
-from bench import measure, populate, report
+from bench import measure, pages, populate, report
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/acompte_bench"
@@ -81,6 +83,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=None, help="duration of each write measurement")
     parser.add_argument("--reads", type=int, default=None, help="party reads per database size")
     parser.add_argument("--profile", type=float, default=0.0, help="cProfile one payer for this many seconds")
+    parser.add_argument("--pages", action="store_true", help="also time the web pages (bench/pages.py)")
+    parser.add_argument("--page-reads", type=int, default=20, help="with --pages: reads per page")
     return parser.parse_args(argv)
 
 
@@ -171,6 +175,13 @@ def bench_backend(
         result.plans = measure.explain_party_balance(app, company_id, party_id)
     else:
         result.sqlite_plans = measure.sqlite_plans(app, company_id, party_id)
+    if args.pages:
+        # A bookkeeper's pages in one company of the large size (its parties of the same 50 documents).
+        largest = firsts[0]
+        log(f"{backend}: web pages, in the demo company and in one of {largest.documents:,} documents")
+        result.pages, _contexts = pages.measure(
+            app, (Ctx(largest.id, actor="bench"), largest.documents), repeat=args.page_reads, log=log
+        )
 
     # 3. Payments per second.
     payers = populate.create_companies(app.uow, [f"Bench {tag}payeur {i + 1}" for i in range(2)])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
-from bench import run
+from bench import pages, report, run
 
 
 def test_the_benchmark_runs_in_quick_mode_and_writes_its_report(database_url: str, backend: str, tmp_path: Path):
@@ -24,3 +26,38 @@ def test_the_benchmark_runs_in_quick_mode_and_writes_its_report(database_url: st
     text = output.read_text()
     assert "### Payments recorded and allocated" in text
     assert "### Reading one party's open documents and balance" in text
+
+
+def test_the_page_timings_read_every_page_of_the_demo_and_of_a_populated_company(database_url: str, capsys):  # type: ignore[no-untyped-def]
+    timings = pages.main(["--url", database_url, "--documents", "100", "--repeat", "1", "--profile"])
+
+    assert [(t.company, t.page) for t in timings] == [
+        (company, name) for company in ("demo", "100 documents") for name, _path in pages.PAGES
+    ]
+    assert all(t.status == 200 for t in timings), [(t.page, t.status) for t in timings if t.status != 200]
+    assert all(t.requests == 1 and 0 < t.p50_ms <= t.p95_ms <= t.worst_ms for t in timings)
+    assert all(t.statements > 0 and t.cpu_p50_ms > 0 for t in timings)  # round trips and CPU, beside the wall time
+    assert {t.target_ms for t in timings} == {pages.DEMO_TARGET_MS, pages.LARGE_TARGET_MS}
+    printed = capsys.readouterr().out
+    assert "| sqlite |" in printed or "| postgresql |" in printed
+    assert "cProfile of one read of" in printed and "function calls" in printed  # the endpoint's own calls
+
+    # In run.py's report: a section with every page, and the targets' lines saying which company missed.
+    late = replace(timings[0], p95_ms=1e6)  # the slowest, whatever this machine measured
+    stopped = replace(timings[-1], status=503)
+    backend = report.BackendReport(
+        backend="sqlite", url=database_url, version="3", pages=[late, *timings[1:-1], stopped]
+    )
+    text = report.render(report.Report(command="bench", quick=True, started=report.now(), machine={}, uptime_start=""))
+    assert "Web pages" not in text
+    text = report.render(
+        report.Report(
+            command="bench", quick=True, started=report.now(), machine={}, uptime_start="", backends=[backend]
+        )
+    )
+    assert "### Web pages a bookkeeper opens" in text
+    assert f"every web page p95 < 300 ms (demo) | slowest: {late.page}" in text
+    # (the other pages may miss too on a loaded machine: the first and last of each list are these two)
+    assert f"**no**: {late.page}" in text and re.search(rf"\*\*no\*\*: [^|]*{stopped.page} \|", text)
+    assert "503: stopped by the request deadline" in text
+    assert text.count("| sqlite | ") == len(pages.PAGES) * 2

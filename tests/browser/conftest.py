@@ -86,7 +86,7 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:  # type: ignore[no-untyped-def]
     folder = (
         DOCS_SCREENSHOTS
         if os.environ.get("ACOMPTE_SCREENSHOTS")
@@ -94,6 +94,6 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     assert path.stat().st_size > 0
     return path
