@@ -143,7 +143,7 @@ def _idle_and_open(dbapi_connection: Any) -> bool:
     """Whether a pooled psycopg connection is still open, without asking the server: an idle connection has
     nothing to read, while a server that ends a session (restart, `pg_terminate_backend`, its idle timeout) sends
     its error and closes the socket, which then reads at once."""
-    if dbapi_connection.closed or dbapi_connection.broken:
+    if dbapi_connection.closed or getattr(dbapi_connection, "broken", False):
         return False
     readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
     return not readable
