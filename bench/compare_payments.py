@@ -4,6 +4,8 @@ Run it against two checkouts to compare them on the same host, alternately (a sh
 between runs; the client CPU per payment moves much less):
 
     PYTHONPATH=<checkout>/src .venv/bin/python bench/compare_payments.py postgresql://…/acompte_bench_x 6 [--profile]
+
+`--statements` first prints what one payment sends (BEGIN, each statement, COMMIT), as the engine sees it.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ import io
 import pstats
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+
+from sqlalchemy import event
 
 from acompte import bootstrap
 from acompte.domain.documents import Flow, Kind, LineInput
@@ -25,7 +30,25 @@ from acompte.services.ports import Ctx
 INVOICES = 20
 
 
-def main(url: str, seconds: float, profile: bool) -> None:
+def print_statements(app: bootstrap.App, pay: Callable[[int], None]) -> None:
+    """The statements one payment sends, in order, through the engine (a psycopg pipeline sent on the
+    engine's connection is not seen here: it shows as nothing between BEGIN and COMMIT)."""
+    seen: list[str] = []
+
+    def statement(_conn: object, _cursor: object, sql: str, *_: object) -> None:
+        seen.append(" ".join(sql.split())[:150])
+
+    listeners = [("before_cursor_execute", statement), ("begin", lambda _c: seen.append("BEGIN"))]
+    listeners.append(("commit", lambda _c: seen.append("COMMIT")))
+    for name, listener in listeners:
+        event.listen(app.engine, name, listener)
+    pay(0)
+    for name, listener in listeners:
+        event.remove(app.engine, name, listener)
+    print("\n".join(f"{i:3} {s}" for i, s in enumerate(seen, 1)))
+
+
+def main(url: str, seconds: float, profile: bool, statements: bool = False) -> None:
     app = bootstrap.build(url)
     ctx = Ctx(companies.create_company(app.uow(), name="Bench", currency="EUR"), actor="bench")
     party = parties.create_party(app.uow(), ctx, name="Payer")
@@ -51,6 +74,8 @@ def main(url: str, seconds: float, profile: bool) -> None:
 
     for i in range(50):  # warm-up: caches, the connection pool, the first statements planned
         pay(i)
+    if statements:
+        print_statements(app, pay)
     profiler = cProfile.Profile() if profile else None
     done, started, cpu = 0, time.perf_counter(), time.process_time()
     if profiler:
@@ -70,4 +95,4 @@ def main(url: str, seconds: float, profile: bool) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], float(sys.argv[2]), "--profile" in sys.argv[3:])
+    main(sys.argv[1], float(sys.argv[2]), "--profile" in sys.argv[3:], "--statements" in sys.argv[3:])

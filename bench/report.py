@@ -19,7 +19,7 @@ from bench.pages import PageTiming, markdown
 BEGIN = "<!-- bench:results:begin (written by bench/run.py; edit outside these markers) -->"
 END = "<!-- bench:results:end -->"
 
-PG_WRITE_TARGET = 0.40  # of pgbench's TPS
+PG_WRITE_TARGET = 0.50  # of pgbench's TPS: a payment recorded and allocated at half a TPC-B transaction's cost
 READ_P95_TARGET_MS = 20.0
 GROWTH_LIMIT = 1.5  # p95 at the large size over p95 at the small size; above it, call it growth (noise is ~±30 %)
 BUFFER_GROWTH_LIMIT = 2.0  # PostgreSQL buffers per read: +1 per index lookup for one more B-tree level is < 2×
@@ -106,7 +106,8 @@ def summary_lines(report: Report) -> list[str]:
     for b in report.backends:
         for pg, ours, ratio in _ours_vs_pgbench(b):
             lines.append(
-                f"| {b.backend}: payments/s with {pg.clients} worker(s) ≥ 40 % of pgbench's TPS ({pg.tps:.0f}) "
+                f"| {b.backend}: payments/s with {pg.clients} worker(s) ≥ {PG_WRITE_TARGET:.0%} of pgbench's TPS "
+                f"({pg.tps:.0f}) "
                 f"| {ours.rate:.0f}/s = {ratio:.0%} | {'yes' if ratio >= PG_WRITE_TARGET else '**no**'} |"
             )
         if b.reads:
@@ -192,10 +193,16 @@ def render(report: Report) -> str:
             )
     out.append("")
     for b in report.backends:
-        if b.statements_per_payment:
+        if b.statements_per_payment or b.statements_per_read:
             out.append(
-                f"- {b.backend}: {b.statements_per_payment:.0f} SQL statements per payment, "
-                f"{b.statements_per_read:.0f} per party read (BEGIN/COMMIT not counted)."
+                f"- {b.backend}: {b.statements_per_payment:.0f} SQL statements per payment through the engine, "
+                f"{b.statements_per_read:.0f} per party read (BEGIN/COMMIT not counted"
+                + (
+                    "; a payment's set-based path sends its statements in two psycopg pipelines, which the engine "
+                    "does not see)."
+                    if b.backend == "postgresql"
+                    else ")."
+                )
             )
     out.append("")
     pg_backends = [b for b in report.backends if b.pgbench]

@@ -76,7 +76,13 @@ class App:
     settings: Settings = field(default_factory=Settings.from_env)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, renderer=self.renderer, clock=self.clock, bus=self.bus)
+        return SqlUnitOfWork(
+            self.session_factory,
+            renderer=self.renderer,
+            clock=self.clock,
+            bus=self.bus,
+            set_based=self.settings.set_based_writes,
+        )
 
     def close(self) -> None:
         self.engine.dispose()

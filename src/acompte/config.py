@@ -53,6 +53,10 @@ class Settings:
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     #: ACOMPTE_REQUEST_TIMEOUT: longest an HTTP request may run before it is rolled back and answered 503.
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    #: ACOMPTE_SET_BASED_WRITES (on; « 0 » turns it off): on PostgreSQL, record and allocate a payment in two round
+    #: trips (facts read at once, writes sent with the commit) instead of through the repositories, one statement
+    #: at a time. Both give the same rows (tests/services/test_payment_recording_parity.py).
+    set_based_writes: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -64,7 +68,19 @@ class Settings:
             idle_in_transaction_timeout=_seconds("ACOMPTE_IDLE_TX_TIMEOUT", DEFAULT_IDLE_TX_TIMEOUT),
             busy_timeout=_seconds("ACOMPTE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT),
             request_timeout=_seconds("ACOMPTE_REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT),
+            set_based_writes=_switch("ACOMPTE_SET_BASED_WRITES", default=True),
         )
+
+
+def _switch(name: str, *, default: bool) -> bool:
+    text = os.environ.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text in {"1", "on", "true", "yes"}:
+        return True
+    if text in {"0", "off", "false", "no"}:
+        return False
+    raise SettingsError(f"{name} : « 1 » ou « 0 » est attendu (reçu : {text!r})")
 
 
 def _positive(name: str, default: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -62,7 +63,12 @@ class Company:
         return next((m for m in self.methods if m.code == code), None)
 
     def prefix(self, key: str, default: str) -> str:
-        return str(self.settings.get("prefixes", {}).get(key, default))
+        return series_prefix(self.settings, key, default)
+
+
+def series_prefix(settings: Mapping[str, Any], key: str, default: str) -> str:
+    """The prefix a company's settings give a number series (`default` when they give none)."""
+    return str(settings.get("prefixes", {}).get(key, default))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +18,7 @@ from acompte.domain.errors import (
     ExportedPaymentLocked,
     InvalidSetting,
     NonPositiveAmount,
+    NotFound,
     PaymentCancelled,
     Reason,
     RefundAmountLocked,
@@ -67,6 +69,22 @@ DEFAULT_METHODS: tuple[Method, ...] = (
 class AccountKind(StrEnum):
     BANK = "bank"
     CASH = "cash"
+
+
+def treasury_account(accounts: Sequence[tuple[int, str]], method: str, account_id: int | None) -> int:
+    """The account a payment goes to: the one named (it must be among the company's active `accounts`, given as
+    (id, kind) by id), else the first of the method's kind (cash for cash, the bank otherwise), else the first."""
+    if account_id is not None:
+        if account_id not in {a[0] for a in accounts}:
+            raise NotFound(entity="Compte de trésorerie", id=account_id)
+        return account_id
+    wanted = AccountKind.CASH.value if method == "cash" else AccountKind.BANK.value
+    for acc_id, kind in accounts:
+        if kind == wanted:
+            return int(acc_id)
+    if accounts:
+        return int(accounts[0][0])
+    raise InvalidSetting(reason=Reason.NO_TREASURY_ACCOUNT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,6 +180,11 @@ def _lock_head(session: Session, company_id: int) -> tuple[int, str]:
     return int(head.last_seq), str(head.last_hash)
 
 
+def has_unsealed_events(session: Session) -> bool:
+    """Whether this transaction inserted events through the ORM that its commit hook has still to chain."""
+    return bool(session.info.get(_UNSEALED))
+
+
 @event.listens_for(EventRow, "before_insert")
 def _in_utc(_mapper: Any, _connection: Any, row: EventRow) -> None:
     """SQLite keeps an instant without its offset: store it in UTC, so that it reads back as the same instant."""

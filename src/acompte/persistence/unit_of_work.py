@@ -30,12 +30,13 @@ from acompte.persistence.credits_repository import CreditRepository
 from acompte.persistence.deposits_repository import DepositRepository
 from acompte.persistence.documents_repository import DocumentRepository
 from acompte.persistence.engine import as_transient
-from acompte.persistence.events_repository import EventRepository
+from acompte.persistence.events_repository import EventRepository, has_unsealed_events
 from acompte.persistence.exports_repository import ExportRepository
 from acompte.persistence.idempotency_repository import IdempotencyRepository
 from acompte.persistence.integrity_repository import IntegrityRepository
 from acompte.persistence.issued_files_repository import IssuedFileRepository
 from acompte.persistence.party_banks_repository import PartyBankRepository
+from acompte.persistence.payment_recorder import PgPaymentRecorder
 from acompte.persistence.payments_repository import AllocationRepository, PaymentRepository
 from acompte.persistence.positions_repository import PositionRepository
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
@@ -75,8 +76,12 @@ class SqlUnitOfWork:
         renderer: DocumentRenderer | None = None,
         clock: Clock | None = None,
         bus: MessageBus | None = None,
+        *,
+        set_based: bool = True,
     ) -> None:
         self._factory = session_factory
+        self._set_based = set_based
+        self._recorder: PgPaymentRecorder | None = None
         self.renderer = renderer
         self.clock: Clock = clock or SystemClock()
         self.bus = bus
@@ -110,7 +115,16 @@ class SqlUnitOfWork:
             self.bank_matches = BankMatchRepository(session, clock)
             self.bank_facts = BankFactsRepository(session)
             self.bank_accounts = BankAccountRepository(session, clock)
+            # The set-based path where it pays: on PostgreSQL, each round trip costs more than the work it carries.
+            postgresql = self._set_based and session.get_bind().dialect.name == "postgresql"
+            self._recorder = PgPaymentRecorder(session) if postgresql else None
         return self
+
+    @property
+    def payment_recorder(self) -> PgPaymentRecorder | None:
+        """Only for a use case of its own: inside another one's transaction (a nested `with uow:`), the outer use
+        case reads what this one writes at once, through the repositories, so they write it too."""
+        return self._recorder if self._depth == 1 else None
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -133,7 +147,14 @@ class SqlUnitOfWork:
         if self._depth == 1 and self.session is not None:
             deadline.may_commit()  # past the request's deadline its client may be told nothing was written
             try:
-                self.session.commit()
+                recorder = self._recorder
+                if recorder is not None and recorder.pending:
+                    # Sent with the COMMIT in one round trip, unless the ORM still has rows or events to write:
+                    # then they go first and the session commits (its hook chains its events after these).
+                    fused = not (self.session.new or self.session.dirty or self.session.deleted)
+                    fused = fused and not has_unsealed_events(self.session)
+                    recorder.send(commit=fused)
+                self.session.commit()  # after a fused COMMIT, the connection is idle: nothing more is sent
             except Exception as error:  # also outside a `with` block: the API's idempotent requests commit so
                 transient = as_transient(error)
                 if transient is None:

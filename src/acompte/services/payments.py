@@ -11,11 +11,11 @@ from typing import Any
 from acompte.domain.accounting.currency import checked_rate
 from acompte.domain.allocations import check_allocation
 from acompte.domain.dates import DateField, check_optional
-from acompte.domain.errors import InvalidSetting, NonPositiveAmount, NotFound, Reason
+from acompte.domain.errors import InvalidSetting, NonPositiveAmount, Reason
 from acompte.domain.events import AllocationRemoved, CreditUseUndoing, PaymentAllocated, PaymentRecorded
 from acompte.domain.money import Money, total
-from acompte.domain.payments import AccountKind, Direction, Payment, PaymentState
-from acompte.services import positions, versions
+from acompte.domain.payments import Direction, Payment, PaymentState, treasury_account
+from acompte.services import payment_recording, positions, versions
 from acompte.services.documents import assign_number
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
@@ -34,17 +34,7 @@ def _documents_rate(uow: UnitOfWork, ctx: Ctx, document_ids: Sequence[int | None
 
 def _account_for(uow: UnitOfWork, ctx: Ctx, method: str, account_id: int | None) -> int:
     accounts = uow.companies.accounts(ctx.company_id)
-    if account_id is not None:
-        if account_id not in {a[0] for a in accounts}:
-            raise NotFound(entity="Compte de trésorerie", id=account_id)
-        return account_id
-    wanted = AccountKind.CASH.value if method == "cash" else AccountKind.BANK.value
-    for acc_id, _name, kind in accounts:
-        if kind == wanted:
-            return int(acc_id)
-    if accounts:
-        return int(accounts[0][0])
-    raise InvalidSetting(reason=Reason.NO_TREASURY_ACCOUNT)
+    return treasury_account([(a[0], a[2]) for a in accounts], method, account_id)
 
 
 def record_payment(
@@ -74,6 +64,14 @@ def record_payment(
     if not amount.is_positive:
         raise NonPositiveAmount(amount=str(amount))
     with uow:
+        recorder = payment_recording.usable(uow)
+        if recorder is not None:
+            return payment_recording.record(
+                uow, recorder, ctx, party_id=party_id, amount=amount, method=method, direction=direction,
+                payment_date=payment_date, account_id=account_id, reference=reference, comment=comment,
+                allocations=allocations, origin_document_id=origin_document_id, event_data=event_data,
+                exchange_rate=exchange_rate, inherit_rate=inherit_rate,
+            )  # fmt: skip
         company = uow.companies.get(ctx.company_id)
         party = uow.parties.get(ctx.company_id, party_id)
         payment_method = company.method(method)

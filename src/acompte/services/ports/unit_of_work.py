@@ -25,6 +25,7 @@ from acompte.services.ports.ledger import (
     Payments,
     Positions,
 )
+from acompte.services.ports.payment_recording import PaymentRecorder
 from acompte.services.ports.renderer import DocumentRenderer
 
 if TYPE_CHECKING:
@@ -83,6 +84,11 @@ class UnitOfWork(Protocol):
     def bank_facts(self) -> BankFacts: ...
     @property
     def bank_accounts(self) -> BankAccounts: ...
+    @property
+    def payment_recorder(self) -> PaymentRecorder | None:
+        """The set-based path of recording a payment, where the backend offers it (None: the repositories')."""
+        ...
+
     @property
     def renderer(self) -> DocumentRenderer | None:
         """Given by bootstrap: issuing a document produces its files through it."""
