@@ -10,8 +10,9 @@ import pytest
 
 from acompte.adapters.bank_formats import detect, read_statement
 from acompte.adapters.i18n.render import message
+from acompte.domain.banking.errors import InvalidStatement, UnreadableStatement
 from acompte.domain.banking.statements import CsvMapping, StatementField, StatementFormat, check_balances
-from acompte.domain.errors import InvalidStatement, Reason, UnreadableStatement
+from acompte.domain.errors import Reason
 from acompte.domain.money import Money
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bank"

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from acompte.domain.banking.errors import InvalidStatement, StatementUnbalanced
 from acompte.domain.banking.lines import NewBankLine
 from acompte.domain.banking.statements import (
     Statement,
@@ -18,7 +19,6 @@ from acompte.domain.banking.statements import (
     check_balances,
     dedup_key,
 )
-from acompte.domain.errors import InvalidStatement, StatementUnbalanced
 from acompte.domain.money import Money
 
 AMOUNT = StatementField.AMOUNT

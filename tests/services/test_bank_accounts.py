@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from acompte.domain.banking.errors import InvalidBankAccount
 from acompte.domain.errors import (
     InvalidAmount,
-    InvalidBankAccount,
     InvalidDate,
     InvalidIdentifier,
     InvalidSetting,

@@ -11,9 +11,10 @@ import pytest
 from bench.bank_statements import camt053
 
 from acompte.adapters.bank_formats import read_statement
+from acompte.domain.banking.errors import StatementCurrencyMismatch, StatementOtherAccount, StatementUnbalanced
 from acompte.domain.banking.lines import LineState
 from acompte.domain.banking.statements import CsvMapping, LineFilter, Statement
-from acompte.domain.errors import NotFound, StatementCurrencyMismatch, StatementOtherAccount, StatementUnbalanced
+from acompte.domain.errors import NotFound
 from acompte.domain.money import Money
 from acompte.domain.payments import AccountKind
 from acompte.services import companies

@@ -47,7 +47,7 @@ def test_a_match_undone_twice_at_once_is_undone_once(app, uow, ctx, customer):  
 
 def test_the_active_match_index_refuses_a_second_match_of_a_line(uow, ctx, customer):  # type: ignore[no-untyped-def]
     from acompte.domain.banking.confirmation import MatchedPayment
-    from acompte.domain.errors import BankLineNotOpen
+    from acompte.domain.banking.errors import BankLineNotOpen
 
     received = bank_line(uow, ctx, "30.00", booking_date=date.today())
     done = reconciliation.confirm(uow, ctx, received.id, Confirmation(party_id=customer.id))

@@ -9,19 +9,16 @@ from decimal import Decimal
 import pytest
 
 from acompte.domain.banking.confirmation import Confirmation
-from acompte.domain.banking.lines import LineState
-from acompte.domain.credits import CreditRef, Excess
-from acompte.domain.errors import (
-    AboveWriteOffThreshold,
+from acompte.domain.banking.errors import (
     BankAmountMismatch,
     BankConfirmationIncomplete,
     BankLineNotOpen,
     BankMatchNotFound,
     BankPaymentMismatch,
-    ExportedPaymentLocked,
-    OverAllocation,
-    StaleVersion,
 )
+from acompte.domain.banking.lines import LineState
+from acompte.domain.credits import CreditRef, Excess
+from acompte.domain.errors import AboveWriteOffThreshold, ExportedPaymentLocked, OverAllocation, StaleVersion
 from acompte.domain.money import Money
 from acompte.domain.payments import Direction, PaymentState
 from acompte.services import companies, credits, exports, history, payments, positions

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from acompte.adapters.i18n import catalogue
 from acompte.adapters.i18n.catalogue import NP_
 from acompte.domain import errors as e
+from acompte.domain.banking import errors as be
 
 ERRORS_PATH = "/api/v1/errors"
 PROBLEM = "problem"  # the catalogue context of titles and descriptions
@@ -252,35 +253,35 @@ PROBLEMS: tuple[ProblemType, ...] = (
                 'de change (unités de la devise de la société pour 1 unité de la sienne).')),
     _domain(e.ExchangeRateNotAllowed, 422, NP_("problem", 'Taux de change superflu'),
             NP_("problem", "Un montant dans la devise de la société n'a pas de taux de change.")),
-    _domain(e.BankLineNotOpen, 409, NP_("problem", 'Ligne bancaire déjà traitée'),
+    _domain(be.BankLineNotOpen, 409, NP_("problem", 'Ligne bancaire déjà traitée'),
             NP_("problem", 'La ligne bancaire est déjà rapprochée ou ignorée (peut-être par un autre utilisateur à '
                 "l'instant) : rechargez-la.")),
-    _domain(e.BankAmountMismatch, 422, NP_("problem", 'Montants différents de la ligne bancaire'),
+    _domain(be.BankAmountMismatch, 422, NP_("problem", 'Montants différents de la ligne bancaire'),
             NP_("problem", "Les règlements rapprochés d'une ligne bancaire font son montant, frais de la banque "
                 'compris pour une remise de cartes.')),
-    _domain(e.BankPaymentMismatch, 422, NP_("problem", 'Règlement sans rapport avec la ligne bancaire'),
+    _domain(be.BankPaymentMismatch, 422, NP_("problem", 'Règlement sans rapport avec la ligne bancaire'),
             NP_("problem", 'Un règlement rapproché est actif, sur le compte de la ligne, dans son sens et sa devise, '
                 'et sur aucune autre ligne.')),
-    _domain(e.BankConfirmationIncomplete, 422, NP_("problem", 'Rapprochement incomplet'),
+    _domain(be.BankConfirmationIncomplete, 422, NP_("problem", 'Rapprochement incomplet'),
             NP_("problem", "Un rapprochement enregistre le règlement d'un tiers sur ses pièces, ou relie des "
                 'règlements déjà saisis.')),
-    _domain(e.BankMatchNotFound, 404, NP_("problem", 'Rapprochement bancaire introuvable'),
+    _domain(be.BankMatchNotFound, 404, NP_("problem", 'Rapprochement bancaire introuvable'),
             NP_("problem", "Le rapprochement n'existe pas ou a déjà été annulé (peut-être par un autre utilisateur "
                 "à l'instant).")),
-    _domain(e.UnreadableStatement, 422, NP_("problem", 'Fichier de relevé illisible'),
+    _domain(be.UnreadableStatement, 422, NP_("problem", 'Fichier de relevé illisible'),
             NP_("problem", "Un fichier de relevé est vide ou d'un format inconnu (camt.053, camt.054, OFX et CSV sont "
                 "lus) ; un CSV demande le format CSV de sa banque.")),
-    _domain(e.InvalidStatement, 422, NP_("problem", 'Relevé refusé'),
+    _domain(be.InvalidStatement, 422, NP_("problem", 'Relevé refusé'),
             NP_("problem", "Une ligne du fichier de relevé est illisible ou non conforme : `line` et `field` disent "
                 "où, `reason` pourquoi. Rien n'est importé.")),
-    _domain(e.StatementUnbalanced, 422, NP_("problem", 'Soldes du relevé incohérents'),
+    _domain(be.StatementUnbalanced, 422, NP_("problem", 'Soldes du relevé incohérents'),
             NP_("problem", "Le solde d'ouverture plus les mouvements doit donner le solde de clôture (`opening`, "
                 "`total`, `closing`, `difference`). Rien n'est importé.")),
-    _domain(e.StatementCurrencyMismatch, 422, NP_("problem", 'Devise du relevé'),
+    _domain(be.StatementCurrencyMismatch, 422, NP_("problem", 'Devise du relevé'),
             NP_("problem", "Un relevé s'importe dans un compte de sa devise.")),
-    _domain(e.StatementOtherAccount, 422, NP_("problem", "Relevé d'un autre compte"),
+    _domain(be.StatementOtherAccount, 422, NP_("problem", "Relevé d'un autre compte"),
             NP_("problem", "L'IBAN du relevé n'est pas celui du compte dans lequel il est importé.")),
-    _domain(e.InvalidBankAccount, 422, NP_("problem", 'Compte bancaire invalide'),
+    _domain(be.InvalidBankAccount, 422, NP_("problem", 'Compte bancaire invalide'),
             NP_("problem", "Le compte comptable d'un compte bancaire commence par 512 (53 pour une caisse) ; son "
                 "solde d'ouverture est dans sa devise.")),
     _domain(e.SupplierReferenceFrozen, 409, NP_("problem", 'Numéro du fournisseur figé'),

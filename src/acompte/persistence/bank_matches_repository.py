@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from acompte.domain.banking.confirmation import BankMatch, MatchedPayment
-from acompte.domain.errors import BankLineNotOpen
+from acompte.domain.banking.errors import BankLineNotOpen
 from acompte.domain.money import Money
 from acompte.persistence.bank_rows import BankImportRow, BankLineRow, BankMatchPaymentRow, BankMatchRow
 from acompte.persistence.rows import PaymentRow, TreasuryAccountRow

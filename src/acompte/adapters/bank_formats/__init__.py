@@ -5,8 +5,9 @@ when the user does not name it. Parsers refuse a bad file with `InvalidStatement
 from __future__ import annotations
 
 from acompte.adapters.bank_formats import camt, csv_format, ofx
+from acompte.domain.banking.errors import UnreadableStatement
 from acompte.domain.banking.statements import CsvMapping, Statement, StatementFormat
-from acompte.domain.errors import Reason, UnreadableStatement
+from acompte.domain.errors import Reason
 
 #: How much of the file's beginning the sniffing reads.
 _HEAD = 4096

@@ -22,9 +22,10 @@ from typing import Any
 
 from lxml import etree
 
+from acompte.domain.banking.errors import InvalidStatement, UnreadableStatement
 from acompte.domain.banking.lines import NewBankLine
 from acompte.domain.banking.statements import Statement, StatementField, StatementFormat, known_currency
-from acompte.domain.errors import InvalidStatement, Reason, UnreadableStatement
+from acompte.domain.errors import Reason
 from acompte.domain.money import Money
 
 _NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:(camt\.05[34]\.001\.\d\d)$")

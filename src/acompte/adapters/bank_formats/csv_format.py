@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from acompte.domain.banking.errors import InvalidStatement
 from acompte.domain.banking.lines import NewBankLine
 from acompte.domain.banking.statements import (
     CsvMapping,
@@ -18,7 +19,7 @@ from acompte.domain.banking.statements import (
     bank_amount,
     bank_date,
 )
-from acompte.domain.errors import InvalidStatement, Reason
+from acompte.domain.errors import Reason
 from acompte.domain.money import Money
 
 _FIELDS = {

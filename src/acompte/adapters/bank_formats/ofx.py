@@ -17,9 +17,10 @@ from xml.etree.ElementTree import Element
 from ofxtools.models import STMTTRN
 from ofxtools.Parser import OFXTree
 
+from acompte.domain.banking.errors import InvalidStatement
 from acompte.domain.banking.lines import NewBankLine
 from acompte.domain.banking.statements import Statement, StatementField, StatementFormat, known_currency
-from acompte.domain.errors import InvalidStatement, Reason
+from acompte.domain.errors import Reason
 from acompte.domain.money import Money
 
 _DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from acompte.domain.errors import InvalidBankAccount, Reason
+from acompte.domain.banking.errors import InvalidBankAccount
+from acompte.domain.errors import Reason
 from acompte.domain.money import Money
 from acompte.domain.payments import AccountKind
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from acompte.domain.banking.errors import BankAmountMismatch, BankConfirmationIncomplete
 from acompte.domain.banking.lines import BankLine
 from acompte.domain.banking.matching import Because, Candidate, CandidateKind
 from acompte.domain.credits import Excess
-from acompte.domain.errors import BankAmountMismatch, BankConfirmationIncomplete
 from acompte.domain.events import plain
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction

@@ -11,14 +11,14 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from acompte.domain.banking.lines import LineState, NewBankLine
-from acompte.domain.errors import (
+from acompte.domain.banking.errors import (
     InvalidStatement,
-    Reason,
     StatementCurrencyMismatch,
     StatementOtherAccount,
     StatementUnbalanced,
 )
+from acompte.domain.banking.lines import LineState, NewBankLine
+from acompte.domain.errors import Reason
 from acompte.domain.money import MINOR_UNITS, Money, decimal_places, minor_unit, total
 
 

@@ -24,19 +24,11 @@ from acompte.domain.banking.confirmation import (
     direction_of,
     line_method,
 )
+from acompte.domain.banking.errors import BankLineNotOpen, BankMatchNotFound, BankPaymentMismatch
 from acompte.domain.banking.lines import BankLine, LineState
 from acompte.domain.banking.matching import Candidate
 from acompte.domain.credits import CreditRef
-from acompte.domain.errors import (
-    BankLineNotOpen,
-    BankMatchNotFound,
-    BankPaymentMismatch,
-    DomainError,
-    InvalidSetting,
-    NotFound,
-    Reason,
-    StaleVersion,
-)
+from acompte.domain.errors import DomainError, InvalidSetting, NotFound, Reason, StaleVersion
 from acompte.domain.money import Money
 from acompte.domain.parties import Company
 from acompte.domain.payments import PaymentState

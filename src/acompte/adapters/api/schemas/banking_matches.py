@@ -10,8 +10,8 @@ from pydantic import ConfigDict, Field, StrictBool, StrictStr
 from acompte.adapters.api.schemas.common import METHOD, Bounded, CodeOut, Id, Input, MoneyIn, MoneyOut, Output
 from acompte.adapters.api.schemas.payments import AllocationPart
 from acompte.domain.banking.confirmation import Confirmation
+from acompte.domain.banking.errors import BankConfirmationIncomplete
 from acompte.domain.credits import Excess
-from acompte.domain.errors import BankConfirmationIncomplete
 
 
 class MatchIn(Input):

@@ -24,6 +24,7 @@ from acompte.adapters.web.routes._credits_common import form_of
 from acompte.adapters.web.security import PageRead, PageWrite
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
+from acompte.domain.banking import errors as be
 from acompte.domain.banking.confirmation import Confirmation
 from acompte.domain.banking.lines import LineState
 from acompte.domain.credits import Excess
@@ -213,7 +214,7 @@ def undo(request: Request, match_id: int, ctx: PageWrite) -> Response:
     uow = security.uow_of(request)
     try:
         match = reconciliation.undo(uow, ctx, match_id)
-    except e.BankMatchNotFound:
+    except be.BankMatchNotFound:
         raise
     except e.DomainError as exc:
         line = reconciliation.get_match(uow, ctx, match_id).line_id
