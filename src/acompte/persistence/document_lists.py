@@ -240,7 +240,9 @@ def _conditions(company_id: int, f: DocumentFilter) -> list[Any]:
     return where
 
 
-def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool, extra: Sequence[Any] = ()) -> Any:
+def _filtered(
+    company_id: int, f: DocumentFilter, *, every_row: bool, extra: Sequence[Any] = (), columns: Sequence[Any] = ()
+) -> Any:
     """The filtered documents with their facts: pay / cred (payments / credits allocated to it), wo (shortfall
     written off on it), ded (deposits it deducts), and the facts of `_extras`.
 
@@ -280,6 +282,7 @@ def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool, extra: Seq
         wo.label("wo"),
         ded.label("ded"),
         *_extras(),
+        *columns,
     ).join(PartyRow, PartyRow.id == DocumentRow.party_id)
     if every_row:
         for sums in (allocations, write_offs, deductions):
@@ -575,3 +578,7 @@ def _row(r: Any) -> DocumentListRow:
         refunded=money(r.refunded) if credit else None,
         credit_left=money(r.credit_left) if credit else None,
     )
+
+
+#: What the account figures (persistence/account_figures.py) sum: the same documents and facts as the lists.
+filtered, Positioned, deposit_carried, payments_on = _filtered, _Position, _deposit_carried, _payments_on

@@ -1,0 +1,324 @@
+"""The party accounts' whole-company figures as grouped SQL (services/ports/figures.py): the aged balance, what
+parties hold in hand, and the dashboard's deposit figures.
+
+Every figure starts from the facts the document lists sum (persistence/document_lists.py: the filtered
+documents with their payments, credits, write-offs and deductions summed by document and joined once), so an
+aged balance and the list of open invoices agree to the cent; the lists' property test ties those facts to
+`services.positions`. The statements are filtered by company (and party, flow, currency), never by a list of
+ids: their parameters do not grow with the data, and the database reads each fact once per statement.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from acompte.domain.documents import CREDIT_KINDS, Kind, State
+from acompte.domain.positions import COMMERCIAL_KINDS
+from acompte.persistence.document_lists import Positioned, deposit_carried, filtered, payments_on
+from acompte.persistence.rows import AllocationRow, DocumentRow, PartyRow, PaymentRow, RefundRow, WriteOffRow
+from acompte.persistence.settled_sums import payment_used_scalar
+from acompte.services.payment_terms import PAYMENT_TERMS_KEY
+from acompte.services.ports.figures import (
+    DUE_TODAY,
+    LATE_1_30,
+    LATE_31_60,
+    LATE_61_90,
+    LATE_OVER_90,
+    NOT_YET_DUE,
+    AgedSum,
+    AskedDeposit,
+    HeldPayment,
+    HeldSum,
+    OpenDocument,
+    Tallied,
+)
+from acompte.services.views import DocumentFilter
+
+VALIDATED, DRAFT = State.VALIDATED.value, State.DRAFT.value
+DEPOSIT_KINDS = (Kind.DEPOSIT_INVOICE.value, Kind.DEPOSIT_CREDIT_NOTE.value)
+#: Where a quote or an order notes the deposit asked of the customer.
+DEPOSIT_REQUEST_KEY = "deposit_request"
+RECEIVABLE = (Kind.INVOICE.value, Kind.DEPOSIT_INVOICE.value)
+CREDITS = tuple(k.value for k in CREDIT_KINDS)
+COMMERCIAL = tuple(k.value for k in COMMERCIAL_KINDS)
+#: How far an invoice's origin chain goes up to its order (quote → order → delivery note → invoice).
+ORIGIN_HOPS = 4
+
+
+def _open(company_id: int, flow: str, currency: str, party_id: int | None, *columns: Any) -> tuple[Any, Any]:
+    """The validated invoices and deposit invoices of the flow and currency with what each still owes (the
+    lists' balance due), and whether it carries payment terms."""
+    terms = case((DocumentRow.data[PAYMENT_TERMS_KEY].as_string().isnot(None), 1), else_=0).label("terms")
+    docs = filtered(
+        company_id,
+        DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
+        every_row=True,
+        extra=[DocumentRow.kind.in_(RECEIVABLE), DocumentRow.currency == currency],
+        columns=[terms, *columns],
+    )
+    return docs, Positioned(docs).figures["balance_due"]
+
+
+def _tallied(row: Any) -> Tallied:
+    return Tallied(int(row[0] or 0), int(row[1] or 0))
+
+
+class AccountFiguresRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- what open documents owe -----------------------------------------------------------------------------
+    def aged_sums(
+        self, company_id: int, *, flow: str, currency: str, as_of: date, party_id: int | None = None
+    ) -> list[AgedSum]:
+        docs, balance = _open(company_id, flow, currency, party_id)
+        due = func.coalesce(docs.c.due_date, docs.c.issue_date)
+        days = timedelta(days=1)
+        age = case(
+            (due > as_of, NOT_YET_DUE),
+            (due == as_of, DUE_TODAY),
+            (due >= as_of - 30 * days, LATE_1_30),
+            (due >= as_of - 60 * days, LATE_31_60),
+            (due >= as_of - 90 * days, LATE_61_90),
+            else_=LATE_OVER_90,
+        )
+        # grouped outside: PostgreSQL would not see two renderings of the CASE (new parameters) as one
+        each = (
+            select(docs.c.party_id, docs.c.party_name, age.label("age"), balance.label("balance"))
+            .where(docs.c.terms == 0, balance > 0)
+            .subquery()
+        )
+        stmt = select(each.c.party_id, each.c.party_name, each.c.age, func.count(), func.sum(each.c.balance))
+        stmt = stmt.group_by(each.c.party_id, each.c.party_name, each.c.age)
+        return [AgedSum(int(p), name, int(a), int(n), int(m)) for p, name, a, n, m in self.session.execute(stmt)]
+
+    def open_with_terms(
+        self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
+    ) -> list[OpenDocument]:
+        docs, balance = _open(
+            company_id, flow, currency, party_id, DocumentRow.origin_id.label("origin_id"), DocumentRow.data
+        )
+        chain = [aliased(DocumentRow) for _ in range(ORIGIN_HOPS)]
+        order_date = case(*((o.kind == Kind.ORDER.value, o.issue_date) for o in chain), else_=None)
+        stmt = select(docs, balance.label("balance"), order_date.label("order_date")).select_from(docs)
+        parent = docs.c.origin_id
+        for origin in chain:
+            stmt = stmt.outerjoin(origin, and_(origin.id == parent, origin.company_id == company_id))
+            parent = origin.origin_id
+        stmt = stmt.where(docs.c.terms == 1, balance > 0).order_by(docs.c.id)
+        return [_open_document(r, dict(r.data or {}), r.order_date) for r in self.session.execute(stmt)]
+
+    def oldest_due(self, company_id: int, *, flow: str, currency: str, before: date, limit: int) -> list[OpenDocument]:
+        docs, balance = _open(company_id, flow, currency, None)
+        due = func.coalesce(docs.c.due_date, docs.c.issue_date)
+        stmt = (
+            select(docs, balance.label("balance"))
+            .where(docs.c.terms == 0, balance > 0, due < before)
+            .order_by(due, docs.c.id)
+            .limit(limit)
+        )
+        return [_open_document(r, {}, None) for r in self.session.execute(stmt)]
+
+    # -- what parties hold -----------------------------------------------------------------------------------
+    def _payments(self, company_id: int, direction: str, currency: str, party_id: int | None) -> Any:
+        """Active payments of the direction and currency with what each has used (allocated, refunded, given
+        back, written off: settled_sums' definition), those with money left only."""
+        where = [
+            PaymentRow.company_id == company_id,
+            PaymentRow.direction == direction,
+            PaymentRow.currency == currency,
+            PaymentRow.state == "active",
+        ]
+        if party_id is not None:  # one party: its few payments' sums, read through their indexes
+            where.append(PaymentRow.party_id == party_id)
+            used: Any = payment_used_scalar()
+            stmt = select(PaymentRow.id, PaymentRow.party_id, PaymentRow.amount_minor, used.label("used"))
+        else:  # every party: each source summed once by payment, joined
+            sums = _used_by_payment(company_id)
+            used = func.coalesce(sums.c.used, 0)
+            stmt = select(PaymentRow.id, PaymentRow.party_id, PaymentRow.amount_minor, used.label("used"))
+            stmt = stmt.outerjoin(sums, sums.c.payment_id == PaymentRow.id)
+        stmt = stmt.add_columns(PaymentRow.number, PaymentRow.payment_date)
+        return stmt.where(*where, PaymentRow.amount_minor > used).subquery()
+
+    def payments_held(
+        self, company_id: int, *, direction: str, currency: str, party_id: int | None = None
+    ) -> list[HeldSum]:
+        p = self._payments(company_id, direction, currency, party_id)
+        stmt = (
+            select(p.c.party_id, PartyRow.name, func.count(), func.sum(p.c.amount_minor - p.c.used))
+            .join(PartyRow, PartyRow.id == p.c.party_id)
+            .group_by(p.c.party_id, PartyRow.name)
+        )
+        return [HeldSum(int(i), name, int(n), int(m)) for i, name, n, m in self.session.execute(stmt)]
+
+    def payments_left(self, company_id: int, *, direction: str, currency: str) -> tuple[Tallied, Tallied]:
+        p = self._payments(company_id, direction, currency, None)
+        left = p.c.amount_minor - p.c.used
+        overpaid = case((p.c.used > 0, 1), else_=0).label("overpaid")
+        found = {
+            int(kind): Tallied(int(n), int(m))
+            for kind, n, m in self.session.execute(select(overpaid, func.count(), func.sum(left)).group_by(overpaid))
+        }
+        return found.get(0, Tallied()), found.get(1, Tallied())
+
+    def oldest_overpayments(self, company_id: int, *, direction: str, currency: str, limit: int) -> list[HeldPayment]:
+        p = self._payments(company_id, direction, currency, None)
+        stmt = (
+            select(p, PartyRow.name)
+            .join(PartyRow, PartyRow.id == p.c.party_id)
+            .where(p.c.used > 0)
+            .order_by(p.c.payment_date, p.c.id)
+            .limit(limit)
+        )
+        return [
+            HeldPayment(r.id, r.number, r.party_id, r.name, r.payment_date, int(r.amount_minor) - int(r.used))
+            for r in self.session.execute(stmt)
+        ]
+
+    def _credit_notes(self, company_id: int, flow: str, currency: str, party_id: int | None) -> Any:
+        """Validated credit notes with credit left and nothing written off (the lists' credit left)."""
+        docs = filtered(
+            company_id,
+            DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
+            every_row=False,
+            extra=[DocumentRow.kind.in_(CREDITS), DocumentRow.currency == currency],
+        )
+        left = Positioned(docs).credit_left
+        held = select(docs.c.party_id, docs.c.party_name, (docs.c.used + docs.c.refunded).label("used"))
+        return held.add_columns(left.label("left")).where(docs.c.cwo <= 0, left > 0).subquery()
+
+    def credit_notes_held(
+        self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
+    ) -> list[HeldSum]:
+        n = self._credit_notes(company_id, flow, currency, party_id)
+        stmt = select(n.c.party_id, n.c.party_name, func.count(), func.sum(n.c.left))
+        stmt = stmt.group_by(n.c.party_id, n.c.party_name)
+        return [HeldSum(int(i), name, int(c), int(m)) for i, name, c, m in self.session.execute(stmt)]
+
+    def credit_notes_left(self, company_id: int, *, flow: str, currency: str) -> tuple[Tallied, Tallied]:
+        n = self._credit_notes(company_id, flow, currency, None)
+        used = case((n.c.used != 0, 1), else_=0).label("used_some")
+        found = {
+            int(kind): Tallied(int(c), int(m))
+            for kind, c, m in self.session.execute(select(used, func.count(), func.sum(n.c.left)).group_by(used))
+        }
+        return found.get(0, Tallied()), found.get(1, Tallied())
+
+    def deposit_requests(self, company_id: int, *, flow: str, currency: str) -> list[AskedDeposit]:
+        stmt = (
+            select(DocumentRow, PartyRow.name)
+            .join(PartyRow, PartyRow.id == DocumentRow.party_id)
+            .where(
+                DocumentRow.company_id == company_id,
+                DocumentRow.flow == flow,
+                DocumentRow.currency == currency,
+                DocumentRow.state == VALIDATED,
+                DocumentRow.kind.in_(COMMERCIAL),
+                DocumentRow.data[DEPOSIT_REQUEST_KEY].as_string().isnot(None),
+                ~_made_beyond_deposits(DocumentRow),
+            )
+            .order_by(DocumentRow.issue_date, DocumentRow.id)
+        )
+        return [
+            AskedDeposit(r.id, r.kind, r.number, r.party_id, name, r.issue_date)
+            for r, name in self.session.execute(stmt)
+            if (r.data or {}).get(DEPOSIT_REQUEST_KEY)
+        ]
+
+    # -- deposits ---------------------------------------------------------------------------------------------
+    def deposits_not_invoiced(self, company_id: int, *, flow: str, currency: str) -> Tallied:
+        waiting = or_(
+            and_(DocumentRow.state == VALIDATED, DocumentRow.kind.in_(COMMERCIAL)),
+            and_(DocumentRow.state == DRAFT, DocumentRow.kind.in_(RECEIVABLE)),
+        )
+        paid = (
+            select(func.sum(AllocationRow.amount_minor).label("paid"))
+            .join(DocumentRow, DocumentRow.id == AllocationRow.document_id)
+            .where(
+                AllocationRow.company_id == company_id,
+                AllocationRow.payment_id.isnot(None),
+                DocumentRow.company_id == company_id,
+                DocumentRow.flow == flow,
+                DocumentRow.currency == currency,
+                waiting,
+            )
+            .group_by(AllocationRow.document_id)
+            .subquery()
+        )
+        return _tallied(self.session.execute(select(func.count(), func.sum(paid.c.paid)).where(paid.c.paid > 0)).one())
+
+    def deposits_not_deducted(self, company_id: int, *, flow: str, currency: str) -> Tallied:
+        carried, _ = deposit_carried(DocumentRow)
+        paid = payments_on(DocumentRow)
+        each = (
+            select(case((carried < paid, carried), else_=paid).label("received"))
+            .where(
+                DocumentRow.company_id == company_id,
+                DocumentRow.kind == Kind.DEPOSIT_INVOICE.value,
+                DocumentRow.state == VALIDATED,
+                DocumentRow.flow == flow,
+                DocumentRow.currency == currency,
+            )
+            .subquery()
+        )
+        stmt = select(func.count(), func.sum(each.c.received)).where(each.c.received > 0)
+        return _tallied(self.session.execute(stmt).one())
+
+
+def _made_beyond_deposits(root: Any) -> Any:
+    """Something other than a deposit document, not cancelled, made from `root` at any depth."""
+    found = []
+    for depth in range(1, ORIGIN_HOPS + 1):
+        chain = [aliased(DocumentRow) for _ in range(depth)]
+        stmt = select(chain[0].id).select_from(chain[0])
+        for parent, child in pairwise(chain):
+            stmt = stmt.join(child, child.origin_id == parent.id)
+        last = chain[-1]
+        found.append(
+            stmt.where(
+                chain[0].origin_id == root.id, last.kind.notin_(DEPOSIT_KINDS), last.state != State.CANCELLED.value
+            )
+            .correlate(root)
+            .exists()
+        )
+    return or_(*found)
+
+
+def _used_by_payment(company_id: int) -> Any:
+    """What each payment of the company has used, summed once per payment over its four sources."""
+    parts = union_all(
+        select(AllocationRow.payment_id.label("payment_id"), AllocationRow.amount_minor.label("amount")).where(
+            AllocationRow.company_id == company_id, AllocationRow.payment_id.isnot(None)
+        ),
+        select(RefundRow.payment_id, RefundRow.amount_minor).where(RefundRow.company_id == company_id),
+        select(RefundRow.source_payment_id, RefundRow.amount_minor).where(
+            RefundRow.company_id == company_id, RefundRow.source_payment_id.isnot(None)
+        ),
+        select(WriteOffRow.payment_id, WriteOffRow.amount_minor).where(
+            WriteOffRow.company_id == company_id, WriteOffRow.payment_id.isnot(None)
+        ),
+    ).subquery()
+    return select(parts.c.payment_id, func.sum(parts.c.amount).label("used")).group_by(parts.c.payment_id).subquery()
+
+
+def _open_document(r: Any, data: dict[str, Any], order_date: date | None) -> OpenDocument:
+    return OpenDocument(
+        id=r.id,
+        kind=r.kind,
+        flow=r.flow,
+        number=r.number,
+        party_id=r.party_id,
+        party_name=r.party_name,
+        issue_date=r.issue_date,
+        due_date=r.due_date,
+        gross_minor=int(r.gross),
+        balance_minor=int(r.balance),
+        data=data,
+        order_date=order_date,
+    )
