@@ -57,7 +57,12 @@ def counting(engine: Engine) -> Iterator[list[int]]:
     seen: list[int] = []
 
     def before(_conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, many: bool) -> None:
-        if many and parameters:
+        if (
+            many
+            and isinstance(parameters, (list, tuple))
+            and parameters
+            and isinstance(parameters[0], (list, tuple, dict))
+        ):
             parameters = parameters[0]
         seen.append(len(parameters) if parameters else 0)
 
@@ -79,12 +84,12 @@ def timed(engine: Engine, label: str, call: Callable[[int], Any], repeat: int) -
         except Exception as error:  # reported beside the timings, never hidden
             return Timing(label, 0, 0, 0, len(seen), max(seen, default=0), f"{type(error).__name__}: {error}"[:120])
     ms = [s * 1000 for s in seconds]
-    return Timing(
-        label, statistics.median(ms), percentile(ms, 95), max(ms), len(seen) // repeat, max(seen, default=0)
-    )
+    return Timing(label, statistics.median(ms), percentile(ms, 95), max(ms), len(seen) // repeat, max(seen, default=0))
 
 
-def read_cases(app: bootstrap.App, company: int, parties: list[int], repeat: int, *, lists: bool = True) -> list[Timing]:
+def read_cases(
+    app: bootstrap.App, company: int, parties: list[int], repeat: int, *, lists: bool = True
+) -> list[Timing]:
     ctx = Ctx(company, actor="bench")
     e = app.engine
     party = lambda k: parties[(k * 7919) % len(parties)]  # noqa: E731
@@ -171,14 +176,18 @@ def main(argv: list[str] | None = None) -> list[Timing]:
     app = bootstrap.build(args.url, pool_size=2)
     if args.documents:
         [company] = populate.create_companies(app.uow, [f"Lectures {int(time.time()) % 100_000}"])
-        populate.populate_parties(app.engine, company, args.documents // populate.PARTY_DOCUMENTS, year=date.today().year - 1)
+        populate.populate_parties(
+            app.engine, company, args.documents // populate.PARTY_DOCUMENTS, year=date.today().year - 1
+        )
         populate.analyze(app.engine)
         company_id, parties = company.id, company.parties
     else:
         company_id = args.company
         with app.engine.connect() as conn:
             parties = list(
-                conn.execute(text("SELECT id FROM parties WHERE company_id = :c ORDER BY id"), {"c": company_id}).scalars()
+                conn.execute(
+                    text("SELECT id FROM parties WHERE company_id = :c ORDER BY id"), {"c": company_id}
+                ).scalars()
             )
     with app.engine.connect() as conn:
         n = conn.execute(text("SELECT count(*) FROM documents WHERE company_id = :c"), {"c": company_id}).scalar()

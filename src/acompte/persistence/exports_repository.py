@@ -211,26 +211,29 @@ class ExportRepository:
         date_to: date | None = None,
     ) -> list[PostedEntry]:
         """Posted entries in validation order (the order the runs posted them)."""
-        stmt = select(JournalEntryRow).where(JournalEntryRow.company_id == company_id)
+        where = [JournalEntryRow.company_id == company_id]
         if run_id is not None:
-            stmt = stmt.where(JournalEntryRow.run_id == run_id)
+            where.append(JournalEntryRow.run_id == run_id)
         if date_from is not None:
-            stmt = stmt.where(JournalEntryRow.entry_date >= date_from)
+            where.append(JournalEntryRow.entry_date >= date_from)
         if date_to is not None:
-            stmt = stmt.where(JournalEntryRow.entry_date <= date_to)
-        return self._entries(list(self.session.scalars(stmt.order_by(JournalEntryRow.id))))
+            where.append(JournalEntryRow.entry_date <= date_to)
+        rows = list(self.session.scalars(select(JournalEntryRow).where(*where).order_by(JournalEntryRow.id)))
+        return self._entries(rows, where)
 
-    def _entries(self, rows: list[JournalEntryRow]) -> list[PostedEntry]:
+    def _entries(self, rows: list[JournalEntryRow], where: list[Any]) -> list[PostedEntry]:
+        """The entries `rows` with their lines, read by a join on the same conditions (never a list of ids)."""
         if not rows:
             return []
         lines: dict[int, list[JournalLineRow]] = {}
-        ids = [r.id for r in rows]
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
-            for line in self.session.scalars(
-                select(JournalLineRow).where(JournalLineRow.entry_id.in_(chunk)).order_by(JournalLineRow.position)
-            ):
-                lines.setdefault(line.entry_id, []).append(line)
+        found = self.session.scalars(
+            select(JournalLineRow)
+            .join(JournalEntryRow, JournalEntryRow.id == JournalLineRow.entry_id)
+            .where(JournalLineRow.company_id == JournalEntryRow.company_id, *where)
+            .order_by(JournalLineRow.entry_id, JournalLineRow.position)
+        )
+        for line in found:
+            lines.setdefault(line.entry_id, []).append(line)
         result = []
         for row in rows:
             entry_lines = tuple(
@@ -264,16 +267,13 @@ class ExportRepository:
         self.session.flush()
 
     def exported_keys(self, company_id: int, keys: Iterable[str]) -> set[str]:
-        wanted = list(set(keys))
+        """Which of `keys` were exported: read by the keys' prefixes ("ded:", "wo:" …), never as a list of keys
+        (there is one per fact of the company's history)."""
+        wanted = set(keys)
         if not wanted:
             return set()
-        return set(
-            self.session.scalars(
-                select(ExportedSourceRow.source_key).where(
-                    ExportedSourceRow.company_id == company_id, ExportedSourceRow.source_key.in_(wanted)
-                )
-            )
-        )
+        prefixes = {k.split(":", 1)[0] + ":" for k in wanted}
+        return wanted & {k for prefix in sorted(prefixes) for k in self.exported_like(company_id, prefix)}
 
     def exported_like(self, company_id: int, prefix: str) -> set[str]:
         """The exported source keys that start with `prefix` ("ded:", "wo:" ...)."""
@@ -296,7 +296,7 @@ class ExportRepository:
         ).first()
         if row is None:
             return None
-        return self._entries([row])[0].entry
+        return self._entries([row], [JournalEntryRow.company_id == company_id, JournalEntryRow.id == row.id])[0].entry
 
     def is_document_exported(self, company_id: int, document_id: int) -> bool:
         return bool(
