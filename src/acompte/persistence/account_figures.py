@@ -14,13 +14,21 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import and_, case, func, or_, select, text, union_all
 from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
 from acompte.domain.positions import COMMERCIAL_KINDS
-from acompte.persistence.document_lists import Positioned, deposit_carried, filtered, payments_on
-from acompte.persistence.rows import AllocationRow, DocumentRow, PartyRow, PaymentRow, RefundRow, WriteOffRow
+from acompte.persistence.document_lists import Positioned, deposit_carried, filtered, payments_on, planner
+from acompte.persistence.rows import (
+    AllocationRow,
+    DeductionRow,
+    DocumentRow,
+    PartyRow,
+    PaymentRow,
+    RefundRow,
+    WriteOffRow,
+)
 from acompte.persistence.settled_sums import payment_used_scalar
 from acompte.services.payment_terms import PAYMENT_TERMS_KEY
 from acompte.services.ports.figures import (
@@ -50,18 +58,73 @@ COMMERCIAL = tuple(k.value for k in COMMERCIAL_KINDS)
 ORIGIN_HOPS = 4
 
 
+def _terms() -> Any:
+    return DocumentRow.data[PAYMENT_TERMS_KEY].as_string()
+
+
 def _open(company_id: int, flow: str, currency: str, party_id: int | None, *columns: Any) -> tuple[Any, Any]:
     """The validated invoices and deposit invoices of the flow and currency with what each still owes (the
-    lists' balance due), and whether it carries payment terms."""
-    terms = case((DocumentRow.data[PAYMENT_TERMS_KEY].as_string().isnot(None), 1), else_=0).label("terms")
-    docs = filtered(
-        company_id,
-        DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
-        every_row=True,
-        extra=[DocumentRow.kind.in_(RECEIVABLE), DocumentRow.currency == currency],
-        columns=[terms, *columns],
+    lists' balance due: total − deducted − paid − credited − written off), and whether it carries terms.
+
+    One party: the lists' own statement (its few documents' sums, through their indexes). The whole company:
+    everything that settles a document — allocations, write-offs, deductions — summed once by document over the
+    company's rows and joined: one pass over each table, the database's hash join instead of a sum per row."""
+    terms = case((_terms().isnot(None), 1), else_=0).label("terms")
+    if party_id is not None:
+        docs = filtered(
+            company_id,
+            DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
+            every_row=True,
+            extra=[DocumentRow.kind.in_(RECEIVABLE), DocumentRow.currency == currency],
+            columns=[terms, *columns],
+        )
+        docs = select(docs, Positioned(docs).figures["balance_due"].label("balance")).subquery("open")
+        return docs, docs.c.balance
+    settled = _settled_by_document(company_id)
+    docs = (
+        select(
+            DocumentRow.id.label("id"),
+            DocumentRow.kind.label("kind"),
+            DocumentRow.flow.label("flow"),
+            DocumentRow.number.label("number"),
+            DocumentRow.party_id.label("party_id"),
+            PartyRow.name.label("party_name"),
+            DocumentRow.issue_date.label("issue_date"),
+            DocumentRow.due_date.label("due_date"),
+            DocumentRow.gross_minor.label("gross"),
+            (DocumentRow.gross_minor - func.coalesce(settled.c.settled, 0)).label("balance"),
+            terms,
+            *columns,
+        )
+        .join(PartyRow, PartyRow.id == DocumentRow.party_id)
+        .outerjoin(settled, settled.c.document_id == DocumentRow.id)
+        .where(
+            DocumentRow.company_id == company_id,
+            DocumentRow.flow == flow,
+            DocumentRow.state == VALIDATED,
+            DocumentRow.kind.in_(RECEIVABLE),
+            DocumentRow.currency == currency,
+        )
+        .subquery("docs")
     )
-    return docs, Positioned(docs).figures["balance_due"]
+    return docs, docs.c.balance
+
+
+def _settled_by_document(company_id: int) -> Any:
+    """What settled each document of the company: its allocations, the shortfall written off on it and the
+    deposit invoices it deducts, summed once per document."""
+    parts = union_all(
+        select(AllocationRow.document_id.label("document_id"), AllocationRow.amount_minor.label("amount")).where(
+            AllocationRow.company_id == company_id, AllocationRow.document_id.isnot(None)
+        ),
+        select(WriteOffRow.document_id, WriteOffRow.amount_minor).where(
+            WriteOffRow.company_id == company_id, WriteOffRow.document_id.isnot(None)
+        ),
+        select(DeductionRow.invoice_id, DeductionRow.amount_minor).where(DeductionRow.company_id == company_id),
+    ).subquery()
+    return (
+        select(parts.c.document_id, func.sum(parts.c.amount).label("settled")).group_by(parts.c.document_id).subquery()
+    )
 
 
 def _tallied(row: Any) -> Tallied:
@@ -71,6 +134,13 @@ def _tallied(row: Any) -> Tallied:
 class AccountFiguresRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _execute(self, stmt: Any) -> Any:
+        planner(self.session)  # no JIT: these plans are large, compiling them costs more than running them
+        if self.session.get_bind().dialect.name == "postgresql":
+            # a whole company's sums by document: hashed in memory rather than sorted through temporary files
+            self.session.execute(text("SET LOCAL work_mem = '64MB'"))
+        return self.session.execute(stmt)
 
     # -- what open documents owe -----------------------------------------------------------------------------
     def aged_sums(
@@ -89,20 +159,31 @@ class AccountFiguresRepository:
         )
         # grouped outside: PostgreSQL would not see two renderings of the CASE (new parameters) as one
         each = (
-            select(docs.c.party_id, docs.c.party_name, age.label("age"), balance.label("balance"))
+            select(docs.c.party_id, age.label("age"), balance.label("balance"))
             .where(docs.c.terms == 0, balance > 0)
             .subquery()
         )
-        stmt = select(each.c.party_id, each.c.party_name, each.c.age, func.count(), func.sum(each.c.balance))
-        stmt = stmt.group_by(each.c.party_id, each.c.party_name, each.c.age)
-        return [AgedSum(int(p), name, int(a), int(n), int(m)) for p, name, a, n, m in self.session.execute(stmt)]
+        sums = (
+            select(each.c.party_id, each.c.age, func.count().label("n"), func.sum(each.c.balance).label("minor"))
+            .group_by(each.c.party_id, each.c.age)
+            .subquery()
+        )
+        stmt = select(sums, PartyRow.name).join(PartyRow, PartyRow.id == sums.c.party_id)
+        rows = self._execute(stmt)
+        return [AgedSum(int(r.party_id), r.name, int(r.age), int(r.n), int(r.minor)) for r in rows]
 
     def open_with_terms(
         self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
     ) -> list[OpenDocument]:
-        docs, balance = _open(
-            company_id, flow, currency, party_id, DocumentRow.origin_id.label("origin_id"), DocumentRow.data
+        # Few documents carry terms: the cheap filters first, then each one's sums through its indexes.
+        docs = filtered(
+            company_id,
+            DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
+            every_row=False,
+            extra=[DocumentRow.kind.in_(RECEIVABLE), DocumentRow.currency == currency, _terms().isnot(None)],
+            columns=[DocumentRow.origin_id.label("origin_id"), DocumentRow.data],
         )
+        balance = Positioned(docs).figures["balance_due"]
         chain = [aliased(DocumentRow) for _ in range(ORIGIN_HOPS)]
         order_date = case(*((o.kind == Kind.ORDER.value, o.issue_date) for o in chain), else_=None)
         stmt = select(docs, balance.label("balance"), order_date.label("order_date")).select_from(docs)
@@ -110,19 +191,14 @@ class AccountFiguresRepository:
         for origin in chain:
             stmt = stmt.outerjoin(origin, and_(origin.id == parent, origin.company_id == company_id))
             parent = origin.origin_id
-        stmt = stmt.where(docs.c.terms == 1, balance > 0).order_by(docs.c.id)
-        return [_open_document(r, dict(r.data or {}), r.order_date) for r in self.session.execute(stmt)]
+        stmt = stmt.where(balance > 0).order_by(docs.c.id)
+        return [_open_document(r, dict(r.data or {}), r.order_date) for r in self._execute(stmt)]
 
     def oldest_due(self, company_id: int, *, flow: str, currency: str, before: date, limit: int) -> list[OpenDocument]:
         docs, balance = _open(company_id, flow, currency, None)
         due = func.coalesce(docs.c.due_date, docs.c.issue_date)
-        stmt = (
-            select(docs, balance.label("balance"))
-            .where(docs.c.terms == 0, balance > 0, due < before)
-            .order_by(due, docs.c.id)
-            .limit(limit)
-        )
-        return [_open_document(r, {}, None) for r in self.session.execute(stmt)]
+        stmt = select(docs).where(docs.c.terms == 0, balance > 0, due < before).order_by(due, docs.c.id).limit(limit)
+        return [_open_document(r, {}, None) for r in self._execute(stmt)]
 
     # -- what parties hold -----------------------------------------------------------------------------------
     def _payments(self, company_id: int, direction: str, currency: str, party_id: int | None) -> Any:
@@ -155,7 +231,7 @@ class AccountFiguresRepository:
             .join(PartyRow, PartyRow.id == p.c.party_id)
             .group_by(p.c.party_id, PartyRow.name)
         )
-        return [HeldSum(int(i), name, int(n), int(m)) for i, name, n, m in self.session.execute(stmt)]
+        return [HeldSum(int(i), name, int(n), int(m)) for i, name, n, m in self._execute(stmt)]
 
     def payments_left(self, company_id: int, *, direction: str, currency: str) -> tuple[Tallied, Tallied]:
         p = self._payments(company_id, direction, currency, None)
@@ -163,7 +239,7 @@ class AccountFiguresRepository:
         overpaid = case((p.c.used > 0, 1), else_=0).label("overpaid")
         found = {
             int(kind): Tallied(int(n), int(m))
-            for kind, n, m in self.session.execute(select(overpaid, func.count(), func.sum(left)).group_by(overpaid))
+            for kind, n, m in self._execute(select(overpaid, func.count(), func.sum(left)).group_by(overpaid))
         }
         return found.get(0, Tallied()), found.get(1, Tallied())
 
@@ -178,7 +254,7 @@ class AccountFiguresRepository:
         )
         return [
             HeldPayment(r.id, r.number, r.party_id, r.name, r.payment_date, int(r.amount_minor) - int(r.used))
-            for r in self.session.execute(stmt)
+            for r in self._execute(stmt)
         ]
 
     def _credit_notes(self, company_id: int, flow: str, currency: str, party_id: int | None) -> Any:
@@ -199,14 +275,14 @@ class AccountFiguresRepository:
         n = self._credit_notes(company_id, flow, currency, party_id)
         stmt = select(n.c.party_id, n.c.party_name, func.count(), func.sum(n.c.left))
         stmt = stmt.group_by(n.c.party_id, n.c.party_name)
-        return [HeldSum(int(i), name, int(c), int(m)) for i, name, c, m in self.session.execute(stmt)]
+        return [HeldSum(int(i), name, int(c), int(m)) for i, name, c, m in self._execute(stmt)]
 
     def credit_notes_left(self, company_id: int, *, flow: str, currency: str) -> tuple[Tallied, Tallied]:
         n = self._credit_notes(company_id, flow, currency, None)
         used = case((n.c.used != 0, 1), else_=0).label("used_some")
         found = {
             int(kind): Tallied(int(c), int(m))
-            for kind, c, m in self.session.execute(select(used, func.count(), func.sum(n.c.left)).group_by(used))
+            for kind, c, m in self._execute(select(used, func.count(), func.sum(n.c.left)).group_by(used))
         }
         return found.get(0, Tallied()), found.get(1, Tallied())
 
@@ -227,7 +303,7 @@ class AccountFiguresRepository:
         )
         return [
             AskedDeposit(r.id, r.kind, r.number, r.party_id, name, r.issue_date)
-            for r, name in self.session.execute(stmt)
+            for r, name in self._execute(stmt)
             if (r.data or {}).get(DEPOSIT_REQUEST_KEY)
         ]
 
@@ -251,7 +327,7 @@ class AccountFiguresRepository:
             .group_by(AllocationRow.document_id)
             .subquery()
         )
-        return _tallied(self.session.execute(select(func.count(), func.sum(paid.c.paid)).where(paid.c.paid > 0)).one())
+        return _tallied(self._execute(select(func.count(), func.sum(paid.c.paid)).where(paid.c.paid > 0)).one())
 
     def deposits_not_deducted(self, company_id: int, *, flow: str, currency: str) -> Tallied:
         carried, _ = deposit_carried(DocumentRow)
@@ -268,7 +344,7 @@ class AccountFiguresRepository:
             .subquery()
         )
         stmt = select(func.count(), func.sum(each.c.received)).where(each.c.received > 0)
-        return _tallied(self.session.execute(stmt).one())
+        return _tallied(self._execute(stmt).one())
 
 
 def _made_beyond_deposits(root: Any) -> Any:

@@ -581,4 +581,5 @@ def _row(r: Any) -> DocumentListRow:
 
 
 #: What the account figures (persistence/account_figures.py) sum: the same documents and facts as the lists.
-filtered, Positioned, deposit_carried, payments_on = _filtered, _Position, _deposit_carried, _payments_on
+filtered, Positioned, planner = _filtered, _Position, _planner
+deposit_carried, payments_on = _deposit_carried, _payments_on
