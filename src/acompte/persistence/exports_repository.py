@@ -328,7 +328,16 @@ class ExportRepository:
             .order_by(DocumentRow.issue_date, DocumentRow.validated_at, DocumentRow.id)
         )
         rows = list(self.session.scalars(stmt))
-        return [self.document(company_id, r.id) for r in rows]
+        # their lines in one statement, chosen by the same conditions (never a list of ids)
+        chosen = stmt.with_only_columns(DocumentRow.id).order_by(None).scalar_subquery()
+        lines: dict[int, list[DocumentLineRow]] = {}
+        for line in self.session.scalars(
+            select(DocumentLineRow)
+            .where(DocumentLineRow.company_id == company_id, DocumentLineRow.document_id.in_(chosen))
+            .order_by(DocumentLineRow.document_id, DocumentLineRow.id)
+        ):
+            lines.setdefault(line.document_id, []).append(line)
+        return [mapping.document(r, lines.get(r.id, [])) for r in rows]
 
     def payments_to_export(self, company_id: int, date_to: date) -> list[Payment]:
         stmt = (
