@@ -3,7 +3,7 @@ e-invoicing statuses. Company-scoped like every repository; entries are only eve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -163,44 +163,53 @@ class ExportRepository:
 
     # -- entries -------------------------------------------------------------------------------------------
     def add_entry(self, company_id: int, run_id: int, posted: PostedEntry, *, fiscal_year: int, sequence: int) -> int:
-        entry = posted.entry
-        row = JournalEntryRow(
-            company_id=company_id,
-            run_id=run_id,
-            journal=entry.journal.value,
-            fiscal_year=fiscal_year,
-            sequence=sequence,
-            number=posted.number,
-            entry_date=entry.entry_date,
-            piece_ref=entry.piece_ref,
-            piece_date=entry.piece_date,
-            label=entry.label[:300],
-            valid_date=posted.valid_date,
-            source=entry.source[:60],
-        )
-        self.session.add(row)
-        self.session.flush()
-        for position, line in enumerate(entry.lines, start=1):
-            self.session.add(
-                JournalLineRow(
-                    company_id=company_id,
-                    entry_id=row.id,
-                    position=position,
-                    account=line.account,
-                    account_label=line.account_label[:200],
-                    aux_code=line.party.code if line.party else "",
-                    aux_label=line.party.name[:200] if line.party else "",
-                    label=line.label[:300],
-                    debit_minor=line.debit.minor_units,
-                    credit_minor=line.credit.minor_units,
-                    currency=line.debit.currency,
-                    match_key=line.match_key,
-                    foreign_minor=line.foreign_amount.minor_units if line.foreign_amount is not None else None,
-                    foreign_currency=line.foreign_amount.currency if line.foreign_amount is not None else None,
-                )
+        return self.add_entries(company_id, run_id, [(posted, sequence)], fiscal_year=fiscal_year)[0]
+
+    def add_entries(
+        self, company_id: int, run_id: int, posted: Sequence[tuple[PostedEntry, int]], *, fiscal_year: int
+    ) -> list[int]:
+        """Entries (each with its sequence) and their lines, written in two batched flushes."""
+        rows = [
+            JournalEntryRow(
+                company_id=company_id,
+                run_id=run_id,
+                journal=p.entry.journal.value,
+                fiscal_year=fiscal_year,
+                sequence=sequence,
+                number=p.number,
+                entry_date=p.entry.entry_date,
+                piece_ref=p.entry.piece_ref,
+                piece_date=p.entry.piece_date,
+                label=p.entry.label[:300],
+                valid_date=p.valid_date,
+                source=p.entry.source[:60],
             )
+            for p, sequence in posted
+        ]
+        self.session.add_all(rows)
         self.session.flush()
-        return row.id
+        self.session.add_all(
+            JournalLineRow(
+                company_id=company_id,
+                entry_id=row.id,
+                position=position,
+                account=line.account,
+                account_label=line.account_label[:200],
+                aux_code=line.party.code if line.party else "",
+                aux_label=line.party.name[:200] if line.party else "",
+                label=line.label[:300],
+                debit_minor=line.debit.minor_units,
+                credit_minor=line.credit.minor_units,
+                currency=line.debit.currency,
+                match_key=line.match_key,
+                foreign_minor=line.foreign_amount.minor_units if line.foreign_amount is not None else None,
+                foreign_currency=line.foreign_amount.currency if line.foreign_amount is not None else None,
+            )
+            for row, (p, _) in zip(rows, posted, strict=True)
+            for position, line in enumerate(p.entry.lines, start=1)
+        )
+        self.session.flush()
+        return [row.id for row in rows]
 
     def entries(
         self,

@@ -294,13 +294,13 @@ def run_export(
             journal: uow.series.next_values(ctx.company_id, f"journal/{journal.value}", fy_end.year, count)
             for journal, count in sorted(needed.items(), key=lambda jc: jc[0].value)
         }
-        posted: list[PostedEntry] = []
+        numbered: list[tuple[PostedEntry, int]] = []
         for _, entry in ordered:
             sequence = following[entry.journal]
             following[entry.journal] += 1
-            item = PostedEntry(entry_number(entry.journal, sequence), today, entry)
-            uow.exports.add_entry(ctx.company_id, run_id, item, fiscal_year=fy_end.year, sequence=sequence)
-            posted.append(item)
+            numbered.append((PostedEntry(entry_number(entry.journal, sequence), today, entry), sequence))
+        uow.exports.add_entries(ctx.company_id, run_id, numbered, fiscal_year=fy_end.year)
+        posted = [item for item, _ in numbered]
         debit = total((p.entry.debit for p in posted), company.currency)
         uow.exports.close_run(ctx.company_id, run_id, entry_count=len(posted), debit=debit)
         publish(
