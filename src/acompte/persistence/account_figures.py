@@ -29,7 +29,7 @@ from acompte.persistence.rows import (
     RefundRow,
     WriteOffRow,
 )
-from acompte.persistence.settled_sums import payment_used_scalar
+from acompte.persistence.settled_sums import document_settled_scalar, payment_used_scalar
 from acompte.services.payment_terms import PAYMENT_TERMS_KEY
 from acompte.services.ports.figures import (
     DUE_TODAY,
@@ -63,24 +63,24 @@ def _terms() -> Any:
 
 
 def _open(company_id: int, flow: str, currency: str, party_id: int | None, *columns: Any) -> tuple[Any, Any]:
-    """The validated invoices and deposit invoices of the flow and currency with what each still owes (the
-    lists' balance due: total − deducted − paid − credited − written off), and whether it carries terms.
+    """The validated invoices and deposit invoices of the flow and currency with what each still owes — the
+    lists' balance due of these kinds: total − deducted − paid − credited − written off — and whether it
+    carries payment terms.
 
-    One party: the lists' own statement (its few documents' sums, through their indexes). The whole company:
-    everything that settles a document — allocations, write-offs, deductions — summed once by document over the
-    company's rows and joined: one pass over each table, the database's hash join instead of a sum per row."""
+    Everything that settles a document (allocations, write-offs, deductions) is summed once by document over
+    the company's rows (or the party's documents' rows) and joined: one pass over each table and a hash join for
+    a whole company, index lookups for one party; no sum re-run per row."""
     terms = case((_terms().isnot(None), 1), else_=0).label("terms")
+    settled = _settled_by_document(company_id, party_id)
+    where = [
+        DocumentRow.company_id == company_id,
+        DocumentRow.flow == flow,
+        DocumentRow.state == VALIDATED,
+        DocumentRow.kind.in_(RECEIVABLE),
+        DocumentRow.currency == currency,
+    ]
     if party_id is not None:
-        docs = filtered(
-            company_id,
-            DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
-            every_row=True,
-            extra=[DocumentRow.kind.in_(RECEIVABLE), DocumentRow.currency == currency],
-            columns=[terms, *columns],
-        )
-        docs = select(docs, Positioned(docs).figures["balance_due"].label("balance")).subquery("open")
-        return docs, docs.c.balance
-    settled = _settled_by_document(company_id)
+        where.append(DocumentRow.party_id == party_id)
     docs = (
         select(
             DocumentRow.id.label("id"),
@@ -98,33 +98,45 @@ def _open(company_id: int, flow: str, currency: str, party_id: int | None, *colu
         )
         .join(PartyRow, PartyRow.id == DocumentRow.party_id)
         .outerjoin(settled, settled.c.document_id == DocumentRow.id)
-        .where(
-            DocumentRow.company_id == company_id,
-            DocumentRow.flow == flow,
-            DocumentRow.state == VALIDATED,
-            DocumentRow.kind.in_(RECEIVABLE),
-            DocumentRow.currency == currency,
-        )
+        .where(*where)
         .subquery("docs")
     )
     return docs, docs.c.balance
 
 
-def _settled_by_document(company_id: int) -> Any:
-    """What settled each document of the company: its allocations, the shortfall written off on it and the
-    deposit invoices it deducts, summed once per document."""
+def _settled_by_document(company_id: int, party_id: int | None = None) -> Any:
+    """What settled each document of the company (of the party's, when given): its allocations, the shortfall
+    written off on it and the deposit invoices it deducts, summed once per document."""
+
+    def of(document_id: Any, amount: Any, table_company: Any) -> Any:
+        stmt = select(document_id.label("document_id"), amount.label("amount")).where(
+            table_company == company_id, document_id.isnot(None)
+        )
+        if party_id is not None:  # only the party's documents' rows, through the document indexes
+            stmt = stmt.join(DocumentRow, DocumentRow.id == document_id).where(
+                DocumentRow.company_id == company_id, DocumentRow.party_id == party_id
+            )
+        return stmt
+
     parts = union_all(
-        select(AllocationRow.document_id.label("document_id"), AllocationRow.amount_minor.label("amount")).where(
-            AllocationRow.company_id == company_id, AllocationRow.document_id.isnot(None)
-        ),
-        select(WriteOffRow.document_id, WriteOffRow.amount_minor).where(
-            WriteOffRow.company_id == company_id, WriteOffRow.document_id.isnot(None)
-        ),
-        select(DeductionRow.invoice_id, DeductionRow.amount_minor).where(DeductionRow.company_id == company_id),
+        of(AllocationRow.document_id, AllocationRow.amount_minor, AllocationRow.company_id),
+        of(WriteOffRow.document_id, WriteOffRow.amount_minor, WriteOffRow.company_id),
+        of(DeductionRow.invoice_id, DeductionRow.amount_minor, DeductionRow.company_id),
     ).subquery()
     return (
         select(parts.c.document_id, func.sum(parts.c.amount).label("settled")).group_by(parts.c.document_id).subquery()
     )
+
+
+def _settled_scalar() -> Any:
+    """Correlated to DocumentRow: what settled it (settled_sums' allocations and write-offs, and deductions)."""
+    deducted = (
+        select(func.coalesce(func.sum(DeductionRow.amount_minor), 0))
+        .where(DeductionRow.invoice_id == DocumentRow.id)
+        .correlate(DocumentRow)
+        .scalar_subquery()
+    )
+    return document_settled_scalar() + deducted
 
 
 def _tallied(row: Any) -> Tallied:
@@ -176,18 +188,40 @@ class AccountFiguresRepository:
         self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
     ) -> list[OpenDocument]:
         # Few documents carry terms: the cheap filters first, then each one's sums through its indexes.
-        docs = filtered(
-            company_id,
-            DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
-            every_row=False,
-            extra=[DocumentRow.kind.in_(RECEIVABLE), DocumentRow.currency == currency, _terms().isnot(None)],
-            columns=[DocumentRow.origin_id.label("origin_id"), DocumentRow.data],
+        where = [
+            DocumentRow.company_id == company_id,
+            DocumentRow.flow == flow,
+            DocumentRow.state == VALIDATED,
+            DocumentRow.kind.in_(RECEIVABLE),
+            DocumentRow.currency == currency,
+            _terms().isnot(None),
+        ]
+        if party_id is not None:
+            where.append(DocumentRow.party_id == party_id)
+        docs = (
+            select(
+                DocumentRow.id.label("id"),
+                DocumentRow.kind.label("kind"),
+                DocumentRow.flow.label("flow"),
+                DocumentRow.number.label("number"),
+                DocumentRow.party_id.label("party_id"),
+                PartyRow.name.label("party_name"),
+                DocumentRow.issue_date.label("issue_date"),
+                DocumentRow.due_date.label("due_date"),
+                DocumentRow.gross_minor.label("gross"),
+                (DocumentRow.gross_minor - _settled_scalar()).label("balance"),
+                DocumentRow.origin_id.label("origin_id"),
+                DocumentRow.data.label("data"),
+            )
+            .join(PartyRow, PartyRow.id == DocumentRow.party_id)
+            .where(*where)
+            .subquery("docs")
         )
-        balance = Positioned(docs).figures["balance_due"]
+        balance = docs.c.balance
         chain = [aliased(DocumentRow) for _ in range(ORIGIN_HOPS)]
         order_date = case(*((o.kind == Kind.ORDER.value, o.issue_date) for o in chain), else_=None)
-        stmt = select(docs, balance.label("balance"), order_date.label("order_date")).select_from(docs)
-        parent = docs.c.origin_id
+        stmt = select(docs, order_date.label("order_date")).select_from(docs)
+        parent: Any = docs.c.origin_id
         for origin in chain:
             stmt = stmt.outerjoin(origin, and_(origin.id == parent, origin.company_id == company_id))
             parent = origin.origin_id
@@ -226,22 +260,21 @@ class AccountFiguresRepository:
         self, company_id: int, *, direction: str, currency: str, party_id: int | None = None
     ) -> list[HeldSum]:
         p = self._payments(company_id, direction, currency, party_id)
-        stmt = (
-            select(p.c.party_id, PartyRow.name, func.count(), func.sum(p.c.amount_minor - p.c.used))
-            .join(PartyRow, PartyRow.id == p.c.party_id)
-            .group_by(p.c.party_id, PartyRow.name)
+        each = select(
+            p.c.party_id,
+            case((p.c.used > 0, 1), else_=0).label("used_some"),
+            (p.c.amount_minor - p.c.used).label("left"),
+        ).subquery()
+        sums = (
+            select(each.c.party_id, each.c.used_some, func.count().label("n"), func.sum(each.c.left).label("minor"))
+            .group_by(each.c.party_id, each.c.used_some)
+            .subquery()
         )
-        return [HeldSum(int(i), name, int(n), int(m)) for i, name, n, m in self._execute(stmt)]
-
-    def payments_left(self, company_id: int, *, direction: str, currency: str) -> tuple[Tallied, Tallied]:
-        p = self._payments(company_id, direction, currency, None)
-        left = p.c.amount_minor - p.c.used
-        overpaid = case((p.c.used > 0, 1), else_=0).label("overpaid")
-        found = {
-            int(kind): Tallied(int(n), int(m))
-            for kind, n, m in self._execute(select(overpaid, func.count(), func.sum(left)).group_by(overpaid))
-        }
-        return found.get(0, Tallied()), found.get(1, Tallied())
+        stmt = select(sums, PartyRow.name).join(PartyRow, PartyRow.id == sums.c.party_id)
+        return [
+            HeldSum(int(r.party_id), r.name, int(r.n), int(r.minor), used_some=bool(r.used_some))
+            for r in self._execute(stmt)
+        ]
 
     def oldest_overpayments(self, company_id: int, *, direction: str, currency: str, limit: int) -> list[HeldPayment]:
         p = self._payments(company_id, direction, currency, None)

@@ -2,20 +2,23 @@
 deposits received that no final invoice has taken yet; the credits waiting for a decision; the cash received
 and paid out per month; and the documents that need an action today.
 
-Nothing is worked out here: each figure is read from the read model that the list behind it shows, so the
-dashboard and that list (or API answer) agree to the cent —
+Nothing is worked out here: each figure is summed by the database with the definitions of the read model that
+the list behind it shows (`uow.figures`, services/ports/figures.py: the facts the document lists sum), so the
+dashboard and that list (or API answer) agree to the cent, in a few grouped statements whatever the company's
+size —
 - owed, overdue and the age buckets: `accounts.aged_balance` (GET /aged-balance, « Balance âgée »);
-- the overdue documents: the documents and instalments the aged balance read (`accounts.aged.aged_detail`);
-- payments with money left, split into wholly unallocated payments and overpayments: `credits.list_overpayments`
-  (GET /overpayments, « Trop-perçus »);
-- credit notes with an unused amount: `credits.list_credit_notes` (GET /credits, « Avoirs ») and the one rule
-  of a credit still in hand, `queries.in_hand`;
+- the overdue documents: the same sums and instalments the aged balance read (`accounts.aged.aged_detail`),
+  the oldest listed by the database;
+- payments with money left, split into wholly unallocated payments and overpayments: what `credits.list_overpayments`
+  (GET /overpayments, « Trop-perçus ») lists;
+- credit notes with an unused amount: what `credits.list_credit_notes` (GET /credits, « Avoirs ») lists under
+  the one rule of a credit still in hand, `queries.in_hand`;
 - deposits not yet taken by a final invoice: the payments allocated to quotes, orders and delivery notes (and
   to draft invoices) — a « règlement d'acompte » stays there until its document is invoiced — plus what the
   issued deposit invoices received and still carry (`DepositUsage.carried`: total − reversed − deducted on
   issued invoices, the figure the document positions read, up to what was paid on each);
 - deposits requested and not received: the deposit tab of each quote or order with a request
-  (`deposits.deposit_position`, GET /documents/{id}/deposits);
+  (`deposits.deposit_position`, GET /documents/{id}/deposits), read for those documents only;
 - drafts waiting: the document list's count (`Documents.list_totals`, what `documents.document_list` reads);
 - cash per month: one SQL aggregate of the active payments by month and direction (refunds are payments the
   other way, so a refund to a customer is cash out).
@@ -215,7 +218,14 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
         receivable = aged_detail(uow, ctx, flow=Flow.SALE, as_of=as_of, currency=currency)
         payable = aged_detail(uow, ctx, flow=Flow.PURCHASE, as_of=as_of, currency=currency)
         sale, received = Flow.SALE.value, Direction.IN.value
-        unallocated, overpaid = figures.payments_left(company, direction=received, currency=currency)
+        # the customers' payments in hand the aged balance read, split as the overpayments list shows them
+        unallocated, overpaid = (
+            Tallied(
+                sum(h.count for h in receivable.payments_held if h.used_some is used),
+                sum(h.minor for h in receivable.payments_held if h.used_some is used),
+            )
+            for used in (False, True)
+        )
         unused, partly_used = figures.credit_notes_left(company, flow=sale, currency=currency)
         not_invoiced = figures.deposits_not_invoiced(company, flow=sale, currency=currency)
         not_deducted = figures.deposits_not_deducted(company, flow=sale, currency=currency)

@@ -30,6 +30,7 @@ from acompte.services.ports.figures import (
     LATE_OVER_90,
     NOT_YET_DUE,
     AgedSum,
+    HeldSum,
     OpenDocument,
 )
 
@@ -66,6 +67,7 @@ class AgedDetail:
     view: AgedBalanceView
     sums: tuple[AgedSum, ...]
     scheduled: tuple[tuple[OpenDocument, tuple[Instalment, ...]], ...]
+    payments_held: tuple[HeldSum, ...]
 
 
 def aged_detail(
@@ -106,10 +108,8 @@ def aged_detail(
             owed.setdefault(d.party_id, dict.fromkeys(AgeBucket, 0))
         unapplied: dict[int, int] = {}
         direction = direction_of(flow).value
-        held = [
-            *figures.payments_held(company, direction=direction, currency=currency, party_id=party_id),
-            *figures.credit_notes_held(company, flow=flow.value, currency=currency, party_id=party_id),
-        ]
+        payments = tuple(figures.payments_held(company, direction=direction, currency=currency, party_id=party_id))
+        held = [*payments, *figures.credit_notes_held(company, flow=flow.value, currency=currency, party_id=party_id)]
         for h in held:
             unapplied[h.party_id] = unapplied.get(h.party_id, 0) + h.minor
             names.setdefault(h.party_id, h.party_name)
@@ -134,4 +134,4 @@ def aged_detail(
             totals=totals,
             unapplied_credits=total((r.unapplied_credits for r in rows), currency),
         )
-        return AgedDetail(view, tuple(sums), scheduled)
+        return AgedDetail(view, tuple(sums), scheduled, payments)

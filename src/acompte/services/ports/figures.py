@@ -46,12 +46,13 @@ class OpenDocument:
 
 @dataclass(frozen=True, slots=True)
 class HeldSum:
-    """Credits of one party in hand: how many, how much is left, and whether any of it was already used."""
+    """Credits of one party in hand: how many, how much is left (of those partly used already, or not)."""
 
     party_id: int
     party_name: str
     count: int
     minor: int
+    used_some: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +105,8 @@ class AccountFigures(Protocol):
     def payments_held(
         self, company_id: int, *, direction: str, currency: str, party_id: int | None = None
     ) -> list[HeldSum]:
-        """Active payments with money left, by party."""
-
-    def payments_left(self, company_id: int, *, direction: str, currency: str) -> tuple[Tallied, Tallied]:
-        """Active payments with money left: (wholly unused, partly used: an overpayment)."""
+        """Active payments with money left, by party and by whether they were partly used already (then an
+        overpayment: it settled something, or some of it was refunded or written off)."""
 
     def oldest_overpayments(self, company_id: int, *, direction: str, currency: str, limit: int) -> list[HeldPayment]:
         """Partly used active payments with money left, oldest first (payment date, then id)."""
