@@ -147,24 +147,30 @@ def _history(app: bootstrap.App, invoices: list[tuple]) -> tuple[Ctx, list[int]]
     return ctx, who
 
 
+#: Days after the first invoice's date (its due date, without terms) on the edges of the age classes.
+EDGES = (0, 1, 30, 31, 60, 61, 90, 91)
+
+
 @DB
 @given(invoices=INVOICES, days=st.integers(-10, 200))
 def test_the_sql_aged_balance_is_the_instalments_of_the_positions(app: bootstrap.App, invoices, days) -> None:  # type: ignore[no-untyped-def]
     ctx, who = _history(app, invoices)
-    as_of = START + timedelta(days=days)
-    for flow in (Flow.SALE, Flow.PURCHASE):
-        for party_id in (None, who[1]):
-            view = accounts.aged_balance(app.uow(), ctx, flow=flow, as_of=as_of, party_id=party_id)
-            expected = reference(app.uow, ctx, flow=flow, as_of=as_of, party_id=party_id)
-            got = {r.party_id: (r.aged, r.unapplied_credits) for r in view.rows}
-            assert got == expected, f"{flow} party {party_id} on {as_of}"
-            assert view.totals.total == total((a.total for a, _ in expected.values()), EUR)
-    figures = dashboard.dashboard(app.uow(), ctx, as_of=as_of)
-    for due, flow, today in (
-        (figures.overdue_invoices, Flow.SALE, False),
-        (figures.invoices_to_pay, Flow.PURCHASE, True),
-    ):
-        expected_due = reference_due(app.uow, ctx, flow=flow, as_of=as_of, include_today=today)
-        assert due.tally.count == len(expected_due)
-        assert due.tally.total == total((d[2] for d in expected_due), EUR)
-        assert [(d.oldest_due_date, d.document_id, d.amount_due) for d in due.oldest] == expected_due[:10]
+    first = START + timedelta(days=invoices[0][4])
+    for as_of in (START + timedelta(days=days), *(first + timedelta(days=d) for d in EDGES)):
+        for flow in (Flow.SALE, Flow.PURCHASE):
+            for party_id in (None, who[1]):
+                view = accounts.aged_balance(app.uow(), ctx, flow=flow, as_of=as_of, party_id=party_id)
+                expected = reference(app.uow, ctx, flow=flow, as_of=as_of, party_id=party_id)
+                got = {r.party_id: (r.aged, r.unapplied_credits) for r in view.rows}
+                assert got == expected, f"{flow} party {party_id} on {as_of}"
+                assert view.totals.total == total((a.total for a, _ in expected.values()), EUR)
+    for as_of in (START + timedelta(days=days), first, first + timedelta(days=31)):
+        figures = dashboard.dashboard(app.uow(), ctx, as_of=as_of)
+        for due, flow, today in (
+            (figures.overdue_invoices, Flow.SALE, False),
+            (figures.invoices_to_pay, Flow.PURCHASE, True),
+        ):
+            expected_due = reference_due(app.uow, ctx, flow=flow, as_of=as_of, include_today=today)
+            assert due.tally.count == len(expected_due)
+            assert due.tally.total == total((d[2] for d in expected_due), EUR)
+            assert [(d.oldest_due_date, d.document_id, d.amount_due) for d in due.oldest] == expected_due[:10]
