@@ -35,7 +35,11 @@ def parameters(engine: Engine) -> Iterator[list[int]]:
     """The bind-parameter count of each statement sent meanwhile (an executemany counts one row's)."""
     seen: list[int] = []
 
-    def count(_conn: Any, _cursor: Any, _statement: str, params: Any, _context: Any, many: bool) -> None:
+    def count(_conn: Any, _cursor: Any, statement: str, params: Any, _context: Any, many: bool) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            # rows written in batches (the export's entries): SQLAlchemy sends them in pages of at most 1 000
+            # rows, so their parameters are bounded by the page, not by the data
+            return
         if many and isinstance(params, (list, tuple)) and params and isinstance(params[0], (list, tuple, dict)):
             params = params[0]
         seen.append(len(params) if params else 0)
@@ -60,6 +64,7 @@ def _company(app: bootstrap.App, parties: int) -> tuple[Ctx, list[int]]:
             .values(data=terms)
         )
         assert changed.rowcount > 0
+    populate.analyze(app.engine)  # the planner's statistics, as autovacuum would refresh them after a bulk load
     return Ctx(company.id, actor="tester"), company.parties
 
 
