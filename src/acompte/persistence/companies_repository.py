@@ -155,27 +155,33 @@ class SeriesRepository(Repo):
         One upsert that increments the counter and returns it (one round trip; SQLite before 3.35 has no
         RETURNING and reads it back). Its row lock is held to commit, so concurrent validations wait in turn.
         """
+        return self.next_values(company_id, key, year, 1)
+
+    def next_values(self, company_id: int, key: str, year: int, count: int) -> int:
+        """Take the next `count` values in one upsert (an export numbers its entries so); answers the first."""
+        if count < 1:
+            raise ValueError("a block of numbers holds at least one")
         dialect = self.session.get_bind().dialect
         insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
         stmt = (
             insert(NumberSeriesRow)
-            .values(company_id=company_id, key=key, year=year, last_value=1)
+            .values(company_id=company_id, key=key, year=year, last_value=count)
             .on_conflict_do_update(
-                index_elements=["company_id", "key", "year"], set_={"last_value": NumberSeriesRow.last_value + 1}
+                index_elements=["company_id", "key", "year"],
+                set_={"last_value": NumberSeriesRow.last_value + count},
             )
         )
         if dialect.insert_returning:
-            return int(self.session.execute(stmt.returning(NumberSeriesRow.last_value)).scalar_one())
+            return int(self.session.execute(stmt.returning(NumberSeriesRow.last_value)).scalar_one()) - count + 1
         self.session.execute(stmt)
-        return int(
-            self.session.scalars(
-                select(NumberSeriesRow.last_value).where(
-                    NumberSeriesRow.company_id == company_id,
-                    NumberSeriesRow.key == key,
-                    NumberSeriesRow.year == year,
-                )
-            ).one()
-        )
+        last = self.session.scalars(
+            select(NumberSeriesRow.last_value).where(
+                NumberSeriesRow.company_id == company_id,
+                NumberSeriesRow.key == key,
+                NumberSeriesRow.year == year,
+            )
+        ).one()
+        return int(last) - count + 1
 
     def peek(self, company_id: int) -> list[tuple[str, int, int]]:
         rows = self.session.execute(

@@ -247,7 +247,9 @@ def _conditions(company_id: int, f: DocumentFilter) -> list[Any]:
     return where
 
 
-def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool, extra: Sequence[Any] = ()) -> Any:
+def _filtered(
+    company_id: int, f: DocumentFilter, *, every_row: bool, extra: Sequence[Any] = (), columns: Sequence[Any] = ()
+) -> Any:
     """The filtered documents with their facts: pay / cred (payments / credits allocated to it), wo (shortfall
     written off on it), ded (deposits it deducts), and the facts of `_extras`.
 
@@ -288,6 +290,7 @@ def _filtered(company_id: int, f: DocumentFilter, *, every_row: bool, extra: Seq
         wo.label("wo"),
         ded.label("ded"),
         *_extras(),
+        *columns,
     ).join(PartyRow, PartyRow.id == DocumentRow.party_id)
     if every_row:
         for sums in (allocations, write_offs, deductions):
@@ -595,3 +598,8 @@ def _row(r: Any) -> DocumentListRow:
         credit_left=money(r.credit_left) if credit else None,
         supplier_reference=r.supplier_reference or "",
     )
+
+
+#: What the account figures (persistence/account_figures.py) sum: the same documents and facts as the lists.
+filtered, Positioned, planner = _filtered, _Position, _planner
+deposit_carried, payments_on = _deposit_carried, _payments_on

@@ -3,7 +3,7 @@ e-invoicing statuses. Company-scoped like every repository; entries are only eve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -163,44 +163,53 @@ class ExportRepository:
 
     # -- entries -------------------------------------------------------------------------------------------
     def add_entry(self, company_id: int, run_id: int, posted: PostedEntry, *, fiscal_year: int, sequence: int) -> int:
-        entry = posted.entry
-        row = JournalEntryRow(
-            company_id=company_id,
-            run_id=run_id,
-            journal=entry.journal.value,
-            fiscal_year=fiscal_year,
-            sequence=sequence,
-            number=posted.number,
-            entry_date=entry.entry_date,
-            piece_ref=entry.piece_ref,
-            piece_date=entry.piece_date,
-            label=entry.label[:300],
-            valid_date=posted.valid_date,
-            source=entry.source[:60],
-        )
-        self.session.add(row)
-        self.session.flush()
-        for position, line in enumerate(entry.lines, start=1):
-            self.session.add(
-                JournalLineRow(
-                    company_id=company_id,
-                    entry_id=row.id,
-                    position=position,
-                    account=line.account,
-                    account_label=line.account_label[:200],
-                    aux_code=line.party.code if line.party else "",
-                    aux_label=line.party.name[:200] if line.party else "",
-                    label=line.label[:300],
-                    debit_minor=line.debit.minor_units,
-                    credit_minor=line.credit.minor_units,
-                    currency=line.debit.currency,
-                    match_key=line.match_key,
-                    foreign_minor=line.foreign_amount.minor_units if line.foreign_amount is not None else None,
-                    foreign_currency=line.foreign_amount.currency if line.foreign_amount is not None else None,
-                )
+        return self.add_entries(company_id, run_id, [(posted, sequence)], fiscal_year=fiscal_year)[0]
+
+    def add_entries(
+        self, company_id: int, run_id: int, posted: Sequence[tuple[PostedEntry, int]], *, fiscal_year: int
+    ) -> list[int]:
+        """Entries (each with its sequence) and their lines, written in two batched flushes."""
+        rows = [
+            JournalEntryRow(
+                company_id=company_id,
+                run_id=run_id,
+                journal=p.entry.journal.value,
+                fiscal_year=fiscal_year,
+                sequence=sequence,
+                number=p.number,
+                entry_date=p.entry.entry_date,
+                piece_ref=p.entry.piece_ref,
+                piece_date=p.entry.piece_date,
+                label=p.entry.label[:300],
+                valid_date=p.valid_date,
+                source=p.entry.source[:60],
             )
+            for p, sequence in posted
+        ]
+        self.session.add_all(rows)
         self.session.flush()
-        return row.id
+        self.session.add_all(
+            JournalLineRow(
+                company_id=company_id,
+                entry_id=row.id,
+                position=position,
+                account=line.account,
+                account_label=line.account_label[:200],
+                aux_code=line.party.code if line.party else "",
+                aux_label=line.party.name[:200] if line.party else "",
+                label=line.label[:300],
+                debit_minor=line.debit.minor_units,
+                credit_minor=line.credit.minor_units,
+                currency=line.debit.currency,
+                match_key=line.match_key,
+                foreign_minor=line.foreign_amount.minor_units if line.foreign_amount is not None else None,
+                foreign_currency=line.foreign_amount.currency if line.foreign_amount is not None else None,
+            )
+            for row, (p, _) in zip(rows, posted, strict=True)
+            for position, line in enumerate(p.entry.lines, start=1)
+        )
+        self.session.flush()
+        return [row.id for row in rows]
 
     def entries(
         self,
@@ -211,26 +220,29 @@ class ExportRepository:
         date_to: date | None = None,
     ) -> list[PostedEntry]:
         """Posted entries in validation order (the order the runs posted them)."""
-        stmt = select(JournalEntryRow).where(JournalEntryRow.company_id == company_id)
+        where = [JournalEntryRow.company_id == company_id]
         if run_id is not None:
-            stmt = stmt.where(JournalEntryRow.run_id == run_id)
+            where.append(JournalEntryRow.run_id == run_id)
         if date_from is not None:
-            stmt = stmt.where(JournalEntryRow.entry_date >= date_from)
+            where.append(JournalEntryRow.entry_date >= date_from)
         if date_to is not None:
-            stmt = stmt.where(JournalEntryRow.entry_date <= date_to)
-        return self._entries(list(self.session.scalars(stmt.order_by(JournalEntryRow.id))))
+            where.append(JournalEntryRow.entry_date <= date_to)
+        rows = list(self.session.scalars(select(JournalEntryRow).where(*where).order_by(JournalEntryRow.id)))
+        return self._entries(rows, where)
 
-    def _entries(self, rows: list[JournalEntryRow]) -> list[PostedEntry]:
+    def _entries(self, rows: list[JournalEntryRow], where: list[Any]) -> list[PostedEntry]:
+        """The entries `rows` with their lines, read by a join on the same conditions (never a list of ids)."""
         if not rows:
             return []
         lines: dict[int, list[JournalLineRow]] = {}
-        ids = [r.id for r in rows]
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
-            for line in self.session.scalars(
-                select(JournalLineRow).where(JournalLineRow.entry_id.in_(chunk)).order_by(JournalLineRow.position)
-            ):
-                lines.setdefault(line.entry_id, []).append(line)
+        found = self.session.scalars(
+            select(JournalLineRow)
+            .join(JournalEntryRow, JournalEntryRow.id == JournalLineRow.entry_id)
+            .where(JournalLineRow.company_id == JournalEntryRow.company_id, *where)
+            .order_by(JournalLineRow.entry_id, JournalLineRow.position)
+        )
+        for line in found:
+            lines.setdefault(line.entry_id, []).append(line)
         result = []
         for row in rows:
             entry_lines = tuple(
@@ -264,16 +276,13 @@ class ExportRepository:
         self.session.flush()
 
     def exported_keys(self, company_id: int, keys: Iterable[str]) -> set[str]:
-        wanted = list(set(keys))
+        """Which of `keys` were exported: read by the keys' prefixes ("ded:", "wo:" …), never as a list of keys
+        (there is one per fact of the company's history)."""
+        wanted = set(keys)
         if not wanted:
             return set()
-        return set(
-            self.session.scalars(
-                select(ExportedSourceRow.source_key).where(
-                    ExportedSourceRow.company_id == company_id, ExportedSourceRow.source_key.in_(wanted)
-                )
-            )
-        )
+        prefixes = {k.split(":", 1)[0] + ":" for k in wanted}
+        return wanted & {k for prefix in sorted(prefixes) for k in self.exported_like(company_id, prefix)}
 
     def exported_like(self, company_id: int, prefix: str) -> set[str]:
         """The exported source keys that start with `prefix` ("ded:", "wo:" ...)."""
@@ -296,7 +305,7 @@ class ExportRepository:
         ).first()
         if row is None:
             return None
-        return self._entries([row])[0].entry
+        return self._entries([row], [JournalEntryRow.company_id == company_id, JournalEntryRow.id == row.id])[0].entry
 
     def is_document_exported(self, company_id: int, document_id: int) -> bool:
         return bool(
@@ -328,7 +337,16 @@ class ExportRepository:
             .order_by(DocumentRow.issue_date, DocumentRow.validated_at, DocumentRow.id)
         )
         rows = list(self.session.scalars(stmt))
-        return [self.document(company_id, r.id) for r in rows]
+        # their lines in one statement, chosen by the same conditions (never a list of ids)
+        chosen = stmt.with_only_columns(DocumentRow.id).order_by(None).scalar_subquery()
+        lines: dict[int, list[DocumentLineRow]] = {}
+        for line in self.session.scalars(
+            select(DocumentLineRow)
+            .where(DocumentLineRow.company_id == company_id, DocumentLineRow.document_id.in_(chosen))
+            .order_by(DocumentLineRow.document_id, DocumentLineRow.id)
+        ):
+            lines.setdefault(line.document_id, []).append(line)
+        return [mapping.document(r, lines.get(r.id, [])) for r in rows]
 
     def payments_to_export(self, company_id: int, date_to: date) -> list[Payment]:
         stmt = (

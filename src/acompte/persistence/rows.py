@@ -254,6 +254,8 @@ class AllocationRow(Base):
             name="one_source",
         ),
         Index("ix_allocations_document", "document_id"),
+        # a whole company's sums by document read only that company's allocations
+        Index("ix_allocations_company_document", "company_id", "document_id"),
         Index("ix_allocations_payment", "payment_id"),
         Index("ix_allocations_credit", "credit_document_id"),
         {"sqlite_autoincrement": True},

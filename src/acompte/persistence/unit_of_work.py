@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from acompte.persistence.account_figures import AccountFiguresRepository
 from acompte.persistence.archive import ArchiveRepository
 from acompte.persistence.bank_accounts_repository import BankAccountRepository
 from acompte.persistence.bank_facts_repository import BankFactsRepository
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
     credentials: CredentialRepository
     idempotency: IdempotencyRepository
     positions: PositionRepository
+    figures: AccountFiguresRepository
     files: IssuedFileRepository
     integrity: IntegrityRepository
     archive: ArchiveRepository
@@ -107,6 +109,7 @@ class SqlUnitOfWork:
             self.users, self.credentials = UserRepository(session, clock), CredentialRepository(session, clock)
             self.idempotency = IdempotencyRepository(session, clock)
             self.positions = PositionRepository(session)
+            self.figures = AccountFiguresRepository(session)
             self.files = IssuedFileRepository(session, clock)
             self.integrity = IntegrityRepository(session, clock)
             self.archive = ArchiveRepository(session, clock)

@@ -2,14 +2,17 @@
 deposits received that no final invoice has taken yet; the credits waiting for a decision; the cash received
 and paid out per month; and the documents that need an action today.
 
-Nothing is worked out here: each figure is read from the read model that the list behind it shows, so the
-dashboard and that list (or API answer) agree to the cent —
+Nothing is worked out here: each figure is summed by the database with the definitions of the read model that
+the list behind it shows (`uow.figures`, services/ports/figures.py: the facts the document lists sum), so the
+dashboard and that list (or API answer) agree to the cent, in a few grouped statements whatever the company's
+size —
 - owed, overdue and the age buckets: `accounts.aged_balance` (GET /aged-balance, « Balance âgée »);
-- the overdue documents: the documents and instalments the aged balance read (`accounts.aged.aged_detail`);
-- payments with money left, split into wholly unallocated payments and overpayments: `credits.list_overpayments`
-  (GET /overpayments, « Trop-perçus »);
-- credit notes with an unused amount: `credits.list_credit_notes` (GET /credits, « Avoirs ») and the one rule
-  of a credit still in hand, `queries.in_hand`;
+- the overdue documents: the same sums and instalments the aged balance read (`accounts.aged.aged_detail`),
+  the oldest listed by the database;
+- payments with money left, split into wholly unallocated payments and overpayments: what `credits.list_overpayments`
+  (GET /overpayments, « Trop-perçus ») lists;
+- credit notes with an unused amount: what `credits.list_credit_notes` (GET /credits, « Avoirs ») lists under
+  the one rule of a credit still in hand, `queries.in_hand`;
 - deposits not yet taken by a final invoice (received and not invoiced, invoiced and not deducted) and deposits
   requested and not received: `deposit_figures`, document by document, which the lists behind the cards read
   too (« Acomptes en cours », /deposits/waiting);
@@ -24,21 +27,26 @@ balance and the list totals leave them out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from acompte.domain.accounts import Aged
-from acompte.domain.credits import CreditStatus
+from acompte.domain.accounts import Aged, Instalment
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction
-from acompte.services import credits
-from acompte.services import deposit_figures as figures
+from acompte.services import deposit_figures
 from acompte.services.accounts.aged import AgedDetail, aged_detail
-from acompte.services.accounts.views import DueItem
 from acompte.services.deposit_figures import DepositAwaited
 from acompte.services.ports import Ctx, UnitOfWork
-from acompte.services.queries import EVERYTHING, in_hand
-from acompte.services.views import DocumentFilter, DocumentSummary
+from acompte.services.ports.figures import (
+    DUE_TODAY,
+    LATE_1_30,
+    LATE_31_60,
+    LATE_61_90,
+    LATE_OVER_90,
+    OpenDocument,
+    Tallied,
+)
+from acompte.services.views import DocumentFilter
 
 #: How many documents of each kind of action the page lists (the count says how many there are in all).
 ACTION_LIMIT = 10
@@ -173,7 +181,11 @@ def _add(a: Tally, b: Tally) -> Tally:
     return Tally(a.count + b.count, a.total + b.total)
 
 
-def _tally(amounts: list[Money], currency: str) -> Tally:
+def _tally(found: Tallied, currency: str) -> Tally:
+    return Tally(found.count, Money.from_minor(found.minor, currency))
+
+
+def _listed(amounts: list[Money], currency: str) -> Tally:
     return Tally(len(amounts), total(amounts, currency))
 
 
@@ -181,45 +193,59 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
     """Every figure of the home page, read in one transaction (one consistent picture)."""
     with uow:
         as_of = as_of or uow.clock.today()
-        currency = uow.companies.currency(ctx.company_id)
+        company, figures = ctx.company_id, uow.figures
+        currency = uow.companies.currency(company)
         receivable = aged_detail(uow, ctx, flow=Flow.SALE, as_of=as_of, currency=currency)
         payable = aged_detail(uow, ctx, flow=Flow.PURCHASE, as_of=as_of, currency=currency)
-        in_hand_payments = [
-            o
-            for o in credits.list_overpayments(uow, ctx, flow=Flow.SALE, limit=EVERYTHING)
-            if o.amount.currency == currency
-        ]
-        overpaid = [o for o in in_hand_payments if o.is_overpayment]
-        notes = [
-            n for n in credits.list_credit_notes(uow, ctx, flow=Flow.SALE) if n.currency == currency and in_hand(n.use)
-        ]
-        commercial = figures.commercial_sales(uow, ctx, currency)
+        sale, received = Flow.SALE.value, Direction.IN.value
+        # the customers' payments in hand the aged balance read, split as the overpayments list shows them
+        unallocated, overpaid = (
+            Tallied(
+                sum(h.count for h in receivable.payments_held if h.used_some is used),
+                sum(h.minor for h in receivable.payments_held if h.used_some is used),
+            )
+            for used in (False, True)
+        )
+        unused, partly_used = figures.credit_notes_left(company, flow=sale, currency=currency)
+        commercial = deposit_figures.commercial_sales(uow, ctx, currency)
+        oldest_overpaid = figures.oldest_overpayments(
+            company, direction=received, currency=currency, limit=ACTION_LIMIT
+        )
         return Dashboard(
             currency=currency,
             as_of=as_of,
             receivable=receivable.view.totals,
             payable=payable.view.totals,
             customer_credits=receivable.view.unapplied_credits,
-            deposits_not_invoiced=_tally([h.amount for h in figures.not_invoiced(uow, ctx, commercial)], currency),
-            deposits_not_deducted=_tally([h.amount for h in figures.not_deducted(uow, ctx, currency)], currency),
-            unallocated_payments=_tally([o.remaining for o in in_hand_payments if not o.is_overpayment], currency),
-            overpayments=_tally([o.remaining for o in overpaid], currency),
-            credit_notes_unused=_tally([n.remaining for n in notes if n.status is CreditStatus.UNUSED], currency),
-            credit_notes_partially_used=_tally(
-                [n.remaining for n in notes if n.status is CreditStatus.PARTIALLY_USED], currency
+            deposits_not_invoiced=_listed(
+                [h.amount for h in deposit_figures.not_invoiced(uow, ctx, commercial)], currency
             ),
+            deposits_not_deducted=_listed(
+                [h.amount for h in deposit_figures.not_deducted(uow, ctx, currency)], currency
+            ),
+            unallocated_payments=_tally(unallocated, currency),
+            overpayments=_tally(overpaid, currency),
+            credit_notes_unused=_tally(unused, currency),
+            credit_notes_partially_used=_tally(partly_used, currency),
             cash=monthly_cash(uow, ctx, as_of=as_of, currency=currency),
-            overdue_invoices=_due(receivable, currency, as_of, include_today=False),
-            invoices_to_pay=_due(payable, currency, as_of, include_today=True),
+            overdue_invoices=_due(uow, ctx, receivable, currency, as_of, include_today=False),
+            invoices_to_pay=_due(uow, ctx, payable, currency, as_of, include_today=True),
             overpayments_to_decide=tuple(
-                Overpayment(o.payment_id, o.number, o.party_id, o.party_name, o.payment_date, o.remaining)
-                for o in sorted(overpaid, key=lambda o: (o.payment_date, o.payment_id))[:ACTION_LIMIT]
+                Overpayment(
+                    o.payment_id,
+                    o.number,
+                    o.party_id,
+                    o.party_name,
+                    o.payment_date,
+                    Money.from_minor(o.remaining_minor, currency),
+                )
+                for o in oldest_overpaid
             ),
             drafts=tuple(
                 Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE, currency))
                 for kind in DRAFT_KINDS
             ),
-            deposits_awaited=_awaited(figures.awaited(uow, ctx, commercial), currency),
+            deposits_awaited=_awaited(deposit_figures.awaited(uow, ctx, commercial), currency),
         )
 
 
@@ -252,41 +278,66 @@ def monthly_cash(
     return tuple(result)
 
 
-def _due(aged: AgedDetail, currency: str, as_of: date, *, include_today: bool) -> DueDocuments:
+def _due(
+    uow: UnitOfWork, ctx: Ctx, aged: AgedDetail, currency: str, as_of: date, *, include_today: bool
+) -> DueDocuments:
     """The invoices of the aged balance with an instalment due before `as_of` (or on it, with `include_today`),
-    oldest first: read from the same instalments the aged balance sums."""
-    summary = {d.id: d for d in aged.documents}
-    items = (_due_document(i, summary[i.document_id], as_of, include_today) for i in aged.items)
-    found = [d for d in items if d is not None]
+    oldest first: the same sums and instalments the aged balance adds up. An invoice without terms is one
+    instalment: its age class says whether it is due, the database lists the oldest; an invoice with terms
+    is due for its instalments due."""
+    due_ages = {LATE_1_30, LATE_31_60, LATE_61_90, LATE_OVER_90} | ({DUE_TODAY} if include_today else set())
+    count = sum(s.count for s in aged.sums if s.age in due_ages)
+    minor = sum(s.minor for s in aged.sums if s.age in due_ages)
+    before = as_of + timedelta(days=1) if include_today else as_of
+    oldest = uow.figures.oldest_due(
+        ctx.company_id, flow=aged.view.flow, currency=currency, before=before, limit=ACTION_LIMIT
+    )
+    found = [_one_instalment(d, as_of, currency) for d in oldest]
+    for document, instalments in aged.scheduled:
+        with_terms = _due_document(document, instalments, as_of, include_today, currency)
+        if with_terms is not None:
+            found.append(with_terms)
+            count += 1
+            minor += with_terms.amount_due.minor_units
     found.sort(key=lambda d: (d.oldest_due_date, d.document_id))
-    return DueDocuments(_tally([d.amount_due for d in found], currency), tuple(found[:ACTION_LIMIT]))
+    return DueDocuments(Tally(count, Money.from_minor(minor, currency)), tuple(found[:ACTION_LIMIT]))
 
 
-def _due_document(item: DueItem, s: DocumentSummary, as_of: date, include_today: bool) -> DueDocument | None:
+def _one_instalment(d: OpenDocument, as_of: date, currency: str) -> DueDocument:
+    due = d.due_date or d.issue_date
+    owed = Money.from_minor(d.balance_minor, currency)
+    return DueDocument(
+        d.id, d.kind, d.flow, d.number, d.party_id, d.party_name, due, max(0, (as_of - due).days), owed, owed
+    )
+
+
+def _due_document(
+    d: OpenDocument, instalments: tuple[Instalment, ...], as_of: date, include_today: bool, currency: str
+) -> DueDocument | None:
     due = [
         i
-        for i in item.instalments
+        for i in instalments
         if i.remaining.is_positive and (i.due_date < as_of or (include_today and i.due_date == as_of))
     ]
     if not due:
         return None
     oldest = min(i.due_date for i in due)
     return DueDocument(
-        document_id=item.document_id,
-        kind=item.kind,
-        flow=s.flow,
-        number=item.number,
-        party_id=s.party_id,
-        party_name=s.party_name,
+        document_id=d.id,
+        kind=d.kind,
+        flow=d.flow,
+        number=d.number,
+        party_id=d.party_id,
+        party_name=d.party_name,
         oldest_due_date=oldest,
         days_late=max(0, (as_of - oldest).days),
-        amount_due=total((i.remaining for i in due), item.balance_due.currency),
-        balance_due=item.balance_due,
+        amount_due=total((i.remaining for i in due), currency),
+        balance_due=Money.from_minor(d.balance_minor, currency),
     )
 
 
 def _awaited(found: list[DepositAwaited], currency: str) -> DepositsAwaited:
-    return DepositsAwaited(_tally([a.missing for a in found], currency), tuple(found[:ACTION_LIMIT]))
+    return DepositsAwaited(_listed([a.missing for a in found], currency), tuple(found[:ACTION_LIMIT]))
 
 
 def _draft_count(uow: UnitOfWork, ctx: Ctx, kind: Kind, flow: Flow, currency: str) -> int:

@@ -1,22 +1,48 @@
 """The aged balance: what is due on invoices, per party, by age of each instalment, beside the credits in hand
-not yet used."""
+not yet used.
+
+Summed by the database (`uow.figures`, services/ports/figures.py) from the facts the document lists read: an
+open invoice without payment terms is one instalment, due on its due date (or its date), so its age class is a
+GROUP BY; only invoices carrying payment terms are read one by one, for the domain to split them into their
+instalments (`terms.open_instalments`, the rule the party account follows). A few statements whatever the size
+of the company, none carrying a list of ids.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from acompte.domain.accounts import Aged, Instalment
+from acompte.domain.accounts import AgeBucket, Aged, Instalment, bucket_of
+from acompte.domain.credits import direction_of
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import Flow
 from acompte.domain.money import Money, total
-from acompte.services.accounts.holdings import credit_notes_in_hand, payments_in_hand
 from acompte.services.accounts.scope import account_currency
-from acompte.services.accounts.terms import due_items
-from acompte.services.accounts.views import AgedBalanceView, AgedRow, DueItem
+from acompte.services.accounts.terms import open_instalments
+from acompte.services.accounts.views import AgedBalanceView, AgedRow
 from acompte.services.ports import Ctx, UnitOfWork
-from acompte.services.queries import RECEIVABLE_KINDS, account_documents
-from acompte.services.views import DocumentSummary
+from acompte.services.ports.figures import (
+    DUE_TODAY,
+    LATE_1_30,
+    LATE_31_60,
+    LATE_61_90,
+    LATE_OVER_90,
+    NOT_YET_DUE,
+    AgedSum,
+    HeldSum,
+    OpenDocument,
+)
+
+#: The aged balance's bucket of each age class the database answers.
+BUCKET_OF_AGE = {
+    NOT_YET_DUE: AgeBucket.NOT_DUE,
+    DUE_TODAY: AgeBucket.NOT_DUE,
+    LATE_1_30: AgeBucket.DAYS_1_30,
+    LATE_31_60: AgeBucket.DAYS_31_60,
+    LATE_61_90: AgeBucket.DAYS_61_90,
+    LATE_OVER_90: AgeBucket.OVER_90,
+}
 
 
 def aged_balance(
@@ -35,11 +61,13 @@ def aged_balance(
 
 @dataclass(frozen=True, slots=True)
 class AgedDetail:
-    """The aged balance with what it was read from: each open invoice (its summary) and its instalments."""
+    """The aged balance with what it was summed from: the open invoices without terms by party and age class,
+    and each invoice with payment terms with its instalments (the dashboard's overdue list reads both)."""
 
     view: AgedBalanceView
-    documents: tuple[DocumentSummary, ...]
-    items: tuple[DueItem, ...]
+    sums: tuple[AgedSum, ...]
+    scheduled: tuple[tuple[OpenDocument, tuple[Instalment, ...]], ...]
+    payments_held: tuple[HeldSum, ...]
 
 
 def aged_detail(
@@ -51,36 +79,49 @@ def aged_detail(
     as_of: date | None = None,
     currency: str | None = None,
 ) -> AgedDetail:
-    """The aged balance and the documents and instalments behind it, read once (the dashboard lists the
-    overdue invoices from the same instalments it sums)."""
+    """The aged balance and the sums and instalments behind it, read once."""
     check_optional(as_of, DateField.AS_OF)
     as_of = as_of or uow.clock.today()
     with uow:
         currency = account_currency(uow, ctx, currency)
-        docs = account_documents(
-            uow, ctx, flow=flow, currency=currency, party_id=party_id, kinds=RECEIVABLE_KINDS, open_only=True
+        company, figures = ctx.company_id, uow.figures
+        sums = figures.aged_sums(company, flow=flow.value, currency=currency, as_of=as_of, party_id=party_id)
+        scheduled = tuple(
+            (d, open_instalments(d, currency))
+            for d in figures.open_with_terms(company, flow=flow.value, currency=currency, party_id=party_id)
         )
-        items = due_items(uow, ctx, docs)
-        names = {d.party_id: d.party_name for d in docs}
-        by_party: dict[int, list[Instalment]] = {}
-        party_of = {d.id: d.party_id for d in docs}
-        for item in items:
-            by_party.setdefault(party_of[item.document_id], []).extend(item.instalments)
-        unapplied: dict[int, Money] = {}
-        for p in payments_in_hand(uow, ctx, flow=flow, currency=currency, party_id=party_id):
-            unapplied[p.party_id] = unapplied.get(p.party_id, Money.zero(currency)) + p.remaining
-            names.setdefault(p.party_id, p.party_name)
-        for n in credit_notes_in_hand(uow, ctx, flow=flow, currency=currency, party_id=party_id):
-            unapplied[n.party_id] = unapplied.get(n.party_id, Money.zero(currency)) + n.remaining
-            names.setdefault(n.party_id, n.party_name)
+        names: dict[int, str] = {}
+        owed: dict[int, dict[AgeBucket, int]] = {}
+
+        def add(party: int, name: str, bucket: AgeBucket, minor: int) -> None:
+            names.setdefault(party, name)
+            buckets = owed.setdefault(party, dict.fromkeys(AgeBucket, 0))
+            buckets[bucket] += minor
+
+        for s in sums:
+            add(s.party_id, s.party_name, BUCKET_OF_AGE[s.age], s.minor)
+        for d, instalments in scheduled:
+            for i in instalments:
+                if i.remaining.is_positive:
+                    add(d.party_id, d.party_name, bucket_of(i.due_date, as_of), i.remaining.minor_units)
+            names.setdefault(d.party_id, d.party_name)
+            owed.setdefault(d.party_id, dict.fromkeys(AgeBucket, 0))
+        unapplied: dict[int, int] = {}
+        direction = direction_of(flow).value
+        payments = tuple(figures.payments_held(company, direction=direction, currency=currency, party_id=party_id))
+        held = [*payments, *figures.credit_notes_held(company, flow=flow.value, currency=currency, party_id=party_id)]
+        for h in held:
+            unapplied[h.party_id] = unapplied.get(h.party_id, 0) + h.minor
+            names.setdefault(h.party_id, h.party_name)
+        zero = dict.fromkeys(AgeBucket, 0)
         rows = [
             AgedRow(
                 party_id=pid,
                 party_name=names[pid],
-                aged=Aged.of(by_party.get(pid, []), as_of, currency),
-                unapplied_credits=unapplied.get(pid, Money.zero(currency)),
+                aged=Aged(currency, tuple((b, Money.from_minor(m, currency)) for b, m in owed.get(pid, zero).items())),
+                unapplied_credits=Money.from_minor(unapplied.get(pid, 0), currency),
             )
-            for pid in sorted(set(by_party) | set(unapplied), key=lambda i: (names[i].lower(), i))
+            for pid in sorted(set(owed) | set(unapplied), key=lambda i: (names[i].lower(), i))
         ]
         totals = Aged.of([], as_of, currency)
         for row in rows:
@@ -93,4 +134,4 @@ def aged_detail(
             totals=totals,
             unapplied_credits=total((r.unapplied_credits for r in rows), currency),
         )
-        return AgedDetail(view, tuple(docs), tuple(items))
+        return AgedDetail(view, tuple(sums), scheduled, payments)

@@ -11,12 +11,14 @@ from acompte.domain.credit_events import PaymentTermsSet
 from acompte.domain.documents import INVOICE_KINDS, State
 from acompte.domain.errors import DocumentFrozen, InvalidPaymentTerms, Reason
 from acompte.domain.lifecycle import Action
+from acompte.domain.money import Money
 from acompte.domain.parties import Party
 from acompte.services import parties, positions, versions
 from acompte.services.accounts.views import DueItem
 from acompte.services.messagebus import publish
 from acompte.services.payment_terms import PAYMENT_TERMS_KEY
 from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.ports.figures import OpenDocument
 from acompte.services.views import DocumentSummary
 
 
@@ -102,6 +104,21 @@ def due_items(uow: UnitOfWork, ctx: Ctx, summaries: Sequence[DocumentSummary]) -
             )
         )
     return sorted(items, key=lambda i: (i.next_due_date or i.issue_date, i.issue_date, i.document_id))
+
+
+def open_instalments(document: OpenDocument, currency: str) -> tuple[Instalment, ...]:
+    """The instalments of an open document read by the account figures, as `due_items` makes them: what it
+    still owes is taken from the earliest instalments first."""
+    stored = document.data.get(PAYMENT_TERMS_KEY)
+    gross = Money.from_minor(document.gross_minor, currency)
+    return schedule(
+        gross,
+        PaymentTerms.from_data(stored) if stored else None,
+        document.issue_date,
+        order_date=document.order_date,
+        due_date=document.due_date,
+        settled=gross - Money.from_minor(document.balance_minor, currency),
+    )
 
 
 def document_instalments(uow: UnitOfWork, ctx: Ctx, document_id: int) -> list[Instalment]:

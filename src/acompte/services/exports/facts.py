@@ -8,7 +8,7 @@ reduction (709); a credit note made from the invoice's lines (a return, a cancel
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -63,6 +63,11 @@ class FactReader:
         self._docs: dict[int, Document] = {}
         self._facts: dict[int, DocumentFact] = {}
         self._parties: dict[int, Party] = {}
+
+    def remember(self, documents: Sequence[Document]) -> None:
+        """Documents already read in bulk (the run's documents to post): not read again one by one."""
+        for document in documents:
+            self._docs.setdefault(document.id, document)
 
     def party(self, party_id: int) -> Party:
         if party_id not in self._parties:

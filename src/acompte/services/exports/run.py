@@ -12,6 +12,7 @@ facts instead (`providers`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -185,12 +186,15 @@ def run_export(
         )
         reader = FactReader(uow, ctx, company, settings)
         left_out: list[str] = []
+        covered: dict[date, bool] = {}  # earlier runs' periods do not change while this one posts
 
         def in_run(day: date, what: str) -> date | None:
             """The posting date of an item dated `day`, or None if it stays out of this run."""
             if day >= date_from:
                 return day
-            if uow.exports.covered(ctx.company_id, day):
+            if day not in covered:
+                covered[day] = uow.exports.covered(ctx.company_id, day)
+            if covered[day]:
                 return date_from  # late: its period is already exported
             left_out.append(what)
             return None
@@ -203,7 +207,9 @@ def run_export(
 
         # 1. issued documents
         documents = 0
-        for document in uow.exports.documents_to_export(ctx.company_id, [k.value for k in POSTED_KINDS], date_to):
+        to_export = uow.exports.documents_to_export(ctx.company_id, [k.value for k in POSTED_KINDS], date_to)
+        reader.remember(to_export)
+        for document in to_export:
             when = in_run(document.issue_date, document.label)
             if when is None:
                 continue
@@ -288,12 +294,19 @@ def run_export(
 
         # 5. number in validation order: by date, then documents, imputations, payments, VAT made due
         ordered = sorted(enumerate(produced), key=lambda ie: (ie[1].entry_date, _rank(ie[1]), ie[0]))
-        posted: list[PostedEntry] = []
+        # each journal's numbers taken as one block (consecutive in the same order, one round trip per journal)
+        needed = Counter(entry.journal for _, entry in ordered)
+        following = {
+            journal: uow.series.next_values(ctx.company_id, f"journal/{journal.value}", fy_end.year, count)
+            for journal, count in sorted(needed.items(), key=lambda jc: jc[0].value)
+        }
+        numbered: list[tuple[PostedEntry, int]] = []
         for _, entry in ordered:
-            sequence = uow.series.next_value(ctx.company_id, f"journal/{entry.journal.value}", fy_end.year)
-            item = PostedEntry(entry_number(entry.journal, sequence), today, entry)
-            uow.exports.add_entry(ctx.company_id, run_id, item, fiscal_year=fy_end.year, sequence=sequence)
-            posted.append(item)
+            sequence = following[entry.journal]
+            following[entry.journal] += 1
+            numbered.append((PostedEntry(entry_number(entry.journal, sequence), today, entry), sequence))
+        uow.exports.add_entries(ctx.company_id, run_id, numbered, fiscal_year=fy_end.year)
+        posted = [item for item, _ in numbered]
         debit = total((p.entry.debit for p in posted), company.currency)
         uow.exports.close_run(ctx.company_id, run_id, entry_count=len(posted), debit=debit)
         publish(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -83,6 +83,11 @@ class Exports(Protocol):
     def add_entry(
         self, company_id: int, run_id: int, posted: PostedEntry, *, fiscal_year: int, sequence: int
     ) -> int: ...
+
+    def add_entries(
+        self, company_id: int, run_id: int, posted: Sequence[tuple[PostedEntry, int]], *, fiscal_year: int
+    ) -> list[int]:
+        """Entries (each with its sequence) and their lines, in a few batched statements."""
 
     def entries(
         self,

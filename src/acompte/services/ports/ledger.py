@@ -87,6 +87,9 @@ class NumberSeries(Protocol):
     def next_value(self, company_id: int, key: str, year: int) -> int:
         """Take the next value of a number series under a row lock; the caller's transaction makes it gapless."""
 
+    def next_values(self, company_id: int, key: str, year: int, count: int) -> int:
+        """Take the next `count` values at once (one round trip); answers the first of them."""
+
 
 class Parties(Protocol):
     """Customers and suppliers."""

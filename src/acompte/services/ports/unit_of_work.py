@@ -13,6 +13,7 @@ from acompte.services.ports.clock import Clock
 from acompte.services.ports.credits import Credits
 from acompte.services.ports.deposits import Deposits
 from acompte.services.ports.exports import Exports
+from acompte.services.ports.figures import AccountFigures
 from acompte.services.ports.ledger import (
     Allocations,
     Companies,
@@ -68,6 +69,8 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> IdempotencyKeys: ...
     @property
     def positions(self) -> Positions: ...
+    @property
+    def figures(self) -> AccountFigures: ...
     @property
     def files(self) -> IssuedFiles: ...
     @property

@@ -1,0 +1,352 @@
+"""The party accounts' whole-company figures as grouped SQL (services/ports/figures.py): the aged balance, what
+parties hold in hand, and the dashboard's deposit figures.
+
+Every figure starts from the facts the document lists sum (persistence/document_lists.py: the filtered
+documents with their payments, credits, write-offs and deductions summed by document and joined once), so an
+aged balance and the list of open invoices agree to the cent; the lists' property test ties those facts to
+`services.positions`. The statements are filtered by company (and party, flow, currency), never by a list of
+ids: their parameters do not grow with the data, and the database reads each fact once per statement.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, select, text, union_all
+from sqlalchemy.orm import Session, aliased
+
+from acompte.domain.documents import CREDIT_KINDS, Kind, State
+from acompte.domain.positions import COMMERCIAL_KINDS
+from acompte.persistence.document_lists import Positioned, filtered, planner
+from acompte.persistence.rows import (
+    AllocationRow,
+    DeductionRow,
+    DocumentRow,
+    PartyRow,
+    PaymentRow,
+    RefundRow,
+    WriteOffRow,
+)
+from acompte.persistence.settled_sums import document_settled_scalar, payment_used_scalar
+from acompte.services.payment_terms import PAYMENT_TERMS_KEY
+from acompte.services.ports.figures import (
+    DUE_TODAY,
+    LATE_1_30,
+    LATE_31_60,
+    LATE_61_90,
+    LATE_OVER_90,
+    NOT_YET_DUE,
+    AgedSum,
+    HeldPayment,
+    HeldSum,
+    OpenDocument,
+    Tallied,
+)
+from acompte.services.views import DocumentFilter
+
+VALIDATED, DRAFT = State.VALIDATED.value, State.DRAFT.value
+DEPOSIT_KINDS = (Kind.DEPOSIT_INVOICE.value, Kind.DEPOSIT_CREDIT_NOTE.value)
+#: Where a quote or an order notes the deposit asked of the customer.
+DEPOSIT_REQUEST_KEY = "deposit_request"
+RECEIVABLE = (Kind.INVOICE.value, Kind.DEPOSIT_INVOICE.value)
+CREDITS = tuple(k.value for k in CREDIT_KINDS)
+COMMERCIAL = tuple(k.value for k in COMMERCIAL_KINDS)
+#: How far an invoice's origin chain goes up to its order (quote → order → delivery note → invoice).
+ORIGIN_HOPS = 4
+
+
+def _terms() -> Any:
+    return DocumentRow.data[PAYMENT_TERMS_KEY].as_string()
+
+
+def _open(company_id: int, flow: str, currency: str, party_id: int | None, *columns: Any) -> tuple[Any, Any]:
+    """The validated invoices and deposit invoices of the flow and currency with what each still owes — the
+    lists' balance due of these kinds: total − deducted − paid − credited − written off — and whether it
+    carries payment terms.
+
+    Everything that settles a document (allocations, write-offs, deductions) is summed once by document over
+    the company's rows (or the party's documents' rows) and joined: one pass over each table and a hash join for
+    a whole company, index lookups for one party; no sum re-run per row."""
+    terms = case((_terms().isnot(None), 1), else_=0).label("terms")
+    settled = _settled_by_document(company_id, party_id)
+    where = [
+        DocumentRow.company_id == company_id,
+        DocumentRow.flow == flow,
+        DocumentRow.state == VALIDATED,
+        DocumentRow.kind.in_(RECEIVABLE),
+        DocumentRow.currency == currency,
+    ]
+    if party_id is not None:
+        where.append(DocumentRow.party_id == party_id)
+    docs = (
+        select(
+            DocumentRow.id.label("id"),
+            DocumentRow.kind.label("kind"),
+            DocumentRow.flow.label("flow"),
+            DocumentRow.number.label("number"),
+            DocumentRow.party_id.label("party_id"),
+            PartyRow.name.label("party_name"),
+            DocumentRow.issue_date.label("issue_date"),
+            DocumentRow.due_date.label("due_date"),
+            DocumentRow.gross_minor.label("gross"),
+            (DocumentRow.gross_minor - func.coalesce(settled.c.settled, 0)).label("balance"),
+            terms,
+            *columns,
+        )
+        .join(PartyRow, PartyRow.id == DocumentRow.party_id)
+        .outerjoin(settled, settled.c.document_id == DocumentRow.id)
+        .where(*where)
+        .subquery("docs")
+    )
+    return docs, docs.c.balance
+
+
+def _settled_by_document(company_id: int, party_id: int | None = None) -> Any:
+    """What settled each document of the company (of the party's, when given): its allocations, the shortfall
+    written off on it and the deposit invoices it deducts, summed once per document."""
+
+    def of(document_id: Any, amount: Any, table_company: Any) -> Any:
+        stmt = select(document_id.label("document_id"), amount.label("amount")).where(
+            table_company == company_id, document_id.isnot(None)
+        )
+        if party_id is not None:  # only the party's documents' rows, through the document indexes
+            stmt = stmt.join(DocumentRow, DocumentRow.id == document_id).where(
+                DocumentRow.company_id == company_id, DocumentRow.party_id == party_id
+            )
+        return stmt
+
+    parts = union_all(
+        of(AllocationRow.document_id, AllocationRow.amount_minor, AllocationRow.company_id),
+        of(WriteOffRow.document_id, WriteOffRow.amount_minor, WriteOffRow.company_id),
+        of(DeductionRow.invoice_id, DeductionRow.amount_minor, DeductionRow.company_id),
+    ).subquery()
+    return (
+        select(parts.c.document_id, func.sum(parts.c.amount).label("settled")).group_by(parts.c.document_id).subquery()
+    )
+
+
+def _settled_scalar() -> Any:
+    """Correlated to DocumentRow: what settled it (settled_sums' allocations and write-offs, and deductions)."""
+    deducted = (
+        select(func.coalesce(func.sum(DeductionRow.amount_minor), 0))
+        .where(DeductionRow.invoice_id == DocumentRow.id)
+        .correlate(DocumentRow)
+        .scalar_subquery()
+    )
+    return document_settled_scalar() + deducted
+
+
+def _tallied(row: Any) -> Tallied:
+    return Tallied(int(row[0] or 0), int(row[1] or 0))
+
+
+class AccountFiguresRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _execute(self, stmt: Any) -> Any:
+        planner(self.session)  # no JIT: these plans are large, compiling them costs more than running them
+        if self.session.get_bind().dialect.name == "postgresql":
+            # a whole company's sums by document: hashed in memory rather than sorted through temporary files
+            self.session.execute(text("SET LOCAL work_mem = '64MB'"))
+        return self.session.execute(stmt)
+
+    # -- what open documents owe -----------------------------------------------------------------------------
+    def aged_sums(
+        self, company_id: int, *, flow: str, currency: str, as_of: date, party_id: int | None = None
+    ) -> list[AgedSum]:
+        docs, balance = _open(company_id, flow, currency, party_id)
+        due = func.coalesce(docs.c.due_date, docs.c.issue_date)
+        days = timedelta(days=1)
+        age = case(
+            (due > as_of, NOT_YET_DUE),
+            (due == as_of, DUE_TODAY),
+            (due >= as_of - 30 * days, LATE_1_30),
+            (due >= as_of - 60 * days, LATE_31_60),
+            (due >= as_of - 90 * days, LATE_61_90),
+            else_=LATE_OVER_90,
+        )
+        # grouped outside: PostgreSQL would not see two renderings of the CASE (new parameters) as one
+        each = (
+            select(docs.c.party_id, age.label("age"), balance.label("balance"))
+            .where(docs.c.terms == 0, balance > 0)
+            .subquery()
+        )
+        sums = (
+            select(each.c.party_id, each.c.age, func.count().label("n"), func.sum(each.c.balance).label("minor"))
+            .group_by(each.c.party_id, each.c.age)
+            .subquery()
+        )
+        stmt = select(sums, PartyRow.name).join(PartyRow, PartyRow.id == sums.c.party_id)
+        rows = self._execute(stmt)
+        return [AgedSum(int(r.party_id), r.name, int(r.age), int(r.n), int(r.minor)) for r in rows]
+
+    def open_with_terms(
+        self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
+    ) -> list[OpenDocument]:
+        # Few documents carry terms: the cheap filters first, then each one's sums through its indexes.
+        where = [
+            DocumentRow.company_id == company_id,
+            DocumentRow.flow == flow,
+            DocumentRow.state == VALIDATED,
+            DocumentRow.kind.in_(RECEIVABLE),
+            DocumentRow.currency == currency,
+            _terms().isnot(None),
+        ]
+        if party_id is not None:
+            where.append(DocumentRow.party_id == party_id)
+        docs = (
+            select(
+                DocumentRow.id.label("id"),
+                DocumentRow.kind.label("kind"),
+                DocumentRow.flow.label("flow"),
+                DocumentRow.number.label("number"),
+                DocumentRow.party_id.label("party_id"),
+                PartyRow.name.label("party_name"),
+                DocumentRow.issue_date.label("issue_date"),
+                DocumentRow.due_date.label("due_date"),
+                DocumentRow.gross_minor.label("gross"),
+                (DocumentRow.gross_minor - _settled_scalar()).label("balance"),
+                DocumentRow.origin_id.label("origin_id"),
+                DocumentRow.data.label("data"),
+            )
+            .join(PartyRow, PartyRow.id == DocumentRow.party_id)
+            .where(*where)
+            .subquery("docs")
+        )
+        balance = docs.c.balance
+        chain = [aliased(DocumentRow) for _ in range(ORIGIN_HOPS)]
+        order_date = case(*((o.kind == Kind.ORDER.value, o.issue_date) for o in chain), else_=None)
+        stmt = select(docs, order_date.label("order_date")).select_from(docs)
+        parent: Any = docs.c.origin_id
+        for origin in chain:
+            stmt = stmt.outerjoin(origin, and_(origin.id == parent, origin.company_id == company_id))
+            parent = origin.origin_id
+        stmt = stmt.where(balance > 0).order_by(docs.c.id)
+        return [_open_document(r, dict(r.data or {}), r.order_date) for r in self._execute(stmt)]
+
+    def oldest_due(self, company_id: int, *, flow: str, currency: str, before: date, limit: int) -> list[OpenDocument]:
+        docs, balance = _open(company_id, flow, currency, None)
+        due = func.coalesce(docs.c.due_date, docs.c.issue_date)
+        stmt = select(docs).where(docs.c.terms == 0, balance > 0, due < before).order_by(due, docs.c.id).limit(limit)
+        return [_open_document(r, {}, None) for r in self._execute(stmt)]
+
+    # -- what parties hold -----------------------------------------------------------------------------------
+    def _payments(self, company_id: int, direction: str, currency: str, party_id: int | None) -> Any:
+        """Active payments of the direction and currency with what each has used (allocated, refunded, given
+        back, written off: settled_sums' definition), those with money left only."""
+        where = [
+            PaymentRow.company_id == company_id,
+            PaymentRow.direction == direction,
+            PaymentRow.currency == currency,
+            PaymentRow.state == "active",
+        ]
+        if party_id is not None:  # one party: its few payments' sums, read through their indexes
+            where.append(PaymentRow.party_id == party_id)
+            used: Any = payment_used_scalar()
+            stmt = select(PaymentRow.id, PaymentRow.party_id, PaymentRow.amount_minor, used.label("used"))
+        else:  # every party: each source summed once by payment, joined
+            sums = _used_by_payment(company_id)
+            used = func.coalesce(sums.c.used, 0)
+            stmt = select(PaymentRow.id, PaymentRow.party_id, PaymentRow.amount_minor, used.label("used"))
+            stmt = stmt.outerjoin(sums, sums.c.payment_id == PaymentRow.id)
+        stmt = stmt.add_columns(PaymentRow.number, PaymentRow.payment_date)
+        return stmt.where(*where, PaymentRow.amount_minor > used).subquery()
+
+    def payments_held(
+        self, company_id: int, *, direction: str, currency: str, party_id: int | None = None
+    ) -> list[HeldSum]:
+        p = self._payments(company_id, direction, currency, party_id)
+        each = select(
+            p.c.party_id,
+            case((p.c.used > 0, 1), else_=0).label("used_some"),
+            (p.c.amount_minor - p.c.used).label("left"),
+        ).subquery()
+        sums = (
+            select(each.c.party_id, each.c.used_some, func.count().label("n"), func.sum(each.c.left).label("minor"))
+            .group_by(each.c.party_id, each.c.used_some)
+            .subquery()
+        )
+        stmt = select(sums, PartyRow.name).join(PartyRow, PartyRow.id == sums.c.party_id)
+        return [
+            HeldSum(int(r.party_id), r.name, int(r.n), int(r.minor), used_some=bool(r.used_some))
+            for r in self._execute(stmt)
+        ]
+
+    def oldest_overpayments(self, company_id: int, *, direction: str, currency: str, limit: int) -> list[HeldPayment]:
+        p = self._payments(company_id, direction, currency, None)
+        stmt = (
+            select(p, PartyRow.name)
+            .join(PartyRow, PartyRow.id == p.c.party_id)
+            .where(p.c.used > 0)
+            .order_by(p.c.payment_date, p.c.id)
+            .limit(limit)
+        )
+        return [
+            HeldPayment(r.id, r.number, r.party_id, r.name, r.payment_date, int(r.amount_minor) - int(r.used))
+            for r in self._execute(stmt)
+        ]
+
+    def _credit_notes(self, company_id: int, flow: str, currency: str, party_id: int | None) -> Any:
+        """Validated credit notes with credit left and nothing written off (the lists' credit left)."""
+        docs = filtered(
+            company_id,
+            DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
+            every_row=False,
+            extra=[DocumentRow.kind.in_(CREDITS), DocumentRow.currency == currency],
+        )
+        left = Positioned(docs).credit_left
+        held = select(docs.c.party_id, docs.c.party_name, (docs.c.used + docs.c.refunded).label("used"))
+        return held.add_columns(left.label("left")).where(docs.c.cwo <= 0, left > 0).subquery()
+
+    def credit_notes_held(
+        self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
+    ) -> list[HeldSum]:
+        n = self._credit_notes(company_id, flow, currency, party_id)
+        stmt = select(n.c.party_id, n.c.party_name, func.count(), func.sum(n.c.left))
+        stmt = stmt.group_by(n.c.party_id, n.c.party_name)
+        return [HeldSum(int(i), name, int(c), int(m)) for i, name, c, m in self._execute(stmt)]
+
+    def credit_notes_left(self, company_id: int, *, flow: str, currency: str) -> tuple[Tallied, Tallied]:
+        n = self._credit_notes(company_id, flow, currency, None)
+        used = case((n.c.used != 0, 1), else_=0).label("used_some")
+        found = {
+            int(kind): Tallied(int(c), int(m))
+            for kind, c, m in self._execute(select(used, func.count(), func.sum(n.c.left)).group_by(used))
+        }
+        return found.get(0, Tallied()), found.get(1, Tallied())
+
+
+def _used_by_payment(company_id: int) -> Any:
+    """What each payment of the company has used, summed once per payment over its four sources."""
+    parts = union_all(
+        select(AllocationRow.payment_id.label("payment_id"), AllocationRow.amount_minor.label("amount")).where(
+            AllocationRow.company_id == company_id, AllocationRow.payment_id.isnot(None)
+        ),
+        select(RefundRow.payment_id, RefundRow.amount_minor).where(RefundRow.company_id == company_id),
+        select(RefundRow.source_payment_id, RefundRow.amount_minor).where(
+            RefundRow.company_id == company_id, RefundRow.source_payment_id.isnot(None)
+        ),
+        select(WriteOffRow.payment_id, WriteOffRow.amount_minor).where(
+            WriteOffRow.company_id == company_id, WriteOffRow.payment_id.isnot(None)
+        ),
+    ).subquery()
+    return select(parts.c.payment_id, func.sum(parts.c.amount).label("used")).group_by(parts.c.payment_id).subquery()
+
+
+def _open_document(r: Any, data: dict[str, Any], order_date: date | None) -> OpenDocument:
+    return OpenDocument(
+        id=r.id,
+        kind=r.kind,
+        flow=r.flow,
+        number=r.number,
+        party_id=r.party_id,
+        party_name=r.party_name,
+        issue_date=r.issue_date,
+        due_date=r.due_date,
+        gross_minor=int(r.gross),
+        balance_minor=int(r.balance),
+        data=data,
+        order_date=order_date,
+    )
