@@ -11,14 +11,15 @@ ids: their parameters do not grow with the data, and the database reads each fac
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, text, union_all
+from sqlalchemy import and_, case, func, or_, select, text, union_all
 from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
 from acompte.domain.positions import COMMERCIAL_KINDS
-from acompte.persistence.document_lists import Positioned, filtered, planner
+from acompte.persistence.document_lists import Positioned, deposit_carried, filtered, payments_on, planner
 from acompte.persistence.rows import (
     AllocationRow,
     DeductionRow,
@@ -38,6 +39,7 @@ from acompte.services.ports.figures import (
     LATE_OVER_90,
     NOT_YET_DUE,
     AgedSum,
+    AskedDeposit,
     HeldPayment,
     HeldSum,
     OpenDocument,
@@ -316,6 +318,85 @@ class AccountFiguresRepository:
             for kind, c, m in self._execute(select(used, func.count(), func.sum(n.c.left)).group_by(used))
         }
         return found.get(0, Tallied()), found.get(1, Tallied())
+
+    def deposit_requests(self, company_id: int, *, flow: str, currency: str) -> list[AskedDeposit]:
+        stmt = (
+            select(DocumentRow, PartyRow.name)
+            .join(PartyRow, PartyRow.id == DocumentRow.party_id)
+            .where(
+                DocumentRow.company_id == company_id,
+                DocumentRow.flow == flow,
+                DocumentRow.currency == currency,
+                DocumentRow.state == VALIDATED,
+                DocumentRow.kind.in_(COMMERCIAL),
+                DocumentRow.data[DEPOSIT_REQUEST_KEY].as_string().isnot(None),
+                ~_made_beyond_deposits(DocumentRow),
+            )
+            .order_by(DocumentRow.issue_date, DocumentRow.id)
+        )
+        return [
+            AskedDeposit(r.id, r.kind, r.number, r.party_id, name, r.issue_date)
+            for r, name in self._execute(stmt)
+            if (r.data or {}).get(DEPOSIT_REQUEST_KEY)
+        ]
+
+    # -- deposits ---------------------------------------------------------------------------------------------
+    def deposits_not_invoiced(self, company_id: int, *, flow: str, currency: str) -> Tallied:
+        waiting = or_(
+            and_(DocumentRow.state == VALIDATED, DocumentRow.kind.in_(COMMERCIAL)),
+            and_(DocumentRow.state == DRAFT, DocumentRow.kind.in_(RECEIVABLE)),
+        )
+        paid = (
+            select(func.sum(AllocationRow.amount_minor).label("paid"))
+            .join(DocumentRow, DocumentRow.id == AllocationRow.document_id)
+            .where(
+                AllocationRow.company_id == company_id,
+                AllocationRow.payment_id.isnot(None),
+                DocumentRow.company_id == company_id,
+                DocumentRow.flow == flow,
+                DocumentRow.currency == currency,
+                waiting,
+            )
+            .group_by(AllocationRow.document_id)
+            .subquery()
+        )
+        return _tallied(self._execute(select(func.count(), func.sum(paid.c.paid)).where(paid.c.paid > 0)).one())
+
+    def deposits_not_deducted(self, company_id: int, *, flow: str, currency: str) -> Tallied:
+        carried, _ = deposit_carried(DocumentRow)
+        paid = payments_on(DocumentRow)
+        each = (
+            select(case((carried < paid, carried), else_=paid).label("received"))
+            .where(
+                DocumentRow.company_id == company_id,
+                DocumentRow.kind == Kind.DEPOSIT_INVOICE.value,
+                DocumentRow.state == VALIDATED,
+                DocumentRow.flow == flow,
+                DocumentRow.currency == currency,
+            )
+            .subquery()
+        )
+        stmt = select(func.count(), func.sum(each.c.received)).where(each.c.received > 0)
+        return _tallied(self._execute(stmt).one())
+
+
+def _made_beyond_deposits(root: Any) -> Any:
+    """Something other than a deposit document, not cancelled, made from `root` at any depth."""
+    found = []
+    for depth in range(1, ORIGIN_HOPS + 1):
+        chain = [aliased(DocumentRow) for _ in range(depth)]
+        stmt = select(chain[0].id).select_from(chain[0])
+        for parent, child in pairwise(chain):
+            stmt = stmt.join(child, child.origin_id == parent.id)
+        last = chain[-1]
+        found.append(
+            stmt.where(
+                chain[0].origin_id == root.id, last.kind.notin_(DEPOSIT_KINDS), last.state != State.CANCELLED.value
+            )
+            .correlate(root)
+            .exists()
+        )
+    return or_(*found)
 
 
 def _used_by_payment(company_id: int) -> Any:

@@ -13,9 +13,12 @@ size —
   (GET /overpayments, « Trop-perçus ») lists;
 - credit notes with an unused amount: what `credits.list_credit_notes` (GET /credits, « Avoirs ») lists under
   the one rule of a credit still in hand, `queries.in_hand`;
-- deposits not yet taken by a final invoice (received and not invoiced, invoiced and not deducted) and deposits
-  requested and not received: `deposit_figures`, document by document, which the lists behind the cards read
-  too (« Acomptes en cours », /deposits/waiting);
+- deposits not yet taken by a final invoice: the payments allocated to quotes, orders and delivery notes (and
+  to draft invoices) — a « règlement d'acompte » stays there until its document is invoiced — plus what the
+  issued deposit invoices received and still carry (`DepositUsage.carried`: total − reversed − deducted on
+  issued invoices, the figure the document positions read, up to what was paid on each);
+- deposits requested and not received: the deposit tab of each quote or order with a request
+  (`deposits.deposit_position`, GET /documents/{id}/deposits), read for those documents only;
 - drafts waiting: the document list's count (`Documents.list_totals`, what `documents.document_list` reads);
 - cash per month: one SQL aggregate of the active payments by month and direction (refunds are payments the
   other way, so a refund to a customer is cash out).
@@ -33,9 +36,8 @@ from acompte.domain.accounts import Aged, Instalment
 from acompte.domain.documents import Flow, Kind, State
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction
-from acompte.services import deposit_figures
+from acompte.services import deposits
 from acompte.services.accounts.aged import AgedDetail, aged_detail
-from acompte.services.deposit_figures import DepositAwaited
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.ports.figures import (
     DUE_TODAY,
@@ -111,6 +113,24 @@ class Overpayment:
     party_name: str
     payment_date: date
     remaining: Money
+
+
+@dataclass(frozen=True, slots=True)
+class DepositAwaited:
+    """A quote or order with a deposit requested and not (all) received yet, as its deposit tab shows it."""
+
+    document_id: int
+    kind: str
+    number: str | None
+    party_id: int
+    party_name: str
+    issue_date: date
+    requested: Money
+    received: Money
+
+    @property
+    def missing(self) -> Money:
+        return self.requested - self.received
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +227,8 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
             for used in (False, True)
         )
         unused, partly_used = figures.credit_notes_left(company, flow=sale, currency=currency)
-        commercial = deposit_figures.commercial_sales(uow, ctx, currency)
+        not_invoiced = figures.deposits_not_invoiced(company, flow=sale, currency=currency)
+        not_deducted = figures.deposits_not_deducted(company, flow=sale, currency=currency)
         oldest_overpaid = figures.oldest_overpayments(
             company, direction=received, currency=currency, limit=ACTION_LIMIT
         )
@@ -217,12 +238,8 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
             receivable=receivable.view.totals,
             payable=payable.view.totals,
             customer_credits=receivable.view.unapplied_credits,
-            deposits_not_invoiced=_listed(
-                [h.amount for h in deposit_figures.not_invoiced(uow, ctx, commercial)], currency
-            ),
-            deposits_not_deducted=_listed(
-                [h.amount for h in deposit_figures.not_deducted(uow, ctx, currency)], currency
-            ),
+            deposits_not_invoiced=_tally(not_invoiced, currency),
+            deposits_not_deducted=_tally(not_deducted, currency),
             unallocated_payments=_tally(unallocated, currency),
             overpayments=_tally(overpaid, currency),
             credit_notes_unused=_tally(unused, currency),
@@ -245,7 +262,7 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
                 Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE, currency))
                 for kind in DRAFT_KINDS
             ),
-            deposits_awaited=_awaited(deposit_figures.awaited(uow, ctx, commercial), currency),
+            deposits_awaited=_deposits_awaited(uow, ctx, currency),
         )
 
 
@@ -336,7 +353,21 @@ def _due_document(
     )
 
 
-def _awaited(found: list[DepositAwaited], currency: str) -> DepositsAwaited:
+def _deposits_awaited(uow: UnitOfWork, ctx: Ctx, currency: str) -> DepositsAwaited:
+    """The quotes and orders with a deposit requested (noted on them) that their deposit tab shows as not all
+    received (`deposits.deposit_position`: payments on them and on their deposit invoices), and from which
+    nothing but deposit documents was made yet (a quote turned into an order is followed on the order)."""
+    found = []
+    for c in uow.figures.deposit_requests(ctx.company_id, flow=Flow.SALE.value, currency=currency):
+        tab = deposits.deposit_position(uow, ctx, c.id)
+        if tab.requested is None or tab.deposits_paid >= tab.requested:
+            continue
+        found.append(
+            DepositAwaited(
+                c.id, c.kind, c.number, c.party_id, c.party_name, c.issue_date, tab.requested, tab.deposits_paid
+            )
+        )
+    found.sort(key=lambda a: (a.issue_date, a.document_id))
     return DepositsAwaited(_listed([a.missing for a in found], currency), tuple(found[:ACTION_LIMIT]))
 
 

@@ -66,6 +66,19 @@ class HeldPayment:
 
 
 @dataclass(frozen=True, slots=True)
+class AskedDeposit:
+    """A validated quote, order or delivery note with a deposit requested, from which nothing but deposit
+    documents was made yet."""
+
+    id: int
+    kind: str
+    number: str | None
+    party_id: int
+    party_name: str
+    issue_date: date
+
+
+@dataclass(frozen=True, slots=True)
 class Tallied:
     count: int = 0
     minor: int = 0
@@ -105,3 +118,15 @@ class AccountFigures(Protocol):
 
     def credit_notes_left(self, company_id: int, *, flow: str, currency: str) -> tuple[Tallied, Tallied]:
         """Those credit notes: (unused, partially used)."""
+
+    def deposit_requests(self, company_id: int, *, flow: str, currency: str) -> list[AskedDeposit]:
+        """The documents with a deposit requested that nothing but deposit documents was made from yet, oldest
+        first."""
+
+    def deposits_not_invoiced(self, company_id: int, *, flow: str, currency: str) -> Tallied:
+        """Payments on validated quotes, orders and delivery notes and on draft invoices and deposit invoices:
+        per document with some, how many and how much."""
+
+    def deposits_not_deducted(self, company_id: int, *, flow: str, currency: str) -> Tallied:
+        """Validated deposit invoices: what each carries outside the issued final invoices, up to the payments
+        it received, when positive."""
