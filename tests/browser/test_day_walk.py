@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from acompte.adapters.i18n.formats import money
 from acompte.domain.money import Money
@@ -114,11 +115,15 @@ def test_a_bookkeepers_day(app, ctx, live_server, page, width):  # type: ignore[
     page.goto(f"{live_server}/documents/new?flow=sale&kind=order")
     page.get_by_label("Client").select_option(label="Menuiserie Martin")
     page.get_by_label("Article, ligne 1").select_option(label="Table en chêne")
+    # the server fills the line (htmx swaps it in): type into it once it is there
+    expect(page.get_by_label("Désignation, ligne 1")).to_have_value("Table en chêne")
     page.get_by_label("Quantité, ligne 1").fill("2")
     page.get_by_label("Désignation, ligne 2").fill("Livraison et pose")
     page.get_by_label("Quantité, ligne 2").fill("1")
     page.get_by_label("Prix unitaire HT, ligne 2").fill("120")
     page.get_by_label("TVA, ligne 2").select_option("10")
+    gross = page.locator("#line-totals tfoot td[data-total=gross]")
+    expect(gross).to_have_text(re.compile(r"2[\s\u202f\u00a0]532,00[\s\u202f\u00a0]€"))  # priced by the server
     live = walk.text()  # 2 × 1 000,00 at 20 % + 120,00 at 10 %: 2 120,00 HT, 412,00 VAT, 2 532,00 TTC
     assert "2 120,00 €" in live and "412,00 €" in live and "2 532,00 €" in live, live
     save = page.get_by_role("button", name="Enregistrer le brouillon")
