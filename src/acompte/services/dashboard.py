@@ -38,6 +38,7 @@ from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction
 from acompte.services import deposits
 from acompte.services.accounts.aged import AgedDetail, aged_detail
+from acompte.services.deposit_figures import DepositAwaited
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.ports.figures import (
     DUE_TODAY,
@@ -113,24 +114,6 @@ class Overpayment:
     party_name: str
     payment_date: date
     remaining: Money
-
-
-@dataclass(frozen=True, slots=True)
-class DepositAwaited:
-    """A quote or order with a deposit requested and not (all) received yet, as its deposit tab shows it."""
-
-    document_id: int
-    kind: str
-    number: str | None
-    party_id: int
-    party_name: str
-    issue_date: date
-    requested: Money
-    received: Money
-
-    @property
-    def missing(self) -> Money:
-        return self.requested - self.received
 
 
 @dataclass(frozen=True, slots=True)
