@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import cache
 from itertools import pairwise
 from typing import Any
@@ -31,9 +30,10 @@ from sqlalchemy.orm import Session, aliased
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
 from acompte.domain.events import EventKind
 from acompte.domain.lifecycle import CONVERSIONS
-from acompte.domain.money import MINOR_UNITS, Money
+from acompte.domain.money import Money
 from acompte.domain.positions import COMMERCIAL_KINDS, TO_SETTLE_KINDS
 from acompte.domain.statuses import PositionStatus
+from acompte.persistence.document_filters import own_conditions
 from acompte.persistence.rows import (
     AllocationRow,
     DeductionRow,
@@ -201,52 +201,6 @@ def _extras() -> tuple[Any, ...]:
     )
 
 
-def minor_bound(amount: Decimal, currency_col: Any, rounding: str) -> Any:
-    """`amount` in minor units of each row's currency (gross_minor is in the document's own currency)."""
-    by_exponent: dict[int, list[str]] = {}
-    for code, exponent in MINOR_UNITS.items():
-        by_exponent.setdefault(exponent, []).append(code)
-    default = 2
-    whens = [
-        (currency_col.in_(codes), int(amount.scaleb(exponent).to_integral_value(rounding)))
-        for exponent, codes in sorted(by_exponent.items())
-        if exponent != default
-    ]
-    fallback = int(amount.scaleb(default).to_integral_value(rounding))
-    return case(*whens, else_=fallback) if whens else fallback
-
-
-def _conditions(company_id: int, f: DocumentFilter) -> list[Any]:
-    """The filters on the document's own columns (everything but the status, which is derived)."""
-    where = [DocumentRow.company_id == company_id]
-    if f.kind:
-        where.append(DocumentRow.kind == f.kind)
-    if f.flow:
-        where.append(DocumentRow.flow == f.flow)
-    if f.party_id is not None:
-        where.append(DocumentRow.party_id == f.party_id)
-    if f.state:
-        where.append(DocumentRow.state == f.state)
-    if f.date_from:
-        where.append(DocumentRow.issue_date >= f.date_from)
-    if f.date_to:
-        where.append(DocumentRow.issue_date <= f.date_to)
-    if f.search:
-        number, theirs = func.lower(func.coalesce(DocumentRow.number, "")), func.lower(DocumentRow.supplier_reference)
-        typed = f.search.lower()
-        where.append(or_(number.contains(typed, autoescape=True), theirs.contains(typed, autoescape=True)))
-    if f.amount_min is not None:
-        where.append(DocumentRow.gross_minor >= minor_bound(f.amount_min, DocumentRow.currency, ROUND_CEILING))
-    if f.amount_max is not None:
-        where.append(DocumentRow.gross_minor <= minor_bound(f.amount_max, DocumentRow.currency, ROUND_FLOOR))
-    if f.amount is not None:  # an amount finer than a currency's unit matches nothing in it
-        where.append(DocumentRow.gross_minor >= minor_bound(f.amount, DocumentRow.currency, ROUND_CEILING))
-        where.append(DocumentRow.gross_minor <= minor_bound(f.amount, DocumentRow.currency, ROUND_FLOOR))
-    if f.open:
-        where.append(DocumentRow.state == VALIDATED)
-    return where
-
-
 def _filtered(
     company_id: int, f: DocumentFilter, *, every_row: bool, extra: Sequence[Any] = (), columns: Sequence[Any] = ()
 ) -> Any:
@@ -259,7 +213,7 @@ def _filtered(
     by document over the filtered documents, joined once: the database then picks a hash join or index lookups
     by the size of the selection, and each sum is computed once per document (a merged correlated scalar is
     re-run for every expression that uses it)."""
-    where = [*_conditions(company_id, f), *extra]
+    where = [*own_conditions(company_id, f), *extra]
     if every_row:
         paid_part = case((AllocationRow.payment_id.isnot(None), AllocationRow.amount_minor), else_=0)
         credit_part = case((AllocationRow.payment_id.is_(None), AllocationRow.amount_minor), else_=0)
@@ -481,7 +435,7 @@ def _positioned_totals(company_id: int, f: DocumentFilter, currency: str, extra:
 def _linear_parts(company_id: int, f: DocumentFilter, currency: str) -> Any:
     """(credit kind, same currency, count, gross, pay, cred, wo, ded, cwo) rows over the filtered invoices and
     credit notes, one per source and group: each sum is a join of its rows on the filtered documents."""
-    where = [*_conditions(company_id, f), DocumentRow.kind.notin_(COMMERCIAL)]
+    where = [*own_conditions(company_id, f), DocumentRow.kind.notin_(COMMERCIAL)]
     credit = DocumentRow.kind.in_(CREDITS)
     same = DocumentRow.currency == currency
     zero = literal(0)

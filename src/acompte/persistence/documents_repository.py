@@ -15,7 +15,7 @@ from acompte.domain.documents import Document, Line
 from acompte.domain.money import Money
 from acompte.persistence import document_lists, mapping
 from acompte.persistence.base import Repo
-from acompte.persistence.document_lists import minor_bound
+from acompte.persistence.document_filters import minor_bound
 from acompte.persistence.rows import DeductionRow, DocumentLineRow, DocumentRow, PartyRow
 from acompte.persistence.settled_sums import document_settled_scalar, document_sums_minor
 from acompte.services.views import DocumentFilter, DocumentListRow, DocumentListTotals, DocumentSummary
