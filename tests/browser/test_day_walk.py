@@ -1,7 +1,8 @@
 """A bookkeeper's day in Chromium, at 1 440 px and at 390 px: the dashboard's figures (the API's), a dashboard link
 to its filtered list, an order typed with live totals, a deposit paid by card at the party's default percentage
 invoiced at once, the final invoice deducting it, the rest settled with « Régler » by a transfer paying too much
-(the excess kept as credit), the party's account (the API's figures) and its statement with the PDF. At 390 px
+(the excess kept as credit), a credit note put against another invoice of the party's and that credit reused to
+settle the rest of it, the party's account (the API's figures) and its statement with the PDF. At 390 px
 no page is wider than the screen and each document page shows its next step without opening a menu. Then the
 home page in English.
 
