@@ -33,16 +33,68 @@ from acompte.domain.payments import AccountKind, Direction
 from acompte.services.ports import Ctx, UnitOfWork
 
 OWN_IBAN = "FR7630006000011234567890189"
-_SURNAMES = (
-    "Dupont Durand Martin Bernard Petit Robert Richard Moreau Laurent Simon Michel Lefebvre Leroy Roux David "
-    "Bertrand Morel Fournier Girard Bonnet Lambert Fontaine Rousseau Vincent Muller"
-).split()
-_TRADES = (
-    "Menuiserie Boulangerie Garage Plomberie Pharmacie Librairie Fromagerie Coiffure Imprimerie Electricite "
-    "Carrosserie Boucherie Fleuriste Opticien Couverture Maconnerie Charpente Peinture Serrurerie Traiteur"
-).split()
-_SUPPLY = "Bois Quincaillerie Metaux Peintures Outillage Transports Emballages Vernis Visserie Panneaux".split()
-_PLACES = "Jura Vosges Alsace Savoie Bretagne".split()
+_SURNAMES = [
+    "Dupont",
+    "Durand",
+    "Martin",
+    "Bernard",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefebvre",
+    "Leroy",
+    "Roux",
+    "David",
+    "Bertrand",
+    "Morel",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+]
+_TRADES = [
+    "Menuiserie",
+    "Boulangerie",
+    "Garage",
+    "Plomberie",
+    "Pharmacie",
+    "Librairie",
+    "Fromagerie",
+    "Coiffure",
+    "Imprimerie",
+    "Electricite",
+    "Carrosserie",
+    "Boucherie",
+    "Fleuriste",
+    "Opticien",
+    "Couverture",
+    "Maconnerie",
+    "Charpente",
+    "Peinture",
+    "Serrurerie",
+    "Traiteur",
+]
+_SUPPLY = [
+    "Bois",
+    "Quincaillerie",
+    "Metaux",
+    "Peintures",
+    "Outillage",
+    "Transports",
+    "Emballages",
+    "Vernis",
+    "Visserie",
+    "Panneaux",
+]
+_PLACES = ["Jura", "Vosges", "Alsace", "Savoie", "Bretagne"]
 #: (kind of line, weight): the share of each in the statement.
 MIX = (
     ("exact", 30),
