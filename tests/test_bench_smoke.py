@@ -61,3 +61,14 @@ def test_the_page_timings_read_every_page_of_the_demo_and_of_a_populated_company
     assert f"**no**: {late.page}" in text and re.search(rf"\*\*no\*\*: [^|]*{stopped.page} \|", text)
     assert "503: stopped by the request deadline" in text
     assert text.count("| sqlite | ") == len(pages.PAGES) * 2
+
+
+def test_the_bank_matching_benchmark_is_right_first_and_never_wrongly_certain(database_url: str, backend: str):
+    from bench import bank_matching
+
+    result = bank_matching.measure(database_url, backend, 200, customers=60, suppliers=10)
+
+    assert result.lines == 200 and result.answerable > 150  # bank fees alone have no answer
+    assert result.accuracy >= 0.95, result.misses
+    assert result.wrong_certain == 0 and result.auto_wrong == 0, result.misses
+    assert 0 < result.auto_confirmed <= result.certain  # only lines whose best candidate is certain
