@@ -97,3 +97,11 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:  # type: ign
     page.screenshot(path=str(path), full_page=full_page)
     assert path.stat().st_size > 0
     return path
+
+
+def htmx_settled(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until htmx has swapped and processed what the server sent: typing into a field it has just swapped in
+    before htmx binds its triggers would go unheard (a race of milliseconds a person never wins)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )

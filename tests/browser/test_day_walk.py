@@ -25,7 +25,7 @@ from acompte.domain.money import Money
 from acompte.domain.users import Role
 from acompte.services import deposits, parties, users
 from tests.api.conftest import PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_settled, screenshot
 from tests.dashboard_helpers import half_year
 from tests.helpers import line, validated
 
@@ -119,6 +119,7 @@ def test_a_bookkeepers_day(app, ctx, live_server, page, width):  # type: ignore[
     page.get_by_label("Article, ligne 1").select_option(label="Table en chêne")
     # the server fills the line (htmx swaps it in): type into it once it is there
     expect(page.get_by_label("Désignation, ligne 1")).to_have_value("Table en chêne")
+    htmx_settled(page)
     page.get_by_label("Quantité, ligne 1").fill("2")
     page.get_by_label("Désignation, ligne 2").fill("Livraison et pose")
     page.get_by_label("Quantité, ligne 2").fill("1")

@@ -14,7 +14,7 @@ from acompte.domain.vat import VatRounding
 from acompte.services import companies, documents, parties, users
 from acompte.services.ports import Ctx
 from tests.api.conftest import PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import htmx_settled, screenshot
 from tests.browser.test_content_security_policy import watch
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -62,11 +62,13 @@ def test_rows_are_added_removed_and_totalled_live_then_saved_as_shown(app, ctx, 
 
     page.get_by_role("button", name="Ajouter une ligne").click()
     expect(rows).to_have_count(before + 1)
+    htmx_settled(page)
     assert page.get_by_role("button", name="Ajouter des lignes").is_hidden()  # the no-script button gives way
     last = before + 1
     expect(page.get_by_label(f"Article, ligne {last}")).to_be_focused()
     page.get_by_label(f"Article, ligne {last}").select_option(str(parquet.id))
     expect(page.get_by_label(f"Désignation, ligne {last}")).to_have_value("Parquet chêne")
+    htmx_settled(page)
     assert page.get_by_label(f"Prix unitaire HT, ligne {last}").input_value() == f"1{NNBSP}234,50"
     assert page.get_by_label(f"TVA, ligne {last}").input_value() == "5.5"
     page.get_by_label(f"Quantité, ligne {last}").fill("2")
