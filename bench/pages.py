@@ -52,7 +52,7 @@ PASSWORD = "mot de passe du banc d'essai"
 DEMO_TARGET_MS = 300.0
 LARGE_TARGET_MS = 1000.0
 
-#: The pages timed: (name, address with {party} and {invoice} to fill).
+#: The pages timed: (name, address with {party}, {invoice} and {order} to fill).
 PAGES: tuple[tuple[str, str], ...] = (
     ("home (dashboard)", "/"),
     ("sale invoices", "/documents?flow=sale&kind=invoice"),
@@ -63,6 +63,16 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("aged balance", "/accounting/aged-balance?flow=sale"),
     ("settle form", "/settle?party_id={party}&flow=sale"),
     ("payments", "/payments"),
+    # The other pages a bookkeeper's day walks through (tests/browser/test_day_walk.py).
+    ("draft documents", "/documents?state=draft"),
+    ("new order form", "/documents/new?flow=sale&kind=order"),
+    ("one order", "/documents/{order}"),
+    ("deposit form", "/documents/{order}/deposit"),
+    ("deposit invoice form", "/documents/{order}/deposit-invoice"),
+    ("invoice deposits tab", "/documents/{invoice}?tab=deposits"),
+    ("credit note form", "/documents/{invoice}/credit-note"),
+    ("contact", "/contacts/{party}"),
+    ("statement PDF", "/contacts/{party}/statement/pdf"),
 )
 
 
@@ -113,7 +123,8 @@ def signed_in(app: bootstrap.App, ctx: Ctx, web: FastAPI, role: Role = Role.ACCO
 
 
 def probes(app: bootstrap.App, company_id: int) -> dict[str, int]:
-    """The party a bookkeeper opens: the customer with the most validated sale invoices; and its newest one."""
+    """The party a bookkeeper opens: the customer with the most validated sale invoices; its newest one; and its
+    newest validated order (or the company's, if it has none)."""
     with app.engine.connect() as conn:
         row = conn.execute(
             text(
@@ -122,7 +133,24 @@ def probes(app: bootstrap.App, company_id: int) -> dict[str, int]:
             ),
             {"c": company_id},
         ).one()
-    return {"party": int(row[0]), "invoice": int(row[1])}
+        order = (
+            conn.execute(
+                text(
+                    "SELECT max(id) FROM documents WHERE company_id = :c AND flow = 'sale' AND kind = 'order'"
+                    " AND state = 'validated' AND party_id = :p"
+                ),
+                {"c": company_id, "p": row[0]},
+            ).scalar()
+            or conn.execute(
+                text(
+                    "SELECT max(id) FROM documents WHERE company_id = :c AND flow = 'sale' AND kind = 'order'"
+                    " AND state = 'validated'"
+                ),
+                {"c": company_id},
+            ).scalar()
+        )
+    assert order is not None, "no validated sale order to open"
+    return {"party": int(row[0]), "invoice": int(row[1]), "order": int(order)}
 
 
 @dataclass(frozen=True)
