@@ -142,6 +142,9 @@ class _Reader:
         lines: list[NewBankLine] = []
         sources: list[int] = []
         ibans = {self._text(r, "c:Acct/c:Id/c:IBAN") for r in reports} - {""}
+        # An account named by its national number instead of an IBAN (`Othr`, as the ISO 20022 examples do) is
+        # still named: the import checks it against the account's IBAN as it does OFX's account numbers.
+        numbers = sorted({self._text(r, "c:Acct/c:Id/c:Othr/c:Id") for r in reports} - {""})
         opening = closing = None
         refs = []
         currency = ""
@@ -179,6 +182,7 @@ class _Reader:
             currency=known_currency(currency, line=1),
             lines=tuple(lines),
             account_ibans=tuple(sorted(ibans)),
+            account_number=" ".join(numbers)[:100],
             statement_ref=" ".join(r for r in refs if r)[:100],
             opening=opening,
             closing=closing,

@@ -59,7 +59,8 @@ class Statement:
     lines: tuple[NewBankLine, ...]
     #: The IBANs of the accounts the file says it is of (camt: one per statement in it).
     account_ibans: tuple[str, ...] = ()
-    #: A national account number the file gives instead of an IBAN (OFX: bank, branch and account ids).
+    #: A national account number the file gives instead of an IBAN (OFX: bank, branch and account ids; camt:
+    #: the account's `Othr` identification).
     account_number: str = ""
     statement_ref: str = ""
     opening: Money | None = None
