@@ -174,6 +174,8 @@ class _Reader:
             currency = given.currency
         if not currency and lines:
             currency = lines[0].amount.currency
+        if not currency and given is None and not lines:  # nothing in it says its currency: nothing is in it
+            raise UnreadableStatement(reason=Reason.STATEMENT_NO_LINES)
         if not currency:
             raise InvalidStatement(line=1, field=StatementField.CURRENCY, reason=Reason.STATEMENT_VALUE_MISSING)
         booked = [line.booking_date for line in lines]
