@@ -1,7 +1,7 @@
 """The standards' published example files (tests/fixtures/bank/README.md says where each comes from), imported
 into an account of their currency and IBAN: every line as the example has it — amounts exact, days, the bank's
-references, the remittance references, the counterparty and its IBAN — and the same file again adds nothing
-(both databases)."""
+references, the remittance references, the counterparty and its IBAN — and any file of any format imported again
+adds nothing (both databases)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,18 @@ import pytest
 from acompte.adapters.bank_formats.upload import import_file
 from acompte.domain.banking.statements import LineFilter, StatementFormat
 from acompte.domain.money import Money
-from acompte.services.banking import accounts, imports
+from acompte.services.banking import accounts, csv_mappings, imports
 from acompte.services.ports import Ctx
 from tests.bank_import_cases import (
+    CREDIT_AGRICOLE_CSV,
+    CREDIT_AGRICOLE_MAPPING,
     FINPETROL_IBAN,
     ISO_CAMT053,
     OFX_SPEC,
     OFX_SPEC_SGML,
     POSTFINANCE_CAMT054,
     POSTFINANCE_IBAN,
+    Into,
     read,
 )
 
@@ -128,3 +131,24 @@ def test_a_statement_of_a_day_without_movements_is_imported_for_its_balances(app
         Money.of("500000", "SEK"),
     )
     assert len(imports.list_imports(app.uow(), ctx, account_id=finpetrol)) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "into", "count"),
+    [
+        (ISO_CAMT053, Into("SEK", FINPETROL_IBAN), 3),
+        (POSTFINANCE_CAMT054, Into("CHF", POSTFINANCE_IBAN), 1),
+        (OFX_SPEC, Into("USD"), 2),
+        (OFX_SPEC_SGML, Into("USD"), 2),
+        (CREDIT_AGRICOLE_CSV, Into("EUR", mapping=CREDIT_AGRICOLE_MAPPING), 5),
+    ],
+)
+def test_a_file_imported_again_adds_nothing_and_the_import_says_so(app, ctx, name, into, count):  # type: ignore[no-untyped-def]
+    bank = account(app, ctx, into.currency, into.iban)
+    mapping = csv_mappings.create_mapping(app.uow(), ctx, **into.mapping).id if into.mapping else None
+    first = import_file(app.uow(), ctx, bank, read(name), mapping_id=mapping)
+    again = import_file(app.uow(), ctx, bank, read(name), mapping_id=mapping)
+    assert (first.added, first.skipped, again.added, again.skipped) == (count, 0, 0, count)
+    assert len(stored(app, ctx, bank)) == count
+    latest, earlier = imports.list_imports(app.uow(), ctx, account_id=bank)
+    assert (latest.lines_added, latest.lines_skipped, earlier.lines_added) == (0, count, count)
