@@ -11,7 +11,13 @@ import pytest
 from acompte.adapters.bank_formats import detect, read_statement
 from acompte.adapters.i18n.render import message
 from acompte.domain.banking.errors import InvalidStatement, UnreadableStatement
-from acompte.domain.banking.statements import CsvMapping, StatementField, StatementFormat, check_balances
+from acompte.domain.banking.statements import (
+    CsvMapping,
+    StatementField,
+    StatementFormat,
+    check_balances,
+    check_not_empty,
+)
 from acompte.domain.errors import Reason
 from acompte.domain.money import Money
 
@@ -112,6 +118,10 @@ def test_formats_are_detected_from_the_file():
     assert detect((FIXTURES / "banque-populaire.ofx").read_bytes()) is StatementFormat.OFX
     assert detect((FIXTURES / "lcl-ofx2.ofx").read_bytes()) is StatementFormat.OFX
     assert detect((FIXTURES / "qonto.csv").read_bytes()) is StatementFormat.CSV
+    assert detect((FIXTURES / "iso20022-camt053-v04-business-example.xml").read_bytes()) is StatementFormat.CAMT053
+    assert detect((FIXTURES / "postfinance-camt054-v04-qr-credit.xml").read_bytes()) is StatementFormat.CAMT054
+    assert detect((FIXTURES / "ofx-spec-bank-statement.ofx").read_bytes()) is StatementFormat.OFX
+    assert detect((FIXTURES / "ofx-spec-bank-statement-sgml.ofx").read_bytes()) is StatementFormat.OFX
 
 
 def refused(name: str, data: bytes, mapping: CsvMapping | None = None) -> InvalidStatement:
@@ -168,3 +178,23 @@ def test_csv_refusals_say_which_line_which_field_and_why():
     assert wrong_encoding.params["reason"] is Reason.STATEMENT_ENCODING and wrong_encoding.params["line"] == 1
     missing = refused("x", data, CsvMapping(**{**CREDIT_AGRICOLE.__dict__, "columns": {"date": "Jour", "amount": "2"}}))
     assert missing.params["reason"] is Reason.STATEMENT_COLUMN_MISSING and missing.params["line"] == 4
+
+
+def test_a_file_cut_short_and_a_file_of_nothing_say_so_in_both_languages():
+    sgml = (FIXTURES / "ofx-spec-bank-statement-sgml.ofx").read_bytes()
+    cut = refused("x", sgml[: sgml.index(b"<LEDGERBAL>")])  # ofxtools alone would read the two lines before it
+    assert message(cut, "fr") == (
+        "Relevé refusé, ligne 59 (fichier) : fichier incomplet : il s'arrête avant </OFX>. Rien n'a été importé."
+    )
+    assert message(cut, "en") == (
+        "Statement refused, line 59 (file): incomplete file: it stops before </OFX>. Nothing was imported."
+    )
+    header = (FIXTURES / "credit-agricole.csv").read_bytes().split(b"01/12/2026")[0]
+    with pytest.raises(UnreadableStatement) as caught:
+        check_not_empty(read("x", CREDIT_AGRICOLE, header))
+    assert message(caught.value, "en") == (
+        "Unreadable statement file: the file holds no transaction and no balance. Nothing was imported."
+    )
+    assert message(caught.value, "fr") == (
+        "Fichier de relevé illisible : le fichier ne contient ni opération ni solde. Rien n'a été importé."
+    )

@@ -146,6 +146,8 @@ class Reason(StrEnum):
     STATEMENT_CURRENCY = "statement-currency"  # value
     STATEMENT_COLUMN_MISSING = "statement-column-missing"  # column
     STATEMENT_MAPPING_REQUIRED = "statement-mapping-required"
+    STATEMENT_NO_LINES = "statement-no-lines"
+    STATEMENT_CUT_SHORT = "statement-cut-short"  # expected
     MAPPING_NAME_TAKEN = "mapping-name-taken"  # name
     MAPPING_AMOUNT_COLUMNS = "mapping-amount-columns"
     MAPPING_COLUMN_REQUIRED = "mapping-column-required"  # column

@@ -142,6 +142,9 @@ class _Reader:
         lines: list[NewBankLine] = []
         sources: list[int] = []
         ibans = {self._text(r, "c:Acct/c:Id/c:IBAN") for r in reports} - {""}
+        # An account named by its national number instead of an IBAN (`Othr`, as the ISO 20022 examples do) is
+        # still named: the import checks it against the account's IBAN as it does OFX's account numbers.
+        numbers = sorted({self._text(r, "c:Acct/c:Id/c:Othr/c:Id") for r in reports} - {""})
         opening = closing = None
         refs = []
         currency = ""
@@ -171,6 +174,8 @@ class _Reader:
             currency = given.currency
         if not currency and lines:
             currency = lines[0].amount.currency
+        if not currency and given is None and not lines:  # nothing in it says its currency: nothing is in it
+            raise UnreadableStatement(reason=Reason.STATEMENT_NO_LINES)
         if not currency:
             raise InvalidStatement(line=1, field=StatementField.CURRENCY, reason=Reason.STATEMENT_VALUE_MISSING)
         booked = [line.booking_date for line in lines]
@@ -179,6 +184,7 @@ class _Reader:
             currency=known_currency(currency, line=1),
             lines=tuple(lines),
             account_ibans=tuple(sorted(ibans)),
+            account_number=" ".join(numbers)[:100],
             statement_ref=" ".join(r for r in refs if r)[:100],
             opening=opening,
             closing=closing,

@@ -3,7 +3,11 @@
 Each `STMTTRN` is one bank line: FITID is the bank's entry reference, NAME the label, MEMO the remittance
 text, TRNTYPE the transaction code. LEDGERBAL is the closing balance; OFX gives no opening balance, so the
 balance check has nothing to compare. Dates are read as the bank wrote them (the day, before any time zone
-shift). Transactions are converted one by one so that a refusal names the transaction's line in the file."""
+shift). Transactions are converted one by one so that a refusal names the transaction's line in the file.
+
+ofxtools closes whatever a file leaves open, so a download cut short would read as a shorter statement: a file
+must end with `</OFX>`. An OFX 2 file is XML, and is checked as such first, so that a broken tag is refused
+with its line."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from lxml import etree
 from ofxtools.models import STMTTRN
 from ofxtools.Parser import OFXTree
 
@@ -24,9 +29,12 @@ from acompte.domain.errors import Reason
 from acompte.domain.money import Money
 
 _DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})")
+_END = re.compile(rb"</OFX>\s*$", re.IGNORECASE)
+_XML = re.compile(rb"^\s*(\xef\xbb\xbf)?\s*<\?xml", re.IGNORECASE)
 
 
 def parse(data: bytes) -> Statement:
+    _check_complete(data)
     tree = OFXTree()
     try:
         tree.parse(io.BytesIO(data))
@@ -69,17 +77,38 @@ def parse(data: bytes) -> Statement:
     )
 
 
+def _check_complete(data: bytes) -> None:
+    """The file is whole: an OFX 2 file is well-formed XML, and every OFX file ends with `</OFX>`."""
+    if _XML.match(data):
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        try:
+            etree.fromstring(data.lstrip(b"\xef\xbb\xbf \t\r\n"), parser)
+        except etree.XMLSyntaxError as error:
+            raise InvalidStatement(
+                line=error.lineno or 1, field=StatementField.FILE, reason=Reason.STATEMENT_NOT_XML, detail=error.msg
+            ) from None
+    if not _END.search(data):
+        raise InvalidStatement(
+            line=data.rstrip().count(b"\n") + 1,
+            field=StatementField.FILE,
+            reason=Reason.STATEMENT_CUT_SHORT,
+            expected="</OFX>",
+        )
+
+
 def _line(element: Element, position: int, currency: str, line: int) -> NewBankLine:
+    # The day and the amount are read (and refused) here before ofxtools converts them, so that a refusal says
+    # which field and which value rather than ofxtools' words.
+    booked = _day(element, "DTPOSTED")
+    if booked is None:
+        raise InvalidStatement(line=line, field=StatementField.BOOKING_DATE, reason=Reason.STATEMENT_VALUE_MISSING)
+    amount = _money(element.findtext("TRNAMT") or "", currency, line)
     try:
         transaction: Any = STMTTRN.from_etree(element)
     except Exception as error:  # ofxtools' validation: a required element missing, a value of the wrong type
         raise InvalidStatement(
             line=line, field=StatementField.FILE, reason=Reason.STATEMENT_OFX, detail=str(error)[:300]
         ) from None
-    booked = _day(element, "DTPOSTED")
-    if booked is None:
-        raise InvalidStatement(line=line, field=StatementField.BOOKING_DATE, reason=Reason.STATEMENT_VALUE_MISSING)
-    amount = _money(str(transaction.trnamt), currency, line)
     name = " ".join((transaction.name or (transaction.payee and transaction.payee.name) or "").split())
     memo = " ".join((transaction.memo or "").split())
     return NewBankLine(

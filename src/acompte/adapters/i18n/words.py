@@ -206,6 +206,8 @@ REASONS: dict[Reason, str] = {
     Reason.STATEMENT_MAPPING_REQUIRED: N_(
         "un fichier CSV s'importe avec le format CSV de sa banque : choisissez-en un"
     ),
+    Reason.STATEMENT_NO_LINES: N_("le fichier ne contient ni opération ni solde"),
+    Reason.STATEMENT_CUT_SHORT: N_("fichier incomplet : il s'arrête avant {expected}"),
     Reason.MAPPING_NAME_TAKEN: N_("un format CSV s'appelle déjà « {name} »"),
     Reason.MAPPING_AMOUNT_COLUMNS: N_(
         "indiquez soit la colonne du montant, soit les colonnes débit et / ou crédit"

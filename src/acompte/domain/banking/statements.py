@@ -16,6 +16,7 @@ from acompte.domain.banking.errors import (
     StatementCurrencyMismatch,
     StatementOtherAccount,
     StatementUnbalanced,
+    UnreadableStatement,
 )
 from acompte.domain.banking.lines import LineState, NewBankLine
 from acompte.domain.errors import Reason
@@ -59,7 +60,8 @@ class Statement:
     lines: tuple[NewBankLine, ...]
     #: The IBANs of the accounts the file says it is of (camt: one per statement in it).
     account_ibans: tuple[str, ...] = ()
-    #: A national account number the file gives instead of an IBAN (OFX: bank, branch and account ids).
+    #: A national account number the file gives instead of an IBAN (OFX: bank, branch and account ids; camt:
+    #: the account's `Othr` identification).
     account_number: str = ""
     statement_ref: str = ""
     opening: Money | None = None
@@ -156,6 +158,14 @@ def dedup_key(account_id: int, line: NewBankLine) -> str:
 
 
 # -- checks ----------------------------------------------------------------------------------------------------
+
+
+def check_not_empty(statement: Statement) -> None:
+    """A file with no line and no balance (a CSV export of its header alone, a notification of no entry) says
+    nothing: importing it would record an import of nothing, so it is refused. A statement that gives its
+    balances and no line (a day without movements) is a statement all the same."""
+    if not statement.lines and statement.opening is None and statement.closing is None:
+        raise UnreadableStatement(reason=Reason.STATEMENT_NO_LINES)
 
 
 def check_balances(statement: Statement) -> None:

@@ -19,6 +19,7 @@ from acompte.domain.banking.statements import (
     StatementAccount,
     check_account,
     check_balances,
+    check_not_empty,
     dedup_key,
     normalize_iban,
 )
@@ -80,6 +81,7 @@ def import_statement(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Add the statement's new lines to the account and record the import (with what it added and skipped)."""
+    check_not_empty(statement)
     check_balances(statement)
     with uow:
         account = uow.bank.statement_account(ctx.company_id, account_id, lock=True)
