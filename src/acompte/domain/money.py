@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 from acompte.domain.errors import CurrencyMismatch, InvalidAmount, Reason, UnknownCurrency
 
@@ -55,6 +56,7 @@ def minor_unit(currency: str) -> int:
         raise UnknownCurrency(currency=currency) from None
 
 
+@cache
 def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_unit(currency))
 
@@ -118,6 +120,8 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str) -> Money:
+        if cls is Money:
+            return _zero(currency)  # immutable: one per currency will do (a ledger adds up tens of thousands)
         return cls(Decimal(0).quantize(quantum(currency)), currency)
 
     @classmethod
@@ -213,9 +217,16 @@ class Money:
         return tuple(Money.from_minor(u, self.currency) for u in floors)
 
 
+@cache
+def _zero(currency: str) -> Money:
+    return Money(Decimal(0).quantize(quantum(currency)), currency)
+
+
 def total(amounts: Iterable[Money], currency: str) -> Money:
     """Sum of amounts in one currency (zero for none)."""
-    result = Money.zero(currency)
+    zero = Money.zero(currency)
+    amount_sum = zero.amount
     for amount in amounts:
-        result = result + amount
-    return result
+        zero._same(amount)  # what `+` checks, without a Money per step (ledgers sum tens of thousands)
+        amount_sum += amount.amount
+    return Money(amount_sum, currency)

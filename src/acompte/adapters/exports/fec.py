@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from acompte.adapters.csv_cells import Figure, csv_line
 from acompte.domain.money import Money
@@ -82,6 +83,7 @@ def fec_date(day: date | None) -> str:
     return f"{day:%Y%m%d}" if day else ""
 
 
+@lru_cache(maxsize=65536)  # accounts, labels and parties repeat on every line of a year
 def _clean(text: str, separator: str) -> str:
     text = text.translate(_PLAIN)
     for forbidden in (*SEPARATORS, separator, "\r", "\n"):
@@ -142,6 +144,7 @@ class FecLine:
     values: dict[str, str]
 
 
+@lru_cache(maxsize=4096)  # a year's file holds a few hundred distinct days
 def _parse_date(text: str) -> date | None:
     if not re.fullmatch(r"\d{8}", text):
         return None
