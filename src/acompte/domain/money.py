@@ -65,6 +65,10 @@ def round_to_currency(value: Decimal, currency: str, rounding: str = HALF_UP) ->
     return value.quantize(quantum(currency), rounding=rounding)
 
 
+#: Minor units below which `from_minor` is exact without checking (the decimal context keeps 28 digits).
+_TRUSTED = 10**18
+
+
 @dataclass(frozen=True, slots=True, order=False)
 class Money:
     """An exact amount in one currency. Always quantized to the currency's minor unit."""
@@ -126,7 +130,15 @@ class Money:
 
     @classmethod
     def from_minor(cls, units: int, currency: str) -> Money:
-        return cls(Decimal(units).scaleb(-minor_unit(currency)).quantize(quantum(currency)), currency)
+        places = minor_unit(currency)
+        if cls is Money and type(units) is int and -_TRUSTED < units < _TRUSTED:
+            # exact by construction (an integer scaled by the minor unit, far below the context's precision), so
+            # the checks of __post_init__ are skipped: ledgers read tens of thousands of amounts
+            money = object.__new__(Money)
+            object.__setattr__(money, "amount", Decimal(units).scaleb(-places))
+            object.__setattr__(money, "currency", currency)
+            return money
+        return cls(Decimal(units).scaleb(-places).quantize(quantum(currency)), currency)
 
     # -- conversions --------------------------------------------------------------------------------
     @property

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from acompte.domain.accounting import EntryLine, Journal, JournalEntry, PartyRef, PostedEntry, VatPart
@@ -15,7 +15,7 @@ from acompte.domain.documents import Document
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
-from acompte.persistence.export_batches import ExportBatches, parts_to_json, posting_record
+from acompte.persistence.export_batches import ExportBatches, insert_rows, parts_to_json, posting_record
 from acompte.persistence.rows import (
     AllocationPostingRow,
     AllocationRow,
@@ -138,9 +138,9 @@ class ExportRepository(ExportBatches):
         month is tens of thousands of lines); the entries' ids in the same order."""
         if not posted:
             return []
-        self.session.flush()
-        self.session.execute(
-            insert(Base.metadata.tables[JournalEntryRow.__tablename__]),
+        insert_rows(
+            self.session,
+            JournalEntryRow.__tablename__,
             [
                 {
                     "company_id": company_id,
@@ -171,8 +171,9 @@ class ExportRepository(ExportBatches):
             )
         }
         entry_ids = [ids[(p.entry.journal.value, sequence)] for p, sequence in posted]
-        self.session.execute(
-            insert(Base.metadata.tables[JournalLineRow.__tablename__]),
+        insert_rows(
+            self.session,
+            JournalLineRow.__tablename__,
             [
                 {
                     "company_id": company_id,
