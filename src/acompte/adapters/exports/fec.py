@@ -79,6 +79,7 @@ def fec_foreign(money: Money | None) -> tuple[str, str]:
     return fec_amount(-money if money.is_negative else money), money.currency
 
 
+@lru_cache(maxsize=4096)  # three dates per line, a few hundred distinct days a year
 def fec_date(day: date | None) -> str:
     return f"{day:%Y%m%d}" if day else ""
 
@@ -173,7 +174,9 @@ def read_fec(content: bytes, *, encoding: str = DEFAULT_ENCODING) -> tuple[str, 
     lines = []
     for n, record in enumerate(records[1:], start=2):
         values = record.split(separator)
-        lines.append(FecLine(n, dict(zip(COLUMNS, values, strict=False)) | {"__count__": str(len(values))}))
+        fields = dict(zip(COLUMNS, values, strict=False))
+        fields["__count__"] = str(len(values))
+        lines.append(FecLine(n, fields))
     return separator, lines
 
 
