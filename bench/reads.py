@@ -8,7 +8,11 @@ of bind parameters one of its statements sent (a number that grows with the data
 
 With `--documents N` a new company of N documents is populated first (bench/populate.py: parties of 50
 documents dated over last year). `--export` then posts one month of it (`run_export`) and writes the FEC of the
-year, as `acompte export` does: that writes, so it runs once per company.
+year, as `acompte export` does: that writes, so it runs once per company. `--month-documents N` first adds
+parties whose documents all fall in that month, so that its export posts about N documents (twice as many are
+populated: half of populate's pattern is quotes, orders, drafts… that post nothing) and their payments:
+
+    .venv/bin/python bench/reads.py --url … --documents 10000 --month-documents 10000 --export --no-reads
 """
 
 from __future__ import annotations
@@ -49,6 +53,26 @@ class Timing:
     statements: int
     max_params: int
     error: str = ""
+    cpu_ms: float = 0.0  # this process's CPU time, per call (median calls aside: the mean)
+    server_cpu_ms: float = 0.0  # the database server's, on a local PostgreSQL (its backends of this database)
+
+
+def server_cpu_seconds(engine: Engine) -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL backend connected to this database, read from /proc (the server
+    runs on this machine; the bench database is nobody else's). Empty elsewhere."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    with engine.connect() as conn:
+        pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).scalars()
+        result = {}
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            result[int(pid)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        return result
 
 
 @contextmanager
@@ -75,6 +99,7 @@ def counting(engine: Engine) -> Iterator[list[int]]:
 
 def timed(engine: Engine, label: str, call: Callable[[int], Any], repeat: int) -> Timing:
     seconds: list[float] = []
+    server_before, cpu_before = server_cpu_seconds(engine), time.process_time()
     with counting(engine) as seen:
         try:
             for k in range(repeat):
@@ -83,8 +108,20 @@ def timed(engine: Engine, label: str, call: Callable[[int], Any], repeat: int) -
                 seconds.append(time.perf_counter() - t0)
         except Exception as error:  # reported beside the timings, never hidden
             return Timing(label, 0, 0, 0, len(seen), max(seen, default=0), f"{type(error).__name__}: {error}"[:120])
+    cpu = (time.process_time() - cpu_before) * 1000 / repeat
+    server_after = server_cpu_seconds(engine)
+    server = sum(v - server_before.get(pid, 0.0) for pid, v in server_after.items()) * 1000 / repeat
     ms = [s * 1000 for s in seconds]
-    return Timing(label, statistics.median(ms), percentile(ms, 95), max(ms), len(seen) // repeat, max(seen, default=0))
+    return Timing(
+        label,
+        statistics.median(ms),
+        percentile(ms, 95),
+        max(ms),
+        len(seen) // repeat,
+        max(seen, default=0),
+        cpu_ms=cpu,
+        server_cpu_ms=server,
+    )
 
 
 def read_cases(
@@ -172,13 +209,21 @@ def main(argv: list[str] | None = None) -> list[Timing]:
     parser.add_argument("--export", action="store_true", help="also post one month and write the FEC (writes)")
     parser.add_argument("--month", type=int, default=3)
     parser.add_argument("--no-lists", action="store_true")
+    parser.add_argument(
+        "--month-documents", type=int, default=0, help="add parties dated in --month: its export posts about this many"
+    )
+    parser.add_argument("--no-reads", action="store_true", help="skip the read paths (measure the export alone)")
     args = parser.parse_args(argv)
     app = bootstrap.build(args.url, pool_size=2)
-    if args.documents:
+    if args.documents or args.month_documents:
         [company] = populate.create_companies(app.uow, [f"Lectures {int(time.time()) % 100_000}"])
-        populate.populate_parties(
-            app.engine, company, args.documents // populate.PARTY_DOCUMENTS, year=date.today().year - 1
-        )
+        year = date.today().year - 1
+        if args.documents:
+            populate.populate_parties(app.engine, company, args.documents // populate.PARTY_DOCUMENTS, year=year)
+        if args.month_documents:
+            # half of populate's pattern is posted (sale invoices and deposit invoices)
+            parties = -(-2 * args.month_documents // populate.PARTY_DOCUMENTS)
+            populate.populate_parties(app.engine, company, parties, year=year, month=args.month, tag="M")
         populate.analyze(app.engine)
         company_id, parties = company.id, company.parties
     else:
@@ -193,18 +238,21 @@ def main(argv: list[str] | None = None) -> list[Timing]:
         n = conn.execute(text("SELECT count(*) FROM documents WHERE company_id = :c"), {"c": company_id}).scalar()
     print(f"{app.engine.dialect.name}: company {company_id}, {n:,} documents, {len(parties):,} parties; "
           f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
-    timings = read_cases(app, company_id, parties, args.repeat, lists=not args.no_lists)
+    timings = [] if args.no_reads else read_cases(app, company_id, parties, args.repeat, lists=not args.no_lists)
     if args.export:
         timings += export_month(app, company_id, args.month)
     width = max(len(t.label) for t in timings)
-    print(f"{'case':<{width}}  {'median ms':>10}  {'p95 ms':>9}  {'worst ms':>9}  {'stmts':>6}  {'max params':>10}")
+    print(
+        f"{'case':<{width}}  {'median ms':>10}  {'p95 ms':>9}  {'worst ms':>9}  {'stmts':>6}  {'max params':>10}  "
+        f"{'cpu ms':>8}  {'db cpu ms':>9}"
+    )
     for t in timings:
         if t.error:
             print(f"{t.label:<{width}}  FAILED after {t.statements} statements ({t.max_params} params): {t.error}")
         else:
             print(
                 f"{t.label:<{width}}  {t.median_ms:>10.1f}  {t.p95_ms:>9.1f}  {t.worst_ms:>9.1f}  {t.statements:>6}  "
-                f"{t.max_params:>10}"
+                f"{t.max_params:>10}  {t.cpu_ms:>8.0f}  {t.server_cpu_ms:>9.0f}"
             )
     print(f"load {os.getloadavg()[0]:.2f}")
     app.close()

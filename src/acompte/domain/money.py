@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 from acompte.domain.errors import CurrencyMismatch, InvalidAmount, Reason, UnknownCurrency
 
@@ -55,12 +56,17 @@ def minor_unit(currency: str) -> int:
         raise UnknownCurrency(currency=currency) from None
 
 
+@cache
 def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_unit(currency))
 
 
 def round_to_currency(value: Decimal, currency: str, rounding: str = HALF_UP) -> Decimal:
     return value.quantize(quantum(currency), rounding=rounding)
+
+
+#: Minor units below which `from_minor` is exact without checking (the decimal context keeps 28 digits).
+_TRUSTED = 10**18
 
 
 @dataclass(frozen=True, slots=True, order=False)
@@ -118,11 +124,21 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str) -> Money:
+        if cls is Money:
+            return _zero(currency)  # immutable: one per currency will do (a ledger adds up tens of thousands)
         return cls(Decimal(0).quantize(quantum(currency)), currency)
 
     @classmethod
     def from_minor(cls, units: int, currency: str) -> Money:
-        return cls(Decimal(units).scaleb(-minor_unit(currency)).quantize(quantum(currency)), currency)
+        places = minor_unit(currency)
+        if cls is Money and type(units) is int and -_TRUSTED < units < _TRUSTED:
+            # exact by construction (an integer scaled by the minor unit, far below the context's precision), so
+            # the checks of __post_init__ are skipped: ledgers read tens of thousands of amounts
+            money = object.__new__(Money)
+            object.__setattr__(money, "amount", Decimal(units).scaleb(-places))
+            object.__setattr__(money, "currency", currency)
+            return money
+        return cls(Decimal(units).scaleb(-places).quantize(quantum(currency)), currency)
 
     # -- conversions --------------------------------------------------------------------------------
     @property
@@ -213,9 +229,16 @@ class Money:
         return tuple(Money.from_minor(u, self.currency) for u in floors)
 
 
+@cache
+def _zero(currency: str) -> Money:
+    return Money(Decimal(0).quantize(quantum(currency)), currency)
+
+
 def total(amounts: Iterable[Money], currency: str) -> Money:
     """Sum of amounts in one currency (zero for none)."""
-    result = Money.zero(currency)
+    zero = Money.zero(currency)
+    amount_sum = zero.amount
     for amount in amounts:
-        result = result + amount
-    return result
+        zero._same(amount)  # what `+` checks, without a Money per step (ledgers sum tens of thousands)
+        amount_sum += amount.amount
+    return Money(amount_sum, currency)

@@ -212,10 +212,11 @@ class DepositRepository(Repo):
                 return []
             stmt = stmt.where(DeductionRow.deposit_invoice_id.in_(list(deposit_invoice_ids)))
         rows = list(self.session.execute(stmt.order_by(DeductionRow.id)))
-        ids = [r[0].id for r in rows]
         vat: dict[int, list[DeductionVatRow]] = {}
-        if ids and breakdowns:
-            for v in self.session.scalars(select(DeductionVatRow).where(DeductionVatRow.deduction_id.in_(ids))):
+        if rows and breakdowns:
+            # chosen by the same conditions, never by a list of ids (a company's deductions grow with its history)
+            chosen = stmt.with_only_columns(DeductionRow.id).scalar_subquery()
+            for v in self.session.scalars(select(DeductionVatRow).where(DeductionVatRow.deduction_id.in_(chosen))):
                 vat.setdefault(v.deduction_id, []).append(v)
         return [
             Deduction(

@@ -5,27 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from acompte.domain.accounting import EntryLine, Journal, JournalEntry, Nature, PartyRef, PostedEntry, VatPart
+from acompte.domain.accounting import EntryLine, Journal, JournalEntry, PartyRef, PostedEntry, VatPart
 from acompte.domain.documents import Document
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
+from acompte.persistence.export_batches import ExportBatches, insert_rows, parts_to_json, posting_record
 from acompte.persistence.rows import (
     AllocationPostingRow,
     AllocationRow,
+    Base,
     CompanyRow,
     DocumentLineRow,
     DocumentRow,
     EInvoiceStatusRow,
     ExportedSourceRow,
     ExportRunRow,
-    ItemRow,
     JournalEntryRow,
     JournalLineRow,
     PaymentRow,
@@ -34,25 +34,6 @@ from acompte.persistence.rows import (
 )
 from acompte.services.ports.clock import Clock, SystemClock
 from acompte.services.ports.exports import PostingRecord, RunRecord, StatusRecord
-
-
-def parts_to_json(parts: Iterable[VatPart]) -> list[dict[str, Any]]:
-    return [
-        {"rate": str(p.rate), "nature": p.nature.value, "net": p.net.minor_units, "vat": p.vat.minor_units}
-        for p in parts
-    ]
-
-
-def parts_from_json(data: Iterable[dict[str, Any]], currency: str) -> tuple[VatPart, ...]:
-    return tuple(
-        VatPart(
-            Decimal(d["rate"]),
-            Nature(d["nature"]),
-            Money.from_minor(int(d["net"]), currency),
-            Money.from_minor(int(d["vat"]), currency),
-        )
-        for d in data
-    )
 
 
 def _run(row: ExportRunRow) -> RunRecord:
@@ -68,22 +49,7 @@ def _run(row: ExportRunRow) -> RunRecord:
     )
 
 
-def _posting(row: AllocationPostingRow) -> PostingRecord:
-    return PostingRecord(
-        id=row.id,
-        run_id=row.run_id,
-        payment_id=row.payment_id,
-        allocation_id=row.allocation_id,
-        document_id=row.document_id,
-        payment_date=row.payment_date,
-        treatment=row.treatment,
-        amount=Money.from_minor(row.amount_minor, row.currency),
-        parts=parts_from_json(row.parts or [], row.currency),
-        imputed_run_id=row.imputed_run_id,
-    )
-
-
-class ExportRepository:
+class ExportRepository(ExportBatches):
     def __init__(self, session: Session, clock: Clock | None = None) -> None:
         self.session = session
         self.clock: Clock = clock or SystemClock()
@@ -168,48 +134,68 @@ class ExportRepository:
     def add_entries(
         self, company_id: int, run_id: int, posted: Sequence[tuple[PostedEntry, int]], *, fiscal_year: int
     ) -> list[int]:
-        """Entries (each with its sequence) and their lines, written in two batched flushes."""
-        rows = [
-            JournalEntryRow(
-                company_id=company_id,
-                run_id=run_id,
-                journal=p.entry.journal.value,
-                fiscal_year=fiscal_year,
-                sequence=sequence,
-                number=p.number,
-                entry_date=p.entry.entry_date,
-                piece_ref=p.entry.piece_ref,
-                piece_date=p.entry.piece_date,
-                label=p.entry.label[:300],
-                valid_date=p.valid_date,
-                source=p.entry.source[:60],
-            )
-            for p, sequence in posted
-        ]
-        self.session.add_all(rows)
-        self.session.flush()
-        self.session.add_all(
-            JournalLineRow(
-                company_id=company_id,
-                entry_id=row.id,
-                position=position,
-                account=line.account,
-                account_label=line.account_label[:200],
-                aux_code=line.party.code if line.party else "",
-                aux_label=line.party.name[:200] if line.party else "",
-                label=line.label[:300],
-                debit_minor=line.debit.minor_units,
-                credit_minor=line.credit.minor_units,
-                currency=line.debit.currency,
-                match_key=line.match_key,
-                foreign_minor=line.foreign_amount.minor_units if line.foreign_amount is not None else None,
-                foreign_currency=line.foreign_amount.currency if line.foreign_amount is not None else None,
-            )
-            for row, (p, _) in zip(rows, posted, strict=True)
-            for position, line in enumerate(p.entry.lines, start=1)
+        """Entries (each with its sequence) and their lines, in batched inserts (plain rows, no ORM objects: a
+        month is tens of thousands of lines); the entries' ids in the same order."""
+        if not posted:
+            return []
+        insert_rows(
+            self.session,
+            JournalEntryRow.__tablename__,
+            [
+                {
+                    "company_id": company_id,
+                    "run_id": run_id,
+                    "journal": p.entry.journal.value,
+                    "fiscal_year": fiscal_year,
+                    "sequence": sequence,
+                    "number": p.number,
+                    "entry_date": p.entry.entry_date,
+                    "piece_ref": p.entry.piece_ref,
+                    "piece_date": p.entry.piece_date,
+                    "label": p.entry.label[:300],
+                    "valid_date": p.valid_date,
+                    "source": p.entry.source[:60],
+                }
+                for p, sequence in posted
+            ],
         )
-        self.session.flush()
-        return [row.id for row in rows]
+        # the ids back by the entries' numbers (unique per journal and year), read by the run, never by a list
+        ids = {
+            (r.journal, r.sequence): r.id
+            for r in self.session.execute(
+                select(JournalEntryRow.id, JournalEntryRow.journal, JournalEntryRow.sequence).where(
+                    JournalEntryRow.company_id == company_id,
+                    JournalEntryRow.run_id == run_id,
+                    JournalEntryRow.fiscal_year == fiscal_year,
+                )
+            )
+        }
+        entry_ids = [ids[(p.entry.journal.value, sequence)] for p, sequence in posted]
+        insert_rows(
+            self.session,
+            JournalLineRow.__tablename__,
+            [
+                {
+                    "company_id": company_id,
+                    "entry_id": entry_id,
+                    "position": position,
+                    "account": line.account,
+                    "account_label": line.account_label[:200],
+                    "aux_code": line.party.code if line.party else "",
+                    "aux_label": line.party.name[:200] if line.party else "",
+                    "label": line.label[:300],
+                    "debit_minor": line.debit.minor_units,
+                    "credit_minor": line.credit.minor_units,
+                    "currency": line.debit.currency,
+                    "match_key": line.match_key,
+                    "foreign_minor": line.foreign_amount.minor_units if line.foreign_amount is not None else None,
+                    "foreign_currency": line.foreign_amount.currency if line.foreign_amount is not None else None,
+                }
+                for entry_id, (p, _) in zip(entry_ids, posted, strict=True)
+                for position, line in enumerate(p.entry.lines, start=1)
+            ],
+        )
+        return entry_ids
 
     def entries(
         self,
@@ -227,16 +213,18 @@ class ExportRepository:
             where.append(JournalEntryRow.entry_date >= date_from)
         if date_to is not None:
             where.append(JournalEntryRow.entry_date <= date_to)
-        rows = list(self.session.scalars(select(JournalEntryRow).where(*where).order_by(JournalEntryRow.id)))
+        entries = Base.metadata.tables[JournalEntryRow.__tablename__]
+        rows = list(self.session.execute(select(entries).where(*where).order_by(JournalEntryRow.id)))
         return self._entries(rows, where)
 
-    def _entries(self, rows: list[JournalEntryRow], where: list[Any]) -> list[PostedEntry]:
-        """The entries `rows` with their lines, read by a join on the same conditions (never a list of ids)."""
+    def _entries(self, rows: Sequence[Any], where: list[Any]) -> list[PostedEntry]:
+        """The entries `rows` with their lines, read by a join on the same conditions (never a list of ids). Plain
+        rows, not ORM objects: a year's ledger is tens of thousands of lines."""
         if not rows:
             return []
-        lines: dict[int, list[JournalLineRow]] = {}
-        found = self.session.scalars(
-            select(JournalLineRow)
+        lines: dict[int, list[Any]] = {}
+        found = self.session.execute(
+            select(Base.metadata.tables[JournalLineRow.__tablename__])
             .join(JournalEntryRow, JournalEntryRow.id == JournalLineRow.entry_id)
             .where(JournalLineRow.company_id == JournalEntryRow.company_id, *where)
             .order_by(JournalLineRow.entry_id, JournalLineRow.position)
@@ -383,15 +371,6 @@ class ExportRepository:
         ).one()
         return dict(row or {})
 
-    def item_kinds(self, company_id: int, item_ids: Iterable[int]) -> dict[int, str]:
-        ids = list({i for i in item_ids if i is not None})
-        if not ids:
-            return {}
-        rows = self.session.execute(
-            select(ItemRow.id, ItemRow.kind).where(ItemRow.company_id == company_id, ItemRow.id.in_(ids))
-        )
-        return {r.id: r.kind for r in rows}
-
     def treasury_kind(self, company_id: int, account_id: int) -> str:
         kind = self.session.scalar(
             select(TreasuryAccountRow.kind).where(
@@ -487,7 +466,7 @@ class ExportRepository:
             stmt = stmt.where(
                 AllocationPostingRow.treatment == "deposit", AllocationPostingRow.imputed_run_id.is_(None)
             )
-        return [_posting(r) for r in self.session.scalars(stmt.order_by(AllocationPostingRow.id))]
+        return [posting_record(r) for r in self.session.scalars(stmt.order_by(AllocationPostingRow.id))]
 
     def postings_for_allocations(self, company_id: int, allocation_ids: Iterable[int]) -> list[PostingRecord]:
         ids = list(set(allocation_ids))
@@ -498,7 +477,7 @@ class ExportRepository:
             .where(AllocationPostingRow.company_id == company_id, AllocationPostingRow.allocation_id.in_(ids))
             .order_by(AllocationPostingRow.id)
         )
-        return [_posting(r) for r in rows]
+        return [posting_record(r) for r in rows]
 
     def imputed_on(self, company_id: int, invoice_key: str) -> list[PostingRecord]:
         """Deposit postings imputed on an invoice (their imputation source key names the invoice)."""
@@ -514,7 +493,7 @@ class ExportRepository:
         if not ids:
             return []
         rows = self.session.scalars(select(AllocationPostingRow).where(AllocationPostingRow.id.in_(ids)))
-        return [_posting(r) for r in rows]
+        return [posting_record(r) for r in rows]
 
     def mark_imputed(self, company_id: int, posting_id: int, run_id: int) -> None:
         row = self.session.get(AllocationPostingRow, posting_id)

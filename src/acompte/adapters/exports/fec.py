@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from acompte.adapters.csv_cells import Figure, csv_line
 from acompte.domain.money import Money
@@ -78,10 +79,12 @@ def fec_foreign(money: Money | None) -> tuple[str, str]:
     return fec_amount(-money if money.is_negative else money), money.currency
 
 
+@lru_cache(maxsize=4096)  # three dates per line, a few hundred distinct days a year
 def fec_date(day: date | None) -> str:
     return f"{day:%Y%m%d}" if day else ""
 
 
+@lru_cache(maxsize=65536)  # accounts, labels and parties repeat on every line of a year
 def _clean(text: str, separator: str) -> str:
     text = text.translate(_PLAIN)
     for forbidden in (*SEPARATORS, separator, "\r", "\n"):
@@ -142,6 +145,7 @@ class FecLine:
     values: dict[str, str]
 
 
+@lru_cache(maxsize=4096)  # a year's file holds a few hundred distinct days
 def _parse_date(text: str) -> date | None:
     if not re.fullmatch(r"\d{8}", text):
         return None
@@ -170,7 +174,9 @@ def read_fec(content: bytes, *, encoding: str = DEFAULT_ENCODING) -> tuple[str, 
     lines = []
     for n, record in enumerate(records[1:], start=2):
         values = record.split(separator)
-        lines.append(FecLine(n, dict(zip(COLUMNS, values, strict=False)) | {"__count__": str(len(values))}))
+        fields = dict(zip(COLUMNS, values, strict=False))
+        fields["__count__"] = str(len(values))
+        lines.append(FecLine(n, fields))
     return separator, lines
 
 

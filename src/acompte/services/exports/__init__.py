@@ -4,6 +4,7 @@
 - `posted`            reading posted entries back: runs, ledgers with matching letters, a document's entries
 - `facts`             stored documents and payments read as accounting facts (`FactReader`)
 - `settlement_facts`  deductions, reversals and write-offs of deposits and credits, as facts to post
+- `run_postings`      how earlier runs booked the allocations a run's payments settle, and what the run books
 - `issued_vat`        the VAT of deposit documents as issued, and the deposits a final invoice deducts
 - `einvoicing`        the EN 16931 view of an issued document, what refuses issue, the « Encaissée » status
 - `ereporting`        payment data reports for VAT due on receipt
@@ -11,9 +12,9 @@
 - `issued_files`      an issued document's files, produced once at issue and kept with their hash
 
 Inside the package the imports go one way, in this order: issued_vat <- facts <- settlement_facts <- run,
-ereporting; issued_vat <- einvoicing <- printing <- statements, issued_files; facts <- posted. Nothing here
-imports another capability's service. This module re-exports the export runs and the ledger, so that callers
-write `exports.run_export(...)` and `exports.ledger(...)`.
+ereporting; run_postings <- exchange <- run; issued_vat <- einvoicing <- printing <- statements, issued_files;
+facts <- posted. Nothing here imports another capability's service. This module re-exports the export runs and
+the ledger, so that callers write `exports.run_export(...)` and `exports.ledger(...)`.
 """
 
 from acompte.domain.accounting import AccountingSettings

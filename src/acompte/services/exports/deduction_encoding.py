@@ -20,7 +20,8 @@ issued before the choice was stored reads `paid_amount`, which is how its PDF an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from acompte.domain.accounting import FactLine
 from acompte.domain.documents import Document, Flow, Kind, State
@@ -43,11 +44,19 @@ def encoding_of(uow: UnitOfWork, ctx: Ctx, document: Document, company: Company 
     current one. Anything else (purchases, deposit invoices, credit notes) deducts nothing by lines."""
     if document.kind is not Kind.INVOICE or document.flow is not Flow.SALE:
         return DeductionEncoding.PAID_AMOUNT
-    stored = uow.documents.data(ctx.company_id, document.id).get(ENCODING_KEY)
+    data = uow.documents.data(ctx.company_id, document.id)
+    return encoding_in(document, data, company or uow.companies.get(ctx.company_id))
+
+
+def encoding_in(document: Document, data: Mapping[str, Any], company: Company) -> DeductionEncoding:
+    """`encoding_of` for a document whose stored data was read already (the export reads it per batch)."""
+    if document.kind is not Kind.INVOICE or document.flow is not Flow.SALE:
+        return DeductionEncoding.PAID_AMOUNT
+    stored = data.get(ENCODING_KEY)
     if stored:
         return DeductionEncoding(stored)
     if document.state is State.DRAFT:
-        return company_encoding(company or uow.companies.get(ctx.company_id))
+        return company_encoding(company)
     return DeductionEncoding.PAID_AMOUNT
 
 
@@ -76,6 +85,7 @@ def recall_fact_lines(deductions: Sequence[DeductedDeposit], deposit_keys: Seque
 __all__ = [
     "ENCODING_KEY",
     "company_encoding",
+    "encoding_in",
     "encoding_of",
     "fix_at_issue",
     "recall_designation",

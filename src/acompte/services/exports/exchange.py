@@ -29,7 +29,7 @@ from acompte.domain.errors import ExchangeRateRequired, ForeignCurrencyNotSuppor
 from acompte.domain.money import total
 from acompte.domain.payments import Payment
 from acompte.services.exports.facts import FactReader
-from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.exports.run_postings import RunPostings
 
 
 def _rate(rate: Decimal | None, piece: str, currency: str, company_currency: str) -> Decimal:
@@ -58,8 +58,7 @@ def document_entries(
 
 
 def payment_entries(
-    uow: UnitOfWork,
-    ctx: Ctx,
+    postings: RunPostings,
     reader: FactReader,
     payment: Payment,
     fact: PaymentFact,
@@ -67,7 +66,7 @@ def payment_entries(
 ) -> tuple[JournalEntry, ...]:
     """A payment's entries in the company's currency at the payment's rate, then, for each foreign invoice it
     settles, the realised exchange difference (none when the rates give the same euros). What earlier exported
-    payments settled on each invoice (their postings) tells which share of its booked amount this one clears."""
+    payments settled on each invoice (their `postings`) tells which share of its booked amount this one clears."""
     currency = reader.company.currency
     if payment.currency == currency:
         return tuple(entries)
@@ -100,7 +99,7 @@ def payment_entries(
         before = total(
             (
                 posting.amount
-                for posting in uow.exports.postings(ctx.company_id, document_id=document.id)
+                for posting in postings.booked_on(document.id)
                 if posting.treatment == Treatment.RECEIVABLE.value and posting.payment_id != payment.id
             ),
             document.currency,

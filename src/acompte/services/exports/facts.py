@@ -8,7 +8,7 @@ reduction (709); a credit note made from the invoice's lines (a return, a cancel
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,14 +24,19 @@ from acompte.domain.accounting import (
     vat_parts,
 )
 from acompte.domain.credits import SourceKind
+from acompte.domain.deposits import Breakdown, Deduction
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.einvoicing import DeductedDeposit, DeductionEncoding, recalled_parts
 from acompte.domain.errors import InvalidSetting, Reason
 from acompte.domain.parties import Company, Party
 from acompte.domain.payments import Direction, Payment
-from acompte.services.exports.deduction_encoding import encoding_of, recall_fact_lines
-from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, issued_parts
+from acompte.services.exports.deduction_encoding import encoding_in, recall_fact_lines
+from acompte.services.exports.issued_vat import DEPOSIT_DOCUMENT_KINDS, parts_as_issued
 from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.ports.exports import RefundSource
+
+#: Deposit documents whose stored split is read per statement (a fixed count: the last batch is padded).
+SPLITS_CHUNK = 250
 
 
 def accounting_settings(company: Company) -> AccountingSettings:
@@ -56,18 +61,69 @@ def party_ref(party: Party, flow: Flow) -> PartyRef:
 
 
 class FactReader:
-    """Turns stored documents and payments into accounting facts, with caches for one transaction."""
+    """Turns stored documents and payments into accounting facts, with caches for one transaction.
+
+    An export run tells it beforehand which documents and payments it will read (`prefetch`,
+    `prefetch_payments`): their data, lines, items, parties, deposit splits and deductions are then read per
+    batch, not one by one. Whatever was not announced is still read on demand."""
 
     def __init__(self, uow: UnitOfWork, ctx: Ctx, company: Company, settings: AccountingSettings) -> None:
         self.uow, self.ctx, self.company, self.settings = uow, ctx, company, settings
         self._docs: dict[int, Document] = {}
+        self._data: dict[int, dict[str, Any]] = {}
         self._facts: dict[int, DocumentFact] = {}
         self._parties: dict[int, Party] = {}
+        self._kinds: dict[int, str] = {}
+        self._kinds_read: set[int] = set()
+        self._splits: dict[int, Breakdown | None] = {}
+        self._deductions: dict[int, list[Deduction]] | None = None
+        self._all_deductions: list[Deduction] | None = None
+        self._refunds: dict[int, RefundSource | None] = {}
 
     def remember(self, documents: Sequence[Document]) -> None:
         """Documents already read in bulk (the run's documents to post): not read again one by one."""
         for document in documents:
             self._docs.setdefault(document.id, document)
+
+    def prefetch(self, document_ids: Iterable[int]) -> None:
+        """Read per batch what `fact` needs of these documents: them, the documents deposit documents come from,
+        their data, the kinds of their items, their parties and the stored splits of deposit documents."""
+        company_id = self.ctx.company_id
+        pending, seen = set(document_ids), set[int]()
+        while pending:
+            seen |= pending
+            missing = pending - self._docs.keys()
+            for document, data in self.uow.exports.documents_by_ids(company_id, missing) if missing else ():
+                self._docs[document.id], self._data[document.id] = document, data
+            origins = {
+                doc.origin_id
+                for doc in (self._docs.get(i) for i in pending)
+                if doc is not None and doc.kind in DEPOSIT_DOCUMENT_KINDS and doc.origin_id is not None
+            }
+            pending = origins - seen
+        known = [self._docs[i] for i in sorted(seen) if i in self._docs]
+        self._data.update(self.uow.exports.documents_data(company_id, [d.id for d in known if d.id not in self._data]))
+        items = {line.item_id for d in known for line in d.lines if line.item_id is not None} - self._kinds_read
+        self._kinds.update(self.uow.exports.item_kinds(company_id, items))
+        self._kinds_read |= items
+        self.prefetch_parties(d.party_id for d in known)
+        deposits = [d for d in known if d.kind in DEPOSIT_DOCUMENT_KINDS and d.id not in self._splits]
+        for start in range(0, len(deposits), SPLITS_CHUNK):
+            chunk = deposits[start : start + SPLITS_CHUNK]
+            splits = self.uow.deposits.breakdowns(company_id, chunk + [chunk[-1]] * (SPLITS_CHUNK - len(chunk)))
+            self._splits.update((d.id, splits.get(d.id)) for d in chunk)
+
+    def prefetch_parties(self, party_ids: Iterable[int]) -> None:
+        missing = set(party_ids) - self._parties.keys()
+        if missing:
+            self._parties.update(self.uow.exports.parties_by_ids(self.ctx.company_id, missing))
+
+    def prefetch_payments(self, payments: Sequence[Payment]) -> None:
+        """The parties of these payments and what each one refunds, if it is a refund."""
+        self.prefetch_parties(p.party_id for p in payments)
+        ids = [p.id for p in payments if p.id not in self._refunds]
+        found = self.uow.exports.refund_sources(self.ctx.company_id, ids)
+        self._refunds.update((i, found.get(i)) for i in ids)
 
     def party(self, party_id: int) -> Party:
         if party_id not in self._parties:
@@ -82,12 +138,49 @@ class FactReader:
             self._docs[document_id] = self.uow.exports.document(self.ctx.company_id, document_id)
         return self._docs[document_id]
 
+    def data(self, document: Document) -> dict[str, Any]:
+        if document.id not in self._data:
+            self._data[document.id] = self.uow.exports.document_data(self.ctx.company_id, document.id)
+        return self._data[document.id]
+
+    def encoding(self, document: Document) -> DeductionEncoding:
+        """How a final invoice shows the deposits it deducts (`deduction_encoding.encoding_of`)."""
+        if document.kind is not Kind.INVOICE or document.flow is not Flow.SALE:
+            return DeductionEncoding.PAID_AMOUNT
+        return encoding_in(document, self.data(document), self.company)
+
+    def deductions(self) -> list[Deduction]:
+        """Every deduction of a deposit invoice of the company, oldest first (read once)."""
+        if self._all_deductions is None:
+            self._all_deductions = self.uow.deposits.deductions(self.ctx.company_id)
+        return self._all_deductions
+
+    def deductions_on(self, invoice_id: int) -> list[Deduction]:
+        if self._deductions is None:
+            self._deductions = {}
+            for deduction in self.deductions():
+                self._deductions.setdefault(deduction.invoice_id, []).append(deduction)
+        return self._deductions.get(invoice_id, [])
+
+    def _item_kinds(self, document: Document) -> dict[int, str]:
+        item_ids = {line.item_id for line in document.lines if line.item_id is not None}
+        unread = item_ids - self._kinds_read
+        if unread:
+            self._kinds.update(self.uow.exports.item_kinds(self.ctx.company_id, unread))
+            self._kinds_read |= unread
+        return self._kinds
+
+    def _split(self, document: Document) -> Breakdown | None:
+        if document.id not in self._splits:
+            found = self.uow.deposits.breakdowns(self.ctx.company_id, [document])
+            self._splits[document.id] = found.get(document.id)
+        return self._splits[document.id]
+
     def fact(self, document: Document) -> DocumentFact:
         if document.id in self._facts:
             return self._facts[document.id]
-        data = self.uow.exports.document_data(self.ctx.company_id, document.id)
-        item_ids = [line.item_id for line in document.lines if line.item_id is not None]
-        kinds = self.uow.exports.item_kinds(self.ctx.company_id, item_ids)
+        data = self.data(document)
+        kinds = self._item_kinds(document)
         default = Nature(
             data.get("nature") or (self.company.settings.get("accounting") or {}).get("default_nature") or "goods"
         )
@@ -105,13 +198,11 @@ class FactReader:
             # the VAT as issued, with the natures of the order (or quote) the deposit comes from
             root = self._commercial_origin(document)
             reference = self.fact(root).parts if root is not None else ()
-            issued = issued_parts(self.uow, self.ctx, document, reference, default)
+            issued = parts_as_issued(document, self._split(document), self.company.vat_rounding, reference, default)
         lines = tuple(
             FactLine(line.net, line.vat_rate, nature(line.item_id), recall=line.quantity < 0) for line in document.lines
         )
-        if document.kind is Kind.INVOICE and encoding_of(self.uow, self.ctx, document, self.company) is (
-            DeductionEncoding.DEDUCTION_LINE
-        ):
+        if document.kind is Kind.INVOICE and self.encoding(document) is DeductionEncoding.DEDUCTION_LINE:
             # the deposits recalled by lines: one sales entry, 4191 debited (AC-10), VAT as deducted
             own = vat_parts(lines, document.currency, self.company.vat_rounding)
             recalls, keys = self._recalls(document, own)
@@ -137,7 +228,7 @@ class FactReader:
     def _recalls(self, invoice: Document, reference: tuple[VatPart, ...]) -> tuple[list[DeductedDeposit], list[str]]:
         """The deposit invoices a final invoice deducts (VAT with the invoice's natures) and their keys."""
         deducted, keys = [], []
-        for deduction in self.uow.deposits.deductions(self.ctx.company_id, invoice_id=invoice.id):
+        for deduction in self.deductions_on(invoice.id):
             parts = natured_parts(((b.rate, b.net, b.vat) for b in deduction.breakdown), reference)
             deposit = self.document(deduction.deposit_invoice_id)
             deducted.append(DeductedDeposit(deposit.label, deposit.issue_date, parts))
@@ -161,7 +252,10 @@ class FactReader:
         direction decides."""
         if len(allocated_flows) == 1:
             return next(iter(allocated_flows))
-        refunded = refund_flow(self.uow, self.ctx, payment)
+        if payment.id in self._refunds:
+            refunded = _refunded_flow(self._refunds[payment.id])
+        else:
+            refunded = refund_flow(self.uow, self.ctx, payment)
         if refunded is not None:
             return refunded
         party = self.party(payment.party_id)
@@ -191,6 +285,15 @@ def credit_reason(data: Mapping[str, Any]) -> CreditReason:
         return CreditReason(explicit)
     mode = (data.get("credit") or {}).get("mode")
     return CreditReason.REDUCTION if mode == "standalone" else CreditReason.RETURN
+
+
+def _refunded_flow(source: RefundSource | None) -> Flow | None:
+    """`refund_flow` from what the refund gives back, read per batch."""
+    if source is None:
+        return None
+    if source.credit_note_flow is not None:
+        return Flow(source.credit_note_flow)
+    return Flow.SALE if source.payment_direction == Direction.IN.value else Flow.PURCHASE
 
 
 def refund_flow(uow: UnitOfWork, ctx: Ctx, payment: Payment) -> Flow | None:

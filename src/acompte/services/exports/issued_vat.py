@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from acompte.domain.accounting import Nature, VatPart, natured_parts
+from acompte.domain.deposits import Breakdown
 from acompte.domain.deposits import issued_breakdown as breakdown_as_issued
 from acompte.domain.documents import Document, Kind
 from acompte.domain.einvoicing import DeductedDeposit
-from acompte.domain.vat import VatLine
+from acompte.domain.vat import VatLine, VatRounding
 from acompte.services.ports import Ctx, UnitOfWork
 
 #: Documents whose VAT is a split of their gross, stored when issued (deposits).
@@ -42,6 +43,18 @@ def issued_parts(
     """A deposit invoice's or deposit credit note's VAT as issued, per rate, with the natures of `reference`
     (the order it comes from) at each rate."""
     breakdown = issued_breakdown(uow, ctx, document)
+    return natured_parts(((b.rate, b.net, b.vat) for b in breakdown), reference, default)
+
+
+def parts_as_issued(
+    document: Document,
+    stored: Breakdown | None,
+    rounding: VatRounding,
+    reference: Sequence[VatPart],
+    default: Nature,
+) -> tuple[VatPart, ...]:
+    """`issued_parts` of a document whose stored split (`stored`, None when it has none) was read already."""
+    breakdown = breakdown_as_issued(document, stored, rounding)
     return natured_parts(((b.rate, b.net, b.vat) for b in breakdown), reference, default)
 
 

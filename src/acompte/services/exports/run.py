@@ -61,9 +61,11 @@ from acompte.domain.money import Money, total
 from acompte.domain.payments import Payment
 from acompte.services.exports import exchange
 from acompte.services.exports.facts import FactReader, accounting_settings, party_ref, year_end_of
+from acompte.services.exports.run_postings import RunPostings
 from acompte.services.exports.settlement_facts import facts as settlement_facts
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.ports.exports import NewPosting
 
 #: Documents that make entries (a deposit invoice makes none, but is marked exported with the rest).
 POSTED_KINDS = (Kind.INVOICE, Kind.DEPOSIT_INVOICE, Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE)
@@ -205,16 +207,22 @@ def run_export(
             for entry in entries:
                 produced.append(entry if entry.entry_date >= when else replace(entry, entry_date=when))
 
+        # what the run marks exported, written in one batch once everything is posted
+        marked: list[tuple[str, int | None]] = []
+        exported_now: set[int] = set()
+
         # 1. issued documents
         documents = 0
         to_export = uow.exports.documents_to_export(ctx.company_id, [k.value for k in POSTED_KINDS], date_to)
         reader.remember(to_export)
+        reader.prefetch(d.id for d in to_export)
         for document in to_export:
             when = in_run(document.issue_date, document.label)
             if when is None:
                 continue
             post(exchange.document_entries(reader, document, document_entries(reader.fact(document), settings)), when)
-            uow.exports.mark_exported(ctx.company_id, run_id, f"doc:{document.id}", document.id)
+            marked.append((f"doc:{document.id}", document.id))
+            exported_now.add(document.id)
             documents += 1
 
         # facts of deposits and credits (deductions also narrow what remains open on an invoice)
@@ -230,38 +238,55 @@ def run_export(
             if isinstance(fact, WriteOffFact) and fact.received_key is not None:
                 at_receipt.setdefault(fact.received_key, []).append(fact)
 
-        # 2. payments, oldest first
+        # 2. payments, oldest first; what they settle and how it was booked before, read per batch
         payments = 0
-        for payment in uow.exports.payments_to_export(ctx.company_id, date_to):
+        to_pay = uow.exports.payments_to_export(ctx.company_id, date_to)
+        allocations = uow.exports.allocations_of_payments(ctx.company_id, [p.id for p in to_pay])
+        settled_ids = {doc_id for found in allocations.values() for _, doc_id, _ in found}
+        reader.prefetch(settled_ids)
+        reader.prefetch_payments(to_pay)
+        postings = RunPostings(uow, ctx)
+        postings.prefetch(settled_ids)
+        treasuries = uow.exports.treasury_ledgers(ctx.company_id)
+        paid: list[int] = []
+        for payment in to_pay:
             when = in_run(payment.payment_date, payment.number)
             if when is None:
                 continue
-            payment_fact = _payment_fact(uow, ctx, reader, payment, deductions_on, run_id)
+            payment_fact = _payment_fact(
+                reader, postings, payment, allocations.get(payment.id, []), treasuries, deductions_on
+            )
             # shortfalls written off at this receipt join its bank entry (step 4 then finds them exported)
             written = tuple(w for w in at_receipt.get(payment_fact.key, []) if w.flow is payment_fact.flow)
             with_write_offs = replace(payment_fact, write_offs=written)
             post(
                 exchange.payment_entries(
-                    uow, ctx, reader, payment, with_write_offs, payment_entries(with_write_offs, settings)
+                    postings, reader, payment, with_write_offs, payment_entries(with_write_offs, settings)
                 ),
                 when,
             )
-            for w in written:
-                uow.exports.mark_exported(ctx.company_id, run_id, w.key)
-            uow.exports.mark_payment_exported(ctx.company_id, payment.id)
+            marked.extend((w.key, None) for w in written)
+            paid.append(payment.id)
             payments += 1
+        uow.exports.mark_payments_exported(ctx.company_id, paid)
+        postings.write(run_id)
 
         # 3. deposits (payments booked on 4191/4091) whose allocation now sits on an exported final invoice
-        for posting in uow.exports.postings(ctx.company_id, open_deposits=True):
-            if posting.allocation_id is None:
-                continue
-            invoice_id = uow.exports.allocation_document(ctx.company_id, posting.allocation_id)
+        open_deposits = [
+            p for p in uow.exports.postings(ctx.company_id, open_deposits=True) if p.allocation_id is not None
+        ]
+        moved_to = uow.exports.allocation_documents(ctx.company_id, [p.allocation_id or 0 for p in open_deposits])
+        reader.prefetch([*moved_to.values(), *(p.document_id for p in open_deposits)])
+        exported_before = uow.exports.exported_documents(ctx.company_id, set(moved_to.values()))
+        imputed: list[int] = []
+        for posting in open_deposits:
+            invoice_id = moved_to.get(posting.allocation_id or 0)
             if invoice_id is None:
                 continue
             invoice = reader.document(invoice_id)
             if invoice.kind is not Kind.INVOICE or invoice.state is not State.VALIDATED:
                 continue
-            if not uow.exports.is_document_exported(ctx.company_id, invoice.id):
+            if invoice.id not in exported_before and invoice.id not in exported_now:
                 continue
             deposit_doc = reader.document(posting.document_id)
             key = f"imp:{posting.id}:doc:{invoice.id}"
@@ -277,11 +302,12 @@ def run_export(
                 deposit_number=deposit_doc.label,
             )
             post((deduction_entry(deduction, settings),), date_from)
-            uow.exports.mark_imputed(ctx.company_id, posting.id, run_id)
-            uow.exports.mark_exported(ctx.company_id, run_id, key)
+            imputed.append(posting.id)
+            marked.append((key, None))
+        uow.exports.mark_many_imputed(ctx.company_id, imputed, run_id)
 
         # 4. the other capabilities' facts not yet posted
-        done = uow.exports.exported_keys(ctx.company_id, [f.key for f in facts])
+        done = uow.exports.exported_keys(ctx.company_id, [f.key for f in facts]) | {key for key, _ in marked}
         for fact in facts:
             if fact.key in done or _fact_date(fact) > date_to:
                 continue
@@ -289,8 +315,9 @@ def run_export(
             if when is None:
                 continue
             post(_fact_entries(uow, ctx, fact, settings), when)
-            uow.exports.mark_exported(ctx.company_id, run_id, fact.key)
+            marked.append((fact.key, None))
             done.add(fact.key)
+        uow.exports.mark_many_exported(ctx.company_id, run_id, marked)
 
         # 5. number in validation order: by date, then documents, imputations, payments, VAT made due
         ordered = sorted(enumerate(produced), key=lambda ie: (ie[1].entry_date, _rank(ie[1]), ie[0]))
@@ -338,16 +365,15 @@ def run_export(
 
 
 def _payment_fact(
-    uow: UnitOfWork,
-    ctx: Ctx,
     reader: FactReader,
+    postings: RunPostings,
     payment: Payment,
+    allocations: Sequence[tuple[int, int, Money]],
+    treasuries: dict[int, tuple[str, str]],
     deductions_on: dict[str, list[VatPart]],
-    run_id: int,
 ) -> PaymentFact:
     """A payment with its allocations as booked today; each allocation's booking is kept (allocation_postings)."""
     settings = reader.settings
-    allocations = uow.exports.allocations_of_payment(ctx.company_id, payment.id)
     documents = {doc_id: reader.document(doc_id) for _, doc_id, _ in allocations}
     flow = reader.payment_flow(payment, {d.flow for d in documents.values()})
     facts: list[AllocationFact] = []
@@ -356,16 +382,11 @@ def _payment_fact(
         fact = reader.fact(document)
         key = f"doc:{document.id}"
         if reader.is_receivable(payment, document):
-            on_invoice = [a.id for a in uow.allocations.for_document(ctx.company_id, document.id)]
-            earlier = uow.exports.postings_for_allocations(ctx.company_id, on_invoice)
+            earlier = postings.settling(document.id)
             deposits = [p for posting in earlier if posting.treatment == Treatment.DEPOSIT.value for p in posting.parts]
             deposits += deductions_on.get(key, [])
             paid_before = total(
-                (
-                    p.amount
-                    for p in uow.exports.postings(ctx.company_id, document_id=document.id)
-                    if p.treatment == Treatment.RECEIVABLE.value
-                ),
+                (p.amount for p in postings.booked_on(document.id) if p.treatment == Treatment.RECEIVABLE.value),
                 payment.currency,
             )
             allocation = receivable_allocation(
@@ -383,19 +404,19 @@ def _payment_fact(
             parts = allocation.content
         else:  # pragma: no cover - payments never settle credit notes (PAYABLE_KINDS)
             raise NotFound(entity="Document réglable", id=document.id)
-        uow.exports.add_posting(
-            ctx.company_id,
-            run_id,
-            payment_id=payment.id,
-            allocation_id=allocation_id,
-            document_id=document.id,
-            payment_date=payment.payment_date,
-            treatment=allocation.treatment.value,
-            amount=amount,
-            parts=parts,
+        postings.add(
+            NewPosting(
+                payment_id=payment.id,
+                allocation_id=allocation_id,
+                document_id=document.id,
+                payment_date=payment.payment_date,
+                treatment=allocation.treatment.value,
+                amount=amount,
+                parts=tuple(parts),
+            )
         )
         facts.append(allocation)
-    kind, ledger_account = uow.exports.treasury_ledger(ctx.company_id, payment.account_id)
+    kind, ledger_account = treasuries.get(payment.account_id, ("bank", ""))
     treasury = Treasury.CASH if kind == "cash" else Treasury.BANK
     return PaymentFact(
         key=f"pay:{payment.id}",

@@ -43,7 +43,6 @@ from acompte.domain.documents import Document, State
 from acompte.domain.einvoicing import DeductionEncoding
 from acompte.domain.errors import ForeignCurrencyNotSupported
 from acompte.domain.money import Money
-from acompte.services.exports.deduction_encoding import encoding_of
 from acompte.services.exports.facts import FactReader
 from acompte.services.ports import Ctx, UnitOfWork
 
@@ -68,7 +67,8 @@ def deduction_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
     too: the export skips them by key, and they tell what remains open on each invoice), and reversals of
     exported imputations whose deduction was removed since."""
     currency = reader.company.currency
-    deductions = [d for d in uow.deposits.deductions(ctx.company_id) if d.invoice_state is State.VALIDATED]
+    deductions = [d for d in reader.deductions() if d.invoice_state is State.VALIDATED]
+    reader.prefetch([id_ for d in deductions for id_ in (d.invoice_id, d.deposit_invoice_id)])
     keys = {deduction_key(d.id, d.invoice_id): d for d in deductions}
     facts: list[Any] = []
     for key, deduction in keys.items():
@@ -77,7 +77,7 @@ def deduction_facts(uow: UnitOfWork, ctx: Ctx, reader: FactReader, date_to: date
             continue
         if invoice.currency != currency:  # its deposits' euros would not clear 4191 at the invoice's rate
             raise ForeignCurrencyNotSupported(piece=invoice.label, currency=invoice.currency, company_currency=currency)
-        if encoding_of(uow, ctx, invoice, reader.company) is DeductionEncoding.DEDUCTION_LINE:
+        if reader.encoding(invoice) is DeductionEncoding.DEDUCTION_LINE:
             continue  # recalled by a line of the invoice: its own sales entry debits 4191 (AC-10)
         deposit = reader.document(deduction.deposit_invoice_id)
         invoice_fact = reader.fact(invoice)

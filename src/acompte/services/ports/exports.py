@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from acompte.domain.accounting import JournalEntry, PostedEntry, VatPart
 from acompte.domain.documents import Document
 from acompte.domain.money import Money
+from acompte.domain.parties import Party
 from acompte.domain.payments import Payment
 
 if TYPE_CHECKING:
@@ -40,6 +41,27 @@ class PostingRecord:
     amount: Money
     parts: tuple[VatPart, ...]
     imputed_run_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPosting:
+    """An allocation posting an export run writes (its id comes from the batch that inserts it)."""
+
+    payment_id: int
+    allocation_id: int | None
+    document_id: int
+    payment_date: date
+    treatment: str
+    amount: Money
+    parts: tuple[VatPart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RefundSource:
+    """What a refund payment gives back: a credit note (its flow) or a payment's overpayment (its direction)."""
+
+    credit_note_flow: str | None
+    payment_direction: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +145,45 @@ class Exports(Protocol):
     def document_data(self, company_id: int, document_id: int) -> dict[str, Any]: ...
 
     def item_kinds(self, company_id: int, item_ids: Iterable[int]) -> dict[int, str]: ...
+
+    # -- per batch: every read by ids sends chunks of a fixed size, whatever the number of ids ------------------
+    def documents_by_ids(self, company_id: int, ids: Iterable[int]) -> list[tuple[Document, dict[str, Any]]]:
+        """Documents of the company among `ids`, with their lines and their data."""
+
+    def documents_data(self, company_id: int, ids: Iterable[int]) -> dict[int, dict[str, Any]]: ...
+
+    def parties_by_ids(self, company_id: int, ids: Iterable[int]) -> dict[int, Party]: ...
+
+    def treasury_ledgers(self, company_id: int) -> dict[int, tuple[str, str]]:
+        """Every treasury account's kind (bank or cash) and own ledger account (empty: the chart's)."""
+
+    def allocations_of_payments(
+        self, company_id: int, payment_ids: Iterable[int]
+    ) -> dict[int, list[tuple[int, int, Money]]]:
+        """Per payment: (allocation id, document id, amount) of its allocations, oldest first."""
+
+    def allocations_on_documents(self, company_id: int, document_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Per document: the ids of the allocations (payments and credits) that settle it."""
+
+    def allocation_documents(self, company_id: int, allocation_ids: Iterable[int]) -> dict[int, int]: ...
+
+    def postings_on_documents(
+        self, company_id: int, document_ids: Iterable[int]
+    ) -> tuple[dict[int, list[PostingRecord]], dict[int, list[PostingRecord]]]:
+        """The postings booked on each document, and those of the allocations settling each one today."""
+
+    def refund_sources(self, company_id: int, payment_ids: Iterable[int]) -> dict[int, RefundSource]: ...
+
+    def exported_documents(self, company_id: int, document_ids: Iterable[int]) -> set[int]: ...
+
+    def mark_many_exported(self, company_id: int, run_id: int, keys: Sequence[tuple[str, int | None]]) -> None: ...
+
+    def mark_payments_exported(self, company_id: int, payment_ids: Iterable[int]) -> None: ...
+
+    def mark_many_imputed(self, company_id: int, posting_ids: Iterable[int], run_id: int) -> None: ...
+
+    def add_postings(self, company_id: int, run_id: int, postings: Sequence[NewPosting]) -> None:
+        """Allocation postings, in batched inserts."""
 
     def treasury_kind(self, company_id: int, account_id: int) -> str: ...
 
