@@ -15,7 +15,6 @@ tests/test_bench_smoke.py compares what the matcher reads of both ledgers, built
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from types import TracebackType

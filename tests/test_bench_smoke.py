@@ -75,11 +75,12 @@ def test_the_bank_matching_benchmark_is_right_first_and_never_wrongly_certain(da
 
 
 def test_the_bulk_ledger_of_the_bank_matching_benchmark_writes_the_rows_the_services_write(database_url: str):
+    from bench import bank_ledger, bank_matching
+
     from acompte import bootstrap
     from acompte.domain.payments import AccountKind
     from acompte.services import companies
     from acompte.services.ports import Ctx
-    from bench import bank_ledger, bank_matching
 
     app = bootstrap.build(database_url)
     try:
