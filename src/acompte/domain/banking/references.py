@@ -121,6 +121,23 @@ def holds_reference(text: str, reference: str) -> bool:
     return False
 
 
+def reference_spans(text: str, longest: int) -> frozenset[str]:
+    """Every reference the text holds as `holds_reference` reads it: each run of its consecutive words joined
+    (compact, upper case), of `MIN_REFERENCE_LENGTH` characters to `longest`. A reference is in the text exactly
+    when its compact form is one of them: the text is read once, whatever the number of references looked up."""
+    tokens = _TOKEN.findall(_ascii(text).upper())
+    found: set[str] = set()
+    for start in range(len(tokens)):
+        joined = ""
+        for token in tokens[start:]:
+            joined += token
+            if len(joined) > longest:
+                break
+            if len(joined) >= MIN_REFERENCE_LENGTH:
+                found.add(joined)
+    return frozenset(found)
+
+
 def compact_iban(text: str) -> str:
     """An IBAN as stored: upper case, no spaces or separators (« fr76 3000 6000… » → « FR763000 6000… »)."""
     compact = compact_reference(text)
@@ -136,8 +153,20 @@ def normal_name(text: str) -> str:
 def same_name(counterparty: str, party: str) -> bool:
     """Whether the bank's counterparty name is the party: every word of the party's name is in it (« M DUPONT
     JEAN » is « Jean Dupont »), and the party's name has a word of three letters at least."""
-    theirs, ours = set(normal_name(counterparty).split()), normal_name(party).split()
-    return bool(ours) and any(len(w) >= 3 for w in ours) and set(ours) <= theirs
+    return holds_name(frozenset(normal_name(counterparty).split()), party_name_words(party))
+
+
+def party_name_words(party: str) -> frozenset[str]:
+    """The words of a party's name that `same_name` looks for (none when it has no word of three letters: such
+    a name recognises nobody): to read once for a party compared with many lines."""
+    ours = frozenset(normal_name(party).split())
+    return ours if any(len(w) >= 3 for w in ours) else frozenset()
+
+
+def holds_name(counterparty_words: frozenset[str], party_words: frozenset[str]) -> bool:
+    """`same_name` on words already read: the counterparty's (`normal_name` split) and the party's
+    (`party_name_words`)."""
+    return bool(party_words) and party_words <= counterparty_words
 
 
 def name_words(text: str, *, most: int = 3) -> tuple[str, ...]:

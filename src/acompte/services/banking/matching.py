@@ -19,9 +19,11 @@ from acompte.domain.banking.matching import Candidate, CandidateKind
 from acompte.domain.banking.narrowing import FactsIndex
 from acompte.domain.banking.references import (
     compact_iban,
+    holds_name,
     name_words,
     normal_name,
     numbers_in,
+    party_name_words,
     rf_body,
     rf_references,
     same_name,
@@ -125,18 +127,28 @@ def _named(line: BankLine, parties: Sequence[tuple[int, str]]) -> frozenset[int]
 
 
 class _Names:
-    """Every party's name, indexed by its words: a line is compared only with the parties sharing a word."""
+    """Every party's name, indexed by its words and read once: a line is compared only with the parties sharing a
+    word, and lines from the same counterparty name are recognised once."""
 
     def __init__(self, parties: Sequence[tuple[int, str]]) -> None:
-        self.by_word: dict[str, list[tuple[int, str]]] = {}
-        for party in parties:
-            for word in set(normal_name(party[1]).split()):
-                self.by_word.setdefault(word, []).append(party)
+        self.words: dict[int, frozenset[str]] = {}
+        self.by_word: dict[str, list[int]] = {}
+        for party_id, name in parties:
+            self.words[party_id] = party_name_words(name)
+            for word in set(normal_name(name).split()):
+                self.by_word.setdefault(word, []).append(party_id)
+        self.known: dict[str, frozenset[int]] = {}
 
     def of(self, line: BankLine) -> frozenset[int]:
-        words = set(normal_name(line.counterparty_name).split())
-        near = {party for word in sorted(words) for party in self.by_word.get(word, [])}
-        return _named(line, sorted(near))
+        name = line.counterparty_name
+        if not name:
+            return frozenset()
+        if name not in self.known:
+            theirs = frozenset(normal_name(name).split())
+            near = {party for word in theirs for party in self.by_word.get(word, [])}
+            found = frozenset(party for party in near if holds_name(theirs, self.words[party]))
+            self.known[name] = found if len(found) <= MAX_NAMED_PARTIES else frozenset()
+        return self.known[name]
 
 
 def _deposits(uow: UnitOfWork, ctx: Ctx, currency: str, narrowing: Narrowing | None) -> list[ExpectedDeposit]:
@@ -179,7 +191,8 @@ def candidates(uow: UnitOfWork, ctx: Ctx, line_id: int, *, limit: int = DEFAULT_
             raise NotFound(entity="Ligne bancaire", id=line_id)
         rules = rules_of(uow.companies.get(ctx.company_id))
         facts = line_facts(uow, ctx, line, rules)
-        return _views(uow, ctx, facts, match(line, facts, rules)[: max(0, limit)])
+        ranked = match(line, facts, rules)[: max(0, limit)]
+        return _views(facts, ranked, _party_names(uow, ctx, ranked))
 
 
 def proposals(
@@ -213,16 +226,21 @@ def proposals(
             narrowing = narrowing_of(line, rules, iban_parties | named)
             line_facts_ = indexes[currency].for_line(narrowing, iban_parties, named)
             found.append((line, line_facts_, match(line, line_facts_, rules)[:per_line]))
-        return [(line, _views(uow, ctx, lf, best)) for line, lf, best in found]
+        # the names of every party proposed, in one read for all the lines
+        names = _party_names(uow, ctx, [c for _line, _lf, best in found for c in best])
+        return [(line, _views(lf, best, names)) for line, lf, best in found]
 
 
-def _views(uow: UnitOfWork, ctx: Ctx, facts: LineFacts, ranked: Sequence[Candidate]) -> list[CandidateView]:
+def _party_names(uow: UnitOfWork, ctx: Ctx, ranked: Sequence[Candidate]) -> dict[int, str]:
+    party_ids = sorted({c.party_id for c in ranked if c.party_id is not None})
+    return uow.bank_facts.party_names(ctx.company_id, party_ids) if party_ids else {}
+
+
+def _views(facts: LineFacts, ranked: Sequence[Candidate], names: dict[int, str]) -> list[CandidateView]:
     documents: dict[int, OpenDocument] = {d.id: d for d in facts.documents}
     deposits = {d.order_id: d for d in facts.deposits}
     payments: dict[int, OpenPayment] = {p.id: p for p in facts.payments}
     credits = {c.payment_id: c for c in facts.credits}
-    party_ids = {c.party_id for c in ranked if c.party_id is not None}
-    names = uow.bank_facts.party_names(ctx.company_id, sorted(party_ids)) if party_ids else {}
 
     def doc_ref(doc_id: int) -> DocumentRef:
         if doc_id in documents:
