@@ -138,6 +138,35 @@ def reference_spans(text: str, longest: int) -> frozenset[str]:
     return frozenset(found)
 
 
+#: A word shorter than this is not taken for a number typed with a slip: numbers are written longer.
+MIN_SLIPPED_LENGTH = 6
+
+
+def written_words(text: str) -> frozenset[str]:
+    """The text's words (split on spaces), compact: what `one_slip_from` compares with a number."""
+    return frozenset(w for w in (compact_reference(word) for word in text.split()) if len(w) >= MIN_SLIPPED_LENGTH)
+
+
+def one_slip_from(written: str, number: str) -> bool:
+    """Whether `written` (a compact word) is the compact `number` typed with one slip at most: two neighbouring
+    characters swapped, one dropped, one added or one replaced (« FA2026437 », « FA202600473 » for
+    FA-2026-00437)."""
+    wanted = compact_reference(number)
+    if written == wanted:
+        return True
+    if abs(len(written) - len(wanted)) > 1 or len(wanted) < MIN_SLIPPED_LENGTH:
+        return False
+    i = 0
+    while i < min(len(written), len(wanted)) and written[i] == wanted[i]:
+        i += 1
+    if len(written) < len(wanted):
+        return written[i:] == wanted[i + 1 :]
+    if len(written) > len(wanted):
+        return written[i + 1 :] == wanted[i:]
+    swapped = written[i : i + 2] == wanted[i : i + 2][::-1] and written[i + 2 :] == wanted[i + 2 :]
+    return swapped or written[i + 1 :] == wanted[i + 1 :]
+
+
 def compact_iban(text: str) -> str:
     """An IBAN as stored: upper case, no spaces or separators (« fr76 3000 6000… » → « FR763000 6000… »)."""
     compact = compact_reference(text)

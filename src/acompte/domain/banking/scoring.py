@@ -22,9 +22,11 @@ from acompte.domain.banking.references import (
     compact_iban,
     holds_reference,
     numbers_in,
+    one_slip_from,
     rf_body,
     rf_references,
     texts,
+    written_words,
 )
 from acompte.domain.banking.subsets import card_settlement, exact_subset
 from acompte.domain.money import Money
@@ -32,6 +34,7 @@ from acompte.domain.money import Money
 POINTS: dict[MatchReason, int] = {
     MatchReason.STRUCTURED_REFERENCE: 60,
     MatchReason.NUMBER_IN_TEXT: 50,
+    MatchReason.NUMBER_MISTYPED: 20,
     MatchReason.SUPPLIER_REFERENCE: 50,
     MatchReason.KNOWN_IBAN: 25,
     MatchReason.PARTY_NAME: 15,
@@ -84,6 +87,7 @@ class _Matcher:
             keys += [(key, reference) for key in numbers_in(rf_body(reference), rules.prefixes)]
         keys += [(key, None) for key in numbers_in(self.text, rules.prefixes)]
         self.keys = tuple(keys)
+        self.written = written_words(self.text)
         currency = line.amount.currency
         self.documents = [d for d in facts.documents if self._document_fits(d) and d.open.currency == currency]
         self.payments = [p for p in facts.payments if p.direction == self._direction and p.amount.currency == currency]
@@ -114,6 +118,16 @@ class _Matcher:
             if rf is not None:
                 return because(MatchReason.STRUCTURED_REFERENCE, reference=rf, number=number)
             return because(MatchReason.NUMBER_IN_TEXT, number=number)
+        return None
+
+    def _mistyped(self, doc: OpenDocument) -> Because | None:
+        """A word of the text that is the document's number typed with a slip, when the line recognises the
+        document's party (numbers follow one another: a slip names a neighbour of anybody's)."""
+        if not doc.number or doc.party_id not in self.facts.iban_parties | self.facts.named_parties:
+            return None
+        for word in sorted(self.written):
+            if one_slip_from(word, doc.number):
+                return because(MatchReason.NUMBER_MISTYPED, number=doc.number, written=word)
         return None
 
     def _party(self, party_id: int) -> list[Because]:
@@ -147,7 +161,8 @@ class _Matcher:
             party = self._party(doc.party_id)
             if not (named or exact or party):
                 continue
-            reasons = [*named, *party]
+            mistyped = None if named else self._mistyped(doc)
+            reasons = [*named, *([mistyped] if mistyped is not None else []), *party]
             if exact:
                 reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
             reasons += self._days(doc.due_date or doc.issue_date) + self._direction_reason()

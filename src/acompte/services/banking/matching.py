@@ -199,7 +199,8 @@ def proposals(
     uow: UnitOfWork, ctx: Ctx, account_id: int | None = None, *, per_line: int = PROPOSALS_PER_LINE, limit: int = 500
 ) -> list[tuple[BankLine, list[CandidateView]]]:
     """Every open line (of one account, or all) with its best candidates. The ledger's open facts are read once
-    per currency and narrowed in memory line by line, as the store narrows them for one line."""
+    per currency, in one short transaction, then narrowed in memory line by line, as the store narrows them for one
+    line: the matching itself holds no transaction open, however long the statement."""
     with uow:
         lines = uow.bank.lines(ctx.company_id, account_id, LineState.OPEN, limit=limit)
         if not lines:
@@ -207,28 +208,27 @@ def proposals(
         rules = rules_of(uow.companies.get(ctx.company_id))
         facts = uow.bank_facts
         ibans = facts.all_ibans(ctx.company_id)
-        names = _Names(facts.all_parties(ctx.company_id))
-        indexes: dict[str, FactsIndex] = {}
-        found = []
-        for line in lines:
-            currency = line.amount.currency
-            if currency not in indexes:
-                indexes[currency] = FactsIndex(
-                    documents=facts.open_documents(ctx.company_id, currency),
-                    payments=facts.unreconciled_payments(ctx.company_id, currency),
-                    credits=facts.held_credits(ctx.company_id, currency),
-                    deposits=_deposits(uow, ctx, currency, None),
-                    card_methods=CARD_METHODS,
-                )
-            iban = compact_iban(line.counterparty_iban)
-            iban_parties = ibans.get(iban, frozenset()) if iban else frozenset()
-            named = names.of(line)
-            narrowing = narrowing_of(line, rules, iban_parties | named)
-            line_facts_ = indexes[currency].for_line(narrowing, iban_parties, named)
-            found.append((line, line_facts_, match(line, line_facts_, rules)[:per_line]))
-        # the names of every party proposed, in one read for all the lines
-        names = _party_names(uow, ctx, [c for _line, _lf, best in found for c in best])
-        return [(line, _views(lf, best, names)) for line, lf, best in found]
+        parties = facts.all_parties(ctx.company_id)
+        indexes = {
+            currency: FactsIndex(
+                documents=facts.open_documents(ctx.company_id, currency),
+                payments=facts.unreconciled_payments(ctx.company_id, currency),
+                credits=facts.held_credits(ctx.company_id, currency),
+                deposits=_deposits(uow, ctx, currency, None),
+                card_methods=CARD_METHODS,
+            )
+            for currency in sorted({line.amount.currency for line in lines})
+        }
+    names, party_names = _Names(parties), dict(parties)
+    found = []
+    for line in lines:
+        iban = compact_iban(line.counterparty_iban)
+        iban_parties = ibans.get(iban, frozenset()) if iban else frozenset()
+        named = names.of(line)
+        narrowing = narrowing_of(line, rules, iban_parties | named)
+        line_facts_ = indexes[line.amount.currency].for_line(narrowing, iban_parties, named)
+        found.append((line, _views(line_facts_, match(line, line_facts_, rules)[:per_line], party_names)))
+    return found
 
 
 def _party_names(uow: UnitOfWork, ctx: Ctx, ranked: Sequence[Candidate]) -> dict[int, str]:
