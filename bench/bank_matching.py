@@ -86,8 +86,9 @@ class Result:
     right_first: int
     wrong_certain: int
     certain: int
-    auto_confirmed: int
-    auto_wrong: int
+    #: None when automatic reconciliation was not run.
+    auto_confirmed: int | None
+    auto_wrong: int | None
     misses: Counter[str] = field(default_factory=Counter)
     #: Each line whose best candidate is wrong: its text, its truth, what came first.
     missed: list[str] = field(default_factory=list)
@@ -310,6 +311,7 @@ def measure(
     *,
     through_services: bool = False,
     profile: bool = False,
+    auto: bool = True,
 ) -> Result:
     """Build (in bulk, or `through_services`), import, match and auto-reconcile on one database; the figures."""
     from acompte import bootstrap
@@ -365,6 +367,16 @@ def measure(
                 if not truth.is_(best):
                     wrong_certain += 1
                     misses[f"{truth.kind} (wrong certain)"] += 1
+        print(
+            f"{backend}: right first {right}/{answerable}; certain {certain}, wrong certain {wrong_certain}; "
+            f"misses {dict(misses.most_common())}",
+            flush=True,
+        )
+        if not auto:
+            return Result(
+                backend, len(truths), built - started, imported - built, matched - imported, answerable, right,
+                wrong_certain, certain, None, None, misses, missed, said.getvalue(),
+            )  # fmt: skip
         companies.update_settings(uow, ctx, {AUTO_RECONCILE_SETTING: True})
         chosen: dict[int, Candidate] = {}
 
@@ -409,6 +421,11 @@ def main(argv: list[str] | None = None) -> list[Result]:
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the proposals' reading")
     parser.add_argument("--misses", action="store_true", help="print every line whose best candidate is wrong")
+    parser.add_argument(
+        "--no-auto",
+        action="store_true",
+        help="skip the automatic reconciliation (a use case per certain line, with each line's candidates read again)",
+    )
     args = parser.parse_args(argv)
     results = []
     for backend, url in (("sqlite", args.sqlite_url), ("postgresql", args.postgresql_url)):
@@ -423,13 +440,18 @@ def main(argv: list[str] | None = None) -> list[Result]:
             args.suppliers,
             through_services=args.through_services,
             profile=args.profile,
+            auto=not args.no_auto,
         )
         results.append(r)
         print(
             f"{backend}: {r.lines} lines — ledger built in {r.build_seconds:.1f} s; import {r.import_seconds:.2f} s "
             f"+ matching {r.matching_seconds:.2f} s = {r.import_seconds + r.matching_seconds:.2f} s; "
             f"right first {r.right_first}/{r.answerable} = {r.accuracy:.1%}; certain {r.certain}, wrong certain "
-            f"{r.wrong_certain}; auto-reconciled {r.auto_confirmed}, wrong {r.auto_wrong}"
+            + (
+                f"{r.wrong_certain}; auto-reconciled {r.auto_confirmed}, wrong {r.auto_wrong}"
+                if r.auto_confirmed is not None
+                else f"{r.wrong_certain}; automatic reconciliation not run"
+            )
         )
         print(f"  misses by kind of line: {dict(r.misses.most_common())}")
         if args.misses:

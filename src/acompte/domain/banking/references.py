@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Characters a payer puts between the parts of a number: « FA 2026 00012 », « fa-2026/00012 », « FA.2026.12 ».
 _SEP = r"[\s\-_/.:#]*"
@@ -46,6 +47,7 @@ class NumberKey:
         return same and (self.prefix is None or self.prefix == stored.prefix)
 
 
+@lru_cache(maxsize=65_536)
 def parse_number(number: str) -> NumberKey | None:
     """The parts of a stored number `PREFIX-YEAR-COUNTER` (numbering.format_number)."""
     parts = number.upper().rsplit("-", 2)
@@ -97,6 +99,7 @@ def rf_body(reference: str) -> str:
     return reference[4:]
 
 
+@lru_cache(maxsize=65_536)  # the same numbers and references are compared with line after line
 def compact_reference(text: str) -> str:
     """Letters and digits only, upper case: how references are compared."""
     return "".join(_TOKEN.findall(_ascii(text).upper()))
@@ -143,15 +146,21 @@ MIN_SLIPPED_LENGTH = 6
 
 
 def written_words(text: str) -> frozenset[str]:
-    """The text's words (split on spaces), compact: what `one_slip_from` compares with a number."""
-    return frozenset(w for w in (compact_reference(word) for word in text.split()) if len(w) >= MIN_SLIPPED_LENGTH)
+    """The text's words (split on spaces), compact, that may be a number typed with a slip: long enough, and with
+    a digit (a number has several: one slip leaves one at least)."""
+    words = (compact_reference(word) for word in text.split())
+    return frozenset(w for w in words if len(w) >= MIN_SLIPPED_LENGTH and any(ch.isdigit() for ch in w))
 
 
 def one_slip_from(written: str, number: str) -> bool:
     """Whether `written` (a compact word) is the compact `number` typed with one slip at most: two neighbouring
     characters swapped, one dropped, one added or one replaced (« FA2026437 », « FA202600473 » for
     FA-2026-00437)."""
-    wanted = compact_reference(number)
+    return one_slip(written, compact_reference(number))
+
+
+def one_slip(written: str, wanted: str) -> bool:
+    """`one_slip_from` on a number already compact (`compact_reference`)."""
     if written == wanted:
         return True
     if abs(len(written) - len(wanted)) > 1 or len(wanted) < MIN_SLIPPED_LENGTH:
@@ -205,6 +214,8 @@ def name_words(text: str, *, most: int = 3) -> tuple[str, ...]:
 
 
 def _ascii(text: str) -> str:
+    if text.isascii():  # most bank text: nothing to fold, and this runs for every word of every line
+        return text
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
