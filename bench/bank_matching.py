@@ -1,15 +1,16 @@
 """How often the matcher proposes the right thing first for a year of made-up but realistic bank lines.
 
-A ledger is built through the services (customers and suppliers, sales invoices, orders asking a deposit,
-purchase invoices with the supplier's number, payments typed by hand, card payments), then a statement whose
+A ledger is built (customers and suppliers, sales invoices, orders asking a deposit, purchase invoices with the
+supplier's number, payments typed by hand, card payments: in bulk, row for row what the services write, see
+bank_ledger.py; or through the services with --through-services), then a statement whose
 every line records its TRUE answer: exact payments quoting the invoice, partial payments, one transfer for three
 invoices, deposits, overpayments, references with typos or missing (payer known by IBAN or by name), card
 settlements net of fees, bank fees, refunds, supplier direct debits. The statement is imported, the proposals
-read, and the best candidate of each line compared with the truth; then automatic reconciliation is run and
-every line it confirmed checked against the truth:
+read, and the best candidate of each line compared with the truth; then automatic reconciliation is run (unless
+--no-auto) and every line it confirmed checked against the truth:
 
-    uv run python -m bench.bank_matching --lines 2000 --sqlite-url sqlite:////tmp/m.db \\
-        --postgresql-url postgresql://postgres@127.0.0.1:5432/bench
+    uv run python -m bench.bank_matching --lines 10000 --sqlite-url sqlite:////tmp/m.db \\
+        --postgresql-url postgresql://postgres@127.0.0.1:5432/bench --no-auto --misses
 """
 
 from __future__ import annotations
