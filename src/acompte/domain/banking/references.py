@@ -154,7 +154,7 @@ def written_words(text: str) -> frozenset[str]:
 
 def one_slip_from(written: str, number: str) -> bool:
     """Whether `written` (a compact word) is the compact `number` typed with one slip at most: two neighbouring
-    characters swapped, one dropped, one added or one replaced (« FA2026437 », « FA202600473 » for
+    characters swapped, one dropped, one added or one replaced (« FA20260437 », « FA202600473 » for
     FA-2026-00437)."""
     return one_slip(written, compact_reference(number))
 
