@@ -1,20 +1,24 @@
 """How often the matcher proposes the right thing first for a year of made-up but realistic bank lines.
 
-A ledger is built through the services (customers and suppliers, sales invoices, orders asking a deposit,
-purchase invoices with the supplier's number, payments typed by hand, card payments), then a statement whose
+A ledger is built (customers and suppliers, sales invoices, orders asking a deposit, purchase invoices with the
+supplier's number, payments typed by hand, card payments: in bulk, row for row what the services write, see
+bank_ledger.py; or through the services with --through-services), then a statement whose
 every line records its TRUE answer: exact payments quoting the invoice, partial payments, one transfer for three
 invoices, deposits, overpayments, references with typos or missing (payer known by IBAN or by name), card
 settlements net of fees, bank fees, refunds, supplier direct debits. The statement is imported, the proposals
-read, and the best candidate of each line compared with the truth; then automatic reconciliation is run and
-every line it confirmed checked against the truth:
+read, and the best candidate of each line compared with the truth; then automatic reconciliation is run (unless
+--no-auto) and every line it confirmed checked against the truth:
 
-    uv run python -m bench.bank_matching --lines 2000 --sqlite-url sqlite:////tmp/m.db \\
-        --postgresql-url postgresql://postgres@127.0.0.1:5432/bench
+    uv run python -m bench.bank_matching --lines 10000 --sqlite-url sqlite:////tmp/m.db \\
+        --postgresql-url postgresql://postgres@127.0.0.1:5432/bench --no-auto --misses
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
+import pstats
 import random
 import time
 from collections import Counter
@@ -22,79 +26,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import Engine
 from stdnum.iso7064 import mod_97_10
 
-from acompte.domain.banking.lines import NewBankLine
+from acompte.domain.banking.lines import BankLine, NewBankLine
 from acompte.domain.banking.matching import Candidate
 from acompte.domain.banking.statements import Statement, StatementFormat
-from acompte.domain.documents import Flow, Kind, LineInput
+from acompte.domain.documents import Flow, Kind
 from acompte.domain.money import Money
-from acompte.domain.payments import AccountKind, Direction
+from acompte.domain.payments import AccountKind
+from acompte.services.banking.matching import CandidateView
 from acompte.services.ports import Ctx, UnitOfWork
+from bench.bank_ledger import BulkLedger, Ledger, ServiceLedger, iban_for
 
 OWN_IBAN = "FR7630006000011234567890189"
-_SURNAMES = [
-    "Dupont",
-    "Durand",
-    "Martin",
-    "Bernard",
-    "Petit",
-    "Robert",
-    "Richard",
-    "Moreau",
-    "Laurent",
-    "Simon",
-    "Michel",
-    "Lefebvre",
-    "Leroy",
-    "Roux",
-    "David",
-    "Bertrand",
-    "Morel",
-    "Fournier",
-    "Girard",
-    "Bonnet",
-    "Lambert",
-    "Fontaine",
-    "Rousseau",
-    "Vincent",
-    "Muller",
-]
-_TRADES = [
-    "Menuiserie",
-    "Boulangerie",
-    "Garage",
-    "Plomberie",
-    "Pharmacie",
-    "Librairie",
-    "Fromagerie",
-    "Coiffure",
-    "Imprimerie",
-    "Electricite",
-    "Carrosserie",
-    "Boucherie",
-    "Fleuriste",
-    "Opticien",
-    "Couverture",
-    "Maconnerie",
-    "Charpente",
-    "Peinture",
-    "Serrurerie",
-    "Traiteur",
-]
-_SUPPLY = [
-    "Bois",
-    "Quincaillerie",
-    "Metaux",
-    "Peintures",
-    "Outillage",
-    "Transports",
-    "Emballages",
-    "Vernis",
-    "Visserie",
-    "Panneaux",
-]
-_PLACES = ["Jura", "Vosges", "Alsace", "Savoie", "Bretagne"]
+FIRST_DAY = date(2026, 1, 5)
 #: (kind of line, weight): the share of each in the statement.
 MIX = (
     ("exact", 30),
@@ -141,18 +87,17 @@ class Result:
     right_first: int
     wrong_certain: int
     certain: int
-    auto_confirmed: int
-    auto_wrong: int
+    #: None when automatic reconciliation was not run.
+    auto_confirmed: int | None
+    auto_wrong: int | None
     misses: Counter[str] = field(default_factory=Counter)
+    #: Each line whose best candidate is wrong: its text, its truth, what came first.
+    missed: list[str] = field(default_factory=list)
+    profile: str = ""
 
     @property
     def accuracy(self) -> float:
         return self.right_first / self.answerable if self.answerable else 1.0
-
-
-def iban_for(n: int) -> str:
-    bban = f"3000400003{n:011d}01"
-    return "FR" + mod_97_10.calc_check_digits(bban + "FR") + bban
 
 
 def _typo(text: str, chance: random.Random) -> str:
@@ -166,76 +111,6 @@ def _rf(number: str) -> str:
     return "RF" + mod_97_10.calc_check_digits(body + "RF") + body
 
 
-class Ledger:
-    """Builds the company's ledger through the services, one piece per line of the statement."""
-
-    def __init__(
-        self, uow: UnitOfWork, ctx: Ctx, chance: random.Random, customers: int = 500, suppliers: int = 50
-    ) -> None:
-        from acompte.services import parties
-        from acompte.services.banking import party_accounts
-
-        self.uow, self.ctx, self.chance = uow, ctx, chance
-        names = [f"{t} {s}" for t in _TRADES for s in _SURNAMES][:customers]
-        self.customers = [parties.create_party(uow, ctx, name=n).id for n in names]
-        self.customer_names = dict(zip(self.customers, names, strict=True))
-        supplier_names = [f"{s} du {p}" for s in _SUPPLY for p in _PLACES][:suppliers]
-        self.suppliers = [
-            parties.create_party(uow, ctx, name=n, customer=False, supplier=True).id for n in supplier_names
-        ]
-        self.supplier_names = dict(zip(self.suppliers, supplier_names, strict=True))
-        self.ibans: dict[int, str] = {}
-        for i, party in enumerate(self.customers + self.suppliers):
-            if i % 2 == 0:  # half the parties have an IBAN on file
-                self.ibans[party] = iban_for(i)
-                party_accounts.add_party_account(uow, ctx, party, self.ibans[party])
-
-    def money(self, low: int, high: int) -> Decimal:
-        return (Decimal(self.chance.randrange(low * 100, high * 100)) / 100).quantize(Decimal("0.01"))
-
-    def document(
-        self, party: int, day: date, *, kind: Kind = Kind.INVOICE, flow: Flow = Flow.SALE, supplier_reference: str = ""
-    ) -> tuple[int, str, Money]:
-        from acompte.services import documents
-
-        net = self.money(40, 4000)
-        draft = documents.create_document(
-            self.uow,
-            self.ctx,
-            kind=kind,
-            flow=flow,
-            party_id=party,
-            lines=[LineInput("Prestation", Decimal(1), net, Decimal(20), Decimal(0))],
-            supplier_reference=supplier_reference,
-        )
-        view = documents.validate_document(self.uow, self.ctx, draft.id, today=day)
-        return view.id, view.document.number, view.document.gross
-
-    def payment(
-        self,
-        party: int,
-        amount: Money,
-        day: date,
-        method: str,
-        *,
-        to: tuple[tuple[int, Money], ...] = (),
-        direction: Direction = Direction.IN,
-    ) -> tuple[int, str]:
-        from acompte.services import payments
-
-        view = payments.record_payment(
-            self.uow,
-            self.ctx,
-            party_id=party,
-            amount=amount,
-            method=method,
-            payment_date=day,
-            allocations=to,
-            direction=direction,
-        )
-        return view.id, view.payment.number
-
-
 def _pick(chance: random.Random) -> str:
     total = sum(w for _k, w in MIX)
     roll = chance.randrange(total)
@@ -246,17 +121,11 @@ def _pick(chance: random.Random) -> str:
     raise AssertionError(roll)
 
 
-def build(
-    uow: UnitOfWork, ctx: Ctx, lines: int, seed: int = 15, customers: int = 500, suppliers: int = 50
-) -> tuple[Statement, list[Truth]]:
-    """The ledger (written through the services) and a statement of about `lines` lines with their truth."""
-    from acompte.services import deposits
-
-    chance = random.Random(seed)
-    ledger = Ledger(uow, ctx, chance, customers, suppliers)
+def _lines(ledger: Ledger, lines: int, chance: random.Random) -> list[tuple[NewBankLine, Truth]]:
+    """The statement's lines with their truth, each writing in the ledger what it settles."""
     eur = "EUR"
     made: list[tuple[NewBankLine, Truth]] = []
-    first = date(2026, 1, 5)
+    first = FIRST_DAY
 
     def add(day: date, amount: Money, truth: Truth, **fields: str) -> None:
         new = NewBankLine(position=len(made), booking_date=day, value_date=day, amount=amount, **fields)
@@ -314,7 +183,7 @@ def build(
         elif kind == "deposit":
             order, number, gross = ledger.document(customer, before, kind=Kind.ORDER)
             percent = chance.choice(("30", "40", "50"))
-            deposits.request_deposit(uow, ctx, order, percent=percent)
+            ledger.request_deposit(order, percent)
             amount = Money((gross.amount * Decimal(percent) / 100).quantize(Decimal("0.01")), eur)
             add(
                 day,
@@ -328,16 +197,14 @@ def build(
             cards = []
             for _ in range(chance.randrange(2, 6)):
                 other = chance.choice(ledger.customers)
-                cards.append(ledger.payment(other, Money(ledger.money(10, 300), eur), day - timedelta(days=1), "card"))
-            total = Decimal("0.00")
-            with uow:
-                for payment_id, _number in cards:
-                    total += uow.payments.get(ctx.company_id, payment_id).amount.amount
+                paid = Money(ledger.money(10, 300), eur)
+                cards.append((ledger.payment(other, paid, day - timedelta(days=1), "card")[0], paid))
+            total = sum((paid.amount for _p, paid in cards), Decimal("0.00"))
             fee = (total * Decimal("0.012")).quantize(Decimal("0.01"))
             add(
                 day,
                 Money(total - fee, eur),
-                Truth(kind, payments=frozenset(p for p, _n in cards)),
+                Truth(kind, payments=frozenset(p for p, _paid in cards)),
                 label=f"REMISE CB {day:%d%m} 0012345",
                 transaction_code="PMNT-CCRD-POSD",
             )
@@ -386,6 +253,32 @@ def build(
                 counterparty_name=name,
                 counterparty_iban=iban,
             )
+    return made
+
+
+def build(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    lines: int,
+    seed: int = 15,
+    customers: int = 500,
+    suppliers: int = 50,
+    *,
+    engine: Engine | None = None,
+) -> tuple[Statement, list[Truth]]:
+    """The ledger and a statement of `lines` lines with their truth. With `engine`, the ledger's documents and
+    payments are written in bulk on it (`BulkLedger`); without, one by one through the services."""
+    chance = random.Random(seed)
+    ledger: Ledger
+    if engine is None:
+        ledger = ServiceLedger(uow, ctx, chance, customers, suppliers)
+    else:  # at most four documents (three invoices and one beside) and five payments (a settlement) a line
+        ledger = BulkLedger(
+            engine, uow, ctx, chance, customers, suppliers, documents=4 * lines + 8, payments=5 * lines + 8
+        )
+    with ledger:
+        made = _lines(ledger, lines, chance)
+    eur, first = "EUR", FIRST_DAY
     total = Money(sum((line.amount.amount for line, _t in made), Decimal("0.00")), eur)
     opening = Money(Decimal("50000.00"), eur)
     statement = Statement(
@@ -401,8 +294,27 @@ def build(
     return statement, [t for _l, t in made]
 
 
-def measure(url: str, backend: str, lines: int, seed: int = 15, customers: int = 500, suppliers: int = 50) -> Result:
-    """Build, import, match and auto-reconcile on one database; the figures."""
+def _missed(line: BankLine, truth: Truth, best: CandidateView | None) -> str:
+    first = "nothing"
+    if best is not None:
+        numbers = [d.number for d in best.documents] + [p.number for p in best.payments]
+        first = f"{best.kind} {' '.join(numbers)} score {best.score} ({', '.join(r.code for r in best.reasons)})"
+    return f"{truth.kind}: {line.amount} «{line.label}» {line.counterparty_name} — first: {first}"
+
+
+def measure(
+    url: str,
+    backend: str,
+    lines: int,
+    seed: int = 15,
+    customers: int = 500,
+    suppliers: int = 50,
+    *,
+    through_services: bool = False,
+    profile: bool = False,
+    auto: bool = True,
+) -> Result:
+    """Build (in bulk, or `through_services`), import, match and auto-reconcile on one database; the figures."""
     from acompte import bootstrap
     from acompte.domain.banking.confirmation import AUTO_RECONCILE_SETTING
     from acompte.services import companies
@@ -414,12 +326,25 @@ def measure(url: str, backend: str, lines: int, seed: int = 15, customers: int =
         ctx = Ctx(companies.create_company(uow, name="Bench rapprochement SARL", currency="EUR"), actor="bench")
         account = companies.add_account(uow, ctx, name="Banque bench", kind=AccountKind.BANK, iban=OWN_IBAN)
         started = time.perf_counter()
-        statement, truths = build(uow, ctx, lines, seed, customers, suppliers)
-        built = time.perf_counter()
+        engine = None if through_services else app.engine
+        statement, truths = build(uow, ctx, lines, seed, customers, suppliers, engine=engine)
+        built, built_cpu = time.perf_counter(), time.process_time()
         summary = imports.import_statement(uow, ctx, account, statement, file_sha256=f"{seed:064d}")
         imported = time.perf_counter()
+        profiler = cProfile.Profile() if profile else None
+        if profiler is not None:
+            profiler.enable()
         proposed = matching.proposals(uow, ctx, account, per_line=1, limit=len(truths) + 1)
-        matched = time.perf_counter()
+        matched, matched_cpu = time.perf_counter(), time.process_time()
+        print(
+            f"{backend}: {len(truths)} lines — import + matching {matched - built:.2f} s "
+            f"(this process's CPU {matched_cpu - built_cpu:.2f} s); auto-reconciliation follows",
+            flush=True,
+        )
+        said = io.StringIO()
+        if profiler is not None:
+            profiler.disable()
+            pstats.Stats(profiler, stream=said).sort_stats("cumulative").print_stats(30)
         assert summary.added == len(truths), summary
         truth_of = {}
         with uow:
@@ -427,6 +352,7 @@ def measure(url: str, backend: str, lines: int, seed: int = 15, customers: int =
             truth_of = {line.id: truths[line.position] for line in stored}
         answerable = right = wrong_certain = certain = 0
         misses: Counter[str] = Counter()
+        missed: list[str] = []
         for line, views in proposed:
             truth = truth_of[line.id]
             best = views[0].candidate if views else None
@@ -436,11 +362,22 @@ def measure(url: str, backend: str, lines: int, seed: int = 15, customers: int =
                     right += 1
                 else:
                     misses[truth.kind] += 1
+                    missed.append(_missed(line, truth, views[0] if views else None))
             if best is not None and best.certain:
                 certain += 1
                 if not truth.is_(best):
                     wrong_certain += 1
                     misses[f"{truth.kind} (wrong certain)"] += 1
+        print(
+            f"{backend}: right first {right}/{answerable}; certain {certain}, wrong certain {wrong_certain}; "
+            f"misses {dict(misses.most_common())}",
+            flush=True,
+        )
+        if not auto:
+            return Result(
+                backend, len(truths), built - started, imported - built, matched - imported, answerable, right,
+                wrong_certain, certain, None, None, misses, missed, said.getvalue(),
+            )  # fmt: skip
         companies.update_settings(uow, ctx, {AUTO_RECONCILE_SETTING: True})
         chosen: dict[int, Candidate] = {}
 
@@ -465,6 +402,8 @@ def measure(url: str, backend: str, lines: int, seed: int = 15, customers: int =
             len(done.reconciled),
             auto_wrong,
             misses,
+            missed,
+            said.getvalue(),
         )
     finally:
         app.close()
@@ -478,20 +417,48 @@ def main(argv: list[str] | None = None) -> list[Result]:
     parser.add_argument("--suppliers", type=int, default=50)
     parser.add_argument("--sqlite-url")
     parser.add_argument("--postgresql-url")
+    parser.add_argument(
+        "--through-services", action="store_true", help="build the ledger one use case at a time (slow)"
+    )
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the proposals' reading")
+    parser.add_argument("--misses", action="store_true", help="print every line whose best candidate is wrong")
+    parser.add_argument(
+        "--no-auto",
+        action="store_true",
+        help="skip the automatic reconciliation (a use case per certain line, with each line's candidates read again)",
+    )
     args = parser.parse_args(argv)
     results = []
     for backend, url in (("sqlite", args.sqlite_url), ("postgresql", args.postgresql_url)):
         if not url:
             continue
-        r = measure(url, backend, args.lines, args.seed, args.customers, args.suppliers)
+        r = measure(
+            url,
+            backend,
+            args.lines,
+            args.seed,
+            args.customers,
+            args.suppliers,
+            through_services=args.through_services,
+            profile=args.profile,
+            auto=not args.no_auto,
+        )
         results.append(r)
         print(
             f"{backend}: {r.lines} lines — ledger built in {r.build_seconds:.1f} s; import {r.import_seconds:.2f} s "
             f"+ matching {r.matching_seconds:.2f} s = {r.import_seconds + r.matching_seconds:.2f} s; "
             f"right first {r.right_first}/{r.answerable} = {r.accuracy:.1%}; certain {r.certain}, wrong certain "
-            f"{r.wrong_certain}; auto-reconciled {r.auto_confirmed}, wrong {r.auto_wrong}"
+            + (
+                f"{r.wrong_certain}; auto-reconciled {r.auto_confirmed}, wrong {r.auto_wrong}"
+                if r.auto_confirmed is not None
+                else f"{r.wrong_certain}; automatic reconciliation not run"
+            )
         )
         print(f"  misses by kind of line: {dict(r.misses.most_common())}")
+        if args.misses:
+            print("\n".join(f"  {said}" for said in r.missed))
+        if r.profile:
+            print(r.profile)
     return results
 
 

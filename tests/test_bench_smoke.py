@@ -72,3 +72,30 @@ def test_the_bank_matching_benchmark_is_right_first_and_never_wrongly_certain(da
     assert result.accuracy >= 0.95, result.misses
     assert result.wrong_certain == 0 and result.auto_wrong == 0, result.misses
     assert 0 < result.auto_confirmed <= result.certain  # only lines whose best candidate is certain
+
+
+def test_the_bulk_ledger_of_the_bank_matching_benchmark_writes_the_rows_the_services_write(database_url: str):
+    from bench import bank_ledger, bank_matching
+
+    from acompte import bootstrap
+    from acompte.domain.payments import AccountKind
+    from acompte.services import companies
+    from acompte.services.ports import Ctx
+
+    app = bootstrap.build(database_url)
+    try:
+        built = []
+        for engine in (None, app.engine):  # through the services, then in bulk, from the same seed
+            uow = app.uow()
+            ctx = Ctx(companies.create_company(uow, name="Banc", currency="EUR"), actor="bench")
+            companies.add_account(uow, ctx, name="Banque", kind=AccountKind.BANK, iban=bank_matching.OWN_IBAN)
+            statement, _truths = bank_matching.build(uow, ctx, 60, seed=7, customers=20, suppliers=4, engine=engine)
+            built.append((statement.lines, bank_ledger.rows_of(app.engine, ctx.company_id)))
+    finally:
+        app.close()
+
+    (lines, by_services), (same_lines, in_bulk) = built
+    assert [line.amount for line in lines] == [line.amount for line in same_lines]
+    assert {t: len(rows) for t, rows in in_bulk.items()} == {t: len(rows) for t, rows in by_services.items()}
+    assert by_services["documents"] and by_services["payments"] and by_services["allocations"]
+    assert in_bulk == by_services

@@ -65,3 +65,14 @@ def test_ibans_and_names_are_compared_as_the_bank_writes_them():
     assert same_name("STE GENERALE DES EAUX SAS", "Générale des Eaux")
     assert not same_name("DUPONT", "Jean Dupont")
     assert name_words("Société Générale des Eaux") == ("generale", "eaux", "des")
+
+
+def test_a_number_typed_with_one_slip_is_recognised_and_two_slips_are_not():
+    from acompte.domain.banking.references import one_slip_from, written_words
+
+    number = "FA-2026-00437"
+    for written in ("FA202600437", "FA202600473", "FA20260437", "FA2026004377", "FA202600438", "AF202600437"):
+        assert one_slip_from(written, number), written
+    for written in ("FA202600374", "FA2026043", "FA202600", "FA202611437"):
+        assert not one_slip_from(written, number), written
+    assert written_words("VIR fa-2026-0437 DUPONT 12345") == frozenset({"FA20260437"})  # long, with a digit

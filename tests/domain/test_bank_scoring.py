@@ -180,3 +180,24 @@ def test_every_number_the_series_write_is_read_back_however_separated(prefix, ye
     text = f"VIR {written.lower() if lower else written} MERCI"
     assert NumberKey(prefix, year, value) in numbers_in(text, RULES.prefixes)
     assert NumberKey(prefix, year, value).matches(format_number(prefix, year, value))
+
+
+def test_a_number_typed_with_a_slip_names_a_document_of_the_party_the_line_recognises():
+    ours, theirs = doc(1, "FA-2026-00437", "120.00", party=7), doc(2, "FA-2026-00473", "95.00", party=8)
+    facts = LineFacts(documents=(ours, theirs), named_parties=frozenset({7}))
+    # the slip (3 and 7 swapped) writes exactly the number of another party's invoice, with another amount
+    best, other = match(line("120.00", "VIR SEPA FACT FA-2026-00473", counterparty_name="DUPONT"), facts, RULES)
+    assert best.document_ids == (1,) and not best.certain
+    assert {MatchReason.NUMBER_MISTYPED, MatchReason.PARTY_NAME, MatchReason.EXACT_AMOUNT} <= reasons(best)
+    mistyped = next(b for b in best.because if b.reason is MatchReason.NUMBER_MISTYPED)
+    assert mistyped.params == {"number": "FA-2026-00437", "written": "FA202600473"}
+    assert other.document_ids == (2,) and MatchReason.NUMBER_IN_TEXT in reasons(other)
+
+
+def test_a_slip_counts_only_for_a_party_the_line_recognises_and_never_makes_a_candidate_certain():
+    facts = LineFacts(documents=(doc(1, "FA-2026-00437", "120.00", party=7),))
+    (alone,) = match(line("120.00", "FACT FA-2026-00347"), facts, RULES)
+    assert MatchReason.NUMBER_MISTYPED not in reasons(alone) and not alone.certain
+    known = replace(facts, iban_parties=frozenset({7}))
+    (best,) = match(line("120.00", "FACT FA-2026-00347", counterparty_iban="FR7630006000011234567890189"), known, RULES)
+    assert MatchReason.NUMBER_MISTYPED in reasons(best) and not best.certain

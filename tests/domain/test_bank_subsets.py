@@ -73,3 +73,53 @@ def test_the_run_of_days_with_the_smallest_fee_is_chosen():
     payments = [(1, on - timedelta(days=2), 5_000), (2, on - timedelta(days=1), 10_000), (3, on, 10_000)]
     assert card_settlement(19_800, on, payments) == ((2, 3), 20_000, 200)
     assert card_settlement(10_000, on, [(1, on - timedelta(days=30), 10_100)]) is None
+
+
+def _every_combination(target, items):  # type: ignore[no-untyped-def]
+    """The search as its contract says it, trying every combination in order: what the bounded one must give."""
+    from itertools import combinations
+
+    pool = [(key, amount) for key, amount in items if amount > 0][:MAX_ITEMS]
+    if target <= 0:
+        return None
+    for size in range(2, min(MAX_SIZE, len(pool)) + 1):
+        for combo in combinations(pool, size):
+            if sum(amount for _key, amount in combo) == target:
+                return tuple(key for key, _amount in combo)
+    return None
+
+
+@given(
+    st.lists(st.integers(min_value=-5, max_value=60), min_size=0, max_size=MAX_ITEMS + 2),
+    st.integers(min_value=-1, max_value=250),
+)
+def test_the_subset_found_is_the_first_of_the_fewest_items_in_the_items_order(values, target):
+    # small amounts: many combinations add up to the same target, so the order of the answer is tested
+    items = list(enumerate(values))
+    assert exact_subset(target, items) == _every_combination(target, items)
+
+
+def _every_run_of_days(received, payments):  # type: ignore[no-untyped-def]
+    recent = sorted(((k, d, a) for k, d, a in payments if 0 <= (on - d).days <= 10 and a > 0), key=lambda p: p[1])
+    days = sorted({d for _k, d, _a in recent})
+    best = None
+    for i, first in enumerate(days):
+        for last in days[i:]:
+            chosen = [(k, a) for k, d, a in recent if first <= d <= last]
+            covered = sum(a for _k, a in chosen)
+            fee = covered - received
+            if fee < 0 or Decimal(fee) > MAX_CARD_FEE_RATE * covered or (len(chosen) == 1 and fee == 0):
+                continue
+            rank = (fee, -last.toordinal(), -first.toordinal())
+            if best is None or rank < best[:3]:
+                best = (*rank, tuple(k for k, _a in chosen), covered)
+    return None if best is None else (best[3], best[4], best[0])
+
+
+@given(
+    st.lists(st.tuples(st.integers(min_value=0, max_value=14), st.integers(min_value=0, max_value=3_000)), max_size=12),
+    st.integers(min_value=-10, max_value=12_000),
+)
+def test_the_card_settlement_is_the_run_of_days_with_the_smallest_fee_then_the_latest(payments, received):
+    dated = [(i, on - timedelta(days=days), amount) for i, (days, amount) in enumerate(payments)]
+    assert card_settlement(received, on, dated) == _every_run_of_days(received, dated)

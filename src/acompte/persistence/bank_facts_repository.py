@@ -22,6 +22,7 @@ from acompte.domain.money import Money
 from acompte.domain.numbering import format_number
 from acompte.persistence.bank_rows import BankMatchPaymentRow, BankMatchRow, PartyBankAccountRow
 from acompte.persistence.document_lists import _filtered, _planner, _Position
+from acompte.persistence.positions_repository import chunks
 from acompte.persistence.rows import (
     AllocationRow,
     DeductionRow,
@@ -304,10 +305,10 @@ class BankFactsRepository:
         return {iban: frozenset(ids) for iban, ids in held.items()}
 
     def party_names(self, company_id: int, party_ids: Sequence[int]) -> dict[int, str]:
-        """The names of the parties a line's candidates name (a handful: the candidates shown)."""
-        if not party_ids:
-            return {}
-        stmt = select(PartyRow.id, PartyRow.name).where(
-            PartyRow.company_id == company_id, PartyRow.id.in_(sorted(set(party_ids)))
-        )
-        return {int(i): str(name) for i, name in self.session.execute(stmt)}
+        """The names of the parties candidates name (those of one line, or of every line of the proposals), read
+        in chunks within any driver's parameter limit."""
+        found: dict[int, str] = {}
+        for chunk in chunks(sorted(set(party_ids))):
+            stmt = select(PartyRow.id, PartyRow.name).where(PartyRow.company_id == company_id, PartyRow.id.in_(chunk))
+            found |= {int(i): str(name) for i, name in self.session.execute(stmt)}
+        return found

@@ -15,6 +15,7 @@ from acompte.domain.money import Money
 SENTENCES: dict[MatchReason, str] = {
     MatchReason.STRUCTURED_REFERENCE: N_("Référence structurée {reference} : {number}"),
     MatchReason.NUMBER_IN_TEXT: N_("Le numéro {number} figure dans le libellé"),
+    MatchReason.NUMBER_MISTYPED: N_("Le libellé porte {written}, le numéro {number} à une faute de frappe près"),
     MatchReason.SUPPLIER_REFERENCE: N_("Le numéro du fournisseur {reference} ({number}) figure dans le libellé"),
     MatchReason.KNOWN_IBAN: N_("IBAN {iban} connu pour {party}"),
     MatchReason.PARTY_NAME: N_("La contrepartie porte le nom de {party}"),

@@ -24,6 +24,9 @@ class MatchReason(StrEnum):
 
     STRUCTURED_REFERENCE = "structured-reference"  # reference (RF creditor reference)
     NUMBER_IN_TEXT = "number-in-text"  # number (a document or payment number found in the remittance text)
+    # number, written (a word of the text that is the number of a document of the party the line recognises,
+    # typed with one slip: never enough to be certain)
+    NUMBER_MISTYPED = "number-mistyped"
     SUPPLIER_REFERENCE = "supplier-reference"  # reference (the supplier's own invoice number)
     KNOWN_IBAN = "known-iban"  # iban, party (an IBAN the party holds or paid from before)
     PARTY_NAME = "party-name"  # party (the counterparty's name is the party's)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Characters a payer puts between the parts of a number: « FA 2026 00012 », « fa-2026/00012 », « FA.2026.12 ».
 _SEP = r"[\s\-_/.:#]*"
@@ -46,6 +47,7 @@ class NumberKey:
         return same and (self.prefix is None or self.prefix == stored.prefix)
 
 
+@lru_cache(maxsize=65_536)
 def parse_number(number: str) -> NumberKey | None:
     """The parts of a stored number `PREFIX-YEAR-COUNTER` (numbering.format_number)."""
     parts = number.upper().rsplit("-", 2)
@@ -97,6 +99,7 @@ def rf_body(reference: str) -> str:
     return reference[4:]
 
 
+@lru_cache(maxsize=65_536)  # the same numbers and references are compared with line after line
 def compact_reference(text: str) -> str:
     """Letters and digits only, upper case: how references are compared."""
     return "".join(_TOKEN.findall(_ascii(text).upper()))
@@ -121,6 +124,58 @@ def holds_reference(text: str, reference: str) -> bool:
     return False
 
 
+def reference_spans(text: str, longest: int) -> frozenset[str]:
+    """Every reference the text holds as `holds_reference` reads it: each run of its consecutive words joined
+    (compact, upper case), of `MIN_REFERENCE_LENGTH` characters to `longest`. A reference is in the text exactly
+    when its compact form is one of them: the text is read once, whatever the number of references looked up."""
+    tokens = _TOKEN.findall(_ascii(text).upper())
+    found: set[str] = set()
+    for start in range(len(tokens)):
+        joined = ""
+        for token in tokens[start:]:
+            joined += token
+            if len(joined) > longest:
+                break
+            if len(joined) >= MIN_REFERENCE_LENGTH:
+                found.add(joined)
+    return frozenset(found)
+
+
+#: A word shorter than this is not taken for a number typed with a slip: numbers are written longer.
+MIN_SLIPPED_LENGTH = 6
+
+
+def written_words(text: str) -> frozenset[str]:
+    """The text's words (split on spaces), compact, that may be a number typed with a slip: long enough, and with
+    a digit (a number has several: one slip leaves one at least)."""
+    words = (compact_reference(word) for word in text.split())
+    return frozenset(w for w in words if len(w) >= MIN_SLIPPED_LENGTH and any(ch.isdigit() for ch in w))
+
+
+def one_slip_from(written: str, number: str) -> bool:
+    """Whether `written` (a compact word) is the compact `number` typed with one slip at most: two neighbouring
+    characters swapped, one dropped, one added or one replaced (« FA20260437 », « FA202600473 » for
+    FA-2026-00437)."""
+    return one_slip(written, compact_reference(number))
+
+
+def one_slip(written: str, wanted: str) -> bool:
+    """`one_slip_from` on a number already compact (`compact_reference`)."""
+    if written == wanted:
+        return True
+    if abs(len(written) - len(wanted)) > 1 or len(wanted) < MIN_SLIPPED_LENGTH:
+        return False
+    i = 0
+    while i < min(len(written), len(wanted)) and written[i] == wanted[i]:
+        i += 1
+    if len(written) < len(wanted):
+        return written[i:] == wanted[i + 1 :]
+    if len(written) > len(wanted):
+        return written[i + 1 :] == wanted[i:]
+    swapped = written[i : i + 2] == wanted[i : i + 2][::-1] and written[i + 2 :] == wanted[i + 2 :]
+    return swapped or written[i + 1 :] == wanted[i + 1 :]
+
+
 def compact_iban(text: str) -> str:
     """An IBAN as stored: upper case, no spaces or separators (« fr76 3000 6000… » → « FR763000 6000… »)."""
     compact = compact_reference(text)
@@ -136,8 +191,20 @@ def normal_name(text: str) -> str:
 def same_name(counterparty: str, party: str) -> bool:
     """Whether the bank's counterparty name is the party: every word of the party's name is in it (« M DUPONT
     JEAN » is « Jean Dupont »), and the party's name has a word of three letters at least."""
-    theirs, ours = set(normal_name(counterparty).split()), normal_name(party).split()
-    return bool(ours) and any(len(w) >= 3 for w in ours) and set(ours) <= theirs
+    return holds_name(frozenset(normal_name(counterparty).split()), party_name_words(party))
+
+
+def party_name_words(party: str) -> frozenset[str]:
+    """The words of a party's name that `same_name` looks for (none when it has no word of three letters: such
+    a name recognises nobody): to read once for a party compared with many lines."""
+    ours = frozenset(normal_name(party).split())
+    return ours if any(len(w) >= 3 for w in ours) else frozenset()
+
+
+def holds_name(counterparty_words: frozenset[str], party_words: frozenset[str]) -> bool:
+    """`same_name` on words already read: the counterparty's (`normal_name` split) and the party's
+    (`party_name_words`)."""
+    return bool(party_words) and party_words <= counterparty_words
 
 
 def name_words(text: str, *, most: int = 3) -> tuple[str, ...]:
@@ -147,6 +214,8 @@ def name_words(text: str, *, most: int = 3) -> tuple[str, ...]:
 
 
 def _ascii(text: str) -> str:
+    if text.isascii():  # most bank text: nothing to fold, and this runs for every word of every line
+        return text
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 

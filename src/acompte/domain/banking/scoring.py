@@ -20,11 +20,14 @@ from acompte.domain.banking.matching import Because, Candidate, CandidateKind, M
 from acompte.domain.banking.references import (
     NumberKey,
     compact_iban,
-    holds_reference,
+    compact_reference,
     numbers_in,
+    one_slip,
+    reference_spans,
     rf_body,
     rf_references,
     texts,
+    written_words,
 )
 from acompte.domain.banking.subsets import card_settlement, exact_subset
 from acompte.domain.money import Money
@@ -32,6 +35,7 @@ from acompte.domain.money import Money
 POINTS: dict[MatchReason, int] = {
     MatchReason.STRUCTURED_REFERENCE: 60,
     MatchReason.NUMBER_IN_TEXT: 50,
+    MatchReason.NUMBER_MISTYPED: 20,
     MatchReason.SUPPLIER_REFERENCE: 50,
     MatchReason.KNOWN_IBAN: 25,
     MatchReason.PARTY_NAME: 15,
@@ -50,6 +54,8 @@ DATE_WINDOW_DAYS = 30
 #: Payment methods whose payments the bank pays out in settlements, less its commission.
 CARD_METHODS = frozenset({"card"})
 _KIND_ORDER = {kind: i for i, kind in enumerate(CandidateKind)}
+#: The longest supplier's number a document holds (its column's width).
+_LONGEST_REFERENCE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,9 @@ class _Matcher:
             keys += [(key, reference) for key in numbers_in(rf_body(reference), rules.prefixes)]
         keys += [(key, None) for key in numbers_in(self.text, rules.prefixes)]
         self.keys = tuple(keys)
+        self.written = sorted(written_words(self.text))
+        # The references the text holds (`holds_reference`), read once for every purchase document of the line.
+        self.spans = reference_spans(self.text, _LONGEST_REFERENCE)
         currency = line.amount.currency
         self.documents = [d for d in facts.documents if self._document_fits(d) and d.open.currency == currency]
         self.payments = [p for p in facts.payments if p.direction == self._direction and p.amount.currency == currency]
@@ -93,6 +102,7 @@ class _Matcher:
         numbers = [d.number for d in self.documents] + [p.number for p in self.payments]
         numbers += [d.number for d in self.deposits]
         self._matches = {key: sum(1 for n in numbers if key.matches(n)) for key, _rf in keys}
+        self._named_memo: dict[str, Because | None] = {}
 
     @property
     def _direction(self) -> str:
@@ -108,12 +118,30 @@ class _Matcher:
     def _named(self, number: str) -> Because | None:
         """Why `number` is named by the line, if it is. A number read without its prefix names it only when it
         names nothing else the line may pay."""
+        if not self.keys:  # most lines name no number: nothing to look for
+            return None
+        if number not in self._named_memo:
+            self._named_memo[number] = self._naming(number)
+        return self._named_memo[number]
+
+    def _naming(self, number: str) -> Because | None:
         for key, rf in self.keys:
             if not key.matches(number) or (key.prefix is None and self._matches[key] != 1):
                 continue
             if rf is not None:
                 return because(MatchReason.STRUCTURED_REFERENCE, reference=rf, number=number)
             return because(MatchReason.NUMBER_IN_TEXT, number=number)
+        return None
+
+    def _mistyped(self, doc: OpenDocument) -> Because | None:
+        """A word of the text that is the document's number typed with a slip, when the line recognises the
+        document's party (numbers follow one another: a slip names a neighbour of anybody's)."""
+        if not doc.number or doc.party_id not in self.facts.iban_parties | self.facts.named_parties:
+            return None
+        wanted = compact_reference(doc.number)
+        for word in self.written:
+            if one_slip(word, wanted):
+                return because(MatchReason.NUMBER_MISTYPED, number=doc.number, written=word)
         return None
 
     def _party(self, party_id: int) -> list[Because]:
@@ -147,7 +175,8 @@ class _Matcher:
             party = self._party(doc.party_id)
             if not (named or exact or party):
                 continue
-            reasons = [*named, *party]
+            mistyped = None if named else self._mistyped(doc)
+            reasons = [*named, *([mistyped] if mistyped is not None else []), *party]
             if exact:
                 reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
             reasons += self._days(doc.due_date or doc.issue_date) + self._direction_reason()
@@ -166,7 +195,11 @@ class _Matcher:
         return found
 
     def _supplier(self, doc: OpenDocument) -> Because | None:
-        if doc.flow == "purchase" and doc.supplier_reference and holds_reference(self.text, doc.supplier_reference):
+        if (
+            doc.flow == "purchase"
+            and doc.supplier_reference
+            and compact_reference(doc.supplier_reference) in self.spans
+        ):
             return because(MatchReason.SUPPLIER_REFERENCE, reference=doc.supplier_reference, number=doc.number)
         return None
 

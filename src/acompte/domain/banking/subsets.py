@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import combinations
+from math import comb
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -42,8 +43,25 @@ def exact_subset(
     pool = [(key, amount) for key, amount in items if amount > 0][:max_items]
     if target <= 0 or len(pool) < 2:
         return None
+    sizes = range(2, min(max_size, len(pool)) + 1)
+    if sum(comb(len(pool), size) for size in sizes) > max_combinations:
+        return _first_within(target, pool, sizes, max_combinations)
+    # Every combination can be tried: a size is searched only when sums of fewer items say it may add up (most
+    # lines are paid by no combination, and trying them all costs a few thousand sums a line).
+    reach = _Reach([amount for _key, amount in pool])
+    for size in sizes:
+        if reach.may_add_up(target, size):
+            for combo in combinations(pool, size):
+                if sum(amount for _key, amount in combo) == target:
+                    return tuple(key for key, _amount in combo)
+    return None
+
+
+def _first_within(
+    target: int, pool: Sequence[tuple[K, int]], sizes: range, max_combinations: int
+) -> tuple[K, ...] | None:
     tried = 0
-    for size in range(2, min(max_size, len(pool)) + 1):
+    for size in sizes:
         for combo in combinations(pool, size):
             tried += 1
             if tried > max_combinations:
@@ -51,6 +69,43 @@ def exact_subset(
             if sum(amount for _key, amount in combo) == target:
                 return tuple(key for key, _amount in combo)
     return None
+
+
+class _Reach:
+    """The sums of one, two and three of the amounts (an item may count twice: a sum found here is only
+    possible, one not found is impossible), to rule out the sizes no combination of which adds up."""
+
+    def __init__(self, amounts: Sequence[int]) -> None:
+        self.amounts = amounts
+        self.ordered = sorted(amounts)
+        self.ones = frozenset(amounts)
+        self._twos: frozenset[int] | None = None
+        self._threes: frozenset[int] | None = None
+
+    @property
+    def twos(self) -> frozenset[int]:
+        if self._twos is None:
+            self._twos = frozenset(a + b for a, b in combinations(self.amounts, 2))
+        return self._twos
+
+    @property
+    def threes(self) -> frozenset[int]:
+        if self._threes is None:
+            self._threes = frozenset(a + b + c for a, b, c in combinations(self.amounts, 3))
+        return self._threes
+
+    def may_add_up(self, target: int, size: int) -> bool:
+        if sum(self.ordered[:size]) > target or sum(self.ordered[-size:]) < target:
+            return False
+        if size == 2:
+            return any(target - a in self.ones for a in self.amounts)
+        if size == 3:
+            return any(target - s in self.ones for s in self.twos)
+        if size == 4:
+            return any(target - s in self.twos for s in self.twos)
+        if size == 5:
+            return any(target - s in self.twos for s in self.threes)
+        return True
 
 
 def card_settlement(
@@ -71,21 +126,30 @@ def card_settlement(
         ((key, day, amount) for key, day, amount in payments if 0 <= (on - day).days <= window_days and amount > 0),
         key=lambda p: p[1],
     )
-    days = sorted({day for _key, day, _amount in recent})
-    best: tuple[int, int, int, tuple[K, ...], int] | None = None
+    # The days, and what the days up to each one hold (sum, count): a run of days is the difference of two.
+    days: list[date] = []
+    summed, counted = [0], [0]
+    for _key, day, amount in recent:
+        if not days or days[-1] != day:
+            days.append(day)
+            summed.append(summed[-1])
+            counted.append(counted[-1])
+        summed[-1] += amount
+        counted[-1] += 1
+    best: tuple[int, int, int, int, int] | None = None  # (fee, -last, -first, i, j)
     for i, first in enumerate(days):
-        for last in days[i:]:
-            chosen = [(key, amount) for key, day, amount in recent if first <= day <= last]
-            covered = sum(amount for _key, amount in chosen)
+        for j in range(i, len(days)):
+            covered = summed[j + 1] - summed[i]
             fee = covered - received
             if fee < 0 or Decimal(fee) > max_fee_rate * covered:
                 continue
-            if len(chosen) == 1 and fee == 0:
+            if counted[j + 1] - counted[i] == 1 and fee == 0:
                 continue
-            rank = (fee, -last.toordinal(), -first.toordinal())
+            rank = (fee, -days[j].toordinal(), -first.toordinal())
             if best is None or rank < best[:3]:
-                best = (*rank, tuple(key for key, _amount in chosen), covered)
+                best = (*rank, i, j)
     if best is None:
         return None
-    fee, _last, _first, keys, covered = best
-    return keys, covered, fee
+    fee, _last, _first, i, j = best
+    keys = tuple(key for key, day, _amount in recent if days[i] <= day <= days[j])
+    return keys, summed[j + 1] - summed[i], fee

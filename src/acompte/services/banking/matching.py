@@ -19,9 +19,11 @@ from acompte.domain.banking.matching import Candidate, CandidateKind
 from acompte.domain.banking.narrowing import FactsIndex
 from acompte.domain.banking.references import (
     compact_iban,
+    holds_name,
     name_words,
     normal_name,
     numbers_in,
+    party_name_words,
     rf_body,
     rf_references,
     same_name,
@@ -125,18 +127,28 @@ def _named(line: BankLine, parties: Sequence[tuple[int, str]]) -> frozenset[int]
 
 
 class _Names:
-    """Every party's name, indexed by its words: a line is compared only with the parties sharing a word."""
+    """Every party's name, indexed by its words and read once: a line is compared only with the parties sharing a
+    word, and lines from the same counterparty name are recognised once."""
 
     def __init__(self, parties: Sequence[tuple[int, str]]) -> None:
-        self.by_word: dict[str, list[tuple[int, str]]] = {}
-        for party in parties:
-            for word in set(normal_name(party[1]).split()):
-                self.by_word.setdefault(word, []).append(party)
+        self.words: dict[int, frozenset[str]] = {}
+        self.by_word: dict[str, list[int]] = {}
+        for party_id, name in parties:
+            self.words[party_id] = party_name_words(name)
+            for word in set(normal_name(name).split()):
+                self.by_word.setdefault(word, []).append(party_id)
+        self.known: dict[str, frozenset[int]] = {}
 
     def of(self, line: BankLine) -> frozenset[int]:
-        words = set(normal_name(line.counterparty_name).split())
-        near = {party for word in sorted(words) for party in self.by_word.get(word, [])}
-        return _named(line, sorted(near))
+        name = line.counterparty_name
+        if not name:
+            return frozenset()
+        if name not in self.known:
+            theirs = frozenset(normal_name(name).split())
+            near = {party for word in theirs for party in self.by_word.get(word, [])}
+            found = frozenset(party for party in near if holds_name(theirs, self.words[party]))
+            self.known[name] = found if len(found) <= MAX_NAMED_PARTIES else frozenset()
+        return self.known[name]
 
 
 def _deposits(uow: UnitOfWork, ctx: Ctx, currency: str, narrowing: Narrowing | None) -> list[ExpectedDeposit]:
@@ -179,14 +191,16 @@ def candidates(uow: UnitOfWork, ctx: Ctx, line_id: int, *, limit: int = DEFAULT_
             raise NotFound(entity="Ligne bancaire", id=line_id)
         rules = rules_of(uow.companies.get(ctx.company_id))
         facts = line_facts(uow, ctx, line, rules)
-        return _views(uow, ctx, facts, match(line, facts, rules)[: max(0, limit)])
+        ranked = match(line, facts, rules)[: max(0, limit)]
+        return _views(facts, ranked, _party_names(uow, ctx, ranked))
 
 
 def proposals(
     uow: UnitOfWork, ctx: Ctx, account_id: int | None = None, *, per_line: int = PROPOSALS_PER_LINE, limit: int = 500
 ) -> list[tuple[BankLine, list[CandidateView]]]:
     """Every open line (of one account, or all) with its best candidates. The ledger's open facts are read once
-    per currency and narrowed in memory line by line, as the store narrows them for one line."""
+    per currency, in one short transaction, then narrowed in memory line by line, as the store narrows them for one
+    line: the matching itself holds no transaction open, however long the statement."""
     with uow:
         lines = uow.bank.lines(ctx.company_id, account_id, LineState.OPEN, limit=limit)
         if not lines:
@@ -194,35 +208,39 @@ def proposals(
         rules = rules_of(uow.companies.get(ctx.company_id))
         facts = uow.bank_facts
         ibans = facts.all_ibans(ctx.company_id)
-        names = _Names(facts.all_parties(ctx.company_id))
-        indexes: dict[str, FactsIndex] = {}
-        found = []
-        for line in lines:
-            currency = line.amount.currency
-            if currency not in indexes:
-                indexes[currency] = FactsIndex(
-                    documents=facts.open_documents(ctx.company_id, currency),
-                    payments=facts.unreconciled_payments(ctx.company_id, currency),
-                    credits=facts.held_credits(ctx.company_id, currency),
-                    deposits=_deposits(uow, ctx, currency, None),
-                    card_methods=CARD_METHODS,
-                )
-            iban = compact_iban(line.counterparty_iban)
-            iban_parties = ibans.get(iban, frozenset()) if iban else frozenset()
-            named = names.of(line)
-            narrowing = narrowing_of(line, rules, iban_parties | named)
-            line_facts_ = indexes[currency].for_line(narrowing, iban_parties, named)
-            found.append((line, line_facts_, match(line, line_facts_, rules)[:per_line]))
-        return [(line, _views(uow, ctx, lf, best)) for line, lf, best in found]
+        parties = facts.all_parties(ctx.company_id)
+        indexes = {
+            currency: FactsIndex(
+                documents=facts.open_documents(ctx.company_id, currency),
+                payments=facts.unreconciled_payments(ctx.company_id, currency),
+                credits=facts.held_credits(ctx.company_id, currency),
+                deposits=_deposits(uow, ctx, currency, None),
+                card_methods=CARD_METHODS,
+            )
+            for currency in sorted({line.amount.currency for line in lines})
+        }
+    names, party_names = _Names(parties), dict(parties)
+    found = []
+    for line in lines:
+        iban = compact_iban(line.counterparty_iban)
+        iban_parties = ibans.get(iban, frozenset()) if iban else frozenset()
+        named = names.of(line)
+        narrowing = narrowing_of(line, rules, iban_parties | named)
+        line_facts_ = indexes[line.amount.currency].for_line(narrowing, iban_parties, named)
+        found.append((line, _views(line_facts_, match(line, line_facts_, rules)[:per_line], party_names)))
+    return found
 
 
-def _views(uow: UnitOfWork, ctx: Ctx, facts: LineFacts, ranked: Sequence[Candidate]) -> list[CandidateView]:
+def _party_names(uow: UnitOfWork, ctx: Ctx, ranked: Sequence[Candidate]) -> dict[int, str]:
+    party_ids = sorted({c.party_id for c in ranked if c.party_id is not None})
+    return uow.bank_facts.party_names(ctx.company_id, party_ids) if party_ids else {}
+
+
+def _views(facts: LineFacts, ranked: Sequence[Candidate], names: dict[int, str]) -> list[CandidateView]:
     documents: dict[int, OpenDocument] = {d.id: d for d in facts.documents}
     deposits = {d.order_id: d for d in facts.deposits}
     payments: dict[int, OpenPayment] = {p.id: p for p in facts.payments}
     credits = {c.payment_id: c for c in facts.credits}
-    party_ids = {c.party_id for c in ranked if c.party_id is not None}
-    names = uow.bank_facts.party_names(ctx.company_id, sorted(party_ids)) if party_ids else {}
 
     def doc_ref(doc_id: int) -> DocumentRef:
         if doc_id in documents:
