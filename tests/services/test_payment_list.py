@@ -47,6 +47,7 @@ class Wanted:
     date_from: date | None = None
     date_to: date | None = None
     search: str | None = None
+    unallocated_only: bool = False
 
 
 def reference(uow, ctx, wanted: Wanted) -> list[PaymentView]:  # type: ignore[no-untyped-def]
@@ -62,6 +63,8 @@ def reference(uow, ctx, wanted: Wanted) -> list[PaymentView]:  # type: ignore[no
         date_to=wanted.date_to,
         limit=EVERYTHING,
     )
+    if wanted.unallocated_only:
+        rows = [v for v in rows if v.payment.state is PaymentState.ACTIVE and v.unallocated.is_positive]
     search = (wanted.search or "").strip().casefold()
     if search:
         rows = [v for v in rows if search in v.payment.number.casefold() or search in v.party_name.casefold()]
@@ -104,6 +107,7 @@ def filter_of(wanted: Wanted):  # type: ignore[no-untyped-def]
         date_from=wanted.date_from,
         date_to=wanted.date_to,
         search=wanted.search,
+        unallocated_only=wanted.unallocated_only,
     )
 
 
@@ -312,9 +316,10 @@ class History:
     direction=st.sampled_from([None, *Direction]),
     dates=st.sampled_from([(None, None), (DAYS[0], None), (None, DAYS[2]), (DAYS[2], DAYS[3])]),
     search=st.sampled_from([None, "", "ALPHA", "sarl", "rd-", "00002", " Bois "]),
+    unallocated_only=st.booleans(),
 )
 def test_the_sql_list_is_the_python_list_after_any_history(  # type: ignore[no-untyped-def]
-    app, steps, sort, descending, party, method, state, direction, dates, search
+    app, steps, sort, descending, party, method, state, direction, dates, search, unallocated_only
 ):
     uow = app.uow()
     ctx = Ctx(companies.create_company(uow, name="Règlements SARL"), actor="hypothesis")
@@ -331,6 +336,7 @@ def test_the_sql_list_is_the_python_list_after_any_history(  # type: ignore[no-u
         date_from=dates[0],
         date_to=dates[1],
         search=search,
+        unallocated_only=unallocated_only,
     )
     assert_list_is_the_reference(uow, ctx, wanted, sort, descending)
     assert_list_is_the_reference(uow, ctx, Wanted(), sort, descending)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select, text, tuple_, union_all
+from sqlalchemy import func, literal, or_, select, text, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from acompte.domain.money import Money
@@ -49,34 +49,27 @@ def conditions(company_id: int, f: PaymentFilter) -> list[Any]:
     return where
 
 
-def _used_by_payment(where: list[Any]) -> Any:
-    """(payment_id, used) for every filtered payment that has used something: each part of what a payment uses
-    joined to the filtered payments, summed by payment."""
+def _of_filtered(stmt: Any, f: PaymentFilter, where: list[Any]) -> Any:
+    """`stmt` (over PaymentRow) kept to the filtered payments; the party is joined only for a search on its name
+    (every payment has one: the foreign key)."""
+    if f.search:
+        stmt = stmt.join(PartyRow, PartyRow.id == PaymentRow.party_id)
+    return stmt.where(*where)
+
+
+def _used_by_payment(f: PaymentFilter, where: list[Any]) -> Any:
+    """(payment_id, used) for every filtered payment that has used something: the rows of each part of what a
+    payment uses, joined to the filtered payments, summed once by payment."""
     parts = [
-        select(column.label("payment_id"), func.sum(amount).label("used"))
-        .join(PaymentRow, PaymentRow.id == column)
-        .join(PartyRow, PartyRow.id == PaymentRow.party_id)
-        .where(*where)
-        .group_by(column)
+        _of_filtered(
+            select(column.label("payment_id"), amount.label("amount")).join(PaymentRow, PaymentRow.id == column),
+            f,
+            where,
+        )
         for amount, column in payment_used_parts()
     ]
     every = union_all(*parts).subquery("uses")
-    return select(every.c.payment_id, func.sum(every.c.used).label("used")).group_by(every.c.payment_id).subquery()
-
-
-def _base(company_id: int, f: PaymentFilter, *, every_row: bool) -> tuple[Any, Any]:
-    """(the select of the filtered payments with their party's name, the payment's used figure as SQL)."""
-    where = conditions(company_id, f)
-    stmt = select(PaymentRow).join(PartyRow, PartyRow.id == PaymentRow.party_id)
-    if every_row:
-        used_by = _used_by_payment(where)
-        used: Any = func.coalesce(used_by.c.used, 0)
-        stmt = stmt.outerjoin(used_by, used_by.c.payment_id == PaymentRow.id)
-    else:
-        used = payment_used_scalar()
-    if f.unallocated_only:
-        where = [*where, PaymentRow.amount_minor > used]
-    return stmt.where(*where), used
+    return select(every.c.payment_id, func.sum(every.c.amount).label("used")).group_by(every.c.payment_id).subquery()
 
 
 def sort_key(sort: str, used: Any) -> Any:
@@ -93,19 +86,15 @@ def sort_key(sort: str, used: Any) -> Any:
 
 def totals(session: Session, company_id: int, f: PaymentFilter, currency: str) -> PaymentListTotals:
     """Count of every filtered payment and, over the active ones in `currency`, the sums of their amounts and of
-    what they have used: one statement grouped by state and currency (a handful of rows)."""
+    what they have used, in one statement of (state, currency, count, amount, used) rows, a handful.
+
+    What the payments used is a linear sum: each part of it (settled_sums.payment_used_parts) is summed by a
+    join of its rows on the filtered payments, grouped by the payment's state and currency, with no per-payment
+    figure. Only "with money left to allocate" needs each payment's figure: then sums grouped by payment are
+    joined once."""
     _planner(session)
-    base, used = _base(company_id, f, every_row=True)
-    stmt = base.with_only_columns(
-        PaymentRow.state,
-        PaymentRow.currency,
-        func.count(),
-        func.coalesce(func.sum(PaymentRow.amount_minor), 0),
-        func.coalesce(func.sum(used), 0),
-        maintain_column_froms=True,
-    ).group_by(PaymentRow.state, PaymentRow.currency)
     count = active = other = amount = allocated = 0
-    for state, row_currency, n, amount_minor, used_minor in session.execute(stmt):
+    for state, row_currency, n, amount_minor, used_minor in session.execute(_totals_statement(company_id, f)):
         count += int(n)
         if state != ACTIVE:
             continue
@@ -126,20 +115,80 @@ def totals(session: Session, company_id: int, f: PaymentFilter, currency: str) -
     )
 
 
-def _ordered(company_id: int, f: PaymentFilter, sort: str, descending: bool) -> tuple[Any, Any]:
-    base, used = _base(company_id, f, every_row=sort == "unallocated")
+def _totals_statement(company_id: int, f: PaymentFilter) -> Any:
+    group = (PaymentRow.state, PaymentRow.currency)
+    if f.unallocated_only:
+        keys, _key, used = _keys(company_id, f, "unallocated")
+        return keys.with_only_columns(
+            *group,
+            func.count(),
+            func.coalesce(func.sum(PaymentRow.amount_minor), 0),
+            func.coalesce(func.sum(used), 0),
+            maintain_column_froms=True,
+        ).group_by(*group)
+    where = conditions(company_id, f)
+    payments = _of_filtered(
+        select(*group, func.count(), func.coalesce(func.sum(PaymentRow.amount_minor), 0), literal(0)), f, where
+    ).group_by(*group)
+    uses = [
+        _of_filtered(
+            select(*group, literal(0), literal(0), func.coalesce(func.sum(amount), 0))
+            .select_from(column.table)
+            .join(PaymentRow, PaymentRow.id == column),
+            f,
+            where,
+        ).group_by(*group)
+        for amount, column in payment_used_parts()
+    ]
+    return union_all(payments, *uses)
+
+
+def _keys(company_id: int, f: PaymentFilter, sort: str) -> tuple[Any, Any, Any]:
+    """(the select of the filtered payments' (id, sort key), the key, what each payment used) as SQL: the order
+    and the page are decided on these two narrow columns, so a sort that reads every filtered payment (the
+    unallocated order) carries no more than they through its joins and its sort; only the page's rows are then
+    read whole."""
+    where = conditions(company_id, f)
+    stmt = select(PaymentRow.id.label("id"))
+    if f.search or sort == "party":
+        stmt = stmt.join(PartyRow, PartyRow.id == PaymentRow.party_id)
+    if sort == "unallocated":
+        used_by = _used_by_payment(f, where)
+        used: Any = func.coalesce(used_by.c.used, 0)
+        stmt = stmt.outerjoin(used_by, used_by.c.payment_id == PaymentRow.id)
+    else:
+        used = payment_used_scalar()
+    if f.unallocated_only:
+        where = [*where, PaymentRow.amount_minor > used]
     key = sort_key(sort, used)
-    stmt = base.add_columns(PartyRow.name, used.label("used"), key.label("sort_key"))
-    order = (key.desc(), PaymentRow.id.desc()) if descending else (key.asc(), PaymentRow.id.asc())
-    return stmt.order_by(*order), key
+    return stmt.add_columns(key.label("sort_key")).where(*where), key, used
+
+
+def _ordered(keys: Any, key: Any, descending: bool) -> Any:
+    return keys.order_by(*((key.desc(), PaymentRow.id.desc()) if descending else (key.asc(), PaymentRow.id.asc())))
+
+
+def _rows(session: Session, keys: Any, descending: bool) -> list[Any]:
+    """The payments `keys` (an ordered, limited select of (id, sort_key)) names, read whole with their party's name
+    and what each has used, in the same order."""
+    page_keys = keys.subquery("page_keys")
+    order = (page_keys.c.sort_key, PaymentRow.id)
+    stmt = (
+        select(PaymentRow, PartyRow.name, payment_used_scalar(), page_keys.c.sort_key)
+        .join(page_keys, page_keys.c.id == PaymentRow.id)
+        .join(PartyRow, PartyRow.id == PaymentRow.party_id)
+        .order_by(*(c.desc() for c in order) if descending else order)
+    )
+    return list(session.execute(stmt))
 
 
 def page(
     session: Session, company_id: int, f: PaymentFilter, *, sort: str, descending: bool, offset: int, limit: int
 ) -> list[PaymentView]:
     _planner(session)
-    stmt, _key = _ordered(company_id, f, sort, descending)
-    return [_view(*r) for r in session.execute(stmt.offset(offset).limit(limit))]
+    keys, key, _used = _keys(company_id, f, sort)
+    found = _rows(session, _ordered(keys, key, descending).offset(offset).limit(limit), descending)
+    return [_view(*r) for r in found]
 
 
 def chunk(
@@ -154,14 +203,14 @@ def chunk(
 ) -> tuple[list[PaymentView], tuple[Any, int] | None]:
     """The next `limit` rows after the (sort key, id) `after` (keyset: no offset to skip), and the new cursor."""
     _planner(session)
-    stmt, key = _ordered(company_id, f, sort, descending)
+    keys, key, _used = _keys(company_id, f, sort)
     if after is not None:
         if sort == "id":  # the key is the id: a plain range on the primary key
-            stmt = stmt.where(PaymentRow.id < after[1] if descending else PaymentRow.id > after[1])
+            keys = keys.where(PaymentRow.id < after[1] if descending else PaymentRow.id > after[1])
         else:
             position, last = tuple_(key, PaymentRow.id), tuple_(*after)
-            stmt = stmt.where(position < last if descending else position > last)
-    found = list(session.execute(stmt.limit(limit)))
+            keys = keys.where(position < last if descending else position > last)
+    found = _rows(session, _ordered(keys, key, descending).limit(limit), descending)
     cursor = (found[-1].sort_key, found[-1][0].id) if found else None
     return [_view(*r) for r in found], cursor
 
