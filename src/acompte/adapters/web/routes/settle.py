@@ -84,11 +84,7 @@ def _page(
     if values is None and account is not None and document_id is not None:
         values = _one_document(request, account, document_id)
     if values is None and account is not None:
-        proposal = (
-            accounts.suggest_settlement(uow, ctx, account.party_id, flow=flow)
-            if suggest and can_write(request)
-            else None
-        )
+        proposal = accounts.proposal_for(account) if suggest and can_write(request) else None
         values = _defaults(request, account, proposal)
     party = parties.get_party(uow, ctx, party_id) if party_id is not None else None
     company = companies.get_company(uow, ctx)
