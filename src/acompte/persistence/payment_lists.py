@@ -208,8 +208,11 @@ def chunk(
         if sort == "id":  # the key is the id: a plain range on the primary key
             keys = keys.where(PaymentRow.id < after[1] if descending else PaymentRow.id > after[1])
         else:
+            # The row comparison alone reads every filtered row on PostgreSQL; the plain bound on the key beside
+            # it lets an index on the key (date, number) start at the cursor.
             position, last = tuple_(key, PaymentRow.id), tuple_(*after)
-            keys = keys.where(position < last if descending else position > last)
+            bound = key <= after[0] if descending else key >= after[0]
+            keys = keys.where(bound, position < last if descending else position > last)
     found = _rows(session, _ordered(keys, key, descending).limit(limit), descending)
     cursor = (found[-1].sort_key, found[-1][0].id) if found else None
     return [_view(*r) for r in found], cursor
