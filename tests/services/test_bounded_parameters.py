@@ -1,6 +1,6 @@
 """No read sends a statement whose parameter count grows with the data: every read path of the API and the web
-(party account, lists with their filters and sorts, aged balance, statement, dashboard, journal entries, the
-export of a month) sends the same largest number of bind parameters for a company of 100 documents and for one
+(party account, lists with their filters and sorts, the payment list and its export, a party selector, aged
+balance, statement, dashboard, journal entries, the export of a month) sends the same largest number of bind parameters for a company of 100 documents and for one
 of 4 000, and never more than a fixed bound. An `IN (…)` built from the company's ids would grow with it — and
 fail past the driver's limit (65 535 on PostgreSQL) on a large company.
 
@@ -22,8 +22,9 @@ from acompte import bootstrap
 from acompte.adapters.exports.fec import write_fec
 from acompte.domain.documents import Flow, Kind
 from acompte.persistence.rows import Base
-from acompte.services import accounts, dashboard, documents, exports, queries
+from acompte.services import accounts, dashboard, documents, exports, parties, payment_lists, queries
 from acompte.services.ports import Ctx
+from acompte.services.views import PAYMENT_SORTS
 
 #: The largest number of bind parameters one statement of a read may send, whatever the company's size.
 BOUND = 300
@@ -87,6 +88,19 @@ def _reads(app: bootstrap.App, ctx: Ctx, party: int) -> dict[str, Callable[[], A
                 )
             )
     reads["list of every kind"] = lambda: documents.document_list(app.uow(), ctx, flow=Flow.SALE, status="unpaid")
+    every_payment = payment_lists.payment_filter()
+    for sort in PAYMENT_SORTS:
+        reads[f"payments by {sort}"] = lambda sort=sort: payment_lists.payment_list(
+            app.uow(), ctx, every_payment, sort=sort, page=2
+        )
+    reads["payments of a party, searched"] = lambda: payment_lists.payment_list(
+        app.uow(), ctx, payment_lists.payment_filter(party_id=party, search="rc"), sort="unallocated"
+    )
+    # chunks small enough that both companies' exports read several, each after a cursor
+    reads["payments exported"] = lambda: list(
+        payment_lists.payment_list_rows(app.uow(), ctx, every_payment, sort="party", chunk=10)
+    )
+    reads["party selector"] = lambda: parties.party_choices(app.uow(), ctx, chosen=party, search="a")
     return reads
 
 

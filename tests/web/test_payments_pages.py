@@ -173,3 +173,11 @@ def test_a_payment_by_a_method_turned_off_since_keeps_its_label(app, web, ctx, c
     assert "Lettre de change" in web.get(f"/payments/{paid.id}").text
     assert "Lettre de change" in web.get("/payments").text
     assert "Lettre de change" in web.get(f"/documents/{invoice.id}?tab=history").text
+
+
+def test_the_list_searches_the_party_name_too(app, web, ctx, customer, supplier):
+    theirs = pay(app.uow(), ctx, supplier.id, "20.00")
+    ours = pay(app.uow(), ctx, customer.id, "30.00")
+    found = web.get("/payments?q=fournisseur").text
+    assert theirs.payment.number in found and ours.payment.number not in found
+    assert "Total (1 règlement, hors annulés)" in found and "20,00\u00a0€" in found

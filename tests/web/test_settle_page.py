@@ -176,3 +176,15 @@ def test_regler_on_an_invoice_opens_the_settle_form_on_it_and_an_overpayment_is_
     assert balance(app, ctx, other.id) == eur("120.00")
     [payment] = payments.list_payments(app.uow(), ctx, party_id=customer.id)
     assert (payment.payment.amount, payment.allocated) == (eur("1200.00"), eur("1182.65"))
+
+
+def test_the_party_is_found_by_a_part_of_its_name_without_a_script(app, web, ctx, customer, supplier):
+    invoice = validated(app.uow(), ctx, customer.id, line("100.00"))
+    one = web.get("/settle?party_q=DUPONT")  # one party has it: its account opens
+    assert one.status_code == 200 and invoice.document.number in one.text
+    assert f'<option value="{customer.id}" selected>' in one.text and 'value="DUPONT"' in one.text
+    several = web.get("/settle?party_q=o").text  # both have it: the selector offers them, nothing opens yet
+    assert f'<option value="{customer.id}" ' in several and f'<option value="{supplier.id}" ' in several
+    assert invoice.document.number not in several
+    none = web.get("/settle?party_q=zzz").text
+    assert "Aucun tiers ne correspond." in none and f'<option value="{customer.id}"' not in none

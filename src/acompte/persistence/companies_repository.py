@@ -214,7 +214,9 @@ class PartyRepository(Repo):
             setattr(row, key, value)
         self.session.flush()
 
-    def list(self, company_id: int, *, role: str | None = None, search: str | None = None) -> list[Party]:
+    def list(
+        self, company_id: int, *, role: str | None = None, search: str | None = None, limit: int | None = None
+    ) -> list[Party]:
         stmt = select(PartyRow).where(PartyRow.company_id == company_id)
         if role == "customer":
             stmt = stmt.where(PartyRow.is_customer.is_(True))
@@ -222,7 +224,8 @@ class PartyRepository(Repo):
             stmt = stmt.where(PartyRow.is_supplier.is_(True))
         if search:
             stmt = stmt.where(func.lower(PartyRow.name).contains(search.lower()))
-        return [mapping.party(r) for r in self.session.scalars(stmt.order_by(PartyRow.name, PartyRow.id))]
+        stmt = stmt.order_by(PartyRow.name, PartyRow.id)
+        return [mapping.party(r) for r in self.session.scalars(stmt if limit is None else stmt.limit(limit))]
 
 
 class ItemRepository(Repo):

@@ -11,11 +11,11 @@ from sqlalchemy import ColumnElement, delete, extract, func, select
 from acompte.domain.errors import AllocationNotFound
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment, PaymentState
-from acompte.persistence import mapping
+from acompte.persistence import mapping, payment_lists
 from acompte.persistence.base import Repo, rowcount
-from acompte.persistence.rows import AllocationRow, DocumentRow, PartyRow, PaymentRow
-from acompte.persistence.settled_sums import payment_used_minor, payment_used_scalar
-from acompte.services.views import AllocationView, PaymentView
+from acompte.persistence.rows import AllocationRow, DocumentRow, PaymentRow
+from acompte.persistence.settled_sums import payment_used_minor
+from acompte.services.views import AllocationView, PaymentFilter, PaymentListTotals, PaymentView
 
 
 class PaymentRepository(Repo):
@@ -79,37 +79,46 @@ class PaymentRepository(Repo):
         limit: int = 50,
         after_id: int | None = None,
     ) -> list[PaymentView]:
-        allocated = payment_used_scalar()  # correlated: reads only this payment's allocations, refunds, write-offs
-        stmt = (
-            select(PaymentRow, PartyRow.name, allocated)
-            .join(PartyRow, PartyRow.id == PaymentRow.party_id)
-            .where(PaymentRow.company_id == company_id)
+        """The filtered payments in id order, after `after_id` (persistence/payment_lists.py)."""
+        filters = PaymentFilter(
+            party_id=party_id,
+            method=method,
+            state=state,
+            direction=direction,
+            date_from=date_from,
+            date_to=date_to,
+            unallocated_only=unallocated_only,
         )
-        if party_id is not None:
-            stmt = stmt.where(PaymentRow.party_id == party_id)
-        if method:
-            stmt = stmt.where(PaymentRow.method == method)
-        if state:
-            stmt = stmt.where(PaymentRow.state == state)
-        if direction:
-            stmt = stmt.where(PaymentRow.direction == direction)
-        if date_from:
-            stmt = stmt.where(PaymentRow.payment_date >= date_from)
-        if date_to:
-            stmt = stmt.where(PaymentRow.payment_date <= date_to)
-        if unallocated_only:
-            stmt = stmt.where(PaymentRow.amount_minor > allocated, PaymentRow.state == "active")
-        if after_id is not None:
-            stmt = stmt.where(PaymentRow.id > after_id)
-        stmt = stmt.order_by(PaymentRow.id).limit(limit)
-        return [
-            PaymentView(
-                payment=mapping.payment(row),
-                party_name=name,
-                allocated=Money.from_minor(int(minor), row.currency),
-            )
-            for row, name, minor in self.session.execute(stmt)
-        ]
+        after = (after_id, after_id) if after_id is not None else None
+        rows, _cursor = payment_lists.chunk(
+            self.session, company_id, filters, sort="id", descending=False, after=after, limit=limit
+        )
+        return rows
+
+    def list_totals(self, company_id: int, filters: PaymentFilter, currency: str) -> PaymentListTotals:
+        """Count and totals of every payment `filters` keeps, in one grouped statement."""
+        return payment_lists.totals(self.session, company_id, filters, currency)
+
+    def list_page(
+        self, company_id: int, filters: PaymentFilter, *, sort: str, descending: bool, offset: int, limit: int
+    ) -> list[PaymentView]:
+        return payment_lists.page(
+            self.session, company_id, filters, sort=sort, descending=descending, offset=offset, limit=limit
+        )
+
+    def list_chunk(
+        self,
+        company_id: int,
+        filters: PaymentFilter,
+        *,
+        sort: str,
+        descending: bool,
+        after: tuple[Any, int] | None,
+        limit: int,
+    ) -> tuple[list[PaymentView], tuple[Any, int] | None]:
+        return payment_lists.chunk(
+            self.session, company_id, filters, sort=sort, descending=descending, after=after, limit=limit
+        )
 
     def monthly_totals(
         self, company_id: int, *, currency: str, date_from: date, date_to: date

@@ -28,14 +28,27 @@ def document_settled_scalar() -> Any:
     )
 
 
+def payment_used_parts() -> tuple[tuple[Any, Any], ...]:
+    """(amount, the payment it uses) of every row that uses a payment: what it settles (allocations), the refund
+    it is (a refund payment is used up by its own refund), what it gives back (refunds of its unused part), and
+    what was written off on it. `payment_used_scalar` sums them for one payment; the lists that need every
+    payment's figure group them by payment (persistence/payment_lists.py)."""
+    return (
+        (AllocationRow.amount_minor, AllocationRow.payment_id),
+        (RefundRow.amount_minor, RefundRow.payment_id),
+        (RefundRow.amount_minor, RefundRow.source_payment_id),
+        (WriteOffRow.amount_minor, WriteOffRow.payment_id),
+    )
+
+
 def payment_used_scalar() -> Any:
     """Correlated to PaymentRow: what the payment settles, refunds or gives back, and wrote off."""
-    return (
-        correlated_sum(AllocationRow.amount_minor, AllocationRow.payment_id == PaymentRow.id, to=PaymentRow)
-        + correlated_sum(RefundRow.amount_minor, RefundRow.payment_id == PaymentRow.id, to=PaymentRow)
-        + correlated_sum(RefundRow.amount_minor, RefundRow.source_payment_id == PaymentRow.id, to=PaymentRow)
-        + correlated_sum(WriteOffRow.amount_minor, WriteOffRow.payment_id == PaymentRow.id, to=PaymentRow)
+    first, *rest = (
+        correlated_sum(amount, column == PaymentRow.id, to=PaymentRow) for amount, column in payment_used_parts()
     )
+    for part in rest:
+        first = first + part
+    return first
 
 
 def _sum_of(amount: Any, *where: Any) -> Any:

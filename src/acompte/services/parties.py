@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from acompte.domain.addresses import ADDRESS_FIELDS
 from acompte.domain.company_events import ItemCreated, PartyCreated, PartyUpdated
 from acompte.domain.documents import UNIT_PRICE_PLACES
-from acompte.domain.errors import InvalidLine, InvalidSetting, Reason
+from acompte.domain.errors import InvalidLine, InvalidSetting, NotFound, Reason
 from acompte.domain.money import decimal_places
 from acompte.domain.parties import Item, ItemKind, Party
 from acompte.domain.vat import VATEX_CODES, VatRegime, check_rate
@@ -132,6 +134,39 @@ def get_party(uow: UnitOfWork, ctx: Ctx, party_id: int) -> Party:
 def list_parties(uow: UnitOfWork, ctx: Ctx, *, role: str | None = None, search: str | None = None) -> list[Party]:
     with uow:
         return list(uow.parties.list(ctx.company_id, role=role, search=search))
+
+
+@dataclass(frozen=True, slots=True)
+class PartyChoices:
+    """What a party selector offers: at most a bounded number of parties (those whose name contains the search,
+    in name order), the chosen one always among them; `more` says others match too (a narrower search finds
+    them)."""
+
+    parties: tuple[Party, ...]
+    more: bool
+
+
+def party_choices(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    search: str | None = None,
+    chosen: int | None = None,
+    role: str | None = None,
+    limit: int = 50,
+) -> PartyChoices:
+    """A selector's parties, bounded whatever the company's size: one read of `limit` + 1 rows (and the chosen
+    party when it is not among them)."""
+    with uow:
+        found = list(
+            uow.parties.list(ctx.company_id, role=role, search=(search or "").strip() or None, limit=limit + 1)
+        )
+        more = len(found) > limit
+        found = found[:limit]
+        if chosen is not None and all(p.id != chosen for p in found):
+            with suppress(NotFound):  # a stale or foreign id: the page says nothing of it
+                found.insert(0, uow.parties.get(ctx.company_id, chosen))
+        return PartyChoices(parties=tuple(found), more=more)
 
 
 def create_item(

@@ -248,6 +248,51 @@ class DocumentListPage:
     per_page: int
 
 
+# -- the payment list (one page in SQL, totals of every filtered payment) ----------------------------------------
+
+#: The sorts of the payment list; every one ends with the payment id (a stable order across pages). "id" alone is
+#: the API's order (its cursor is the last id seen).
+PAYMENT_SORTS = ("date", "number", "party", "amount", "unallocated", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFilter:
+    """Which payments a list shows. `search` is part of the payment's number or of its party's name (any case);
+    `unallocated_only` keeps the active payments with money left to allocate."""
+
+    party_id: int | None = None
+    method: str | None = None
+    state: str | None = None
+    direction: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    search: str | None = None
+    unallocated_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentListTotals:
+    """`count`: every filtered payment (cancelled ones too: the list shows them). The sums are over the filtered
+    ACTIVE payments in the company currency (`active` of them); `other_currency` active payments are left out.
+    `allocated` is what they have used (settled_sums.payment_used_scalar: allocations, refunds, write-offs)."""
+
+    count: int
+    active: int
+    amount: Money
+    allocated: Money
+    unallocated: Money
+    other_currency: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentListPage:
+    rows: tuple[PaymentView, ...]
+    totals: PaymentListTotals
+    page: int
+    pages: int
+    per_page: int
+
+
 # -- what `acompte verify` reads ---------------------------------------------------------------------------------
 
 

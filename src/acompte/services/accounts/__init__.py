@@ -9,7 +9,7 @@ from __future__ import annotations
 from acompte.domain.credits import CreditStatus
 from acompte.services.accounts.aged import aged_balance
 from acompte.services.accounts.holdings import credit_notes_in_hand, payments_in_hand
-from acompte.services.accounts.party_account import party_account, suggest_settlement
+from acompte.services.accounts.party_account import party_account, proposal_for, suggest_settlement
 from acompte.services.accounts.settling import NewPayment, settle
 from acompte.services.accounts.statement import ledger_balance, movements, statement, statements
 from acompte.services.accounts.terms import (
@@ -46,6 +46,7 @@ __all__ = [
     "movements",
     "party_account",
     "payments_in_hand",
+    "proposal_for",
     "set_party_payment_terms",
     "set_payment_terms",
     "settle",

@@ -86,7 +86,12 @@ def suggest_settlement(
     uow: UnitOfWork, ctx: Ctx, party_id: int, *, flow: Flow | None = None, currency: str | None = None
 ) -> SettlementProposal:
     """The settle screen's pre-selection: the oldest debts with the oldest credits, as far as credits go."""
-    account = party_account(uow, ctx, party_id, flow=flow, currency=currency)
+    return proposal_for(party_account(uow, ctx, party_id, flow=flow, currency=currency))
+
+
+def proposal_for(account: AccountView) -> SettlementProposal:
+    """`suggest_settlement` over an account already read (the settle screen shows the account beside its
+    suggestion: one read of it, not two)."""
     zero = Money.zero(account.currency)
     credits_left = [(c.ref, c.remaining) for c in account.credits]
     chosen_docs: list[tuple[int, Money]] = []

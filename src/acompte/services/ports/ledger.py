@@ -28,6 +28,8 @@ if TYPE_CHECKING:
         DocumentSummary,
         EventView,
         IntegrityFacts,
+        PaymentFilter,
+        PaymentListTotals,
         PaymentMethodView,
         PaymentView,
     )
@@ -100,7 +102,11 @@ class Parties(Protocol):
 
     def update(self, company_id: int, party_id: int, **fields: Any) -> None: ...
 
-    def list(self, company_id: int, *, role: str | None = None, search: str | None = None) -> list[Party]: ...
+    def list(
+        self, company_id: int, *, role: str | None = None, search: str | None = None, limit: int | None = None
+    ) -> list[Party]:
+        """The parties in name order (at most `limit` of them)."""
+        ...
 
 
 class Items(Protocol):
@@ -203,7 +209,28 @@ class Payments(Protocol):
         unallocated_only: bool = False,
         limit: int = 50,
         after_id: int | None = None,
+    ) -> list[PaymentView]:
+        """The filtered payments in id order, after `after_id` (the API's cursor)."""
+        ...
+
+    def list_totals(self, company_id: int, filters: PaymentFilter, currency: str) -> PaymentListTotals:
+        """Count and totals of every payment `filters` keeps, computed where the payments are stored."""
+        ...
+
+    def list_page(
+        self, company_id: int, filters: PaymentFilter, *, sort: str, descending: bool, offset: int, limit: int
     ) -> list[PaymentView]: ...
+
+    def list_chunk(
+        self,
+        company_id: int,
+        filters: PaymentFilter,
+        *,
+        sort: str,
+        descending: bool,
+        after: tuple[Any, int] | None,
+        limit: int,
+    ) -> tuple[list[PaymentView], tuple[Any, int] | None]: ...
 
     def monthly_totals(
         self, company_id: int, *, currency: str, date_from: date, date_to: date

@@ -3,6 +3,7 @@ settles; the edit form offering only what the rules allow (and saying why the re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -15,10 +16,9 @@ from acompte.adapters.web.csv_export import csv_download
 from acompte.adapters.web.routes._payments_common import FormInvalid, can_write, field_of, parse_day, parse_money
 from acompte.adapters.web.templating import redirect, render, translate
 from acompte.domain import errors as e
-from acompte.domain.money import total
 from acompte.domain.payments import Lock, PaymentChange
-from acompte.services import companies, parties, payment_changes, payments
-from acompte.services.queries import EVERYTHING
+from acompte.services import companies, parties, payment_changes, payment_lists, payments
+from acompte.services.views import PaymentView
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -43,21 +43,12 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
 
-#: The sortable columns of the list and how each sorts (ties broken by the payment id).
-SORTS: dict[str, Any] = {
-    "date": lambda v: v.payment.payment_date,
-    "number": lambda v: v.payment.number or "",
-    "party": lambda v: (v.party_name or "").casefold(),
-    "amount": lambda v: v.payment.amount.amount,
-    "unallocated": lambda v: v.unallocated.amount,
-}
+#: The sortable columns of the list (persistence/payment_lists.py sorts them in SQL, ties broken by the id).
+SORTS = ("date", "number", "party", "amount", "unallocated")
 #: Which way a column sorts when first clicked (dates and amounts: largest first).
 FIRST_DIRECTION = {"date": "desc", "number": "asc", "party": "asc", "amount": "desc", "unallocated": "desc"}
-
-
-def _sorted(rows: list[Any], sort: str, direction: str) -> list[Any]:
-    key = SORTS[sort]
-    return sorted(rows, key=lambda v: (key(v), v.id), reverse=direction == "desc")
+#: How many parties the filter's selector offers (a search by name finds the others).
+PARTY_CHOICES = 50
 
 
 @router.get("/payments")
@@ -75,34 +66,22 @@ def payment_list(
     format: str | None = None,
 ) -> Response:
     uow = security.uow_of(request)
-    company = companies.get_company(uow, ctx)
-    rows = payments.list_payments(
-        uow,
-        ctx,
-        party_id=_int(party_id),
-        method=method or None,
-        date_from=_day(date_from),
-        date_to=_day(date_to),
-        limit=EVERYTHING,
-    )
     search = (q or "").strip()
-    if search:
-        rows = [v for v in rows if search.casefold() in (v.payment.number or "").casefold()]
+    chosen = _int(party_id)
+    filters = payment_lists.payment_filter(
+        party_id=chosen, method=method or None, date_from=_day(date_from), date_to=_day(date_to), search=search
+    )
     sort = sort if sort in SORTS else "date"
     direction = dir if dir in ("asc", "desc") else FIRST_DIRECTION[sort]
-    rows = _sorted(rows, sort, direction)
     labels = _labels(uow, ctx)
     if format == "csv":
+        rows = payment_lists.payment_list_rows(uow, ctx, filters, sort=sort, descending=direction == "desc")
         return _csv(request, rows, labels)
-    active = [v for v in rows if v.payment.state.value == "active"]
-    totals = {
-        "amount": total((v.payment.amount for v in active), company.currency),
-        "allocated": total((v.allocated for v in active), company.currency),
-        "unallocated": total((v.unallocated for v in active), company.currency),
-    }
-    pages = max(1, (len(rows) + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(1, page), pages)
-    filters = {
+    company = companies.get_company(uow, ctx)
+    listed = payment_lists.payment_list(
+        uow, ctx, filters, sort=sort, descending=direction == "desc", page=page, per_page=PAGE_SIZE
+    )
+    shown = {
         "party_id": party_id or "",
         "date_from": date_from or "",
         "date_to": date_to or "",
@@ -110,14 +89,15 @@ def payment_list(
         "q": search,
     }
     ordering = {"sort": sort, "dir": direction}
-    kept = {k: v for k, v in filters.items() if v}
+    kept = {k: v for k, v in shown.items() if v}
+    choices = parties.party_choices(uow, ctx, chosen=chosen, limit=PARTY_CHOICES)
     context = {
-        "rows": rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        "count": len(rows),
-        "totals": totals,
-        "page": page,
-        "pages": pages,
-        "filters": filters,
+        "rows": listed.rows,
+        "count": listed.totals.count,
+        "totals": listed.totals,
+        "page": listed.page,
+        "pages": listed.pages,
+        "filters": shown,
         "query_string": urlencode({**kept, **ordering}),
         "sort": sort,
         "direction": direction,
@@ -132,7 +112,8 @@ def payment_list(
             )
             for column in SORTS
         },
-        "parties": parties.list_parties(uow, ctx),
+        "parties": choices.parties,
+        "more_parties": choices.more,
         "methods": [(m.code, m.label, m.digital) for m in company.methods],
         "labels": labels,
         "editable": can_write(request),
@@ -140,7 +121,7 @@ def payment_list(
     return render(request, "payments/list.html", context)
 
 
-def _csv(request: Request, rows: list[Any], labels: dict[str, str]) -> Response:
+def _csv(request: Request, rows: Iterable[PaymentView], labels: dict[str, str]) -> Response:
     heads = ("Numéro", "Date", "Tiers", "Mode", "Numérique", "Montant", "Affecté", "Non affecté", "Exporté", "État")
     yes, no = translate(request, "oui"), translate(request, "non")
     lines = (

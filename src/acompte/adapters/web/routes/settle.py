@@ -20,6 +20,8 @@ from acompte.services import accounts, companies, parties
 from acompte.services.accounts import NewPayment
 
 router = APIRouter()
+#: How many parties the selector offers at most (a search by name narrows it to the others).
+PARTY_CHOICES = 50
 
 
 def _flow(text: str | None) -> Flow | None:
@@ -75,25 +77,29 @@ def _page(
     status: int = 200,
     suggest: bool = True,
     document_id: int | None = None,
+    party_search: str = "",
 ) -> Response:
     uow = security.uow_of(request)
     account = accounts.party_account(uow, ctx, party_id, flow=flow) if party_id is not None else None
     if values is None and account is not None and document_id is not None:
         values = _one_document(request, account, document_id)
     if values is None and account is not None:
-        proposal = (
-            accounts.suggest_settlement(uow, ctx, account.party_id, flow=flow)
-            if suggest and can_write(request)
-            else None
-        )
+        proposal = accounts.proposal_for(account) if suggest and can_write(request) else None
         values = _defaults(request, account, proposal)
     party = parties.get_party(uow, ctx, party_id) if party_id is not None else None
     company = companies.get_company(uow, ctx)
+    # A bounded selector whatever the company's size: the parties whose name contains the search (the first
+    # ones without it), the chosen party always among them.
+    choices = (
+        None if tab else parties.party_choices(uow, ctx, search=party_search, chosen=party_id, limit=PARTY_CHOICES)
+    )
     context = {
         "shortfall_threshold": _shortfall_threshold(request, company, account),
         "account": account,
         "party": party,
-        "parties": [] if tab else parties.list_parties(uow, ctx),
+        "parties": choices.parties if choices else (),
+        "more_parties": bool(choices and choices.more),
+        "party_search": party_search,
         "methods": [(m.code, m.label, m.digital) for m in company.methods],
         "values": values if values is not None else {},
         "errors": errs,
@@ -137,9 +143,27 @@ def settle_page(
     flow: str | None = None,
     suggest: str = "1",
     document: int | None = None,
+    party_q: str = "",
 ) -> Response:
-    """`document`: « Régler » on a document — that document alone, at its balance due."""
-    return _page(request, ctx, party_id, _flow(flow), None, {}, tab=False, suggest=suggest != "0", document_id=document)
+    """`document`: « Régler » on a document — that document alone, at its balance due. `party_q`: part of a
+    party's name, narrowing the party selector."""
+    search = party_q.strip()
+    if party_id is None and search:  # a name that finds one party opens its account (no script needed)
+        found = parties.party_choices(security.uow_of(request), ctx, search=search, limit=1)
+        if len(found.parties) == 1 and not found.more:
+            party_id = found.parties[0].id
+    return _page(
+        request,
+        ctx,
+        party_id,
+        _flow(flow),
+        None,
+        {},
+        tab=False,
+        suggest=suggest != "0",
+        document_id=document,
+        party_search=search,
+    )
 
 
 @router.get("/contacts/{party_id}/account")
