@@ -211,18 +211,31 @@ class _Counters:
         return format_number(DEFAULT_PREFIXES[key], self.year, self.values[key])
 
 
-def populate_parties(engine: Engine, company: CompanyData, n_parties: int, *, year: int, tag: str = "") -> int:
+def populate_parties(
+    engine: Engine,
+    company: CompanyData,
+    n_parties: int,
+    *,
+    year: int,
+    tag: str = "",
+    start: date | None = None,
+    days: int = 365,
+) -> int:
     """Add `n_parties` parties of PARTY_DOCUMENTS documents each to a company. Returns documents written.
 
-    Documents are dated through `year` in the order they are numbered, so that numbers and dates go up
-    together in every series, as validation would have made them.
+    Documents are dated over `days` days from `start` (by default the whole of `year`) in the order they are
+    numbered, so that numbers and dates go up together in every series, as validation would have made them.
+    A second population of the same company and year continues its number series, so it must be dated after
+    the first one.
     """
     total_docs = n_parties * PARTY_DOCUMENTS
-    counters = _Counters(year)
     written = 0
-    start = date(year, 1, 1)
+    start = start or date(year, 1, 1)
+    if start.year != year or (start + timedelta(days=days - 1)).year != year:
+        raise ValueError(f"{days} days from {start} do not stay within {year}")
     now = datetime.now(UTC)
     with engine.begin() as conn:
+        counters = _Counters(year, _saved_counters(conn, company.id, year))
         sink = sink_for(conn)
         for chunk_start in range(0, n_parties, CHUNK_PARTIES):
             chunk = min(CHUNK_PARTIES, n_parties - chunk_start)
@@ -241,7 +254,7 @@ def populate_parties(engine: Engine, company: CompanyData, n_parties: int, *, ye
             for pid in party_ids:
                 for j in range(PARTY_DOCUMENTS):
                     seq = written + len(docs)
-                    day = start + timedelta(days=seq * 365 // total_docs)
+                    day = start + timedelta(days=seq * days // total_docs)
                     kind, state = PATTERN[j % 10]
                     doc_id = next(doc_ids)
                     net = 5_000 + (doc_id * 2_654_435_761) % 200_000
@@ -279,7 +292,7 @@ def populate_parties(engine: Engine, company: CompanyData, n_parties: int, *, ye
                 paid = amount + (1_000 if overpaid else 0)
                 payments.append(_payment(pay_id, company, counters.next("payment/in"), pid, day, paid, now))
                 allocations.append((next(alloc_ids), company.id, pay_id, None, doc_id, amount, "EUR", now))
-            last_day = start + timedelta(days=(written + len(docs) - 1) * 365 // total_docs)
+            last_day = start + timedelta(days=(written + len(docs) - 1) * days // total_docs)
             for pid in party_ids:  # a payment on account, nothing allocated yet
                 payments.append(
                     _payment(next(pay_ids), company, counters.next("payment/in"), pid, last_day, 25_000, now)
@@ -298,6 +311,14 @@ def _payment(pay_id: int, company: CompanyData, number: str, party_id: int, day:
         pay_id, company.id, number, party_id, "in", "transfer", False, company.account_id, day, minor, "EUR",
         "active", f"VIR {number}", "", False, None, 1, now,
     )  # fmt: skip
+
+
+def _saved_counters(conn: Connection, company_id: int, year: int) -> defaultdict[str, int]:
+    rows = conn.execute(
+        text("SELECT key, last_value FROM number_series WHERE company_id = :c AND year = :y"),
+        {"c": company_id, "y": year},
+    )
+    return defaultdict(int, {str(key): int(value) for key, value in rows})
 
 
 def _save_counters(conn: Connection, company_id: int, counters: _Counters) -> None:
