@@ -33,7 +33,8 @@ from sqlalchemy import Engine, event, text
 from acompte import bootstrap
 from acompte.adapters.exports.fec import write_fec
 from acompte.domain.documents import Flow, Kind
-from acompte.services import accounts, dashboard, documents, exports, queries
+from acompte.services import accounts, dashboard, documents, exports, payments, queries
+from acompte.services import parties as party_service
 from acompte.services.ports import Ctx
 from bench import populate
 from bench.lists import CASES
@@ -49,6 +50,7 @@ class Timing:
     statements: int
     max_params: int
     error: str = ""
+    calls: int = 0
 
 
 @contextmanager
@@ -73,25 +75,63 @@ def counting(engine: Engine) -> Iterator[list[int]]:
         event.remove(engine, "before_cursor_execute", before)
 
 
-def timed(engine: Engine, label: str, call: Callable[[int], Any], repeat: int) -> Timing:
+def timed(
+    engine: Engine,
+    label: str,
+    call: Callable[[int], Any],
+    repeat: int,
+    budget: float = float("inf"),
+    warm_up: bool = False,
+) -> Timing:
+    """`repeat` calls, fewer when they have taken `budget` seconds (at least one); with `warm_up`, one call
+    before them, not timed (caches, the first plan)."""
     seconds: list[float] = []
     with counting(engine) as seen:
         try:
+            if warm_up:
+                call(repeat)
+                seen.clear()
             for k in range(repeat):
                 t0 = time.perf_counter()
                 call(k)
                 seconds.append(time.perf_counter() - t0)
+                if sum(seconds) >= budget:
+                    break
         except Exception as error:  # reported beside the timings, never hidden
             return Timing(label, 0, 0, 0, len(seen), max(seen, default=0), f"{type(error).__name__}: {error}"[:120])
     ms = [s * 1000 for s in seconds]
-    return Timing(label, statistics.median(ms), percentile(ms, 95), max(ms), len(seen) // repeat, max(seen, default=0))
+    return Timing(
+        label,
+        statistics.median(ms),
+        percentile(ms, 95),
+        max(ms),
+        len(seen) // len(ms),
+        max(seen, default=0),
+        "",
+        len(ms),
+    )
+
+
+_timed = timed
 
 
 def read_cases(
-    app: bootstrap.App, company: int, parties: list[int], repeat: int, *, lists: bool = True
+    app: bootstrap.App,
+    company: int,
+    parties: list[int],
+    repeat: int,
+    *,
+    lists: bool = True,
+    budget: float = float("inf"),
+    warm_up: bool = False,
 ) -> list[Timing]:
+    """Every read path of one company; each case `repeat` times, or for `budget` seconds."""
     ctx = Ctx(company, actor="bench")
     e = app.engine
+
+    def timed(engine: Engine, label: str, call: Callable[[int], Any], repeat: int) -> Timing:
+        return _timed(engine, label, call, repeat, budget, warm_up)
+
     party = lambda k: parties[(k * 7919) % len(parties)]  # noqa: E731
     year = date.today().year - 1
     out = [
@@ -131,6 +171,24 @@ def read_cases(
             out.append(
                 timed(e, label, lambda k, kw=kw: documents.document_list(app.uow(), ctx, flow=Flow.SALE, **kw), repeat)
             )
+        one = parties[len(parties) // 2]
+        for label, kw in (
+            ("payments: newest 50", {}),
+            ("payments: one party", {"party_id": one}),
+            ("payments: with money left", {"unallocated_only": True}),
+            ("payments: one month", {"date_from": date(year, 3, 1), "date_to": date(year, 3, 31)}),
+        ):
+            out.append(
+                timed(e, label, lambda k, kw=kw: payments.list_payments(app.uow(), ctx, **kw), repeat)  # type: ignore[arg-type]
+            )
+        out.append(
+            timed(
+                e,
+                "parties: search by name",
+                lambda k: party_service.list_parties(app.uow(), ctx, search="0042"),
+                repeat,
+            )
+        )
     return out
 
 

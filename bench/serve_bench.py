@@ -264,9 +264,7 @@ def _send(server: Server, plans: Sequence[WorkerPlan], start: int, total: int) -
     results = context.Queue()
     share = total // len(plans)
     procs = [
-        context.Process(
-            target=_mixer, args=(server.port, server.token, plan, start + share * i, share, results)
-        )
+        context.Process(target=_mixer, args=(server.port, server.token, plan, start + share * i, share, results))
         for i, plan in enumerate(plans)
     ]
     for proc in procs:
