@@ -62,9 +62,10 @@ def measure_paths(
     *,
     repeat: int,
     budget: float,
+    cap: float,
 ) -> PathsAtSize:
     at_start = load()
-    timings = reads.read_cases(app, company_id, parties, repeat, budget=budget, warm_up=True)
+    timings = reads.read_cases(app, company_id, parties, repeat, budget=budget, warm_up=True, cap=cap)
     return PathsAtSize(documents, company_documents, timings, at_start)
 
 

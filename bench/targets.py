@@ -97,18 +97,23 @@ def read_rows(report: Report, b: BackendReport) -> list[str]:
     ref = _pg_text(_pgbench(report))
     per_page = [t for t in large.timings if t.label not in WHOLE_COMPANY]
     slow = [t for t in per_page if t.error or t.p95_ms >= READ_P95_TARGET_MS]
+    stopped = [t for t in per_page if t.error]
     slowest = max(per_page, key=lambda t: t.p95_ms)
+    figure = f"slowest: {slowest.label} **{slowest.p95_ms:.0f} ms**" + (
+        f", and {len(stopped)} stopped ({stopped[0].error})" if stopped else ""
+    )
     size = f"{large.documents:,} documents ({large.company_documents:,} in the company)"
     rows = [
         f"| {b.backend}: every read path, p95 < {READ_P95_TARGET_MS:.0f} ms for a page or one party, at {size} "
-        f"| slowest: {slowest.label} **{slowest.p95_ms:.0f} ms**; {len(slow)} of {len(per_page)} over | {ref} "
-        f"| {large.load} | {_met(not slow, ', '.join(t.label for t in slow))} |"
+        f"| {figure}; {len(slow)} of {len(per_page)} over | {ref} | {large.load} "
+        f"| {_met(not slow, ', '.join(t.label + (' (stopped)' if t.error else '') for t in slow))} |"
     ]
     whole = next((t for t in large.timings if t.label in WHOLE_COMPANY), None)
     if whole is not None:
+        figure = whole.error or f"**{whole.p95_ms:.0f} ms** (p95 of {whole.calls})"
         rows.append(
             f"| {b.backend}: the whole company's aged balance < {WHOLE_AGED_TARGET_MS / 1000:.0f} s at {size} "
-            f"| **{whole.p95_ms:.0f} ms** (p95 of {whole.calls}) | {ref} | {large.load} "
+            f"| {figure} | {ref} | {large.load} "
             f"| {_met(not whole.error and whole.p95_ms < WHOLE_AGED_TARGET_MS, whole.error)} |"
         )
     by_label = {t.label: t for t in small.timings}
@@ -118,11 +123,16 @@ def read_rows(report: Report, b: BackendReport) -> list[str]:
         if t.label in by_label and t.label not in WHOLE_COMPANY and not t.error and by_label[t.label].p95_ms
     ]
     grown = [f"{label} ×{r:.1f}" for label, r in ratios if r >= GROWTH_LIMIT]
+    grown += [
+        f"{t.label} stopped"
+        for t in large.timings
+        if t.error and t.label not in WHOLE_COMPANY and t.label in by_label and not by_label[t.label].error
+    ]
     worst = max(ratios, key=lambda r: r[1], default=("-", float("nan")))
     rows.append(
         f"| {b.backend}: every read path flat from {small.documents:,} to {large.documents:,} documents (p95 "
         f"ratio < {GROWTH_LIMIT}, whole-company aged balance apart) | worst: {worst[0]} **×{worst[1]:.2f}**; "
-        f"{len(grown)} of {len(ratios)} grow | {ref} | {large.load} | {_met(not grown, ', '.join(grown))} |"
+        f"{len(grown)} grow | {ref} | {large.load} | {_met(not grown, ', '.join(grown))} |"
     )
     rows.extend(_export_rows(b, ref))
     rows.append(_params_row(b, small, large, ref))
