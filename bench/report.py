@@ -79,6 +79,7 @@ class BackendReport:
     http: list[HttpResult] = field(default_factory=list)
     memory: MemoryResult | None = None
     cycles: CycleResult | None = None
+    failures: list[str] = field(default_factory=list)  # measurements that could not be made, and why
 
 
 @dataclass
@@ -128,6 +129,10 @@ def render(report: Report) -> str:
     out.append("")
     out.extend(summary_lines(report))
     out.append("")
+    for b in report.backends:
+        for failure in b.failures:
+            out.append(f"- **{b.backend}: not measured** — {failure}")
+            out.append("")
     out.append("### Machine")
     out.append("")
     out.append("| | |")

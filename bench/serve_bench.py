@@ -73,6 +73,7 @@ class MemorySample:
 class MemoryResult:
     serve_workers: int
     clients: int
+    planned: int  # requests planned before the last sample (fewer were sent if the time bound came first)
     samples: list[MemorySample] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
@@ -240,11 +241,14 @@ def run_payments(server: Server, plans: Sequence[WorkerPlan], seconds: float) ->
 # -------------------------------------------------------------------------------------------------- memory
 
 
-def _mixer(port: int, token: str, plan: WorkerPlan, start: int, count: int, results: Any) -> None:
-    """`count` requests: of every four, a party's account, a page of its invoices, one of its payments, a payment."""
+def _mixer(port: int, token: str, plan: WorkerPlan, start: int, count: int, until: float, results: Any) -> None:
+    """`count` requests, fewer if time.time() passes `until`: of every four, a party's account, a page of its
+    invoices, one of its payments, a payment."""
     client = Client(port, token)
     statuses: Counter[int] = Counter()
     for k in range(start, start + count):
+        if time.time() > until:
+            break
         party_id, document_id = plan.invoices[k % len(plan.invoices)]
         step = k % 4
         if step == 0:
@@ -277,14 +281,18 @@ def _send(server: Server, plans: Sequence[WorkerPlan], start: int, total: int) -
     return statuses
 
 
-def run_memory(server: Server, plans: Sequence[WorkerPlan], early: int, late: int) -> MemoryResult:
-    """RSS of every worker after `early` mixed requests, then after `late` in all."""
-    result = MemoryResult(serve_workers=server.workers, clients=len(plans))
+def run_memory(
+    server: Server, plans: Sequence[WorkerPlan], early: int, late: int, seconds: float = float("inf")
+) -> MemoryResult:
+    """RSS of every worker after `early` mixed requests, then after `late` in all, or as many as were sent
+    within `seconds` (a bound on the run's duration on a busy machine; the samples say how many)."""
+    result = MemoryResult(serve_workers=server.workers, clients=len(plans), planned=late)
     started = time.perf_counter()
-    statuses = _send(server, plans, 0, early)
-    result.samples.append(server.rss(early))
-    statuses += _send(server, plans, early, late - early)
-    result.samples.append(server.rss(late))
+    until = time.time() + seconds
+    statuses = _send(server, plans, 0, early, float("inf"))
+    result.samples.append(server.rss(sum(statuses.values())))
+    statuses += _send(server, plans, early, late - early, until)
+    result.samples.append(server.rss(sum(statuses.values())))
     result.seconds = time.perf_counter() - started
     result.statuses = dict(statuses)
     result.errors = sum(n for status, n in statuses.items() if status >= 400)
