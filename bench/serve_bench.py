@@ -263,12 +263,13 @@ def _mixer(port: int, token: str, plan: WorkerPlan, start: int, count: int, unti
     results.put(dict(statuses))
 
 
-def _send(server: Server, plans: Sequence[WorkerPlan], start: int, total: int) -> Counter[int]:
+def _send(server: Server, plans: Sequence[WorkerPlan], start: int, total: int, until: float) -> Counter[int]:
+    """`total` requests shared by one client process per plan, each stopping early once time.time() > until."""
     context = mp.get_context("fork")
     results = context.Queue()
     share = total // len(plans)
     procs = [
-        context.Process(target=_mixer, args=(server.port, server.token, plan, start + share * i, share, results))
+        context.Process(target=_mixer, args=(server.port, server.token, plan, start + share * i, share, until, results))
         for i, plan in enumerate(plans)
     ]
     for proc in procs:
