@@ -63,10 +63,10 @@ def _paths(backends: list[BackendReport]) -> list[str]:
     out = [
         "### Every read path of the API and the web pages (bench/reads.py's cases)",
         "",
-        "All in the one company that holds the database's documents (parties of 50 documents each): at the small "
-        "size all of it, at the large size all but the payment benchmarks' companies. Each read path in its own "
-        "unit of work, after one read not timed; p95 over the reads (at most the number given, fewer once they "
-        "have taken the budget of seconds). Params: the most bind parameters one of its statements sent.",
+        "All in the one company that holds the database's documents (parties of 50 documents each; the payment "
+        "benchmarks' companies come later). Each read path in its own unit of work, after one read not timed; p95 "
+        "over the reads (at most 20, fewer once they have taken 3 s); a read still running after 5 s is stopped by "
+        "a request's deadline and reported so. Params: the most bind parameters one of its statements sent.",
         "",
         "| backend | read path | p95 ms, small | p95 ms, large | large / small | median ms, large | reads, large "
         "| statements | params small → large |",
