@@ -218,22 +218,29 @@ def populate_parties(
     *,
     year: int,
     tag: str = "",
+    start: date | None = None,
+    days: int | None = None,
     month: int | None = None,
 ) -> int:
     """Add `n_parties` parties of PARTY_DOCUMENTS documents each to a company. Returns documents written.
 
-    Documents are dated through `year` (or only through its `month`: a month as busy as one wishes) in the order
-    they are numbered, so that numbers and dates go up together in every series, as validation would have made
-    them. Each series continues from the company's stored counter, so parties can be added more than once.
+    Documents are dated over `days` days from `start` (by default the whole of `year`, or of its `month`: a
+    month as busy as one wishes) in the order they are numbered, so that numbers and dates go up together in
+    every series, as validation would have made them. A second population of the same company and year
+    continues its number series, so it must be dated after the first one.
     """
     total_docs = n_parties * PARTY_DOCUMENTS
     written = 0
-    start = date(year, month or 1, 1)
-    following = date(year + 1, 1, 1) if month in (None, 12) else date(year, (month or 0) + 1, 1)
-    span = (following - start).days
+    if month is not None:
+        start = date(year, month, 1)
+        days = ((date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - start).days
+    start = start or date(year, 1, 1)
+    days = days or (date(year + 1, 1, 1) - start).days
+    if start.year != year or (start + timedelta(days=days - 1)).year != year:
+        raise ValueError(f"{days} days from {start} do not stay within {year}")
     now = datetime.now(UTC)
     with engine.begin() as conn:
-        counters = _stored_counters(conn, company.id, year)
+        counters = _Counters(year, _saved_counters(conn, company.id, year))
         sink = sink_for(conn)
         for chunk_start in range(0, n_parties, CHUNK_PARTIES):
             chunk = min(CHUNK_PARTIES, n_parties - chunk_start)
@@ -252,7 +259,7 @@ def populate_parties(
             for pid in party_ids:
                 for j in range(PARTY_DOCUMENTS):
                     seq = written + len(docs)
-                    day = start + timedelta(days=seq * span // total_docs)
+                    day = start + timedelta(days=seq * days // total_docs)
                     kind, state = PATTERN[j % 10]
                     doc_id = next(doc_ids)
                     net = 5_000 + (doc_id * 2_654_435_761) % 200_000
@@ -290,7 +297,7 @@ def populate_parties(
                 paid = amount + (1_000 if overpaid else 0)
                 payments.append(_payment(pay_id, company, counters.next("payment/in"), pid, day, paid, now))
                 allocations.append((next(alloc_ids), company.id, pay_id, None, doc_id, amount, "EUR", now))
-            last_day = start + timedelta(days=(written + len(docs) - 1) * span // total_docs)
+            last_day = start + timedelta(days=(written + len(docs) - 1) * days // total_docs)
             for pid in party_ids:  # a payment on account, nothing allocated yet
                 payments.append(
                     _payment(next(pay_ids), company, counters.next("payment/in"), pid, last_day, 25_000, now)
@@ -311,15 +318,12 @@ def _payment(pay_id: int, company: CompanyData, number: str, party_id: int, day:
     )  # fmt: skip
 
 
-def _stored_counters(conn: Connection, company_id: int, year: int) -> _Counters:
-    counters = _Counters(year)
+def _saved_counters(conn: Connection, company_id: int, year: int) -> defaultdict[str, int]:
     rows = conn.execute(
         text("SELECT key, last_value FROM number_series WHERE company_id = :c AND year = :y"),
         {"c": company_id, "y": year},
     )
-    for key, value in rows:
-        counters.values[key] = int(value)
-    return counters
+    return defaultdict(int, {str(key): int(value) for key, value in rows})
 
 
 def _save_counters(conn: Connection, company_id: int, counters: _Counters) -> None:

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import targets
+from bench.deposit_cycle import CycleResult
 from bench.measure import PgbenchResult, ReadResult, WriteResult
 from bench.pages import PageTiming, markdown
+from bench.read_paths import ExportAtSize, PathsAtSize
+from bench.sections import more_sections
+from bench.serve_bench import HttpResult, MemoryResult
 
 BEGIN = "<!-- bench:results:begin (written by bench/run.py; edit outside these markers) -->"
 END = "<!-- bench:results:end -->"
-
-PG_WRITE_TARGET = 0.50  # of pgbench's TPS: a payment recorded and allocated at half a TPC-B transaction's cost
-READ_P95_TARGET_MS = 20.0
-GROWTH_LIMIT = 1.5  # p95 at the large size over p95 at the small size; above it, call it growth (noise is ~±30 %)
-BUFFER_GROWTH_LIMIT = 2.0  # PostgreSQL buffers per read: +1 per index lookup for one more B-tree level is < 2×
 
 
 def _first(pattern: str, path: str) -> str:
@@ -74,6 +74,12 @@ class BackendReport:
     sqlite_plans: list[tuple[str, str]] = field(default_factory=list)
     profile: str = ""
     pages: list[PageTiming] = field(default_factory=list)
+    paths: list[PathsAtSize] = field(default_factory=list)
+    exports: list[ExportAtSize] = field(default_factory=list)
+    http: list[HttpResult] = field(default_factory=list)
+    memory: MemoryResult | None = None
+    cycles: CycleResult | None = None
+    failures: list[str] = field(default_factory=list)  # measurements that could not be made, and why
 
 
 @dataclass
@@ -102,47 +108,7 @@ def _ours_vs_pgbench(b: BackendReport) -> list[tuple[PgbenchResult, WriteResult,
 
 
 def summary_lines(report: Report) -> list[str]:
-    lines = ["| target | measured | met |", "|---|---|---|"]
-    for b in report.backends:
-        for pg, ours, ratio in _ours_vs_pgbench(b):
-            lines.append(
-                f"| {b.backend}: payments/s with {pg.clients} worker(s) ≥ {PG_WRITE_TARGET:.0%} of pgbench's TPS "
-                f"({pg.tps:.0f}) "
-                f"| {ours.rate:.0f}/s = {ratio:.0%} | {'yes' if ratio >= PG_WRITE_TARGET else '**no**'} |"
-            )
-        if b.reads:
-            largest = max(r.documents for r in b.reads)
-            big = max((r for r in b.reads if r.documents == largest), key=lambda r: r.p95)  # the worse one
-            small = min(b.reads, key=lambda r: r.documents)
-            met = big.p95 < READ_P95_TARGET_MS
-            lines.append(
-                f"| {b.backend}: party account p95 < 20 ms at {big.documents:,} documents (worse of both party "
-                f"sets) | {big.p95:.2f} ms | {'yes' if met else '**no**'} |"
-            )
-            if big.documents != small.documents:
-                growth = big.p95 / small.p95 if small.p95 else float("nan")
-                measured = f"p95 ×{growth:.2f}, median ×{big.p50 / small.p50:.2f}"
-                limit = GROWTH_LIMIT
-                if big.buffers and small.buffers and big.server_ms and small.server_ms:
-                    # Deterministic, unlike times on a shared machine: judge by the buffers the database touches.
-                    # An index lookup may go one B-tree level deeper (log n); a cost that followed the database
-                    # would grow with it (×100 here).
-                    growth, limit = big.buffers / small.buffers, BUFFER_GROWTH_LIMIT
-                    server = big.server_ms / small.server_ms
-                    measured = f"buffers ×{growth:.2f} (deeper B-trees), server time ×{server:.2f}; " + measured
-                lines.append(
-                    f"| {b.backend}: read cost does not grow with the database ({small.documents:,} → "
-                    f"{big.documents:,} documents) | {measured} | {'yes' if growth < limit else '**no**'} |"
-                )
-        for company in dict.fromkeys(t.company for t in b.pages):
-            timed = [t for t in b.pages if t.company == company]
-            slowest = max(timed, key=lambda t: t.p95_ms)
-            missed = [t.page for t in timed if not t.met]
-            lines.append(
-                f"| {b.backend}: every web page p95 < {slowest.target_ms:.0f} ms ({company}) | slowest: "
-                f"{slowest.page} {slowest.p95_ms:.0f} ms | {'yes' if not missed else '**no**: ' + ', '.join(missed)} |"
-            )
-    return lines
+    return targets.lines(report)
 
 
 def render(report: Report) -> str:
@@ -154,8 +120,19 @@ def render(report: Report) -> str:
     out.append("")
     out.append("### Against the targets")
     out.append("")
+    out.append(
+        "Every figure from this run. pgbench: its TPS in the same run, with as many clients for the ratios to it, "
+        "else with one client, for reference (the machine's speed at that time). Load: `uptime`'s 1 min / 5 min "
+        "load average at the start of the measurement. Flat: p95 at the large size over p95 at the small size "
+        f"below {targets.GROWTH_LIMIT} (the noise of a shared machine is about ±30 %)."
+    )
+    out.append("")
     out.extend(summary_lines(report))
     out.append("")
+    for b in report.backends:
+        for failure in b.failures:
+            out.append(f"- **{b.backend}: not measured** — {failure}")
+            out.append("")
     out.append("### Machine")
     out.append("")
     out.append("| | |")
@@ -220,6 +197,7 @@ def render(report: Report) -> str:
                     f"| {ours.rate if ours else float('nan'):.0f} | **{ratio:.0%}** |"
                 )
         out.append("")
+    out.extend(more_sections(report))
     if any(b.pages for b in report.backends):
         out.append("### Web pages a bookkeeper opens (bench/pages.py)")
         out.append("")
@@ -313,8 +291,9 @@ def render(report: Report) -> str:
 
 HEADER = """# Benchmarks
 
-How fast acompte records and allocates payments and reads a party's account, on SQLite and PostgreSQL, measured
-through the service layer by `bench/run.py`. The section between the markers below is rewritten by each run.
+How fast acompte records and allocates payments (through the services and through HTTP), runs full deposit cycles,
+reads every read path and exports a month, on SQLite and PostgreSQL, measured by `bench/run.py`. The section
+between the markers below is rewritten by each run.
 
 """
 

@@ -1,15 +1,22 @@
-"""Benchmark acompte through its service layer on SQLite and PostgreSQL; write docs/benchmarks.md.
+"""Benchmark acompte on SQLite and PostgreSQL against its performance targets; write docs/benchmarks.md.
 
-    .venv/bin/python bench/run.py --reset          # the full run (about 15 minutes); rewrites docs/benchmarks.md
-    .venv/bin/python bench/run.py --quick          # a few seconds, tiny sizes, prints the report
+    .venv/bin/python bench/run.py --reset --backends postgresql   # the full run (about 15 minutes)
+    .venv/bin/python bench/run.py --quick                         # seconds, tiny sizes, prints the report
 
-For each backend: populate 10 000 documents in bulk (several companies, parties of 50 documents), time
-`party_balance` reads; grow the database to 1 000 000 documents and time the same reads again; then time
-`record_payment` (one allocation, one transaction each) with 1 worker, 2 workers in one company and 2 workers in
-two companies. With `--pages`, the web pages a bookkeeper opens (bench/pages.py) are timed after the growth, in
-the demo company and in the first company (100 000 documents at the full sizes). On PostgreSQL, `pgbench`
-(TPC-B-like, -s 10) runs just before our run with the same number of clients, so that both see the same load on
-this shared machine.
+For each backend, in one company that holds the database's documents (bench/populate.py: parties of 50
+documents): populate `small_docs` documents, all issued in March of last year; time `party_balance` on many
+parties and every read path of the API and the web (bench/reads.py's cases: party account, lists with their
+filters and sorts, aged balance of one party and of the whole company, statement, dashboard, payments and
+parties lists), counting each statement's bind parameters; post March and write the FEC (bench/reads.py
+`export_month`). Then grow the same company to `large_docs` documents (as many again in May, the rest from June
+to December), time the same reads, and post May. Then `record_payment` (one allocation, one transaction each)
+with 1 worker, 2 workers in one company and 2 workers in two companies; on PostgreSQL `pgbench` (TPC-B-like,
+-s 10) runs just before with as many clients, so that both see the same load on this shared machine. On
+PostgreSQL also (unless --no-http): `POST /api/v1/payments` to `acompte serve --workers 2` with 1 and 2 clients,
+for as long, and the resident memory of the server's workers after `memory_early` and `memory_late` requests
+mixing reads and payments. Last, full deposit cycles with one client (bench/deposit_cycle.py). The report's
+« Against the targets » table gives each target with its figure, pgbench's beside it, the load, and whether it
+is met. With `--pages`, the web pages (bench/pages.py) are timed too.
 """
 
 from __future__ import annotations
@@ -32,37 +39,43 @@ from sqlalchemy.engine import make_url
 from acompte import bootstrap
 from acompte.persistence.engine import is_sqlite, normalize_url
 from acompte.services.ports import Ctx
-from bench import measure, pages, populate, report
+from bench import deposit_cycle, measure, pages, populate, read_paths, report, serve_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/acompte_bench"
 DEFAULT_PGBENCH = "postgresql://postgres@127.0.0.1:5432/acompte_pgbench"
+SERVE_WORKERS = 2
+MEMORY_SECONDS = 240.0  # at most, for all the requests of the memory measurement (a busy machine is slow)
+READ_CAP = 5.0  # seconds: a read path still running then is stopped by the request deadline, and reported so
 FIRST = "the first ones (as at the smaller size)"
 NEWEST = "the newest ones (highest ids)"
 
 
 @dataclass(frozen=True)
 class Sizes:
-    small_docs: int  # documents in the database for the first read measurement
-    large_docs: int  # ... and for the second one
-    companies_small: int
-    companies_large: int
+    small_docs: int  # documents in the database for the first read measurement (one company)
+    large_docs: int  # ... and for the second one (the same company, grown)
     reads: int  # party reads per database size
-    write_seconds: float  # per write measurement
+    write_seconds: float  # per write measurement (service layer, HTTP, deposit cycles)
     pool_parties: int  # parties per write worker
     pool_invoices: int  # open invoices per such party
     pgbench_seconds: int
     pgbench_scale: int
+    path_reads: int  # reads per read path (bench/reads.py's cases) and database size ...
+    path_budget: float  # ... or fewer once they have taken this many seconds
+    export_deadline: float  # seconds before an export of a month is stopped
+    memory_early: int  # HTTP requests before the first memory sample
+    memory_late: int  # ... and in all, before the second one
 
-    def parties_per_company(self, docs: int, companies: int) -> int:
-        parties, rest = divmod(docs, populate.PARTY_DOCUMENTS * companies)
+    def parties(self, docs: int) -> int:
+        parties, rest = divmod(docs, populate.PARTY_DOCUMENTS)
         if rest or parties == 0:
-            raise SystemExit(f"{docs} documents do not split into parties of 50 over {companies} companies")
+            raise SystemExit(f"{docs} documents do not split into parties of {populate.PARTY_DOCUMENTS}")
         return parties
 
 
-FULL = Sizes(10_000, 1_000_000, 2, 10, 3_000, 25.0, 20, 50, 25, 10)
-QUICK = Sizes(200, 600, 2, 3, 20, 0.25, 2, 5, 2, 1)
+FULL = Sizes(10_000, 1_000_000, 300, 15.0, 20, 50, 15, 10, 20, 3.0, 45.0, 1_000, 10_000)
+QUICK = Sizes(200, 600, 20, 0.25, 2, 5, 2, 1, 1, 0.0, 60.0, 20, 60)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -85,6 +98,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", type=float, default=0.0, help="cProfile one payer for this many seconds")
     parser.add_argument("--pages", action="store_true", help="also time the web pages (bench/pages.py)")
     parser.add_argument("--page-reads", type=int, default=20, help="with --pages: reads per page")
+    parser.add_argument(
+        "--http",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="PostgreSQL: payments through `acompte serve` and its memory (default: on, off with --quick)",
+    )
     return parser.parse_args(argv)
 
 
@@ -131,43 +150,63 @@ def bench_backend(
     result = report.BackendReport(backend=backend, url=url, version=measure.server_version(app.engine))
     if backend == "postgresql":
         result.settings = measure.pg_settings(app.engine)
-    this_year = date.today().year
+    last_year = date.today().year - 1
     tag = f"{int(time.time()) % 100_000}-"
+    march, may, june = date(last_year, 3, 1), date(last_year, 5, 1), date(last_year, 6, 1)
 
-    # 1. A database of `small_docs` documents; read.
-    t0 = time.perf_counter()
-    firsts = populate.create_companies(app.uow, [f"Bench {tag}{i + 1}" for i in range(sizes.companies_small)])
-    per_small = sizes.parties_per_company(sizes.small_docs, sizes.companies_small)
-    for company in firsts:
-        populate.populate_parties(app.engine, company, per_small, year=this_year - 3, tag=tag)
-    populate.analyze(app.engine)
-    count = populate.count_documents(app.engine)
-    result.populate_seconds[count] = time.perf_counter() - t0
-    probes = [(c.id, p) for c in firsts for p in c.parties]
-    log(f"{backend}: {count:,} documents; reading {sizes.reads} party accounts")
-    result.reads.append(measure.run_reads(app, backend, count, probes, sizes.reads, parties=FIRST))
+    def read_everything(probes: list[tuple[int, int]], *, newest: bool) -> None:
+        count = populate.count_documents(app.engine)
+        log(f"{backend}: {count:,} documents; reading {sizes.reads} party accounts")
+        result.reads.append(measure.run_reads(app, backend, count, probes, sizes.reads, parties=FIRST))
+        if newest:  # a plan that walks an index in id order can be cheap for the oldest rows only
+            latest = [(company.id, p) for p in company.parties[-len(probes) :]]
+            result.reads.append(measure.run_reads(app, backend, count, latest, sizes.reads, parties=NEWEST))
+        log(f"{backend}: {count:,} documents; every read path of the company")
+        result.paths.append(
+            read_paths.measure_paths(
+                app, company.id, company.parties, count, company.documents,
+                repeat=sizes.path_reads, budget=sizes.path_budget, cap=READ_CAP,
+            )
+        )  # fmt: skip
 
-    # 2. Grow it to `large_docs` documents, in the same companies and in new ones; read the same parties.
+    def export(month: date) -> None:
+        count = populate.count_documents(app.engine)
+        app.engine.dispose()  # nothing open across fork()
+        log(f"{backend}: posting {month:%B %Y} ({sizes.small_docs:,} documents) and writing the FEC")
+        done = read_paths.measure_export(
+            url, company.id, month, count, sizes.small_docs, deadline=sizes.export_deadline
+        )
+        result.exports.append(done)
+        log(f"{backend}: export {done.post_and_fec_ms or float('nan'):.0f} ms {done.error}")
+
+    # 1. One company of `small_docs` documents, all issued in March of last year (the month exported here).
     t0 = time.perf_counter()
-    per_large = sizes.parties_per_company(sizes.large_docs, sizes.companies_large)
-    others = populate.create_companies(
-        app.uow, [f"Bench {tag}{i + 1}" for i in range(sizes.companies_small, sizes.companies_large)]
+    [company] = populate.create_companies(app.uow, [f"Bench {tag}lectures"])
+    populate.populate_parties(
+        app.engine, company, sizes.parties(sizes.small_docs), year=last_year, tag=tag, start=march, days=31
     )
-    for company in firsts:
-        populate.populate_parties(app.engine, company, per_large - per_small, year=this_year - 2, tag=tag)
-        log(f"{backend}: company {company.id} has {company.documents:,} documents")
-    for company in others:
-        populate.populate_parties(app.engine, company, per_large, year=this_year - 2, tag=tag)
-        log(f"{backend}: company {company.id} has {company.documents:,} documents")
     populate.analyze(app.engine)
-    count = populate.count_documents(app.engine)
-    result.populate_seconds[count] = time.perf_counter() - t0
-    log(f"{backend}: {count:,} documents; reading {sizes.reads} party accounts, twice")
-    result.reads.append(measure.run_reads(app, backend, count, probes, sizes.reads, parties=FIRST))
-    # The newest parties too: a plan that walks an index in id order can be cheap for the oldest rows only.
-    newest = [(c.id, p) for c in (others or firsts)[-1:] for p in c.parties[-len(probes) :]]
-    result.reads.append(measure.run_reads(app, backend, count, newest, sizes.reads, parties=NEWEST))
-    company_id, party_id = newest[-1]
+    result.populate_seconds[populate.count_documents(app.engine)] = time.perf_counter() - t0
+    probes = [(company.id, p) for p in company.parties]
+    read_everything(probes, newest=False)
+    export(march)
+
+    # 2. The same company grown to `large_docs`: as many documents again in May (the month exported at this
+    # size), the rest from June to December; read the same parties, and the newest ones.
+    t0 = time.perf_counter()
+    populate.populate_parties(
+        app.engine, company, sizes.parties(sizes.small_docs), year=last_year, tag=tag, start=may, days=31
+    )
+    rest = sizes.large_docs - 2 * sizes.small_docs
+    if rest:
+        populate.populate_parties(
+            app.engine, company, sizes.parties(rest), year=last_year, tag=tag, start=june, days=214
+        )
+    populate.analyze(app.engine)
+    result.populate_seconds[populate.count_documents(app.engine)] = time.perf_counter() - t0
+    log(f"{backend}: company {company.id} has {company.documents:,} documents")
+    read_everything(probes, newest=True)
+    company_id, party_id = company.id, company.parties[-1]
     result.statements_per_read = measure.statements_per_call(
         app.engine, lambda: measure.queries.party_balance(app.uow(), Ctx(company_id), party_id)
     )
@@ -176,19 +215,21 @@ def bench_backend(
     else:
         result.sqlite_plans = measure.sqlite_plans(app, company_id, party_id)
     if args.pages:
-        # A bookkeeper's pages in one company of the large size (its parties of the same 50 documents).
-        largest = firsts[0]
-        log(f"{backend}: web pages, in the demo company and in one of {largest.documents:,} documents")
+        log(f"{backend}: web pages, in the demo company and in one of {company.documents:,} documents")
         result.pages, _contexts = pages.measure(
-            app, (Ctx(largest.id, actor="bench"), largest.documents), repeat=args.page_reads, log=log
+            app, (Ctx(company.id, actor="bench"), company.documents), repeat=args.page_reads, log=log
         )
+    export(may)
 
-    # 3. Payments per second.
-    payers = populate.create_companies(app.uow, [f"Bench {tag}payeur {i + 1}" for i in range(2)])
+    # 3. Payments per second: through the services, then through HTTP; deposit cycles.
+    http = backend == "postgresql" and args.http
+    payers = populate.create_companies(app.uow, [f"Bench {tag}payeur {i + 1}" for i in range(3 if http else 2)])
     pools = [
         populate.populate_pool(app.engine, payers[0], 2 * sizes.pool_parties, sizes.pool_invoices),
         populate.populate_pool(app.engine, payers[1], sizes.pool_parties, sizes.pool_invoices),
     ]
+    if http:
+        pools.append(populate.populate_pool(app.engine, payers[2], 2 * sizes.pool_parties, sizes.pool_invoices))
     if backend == "postgresql":
         populate.analyze(app.engine)
 
@@ -220,6 +261,30 @@ def bench_backend(
         log(f"{backend}: payments, {workers} worker(s) in {len({p.company_id for p in plans})} company(ies)")
         result.writes.append(measure.run_writes(url, backend, plans, seconds))
         log(f"{backend}: {result.writes[-1].rate:.0f} payments/s, errors {result.writes[-1].errors}")
+    if http:
+        http_plans = [plan(payers[2], pools[2], half), plan(payers[2], pools[2], other_half)]
+        log(f"{backend}: starting acompte serve --workers {SERVE_WORKERS}")
+        try:
+            with serve_bench.Server(url, payers[2].id, SERVE_WORKERS) as server:
+                for clients in (1, 2):
+                    log(f"{backend}: POST /api/v1/payments, {clients} client(s)")
+                    result.http.append(serve_bench.run_payments(server, http_plans[:clients], seconds))
+                    log(f"{backend}: {result.http[-1].rate:.0f} payments/s over HTTP, errors {result.http[-1].errors}")
+                log(f"{backend}: memory of the server's workers over {sizes.memory_late:,} mixed requests")
+                result.memory = serve_bench.run_memory(
+                    server, http_plans, sizes.memory_early, sizes.memory_late, MEMORY_SECONDS
+                )
+                log(f"{backend}: memory ×{result.memory.growth:.3f}, errors {result.memory.errors}")
+        except Exception as error:  # the rest of the run still counts: reported, never hidden
+            result.failures.append(f"HTTP and memory: {type(error).__name__}: {error}"[:500])
+            log(result.failures[-1])
+    log(f"{backend}: deposit cycles, one client")
+    try:
+        result.cycles = deposit_cycle.run(url, seconds)
+        log(f"{backend}: {result.cycles.rate:.1f} deposit cycles/s, errors {result.cycles.errors}")
+    except Exception as error:
+        result.failures.append(f"deposit cycles: {type(error).__name__}: {error}"[:500])
+        log(result.failures[-1])
     app.close()
     return result
 
@@ -227,6 +292,8 @@ def bench_backend(
 def main(argv: list[str] | None = None) -> report.Report:
     args = parse(argv)
     sizes = QUICK if args.quick else FULL
+    if args.http is None:
+        args.http = not args.quick
     if args.sizes:
         small, large = (int(x) for x in args.sizes.split(","))
         sizes = replace(sizes, small_docs=small, large_docs=large)

@@ -11,8 +11,11 @@ from bench import pages, report, run
 
 def test_the_benchmark_runs_in_quick_mode_and_writes_its_report(database_url: str, backend: str, tmp_path: Path):
     output = tmp_path / "benchmarks.md"
+    http = ["--http"] if backend == "postgresql" else []  # `acompte serve --workers 2` needs PostgreSQL
 
-    result = run.main(["--quick", "--backends", backend, f"--{backend}-url", database_url, "--output", str(output)])
+    result = run.main(
+        ["--quick", "--backends", backend, f"--{backend}-url", database_url, "--output", str(output), *http]
+    )
 
     [measured] = result.backends
     assert [w.workers for w in measured.writes] == [1, 2, 2]
@@ -23,9 +26,30 @@ def test_the_benchmark_runs_in_quick_mode_and_writes_its_report(database_url: st
     assert large.documents - small.documents >= run.QUICK.large_docs - run.QUICK.small_docs
     assert newest.documents >= large.documents
     assert small.open_documents == large.open_documents == newest.open_documents > 0  # parties all of one size
+    # Every read path at both sizes, each with its bind parameters counted; the export of a month at each size.
+    small_paths, large_paths = measured.paths
+    assert [t.label for t in small_paths.timings] == [t.label for t in large_paths.timings]
+    assert len(large_paths.timings) > 20
+    assert all(not t.error and t.calls >= 1 and t.max_params > 0 for t in large_paths.timings), [
+        (t.label, t.error) for t in large_paths.timings if t.error
+    ]
+    assert [e.month.month for e in measured.exports] == [3, 5]
+    assert all(not e.error and e.post_and_fec_ms and e.journal for e in measured.exports)
+    assert measured.cycles is not None and measured.cycles.cycles >= 1 and measured.cycles.errors == 0
     text = output.read_text()
     assert "### Payments recorded and allocated" in text
     assert "### Reading one party's open documents and balance" in text
+    assert "### Every read path of the API and the web pages" in text
+    assert "### Full deposit cycles" in text
+    if backend == "postgresql":
+        assert [h.clients for h in measured.http] == [1, 2]
+        assert all(h.payments > 0 and h.errors == 0 for h in measured.http), [h.statuses for h in measured.http]
+        assert measured.memory is not None and measured.memory.errors == 0
+        first, last = measured.memory.samples
+        assert (first.requests, last.requests) == (run.QUICK.memory_early, run.QUICK.memory_late)
+        assert len(first.rss_kb) == 2 and all(kb > 0 for kb in last.rss_kb.values())  # both server workers
+        assert "`POST /api/v1/payments` (`acompte serve --workers 2`), 2 client(s)" in text
+        assert "memory of `acompte serve --workers 2` flat" in text
 
 
 def test_the_page_timings_read_every_page_of_the_demo_and_of_a_populated_company(database_url: str, capsys):  # type: ignore[no-untyped-def]

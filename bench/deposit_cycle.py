@@ -1,0 +1,114 @@
+"""Full deposit cycles per second through the services, one client: order → deposit invoice → its payment →
+final invoice deducting the deposit → payment of the rest.
+
+    .venv/bin/python bench/deposit_cycle.py postgresql://postgres@127.0.0.1:5432/acompte_bench 20
+
+Each cycle is eight service calls, one transaction each, as a bookkeeper makes them: create and validate the
+order; create and issue a 30 % deposit invoice (no payment generated); record its payment allocated to it;
+create the final invoice from the order (the company's default « déduire les acomptes à 100 % » deducts the
+deposit on the draft) and validate it; record the payment of what is left, allocated to it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as `python bench/deposit_cycle.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from acompte import bootstrap
+from acompte.domain.documents import Flow, Kind, LineInput
+from acompte.services import companies, deposits, documents, parties, payments
+from acompte.services.ports import Ctx
+from bench.measure import load, percentile
+
+ORDER_LINE = LineInput(designation="Table", quantity=Decimal(1), unit_price=Decimal("1000.00"), vat_rate=Decimal(20))
+
+
+@dataclass
+class CycleResult:
+    cycles: int
+    seconds: float
+    errors: int
+    latencies_ms: list[float] = field(repr=False)
+    load: str = ""
+    first_error: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.cycles / self.seconds if self.seconds else 0.0
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies_ms, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies_ms, 95)
+
+
+def one_cycle(app: bootstrap.App, ctx: Ctx, party_id: int) -> None:
+    """One order paid through a deposit and its final invoice; raises if any figure is not the expected one."""
+    draft = documents.create_document(
+        app.uow(), ctx, kind=Kind.ORDER, flow=Flow.SALE, party_id=party_id, lines=[ORDER_LINE]
+    )
+    order = documents.validate_document(app.uow(), ctx, draft.id)
+    deposit = deposits.create_deposit_invoice(app.uow(), ctx, origin_id=order.id, percent=Decimal(30))
+    issued = deposits.issue_deposit_invoice(app.uow(), ctx, deposit.id, generate_payment=False).document
+    gross = issued.document.gross
+    payments.record_payment(
+        app.uow(), ctx, party_id=party_id, amount=gross, method="transfer", allocations=[(issued.id, gross)]
+    )
+    final = deposits.create_final_invoice(app.uow(), ctx, order.id)
+    invoice = documents.validate_document(app.uow(), ctx, final.invoice.id)
+    rest = final.net_to_pay
+    if rest.amount != Decimal("840.00") or final.deducted.amount != Decimal("360.00"):
+        raise AssertionError(f"the final invoice deducts {final.deducted} and leaves {rest} to pay")
+    payments.record_payment(
+        app.uow(), ctx, party_id=party_id, amount=rest, method="transfer", allocations=[(invoice.id, rest)]
+    )
+
+
+def run(url: str, seconds: float, *, warm_up: int = 2) -> CycleResult:
+    """Cycles in this process for `seconds`, in a company of its own (one party per 50 cycles)."""
+    app = bootstrap.build(url, run_migrations=False, pool_size=1)
+    ctx = Ctx(companies.create_company(app.uow(), name="Bench acomptes", currency="EUR"), actor="bench")
+    party_ids: list[int] = []
+
+    def party(k: int) -> int:
+        if k // 50 >= len(party_ids):
+            party_ids.append(parties.create_party(app.uow(), ctx, name=f"Client acompte {k // 50}").id)
+        return party_ids[k // 50]
+
+    for k in range(warm_up):
+        one_cycle(app, ctx, party(k))
+    latencies: list[float] = []
+    errors, first_error = 0, ""
+    at_start = load()
+    start = time.perf_counter()
+    now, k = start, warm_up
+    while now - start < seconds:
+        t0 = time.perf_counter()
+        try:
+            one_cycle(app, ctx, party(k))
+        except Exception as error:  # counted and reported, never hidden
+            errors += 1
+            first_error = first_error or f"{type(error).__name__}: {error}"[:200]
+        now = time.perf_counter()
+        latencies.append((now - t0) * 1000)
+        k += 1
+    app.close()
+    return CycleResult(len(latencies) - errors, now - start, errors, latencies, at_start, first_error)
+
+
+if __name__ == "__main__":
+    result = run(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 10.0)
+    print(
+        f"{result.rate:.1f} cycles/s ({result.cycles} in {result.seconds:.1f} s, errors {result.errors} "
+        f"{result.first_error}); median {result.p50:.0f} ms, p95 {result.p95:.0f} ms; load {os.getloadavg()[0]:.2f}"
+    )
