@@ -72,3 +72,9 @@ def test_the_bank_matching_benchmark_is_right_first_and_never_wrongly_certain(da
     assert result.accuracy >= 0.95, result.misses
     assert result.wrong_certain == 0 and result.auto_wrong == 0, result.misses
     assert 0 < result.auto_confirmed <= result.certain  # only lines whose best candidate is certain
+
+
+def test_pages_are_chosen_by_names_that_may_hold_a_comma() -> None:
+    chosen = pages.page_names("home (dashboard),sale invoices, status unpaid,sale invoices")
+    assert chosen == {"home (dashboard)", "sale invoices, status unpaid", "sale invoices"}
+    assert pages.page_names("") == frozenset()
