@@ -309,10 +309,24 @@ def measure(
     return timings, {label: ctx for ctx, label, _n, _t in companies}
 
 
+def page_names(listed: str) -> frozenset[str]:
+    """The names of a comma-separated list, where a name may hold a comma itself (« sale invoices, status
+    unpaid »): at each piece, the longest run of pieces that makes a known name is taken."""
+    known = {name for name, _path in PAGES}
+    pieces = [p.strip() for p in listed.split(",") if p.strip()]
+    names, i = set(), 0
+    while i < len(pieces):
+        end = next((j for j in range(len(pieces), i, -1) if ", ".join(pieces[i:j]) in known), i + 1)
+        names.add(", ".join(pieces[i:end]))
+        i = end
+    return frozenset(names)
+
+
 def main(argv: list[str] | None = None) -> list[PageTiming]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True)
     parser.add_argument("--documents", type=int, default=0, help="also a company of this many documents")
+    parser.add_argument("--company", type=int, default=0, help="or that company, populated by an earlier run")
     parser.add_argument("--repeat", type=int, default=20, help="reads per page after the warm-up read")
     parser.add_argument("--budget", type=float, default=30.0, help="seconds spent reading one page, at most")
     parser.add_argument("--profile", nargs="?", const="", default=None, help="cProfile one read of this page")
@@ -337,7 +351,11 @@ def main(argv: list[str] | None = None) -> list[PageTiming]:
         populate.analyze(app.engine)
         print(f"{backend}: {company.documents:,} documents populated in {time.perf_counter() - t0:.0f} s")
         large = (Ctx(company.id, actor="bench"), company.documents)
-    only = frozenset(name.strip() for name in args.only.split(",") if name.strip())
+    elif args.company:
+        with app.engine.connect() as conn:
+            count = conn.execute(text("SELECT count(*) FROM documents WHERE company_id = :c"), {"c": args.company})
+            large = (Ctx(args.company, actor="bench"), int(count.scalar_one()))
+    only = page_names(args.only)
     unknown = only - {name for name, _path in PAGES}
     if unknown:
         raise SystemExit(f"unknown pages: {', '.join(sorted(unknown))}")

@@ -123,3 +123,9 @@ def test_the_bulk_ledger_of_the_bank_matching_benchmark_writes_the_rows_the_serv
     assert {t: len(rows) for t, rows in in_bulk.items()} == {t: len(rows) for t, rows in by_services.items()}
     assert by_services["documents"] and by_services["payments"] and by_services["allocations"]
     assert in_bulk == by_services
+
+
+def test_pages_are_chosen_by_names_that_may_hold_a_comma() -> None:
+    chosen = pages.page_names("home (dashboard),sale invoices, status unpaid,sale invoices")
+    assert chosen == {"home (dashboard)", "sale invoices, status unpaid", "sale invoices"}
+    assert pages.page_names("") == frozenset()

@@ -23,7 +23,7 @@ from acompte.domain.positions import COMMERCIAL_KINDS
 from acompte.domain.statuses import PositionStatus
 from acompte.services import companies, credits, deposits, documents, parties, queries
 from acompte.services.ports import Ctx
-from acompte.services.views import LIST_SORTS
+from acompte.services.views import LIST_SORTS, DocumentFilter
 from tests.deposit_helpers import issued_deposit, issued_final, table_order
 from tests.helpers import line, pay, validated
 
@@ -224,6 +224,26 @@ def test_filters_keep_what_each_one_says(uow, ctx, book, customer):
         lambda s: D("240") <= s.settlement.gross.amount <= D("1200")
     )
     assert ids(amount_min=D("240.001")) == where(lambda s: s.settlement.gross.amount > D("240"))
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        DocumentFilter(),
+        DocumentFilter(flow=Flow.SALE.value, kind=Kind.INVOICE.value, state=State.DRAFT.value),
+        DocumentFilter(flow=Flow.SALE.value, kind=Kind.ORDER.value),
+        DocumentFilter(state=State.VALIDATED.value, search="0"),
+        DocumentFilter(status=PositionStatus.UNPAID.value),
+        DocumentFilter(open=True),
+    ],
+)
+def test_the_count_alone_is_the_count_of_the_totals(uow, ctx, book, filters):
+    with uow:
+        counted = uow.documents.list_count(ctx.company_id, filters)
+        assert counted == uow.documents.list_totals(ctx.company_id, filters, "EUR").count
+        assert counted == len(
+            uow.documents.list_page(ctx.company_id, filters, sort="date", descending=True, offset=0, limit=500)
+        )
 
 
 @pytest.mark.parametrize("status", list(PositionStatus))

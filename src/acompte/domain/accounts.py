@@ -247,11 +247,16 @@ class Aged:
         return cls(currency, tuple((b, sums[b]) for b in AgeBucket))
 
     def __getitem__(self, bucket: AgeBucket) -> Money:
-        return dict(self.amounts)[bucket]
+        for b, amount in self.amounts:  # five buckets: a walk, not a dict built on each read (pages read many)
+            if b is bucket:
+                return amount
+        raise KeyError(bucket)
 
     @property
     def total(self) -> Money:
-        return total((m for _, m in self.amounts), self.currency)
+        if all(m.currency == self.currency for _, m in self.amounts):  # summed in minor units: one Money built
+            return Money.from_minor(sum(m.minor_units for _, m in self.amounts), self.currency)
+        return total((m for _, m in self.amounts), self.currency)  # raises the currency mismatch
 
     @property
     def overdue(self) -> Money:

@@ -201,6 +201,15 @@ def _extras() -> tuple[Any, ...]:
     )
 
 
+def party_name(doc: Any) -> Any:
+    """The document's party's name, a scalar read through the parties' key for each row that shows it.
+
+    Not a join: under a status filter the planner cannot estimate how many rows pass (a CASE over sums) and,
+    guessing one, joined the parties by a nested loop over all of them — 10 000 unpaid invoices × 2 000 parties
+    took 2 s of a 2.4 s page on PostgreSQL. A scalar is read for the rows that use it only (none for totals)."""
+    return select(PartyRow.name).where(PartyRow.id == doc.party_id).correlate(doc).scalar_subquery()
+
+
 def _filtered(
     company_id: int, f: DocumentFilter, *, every_row: bool, extra: Sequence[Any] = (), columns: Sequence[Any] = ()
 ) -> Any:
@@ -233,7 +242,7 @@ def _filtered(
         DocumentRow.state.label("state"),
         DocumentRow.number.label("number"),
         DocumentRow.party_id.label("party_id"),
-        PartyRow.name.label("party_name"),
+        party_name(DocumentRow).label("party_name"),
         DocumentRow.issue_date.label("issue_date"),
         DocumentRow.due_date.label("due_date"),
         DocumentRow.supplier_reference.label("supplier_reference"),
@@ -245,7 +254,7 @@ def _filtered(
         ded.label("ded"),
         *_extras(),
         *columns,
-    ).join(PartyRow, PartyRow.id == DocumentRow.party_id)
+    )
     if every_row:
         for sums in (allocations, write_offs, deductions):
             stmt = stmt.outerjoin(sums, sums.c.document_id == DocumentRow.id)
@@ -418,6 +427,15 @@ def totals(session: Session, company_id: int, f: DocumentFilter, currency: str) 
             add(bool(same), n, figures)
     money = Money.from_minor
     return DocumentListTotals(count=count, other_currency=other, **{k: money(v, currency) for k, v in sums.items()})
+
+
+def count(session: Session, company_id: int, f: DocumentFilter) -> int:
+    """The count `totals` gives. Without a status filter it is the documents the own filters keep, counted
+    through the indexes; no sum is read (the dashboard counts drafts this way)."""
+    if f.status or f.open:  # each row's status decides: the positioned sums, every currency's group counted
+        _planner(session)
+        return sum(int(n) for _same, n, *_figures in session.execute(_positioned_totals(company_id, f, "")))
+    return int(session.scalar(select(func.count()).select_from(DocumentRow).where(*own_conditions(company_id, f))) or 0)
 
 
 def _positioned_totals(company_id: int, f: DocumentFilter, currency: str, extra: Sequence[Any] = ()) -> Any:

@@ -151,6 +151,9 @@ class DocumentRepository(Repo):
         """Count and totals of every document `filters` keeps, in SQL (persistence/document_lists.py)."""
         return document_lists.totals(self.session, company_id, filters, currency)
 
+    def list_count(self, company_id: int, filters: DocumentFilter) -> int:
+        return document_lists.count(self.session, company_id, filters)
+
     def list_page(
         self, company_id: int, filters: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
     ) -> list[DocumentListRow]:

@@ -19,7 +19,7 @@ size —
   issued invoices, the figure the document positions read, up to what was paid on each);
 - deposits requested and not received: the deposit tab of each quote or order with a request
   (`deposits.deposit_position`, GET /documents/{id}/deposits), read for those documents only;
-- drafts waiting: the document list's count (`Documents.list_totals`, what `documents.document_list` reads);
+- drafts waiting: the document list's count (`Documents.list_count`, the count `documents.document_list` shows);
 - cash per month: one SQL aggregate of the active payments by month and direction (refunds are payments the
   other way, so a refund to a customer is cash out).
 
@@ -242,8 +242,7 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
                 for o in oldest_overpaid
             ),
             drafts=tuple(
-                Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE, currency))
-                for kind in DRAFT_KINDS
+                Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE)) for kind in DRAFT_KINDS
             ),
             deposits_awaited=_deposits_awaited(uow, ctx, currency),
         )
@@ -354,7 +353,7 @@ def _deposits_awaited(uow: UnitOfWork, ctx: Ctx, currency: str) -> DepositsAwait
     return DepositsAwaited(_listed([a.missing for a in found], currency), tuple(found[:ACTION_LIMIT]))
 
 
-def _draft_count(uow: UnitOfWork, ctx: Ctx, kind: Kind, flow: Flow, currency: str) -> int:
+def _draft_count(uow: UnitOfWork, ctx: Ctx, kind: Kind, flow: Flow) -> int:
     """The count the document list gives for its drafts of `kind` (the same read, without a page of rows)."""
     drafts = DocumentFilter(flow=flow.value, kind=kind.value, state=State.DRAFT.value)
-    return uow.documents.list_totals(ctx.company_id, drafts, currency).count
+    return uow.documents.list_count(ctx.company_id, drafts)

@@ -17,7 +17,7 @@ from acompte.domain.accounts import AgeBucket, Aged, Instalment, bucket_of
 from acompte.domain.credits import direction_of
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import Flow
-from acompte.domain.money import Money, total
+from acompte.domain.money import Money
 from acompte.services.accounts.scope import account_currency
 from acompte.services.accounts.terms import open_instalments
 from acompte.services.accounts.views import AgedBalanceView, AgedRow
@@ -123,15 +123,18 @@ def aged_detail(
             )
             for pid in sorted(set(owed) | set(unapplied), key=lambda i: (names[i].lower(), i))
         ]
-        totals = Aged.of([], as_of, currency)
-        for row in rows:
-            totals = totals + row.aged
+        # summed in minor units: adding 2 000 rows' Aged values built five Money values each
+        summed = dict.fromkeys(AgeBucket, 0)
+        for buckets in owed.values():
+            for bucket, minor in buckets.items():
+                summed[bucket] += minor
+        totals = Aged(currency, tuple((b, Money.from_minor(m, currency)) for b, m in summed.items()))
         view = AgedBalanceView(
             flow=flow.value,
             currency=currency,
             as_of=as_of,
             rows=tuple(rows),
             totals=totals,
-            unapplied_credits=total((r.unapplied_credits for r in rows), currency),
+            unapplied_credits=Money.from_minor(sum(unapplied.values()), currency),
         )
         return AgedDetail(view, tuple(sums), scheduled, payments)

@@ -149,6 +149,9 @@ class Documents(Protocol):
     def list_totals(self, company_id: int, filters: DocumentFilter, currency: str) -> DocumentListTotals:
         """Count and totals of every document `filters` keeps, computed where the documents are stored."""
 
+    def list_count(self, company_id: int, filters: DocumentFilter) -> int:
+        """How many documents `filters` keeps: the count `list_totals` gives, without the totals."""
+
     def list_page(
         self, company_id: int, filters: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
     ) -> list[DocumentListRow]: ...
