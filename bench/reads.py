@@ -150,9 +150,9 @@ def timed(
         len(seen) // len(ms),
         max(seen, default=0),
         "",
-        len(ms),
         cpu_ms=cpu,
         server_cpu_ms=server,
+        calls=len(ms),
     )
 
 
