@@ -379,15 +379,14 @@ def measure(
                 wrong_certain, certain, None, None, misses, missed, said.getvalue(),
             )  # fmt: skip
         companies.update_settings(uow, ctx, {AUTO_RECONCILE_SETTING: True})
-        chosen: dict[int, Candidate] = {}
-
-        def source(uow: UnitOfWork, ctx: Ctx, line_id: int) -> list[Candidate]:
-            found = [v.candidate for v in matching.candidates(uow, ctx, line_id, limit=2)]
-            if found:
-                chosen[line_id] = found[0]
-            return found
-
-        done = reconciliation.auto_reconcile(uow, ctx, account, candidates=source)
+        auto_started = time.perf_counter()
+        done = reconciliation.auto_reconcile(uow, ctx, account)
+        print(
+            f"{backend}: auto-reconciliation {time.perf_counter() - auto_started:.2f} s, "
+            f"{len(done.reconciled)} confirmed, {len(done.refused)} refused",
+            flush=True,
+        )
+        chosen = dict(done.chosen)
         auto_wrong = sum(1 for r in done.reconciled if not truth_of[r.line_id].is_(chosen[r.line_id]))
         return Result(
             backend,
@@ -425,7 +424,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
     parser.add_argument(
         "--no-auto",
         action="store_true",
-        help="skip the automatic reconciliation (a use case per certain line, with each line's candidates read again)",
+        help="skip the automatic reconciliation (the proposals read again, then a use case per certain line)",
     )
     args = parser.parse_args(argv)
     results = []
