@@ -103,6 +103,22 @@ def test_a_card_settlement_covers_card_payments_less_the_fee():
     assert not best.certain
 
 
+def test_a_card_settlement_line_takes_every_card_payment_of_one_day_first_and_is_never_certain():
+    payments = tuple(
+        OpenPayment(i, f"RC-2026-0000{i}", 7, "card", "in", DAY - timedelta(days=days), eur(a))
+        for i, days, a in ((1, 3, "59.50"), (2, 2, "40.00"), (3, 1, "60.00"), (4, 1, "40.00"))
+    )
+    # 98.80 is the day before (100.00) less 1.2 %, and the two days before it (99.50) less 0.70
+    facts = LineFacts(payments=payments, documents=(doc(5, "FA-2026-00005", "98.80", party=8),))
+    (settled, *_others) = match(
+        line("98.80", "REMISE CB 3011 0012345", transaction_code="PMNT-CCRD-POSD"), facts, RULES
+    )
+    assert settled.kind is CandidateKind.PAYMENTS and settled.payment_ids == (3, 4) and settled.fee == eur("1.20")
+    assert not settled.certain
+    transfer = match(line("98.80", "VIR SEPA"), LineFacts(payments=payments), RULES)[0]
+    assert transfer.payment_ids == (1, 2) and transfer.fee == eur("0.70")
+
+
 def test_a_supplier_number_names_a_purchase_invoice():
     facts = LineFacts(documents=(doc(4, "FF-2026-00001", "80.00", flow="purchase", ref="F-118"),))
     (best,) = match(line("-80.00", "PRLV SEPA FOURNISSEUR F118"), facts, RULES)

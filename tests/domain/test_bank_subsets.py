@@ -99,12 +99,12 @@ def test_the_subset_found_is_the_first_of_the_fewest_items_in_the_items_order(va
     assert exact_subset(target, items) == _every_combination(target, items)
 
 
-def _every_run_of_days(received, payments):  # type: ignore[no-untyped-def]
+def _every_run_of_days(received, payments, one_day=False):  # type: ignore[no-untyped-def]
     recent = sorted(((k, d, a) for k, d, a in payments if 0 <= (on - d).days <= 10 and a > 0), key=lambda p: p[1])
     days = sorted({d for _k, d, _a in recent})
     best = None
     for i, first in enumerate(days):
-        for last in days[i:]:
+        for last in days[i : i + 1] if one_day else days[i:]:
             chosen = [(k, a) for k, d, a in recent if first <= d <= last]
             covered = sum(a for _k, a in chosen)
             fee = covered - received
@@ -123,3 +123,25 @@ def _every_run_of_days(received, payments):  # type: ignore[no-untyped-def]
 def test_the_card_settlement_is_the_run_of_days_with_the_smallest_fee_then_the_latest(payments, received):
     dated = [(i, on - timedelta(days=days), amount) for i, (days, amount) in enumerate(payments)]
     assert card_settlement(received, on, dated) == _every_run_of_days(received, dated)
+
+
+@given(
+    st.lists(st.tuples(st.integers(min_value=0, max_value=14), st.integers(min_value=0, max_value=3_000)), max_size=12),
+    st.integers(min_value=-10, max_value=12_000),
+)
+def test_a_one_day_settlement_is_the_day_with_the_smallest_fee_then_the_latest(payments, received):
+    dated = [(i, on - timedelta(days=days), amount) for i, (days, amount) in enumerate(payments)]
+    assert card_settlement(received, on, dated, one_day=True) == _every_run_of_days(received, dated, one_day=True)
+
+
+def test_a_one_day_settlement_takes_every_payment_of_its_day_even_when_another_run_keeps_a_smaller_fee():
+    payments = [
+        (1, on - timedelta(days=3), 5_950),
+        (2, on - timedelta(days=2), 4_000),
+        (3, on - timedelta(days=1), 6_000),
+        (4, on - timedelta(days=1), 4_000),
+    ]
+    # 9 880 is the day before (10 000) less 1.2 %, and the two days before it (9 950) less 70
+    assert card_settlement(9_880, on, payments) == ((1, 2), 9_950, 70)
+    assert card_settlement(9_880, on, payments, one_day=True) == ((3, 4), 10_000, 120)
+    assert card_settlement(19_800, on, payments, one_day=True) is None

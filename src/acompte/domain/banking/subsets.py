@@ -115,11 +115,13 @@ def card_settlement(
     *,
     max_fee_rate: Decimal = MAX_CARD_FEE_RATE,
     window_days: int = CARD_WINDOW_DAYS,
+    one_day: bool = False,
 ) -> tuple[tuple[K, ...], int, int] | None:
     """The card payments of consecutive days (all those of each day, in the `window_days` before `on`) whose sum
     less `received` is a fee between 0 and `max_fee_rate` of that sum: (keys, sum, fee), the smallest fee first,
     then the latest days. None when no run of days fits, or when it is a single payment without a fee (that is a
-    payment's exact amount, proposed as such)."""
+    payment's exact amount, proposed as such). With `one_day`, only runs of a single day: what a terminal's
+    daily remittance is credited for."""
     if received <= 0:
         return None
     recent = sorted(
@@ -138,7 +140,7 @@ def card_settlement(
         counted[-1] += 1
     best: tuple[int, int, int, int, int] | None = None  # (fee, -last, -first, i, j)
     for i, first in enumerate(days):
-        for j in range(i, len(days)):
+        for j in range(i, i + 1 if one_day else len(days)):
             covered = summed[j + 1] - summed[i]
             fee = covered - received
             if fee < 0 or Decimal(fee) > max_fee_rate * covered:
