@@ -93,6 +93,17 @@ def test_two_documents_of_one_party_adding_up_are_combined():
     assert named.kind is CandidateKind.DOCUMENTS and named.certain
 
 
+def test_three_invoices_paid_together_are_found_beyond_the_party_s_oldest():
+    # twenty open invoices of 1 000.00 + n cents, due one day apart: the three newest make the line
+    documents = tuple(
+        replace(doc(n, f"FA-2026-{n:05d}", f"{1000 + n / 100:.2f}"), due_date=DAY - timedelta(days=40 - n))
+        for n in range(1, 21)
+    )
+    facts = LineFacts(documents=documents, iban_parties=frozenset({7}))
+    best = match(line("3000.57", "VIR REGLEMENT FACTURES", counterparty_iban="FR76X"), facts, RULES)[0]
+    assert best.kind is CandidateKind.DOCUMENTS and set(best.document_ids) == {18, 19, 20} and not best.certain
+
+
 def test_a_card_settlement_covers_card_payments_less_the_fee():
     payments = tuple(
         OpenPayment(i, f"RC-2026-0000{i}", 7, "card", "in", DAY - timedelta(days=1), eur(a))

@@ -6,7 +6,16 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acompte.domain.banking.subsets import MAX_CARD_FEE_RATE, MAX_ITEMS, MAX_SIZE, card_settlement, exact_subset
+from acompte.domain.banking.subsets import (
+    MAX_CARD_FEE_RATE,
+    MAX_ITEMS,
+    MAX_SIZE,
+    WIDE_ITEMS,
+    WIDE_SIZE,
+    card_settlement,
+    exact_subset,
+    wide_subset,
+)
 
 amounts = st.lists(st.integers(min_value=1, max_value=500_000), min_size=0, max_size=20)
 
@@ -145,3 +154,34 @@ def test_a_one_day_settlement_takes_every_payment_of_its_day_even_when_another_r
     assert card_settlement(9_880, on, payments) == ((1, 2), 9_950, 70)
     assert card_settlement(9_880, on, payments, one_day=True) == ((3, 4), 10_000, 120)
     assert card_settlement(19_800, on, payments, one_day=True) is None
+
+
+def _every_small_combination(target, items):  # type: ignore[no-untyped-def]
+    from itertools import combinations
+
+    pool = [(key, amount) for key, amount in items if amount > 0][:WIDE_ITEMS]
+    if target <= 0:
+        return None
+    for size in range(2, WIDE_SIZE + 1):
+        for combo in combinations(pool, size):
+            if sum(amount for _key, amount in combo) == target:
+                return tuple(key for key, _amount in combo)
+    return None
+
+
+@given(
+    st.lists(st.integers(min_value=-5, max_value=80), min_size=0, max_size=WIDE_ITEMS + 4),
+    st.integers(min_value=-1, max_value=250),
+)
+def test_the_wider_search_gives_the_first_pair_or_triple_in_the_items_order(values, target):
+    # small amounts repeat: the first of several combinations adding up is the one the order says
+    items = list(enumerate(values))
+    assert wide_subset(target, items) == _every_small_combination(target, items)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=500_000), min_size=3, max_size=WIDE_ITEMS), st.data())
+def test_three_documents_beyond_the_oldest_are_found(values, data):
+    chosen = sorted(data.draw(st.sets(st.integers(min_value=0, max_value=len(values) - 1), min_size=3, max_size=3)))
+    found = wide_subset(sum(values[i] for i in chosen), list(enumerate(values)))
+    assert found is not None and 2 <= len(found) <= 3 and len(set(found)) == len(found)
+    assert sum(values[i] for i in found) == sum(values[i] for i in chosen)

@@ -30,7 +30,7 @@ from acompte.domain.banking.references import (
     texts,
     written_words,
 )
-from acompte.domain.banking.subsets import card_settlement, exact_subset
+from acompte.domain.banking.subsets import card_settlement, exact_subset, wide_subset
 from acompte.domain.money import Money
 
 POINTS: dict[MatchReason, int] = {
@@ -230,7 +230,11 @@ class _Matcher:
             if len(named) >= 2 and sum(d.open.minor_units for d in docs if d.id in named) == target:
                 picked = tuple(d.id for d in docs if d.id in named)
             else:
-                picked = exact_subset(target, [(d.id, d.open.minor_units) for d in docs])
+                items = [(d.id, d.open.minor_units) for d in docs]
+                picked = exact_subset(target, items)
+                if picked is None and all(d.open.minor_units != target for d in docs):
+                    # beyond the oldest: two or three of any open document (a line paying one exactly is that one)
+                    picked = wide_subset(target, items)
             if picked is None:
                 continue
             chosen = [d for d in docs if d.id in picked]

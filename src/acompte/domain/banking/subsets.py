@@ -22,6 +22,11 @@ MAX_SIZE = 5
 #: How many combinations are tried at most for one line and one party.
 MAX_COMBINATIONS = 10_000
 
+#: How many of a party's open documents the wider search takes two or three from, when the first found none.
+WIDE_ITEMS = 64
+#: How many documents a combination of the wider search holds at most.
+WIDE_SIZE = 3
+
 #: The highest fee a card settlement may keep, as a share of the card payments it covers: 5 %. Card
 #: commissions in France run from about 0.2 % to 3 %; above this the line is something else.
 MAX_CARD_FEE_RATE = Decimal("0.05")
@@ -106,6 +111,44 @@ class _Reach:
         if size == 5:
             return any(target - s in self.twos for s in self.threes)
         return True
+
+
+def wide_subset(target: int, items: Sequence[tuple[K, int]], *, max_items: int = WIDE_ITEMS) -> tuple[K, ...] | None:
+    """Two or three items among the first `max_items` (positive amounts) whose amounts add up to `target`: two
+    before three, then the first combination in the items' order; None when none does. A party paying several
+    invoices at once may pay any of its open ones, not only its oldest. The amounts are indexed by value, so
+    three items cost a look-up per pair of the first two, and pairs already above the target are not tried."""
+    pool = [(key, amount) for key, amount in items if amount > 0][:max_items]
+    if target <= 0 or len(pool) < 2:
+        return None
+    amounts = [amount for _key, amount in pool]
+    last: dict[int, int] = {}  # each amount's last position: a later one exists when it is past the others
+    for i, amount in enumerate(amounts):
+        last[amount] = i
+    found = _wide(target, amounts, last)
+    return None if found is None else tuple(pool[i][0] for i in found)
+
+
+def _wide(target: int, amounts: Sequence[int], last: dict[int, int]) -> tuple[int, ...] | None:
+    n = len(amounts)
+    for i, amount in enumerate(amounts):
+        if last.get(target - amount, -1) > i:
+            return (i, _next(amounts, target - amount, i))
+    if n < 3 or sum(sorted(amounts)[:3]) > target:
+        return None
+    for i in range(n - 2):
+        left = target - amounts[i]
+        if left <= 0:
+            continue
+        for j in range(i + 1, n - 1):
+            rest = left - amounts[j]
+            if rest > 0 and last.get(rest, -1) > j:
+                return (i, j, _next(amounts, rest, j))
+    return None
+
+
+def _next(amounts: Sequence[int], amount: int, after: int) -> int:
+    return next(k for k in range(after + 1, len(amounts)) if amounts[k] == amount)
 
 
 def card_settlement(
