@@ -163,8 +163,9 @@ def card_settlement(
     """The card payments of consecutive days (all those of each day, in the `window_days` before `on`) whose sum
     less `received` is a fee between 0 and `max_fee_rate` of that sum: (keys, sum, fee), the smallest fee first,
     then the latest days. None when no run of days fits, or when it is a single payment without a fee (that is a
-    payment's exact amount, proposed as such). With `one_day`, only runs of a single day: what a terminal's
-    daily remittance is credited for."""
+    payment's exact amount, proposed as such). With `one_day`, a single day before `on`, the latest
+    first, then the smallest fee: a terminal's daily remittance is credited a business day or two after the day
+    it covers, at the acquirer's commission (a fixed rate, not the smallest one that fits)."""
     if received <= 0:
         return None
     recent = sorted(
@@ -181,8 +182,10 @@ def card_settlement(
             counted.append(counted[-1])
         summed[-1] += amount
         counted[-1] += 1
-    best: tuple[int, int, int, int, int] | None = None  # (fee, -last, -first, i, j)
+    best: tuple[int, int, int, int, int] | None = None  # (rank, i, j)
     for i, first in enumerate(days):
+        if one_day and first == on:
+            continue
         for j in range(i, i + 1 if one_day else len(days)):
             covered = summed[j + 1] - summed[i]
             fee = covered - received
@@ -190,11 +193,11 @@ def card_settlement(
                 continue
             if counted[j + 1] - counted[i] == 1 and fee == 0:
                 continue
-            rank = (fee, -days[j].toordinal(), -first.toordinal())
+            rank = (-first.toordinal(), fee, 0) if one_day else (fee, -days[j].toordinal(), -first.toordinal())
             if best is None or rank < best[:3]:
                 best = (*rank, i, j)
     if best is None:
         return None
-    fee, _last, _first, i, j = best
+    i, j = best[3], best[4]
     keys = tuple(key for key, day, _amount in recent if days[i] <= day <= days[j])
-    return keys, summed[j + 1] - summed[i], fee
+    return keys, summed[j + 1] - summed[i], summed[j + 1] - summed[i] - received
