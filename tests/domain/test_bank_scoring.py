@@ -93,6 +93,17 @@ def test_two_documents_of_one_party_adding_up_are_combined():
     assert named.kind is CandidateKind.DOCUMENTS and named.certain
 
 
+def test_three_invoices_paid_together_are_found_beyond_the_party_s_oldest():
+    # twenty open invoices of 1 000.00 + n cents, due one day apart: the three newest make the line
+    documents = tuple(
+        replace(doc(n, f"FA-2026-{n:05d}", f"{1000 + n / 100:.2f}"), due_date=DAY - timedelta(days=40 - n))
+        for n in range(1, 21)
+    )
+    facts = LineFacts(documents=documents, iban_parties=frozenset({7}))
+    best = match(line("3000.57", "VIR REGLEMENT FACTURES", counterparty_iban="FR76X"), facts, RULES)[0]
+    assert best.kind is CandidateKind.DOCUMENTS and set(best.document_ids) == {18, 19, 20} and not best.certain
+
+
 def test_a_card_settlement_covers_card_payments_less_the_fee():
     payments = tuple(
         OpenPayment(i, f"RC-2026-0000{i}", 7, "card", "in", DAY - timedelta(days=1), eur(a))
@@ -101,6 +112,22 @@ def test_a_card_settlement_covers_card_payments_less_the_fee():
     (best,) = match(line("592.80"), LineFacts(payments=payments), RULES)
     assert best.kind is CandidateKind.PAYMENTS and best.fee == eur("7.20") and best.payment_ids == (1, 2, 3)
     assert not best.certain
+
+
+def test_a_card_settlement_line_takes_every_card_payment_of_one_day_first_and_is_never_certain():
+    payments = tuple(
+        OpenPayment(i, f"RC-2026-0000{i}", 7, "card", "in", DAY - timedelta(days=days), eur(a))
+        for i, days, a in ((1, 3, "59.50"), (2, 2, "40.00"), (3, 1, "60.00"), (4, 1, "40.00"))
+    )
+    # 98.80 is the day before (100.00) less 1.2 %, and the two days before it (99.50) less 0.70
+    facts = LineFacts(payments=payments, documents=(doc(5, "FA-2026-00005", "98.80", party=8),))
+    (settled, *_others) = match(
+        line("98.80", "REMISE CB 3011 0012345", transaction_code="PMNT-CCRD-POSD"), facts, RULES
+    )
+    assert settled.kind is CandidateKind.PAYMENTS and settled.payment_ids == (3, 4) and settled.fee == eur("1.20")
+    assert not settled.certain
+    transfer = match(line("98.80", "VIR SEPA"), LineFacts(payments=payments), RULES)[0]
+    assert transfer.payment_ids == (1, 2) and transfer.fee == eur("0.70")
 
 
 def test_a_supplier_number_names_a_purchase_invoice():

@@ -279,3 +279,17 @@ def test_a_debit_paying_back_a_customer_s_credit_records_the_refund(uow, ctx, cu
     assert refund.payment.direction is Direction.OUT and refund.payment.account_id == back.account_id
     reconciliation.undo(uow, ctx, done.match_id)
     assert payments.get_payment(uow, ctx, done.recorded[0]).payment.state is PaymentState.CANCELLED
+
+
+def test_auto_reconcile_leaves_two_lines_sure_of_the_same_invoice_to_the_clerk(uow, ctx, customer):
+    invoice = validated(uow, ctx, customer.id, line("100.00"))
+    first = bank_line(uow, ctx, "120.00", booking_date=today())
+    second = bank_line(uow, ctx, "120.00", booking_date=today())
+
+    def source(_uow: UnitOfWork, _ctx: Ctx, line_id: int) -> list:  # type: ignore[type-arg]
+        return [document_candidate(customer.id, invoice.id, "120.00", certain=True)]
+
+    companies.update_settings(uow, ctx, {reconciliation.AUTO_RECONCILE_SETTING: True})
+    result = reconciliation.auto_reconcile(uow, ctx, candidates=source)
+    assert result.reconciled == () and result.examined == 2
+    assert state_of(uow, ctx, first.id) is LineState.OPEN and state_of(uow, ctx, second.id) is LineState.OPEN

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from acompte.domain.banking.confirmation import LineMethod, line_method
 from acompte.domain.banking.facts import LineFacts, OpenDocument
 from acompte.domain.banking.lines import BankLine
 from acompte.domain.banking.matching import Because, Candidate, CandidateKind, MatchReason
@@ -29,7 +30,7 @@ from acompte.domain.banking.references import (
     texts,
     written_words,
 )
-from acompte.domain.banking.subsets import card_settlement, exact_subset
+from acompte.domain.banking.subsets import card_settlement, exact_subset, wide_subset
 from acompte.domain.money import Money
 
 POINTS: dict[MatchReason, int] = {
@@ -49,6 +50,10 @@ POINTS: dict[MatchReason, int] = {
 #: Reasons that name what the line pays: one of them on every part, with the exact amount, makes it certain.
 NAMING = frozenset({MatchReason.STRUCTURED_REFERENCE, MatchReason.NUMBER_IN_TEXT, MatchReason.SUPPLIER_REFERENCE})
 EXACT = frozenset({MatchReason.EXACT_AMOUNT, MatchReason.COMBINED_AMOUNT})
+#: What all the card payments of one day add to a settlement the bank calls a card settlement: a terminal sends
+#: its day's payments at once and the acquirer credits them in one line, less its commission. Never certain:
+#: two terminals crediting the same day cannot be told apart by amount.
+CARD_DAY_POINTS = 25
 #: Days between the line and a due date (or a payment's date) beyond which the date says nothing.
 DATE_WINDOW_DAYS = 30
 #: Payment methods whose payments the bank pays out in settlements, less its commission.
@@ -103,6 +108,10 @@ class _Matcher:
         numbers += [d.number for d in self.deposits]
         self._matches = {key: sum(1 for n in numbers if key.matches(n)) for key, _rf in keys}
         self._named_memo: dict[str, Because | None] = {}
+
+    @property
+    def _card_line(self) -> bool:
+        return line_method(self.line) is LineMethod.CARD
 
     @property
     def _direction(self) -> str:
@@ -221,7 +230,11 @@ class _Matcher:
             if len(named) >= 2 and sum(d.open.minor_units for d in docs if d.id in named) == target:
                 picked = tuple(d.id for d in docs if d.id in named)
             else:
-                picked = exact_subset(target, [(d.id, d.open.minor_units) for d in docs])
+                items = [(d.id, d.open.minor_units) for d in docs]
+                picked = exact_subset(target, items)
+                if picked is None and all(d.open.minor_units != target for d in docs):
+                    # beyond the oldest: two or three of any open document (a line paying one exactly is that one)
+                    picked = wide_subset(target, items)
             if picked is None:
                 continue
             chosen = [d for d in docs if d.id in picked]
@@ -269,16 +282,23 @@ class _Matcher:
         if not self.received:
             return []
         cards = [(p, p.payment_date, p.amount.minor_units) for p in self.payments if p.method in CARD_METHODS]
-        settled = card_settlement(self.amount.minor_units, self.line.booking_date, cards)
+        on = self.line.booking_date
+        day = card_settlement(self.amount.minor_units, on, cards, one_day=True) if self._card_line else None
+        settled = day or card_settlement(self.amount.minor_units, on, cards)
         if settled is None:
             return []
         chosen, covered, fee_minor = settled
         currency = self.amount.currency
         fee = Money.from_minor(fee_minor, currency)
         parties = {p.party_id for p in chosen}
-        reasons = [
-            because(MatchReason.AMOUNT_WITH_FEE, amount=Money.from_minor(covered, currency), fee=fee, count=len(chosen))
-        ]
+        with_fee = because(
+            MatchReason.AMOUNT_WITH_FEE, amount=Money.from_minor(covered, currency), fee=fee, count=len(chosen)
+        )
+        if day is not None:  # a card settlement line covering one whole day: how acquirers pay a terminal
+            with_fee = replace(
+                with_fee, params={**with_fee.params, "one_day": True}, points=with_fee.points + CARD_DAY_POINTS
+            )
+        reasons = [with_fee]
         reasons += self._days(max(p.payment_date for p in chosen))
         return [
             _candidate(

@@ -22,6 +22,11 @@ MAX_SIZE = 5
 #: How many combinations are tried at most for one line and one party.
 MAX_COMBINATIONS = 10_000
 
+#: How many of a party's open documents the wider search takes two or three from, when the first found none.
+WIDE_ITEMS = 64
+#: How many documents a combination of the wider search holds at most.
+WIDE_SIZE = 3
+
 #: The highest fee a card settlement may keep, as a share of the card payments it covers: 5 %. Card
 #: commissions in France run from about 0.2 % to 3 %; above this the line is something else.
 MAX_CARD_FEE_RATE = Decimal("0.05")
@@ -108,6 +113,44 @@ class _Reach:
         return True
 
 
+def wide_subset(target: int, items: Sequence[tuple[K, int]], *, max_items: int = WIDE_ITEMS) -> tuple[K, ...] | None:
+    """Two or three items among the first `max_items` (positive amounts) whose amounts add up to `target`: two
+    before three, then the first combination in the items' order; None when none does. A party paying several
+    invoices at once may pay any of its open ones, not only its oldest. The amounts are indexed by value, so
+    three items cost a look-up per pair of the first two, and pairs already above the target are not tried."""
+    pool = [(key, amount) for key, amount in items if amount > 0][:max_items]
+    if target <= 0 or len(pool) < 2:
+        return None
+    amounts = [amount for _key, amount in pool]
+    last: dict[int, int] = {}  # each amount's last position: a later one exists when it is past the others
+    for i, amount in enumerate(amounts):
+        last[amount] = i
+    found = _wide(target, amounts, last)
+    return None if found is None else tuple(pool[i][0] for i in found)
+
+
+def _wide(target: int, amounts: Sequence[int], last: dict[int, int]) -> tuple[int, ...] | None:
+    n = len(amounts)
+    for i, amount in enumerate(amounts):
+        if last.get(target - amount, -1) > i:
+            return (i, _next(amounts, target - amount, i))
+    if n < 3 or sum(sorted(amounts)[:3]) > target:
+        return None
+    for i in range(n - 2):
+        left = target - amounts[i]
+        if left <= 0:
+            continue
+        for j in range(i + 1, n - 1):
+            rest = left - amounts[j]
+            if rest > 0 and last.get(rest, -1) > j:
+                return (i, j, _next(amounts, rest, j))
+    return None
+
+
+def _next(amounts: Sequence[int], amount: int, after: int) -> int:
+    return next(k for k in range(after + 1, len(amounts)) if amounts[k] == amount)
+
+
 def card_settlement(
     received: int,
     on: date,
@@ -115,11 +158,14 @@ def card_settlement(
     *,
     max_fee_rate: Decimal = MAX_CARD_FEE_RATE,
     window_days: int = CARD_WINDOW_DAYS,
+    one_day: bool = False,
 ) -> tuple[tuple[K, ...], int, int] | None:
     """The card payments of consecutive days (all those of each day, in the `window_days` before `on`) whose sum
     less `received` is a fee between 0 and `max_fee_rate` of that sum: (keys, sum, fee), the smallest fee first,
     then the latest days. None when no run of days fits, or when it is a single payment without a fee (that is a
-    payment's exact amount, proposed as such)."""
+    payment's exact amount, proposed as such). With `one_day`, a single day before `on`, the latest
+    first, then the smallest fee: a terminal's daily remittance is credited a business day or two after the day
+    it covers, at the acquirer's commission (a fixed rate, not the smallest one that fits)."""
     if received <= 0:
         return None
     recent = sorted(
@@ -136,20 +182,22 @@ def card_settlement(
             counted.append(counted[-1])
         summed[-1] += amount
         counted[-1] += 1
-    best: tuple[int, int, int, int, int] | None = None  # (fee, -last, -first, i, j)
+    best: tuple[int, int, int, int, int] | None = None  # (rank, i, j)
     for i, first in enumerate(days):
-        for j in range(i, len(days)):
+        if one_day and first == on:
+            continue
+        for j in range(i, i + 1 if one_day else len(days)):
             covered = summed[j + 1] - summed[i]
             fee = covered - received
             if fee < 0 or Decimal(fee) > max_fee_rate * covered:
                 continue
             if counted[j + 1] - counted[i] == 1 and fee == 0:
                 continue
-            rank = (fee, -days[j].toordinal(), -first.toordinal())
+            rank = (-first.toordinal(), fee, 0) if one_day else (fee, -days[j].toordinal(), -first.toordinal())
             if best is None or rank < best[:3]:
                 best = (*rank, i, j)
     if best is None:
         return None
-    fee, _last, _first, i, j = best
+    i, j = best[3], best[4]
     keys = tuple(key for key, day, _amount in recent if days[i] <= day <= days[j])
-    return keys, summed[j + 1] - summed[i], fee
+    return keys, summed[j + 1] - summed[i], summed[j + 1] - summed[i] - received

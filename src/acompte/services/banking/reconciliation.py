@@ -10,6 +10,7 @@ cases, with their refusals."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -26,7 +27,7 @@ from acompte.domain.banking.confirmation import (
 )
 from acompte.domain.banking.errors import BankLineNotOpen, BankMatchNotFound, BankPaymentMismatch
 from acompte.domain.banking.lines import BankLine, LineState
-from acompte.domain.banking.matching import Candidate
+from acompte.domain.banking.matching import Candidate, CandidateKind
 from acompte.domain.credits import CreditRef
 from acompte.domain.errors import DomainError, InvalidSetting, NotFound, Reason, StaleVersion
 from acompte.domain.money import Money
@@ -334,7 +335,7 @@ def _set_aside(
 
 # -- automatic reconciliation ------------------------------------------------------------------------------------
 
-#: The matcher's candidates for a line, best first (services/banking/matching.candidates).
+#: Candidates for one line, best first: an alternative to the matcher's (a test's, a bench's).
 CandidateSource = Callable[[UnitOfWork, Ctx, int], Sequence[Candidate]]
 
 
@@ -344,6 +345,8 @@ class AutoResult:
     reconciled: tuple[Reconciled, ...]
     examined: int
     refused: tuple[tuple[int, str], ...]  # (line id, error code) of certain candidates the ledger refused
+    #: (line id, candidate) of every line confirmed: what the matcher was sure of.
+    chosen: tuple[tuple[int, Candidate], ...] = ()
 
 
 def auto_enabled(company: Company) -> bool:
@@ -354,33 +357,48 @@ def auto_reconcile(
     uow: UnitOfWork, ctx: Ctx, account_id: int | None = None, *, candidates: CandidateSource | None = None
 ) -> AutoResult:
     """Confirm every open line whose best candidate is certain, each in its own transaction (one refused line
-    leaves the others reconciled). Does nothing unless the company turned automatic reconciliation on."""
-    source = candidates or _matcher()
+    leaves the others reconciled). Does nothing unless the company turned automatic reconciliation on.
+
+    The candidates are found as the proposals find them: the ledger's facts read once, every open line matched
+    in memory. Only the finding is shared: each confirmation locks its line and checks everything again against
+    the ledger as it is then (a payment another line took meanwhile, an invoice paid since, is refused there)."""
     with uow:
         company = uow.companies.get(ctx.company_id)
         if account_id is not None and account_id not in {a[0] for a in uow.companies.accounts(ctx.company_id)}:
             raise NotFound(entity="Compte bancaire", id=account_id)
         if not auto_enabled(company):
             return AutoResult(False, (), 0, ())
-        lines = list(uow.bank.lines(ctx.company_id, account_id, LineState.OPEN, limit=100_000))
+        lines = list(uow.bank.lines(ctx.company_id, account_id, LineState.OPEN, limit=AUTO_LIMIT))
+    if candidates is None:
+        proposed = matching.proposals(uow, ctx, account_id, per_line=2, limit=AUTO_LIMIT)
+        found = [(line, [view.candidate for view in views]) for line, views in proposed]
+    else:
+        found = [(line, list(candidates(uow, ctx, line.id))) for line in lines]
+    sure = [(line, ranked[0]) for line, ranked in found if _sure(ranked)]
+    claimed = Counter(key for _line, best in sure for key in _claims(best))
     done: list[Reconciled] = []
+    chosen: list[tuple[int, Candidate]] = []
     refused: list[tuple[int, str]] = []
-    for line in lines:
-        found = list(source(uow, ctx, line.id))
-        best = found[0] if found else None
-        if best is None or not best.certain or (len(found) > 1 and found[1].certain):
-            continue  # two certain candidates for one line are no certainty
+    for line, best in sure:
+        if any(claimed[key] > 1 for key in _claims(best)):
+            continue  # two lines sure of the same invoice or payment: at least one of them is wrong
         try:
             done.append(confirm(uow, ctx, line.id, Confirmation.from_candidate(best), line.version, origin="auto"))
+            chosen.append((line.id, best))
         except DomainError as error:
             refused.append((line.id, error.code))
-    return AutoResult(True, tuple(done), len(lines), tuple(refused))
+    return AutoResult(True, tuple(done), len(found), tuple(refused), tuple(chosen))
 
 
-def _matcher() -> CandidateSource:
-    """The matcher's candidates for a line, as the domain's values."""
+#: The most open lines one automatic reconciliation examines.
+AUTO_LIMIT = 100_000
 
-    def source(uow: UnitOfWork, ctx: Ctx, line_id: int) -> list[Candidate]:
-        return [view.candidate for view in matching.candidates(uow, ctx, line_id, limit=2)]
 
-    return source
+def _sure(ranked: Sequence[Candidate]) -> bool:
+    """The best candidate is certain, and alone so: two certain candidates for one line are no certainty."""
+    return bool(ranked) and ranked[0].certain and not (len(ranked) > 1 and ranked[1].certain)
+
+
+def _claims(candidate: Candidate) -> set[tuple[str, int]]:
+    documents = "order" if candidate.kind is CandidateKind.DEPOSIT else "document"  # a deposit names its order
+    return {(documents, i) for i in candidate.document_ids} | {("payment", i) for i in candidate.payment_ids}
