@@ -25,13 +25,13 @@ from acompte import bootstrap
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.services import companies, deposits, documents, parties, payments
 from acompte.services.ports import Ctx
-from bench.measure import load, percentile
+from bench.measure import Latencies, load
 
 ORDER_LINE = LineInput(designation="Table", quantity=Decimal(1), unit_price=Decimal("1000.00"), vat_rate=Decimal(20))
 
 
 @dataclass
-class CycleResult:
+class CycleResult(Latencies):
     cycles: int
     seconds: float
     errors: int
@@ -42,14 +42,6 @@ class CycleResult:
     @property
     def rate(self) -> float:
         return self.cycles / self.seconds if self.seconds else 0.0
-
-    @property
-    def p50(self) -> float:
-        return percentile(self.latencies_ms, 50)
-
-    @property
-    def p95(self) -> float:
-        return percentile(self.latencies_ms, 95)
 
 
 def one_cycle(app: bootstrap.App, ctx: Ctx, party_id: int) -> None:

@@ -55,8 +55,22 @@ class WorkerPlan:
     invoices: tuple[tuple[int, int], ...]  # (party_id, document_id)
 
 
+class Latencies:
+    """The median and 95th percentile of a measurement's `latencies_ms` (one per operation timed)."""
+
+    latencies_ms: list[float]
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies_ms, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies_ms, 95)
+
+
 @dataclass
-class WriteResult:
+class WriteResult(Latencies):
     backend: str
     workers: int
     companies: int
@@ -69,14 +83,6 @@ class WriteResult:
     @property
     def rate(self) -> float:
         return self.payments / self.seconds if self.seconds else 0.0
-
-    @property
-    def p50(self) -> float:
-        return percentile(self.latencies_ms, 50)
-
-    @property
-    def p95(self) -> float:
-        return percentile(self.latencies_ms, 95)
 
 
 def pay_once(app: bootstrap.App, ctx: Ctx, party_id: int, document_id: int) -> None:

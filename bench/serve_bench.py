@@ -29,14 +29,14 @@ from acompte import bootstrap
 from acompte.domain.users import Role
 from acompte.services import users
 from acompte.services.ports import Ctx
-from bench.measure import WorkerPlan, load, percentile
+from bench.measure import Latencies, WorkerPlan, load
 from bench.soak import ACOMPTE, free_port
 
 ONE_EURO = {"amount": "1.00", "currency": "EUR"}
 
 
 @dataclass
-class HttpResult:
+class HttpResult(Latencies):
     clients: int
     seconds: float
     payments: int
@@ -48,14 +48,6 @@ class HttpResult:
     @property
     def rate(self) -> float:
         return self.payments / self.seconds if self.seconds else 0.0
-
-    @property
-    def p50(self) -> float:
-        return percentile(self.latencies_ms, 50)
-
-    @property
-    def p95(self) -> float:
-        return percentile(self.latencies_ms, 95)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import TypedDict, Unpack
 
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import Flow, Kind, PaymentStatus, State
+from acompte.services.paging import page_window
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import LIST_SORTS, DocumentFilter, DocumentListPage, DocumentListRow
 
@@ -82,10 +83,9 @@ def document_list(
     with uow:
         currency = uow.companies.currency(ctx.company_id)
         totals = uow.documents.list_totals(ctx.company_id, filters, currency)
-        pages = max(1, -(-totals.count // per_page))
-        page = min(max(1, page), pages)
+        page, pages, offset = page_window(totals.count, page, per_page)
         rows = uow.documents.list_page(
-            ctx.company_id, filters, sort=sort, descending=descending, offset=(page - 1) * per_page, limit=per_page
+            ctx.company_id, filters, sort=sort, descending=descending, offset=offset, limit=per_page
         )
         return DocumentListPage(rows=tuple(rows), totals=totals, page=page, pages=pages, per_page=per_page)
 

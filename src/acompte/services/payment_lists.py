@@ -8,6 +8,7 @@ from datetime import date
 
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.payments import Direction, PaymentState
+from acompte.services.paging import page_window
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import PAYMENT_SORTS, PaymentFilter, PaymentListPage, PaymentView
 
@@ -62,10 +63,9 @@ def payment_list(
     with uow:
         currency = uow.companies.currency(ctx.company_id)
         totals = uow.payments.list_totals(ctx.company_id, filters, currency)
-        pages = max(1, -(-totals.count // per_page))
-        page = min(max(1, page), pages)
+        page, pages, offset = page_window(totals.count, page, per_page)
         rows = uow.payments.list_page(
-            ctx.company_id, filters, sort=sort, descending=descending, offset=(page - 1) * per_page, limit=per_page
+            ctx.company_id, filters, sort=sort, descending=descending, offset=offset, limit=per_page
         )
         return PaymentListPage(rows=tuple(rows), totals=totals, page=page, pages=pages, per_page=per_page)
 
