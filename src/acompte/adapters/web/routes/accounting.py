@@ -27,6 +27,7 @@ from acompte.domain.errors import DomainError, InvalidDate, InvalidExportPeriod,
 from acompte.domain.money import Money, total
 from acompte.services import companies, exports
 from acompte.services.exports import Ledger, ereporting
+from acompte.services.paging import page_window
 from acompte.services.ports import Ctx
 
 router = APIRouter()
@@ -100,9 +101,7 @@ def entries_page(
     if format == "csv":
         name = f"ecritures-{shown.date_from:%Y%m%d}-{shown.date_to:%Y%m%d}.csv"
         return _download(write_csv(shown), "text/csv; charset=utf-8", name)
-    pages = max(1, -(-len(shown.entries) // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    first = (page - 1) * PAGE_SIZE
+    page, pages, first = page_window(len(shown.entries), page, PAGE_SIZE)
     rows = []
     for i in range(first, min(first + PAGE_SIZE, len(shown.entries))):
         posted = shown.entries[i]
