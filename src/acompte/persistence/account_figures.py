@@ -25,7 +25,6 @@ from acompte.persistence.document_lists import (
     filtered,
     party_name,
     payments_on,
-    planner,
 )
 from acompte.persistence.rows import (
     AllocationRow,
@@ -145,6 +144,8 @@ def _settled_scalar() -> Any:
     return document_settled_scalar() + deducted
 
 
+#: The transaction in which the session's planner settings were made (`session.info`).
+_TUNED = "acompte.figures_tuned"
 #: The columns of an open document the dashboard lists, beside its party, age class and balance.
 _DOCUMENT_COLUMNS = ("id", "kind", "number", "issue_date", "due_date", "gross")
 
@@ -188,11 +189,17 @@ class AccountFiguresRepository:
         self.session = session
 
     def _execute(self, stmt: Any) -> Any:
-        planner(self.session)  # no JIT: these plans are large, compiling them costs more than running them
-        if self.session.get_bind().dialect.name == "postgresql":
-            # a whole company's sums by document: hashed in memory rather than sorted through temporary files
-            self.session.execute(text("SET LOCAL work_mem = '64MB'"))
-        return self.session.execute(stmt)
+        session = self.session
+        if (
+            session.get_bind().dialect.name == "postgresql"
+            and session.info.get(_TUNED) is not session.get_transaction()
+        ):
+            # Once per transaction (the dashboard sends a dozen of these reads): `planner`'s no JIT, as these plans
+            # are large and compiling them costs more than running them; and a whole company's sums by document
+            # hashed in memory rather than sorted through temporary files.
+            session.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"))
+            session.info[_TUNED] = session.get_transaction()
+        return session.execute(stmt)
 
     # -- what open documents owe -----------------------------------------------------------------------------
     def aged_sums(
@@ -421,8 +428,10 @@ class AccountFiguresRepository:
     def deposits_not_deducted(self, company_id: int, *, flow: str, currency: str) -> Tallied:
         carried, _ = deposit_carried(DocumentRow)
         paid = payments_on(DocumentRow)
+        # OFFSET 0 keeps the sums a sub-query of their own: pulled up into the CASE and its filter, PostgreSQL
+        # ran each of their correlated sub-plans four times per deposit invoice
         each = (
-            select(case((carried < paid, carried), else_=paid).label("received"))
+            select(carried.label("carried"), paid.label("paid"))
             .where(
                 DocumentRow.company_id == company_id,
                 DocumentRow.kind == Kind.DEPOSIT_INVOICE.value,
@@ -430,9 +439,11 @@ class AccountFiguresRepository:
                 DocumentRow.flow == flow,
                 DocumentRow.currency == currency,
             )
+            .offset(0)
             .subquery()
         )
-        stmt = select(func.count(), func.sum(each.c.received)).where(each.c.received > 0)
+        received = case((each.c.carried < each.c.paid, each.c.carried), else_=each.c.paid)
+        stmt = select(func.count(), func.sum(received)).where(received > 0)
         return _tallied(self._execute(stmt).one())
 
 
