@@ -102,14 +102,20 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
-def signed_in(app: bootstrap.App, ctx: Ctx, web: FastAPI, role: Role = Role.ACCOUNTANT) -> TestClient:
-    """A browser session of a new user of the company, signed in through the login form (CSRF included)."""
+@contextmanager
+def signed_in(app: bootstrap.App, ctx: Ctx, web: FastAPI, role: Role = Role.ACCOUNTANT) -> Iterator[TestClient]:
+    """A browser session of a new user of the company, signed in through the login form (CSRF included), on the
+    application started as a server starts it (its lifespan: the heap settled, the PDF renderer loaded)."""
     email = f"pages-{uuid.uuid4().hex[:8]}@example.fr"
     users.create_user(app.uow(), email=email, password=PASSWORD, name="banc")
     users.grant(app.uow(), ctx, email=email, role=role)
     # A page past the request deadline is answered 503 and measured as such; its worker thread's late error
     # is logged by the application, not raised here.
-    browser = TestClient(web, base_url="https://testserver", raise_server_exceptions=False)
+    with TestClient(web, base_url="https://testserver", raise_server_exceptions=False) as browser:
+        yield _login(browser, email)
+
+
+def _login(browser: TestClient, email: str) -> TestClient:
     form = browser.get("/login").text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert csrf, "no CSRF token on /login"
@@ -199,34 +205,60 @@ def time_pages(
     only: frozenset[str] = frozenset(),
 ) -> list[PageTiming]:
     web = create_app(app)
-    browser = signed_in(app, ctx, web)
     where = probes(app, ctx.company_id)
     result = []
-    for name, template in PAGES:
-        if only and name not in only:
-            continue
-        path = template.format(**where)
-        reads = read_page(app.engine, browser, path, repeat, budget)
-        ms = [s * 1000 for s in reads.seconds]
-        timing = PageTiming(
-            company=company,
-            documents=documents,
-            page=name,
-            path=path,
-            requests=len(ms),
-            p50_ms=statistics.median(ms),
-            p95_ms=p95(ms),
-            worst_ms=max(ms),
-            cpu_p50_ms=statistics.median(reads.cpu) * 1000,
-            status=reads.status,
-            statements=reads.statements,
-            target_ms=target_ms,
-        )
-        log(
-            f"{company}: {name}: p50 {timing.p50_ms:.0f} ms, p95 {timing.p95_ms:.0f} ms over {len(ms)} ({reads.status})"
-        )
-        result.append(timing)
+    with signed_in(app, ctx, web) as browser:
+        for name, template in PAGES:
+            if only and name not in only:
+                continue
+            result.append(
+                _time_page(
+                    app,
+                    browser,
+                    company,
+                    documents,
+                    target_ms,
+                    name,
+                    template.format(**where),
+                    repeat=repeat,
+                    budget=budget,
+                    log=log,
+                )
+            )
     return result
+
+
+def _time_page(
+    app: bootstrap.App,
+    browser: TestClient,
+    company: str,
+    documents: int,
+    target_ms: float,
+    name: str,
+    path: str,
+    *,
+    repeat: int,
+    budget: float,
+    log: Callable[[str], None],
+) -> PageTiming:
+    reads = read_page(app.engine, browser, path, repeat, budget)
+    ms = [s * 1000 for s in reads.seconds]
+    timing = PageTiming(
+        company=company,
+        documents=documents,
+        page=name,
+        path=path,
+        requests=len(ms),
+        p50_ms=statistics.median(ms),
+        p95_ms=p95(ms),
+        worst_ms=max(ms),
+        cpu_p50_ms=statistics.median(reads.cpu) * 1000,
+        status=reads.status,
+        statements=reads.statements,
+        target_ms=target_ms,
+    )
+    log(f"{company}: {name}: p50 {timing.p50_ms:.0f} ms, p95 {timing.p95_ms:.0f} ms over {len(ms)} ({reads.status})")
+    return timing
 
 
 @contextmanager
@@ -250,8 +282,7 @@ def _profiling() -> Iterator[cProfile.Profile]:
 def profile_page(app: bootstrap.App, ctx: Ctx, timing: PageTiming, lines: int = 30) -> str:
     """One read of the page under cProfile: the functions that took the most time, callees included."""
     web = create_app(app)
-    browser = signed_in(app, ctx, web)
-    with _profiling() as profiler:
+    with signed_in(app, ctx, web) as browser, _profiling() as profiler:
         browser.get(timing.path, follow_redirects=False)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)

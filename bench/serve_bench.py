@@ -133,6 +133,14 @@ class Server:
         command = [ACOMPTE, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]
         env = {**os.environ, "ACOMPTE_DATABASE_URL": self.url}
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            return self._wait_ready()
+        except BaseException:
+            self.__exit__()  # a `with` whose __enter__ raised never calls it: the server would outlive the bench
+            raise
+
+    def _wait_ready(self) -> Server:
+        assert self.process is not None
         client = Client(self.port, self.token)
         ready_by = time.monotonic() + 90
         while time.monotonic() < ready_by:

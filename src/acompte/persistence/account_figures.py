@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, text, union_all
+from sqlalchemy import and_, case, cast, func, literal, null, or_, select, text, union_all
 from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
@@ -25,7 +25,6 @@ from acompte.persistence.document_lists import (
     filtered,
     party_name,
     payments_on,
-    planner,
 )
 from acompte.persistence.rows import (
     AllocationRow,
@@ -145,6 +144,42 @@ def _settled_scalar() -> Any:
     return document_settled_scalar() + deducted
 
 
+#: The transaction in which the session's planner settings were made (`session.info`).
+_TUNED = "acompte.figures_tuned"
+#: The columns of an open document the dashboard lists, beside its party, age class and balance.
+_DOCUMENT_COLUMNS = ("id", "kind", "number", "issue_date", "due_date", "gross")
+
+
+def _aged_each(company_id: int, flow: str, currency: str, as_of: date, party_id: int | None) -> Any:
+    """The open documents without payment terms (one instalment each): party, age class on `as_of`, balance,
+    due date, and the columns the dashboard lists."""
+    docs, balance = _open(company_id, flow, currency, party_id)
+    due = func.coalesce(docs.c.due_date, docs.c.issue_date)
+    days = timedelta(days=1)
+    age = case(
+        (due > as_of, NOT_YET_DUE),
+        (due == as_of, DUE_TODAY),
+        (due >= as_of - 30 * days, LATE_1_30),
+        (due >= as_of - 60 * days, LATE_31_60),
+        (due >= as_of - 90 * days, LATE_61_90),
+        else_=LATE_OVER_90,
+    )
+    columns = (docs.c[c] for c in _DOCUMENT_COLUMNS)
+    stmt = select(docs.c.party_id, age.label("age"), balance.label("balance"), due.label("due"), *columns)
+    return stmt.where(docs.c.terms == 0, balance > 0)
+
+
+def _aged_groups(each: Any) -> Any:
+    """`_aged_each` by party and age class: how many, how much. Grouped outside `_aged_each`: PostgreSQL would
+    not see two renderings of the CASE (new parameters) as one."""
+    n, minor = func.count().label("n"), func.sum(each.c.balance).label("minor")
+    return select(each.c.party_id, each.c.age, n, minor).group_by(each.c.party_id, each.c.age)
+
+
+def _aged_sum(r: Any) -> AgedSum:
+    return AgedSum(int(r.party_id), r.name, int(r.age), int(r.n), int(r.minor))
+
+
 def _tallied(row: Any) -> Tallied:
     return Tallied(int(row[0] or 0), int(row[1] or 0))
 
@@ -154,41 +189,62 @@ class AccountFiguresRepository:
         self.session = session
 
     def _execute(self, stmt: Any) -> Any:
-        planner(self.session)  # no JIT: these plans are large, compiling them costs more than running them
-        if self.session.get_bind().dialect.name == "postgresql":
-            # a whole company's sums by document: hashed in memory rather than sorted through temporary files
-            self.session.execute(text("SET LOCAL work_mem = '64MB'"))
-        return self.session.execute(stmt)
+        session = self.session
+        if (
+            session.get_bind().dialect.name == "postgresql"
+            and session.info.get(_TUNED) is not session.get_transaction()
+        ):
+            # Once per transaction (the dashboard sends a dozen of these reads): `planner`'s no JIT, as these plans
+            # are large and compiling them costs more than running them; and a whole company's sums by document
+            # hashed in memory rather than sorted through temporary files.
+            session.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"))
+            session.info[_TUNED] = session.get_transaction()
+        return session.execute(stmt)
 
     # -- what open documents owe -----------------------------------------------------------------------------
     def aged_sums(
         self, company_id: int, *, flow: str, currency: str, as_of: date, party_id: int | None = None
     ) -> list[AgedSum]:
-        docs, balance = _open(company_id, flow, currency, party_id)
-        due = func.coalesce(docs.c.due_date, docs.c.issue_date)
-        days = timedelta(days=1)
-        age = case(
-            (due > as_of, NOT_YET_DUE),
-            (due == as_of, DUE_TODAY),
-            (due >= as_of - 30 * days, LATE_1_30),
-            (due >= as_of - 60 * days, LATE_31_60),
-            (due >= as_of - 90 * days, LATE_61_90),
-            else_=LATE_OVER_90,
-        )
-        # grouped outside: PostgreSQL would not see two renderings of the CASE (new parameters) as one
-        each = (
-            select(docs.c.party_id, age.label("age"), balance.label("balance"))
-            .where(docs.c.terms == 0, balance > 0)
-            .subquery()
-        )
-        sums = (
-            select(each.c.party_id, each.c.age, func.count().label("n"), func.sum(each.c.balance).label("minor"))
-            .group_by(each.c.party_id, each.c.age)
-            .subquery()
-        )
+        sums = _aged_groups(_aged_each(company_id, flow, currency, as_of, party_id).subquery()).subquery()
         stmt = select(sums, PartyRow.name).join(PartyRow, PartyRow.id == sums.c.party_id)
-        rows = self._execute(stmt)
-        return [AgedSum(int(r.party_id), r.name, int(r.age), int(r.n), int(r.minor)) for r in rows]
+        return [_aged_sum(r) for r in self._execute(stmt)]
+
+    def aged_sums_and_oldest_due(
+        self, company_id: int, *, flow: str, currency: str, as_of: date, before: date, limit: int
+    ) -> tuple[list[AgedSum], list[OpenDocument]]:
+        # One statement: the open documents and what settled them are read once for both (a CTE read twice is
+        # materialized), where two statements summed the company's allocations twice.
+        each = _aged_each(company_id, flow, currency, as_of, None).cte("open_documents")
+        no_document = (cast(null(), each.c[c].type).label(c) for c in _DOCUMENT_COLUMNS)
+        sums = _aged_groups(each).add_columns(*no_document, literal(0).label("part"))
+        due = select(each.c.party_id, each.c.age, literal(1).label("n"), each.c.balance.label("minor"))
+        due = due.add_columns(*(each.c[c] for c in _DOCUMENT_COLUMNS)).where(each.c.due < before)
+        oldest = due.order_by(each.c.due, each.c.id).limit(limit).subquery()
+        both = union_all(sums, select(oldest, literal(1).label("part"))).subquery()
+        stmt = select(both, PartyRow.name).join(PartyRow, PartyRow.id == both.c.party_id)
+        found: tuple[list[AgedSum], list[OpenDocument]] = ([], [])
+        for r in self._execute(stmt):
+            if r.part == 0:
+                found[0].append(_aged_sum(r))
+            else:
+                found[1].append(
+                    OpenDocument(
+                        id=r.id,
+                        kind=r.kind,
+                        flow=flow,
+                        number=r.number,
+                        party_id=r.party_id,
+                        party_name=r.name,
+                        issue_date=r.issue_date,
+                        due_date=r.due_date,
+                        gross_minor=int(r.gross),
+                        balance_minor=int(r.minor),
+                        data={},
+                        order_date=None,
+                    )
+                )
+        found[1].sort(key=lambda d: (d.due_date or d.issue_date, d.id))
+        return found
 
     def open_with_terms(
         self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
@@ -232,12 +288,6 @@ class AccountFiguresRepository:
             parent = origin.origin_id
         stmt = stmt.where(balance > 0).order_by(docs.c.id)
         return [_open_document(r, dict(r.data or {}), r.order_date) for r in self._execute(stmt)]
-
-    def oldest_due(self, company_id: int, *, flow: str, currency: str, before: date, limit: int) -> list[OpenDocument]:
-        docs, balance = _open(company_id, flow, currency, None)
-        due = func.coalesce(docs.c.due_date, docs.c.issue_date)
-        stmt = select(docs).where(docs.c.terms == 0, balance > 0, due < before).order_by(due, docs.c.id).limit(limit)
-        return [_open_document(r, {}, None) for r in self._execute(stmt)]
 
     # -- what parties hold -----------------------------------------------------------------------------------
     def _payments(
@@ -378,8 +428,10 @@ class AccountFiguresRepository:
     def deposits_not_deducted(self, company_id: int, *, flow: str, currency: str) -> Tallied:
         carried, _ = deposit_carried(DocumentRow)
         paid = payments_on(DocumentRow)
+        # OFFSET 0 keeps the sums a sub-query of their own: pulled up into the CASE and its filter, PostgreSQL
+        # ran each of their correlated sub-plans four times per deposit invoice
         each = (
-            select(case((carried < paid, carried), else_=paid).label("received"))
+            select(carried.label("carried"), paid.label("paid"))
             .where(
                 DocumentRow.company_id == company_id,
                 DocumentRow.kind == Kind.DEPOSIT_INVOICE.value,
@@ -387,9 +439,11 @@ class AccountFiguresRepository:
                 DocumentRow.flow == flow,
                 DocumentRow.currency == currency,
             )
+            .offset(0)
             .subquery()
         )
-        stmt = select(func.count(), func.sum(each.c.received)).where(each.c.received > 0)
+        received = case((each.c.carried < each.c.paid, each.c.carried), else_=each.c.paid)
+        stmt = select(func.count(), func.sum(received)).where(received > 0)
         return _tallied(self._execute(stmt).one())
 
 

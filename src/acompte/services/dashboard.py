@@ -198,8 +198,19 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
         as_of = as_of or uow.clock.today()
         company, figures = ctx.company_id, uow.figures
         currency = uow.companies.currency(company)
-        receivable = aged_detail(uow, ctx, flow=Flow.SALE, as_of=as_of, currency=currency)
-        payable = aged_detail(uow, ctx, flow=Flow.PURCHASE, as_of=as_of, currency=currency)
+        # what is due is read with the aged sums: customers' invoices late (before today), suppliers' due today
+        receivable = aged_detail(
+            uow, ctx, flow=Flow.SALE, as_of=as_of, currency=currency, due_before=as_of, due_limit=ACTION_LIMIT
+        )
+        payable = aged_detail(
+            uow,
+            ctx,
+            flow=Flow.PURCHASE,
+            as_of=as_of,
+            currency=currency,
+            due_before=as_of + timedelta(days=1),
+            due_limit=ACTION_LIMIT,
+        )
         sale, received = Flow.SALE.value, Direction.IN.value
         # the customers' payments in hand the aged balance read, split as the overpayments list shows them
         unallocated, overpaid = (
@@ -228,8 +239,8 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
             credit_notes_unused=_tally(unused, currency),
             credit_notes_partially_used=_tally(partly_used, currency),
             cash=monthly_cash(uow, ctx, as_of=as_of, currency=currency),
-            overdue_invoices=_due(uow, ctx, receivable, currency, as_of, include_today=False),
-            invoices_to_pay=_due(uow, ctx, payable, currency, as_of, include_today=True),
+            overdue_invoices=_due(receivable, currency, as_of, include_today=False),
+            invoices_to_pay=_due(payable, currency, as_of, include_today=True),
             overpayments_to_decide=tuple(
                 Overpayment(
                     o.payment_id,
@@ -277,21 +288,16 @@ def monthly_cash(
     return tuple(result)
 
 
-def _due(
-    uow: UnitOfWork, ctx: Ctx, aged: AgedDetail, currency: str, as_of: date, *, include_today: bool
-) -> DueDocuments:
+def _due(aged: AgedDetail, currency: str, as_of: date, *, include_today: bool) -> DueDocuments:
     """The invoices of the aged balance with an instalment due before `as_of` (or on it, with `include_today`),
     oldest first: the same sums and instalments the aged balance adds up. An invoice without terms is one
-    instalment: its age class says whether it is due, the database lists the oldest; an invoice with terms
-    is due for its instalments due."""
+    instalment: its age class says whether it is due, the database lists the oldest (`aged.oldest_due`, read
+    with the sums, due before the day that `include_today` names); an invoice with terms is due for its
+    instalments due."""
     due_ages = {LATE_1_30, LATE_31_60, LATE_61_90, LATE_OVER_90} | ({DUE_TODAY} if include_today else set())
     count = sum(s.count for s in aged.sums if s.age in due_ages)
     minor = sum(s.minor for s in aged.sums if s.age in due_ages)
-    before = as_of + timedelta(days=1) if include_today else as_of
-    oldest = uow.figures.oldest_due(
-        ctx.company_id, flow=aged.view.flow, currency=currency, before=before, limit=ACTION_LIMIT
-    )
-    found = [_one_instalment(d, as_of, currency) for d in oldest]
+    found = [_one_instalment(d, as_of, currency) for d in aged.oldest_due]
     for document, instalments in aged.scheduled:
         with_terms = _due_document(document, instalments, as_of, include_today, currency)
         if with_terms is not None:

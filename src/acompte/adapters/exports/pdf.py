@@ -1,7 +1,9 @@
 """PDF documents from HTML templates (Jinja2 + WeasyPrint): quotes, orders, deposit invoices, invoices, credit
 notes and account statements, French by default, with the legal mentions; a Factur-X PDF/A-3 for invoices.
 
-WeasyPrint needs Pango (Debian `libpango-1.0-0`, `libpangoft2-1.0-0`): `.ci/system-deps` installs it if missing.
+WeasyPrint needs Pango (Debian `libpango-1.0-0`, `libpangoft2-1.0-0`) and subsets the fonts it embeds with
+HarfBuzz (`libharfbuzz-subset0`; without it, with fontTools at about four times the CPU): `.ci/system-deps`
+installs them if missing.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ def document_html(document: PrintableDocument, lang: str = "fr") -> str:
 def statement_html(statement: Statement, lang: str = "fr") -> str:
     template = _environment().get_template("statement.html")
     return template.render(st=statement, seller=statement.seller, buyer=statement.buyer, **_words(lang))
+
+
+def load_renderer() -> None:
+    """Import WeasyPrint now (a server's start) rather than in the first PDF request."""
+    import weasyprint  # noqa: F401
 
 
 def render_pdf(html: str, *, title: str = "", pdf_a: bool = False) -> bytes:

@@ -68,6 +68,8 @@ class AgedDetail:
     sums: tuple[AgedSum, ...]
     scheduled: tuple[tuple[OpenDocument, tuple[Instalment, ...]], ...]
     payments_held: tuple[HeldSum, ...]
+    #: with `due_before`: the first open documents without terms due before it, oldest due first
+    oldest_due: tuple[OpenDocument, ...] = ()
 
 
 def aged_detail(
@@ -78,14 +80,23 @@ def aged_detail(
     flow: Flow = Flow.SALE,
     as_of: date | None = None,
     currency: str | None = None,
+    due_before: date | None = None,
+    due_limit: int = 0,
 ) -> AgedDetail:
-    """The aged balance and the sums and instalments behind it, read once."""
+    """The aged balance and the sums and instalments behind it, read once; with `due_before` (the whole
+    company's), also the first `due_limit` open documents without terms due before that day, in the same read."""
     check_optional(as_of, DateField.AS_OF)
     as_of = as_of or uow.clock.today()
     with uow:
         currency = account_currency(uow, ctx, currency)
         company, figures = ctx.company_id, uow.figures
-        sums = figures.aged_sums(company, flow=flow.value, currency=currency, as_of=as_of, party_id=party_id)
+        oldest_due: list[OpenDocument] = []
+        if due_before is not None and party_id is None:
+            sums, oldest_due = figures.aged_sums_and_oldest_due(
+                company, flow=flow.value, currency=currency, as_of=as_of, before=due_before, limit=due_limit
+            )
+        else:
+            sums = figures.aged_sums(company, flow=flow.value, currency=currency, as_of=as_of, party_id=party_id)
         scheduled = tuple(
             (d, open_instalments(d, currency))
             for d in figures.open_with_terms(company, flow=flow.value, currency=currency, party_id=party_id)
@@ -137,4 +148,4 @@ def aged_detail(
             totals=totals,
             unapplied_credits=Money.from_minor(sum(unapplied.values()), currency),
         )
-        return AgedDetail(view, tuple(sums), scheduled, payments)
+        return AgedDetail(view, tuple(sums), scheduled, payments, tuple(oldest_due))

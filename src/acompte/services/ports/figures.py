@@ -99,8 +99,11 @@ class AccountFigures(Protocol):
     ) -> list[OpenDocument]:
         """Open documents that carry payment terms: their instalments are worked out by the domain."""
 
-    def oldest_due(self, company_id: int, *, flow: str, currency: str, before: date, limit: int) -> list[OpenDocument]:
-        """The open documents without payment terms due before `before`, oldest due first (id breaks ties)."""
+    def aged_sums_and_oldest_due(
+        self, company_id: int, *, flow: str, currency: str, as_of: date, before: date, limit: int
+    ) -> tuple[list[AgedSum], list[OpenDocument]]:
+        """`aged_sums` of the whole company, and the first `limit` of those open documents due before `before`,
+        oldest due first (id breaks ties): one read of the open documents for both."""
 
     def payments_held(
         self, company_id: int, *, direction: str, currency: str, party_id: int | None = None
