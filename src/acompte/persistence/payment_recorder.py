@@ -44,7 +44,7 @@ from acompte.services.ports.payment_recording import EventWrite, RecordingFacts,
 _LOCK_DOCUMENTS = """
 SELECT d.id, d.kind, d.flow, d.state, d.number, d.party_id, d.currency, d.issue_date, d.gross_minor, d.net_minor,
   d.origin_id, d.due_date, d.version, d.exchange_rate
-FROM documents d WHERE d.company_id = %(company)s AND d.id = ANY(%(ids)s) ORDER BY d.id FOR UPDATE"""
+FROM documents d WHERE d.company_id = %(company)s AND d.id = ANY(%(ids)s::bigint[]) ORDER BY d.id FOR UPDATE"""
 
 # Every other fact, ids for the new rows (`nextval`: no lock) and whether the history head exists. The number
 # series is only read here: its row is locked with the writes.
@@ -73,7 +73,7 @@ CROSS JOIN LATERAL (
     array_agg(
       (SELECT coalesce(sum(x.amount_minor), 0) FROM deductions x WHERE x.company_id = c.id AND x.invoice_id = d.id)
       ORDER BY d.id) AS deducted
-  FROM documents d WHERE d.company_id = c.id AND d.id = ANY(%(ids)s)
+  FROM documents d WHERE d.company_id = c.id AND d.id = ANY(%(ids)s::bigint[])
 ) settled
 WHERE c.id = %(company)s"""
 
@@ -100,10 +100,8 @@ head AS (
   WHERE h.company_id = %(company)s FOR UPDATE OF h
 ),
 ev AS (
-  SELECT * FROM unnest(%(e_id)s::bigint[], %(e_at)s::timestamptz[], %(e_actor)s::text[], %(e_kind)s::text[],
-    %(e_document)s::bigint[], %(e_payment)s::bigint[], %(e_party)s::bigint[], %(e_data)s::text[],
-    %(e_canonical)s::text[])
-    WITH ORDINALITY AS e(id, occurred_at, actor, kind, document_id, payment_id, party_id, data, canonical, n)
+  SELECT * FROM json_to_recordset(%(events)s::json) AS e(n bigint, id bigint, occurred_at timestamptz, actor text,
+    kind text, document_id bigint, payment_id bigint, party_id bigint, data text, canonical text)
 ),
 chain AS (
   SELECT 0::bigint AS n, seq, hash FROM head
@@ -127,8 +125,8 @@ allocation AS (
   INSERT INTO allocations (id, company_id, payment_id, credit_document_id, document_id, amount_minor, currency,
     created_at)
   SELECT a.id, %(company)s, %(p_id)s, NULL, a.document_id, a.amount, a.currency, a.created_at
-  FROM unnest(%(a_id)s::bigint[], %(a_document)s::bigint[], %(a_amount)s::bigint[], %(a_currency)s::text[],
-    %(a_at)s::timestamptz[]) AS a(id, document_id, amount, currency, created_at)
+  FROM json_to_recordset(%(allocations)s::json)
+    AS a(id bigint, document_id bigint, amount bigint, currency text, created_at timestamptz)
 ),
 event AS (
   INSERT INTO events (id, company_id, occurred_at, actor, kind, document_id, payment_id, party_id, data)
@@ -143,7 +141,7 @@ link AS (
 moved AS (
   UPDATE history_heads h SET last_seq = c.seq, last_event_id = e.id, last_hash = c.hash
   FROM chain c JOIN ev e ON e.n = c.n
-  WHERE h.company_id = %(company)s AND c.n = %(events)s
+  WHERE h.company_id = %(company)s AND c.n = %(last)s
 )
 SELECT %(stem)s::text || counter FROM num"""
 
@@ -185,9 +183,10 @@ class PgPaymentRecorder:
 
     def read(self, query: RecordingQuery) -> RecordingFacts:
         company = query.company_id
-        ids = list(query.document_ids)
+        listed = [int(i) for i in query.document_ids]
+        ids = "{" + ",".join(map(str, listed)) + "}"  # one text parameter: psycopg dumps a list in Python
         with self._round_trip() as connection:
-            locked = connection.execute(_LOCK_DOCUMENTS, {"company": company, "ids": ids}) if ids else None
+            locked = connection.execute(_LOCK_DOCUMENTS, {"company": company, "ids": ids}) if listed else None
             facts = connection.execute(
                 _FACTS,
                 {
@@ -203,7 +202,7 @@ class PgPaymentRecorder:
                 },
             )
         row = facts.fetchone()
-        self._company_id = company
+        self._company_id, self._number = company, None
         self._placeholder = f"number{secrets.token_hex(16)}"  # letters and digits: the same in any JSON text
         if row is None:
             return RecordingFacts(None, {}, None, None, (), False, None, {}, 0, (), 0, self._placeholder)
@@ -260,17 +259,28 @@ class PgPaymentRecorder:
             "p_exported": payment.exported, "p_origin": payment.origin_document_id,
             "p_rate": None if payment.exchange_rate is None else str(payment.exchange_rate),
             "p_version": payment.version, "p_created": decided.created_at,
-            "a_id": [a.id for a in allocations], "a_document": [a.document_id for a in allocations],
-            "a_amount": [a.amount.minor_units for a in allocations],
-            "a_currency": [a.amount.currency for a in allocations], "a_at": [a.created_at for a in allocations],
-            "e_id": [i for i, _ in events], "e_at": [_utc(w.occurred_at) for _, w in events],
-            "e_actor": [w.actor for _, w in events], "e_kind": [str(w.event.kind) for _, w in events],
-            "e_document": [w.event.document_id for _, w in events],
-            "e_payment": [w.event.payment_id for _, w in events],
-            "e_party": [w.event.party_id for _, w in events],
-            "e_data": [json.dumps(w.event.data) for _, w in events],
-            "e_canonical": [_canonical_before_seq(i, company, w) for i, w in events],
-            "events": len(events),
+            # the rows as one JSON text each (psycopg dumps a list element by element, in Python)
+            "allocations": json.dumps(
+                [
+                    {
+                        "id": a.id, "document_id": a.document_id, "amount": a.amount.minor_units,
+                        "currency": a.amount.currency, "created_at": a.created_at.isoformat(),
+                    }
+                    for a in allocations
+                ]
+            ),
+            "events": json.dumps(
+                [
+                    {
+                        "n": n, "id": i, "occurred_at": _utc(w.occurred_at).isoformat(), "actor": w.actor,
+                        "kind": str(w.event.kind), "document_id": w.event.document_id,
+                        "payment_id": w.event.payment_id, "party_id": w.event.party_id,
+                        "data": json.dumps(w.event.data), "canonical": _canonical_before_seq(i, company, w),
+                    }
+                    for n, (i, w) in enumerate(events, 1)
+                ]
+            ),
+            "last": len(events),
         }  # fmt: skip
         staged: list[tuple[str, Any]] = []
         if not self._head_exists:
