@@ -395,3 +395,43 @@ def test_a_payment_recorded_inside_another_use_case_is_read_back_by_it(app, ctx,
         assert payments.get_payment(uow, ctx, view.payment.id).allocated == Money.of("12.00", "EUR")
         uow.commit()
     assert payments.get_payment(uow, ctx, view.payment.id).allocated == Money.of("12.00", "EUR")
+    assert verification.verify(uow, ctx.company_id).ok
+
+
+@pytest.mark.parametrize("outer_wrote_events", [True, False])
+def test_inside_another_use_case_the_set_based_path_only_when_the_outer_one_has_no_events_to_chain(
+    app, backend, ctx, customer, outer_wrote_events
+):
+    """Nested in another use case (an API request with an Idempotency-Key), the set-based path records the payment
+    and its events are chained at once; but events the outer use case wrote before, not chained until its commit,
+    must come first in the chain: then the repositories' path records it, chained after them."""
+    uow = _uow(app, set_based=True)()
+    invoice = documents.validate_document(
+        uow,
+        ctx,
+        documents.create_document(
+            uow, ctx, kind=Kind.INVOICE, flow=Flow.SALE, party_id=customer.id, lines=[line("10")]
+        ).id,
+    )
+    with uow:
+        if outer_wrote_events:
+            parties.create_party(uow, ctx, name="Écrite avant")
+        with uow:
+            assert (uow.payment_recorder is not None) == (backend == "postgresql" and not outer_wrote_events)
+        view = payments.record_payment(
+            uow, ctx, party_id=customer.id, amount=Money.of("3.00", "EUR"), method="cash",
+            allocations=[(invoice.id, Money.of("3.00", "EUR"))],
+        )  # fmt: skip
+        parties.create_party(uow, ctx, name="Écrite après")
+        uow.commit()
+    assert view.payment.number == payments.get_payment(uow, ctx, view.payment.id).payment.number
+    with app.engine.connect() as conn:
+        kinds = conn.execute(
+            text(
+                "SELECT e.kind FROM events e JOIN event_chain l ON l.event_id = e.id "
+                "WHERE e.company_id = :c ORDER BY l.seq DESC LIMIT 3"
+            ),
+            {"c": ctx.company_id},
+        ).scalars()
+        assert list(kinds)[::-1] == ["PaymentRecorded", "PaymentAllocated", "PartyCreated"]
+    assert verification.verify(uow, ctx.company_id).ok
