@@ -12,10 +12,12 @@ process of the server after the first `early` requests and after `late` requests
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import multiprocessing as mp
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -144,16 +146,19 @@ class Server:
             if client.call("GET", "/me") == 200 and len(self.worker_pids()) >= self.workers:
                 return self
             time.sleep(0.3)
+        self.__exit__()  # `with` stops only a server it entered
         raise RuntimeError("acompte serve did not answer within 90 s")
 
     def __exit__(self, *_: object) -> None:
         if self.process is not None:
+            workers = self.worker_pids()
             self.process.terminate()
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+                _kill_orphans(workers)  # killed before it stopped its workers: they would run on
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
 
@@ -180,6 +185,14 @@ class Server:
             status = Path(f"/proc/{pid}/status").read_text()
             sizes[pid] = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
         return MemorySample(requests, sizes, load())
+
+
+def _kill_orphans(pids: Sequence[int]) -> None:
+    """Stop the server's workers that still run, each checked to be one (spawn_main) right before."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
 
 
 # ------------------------------------------------------------------------------------------------ payments
