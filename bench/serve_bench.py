@@ -12,13 +12,16 @@ process of the server after the first `early` requests and after `late` requests
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import multiprocessing as mp
 import os
+import signal
 import subprocess
 import tempfile
 import time
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -86,8 +89,8 @@ class Client:
         self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def call(self, method: str, path: str, body: Any = None) -> int:
-        headers = dict(self.headers)
+    def call(self, method: str, path: str, body: Any = None, extra: dict[str, str] | None = None) -> int:
+        headers = {**self.headers, **(extra or {})}
         payload = None
         if body is not None:
             payload, headers["Content-Type"] = json.dumps(body), "application/json"
@@ -101,7 +104,9 @@ class Client:
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             return 599  # no answer
 
-    def pay(self, party_id: int, document_id: int) -> int:
+    def pay(self, party_id: int, document_id: int, *, keyed: bool = False) -> int:
+        """`keyed`: with an Idempotency-Key of its own, as the API's guide asks of every POST."""
+        headers = {"Idempotency-Key": uuid.uuid4().hex} if keyed else {}
         body = {
             "party_id": str(party_id),
             "amount": ONE_EURO,
@@ -109,7 +114,7 @@ class Client:
             "reference": "VIR bench",
             "allocations": [{"document_id": str(document_id), "amount": ONE_EURO}],
         }
-        return self.call("POST", "/payments", body)
+        return self.call("POST", "/payments", body, headers)
 
 
 class Server:
@@ -149,16 +154,19 @@ class Server:
             if client.call("GET", "/me") == 200 and len(self.worker_pids()) >= self.workers:
                 return self
             time.sleep(0.3)
+        self.__exit__()  # `with` stops only a server it entered
         raise RuntimeError("acompte serve did not answer within 90 s")
 
     def __exit__(self, *_: object) -> None:
         if self.process is not None:
+            workers = self.worker_pids()
             self.process.terminate()
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+                _kill_orphans(workers)  # killed before it stopped its workers: they would run on
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
 
@@ -187,13 +195,21 @@ class Server:
         return MemorySample(requests, sizes, load())
 
 
+def _kill_orphans(pids: Sequence[int]) -> None:
+    """Stop the server's workers that still run, each checked to be one (spawn_main) right before."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
+
+
 # ------------------------------------------------------------------------------------------------ payments
 
 
-def _payer(port: int, token: str, plan: WorkerPlan, seconds: float, barrier: Any, results: Any) -> None:
+def _payer(port: int, token: str, plan: WorkerPlan, seconds: float, barrier: Any, results: Any, keyed: bool) -> None:
     client = Client(port, token)
     for k in range(2):  # warm up: the connection, the worker's caches
-        client.pay(*plan.invoices[k % len(plan.invoices)])
+        client.pay(*plan.invoices[k % len(plan.invoices)], keyed=keyed)
     statuses: Counter[int] = Counter()
     latencies: list[float] = []
     k = 2
@@ -202,20 +218,22 @@ def _payer(port: int, token: str, plan: WorkerPlan, seconds: float, barrier: Any
     now = start
     while now - start < seconds:
         t0 = time.perf_counter()
-        statuses[client.pay(*plan.invoices[k % len(plan.invoices)])] += 1
+        statuses[client.pay(*plan.invoices[k % len(plan.invoices)], keyed=keyed)] += 1
         now = time.perf_counter()
         latencies.append((now - t0) * 1000)
         k += 1
     results.put((statuses[201], len(latencies) - statuses[201], now - start, latencies, dict(statuses)))
 
 
-def run_payments(server: Server, plans: Sequence[WorkerPlan], seconds: float) -> HttpResult:
-    """One client process per plan, all in the server's company, for `seconds`."""
+def run_payments(server: Server, plans: Sequence[WorkerPlan], seconds: float, *, keyed: bool = False) -> HttpResult:
+    """One client process per plan, all in the server's company, for `seconds`; `keyed`: each POST with an
+    Idempotency-Key of its own."""
     context = mp.get_context("fork")
     barrier = context.Barrier(len(plans) + 1)
     results = context.Queue()
     procs = [
-        context.Process(target=_payer, args=(server.port, server.token, p, seconds, barrier, results)) for p in plans
+        context.Process(target=_payer, args=(server.port, server.token, p, seconds, barrier, results, keyed))
+        for p in plans
     ]
     for proc in procs:
         proc.start()

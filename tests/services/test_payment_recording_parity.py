@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -72,9 +73,11 @@ def _uow(app: bootstrap.App, *, set_based: bool, bus: MessageBus | None = None) 
     )
 
 
-def _company(app: bootstrap.App, set_based: bool) -> Company:
+def _company(app: bootstrap.App, set_based: bool, prefix: str | None = None) -> Company:
     uow = _uow(app, set_based=False)  # the same set-up for both: only payments differ in how they are written
     ctx = Ctx(companies.create_company(uow(), name="Parité", currency="EUR"), actor="clerk")
+    if prefix is not None:
+        companies.set_prefix(uow(), ctx, "payment/in", prefix)
     company = Company(ctx, _uow(app, set_based=set_based))
     for name, supplier in zip(PARTIES, (False, False, True), strict=True):
         party = parties.create_party(uow(), ctx, name=name, is_customer=not supplier, is_supplier=supplier)
@@ -233,10 +236,12 @@ def _rows(app: bootstrap.App, company: Company) -> dict[str, Any]:
     }
 
 
-def _both_paths(app: bootstrap.App, backend: str, steps: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+def _both_paths(
+    app: bootstrap.App, backend: str, steps: list[dict[str, Any]], prefix: str | None = None
+) -> list[tuple[str, Any]]:
     """Play `steps` on both paths; assert the same outcomes and the same rows; return the outcomes."""
-    orm = _company(app, set_based=False)
-    fast = _company(app, set_based=True)
+    orm = _company(app, set_based=False, prefix=prefix)
+    fast = _company(app, set_based=True, prefix=prefix)
     elsewhere = _company(app, set_based=False)
     with fast.uow() as uow:  # the path under test is the one taken
         assert (uow.payment_recorder is not None) == (backend == "postgresql")
@@ -294,6 +299,61 @@ def test_every_refusal_and_every_kind_of_document_on_both_paths(app, backend):
     ]  # fmt: skip
 
 
+def test_a_prefix_json_writes_with_escapes_gives_the_same_numbers_events_and_chain(app, backend):
+    """The set-based path puts the number into the events' data and their hashed canonical form in SQL: a prefix
+    that JSON escapes (a quote, a backslash) or writes as is (an accented letter) must give the same bytes."""
+    outcomes = _both_paths(
+        app,
+        backend,
+        [
+            _step("party_a", 2_000, ("inv_a1", 1_500)),
+            _step("party_a", 1_000, ("inv_a3", 1_001)),  # refused: named by the number it would have taken
+            _step("party_a", 3_000, ("inv_a2", 1_000), ("inv_a1", 500)),
+        ],
+        prefix='R"é\\ç',
+    )
+    assert [o[1][0] if o[0] == "recorded" else o[1][2]["source"] for o in outcomes] == [
+        'R"é\\ç-2026-00001',
+        'R"é\\ç-2026-00002',
+        'R"é\\ç-2026-00002',
+    ]
+
+
+def test_both_paths_at_once_on_the_same_documents_wait_for_each_other(app, backend):
+    """Two clerks of one company pay the same invoices at once, one through each path: both lock the documents,
+    then the number series, then the history head, so neither waits on the other in a crossed order (a deadlock
+    would refuse a payment); every payment is written, numbered without a gap, and the chain holds."""
+    orm = _company(app, set_based=False)
+    fast = Company(orm.ctx, _uow(app, set_based=True), orm.names, orm.ids)
+    invoices = [(orm.ids["inv_a1"], 1), (orm.ids["inv_a2"], 1)]
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def pay(company: Company) -> None:
+        barrier.wait()
+        try:
+            for _ in range(10):
+                payments.record_payment(
+                    company.uow(), company.ctx, party_id=company.ids["party_a"], amount=Money.from_minor(2, "EUR"),
+                    method="transfer", allocations=[(d, Money.from_minor(c, "EUR")) for d, c in invoices],
+                )  # fmt: skip
+        except BaseException as error:  # reported by the test, from its thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=pay, args=(c,)) for c in (orm, fast)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    with app.engine.connect() as conn:
+        numbers = conn.execute(
+            text("SELECT number FROM payments WHERE company_id = :c ORDER BY number"), {"c": orm.ctx.company_id}
+        ).scalars()
+        assert list(numbers) == [f"RC-2026-{n:05d}" for n in range(1, 21)]
+    assert verification.verify(orm.uow(), orm.ctx.company_id).ok
+
+
 def test_a_handler_of_a_recorded_payment_runs_on_the_repositories_path(app, ctx, customer):
     """A capability reacting to `PaymentRecorded` works through the repositories between the writes: the set-based
     path steps aside for it, and it runs."""
@@ -335,3 +395,43 @@ def test_a_payment_recorded_inside_another_use_case_is_read_back_by_it(app, ctx,
         assert payments.get_payment(uow, ctx, view.payment.id).allocated == Money.of("12.00", "EUR")
         uow.commit()
     assert payments.get_payment(uow, ctx, view.payment.id).allocated == Money.of("12.00", "EUR")
+    assert verification.verify(uow, ctx.company_id).ok
+
+
+@pytest.mark.parametrize("outer_wrote_events", [True, False])
+def test_inside_another_use_case_the_set_based_path_only_when_the_outer_one_has_no_events_to_chain(
+    app, backend, ctx, customer, outer_wrote_events
+):
+    """Nested in another use case (an API request with an Idempotency-Key), the set-based path records the payment
+    and its events are chained at once; but events the outer use case wrote before, not chained until its commit,
+    must come first in the chain: then the repositories' path records it, chained after them."""
+    uow = _uow(app, set_based=True)()
+    invoice = documents.validate_document(
+        uow,
+        ctx,
+        documents.create_document(
+            uow, ctx, kind=Kind.INVOICE, flow=Flow.SALE, party_id=customer.id, lines=[line("10")]
+        ).id,
+    )
+    with uow:
+        if outer_wrote_events:
+            parties.create_party(uow, ctx, name="Écrite avant")
+        with uow:
+            assert (uow.payment_recorder is not None) == (backend == "postgresql" and not outer_wrote_events)
+        view = payments.record_payment(
+            uow, ctx, party_id=customer.id, amount=Money.of("3.00", "EUR"), method="cash",
+            allocations=[(invoice.id, Money.of("3.00", "EUR"))],
+        )  # fmt: skip
+        parties.create_party(uow, ctx, name="Écrite après")
+        uow.commit()
+    assert view.payment.number == payments.get_payment(uow, ctx, view.payment.id).payment.number
+    with app.engine.connect() as conn:
+        kinds = conn.execute(
+            text(
+                "SELECT e.kind FROM events e JOIN event_chain l ON l.event_id = e.id "
+                "WHERE e.company_id = :c ORDER BY l.seq DESC LIMIT 3"
+            ),
+            {"c": ctx.company_id},
+        ).scalars()
+        assert list(kinds)[::-1] == ["PaymentRecorded", "PaymentAllocated", "PartyCreated"]
+    assert verification.verify(uow, ctx.company_id).ok

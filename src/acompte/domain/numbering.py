@@ -31,6 +31,12 @@ def series_key(kind: Kind | str, flow: Flow | str) -> str:
     return f"{kind}/{flow}"
 
 
+def number_stem(prefix: str, year: int) -> str:
+    """What a number of this series and year starts with, `FA-2026-`: its counter follows, zero-padded to
+    `WIDTH` digits (more when it grows past them)."""
+    return f"{prefix}-{year}-"
+
+
 def format_number(prefix: str, year: int, value: int) -> str:
     """`FA-2026-00001`: prefix, year, a zero-padded counter. At most 35 characters, no spaces (EN 16931)."""
-    return f"{prefix}-{year}-{value:0{WIDTH}d}"
+    return f"{number_stem(prefix, year)}{value:0{WIDTH}d}"

@@ -78,14 +78,15 @@ class DocumentRepository(Repo):
         found = list(self.session.scalars(select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)))
         return mapping.document(row, found)
 
-    def headers(self, company_id: int, document_ids: Sequence[int]) -> dict[int, Document]:
-        """Several documents without their lines, in one query (ids of another company are simply absent)."""
+    def headers(self, company_id: int, document_ids: Sequence[int], *, lock: bool = False) -> dict[int, Document]:
+        """Several documents without their lines, in one query (ids of another company are simply absent);
+        `lock`: their rows locked in id order."""
         if not document_ids:
             return {}
-        rows = self.session.scalars(
-            select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id.in_(list(document_ids)))
-        )
-        return {row.id: mapping.document(row) for row in rows}
+        stmt = select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id.in_(list(document_ids)))
+        if lock:
+            stmt = stmt.order_by(DocumentRow.id).with_for_update()
+        return {row.id: mapping.document(row) for row in self.session.scalars(stmt)}
 
     def data(self, company_id: int, document_id: int) -> dict[str, Any]:
         return dict(self._row(company_id, document_id).data or {})

@@ -1,21 +1,26 @@
 """Recording a payment on PostgreSQL in two round trips, through psycopg's pipeline on the unit of work's own
 connection (so the repositories still work in the same transaction, for what they alone compute).
 
-1. `read`: the company's currency and settings, the party, the method, the treasury accounts, the origin
-   document; the number series' next value (its row locked, as `SeriesRepository.next_value` does); the
-   documents to settle locked in id order (`FOR UPDATE`), then, in a statement of its own and so in a snapshot
-   taken once they are locked, what settled them; ids for the new rows; and last the company's history head,
-   locked (`history_heads`, as the commit hook of events_repository does). Same rows locked in the same order as
-   the repositories' path: series, documents, head.
-2. `write`: the payment, its allocations, its events and their links in the hash chain (domain.history_chain,
-   computed here from the locked head exactly as `events_repository.seal` does) and the head moved on, sent
-   with the COMMIT (`SqlUnitOfWork.commit` calls `send`).
+1. `read`, two statements: the documents to settle locked in id order (`FOR UPDATE`); then, in a snapshot taken
+   once they are locked, what settled them, with the company's currency and settings, the party, the method, the
+   treasury accounts, the origin document, the number series' next value (read, not locked), ids for the new
+   rows and whether the company's history head exists.
+2. `write`, one statement sent with the COMMIT (`SqlUnitOfWork.commit` calls `send`): the number taken (the
+   series' row locked, as `SeriesRepository.next_value` does), the history head locked after it, the payment,
+   its allocations, its events and their links in the hash chain (`domain.history_chain`, computed in SQL from
+   the locked head: the canonical form is built here with a placeholder for the number and without the event's
+   place) and the head moved on. The rows every payment of a company shares are so locked for one round trip.
+   Same order as the repositories' path: documents, series, head.
 
-A refusal after `read` rolls everything back: the series' counter with it, so numbering stays gapless.
+A refusal after `read` rolls everything back; the number is taken only by a payment that is written, in the
+transaction that writes it, so numbering stays gapless. A statement to add to the writes goes into `_WRITE` (a
+CTE of its own) or after it in `send`'s pipeline.
 """
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,76 +28,122 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Json
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, Flow, Kind, State
 from acompte.domain.errors import Reason, TemporarilyUnavailable
-from acompte.domain.history_chain import ChainedEvent, expected_hash
+from acompte.domain.history_chain import GENESIS, canonical
 from acompte.domain.money import Money
-from acompte.persistence.events_repository import _lock_head
 from acompte.services import deadline
-from acompte.services.ports.payment_recording import RecordingFacts, RecordingQuery, RecordingWrite
+from acompte.services.ports.payment_recording import EventWrite, RecordingFacts, RecordingQuery, RecordingWrite
 
-_COMPANY = """
+# Taken first, alone: the statement after it, in a new snapshot, sees every allocation committed before the locks
+# were granted.
+_LOCK_DOCUMENTS = """
+SELECT d.id, d.kind, d.flow, d.state, d.number, d.party_id, d.currency, d.issue_date, d.gross_minor, d.net_minor,
+  d.origin_id, d.due_date, d.version, d.exchange_rate
+FROM documents d WHERE d.company_id = %(company)s AND d.id = ANY(%(ids)s::bigint[]) ORDER BY d.id FOR UPDATE"""
+
+# Every other fact, ids for the new rows (`nextval`: no lock) and whether the history head exists. The number
+# series is only read here: its row is locked with the writes.
+_FACTS = """
 SELECT c.currency, c.settings,
   (SELECT p.name FROM parties p WHERE p.company_id = c.id AND p.id = %(party)s),
   (SELECT m.digital FROM payment_methods m WHERE m.company_id = c.id AND m.code = %(method)s AND m.active),
   ARRAY(SELECT a.id FROM treasury_accounts a WHERE a.company_id = c.id AND a.active ORDER BY a.id),
   ARRAY(SELECT a.kind FROM treasury_accounts a WHERE a.company_id = c.id AND a.active ORDER BY a.id),
   (SELECT count(*) FROM documents o WHERE o.company_id = c.id AND o.id = %(origin)s),
-  (SELECT o.exchange_rate FROM documents o WHERE o.company_id = c.id AND o.id = %(origin)s)
-FROM companies c WHERE c.id = %(company)s"""
-
-_NEXT_NUMBER = """
-INSERT INTO number_series (company_id, key, year, last_value)
-SELECT %(company)s, %(key)s, %(year)s, 1 WHERE EXISTS (SELECT 1 FROM companies WHERE id = %(company)s)
-ON CONFLICT (company_id, key, year) DO UPDATE SET last_value = number_series.last_value + 1
-RETURNING last_value"""
-
-_LOCK_DOCUMENTS = """
-SELECT d.id, d.kind, d.flow, d.state, d.number, d.party_id, d.currency, d.issue_date, d.gross_minor, d.net_minor,
-  d.origin_id, d.due_date, d.version, d.exchange_rate
-FROM documents d WHERE d.company_id = %(company)s AND d.id = ANY(%(ids)s) ORDER BY d.id FOR UPDATE"""
-
-# A statement of its own, after the lock: a new snapshot sees every allocation committed before it was granted.
-_SETTLED = """
-SELECT d.id,
-  (SELECT coalesce(sum(a.amount_minor), 0) FROM allocations a
-    WHERE a.company_id = %(company)s AND a.document_id = d.id)
-  + (SELECT coalesce(sum(w.amount_minor), 0) FROM write_offs w
-    WHERE w.company_id = %(company)s AND w.document_id = d.id),
-  (SELECT coalesce(sum(x.amount_minor), 0) FROM deductions x
-    WHERE x.company_id = %(company)s AND x.invoice_id = d.id)
-FROM documents d WHERE d.company_id = %(company)s AND d.id = ANY(%(ids)s)"""
-
-_IDS = """
-SELECT nextval(pg_get_serial_sequence('payments', 'id')),
+  (SELECT o.exchange_rate FROM documents o WHERE o.company_id = c.id AND o.id = %(origin)s),
+  coalesce((SELECT s.last_value FROM number_series s
+    WHERE s.company_id = c.id AND s.key = %(key)s AND s.year = %(year)s), 0) + 1,
+  EXISTS (SELECT 1 FROM history_heads h WHERE h.company_id = c.id),
+  nextval(pg_get_serial_sequence('payments', 'id')),
   ARRAY(SELECT nextval(pg_get_serial_sequence('allocations', 'id')) FROM generate_series(1, %(allocations)s)),
-  ARRAY(SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, %(events)s))"""
+  ARRAY(SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, %(events)s)),
+  settled.ids, settled.allocated, settled.deducted
+FROM companies c
+CROSS JOIN LATERAL (
+  SELECT array_agg(d.id ORDER BY d.id) AS ids,
+    array_agg(
+      (SELECT coalesce(sum(a.amount_minor), 0) FROM allocations a WHERE a.company_id = c.id AND a.document_id = d.id)
+      + (SELECT coalesce(sum(w.amount_minor), 0) FROM write_offs w WHERE w.company_id = c.id AND w.document_id = d.id)
+      ORDER BY d.id) AS allocated,
+    array_agg(
+      (SELECT coalesce(sum(x.amount_minor), 0) FROM deductions x WHERE x.company_id = c.id AND x.invoice_id = d.id)
+      ORDER BY d.id) AS deducted
+  FROM documents d WHERE d.company_id = c.id AND d.id = ANY(%(ids)s::bigint[])
+) settled
+WHERE c.id = %(company)s"""
 
-_LOCK_HEAD = "SELECT last_seq, last_hash FROM history_heads WHERE company_id = %(company)s FOR UPDATE"
+# The company's first event: its head made before the writes lock it (a statement of its own, so that the
+# writes' snapshot sees it).
+_MAKE_HEAD = """
+INSERT INTO history_heads (company_id, last_seq, last_event_id, last_hash) VALUES (%s, 0, NULL, %s)
+ON CONFLICT (company_id) DO NOTHING"""
 
-_INSERT_PAYMENT = """
-INSERT INTO payments (id, company_id, number, party_id, direction, method, digital, account_id, payment_date,
-  amount_minor, currency, state, reference, comment, exported, origin_document_id, exchange_rate, version,
-  created_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"""
-
-_INSERT_ALLOCATION = """
-INSERT INTO allocations (id, company_id, payment_id, credit_document_id, document_id, amount_minor, currency,
-  created_at)
-VALUES (%s, %s, %s, NULL, %s, %s, %s, %s)"""
-
-_INSERT_EVENT = """
-INSERT INTO events (id, company_id, occurred_at, actor, kind, document_id, payment_id, party_id, data)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"""
-
-_INSERT_LINK = "INSERT INTO event_chain (event_id, company_id, seq, hash) VALUES (%s, %s, %s, %s)"
-
-_MOVE_HEAD = "UPDATE history_heads SET last_seq = %s, last_event_id = %s, last_hash = %s WHERE company_id = %s"
+# Every write in one statement, the shared rows locked last and held only for it and the COMMIT: the number
+# series' row (the same upsert as `SeriesRepository.next_value`), then the history head (its lock waits for the
+# series' one: it reads `num`). The number goes where the placeholder stands — the payment, its events' data and
+# their canonical form — and each event is chained to the one before (`domain.history_chain.link`: sha256 of the
+# previous hash and the canonical bytes, which end with the event's place, `"seq":N}`).
+_WRITE = """
+WITH RECURSIVE
+num AS (
+  INSERT INTO number_series (company_id, key, year, last_value) VALUES (%(company)s, %(key)s, %(year)s, 1)
+  ON CONFLICT (company_id, key, year) DO UPDATE SET last_value = number_series.last_value + 1
+  RETURNING lpad(last_value::text, greatest(%(width)s, length(last_value::text)), '0') AS counter
+),
+head AS (
+  SELECT h.last_seq::bigint AS seq, h.last_hash::text AS hash FROM history_heads h CROSS JOIN num
+  WHERE h.company_id = %(company)s FOR UPDATE OF h
+),
+ev AS (
+  SELECT * FROM json_to_recordset(%(events)s::json) AS e(n bigint, id bigint, occurred_at timestamptz, actor text,
+    kind text, document_id bigint, payment_id bigint, party_id bigint, data text, canonical text)
+),
+chain AS (
+  SELECT 0::bigint AS n, seq, hash FROM head
+  UNION ALL
+  SELECT e.n, c.seq + 1, encode(sha256(convert_to(
+    c.hash || replace(e.canonical, %(mark)s, %(stem_canonical)s::text || num.counter) || (c.seq + 1)::text || '}',
+    'UTF8')), 'hex')
+  FROM chain c JOIN ev e ON e.n = c.n + 1 CROSS JOIN num
+),
+payment AS (
+  INSERT INTO payments (id, company_id, number, party_id, direction, method, digital, account_id, payment_date,
+    amount_minor, currency, state, reference, comment, exported, origin_document_id, exchange_rate, version,
+    created_at)
+  SELECT %(p_id)s, %(company)s, %(stem)s::text || num.counter, %(p_party)s, %(p_direction)s::text,
+    %(p_method)s::text, %(p_digital)s, %(p_account)s, %(p_date)s::date, %(p_amount)s, %(p_currency)s::text,
+    %(p_state)s::text, %(p_reference)s::text, %(p_comment)s::text, %(p_exported)s, %(p_origin)s::bigint,
+    %(p_rate)s::text, %(p_version)s, %(p_created)s::timestamptz
+  FROM num
+),
+allocation AS (
+  INSERT INTO allocations (id, company_id, payment_id, credit_document_id, document_id, amount_minor, currency,
+    created_at)
+  SELECT a.id, %(company)s, %(p_id)s, NULL, a.document_id, a.amount, a.currency, a.created_at
+  FROM json_to_recordset(%(allocations)s::json)
+    AS a(id bigint, document_id bigint, amount bigint, currency text, created_at timestamptz)
+),
+event AS (
+  INSERT INTO events (id, company_id, occurred_at, actor, kind, document_id, payment_id, party_id, data)
+  SELECT e.id, %(company)s, e.occurred_at, e.actor, e.kind, e.document_id, e.payment_id, e.party_id,
+    replace(e.data, %(mark)s, %(stem_data)s::text || num.counter)::json
+  FROM ev e CROSS JOIN num
+),
+link AS (
+  INSERT INTO event_chain (event_id, company_id, seq, hash)
+  SELECT e.id, %(company)s, c.seq, c.hash FROM chain c JOIN ev e ON e.n = c.n
+),
+moved AS (
+  UPDATE history_heads h SET last_seq = c.seq, last_event_id = e.id, last_hash = c.hash
+  FROM chain c JOIN ev e ON e.n = c.n
+  WHERE h.company_id = %(company)s AND c.n = %(last)s
+)
+SELECT %(stem)s::text || counter FROM num"""
 
 
 def _utc(value: datetime) -> datetime:
@@ -101,14 +152,16 @@ def _utc(value: datetime) -> datetime:
 
 
 class PgPaymentRecorder:
-    """One per unit of work: what `read` locked and reserved is what `write` uses."""
+    """One per unit of work: what `read` reserved is what `write` uses."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._company_id = 0
-        self._head: tuple[int, str] | None = None
+        self._head_exists = True
         self._event_ids: list[int] = []
+        self._placeholder = ""
         self._staged: list[tuple[str, Any]] = []
+        self._number: str | None = None
 
     def _connection(self) -> psycopg.Connection[Any]:
         raw = self.session.connection().connection.driver_connection
@@ -130,26 +183,30 @@ class PgPaymentRecorder:
 
     def read(self, query: RecordingQuery) -> RecordingFacts:
         company = query.company_id
-        ids = list(query.document_ids)
+        listed = [int(i) for i in query.document_ids]
+        ids = "{" + ",".join(map(str, listed)) + "}"  # one text parameter: psycopg dumps a list in Python
         with self._round_trip() as connection:
+            locked = connection.execute(_LOCK_DOCUMENTS, {"company": company, "ids": ids}) if listed else None
             facts = connection.execute(
-                _COMPANY,
+                _FACTS,
                 {
                     "company": company,
                     "party": query.party_id,
                     "method": query.method,
                     "origin": query.origin_document_id,
+                    "key": query.series_key,
+                    "year": query.year,
+                    "allocations": query.allocations,
+                    "events": 1 + query.allocations,
+                    "ids": ids,
                 },
             )
-            number = connection.execute(_NEXT_NUMBER, {"company": company, "key": query.series_key, "year": query.year})
-            locked = connection.execute(_LOCK_DOCUMENTS, {"company": company, "ids": ids}) if ids else None
-            settled = connection.execute(_SETTLED, {"company": company, "ids": ids}) if ids else None
-            reserved = connection.execute(_IDS, {"allocations": query.allocations, "events": 1 + query.allocations})
-            head = connection.execute(_LOCK_HEAD, {"company": company})
         row = facts.fetchone()
-        taken = number.fetchone()
-        series_value = int(taken[0]) if taken else 0
-        sums = {int(r[0]): (int(r[1]), int(r[2])) for r in settled.fetchall()} if settled else {}
+        self._company_id, self._number = company, None
+        self._placeholder = f"number{secrets.token_hex(16)}"  # letters and digits: the same in any JSON text
+        if row is None:
+            return RecordingFacts(None, {}, None, None, (), False, None, {}, 0, (), 0, self._placeholder)
+        sums = dict(zip(row[13] or (), zip(row[14] or (), row[15] or (), strict=True), strict=True))
         documents = {}
         for r in locked.fetchall() if locked else ():
             doc = Document(
@@ -163,17 +220,12 @@ class PgPaymentRecorder:
                 doc,
                 Settlement(
                     gross=doc.gross,
-                    allocated=Money.from_minor(allocated, doc.currency),
-                    deducted=Money.from_minor(deducted, doc.currency),
+                    allocated=Money.from_minor(int(allocated), doc.currency),
+                    deducted=Money.from_minor(int(deducted), doc.currency),
                 ),
             )
-        payment_id, allocation_ids, event_ids = reserved.fetchone()  # type: ignore[misc]
-        locked_head = head.fetchone()
-        self._company_id = company
-        self._event_ids = sorted(int(i) for i in event_ids)
-        self._head = None if locked_head is None else (int(locked_head[0]), str(locked_head[1]))
-        if row is None:
-            return RecordingFacts(None, {}, None, None, (), False, None, {}, series_value, int(payment_id), ())
+        self._head_exists = bool(row[9])
+        self._event_ids = sorted(int(i) for i in row[12])
         return RecordingFacts(
             currency=row[0],
             settings=row[1] or {},
@@ -183,60 +235,57 @@ class PgPaymentRecorder:
             origin_found=bool(row[6]),
             origin_rate=None if row[7] is None else Decimal(row[7]),
             documents=documents,
-            series_value=series_value,
-            payment_id=int(payment_id),
-            allocation_ids=tuple(sorted(int(i) for i in allocation_ids)),
+            payment_id=int(row[10]),
+            allocation_ids=tuple(sorted(int(i) for i in row[11])),
+            series_next=int(row[8]),
+            number_placeholder=self._placeholder,
         )
 
     def write(self, decided: RecordingWrite) -> None:
-        payment = decided.payment
-        staged: list[tuple[str, Any]] = [
-            (
-                _INSERT_PAYMENT,
-                (
-                    payment.id, payment.company_id, payment.number, payment.party_id, payment.direction.value,
-                    payment.method, payment.digital, payment.account_id, payment.payment_date,
-                    payment.amount.minor_units, payment.currency, payment.state.value, payment.reference,
-                    payment.comment, payment.exported, payment.origin_document_id,
-                    None if payment.exchange_rate is None else str(payment.exchange_rate), payment.version,
-                    decided.created_at,
-                ),
-            )
-        ]  # fmt: skip
-        for allocation in decided.allocations:
-            staged.append(
-                (
-                    _INSERT_ALLOCATION,
-                    (
-                        allocation.id, payment.company_id, payment.id, allocation.document_id,
-                        allocation.amount.minor_units, allocation.amount.currency, allocation.created_at,
-                    ),
-                )
-            )  # fmt: skip
-        if self._head is None:  # the company's first event: create its head as the commit hook does
-            self._head = _lock_head(self.session, self._company_id)
-        seq, previous = self._head
-        company = self._company_id
-        event_id = 0
-        for event_id, written in zip(self._event_ids, decided.events, strict=True):
-            event, when = written.event, _utc(written.occurred_at)
-            staged.append(
-                (
-                    _INSERT_EVENT,
-                    (
-                        event_id, event.company_id, when, written.actor, str(event.kind), event.document_id,
-                        event.payment_id, event.party_id, Json(event.data),
-                    ),
-                )
-            )  # fmt: skip
-            seq += 1
-            link = ChainedEvent(
-                event_id, company, seq, when, written.actor, str(event.kind),
-                event.document_id, event.payment_id, event.party_id, event.data, "",
-            )  # fmt: skip
-            previous = expected_hash(link, previous)
-            staged.append((_INSERT_LINK, (event_id, company, seq, previous)))
-        staged.append((_MOVE_HEAD, (seq, event_id, previous, company)))
+        payment, company, number = decided.payment, self._company_id, decided.number
+        allocations = decided.allocations
+        events = list(zip(self._event_ids, decided.events, strict=True))
+        params: dict[str, Any] = {
+            "company": company, "key": number.key, "year": number.year, "width": number.width,
+            "stem": number.stem, "mark": self._placeholder,
+            # the number's characters as each JSON text writes them: the stored data (json.dumps, as psycopg's
+            # Json) and the canonical form (UTF-8 as is)
+            "stem_data": json.dumps(number.stem)[1:-1],
+            "stem_canonical": json.dumps(number.stem, ensure_ascii=False)[1:-1],
+            "p_id": payment.id, "p_party": payment.party_id, "p_direction": payment.direction.value,
+            "p_method": payment.method, "p_digital": payment.digital, "p_account": payment.account_id,
+            "p_date": payment.payment_date, "p_amount": payment.amount.minor_units, "p_currency": payment.currency,
+            "p_state": payment.state.value, "p_reference": payment.reference, "p_comment": payment.comment,
+            "p_exported": payment.exported, "p_origin": payment.origin_document_id,
+            "p_rate": None if payment.exchange_rate is None else str(payment.exchange_rate),
+            "p_version": payment.version, "p_created": decided.created_at,
+            # the rows as one JSON text each (psycopg dumps a list element by element, in Python)
+            "allocations": json.dumps(
+                [
+                    {
+                        "id": a.id, "document_id": a.document_id, "amount": a.amount.minor_units,
+                        "currency": a.amount.currency, "created_at": a.created_at.isoformat(),
+                    }
+                    for a in allocations
+                ]
+            ),
+            "events": json.dumps(
+                [
+                    {
+                        "n": n, "id": i, "occurred_at": _utc(w.occurred_at).isoformat(), "actor": w.actor,
+                        "kind": str(w.event.kind), "document_id": w.event.document_id,
+                        "payment_id": w.event.payment_id, "party_id": w.event.party_id,
+                        "data": json.dumps(w.event.data), "canonical": _canonical_before_seq(i, company, w),
+                    }
+                    for n, (i, w) in enumerate(events, 1)
+                ]
+            ),
+            "last": len(events),
+        }  # fmt: skip
+        staged: list[tuple[str, Any]] = []
+        if not self._head_exists:
+            staged.append((_MAKE_HEAD, (company, GENESIS)))
+        staged.append((_WRITE, params))
         self._staged = staged
 
     @property
@@ -247,7 +296,27 @@ class PgPaymentRecorder:
         """The staged writes in one round trip, followed by COMMIT when asked (the caller tells SQLAlchemy)."""
         staged, self._staged = self._staged, []
         with self._round_trip() as connection:
-            for sql, params in staged:
-                connection.execute(sql, params)
+            cursors = [connection.execute(sql, params) for sql, params in staged]
             if commit:
                 connection.execute("COMMIT")
+        taken = cursors[-1].fetchone()
+        assert taken is not None  # the company exists: `read` found it
+        self._number = str(taken[0])
+
+    def number(self) -> str:
+        assert self._number is not None, "the payment's number is taken when its writes are sent"
+        return self._number
+
+
+def _canonical_before_seq(event_id: int, company_id: int, written: EventWrite) -> str:
+    """The event's canonical form (`domain.history_chain.canonical`) up to its place in the chain, which the
+    writes append once the head is locked: `"seq"` is its last key, so the form ends with `"seq":N}`."""
+    event = written.event
+    content = canonical(
+        id=event_id, company_id=company_id, seq=0, occurred_at=_utc(written.occurred_at), actor=written.actor,
+        kind=str(event.kind), document_id=event.document_id, payment_id=event.payment_id, party_id=event.party_id,
+        data=event.data,
+    )  # fmt: skip
+    tail = b',"seq":0}'
+    assert content.endswith(tail), "the canonical form of an event ends with its place"
+    return content[: -len(b"0}")].decode()

@@ -125,9 +125,15 @@ class SqlUnitOfWork:
 
     @property
     def payment_recorder(self) -> PgPaymentRecorder | None:
-        """Only for a use case of its own: inside another one's transaction (a nested `with uow:`), the outer use
-        case reads what this one writes at once, through the repositories, so they write it too."""
-        return self._recorder if self._depth == 1 else None
+        """For a use case of its own; inside another one's transaction (a nested `with uow:`, e.g. an API request
+        with an Idempotency-Key) only while that one has no ORM rows waiting to be flushed nor events waiting to
+        be chained: the recorder reads past the ORM, and its events are chained when the inner use case commits
+        (its writes are sent then, so the outer use case reads them), before any the outer one writes after."""
+        recorder, session = self._recorder, self.session
+        if recorder is None or session is None or self._depth == 1:
+            return recorder
+        waiting = session.new or session.dirty or session.deleted or has_unsealed_events(session)
+        return None if waiting else recorder
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -147,6 +153,17 @@ class SqlUnitOfWork:
             raise transient from exc
 
     def commit(self) -> None:
+        recorder = self._recorder
+        if self._depth > 1 and recorder is not None and recorder.pending:
+            # Inside another use case's transaction: its writes go now, the COMMIT with the outer use case's.
+            try:
+                recorder.send(commit=False)
+            except Exception as error:
+                transient = as_transient(error)
+                if transient is None:
+                    raise
+                raise transient from error
+            return
         if self._depth == 1 and self.session is not None:
             deadline.may_commit()  # past the request's deadline its client may be told nothing was written
             try:

@@ -1,6 +1,7 @@
-"""Recording a payment and allocating it, set-based: the facts read at once (`PaymentRecorder.read`, the rows to
-lock locked), the same decisions as `payments.record_payment` takes through the repositories — the same checks
-in the same order, so the same error for the same input — and everything written at once with the commit.
+"""Recording a payment and allocating it, set-based: the facts read at once (`PaymentRecorder.read`, the documents
+locked), the same decisions as `payments.record_payment` takes through the repositories — the same checks in the
+same order, so the same error for the same input — and everything written at once with the commit, the payment's
+number taken there (what is decided carries a placeholder for it, put in its place by the recorder).
 
 Chosen by `payments.record_payment` when the unit of work offers a recorder (PostgreSQL) and no handler reacts to
 `PaymentRecorded` or `PaymentAllocated` (a handler works through the repositories, between the writes: the
@@ -11,6 +12,7 @@ histories through both paths and compares every row written.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,7 +22,7 @@ from acompte.domain.allocations import check_allocation
 from acompte.domain.errors import InvalidSetting, NotFound, Reason
 from acompte.domain.events import PaymentAllocated, PaymentRecorded
 from acompte.domain.money import Money
-from acompte.domain.numbering import DEFAULT_PREFIXES, format_number
+from acompte.domain.numbering import DEFAULT_PREFIXES, WIDTH, format_number, number_stem
 from acompte.domain.parties import series_prefix
 from acompte.domain.payments import Direction, Payment, treasury_account
 from acompte.domain.positions import COMMERCIAL_KINDS
@@ -29,6 +31,7 @@ from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.ports.payment_recording import (
     AllocationWrite,
     EventWrite,
+    NumberToTake,
     PaymentRecorder,
     RecordingFacts,
     RecordingQuery,
@@ -109,7 +112,10 @@ def record(
     if exchange_rate is None and inherit_rate and amount.currency != facts.currency:
         exchange_rate = _rate_of(facts, origin_document_id, [d for d, _ in allocations])
     rate = checked_rate(exchange_rate, amount.currency, facts.currency, piece="Le règlement")
-    number = format_number(series_prefix(facts.settings, key, DEFAULT_PREFIXES[key]), when.year, facts.series_value)
+    prefix = series_prefix(facts.settings, key, DEFAULT_PREFIXES[key])
+    # What is written carries the placeholder, for the number the recorder takes with the writes; a refusal names
+    # the payment by the number it would take now.
+    number = facts.number_placeholder
     payment = Payment(
         id=facts.payment_id,
         company_id=ctx.company_id,
@@ -145,6 +151,7 @@ def record(
     writes: list[AllocationWrite] = []
     taken: dict[int, Money] = {}  # what this payment already settles on each document (not written yet)
     used = Money.zero(amount.currency)
+    checked = replace(payment, number=format_number(prefix, when.year, facts.series_next))
     for (document_id, part), allocation_id in zip(ordered, facts.allocation_ids, strict=True):
         found = facts.documents.get(document_id)
         if found is None:
@@ -156,7 +163,7 @@ def record(
             balance_due = settlement.balance_due
         if document_id in taken:
             balance_due = balance_due - taken[document_id]
-        check_allocation(payment, used, document, balance_due, part)
+        check_allocation(checked, used, document, balance_due, part)
         at = uow.clock.now()
         writes.append(AllocationWrite(allocation_id, document_id, part, at))
         allocated = PaymentAllocated(
@@ -187,7 +194,20 @@ def record(
         )
         taken[document_id] = taken.get(document_id, Money.zero(amount.currency)) + part
         used = used + part
-    recorder.write(RecordingWrite(payment=payment, created_at=created_at, allocations=writes, events=events))
-    view = PaymentView(payment=payment, party_name=facts.party_name, allocated=used, allocations=tuple(made))
+    recorder.write(
+        RecordingWrite(
+            payment=payment,
+            number=NumberToTake(key, when.year, number_stem(prefix, when.year), WIDTH),
+            created_at=created_at,
+            allocations=writes,
+            events=events,
+        )
+    )
     uow.commit()
-    return view
+    number = recorder.number()
+    return PaymentView(
+        payment=replace(payment, number=number),
+        party_name=facts.party_name,
+        allocated=used,
+        allocations=tuple(replace(a, payment_number=number) for a in made),
+    )

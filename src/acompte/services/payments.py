@@ -84,6 +84,9 @@ def record_payment(
             exchange_rate = _documents_rate(uow, ctx, [origin_document_id, *(d for d, _ in allocations)])
         rate = checked_rate(exchange_rate, amount.currency, company.currency, piece="Le règlement")
         when = payment_date or uow.clock.today()
+        # The documents to settle before the number series' row, as the set-based path locks them (it takes the
+        # series last): two payments of the two paths wait on each other, never lock in crossed orders.
+        uow.documents.headers(ctx.company_id, sorted({d for d, _ in allocations}), lock=True)
         number = assign_number(uow, company, f"payment/{direction.value}", when.year)
         payment = Payment(
             id=0,

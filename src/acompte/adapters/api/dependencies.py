@@ -1,5 +1,8 @@
 """FastAPI dependencies, as `Annotated` types: the unit of work, who acts (and may they), paging, If-Match.
 
+Those that do no I/O are `async def`: FastAPI runs a plain `def` dependency in its thread pool, a hop (two
+thread switches) per dependency and request for work that takes microseconds.
+
 Routes declare what they need in their signature:
 
     def create_party(body: PartyIn, ctx: WriteCtx, uow: Uow) -> PartyOut: ...
@@ -21,6 +24,7 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator
+from starlette.concurrency import run_in_threadpool
 
 from acompte.adapters.api.schemas import IsoDate
 from acompte.domain.errors import AuthenticationRequired, InvalidCredentials, NotFound
@@ -32,7 +36,7 @@ from acompte.services.ports import Ctx, UnitOfWork
 # -- unit of work --------------------------------------------------------------------------------------
 
 
-def get_uow(request: Request) -> UnitOfWork:
+async def get_uow(request: Request) -> UnitOfWork:
     """The request's unit of work: the one an idempotent POST already opened, else a fresh one."""
     existing = getattr(request.state, "uow", None)
     if existing is not None:
@@ -66,10 +70,14 @@ def authenticate(request: Request) -> Principal:
     return principal
 
 
-def current_principal(
+async def current_principal(
     request: Request, _token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
-    return authenticate(request)
+    cached = getattr(request.state, "principal", None)  # every API route authenticates first (routing.py)
+    if cached is not None:
+        principal: Principal = cached
+        return principal
+    return await run_in_threadpool(authenticate, request)  # reads the database
 
 
 Auth = Annotated[Principal, Depends(current_principal)]
@@ -80,19 +88,19 @@ def _ctx(principal: Principal, permission: Permission) -> Ctx:
     return Ctx(principal.company_id, actor=principal.actor)
 
 
-def read_ctx(principal: Auth) -> Ctx:
+async def read_ctx(principal: Auth) -> Ctx:
     return _ctx(principal, Permission.READ)
 
 
-def write_ctx(principal: Auth) -> Ctx:
+async def write_ctx(principal: Auth) -> Ctx:
     return _ctx(principal, Permission.WRITE)
 
 
-def accounting_ctx(principal: Auth) -> Ctx:
+async def accounting_ctx(principal: Auth) -> Ctx:
     return _ctx(principal, Permission.ACCOUNTING)
 
 
-def admin_ctx(principal: Auth) -> Ctx:
+async def admin_ctx(principal: Auth) -> Ctx:
     return _ctx(principal, Permission.ADMIN)
 
 
@@ -207,7 +215,7 @@ def period(date_from: date | None, date_to: date | None, today: date) -> tuple[d
 # -- headers -------------------------------------------------------------------------------------------
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         str | None,
         Header(
@@ -221,7 +229,7 @@ def idempotency_key(
     return key
 
 
-def if_match(
+async def if_match(
     value: Annotated[
         str | None,
         Header(

@@ -127,8 +127,9 @@ class Documents(Protocol):
     def get(self, company_id: int, document_id: int, *, lock: bool = False, lines: bool = True) -> Document:
         """The document; `lines=False` skips reading its lines (totals are stored on the document itself)."""
 
-    def headers(self, company_id: int, document_ids: Sequence[int]) -> dict[int, Document]:
-        """Several documents without their lines, in one query (ids of another company are simply absent)."""
+    def headers(self, company_id: int, document_ids: Sequence[int], *, lock: bool = False) -> dict[int, Document]:
+        """Several documents without their lines, in one query (ids of another company are simply absent);
+        `lock`: their rows locked in id order."""
 
     def data(self, company_id: int, document_id: int) -> dict[str, Any]: ...
 

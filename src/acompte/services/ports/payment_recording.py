@@ -1,6 +1,7 @@
 """The set-based way to record a payment and allocate it: every fact the use case decides on read in one round
-trip (the rows it must lock locked, in the use case's order), then everything it writes sent at once with the
-commit. `services/payment_recording.py` decides between the two; persistence implements the port for the
+trip (the documents it settles locked), then everything it writes sent at once with the commit — the payment's
+number taken there, last, so that the number series' row (shared by every payment of the company) is locked only
+for that round trip. `services/payment_recording.py` decides between the two; persistence implements the port for the
 backends where it pays (PostgreSQL), and the unit of work offers none elsewhere (the repositories' path)."""
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from acompte.domain.payments import Payment
 
 @dataclass(frozen=True, slots=True)
 class RecordingQuery:
-    """What to read: the payment's company, party, method and account, the documents it will settle (locked,
-    in id order, after the number series' row) and the number series of its direction and year."""
+    """What to read: the payment's company, party, method and account, and the documents it will settle (locked,
+    in id order)."""
 
     company_id: int
     party_id: int
@@ -29,7 +30,7 @@ class RecordingQuery:
     account_id: int | None
     document_ids: tuple[int, ...]
     origin_document_id: int | None
-    series_key: str
+    series_key: str  # the payment's number series and year: its next value is read, not taken
     year: int
     allocations: int  # how many allocations it makes (one event each, after the payment's own)
 
@@ -46,9 +47,25 @@ class RecordingFacts:
     origin_found: bool
     origin_rate: Decimal | None
     documents: Mapping[int, tuple[Document, Settlement]]  # locked; their settlement read once locked
-    series_value: int  # the series' next value, taken under its row lock (rolled back with the transaction)
     payment_id: int
     allocation_ids: tuple[int, ...]
+    #: The series' next value as read, without its lock: what a refusal names the payment (as the repositories'
+    #: path names it by the number it took and gave back); the number it gets is taken with the writes.
+    series_next: int
+    #: What stands for the payment's number in what the use case decides (the payment, its events) until the
+    #: recorder takes the number, with the writes: a token no text of the use case can contain by chance.
+    number_placeholder: str
+
+
+@dataclass(frozen=True, slots=True)
+class NumberToTake:
+    """The payment's number: `stem` (`domain.numbering.number_stem`) then the next value of the series `key` ×
+    `year`, zero-padded to `width` digits — `format_number`'s form."""
+
+    key: str
+    year: int
+    stem: str
+    width: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +85,11 @@ class EventWrite:
 
 @dataclass(frozen=True, slots=True)
 class RecordingWrite:
-    """What the use case decided to write: the payment (its id and number taken from the facts), its allocations
-    and its events in the order they happened (chained in that order)."""
+    """What the use case decided to write: the payment (its id taken from the facts, its number the placeholder),
+    its allocations and its events in the order they happened (chained in that order)."""
 
     payment: Payment
+    number: NumberToTake
     created_at: datetime
     allocations: Sequence[AllocationWrite]
     events: Sequence[EventWrite]
@@ -83,4 +101,8 @@ class PaymentRecorder(Protocol):
     def read(self, query: RecordingQuery) -> RecordingFacts: ...
 
     def write(self, decided: RecordingWrite) -> None:
-        """Sent with the unit of work's commit (nothing is written if the use case raises before it)."""
+        """Sent with the unit of work's commit (nothing is written if the use case raises before it); the number
+        is taken then, and put wherever the placeholder stands."""
+
+    def number(self) -> str:
+        """The number the payment was given, once the writes are sent."""
