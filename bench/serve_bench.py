@@ -154,7 +154,6 @@ class Server:
             if client.call("GET", "/me") == 200 and len(self.worker_pids()) >= self.workers:
                 return self
             time.sleep(0.3)
-        self.__exit__()  # `with` stops only a server it entered
         raise RuntimeError("acompte serve did not answer within 90 s")
 
     def __exit__(self, *_: object) -> None:
