@@ -109,9 +109,9 @@ class BankFactsRepository:
                 kind=row.kind,
                 due_date=row.due_date,
                 issue_date=row.issue_date,
-                open=Money.from_minor(int(left), currency),
+                open=Money.from_minor(int(row.open), currency),
             )
-            for row, left in self.session.execute(stmt)
+            for row in self.session.execute(stmt)
         ]
 
     @staticmethod

@@ -29,6 +29,18 @@ from acompte.persistence.rows import AllocationRow, DeductionRow, DocumentRow, E
 
 VALIDATED = State.VALIDATED.value
 CREDITS = tuple(sorted(k.value for k in CREDIT_KINDS))
+#: What the matcher reads of a document: plain columns, not the mapped row (10 000 rows load in a tenth of the
+#: time, and the row's data and totals are not needed).
+COLUMNS = (
+    DocumentRow.id,
+    DocumentRow.number,
+    DocumentRow.supplier_reference,
+    DocumentRow.party_id,
+    DocumentRow.flow,
+    DocumentRow.kind,
+    DocumentRow.due_date,
+    DocumentRow.issue_date,
+)
 
 
 def _settling(company_id: int) -> list[tuple[Any, Any, bool, list[Any]]]:
@@ -54,9 +66,9 @@ def _credited_in_full(company_id: int) -> Any:
 
 
 def open_balances(company_id: int, currency: str, kinds: Sequence[str], narrowed: Sequence[Any] = ()) -> Any:
-    """SELECT of (DocumentRow, open) for the validated documents of `kinds` in `currency` that are not cancelled
-    and still have something to move (`open` > 0, in minor units), in id order. `narrowed`: conditions on
-    DocumentRow that keep a few rows (the sums are then correlated to them)."""
+    """SELECT of the matcher's columns of DocumentRow (`COLUMNS`) and `open`, for the validated documents of
+    `kinds` in `currency` that are not cancelled and still have something to move (`open` > 0, in minor units), in
+    id order. `narrowed`: conditions on DocumentRow that keep a few rows (the sums are then correlated to them)."""
     zero = literal(0, BigInteger)
     note = aliased(DocumentRow)
     reversing = [
@@ -87,7 +99,7 @@ def open_balances(company_id: int, currency: str, kinds: Sequence[str], narrowed
             else:
                 settled = settled + part
         reversed_: Any = correlated(note.gross_minor, note.origin_id == DocumentRow.id, *reversing)
-        stmt = select(DocumentRow)
+        stmt = select(*COLUMNS)
     else:
         parts = union_all(
             *(
@@ -111,7 +123,7 @@ def open_balances(company_id: int, currency: str, kinds: Sequence[str], narrowed
         used = func.coalesce(sums.c.used, 0)
         reversed_ = func.coalesce(reversals.c.reversed, 0)
         stmt = (
-            select(DocumentRow)
+            select(*COLUMNS)
             .outerjoin(sums, sums.c.document_id == DocumentRow.id)
             .outerjoin(reversals, reversals.c.document_id == DocumentRow.id)
         )
