@@ -171,8 +171,8 @@ def one_slip(written: str, wanted: str) -> bool:
         return True
     if abs(len(written) - len(wanted)) > 1 or len(wanted) < MIN_SLIPPED_LENGTH:
         return False
-    i = 0
-    while i < min(len(written), len(wanted)) and written[i] == wanted[i]:
+    i, shortest = 0, min(len(written), len(wanted))
+    while i < shortest and written[i] == wanted[i]:
         i += 1
     if len(written) < len(wanted):
         return written[i:] == wanted[i + 1 :]

@@ -105,7 +105,8 @@ class _Matcher:
         self.deposits = [d for d in facts.deposits if d.flow == flow and d.amount.currency == currency]
         # A credit the party holds goes back the other way: a customer's overpayment is refunded by a debit.
         self.credits = [c for c in facts.credits if c.direction != direction and c.left.currency == currency]
-        self._matches = self._count_matches() if keys else {}
+        # How many facts a number read without its prefix names (it names one only when that is one).
+        self._matches = self._count_matches() if any(key.prefix is None for key, _rf in keys) else {}
         self._named_memo: dict[str, Because | None] = {}
         # What does not depend on the candidate is worked out once for the line: about twenty candidates a line
         # share it (every open document of a party the line recognises is one).
@@ -117,23 +118,16 @@ class _Matcher:
         self._open_minor: dict[int, int] = {}
 
     def _count_matches(self) -> dict[NumberKey, int]:
-        """How many of the line's facts each key names (`NumberKey.matches` over every number, counted once)."""
+        """How many of the line's facts each key without a prefix names (`NumberKey.matches` over every number,
+        each number parsed once)."""
         numbers = [d.number for d in self.documents] + [p.number for p in self.payments]
         numbers += [d.number for d in self.deposits]
         by_counter: dict[tuple[int, int], int] = {}
-        by_number: dict[tuple[str | None, int, int], int] = {}
         for number in numbers:
             stored = parse_number(number)
             if stored is not None:
                 by_counter[stored.year, stored.value] = by_counter.get((stored.year, stored.value), 0) + 1
-                whole = (stored.prefix, stored.year, stored.value)
-                by_number[whole] = by_number.get(whole, 0) + 1
-        return {
-            key: by_counter.get((key.year, key.value), 0)
-            if key.prefix is None
-            else by_number.get((key.prefix, key.year, key.value), 0)
-            for key, _rf in self.keys
-        }
+        return {key: by_counter.get((key.year, key.value), 0) for key, _rf in self.keys if key.prefix is None}
 
     @property
     def spans(self) -> frozenset[str]:
