@@ -178,7 +178,7 @@ class _Matcher:
     def _mistyped(self, doc: OpenDocument) -> Because | None:
         """A word of the text that is the document's number typed with a slip, when the line recognises the
         document's party (numbers follow one another: a slip names a neighbour of anybody's)."""
-        if not doc.number or doc.party_id not in self._recognised:
+        if not self.written or not doc.number or doc.party_id not in self._recognised:
             return None
         wanted = compact_reference(doc.number)
         for word in self.written:
@@ -216,12 +216,24 @@ class _Matcher:
         """A list not to change."""
         return self._direction_reasons
 
-    def candidates(self) -> list[Candidate]:
-        found = [*self._single_documents(), *self._combined(), *self._payments(), *self._card_settlement()]
+    def candidates(self, limit: int | None = None) -> list[Candidate]:
+        """Every candidate; with `limit`, every one but the open documents of a recognised party that neither the
+        text names nor the amount fits, of which only the `limit` best are built: the others cannot be among the
+        `limit` best of all (such a candidate is never certain, so none changes what `rank` makes certain)."""
+        weak: list[tuple[tuple[int, int], OpenDocument, Because | None]] | None = None if limit is None else []
+        found = [*self._single_documents(weak), *self._combined(), *self._payments(), *self._card_settlement()]
         found += [*self._deposits(), *self._refunds()]
+        if weak:
+            # the order `rank` gives them: score, then the document's id (same kind, none certain)
+            for _key, doc, mistyped in sorted(weak, key=lambda w: w[0])[:limit]:
+                found.append(self._document(doc, [], False, self._party(doc.party_id), mistyped))
         return found
 
-    def _single_documents(self) -> list[Candidate]:
+    def _single_documents(
+        self, weak: list[tuple[tuple[int, int], OpenDocument, Because | None]] | None = None
+    ) -> list[Candidate]:
+        """A candidate per open document the text names, the amount fits or whose party the line recognises; those
+        of the last kind only are put in `weak` (their rank and what builds them) when it is given."""
         found = []
         for doc in self.documents:
             named = [b for b in (self._named(doc.number), self._supplier(doc)) if b is not None]
@@ -230,23 +242,32 @@ class _Matcher:
             if not (named or exact or party):
                 continue
             mistyped = None if named else self._mistyped(doc)
-            reasons = [*named, *([mistyped] if mistyped is not None else []), *party]
-            if exact:
-                reasons.append(self._exact)
-            reasons += self._days(doc.due_date or doc.issue_date) + self._direction_reason()
-            part = min(doc.open, self.amount, key=lambda m: m.amount)
-            found.append(
-                _candidate(
-                    CandidateKind.DOCUMENT,
-                    doc.party_id,
-                    self.amount,
-                    reasons,
-                    document_ids=(doc.id,),
-                    allocations=((doc.id, part),),
-                    certain=bool(named) and exact,
-                )
-            )
+            if weak is not None and not (named or exact):
+                points = sum(b.points for b in party) + (mistyped.points if mistyped is not None else 0)
+                points += sum(b.points for b in self._days(doc.due_date or doc.issue_date))
+                points += sum(b.points for b in self._direction_reason())
+                weak.append(((-min(100, points), doc.id), doc, mistyped))
+                continue
+            found.append(self._document(doc, named, exact, party, mistyped))
         return found
+
+    def _document(
+        self, doc: OpenDocument, named: list[Because], exact: bool, party: list[Because], mistyped: Because | None
+    ) -> Candidate:
+        reasons = [*named, *([mistyped] if mistyped is not None else []), *party]
+        if exact:
+            reasons.append(self._exact)
+        reasons += self._days(doc.due_date or doc.issue_date) + self._direction_reason()
+        part = min(doc.open, self.amount, key=lambda m: m.amount)
+        return _candidate(
+            CandidateKind.DOCUMENT,
+            doc.party_id,
+            self.amount,
+            reasons,
+            document_ids=(doc.id,),
+            allocations=((doc.id, part),),
+            certain=bool(named) and exact,
+        )
 
     def _supplier(self, doc: OpenDocument) -> Because | None:
         if (
@@ -422,7 +443,6 @@ def _candidate(
     fee: Money | None = None,
     certain: bool = False,
 ) -> Candidate:
-    exact = any(b.reason in EXACT for b in reasons)
     return Candidate(
         kind=kind,
         party_id=party_id,
@@ -433,7 +453,7 @@ def _candidate(
         payment_ids=payment_ids,
         allocations=allocations,
         fee=fee,
-        certain=certain and exact,
+        certain=certain and any(b.reason in EXACT for b in reasons),
     )
 
 
@@ -449,6 +469,9 @@ def rank(candidates: Sequence[Candidate]) -> list[Candidate]:
     return ordered
 
 
-def match(line: BankLine, facts: LineFacts, rules: Rules) -> list[Candidate]:
-    """Every candidate the facts offer the line, best first."""
-    return rank(_Matcher(line, facts, rules).candidates())
+def match(line: BankLine, facts: LineFacts, rules: Rules, *, limit: int | None = None) -> list[Candidate]:
+    """Every candidate the facts offer the line, best first; with `limit`, the first `limit` of them (the same
+    ones), without building the many that cannot be among them."""
+    if limit is None:
+        return rank(_Matcher(line, facts, rules).candidates())
+    return rank(_Matcher(line, facts, rules).candidates(max(0, limit)))[: max(0, limit)]
