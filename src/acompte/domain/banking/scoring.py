@@ -113,6 +113,7 @@ class _Matcher:
         self._recognised = facts.iban_parties | facts.named_parties
         self._party_memo: dict[int, list[Because]] = {}
         self._days_memo: dict[date, list[Because]] = {}
+        self._points_memo: dict[tuple[int, date], int] = {}
         self._exact = because(MatchReason.EXACT_AMOUNT, amount=self.amount)
         self._direction_reasons = [] if self.received else [because(MatchReason.DIRECTION)]
         self._open_minor: dict[int, int] = {}
@@ -243,13 +244,21 @@ class _Matcher:
                 continue
             mistyped = None if named else self._mistyped(doc)
             if weak is not None and not (named or exact):
-                points = sum(b.points for b in party) + (mistyped.points if mistyped is not None else 0)
-                points += sum(b.points for b in self._days(doc.due_date or doc.issue_date))
-                points += sum(b.points for b in self._direction_reason())
+                points = self._points(doc.party_id, doc.due_date or doc.issue_date)
+                points += mistyped.points if mistyped is not None else 0
                 weak.append(((-min(100, points), doc.id), doc, mistyped))
                 continue
             found.append(self._document(doc, named, exact, party, mistyped))
         return found
+
+    def _points(self, party_id: int, day: date) -> int:
+        """The points of a party's, a date's and the direction's reasons (those of a document the line only
+        recognises by its party, but its slip)."""
+        key = (party_id, day)
+        if key not in self._points_memo:
+            reasons = [*self._party(party_id), *self._days(day), *self._direction_reason()]
+            self._points_memo[key] = sum(b.points for b in reasons)
+        return self._points_memo[key]
 
     def _document(
         self, doc: OpenDocument, named: list[Because], exact: bool, party: list[Because], mistyped: Because | None
