@@ -228,3 +228,39 @@ def test_a_slip_counts_only_for_a_party_the_line_recognises_and_never_makes_a_ca
     known = replace(facts, iban_parties=frozenset({7}))
     (best,) = match(line("120.00", "FACT FA-2026-00347", counterparty_iban="FR7630006000011234567890189"), known, RULES)
     assert MatchReason.NUMBER_MISTYPED in reasons(best) and not best.certain
+
+
+@given(
+    st.lists(
+        st.tuples(amounts, st.integers(min_value=1, max_value=4), st.integers(min_value=0, max_value=60)),
+        max_size=25,
+    ),
+    st.lists(st.integers(min_value=1, max_value=25), max_size=3),
+    st.sampled_from(["named", "slipped", "amount"]),
+    st.booleans(),
+    st.integers(min_value=0, max_value=6),
+)
+def test_the_first_candidates_asked_are_the_first_of_all(docs, named, how, received, limit):
+    """`match(..., limit=n)` builds fewer candidates, never other ones: the same n first as the whole ranking."""
+    documents = tuple(
+        OpenDocument(
+            i, f"FA-2026-{i:05d}", "", party, "sale" if received else "purchase", "invoice",
+            DAY - timedelta(days=days), DAY - timedelta(days=40), a,
+        )
+        for i, (a, party, days) in enumerate(docs, start=1)
+    )  # fmt: skip
+    words = []
+    for i in named:
+        number = f"FA-2026-{i:05d}"
+        words.append(number[:-2] + number[-1] + number[-2] if how == "slipped" else number)
+    amount = documents[named[0] % len(documents)].open if documents and named else eur("100.00")
+    facts = LineFacts(
+        documents=documents,
+        payments=(OpenPayment(1, "RC-2026-00001", 1, "transfer", "in" if received else "out", DAY, amount),),
+        iban_parties=frozenset({1}),
+        named_parties=frozenset({2, 3}),
+    )
+    label = "VIR " + (" ".join(words) if how != "amount" else "")
+    signed = amount if received else -amount
+    bank_line = replace(line(str(signed.amount), label), counterparty_iban="FR7630006000011234567890189")
+    assert match(bank_line, facts, RULES, limit=limit) == match(bank_line, facts, RULES)[:limit]

@@ -1,6 +1,6 @@
 """`uow.bank_facts`: what the matcher of bank lines reads from the ledger, in a few statements per line.
 
-Open documents carry the position the SQL document list computes (document_lists: balance due, credit left, a
+Open documents carry what their position leaves to move (open_balances: balance due, credit left, a
 cancellation), so a document whose money moved elsewhere is not open. Each read takes a `Narrowing`: the rows
 with the line's amount to move, the numbers its text names, the parties it recognises, the card payments of the
 days before it; the narrowing conditions are on the rows' own columns (and an index), and the correlated sums
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, func, literal, not_, or_, select
+from sqlalchemy import String, and_, cast, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.banking.facts import HeldCredit, Narrowing, OpenDocument, OpenPayment
@@ -21,7 +21,8 @@ from acompte.domain.documents import Kind, State
 from acompte.domain.money import Money
 from acompte.domain.numbering import format_number
 from acompte.persistence.bank_rows import BankMatchPaymentRow, BankMatchRow, PartyBankAccountRow
-from acompte.persistence.document_lists import _filtered, _planner, _Position
+from acompte.persistence.document_lists import planner
+from acompte.persistence.open_balances import open_balances
 from acompte.persistence.positions_repository import chunks
 from acompte.persistence.rows import (
     AllocationRow,
@@ -34,7 +35,6 @@ from acompte.persistence.rows import (
     WriteOffRow,
 )
 from acompte.persistence.settled_sums import payment_used_scalar
-from acompte.services.views import DocumentFilter
 
 #: What a bank line can settle or give back: invoices, deposit invoices and credit notes.
 MATCHED_KINDS = (Kind.INVOICE, Kind.DEPOSIT_INVOICE, Kind.CREDIT_NOTE, Kind.DEPOSIT_CREDIT_NOTE)
@@ -96,40 +96,22 @@ class BankFactsRepository:
         self.session = session
 
     def open_documents(self, company_id: int, currency: str, narrowing: Narrowing | None = None) -> list[OpenDocument]:
-        _planner(self.session)
-        extra: list[Any] = [
-            DocumentRow.kind.in_([k.value for k in MATCHED_KINDS]),
-            DocumentRow.currency == currency,
-        ]
-        if narrowing is not None:
-            extra.append(or_(*self._document_narrowing(narrowing)))
-        docs = _filtered(
-            company_id, DocumentFilter(state=State.VALIDATED.value), every_row=narrowing is None, extra=extra
-        )
-        position = _Position(docs)
-        credit = docs.c.kind.in_([Kind.CREDIT_NOTE.value, Kind.DEPOSIT_CREDIT_NOTE.value])
-        left = case((credit, position.credit_left), else_=position.figures["balance_due"])
-        own = aliased(DocumentRow)
-        stmt = (
-            select(docs.c.id, docs.c.number, docs.c.party_id, docs.c.flow, docs.c.kind, docs.c.due_date)
-            .add_columns(docs.c.issue_date, own.supplier_reference, left.label("open"))
-            .join(own, own.id == docs.c.id)
-            .where(docs.c.cancelled == 0, left > 0)
-            .order_by(docs.c.id)
-        )
+        planner(self.session)  # PostgreSQL: a read of every open document costs less than compiling it
+        narrowed = [] if narrowing is None else [or_(*self._document_narrowing(narrowing))]
+        stmt = open_balances(company_id, currency, [k.value for k in MATCHED_KINDS], narrowed)
         return [
             OpenDocument(
-                id=r.id,
-                number=r.number or "",
-                supplier_reference=r.supplier_reference or "",
-                party_id=r.party_id,
-                flow=r.flow,
-                kind=r.kind,
-                due_date=r.due_date,
-                issue_date=r.issue_date,
-                open=Money.from_minor(int(r.open), currency),
+                id=row.id,
+                number=row.number or "",
+                supplier_reference=row.supplier_reference or "",
+                party_id=row.party_id,
+                flow=row.flow,
+                kind=row.kind,
+                due_date=row.due_date,
+                issue_date=row.issue_date,
+                open=Money.from_minor(int(row.open), currency),
             )
-            for r in self.session.execute(stmt)
+            for row in self.session.execute(stmt)
         ]
 
     @staticmethod

@@ -59,6 +59,11 @@ def parse_number(number: str) -> NumberKey | None:
 def numbers_in(text: str, prefixes: Collection[str]) -> tuple[NumberKey, ...]:
     """Every number the text may name, in order of appearance, without repeats. A prefix the company does not use
     counts as missing (« REF 2026-00012 » names counter 12 of 2026 of any series)."""
+    return _numbers_in(text, prefixes if isinstance(prefixes, frozenset) else frozenset(prefixes))
+
+
+@lru_cache(maxsize=4_096)  # a line's text is read for its narrowing, then by the matcher
+def _numbers_in(text: str, prefixes: frozenset[str]) -> tuple[NumberKey, ...]:
     known = {p.upper() for p in prefixes}
     found: list[NumberKey] = []
     for match in _NUMBER.finditer(text.upper()):
@@ -71,6 +76,7 @@ def numbers_in(text: str, prefixes: Collection[str]) -> tuple[NumberKey, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=4_096)  # a line's text is read for its narrowing, then by the matcher
 def rf_references(text: str, is_valid: Callable[[str], bool]) -> tuple[str, ...]:
     """The RF creditor references in the text whose check digits are right, compact (« RF18539007547034 »).
 
@@ -165,8 +171,8 @@ def one_slip(written: str, wanted: str) -> bool:
         return True
     if abs(len(written) - len(wanted)) > 1 or len(wanted) < MIN_SLIPPED_LENGTH:
         return False
-    i = 0
-    while i < min(len(written), len(wanted)) and written[i] == wanted[i]:
+    i, shortest = 0, min(len(written), len(wanted))
+    while i < shortest and written[i] == wanted[i]:
         i += 1
     if len(written) < len(wanted):
         return written[i:] == wanted[i + 1 :]

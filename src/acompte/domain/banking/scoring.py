@@ -24,6 +24,7 @@ from acompte.domain.banking.references import (
     compact_reference,
     numbers_in,
     one_slip,
+    parse_number,
     reference_spans,
     rf_body,
     rf_references,
@@ -96,18 +97,51 @@ class _Matcher:
         keys += [(key, None) for key in numbers_in(self.text, rules.prefixes)]
         self.keys = tuple(keys)
         self.written = sorted(written_words(self.text))
-        # The references the text holds (`holds_reference`), read once for every purchase document of the line.
-        self.spans = reference_spans(self.text, _LONGEST_REFERENCE)
+        self._spans: frozenset[str] | None = None
         currency = line.amount.currency
-        self.documents = [d for d in facts.documents if self._document_fits(d) and d.open.currency == currency]
-        self.payments = [p for p in facts.payments if p.direction == self._direction and p.amount.currency == currency]
-        self.deposits = [d for d in facts.deposits if d.flow == self._flow and d.amount.currency == currency]
+        flow, direction = self._flow, self._direction
+        self.documents = [d for d in facts.documents if (d.flow == flow) != d.is_credit and d.open.currency == currency]
+        self.payments = [p for p in facts.payments if p.direction == direction and p.amount.currency == currency]
+        self.deposits = [d for d in facts.deposits if d.flow == flow and d.amount.currency == currency]
         # A credit the party holds goes back the other way: a customer's overpayment is refunded by a debit.
-        self.credits = [c for c in facts.credits if c.direction != self._direction and c.left.currency == currency]
+        self.credits = [c for c in facts.credits if c.direction != direction and c.left.currency == currency]
+        # How many facts a number read without its prefix names (it names one only when that is one).
+        self._matches = self._count_matches() if any(key.prefix is None for key, _rf in keys) else {}
+        self._named_memo: dict[str, Because | None] = {}
+        # What does not depend on the candidate is worked out once for the line: about twenty candidates a line
+        # share it (every open document of a party the line recognises is one).
+        self._recognised = facts.iban_parties | facts.named_parties
+        self._party_memo: dict[int, list[Because]] = {}
+        self._days_memo: dict[date, list[Because]] = {}
+        self._points_memo: dict[tuple[int, date], int] = {}
+        self._exact = because(MatchReason.EXACT_AMOUNT, amount=self.amount)
+        self._direction_reasons = [] if self.received else [because(MatchReason.DIRECTION)]
+        self._open_minor: dict[int, int] = {}
+
+    def _count_matches(self) -> dict[NumberKey, int]:
+        """How many of the line's facts each key without a prefix names (`NumberKey.matches` over every number,
+        each number parsed once)."""
         numbers = [d.number for d in self.documents] + [p.number for p in self.payments]
         numbers += [d.number for d in self.deposits]
-        self._matches = {key: sum(1 for n in numbers if key.matches(n)) for key, _rf in keys}
-        self._named_memo: dict[str, Because | None] = {}
+        by_counter: dict[tuple[int, int], int] = {}
+        for number in numbers:
+            stored = parse_number(number)
+            if stored is not None:
+                by_counter[stored.year, stored.value] = by_counter.get((stored.year, stored.value), 0) + 1
+        return {key: by_counter.get((key.year, key.value), 0) for key, _rf in self.keys if key.prefix is None}
+
+    @property
+    def spans(self) -> frozenset[str]:
+        """The references the text holds (`holds_reference`), read once for every purchase document of the line
+        (and only for a line that has one)."""
+        if self._spans is None:
+            self._spans = reference_spans(self.text, _LONGEST_REFERENCE)
+        return self._spans
+
+    def _open(self, doc: OpenDocument) -> int:
+        if doc.id not in self._open_minor:
+            self._open_minor[doc.id] = doc.open.minor_units
+        return self._open_minor[doc.id]
 
     @property
     def _card_line(self) -> bool:
@@ -145,15 +179,23 @@ class _Matcher:
     def _mistyped(self, doc: OpenDocument) -> Because | None:
         """A word of the text that is the document's number typed with a slip, when the line recognises the
         document's party (numbers follow one another: a slip names a neighbour of anybody's)."""
-        if not doc.number or doc.party_id not in self.facts.iban_parties | self.facts.named_parties:
+        if not self.written or not doc.number or doc.party_id not in self._recognised:
             return None
         wanted = compact_reference(doc.number)
         for word in self.written:
-            if one_slip(word, wanted):
+            if abs(len(word) - len(wanted)) <= 1 and one_slip(word, wanted):
                 return because(MatchReason.NUMBER_MISTYPED, number=doc.number, written=word)
         return None
 
     def _party(self, party_id: int) -> list[Because]:
+        """Why the line recognises the party (the same reasons for each of its candidates: a list not to change)."""
+        if party_id not in self._recognised:
+            return []
+        if party_id not in self._party_memo:
+            self._party_memo[party_id] = self._party_reasons(party_id)
+        return self._party_memo[party_id]
+
+    def _party_reasons(self, party_id: int) -> list[Because]:
         found = []
         if party_id in self.facts.iban_parties:
             iban = compact_iban(self.line.counterparty_iban)
@@ -163,20 +205,36 @@ class _Matcher:
         return found
 
     def _days(self, day: date | None) -> list[Because]:
+        """The date's reason (a list not to change)."""
         if day is None:
             return []
-        days = abs((self.line.booking_date - day).days)
-        return [because(MatchReason.DATE_WINDOW, days=days)] if days <= DATE_WINDOW_DAYS else []
+        if day not in self._days_memo:
+            days = abs((self.line.booking_date - day).days)
+            self._days_memo[day] = [because(MatchReason.DATE_WINDOW, days=days)] if days <= DATE_WINDOW_DAYS else []
+        return self._days_memo[day]
 
     def _direction_reason(self) -> list[Because]:
-        return [] if self.received else [because(MatchReason.DIRECTION)]
+        """A list not to change."""
+        return self._direction_reasons
 
-    def candidates(self) -> list[Candidate]:
-        found = [*self._single_documents(), *self._combined(), *self._payments(), *self._card_settlement()]
+    def candidates(self, limit: int | None = None) -> list[Candidate]:
+        """Every candidate; with `limit`, every one but the open documents of a recognised party that neither the
+        text names nor the amount fits, of which only the `limit` best are built: the others cannot be among the
+        `limit` best of all (such a candidate is never certain, so none changes what `rank` makes certain)."""
+        weak: list[tuple[tuple[int, int], OpenDocument, Because | None]] | None = None if limit is None else []
+        found = [*self._single_documents(weak), *self._combined(), *self._payments(), *self._card_settlement()]
         found += [*self._deposits(), *self._refunds()]
+        if weak:
+            # the order `rank` gives them: score, then the document's id (same kind, none certain)
+            for _key, doc, mistyped in sorted(weak, key=lambda w: w[0])[:limit]:
+                found.append(self._document(doc, [], False, self._party(doc.party_id), mistyped))
         return found
 
-    def _single_documents(self) -> list[Candidate]:
+    def _single_documents(
+        self, weak: list[tuple[tuple[int, int], OpenDocument, Because | None]] | None = None
+    ) -> list[Candidate]:
+        """A candidate per open document the text names, the amount fits or whose party the line recognises; those
+        of the last kind only are put in `weak` (their rank and what builds them) when it is given."""
         found = []
         for doc in self.documents:
             named = [b for b in (self._named(doc.number), self._supplier(doc)) if b is not None]
@@ -185,23 +243,40 @@ class _Matcher:
             if not (named or exact or party):
                 continue
             mistyped = None if named else self._mistyped(doc)
-            reasons = [*named, *([mistyped] if mistyped is not None else []), *party]
-            if exact:
-                reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
-            reasons += self._days(doc.due_date or doc.issue_date) + self._direction_reason()
-            part = min(doc.open, self.amount, key=lambda m: m.amount)
-            found.append(
-                _candidate(
-                    CandidateKind.DOCUMENT,
-                    doc.party_id,
-                    self.amount,
-                    reasons,
-                    document_ids=(doc.id,),
-                    allocations=((doc.id, part),),
-                    certain=bool(named) and exact,
-                )
-            )
+            if weak is not None and not (named or exact):
+                points = self._points(doc.party_id, doc.due_date or doc.issue_date)
+                points += mistyped.points if mistyped is not None else 0
+                weak.append(((-min(100, points), doc.id), doc, mistyped))
+                continue
+            found.append(self._document(doc, named, exact, party, mistyped))
         return found
+
+    def _points(self, party_id: int, day: date) -> int:
+        """The points of a party's, a date's and the direction's reasons (those of a document the line only
+        recognises by its party, but its slip)."""
+        key = (party_id, day)
+        if key not in self._points_memo:
+            reasons = [*self._party(party_id), *self._days(day), *self._direction_reason()]
+            self._points_memo[key] = sum(b.points for b in reasons)
+        return self._points_memo[key]
+
+    def _document(
+        self, doc: OpenDocument, named: list[Because], exact: bool, party: list[Because], mistyped: Because | None
+    ) -> Candidate:
+        reasons = [*named, *([mistyped] if mistyped is not None else []), *party]
+        if exact:
+            reasons.append(self._exact)
+        reasons += self._days(doc.due_date or doc.issue_date) + self._direction_reason()
+        part = min(doc.open, self.amount, key=lambda m: m.amount)
+        return _candidate(
+            CandidateKind.DOCUMENT,
+            doc.party_id,
+            self.amount,
+            reasons,
+            document_ids=(doc.id,),
+            allocations=((doc.id, part),),
+            certain=bool(named) and exact,
+        )
 
     def _supplier(self, doc: OpenDocument) -> Because | None:
         if (
@@ -227,12 +302,12 @@ class _Matcher:
             if not (named or party):
                 continue
             picked: tuple[int, ...] | None = None
-            if len(named) >= 2 and sum(d.open.minor_units for d in docs if d.id in named) == target:
+            if len(named) >= 2 and sum(self._open(d) for d in docs if d.id in named) == target:
                 picked = tuple(d.id for d in docs if d.id in named)
             else:
-                items = [(d.id, d.open.minor_units) for d in docs]
+                items = [(d.id, self._open(d)) for d in docs]
                 picked = exact_subset(target, items)
-                if picked is None and all(d.open.minor_units != target for d in docs):
+                if picked is None and all(amount != target for _id, amount in items):
                     # beyond the oldest: two or three of any open document (a line paying one exactly is that one)
                     picked = wide_subset(target, items)
             if picked is None:
@@ -264,7 +339,7 @@ class _Matcher:
             reasons = [named] if named is not None else []
             reasons += self._party(payment.party_id)
             if exact:
-                reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
+                reasons.append(self._exact)
             reasons += self._days(payment.payment_date) + self._direction_reason()
             found.append(
                 _candidate(
@@ -322,7 +397,7 @@ class _Matcher:
             reasons = [named] if named is not None else []
             reasons += [because(MatchReason.EXPECTED_DEPOSIT, number=deposit.number), *party]
             if exact:
-                reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
+                reasons.append(self._exact)
             reasons += self._direction_reason()
             part = min(deposit.amount, self.amount, key=lambda m: m.amount)
             found.append(
@@ -351,7 +426,7 @@ class _Matcher:
             reasons = [named] if named is not None else []
             reasons += party
             if exact:
-                reasons.append(because(MatchReason.EXACT_AMOUNT, amount=self.amount))
+                reasons.append(self._exact)
             reasons += self._days(credit.payment_date) if named or party else []
             reasons += self._direction_reason()
             refund = _candidate(
@@ -377,7 +452,6 @@ def _candidate(
     fee: Money | None = None,
     certain: bool = False,
 ) -> Candidate:
-    exact = any(b.reason in EXACT for b in reasons)
     return Candidate(
         kind=kind,
         party_id=party_id,
@@ -388,7 +462,7 @@ def _candidate(
         payment_ids=payment_ids,
         allocations=allocations,
         fee=fee,
-        certain=certain and exact,
+        certain=certain and any(b.reason in EXACT for b in reasons),
     )
 
 
@@ -404,6 +478,9 @@ def rank(candidates: Sequence[Candidate]) -> list[Candidate]:
     return ordered
 
 
-def match(line: BankLine, facts: LineFacts, rules: Rules) -> list[Candidate]:
-    """Every candidate the facts offer the line, best first."""
-    return rank(_Matcher(line, facts, rules).candidates())
+def match(line: BankLine, facts: LineFacts, rules: Rules, *, limit: int | None = None) -> list[Candidate]:
+    """Every candidate the facts offer the line, best first; with `limit`, the first `limit` of them (the same
+    ones), without building the many that cannot be among them."""
+    if limit is None:
+        return rank(_Matcher(line, facts, rules).candidates())
+    return rank(_Matcher(line, facts, rules).candidates(max(0, limit)))[: max(0, limit)]

@@ -191,7 +191,7 @@ def candidates(uow: UnitOfWork, ctx: Ctx, line_id: int, *, limit: int = DEFAULT_
             raise NotFound(entity="Ligne bancaire", id=line_id)
         rules = rules_of(uow.companies.get(ctx.company_id))
         facts = line_facts(uow, ctx, line, rules)
-        ranked = match(line, facts, rules)[: max(0, limit)]
+        ranked = match(line, facts, rules, limit=limit)
         return _views(facts, ranked, _party_names(uow, ctx, ranked))
 
 
@@ -227,7 +227,7 @@ def proposals(
         named = names.of(line)
         narrowing = narrowing_of(line, rules, iban_parties | named)
         line_facts_ = indexes[line.amount.currency].for_line(narrowing, iban_parties, named)
-        found.append((line, _views(line_facts_, match(line, line_facts_, rules)[:per_line], party_names)))
+        found.append((line, _views(line_facts_, match(line, line_facts_, rules, limit=per_line), party_names)))
     return found
 
 
