@@ -38,7 +38,7 @@ def test_the_worker_renders_what_the_issue_froze_even_after_the_customer_moved(u
     invoice = validated(uow, ctx, legal.id, line("1000.00"), today=date(2026, 3, 16))
     parties.update_party(uow, ctx, legal.id, address="8 avenue Foch, 13001 Marseille")  # after issue, before render
 
-    assert issued_files.render_due(uow, company_id=ctx.company_id) == 1
+    issued_files.render_due(uow, company_id=ctx.company_id)
     printed = text_of(issued_files.document_file(uow, ctx, invoice.id, FileKind.FACTURX).content)
     assert "Paris" in printed and "Marseille" not in printed
     assert issued_files.render_due(uow, company_id=ctx.company_id) == 0  # nothing left: each file once

@@ -153,6 +153,8 @@ def render_due(uow: UnitOfWork, *, limit: int = 20, company_id: int | None = Non
     with uow:
         jobs = uow.files.claim_due(limit=limit, lease=LEASE, company_id=company_id)
         uow.commit()
+    if not jobs:
+        return 0
     stored = 0
     for job in jobs:
         try:
