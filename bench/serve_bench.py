@@ -140,14 +140,14 @@ class Server:
         env = {**os.environ, "ACOMPTE_DATABASE_URL": self.url}
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         client = Client(self.port, self.token)
-        ready_by = time.monotonic() + 90
+        ready_by = time.monotonic() + 240  # two workers importing WeasyPrint at load 20 take over 90 s
         while time.monotonic() < ready_by:
             if self.process.poll() is not None:
                 raise RuntimeError(f"acompte serve stopped: {Path(self.log.name).read_text()[-2000:]}")
             if client.call("GET", "/me") == 200 and len(self.worker_pids()) >= self.workers:
                 return self
             time.sleep(0.3)
-        raise RuntimeError("acompte serve did not answer within 90 s")
+        raise RuntimeError("acompte serve did not answer within 240 s")
 
     def __exit__(self, *_: object) -> None:
         if self.process is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -66,3 +67,18 @@ def test_a_document_of_another_company_is_not_found_even_when_already_read(app, 
         work.documents.get(ctx.company_id, quote.id)
         with pytest.raises(NotFound):
             work.documents.get(other_ctx.company_id, quote.id)
+
+
+def test_a_locked_read_sees_what_another_transaction_committed_since_the_first_read(app, uow, ctx, customer, backend):
+    if backend != "postgresql":
+        pytest.skip("two transactions at once: SQLite's write lock holds the second one until the first ends")
+    quote = validated(uow, ctx, customer.id, line("100.00"), kind=Kind.QUOTE)
+    with app.uow() as work:
+        assert work.documents.get(ctx.company_id, quote.id).due_date is None
+        assert work.companies.get(ctx.company_id).name != "Renommée SARL"
+        with app.uow() as other:
+            other.documents.update(ctx.company_id, quote.id, due_date=date(2030, 1, 31))
+            other.companies.update(ctx.company_id, name="Renommée SARL")
+            other.commit()
+        assert work.documents.get(ctx.company_id, quote.id, lock=True).due_date == date(2030, 1, 31)
+        assert work.companies.get(ctx.company_id, lock=True).name == "Renommée SARL"

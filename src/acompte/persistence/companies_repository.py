@@ -87,7 +87,9 @@ class CompanyRepository(Repo):
         if not lock and company_id in self._read:
             return self._read[company_id]
         query = select(CompanyRow).where(CompanyRow.id == company_id)
-        row = self._one(query.with_for_update() if lock else query, "Société", company_id)
+        if lock:  # the row as committed now, not as this session may have read it before
+            query = query.with_for_update().execution_options(populate_existing=True)
+        row = self._one(query, "Société", company_id)
         rates = list(self.session.scalars(select(VatRateRow).where(VatRateRow.company_id == company_id)))
         methods = list(
             self.session.scalars(

@@ -61,7 +61,10 @@ class DocumentRepository(Repo):
     def _row(self, company_id: int, document_id: int, lock: bool = False) -> DocumentRow:
         if lock:
             stmt = select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
-            row = self._one(stmt, "Document", document_id, lock)
+            # the row as committed now, not as this session first read it (another transaction may have changed
+            # it since: the lock is what makes the checks that follow safe)
+            row = self._one(stmt.execution_options(populate_existing=True), "Document", document_id, lock)
+            self._lines.pop(document_id, None)
         else:
             found = self._rows.get(document_id) or self.session.get(DocumentRow, document_id)
             if found is None or found.company_id != company_id:
