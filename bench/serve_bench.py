@@ -147,6 +147,7 @@ class Server:
             if client.call("GET", "/me") == 200 and len(self.worker_pids()) >= self.workers:
                 return self
             time.sleep(0.3)
+        self.__exit__()  # `with` calls no __exit__ when __enter__ raises: the server would outlive the bench
         raise RuntimeError("acompte serve did not answer within 240 s")
 
     def __exit__(self, *_: object) -> None:
