@@ -282,7 +282,7 @@ def bench_backend(
             log(result.failures[-1])
     log(f"{backend}: deposit cycles, one client")
     try:
-        result.cycles = deposit_cycle.run(url, seconds)
+        result.cycles = deposit_cycle.run(url, seconds, render_seconds=seconds)
         log(f"{backend}: {result.cycles.rate:.1f} deposit cycles/s, errors {result.cycles.errors}")
     except Exception as error:
         result.failures.append(f"deposit cycles: {type(error).__name__}: {error}"[:500])
