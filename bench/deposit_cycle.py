@@ -1,12 +1,17 @@
 """Full deposit cycles per second through the services, one client: order → deposit invoice → its payment →
 final invoice deducting the deposit → payment of the rest.
 
-    .venv/bin/python bench/deposit_cycle.py postgresql://postgres@127.0.0.1:5432/acompte_bench 20
+    .venv/bin/python bench/deposit_cycle.py postgresql://postgres@127.0.0.1:5432/acompte_bench 20 [RENDER_SECONDS]
 
 Each cycle is eight service calls, one transaction each, as a bookkeeper makes them: create and validate the
 order; create and issue a 30 % deposit invoice (no payment generated); record its payment allocated to it;
 create the final invoice from the order (the company's default « déduire les acomptes à 100 % » deducts the
 deposit on the draft) and validate it; record the payment of what is left, allocated to it.
+
+The deposit invoice and the final invoice are issued with their files recorded due (what they show, frozen):
+their PDFs are rendered after commit by the file worker, not inside the cycle. Then, for RENDER_SECONDS (default
+10; 0: none), this process renders the files the cycles left due as the worker does (issued_files.render_due),
+one document at a time: the worker's throughput, reported apart.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ if __package__ in (None, ""):  # run as `python bench/deposit_cycle.py`
 from acompte import bootstrap
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.services import companies, deposits, documents, parties, payments
+from acompte.services.exports import issued_files
 from acompte.services.ports import Ctx
 from bench.measure import Latencies, load
 
@@ -38,10 +44,18 @@ class CycleResult(Latencies):
     latencies_ms: list[float] = field(repr=False)
     load: str = ""
     first_error: str = ""
+    #: the file worker after the cycles: documents whose files it rendered and stored, in how long
+    rendered: int = 0
+    render_seconds: float = 0.0
+    left_due: int = 0
 
     @property
     def rate(self) -> float:
         return self.cycles / self.seconds if self.seconds else 0.0
+
+    @property
+    def render_rate(self) -> float:
+        return self.rendered / self.render_seconds if self.render_seconds else 0.0
 
 
 def one_cycle(app: bootstrap.App, ctx: Ctx, party_id: int) -> None:
@@ -66,8 +80,21 @@ def one_cycle(app: bootstrap.App, ctx: Ctx, party_id: int) -> None:
     )
 
 
-def run(url: str, seconds: float, *, warm_up: int = 2) -> CycleResult:
-    """Cycles in this process for `seconds`, in a company of its own (one party per 50 cycles)."""
+def render_files(app: bootstrap.App, ctx: Ctx, seconds: float) -> tuple[int, float, int]:
+    """The worker's pass over the company's files due, for `seconds`: (documents stored, seconds, still due)."""
+    stored, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        done = issued_files.render_due(app.uow(), limit=1, company_id=ctx.company_id)
+        if done == 0:
+            break
+        stored += done
+    elapsed = time.perf_counter() - start
+    return stored, elapsed, issued_files.files_due(app.uow(), ctx.company_id)
+
+
+def run(url: str, seconds: float, *, warm_up: int = 2, render_seconds: float = 10.0) -> CycleResult:
+    """Cycles in this process for `seconds`, in a company of its own (one party per 50 cycles); then the files
+    they left due rendered for `render_seconds`."""
     app = bootstrap.build(url, run_migrations=False, pool_size=1)
     ctx = Ctx(companies.create_company(app.uow(), name="Bench acomptes", currency="EUR"), actor="bench")
     party_ids: list[int] = []
@@ -94,13 +121,25 @@ def run(url: str, seconds: float, *, warm_up: int = 2) -> CycleResult:
         now = time.perf_counter()
         latencies.append((now - t0) * 1000)
         k += 1
+    result = CycleResult(len(latencies) - errors, now - start, errors, latencies, at_start, first_error)
+    if render_seconds > 0:
+        result.rendered, result.render_seconds, result.left_due = render_files(app, ctx, render_seconds)
     app.close()
-    return CycleResult(len(latencies) - errors, now - start, errors, latencies, at_start, first_error)
+    return result
 
 
 if __name__ == "__main__":
-    result = run(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 10.0)
+    result = run(
+        sys.argv[1],
+        float(sys.argv[2]) if len(sys.argv) > 2 else 10.0,
+        render_seconds=float(sys.argv[3]) if len(sys.argv) > 3 else 10.0,
+    )
     print(
         f"{result.rate:.1f} cycles/s ({result.cycles} in {result.seconds:.1f} s, errors {result.errors} "
         f"{result.first_error}); median {result.p50:.0f} ms, p95 {result.p95:.0f} ms; load {os.getloadavg()[0]:.2f}"
     )
+    if result.render_seconds:
+        print(
+            f"file worker: {result.render_rate:.2f} documents/s ({result.rendered} PDFs in "
+            f"{result.render_seconds:.1f} s), {result.left_due} still due; load {os.getloadavg()[0]:.2f}"
+        )

@@ -7,7 +7,9 @@ invoice of its own parties (round-robin), exactly the unit of work of the servic
 
 The memory measurement sends requests mixing reads (a party's account, one page of its invoices, one page of
 its payments) and payments, and reads the resident memory (VmRSS in /proc/<pid>/status) of each worker
-process of the server after the first `early` requests and after `late` requests in all.
+process of the server after the first `early` requests, then every 1 000 up to `late` in all. Alone:
+
+    .venv/bin/python bench/serve_bench.py postgresql://postgres@127.0.0.1:5432/acompte_bench 10000 1800
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import multiprocessing as mp
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -27,6 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+if __package__ in (None, ""):  # run as `python bench/serve_bench.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from acompte import bootstrap
 from acompte.domain.users import Role
@@ -147,14 +153,14 @@ class Server:
     def _wait_ready(self) -> Server:
         assert self.process is not None
         client = Client(self.port, self.token)
-        ready_by = time.monotonic() + 90
+        ready_by = time.monotonic() + 240  # two workers importing WeasyPrint at load 20 take over 90 s
         while time.monotonic() < ready_by:
             if self.process.poll() is not None:
                 raise RuntimeError(f"acompte serve stopped: {Path(self.log.name).read_text()[-2000:]}")
             if client.call("GET", "/me") == 200 and len(self.worker_pids()) >= self.workers:
                 return self
             time.sleep(0.3)
-        raise RuntimeError("acompte serve did not answer within 90 s")
+        raise RuntimeError("acompte serve did not answer within 240 s")
 
     def __exit__(self, *_: object) -> None:
         if self.process is not None:
@@ -300,18 +306,63 @@ def _send(server: Server, plans: Sequence[WorkerPlan], start: int, total: int, u
 
 
 def run_memory(
-    server: Server, plans: Sequence[WorkerPlan], early: int, late: int, seconds: float = float("inf")
+    server: Server,
+    plans: Sequence[WorkerPlan],
+    early: int,
+    late: int,
+    seconds: float = float("inf"),
+    *,
+    every: int = 1000,
+    clients: int = 4,
 ) -> MemoryResult:
-    """RSS of every worker after `early` mixed requests, then after `late` in all, or as many as were sent
-    within `seconds` (a bound on the run's duration on a busy machine; the samples say how many)."""
-    result = MemoryResult(serve_workers=server.workers, clients=len(plans), planned=late)
+    """RSS of every worker after `early` mixed requests, then every `every` requests up to `late` in all, or as
+    many as were sent within `seconds` (a bound on the run's duration on a busy machine; the samples say how many).
+    `clients` processes share the plans (two on one plan pay its invoices in turn): the server's two workers
+    are kept busy while a client waits for its answer."""
+    shared = [plans[i % len(plans)] for i in range(max(clients, len(plans)))]
+    result = MemoryResult(serve_workers=server.workers, clients=len(shared), planned=late)
     started = time.perf_counter()
     until = time.time() + seconds
-    statuses = _send(server, plans, 0, early, float("inf"))
+    statuses = _send(server, shared, 0, early, float("inf"))
     result.samples.append(server.rss(sum(statuses.values())))
-    statuses += _send(server, plans, early, late - early, until)
-    result.samples.append(server.rss(sum(statuses.values())))
+    sent = early
+    while sent < late and time.time() < until:
+        chunk = min(every, late - sent)
+        statuses += _send(server, shared, sent, chunk, until)
+        sent += chunk
+        result.samples.append(server.rss(sum(statuses.values())))
     result.seconds = time.perf_counter() - started
     result.statuses = dict(statuses)
     result.errors = sum(n for status, n in statuses.items() if status >= 400)
     return result
+
+
+def memory_main(argv: Sequence[str]) -> None:
+    """`python bench/serve_bench.py URL [REQUESTS] [SECONDS]`: the memory measurement alone, in a company of its
+    own (its pool of open invoices made first), against `acompte serve --workers 2`."""
+    from bench import populate
+
+    url = argv[0]
+    requests = int(argv[1]) if len(argv) > 1 else 10_000
+    seconds = float(argv[2]) if len(argv) > 2 else 1800.0
+    app = bootstrap.build(url, pool_size=1)
+    company = populate.create_companies(app.uow, [f"Bench mémoire {os.getpid()}"])[0]
+    pool = populate.populate_pool(app.engine, company, 40, 50)
+    owners = company.parties[:40]
+    plans = [
+        WorkerPlan(company.id, tuple((owners[p], pool[p][i]) for i in range(50) for p in half))
+        for half in (range(0, 20), range(20, 40))
+    ]
+    app.close()
+    with Server(url, company.id, 2) as server:
+        result = run_memory(server, plans, 1000, requests, seconds)
+    for sample in result.samples:
+        print(f"after {sample.requests:>6,} requests: {sample.total_kb / 1024:6.1f} MiB ({sample.load})")
+    print(
+        f"growth ×{result.growth:.3f} from the first sample to the last, {sum(result.statuses.values()):,} "
+        f"requests in {result.seconds:.0f} s by {result.clients} clients; answers {result.statuses}"
+    )
+
+
+if __name__ == "__main__":
+    memory_main(sys.argv[1:])

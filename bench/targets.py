@@ -83,7 +83,8 @@ def write_rows(report: Report, b: BackendReport) -> list[str]:
         c = b.cycles
         rows.append(
             f"| {b.backend}: full deposit cycles, one client, ≥ {CYCLES_TARGET:.0f}/s | **{c.rate:.1f}/s** "
-            f"({c.cycles} in {c.seconds:.0f} s, median {c.p50:.0f} ms a cycle, errors {c.errors}) "
+            f"({c.cycles} in {c.seconds:.0f} s, median {c.p50:.0f} ms a cycle, errors {c.errors}; PDFs rendered "
+            f"after commit by the file worker, apart: {c.render_rate:.2f}/s) "
             f"| {_pg_text(_pgbench(report))} | {c.load} | {_met(c.rate >= CYCLES_TARGET and not c.errors)} |"
         )
     return rows

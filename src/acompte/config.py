@@ -47,9 +47,9 @@ class Settings:
     statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
     #: ACOMPTE_IDLE_TX_TIMEOUT: longest a PostgreSQL transaction may stay idle (its locks are then released).
     idle_in_transaction_timeout: float = DEFAULT_IDLE_TX_TIMEOUT
-    #: ACOMPTE_BUSY_TIMEOUT: longest wait for SQLite's write lock before answering « busy, retry ». Generous:
-    #: issuing an invoice renders its files inside its transaction, holding the lock 0.3 s (2.4 s on a loaded
-    #: machine, docs/benchmarks.md), so a burst of validations queues; a request's deadline cuts the wait.
+    #: ACOMPTE_BUSY_TIMEOUT: longest wait for SQLite's write lock before answering « busy, retry ». Generous: a
+    #: burst of validations queues behind one another (their files are rendered after commit, but a backup or
+    #: an import holds the lock longer); a request's deadline cuts the wait.
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     #: ACOMPTE_REQUEST_TIMEOUT: longest an HTTP request may run before it is rolled back and answered 503.
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
@@ -57,6 +57,9 @@ class Settings:
     #: trips (facts read at once, writes sent with the commit) instead of through the repositories, one statement
     #: at a time. Both give the same rows (tests/services/test_payment_recording_parity.py).
     set_based_writes: bool = True
+    #: ACOMPTE_FILE_WORKER (on; « 0 » turns it off): `acompte serve` renders the files of issued documents in a
+    #: thread of each server process. Off when `acompte files render --follow` runs beside it instead.
+    file_worker: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -69,6 +72,7 @@ class Settings:
             busy_timeout=_seconds("ACOMPTE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT),
             request_timeout=_seconds("ACOMPTE_REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT),
             set_based_writes=_switch("ACOMPTE_SET_BASED_WRITES", default=True),
+            file_worker=_switch("ACOMPTE_FILE_WORKER", default=True),
         )
 
 

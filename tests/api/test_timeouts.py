@@ -83,9 +83,9 @@ def test_a_validation_past_the_deadline_is_rolled_back_and_its_number_stays_free
 
     with application(database_url, request_timeout=REQUEST_TIMEOUT) as limited:
         hurried = admin(app, TestClient(create_app(limited)), people, ctx)
-        # the issued file cannot be stored: validation numbers the invoice, writes its history, then waits
+        # the issued file cannot be recorded due: validation numbers the invoice, writes its history, then waits
         with psycopg.connect(libpq(database_url)) as holder:
-            holder.execute("LOCK TABLE issued_files IN ACCESS EXCLUSIVE MODE")
+            holder.execute("LOCK TABLE issued_file_jobs IN ACCESS EXCLUSIVE MODE")
             started = time.monotonic()
             late = hurried.post(f"documents/{drafts[1]['id']}/validate", headers={"Idempotency-Key": "valider-2"})
             elapsed = time.monotonic() - started

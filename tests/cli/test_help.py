@@ -31,6 +31,7 @@ COMMANDS = [
     ["bank", "match"],
     ["backup"],
     ["verify"],
+    ["files", "render"],
 ]
 #: Words only the other language would use (whole words, lower case).
 ENGLISH = {"the", "and", "of", "to", "with", "for", "show", "this", "default", "required", "usage", "commands",

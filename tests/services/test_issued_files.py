@@ -1,5 +1,5 @@
-"""Issued documents are frozen (SQLite and PostgreSQL): issuing stores the file once with its SHA-256 in the
-history; every download hands out those bytes; a payment received later changes neither the PDF nor the XML;
+"""Issued documents are frozen (SQLite and PostgreSQL): issuing records what the file shows, the worker (or the
+first download) stores it once with its SHA-256 in the history; every download hands out those bytes; a payment received later changes neither the PDF nor the XML;
 the printed net to pay is the XML's BT-115; drafts are still rendered on the fly."""
 
 from __future__ import annotations
@@ -67,7 +67,12 @@ def file_events(uow, ctx, document_id):
 
 def test_issuing_a_sale_invoice_stores_its_factur_x_and_records_the_hash_in_its_history(uow, ctx, legal):
     invoice = validated(uow, ctx, legal.id, line("1000.00", designation="Table en chêne"), today=date(2026, 3, 16))
+    assert (
+        file_events(uow, ctx, invoice.id) == [] and issued_files.files_due(uow, ctx.company_id) == 1
+    )  # due, rendered after commit
 
+    issued_files.render_due(uow, company_id=ctx.company_id)
+    assert issued_files.files_due(uow, ctx.company_id) == 0
     events = file_events(uow, ctx, invoice.id)
     assert sorted(e.data["file"] for e in events) == ["facturx", "facturx_xml"]
     pdf = issued_files.document_file(uow, ctx, invoice.id, FileKind.FACTURX)
@@ -186,6 +191,7 @@ def test_drafts_are_rendered_on_the_fly_and_nothing_is_stored(uow, ctx, legal):
 
 def test_a_purchase_invoice_keeps_its_pdf(uow, ctx, supplier):
     bill = validated(uow, ctx, supplier.id, line("400.00"), flow=Flow.PURCHASE, today=date(2026, 3, 3))
+    issued_files.render_due(uow, company_id=ctx.company_id)
     events = file_events(uow, ctx, bill.id)
     assert [e.data["file"] for e in events] == ["pdf"]
     first = issued_files.document_file(uow, ctx, bill.id)
@@ -199,6 +205,7 @@ def test_a_sale_issued_before_its_legal_identifiers_keeps_its_pdf_and_gets_its_f
     uow, ctx, customer
 ):
     invoice = validated(uow, ctx, customer.id, line("100.00"), today=date(2026, 3, 3))  # no VAT number yet
+    issued_files.render_due(uow, company_id=ctx.company_id)
     assert [e.data["file"] for e in file_events(uow, ctx, invoice.id)] == ["pdf"]
     printed = issued_files.document_file(uow, ctx, invoice.id)
     with pytest.raises(MissingLegalIdentifier):

@@ -52,7 +52,7 @@ class PlainFiles:
     def pdf(self, document: object) -> bytes:
         return b"%PDF-1.7 stand-in"
 
-    def facturx(self, document: object, invoice: object) -> tuple[bytes, bytes]:
+    def facturx(self, document: object, invoice: object, **_: object) -> tuple[bytes, bytes]:
         return b"%PDF-1.7 stand-in", b"<xml/>"
 
 

@@ -1,14 +1,16 @@
 """Issued files: the bytes of a document as issued (its PDF, its Factur-X and the XML inside), with their hash.
 
-An issued invoice, deposit invoice or credit note is a legal document: its file is produced once, when it is
-issued, and every later download hands out exactly those bytes. The SHA-256 recorded in the document's history
-proves it (docs/design.md, « Issued documents are frozen »).
+An issued invoice, deposit invoice or credit note is a legal document: what its file shows is frozen when it is
+issued (`FileJob`: the inputs of its rendering and the issue instant, in the issuing transaction), its bytes are
+produced once from them, and every later download hands out exactly those bytes. The SHA-256 recorded in the
+document's history proves it (docs/design.md, « Issued documents are frozen »).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -54,3 +56,16 @@ class IssuedFile:
     def intact(self) -> bool:
         """The bytes still have the hash recorded when they were stored."""
         return sha256_of(self.content) == self.sha256
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """The files an issued document is due: `plan` (FACTURX: the Factur-X and its XML; PDF: the PDF) rendered from
+    `inputs` (what the file shows, frozen at issue, as text) with the dates of `issued_at`. `actor` issued it."""
+
+    company_id: int
+    document_id: int
+    plan: FileKind
+    actor: str
+    issued_at: datetime
+    inputs: str

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from acompte.domain.addresses import PostalAddress, parse_address
 from acompte.domain.errors import NotFound
@@ -27,10 +28,23 @@ from acompte.persistence.rows import (
     TreasuryAccountRow,
     VatRateRow,
 )
+from acompte.services.ports.clock import Clock
 from acompte.services.views import PaymentMethodView
 
 
 class CompanyRepository(Repo):
+    """Reads a company once per unit of work: `get` keeps what it read (the company, its VAT rates and methods:
+    three statements) until this repository changes any of it, a locked read asks again, or the transaction is
+    rolled back (`forget`). One unit of work is one transaction: another one's change is not seen either way
+    before commit, and a use case that changes the settings locks the row (`get(lock=True)`) first."""
+
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
+        super().__init__(session, clock)
+        self._read: dict[int, Company] = {}
+
+    def forget(self) -> None:
+        self._read.clear()
+
     def add(
         self,
         *,
@@ -70,8 +84,12 @@ class CompanyRepository(Repo):
     def get(self, company_id: int, *, lock: bool = False) -> Company:
         """The company with its active VAT rates and methods; `lock` holds its row until the transaction ends
         (a change of its settings checks the version it saw, then writes)."""
+        if not lock and company_id in self._read:
+            return self._read[company_id]
         query = select(CompanyRow).where(CompanyRow.id == company_id)
-        row = self._one(query.with_for_update() if lock else query, "Société", company_id)
+        if lock:  # the row as committed now, not as this session may have read it before
+            query = query.with_for_update().execution_options(populate_existing=True)
+        row = self._one(query, "Société", company_id)
         rates = list(self.session.scalars(select(VatRateRow).where(VatRateRow.company_id == company_id)))
         methods = list(
             self.session.scalars(
@@ -80,7 +98,8 @@ class CompanyRepository(Repo):
                 .order_by(PaymentMethodRow.code)
             )
         )
-        return mapping.company(row, rates, methods)
+        company = self._read[company_id] = mapping.company(row, rates, methods)
+        return company
 
     def methods(self, company_id: int, *, include_inactive: bool = False) -> list[PaymentMethodView]:
         """The company's payment methods by code; the ones turned off too when asked."""
@@ -103,6 +122,7 @@ class CompanyRepository(Repo):
 
     def update(self, company_id: int, **fields: Any) -> None:
         """Set the given columns; an `address` given as one text box is read into its fields (parse_address)."""
+        self.forget()
         if "address" in fields:
             fields.update(parse_address(fields.pop("address")).fields())
         row = self._one(select(CompanyRow).where(CompanyRow.id == company_id), "Société", company_id)
@@ -111,6 +131,7 @@ class CompanyRepository(Repo):
         self.session.flush()
 
     def set_vat_rates(self, company_id: int, rates: Iterable[Decimal]) -> None:
+        self.forget()
         wanted = set(rates)
         existing = {
             r.rate: r for r in self.session.scalars(select(VatRateRow).where(VatRateRow.company_id == company_id))
@@ -122,6 +143,7 @@ class CompanyRepository(Repo):
         self.session.flush()
 
     def set_method(self, company_id: int, method: Method, active: bool = True) -> None:
+        self.forget()
         row = self.session.get(PaymentMethodRow, (company_id, method.code))
         if row is None:
             self.session.add(

@@ -9,15 +9,18 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
 
 from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, Line
+from acompte.domain.errors import NotFound
 from acompte.domain.money import Money
 from acompte.persistence import document_lists, mapping
 from acompte.persistence.base import Repo
 from acompte.persistence.document_filters import minor_bound
 from acompte.persistence.rows import DeductionRow, DocumentLineRow, DocumentRow, PartyRow
 from acompte.persistence.settled_sums import document_settled_scalar, document_sums_minor
+from acompte.services.ports.clock import Clock
 from acompte.services.views import DocumentFilter, DocumentListRow, DocumentListTotals, DocumentSummary
 
 
@@ -40,9 +43,35 @@ def _deducted_from_document() -> Any:
 
 
 class DocumentRepository(Repo):
+    """Documents and their lines. Within a unit of work a document already read is not read again: its row is the
+    session's (every change to a document goes through that row object, so it is current; it is held here, the
+    session's identity map holding rows only weakly), and its lines are kept until this repository replaces or
+    deletes them, or the transaction is rolled back (`forget`). A locked read always asks the database
+    (SELECT … FOR UPDATE)."""
+
+    def __init__(self, session: Session, clock: Clock | None = None) -> None:
+        super().__init__(session, clock)
+        self._rows: dict[int, DocumentRow] = {}
+        self._lines: dict[int, list[DocumentLineRow]] = {}
+
+    def forget(self) -> None:
+        self._rows.clear()
+        self._lines.clear()
+
     def _row(self, company_id: int, document_id: int, lock: bool = False) -> DocumentRow:
-        stmt = select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
-        return self._one(stmt, "Document", document_id, lock)
+        if lock:
+            stmt = select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
+            # the row as committed now, not as this session first read it (another transaction may have changed
+            # it since: the lock is what makes the checks that follow safe)
+            row = self._one(stmt.execution_options(populate_existing=True), "Document", document_id, lock)
+            self._lines.pop(document_id, None)
+        else:
+            found = self._rows.get(document_id) or self.session.get(DocumentRow, document_id)
+            if found is None or found.company_id != company_id:
+                raise NotFound(entity="Document", id=document_id)
+            row = found
+        self._rows[document_id] = row
+        return row
 
     def add(self, document: Document, *, notes: str = "", data: dict[str, Any] | None = None) -> int:
         row = DocumentRow(
@@ -75,7 +104,10 @@ class DocumentRepository(Repo):
         row = self._row(company_id, document_id, lock)
         if not lines:
             return mapping.document(row)
-        found = list(self.session.scalars(select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)))
+        found = self._lines.get(row.id)
+        if found is None:
+            query = select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)
+            found = self._lines[row.id] = list(self.session.scalars(query))
         return mapping.document(row, found)
 
     def headers(self, company_id: int, document_ids: Sequence[int], *, lock: bool = False) -> dict[int, Document]:
@@ -97,6 +129,7 @@ class DocumentRepository(Repo):
 
     def replace_lines(self, document: Document, lines: Sequence[Line], net: Money, vat: Money, gross: Money) -> None:
         row = self._row(document.company_id, document.id)
+        self._lines.pop(row.id, None)
         self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
         for line in lines:
             self.session.add(
@@ -128,6 +161,8 @@ class DocumentRepository(Repo):
 
     def delete(self, company_id: int, document_id: int) -> None:
         row = self._row(company_id, document_id)
+        self._lines.pop(row.id, None)
+        self._rows.pop(row.id, None)
         self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
         self.session.delete(row)
         self.session.flush()

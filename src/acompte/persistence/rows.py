@@ -585,3 +585,29 @@ class IssuedFileRow(Base):
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IssuedFileJobRow(Base):
+    """The files an issued document is due, recorded in the transaction that issued it: everything they are made
+    of (`inputs`: the printed document and its e-invoice as at issue, JSON) and the issue instant (the Factur-X's
+    dates). A worker renders them after commit and stores them in `issued_files`; `rendered_at` is then set.
+    The inputs never change: rendering them again gives the same bytes."""
+
+    __tablename__ = "issued_file_jobs"
+    __table_args__ = (
+        # the worker's queue: only the jobs still due, however many documents were issued before
+        Index(
+            "ix_issued_file_jobs_due",
+            "issued_at",
+            sqlite_where=text("rendered_at IS NULL"),
+            postgresql_where=text("rendered_at IS NULL"),
+        ),
+    )
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    plan: Mapped[str] = mapped_column(String(20))  # FileKind: facturx (with its XML) or pdf
+    actor: Mapped[str] = mapped_column(String(100))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    inputs: Mapped[str] = mapped_column(Text)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rendered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -184,6 +184,8 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         if self.session is not None:
             self.session.rollback()
+            self.companies.forget()  # what they read may have been this transaction's own change
+            self.documents.forget()
 
 
 if TYPE_CHECKING:

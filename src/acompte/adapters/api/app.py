@@ -99,17 +99,28 @@ TAGS = [
 ]
 
 
-def create_app(application: bootstrap.App | None = None) -> FastAPI:
-    """Build the ASGI application on an already built `bootstrap.App` (or one from the environment)."""
+def create_app(application: bootstrap.App | None = None, *, file_worker: bool = False) -> FastAPI:
+    """Build the ASGI application on an already built `bootstrap.App` (or one from the environment). With
+    `file_worker` (a server, unless ACOMPTE_FILE_WORKER=0), a thread renders the issued documents' files while
+    it runs (adapters/file_worker.py)."""
     owned = application is None
     app_state = application or bootstrap.build()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         settle_heap()
-        yield
-        if owned:
-            app_state.close()
+        worker = None
+        if file_worker and app_state.settings.file_worker:
+            from acompte.adapters.file_worker import FileWorker
+
+            worker = FileWorker(app_state.uow).start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            if owned:
+                app_state.close()
 
     app = FastAPI(
         title="acompte API",
@@ -152,8 +163,9 @@ def settle_heap() -> None:
 
 def create_app_from_env() -> FastAPI:
     """The application on the database and settings of the environment (ACOMPTE_*): the factory each worker
-    process of `acompte serve --workers N` calls (uvicorn's `factory=True`), each with its own engine."""
-    return create_app()
+    process of `acompte serve --workers N` calls (uvicorn's `factory=True`), each with its own engine and its own
+    file worker."""
+    return create_app(file_worker=True)
 
 
 def _outermost(app: FastAPI, middleware: Callable[[ASGIApp], ASGIApp]) -> None:

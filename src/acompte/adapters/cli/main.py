@@ -15,6 +15,7 @@ from acompte.adapters.cli import bank_reconcile as _bank_reconcile  # noqa: F401
 from acompte.adapters.cli import data as data_commands
 from acompte.adapters.cli.bank import app as bank_app
 from acompte.adapters.cli.exports import app as exports_app
+from acompte.adapters.cli.files import app as files_app
 from acompte.adapters.cli.localized import Command, _, new_app
 from acompte.adapters.cli.users import token_app, user_app
 from acompte.adapters.cli.verify import verify_command
@@ -172,6 +173,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(exports_app, name="export")
 app.add_typer(bank_app, name="bank")
+app.add_typer(files_app, name="files")
 app.command(
     "verify",
     cls=Command,

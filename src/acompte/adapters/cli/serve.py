@@ -14,6 +14,9 @@ With `--workers N` (N > 1) uvicorn starts N processes; each builds its own appli
 environment through the factory `FACTORY` (the parent has migrated the database and printed any demo login
 once). Behind a reverse proxy, `--forwarded-allow-ips` names the proxies whose X-Forwarded-* headers are
 trusted (uvicorn's default: 127.0.0.1).
+
+Each server process also renders the files of the documents issued (a thread: adapters/file_worker.py), unless
+ACOMPTE_FILE_WORKER=0 (then `acompte files render --follow` runs on its own, on this machine or another).
 """
 
 from __future__ import annotations
@@ -278,7 +281,7 @@ def run_server(
         options["forwarded_allow_ips"] = forwarded_allow_ips
     if workers <= 1:
         try:
-            uvicorn.run(create_app(application), **options)
+            uvicorn.run(create_app(application, file_worker=True), **options)
         finally:
             application.close()
         return

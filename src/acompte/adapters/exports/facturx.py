@@ -6,8 +6,10 @@ figures come from domain/einvoicing.py so the PDF, the XML and the accounting en
 
 from __future__ import annotations
 
-from datetime import date
+from contextvars import ContextVar
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 
 from lxml import etree
 
@@ -175,16 +177,55 @@ def cii_xml(invoice: EInvoice) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
-def facturx_pdf(pdf: bytes, xml: bytes, *, title: str = "", author: str = "", subject: str = "") -> bytes:
-    """Embed the XML in a PDF/A-3 (factur-x library: XMP metadata, `factur-x.xml` attachment, AFRelationship)."""
+#: The instant the factur-x library writes as the file's dates (creation, modification, XMP, attachment), for
+#: the rendering running in this context; None: the library's own, now.
+_DATED: ContextVar[datetime | None] = ContextVar("facturx_dated", default=None)
+
+
+@cache
+def _dates_from_context() -> None:
+    """The factur-x library dates a file with `datetime.now()` in two helpers and takes no date of its own: they
+    are wrapped, once, to read the instant of the rendering in progress (a context variable: threads rendering
+    at once each keep theirs). An issued document's Factur-X is dated by its issue, so that rendering it again
+    gives the same bytes (tests/exports/test_facturx.py checks it against the library in use)."""
+    from facturx import facturx as library
+
+    pdf_timestamp = library._get_pdf_timestamp
+    metadata_timestamp = library._get_metadata_timestamp
+
+    def dated_pdf_timestamp(date: datetime | None = None) -> str:
+        return str(pdf_timestamp(date if date is not None else _DATED.get()))
+
+    def dated_metadata_timestamp() -> str:
+        at = _DATED.get()
+        if at is None:
+            return str(metadata_timestamp())
+        return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+    library._get_pdf_timestamp = dated_pdf_timestamp
+    library._get_metadata_timestamp = dated_metadata_timestamp
+
+
+def facturx_pdf(
+    pdf: bytes, xml: bytes, *, title: str = "", author: str = "", subject: str = "", dated: datetime | None = None
+) -> bytes:
+    """Embed the XML in a PDF/A-3 (factur-x library: XMP metadata, `factur-x.xml` attachment, AFRelationship),
+    dated `dated` (an aware instant; None: now)."""
     from facturx import generate_from_binary
 
+    _dates_from_context()
     metadata = {"author": author, "keywords": "Factur-X", "title": title, "subject": subject or title}
-    return bytes(
-        generate_from_binary(
-            pdf, xml, flavor="factur-x", level="en16931", check_xsd=True, pdf_metadata=metadata, lang="fr-FR"
+    if dated is not None and dated.tzinfo is None:
+        dated = dated.replace(tzinfo=UTC)  # SQLite hands instants back without their offset: they are UTC
+    token = _DATED.set(dated)
+    try:
+        return bytes(
+            generate_from_binary(
+                pdf, xml, flavor="factur-x", level="en16931", check_xsd=True, pdf_metadata=metadata, lang="fr-FR"
+            )
         )
-    )
+    finally:
+        _DATED.reset(token)
 
 
 def check_xsd(xml: bytes) -> bool:

@@ -4,10 +4,17 @@ notes and account statements, French by default, with the legal mentions; a Fact
 WeasyPrint needs Pango (Debian `libpango-1.0-0`, `libpangoft2-1.0-0`) and subsets the fonts it embeds with
 HarfBuzz (`libharfbuzz-subset0`; without it, with fontTools at about four times the CPU): `.ci/system-deps`
 installs them if missing.
+
+The same document renders to the same bytes: an issued document's file may be rendered after its issue, or again
+(docs/design.md, « Issued documents are frozen »). WeasyPrint embeds font subsets whose `head` table fontTools
+stamps with the current time unless `SOURCE_DATE_EPOCH` says which (the reproducible-builds convention): it is
+fixed here, for this process, unless already set. The Factur-X's dates are its issue instant (facturx.py).
 """
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -20,6 +27,10 @@ from acompte.adapters.i18n.catalogue import gettext
 from acompte.domain.einvoicing import EInvoice
 from acompte.services.exports.printing import PrintableDocument
 from acompte.services.exports.statements import Statement
+
+#: 2026-01-01T00:00:00Z: the date in the embedded fonts' headers (a fixed one: it says nothing of the document).
+FONT_DATE_EPOCH = "1767225600"
+os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_DATE_EPOCH)
 
 
 def _number(value: Decimal) -> str:
@@ -94,8 +105,10 @@ class PdfRenderer:
     def pdf(self, document: PrintableDocument) -> bytes:
         return document_pdf(document)
 
-    def facturx(self, document: PrintableDocument, invoice: EInvoice) -> tuple[bytes, bytes]:
+    def facturx(
+        self, document: PrintableDocument, invoice: EInvoice, *, issued_at: datetime | None = None
+    ) -> tuple[bytes, bytes]:
         xml = cii_xml(invoice)
         title = f"{document.title} {document.number}"
         pdf = render_pdf(document_html(document), title=title, pdf_a=True)
-        return facturx_pdf(pdf, xml, title=title, author=document.seller.name), xml
+        return facturx_pdf(pdf, xml, title=title, author=document.seller.name, dated=issued_at), xml

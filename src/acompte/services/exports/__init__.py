@@ -9,12 +9,13 @@
 - `einvoicing`        the EN 16931 view of an issued document, what refuses issue, the « Encaissée » status
 - `ereporting`        payment data reports for VAT due on receipt
 - `printing`          what a printed document shows; `statements`: a statement of account as printed
-- `issued_files`      an issued document's files, produced once at issue and kept with their hash
+- `render_inputs`     what an issued document's file shows, frozen as text at issue (read back for rendering)
+- `issued_files`      an issued document's files: frozen at issue, rendered once after commit, kept with their hash
 
 Inside the package the imports go one way, in this order: issued_vat <- facts <- settlement_facts <- run,
-ereporting; run_postings <- exchange <- run; issued_vat <- einvoicing <- printing <- statements, issued_files;
-facts <- posted. Nothing here imports another capability's service. This module re-exports the export runs and
-the ledger, so that callers write `exports.run_export(...)` and `exports.ledger(...)`.
+ereporting; run_postings <- exchange <- run; issued_vat <- einvoicing <- printing <- statements, render_inputs;
+render_inputs <- issued_files; facts <- posted. Nothing here imports another capability's service. This module
+re-exports the export runs and the ledger, so that callers write `exports.run_export(...)` and `exports.ledger(...)`.
 """
 
 from acompte.domain.accounting import AccountingSettings

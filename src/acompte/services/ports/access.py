@@ -3,10 +3,10 @@ API idempotency keys; the files kept for issued documents."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from acompte.domain.issued_files import FileKind, IssuedFile
+from acompte.domain.issued_files import FileJob, FileKind, IssuedFile
 from acompte.domain.users import (
     Credential,
     CredentialKind,
@@ -120,3 +120,15 @@ class IssuedFiles(Protocol):
     def get(self, company_id: int, document_id: int, kind: FileKind) -> IssuedFile | None: ...
 
     def kinds(self, company_id: int, document_id: int) -> set[FileKind]: ...
+
+    def schedule(self, job: FileJob) -> None:
+        """Record, in the issuing transaction, the files a document is due and what they are made of."""
+
+    def job(self, company_id: int, document_id: int, *, lock: bool = False) -> FileJob | None: ...
+
+    def claim_due(self, *, limit: int, lease: timedelta, company_id: int | None = None) -> list[FileJob]:
+        """Jobs still due, every company's or one's, claimed for `lease`: no other worker renders them meanwhile."""
+
+    def mark_rendered(self, company_id: int, document_id: int) -> None: ...
+
+    def due_count(self, company_id: int | None = None) -> int: ...
