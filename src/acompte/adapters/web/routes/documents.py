@@ -45,6 +45,7 @@ from acompte.services.views import DocumentListRow
 
 router = APIRouter()
 PER_PAGE = 50
+PARTY_CHOICES = 50
 SORTS = ("number", "date", "party", "gross", "balance", "due")
 STATUSES = tuple(s.value for s in position_words.LIST_FILTER_STATUSES)
 
@@ -163,6 +164,7 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
         listed = documents.document_list(uow, ctx, **order, **query)
     today = security.clock_of(request).today()
     role = "customer" if flow is Flow.SALE else "supplier"
+    choices = parties.party_choices(uow, ctx, chosen=query["party_id"], role=role, limit=PARTY_CHOICES)
     context = {
         "flow": flow.value,
         "kind": common.url_kind(kind),
@@ -172,7 +174,10 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
         "filters": filters,
         "sort": sort,
         "descending": descending,
-        "parties": parties.list_parties(uow, ctx, role=role),
+        # A bounded choice (the first parties by name, and the one filtered on): the whole list of a large company's
+        # parties cost more than the page's rows.
+        "parties": choices.parties,
+        "more_parties": choices.more,
         "can_write": common.can_write(request),
         "list_statuses": STATUSES,
         "new_url": _new_url(flow, kind),
