@@ -276,6 +276,18 @@ def test_the_status_filter_keeps_the_documents_whose_position_has_that_status(uo
     assert_totals_are_the_sums(documents.document_list_totals(uow, ctx, status=status), summaries)
     by_balance = documents.document_list(uow, ctx, status=status.value, sort="balance", per_page=100)
     assert sorted(r.id for r in by_balance.rows) == sorted(s.id for s in summaries)
+    for sort in ("date", "balance"):  # by the cursors, forward then back, two rows a page
+        pages, page = [], documents.document_list(uow, ctx, status=status, sort=sort, per_page=2)
+        while True:
+            pages.append([r.id for r in page.rows])
+            if page.next_cursor is None:
+                break
+            page = documents.document_list(uow, ctx, status=status, sort=sort, per_page=2, after=page.next_cursor)
+        back = [[r.id for r in page.rows]]
+        while page.previous_cursor is not None:
+            page = documents.document_list(uow, ctx, status=status, sort=sort, per_page=2, before=page.previous_cursor)
+            back.append([r.id for r in page.rows])
+        assert pages == back[::-1] and sorted(i for p in pages for i in p) == sorted(s.id for s in summaries), sort
     in_book = {"draft", "unpaid", "partial", "paid", "cancelled", "invoiced", "unused", "used"}
     assert bool(summaries) is (status.value in in_book)
     if status is not PositionStatus.DRAFT:
