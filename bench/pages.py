@@ -65,6 +65,9 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("payments", "/payments"),
     # The other pages a bookkeeper's day walks through (tests/browser/test_day_walk.py).
     ("draft documents", "/documents?state=draft"),
+    # What a list page loads after it is shown (htmx): the count and the totals of every filtered row.
+    ("sale invoices: count and totals", "/documents/totals?flow=sale&kind=invoice"),
+    ("sale invoices, status unpaid: count and totals", "/documents/totals?flow=sale&kind=invoice&status=unpaid"),
     ("new order form", "/documents/new?flow=sale&kind=order"),
     ("one order", "/documents/{order}"),
     ("deposit form", "/documents/{order}/deposit"),

@@ -36,13 +36,12 @@ from sqlalchemy import Engine, event, text
 
 from acompte import bootstrap
 from acompte.adapters.exports.fec import write_fec
-from acompte.domain.documents import Flow, Kind
 from acompte.domain.errors import TemporarilyUnavailable
 from acompte.services import accounts, dashboard, deadline, documents, exports, payments, queries
 from acompte.services import parties as party_service
 from acompte.services.ports import Ctx
 from bench import populate
-from bench.lists import CASES
+from bench.lists import CASES, TOTALS, list_arguments
 from bench.measure import percentile
 
 
@@ -195,27 +194,11 @@ def read_cases(
         timed(e, "dashboard", lambda k: dashboard.dashboard(app.uow(), ctx), max(1, repeat // 3)),
     ]
     if lists:
-        for label, kw in CASES:
-            args = dict(kw)
-            if args.pop("party", False):
-                args["party_id"] = parties[len(parties) // 2]
-            out.append(
-                timed(
-                    e,
-                    f"list: {label}",
-                    lambda k, args=args: documents.document_list(
-                        app.uow(), ctx, flow=Flow.SALE, kind=Kind.INVOICE, **args
-                    ),
-                    repeat,
-                )
-            )
-        for label, kw in (
-            ("list: every kind, status = unpaid", {"status": "unpaid"}),
-            ("list: every kind, newest first", {"sort": "date", "descending": True}),
-        ):
-            out.append(
-                timed(e, label, lambda k, kw=kw: documents.document_list(app.uow(), ctx, flow=Flow.SALE, **kw), repeat)
-            )
+        for label, kw in (*CASES, *TOTALS):
+            args = list_arguments(app, ctx, parties, kw)
+            read = documents.document_list_totals if label.startswith("totals") else documents.document_list
+            name = f"list {label}" if label.startswith("totals") else f"list: {label}"
+            out.append(timed(e, name, lambda k, args=args, read=read: read(app.uow(), ctx, **args), repeat))
         one = parties[len(parties) // 2]
         for label, kw in (
             ("payments: newest 50", {}),

@@ -9,9 +9,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
+from acompte.adapters.i18n.formats import money
+from acompte.domain.documents import Flow, Kind
 from acompte.domain.users import Role
-from acompte.services import exports, parties, users
+from acompte.services import documents, exports, parties, users
 from tests.api.conftest import PASSWORD
 from tests.browser.conftest import screenshot
 from tests.dashboard_helpers import Story, half_year
@@ -109,6 +112,24 @@ def test_at_390_px_invoices_are_cards_showing_balance_due_and_status(live_server
     assert first and second and second["y"] > first["y"]  # stacked in the card, not side by side
     assert first["x"] + first["width"] <= 390 and second["x"] + second["width"] <= 390
     screenshot(page, "narrow-invoice-cards")
+
+
+def test_at_390_px_the_invoice_list_shows_its_count_and_totals_once_loaded(app, ctx, live_server, page, story):
+    """The page comes without them; htmx fetches them once it is shown: the count line, and the table's footer
+    swapped in out of band — the figures the service gives for every filtered row, as cards at 390 px."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/documents?flow=sale&kind=invoice")
+    totals = documents.document_list_totals(app.uow(), ctx, flow=Flow.SALE, kind=Kind.INVOICE)
+    expect(page.locator("#list-count")).to_contain_text(f"{totals.count} documents")
+    footer = page.locator("#list-totals")
+    expect(footer).to_contain_text(f"Total des {totals.count} documents filtrés")
+    for label, figure in (("Total TTC", totals.gross), ("Reste dû", totals.balance_due)):
+        cell = footer.locator(f'td[data-label="{label}"]')
+        expect(cell).to_have_text(money(figure, "fr"))
+        box = cell.bounding_box()
+        assert box and box["x"] + box["width"] <= 390, label
+    assert page.evaluate(PAGE_WIDTH) <= 390
+    screenshot(page, "narrow-invoice-totals")
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,26 @@ def _reads(app: bootstrap.App, ctx: Ctx, party: int) -> dict[str, Callable[[], A
                 )
             )
     reads["list of every kind"] = lambda: documents.document_list(app.uow(), ctx, flow=Flow.SALE, status="unpaid")
+    for status in (None, "unpaid"):
+        reads[f"list totals {status}"] = lambda status=status: documents.document_list_totals(
+            app.uow(), ctx, flow=Flow.SALE, kind=Kind.INVOICE, status=status
+        )
+        reads[f"list count {status}"] = lambda status=status: documents.document_list_count(
+            app.uow(), ctx, flow=Flow.SALE, kind=Kind.INVOICE, status=status, cap=10_000
+        )
+    reads["list page 3 by cursor"] = lambda: documents.document_list(
+        app.uow(),
+        ctx,
+        flow=Flow.SALE,
+        kind=Kind.INVOICE,
+        sort="party",
+        descending=False,
+        per_page=2,
+        after=documents.document_list(
+            app.uow(), ctx, flow=Flow.SALE, kind=Kind.INVOICE, sort="party", descending=False, page=2, per_page=2
+        ).next_cursor
+        or "missing",
+    )
     every_payment = payment_lists.payment_filter()
     for sort in PAYMENT_SORTS:
         reads[f"payments by {sort}"] = lambda sort=sort: payment_lists.payment_list(

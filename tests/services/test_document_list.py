@@ -119,12 +119,15 @@ def book(uow, ctx, customer):  # type: ignore[no-untyped-def]
     return ids
 
 
-def test_one_page_carries_the_figures_and_the_totals_of_every_filtered_row(uow, ctx, book):
+def test_one_page_carries_the_figures_and_the_totals_are_those_of_every_filtered_row(uow, ctx, book):
     listed = documents.document_list(uow, ctx, flow=Flow.SALE, kind=Kind.INVOICE, sort="date", per_page=2)
     expected = [s for s in reference(uow, ctx) if s.kind == "invoice" and s.flow == "sale"]
-    assert listed.totals.count == len(expected) == 8
-    assert (listed.page, listed.pages, len(listed.rows)) == (1, 4, 2)
-    assert_totals_are_the_sums(listed.totals, expected)
+    totals = documents.document_list_totals(uow, ctx, flow=Flow.SALE, kind=Kind.INVOICE)
+    assert totals.count == len(expected) == 8
+    assert (listed.page, listed.has_previous, listed.has_next, len(listed.rows)) == (1, False, True, 2)
+    assert_totals_are_the_sums(totals, expected)
+    assert documents.document_list_count(uow, ctx, flow=Flow.SALE, kind=Kind.INVOICE) == 8
+    assert documents.document_list_count(uow, ctx, flow=Flow.SALE, kind=Kind.INVOICE, cap=3) == 4  # « more than 3 »
     final = next(r for r in all_rows(uow, ctx, kind=Kind.INVOICE) if r.id == book["final"])
     assert (final.gross, final.deposits, final.settled, final.balance_due) == (
         eur("1200.00"),
@@ -162,7 +165,7 @@ def test_every_row_is_its_position(uow, ctx, book):
         assert_row_is_its_position(row, expected[row.id])
     for row in documents.document_list(uow, ctx, per_page=100).rows:  # the page's correlated sums
         assert_row_is_its_position(row, expected[row.id])
-    assert_totals_are_the_sums(documents.document_list(uow, ctx).totals, list(expected.values()))
+    assert_totals_are_the_sums(documents.document_list_totals(uow, ctx), list(expected.values()))
 
 
 @pytest.mark.parametrize("sort", LIST_SORTS)
@@ -180,23 +183,41 @@ def test_each_sort_orders_every_row_with_the_id_breaking_ties_and_pages_join_up(
 
     expected = [s.id for s in sorted(reference(uow, ctx), key=key, reverse=descending)]
     pages = []
-    for page in range(1, 6):
+    for page in range(1, 6):  # 15 documents, by page number
         listed = documents.document_list(uow, ctx, sort=sort, descending=descending, page=page, per_page=3)
-        assert (listed.page, listed.pages) == (page, 5)  # 15 documents
+        assert (listed.page, listed.has_previous, listed.has_next) == (page, page > 1, page < 5)
         pages.extend(r.id for r in listed.rows)
     assert pages == expected
+    forward, listed = [], documents.document_list(uow, ctx, sort=sort, descending=descending, per_page=4)
+    while True:  # by the cursors, forward then back: the same rows, in the same order, the same page numbers
+        forward.append((listed.page, [r.id for r in listed.rows]))
+        if listed.next_cursor is None:
+            break
+        listed = documents.document_list(
+            uow, ctx, sort=sort, descending=descending, per_page=4, after=listed.next_cursor, page=listed.page + 1
+        )
+    backward = [(listed.page, [r.id for r in listed.rows])]
+    while listed.previous_cursor is not None:
+        listed = documents.document_list(
+            uow, ctx, sort=sort, descending=descending, per_page=4, before=listed.previous_cursor, page=listed.page - 1
+        )
+        backward.append((listed.page, [r.id for r in listed.rows]))
+    assert [i for _p, ids in forward for i in ids] == expected and forward == backward[::-1]
+    assert [p for p, _ids in forward] == [1, 2, 3, 4]
     streamed = all_rows(uow, ctx, sort=sort, descending=descending, chunk=2)
     assert [r.id for r in streamed] == expected[: len(streamed)] and len(streamed) == len(expected)
 
 
 def test_a_page_past_the_last_is_the_last_and_the_sum_of_pages_is_the_total(uow, ctx, book):
     last = documents.document_list(uow, ctx, sort="number", page=99, per_page=4)
-    assert (last.page, last.pages) == (4, 4)  # 15 documents
+    assert (last.page, last.has_next, last.has_previous) == (4, False, True) and last.rows  # 13 to 16 documents
+    assert last.rows == documents.document_list(uow, ctx, sort="number", page=4, per_page=4).rows
     rows = [r for p in (1, 2, 3, 4) for r in documents.document_list(uow, ctx, sort="number", page=p, per_page=4).rows]
-    assert len({r.id for r in rows}) == len(rows) == last.totals.count
+    totals = documents.document_list_totals(uow, ctx)
+    assert len({r.id for r in rows}) == len(rows) == totals.count
     eur_rows = [r for r in rows if r.gross.currency == "EUR"]
     for name in (*FIGURES, "gross"):
-        assert total((getattr(r, name) for r in eur_rows), "EUR") == getattr(last.totals, name)
+        assert total((getattr(r, name) for r in eur_rows), "EUR") == getattr(totals, name)
 
 
 def test_filters_keep_what_each_one_says(uow, ctx, book, customer):
@@ -204,7 +225,8 @@ def test_filters_keep_what_each_one_says(uow, ctx, book, customer):
 
     def ids(**kw):  # type: ignore[no-untyped-def]
         listed = documents.document_list(uow, ctx, per_page=100, **kw)
-        assert listed.totals.count == len(listed.rows)
+        assert documents.document_list_totals(uow, ctx, **kw).count == len(listed.rows)
+        assert documents.document_list_count(uow, ctx, **kw) == len(listed.rows)
         return sorted(r.id for r in listed.rows)
 
     def where(pred):  # type: ignore[no-untyped-def]
@@ -241,9 +263,8 @@ def test_the_count_alone_is_the_count_of_the_totals(uow, ctx, book, filters):
     with uow:
         counted = uow.documents.list_count(ctx.company_id, filters)
         assert counted == uow.documents.list_totals(ctx.company_id, filters, "EUR").count
-        assert counted == len(
-            uow.documents.list_page(ctx.company_id, filters, sort="date", descending=True, offset=0, limit=500)
-        )
+        assert counted == len(uow.documents.list_page(ctx.company_id, filters, sort="date", descending=True, limit=500))
+        assert uow.documents.list_count(ctx.company_id, filters, cap=2) == min(counted, 3)
 
 
 @pytest.mark.parametrize("status", list(PositionStatus))
@@ -252,19 +273,32 @@ def test_the_status_filter_keeps_the_documents_whose_position_has_that_status(uo
     listed = documents.document_list(uow, ctx, status=status, per_page=100)
     assert sorted(r.id for r in listed.rows) == sorted(s.id for s in summaries)
     assert all(r.status is status for r in listed.rows)
-    assert_totals_are_the_sums(listed.totals, summaries)
+    assert_totals_are_the_sums(documents.document_list_totals(uow, ctx, status=status), summaries)
     by_balance = documents.document_list(uow, ctx, status=status.value, sort="balance", per_page=100)
     assert sorted(r.id for r in by_balance.rows) == sorted(s.id for s in summaries)
+    for sort in ("date", "balance"):  # by the cursors, forward then back, two rows a page
+        pages, page = [], documents.document_list(uow, ctx, status=status, sort=sort, per_page=2)
+        while True:
+            pages.append([r.id for r in page.rows])
+            if page.next_cursor is None:
+                break
+            page = documents.document_list(uow, ctx, status=status, sort=sort, per_page=2, after=page.next_cursor)
+        back = [[r.id for r in page.rows]]
+        while page.previous_cursor is not None:
+            page = documents.document_list(uow, ctx, status=status, sort=sort, per_page=2, before=page.previous_cursor)
+            back.append([r.id for r in page.rows])
+        assert pages == back[::-1] and sorted(i for p in pages for i in p) == sorted(s.id for s in summaries), sort
     in_book = {"draft", "unpaid", "partial", "paid", "cancelled", "invoiced", "unused", "used"}
     assert bool(summaries) is (status.value in in_book)
     if status is not PositionStatus.DRAFT:
-        assert documents.document_list(uow, ctx, status=status, state=State.DRAFT).totals.count == 0
+        assert documents.document_list_totals(uow, ctx, status=status, state=State.DRAFT).count == 0
 
 
 def test_an_unknown_sort_is_refused_and_another_company_sees_nothing(uow, ctx, other_ctx, book):
     with pytest.raises(ValueError):
         documents.document_list(uow, ctx, sort="id; drop table documents")
-    assert documents.document_list(uow, other_ctx).totals.count == 0
+    assert documents.document_list_totals(uow, other_ctx).count == 0
+    assert documents.document_list(uow, other_ctx).rows == ()
     assert documents.document_list(uow, ctx, party_id=10**9).rows == ()
 
 
@@ -429,11 +463,18 @@ def test_every_row_is_its_position_and_the_totals_their_sums_after_any_history(a
         if (status is None or s.position.status is status) and (not to_settle or s.position.to_settle)
     ]
     listed = documents.document_list(uow, ctx, status=status, sort=sort, per_page=2, open=to_settle)
-    assert_totals_are_the_sums(listed.totals, expected)
-    for row in listed.rows:
-        assert_row_is_its_position(row, everything[row.id])
+    assert_totals_are_the_sums(documents.document_list_totals(uow, ctx, status=status, open=to_settle), expected)
+    paged = [r.id for r in listed.rows]
+    while listed.next_cursor is not None:  # the pages after it, by cursor
+        for row in listed.rows:
+            assert_row_is_its_position(row, everything[row.id])
+        listed = documents.document_list(
+            uow, ctx, status=status, sort=sort, per_page=2, open=to_settle, after=listed.next_cursor
+        )
+        paged += [r.id for r in listed.rows]
     streamed = all_rows(uow, ctx, status=status, sort=sort, chunk=3, open=to_settle)
     assert sorted(r.id for r in streamed) == sorted(s.id for s in expected)
+    assert paged == [r.id for r in streamed]
     for row in streamed:
         assert_row_is_its_position(row, everything[row.id])
     for row in documents.document_list(uow, ctx, per_page=500).rows:  # every row through the page's scalars

@@ -1,4 +1,5 @@
-"""Document lists in SQL: one page, the count and totals of every filtered row, and the export in chunks.
+"""Document lists in SQL: each row's position, and the count and totals of every filtered row (asked apart from the
+pages: persistence/document_pages.py reads a page, a bounded count and the export's chunks).
 
 Each row carries its document's position (domain/positions.py: status, deducted, paid, credited, written off,
 net to pay, balance due, invoiced, credit left) computed in SQL from the same facts `services.positions` reads —
@@ -24,7 +25,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select, text, tuple_, union_all
+from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select, text, union_all
 from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
@@ -43,7 +44,7 @@ from acompte.persistence.rows import (
     RefundRow,
     WriteOffRow,
 )
-from acompte.services.views import DocumentFilter, DocumentListRow, DocumentListTotals
+from acompte.services.views import DocumentFilter, DocumentListTotals
 
 #: The end of a "due" sort: documents without a due date come after every dated one (ascending).
 NO_DUE_DATE = date(9999, 12, 31)
@@ -429,15 +430,6 @@ def totals(session: Session, company_id: int, f: DocumentFilter, currency: str) 
     return DocumentListTotals(count=count, other_currency=other, **{k: money(v, currency) for k, v in sums.items()})
 
 
-def count(session: Session, company_id: int, f: DocumentFilter) -> int:
-    """The count `totals` gives. Without a status filter it is the documents the own filters keep, counted
-    through the indexes; no sum is read (the dashboard counts drafts this way)."""
-    if f.status or f.open:  # each row's status decides: the positioned sums, every currency's group counted
-        _planner(session)
-        return sum(int(n) for _same, n, *_figures in session.execute(_positioned_totals(company_id, f, "")))
-    return int(session.scalar(select(func.count()).select_from(DocumentRow).where(*own_conditions(company_id, f))) or 0)
-
-
 def _positioned_totals(company_id: int, f: DocumentFilter, currency: str, extra: Sequence[Any] = ()) -> Any:
     """(same currency, count, *FIGURES) over the filtered rows, each row's position computed."""
     docs = _filtered(company_id, f, every_row=True, extra=extra)
@@ -495,81 +487,6 @@ def _planner(session: Session) -> None:
     query runs (bench/lists.py). SET LOCAL ends with the transaction."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
-
-
-def _ordered(company_id: int, f: DocumentFilter, sort: str, descending: bool) -> tuple[Any, Any]:
-    docs = _filtered(company_id, f, every_row=bool(f.status) or f.open or sort == "balance")
-    position = _Position(docs)
-    key = sort_key(docs, sort).label("sort_key")
-    columns = [position.status().label("status"), *(v.label(k) for k, v in position.figures.items() if k != "gross")]
-    columns += [position.invoiced.label("invoiced"), position.credit_left.label("credit_left")]
-    stmt = select(docs, *columns, key).where(*position.predicate(f))
-    order = (key.desc(), docs.c.id.desc()) if descending else (key.asc(), docs.c.id.asc())
-    return docs, stmt.order_by(*order)
-
-
-def page(
-    session: Session, company_id: int, f: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
-) -> list[DocumentListRow]:
-    _planner(session)
-    _docs, stmt = _ordered(company_id, f, sort, descending)
-    return [_row(r) for r in session.execute(stmt.offset(offset).limit(limit))]
-
-
-def chunk(
-    session: Session,
-    company_id: int,
-    f: DocumentFilter,
-    *,
-    sort: str,
-    descending: bool,
-    after: tuple[Any, int] | None,
-    limit: int,
-) -> tuple[list[DocumentListRow], tuple[Any, int] | None]:
-    """The next `limit` rows after the (sort key, id) `after` (keyset: no offset to skip), and the new cursor."""
-    _planner(session)
-    docs, stmt = _ordered(company_id, f, sort, descending)
-    if after is not None:
-        position, last = tuple_(sort_key(docs, sort), docs.c.id), tuple_(*after)
-        stmt = stmt.where(position < last if descending else position > last)
-    found = list(session.execute(stmt.limit(limit)))
-    cursor = (found[-1].sort_key, found[-1].id) if found else None
-    return [_row(r) for r in found], cursor
-
-
-def _row(r: Any) -> DocumentListRow:
-    def money(minor: Any) -> Money:
-        return Money.from_minor(int(minor), r.currency)
-
-    commercial, credit = r.kind in COMMERCIAL, r.kind in CREDITS
-    return DocumentListRow(
-        id=r.id,
-        kind=r.kind,
-        flow=r.flow,
-        state=r.state,
-        number=r.number,
-        party_id=r.party_id,
-        party_name=r.party_name,
-        issue_date=r.issue_date,
-        due_date=r.due_date,
-        gross=money(r.gross),
-        status=PositionStatus(r.status),
-        deducted=money(r.deducted),
-        paid=money(r.paid),
-        credited=money(r.credited),
-        written_off=money(r.written_off),
-        net_to_pay=money(r.net_to_pay),
-        balance_due=money(r.balance_due),
-        allocated=money(int(r.pay) + int(r.cred) + int(r.wo)),
-        deposits=money(r.deposits),
-        settled=money(r.settled),
-        invoiced=money(r.invoiced) if commercial else None,
-        left_to_invoice=money(max(0, int(r.gross) - int(r.invoiced))) if commercial else None,
-        used=money(r.used) if credit else None,
-        refunded=money(r.refunded) if credit else None,
-        credit_left=money(r.credit_left) if credit else None,
-        supplier_reference=r.supplier_reference or "",
-    )
 
 
 #: What the account figures (persistence/account_figures.py) sum: the same documents and facts as the lists.

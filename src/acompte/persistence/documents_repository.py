@@ -15,7 +15,7 @@ from acompte.domain.allocations import Settlement
 from acompte.domain.documents import Document, Line
 from acompte.domain.errors import NotFound
 from acompte.domain.money import Money
-from acompte.persistence import document_lists, mapping
+from acompte.persistence import document_lists, document_pages, mapping
 from acompte.persistence.base import Repo
 from acompte.persistence.document_filters import minor_bound
 from acompte.persistence.rows import DeductionRow, DocumentLineRow, DocumentRow, PartyRow
@@ -187,14 +187,31 @@ class DocumentRepository(Repo):
         """Count and totals of every document `filters` keeps, in SQL (persistence/document_lists.py)."""
         return document_lists.totals(self.session, company_id, filters, currency)
 
-    def list_count(self, company_id: int, filters: DocumentFilter) -> int:
-        return document_lists.count(self.session, company_id, filters)
+    def list_count(self, company_id: int, filters: DocumentFilter, cap: int | None = None) -> int:
+        return document_pages.count(self.session, company_id, filters, cap)
 
     def list_page(
-        self, company_id: int, filters: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
-    ) -> list[DocumentListRow]:
-        return document_lists.page(
-            self.session, company_id, filters, sort=sort, descending=descending, offset=offset, limit=limit
+        self,
+        company_id: int,
+        filters: DocumentFilter,
+        *,
+        sort: str,
+        descending: bool,
+        limit: int,
+        offset: int = 0,
+        after: tuple[Any, int] | None = None,
+        before: tuple[Any, int] | None = None,
+    ) -> list[tuple[DocumentListRow, tuple[Any, int]]]:
+        return document_pages.page(
+            self.session,
+            company_id,
+            filters,
+            sort=sort,
+            descending=descending,
+            limit=limit,
+            offset=offset,
+            after=after,
+            before=before,
         )
 
     def list_chunk(
@@ -207,7 +224,7 @@ class DocumentRepository(Repo):
         after: tuple[Any, int] | None,
         limit: int,
     ) -> tuple[list[DocumentListRow], tuple[Any, int] | None]:
-        return document_lists.chunk(
+        return document_pages.chunk(
             self.session, company_id, filters, sort=sort, descending=descending, after=after, limit=limit
         )
 

@@ -113,7 +113,11 @@ class NumberSeriesRow(Base):
 
 class PartyRow(Base):
     __tablename__ = "parties"
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        # The document lists' party order walks the parties by name (persistence/document_pages.py).
+        Index("ix_parties_list_name", "company_id", text("lower(name)"), "id"),
+        {"sqlite_autoincrement": True},
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -153,7 +157,15 @@ class DocumentRow(Base):
     __table_args__ = (
         UniqueConstraint("company_id", "number", name="uq_documents_company_number"),
         Index("ix_documents_party_open", "company_id", "party_id", "state"),
-        Index("ix_documents_company_kind", "company_id", "kind", "flow", "issue_date"),
+        # The list orders (persistence/document_pages.py): a page's ids read in order from one of these, the
+        # company, kind and flow first, the sort key then the id last (keyset cursors compare both). The
+        # expressions are those the lists sort on, literally (migration 0019_list_indexes).
+        Index("ix_documents_list_date", "company_id", "kind", "flow", "issue_date", "id"),
+        Index("ix_documents_list_any_date", "company_id", "issue_date", "id"),
+        Index("ix_documents_list_number", "company_id", "kind", "flow", text("coalesce(number, '')"), "id"),
+        Index("ix_documents_list_gross", "company_id", "kind", "flow", "gross_minor", "id"),
+        Index("ix_documents_list_due", "company_id", "kind", "flow", text("coalesce(due_date, '9999-12-31')"), "id"),
+        Index("ix_documents_list_party", "company_id", "party_id", "kind", "flow", "id"),
         Index(
             "ix_documents_supplier_reference",
             "company_id",

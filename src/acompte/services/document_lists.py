@@ -1,18 +1,23 @@
-"""Document lists (UI.md screen 1): one page and the totals of every filtered row, computed in SQL
-(persistence/document_lists.py), and every filtered row in chunks for the exports."""
+"""Document lists (UI.md screen 1): one page reading only its rows (by cursor or by number), the count and the
+totals of every filtered row asked apart, all computed in SQL (persistence/document_pages.py, document_lists.py),
+and every filtered row in chunks for the exports."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
+import json
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 from acompte.domain.dates import DateField, check_optional
 from acompte.domain.documents import Flow, Kind, PaymentStatus, State
 from acompte.services.paging import page_window
 from acompte.services.ports import Ctx, UnitOfWork
-from acompte.services.views import LIST_SORTS, DocumentFilter, DocumentListPage, DocumentListRow
+from acompte.services.views import LIST_SORTS, DocumentFilter, DocumentListPage, DocumentListRow, DocumentListTotals
 
 
 class ListFilters(TypedDict, total=False):
@@ -63,6 +68,40 @@ def _check_sort(sort: str) -> str:
     return sort
 
 
+class InvalidCursor(ValueError):
+    """A list cursor that this list did not give (another sort or order, or altered)."""
+
+
+def encode_cursor(sort: str, descending: bool, key: tuple[Any, int]) -> str:
+    """An opaque cursor for the row `key` (its sort key and id) of a list in `sort` order."""
+    value, row_id = key
+    if isinstance(value, date):
+        value = value.isoformat()
+    elif sort in INTEGER_SORTS:
+        value = int(value)
+    text = json.dumps([sort, descending, value, row_id], separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str, descending: bool) -> tuple[Any, int]:
+    """The (sort key, id) of `cursor`; InvalidCursor unless it was given by a list in the same order."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        given_sort, given_descending, value, row_id = json.loads(text)
+        if given_sort != sort or given_descending is not descending or type(row_id) is not int:
+            raise ValueError(cursor)
+        if sort in DATE_SORTS:
+            return date.fromisoformat(value), row_id
+        if type(value) is not (int if sort in INTEGER_SORTS else str):
+            raise ValueError(cursor)
+        return value, row_id
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise InvalidCursor(cursor) from None
+
+
+DATE_SORTS, INTEGER_SORTS = frozenset({"date", "due"}), frozenset({"gross", "balance"})
+
+
 def document_list(
     uow: UnitOfWork,
     ctx: Ctx,
@@ -71,23 +110,66 @@ def document_list(
     descending: bool = True,
     page: int = 1,
     per_page: int = 50,
+    after: str | None = None,
+    before: str | None = None,
     **given: Unpack[ListFilters],
 ) -> DocumentListPage:
-    """One page of the filtered documents (sorted by `sort`, then by id), with the count and the totals of ALL
-    the filtered rows. `status` keeps validated documents whose derived payment status it is. A page past the
-    last one gives the last one. Cost: the totals read each filtered row once in SQL; nothing is loaded but
-    the page."""
+    """One page of the filtered documents (sorted by `sort`, then by id): the page after the cursor `after`, the
+    one before the cursor `before` (cursors of an earlier page: `next_cursor`, `previous_cursor`), else page
+    number `page`. A page past the last one gives the last one. Cost: the page's rows only — no count, no
+    totals (`document_list_count`, `document_list_totals`); a page by number skips the rows before it in the
+    order's index, ids only."""
     filters = _list_filter(given)
     sort = _check_sort(sort)
-    per_page = max(1, per_page)
+    per_page, page = max(1, per_page), max(1, page)
+    bound_after = decode_cursor(after, sort, descending) if after else None
+    bound_before = decode_cursor(before, sort, descending) if before else None
     with uow:
-        currency = uow.companies.currency(ctx.company_id)
-        totals = uow.documents.list_totals(ctx.company_id, filters, currency)
-        page, pages, offset = page_window(totals.count, page, per_page)
-        rows = uow.documents.list_page(
-            ctx.company_id, filters, sort=sort, descending=descending, offset=offset, limit=per_page
+        read = functools.partial(
+            uow.documents.list_page, ctx.company_id, filters, sort=sort, descending=descending, limit=per_page + 1
         )
-        return DocumentListPage(rows=tuple(rows), totals=totals, page=page, pages=pages, per_page=per_page)
+        if bound_before is not None:
+            found = read(before=bound_before)
+            earlier, later = len(found) > per_page, True
+            found = found[-per_page:]
+            page = max(2, page) if earlier else 1
+        elif bound_after is not None:
+            found = read(after=bound_after)
+            earlier, later = True, len(found) > per_page
+            page = max(2, page)
+        else:
+            offset = (page - 1) * per_page
+            found = read(offset=offset)
+            if not found and page > 1:  # past the end: the last page (the count is bounded by the offset asked)
+                counted = uow.documents.list_count(ctx.company_id, filters, cap=offset)  # no more than `offset` here
+                page, _pages, offset = page_window(counted, page, per_page)
+                found = read(offset=offset)
+            earlier, later = page > 1, len(found) > per_page
+        found = found[:per_page]
+        cursor = functools.partial(encode_cursor, sort, descending)
+        return DocumentListPage(
+            rows=tuple(row for row, _key in found),
+            page=page,
+            per_page=per_page,
+            previous_cursor=cursor(found[0][1]) if earlier and found else None,
+            next_cursor=cursor(found[-1][1]) if later and found else None,
+        )
+
+
+def document_list_totals(uow: UnitOfWork, ctx: Ctx, **given: Unpack[ListFilters]) -> DocumentListTotals:
+    """The count of every filtered document and the sums of their positions' figures in the company currency
+    (documents in another currency are counted in `other_currency`). Cost: every filtered row is read once, in
+    SQL; a list page does not wait for it (the web loads it apart, the API has its own endpoint)."""
+    filters = _list_filter(given)
+    with uow:
+        return uow.documents.list_totals(ctx.company_id, filters, uow.companies.currency(ctx.company_id))
+
+
+def document_list_count(uow: UnitOfWork, ctx: Ctx, *, cap: int | None = None, **given: Unpack[ListFilters]) -> int:
+    """How many documents the filters keep; with `cap`, at most `cap + 1` are counted (show « more than cap »)."""
+    filters = _list_filter(given)
+    with uow:
+        return uow.documents.list_count(ctx.company_id, filters, cap)
 
 
 def document_list_rows(

@@ -57,7 +57,9 @@ from acompte.domain.vat import Totals, check_rate
 from acompte.services import payment_terms, positions, queries, versions
 from acompte.services.document_lists import ListFilters as ListFilters  # the lists, read here too
 from acompte.services.document_lists import document_list as document_list
+from acompte.services.document_lists import document_list_count as document_list_count
 from acompte.services.document_lists import document_list_rows as document_list_rows
+from acompte.services.document_lists import document_list_totals as document_list_totals
 from acompte.services.messagebus import publish
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.views import (

@@ -241,11 +241,23 @@ class DocumentListTotals:
 
 @dataclass(frozen=True, slots=True)
 class DocumentListPage:
+    """One page of a document list and nothing about the other rows (their count and totals are asked apart):
+    `page` is its number, `previous_cursor` / `next_cursor` the cursors of the pages before and after it (None
+    when there is none)."""
+
     rows: tuple[DocumentListRow, ...]
-    totals: DocumentListTotals
     page: int
-    pages: int
     per_page: int
+    previous_cursor: str | None = None
+    next_cursor: str | None = None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
 
 
 # -- the payment list (one page in SQL, totals of every filtered payment) ----------------------------------------

@@ -150,12 +150,24 @@ class Documents(Protocol):
     def list_totals(self, company_id: int, filters: DocumentFilter, currency: str) -> DocumentListTotals:
         """Count and totals of every document `filters` keeps, computed where the documents are stored."""
 
-    def list_count(self, company_id: int, filters: DocumentFilter) -> int:
-        """How many documents `filters` keeps: the count `list_totals` gives, without the totals."""
+    def list_count(self, company_id: int, filters: DocumentFilter, cap: int | None = None) -> int:
+        """How many documents `filters` keeps (the count `list_totals` gives, without the totals); with `cap`,
+        at most `cap + 1` of them are counted."""
 
     def list_page(
-        self, company_id: int, filters: DocumentFilter, *, sort: str, descending: bool, offset: int, limit: int
-    ) -> list[DocumentListRow]: ...
+        self,
+        company_id: int,
+        filters: DocumentFilter,
+        *,
+        sort: str,
+        descending: bool,
+        limit: int,
+        offset: int = 0,
+        after: tuple[Any, int] | None = None,
+        before: tuple[Any, int] | None = None,
+    ) -> list[tuple[DocumentListRow, tuple[Any, int]]]:
+        """Up to `limit` rows in the list's order, each with its cursor (sort key, id): after `after`, the last ones
+        before `before`, or after skipping `offset` rows. Reads the page's rows only."""
 
     def list_chunk(
         self,

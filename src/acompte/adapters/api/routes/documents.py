@@ -27,6 +27,7 @@ from acompte.adapters.api.schemas.deposit_invoices import ValidatedDocumentOut
 from acompte.adapters.api.schemas.documents import (
     ConvertIn,
     DocumentIn,
+    DocumentListTotalsOut,
     DocumentOut,
     DocumentPatch,
     DocumentSummaryOut,
@@ -35,6 +36,7 @@ from acompte.adapters.api.schemas.documents import (
 from acompte.adapters.api.schemas.history import EventOut
 from acompte.domain.deposits import DeductionWarning
 from acompte.domain.documents import Flow, Kind, State
+from acompte.domain.statuses import PositionStatus
 from acompte.services import deposits, documents, history
 from acompte.services.views import DocumentView
 
@@ -97,6 +99,56 @@ def list_documents(
     )
     rows, cursor = paging.page(rows)
     return Page(items=[DocumentSummaryOut.model_validate(d) for d in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/totals",
+    summary="Count and totals of the documents the filters keep (every row, not one page)",
+    description="The figures a list shows under its rows, asked apart from the list's pages (a page never waits "
+    "for them): the count of every document the filters keep and the sums of their positions (total incl. VAT, "
+    "deducted deposits, paid, credited, written off, net to pay, balance due) over those in the company currency. "
+    "Reads every filtered document once, in the database.",
+)
+def list_totals(
+    ctx: ReadCtx,
+    uow: Uow,
+    kind: Kind | None = None,
+    flow: Flow | None = None,
+    state: State | None = None,
+    party_id: ID_QUERY = None,
+    date_from: Annotated[IsoDate | None, Query(description="Issued on or after")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="Issued on or before")] = None,
+    search: Annotated[
+        str | None,
+        Query(max_length=100, pattern=NO_NUL, description="Part of the number or of the supplier's own number"),
+    ] = None,
+    status: Annotated[
+        PositionStatus | None, Query(description="Only validated documents whose position has this status")
+    ] = None,
+    to_settle: Annotated[
+        bool, Query(alias="open", description="Only documents with something still to settle (as the list's `open`)")
+    ] = False,
+    amount: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, exactly")] = None,
+    amount_min: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at least")] = None,
+    amount_max: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at most")] = None,
+) -> DocumentListTotalsOut:
+    totals = documents.document_list_totals(
+        uow,
+        ctx,
+        kind=kind,
+        flow=flow,
+        state=state,
+        party_id=opt_id(party_id),
+        date_from=date_from,
+        date_to=date_to,
+        search=search,
+        status=status.value if status else None,
+        open=to_settle,
+        amount=_decimal(amount),
+        amount_min=_decimal(amount_min),
+        amount_max=_decimal(amount_max),
+    )
+    return DocumentListTotalsOut.model_validate(totals)
 
 
 @router.post("", status_code=201, summary="Create a draft document")

@@ -202,3 +202,18 @@ class DocumentOut(DocumentSummaryOut):
         )
         actions = [offer for offer, _weight in offers(situation)]
         return Joined(data, vat=document.gross - document.net, actions=actions)
+
+
+class DocumentListTotalsOut(Output):
+    """The count of every document the filters keep, and the sums of their positions' figures over those in the
+    company currency (`other_currency` of them are in another currency: counted, not summed)."""
+
+    count: int
+    other_currency: int
+    gross: MoneyOut
+    deducted: MoneyOut
+    paid: MoneyOut
+    credited: MoneyOut
+    written_off: MoneyOut
+    net_to_pay: MoneyOut
+    balance_due: MoneyOut

@@ -38,12 +38,14 @@ from acompte.services import (
     payment_terms,
     payments,
 )
+from acompte.services.document_lists import InvalidCursor
 from acompte.services.exports import issued_files, posted
 from acompte.services.ports import Ctx
 from acompte.services.views import DocumentListRow
 
 router = APIRouter()
 PER_PAGE = 50
+PARTY_CHOICES = 50
 SORTS = ("number", "date", "party", "gross", "balance", "due")
 STATUSES = tuple(s.value for s in position_words.LIST_FILTER_STATUSES)
 
@@ -95,13 +97,12 @@ def _row(request: Request, row: DocumentListRow, today: date) -> Row:
     )
 
 
-@router.get("/documents")
-def document_list(request: Request, ctx: security.PageRead) -> Response:
+def _list_query(request: Request) -> tuple[Kind, Flow, dict[str, Any], dict[str, Any]]:
+    """The list's kind, flow, its filters as typed (for the form) and as the service takes them."""
     q = request.query_params
     flow = common.parse_flow(q.get("flow"))
     kind = common.parse_kind(q.get("kind"))
     assert kind is not None
-    uow = security.uow_of(request)
     filters: dict[str, Any] = {
         "party_id": q.get("party_id", ""),
         "date_from": q.get("date_from", ""),
@@ -114,8 +115,6 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
         "amount_max": q.get("amount_max", ""),
         "open": q.get("open") == "on",
     }
-    sort = q.get("sort") if q.get("sort") in SORTS else "date"
-    descending = q.get("dir", "desc" if sort == "date" else "asc") == "desc"
     query: dict[str, Any] = {
         "kind": kind,
         "flow": flow,
@@ -129,32 +128,73 @@ def document_list(request: Request, ctx: security.PageRead) -> Response:
         "amount_max": _decimal(filters["amount_max"]),
         "amount": _decimal(filters["amount"]),
         "open": filters["open"],
-        "sort": sort,
-        "descending": descending,
     }
+    return kind, flow, filters, query
+
+
+def _sort(request: Request) -> tuple[str, bool]:
+    q = request.query_params
+    sort = q.get("sort") or ""
+    sort = sort if sort in SORTS else "date"
+    return sort, q.get("dir", "desc" if sort == "date" else "asc") == "desc"
+
+
+#: Query parameters that only move through the pages (left out of the totals' and the export's links).
+PAGING = ("page", "after", "before", "totals", "format")
+
+
+@router.get("/documents")
+def document_list(request: Request, ctx: security.PageRead) -> Response:
+    """One page of the list, reading only its rows. The count and the totals of every filtered row come apart
+    (`/documents/totals`, loaded by htmx once the page is shown) or, without JavaScript, in the page when asked
+    (`totals=1`, the link in place of the count)."""
+    q = request.query_params
+    kind, flow, filters, query = _list_query(request)
+    sort, descending = _sort(request)
+    uow = security.uow_of(request)
     if q.get("format") == "csv":
-        return _csv(request, kind, flow, documents.document_list_rows(uow, ctx, **query))
-    listed = documents.document_list(uow, ctx, page=_int(q.get("page")) or 1, per_page=PER_PAGE, **query)
+        return _csv(
+            request, kind, flow, documents.document_list_rows(uow, ctx, sort=sort, descending=descending, **query)
+        )
+    page, after, before = _int(q.get("page")) or 1, q.get("after") or None, q.get("before") or None
+    order: dict[str, Any] = {"sort": sort, "descending": descending, "per_page": PER_PAGE, "page": page}
+    try:
+        listed = documents.document_list(uow, ctx, after=after, before=before, **order, **query)
+    except InvalidCursor:  # a cursor of another order (or altered): the page by its number
+        listed = documents.document_list(uow, ctx, **order, **query)
     today = security.clock_of(request).today()
     role = "customer" if flow is Flow.SALE else "supplier"
+    choices = parties.party_choices(uow, ctx, chosen=query["party_id"], role=role, limit=PARTY_CHOICES)
     context = {
         "flow": flow.value,
         "kind": common.url_kind(kind),
         "rows": [_row(request, r, today) for r in listed.rows],
-        "count": listed.totals.count,
-        "totals": listed.totals,
-        "page": listed.page,
-        "pages": listed.pages,
+        "listed": listed,
+        "totals": documents.document_list_totals(uow, ctx, **query) if q.get("totals") == "1" else None,
         "filters": filters,
         "sort": sort,
         "descending": descending,
-        "parties": parties.list_parties(uow, ctx, role=role),
+        # A bounded choice (the first parties by name, and the one filtered on): the whole list of a large company's
+        # parties cost more than the page's rows.
+        "parties": choices.parties,
+        "more_parties": choices.more,
         "can_write": common.can_write(request),
         "list_statuses": STATUSES,
         "new_url": _new_url(flow, kind),
         "query_without": lambda *names: _query_without(request, *names),
+        "paging": PAGING,
     }
     return render(request, "documents/list.html", context)
+
+
+@router.get("/documents/totals")
+def document_list_totals(request: Request, ctx: security.PageRead) -> Response:
+    """The count and the totals of every row the list's filters keep: the list page's count line, and its table
+    footer swapped in out of band."""
+    _kind, _flow, _filters, query = _list_query(request)
+    totals = documents.document_list_totals(security.uow_of(request), ctx, **query)
+    context = {"totals": totals, "query_without": lambda *names: _query_without(request, *names), "paging": PAGING}
+    return render(request, "documents/_list_totals.html", context)
 
 
 def _new_url(flow: Flow, kind: Kind) -> str | None:
