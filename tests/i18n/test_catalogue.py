@@ -56,3 +56,11 @@ def test_the_french_catalogue_has_the_same_msgids():
         with catalogue.po_path(lang).open("rb") as handle:
             ids[lang] = {(m.context, str(m.id)) for m in read_po(handle, locale=lang) if m.id}
     assert ids["fr"] == ids["en"]
+
+
+def test_every_catalogue_entry_is_whole():
+    """An entry with its msgid but no msgstr line (a merge can drop one) is read by Babel with a warning only,
+    and the entry silently lost: refused here."""
+    for lang in catalogue.LANGUAGES:
+        with catalogue.po_path(lang).open("rb") as handle:
+            read_po(handle, locale=lang, abort_invalid=True)
