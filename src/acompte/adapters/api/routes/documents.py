@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import Body, Query, Response
+from fastapi import Body, Depends, Query, Response
 
 from acompte.adapters.api.dependencies import (
     ID_QUERY,
@@ -53,49 +53,67 @@ def _out(view: DocumentView, response: Response) -> DocumentOut:
     return DocumentOut.model_validate(view)
 
 
+class DocumentFilters:
+    """The filters the list and its totals share, declared once (FastAPI reads them from the query string)."""
+
+    def __init__(
+        self,
+        kind: Kind | None = None,
+        flow: Flow | None = None,
+        state: State | None = None,
+        party_id: ID_QUERY = None,
+        date_from: Annotated[IsoDate | None, Query(description="Issued on or after")] = None,
+        date_to: Annotated[IsoDate | None, Query(description="Issued on or before")] = None,
+        search: Annotated[
+            str | None,
+            Query(max_length=100, pattern=NO_NUL, description="Part of the number or of the supplier's own number"),
+        ] = None,
+        to_settle: Annotated[
+            bool,
+            Query(
+                alias="open",
+                description="Only documents with something still to settle: a balance due on an order or invoice "
+                "(not an order whose money moved to its invoice), credit left on a credit note (not one used in full)",
+            ),
+        ] = False,
+        amount: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, exactly")] = None,
+        amount_min: Annotated[
+            str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at least")
+        ] = None,
+        amount_max: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at most")] = None,
+    ) -> None:
+        self.kind, self.flow, self.state = kind, flow, state
+        self.party_id = opt_id(party_id)
+        self.date_from, self.date_to, self.search, self.to_settle = date_from, date_to, search, to_settle
+        self.amount, self.amount_min, self.amount_max = _decimal(amount), _decimal(amount_min), _decimal(amount_max)
+
+
+Filters = Annotated[DocumentFilters, Depends()]
+
+
 @router.get("", summary="List documents (ordered by id), with filters")
 def list_documents(
     ctx: ReadCtx,
     uow: Uow,
     paging: PageParams,
-    kind: Kind | None = None,
-    flow: Flow | None = None,
-    state: State | None = None,
-    party_id: ID_QUERY = None,
-    date_from: Annotated[IsoDate | None, Query(description="Issued on or after")] = None,
-    date_to: Annotated[IsoDate | None, Query(description="Issued on or before")] = None,
-    search: Annotated[
-        str | None,
-        Query(max_length=100, pattern=NO_NUL, description="Part of the number or of the supplier's own number"),
-    ] = None,
+    filters: Filters,
     open_only: Annotated[bool, Query(description="Only documents with a balance due")] = False,
-    to_settle: Annotated[
-        bool,
-        Query(
-            alias="open",
-            description="Only documents with something still to settle: a balance due on an order or invoice (not "
-            "an order whose money moved to its invoice), credit left on a credit note (not one used in full)",
-        ),
-    ] = False,
-    amount: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, exactly")] = None,
-    amount_min: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at least")] = None,
-    amount_max: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at most")] = None,
 ) -> Page[DocumentSummaryOut]:
     rows = documents.list_documents(
         uow,
         ctx,
-        kind=kind,
-        flow=flow,
-        state=state,
-        party_id=opt_id(party_id),
-        date_from=date_from,
-        date_to=date_to,
-        search=search,
+        kind=filters.kind,
+        flow=filters.flow,
+        state=filters.state,
+        party_id=filters.party_id,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        search=filters.search,
         open_only=open_only,
         limit=paging.limit + 1,
         after_id=paging.after_id,
-        amounts=(_decimal(amount), _decimal(amount_min), _decimal(amount_max)),
-        to_settle=to_settle,
+        amounts=(filters.amount, filters.amount_min, filters.amount_max),
+        to_settle=filters.to_settle,
     )
     rows, cursor = paging.page(rows)
     return Page(items=[DocumentSummaryOut.model_validate(d) for d in rows], next_cursor=cursor)
@@ -112,41 +130,26 @@ def list_documents(
 def list_totals(
     ctx: ReadCtx,
     uow: Uow,
-    kind: Kind | None = None,
-    flow: Flow | None = None,
-    state: State | None = None,
-    party_id: ID_QUERY = None,
-    date_from: Annotated[IsoDate | None, Query(description="Issued on or after")] = None,
-    date_to: Annotated[IsoDate | None, Query(description="Issued on or before")] = None,
-    search: Annotated[
-        str | None,
-        Query(max_length=100, pattern=NO_NUL, description="Part of the number or of the supplier's own number"),
-    ] = None,
+    filters: Filters,
     status: Annotated[
         PositionStatus | None, Query(description="Only validated documents whose position has this status")
     ] = None,
-    to_settle: Annotated[
-        bool, Query(alias="open", description="Only documents with something still to settle (as the list's `open`)")
-    ] = False,
-    amount: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, exactly")] = None,
-    amount_min: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at least")] = None,
-    amount_max: Annotated[str | None, Query(pattern=AMOUNT_PATTERN, description="Total incl. VAT, at most")] = None,
 ) -> DocumentListTotalsOut:
     totals = documents.document_list_totals(
         uow,
         ctx,
-        kind=kind,
-        flow=flow,
-        state=state,
-        party_id=opt_id(party_id),
-        date_from=date_from,
-        date_to=date_to,
-        search=search,
+        kind=filters.kind,
+        flow=filters.flow,
+        state=filters.state,
+        party_id=filters.party_id,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        search=filters.search,
         status=status.value if status else None,
-        open=to_settle,
-        amount=_decimal(amount),
-        amount_min=_decimal(amount_min),
-        amount_max=_decimal(amount_max),
+        open=filters.to_settle,
+        amount=filters.amount,
+        amount_min=filters.amount_min,
+        amount_max=filters.amount_max,
     )
     return DocumentListTotalsOut.model_validate(totals)
 
