@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> list[Timing]:
     timings = [] if args.no_reads else read_cases(app, company_id, parties, args.repeat, lists=not args.no_lists)
     if args.export:
         timings += export_month(app, company_id, args.month)
-    width = max(len(t.label) for t in timings)
+    width = max((len(t.label) for t in timings), default=4)
     print(
         f"{'case':<{width}}  {'median ms':>10}  {'p95 ms':>9}  {'worst ms':>9}  {'stmts':>6}  {'max params':>10}  "
         f"{'cpu ms':>8}  {'db cpu ms':>9}"
