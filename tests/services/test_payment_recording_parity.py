@@ -435,3 +435,46 @@ def test_inside_another_use_case_the_set_based_path_only_when_the_outer_one_has_
         ).scalars()
         assert list(kinds)[::-1] == ["PaymentRecorded", "PaymentAllocated", "PartyCreated"]
     assert verification.verify(uow, ctx.company_id).ok
+
+
+def test_the_set_based_path_parses_its_statements_again_once_they_are_deallocated(app, backend, ctx, customer):
+    """The set-based path names its statements on the connection it takes from the pool. psycopg deallocates every
+    statement of a connection (`DEALLOCATE ALL`) when it rolls back after preparing some of its own; whether the
+    pool lent the connection to someone else since (then they are parsed again before use) or not (then the
+    server's « does not exist » makes the payment start again), payments go on and write what they should."""
+    if backend != "postgresql":
+        pytest.skip("the set-based path is PostgreSQL's")
+    from acompte.persistence import payment_recorder
+
+    one = bootstrap.build(app.settings.database_url, run_migrations=False, pool_size=1)  # one connection
+    engine = one.engine
+    try:
+        uow = _uow(one, set_based=True)
+        invoice = documents.validate_document(
+            uow(), ctx, documents.create_document(
+                uow(), ctx, kind=Kind.INVOICE, flow=Flow.SALE, party_id=customer.id, lines=[line("100")]
+            ).id,
+        )  # fmt: skip
+
+        def pay(cents: str) -> None:
+            payments.record_payment(
+                uow(), ctx, party_id=customer.id, amount=Money.of(cents, "EUR"), method="transfer",
+                allocations=[(invoice.id, Money.of(cents, "EUR"))],
+            )  # fmt: skip
+
+        pay("1.00")
+        for unseen in (False, True):
+            pooled = engine.raw_connection()
+            with pooled.driver_connection.cursor() as cursor:
+                cursor.execute("DEALLOCATE ALL")
+            if unseen:  # as if nobody had taken it since the payment: its statements are believed parsed
+                pooled.info[payment_recorder._LAST_CHECKOUT] = pooled.info[payment_recorder.CHECKOUTS]
+            pooled.commit()
+            pooled.close()
+            pay("2.00")
+        recorded = payments.list_payments(uow(), ctx, party_id=customer.id)
+        assert sorted(str(v.allocated.amount) for v in recorded) == ["1.00", "2.00", "2.00"]
+        assert documents.get_document(uow(), ctx, invoice.id).settlement.allocated == Money.of("5.00", "EUR")
+        assert verification.verify(uow(), ctx.company_id).ok
+    finally:
+        one.close()

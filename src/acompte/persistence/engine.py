@@ -14,6 +14,7 @@ into `TemporarilyUnavailable`.
 from __future__ import annotations
 
 import select
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,10 @@ def make_engine(
         dialect = engine.dialect
 
         @event.listens_for(engine, "checkout")
-        def _checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+            # counted: a path that leaves state on the connection (named statements) knows whether anyone else
+            # used it since it did
+            record.info[CHECKOUTS] = record.info.get(CHECKOUTS, 0) + 1
             # A pooled connection the server ended is replaced before use (the pool tries another on
             # DisconnectionError), without the round trip of a ping on every checkout (`pool_pre_ping` cost one
             # per transaction: a third of a set-based payment's round trips, docs/benchmarks.md).
@@ -116,12 +120,13 @@ def make_engine(
             except Exception as error:
                 raise sa_exc.DisconnectionError(str(error)) from error
 
+        _STATEMENT_TIMEOUTS[engine] = statement_timeout
+
         @event.listens_for(engine, "begin")
         def _pg_begin(connection: Connection) -> None:
-            # under a deadline shorter than the statement timeout, no statement of this transaction outlives it
-            left = deadline.remaining()
-            if left is not None and (statement_timeout <= 0 or left < statement_timeout):
-                connection.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, _ms(left))}")
+            setting = deadline_setting(engine)
+            if setting is not None:
+                connection.exec_driver_sql(setting)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before_statement(*_args: Any) -> None:
@@ -129,6 +134,25 @@ def make_engine(
             raise TemporarilyUnavailable(reason=Reason.REQUEST_DEADLINE, retry_after=deadline.RETRY_AFTER)
 
     return engine
+
+
+#: In a pooled PostgreSQL connection's `info`: how many times the pool has handed it out.
+CHECKOUTS = "acompte_checkouts"
+
+_STATEMENT_TIMEOUTS: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def deadline_setting(engine: Engine) -> str | None:
+    """What a PostgreSQL transaction of this engine runs first under a request's deadline shorter than its
+    statement timeout, so that none of its statements outlives the deadline (None: nothing to run). For a path
+    that begins its transactions itself, past SQLAlchemy's « begin » event."""
+    left = deadline.remaining()
+    if left is None:
+        return None
+    statement_timeout = _STATEMENT_TIMEOUTS.get(engine, 0.0)
+    if statement_timeout <= 0 or left < statement_timeout:
+        return f"SET LOCAL statement_timeout = {max(1, _ms(left))}"
+    return None
 
 
 #: Seconds a client is asked to wait (Retry-After) before trying again a request refused as transient.

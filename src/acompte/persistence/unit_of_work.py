@@ -120,8 +120,12 @@ class SqlUnitOfWork:
             self.bank_accounts = BankAccountRepository(session, clock)
             # The set-based path where it pays: on PostgreSQL, each round trip costs more than the work it carries.
             postgresql = self._set_based and session.get_bind().dialect.name == "postgresql"
-            self._recorder = PgPaymentRecorder(session) if postgresql else None
+            self._recorder = PgPaymentRecorder(session, self._outermost) if postgresql else None
         return self
+
+    def _outermost(self) -> bool:
+        """Whether the use case running is the outermost one (a recorder may then own its connection)."""
+        return self._depth == 1
 
     @property
     def payment_recorder(self) -> PgPaymentRecorder | None:
@@ -142,7 +146,10 @@ class SqlUnitOfWork:
         transient = as_transient(exc) if exc is not None else None
         if self._depth == 0 and self.session is not None:
             session, self.session = self.session, None
+            recorder, self._recorder = self._recorder, None
             try:
+                if recorder is not None:
+                    recorder.release()
                 session.rollback()
                 session.close()
             except Exception:
@@ -168,6 +175,15 @@ class SqlUnitOfWork:
             deadline.may_commit()  # past the request's deadline its client may be told nothing was written
             try:
                 recorder = self._recorder
+                if recorder is not None and recorder.owns_connection:
+                    # Its transaction is on a connection of its own, the session's never began: one to commit.
+                    if self.session.in_transaction():
+                        raise RuntimeError("the session was used beside the payment recorder's own connection")
+                    if recorder.pending:
+                        recorder.send(commit=True)  # and gives the connection back
+                    else:
+                        recorder.release()  # nothing written: its reads end with their transaction
+                    return
                 if recorder is not None and recorder.pending:
                     # Sent with the COMMIT in one round trip, unless the ORM still has rows or events to write:
                     # then they go first and the session commits (its hook chains its events after these).
@@ -183,6 +199,8 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         if self.session is not None:
+            if self._recorder is not None:
+                self._recorder.release()
             self.session.rollback()
             self.companies.forget()  # what they read may have been this transaction's own change
             self.documents.forget()
