@@ -16,6 +16,7 @@ from acompte.domain.money import Money
 from acompte.domain.vat import VatLine
 from acompte.persistence import mapping
 from acompte.persistence.base import Repo, rowcount
+from acompte.persistence.read_cache import cached, locked_documents
 from acompte.persistence.rows import (
     CarriedAllocationRow,
     DeductionRow,
@@ -24,6 +25,11 @@ from acompte.persistence.rows import (
     DocumentVatRow,
     ItemRow,
 )
+
+_DOCUMENTS = frozenset({"documents"})
+_BREAKDOWNS = frozenset({"document_vat"})
+# a deduction's answer carries its invoice's state and number (joined)
+_DEDUCTIONS = frozenset({"deductions", "deduction_vat", "documents"})
 
 
 def _breakdown(rows: Iterable[Any], currency: str) -> Breakdown:
@@ -55,6 +61,10 @@ class DepositRepository(Repo):
         if not documents:
             return {}
         currency = {d.id: d.currency for d in documents}
+        key = ("breakdowns", company_id, tuple(currency.items()))
+        return dict(cached(self.session, key, _BREAKDOWNS, lambda: self._breakdowns(company_id, currency)))
+
+    def _breakdowns(self, company_id: int, currency: dict[int, str]) -> dict[int, Breakdown]:
         rows = self.session.scalars(
             select(DocumentVatRow).where(
                 DocumentVatRow.company_id == company_id, DocumentVatRow.document_id.in_(list(currency))
@@ -78,6 +88,10 @@ class DepositRepository(Repo):
         """Documents of the given kinds whose origin is one of `document_ids` (oldest first), any state."""
         if not document_ids:
             return []
+        key = ("attached", company_id, tuple(document_ids), tuple(kinds))
+        return list(cached(self.session, key, _DOCUMENTS, lambda: self._attached(company_id, document_ids, kinds)))
+
+    def _attached(self, company_id: int, document_ids: Sequence[int], kinds: Sequence[str]) -> list[Document]:
         rows = self.session.scalars(
             select(DocumentRow)
             .where(
@@ -91,6 +105,10 @@ class DepositRepository(Repo):
 
     def descendants(self, company_id: int, document_id: int, depth: int = 5) -> list[Document]:
         """Every document made from `document_id`, directly or through others (delivery notes, invoices...)."""
+        key = ("descendants", company_id, document_id, depth)
+        return list(cached(self.session, key, _DOCUMENTS, lambda: self._descendants(company_id, document_id, depth)))
+
+    def _descendants(self, company_id: int, document_id: int, depth: int) -> list[Document]:
         found: list[Document] = []
         frontier = [document_id]
         seen = {document_id}
@@ -113,6 +131,14 @@ class DepositRepository(Repo):
         self, company_id: int, document_ids: Sequence[int], depth: int = 5
     ) -> dict[int, list[Document]]:
         """`descendants` of several documents at once: one query per generation, whatever their number."""
+        key = ("descendants_of_many", company_id, tuple(document_ids), depth)
+        read = lambda: self._descendants_of_many(company_id, document_ids, depth)  # noqa: E731
+        answer = cached(self.session, key, _DOCUMENTS, read)
+        return {root: list(found) for root, found in answer.items()}
+
+    def _descendants_of_many(
+        self, company_id: int, document_ids: Sequence[int], depth: int
+    ) -> dict[int, list[Document]]:
         found: dict[int, list[Document]] = {root: [] for root in document_ids}
         root_of = {root: root for root in document_ids}
         frontier = list(document_ids)
@@ -137,8 +163,10 @@ class DepositRepository(Repo):
 
     def lock_documents(self, company_id: int, document_ids: Iterable[int]) -> None:
         """Lock document rows in id order (SELECT … FOR UPDATE; SQLite already holds the write lock)."""
-        ids = sorted(set(document_ids))
+        locked = locked_documents(self.session)
+        ids = sorted(set(document_ids) - locked)
         if ids:
+            locked.update(ids)  # those already locked by this transaction stay locked: no need to ask again
             self.session.scalars(
                 select(DocumentRow.id)
                 .where(DocumentRow.company_id == company_id, DocumentRow.id.in_(ids))
@@ -200,6 +228,16 @@ class DepositRepository(Repo):
         breakdowns: bool = True,
     ) -> list[Deduction]:
         """Deductions with their VAT split (`breakdowns=False`: amounts only, one statement less)."""
+        if deposit_invoice_ids is not None and not deposit_invoice_ids:
+            return []
+        deposits = None if deposit_invoice_ids is None else tuple(deposit_invoice_ids)
+        key = ("deductions", company_id, invoice_id, deposits, breakdowns)
+        read = lambda: self._deductions(company_id, invoice_id, deposits, breakdowns)  # noqa: E731
+        return list(cached(self.session, key, _DEDUCTIONS, read))
+
+    def _deductions(
+        self, company_id: int, invoice_id: int | None, deposit_invoice_ids: Sequence[int] | None, breakdowns: bool
+    ) -> list[Deduction]:
         stmt = (
             select(DeductionRow, DocumentRow.state, DocumentRow.number)
             .join(DocumentRow, DocumentRow.id == DeductionRow.invoice_id)

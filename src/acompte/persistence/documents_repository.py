@@ -18,6 +18,7 @@ from acompte.domain.money import Money
 from acompte.persistence import document_lists, document_pages, mapping
 from acompte.persistence.base import Repo
 from acompte.persistence.document_filters import minor_bound
+from acompte.persistence.read_cache import locked_documents
 from acompte.persistence.rows import DeductionRow, DocumentLineRow, DocumentRow, PartyRow
 from acompte.persistence.settled_sums import document_settled_scalar, document_sums_minor
 from acompte.services.ports.clock import Clock
@@ -59,12 +60,20 @@ class DocumentRepository(Repo):
         self._lines.clear()
 
     def _row(self, company_id: int, document_id: int, lock: bool = False) -> DocumentRow:
-        if lock:
+        locked = locked_documents(self.session) if lock else None
+        if locked is not None and document_id in locked and document_id in self._rows:
+            # locked earlier by this transaction: no other can have changed it since, and every change of this
+            # one went through the row held here
+            row = self._rows[document_id]
+            if row.company_id != company_id:
+                raise NotFound(entity="Document", id=document_id)
+        elif locked is not None:
             stmt = select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
             # the row as committed now, not as this session first read it (another transaction may have changed
             # it since: the lock is what makes the checks that follow safe)
             row = self._one(stmt.execution_options(populate_existing=True), "Document", document_id, lock)
             self._lines.pop(document_id, None)
+            locked.add(document_id)
         else:
             found = self._rows.get(document_id) or self.session.get(DocumentRow, document_id)
             if found is None or found.company_id != company_id:
