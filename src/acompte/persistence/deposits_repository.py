@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select
+from sqlalchemy.orm import aliased
 
 from acompte.domain.deposits import Breakdown, Deduction
 from acompte.domain.documents import Document, State
@@ -38,6 +39,19 @@ def _breakdown(rows: Iterable[Any], currency: str) -> Breakdown:
         for r in rows
     ]
     return tuple(sorted(lines, key=lambda line: line.rate, reverse=True))
+
+
+def _deduction(row: DeductionRow, state: str, number: str | None, breakdown: Breakdown) -> Deduction:
+    return Deduction(
+        id=row.id,
+        invoice_id=row.invoice_id,
+        deposit_invoice_id=row.deposit_invoice_id,
+        amount=Money.from_minor(row.amount_minor, row.currency),
+        breakdown=breakdown,
+        automatic=row.automatic,
+        invoice_state=State(state),
+        invoice_number=number,
+    )
 
 
 class DepositRepository(Repo):
@@ -109,23 +123,22 @@ class DepositRepository(Repo):
         return list(cached(self.session, key, _DOCUMENTS, lambda: self._descendants(company_id, document_id, depth)))
 
     def _descendants(self, company_id: int, document_id: int, depth: int) -> list[Document]:
-        found: list[Document] = []
-        frontier = [document_id]
-        seen = {document_id}
-        for _ in range(depth):
-            if not frontier:
-                break
-            rows = list(
-                self.session.scalars(
-                    select(DocumentRow)
-                    .where(DocumentRow.company_id == company_id, DocumentRow.origin_id.in_(frontier))
-                    .order_by(DocumentRow.id)
-                )
+        # one recursive statement, generation by generation (each in id order), instead of one per generation
+        tree = (
+            select(DocumentRow.id, literal(1).label("generation"))
+            .where(DocumentRow.company_id == company_id, DocumentRow.origin_id == document_id)
+            .cte("tree", recursive=True)
+        )
+        child = aliased(DocumentRow)
+        tree = tree.union_all(
+            select(child.id, tree.c.generation + 1).where(
+                child.company_id == company_id, child.origin_id == tree.c.id, tree.c.generation < depth
             )
-            frontier = [r.id for r in rows if r.id not in seen]
-            seen.update(frontier)
-            found.extend(mapping.document(r) for r in rows)
-        return found
+        )
+        rows = self.session.scalars(
+            select(DocumentRow).join(tree, tree.c.id == DocumentRow.id).order_by(tree.c.generation, DocumentRow.id)
+        )
+        return [mapping.document(r) for r in rows]
 
     def descendants_of_many(
         self, company_id: int, document_ids: Sequence[int], depth: int = 5
@@ -249,25 +262,23 @@ class DepositRepository(Repo):
             if not deposit_invoice_ids:
                 return []
             stmt = stmt.where(DeductionRow.deposit_invoice_id.in_(list(deposit_invoice_ids)))
-        rows = list(self.session.execute(stmt.order_by(DeductionRow.id)))
-        vat: dict[int, list[DeductionVatRow]] = {}
-        if rows and breakdowns:
-            # chosen by the same conditions, never by a list of ids (a company's deductions grow with its history)
-            chosen = stmt.with_only_columns(DeductionRow.id).scalar_subquery()
-            for v in self.session.scalars(select(DeductionVatRow).where(DeductionVatRow.deduction_id.in_(chosen))):
-                vat.setdefault(v.deduction_id, []).append(v)
+        if not breakdowns:
+            rows = list(self.session.execute(stmt.order_by(DeductionRow.id)))
+            return [_deduction(row, state, number, ()) for row, state, number in rows]
+        # the VAT split joined: one statement (a deduction has a line per rate, a few at most)
+        joined = stmt.add_columns(DeductionVatRow.rate, DeductionVatRow.net_minor, DeductionVatRow.vat_minor).outerjoin(
+            DeductionVatRow, DeductionVatRow.deduction_id == DeductionRow.id
+        )
+        found: dict[int, tuple[DeductionRow, str, str | None, list[VatLine]]] = {}
+        for row, state, number, rate, net, vat in self.session.execute(joined.order_by(DeductionRow.id)):
+            lines = found.setdefault(row.id, (row, state, number, []))[3]
+            if rate is not None:
+                lines.append(
+                    VatLine(rate=rate, net=Money.from_minor(net, row.currency), vat=Money.from_minor(vat, row.currency))
+                )
         return [
-            Deduction(
-                id=row.id,
-                invoice_id=row.invoice_id,
-                deposit_invoice_id=row.deposit_invoice_id,
-                amount=Money.from_minor(row.amount_minor, row.currency),
-                breakdown=_breakdown(vat.get(row.id, []), row.currency),
-                automatic=row.automatic,
-                invoice_state=State(state),
-                invoice_number=number,
-            )
-            for row, state, number in rows
+            _deduction(row, state, number, tuple(sorted(lines, key=lambda line: line.rate, reverse=True)))
+            for row, state, number, lines in found.values()
         ]
 
     def deducted(self, company_id: int, invoice_id: int, currency: str) -> Money:
