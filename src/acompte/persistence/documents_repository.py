@@ -54,10 +54,12 @@ class DocumentRepository(Repo):
         super().__init__(session, clock)
         self._rows: dict[int, DocumentRow] = {}
         self._lines: dict[int, list[DocumentLineRow]] = {}
+        self._added: set[int] = set()  # documents this transaction inserted: no other one can have lines for them
 
     def forget(self) -> None:
         self._rows.clear()
         self._lines.clear()
+        self._added.clear()
 
     def _row(self, company_id: int, document_id: int, lock: bool = False) -> DocumentRow:
         locked = locked_documents(self.session) if lock else None
@@ -106,6 +108,9 @@ class DocumentRepository(Repo):
         )
         self.session.add(row)
         self.session.flush()
+        # held, and known to have no lines yet: reading it back in this transaction costs no round trip
+        self._rows[row.id], self._lines[row.id] = row, []
+        self._added.add(row.id)
         return row.id
 
     def get(self, company_id: int, document_id: int, *, lock: bool = False, lines: bool = True) -> Document:
@@ -138,26 +143,29 @@ class DocumentRepository(Repo):
 
     def replace_lines(self, document: Document, lines: Sequence[Line], net: Money, vat: Money, gross: Money) -> None:
         row = self._row(document.company_id, document.id)
-        self._lines.pop(row.id, None)
-        self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
-        for line in lines:
-            self.session.add(
-                DocumentLineRow(
-                    company_id=row.company_id,
-                    document_id=row.id,
-                    position=line.position,
-                    item_id=line.item_id,
-                    designation=line.designation,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    discount_percent=line.discount_percent,
-                    vat_rate=line.vat_rate,
-                    net_minor=line.net.minor_units,
-                )
+        before = self._lines.pop(row.id, None)
+        if not (before == [] and row.id in self._added):  # a document inserted here and given no line has none
+            self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
+        written = [
+            DocumentLineRow(
+                company_id=row.company_id,
+                document_id=row.id,
+                position=line.position,
+                item_id=line.item_id,
+                designation=line.designation,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                vat_rate=line.vat_rate,
+                net_minor=line.net.minor_units,
             )
+            for line in lines
+        ]
+        self.session.add_all(written)
         row.net_minor, row.vat_minor, row.gross_minor = net.minor_units, vat.minor_units, gross.minor_units
         row.version += 1
         self.session.flush()
+        self._lines[row.id] = written  # what the document now has: read back without a round trip
 
     def update(self, company_id: int, document_id: int, **fields: Any) -> None:
         row = self._row(company_id, document_id)
