@@ -4,6 +4,7 @@ issued in their own series with or without their payment, attached afterwards to
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -277,11 +278,14 @@ def issue_deposit_invoice(
                 origin_document_id=issued.id,
                 event_data={"deposit": True, "document_number": issued.number},
             )
+            view = documents.get_document(uow, ctx, issued.id)  # paid now: its figures moved
         else:
             due = due_date or issued.due_date or issued.issue_date
             if issued.due_date != due:
                 uow.documents.update(ctx.company_id, issued.id, due_date=due)
-        result = IssuedDeposit(document=documents.get_document(uow, ctx, issued.id), payment=payment)
+                # only its due date moved: no figure of the view depends on it (its position neither)
+                view = replace(view, document=uow.documents.get(ctx.company_id, issued.id))
+        result = IssuedDeposit(document=view, payment=payment)
         uow.commit()
         return result
 
