@@ -117,7 +117,7 @@ def create_deposit_invoice(
                 raise NonPositiveAmount(amount=str(amount))
             plan = DepositPlan(gross=amount, breakdown=one_rate(amount, rate), basis="amount", percent=None)
             previous = Money.zero(currency)
-        view = documents.create_document(
+        document = documents.create_draft(
             uow,
             ctx,
             kind=Kind.DEPOSIT_INVOICE,
@@ -129,7 +129,6 @@ def create_deposit_invoice(
             notes=notes,
             origin_id=origin.id if origin else None,
         )
-        document = view.document
         if origin is not None and origin.exchange_rate is not None:
             uow.deposits.set_exchange_rate(ctx.company_id, document.id, origin.exchange_rate)
         store_deposit_document(uow, ctx, document, plan, describe(origin, plan))
