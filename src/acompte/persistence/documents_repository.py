@@ -55,17 +55,19 @@ class DocumentRepository(Repo):
         self._rows: dict[int, DocumentRow] = {}
         self._lines: dict[int, list[DocumentLineRow]] = {}
         self._added: set[int] = set()  # documents this transaction inserted: no other one can have lines for them
+        self._fresh: set[int] = set()  # documents whose rows were read here under their lock
 
     def forget(self) -> None:
         self._rows.clear()
         self._lines.clear()
         self._added.clear()
+        self._fresh.clear()
 
     def _row(self, company_id: int, document_id: int, lock: bool = False) -> DocumentRow:
         locked = locked_documents(self.session) if lock else None
-        if locked is not None and document_id in locked and document_id in self._rows:
-            # locked earlier by this transaction: no other can have changed it since, and every change of this
-            # one went through the row held here
+        if locked is not None and document_id in locked and document_id in self._fresh and document_id in self._rows:
+            # read here under its lock earlier in this transaction: no other can have changed it since, and every
+            # change of this one went through the row held here (a lock taken elsewhere refreshed no row: not it)
             row = self._rows[document_id]
             if row.company_id != company_id:
                 raise NotFound(entity="Document", id=document_id)
@@ -76,6 +78,7 @@ class DocumentRepository(Repo):
             row = self._one(stmt.execution_options(populate_existing=True), "Document", document_id, lock)
             self._lines.pop(document_id, None)
             locked.add(document_id)
+            self._fresh.add(document_id)
         else:
             found = self._rows.get(document_id) or self.session.get(DocumentRow, document_id)
             if found is None or found.company_id != company_id:
