@@ -2,6 +2,7 @@
 final invoice deducting the deposit → payment of the rest.
 
     .venv/bin/python bench/deposit_cycle.py postgresql://postgres@127.0.0.1:5432/acompte_bench 20 [RENDER_SECONDS]
+    .venv/bin/python bench/deposit_cycle.py --help
 
 Each cycle is eight service calls, one transaction each, as a bookkeeper makes them: create and validate the
 order; create and issue a 30 % deposit invoice (no payment generated); record its payment allocated to it;
@@ -12,10 +13,15 @@ The deposit invoice and the final invoice are issued with their files recorded d
 their PDFs are rendered after commit by the file worker, not inside the cycle. Then, for RENDER_SECONDS (default
 10; 0: none), this process renders the files the cycles left due as the worker does (issued_files.render_due),
 one document at a time: the worker's throughput, reported apart.
+
+It also counts the SQL statements the cycles send through the engine (SQLAlchemy's `before_cursor_execute`),
+per cycle: the round trips that bound a cycle's time. A payment's set-based path sends its statements in psycopg
+pipelines, past the engine: those are not counted.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -25,6 +31,8 @@ from pathlib import Path
 
 if __package__ in (None, ""):  # run as `python bench/deposit_cycle.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event
 
 from acompte import bootstrap
 from acompte.domain.documents import Flow, Kind, LineInput
@@ -48,6 +56,8 @@ class CycleResult(Latencies):
     rendered: int = 0
     render_seconds: float = 0.0
     left_due: int = 0
+    #: SQL statements sent through the engine per timed cycle (BEGIN/COMMIT and payments' pipelines not counted)
+    statements: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -106,6 +116,12 @@ def run(url: str, seconds: float, *, warm_up: int = 2, render_seconds: float = 1
 
     for k in range(warm_up):
         one_cycle(app, ctx, party(k))
+    sent = [0]
+
+    def count(*_: object) -> None:
+        sent[0] += 1
+
+    event.listen(app.engine, "before_cursor_execute", count)
     latencies: list[float] = []
     errors, first_error = 0, ""
     at_start = load()
@@ -121,25 +137,42 @@ def run(url: str, seconds: float, *, warm_up: int = 2, render_seconds: float = 1
         now = time.perf_counter()
         latencies.append((now - t0) * 1000)
         k += 1
+    event.remove(app.engine, "before_cursor_execute", count)
     result = CycleResult(len(latencies) - errors, now - start, errors, latencies, at_start, first_error)
+    result.statements = sent[0] / len(latencies) if latencies else 0.0
     if render_seconds > 0:
         result.rendered, result.render_seconds, result.left_due = render_files(app, ctx, render_seconds)
     app.close()
     return result
 
 
-if __name__ == "__main__":
-    result = run(
-        sys.argv[1],
-        float(sys.argv[2]) if len(sys.argv) > 2 else 10.0,
-        render_seconds=float(sys.argv[3]) if len(sys.argv) > 3 else 10.0,
+def main(argv: list[str] | None = None) -> CycleResult:
+    parser = argparse.ArgumentParser(
+        description="Full deposit cycles per second through the services, one client (eight transactions a cycle).",
     )
+    parser.add_argument("url", help="the database (already migrated), e.g. postgresql://postgres@127.0.0.1:5432/x")
+    parser.add_argument("seconds", nargs="?", type=float, default=10.0, help="how long to run cycles (default 10)")
+    parser.add_argument(
+        "render_seconds",
+        nargs="?",
+        type=float,
+        default=10.0,
+        help="then how long the file worker renders the PDFs the cycles left due (default 10; 0: none)",
+    )
+    args = parser.parse_args(argv)
+    result = run(args.url, args.seconds, render_seconds=args.render_seconds)
     print(
         f"{result.rate:.1f} cycles/s ({result.cycles} in {result.seconds:.1f} s, errors {result.errors} "
-        f"{result.first_error}); median {result.p50:.0f} ms, p95 {result.p95:.0f} ms; load {os.getloadavg()[0]:.2f}"
+        f"{result.first_error}); median {result.p50:.0f} ms, p95 {result.p95:.0f} ms; "
+        f"{result.statements:.0f} SQL statements a cycle; load {os.getloadavg()[0]:.2f}"
     )
     if result.render_seconds:
         print(
             f"file worker: {result.render_rate:.2f} documents/s ({result.rendered} PDFs in "
             f"{result.render_seconds:.1f} s), {result.left_due} still due; load {os.getloadavg()[0]:.2f}"
         )
+    return result
+
+
+if __name__ == "__main__":
+    main()

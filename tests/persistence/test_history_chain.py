@@ -65,6 +65,28 @@ def test_events_inserted_through_the_orm_are_chained_too(app, ctx):
     assert verify(app.uow(), ctx.company_id).ok
 
 
+def test_several_events_of_one_transaction_with_any_characters_are_linked_as_the_domain_hashes_them(app, ctx):
+    """Sealed where the head is, on PostgreSQL: the hash computed there is the domain's, character for character."""
+    data = [{"name": "Société « Ünïcode » — 5 € 🙂", "quote": '"\\', "n": 1}, {"nested": {"b": [1, "é"]}, "a": None}]
+    for rounds in range(2):  # the second one chains to a head the first one moved
+        with app.session_factory() as session:
+            for n, item in enumerate(data):
+                session.add(EventRow(company_id=ctx.company_id, occurred_at=datetime(2026, 1, 2, 3, 4, 5, n, tzinfo=UTC),
+                                     actor="impôrt", kind=f"K{rounds}{n}", data=item, party_id=None))  # fmt: skip
+            session.commit()
+    links = _links(app, ctx.company_id)
+    assert [row.kind for row, _, _ in links][-4:] == ["K00", "K01", "K10", "K11"]
+    previous = GENESIS
+    for row, seq, digest in links:
+        event = ChainedEvent(
+            row.id, row.company_id, seq, row.occurred_at, row.actor, row.kind,
+            row.document_id, row.payment_id, row.party_id, row.data, digest,
+        )  # fmt: skip
+        assert expected_hash(event, previous) == digest
+        previous = digest
+    assert verify(app.uow(), ctx.company_id).ok
+
+
 def test_a_rolled_back_transaction_leaves_no_link(app, ctx):
     with app.session_factory() as session:
         session.add(EventRow(company_id=ctx.company_id, occurred_at=datetime.now(UTC), actor="x", kind="X", data={}))

@@ -306,3 +306,17 @@ def test_a_deposit_line_writes_its_vat_rate_the_french_way(uow, ctx, customer):
     draft = deposits.create_deposit_invoice(uow, ctx, origin_id=order.id, percent=D(50))
     [deposit_line] = draft.document.lines
     assert deposit_line.designation.endswith("(TVA 5,5 %)"), deposit_line.designation
+
+
+@pytest.mark.parametrize("due_date", [None, date(2026, 3, 15)])
+def test_the_view_issuing_returns_is_the_one_read_afterwards(uow, ctx, customer, due_date):
+    """Issuing without payment moves only the due date after the validation's view: the view it returns is the
+    one a fresh read gives, document (due date, version) and figures alike."""
+    order = table_order(uow, ctx, customer.id)
+    draft = deposits.create_deposit_invoice(uow, ctx, origin_id=order.id, percent=D(30))
+    issued = deposits.issue_deposit_invoice(
+        uow, ctx, draft.id, today=date(2026, 2, 2), due_date=due_date, generate_payment=False
+    )
+    assert issued.payment is None
+    assert issued.document == documents.get_document(uow, ctx, draft.id)
+    assert issued.document.document.due_date == (due_date or date(2026, 2, 2))

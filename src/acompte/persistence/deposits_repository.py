@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select
+from sqlalchemy.orm import aliased
 
 from acompte.domain.deposits import Breakdown, Deduction
 from acompte.domain.documents import Document, State
@@ -16,6 +17,7 @@ from acompte.domain.money import Money
 from acompte.domain.vat import VatLine
 from acompte.persistence import mapping
 from acompte.persistence.base import Repo, rowcount
+from acompte.persistence.read_cache import cached, locked_documents
 from acompte.persistence.rows import (
     CarriedAllocationRow,
     DeductionRow,
@@ -25,6 +27,11 @@ from acompte.persistence.rows import (
     ItemRow,
 )
 
+_DOCUMENTS = frozenset({"documents"})
+_BREAKDOWNS = frozenset({"document_vat"})
+# a deduction's answer carries its invoice's state and number (joined)
+_DEDUCTIONS = frozenset({"deductions", "deduction_vat", "documents"})
+
 
 def _breakdown(rows: Iterable[Any], currency: str) -> Breakdown:
     lines = [
@@ -32,6 +39,19 @@ def _breakdown(rows: Iterable[Any], currency: str) -> Breakdown:
         for r in rows
     ]
     return tuple(sorted(lines, key=lambda line: line.rate, reverse=True))
+
+
+def _deduction(row: DeductionRow, state: str, number: str | None, breakdown: Breakdown) -> Deduction:
+    return Deduction(
+        id=row.id,
+        invoice_id=row.invoice_id,
+        deposit_invoice_id=row.deposit_invoice_id,
+        amount=Money.from_minor(row.amount_minor, row.currency),
+        breakdown=breakdown,
+        automatic=row.automatic,
+        invoice_state=State(state),
+        invoice_number=number,
+    )
 
 
 class DepositRepository(Repo):
@@ -55,6 +75,10 @@ class DepositRepository(Repo):
         if not documents:
             return {}
         currency = {d.id: d.currency for d in documents}
+        key = ("breakdowns", company_id, tuple(currency.items()))
+        return dict(cached(self.session, key, _BREAKDOWNS, lambda: self._breakdowns(company_id, currency)))
+
+    def _breakdowns(self, company_id: int, currency: dict[int, str]) -> dict[int, Breakdown]:
         rows = self.session.scalars(
             select(DocumentVatRow).where(
                 DocumentVatRow.company_id == company_id, DocumentVatRow.document_id.in_(list(currency))
@@ -78,6 +102,10 @@ class DepositRepository(Repo):
         """Documents of the given kinds whose origin is one of `document_ids` (oldest first), any state."""
         if not document_ids:
             return []
+        key = ("attached", company_id, tuple(document_ids), tuple(kinds))
+        return list(cached(self.session, key, _DOCUMENTS, lambda: self._attached(company_id, document_ids, kinds)))
+
+    def _attached(self, company_id: int, document_ids: Sequence[int], kinds: Sequence[str]) -> list[Document]:
         rows = self.session.scalars(
             select(DocumentRow)
             .where(
@@ -91,28 +119,39 @@ class DepositRepository(Repo):
 
     def descendants(self, company_id: int, document_id: int, depth: int = 5) -> list[Document]:
         """Every document made from `document_id`, directly or through others (delivery notes, invoices...)."""
-        found: list[Document] = []
-        frontier = [document_id]
-        seen = {document_id}
-        for _ in range(depth):
-            if not frontier:
-                break
-            rows = list(
-                self.session.scalars(
-                    select(DocumentRow)
-                    .where(DocumentRow.company_id == company_id, DocumentRow.origin_id.in_(frontier))
-                    .order_by(DocumentRow.id)
-                )
+        key = ("descendants", company_id, document_id, depth)
+        return list(cached(self.session, key, _DOCUMENTS, lambda: self._descendants(company_id, document_id, depth)))
+
+    def _descendants(self, company_id: int, document_id: int, depth: int) -> list[Document]:
+        # one recursive statement, generation by generation (each in id order), instead of one per generation
+        tree = (
+            select(DocumentRow.id, literal(1).label("generation"))
+            .where(DocumentRow.company_id == company_id, DocumentRow.origin_id == document_id)
+            .cte("tree", recursive=True)
+        )
+        child = aliased(DocumentRow)
+        tree = tree.union_all(
+            select(child.id, tree.c.generation + 1).where(
+                child.company_id == company_id, child.origin_id == tree.c.id, tree.c.generation < depth
             )
-            frontier = [r.id for r in rows if r.id not in seen]
-            seen.update(frontier)
-            found.extend(mapping.document(r) for r in rows)
-        return found
+        )
+        rows = self.session.scalars(
+            select(DocumentRow).join(tree, tree.c.id == DocumentRow.id).order_by(tree.c.generation, DocumentRow.id)
+        )
+        return [mapping.document(r) for r in rows]
 
     def descendants_of_many(
         self, company_id: int, document_ids: Sequence[int], depth: int = 5
     ) -> dict[int, list[Document]]:
         """`descendants` of several documents at once: one query per generation, whatever their number."""
+        key = ("descendants_of_many", company_id, tuple(document_ids), depth)
+        read = lambda: self._descendants_of_many(company_id, document_ids, depth)  # noqa: E731
+        answer = cached(self.session, key, _DOCUMENTS, read)
+        return {root: list(found) for root, found in answer.items()}
+
+    def _descendants_of_many(
+        self, company_id: int, document_ids: Sequence[int], depth: int
+    ) -> dict[int, list[Document]]:
         found: dict[int, list[Document]] = {root: [] for root in document_ids}
         root_of = {root: root for root in document_ids}
         frontier = list(document_ids)
@@ -137,8 +176,10 @@ class DepositRepository(Repo):
 
     def lock_documents(self, company_id: int, document_ids: Iterable[int]) -> None:
         """Lock document rows in id order (SELECT … FOR UPDATE; SQLite already holds the write lock)."""
-        ids = sorted(set(document_ids))
+        locked = locked_documents(self.session)
+        ids = sorted(set(document_ids) - locked)
         if ids:
+            locked.update(ids)  # those already locked by this transaction stay locked: no need to ask again
             self.session.scalars(
                 select(DocumentRow.id)
                 .where(DocumentRow.company_id == company_id, DocumentRow.id.in_(ids))
@@ -200,6 +241,16 @@ class DepositRepository(Repo):
         breakdowns: bool = True,
     ) -> list[Deduction]:
         """Deductions with their VAT split (`breakdowns=False`: amounts only, one statement less)."""
+        if deposit_invoice_ids is not None and not deposit_invoice_ids:
+            return []
+        deposits = None if deposit_invoice_ids is None else tuple(deposit_invoice_ids)
+        key = ("deductions", company_id, invoice_id, deposits, breakdowns)
+        read = lambda: self._deductions(company_id, invoice_id, deposits, breakdowns)  # noqa: E731
+        return list(cached(self.session, key, _DEDUCTIONS, read))
+
+    def _deductions(
+        self, company_id: int, invoice_id: int | None, deposit_invoice_ids: Sequence[int] | None, breakdowns: bool
+    ) -> list[Deduction]:
         stmt = (
             select(DeductionRow, DocumentRow.state, DocumentRow.number)
             .join(DocumentRow, DocumentRow.id == DeductionRow.invoice_id)
@@ -211,25 +262,23 @@ class DepositRepository(Repo):
             if not deposit_invoice_ids:
                 return []
             stmt = stmt.where(DeductionRow.deposit_invoice_id.in_(list(deposit_invoice_ids)))
-        rows = list(self.session.execute(stmt.order_by(DeductionRow.id)))
-        vat: dict[int, list[DeductionVatRow]] = {}
-        if rows and breakdowns:
-            # chosen by the same conditions, never by a list of ids (a company's deductions grow with its history)
-            chosen = stmt.with_only_columns(DeductionRow.id).scalar_subquery()
-            for v in self.session.scalars(select(DeductionVatRow).where(DeductionVatRow.deduction_id.in_(chosen))):
-                vat.setdefault(v.deduction_id, []).append(v)
+        if not breakdowns:
+            rows = list(self.session.execute(stmt.order_by(DeductionRow.id)))
+            return [_deduction(row, state, number, ()) for row, state, number in rows]
+        # the VAT split joined: one statement (a deduction has a line per rate, a few at most)
+        joined = stmt.add_columns(DeductionVatRow.rate, DeductionVatRow.net_minor, DeductionVatRow.vat_minor).outerjoin(
+            DeductionVatRow, DeductionVatRow.deduction_id == DeductionRow.id
+        )
+        found: dict[int, tuple[DeductionRow, str, str | None, list[VatLine]]] = {}
+        for row, state, number, rate, net, vat in self.session.execute(joined.order_by(DeductionRow.id)):
+            lines = found.setdefault(row.id, (row, state, number, []))[3]
+            if rate is not None:
+                lines.append(
+                    VatLine(rate=rate, net=Money.from_minor(net, row.currency), vat=Money.from_minor(vat, row.currency))
+                )
         return [
-            Deduction(
-                id=row.id,
-                invoice_id=row.invoice_id,
-                deposit_invoice_id=row.deposit_invoice_id,
-                amount=Money.from_minor(row.amount_minor, row.currency),
-                breakdown=_breakdown(vat.get(row.id, []), row.currency),
-                automatic=row.automatic,
-                invoice_state=State(state),
-                invoice_number=number,
-            )
-            for row, state, number in rows
+            _deduction(row, state, number, tuple(sorted(lines, key=lambda line: line.rate, reverse=True)))
+            for row, state, number, lines in found.values()
         ]
 
     def deducted(self, company_id: int, invoice_id: int, currency: str) -> Money:

@@ -18,6 +18,7 @@ from acompte.domain.money import Money
 from acompte.persistence import document_lists, document_pages, mapping
 from acompte.persistence.base import Repo
 from acompte.persistence.document_filters import minor_bound
+from acompte.persistence.read_cache import locked_documents
 from acompte.persistence.rows import DeductionRow, DocumentLineRow, DocumentRow, PartyRow
 from acompte.persistence.settled_sums import document_settled_scalar, document_sums_minor
 from acompte.services.ports.clock import Clock
@@ -53,18 +54,31 @@ class DocumentRepository(Repo):
         super().__init__(session, clock)
         self._rows: dict[int, DocumentRow] = {}
         self._lines: dict[int, list[DocumentLineRow]] = {}
+        self._added: set[int] = set()  # documents this transaction inserted: no other one can have lines for them
+        self._fresh: set[int] = set()  # documents whose rows were read here under their lock
 
     def forget(self) -> None:
         self._rows.clear()
         self._lines.clear()
+        self._added.clear()
+        self._fresh.clear()
 
     def _row(self, company_id: int, document_id: int, lock: bool = False) -> DocumentRow:
-        if lock:
+        locked = locked_documents(self.session) if lock else None
+        if locked is not None and document_id in locked and document_id in self._fresh and document_id in self._rows:
+            # read here under its lock earlier in this transaction: no other can have changed it since, and every
+            # change of this one went through the row held here (a lock taken elsewhere refreshed no row: not it)
+            row = self._rows[document_id]
+            if row.company_id != company_id:
+                raise NotFound(entity="Document", id=document_id)
+        elif locked is not None:
             stmt = select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
             # the row as committed now, not as this session first read it (another transaction may have changed
             # it since: the lock is what makes the checks that follow safe)
             row = self._one(stmt.execution_options(populate_existing=True), "Document", document_id, lock)
             self._lines.pop(document_id, None)
+            locked.add(document_id)
+            self._fresh.add(document_id)
         else:
             found = self._rows.get(document_id) or self.session.get(DocumentRow, document_id)
             if found is None or found.company_id != company_id:
@@ -97,6 +111,9 @@ class DocumentRepository(Repo):
         )
         self.session.add(row)
         self.session.flush()
+        # held, and known to have no lines yet: reading it back in this transaction costs no round trip
+        self._rows[row.id], self._lines[row.id] = row, []
+        self._added.add(row.id)
         return row.id
 
     def get(self, company_id: int, document_id: int, *, lock: bool = False, lines: bool = True) -> Document:
@@ -129,26 +146,29 @@ class DocumentRepository(Repo):
 
     def replace_lines(self, document: Document, lines: Sequence[Line], net: Money, vat: Money, gross: Money) -> None:
         row = self._row(document.company_id, document.id)
-        self._lines.pop(row.id, None)
-        self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
-        for line in lines:
-            self.session.add(
-                DocumentLineRow(
-                    company_id=row.company_id,
-                    document_id=row.id,
-                    position=line.position,
-                    item_id=line.item_id,
-                    designation=line.designation,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    discount_percent=line.discount_percent,
-                    vat_rate=line.vat_rate,
-                    net_minor=line.net.minor_units,
-                )
+        before = self._lines.pop(row.id, None)
+        if not (before == [] and row.id in self._added):  # a document inserted here and given no line has none
+            self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
+        written = [
+            DocumentLineRow(
+                company_id=row.company_id,
+                document_id=row.id,
+                position=line.position,
+                item_id=line.item_id,
+                designation=line.designation,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                vat_rate=line.vat_rate,
+                net_minor=line.net.minor_units,
             )
+            for line in lines
+        ]
+        self.session.add_all(written)
         row.net_minor, row.vat_minor, row.gross_minor = net.minor_units, vat.minor_units, gross.minor_units
         row.version += 1
         self.session.flush()
+        self._lines[row.id] = written  # what the document now has: read back without a round trip
 
     def update(self, company_id: int, document_id: int, **fields: Any) -> None:
         row = self._row(company_id, document_id)

@@ -13,17 +13,18 @@ import re-inserting a company's events in order, for one) is chained the same wa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, or_, select, update
+from sqlalchemy import event, insert, inspect, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from acompte.domain.events import Event
-from acompte.domain.history_chain import GENESIS, ChainedEvent, ChainHead, expected_hash
+from acompte.domain.history_chain import GENESIS, ChainedEvent, ChainHead, canonical, expected_hash
 from acompte.persistence.base import Repo
 from acompte.persistence.rows import EventChainRow, EventRow, HistoryHeadRow
 from acompte.services.views import EventView
@@ -145,7 +146,10 @@ def seal(session: Session, events: list[EventRow]) -> None:
     by_company: dict[int, list[EventRow]] = {}
     for row in sorted(events, key=lambda e: e.id):
         by_company.setdefault(row.company_id, []).append(row)
+    postgresql = session.get_bind().dialect.name == "postgresql"
     for company_id in sorted(by_company):  # one lock order for a transaction spanning several companies
+        if postgresql and _seal_in_one(session, company_id, by_company[company_id]):
+            continue
         seq, previous = _lock_head(session, company_id)
         links: list[dict[str, Any]] = []
         for row in by_company[company_id]:
@@ -162,6 +166,50 @@ def seal(session: Session, events: list[EventRow]) -> None:
             .where(HistoryHeadRow.company_id == company_id)
             .values(last_seq=seq, last_event_id=links[-1]["event_id"], last_hash=previous)
         )
+
+
+# The links computed where the head is: its row locked, each hash derived from the one before (the canonical form
+# up to the place, which only the locked head gives, is sent ready), the links written and the head moved on, in
+# one round trip instead of three. The same form and hash as `domain.history_chain` (tests/persistence check it).
+_SEAL = text(
+    """WITH RECURSIVE head AS (
+  SELECT h.last_seq::bigint AS seq, h.last_hash::text AS hash FROM history_heads h
+  WHERE h.company_id = :company FOR UPDATE
+),
+ev AS (SELECT * FROM json_to_recordset(CAST(:events AS json)) AS e(n bigint, id bigint, canonical text)),
+chain AS (
+  SELECT 0::bigint AS n, seq, hash FROM head
+  UNION ALL
+  SELECT e.n, c.seq + 1, encode(sha256(convert_to(c.hash || e.canonical || (c.seq + 1)::text || '}', 'UTF8')), 'hex')
+  FROM chain c JOIN ev e ON e.n = c.n + 1
+),
+link AS (
+  INSERT INTO event_chain (event_id, company_id, seq, hash)
+  SELECT e.id, :company, c.seq, c.hash FROM chain c JOIN ev e ON e.n = c.n
+),
+moved AS (
+  UPDATE history_heads h SET last_seq = c.seq, last_event_id = e.id, last_hash = c.hash
+  FROM chain c JOIN ev e ON e.n = c.n
+  WHERE h.company_id = :company AND c.n = :last
+)
+SELECT count(*) FROM head"""
+)
+
+
+def _seal_in_one(session: Session, company_id: int, rows: list[EventRow]) -> bool:
+    """Chain `rows` (in id order) in one statement; False, with nothing written, when the company has no head row
+    yet (its first events: the head is made by `_lock_head`)."""
+    events = []
+    for n, row in enumerate(rows, 1):
+        content = canonical(
+            id=row.id, company_id=company_id, seq=0, occurred_at=row.occurred_at, actor=row.actor, kind=row.kind,
+            document_id=row.document_id, payment_id=row.payment_id, party_id=row.party_id, data=row.data,
+        )  # fmt: skip
+        tail = b"0}"  # "seq" is the form's last key: its value and the closing brace are written in SQL
+        assert content.endswith(b',"seq":' + tail), "the canonical form of an event ends with its place"
+        events.append({"n": n, "id": row.id, "canonical": content[: -len(tail)].decode()})
+    found = session.execute(_SEAL, {"company": company_id, "events": json.dumps(events), "last": len(rows)})
+    return bool(found.scalar_one())
 
 
 def _lock_head(session: Session, company_id: int) -> tuple[int, str]:

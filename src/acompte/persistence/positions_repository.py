@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from acompte.domain.events import EventKind
+from acompte.persistence.read_cache import cached
 from acompte.persistence.rows import AllocationRow, DeductionRow, DocumentRow, EventRow, WriteOffRow
 from acompte.services.ports.ledger import SettledParts
 
@@ -45,6 +46,9 @@ _SETTLED = select(
 ).where(DocumentRow.company_id == bindparam("company_id"), DocumentRow.id.in_(bindparam("ids", expanding=True)))
 
 
+_EVENTS = frozenset({"events"})
+
+
 class PositionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -66,6 +70,10 @@ class PositionRepository:
 
         Read from the history: the fact is recorded once, when that credit note is issued, and an issued
         credit note is never withdrawn, so it stays true for good."""
+        key = ("invoice_cancellations", company_id, tuple(invoice_ids))
+        return dict(cached(self.session, key, _EVENTS, lambda: self._cancellations(company_id, invoice_ids)))
+
+    def _cancellations(self, company_id: int, invoice_ids: Sequence[int]) -> dict[int, tuple[int, str | None]]:
         result: dict[int, tuple[int, str | None]] = {}
         for chunk in chunks(invoice_ids):
             stmt = (

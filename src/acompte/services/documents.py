@@ -121,6 +121,49 @@ def create_document(
     """Create a draft document. Nothing is numbered until validation. A document in a currency other than the
     company's may carry its exchange rate at once (company-currency units for one unit of its currency); an
     invoice, a deposit invoice or a credit note must have one when it is issued."""
+    with uow:
+        document = create_draft(
+            uow,
+            ctx,
+            kind=kind,
+            flow=flow,
+            party_id=party_id,
+            lines=lines,
+            issue_date=issue_date,
+            due_date=due_date,
+            currency=currency,
+            notes=notes,
+            origin_id=origin_id,
+            data=data,
+            event_data=event_data,
+            exchange_rate=exchange_rate,
+            supplier_reference=supplier_reference,
+        )
+        view = _view(uow, ctx, document.id)
+        uow.commit()
+        return view
+
+
+def create_draft(
+    uow: UnitOfWork,
+    ctx: Ctx,
+    *,
+    kind: Kind,
+    flow: Flow,
+    party_id: int,
+    lines: Sequence[LineInput] = (),
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    currency: str | None = None,
+    notes: str = "",
+    origin_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    event_data: dict[str, Any] | None = None,
+    exchange_rate: Decimal | str | None = None,
+    supplier_reference: str = "",
+) -> Document:
+    """`create_document` inside the caller's transaction, without its view: the new draft (the caller reads the
+    view it returns once it has done its own writes, when it needs one)."""
     check_optional(issue_date, DateField.ISSUE_DATE)
     check_optional(due_date, DateField.DUE_DATE)
     with uow:
@@ -170,9 +213,7 @@ def create_document(
                 extra=event_data or {},
             ),
         )
-        view = _view(uow, ctx, document_id)
-        uow.commit()
-        return view
+        return uow.documents.get(ctx.company_id, document_id)
 
 
 def update_document(
@@ -398,7 +439,7 @@ def convert_document(
         source = uow.documents.get(ctx.company_id, document_id, lock=True)
         versions.check_document(source, expected_version)
         lifecycle.check_conversion(source.kind, source.state, target)
-        view = create_document(
+        created = create_draft(
             uow,
             ctx,
             kind=target,
@@ -419,11 +460,11 @@ def convert_document(
                 company_id=ctx.company_id,
                 document_id=source.id,
                 party_id=source.party_id,
-                target_id=view.id,
+                target_id=created.id,
                 target_kind=target,
             ),
         )
-        view = _view(uow, ctx, view.id)
+        view = _view(uow, ctx, created.id)
         uow.commit()
         return view
 

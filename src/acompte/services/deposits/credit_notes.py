@@ -78,7 +78,7 @@ def create_deposit_credit_note(
         if value > available:
             raise ReversalExceedsDeposit(requested=str(value), available=str(available), deposit=deposit.label)
         breakdown = take(usage.breakdown, usage.taken(), value)
-        view = documents.create_document(
+        credit = documents.create_draft(
             uow,
             ctx,
             kind=Kind.DEPOSIT_CREDIT_NOTE,
@@ -89,7 +89,6 @@ def create_deposit_credit_note(
             notes=notes,
             origin_id=deposit.id,
         )
-        credit = view.document
         if deposit.exchange_rate is not None:
             uow.deposits.set_exchange_rate(ctx.company_id, credit.id, deposit.exchange_rate)
         plan = DepositPlan(

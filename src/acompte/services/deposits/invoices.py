@@ -4,6 +4,7 @@ issued in their own series with or without their payment, attached afterwards to
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -116,7 +117,7 @@ def create_deposit_invoice(
                 raise NonPositiveAmount(amount=str(amount))
             plan = DepositPlan(gross=amount, breakdown=one_rate(amount, rate), basis="amount", percent=None)
             previous = Money.zero(currency)
-        view = documents.create_document(
+        document = documents.create_draft(
             uow,
             ctx,
             kind=Kind.DEPOSIT_INVOICE,
@@ -128,7 +129,6 @@ def create_deposit_invoice(
             notes=notes,
             origin_id=origin.id if origin else None,
         )
-        document = view.document
         if origin is not None and origin.exchange_rate is not None:
             uow.deposits.set_exchange_rate(ctx.company_id, document.id, origin.exchange_rate)
         store_deposit_document(uow, ctx, document, plan, describe(origin, plan))
@@ -277,11 +277,14 @@ def issue_deposit_invoice(
                 origin_document_id=issued.id,
                 event_data={"deposit": True, "document_number": issued.number},
             )
+            view = documents.get_document(uow, ctx, issued.id)  # paid now: its figures moved
         else:
             due = due_date or issued.due_date or issued.issue_date
             if issued.due_date != due:
                 uow.documents.update(ctx.company_id, issued.id, due_date=due)
-        result = IssuedDeposit(document=documents.get_document(uow, ctx, issued.id), payment=payment)
+                # only its due date moved: no figure of the view depends on it (its position neither)
+                view = replace(view, document=uow.documents.get(ctx.company_id, issued.id))
+        result = IssuedDeposit(document=view, payment=payment)
         uow.commit()
         return result
 
