@@ -48,14 +48,6 @@ def conditions(company_id: int, f: PaymentFilter) -> list[Any]:
     return where
 
 
-def _of_filtered(stmt: Any, f: PaymentFilter, where: list[Any]) -> Any:
-    """`stmt` (over PaymentRow) kept to the filtered payments; the party is joined only for a search on its name
-    (every payment has one: the foreign key)."""
-    if f.search:
-        stmt = stmt.join(PartyRow, PartyRow.id == PaymentRow.party_id)
-    return stmt.where(*where)
-
-
 def sort_key(sort: str) -> Any:
     """One never-null expression per sort; the id breaks ties (page order and chunks)."""
     return {

@@ -10,6 +10,8 @@ A use may be counted before its payment's own row exists (PostgreSQL fires the t
 statement in no set order, and the payment writer inserts a payment and its allocations in one): an insert then
 creates the summary row with the use alone, and the payment's trigger completes it. A removal only ever updates.
 
+Also a partial index of the documents noting a deposit request (the dashboard's deposits awaited).
+
 Revision ID: 0020_payment_sums
 Revises: 0019_list_indexes
 Create Date: 2026-12-07 20:40:00
@@ -23,6 +25,7 @@ down_revision = "0019_list_indexes"
 branch_labels = None
 depends_on = None
 
+REQUEST_STATISTICS = "st_documents_deposit_request"
 HELD = sa.text("state = 'active' AND left_minor > 0")
 COPIED = ("party_id", "direction", "currency", "state", "payment_date", "amount_minor")
 #: (table, its columns naming the payment a row uses): the parts of settled_sums.payment_used_parts.
@@ -188,10 +191,22 @@ def upgrade() -> None:
         postgresql_include=["party_id", "amount_minor", "used_minor", "left_minor"],
     )
     op.create_index("ix_payment_sums_left", "payment_sums", ["company_id", "left_minor", "payment_id"])
+    # the dashboard's deposits awaited read the few documents noting a deposit request, not every quote and order
+    op.create_index(
+        "ix_documents_deposit_request",
+        "documents",
+        ["company_id", "issue_date", "id"],
+        sqlite_where=sa.text("json_extract(data, '$.deposit_request') IS NOT NULL"),
+        postgresql_where=sa.text("(data ->> 'deposit_request') IS NOT NULL"),
+    )
     if op.get_bind().dialect.name == "postgresql":
         for statement in (*_pg_functions(), *_pg_triggers()):
             op.execute(statement)
+        # without statistics on the expression PostgreSQL guesses that most documents note a request, and scans
+        # them all rather than read the partial index
+        op.execute(f"CREATE STATISTICS {REQUEST_STATISTICS} ON ((data ->> 'deposit_request')) FROM documents")
         op.execute("ANALYZE payment_sums")
+        op.execute("ANALYZE documents")
     else:
         for statement in _sqlite_triggers():
             op.execute(statement)
@@ -206,9 +221,11 @@ def downgrade() -> None:
             op.execute(f"DROP FUNCTION IF EXISTS payment_sums_{table}()")
         op.execute("DROP FUNCTION IF EXISTS payment_sums_payment()")
         op.execute("DROP FUNCTION IF EXISTS payment_sums_add(bigint, bigint, bigint)")
+        op.execute(f"DROP STATISTICS IF EXISTS {REQUEST_STATISTICS}")
     else:
         for name in _sqlite_trigger_names():
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_index("ix_documents_deposit_request", table_name="documents")
     op.drop_index("ix_payment_sums_left", table_name="payment_sums")
     op.drop_index("ix_payment_sums_held", table_name="payment_sums")
     op.drop_table("payment_sums")
