@@ -62,13 +62,6 @@ BEGIN
   ON CONFLICT (payment_id) DO UPDATE SET {sets}, left_minor = excluded.amount_minor - s.used_minor;
   RETURN NULL;
 END $$""",
-        # a use counted: the row is created by the first use if its payment's trigger has not run yet
-        """CREATE FUNCTION payment_sums_add(company bigint, payment bigint, amount bigint) RETURNS void
-LANGUAGE sql AS $$
-  INSERT INTO payment_sums AS s (payment_id, company_id, amount_minor, used_minor, left_minor)
-  VALUES (payment, company, 0, amount, -amount)
-  ON CONFLICT (payment_id) DO UPDATE SET used_minor = s.used_minor + amount, left_minor = s.left_minor - amount
-$$""",
     ]
     for table, columns in USES:
         body = []
@@ -82,7 +75,11 @@ $$""",
   END IF;
   IF TG_OP <> 'DELETE' THEN
     IF NEW.{column} IS NOT NULL THEN
-      PERFORM payment_sums_add(NEW.company_id, NEW.{column}, NEW.amount_minor);
+      -- the row is created by the first use if its payment's trigger has not run yet
+      INSERT INTO payment_sums AS s (payment_id, company_id, amount_minor, used_minor, left_minor)
+      VALUES (NEW.{column}, NEW.company_id, 0, NEW.amount_minor, -NEW.amount_minor)
+      ON CONFLICT (payment_id) DO UPDATE
+      SET used_minor = s.used_minor + NEW.amount_minor, left_minor = s.left_minor - NEW.amount_minor;
     END IF;
   END IF;"""
             )
@@ -220,7 +217,6 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS payment_sums_{table} ON {table}")
             op.execute(f"DROP FUNCTION IF EXISTS payment_sums_{table}()")
         op.execute("DROP FUNCTION IF EXISTS payment_sums_payment()")
-        op.execute("DROP FUNCTION IF EXISTS payment_sums_add(bigint, bigint, bigint)")
         op.execute(f"DROP STATISTICS IF EXISTS {REQUEST_STATISTICS}")
     else:
         for name in _sqlite_trigger_names():
