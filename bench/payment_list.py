@@ -39,6 +39,8 @@ CASES: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     ("largest unallocated first, page 1", {}, {"sort": "unallocated"}),
     ("search '0042' (number or party), page 1", {"search": "0042"}, {}),
     ("one party, page 1", {"party": True}, {}),
+    ("with money left, newest first, page 1", {"unallocated_only": True}, {"sort": "date"}),
+    ("with money left, largest left first, page 1", {"unallocated_only": True}, {"sort": "unallocated"}),
 )
 
 

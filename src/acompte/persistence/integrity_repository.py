@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from acompte.persistence import payment_sums
 from acompte.persistence.base import Repo
 from acompte.persistence.rows import (
     AllocationRow,
@@ -76,3 +77,6 @@ class IntegrityRepository(Repo):
             numbered=tuple(numbered),
             series={(s.key, int(s.year)): int(s.last_value) for s in series},
         )
+
+    def payment_summary_difference(self, company_id: int) -> tuple[int, str] | None:
+        return payment_sums.first_difference(self.session, company_id)

@@ -1,25 +1,24 @@
 """The payment list in SQL: one page, the count and totals of every filtered payment, and every filtered row in
 chunks (the CSV export and the API's pages, whose cursor is the last id seen).
 
-What a payment has used is settled_sums.py's one definition (allocations, refunds, write-offs): a page in a
-column's order reads its rows through an index and sums only for them (the correlated `payment_used_scalar`);
-the totals, the "unallocated" order and its filter need every filtered payment's figure, so they read the
-parts of `payment_used_parts` joined to the filtered payments and grouped by payment, once — the database
-then picks a hash join or index lookups by the size of the selection. Nothing is stored.
+What a payment has used (settled_sums.py's one definition: allocations, refunds, write-offs) and has left are
+read from its summary row (persistence/payment_sums.py, kept by the database's triggers in the transaction of
+every write): the totals sum those rows, the "unallocated" order and the "with money left" filter read their
+indexes, and a page joins its own payments' rows — nothing is summed over allocations, whatever their number.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, literal, or_, select, text, tuple_, union_all
+from sqlalchemy import func, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from acompte.domain.money import Money
 from acompte.domain.payments import PaymentState
 from acompte.persistence import mapping
+from acompte.persistence.payment_sums import PaymentSumRow, held
 from acompte.persistence.rows import PartyRow, PaymentRow
-from acompte.persistence.settled_sums import payment_used_parts, payment_used_scalar
 from acompte.services.views import PaymentFilter, PaymentListTotals, PaymentView
 
 ACTIVE = PaymentState.ACTIVE.value
@@ -45,53 +44,25 @@ def conditions(company_id: int, f: PaymentFilter) -> list[Any]:
         number, name = func.lower(PaymentRow.number), func.lower(PartyRow.name)
         where.append(or_(number.contains(typed, autoescape=True), name.contains(typed, autoescape=True)))
     if f.unallocated_only:
-        where.append(PaymentRow.state == ACTIVE)
+        where.append(PaymentRow.state == ACTIVE)  # and money left: `held` on the summary rows, where joined
     return where
 
 
-def _of_filtered(stmt: Any, f: PaymentFilter, where: list[Any]) -> Any:
-    """`stmt` (over PaymentRow) kept to the filtered payments; the party is joined only for a search on its name
-    (every payment has one: the foreign key)."""
-    if f.search:
-        stmt = stmt.join(PartyRow, PartyRow.id == PaymentRow.party_id)
-    return stmt.where(*where)
-
-
-def _used_by_payment(f: PaymentFilter, where: list[Any]) -> Any:
-    """(payment_id, used) for every filtered payment that has used something: the rows of each part of what a
-    payment uses, joined to the filtered payments, summed once by payment."""
-    parts = [
-        _of_filtered(
-            select(column.label("payment_id"), amount.label("amount")).join(PaymentRow, PaymentRow.id == column),
-            f,
-            where,
-        )
-        for amount, column in payment_used_parts()
-    ]
-    every = union_all(*parts).subquery("uses")
-    return select(every.c.payment_id, func.sum(every.c.amount).label("used")).group_by(every.c.payment_id).subquery()
-
-
-def sort_key(sort: str, used: Any) -> Any:
+def sort_key(sort: str) -> Any:
     """One never-null expression per sort; the id breaks ties (page order and chunks)."""
     return {
         "date": PaymentRow.payment_date,
         "number": PaymentRow.number,
         "party": func.lower(PartyRow.name),
         "amount": PaymentRow.amount_minor,
-        "unallocated": PaymentRow.amount_minor - used,
+        "unallocated": PaymentSumRow.left_minor,
         "id": PaymentRow.id,
     }[sort]
 
 
 def totals(session: Session, company_id: int, f: PaymentFilter, currency: str) -> PaymentListTotals:
     """Count of every filtered payment and, over the active ones in `currency`, the sums of their amounts and of
-    what they have used, in one statement of (state, currency, count, amount, used) rows, a handful.
-
-    What the payments used is a linear sum: each part of it (settled_sums.payment_used_parts) is summed by a
-    join of its rows on the filtered payments, grouped by the payment's state and currency, with no per-payment
-    figure. Only "with money left to allocate" needs each payment's figure: then sums grouped by payment are
-    joined once."""
+    what they have used, in one statement of (state, currency, count, amount, used) rows, a handful."""
     _planner(session)
     count = active = other = amount = allocated = 0
     for state, row_currency, n, amount_minor, used_minor in session.execute(_totals_statement(company_id, f)):
@@ -116,52 +87,58 @@ def totals(session: Session, company_id: int, f: PaymentFilter, currency: str) -
 
 
 def _totals_statement(company_id: int, f: PaymentFilter) -> Any:
-    group = (PaymentRow.state, PaymentRow.currency)
+    """(state, currency, count, amount, used) of the filtered payments from their summary rows, which carry the
+    payment's columns the filters read but its method and number: only those filters, and a party's few payments
+    (the payments' party index), join the payments."""
+    ps = PaymentSumRow
+    # with money left, every payment is active (the index's condition): its state is not read, so PostgreSQL can
+    # sum from that index alone
+    state = literal(ACTIVE) if f.unallocated_only else ps.state
+    stmt = select(
+        state,
+        ps.currency,
+        func.count(),
+        func.coalesce(func.sum(ps.amount_minor), 0),
+        func.coalesce(func.sum(ps.used_minor), 0),
+    )
+    where: list[Any] = [ps.company_id == company_id]
+    if f.party_id is not None:
+        where.append(ps.party_id == f.party_id)
+    if f.state:
+        where.append(ps.state == f.state)
+    if f.direction:
+        where.append(ps.direction == f.direction)
+    if f.date_from:
+        where.append(ps.payment_date >= f.date_from)
+    if f.date_to:
+        where.append(ps.payment_date <= f.date_to)
     if f.unallocated_only:
-        keys, _key, used = _keys(company_id, f, "unallocated")
-        return keys.with_only_columns(
-            *group,
-            func.count(),
-            func.coalesce(func.sum(PaymentRow.amount_minor), 0),
-            func.coalesce(func.sum(used), 0),
-            maintain_column_froms=True,
-        ).group_by(*group)
-    where = conditions(company_id, f)
-    payments = _of_filtered(
-        select(*group, func.count(), func.coalesce(func.sum(PaymentRow.amount_minor), 0), literal(0)), f, where
-    ).group_by(*group)
-    uses = [
-        _of_filtered(
-            select(*group, literal(0), literal(0), func.coalesce(func.sum(amount), 0))
-            .select_from(column.table)
-            .join(PaymentRow, PaymentRow.id == column),
-            f,
-            where,
-        ).group_by(*group)
-        for amount, column in payment_used_parts()
-    ]
-    return union_all(payments, *uses)
+        where += held(ps)
+    if f.method or f.search or f.party_id is not None:  # one party's: through the payments' party index
+        stmt = stmt.join(PaymentRow, PaymentRow.id == ps.payment_id)
+        where += conditions(company_id, f)
+        if f.search:
+            stmt = stmt.join(PartyRow, PartyRow.id == PaymentRow.party_id)
+    return stmt.where(*where).group_by(*(() if f.unallocated_only else (ps.state,)), ps.currency)
 
 
-def _keys(company_id: int, f: PaymentFilter, sort: str) -> tuple[Any, Any, Any]:
-    """(the select of the filtered payments' (id, sort key), the key, what each payment used) as SQL: the order
-    and the page are decided on these two narrow columns, so a sort that reads every filtered payment (the
-    unallocated order) carries no more than they through its joins and its sort; only the page's rows are then
-    read whole."""
+def _keys(company_id: int, f: PaymentFilter, sort: str) -> tuple[Any, Any]:
+    """(the select of the filtered payments' (id, sort key), the key) as SQL: the order and the page are decided on
+    these two narrow columns; only the page's rows are then read whole. The payments' summary rows are joined for
+    the « unallocated » order and the « with money left » filter (persistence/payment_sums.py): their index then
+    gives the page in order, or the payments with money left, without summing anything."""
     where = conditions(company_id, f)
     stmt = select(PaymentRow.id.label("id"))
     if f.search or sort == "party":
         stmt = stmt.join(PartyRow, PartyRow.id == PaymentRow.party_id)
-    if sort == "unallocated":
-        used_by = _used_by_payment(f, where)
-        used: Any = func.coalesce(used_by.c.used, 0)
-        stmt = stmt.outerjoin(used_by, used_by.c.payment_id == PaymentRow.id)
-    else:
-        used = payment_used_scalar()
-    if f.unallocated_only:
-        where = [*where, PaymentRow.amount_minor > used]
-    key = sort_key(sort, used)
-    return stmt.add_columns(key.label("sort_key")).where(*where), key, used
+    if sort == "unallocated" or f.unallocated_only:
+        ps = PaymentSumRow
+        stmt = stmt.join(ps, ps.payment_id == PaymentRow.id)
+        where = [*where, ps.company_id == company_id]
+        if f.unallocated_only:
+            where += held(ps)
+    key = sort_key(sort)
+    return stmt.add_columns(key.label("sort_key")).where(*where), key
 
 
 def _ordered(keys: Any, key: Any, descending: bool) -> Any:
@@ -174,9 +151,10 @@ def _rows(session: Session, keys: Any, descending: bool) -> list[Any]:
     page_keys = keys.subquery("page_keys")
     order = (page_keys.c.sort_key, PaymentRow.id)
     stmt = (
-        select(PaymentRow, PartyRow.name, payment_used_scalar(), page_keys.c.sort_key)
+        select(PaymentRow, PartyRow.name, PaymentSumRow.used_minor, page_keys.c.sort_key)
         .join(page_keys, page_keys.c.id == PaymentRow.id)
         .join(PartyRow, PartyRow.id == PaymentRow.party_id)
+        .join(PaymentSumRow, PaymentSumRow.payment_id == PaymentRow.id)
         .order_by(*(c.desc() for c in order) if descending else order)
     )
     return list(session.execute(stmt))
@@ -186,7 +164,7 @@ def page(
     session: Session, company_id: int, f: PaymentFilter, *, sort: str, descending: bool, offset: int, limit: int
 ) -> list[PaymentView]:
     _planner(session)
-    keys, key, _used = _keys(company_id, f, sort)
+    keys, key = _keys(company_id, f, sort)
     found = _rows(session, _ordered(keys, key, descending).offset(offset).limit(limit), descending)
     return [_view(*r) for r in found]
 
@@ -203,7 +181,7 @@ def chunk(
 ) -> tuple[list[PaymentView], tuple[Any, int] | None]:
     """The next `limit` rows after the (sort key, id) `after` (keyset: no offset to skip), and the new cursor."""
     _planner(session)
-    keys, key, _used = _keys(company_id, f, sort)
+    keys, key = _keys(company_id, f, sort)
     if after is not None:
         if sort == "id":  # the key is the id: a plain range on the primary key
             keys = keys.where(PaymentRow.id < after[1] if descending else PaymentRow.id > after[1])

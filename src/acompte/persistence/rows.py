@@ -181,6 +181,15 @@ class DocumentRow(Base):
             sqlite_where=text("origin_id IS NOT NULL"),
             postgresql_where=text("origin_id IS NOT NULL"),
         ),
+        # The few documents noting a deposit request (the dashboard's deposits awaited; migration 0020).
+        Index(
+            "ix_documents_deposit_request",
+            "company_id",
+            "issue_date",
+            "id",
+            sqlite_where=text("json_extract(data, '$.deposit_request') IS NOT NULL"),
+            postgresql_where=text("(data ->> 'deposit_request') IS NOT NULL"),
+        ),
         CheckConstraint("gross_minor >= 0", name="gross_not_negative"),
         {"sqlite_autoincrement": True},
     )

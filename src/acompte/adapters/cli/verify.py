@@ -26,8 +26,16 @@ SENTENCES = {
     "document_over": "la pièce {document} est réglée au-delà de son total ({settled} en unités)",
     "unreadable": "le numéro {number} (série {series}) est illisible",
     "gap": "la série {series} {year} n'a pas le numéro {value} une fois et une seule",
+    "payment_summary": "le récapitulatif du règlement {payment} ({column}) ne correspond plus à ses rapprochements,"
+    " remboursements et passages en perte",
 }
-CHECKS = {"chain": "chaîne", "allocations": "rapprochements", "money": "montants", "numbering": "numérotation"}
+CHECKS = {
+    "chain": "chaîne",
+    "allocations": "rapprochements",
+    "money": "montants",
+    "numbering": "numérotation",
+    "summary": "récapitulatifs",
+}
 
 
 def sentence(found: Break) -> str:

@@ -325,6 +325,11 @@ class Integrity(Protocol):
 
     def facts(self, company_id: int) -> IntegrityFacts: ...
 
+    def payment_summary_difference(self, company_id: int) -> tuple[int, str] | None:
+        """The first payment whose stored summary (what it used and has left, kept by the database) differs from
+        what its facts give, and the first column that differs; None when every one agrees."""
+        ...
+
 
 class Positions(Protocol):
     """The facts a document's position is computed from, read in bulk."""
