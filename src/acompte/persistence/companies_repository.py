@@ -28,6 +28,7 @@ from acompte.persistence.rows import (
     TreasuryAccountRow,
     VatRateRow,
 )
+from acompte.persistence.searches import contains
 from acompte.services.ports.clock import Clock
 from acompte.services.views import PaymentMethodView
 
@@ -245,7 +246,9 @@ class PartyRepository(Repo):
         elif role == "supplier":
             stmt = stmt.where(PartyRow.is_supplier.is_(True))
         if search:
-            stmt = stmt.where(func.lower(PartyRow.name).contains(search.lower()))
+            # `%` and `_` keep their LIKE meaning here, as they always had; on PostgreSQL the name's trigram index
+            # (0021_search_indexes) finds the parties that hold the text
+            stmt = stmt.where(contains(func.lower(PartyRow.name), search, escape=False))
         stmt = stmt.order_by(PartyRow.name, PartyRow.id)
         return [mapping.party(r) for r in self.session.scalars(stmt if limit is None else stmt.limit(limit))]
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from acompte.domain.money import Money
 from acompte.domain.statuses import PositionStatus
-from acompte.persistence.document_filters import own_conditions
+from acompte.persistence.document_filters import NO_NUMBER, own_conditions
 from acompte.persistence.document_lists import (
     COMMERCIAL,
     CREDITS,
@@ -41,9 +41,7 @@ from acompte.services.views import DocumentFilter, DocumentListRow
 #: A cursor: the sort key of a row and its id (every order ends with the id).
 Key = tuple[Any, int]
 
-#: Literals, not bound parameters, so that PostgreSQL matches the expressions of the list indexes (a parameter
-#: in `coalesce(number, $1)` is not the indexed `coalesce(number, '')`).
-NO_NUMBER: Any = literal_column("''")
+#: A literal, not a bound parameter, so that PostgreSQL matches the expression of the list index (as NO_NUMBER).
 NO_DUE: Any = literal_column(f"'{NO_DUE_DATE.isoformat()}'", Date)
 
 
@@ -86,7 +84,13 @@ def _page_ids(company_id: int, f: DocumentFilter, sort: str, descending: bool, b
     key = own_sort_key(sort)
     ids = select(DocumentRow.id.label("id"), key.label("page_key")).where(*own_conditions(company_id, f))
     if sort == "party":
-        ids = ids.join(PartyRow, PartyRow.id == DocumentRow.party_id)
+        # The parties in name order from their index (company, lower(name), id), each one's documents from
+        # ix_documents_list_party, each name's documents sorted by id as they come (PostgreSQL's incremental
+        # sort): a page reads its parties only. Without the company on the party, the planner sorted every
+        # document of the company; without the name's own bound, a cursor's page read every name before it.
+        ids = ids.join(PartyRow, and_(PartyRow.id == DocumentRow.party_id, PartyRow.company_id == company_id))
+        if bound is not None:
+            ids = ids.where(key <= bound[0] if descending else key >= bound[0])
     ids = ids.where(*_keyset(key, DocumentRow.id, bound, descending))
     return ids.order_by(*_order(key, DocumentRow.id, descending))
 
