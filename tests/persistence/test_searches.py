@@ -150,7 +150,7 @@ def test_the_search_indexes_migration_upgrades_and_downgrades(tmp_path, backend)
     with scratch_database(tmp_path) as url:
         command.upgrade(alembic_config(url), "0021_search_indexes")
         assert _search_indexes(url) == (made if backend == "postgresql" else set())
-        command.downgrade(alembic_config(url), "0019_list_indexes")
+        command.downgrade(alembic_config(url), "0020_payment_sums")
         assert _search_indexes(url) == set()
         command.upgrade(alembic_config(url), "head")  # again: the extension is there already
         assert _search_indexes(url) == (made if backend == "postgresql" else set())

@@ -10,7 +10,7 @@ it. The downgrade drops the indexes and leaves the extension (it may have been t
 SQLite has no such index: its searches keep scanning the company's rows (docs/benchmarks.md, « Searches »).
 
 Revision ID: 0021_search_indexes
-Revises: 0019_list_indexes
+Revises: 0020_payment_sums
 Create Date: 2026-12-07 20:30:00
 """
 
