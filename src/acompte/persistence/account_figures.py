@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, cast, func, literal, null, or_, select, text, union_all
+from sqlalchemy import and_, case, cast, func, literal, literal_column, null, or_, select, text, union_all
 from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
@@ -26,6 +26,7 @@ from acompte.persistence.document_lists import (
     party_name,
     payments_on,
 )
+from acompte.persistence.document_sums import DocumentSumsRow
 from acompte.persistence.rows import (
     AllocationRow,
     DeductionRow,
@@ -68,69 +69,26 @@ def _terms() -> Any:
     return DocumentRow.data[PAYMENT_TERMS_KEY].as_string()
 
 
-def _open(company_id: int, flow: str, currency: str, party_id: int | None, *columns: Any) -> tuple[Any, Any]:
-    """The validated invoices and deposit invoices of the flow and currency with what each still owes — the
-    lists' balance due of these kinds: total − deducted − paid − credited − written off — and whether it
-    carries payment terms.
-
-    Everything that settles a document (allocations, write-offs, deductions) is summed once by document over
-    the company's rows (or the party's documents' rows) and joined: one pass over each table and a hash join for
-    a whole company, index lookups for one party; no sum re-run per row."""
-    terms = case((_terms().isnot(None), 1), else_=0).label("terms")
-    settled = _settled_by_document(company_id, party_id)
+def _open_sums(company_id: int, flow: str, currency: str, party_id: int | None) -> list[Any]:
+    """The summary rows (persistence/document_sums.py) of the validated invoices and deposit invoices of the flow
+    and currency that still owe something, without payment terms — what the partial index
+    ix_document_sums_open holds. Their `balance_minor` is the lists' balance due of these kinds: total −
+    deducted − paid − credited − written off, kept by triggers with the facts, so the aged balance reads open
+    rows only and sums nothing. The index's own condition is written with literals: PostgreSQL proves that a
+    query matches a partial index from constants, not parameters."""
+    s = DocumentSumsRow
     where = [
-        DocumentRow.company_id == company_id,
-        DocumentRow.flow == flow,
-        DocumentRow.state == VALIDATED,
-        DocumentRow.kind.in_(RECEIVABLE),
-        DocumentRow.currency == currency,
+        s.company_id == company_id,
+        s.flow == flow,
+        s.currency == currency,
+        s.state == literal_column(f"'{VALIDATED}'"),
+        s.kind.in_([literal_column(f"'{k}'") for k in sorted(RECEIVABLE)]),
+        s.balance_minor > literal_column("0"),
+        s.terms == 0,
     ]
     if party_id is not None:
-        where.append(DocumentRow.party_id == party_id)
-    docs = (
-        select(
-            DocumentRow.id.label("id"),
-            DocumentRow.kind.label("kind"),
-            DocumentRow.flow.label("flow"),
-            DocumentRow.number.label("number"),
-            DocumentRow.party_id.label("party_id"),
-            party_name(DocumentRow).label("party_name"),
-            DocumentRow.issue_date.label("issue_date"),
-            DocumentRow.due_date.label("due_date"),
-            DocumentRow.gross_minor.label("gross"),
-            (DocumentRow.gross_minor - func.coalesce(settled.c.settled, 0)).label("balance"),
-            terms,
-            *columns,
-        )
-        .outerjoin(settled, settled.c.document_id == DocumentRow.id)
-        .where(*where)
-        .subquery("docs")
-    )
-    return docs, docs.c.balance
-
-
-def _settled_by_document(company_id: int, party_id: int | None = None) -> Any:
-    """What settled each document of the company (of the party's, when given): its allocations, the shortfall
-    written off on it and the deposit invoices it deducts, summed once per document."""
-
-    def of(document_id: Any, amount: Any, table_company: Any) -> Any:
-        stmt = select(document_id.label("document_id"), amount.label("amount")).where(
-            table_company == company_id, document_id.isnot(None)
-        )
-        if party_id is not None:  # only the party's documents' rows, through the document indexes
-            stmt = stmt.join(DocumentRow, DocumentRow.id == document_id).where(
-                DocumentRow.company_id == company_id, DocumentRow.party_id == party_id
-            )
-        return stmt
-
-    parts = union_all(
-        of(AllocationRow.document_id, AllocationRow.amount_minor, AllocationRow.company_id),
-        of(WriteOffRow.document_id, WriteOffRow.amount_minor, WriteOffRow.company_id),
-        of(DeductionRow.invoice_id, DeductionRow.amount_minor, DeductionRow.company_id),
-    ).subquery()
-    return (
-        select(parts.c.document_id, func.sum(parts.c.amount).label("settled")).group_by(parts.c.document_id).subquery()
-    )
+        where.append(s.party_id == party_id)
+    return where
 
 
 def _settled_scalar() -> Any:
@@ -146,15 +104,15 @@ def _settled_scalar() -> Any:
 
 #: The transaction in which the session's planner settings were made (`session.info`).
 _TUNED = "acompte.figures_tuned"
-#: The columns of an open document the dashboard lists, beside its party, age class and balance.
-_DOCUMENT_COLUMNS = ("id", "kind", "number", "issue_date", "due_date", "gross")
+#: The columns of an open document the dashboard lists that the summary does not hold (read for the few listed).
+_DOCUMENT_ROW_COLUMNS = ("number", "issue_date", "due_date")
 
 
 def _aged_each(company_id: int, flow: str, currency: str, as_of: date, party_id: int | None) -> Any:
     """The open documents without payment terms (one instalment each): party, age class on `as_of`, balance,
-    due date, and the columns the dashboard lists."""
-    docs, balance = _open(company_id, flow, currency, party_id)
-    due = func.coalesce(docs.c.due_date, docs.c.issue_date)
+    due date, and the summary's columns the dashboard lists (id, kind, gross)."""
+    s = DocumentSumsRow
+    due = s.due_on
     days = timedelta(days=1)
     age = case(
         (due > as_of, NOT_YET_DUE),
@@ -164,9 +122,15 @@ def _aged_each(company_id: int, flow: str, currency: str, as_of: date, party_id:
         (due >= as_of - 90 * days, LATE_61_90),
         else_=LATE_OVER_90,
     )
-    columns = (docs.c[c] for c in _DOCUMENT_COLUMNS)
-    stmt = select(docs.c.party_id, age.label("age"), balance.label("balance"), due.label("due"), *columns)
-    return stmt.where(docs.c.terms == 0, balance > 0)
+    return select(
+        s.party_id.label("party_id"),
+        age.label("age"),
+        s.balance_minor.label("balance"),
+        due.label("due"),
+        s.document_id.label("id"),
+        s.kind.label("kind"),
+        s.gross_minor.label("gross"),
+    ).where(*_open_sums(company_id, flow, currency, party_id))
 
 
 def _aged_groups(each: Any) -> Any:
@@ -215,12 +179,28 @@ class AccountFiguresRepository:
         # One statement: the open documents and what settled them are read once for both (a CTE read twice is
         # materialized), where two statements summed the company's allocations twice.
         each = _aged_each(company_id, flow, currency, as_of, None).cte("open_documents")
-        no_document = (cast(null(), each.c[c].type).label(c) for c in _DOCUMENT_COLUMNS)
-        sums = _aged_groups(each).add_columns(*no_document, literal(0).label("part"))
+        no_document = (cast(null(), DocumentRow.__table__.c[c].type).label(c) for c in _DOCUMENT_ROW_COLUMNS)
+        sums = _aged_groups(each).add_columns(
+            *(cast(null(), each.c[c].type).label(c) for c in ("id", "kind", "gross")),
+            *no_document,
+            literal(0).label("part"),
+        )
         due = select(each.c.party_id, each.c.age, literal(1).label("n"), each.c.balance.label("minor"))
-        due = due.add_columns(*(each.c[c] for c in _DOCUMENT_COLUMNS)).where(each.c.due < before)
+        due = due.add_columns(each.c.id, each.c.kind, each.c.gross, each.c.due).where(each.c.due < before)
         oldest = due.order_by(each.c.due, each.c.id).limit(limit).subquery()
-        both = union_all(sums, select(oldest, literal(1).label("part"))).subquery()
+        # The few oldest read their number and dates from the documents (the summary keeps only what it indexes).
+        listed = select(
+            oldest.c.party_id,
+            oldest.c.age,
+            oldest.c.n,
+            oldest.c.minor,
+            oldest.c.id,
+            oldest.c.kind,
+            oldest.c.gross,
+            *(DocumentRow.__table__.c[c] for c in _DOCUMENT_ROW_COLUMNS),
+            literal(1).label("part"),
+        ).join(DocumentRow, DocumentRow.id == oldest.c.id)
+        both = union_all(sums, listed).subquery()
         stmt = select(both, PartyRow.name).join(PartyRow, PartyRow.id == both.c.party_id)
         found: tuple[list[AgedSum], list[OpenDocument]] = ([], [])
         for r in self._execute(stmt):
@@ -358,7 +338,6 @@ class AccountFiguresRepository:
         docs = filtered(
             company_id,
             DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
-            every_row=False,
             extra=[DocumentRow.kind.in_(CREDITS), DocumentRow.currency == currency],
         )
         left = Positioned(docs).credit_left

@@ -1,6 +1,6 @@
 """`acompte verify`: the history is whole, agrees with the allocations, and the numbering has no gap.
 
-Four checks per company, each reporting its first break:
+Five checks per company, each reporting its first break:
 - chain: every event's SHA-256 is recomputed from its stored content and its predecessor's hash
   (domain.history_chain); an event without a link, a link out of place, or a head that is not the last link is
   a break (an event altered, removed or added behind the application's back);
@@ -13,7 +13,9 @@ Four checks per company, each reporting its first break:
 - money: a payment's allocations never exceed its amount, a credit note's uses its total, a document's
   allocations plus its deducted deposits its total;
 - numbering: each series (kind × flow × year for documents, direction × year for payments, journal × fiscal
-  year for entries) holds exactly the numbers 1 … its counter.
+  year for entries) holds exactly the numbers 1 … its counter;
+- sums: each document's stored sums (what the database's triggers keep with its allocations, write-offs,
+  deductions and refunds, for the lists and the aged balance) equal those facts summed again.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class Break:
     figures; `event` the event where the history stops agreeing, when there is one."""
 
     company_id: int
-    check: str  # chain · allocations · money · numbering
+    check: str  # chain · allocations · money · numbering · sums
     code: str
     params: dict[str, Any] = field(default_factory=dict)
     event: EventRef | None = None
@@ -84,6 +86,7 @@ def verify(uow: UnitOfWork, company_id: int | None = None) -> Verification:
                 _allocation_break(cid, chain, facts),
                 _money_break(cid, facts),
                 _numbering_break(cid, facts),
+                _sums_break(cid, facts, uow.integrity.sums_astray(cid)),
             ]
             breaks += [b for b in found if b is not None]
         return Verification(len(ids), events, allocations, numbers, tuple(breaks))
@@ -210,6 +213,12 @@ def _money_break(company_id: int, facts: IntegrityFacts) -> Break | None:
                 company_id, "money", "document_over", {"document": _number(facts, document_id), "settled": settled}
             )
     return None
+
+
+def _sums_break(company_id: int, facts: IntegrityFacts, astray: list[int]) -> Break | None:
+    if not astray:
+        return None
+    return Break(company_id, "sums", "summary", {"document": _number(facts, astray[0]), "count": len(astray)})
 
 
 def _number(facts: IntegrityFacts, document_id: int) -> str:

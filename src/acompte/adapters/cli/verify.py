@@ -26,8 +26,15 @@ SENTENCES = {
     "document_over": "la pièce {document} est réglée au-delà de son total ({settled} en unités)",
     "unreadable": "le numéro {number} (série {series}) est illisible",
     "gap": "la série {series} {year} n'a pas le numéro {value} une fois et une seule",
+    "summary": "les sommes tenues de la pièce {document} ne sont plus celles de ses faits ({count} pièce(s) en écart)",
 }
-CHECKS = {"chain": "chaîne", "allocations": "rapprochements", "money": "montants", "numbering": "numérotation"}
+CHECKS = {
+    "chain": "chaîne",
+    "allocations": "rapprochements",
+    "money": "montants",
+    "numbering": "numérotation",
+    "sums": "sommes tenues",
+}
 
 
 def sentence(found: Break) -> str:

@@ -325,6 +325,10 @@ class Integrity(Protocol):
 
     def facts(self, company_id: int) -> IntegrityFacts: ...
 
+    def sums_astray(self, company_id: int) -> list[int]:
+        """The documents whose stored sums (kept by the database with the facts) differ from their facts."""
+        ...
+
 
 class Positions(Protocol):
     """The facts a document's position is computed from, read in bulk."""
