@@ -1,9 +1,10 @@
 """The party accounts' whole-company figures as grouped SQL (services/ports/figures.py): the aged balance, what
 parties hold in hand, and the dashboard's deposit figures.
 
-Every figure starts from the facts the document lists sum (persistence/document_lists.py: the filtered
-documents with their payments, credits, write-offs and deductions summed by document and joined once), so an
-aged balance and the list of open invoices agree to the cent; the lists' property test ties those facts to
+Every figure starts from the facts the document lists read (persistence/document_lists.py): the aged balance
+reads the open invoices' summary rows (persistence/document_sums.py, their balance kept by triggers with the
+facts) through a partial index of the open ones, so it reads open documents only and sums none of their facts;
+an aged balance and the list of open invoices agree to the cent, and the property tests tie those sums to
 `services.positions`. The statements are filtered by company (and party, flow, currency), never by a list of
 ids: their parameters do not grow with the data, and the database reads each fact once per statement.
 """
@@ -29,15 +30,13 @@ from acompte.persistence.document_lists import (
 from acompte.persistence.document_sums import DocumentSumsRow
 from acompte.persistence.rows import (
     AllocationRow,
-    DeductionRow,
     DocumentRow,
     PartyRow,
     PaymentRow,
     RefundRow,
     WriteOffRow,
 )
-from acompte.persistence.settled_sums import document_settled_scalar, payment_used_scalar
-from acompte.services.payment_terms import PAYMENT_TERMS_KEY
+from acompte.persistence.settled_sums import payment_used_scalar
 from acompte.services.ports.figures import (
     DUE_TODAY,
     LATE_1_30,
@@ -65,13 +64,9 @@ COMMERCIAL = tuple(k.value for k in COMMERCIAL_KINDS)
 ORIGIN_HOPS = 4
 
 
-def _terms() -> Any:
-    return DocumentRow.data[PAYMENT_TERMS_KEY].as_string()
-
-
-def _open_sums(company_id: int, flow: str, currency: str, party_id: int | None) -> list[Any]:
+def _open_sums(company_id: int, flow: str, currency: str, party_id: int | None, *, terms: int = 0) -> list[Any]:
     """The summary rows (persistence/document_sums.py) of the validated invoices and deposit invoices of the flow
-    and currency that still owe something, without payment terms — what the partial index
+    and currency that still owe something, without payment terms (with, `terms` 1) — what the partial index
     ix_document_sums_open holds. Their `balance_minor` is the lists' balance due of these kinds: total −
     deducted − paid − credited − written off, kept by triggers with the facts, so the aged balance reads open
     rows only and sums nothing. The index's own condition is written with literals: PostgreSQL proves that a
@@ -84,22 +79,11 @@ def _open_sums(company_id: int, flow: str, currency: str, party_id: int | None) 
         s.state == literal_column(f"'{VALIDATED}'"),
         s.kind.in_([literal_column(f"'{k}'") for k in sorted(RECEIVABLE)]),
         s.balance_minor > literal_column("0"),
-        s.terms == 0,
+        s.terms == terms,
     ]
     if party_id is not None:
         where.append(s.party_id == party_id)
     return where
-
-
-def _settled_scalar() -> Any:
-    """Correlated to DocumentRow: what settled it (settled_sums' allocations and write-offs, and deductions)."""
-    deducted = (
-        select(func.coalesce(func.sum(DeductionRow.amount_minor), 0))
-        .where(DeductionRow.invoice_id == DocumentRow.id)
-        .correlate(DocumentRow)
-        .scalar_subquery()
-    )
-    return document_settled_scalar() + deducted
 
 
 #: The transaction in which the session's planner settings were made (`session.info`).
@@ -229,17 +213,9 @@ class AccountFiguresRepository:
     def open_with_terms(
         self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
     ) -> list[OpenDocument]:
-        # Few documents carry terms: the cheap filters first, then each one's sums through its indexes.
-        where = [
-            DocumentRow.company_id == company_id,
-            DocumentRow.flow == flow,
-            DocumentRow.state == VALIDATED,
-            DocumentRow.kind.in_(RECEIVABLE),
-            DocumentRow.currency == currency,
-            _terms().isnot(None),
-        ]
-        if party_id is not None:
-            where.append(DocumentRow.party_id == party_id)
+        # The open ones with terms, from the summary's partial index (its balance is the lists' balance due).
+        sums = DocumentSumsRow
+        where = [*_open_sums(company_id, flow, currency, party_id, terms=1), DocumentRow.id == sums.document_id]
         docs = (
             select(
                 DocumentRow.id.label("id"),
@@ -251,7 +227,7 @@ class AccountFiguresRepository:
                 DocumentRow.issue_date.label("issue_date"),
                 DocumentRow.due_date.label("due_date"),
                 DocumentRow.gross_minor.label("gross"),
-                (DocumentRow.gross_minor - _settled_scalar()).label("balance"),
+                sums.balance_minor.label("balance"),
                 DocumentRow.origin_id.label("origin_id"),
                 DocumentRow.data.label("data"),
             )

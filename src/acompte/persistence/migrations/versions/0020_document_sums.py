@@ -198,7 +198,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_document_sums_open",
         "document_sums",
-        ["company_id", "flow", "currency", "party_id"],
+        ["company_id", "flow", "currency", "terms", "party_id", "due_on", "balance_minor"],
         sqlite_where=where,
         postgresql_where=where,
     )
