@@ -20,6 +20,7 @@ not (never below zero), are summed row by row. bench/lists.py times it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 from datetime import date
 from functools import cache
 from itertools import pairwise
@@ -398,19 +399,38 @@ def _positioned_totals(company_id: int, f: DocumentFilter, currency: str, extra:
     )
 
 
+#: The filters a summary row answers alone (it copies these columns of its document).
+_ON_SUMMARY = frozenset({"flow", "kind", "party_id", "state", "open", "status"})
+
+
+def _summary_conditions(company_id: int, f: DocumentFilter) -> list[Any] | None:
+    """`own_conditions` on the summary rows' copies, when the filter uses none but those (else None: a filter on
+    another column, including one added later, needs the documents)."""
+    if any(getattr(f, field.name) for field in fields(f) if field.name not in _ON_SUMMARY):
+        return None
+    s = DocumentSumsRow
+    where = [s.company_id == company_id]
+    where += [s.kind == f.kind] if f.kind else []
+    where += [s.flow == f.flow] if f.flow else []
+    where += [s.party_id == f.party_id] if f.party_id is not None else []
+    where += [s.state == f.state] if f.state else []
+    where += [s.state == VALIDATED] if f.open else []
+    return where
+
+
 def _linear_parts(company_id: int, f: DocumentFilter, currency: str) -> Any:
     """(credit kind, same currency, count, gross, pay, cred, wo, ded, cwo) rows over the filtered invoices and
-    credit notes: their summary rows summed."""
-    sums = DocumentSumsRow
-    credit = DocumentRow.kind.in_(CREDITS)
-    same = DocumentRow.currency == currency
-    figures = (DocumentRow.gross_minor, sums.pay, sums.cred, sums.wo, sums.ded, sums.cwo)
-    return (
-        select(credit, same, func.count(), *(func.coalesce(func.sum(v), 0) for v in figures))
-        .join(sums, sums.document_id == DocumentRow.id)
-        .where(*own_conditions(company_id, f), DocumentRow.kind.notin_(COMMERCIAL))
-        .group_by(credit, same)
-    )
+    credit notes: their summary rows summed — alone when the filter is on the columns they copy, else joined to
+    the filtered documents."""
+    s = DocumentSumsRow
+    figures = (s.gross_minor, s.pay, s.cred, s.wo, s.ded, s.cwo)
+    credit, same = s.kind.in_(CREDITS), s.currency == currency
+    stmt = select(credit, same, func.count(), *(func.coalesce(func.sum(v), 0) for v in figures))
+    where = _summary_conditions(company_id, f)
+    if where is None:
+        stmt = stmt.join(DocumentRow, DocumentRow.id == s.document_id)
+        where = own_conditions(company_id, f)
+    return stmt.where(*where, s.kind.notin_(COMMERCIAL)).group_by(credit, same)
 
 
 def _planner(session: Session) -> None:

@@ -75,14 +75,16 @@ def _terms(dialect: str, row: str) -> str:
     return f"CASE WHEN {_no_terms(dialect, row)} THEN 0 ELSE 1 END"
 
 
-def _apply(table: str, row: str, sign: str) -> list[str]:
-    """The UPDATEs that add (`sign` +) or take back (-) what the fact row `row` (NEW / OLD) brings."""
+def _apply(table: str, row: str, sign: str, *, guarded: bool = False) -> list[str]:
+    """The UPDATEs that add (`sign` +) or take back (-) what the fact row `row` (NEW / OLD) brings; `guarded`
+    (PL/pgSQL), each only when its document is named (a payment's allocation names no credit note)."""
     statements = []
     for column, amounts in FACTS[table]:
         sets = ", ".join(
             f"{name} = {name} {sign} ({amount.replace('R.', row + '.')})" for name, amount in amounts.items()
         )
-        statements.append(f"UPDATE document_sums SET {sets} WHERE document_id = {row}.{column};")
+        update = f"UPDATE document_sums SET {sets} WHERE document_id = {row}.{column};"
+        statements.append(f"IF {row}.{column} IS NOT NULL THEN {update} END IF;" if guarded else update)
     return statements
 
 
@@ -101,7 +103,8 @@ def _create_triggers(dialect: str) -> None:
     update = f"UPDATE document_sums SET {', '.join(f'{k} = {v}' for k, v in new.items())} WHERE document_id = NEW.id;"
     if dialect == "postgresql":
         for table in FACTS:
-            taken, added = "\n    ".join(_apply(table, "OLD", "-")), "\n    ".join(_apply(table, "NEW", "+"))
+            taken = "\n    ".join(_apply(table, "OLD", "-", guarded=True))
+            added = "\n    ".join(_apply(table, "NEW", "+", guarded=True))
             op.execute(
                 f"""CREATE FUNCTION document_sums_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
