@@ -1,9 +1,10 @@
 """The party accounts' whole-company figures as grouped SQL (services/ports/figures.py): the aged balance, what
 parties hold in hand, and the dashboard's deposit figures.
 
-Every figure starts from the facts the document lists sum (persistence/document_lists.py: the filtered
-documents with their payments, credits, write-offs and deductions summed by document and joined once), so an
-aged balance and the list of open invoices agree to the cent; the lists' property test ties those facts to
+Every figure starts from the facts the document lists read (persistence/document_lists.py): the aged balance
+reads the open invoices' summary rows (persistence/document_sums.py, their balance kept by triggers with the
+facts) through a partial index of the open ones, so it reads open documents only and sums none of their facts;
+an aged balance and the list of open invoices agree to the cent, and the property tests tie those sums to
 `services.positions`. The statements are filtered by company (and party, flow, currency), never by a list of
 ids: their parameters do not grow with the data, and the database reads each fact once per statement.
 """
@@ -14,7 +15,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, cast, func, literal, null, or_, select, text, union_all
+from sqlalchemy import and_, case, cast, func, literal, literal_column, null, or_, select, text, union_all
 from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
@@ -26,17 +27,14 @@ from acompte.persistence.document_lists import (
     party_name,
     payments_on,
 )
+from acompte.persistence.document_sums import DocumentSumsRow
 from acompte.persistence.payment_sums import PaymentSumRow, held
 from acompte.persistence.rows import (
     AllocationRow,
-    DeductionRow,
     DocumentRow,
     PartyRow,
     PaymentRow,
-    WriteOffRow,
 )
-from acompte.persistence.settled_sums import document_settled_scalar
-from acompte.services.payment_terms import PAYMENT_TERMS_KEY
 from acompte.services.ports.figures import (
     DUE_TODAY,
     LATE_1_30,
@@ -64,97 +62,39 @@ COMMERCIAL = tuple(k.value for k in COMMERCIAL_KINDS)
 ORIGIN_HOPS = 4
 
 
-def _terms() -> Any:
-    return DocumentRow.data[PAYMENT_TERMS_KEY].as_string()
-
-
-def _open(company_id: int, flow: str, currency: str, party_id: int | None, *columns: Any) -> tuple[Any, Any]:
-    """The validated invoices and deposit invoices of the flow and currency with what each still owes — the
-    lists' balance due of these kinds: total − deducted − paid − credited − written off — and whether it
-    carries payment terms.
-
-    Everything that settles a document (allocations, write-offs, deductions) is summed once by document over
-    the company's rows (or the party's documents' rows) and joined: one pass over each table and a hash join for
-    a whole company, index lookups for one party; no sum re-run per row."""
-    terms = case((_terms().isnot(None), 1), else_=0).label("terms")
-    settled = _settled_by_document(company_id, party_id)
+def _open_sums(company_id: int, flow: str, currency: str, party_id: int | None, *, terms: int = 0) -> list[Any]:
+    """The summary rows (persistence/document_sums.py) of the validated invoices and deposit invoices of the flow
+    and currency that still owe something, without payment terms (with, `terms` 1) — what the partial index
+    ix_document_sums_open holds. Their `balance_minor` is the lists' balance due of these kinds: total −
+    deducted − paid − credited − written off, kept by triggers with the facts, so the aged balance reads open
+    rows only and sums nothing. The index's own condition is written with literals: PostgreSQL proves that a
+    query matches a partial index from constants, not parameters."""
+    s = DocumentSumsRow
     where = [
-        DocumentRow.company_id == company_id,
-        DocumentRow.flow == flow,
-        DocumentRow.state == VALIDATED,
-        DocumentRow.kind.in_(RECEIVABLE),
-        DocumentRow.currency == currency,
+        s.company_id == company_id,
+        s.flow == flow,
+        s.currency == currency,
+        s.state == literal_column(f"'{VALIDATED}'"),
+        s.kind.in_([literal_column(f"'{k}'") for k in sorted(RECEIVABLE)]),
+        s.balance_minor > literal_column("0"),
+        s.terms == terms,
     ]
     if party_id is not None:
-        where.append(DocumentRow.party_id == party_id)
-    docs = (
-        select(
-            DocumentRow.id.label("id"),
-            DocumentRow.kind.label("kind"),
-            DocumentRow.flow.label("flow"),
-            DocumentRow.number.label("number"),
-            DocumentRow.party_id.label("party_id"),
-            party_name(DocumentRow).label("party_name"),
-            DocumentRow.issue_date.label("issue_date"),
-            DocumentRow.due_date.label("due_date"),
-            DocumentRow.gross_minor.label("gross"),
-            (DocumentRow.gross_minor - func.coalesce(settled.c.settled, 0)).label("balance"),
-            terms,
-            *columns,
-        )
-        .outerjoin(settled, settled.c.document_id == DocumentRow.id)
-        .where(*where)
-        .subquery("docs")
-    )
-    return docs, docs.c.balance
-
-
-def _settled_by_document(company_id: int, party_id: int | None = None) -> Any:
-    """What settled each document of the company (of the party's, when given): its allocations, the shortfall
-    written off on it and the deposit invoices it deducts, summed once per document."""
-
-    def of(document_id: Any, amount: Any, table_company: Any) -> Any:
-        stmt = select(document_id.label("document_id"), amount.label("amount")).where(
-            table_company == company_id, document_id.isnot(None)
-        )
-        if party_id is not None:  # only the party's documents' rows, through the document indexes
-            stmt = stmt.join(DocumentRow, DocumentRow.id == document_id).where(
-                DocumentRow.company_id == company_id, DocumentRow.party_id == party_id
-            )
-        return stmt
-
-    parts = union_all(
-        of(AllocationRow.document_id, AllocationRow.amount_minor, AllocationRow.company_id),
-        of(WriteOffRow.document_id, WriteOffRow.amount_minor, WriteOffRow.company_id),
-        of(DeductionRow.invoice_id, DeductionRow.amount_minor, DeductionRow.company_id),
-    ).subquery()
-    return (
-        select(parts.c.document_id, func.sum(parts.c.amount).label("settled")).group_by(parts.c.document_id).subquery()
-    )
-
-
-def _settled_scalar() -> Any:
-    """Correlated to DocumentRow: what settled it (settled_sums' allocations and write-offs, and deductions)."""
-    deducted = (
-        select(func.coalesce(func.sum(DeductionRow.amount_minor), 0))
-        .where(DeductionRow.invoice_id == DocumentRow.id)
-        .correlate(DocumentRow)
-        .scalar_subquery()
-    )
-    return document_settled_scalar() + deducted
+        where.append(s.party_id == party_id)
+    return where
 
 
 #: The transaction in which the session's planner settings were made (`session.info`).
 _TUNED = "acompte.figures_tuned"
-#: The columns of an open document the dashboard lists, beside its party, age class and balance.
-_DOCUMENT_COLUMNS = ("id", "kind", "number", "issue_date", "due_date", "gross")
+#: The columns of an open document the dashboard lists that the summary does not hold (read for the few listed).
+_DOCUMENT_ROW_COLUMNS = ("number", "issue_date", "due_date")
 
 
 def _aged_each(company_id: int, flow: str, currency: str, as_of: date, party_id: int | None) -> Any:
     """The open documents without payment terms (one instalment each): party, age class on `as_of`, balance,
-    due date, and the columns the dashboard lists."""
-    docs, balance = _open(company_id, flow, currency, party_id)
-    due = func.coalesce(docs.c.due_date, docs.c.issue_date)
+    due date, and the summary's columns the dashboard lists (id, kind, gross)."""
+    s = DocumentSumsRow
+    due = s.due_on
     days = timedelta(days=1)
     age = case(
         (due > as_of, NOT_YET_DUE),
@@ -164,9 +104,15 @@ def _aged_each(company_id: int, flow: str, currency: str, as_of: date, party_id:
         (due >= as_of - 90 * days, LATE_61_90),
         else_=LATE_OVER_90,
     )
-    columns = (docs.c[c] for c in _DOCUMENT_COLUMNS)
-    stmt = select(docs.c.party_id, age.label("age"), balance.label("balance"), due.label("due"), *columns)
-    return stmt.where(docs.c.terms == 0, balance > 0)
+    return select(
+        s.party_id.label("party_id"),
+        age.label("age"),
+        s.balance_minor.label("balance"),
+        due.label("due"),
+        s.document_id.label("id"),
+        s.kind.label("kind"),
+        s.gross_minor.label("gross"),
+    ).where(*_open_sums(company_id, flow, currency, party_id))
 
 
 def _aged_groups(each: Any) -> Any:
@@ -215,12 +161,28 @@ class AccountFiguresRepository:
         # One statement: the open documents and what settled them are read once for both (a CTE read twice is
         # materialized), where two statements summed the company's allocations twice.
         each = _aged_each(company_id, flow, currency, as_of, None).cte("open_documents")
-        no_document = (cast(null(), each.c[c].type).label(c) for c in _DOCUMENT_COLUMNS)
-        sums = _aged_groups(each).add_columns(*no_document, literal(0).label("part"))
+        no_document = (cast(null(), DocumentRow.__table__.c[c].type).label(c) for c in _DOCUMENT_ROW_COLUMNS)
+        sums = _aged_groups(each).add_columns(
+            *(cast(null(), each.c[c].type).label(c) for c in ("id", "kind", "gross")),
+            *no_document,
+            literal(0).label("part"),
+        )
         due = select(each.c.party_id, each.c.age, literal(1).label("n"), each.c.balance.label("minor"))
-        due = due.add_columns(*(each.c[c] for c in _DOCUMENT_COLUMNS)).where(each.c.due < before)
+        due = due.add_columns(each.c.id, each.c.kind, each.c.gross, each.c.due).where(each.c.due < before)
         oldest = due.order_by(each.c.due, each.c.id).limit(limit).subquery()
-        both = union_all(sums, select(oldest, literal(1).label("part"))).subquery()
+        # The few oldest read their number and dates from the documents (the summary keeps only what it indexes).
+        listed = select(
+            oldest.c.party_id,
+            oldest.c.age,
+            oldest.c.n,
+            oldest.c.minor,
+            oldest.c.id,
+            oldest.c.kind,
+            oldest.c.gross,
+            *(DocumentRow.__table__.c[c] for c in _DOCUMENT_ROW_COLUMNS),
+            literal(1).label("part"),
+        ).join(DocumentRow, DocumentRow.id == oldest.c.id)
+        both = union_all(sums, listed).subquery()
         stmt = select(both, PartyRow.name).join(PartyRow, PartyRow.id == both.c.party_id)
         found: tuple[list[AgedSum], list[OpenDocument]] = ([], [])
         for r in self._execute(stmt):
@@ -249,17 +211,9 @@ class AccountFiguresRepository:
     def open_with_terms(
         self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
     ) -> list[OpenDocument]:
-        # Few documents carry terms: the cheap filters first, then each one's sums through its indexes.
-        where = [
-            DocumentRow.company_id == company_id,
-            DocumentRow.flow == flow,
-            DocumentRow.state == VALIDATED,
-            DocumentRow.kind.in_(RECEIVABLE),
-            DocumentRow.currency == currency,
-            _terms().isnot(None),
-        ]
-        if party_id is not None:
-            where.append(DocumentRow.party_id == party_id)
+        # The open ones with terms, from the summary's partial index (its balance is the lists' balance due).
+        sums = DocumentSumsRow
+        where = [*_open_sums(company_id, flow, currency, party_id, terms=1), DocumentRow.id == sums.document_id]
         docs = (
             select(
                 DocumentRow.id.label("id"),
@@ -271,7 +225,7 @@ class AccountFiguresRepository:
                 DocumentRow.issue_date.label("issue_date"),
                 DocumentRow.due_date.label("due_date"),
                 DocumentRow.gross_minor.label("gross"),
-                (DocumentRow.gross_minor - _settled_scalar()).label("balance"),
+                sums.balance_minor.label("balance"),
                 DocumentRow.origin_id.label("origin_id"),
                 DocumentRow.data.label("data"),
             )
@@ -349,7 +303,6 @@ class AccountFiguresRepository:
         docs = filtered(
             company_id,
             DocumentFilter(flow=flow, state=VALIDATED, party_id=party_id),
-            every_row=False,
             extra=[DocumentRow.kind.in_(CREDITS), DocumentRow.currency == currency],
         )
         left = Positioned(docs).credit_left

@@ -3,29 +3,30 @@ pages: persistence/document_pages.py reads a page, a bounded count and the expor
 
 Each row carries its document's position (domain/positions.py: status, deducted, paid, credited, written off,
 net to pay, balance due, invoiced, credit left) computed in SQL from the same facts `services.positions` reads —
-allocations by source, write-offs, deductions, the `InvoiceCreditedInFull` history events, deposit credit notes
-and, for quotes, orders and delivery notes, their family (what was made from them) — and a property test keeps
-the two equal (tests/services/test_document_list.py). Nothing is stored: the status filter is a predicate on
-those sums.
+the document's own sums (allocations by source, write-offs, deductions, refunds), the `InvoiceCreditedInFull`
+history events, deposit credit notes and, for quotes, orders and delivery notes, their family (what was made
+from them) — and property tests keep the two equal (tests/services/test_document_list.py,
+tests/services/test_document_sums.py).
 
-Cost. A page in a column's order reads its rows through the index and sums only for them (correlated scalars);
-the totals, a status filter and the balance order read every filtered row once, with sums grouped by document
-and joined. The figures that need more than the document's own rows (an invoice's cancellation, a credit
-note's uses, a commercial document's family) are correlated scalars behind a CASE on the kind, so a list of
-invoices never walks families and a list of orders never reads credit uses; without a status filter the
-totals of invoices and credit notes are plain sums joined once (they are linear), and only commercial
-documents, whose balance is not (never below zero), are summed row by row. bench/lists.py times it.
+Cost. The document's own sums are one row of `document_sums` (persistence/document_sums.py), kept by database
+triggers in the transaction that writes a fact: a list joins it by its key, so a page, a status filter or the
+totals read one row per document, never the allocations. The figures that need more than the document's own
+rows (an invoice's cancellation, a commercial document's family) are correlated scalars behind a CASE on the
+kind, so a list of invoices never walks families; without a status filter the totals of invoices and credit
+notes are plain sums of their summary rows (they are linear), and only commercial documents, whose balance is
+not (never below zero), are summed row by row. bench/lists.py times it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 from datetime import date
 from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select, text, union_all
+from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
@@ -35,15 +36,8 @@ from acompte.domain.money import Money
 from acompte.domain.positions import COMMERCIAL_KINDS, TO_SETTLE_KINDS
 from acompte.domain.statuses import PositionStatus
 from acompte.persistence.document_filters import own_conditions
-from acompte.persistence.rows import (
-    AllocationRow,
-    DeductionRow,
-    DocumentRow,
-    EventRow,
-    PartyRow,
-    RefundRow,
-    WriteOffRow,
-)
+from acompte.persistence.document_sums import DocumentSumsRow
+from acompte.persistence.rows import AllocationRow, DeductionRow, DocumentRow, EventRow, PartyRow
 from acompte.services.views import DocumentFilter, DocumentListTotals
 
 #: The end of a "due" sort: documents without a due date come after every dated one (ascending).
@@ -88,11 +82,6 @@ def _payments_on(doc: Any) -> Any:
     return _sum(AllocationRow.amount_minor, on, AllocationRow.payment_id.isnot(None), to=doc)
 
 
-def _credits_on(doc: Any) -> Any:
-    on = AllocationRow.document_id == doc.id
-    return _sum(AllocationRow.amount_minor, on, AllocationRow.payment_id.is_(None), to=doc)
-
-
 def _reversed(deposit: Any) -> Any:
     """What the issued deposit credit notes of a deposit invoice reverse."""
     note = aliased(DocumentRow)
@@ -129,10 +118,6 @@ def _credited_in_full(invoice: Any) -> Any:
         .correlate(invoice)
         .exists()
     )
-
-
-def _by_credit(amount: Any, credit_id: Any) -> Any:
-    return _sum(amount, credit_id == DocumentRow.id, to=DocumentRow)
 
 
 def _family_sum(figure: Callable[[Any], tuple[Any, list[Any]]]) -> Any:
@@ -175,13 +160,13 @@ def _deposits_paid(member: Any) -> tuple[Any, list[Any]]:
 
 @cache
 def _extras() -> tuple[Any, ...]:
-    """The facts beyond the document's own rows, each computed only for the kinds it concerns.
+    """The facts beyond the document's own summary, each computed only for the kinds it concerns.
 
     Built once per process: they depend on no filter, and building their aliased sub-queries costs far more
     Python time (about 30 ms) than the database spends on a page; SQL expressions are immutable, so every
     statement can share them."""
     kind, state, gross = DocumentRow.kind, DocumentRow.state, DocumentRow.gross_minor
-    commercial, credit = kind.in_(COMMERCIAL), kind.in_(CREDITS)
+    commercial = kind.in_(COMMERCIAL)
     cancelled = case(
         (and_(kind == INVOICE, state == VALIDATED, _credited_in_full(DocumentRow)), 1),
         (and_(kind == DEPOSIT_INVOICE, state == VALIDATED, gross > 0, _reversed(DocumentRow) >= gross), 1),
@@ -196,9 +181,6 @@ def _extras() -> tuple[Any, ...]:
         only(commercial, _family_sum(_final_invoiced)).label("final"),
         only(commercial, _family_sum(_deposit_carried)).label("carried"),
         only(commercial, _family_sum(_deposits_paid)).label("deposits_paid"),
-        only(credit, _by_credit(AllocationRow.amount_minor, AllocationRow.credit_document_id)).label("used"),
-        only(credit, _by_credit(RefundRow.amount_minor, RefundRow.source_credit_id)).label("refunded"),
-        only(credit, _by_credit(WriteOffRow.amount_minor, WriteOffRow.credit_document_id)).label("cwo"),
     )
 
 
@@ -211,31 +193,17 @@ def party_name(doc: Any) -> Any:
     return select(PartyRow.name).where(PartyRow.id == doc.party_id).correlate(doc).scalar_subquery()
 
 
-def _filtered(
-    company_id: int, f: DocumentFilter, *, every_row: bool, extra: Sequence[Any] = (), columns: Sequence[Any] = ()
-) -> Any:
+def _filtered(company_id: int, f: DocumentFilter, *, extra: Sequence[Any] = (), columns: Sequence[Any] = ()) -> Any:
     """The filtered documents with their facts: pay / cred (payments / credits allocated to it), wo (shortfall
-    written off on it), ded (deposits it deducts), and the facts of `_extras`.
+    written off on it), ded (deposits it deducts), used / refunded / cwo (a credit note's uses, refunds and
+    write-off), all read from the document's summary row (document_sums.py, kept by triggers with the facts:
+    one row by its key, whatever the number of facts), and the facts of `_extras` (cancellation, family)."""
+    sums = DocumentSumsRow
+    credit = DocumentRow.kind.in_(CREDITS)
 
-    For a page in a column's order (`every_row` False) the document's own sums are correlated scalars: the
-    database reads the page's rows through an index and sums only for them. Where every filtered row's sums are
-    needed anyway (a status filter, the balance order, the totals of such a list), they come from sums grouped
-    by document over the filtered documents, joined once: the database then picks a hash join or index lookups
-    by the size of the selection, and each sum is computed once per document (a merged correlated scalar is
-    re-run for every expression that uses it)."""
-    where = [*own_conditions(company_id, f), *extra]
-    if every_row:
-        paid_part = case((AllocationRow.payment_id.isnot(None), AllocationRow.amount_minor), else_=0)
-        credit_part = case((AllocationRow.payment_id.is_(None), AllocationRow.amount_minor), else_=0)
-        allocations = _by_document(AllocationRow.document_id, where, pay=paid_part, cred=credit_part)
-        write_offs = _by_document(WriteOffRow.document_id, where, wo=WriteOffRow.amount_minor)
-        deductions = _by_document(DeductionRow.invoice_id, where, ded=DeductionRow.amount_minor)
-        pay, cred = func.coalesce(allocations.c.pay, 0), func.coalesce(allocations.c.cred, 0)
-        wo, ded = func.coalesce(write_offs.c.wo, 0), func.coalesce(deductions.c.ded, 0)
-    else:
-        pay, cred = _payments_on(DocumentRow), _credits_on(DocumentRow)
-        wo = _sum(WriteOffRow.amount_minor, WriteOffRow.document_id == DocumentRow.id, to=DocumentRow)
-        ded = _sum(DeductionRow.amount_minor, DeductionRow.invoice_id == DocumentRow.id, to=DocumentRow)
+    def as_credit(amount: Any, name: str) -> Any:
+        return case((credit, amount), else_=0).label(name)
+
     stmt = select(
         DocumentRow.id.label("id"),
         DocumentRow.kind.label("kind"),
@@ -249,28 +217,17 @@ def _filtered(
         DocumentRow.supplier_reference.label("supplier_reference"),
         DocumentRow.currency.label("currency"),
         DocumentRow.gross_minor.label("gross"),
-        pay.label("pay"),
-        cred.label("cred"),
-        wo.label("wo"),
-        ded.label("ded"),
+        sums.pay.label("pay"),
+        sums.cred.label("cred"),
+        sums.wo.label("wo"),
+        sums.ded.label("ded"),
         *_extras(),
+        as_credit(sums.used, "used"),
+        as_credit(sums.refunded, "refunded"),
+        as_credit(sums.cwo, "cwo"),
         *columns,
-    )
-    if every_row:
-        for sums in (allocations, write_offs, deductions):
-            stmt = stmt.outerjoin(sums, sums.c.document_id == DocumentRow.id)
-    return stmt.where(*where).subquery("docs")
-
-
-def _by_document(document_id: Any, where: list[Any], **amounts: Any) -> Any:
-    """Sums of `amounts` per filtered document (its rows joined to the documents the filters keep)."""
-    return (
-        select(document_id.label("document_id"), *(func.sum(a).label(name) for name, a in amounts.items()))
-        .join(DocumentRow, DocumentRow.id == document_id)
-        .where(*where)
-        .group_by(document_id)
-        .subquery()
-    )
+    ).join(sums, sums.document_id == DocumentRow.id)
+    return stmt.where(*own_conditions(company_id, f), *extra).subquery("docs")
 
 
 class _Position:
@@ -432,7 +389,7 @@ def totals(session: Session, company_id: int, f: DocumentFilter, currency: str) 
 
 def _positioned_totals(company_id: int, f: DocumentFilter, currency: str, extra: Sequence[Any] = ()) -> Any:
     """(same currency, count, *FIGURES) over the filtered rows, each row's position computed."""
-    docs = _filtered(company_id, f, every_row=True, extra=extra)
+    docs = _filtered(company_id, f, extra=extra)
     position = _Position(docs)
     same = docs.c.currency == currency
     return (
@@ -442,43 +399,38 @@ def _positioned_totals(company_id: int, f: DocumentFilter, currency: str, extra:
     )
 
 
+#: The filters a summary row answers alone through a walk of its table (it copies these columns of its document;
+#: one party's documents are found faster through the documents' party index, hence not here).
+_ON_SUMMARY = frozenset({"flow", "kind", "state", "open", "status"})
+
+
+def _summary_conditions(company_id: int, f: DocumentFilter) -> list[Any] | None:
+    """`own_conditions` on the summary rows' copies, when the filter uses none but those (else None: a filter on
+    another column, including one added later, needs the documents)."""
+    if any(getattr(f, field.name) for field in fields(f) if field.name not in _ON_SUMMARY):
+        return None
+    s = DocumentSumsRow
+    where = [s.company_id == company_id]
+    where += [s.kind == f.kind] if f.kind else []
+    where += [s.flow == f.flow] if f.flow else []
+    where += [s.state == f.state] if f.state else []
+    where += [s.state == VALIDATED] if f.open else []
+    return where
+
+
 def _linear_parts(company_id: int, f: DocumentFilter, currency: str) -> Any:
     """(credit kind, same currency, count, gross, pay, cred, wo, ded, cwo) rows over the filtered invoices and
-    credit notes, one per source and group: each sum is a join of its rows on the filtered documents."""
-    where = [*own_conditions(company_id, f), DocumentRow.kind.notin_(COMMERCIAL)]
-    credit = DocumentRow.kind.in_(CREDITS)
-    same = DocumentRow.currency == currency
-    zero = literal(0)
-
-    def grouped(columns: dict[str, Any], join: tuple[Any, Any] | None = None) -> Any:
-        names = ("n", "gross", "pay", "cred", "wo", "ded", "cwo")
-        stmt = select(credit.label("k"), same.label("s"), *(columns.get(n, zero) for n in names))
-        stmt = stmt.select_from(join[0]).join(DocumentRow, join[1]) if join else stmt.select_from(DocumentRow)
-        return stmt.where(*where).group_by(credit, same)
-
-    def total_of(amount: Any) -> Any:
-        return func.coalesce(func.sum(amount), 0)
-
-    paid_part = case((AllocationRow.payment_id.isnot(None), AllocationRow.amount_minor), else_=0)
-    credit_part = case((AllocationRow.payment_id.is_(None), AllocationRow.amount_minor), else_=0)
-    return union_all(
-        grouped({"n": func.count(), "gross": total_of(DocumentRow.gross_minor)}),
-        grouped(
-            {"pay": total_of(paid_part), "cred": total_of(credit_part)},
-            join=(AllocationRow, AllocationRow.document_id == DocumentRow.id),
-        ),
-        grouped(
-            {"wo": total_of(WriteOffRow.amount_minor)},
-            join=(WriteOffRow, WriteOffRow.document_id == DocumentRow.id),
-        ),
-        grouped(
-            {"ded": total_of(DeductionRow.amount_minor)}, join=(DeductionRow, DeductionRow.invoice_id == DocumentRow.id)
-        ),
-        grouped(
-            {"cwo": total_of(WriteOffRow.amount_minor)},
-            join=(WriteOffRow, WriteOffRow.credit_document_id == DocumentRow.id),
-        ),
-    )
+    credit notes: their summary rows summed — alone when the filter is on the columns they copy, else joined to
+    the filtered documents."""
+    s = DocumentSumsRow
+    figures = (s.gross_minor, s.pay, s.cred, s.wo, s.ded, s.cwo)
+    credit, same = s.kind.in_(CREDITS), s.currency == currency
+    stmt = select(credit, same, func.count(), *(func.coalesce(func.sum(v), 0) for v in figures))
+    where = _summary_conditions(company_id, f)
+    if where is None:
+        stmt = stmt.join(DocumentRow, DocumentRow.id == s.document_id)
+        where = own_conditions(company_id, f)
+    return stmt.where(*where, s.kind.notin_(COMMERCIAL)).group_by(credit, same)
 
 
 def _planner(session: Session) -> None:

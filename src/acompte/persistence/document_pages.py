@@ -11,16 +11,20 @@ Three ways to a page, chosen by `narrow` and the order:
 - **Filtered on the position, in a column's order** (a status, "to settle"): the same ids, read in order a batch
   at a time, each batch's positions summed and kept when they pass, until the page is full: the cost follows how
   rare the status is, not the size of the company.
-- **The balance order**: every filtered row's balance is needed to order them (grouped sums, joined once).
-A per-document summary kept with the facts can make the last two read an index as well: only `narrow`, the
-status predicate and the balance key change then.
+- **The balance order** of a list of one kind whose balance is the document's own (invoices, deposit invoices,
+  credit notes): its summary rows (persistence/document_sums.py, kept by triggers with the facts) hold the
+  balance in an index that starts with the company, the kind and the flow, read like a column's order — with a
+  status, batch by batch as above, the summary rows failing the status already left out by the index walk.
+  Quotes, orders, delivery notes (their balance depends on their family) or every kind at once: every filtered
+  row's balance is computed to order them.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Date, and_, func, literal_column, select, true, tuple_
+from sqlalchemy import Date, and_, case, func, literal, literal_column, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from acompte.domain.money import Money
@@ -35,6 +39,7 @@ from acompte.persistence.document_lists import (
     _Position,
     sort_key,
 )
+from acompte.persistence.document_sums import DocumentSumsRow
 from acompte.persistence.rows import DocumentRow, PartyRow
 from acompte.services.views import DocumentFilter, DocumentListRow
 
@@ -62,6 +67,56 @@ def narrow(f: DocumentFilter, sort: str) -> bool:
     return not f.status and not f.open and sort != "balance"
 
 
+def by_summary(f: DocumentFilter, sort: str) -> bool:
+    """Whether the balance order is read from the summary's index: a list of one kind whose balance needs only
+    the document's own facts."""
+    return sort == "balance" and bool(f.kind) and f.kind not in COMMERCIAL
+
+
+def _summary_status(f: DocumentFilter) -> list[Any]:
+    """The filter on the position as conditions on the summary row, for a kind `by_summary` reads: the lists'
+    own predicate over the summary's sums, the document taken as not cancelled (a cancellation is read from the
+    history, not the summary). A row failing it cannot pass the filter (every status but « cancelled » needs the
+    document not cancelled); the rows that pass are checked again on their positions."""
+    if not (f.status or f.open) or f.status == PositionStatus.CANCELLED.value:
+        return []
+    s, zero = DocumentSumsRow, literal(0)
+    credit = s.kind.in_(CREDITS)
+
+    def as_credit(amount: Any) -> Any:
+        return case((credit, amount), else_=0)
+
+    c = SimpleNamespace(
+        kind=s.kind,
+        state=s.state,
+        gross=s.gross_minor,
+        pay=s.pay,
+        cred=s.cred,
+        wo=s.wo,
+        ded=s.ded,
+        used=as_credit(s.used),
+        refunded=as_credit(s.refunded),
+        cwo=as_credit(s.cwo),
+        cancelled=zero,
+        final=zero,
+        carried=zero,
+        deposits_paid=zero,
+    )
+    return list(_Position(SimpleNamespace(c=c)).predicate(f))
+
+
+def _balance_ids(company_id: int, f: DocumentFilter, descending: bool, bound: Key | None) -> Any:
+    """The ids (and balances) of a `by_summary` list in balance order after `bound`, through the summary's index."""
+    s = DocumentSumsRow
+    key = s.balance_minor
+    ids = select(s.document_id.label("id"), key.label("page_key")).join(DocumentRow, DocumentRow.id == s.document_id)
+    ids = ids.where(s.company_id == company_id, s.kind == f.kind, *([s.flow == f.flow] if f.flow else []))
+    ids = ids.where(
+        *own_conditions(company_id, f), *_summary_status(f), *_keyset(key, s.document_id, bound, descending)
+    )
+    return ids.order_by(*_order(key, s.document_id, descending))
+
+
 def _keyset(key: Any, row_id: Any, bound: Key | None, descending: bool) -> list[Any]:
     if bound is None:
         return []
@@ -80,7 +135,10 @@ def _position_columns(docs: Any) -> list[Any]:
 
 
 def _page_ids(company_id: int, f: DocumentFilter, sort: str, descending: bool, bound: Key | None) -> Any:
-    """The documents' ids (and sort keys) in the list's order after `bound`, by the own filters only."""
+    """The documents' ids (and sort keys) in the list's order after `bound`, by the own filters only (and, in
+    the balance order, the summary's)."""
+    if sort == "balance":
+        return _balance_ids(company_id, f, descending, bound)
     key = own_sort_key(sort)
     ids = select(DocumentRow.id.label("id"), key.label("page_key")).where(*own_conditions(company_id, f))
     if sort == "party":
@@ -101,7 +159,6 @@ def _positioned(company_id: int, f: DocumentFilter, page_ids: Any, descending: b
     docs = _filtered(
         company_id,
         f,
-        every_row=False,
         extra=[DocumentRow.id == page_ids.c.id],
         columns=[page_ids.c.page_key.label("page_key")],
     )
@@ -168,8 +225,8 @@ def _by_position(
     offset: int,
     limit: int,
 ) -> list[Any]:
-    """The balance order: every filtered row's balance is needed to order them (grouped sums, joined once)."""
-    docs = _filtered(company_id, f, every_row=True)
+    """The balance order of a list `by_summary` cannot read: every filtered row's balance orders them."""
+    docs = _filtered(company_id, f)
     position = _Position(docs)
     key = sort_key(docs, sort)
     stmt = select(docs, *_position_columns(docs), key.label("sort_key"))
@@ -195,7 +252,10 @@ def page(
     _planner(session)
     backwards = before is not None
     reading = descending != backwards  # the order the rows are read in
-    way = _by_own_columns if narrow(f, sort) else (_by_position if sort == "balance" else _by_status_in_order)
+    if narrow(f, sort) or (by_summary(f, sort) and not (f.status or f.open)):
+        way = _by_own_columns
+    else:
+        way = _by_position if sort == "balance" and not by_summary(f, sort) else _by_status_in_order
     read = way(session, company_id, f, sort, reading, before if backwards else after, offset, limit)
     found = [(_row(r), (r.sort_key, r.id)) for r in read]
     return found[::-1] if backwards else found
@@ -224,7 +284,7 @@ def count(session: Session, company_id: int, f: DocumentFilter, cap: int | None 
         rows: Any = select(DocumentRow.id).where(*own_conditions(company_id, f))
     else:
         _planner(session)
-        docs = _filtered(company_id, f, every_row=cap is None)
+        docs = _filtered(company_id, f)
         rows = select(docs.c.id).where(*_Position(docs).predicate(f))
     if cap is not None:
         rows = rows.limit(cap + 1)

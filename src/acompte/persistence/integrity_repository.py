@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from acompte.persistence import payment_sums
 from acompte.persistence.base import Repo
+from acompte.persistence.document_sums import mismatched
 from acompte.persistence.rows import (
     AllocationRow,
     DeductionRow,
@@ -19,6 +20,9 @@ from acompte.services.views import IntegrityFacts, LiveAllocation, Numbered
 
 
 class IntegrityRepository(Repo):
+    def sums_astray(self, company_id: int) -> list[int]:
+        return mismatched(self.session, company_id)
+
     def facts(self, company_id: int) -> IntegrityFacts:
         allocations = tuple(
             LiveAllocation(r.id, r.document_id, r.payment_id, r.credit_document_id, int(r.amount_minor))

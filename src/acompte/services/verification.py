@@ -16,6 +16,8 @@ Five checks per company, each reporting its first break:
   year for entries) holds exactly the numbers 1 … its counter;
 - summary: each payment's summary row, kept by the database as its uses are written (what it used, what it has
   left, the copies of its columns), equals what its facts give.
+- sums: each document's stored sums (what the database's triggers keep with its allocations, write-offs,
+  deductions and refunds, for the lists and the aged balance) equal those facts summed again.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class Break:
     figures; `event` the event where the history stops agreeing, when there is one."""
 
     company_id: int
-    check: str  # chain · allocations · money · numbering · summary
+    check: str  # chain · allocations · money · numbering · summary · sums
     code: str
     params: dict[str, Any] = field(default_factory=dict)
     event: EventRef | None = None
@@ -87,6 +89,7 @@ def verify(uow: UnitOfWork, company_id: int | None = None) -> Verification:
                 _money_break(cid, facts),
                 _numbering_break(cid, facts),
                 _summary_break(cid, uow.integrity.payment_summary_difference(cid)),
+                _sums_break(cid, facts, uow.integrity.sums_astray(cid)),
             ]
             breaks += [b for b in found if b is not None]
         return Verification(len(ids), events, allocations, numbers, tuple(breaks))
@@ -220,6 +223,12 @@ def _summary_break(company_id: int, difference: tuple[int, str] | None) -> Break
         return None
     payment_id, column = difference
     return Break(company_id, "summary", "payment_summary", {"payment": payment_id, "column": column})
+
+
+def _sums_break(company_id: int, facts: IntegrityFacts, astray: list[int]) -> Break | None:
+    if not astray:
+        return None
+    return Break(company_id, "sums", "summary", {"document": _number(facts, astray[0]), "count": len(astray)})
 
 
 def _number(facts: IntegrityFacts, document_id: int) -> str:

@@ -28,6 +28,7 @@ SENTENCES = {
     "gap": "la série {series} {year} n'a pas le numéro {value} une fois et une seule",
     "payment_summary": "le récapitulatif du règlement {payment} ({column}) ne correspond plus à ses rapprochements,"
     " remboursements et passages en perte",
+    "summary": "les sommes tenues de la pièce {document} ne sont plus celles de ses faits ({count} pièce(s) en écart)",
 }
 CHECKS = {
     "chain": "chaîne",
@@ -35,6 +36,7 @@ CHECKS = {
     "money": "montants",
     "numbering": "numérotation",
     "summary": "récapitulatifs",
+    "sums": "sommes tenues",
 }
 
 

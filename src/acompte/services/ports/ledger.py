@@ -328,6 +328,9 @@ class Integrity(Protocol):
     def payment_summary_difference(self, company_id: int) -> tuple[int, str] | None:
         """The first payment whose stored summary (what it used and has left, kept by the database) differs from
         what its facts give, and the first column that differs; None when every one agrees."""
+
+    def sums_astray(self, company_id: int) -> list[int]:
+        """The documents whose stored sums (kept by the database with the facts) differ from their facts."""
         ...
 
 
