@@ -272,25 +272,27 @@ def revoke_token(uow: UnitOfWork, ctx: Ctx, token_id: int) -> Credential:
         return credential
 
 
-def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind) -> Principal:
+def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind, *, alone: bool = True) -> Principal:
+    """`alone`: the lookup is the only statement of its unit of work (see `principal_facts`)."""
     if not isinstance(secret, str) or not secret.startswith(TOKEN_PREFIX[kind]) or len(secret) > 200:
         raise InvalidCredentials()
-    found = uow.credentials.by_hash(secret_hash(secret))
+    # read anew on every request: a revocation, an expiry, a deactivated user or a withdrawn membership refuses
+    # the very next request
+    found = uow.credentials.principal_facts(secret_hash(secret), alone=alone)
     if found is None:
         raise InvalidCredentials()
-    credential, user = found
+    credential, user, member_role = found
     if credential.kind is not kind or credential.revoked_at is not None or not user.active:
         raise InvalidCredentials()
     if credential.expires_at is not None and credential.expires_at <= uow.clock.now():
         raise InvalidCredentials()
-    membership = uow.users.membership(credential.company_id, user.id)
-    if membership is None:
+    if member_role is None:
         raise InvalidCredentials()
     return Principal(
         user_id=user.id,
         email=user.email,
         company_id=credential.company_id,
-        role=lowest(credential.role, membership.role),
+        role=lowest(credential.role, member_role),
         credential_id=credential.id,
         via=kind,
     )
@@ -338,7 +340,7 @@ def login(
                 name="session",
                 expires_at=uow.clock.now() + SESSION_LIFETIME,
             )
-            principal = _principal(uow, secret, CredentialKind.SESSION)
+            principal = _principal(uow, secret, CredentialKind.SESSION, alone=False)
             uow.users.login_succeeded(attempt)
             uow.commit()
             return principal, secret
