@@ -127,6 +127,28 @@ def test_a_token_is_checked_in_one_statement_and_refused_from_the_instant_it_exp
         users.authenticate_token(dataclasses.replace(app, clock=FixedClock(instant + timedelta(hours=1))).uow(), secret)
 
 
+def test_the_apis_token_check_outside_a_unit_of_work_decides_as_the_service_does(app, ctx, member):
+    instant = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    credential, secret = users.create_token(app.uow(), ctx, email=member, expires_at=instant + timedelta(hours=1))
+    before, after = FixedClock(instant + timedelta(minutes=59)), FixedClock(instant + timedelta(hours=1))
+    facts = app.credential_facts()
+    assert users.verify_token(facts, before, secret) == users.authenticate_token(
+        dataclasses.replace(app, clock=before).uow(), secret
+    )
+    for wrong in ["", "acp_", secret + "x", "acs_" + secret[4:]]:
+        with pytest.raises(InvalidCredentials):
+            users.verify_token(facts, before, wrong)
+    with pytest.raises(InvalidCredentials):
+        users.verify_token(facts, after, secret)
+    lasting, kept = users.create_token(app.uow(), ctx, email=member)
+    users.grant(app.uow(), ctx, email=member, role=Role.READ_ONLY)
+    assert users.verify_token(facts, after, kept).role is Role.READ_ONLY  # the membership is read anew
+    users.revoke_token(app.uow(), ctx, lasting.id)
+    with pytest.raises(InvalidCredentials):
+        users.verify_token(facts, after, kept)  # revoked: refused at the next request
+    assert credential.id != lasting.id
+
+
 def test_a_web_session_resolves_to_the_same_kind_of_principal(uow, ctx, member):
     principal, cookie = users.login(uow, email=member, password=PASSWORD)
     assert cookie.startswith("acs_")

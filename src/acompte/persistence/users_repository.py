@@ -7,9 +7,9 @@ never stored: the services hand over only their SHA-256 hash.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import overload
+from typing import Any, overload
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from acompte.domain.errors import NotFound
@@ -321,26 +321,7 @@ class CredentialRepository:
             connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         else:
             connection = session.connection()
-        row = connection.execute(_PRINCIPAL_FACTS, {"secret_hash": secret_hash}).first()
-        if row is None:
-            return None
-        (cid, company_id, user_id, kind, role, name, prefix, created, expires, revoked) = row[:10]
-        (uid, email, user_name, active, language, member_role) = row[10:]
-        credential = Credential(
-            id=cid,
-            company_id=company_id,
-            user_id=user_id,
-            kind=CredentialKind(kind),
-            role=Role(role),
-            name=name,
-            prefix=prefix,
-            created_at=aware(created),
-            expires_at=aware(expires),
-            revoked_at=aware(revoked),
-            user_email=email,
-        )
-        user = User(id=uid, email=email, name=user_name, active=active, language=language)
-        return credential, user, None if member_role is None else Role(member_role)
+        return _principal_facts(connection.execute(_PRINCIPAL_FACTS, {"secret_hash": secret_hash}).first())
 
     def list(self, company_id: int, *, kind: CredentialKind | None = None) -> list[Credential]:
         stmt = (
@@ -368,3 +349,43 @@ class CredentialRepository:
         if row is not None and row.revoked_at is None:
             row.revoked_at = self.clock.now()
             self.session.flush()
+
+
+def _principal_facts(found: Any) -> tuple[Credential, User, Role | None] | None:
+    if found is None:
+        return None
+    row: tuple[Any, ...] = tuple(found)
+    (cid, company_id, user_id, kind, role, name, prefix, created, expires, revoked) = row[:10]
+    (uid, email, user_name, active, language, member_role) = row[10:]
+    credential = Credential(
+        id=cid,
+        company_id=company_id,
+        user_id=user_id,
+        kind=CredentialKind(kind),
+        role=Role(role),
+        name=name,
+        prefix=prefix,
+        created_at=aware(created),
+        expires_at=aware(expires),
+        revoked_at=aware(revoked),
+        user_email=email,
+    )
+    user = User(id=uid, email=email, name=user_name, active=active, language=language)
+    return credential, user, None if member_role is None else Role(member_role)
+
+
+class CredentialFacts:
+    """What an API request's token check reads, straight from the engine: no session, no unit of work.
+
+    On PostgreSQL the one statement runs in autocommit (one round trip); on SQLite in a transaction of its own,
+    as every read there."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._autocommit = engine.dialect.name == "postgresql"
+
+    def principal_facts(self, secret_hash: str) -> tuple[Credential, User, Role | None] | None:
+        with self.engine.connect() as connection:
+            if self._autocommit:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            return _principal_facts(connection.execute(_PRINCIPAL_FACTS, {"secret_hash": secret_hash}).first())

@@ -41,7 +41,7 @@ from acompte.domain.users import (
 )
 from acompte.services import login_guard, second_factor
 from acompte.services.messagebus import publish
-from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.ports import Clock, CredentialFacts, Ctx, UnitOfWork
 
 _hasher = PasswordHasher()
 
@@ -274,17 +274,24 @@ def revoke_token(uow: UnitOfWork, ctx: Ctx, token_id: int) -> Credential:
 
 def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind, *, alone: bool = True) -> Principal:
     """`alone`: the lookup is the only statement of its unit of work (see `principal_facts`)."""
-    if not isinstance(secret, str) or not secret.startswith(TOKEN_PREFIX[kind]) or len(secret) > 200:
+    if not _well_formed(secret, kind):
         raise InvalidCredentials()
-    # read anew on every request: a revocation, an expiry, a deactivated user or a withdrawn membership refuses
-    # the very next request
-    found = uow.credentials.principal_facts(secret_hash(secret), alone=alone)
+    return _checked(uow.credentials.principal_facts(secret_hash(secret), alone=alone), kind, uow.clock.now())
+
+
+def _well_formed(secret: str, kind: CredentialKind) -> bool:
+    return isinstance(secret, str) and secret.startswith(TOKEN_PREFIX[kind]) and len(secret) <= 200
+
+
+def _checked(found: tuple[Credential, User, Role | None] | None, kind: CredentialKind, now: datetime) -> Principal:
+    """The principal of a credential read anew for this request: a revocation, an expiry, a deactivated user or a
+    withdrawn membership refuses the very next request."""
     if found is None:
         raise InvalidCredentials()
     credential, user, member_role = found
     if credential.kind is not kind or credential.revoked_at is not None or not user.active:
         raise InvalidCredentials()
-    if credential.expires_at is not None and credential.expires_at <= uow.clock.now():
+    if credential.expires_at is not None and credential.expires_at <= now:
         raise InvalidCredentials()
     if member_role is None:
         raise InvalidCredentials()
@@ -302,6 +309,13 @@ def authenticate_token(uow: UnitOfWork, token: str) -> Principal:
     """The principal an API token acts as; InvalidCredentials when unknown, revoked, expired or orphaned."""
     with uow:
         return _principal(uow, token, CredentialKind.API_TOKEN)
+
+
+def verify_token(facts: CredentialFacts, clock: Clock, token: str) -> Principal:
+    """`authenticate_token` without a unit of work, for the API's requests: the same checks on the same one read."""
+    if not _well_formed(token, CredentialKind.API_TOKEN):
+        raise InvalidCredentials()
+    return _checked(facts.principal_facts(secret_hash(token)), CredentialKind.API_TOKEN, clock.now())
 
 
 def login(

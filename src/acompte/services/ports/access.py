@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from acompte.services.idempotency import StoredResponse
 
 
+class CredentialFacts(Protocol):
+    """The token check's one read, outside any unit of work (each API request makes it before its own)."""
+
+    def principal_facts(self, secret_hash: str) -> tuple[Credential, User, Role | None] | None:
+        """The credential of this hash, its user and the user's role in its company (None: not a member)."""
+        ...
+
+
 class Users(Protocol):
     """Users and their memberships of companies."""
 
