@@ -28,6 +28,7 @@ from acompte.domain.users import LoginPolicy
 from acompte.persistence import backup
 from acompte.persistence.engine import make_engine, migrate
 from acompte.persistence.unit_of_work import SqlUnitOfWork
+from acompte.persistence.users_repository import CredentialFacts
 from acompte.services.credits import handlers as credit_handlers
 from acompte.services.deposits import handlers as deposit_handlers
 from acompte.services.exports import handlers as export_handlers
@@ -83,6 +84,10 @@ class App:
             bus=self.bus,
             set_based=self.settings.set_based_writes,
         )
+
+    def credential_facts(self) -> CredentialFacts:
+        """The API token check's read, on this application's engine, outside any unit of work."""
+        return CredentialFacts(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

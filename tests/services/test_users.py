@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from acompte import bootstrap
 from acompte.domain.errors import (
@@ -104,6 +105,48 @@ def test_only_members_get_tokens_and_a_token_works_for_its_company_only(uow, ctx
         users.create_token(uow, other_ctx, email=member)
     _token, secret = users.create_token(uow, ctx, email=member)
     assert users.authenticate_token(uow, secret).company_id == ctx.company_id
+
+
+def test_a_token_is_checked_in_one_statement_and_refused_from_the_instant_it_expires(app, ctx, member):
+    instant = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    _token, secret = users.create_token(app.uow(), ctx, email=member, expires_at=instant + timedelta(hours=1))
+    before = dataclasses.replace(app, clock=FixedClock(instant + timedelta(minutes=59)))
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(app.engine, "before_cursor_execute", count)
+    try:
+        assert users.authenticate_token(before.uow(), secret).company_id == ctx.company_id
+    finally:
+        event.remove(app.engine, "before_cursor_execute", count)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1  # token, user and membership read together
+    with pytest.raises(InvalidCredentials):
+        users.authenticate_token(dataclasses.replace(app, clock=FixedClock(instant + timedelta(hours=1))).uow(), secret)
+
+
+def test_the_apis_token_check_outside_a_unit_of_work_decides_as_the_service_does(app, ctx, member):
+    instant = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    credential, secret = users.create_token(app.uow(), ctx, email=member, expires_at=instant + timedelta(hours=1))
+    before, after = FixedClock(instant + timedelta(minutes=59)), FixedClock(instant + timedelta(hours=1))
+    facts = app.credential_facts()
+    assert users.verify_token(facts, before, secret) == users.authenticate_token(
+        dataclasses.replace(app, clock=before).uow(), secret
+    )
+    for wrong in ["", "acp_", secret + "x", "acs_" + secret[4:]]:
+        with pytest.raises(InvalidCredentials):
+            users.verify_token(facts, before, wrong)
+    with pytest.raises(InvalidCredentials):
+        users.verify_token(facts, after, secret)
+    lasting, kept = users.create_token(app.uow(), ctx, email=member)
+    users.grant(app.uow(), ctx, email=member, role=Role.READ_ONLY)
+    assert users.verify_token(facts, after, kept).role is Role.READ_ONLY  # the membership is read anew
+    users.revoke_token(app.uow(), ctx, lasting.id)
+    with pytest.raises(InvalidCredentials):
+        users.verify_token(facts, after, kept)  # revoked: refused at the next request
+    assert credential.id != lasting.id
 
 
 def test_a_web_session_resolves_to_the_same_kind_of_principal(uow, ctx, member):

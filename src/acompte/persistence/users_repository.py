@@ -7,9 +7,9 @@ never stored: the services hand over only their SHA-256 hash.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import overload
+from typing import Any, overload
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from acompte.domain.errors import NotFound
@@ -70,6 +70,32 @@ def _credential(row: CredentialRow, email: str = "") -> Credential:
         revoked_at=aware(row.revoked_at),
         user_email=email,
     )
+
+
+_CREDENTIAL_COLUMNS = (
+    CredentialRow.id,
+    CredentialRow.company_id,
+    CredentialRow.user_id,
+    CredentialRow.kind,
+    CredentialRow.role,
+    CredentialRow.name,
+    CredentialRow.prefix,
+    CredentialRow.created_at,
+    CredentialRow.expires_at,
+    CredentialRow.revoked_at,
+)
+_USER_COLUMNS = (UserRow.id, UserRow.email, UserRow.name, UserRow.active, UserRow.language)
+#: Built once: a statement executed as the very object that was compiled and cached skips SQLAlchemy's
+#: rebuilding of its result map on every execution.
+_PRINCIPAL_FACTS = (
+    select(*_CREDENTIAL_COLUMNS, *_USER_COLUMNS, MembershipRow.role)
+    .join(UserRow, UserRow.id == CredentialRow.user_id)
+    .outerjoin(
+        MembershipRow,
+        (MembershipRow.company_id == CredentialRow.company_id) & (MembershipRow.user_id == UserRow.id),
+    )
+    .where(CredentialRow.secret_hash == bindparam("secret_hash"))
+)
 
 
 class UserRepository:
@@ -283,6 +309,20 @@ class CredentialRepository:
         row, user = found
         return _credential(row, user.email), _user(user)
 
+    def principal_facts(self, secret_hash: str, *, alone: bool = False) -> tuple[Credential, User, Role | None] | None:
+        """The credential of this hash, its user and the user's role in the credential's company (None when no
+        longer a member), in one statement.
+
+        `alone`: the caller's unit of work sends nothing else. On PostgreSQL the statement then runs outside any
+        transaction (autocommit): one round trip instead of four (BEGIN, two queries, ROLLBACK) — one SELECT sees
+        one snapshot by itself, and nothing is read after it that would need the same one."""
+        session = self.session
+        if alone and not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+            connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        else:
+            connection = session.connection()
+        return _principal_facts(connection.execute(_PRINCIPAL_FACTS, {"secret_hash": secret_hash}).first())
+
     def list(self, company_id: int, *, kind: CredentialKind | None = None) -> list[Credential]:
         stmt = (
             select(CredentialRow, UserRow.email)
@@ -309,3 +349,43 @@ class CredentialRepository:
         if row is not None and row.revoked_at is None:
             row.revoked_at = self.clock.now()
             self.session.flush()
+
+
+def _principal_facts(found: Any) -> tuple[Credential, User, Role | None] | None:
+    if found is None:
+        return None
+    row: tuple[Any, ...] = tuple(found)
+    (cid, company_id, user_id, kind, role, name, prefix, created, expires, revoked) = row[:10]
+    (uid, email, user_name, active, language, member_role) = row[10:]
+    credential = Credential(
+        id=cid,
+        company_id=company_id,
+        user_id=user_id,
+        kind=CredentialKind(kind),
+        role=Role(role),
+        name=name,
+        prefix=prefix,
+        created_at=aware(created),
+        expires_at=aware(expires),
+        revoked_at=aware(revoked),
+        user_email=email,
+    )
+    user = User(id=uid, email=email, name=user_name, active=active, language=language)
+    return credential, user, None if member_role is None else Role(member_role)
+
+
+class CredentialFacts:
+    """What an API request's token check reads, straight from the engine: no session, no unit of work.
+
+    On PostgreSQL the one statement runs in autocommit (one round trip); on SQLite in a transaction of its own,
+    as every read there."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._autocommit = engine.dialect.name == "postgresql"
+
+    def principal_facts(self, secret_hash: str) -> tuple[Credential, User, Role | None] | None:
+        with self.engine.connect() as connection:
+            if self._autocommit:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            return _principal_facts(connection.execute(_PRINCIPAL_FACTS, {"secret_hash": secret_hash}).first())

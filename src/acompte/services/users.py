@@ -41,7 +41,7 @@ from acompte.domain.users import (
 )
 from acompte.services import login_guard, second_factor
 from acompte.services.messagebus import publish
-from acompte.services.ports import Ctx, UnitOfWork
+from acompte.services.ports import Clock, CredentialFacts, Ctx, UnitOfWork
 
 _hasher = PasswordHasher()
 
@@ -272,25 +272,34 @@ def revoke_token(uow: UnitOfWork, ctx: Ctx, token_id: int) -> Credential:
         return credential
 
 
-def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind) -> Principal:
-    if not isinstance(secret, str) or not secret.startswith(TOKEN_PREFIX[kind]) or len(secret) > 200:
+def _principal(uow: UnitOfWork, secret: str, kind: CredentialKind, *, alone: bool = True) -> Principal:
+    """`alone`: the lookup is the only statement of its unit of work (see `principal_facts`)."""
+    if not _well_formed(secret, kind):
         raise InvalidCredentials()
-    found = uow.credentials.by_hash(secret_hash(secret))
+    return _checked(uow.credentials.principal_facts(secret_hash(secret), alone=alone), kind, uow.clock.now())
+
+
+def _well_formed(secret: str, kind: CredentialKind) -> bool:
+    return isinstance(secret, str) and secret.startswith(TOKEN_PREFIX[kind]) and len(secret) <= 200
+
+
+def _checked(found: tuple[Credential, User, Role | None] | None, kind: CredentialKind, now: datetime) -> Principal:
+    """The principal of a credential read anew for this request: a revocation, an expiry, a deactivated user or a
+    withdrawn membership refuses the very next request."""
     if found is None:
         raise InvalidCredentials()
-    credential, user = found
+    credential, user, member_role = found
     if credential.kind is not kind or credential.revoked_at is not None or not user.active:
         raise InvalidCredentials()
-    if credential.expires_at is not None and credential.expires_at <= uow.clock.now():
+    if credential.expires_at is not None and credential.expires_at <= now:
         raise InvalidCredentials()
-    membership = uow.users.membership(credential.company_id, user.id)
-    if membership is None:
+    if member_role is None:
         raise InvalidCredentials()
     return Principal(
         user_id=user.id,
         email=user.email,
         company_id=credential.company_id,
-        role=lowest(credential.role, membership.role),
+        role=lowest(credential.role, member_role),
         credential_id=credential.id,
         via=kind,
     )
@@ -300,6 +309,13 @@ def authenticate_token(uow: UnitOfWork, token: str) -> Principal:
     """The principal an API token acts as; InvalidCredentials when unknown, revoked, expired or orphaned."""
     with uow:
         return _principal(uow, token, CredentialKind.API_TOKEN)
+
+
+def verify_token(facts: CredentialFacts, clock: Clock, token: str) -> Principal:
+    """`authenticate_token` without a unit of work, for the API's requests: the same checks on the same one read."""
+    if not _well_formed(token, CredentialKind.API_TOKEN):
+        raise InvalidCredentials()
+    return _checked(facts.principal_facts(secret_hash(token)), CredentialKind.API_TOKEN, clock.now())
 
 
 def login(
@@ -338,7 +354,7 @@ def login(
                 name="session",
                 expires_at=uow.clock.now() + SESSION_LIFETIME,
             )
-            principal = _principal(uow, secret, CredentialKind.SESSION)
+            principal = _principal(uow, secret, CredentialKind.SESSION, alone=False)
             uow.users.login_succeeded(attempt)
             uow.commit()
             return principal, secret

@@ -22,9 +22,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acompte import __version__, bootstrap
-from acompte.adapters.api import docs, errors, links
+from acompte.adapters.api import docs, errors, links, routes
 from acompte.adapters.api.deadline import Deadline
-from acompte.adapters.api.routes import API_PREFIX, api_router
+from acompte.adapters.api.routes import API_PREFIX
 from acompte.adapters.api.routes import errors as error_pages
 from acompte.adapters.exports.pdf import load_renderer
 from acompte.adapters.security_headers import SecurityHeaders
@@ -139,7 +139,7 @@ def create_app(application: bootstrap.App | None = None, *, file_worker: bool = 
     _customise_openapi(app)
     errors.install(app)
     app.include_router(error_pages.router)
-    app.include_router(api_router())
+    routes.install(app)
     docs.install(app, app.openapi_url or f"{API_PREFIX}/openapi.json")
     _mount_web(app)
     return app

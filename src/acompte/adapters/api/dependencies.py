@@ -65,7 +65,8 @@ def authenticate(request: Request) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidCredentials()
-    principal = users.authenticate_token(request.app.state.acompte.uow(), token.strip())
+    application = request.app.state.acompte
+    principal = users.verify_token(application.credential_facts(), application.clock, token.strip())
     request.state.principal = principal
     return principal
 

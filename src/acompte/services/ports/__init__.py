@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from acompte.services.ports.access import Credentials, IdempotencyKeys, IssuedFiles, Users
+from acompte.services.ports.access import CredentialFacts, Credentials, IdempotencyKeys, IssuedFiles, Users
 from acompte.services.ports.clock import Clock, FixedClock, SystemClock
 from acompte.services.ports.credits import Credits
 from acompte.services.ports.deposits import Deposits
@@ -39,6 +39,7 @@ __all__ = [
     "Allocations",
     "Clock",
     "Companies",
+    "CredentialFacts",
     "Credentials",
     "Credits",
     "Ctx",

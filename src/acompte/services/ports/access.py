@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from acompte.services.idempotency import StoredResponse
 
 
+class CredentialFacts(Protocol):
+    """The token check's one read, outside any unit of work (each API request makes it before its own)."""
+
+    def principal_facts(self, secret_hash: str) -> tuple[Credential, User, Role | None] | None:
+        """The credential of this hash, its user and the user's role in its company (None: not a member)."""
+        ...
+
+
 class Users(Protocol):
     """Users and their memberships of companies."""
 
@@ -90,6 +98,11 @@ class Credentials(Protocol):
     ) -> Credential: ...
 
     def by_hash(self, secret_hash: str) -> tuple[Credential, User] | None: ...
+
+    def principal_facts(self, secret_hash: str, *, alone: bool = False) -> tuple[Credential, User, Role | None] | None:
+        """The credential, its user and the user's role in its company (None: not a member), in one statement;
+        `alone`: nothing else is sent in this unit of work (the statement may then run outside a transaction)."""
+        ...
 
     def list(self, company_id: int, *, kind: CredentialKind | None = None) -> list[Credential]: ...
 
