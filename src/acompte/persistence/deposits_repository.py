@@ -37,7 +37,11 @@ def _breakdown(rows: Iterable[Any], currency: str) -> Breakdown:
 class DepositRepository(Repo):
     # -- exact VAT breakdowns of deposit invoices and deposit credit notes ---------------------------------
     def set_breakdown(self, company_id: int, document_id: int, breakdown: Sequence[VatLine]) -> None:
-        self.session.execute(delete(DocumentVatRow).where(DocumentVatRow.document_id == document_id))
+        self.session.execute(
+            delete(DocumentVatRow).where(
+                DocumentVatRow.company_id == company_id, DocumentVatRow.document_id == document_id
+            )
+        )
         for line in breakdown:
             self.session.add(
                 DocumentVatRow(
@@ -183,7 +187,11 @@ class DepositRepository(Repo):
 
     def delete_deduction(self, company_id: int, deduction_id: int) -> None:
         """NotFound when no row went (another transaction removed it first): never recorded as removed twice."""
-        self.session.execute(delete(DeductionVatRow).where(DeductionVatRow.deduction_id == deduction_id))
+        self.session.execute(
+            delete(DeductionVatRow).where(
+                DeductionVatRow.company_id == company_id, DeductionVatRow.deduction_id == deduction_id
+            )
+        )
         done = self.session.execute(
             delete(DeductionRow).where(DeductionRow.company_id == company_id, DeductionRow.id == deduction_id)
         )
@@ -216,7 +224,11 @@ class DepositRepository(Repo):
         if rows and breakdowns:
             # chosen by the same conditions, never by a list of ids (a company's deductions grow with its history)
             chosen = stmt.with_only_columns(DeductionRow.id).scalar_subquery()
-            for v in self.session.scalars(select(DeductionVatRow).where(DeductionVatRow.deduction_id.in_(chosen))):
+            for v in self.session.scalars(
+                select(DeductionVatRow).where(
+                    DeductionVatRow.company_id == company_id, DeductionVatRow.deduction_id.in_(chosen)
+                )
+            ):
                 vat.setdefault(v.deduction_id, []).append(v)
         return [
             Deduction(

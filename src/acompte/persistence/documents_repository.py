@@ -66,7 +66,7 @@ class DocumentRepository(Repo):
             row = self._one(stmt.execution_options(populate_existing=True), "Document", document_id, lock)
             self._lines.pop(document_id, None)
         else:
-            found = self._rows.get(document_id) or self.session.get(DocumentRow, document_id)
+            found = self._rows.get(document_id) or self.session.get(DocumentRow, (company_id, document_id))
             if found is None or found.company_id != company_id:
                 raise NotFound(entity="Document", id=document_id)
             row = found
@@ -130,7 +130,11 @@ class DocumentRepository(Repo):
     def replace_lines(self, document: Document, lines: Sequence[Line], net: Money, vat: Money, gross: Money) -> None:
         row = self._row(document.company_id, document.id)
         self._lines.pop(row.id, None)
-        self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
+        self.session.execute(
+            delete(DocumentLineRow).where(
+                DocumentLineRow.company_id == row.company_id, DocumentLineRow.document_id == row.id
+            )
+        )
         for line in lines:
             self.session.add(
                 DocumentLineRow(
@@ -163,7 +167,11 @@ class DocumentRepository(Repo):
         row = self._row(company_id, document_id)
         self._lines.pop(row.id, None)
         self._rows.pop(row.id, None)
-        self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
+        self.session.execute(
+            delete(DocumentLineRow).where(
+                DocumentLineRow.company_id == row.company_id, DocumentLineRow.document_id == row.id
+            )
+        )
         self.session.delete(row)
         self.session.flush()
 
