@@ -54,7 +54,8 @@ def _every_statement_names_its_company(  # type: ignore[no-untyped-def]
     """Every statement any engine of the run sends to a company table names `company_id` (docs/scaling.md),
     unless its connection declares that it spans companies. Raised here, and recorded for the test's teardown
     in case the code that sent it catches the error."""
-    if conn.get_execution_options().get(CROSS_COMPANY):
+    options = context.execution_options if context is not None else conn.get_execution_options()
+    if options.get(CROSS_COMPANY):
         return
     tables = unkeyed_tables(statement, COMPANY_TABLES)
     if tables:

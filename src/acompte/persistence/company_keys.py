@@ -21,6 +21,8 @@ from sqlalchemy.orm.properties import MappedColumn
 
 #: Execution option of a statement that spans companies on purpose.
 CROSS_COMPANY = "acompte_cross_company"
+#: The same, as keyword arguments of `execution_options` for a connection or engine that reads the whole database.
+WHOLE_DATABASE = {CROSS_COMPANY: True}
 
 #: Tables shared by every company: the companies themselves and the people who log in.
 GLOBAL_TABLES = frozenset({"companies", "users", "login_attempts", "login_locks"})
