@@ -42,3 +42,15 @@ def test_a_statement_on_a_company_table_must_name_the_company():
     assert unkeyed_tables("DELETE FROM documents WHERE documents.id = ? AND documents.company_id = ?", company) == set()
     assert unkeyed_tables("SELECT users.id FROM users WHERE users.email = ?", company) == set()
     assert unkeyed_tables('INSERT INTO "documents" (id) VALUES (?)', company) == {"documents"}
+
+
+def test_selecting_the_company_column_is_not_a_condition_on_it():
+    company = {"issued_file_jobs", "documents"}
+    due = "SELECT issued_file_jobs.company_id, issued_file_jobs.document_id FROM issued_file_jobs WHERE rendered_at IS NULL"
+    assert unkeyed_tables(due, company) == {"issued_file_jobs"}
+    assert unkeyed_tables("INSERT INTO documents (company_id, kind) VALUES (?, ?)", company) == set()
+    copy = "INSERT INTO documents (company_id, kind) SELECT company_id, kind FROM documents WHERE id = ?"
+    assert unkeyed_tables(copy, company) == {"documents"}
+    assert unkeyed_tables("SELECT 1 FROM documents d WHERE d.company_id = ANY(%(ids)s)", company) == set()
+    assert unkeyed_tables("SELECT 1 FROM documents WHERE documents.company_id IN (?, ?)", company) == set()
+    assert unkeyed_tables('SELECT 1 FROM documents d JOIN x ON x.k = d."company_id"', company) == set()

@@ -28,6 +28,9 @@ WHOLE_DATABASE = {CROSS_COMPANY: True}
 GLOBAL_TABLES = frozenset({"companies", "users", "login_attempts", "login_locks"})
 
 _TABLE_AFTER = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
+#: A condition on the company: `company_id = …`, `… = x.company_id`, `company_id IN (…)` or `= ANY(…)`.
+_CONDITION = re.compile(r"company_id\"?\s*(?:=|IN\s*\(|==)|=\s*[\w.\"]*company_id\b", re.IGNORECASE)
+_INSERT_VALUES = re.compile(r"^\s*INSERT\b(?!.*\bSELECT\b)", re.IGNORECASE | re.DOTALL)
 
 
 def keyed_by_company(cls: type) -> dict[str, Any]:
@@ -41,7 +44,10 @@ def keyed_by_company(cls: type) -> dict[str, Any]:
 
 
 def unkeyed_tables(statement: str, company_tables: Iterable[str]) -> set[str]:
-    """The company tables a SQL statement reads or writes when it never names `company_id` (empty if keyed)."""
-    if "company_id" in statement:
+    """The company tables a SQL statement reads or writes without a condition on `company_id` (empty if keyed).
+    An INSERT of values is keyed when it writes the column; any other statement needs the condition."""
+    if _INSERT_VALUES.match(statement) and "company_id" in statement:
+        return set()
+    if _CONDITION.search(statement):
         return set()
     return set(_TABLE_AFTER.findall(statement)) & set(company_tables)

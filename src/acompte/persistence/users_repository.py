@@ -25,6 +25,7 @@ from acompte.domain.users import (
     User,
 )
 from acompte.persistence.access_rows import CredentialRow, LoginAttemptRow, LoginLockRow, MembershipRow, UserRow
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.services.ports.clock import Clock, SystemClock
 
 
@@ -273,10 +274,12 @@ class CredentialRepository:
         return _credential(row)
 
     def by_hash(self, secret_hash: str) -> tuple[Credential, User] | None:
+        # a token is found before its company is known: the one lookup across companies on a request's path
         found = self.session.execute(
             select(CredentialRow, UserRow)
             .join(UserRow, UserRow.id == CredentialRow.user_id)
             .where(CredentialRow.secret_hash == secret_hash)
+            .execution_options(**WHOLE_DATABASE)
         ).first()
         if found is None:
             return None
