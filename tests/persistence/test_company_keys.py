@@ -54,3 +54,13 @@ def test_selecting_the_company_column_is_not_a_condition_on_it():
     assert unkeyed_tables("SELECT 1 FROM documents d WHERE d.company_id = ANY(%(ids)s)", company) == set()
     assert unkeyed_tables("SELECT 1 FROM documents WHERE documents.company_id IN (?, ?)", company) == set()
     assert unkeyed_tables('SELECT 1 FROM documents d JOIN x ON x.k = d."company_id"', company) == set()
+
+
+def test_rows_of_values_inserted_in_one_statement_are_keyed_by_their_company_column():
+    company = {"events", "documents"}
+    many = (
+        "INSERT INTO events (company_id, kind) SELECT p0::BIGINT, p1::VARCHAR FROM (VALUES (%(company_id__0)s, "
+        "%(kind__0)s, 0)) AS imp_sen(p0, p1, sen_counter) ORDER BY sen_counter RETURNING events.id"
+    )
+    assert unkeyed_tables(many, company) == set()
+    assert unkeyed_tables("INSERT INTO events (kind) VALUES (?)", company) == {"events"}

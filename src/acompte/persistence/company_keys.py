@@ -30,7 +30,7 @@ GLOBAL_TABLES = frozenset({"companies", "users", "login_attempts", "login_locks"
 _TABLE_AFTER = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
 #: A condition on the company: `company_id = …`, `… = x.company_id`, `company_id IN (…)` or `= ANY(…)`.
 _CONDITION = re.compile(r"company_id\"?\s*(?:=|IN\s*\(|==)|=\s*[\w.\"]*company_id\b", re.IGNORECASE)
-_INSERT_VALUES = re.compile(r"^\s*INSERT\b(?!.*\bSELECT\b)", re.IGNORECASE | re.DOTALL)
+_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+\"?(\w+)\"?\s*\(([^)]*)\)(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def keyed_by_company(cls: type) -> dict[str, Any]:
@@ -46,8 +46,13 @@ def keyed_by_company(cls: type) -> dict[str, Any]:
 def unkeyed_tables(statement: str, company_tables: Iterable[str]) -> set[str]:
     """The company tables a SQL statement reads or writes without a condition on `company_id` (empty if keyed).
     An INSERT of values is keyed when it writes the column; any other statement needs the condition."""
-    if _INSERT_VALUES.match(statement) and "company_id" in statement:
-        return set()
+    insert = _INSERT.match(statement)
+    if insert and "company_id" in insert.group(2):
+        # rows of values (also as SQLAlchemy's `SELECT … FROM (VALUES …)`); a copy from other tables needs more
+        statement = insert.group(3)
     if _CONDITION.search(statement):
         return set()
-    return set(_TABLE_AFTER.findall(statement)) & set(company_tables)
+    tables = set(_TABLE_AFTER.findall(statement)) & set(company_tables)
+    if insert and not tables and "company_id" not in insert.group(2):
+        return {insert.group(1)} & set(company_tables)
+    return tables

@@ -106,7 +106,9 @@ class DocumentRepository(Repo):
             return mapping.document(row)
         found = self._lines.get(row.id)
         if found is None:
-            query = select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)
+            query = select(DocumentLineRow).where(
+                DocumentLineRow.company_id == company_id, DocumentLineRow.document_id == row.id
+            )
             found = self._lines[row.id] = list(self.session.scalars(query))
         return mapping.document(row, found)
 

@@ -115,7 +115,8 @@ class UserRepository:
 
     def memberships(self, user_id: int) -> list[Membership]:
         rows = self.session.scalars(
-            select(MembershipRow).where(MembershipRow.user_id == user_id).order_by(MembershipRow.company_id)
+            select(MembershipRow).where(MembershipRow.user_id == user_id).order_by(MembershipRow.company_id),
+            execution_options=WHOLE_DATABASE,  # the companies a person belongs to: read before one is chosen
         )
         return [Membership(r.company_id, r.user_id, Role(r.role)) for r in rows]
 
