@@ -41,6 +41,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from acompte.domain.numbering import DEFAULT_PREFIXES, format_number
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.persistence.rows import Base
 from acompte.services import companies
 from acompte.services.ports import UnitOfWork
@@ -121,7 +122,8 @@ class SqliteSink(Sink):
     def reserve_ids(self, table: str, n: int) -> Sequence[int]:
         # The caller holds the write lock (BEGIN IMMEDIATE): nobody else can take ids meanwhile.
         seq = self.conn.execute(text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": table}).scalar()
-        top = self.conn.execute(text(f"SELECT max(id) FROM {table}")).scalar()
+        # the largest id of every company's rows: ids are shared by the whole table
+        top = self.conn.execute(text(f"SELECT max(id) FROM {table}").execution_options(**WHOLE_DATABASE)).scalar()
         base = max(int(seq or 0), int(top or 0)) + 1
         return range(base, base + n)
 

@@ -14,10 +14,15 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 
 from acompte import bootstrap
 from acompte.domain.money import Money
+from acompte.persistence import access_rows, bank_rows  # noqa: F401  (their tables are on Base.metadata)
+from acompte.persistence.company_keys import CROSS_COMPANY, unkeyed_tables
 from acompte.persistence.engine import is_sqlite
+from acompte.persistence.rows import Base
 from acompte.services import companies, parties
 from acompte.services.ports import Ctx
 
@@ -36,6 +41,34 @@ settings.register_profile(
 )
 settings.register_profile("explore", settings.get_profile("deterministic"), derandomize=False)
 settings.load_profile("explore" if os.environ.get("ACOMPTE_HYPOTHESIS") == "explore" else "deterministic")
+
+
+COMPANY_TABLES = frozenset(t.name for t in Base.metadata.tables.values() if "company_id" in t.c)
+_unkeyed: list[str] = []
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _every_statement_names_its_company(  # type: ignore[no-untyped-def]
+    conn: Connection, cursor, statement: str, parameters, context, executemany: bool
+) -> None:
+    """Every statement any engine of the run sends to a company table names `company_id` (docs/scaling.md),
+    unless its connection declares that it spans companies. Raised here, and recorded for the test's teardown
+    in case the code that sent it catches the error."""
+    options = context.execution_options if context is not None else conn.get_execution_options()
+    if options.get(CROSS_COMPANY):
+        return
+    tables = unkeyed_tables(statement, COMPANY_TABLES)
+    if tables:
+        message = f"a statement on {sorted(tables)} names no company: {' '.join(statement.split())[:500]}"
+        _unkeyed.append(message)
+        raise AssertionError(message)
+
+
+@pytest.fixture(autouse=True)
+def _no_statement_without_its_company() -> Iterator[None]:
+    _unkeyed.clear()
+    yield
+    assert not _unkeyed, _unkeyed[0]
 
 
 def _url(tmp_dir: Path) -> str:

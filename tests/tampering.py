@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from acompte.persistence.company_keys import WHOLE_DATABASE
+
 
 def alter_event(engine: Engine, event_id: int, data: dict[str, Any]) -> None:
-    with engine.begin() as connection:
+    with engine.execution_options(**WHOLE_DATABASE).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("ALTER TABLE events DISABLE TRIGGER events_append_only"))
             connection.execute(

@@ -69,7 +69,11 @@ def test_a_card_settlement_shows_its_fee(api, uow, ctx, customer):
 def test_a_supplier_number_names_the_purchase_invoice(api, uow, ctx, supplier):
     bought = validated(uow, ctx, supplier.id, line("10.00"), flow=Flow.PURCHASE)
     with uow:
-        uow.session.execute(update(DocumentRow).where(DocumentRow.id == bought.id).values(supplier_reference="A-77"))
+        uow.session.execute(
+            update(DocumentRow)
+            .where(DocumentRow.company_id == ctx.company_id, DocumentRow.id == bought.id)
+            .values(supplier_reference="A-77")
+        )
         uow.commit()
     best = candidates(api, bank_line(uow, ctx, "-12.00", label="PRLV A77").id)[0]
     assert best["certain"] and {"supplier-reference", "direction"} <= {r["code"] for r in best["reasons"]}

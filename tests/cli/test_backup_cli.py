@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from acompte import bootstrap
 from acompte.adapters.cli.main import app as cli
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.persistence.engine import alembic_config, is_sqlite, normalize_url
 from acompte.services.ports import Ctx
 from tests.cli.paid_order import company_with_a_paid_order
@@ -31,7 +32,7 @@ def fill(app: bootstrap.App) -> Ctx:
 
 
 def payments_in(url: str) -> int:
-    engine = create_engine(normalize_url(url))
+    engine = create_engine(normalize_url(url), execution_options=WHOLE_DATABASE)
     try:
         with engine.connect() as connection:
             return int(connection.execute(text("SELECT COUNT(*) FROM payments")).scalar_one())
@@ -40,7 +41,7 @@ def payments_in(url: str) -> int:
 
 
 def head_of(url: str) -> str:
-    engine = create_engine(normalize_url(url))
+    engine = create_engine(normalize_url(url), execution_options=WHOLE_DATABASE)
     try:
         with engine.connect() as connection:
             return str(connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one())

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from alembic import command
 from sqlalchemy import create_engine, text
 
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.persistence.engine import alembic_config
 from tests.services.test_archive_roundtrip import fresh_postgres
 
@@ -38,7 +39,7 @@ def scratch_database(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
 def test_free_text_addresses_are_read_into_their_fields_and_back(tmp_path):
     with scratch_database(tmp_path) as url:
         command.upgrade(alembic_config(url), BEFORE)
-        engine = create_engine(url)
+        engine = create_engine(url, execution_options=WHOLE_DATABASE)
         now = datetime(2026, 12, 1, tzinfo=UTC)
         try:
             with engine.begin() as connection:

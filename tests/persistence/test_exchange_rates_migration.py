@@ -14,6 +14,7 @@ from sqlalchemy import text
 from acompte import bootstrap
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.persistence.engine import alembic_config
 from acompte.services import companies, documents, exports, parties, payments
 from acompte.services.ports import Ctx
@@ -49,13 +50,13 @@ def test_upgrading_to_exchange_rates_keeps_payments_and_journal_lines(tmp_path):
         exports.run_export(application.uow(), ctx, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
         application.engine.dispose()
         command.downgrade(alembic_config(url), "0012_company_version")
-        with application.engine.connect() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
             before = (connection.execute(text(PAYMENTS)).all(), connection.execute(text(LINES)).all())
             assert "exchange_rate" not in {r[1] for r in connection.execute(text("PRAGMA table_info(payments)"))}
         application.engine.dispose()
 
         command.upgrade(alembic_config(url), "head")
-        with application.engine.connect() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
             after = (connection.execute(text(PAYMENTS)).all(), connection.execute(text(LINES)).all())
             empty = connection.execute(
                 text(

@@ -9,6 +9,7 @@ from alembic import command
 from sqlalchemy import text
 
 from acompte import bootstrap
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.persistence.engine import alembic_config
 from acompte.services import companies, parties
 from acompte.services.ports import Ctx
@@ -24,18 +25,18 @@ def test_upgrading_chains_the_events_already_there(tmp_path):
         for n in range(3):
             parties.create_party(application.uow(), first, name=f"Client {n}")
             parties.create_party(application.uow(), second, name=f"Fournisseur {n}", customer=False, supplier=True)
-        with application.engine.connect() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
             chained = connection.execute(text("SELECT event_id, company_id, seq, hash FROM event_chain")).all()
         application.engine.dispose()
 
         command.downgrade(alembic_config(url), "0008_issued_files")
-        with application.engine.begin() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).begin() as connection:
             assert "event_chain" not in {r[0] for r in connection.execute(text("SELECT name FROM sqlite_master"))}
             connection.execute(text("UPDATE events SET actor = actor"))  # no trigger any more
         application.engine.dispose()
         command.upgrade(alembic_config(url), "head")
 
-        with application.engine.connect() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
             rechained = connection.execute(text("SELECT event_id, company_id, seq, hash FROM event_chain")).all()
         assert sorted(rechained) == sorted(chained)
         assert verify(application.uow()).ok

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from acompte import bootstrap
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.persistence.engine import alembic_config
 from acompte.services import companies, credits, documents, parties, payments
 from acompte.services.ports import Ctx
@@ -37,13 +38,13 @@ def test_existing_write_offs_survive_the_upgrade_with_no_payment_named(tmp_path)
         application.engine.dispose()
 
         command.downgrade(alembic_config(url), "0012_company_version")
-        with application.engine.connect() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
             before = connection.execute(text("SELECT id, document_id, amount_minor, kind FROM write_offs")).all()
         assert [(r.amount_minor, r.kind) for r in before] == [(2, "shortfall")]
         application.engine.dispose()
         command.upgrade(alembic_config(url), "head")
 
-        with application.engine.connect() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
             after = connection.execute(
                 text("SELECT id, document_id, amount_minor, kind, received_payment_id FROM write_offs")
             ).all()

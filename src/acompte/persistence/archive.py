@@ -354,6 +354,8 @@ class ArchiveRepository(Repo):
             remapped = ids.json(raw_json)
             if remapped != raw_json:
                 where = and_(*(table.c[k] == v for k, v in primary.items()))
+                if "company_id" in table.c:
+                    where = and_(where, table.c.company_id == company_id)
                 self.session.execute(update(table).where(where).values({column: remapped}))
         self.session.flush()
         return company_id

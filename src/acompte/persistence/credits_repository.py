@@ -254,12 +254,18 @@ class CreditRepository:
         pay_ids = {r.payment_id for r in rows} | {r.source_payment_id for r in rows if r.source_payment_id}
         doc_ids = {r.source_credit_id for r in rows if r.source_credit_id}
         pay_numbers = dict(
-            self.session.execute(select(PaymentRow.id, PaymentRow.number).where(PaymentRow.id.in_(pay_ids))).all()
+            self.session.execute(
+                select(PaymentRow.id, PaymentRow.number).where(
+                    PaymentRow.company_id == rows[0].company_id, PaymentRow.id.in_(pay_ids)
+                )
+            ).all()
         )
         doc_numbers = (
             dict(
                 self.session.execute(
-                    select(DocumentRow.id, DocumentRow.number).where(DocumentRow.id.in_(doc_ids))
+                    select(DocumentRow.id, DocumentRow.number).where(
+                        DocumentRow.company_id == rows[0].company_id, DocumentRow.id.in_(doc_ids)
+                    )
                 ).all()
             )
             if doc_ids
@@ -386,12 +392,16 @@ class CreditRepository:
         numbers: dict[tuple[str, int], str | None] = {}
         if pay_ids:
             for i, n in self.session.execute(
-                select(PaymentRow.id, PaymentRow.number).where(PaymentRow.id.in_(pay_ids))
+                select(PaymentRow.id, PaymentRow.number).where(
+                    PaymentRow.company_id == rows[0].company_id, PaymentRow.id.in_(pay_ids)
+                )
             ):
                 numbers[("p", i)] = n
         if doc_ids:
             for i, document_number in self.session.execute(
-                select(DocumentRow.id, DocumentRow.number).where(DocumentRow.id.in_(doc_ids))
+                select(DocumentRow.id, DocumentRow.number).where(
+                    DocumentRow.company_id == rows[0].company_id, DocumentRow.id.in_(doc_ids)
+                )
             ):
                 numbers[("d", i)] = document_number
         result = []

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, literal, select
+from sqlalchemy import and_, delete, func, literal, select
 from sqlalchemy.orm import aliased
 
 from acompte.domain.deposits import Breakdown, Deduction
@@ -57,7 +57,11 @@ def _deduction(row: DeductionRow, state: str, number: str | None, breakdown: Bre
 class DepositRepository(Repo):
     # -- exact VAT breakdowns of deposit invoices and deposit credit notes ---------------------------------
     def set_breakdown(self, company_id: int, document_id: int, breakdown: Sequence[VatLine]) -> None:
-        self.session.execute(delete(DocumentVatRow).where(DocumentVatRow.document_id == document_id))
+        self.session.execute(
+            delete(DocumentVatRow).where(
+                DocumentVatRow.company_id == company_id, DocumentVatRow.document_id == document_id
+            )
+        )
         for line in breakdown:
             self.session.add(
                 DocumentVatRow(
@@ -224,7 +228,11 @@ class DepositRepository(Repo):
 
     def delete_deduction(self, company_id: int, deduction_id: int) -> None:
         """NotFound when no row went (another transaction removed it first): never recorded as removed twice."""
-        self.session.execute(delete(DeductionVatRow).where(DeductionVatRow.deduction_id == deduction_id))
+        self.session.execute(
+            delete(DeductionVatRow).where(
+                DeductionVatRow.company_id == company_id, DeductionVatRow.deduction_id == deduction_id
+            )
+        )
         done = self.session.execute(
             delete(DeductionRow).where(DeductionRow.company_id == company_id, DeductionRow.id == deduction_id)
         )
@@ -267,7 +275,10 @@ class DepositRepository(Repo):
             return [_deduction(row, state, number, ()) for row, state, number in rows]
         # the VAT split joined: one statement (a deduction has a line per rate, a few at most)
         joined = stmt.add_columns(DeductionVatRow.rate, DeductionVatRow.net_minor, DeductionVatRow.vat_minor).outerjoin(
-            DeductionVatRow, DeductionVatRow.deduction_id == DeductionRow.id
+            DeductionVatRow,
+            and_(
+                DeductionVatRow.company_id == DeductionRow.company_id, DeductionVatRow.deduction_id == DeductionRow.id
+            ),
         )
         found: dict[int, tuple[DeductionRow, str, str | None, list[VatLine]]] = {}
         for row, state, number, rate, net, vat in self.session.execute(joined.order_by(DeductionRow.id)):

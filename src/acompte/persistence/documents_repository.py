@@ -80,7 +80,7 @@ class DocumentRepository(Repo):
             locked.add(document_id)
             self._fresh.add(document_id)
         else:
-            found = self._rows.get(document_id) or self.session.get(DocumentRow, document_id)
+            found = self._rows.get(document_id) or self.session.get(DocumentRow, (company_id, document_id))
             if found is None or found.company_id != company_id:
                 raise NotFound(entity="Document", id=document_id)
             row = found
@@ -123,7 +123,9 @@ class DocumentRepository(Repo):
             return mapping.document(row)
         found = self._lines.get(row.id)
         if found is None:
-            query = select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)
+            query = select(DocumentLineRow).where(
+                DocumentLineRow.company_id == company_id, DocumentLineRow.document_id == row.id
+            )
             found = self._lines[row.id] = list(self.session.scalars(query))
         return mapping.document(row, found)
 
@@ -148,7 +150,11 @@ class DocumentRepository(Repo):
         row = self._row(document.company_id, document.id)
         before = self._lines.pop(row.id, None)
         if not (before == [] and row.id in self._added):  # a document inserted here and given no line has none
-            self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
+            self.session.execute(
+                delete(DocumentLineRow).where(
+                    DocumentLineRow.company_id == row.company_id, DocumentLineRow.document_id == row.id
+                )
+            )
         written = [
             DocumentLineRow(
                 company_id=row.company_id,
@@ -183,7 +189,11 @@ class DocumentRepository(Repo):
         row = self._row(company_id, document_id)
         self._lines.pop(row.id, None)
         self._rows.pop(row.id, None)
-        self.session.execute(delete(DocumentLineRow).where(DocumentLineRow.document_id == row.id))
+        self.session.execute(
+            delete(DocumentLineRow).where(
+                DocumentLineRow.company_id == row.company_id, DocumentLineRow.document_id == row.id
+            )
+        )
         self.session.delete(row)
         self.session.flush()
 

@@ -111,7 +111,7 @@ class ExportRepository(ExportBatches):
         return row.id
 
     def close_run(self, company_id: int, run_id: int, *, entry_count: int, debit: Money) -> None:
-        row = self.session.get(ExportRunRow, run_id)
+        row = self.session.get(ExportRunRow, (company_id, run_id))
         assert row is not None and row.company_id == company_id
         row.entry_count, row.debit_minor = entry_count, debit.minor_units
         self.session.flush()
@@ -351,7 +351,7 @@ class ExportRepository(ExportBatches):
         return [mapping.payment(r) for r in self.session.scalars(stmt)]
 
     def mark_payment_exported(self, company_id: int, payment_id: int) -> None:
-        row = self.session.get(PaymentRow, payment_id)
+        row = self.session.get(PaymentRow, (company_id, payment_id))
         assert row is not None and row.company_id == company_id
         row.exported = True
         row.version += 1
@@ -492,11 +492,15 @@ class ExportRepository(ExportBatches):
         ids = [int(k.split(":")[1]) for k in keys]
         if not ids:
             return []
-        rows = self.session.scalars(select(AllocationPostingRow).where(AllocationPostingRow.id.in_(ids)))
+        rows = self.session.scalars(
+            select(AllocationPostingRow).where(
+                AllocationPostingRow.company_id == company_id, AllocationPostingRow.id.in_(ids)
+            )
+        )
         return [posting_record(r) for r in rows]
 
     def mark_imputed(self, company_id: int, posting_id: int, run_id: int) -> None:
-        row = self.session.get(AllocationPostingRow, posting_id)
+        row = self.session.get(AllocationPostingRow, (company_id, posting_id))
         assert row is not None and row.company_id == company_id
         row.imputed_run_id = run_id
         self.session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from acompte.persistence.access_rows import IdempotencyRow
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.services.idempotency import StoredResponse
 from acompte.services.ports.clock import Clock, SystemClock
 
@@ -96,5 +97,7 @@ class IdempotencyRepository:
 
     def purge(self) -> int:
         deleted = delete(IdempotencyRow).where(IdempotencyRow.created_at < self.clock.now() - RETENTION)
-        result = cast("CursorResult[Any]", self.session.execute(deleted))  # a DELETE's result has a row count
+        # the retention is the same for every company: one purge of the whole table
+        done = self.session.execute(deleted, execution_options=WHOLE_DATABASE)
+        result = cast("CursorResult[Any]", done)  # a DELETE's result has a row count
         return int(result.rowcount or 0)

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from acompte.domain.issued_files import FileJob, FileKind, IssuedFile
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.persistence.rows import IssuedFileJobRow, IssuedFileRow
 from acompte.services.ports.clock import Clock, SystemClock
 
@@ -100,7 +101,8 @@ class IssuedFileRepository:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        rows = list(self.session.scalars(due))
+        # the file worker serves every company: without one named, the due jobs of all of them, oldest first
+        rows = list(self.session.scalars(due, execution_options=WHOLE_DATABASE if company_id is None else {}))
         for row in rows:
             row.claimed_until = now + lease
         self.session.flush()

@@ -243,10 +243,20 @@ class AllocationRepository(Repo):
         doc_ids = {r.document_id for r in rows}
         pay_ids = {r.payment_id for r in rows if r.payment_id is not None}
         numbers = dict(
-            self.session.execute(select(DocumentRow.id, DocumentRow.number).where(DocumentRow.id.in_(doc_ids))).all()
+            self.session.execute(
+                select(DocumentRow.id, DocumentRow.number).where(
+                    DocumentRow.company_id == rows[0].company_id, DocumentRow.id.in_(doc_ids)
+                )
+            ).all()
         )
         pay_numbers = (
-            dict(self.session.execute(select(PaymentRow.id, PaymentRow.number).where(PaymentRow.id.in_(pay_ids))).all())
+            dict(
+                self.session.execute(
+                    select(PaymentRow.id, PaymentRow.number).where(
+                        PaymentRow.company_id == rows[0].company_id, PaymentRow.id.in_(pay_ids)
+                    )
+                ).all()
+            )
             if pay_ids
             else {}
         )

@@ -27,8 +27,9 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from acompte.persistence.company_keys import keyed_by_company
 from acompte.persistence.types import DecimalText, Id
 
 NAMING = {
@@ -42,6 +43,7 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    __mapper_args__ = declared_attr.directive(keyed_by_company)
 
 
 class CompanyRow(Base):

@@ -25,6 +25,7 @@ from acompte.domain.users import (
     User,
 )
 from acompte.persistence.access_rows import CredentialRow, LoginAttemptRow, LoginLockRow, MembershipRow, UserRow
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.services.ports.clock import Clock, SystemClock
 
 
@@ -140,7 +141,8 @@ class UserRepository:
 
     def memberships(self, user_id: int) -> list[Membership]:
         rows = self.session.scalars(
-            select(MembershipRow).where(MembershipRow.user_id == user_id).order_by(MembershipRow.company_id)
+            select(MembershipRow).where(MembershipRow.user_id == user_id).order_by(MembershipRow.company_id),
+            execution_options=WHOLE_DATABASE,  # the companies a person belongs to: read before one is chosen
         )
         return [Membership(r.company_id, r.user_id, Role(r.role)) for r in rows]
 
@@ -299,10 +301,12 @@ class CredentialRepository:
         return _credential(row)
 
     def by_hash(self, secret_hash: str) -> tuple[Credential, User] | None:
+        # a token is found before its company is known: the one lookup across companies on a request's path
         found = self.session.execute(
             select(CredentialRow, UserRow)
             .join(UserRow, UserRow.id == CredentialRow.user_id)
             .where(CredentialRow.secret_hash == secret_hash)
+            .execution_options(**WHOLE_DATABASE)
         ).first()
         if found is None:
             return None

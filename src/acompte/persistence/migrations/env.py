@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from acompte.persistence import access_rows, bank_rows, document_sums, payment_sums  # noqa: F401  (their tables are on Base.metadata)
+from acompte.persistence.company_keys import CROSS_COMPANY
 from acompte.persistence.rows import Base
 
 config = context.config
@@ -15,7 +16,8 @@ def run_migrations_online() -> None:
     if url is None:  # the code that runs the migrations always sets it; without it there is no database to migrate
         raise RuntimeError("no sqlalchemy.url in the Alembic config")
     engine = create_engine(url, poolclass=pool.NullPool)
-    with engine.connect() as connection:
+    # a migration changes the schema and backfills every company's rows at once
+    with engine.connect().execution_options(**{CROSS_COMPANY: True}) as connection:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
