@@ -44,7 +44,6 @@ from sqlalchemy import (
     Table,
     and_,
     insert,
-    inspect,
     select,
     text,
     update,
@@ -395,7 +394,7 @@ class ArchiveRepository(Repo):
         row = mapped(**values)
         self.session.add(row)
         self.session.flush()
-        return int(inspect(row).identity[0])
+        return int(row.id)
 
     def _user_by_email(self, table: Table, values: dict[str, Any]) -> int | None:
         found = self.session.execute(select(table.c.id).where(table.c.email == values.get("email"))).scalar()
