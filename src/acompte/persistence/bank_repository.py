@@ -230,7 +230,9 @@ class BankRepository:
             .where(BankImportRow.company_id == company_id)
             .group_by(BankImportRow.account_id)
         )
-        rows = self.session.scalars(select(BankImportRow).where(BankImportRow.id.in_(latest)))
+        rows = self.session.scalars(
+            select(BankImportRow).where(BankImportRow.company_id == company_id, BankImportRow.id.in_(latest))
+        )
         return {row.account_id: _import(row) for row in rows}
 
     def find_lines(

@@ -192,7 +192,9 @@ class CreditRepository:
             return []
         lines: dict[int, list[DocumentLineRow]] = {}
         for line in self.session.scalars(
-            select(DocumentLineRow).where(DocumentLineRow.document_id.in_([r.id for r in rows]))
+            select(DocumentLineRow).where(
+                DocumentLineRow.company_id == company_id, DocumentLineRow.document_id.in_([r.id for r in rows])
+            )
         ):
             lines.setdefault(line.document_id, []).append(line)
         return [(mapping.document(r, lines.get(r.id, [])), dict(r.data or {})) for r in rows]
