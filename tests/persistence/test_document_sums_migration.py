@@ -13,6 +13,7 @@ from sqlalchemy import inspect, text
 from acompte import bootstrap
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.persistence.engine import alembic_config
 from acompte.services import companies, credits, documents, parties, payments
 from acompte.services.ports import Ctx
@@ -39,13 +40,13 @@ def test_the_sums_are_backfilled_on_upgrade_and_dropped_on_downgrade(tmp_path):
             allocations=[(first, Money.of("30.00", "EUR")), (second, Money.of("20.00", "EUR"))],
         )  # fmt: skip
         note = credits.credit_invoice(application.uow(), ctx, second, lines=None, today=date(2026, 3, 11))
-        with application.engine.connect() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
             kept = {r.document_id: tuple(r) for r in connection.execute(text(SUMS))}
         assert kept[first][4:] == (3000, 0, 0, 0, 0, 12000 - 3000)
         application.engine.dispose()
 
         command.downgrade(alembic_config(url), "0021_search_indexes")
-        with application.engine.connect() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
             assert "document_sums" not in inspect(connection).get_table_names()
             triggers = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
             assert not [t for t in triggers if t.startswith("document_sums")]
@@ -53,7 +54,7 @@ def test_the_sums_are_backfilled_on_upgrade_and_dropped_on_downgrade(tmp_path):
         application.engine.dispose()
         command.upgrade(alembic_config(url), "head")
 
-        with application.engine.connect() as connection:
+        with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
             backfilled = {r.document_id: tuple(r) for r in connection.execute(text(SUMS))}
             assert connection.execute(text("SELECT count(*) FROM allocations")).scalar_one() == facts
         assert backfilled == kept

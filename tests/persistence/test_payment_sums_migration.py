@@ -19,6 +19,7 @@ from acompte import bootstrap
 from acompte.domain.credits import CreditRef
 from acompte.domain.documents import Flow, Kind, LineInput
 from acompte.domain.money import Money
+from acompte.persistence.company_keys import WHOLE_DATABASE
 from acompte.persistence.engine import alembic_config, is_sqlite
 from acompte.services import companies, credits, documents, parties, payments
 from acompte.services.payment_changes import cancel_payment
@@ -79,14 +80,14 @@ def test_the_summaries_are_built_from_the_facts_and_dropped_on_downgrade(databas
             ctx, invoice, allocation = story(application)
             with application.uow() as uow:
                 assert uow.integrity.payment_summary_difference(ctx.company_id) is None
-            with application.engine.connect() as connection:
+            with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
                 kept = connection.execute(text("SELECT * FROM allocations ORDER BY id")).all()
                 before = connection.execute(text(SUMS)).all()
             assert len(before) == 5  # the refund payment has its own
             application.engine.dispose()
 
             command.downgrade(alembic_config(url), "0019_list_indexes")
-            with application.engine.begin() as connection:
+            with application.engine.execution_options(**WHOLE_DATABASE).begin() as connection:
                 assert not inspect(connection).has_table("payment_sums")
                 assert connection.execute(text("SELECT * FROM allocations ORDER BY id")).all() == kept
                 connection.execute(text("DELETE FROM allocations WHERE id = :a"), {"a": allocation})
@@ -95,7 +96,7 @@ def test_the_summaries_are_built_from_the_facts_and_dropped_on_downgrade(databas
             command.upgrade(alembic_config(url), "head")
             with application.uow() as uow:
                 assert uow.integrity.payment_summary_difference(ctx.company_id) is None
-            with application.engine.connect() as connection:
+            with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
                 after = {r.payment_id: (r.used_minor, r.left_minor) for r in connection.execute(text(SUMS))}
             first = before[0].payment_id
             # 250.50 less 0.50 written off, the 250.00 allocation gone
@@ -109,7 +110,7 @@ def test_the_summaries_are_built_from_the_facts_and_dropped_on_downgrade(databas
                 application.uow(), ctx, party_id=payments.get_payment(application.uow(), ctx, first).payment.party_id,
                 amount=eur("10.00"), method="cash", allocations=[(invoice, eur("4.00"))],
             )  # fmt: skip
-            with application.engine.connect() as connection:
+            with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
                 row = connection.execute(
                     text("SELECT used_minor, left_minor FROM payment_sums WHERE payment_id = :p"), {"p": view.id}
                 ).one()
@@ -125,7 +126,7 @@ def test_downgrading_removes_every_trigger_of_the_summaries(database_url, tmp_pa
         try:
             application.engine.dispose()
             command.downgrade(alembic_config(url), revision)
-            with application.engine.connect() as connection:
+            with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
                 if is_sqlite(url):
                     found = connection.execute(
                         text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'payment_sums%'")

@@ -54,8 +54,14 @@ def test_a_repeated_read_costs_no_statement_until_a_write_touches_its_tables(app
         assert _amounts(first) == ["360.00"]
 
         # a DELETE sent through the session: read again, the deduction is gone
-        uow.session.execute(delete(DeductionVatRow).where(DeductionVatRow.deduction_id == first[0].id))
-        uow.session.execute(delete(DeductionRow).where(DeductionRow.id == first[0].id))
+        uow.session.execute(
+            delete(DeductionVatRow).where(
+                DeductionVatRow.company_id == ctx.company_id, DeductionVatRow.deduction_id == first[0].id
+            )
+        )
+        uow.session.execute(
+            delete(DeductionRow).where(DeductionRow.company_id == ctx.company_id, DeductionRow.id == first[0].id)
+        )
         assert uow.deposits.deductions(ctx.company_id, invoice_id=invoice.id) == []
 
         # an ORM insert, flushed by the repository: read again, it is there with its VAT split
