@@ -112,7 +112,9 @@ def test_a_supplier_direct_debit_matches_a_purchase_invoice_by_its_supplier_numb
     invoice(uow, ctx, supplier.id, "200.00", flow=Flow.PURCHASE)
     with uow:
         uow.session.execute(
-            update(DocumentRow).where(DocumentRow.id == bought.id).values(supplier_reference="F-2026/118")
+            update(DocumentRow)
+            .where(DocumentRow.company_id == ctx.company_id, DocumentRow.id == bought.id)
+            .values(supplier_reference="F-2026/118")
         )
         uow.commit()
     found = bank_line(uow, ctx, "-240.00", label="PRLV SEPA FOURNISSEUR BOIS FACT F2026 118")

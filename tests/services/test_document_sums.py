@@ -126,7 +126,8 @@ def test_verify_names_a_sum_changed_behind_the_triggers_back(app):  # type: igno
     paid = max(stored(app, ctx.company_id).values(), key=lambda r: r.pay)
     with app.engine.begin() as connection:
         connection.execute(
-            text("UPDATE document_sums SET pay = pay + 1 WHERE document_id = :d"), {"d": paid.document_id}
+            text("UPDATE document_sums SET pay = pay + 1 WHERE company_id = :c AND document_id = :d"),
+            {"c": ctx.company_id, "d": paid.document_id},
         )
     try:
         [found] = [b for b in verification.verify(app.uow(), ctx.company_id).breaks if b.check == "sums"]
@@ -134,5 +135,6 @@ def test_verify_names_a_sum_changed_behind_the_triggers_back(app):  # type: igno
     finally:
         with app.engine.begin() as connection:
             connection.execute(
-                text("UPDATE document_sums SET pay = pay - 1 WHERE document_id = :d"), {"d": paid.document_id}
+                text("UPDATE document_sums SET pay = pay - 1 WHERE company_id = :c AND document_id = :d"),
+                {"c": ctx.company_id, "d": paid.document_id},
             )
