@@ -388,5 +388,7 @@ def analyze(engine: Engine) -> None:
 
 
 def count_documents(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0)
+    with engine.connect() as conn:  # every company's: the database's size
+        return int(
+            conn.execute(text("SELECT count(*) FROM documents").execution_options(**WHOLE_DATABASE)).scalar() or 0
+        )

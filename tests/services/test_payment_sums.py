@@ -98,7 +98,8 @@ def test_verify_names_a_summary_changed_by_hand(app, ctx, customer):
 
     with app.engine.begin() as connection:
         connection.execute(
-            text("UPDATE payment_sums SET used_minor = used_minor + 1 WHERE payment_id = :p"), {"p": payment.id}
+            text("UPDATE payment_sums SET used_minor = used_minor + 1 WHERE company_id = :c AND payment_id = :p"),
+            {"c": ctx.company_id, "p": payment.id},
         )
 
     [found] = verify(app.uow(), ctx.company_id).breaks

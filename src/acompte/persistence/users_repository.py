@@ -349,7 +349,10 @@ class CredentialRepository:
         return _credential(row)
 
     def revoke_by_hash(self, secret_hash: str) -> None:
-        row = self.session.scalars(select(CredentialRow).where(CredentialRow.secret_hash == secret_hash)).first()
+        # a session cookie names no company: found by its hash, as a token is
+        row = self.session.scalars(
+            select(CredentialRow).where(CredentialRow.secret_hash == secret_hash), execution_options=WHOLE_DATABASE
+        ).first()
         if row is not None and row.revoked_at is None:
             row.revoked_at = self.clock.now()
             self.session.flush()
