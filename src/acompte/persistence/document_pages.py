@@ -24,7 +24,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, literal, literal_column, select, true, tuple_
+from sqlalchemy import Date, and_, case, func, literal_column, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from acompte.domain.money import Money
@@ -34,9 +34,11 @@ from acompte.persistence.document_lists import (
     COMMERCIAL,
     CREDITS,
     NO_DUE_DATE,
+    ZERO,
     _filtered,
     _planner,
     _Position,
+    constants,
     sort_key,
 )
 from acompte.persistence.document_sums import DocumentSumsRow
@@ -80,8 +82,8 @@ def _summary_status(f: DocumentFilter) -> list[Any]:
     document not cancelled); the rows that pass are checked again on their positions."""
     if not (f.status or f.open) or f.status == PositionStatus.CANCELLED.value:
         return []
-    s, zero = DocumentSumsRow, literal(0)
-    credit = s.kind.in_(CREDITS)
+    s, zero = DocumentSumsRow, ZERO
+    credit = s.kind.in_(constants(CREDITS))
 
     def as_credit(amount: Any) -> Any:
         return case((credit, amount), else_=0)
