@@ -26,6 +26,7 @@ from acompte.domain.users import (
 )
 from acompte.persistence.access_rows import CredentialRow, LoginAttemptRow, LoginLockRow, MembershipRow, UserRow
 from acompte.persistence.company_keys import WHOLE_DATABASE
+from acompte.persistence.engine import as_transient
 from acompte.services.ports.clock import Clock, SystemClock
 
 
@@ -392,7 +393,16 @@ class CredentialFacts:
         self._autocommit = engine.dialect.name == "postgresql"
 
     def principal_facts(self, secret_hash: str) -> tuple[Credential, User, Role | None] | None:
-        with self.engine.connect() as connection:
-            if self._autocommit:
-                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            return _principal_facts(connection.execute(_PRINCIPAL_FACTS, {"secret_hash": secret_hash}).first())
+        """A busy, slow or lost database is answered as a unit of work answers it (« nothing written, try again »),
+        not as an unexpected error."""
+        try:
+            with self.engine.connect() as connection:
+                if self._autocommit:
+                    connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+                found = connection.execute(_PRINCIPAL_FACTS, {"secret_hash": secret_hash}).first()
+        except Exception as error:
+            transient = as_transient(error)
+            if transient is None:
+                raise
+            raise transient from error
+        return _principal_facts(found)
