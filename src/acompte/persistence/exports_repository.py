@@ -362,7 +362,13 @@ class ExportRepository(ExportBatches):
         row = self.session.scalars(
             select(DocumentRow).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
         ).one()
-        lines = list(self.session.scalars(select(DocumentLineRow).where(DocumentLineRow.document_id == row.id)))
+        lines = list(
+            self.session.scalars(
+                select(DocumentLineRow).where(
+                    DocumentLineRow.company_id == company_id, DocumentLineRow.document_id == row.id
+                )
+            )
+        )
         return mapping.document(row, lines)
 
     def document_data(self, company_id: int, document_id: int) -> dict[str, Any]:
