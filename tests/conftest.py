@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from acompte import bootstrap
 from acompte.domain.money import Money
-from acompte.persistence import access_rows, bank_rows  # noqa: F401  (their tables are on Base.metadata)
+from acompte.persistence import access_rows, bank_rows, issued_rows  # noqa: F401  (their tables are on Base.metadata)
 from acompte.persistence.company_keys import CROSS_COMPANY, unkeyed_tables
 from acompte.persistence.engine import is_sqlite
 from acompte.persistence.rows import Base

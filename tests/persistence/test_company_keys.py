@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from acompte.persistence import access_rows, bank_rows  # noqa: F401  (their tables are on Base.metadata)
+from acompte.persistence import access_rows, bank_rows, issued_rows  # noqa: F401  (their tables are on Base.metadata)
 from acompte.persistence.company_keys import GLOBAL_TABLES, keyed_by_company, unkeyed_tables
 from acompte.persistence.rows import AllocationRow, Base, DeductionVatRow, DocumentRow, VatRateRow
 

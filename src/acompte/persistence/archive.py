@@ -55,6 +55,7 @@ from acompte.persistence import (  # noqa: F401  (their tables are on Base.metad
     access_rows,
     bank_rows,
     document_sums,
+    issued_rows,
     payment_sums,
 )
 from acompte.persistence.base import Repo

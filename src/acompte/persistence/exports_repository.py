@@ -16,6 +16,7 @@ from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
 from acompte.persistence.export_batches import ExportBatches, insert_rows, parts_to_json, posting_record
+from acompte.persistence.issued_rows import EInvoiceStatusRow
 from acompte.persistence.rows import (
     AllocationPostingRow,
     AllocationRow,
@@ -23,7 +24,6 @@ from acompte.persistence.rows import (
     CompanyRow,
     DocumentLineRow,
     DocumentRow,
-    EInvoiceStatusRow,
     ExportedSourceRow,
     ExportRunRow,
     JournalEntryRow,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from acompte.domain.issued_files import FileJob, FileKind, IssuedFile
 from acompte.persistence.company_keys import WHOLE_DATABASE
-from acompte.persistence.rows import IssuedFileJobRow, IssuedFileRow
+from acompte.persistence.issued_rows import IssuedFileJobRow, IssuedFileRow
 from acompte.services.ports.clock import Clock, SystemClock
 
 

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from acompte.persistence import access_rows, bank_rows, document_sums, payment_sums  # noqa: F401  (their tables are on Base.metadata)
+from acompte.persistence import access_rows, bank_rows, document_sums, issued_rows, payment_sums  # noqa: F401  (their tables are on Base.metadata)
 from acompte.persistence.company_keys import CROSS_COMPANY
 from acompte.persistence.rows import Base
 
