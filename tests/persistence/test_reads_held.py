@@ -1,5 +1,5 @@
-"""A party read twice in one transaction, and the data of a document this transaction holds, cost no second
-statement, and are never stale (SQLite and PostgreSQL): a change in the same transaction shows at once, another
+"""A party read twice in one transaction, the data of a document this transaction holds, and what a document is
+settled with cost no second statement, and are never stale (SQLite and PostgreSQL): a change in the same transaction shows at once, another
 transaction's committed change shows in the next one, a rollback keeps nothing."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from acompte.domain.documents import Kind
+from acompte.services import payments
+from tests.deposit_helpers import eur
 from tests.helpers import line, validated
 
 
@@ -71,3 +73,38 @@ def test_the_data_of_a_document_held_costs_no_statement_and_shows_its_own_change
     with app.uow() as work:
         work.documents.get(ctx.company_id, quote.id)
         assert work.exports.document_data(ctx.company_id, quote.id)["note"] == "d'ailleurs"
+
+
+def test_what_a_document_is_settled_with_is_read_once_and_a_payment_in_the_same_transaction_shows(
+    app, uow, ctx, customer
+):
+    invoice = validated(uow, ctx, customer.id, line("100.00"))
+    with app.uow() as work:
+        document = work.documents.get(ctx.company_id, invoice.id)
+        first = work.documents.settlement(document)
+        with statements(app) as sent:
+            assert work.documents.settlement(document) == first
+        assert sent == []
+        assert first.allocated.amount == 0
+        # a nested use case: on PostgreSQL the payment recorder writes past the session, in this transaction
+        payments.record_payment(
+            work,
+            ctx,
+            party_id=customer.id,
+            amount=eur("30.00"),
+            method="transfer",
+            allocations=[(invoice.id, eur("30.00"))],
+        )
+        assert work.documents.settlement(document).allocated == eur("30.00")
+        payments.record_payment(
+            work,
+            ctx,
+            party_id=customer.id,
+            amount=eur("20.00"),
+            method="transfer",
+            allocations=[(invoice.id, eur("20.00"))],
+        )
+        assert work.documents.settlement(document).allocated == eur("50.00")
+        work.rollback()
+    with app.uow() as work:
+        assert work.documents.settlement(work.documents.get(ctx.company_id, invoice.id)) == first
