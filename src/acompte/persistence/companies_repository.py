@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from acompte.domain.parties import Company, Item, Party
 from acompte.domain.payments import Method
 from acompte.persistence import mapping
 from acompte.persistence.base import Repo
+from acompte.persistence.company_settings import settings_cache
+from acompte.persistence.read_cache import cached
 from acompte.persistence.rows import (
     CompanyRow,
     ItemRow,
@@ -34,17 +36,28 @@ from acompte.services.views import PaymentMethodView
 
 
 class CompanyRepository(Repo):
-    """Reads a company once per unit of work: `get` keeps what it read (the company, its VAT rates and methods:
-    three statements) until this repository changes any of it, a locked read asks again, or the transaction is
-    rolled back (`forget`). One unit of work is one transaction: another one's change is not seen either way
-    before commit, and a use case that changes the settings locks the row (`get(lock=True)`) first."""
+    """Reads a company once per unit of work: `get` keeps what it read (the company, its VAT rates and methods)
+    until this repository changes any of it, a locked read asks again, or the transaction is rolled back
+    (`forget`). One unit of work is one transaction: another one's change is not seen either way before commit,
+    and a use case that changes the settings locks the row (`get(lock=True)`) first.
+
+    Across transactions the settings are kept per engine (`settings_cache`), keyed by the company's version:
+    every change of them through this repository raises the version, so one short statement reading it tells
+    whether what is kept is still the company as committed."""
 
     def __init__(self, session: Session, clock: Clock | None = None) -> None:
         super().__init__(session, clock)
         self._read: dict[int, Company] = {}
+        #: this transaction changed a company's settings: what it reads is not committed, never shared
+        self._changed = False
 
     def forget(self) -> None:
         self._read.clear()
+        self._changed = False
+
+    def _changing(self) -> None:
+        self._read.clear()
+        self._changed = True
 
     def add(
         self,
@@ -69,6 +82,7 @@ class CompanyRepository(Repo):
             settings=settings or {},
             created_at=self.now(),
         )
+        self._changing()
         self.session.add(row)
         self.session.flush()
         for rate in vat_rates:
@@ -87,6 +101,17 @@ class CompanyRepository(Repo):
         (a change of its settings checks the version it saw, then writes)."""
         if not lock and company_id in self._read:
             return self._read[company_id]
+        shared = None if lock or self._changed else settings_cache(self.session)
+        if shared is not None:
+            stamp = self.session.execute(
+                select(CompanyRow.version, CompanyRow.created_at).where(CompanyRow.id == company_id)
+            ).first()
+            if stamp is None:
+                raise NotFound(entity="Société", id=company_id)
+            kept = shared.get(company_id, tuple(stamp))
+            if kept is not None:
+                company = self._read[company_id] = kept
+                return company
         query = select(CompanyRow).where(CompanyRow.id == company_id)
         if lock:  # the row as committed now, not as this session may have read it before
             query = query.with_for_update().execution_options(populate_existing=True)
@@ -100,6 +125,9 @@ class CompanyRepository(Repo):
             )
         )
         company = self._read[company_id] = mapping.company(row, rates, methods)
+        if shared is not None and not self._changed:
+            # keyed by the version read with the row, before its rates and methods: these can only be as new
+            shared.keep(company_id, (row.version, row.created_at), company)
         return company
 
     def methods(self, company_id: int, *, include_inactive: bool = False) -> list[PaymentMethodView]:
@@ -122,17 +150,25 @@ class CompanyRepository(Repo):
         return [self.get(i) for i in ids]
 
     def update(self, company_id: int, **fields: Any) -> None:
-        """Set the given columns; an `address` given as one text box is read into its fields (parse_address)."""
-        self.forget()
+        """Set the given columns; an `address` given as one text box is read into its fields (parse_address).
+        The version goes up by one unless it is one of the columns given."""
+        self._changing()
         if "address" in fields:
             fields.update(parse_address(fields.pop("address")).fields())
         row = self._one(select(CompanyRow).where(CompanyRow.id == company_id), "Société", company_id)
+        fields.setdefault("version", row.version + 1)
         for key, value in fields.items():
             setattr(row, key, value)
         self.session.flush()
 
+    def _new_version(self, company_id: int) -> None:
+        """The settings kept per engine are keyed by the version: any change of them raises it."""
+        self.session.execute(
+            update(CompanyRow).where(CompanyRow.id == company_id).values(version=CompanyRow.version + 1)
+        )
+
     def set_vat_rates(self, company_id: int, rates: Iterable[Decimal]) -> None:
-        self.forget()
+        self._changing()
         wanted = set(rates)
         existing = {
             r.rate: r for r in self.session.scalars(select(VatRateRow).where(VatRateRow.company_id == company_id))
@@ -142,9 +178,10 @@ class CompanyRepository(Repo):
         for rate in wanted - set(existing):
             self.session.add(VatRateRow(company_id=company_id, rate=rate, label=f"{rate} %", active=True))
         self.session.flush()
+        self._new_version(company_id)
 
     def set_method(self, company_id: int, method: Method, active: bool = True) -> None:
-        self.forget()
+        self._changing()
         row = self.session.get(PaymentMethodRow, (company_id, method.code))
         if row is None:
             self.session.add(
@@ -155,6 +192,7 @@ class CompanyRepository(Repo):
         else:
             row.label, row.digital, row.active = method.label, method.digital, active
         self.session.flush()
+        self._new_version(company_id)
 
     def add_account(self, company_id: int, *, name: str, kind: str, iban: str = "") -> int:
         row = TreasuryAccountRow(company_id=company_id, name=name, kind=kind, iban=iban, active=True)
@@ -215,6 +253,9 @@ class SeriesRepository(Repo):
         return [(r.key, r.year, r.last_value) for r in rows]
 
 
+_PARTIES = frozenset({"parties"})
+
+
 class PartyRepository(Repo):
     def add(self, company_id: int, **fields: Any) -> int:
         row = PartyRow(company_id=company_id, created_at=self.now(), **fields)
@@ -223,10 +264,19 @@ class PartyRepository(Repo):
         return row.id
 
     def get(self, company_id: int, party_id: int) -> Party:
-        return mapping.party(
-            self._one(
-                select(PartyRow).where(PartyRow.company_id == company_id, PartyRow.id == party_id), "Tiers", party_id
-            )
+        """The party, read once per transaction until its table is written (the view, the payment terms, the
+        e-invoice and the printed document of one use case all ask for it)."""
+        return cached(
+            self.session,
+            ("party", company_id, party_id),
+            _PARTIES,
+            lambda: mapping.party(
+                self._one(
+                    select(PartyRow).where(PartyRow.company_id == company_id, PartyRow.id == party_id),
+                    "Tiers",
+                    party_id,
+                )
+            ),
         )
 
     def update(self, company_id: int, party_id: int, **fields: Any) -> None:

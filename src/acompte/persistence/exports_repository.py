@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, inspect, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from acompte.domain.accounting import EntryLine, Journal, JournalEntry, PartyRef, PostedEntry, VatPart
 from acompte.domain.documents import Document
@@ -372,6 +373,12 @@ class ExportRepository(ExportBatches):
         return mapping.document(row, lines)
 
     def document_data(self, company_id: int, document_id: int) -> dict[str, Any]:
+        """What is recorded on the document, from its row when this session holds it already (the documents
+        repository's reads and writes go through that row, so it is the transaction's own state); otherwise its
+        `data` alone is read."""
+        held = self.session.identity_map.get(identity_key(DocumentRow, (company_id, document_id)))
+        if held is not None and not inspect(held).expired:
+            return dict(held.data or {})
         row = self.session.scalars(
             select(DocumentRow.data).where(DocumentRow.company_id == company_id, DocumentRow.id == document_id)
         ).one()

@@ -63,6 +63,14 @@ def cached(session: Session, key: Hashable, tables: frozenset[str], read: Callab
     return answer
 
 
+def forget_reads(session: Session) -> None:
+    """Drop every answer kept for this transaction: it is about to lock or write rows past the session (the
+    payment recorder's own statements), which none of the session's events would tell."""
+    cache = session.info.get(_KEY)
+    if cache is not None:
+        cache.written(None)
+
+
 def locked_documents(session: Session) -> set[int]:
     """The documents whose rows this transaction has locked (SELECT … FOR UPDATE), to be added to by whoever locks
     one: a lock is held until the transaction ends, so a second lock of the same row would only repeat the read.

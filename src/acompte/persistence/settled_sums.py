@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from acompte.persistence.read_cache import cached
 from acompte.persistence.rows import AllocationRow, DeductionRow, DocumentRow, PaymentRow, RefundRow, WriteOffRow
 
 
@@ -55,8 +56,18 @@ def _sum_of(amount: Any, *where: Any) -> Any:
     return select(func.coalesce(func.sum(amount), 0)).where(*where).scalar_subquery()
 
 
+#: what `document_sums_minor` reads: an answer kept for the transaction is dropped when one of them is written
+_SETTLED_FROM = frozenset({"allocations", "write_offs", "deductions"})
+
+
 def document_sums_minor(session: Session, company_id: int, document_id: int) -> tuple[int, int]:
-    """(allocated + written off, deducted) on one document, in one round trip."""
+    """(allocated + written off, deducted) on one document, in one round trip, once per transaction until one of
+    the tables it sums is written (the deposit rules, the positions and the view of one use case all ask)."""
+    key = ("document_sums", company_id, document_id)
+    return cached(session, key, _SETTLED_FROM, lambda: _document_sums_minor(session, company_id, document_id))
+
+
+def _document_sums_minor(session: Session, company_id: int, document_id: int) -> tuple[int, int]:
     allocated, written, deducted = session.execute(
         select(
             _sum_of(

@@ -40,6 +40,7 @@ from acompte.persistence.party_banks_repository import PartyBankRepository
 from acompte.persistence.payment_recorder import PgPaymentRecorder
 from acompte.persistence.payments_repository import AllocationRepository, PaymentRepository
 from acompte.persistence.positions_repository import PositionRepository
+from acompte.persistence.read_cache import forget_reads
 from acompte.persistence.users_repository import CredentialRepository, UserRepository
 from acompte.services import deadline
 from acompte.services.messagebus import MessageBus
@@ -134,6 +135,8 @@ class SqlUnitOfWork:
         be chained: the recorder reads past the ORM, and its events are chained when the inner use case commits
         (its writes are sent then, so the outer use case reads them), before any the outer one writes after."""
         recorder, session = self._recorder, self.session
+        if recorder is not None and session is not None:
+            forget_reads(session)  # it locks and writes past the session: nothing read before may be answered again
         if recorder is None or session is None or self._depth == 1:
             return recorder
         waiting = session.new or session.dirty or session.deleted or has_unsealed_events(session)
@@ -165,6 +168,8 @@ class SqlUnitOfWork:
             # Inside another use case's transaction: its writes go now, the COMMIT with the outer use case's.
             try:
                 recorder.send(commit=False)
+                if self.session is not None:
+                    forget_reads(self.session)  # its writes went past the session: the outer use case reads them
             except Exception as error:
                 transient = as_transient(error)
                 if transient is None:
