@@ -16,6 +16,7 @@ from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
 from acompte.persistence.export_batches import ExportBatches, insert_rows, parts_to_json, posting_record
+from acompte.persistence.export_links import linked_pairs
 from acompte.persistence.rows import (
     AllocationPostingRow,
     AllocationRow,
@@ -29,7 +30,6 @@ from acompte.persistence.rows import (
     JournalEntryRow,
     JournalLineRow,
     PaymentRow,
-    RefundRow,
     TreasuryAccountRow,
 )
 from acompte.services.ports.clock import Clock, SystemClock
@@ -401,35 +401,10 @@ class ExportRepository(ExportBatches):
             )
         )
 
-    def links(self, company_id: int) -> list[tuple[str, str]]:
-        """Every allocation as a pair of matching keys (payment or credit note, document it settles), and every
-        refund (refund payment, the credit it gives back)."""
-        rows = self.session.execute(
-            select(AllocationRow.payment_id, AllocationRow.credit_document_id, AllocationRow.document_id).where(
-                AllocationRow.company_id == company_id
-            )
-        )
-        pairs = [
-            (
-                f"pay:{r.payment_id}" if r.payment_id is not None else f"doc:{r.credit_document_id}",
-                f"doc:{r.document_id}",
-            )
-            for r in rows
-        ]
-        # a refund payment and the credit it gives back (an overpayment or a credit note)
-        refunds = self.session.execute(
-            select(RefundRow.payment_id, RefundRow.source_payment_id, RefundRow.source_credit_id).where(
-                RefundRow.company_id == company_id
-            )
-        )
-        pairs += [
-            (
-                f"pay:{r.payment_id}",
-                f"pay:{r.source_payment_id}" if r.source_payment_id is not None else f"doc:{r.source_credit_id}",
-            )
-            for r in refunds
-        ]
-        return pairs
+    def links(self, company_id: int, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """The allocations and refunds of every linked group holding one of `keys`, as pairs of matching keys
+        (persistence/export_links.py): read from the keys, never the company's whole history."""
+        return linked_pairs(self.session, company_id, keys)
 
     # -- allocation postings -------------------------------------------------------------------------------
     def add_posting(
