@@ -4,23 +4,36 @@ Lines are matched through links (a payment and each document it settles, a credi
 a refund and the credit it gives back), and a group may chain through keys the ledger does not hold (a payment
 of another month settling two invoices, one of them posted in this month). Reading every link of the company
 would follow its whole history; instead the walk starts from the ledger's keys and reads, level by level, the
-allocations and refunds touching a key reached so far, in chunks of a fixed size, until no new key appears.
+allocations and refunds touching a key reached so far, until no new key appears. The ids of a level go as one
+array parameter (PostgreSQL `= ANY(…)`, SQLite `json_each`), in slices of a fixed size: a statement's parameter
+count never depends on the data, and a month's thousands of keys cost a few statements, not one per 250 keys.
 It returns every link of each connected group holding one of the keys: the groups, hence the letters, are
 exactly those all the company's links would give.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, cast, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from acompte.persistence.export_batches import chunks
 from acompte.persistence.rows import AllocationRow, RefundRow
 
 _KINDS = ("doc", "pay")
+#: Ids sent in one array parameter at most: the statements stay few and their text and plans bounded.
+SLICE = 5_000
+
+
+def _among(session: Session, column: InstrumentedAttribute[Any], ids: list[int]) -> ColumnElement[bool]:
+    """`column` is one of `ids`, with the ids in a single parameter."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(cast(bindparam("ids", ids, type_=ARRAY(BigInteger)), ARRAY(BigInteger)))
+    listed = func.json_each(bindparam("ids", json.dumps(ids))).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 def _parsed(key: str) -> tuple[str, int] | None:
@@ -68,11 +81,11 @@ def linked_pairs(session: Session, company_id: int, keys: Iterable[str]) -> list
         seen |= frontier
         reached: set[tuple[str, int]] = set()
         for kind in _KINDS:
-            ids = [number for k, number in frontier if k == kind]
+            ids = sorted(number for k, number in frontier if k == kind)
             for stmt, column in by_kind[kind]:
                 table, pair = ("a", _allocation_pair) if stmt is allocations else ("r", _refund_pair)
-                for chunk in chunks(ids):
-                    for row in session.execute(stmt.where(column.in_(chunk))):
+                for start in range(0, len(ids), SLICE):
+                    for row in session.execute(stmt.where(_among(session, column, ids[start : start + SLICE]))):
                         if (table, row.id) not in pairs:
                             pairs[(table, row.id)] = found = pair(row)
                             reached.update(p for p in map(_parsed, found) if p is not None)
