@@ -28,7 +28,7 @@ _KINDS = ("doc", "pay")
 SLICE = 5_000
 
 
-def _among(session: Session, column: InstrumentedAttribute[Any], ids: list[int]) -> ColumnElement[bool]:
+def among(session: Session, column: InstrumentedAttribute[Any], ids: list[int]) -> ColumnElement[bool]:
     """`column` is one of `ids`, with the ids in a single parameter."""
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(cast(bindparam("ids", ids, type_=ARRAY(BigInteger)), ARRAY(BigInteger)))
@@ -85,7 +85,7 @@ def linked_pairs(session: Session, company_id: int, keys: Iterable[str]) -> list
             for stmt, column in by_kind[kind]:
                 table, pair = ("a", _allocation_pair) if stmt is allocations else ("r", _refund_pair)
                 for start in range(0, len(ids), SLICE):
-                    for row in session.execute(stmt.where(_among(session, column, ids[start : start + SLICE]))):
+                    for row in session.execute(stmt.where(among(session, column, ids[start : start + SLICE]))):
                         if (table, row.id) not in pairs:
                             pairs[(table, row.id)] = found = pair(row)
                             reached.update(p for p in map(_parsed, found) if p is not None)

@@ -16,7 +16,7 @@ from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
 from acompte.persistence.export_batches import ExportBatches, insert_rows, parts_to_json, posting_record
-from acompte.persistence.export_links import linked_pairs
+from acompte.persistence.export_links import SLICE, among, linked_pairs
 from acompte.persistence.rows import (
     AllocationPostingRow,
     AllocationRow,
@@ -325,15 +325,20 @@ class ExportRepository(ExportBatches):
             .order_by(DocumentRow.issue_date, DocumentRow.validated_at, DocumentRow.id)
         )
         rows = list(self.session.scalars(stmt))
-        # their lines in one statement, chosen by the same conditions (never a list of ids)
-        chosen = stmt.with_only_columns(DocumentRow.id).order_by(None).scalar_subquery()
+        # their lines by the ids just read, in one array parameter per slice: choosing them again by the same
+        # conditions would walk the company's exported history a second time
+        ids = sorted(r.id for r in rows)
         lines: dict[int, list[DocumentLineRow]] = {}
-        for line in self.session.scalars(
-            select(DocumentLineRow)
-            .where(DocumentLineRow.company_id == company_id, DocumentLineRow.document_id.in_(chosen))
-            .order_by(DocumentLineRow.document_id, DocumentLineRow.id)
-        ):
-            lines.setdefault(line.document_id, []).append(line)
+        for start in range(0, len(ids), SLICE):
+            for line in self.session.scalars(
+                select(DocumentLineRow)
+                .where(
+                    DocumentLineRow.company_id == company_id,
+                    among(self.session, DocumentLineRow.document_id, ids[start : start + SLICE]),
+                )
+                .order_by(DocumentLineRow.document_id, DocumentLineRow.id)
+            ):
+                lines.setdefault(line.document_id, []).append(line)
         return [mapping.document(r, lines.get(r.id, [])) for r in rows]
 
     def payments_to_export(self, company_id: int, date_to: date) -> list[Payment]:

@@ -241,6 +241,14 @@ class PaymentRow(Base):
         UniqueConstraint("company_id", "number", name="uq_payments_company_number"),
         Index("ix_payments_party", "company_id", "party_id", "state"),
         Index("ix_payments_company_date", "company_id", "payment_date"),
+        # what an export run posts: the active payments not exported yet, never the company's history
+        Index(
+            "ix_payments_to_export",
+            "company_id",
+            "payment_date",
+            sqlite_where=text("state = 'active' AND exported IS 0"),
+            postgresql_where=text("state = 'active' AND exported IS false"),
+        ),
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         {"sqlite_autoincrement": True},
     )
