@@ -552,6 +552,17 @@ class ExportedSourceRow(Base):
     by other capabilities. Payments carry their own `exported` flag."""
 
     __tablename__ = "exported_sources"
+    __table_args__ = (
+        # the keys of one kind ("ded:", "wo:" ...) by their prefix, whatever the database's collation:
+        # PostgreSQL's only (info: compared there alone), created by migration 0023
+        Index(
+            "ix_exported_sources_prefix",
+            "company_id",
+            "source_key",
+            postgresql_ops={"source_key": "text_pattern_ops"},
+            info={"dialects": ("postgresql",)},
+        ),
+    )
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True)
     source_key: Mapped[str] = mapped_column(String(60), primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("export_runs.id"))
