@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, inspect, or_, select
+from sqlalchemy import String, and_, bindparam, func, inspect, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -17,6 +17,7 @@ from acompte.domain.money import Money
 from acompte.domain.payments import Payment
 from acompte.persistence import mapping
 from acompte.persistence.export_batches import ExportBatches, insert_rows, parts_to_json, posting_record
+from acompte.persistence.export_links import SLICE, among, linked_pairs
 from acompte.persistence.issued_rows import EInvoiceStatusRow
 from acompte.persistence.rows import (
     AllocationPostingRow,
@@ -30,7 +31,6 @@ from acompte.persistence.rows import (
     JournalEntryRow,
     JournalLineRow,
     PaymentRow,
-    RefundRow,
     TreasuryAccountRow,
 )
 from acompte.services.ports.clock import Clock, SystemClock
@@ -280,7 +280,11 @@ class ExportRepository(ExportBatches):
             self.session.scalars(
                 select(ExportedSourceRow.source_key).where(
                     ExportedSourceRow.company_id == company_id,
-                    ExportedSourceRow.source_key.like(f"{escaped}%", escape="\\"),
+                    # the pattern written into the statement: PostgreSQL plans it knowing the prefix, so its
+                    # prefix index serves it (a prepared statement's generic plan would not)
+                    ExportedSourceRow.source_key.like(
+                        bindparam(None, f"{escaped}%", type_=String(), literal_execute=True), escape="\\"
+                    ),
                 )
             )
         )
@@ -326,15 +330,20 @@ class ExportRepository(ExportBatches):
             .order_by(DocumentRow.issue_date, DocumentRow.validated_at, DocumentRow.id)
         )
         rows = list(self.session.scalars(stmt))
-        # their lines in one statement, chosen by the same conditions (never a list of ids)
-        chosen = stmt.with_only_columns(DocumentRow.id).order_by(None).scalar_subquery()
+        # their lines by the ids just read, in one array parameter per slice: choosing them again by the same
+        # conditions would walk the company's exported history a second time
+        ids = sorted(r.id for r in rows)
         lines: dict[int, list[DocumentLineRow]] = {}
-        for line in self.session.scalars(
-            select(DocumentLineRow)
-            .where(DocumentLineRow.company_id == company_id, DocumentLineRow.document_id.in_(chosen))
-            .order_by(DocumentLineRow.document_id, DocumentLineRow.id)
-        ):
-            lines.setdefault(line.document_id, []).append(line)
+        for start in range(0, len(ids), SLICE):
+            for line in self.session.scalars(
+                select(DocumentLineRow)
+                .where(
+                    DocumentLineRow.company_id == company_id,
+                    among(self.session, DocumentLineRow.document_id, ids[start : start + SLICE]),
+                )
+                .order_by(DocumentLineRow.document_id, DocumentLineRow.id)
+            ):
+                lines.setdefault(line.document_id, []).append(line)
         return [mapping.document(r, lines.get(r.id, [])) for r in rows]
 
     def payments_to_export(self, company_id: int, date_to: date) -> list[Payment]:
@@ -408,35 +417,10 @@ class ExportRepository(ExportBatches):
             )
         )
 
-    def links(self, company_id: int) -> list[tuple[str, str]]:
-        """Every allocation as a pair of matching keys (payment or credit note, document it settles), and every
-        refund (refund payment, the credit it gives back)."""
-        rows = self.session.execute(
-            select(AllocationRow.payment_id, AllocationRow.credit_document_id, AllocationRow.document_id).where(
-                AllocationRow.company_id == company_id
-            )
-        )
-        pairs = [
-            (
-                f"pay:{r.payment_id}" if r.payment_id is not None else f"doc:{r.credit_document_id}",
-                f"doc:{r.document_id}",
-            )
-            for r in rows
-        ]
-        # a refund payment and the credit it gives back (an overpayment or a credit note)
-        refunds = self.session.execute(
-            select(RefundRow.payment_id, RefundRow.source_payment_id, RefundRow.source_credit_id).where(
-                RefundRow.company_id == company_id
-            )
-        )
-        pairs += [
-            (
-                f"pay:{r.payment_id}",
-                f"pay:{r.source_payment_id}" if r.source_payment_id is not None else f"doc:{r.source_credit_id}",
-            )
-            for r in refunds
-        ]
-        return pairs
+    def links(self, company_id: int, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """The allocations and refunds of every linked group holding one of `keys`, as pairs of matching keys
+        (persistence/export_links.py): read from the keys, never the company's whole history."""
+        return linked_pairs(self.session, company_id, keys)
 
     # -- allocation postings -------------------------------------------------------------------------------
     def add_posting(

@@ -240,6 +240,14 @@ class PaymentRow(Base):
         UniqueConstraint("company_id", "number", name="uq_payments_company_number"),
         Index("ix_payments_party", "company_id", "party_id", "state"),
         Index("ix_payments_company_date", "company_id", "payment_date"),
+        # what an export run posts: the active payments not exported yet, never the company's history
+        Index(
+            "ix_payments_to_export",
+            "company_id",
+            "payment_date",
+            sqlite_where=text("state = 'active' AND exported IS 0"),
+            postgresql_where=text("state = 'active' AND exported IS false"),
+        ),
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         {"sqlite_autoincrement": True},
     )
@@ -543,6 +551,17 @@ class ExportedSourceRow(Base):
     by other capabilities. Payments carry their own `exported` flag."""
 
     __tablename__ = "exported_sources"
+    __table_args__ = (
+        # the keys of one kind ("ded:", "wo:" ...) by their prefix, whatever the database's collation:
+        # PostgreSQL's only (info: compared there alone), created by migration 0023
+        Index(
+            "ix_exported_sources_prefix",
+            "company_id",
+            "source_key",
+            postgresql_ops={"source_key": "text_pattern_ops"},
+            info={"dialects": ("postgresql",)},
+        ),
+    )
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True)
     source_key: Mapped[str] = mapped_column(String(60), primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("export_runs.id"))

@@ -84,8 +84,15 @@ def ledger(
             start, closing = fiscal_year(day, year_end_of(company))
             end = closing
             entries = uow.exports.entries(ctx.company_id, date_from=start, date_to=end)
-        links = uow.exports.links(ctx.company_id)
-        matches = match_lines([p.entry for p in entries], matched_accounts(settings), links)
+        accounts = matched_accounts(settings)
+        # the links of the groups these entries' keys belong to, not the company's whole history of allocations
+        keys = {
+            line.match_key
+            for posted in entries
+            for line in posted.entry.lines
+            if line.match_key is not None and line.account in accounts
+        }
+        matches = match_lines([p.entry for p in entries], accounts, uow.exports.links(ctx.company_id, keys))
         return Ledger(
             company_name=company.name,
             siren=company.siren,

@@ -192,9 +192,10 @@ class Exports(Protocol):
 
     def allocation_document(self, company_id: int, allocation_id: int) -> int | None: ...
 
-    def links(self, company_id: int) -> list[tuple[str, str]]:
-        """Every allocation as a pair of matching keys (payment or credit note, document it settles), and every
-        refund (refund payment, the credit it gives back)."""
+    def links(self, company_id: int, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """Every allocation (payment or credit note, document it settles) and every refund (refund payment, the
+        credit it gives back) of each linked group holding one of `keys`, as pairs of matching keys: enough to
+        group those keys exactly as all the company's links would."""
 
     def add_posting(
         self,
