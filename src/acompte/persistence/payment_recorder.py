@@ -65,7 +65,10 @@ FROM documents d WHERE d.company_id = %(company)s AND d.id = ANY(%(ids)s::bigint
 )
 
 # Every other fact, ids for the new rows (`nextval`: no lock) and whether the history head exists. The number
-# series is only read here: its row is locked with the writes. One JSON value: one call converts it all.
+# series is only read here: its row is locked with the writes. One JSON value: one call converts it all. What
+# settled each document is its summary row (persistence/document_sums.py: its allocations, payments' and credits',
+# and write-offs; its deductions), kept by triggers in the transactions that write those facts: a snapshot sees
+# the facts and their sums together, and the row costs one lookup whatever the document's history.
 _FACTS = Statement(
     "acompte_payment_facts",
     """
@@ -85,15 +88,10 @@ SELECT json_build_array(c.currency, c.settings,
   settled.ids, settled.allocated, settled.deducted)
 FROM companies c
 CROSS JOIN LATERAL (
-  SELECT array_agg(d.id ORDER BY d.id) AS ids,
-    array_agg(
-      (SELECT coalesce(sum(a.amount_minor), 0) FROM allocations a WHERE a.company_id = c.id AND a.document_id = d.id)
-      + (SELECT coalesce(sum(w.amount_minor), 0) FROM write_offs w WHERE w.company_id = c.id AND w.document_id = d.id)
-      ORDER BY d.id) AS allocated,
-    array_agg(
-      (SELECT coalesce(sum(x.amount_minor), 0) FROM deductions x WHERE x.company_id = c.id AND x.invoice_id = d.id)
-      ORDER BY d.id) AS deducted
-  FROM documents d WHERE d.company_id = c.id AND d.id = ANY(%(ids)s::bigint[])
+  SELECT array_agg(s.document_id ORDER BY s.document_id) AS ids,
+    array_agg(s.pay + s.cred + s.wo ORDER BY s.document_id) AS allocated,
+    array_agg(s.ded ORDER BY s.document_id) AS deducted
+  FROM document_sums s WHERE s.company_id = c.id AND s.document_id = ANY(%(ids)s::bigint[])
 ) settled
 WHERE c.id = %(company)s""",
     {"company": "int8", "party": "int8", "origin": "int8", "year": "int4", "allocations": "int4", "events": "int4"},
