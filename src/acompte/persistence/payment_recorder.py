@@ -49,7 +49,9 @@ _LAST_CHECKOUT = "acompte_recorder_checkout"
 
 _BEGIN = Statement("acompte_begin", "BEGIN")
 _COMMIT = Statement("acompte_commit", "COMMIT")
-# A read's custom plans (PostgreSQL's choice for these) cost more to make, each time, than the statement itself.
+# A read's custom plans (PostgreSQL's choice for these) cost more to make, each time, than the statement itself;
+# so do the writes' (keys and JSON rows: no value changes their plan). On a connection of its own the recorder's
+# transaction holds only its statements: the setting stays until its COMMIT.
 _GENERIC_PLANS = Statement("acompte_generic_plans", "SET LOCAL plan_cache_mode = force_generic_plan")
 _DEFAULT_PLANS = Statement("acompte_default_plans", "SET LOCAL plan_cache_mode TO DEFAULT")
 
@@ -280,7 +282,8 @@ class PgPaymentRecorder:
                 "allocations": query.allocations, "events": 1 + query.allocations, "ids": ids,
             },
         )  # fmt: skip
-        pipeline.add(_DEFAULT_PLANS)
+        if self._owned is None:  # the session's transaction goes on with the ORM's statements: planned as usual
+            pipeline.add(_DEFAULT_PLANS)
         try:
             results = self._run(pipeline)
         except sa_exc.DBAPIError as error:
