@@ -49,7 +49,9 @@ _LAST_CHECKOUT = "acompte_recorder_checkout"
 
 _BEGIN = Statement("acompte_begin", "BEGIN")
 _COMMIT = Statement("acompte_commit", "COMMIT")
-# A read's custom plans (PostgreSQL's choice for these) cost more to make, each time, than the statement itself.
+# A read's custom plans (PostgreSQL's choice for these) cost more to make, each time, than the statement itself;
+# so do the writes' (keys and JSON rows: no value changes their plan). On a connection of its own the recorder's
+# transaction holds only its statements: the setting stays until its COMMIT.
 _GENERIC_PLANS = Statement("acompte_generic_plans", "SET LOCAL plan_cache_mode = force_generic_plan")
 _DEFAULT_PLANS = Statement("acompte_default_plans", "SET LOCAL plan_cache_mode TO DEFAULT")
 
@@ -65,7 +67,10 @@ FROM documents d WHERE d.company_id = %(company)s AND d.id = ANY(%(ids)s::bigint
 )
 
 # Every other fact, ids for the new rows (`nextval`: no lock) and whether the history head exists. The number
-# series is only read here: its row is locked with the writes. One JSON value: one call converts it all.
+# series is only read here: its row is locked with the writes. One JSON value: one call converts it all. What
+# settled each document is its summary row (persistence/document_sums.py: its allocations, payments' and credits',
+# and write-offs; its deductions), kept by triggers in the transactions that write those facts: a snapshot sees
+# the facts and their sums together, and the row costs one lookup whatever the document's history.
 _FACTS = Statement(
     "acompte_payment_facts",
     """
@@ -85,15 +90,10 @@ SELECT json_build_array(c.currency, c.settings,
   settled.ids, settled.allocated, settled.deducted)
 FROM companies c
 CROSS JOIN LATERAL (
-  SELECT array_agg(d.id ORDER BY d.id) AS ids,
-    array_agg(
-      (SELECT coalesce(sum(a.amount_minor), 0) FROM allocations a WHERE a.company_id = c.id AND a.document_id = d.id)
-      + (SELECT coalesce(sum(w.amount_minor), 0) FROM write_offs w WHERE w.company_id = c.id AND w.document_id = d.id)
-      ORDER BY d.id) AS allocated,
-    array_agg(
-      (SELECT coalesce(sum(x.amount_minor), 0) FROM deductions x WHERE x.company_id = c.id AND x.invoice_id = d.id)
-      ORDER BY d.id) AS deducted
-  FROM documents d WHERE d.company_id = c.id AND d.id = ANY(%(ids)s::bigint[])
+  SELECT array_agg(s.document_id ORDER BY s.document_id) AS ids,
+    array_agg(s.pay + s.cred + s.wo ORDER BY s.document_id) AS allocated,
+    array_agg(s.ded ORDER BY s.document_id) AS deducted
+  FROM document_sums s WHERE s.company_id = c.id AND s.document_id = ANY(%(ids)s::bigint[])
 ) settled
 WHERE c.id = %(company)s""",
     {"company": "int8", "party": "int8", "origin": "int8", "year": "int4", "allocations": "int4", "events": "int4"},
@@ -282,7 +282,8 @@ class PgPaymentRecorder:
                 "allocations": query.allocations, "events": 1 + query.allocations, "ids": ids,
             },
         )  # fmt: skip
-        pipeline.add(_DEFAULT_PLANS)
+        if self._owned is None:  # the session's transaction goes on with the ORM's statements: planned as usual
+            pipeline.add(_DEFAULT_PLANS)
         try:
             results = self._run(pipeline)
         except sa_exc.DBAPIError as error:

@@ -68,6 +68,9 @@ _TEXT: dict[type, Callable[[Any], bytes]] = {
     date: _iso,
 }
 
+#: The same for exactly these types (not their subclasses), by the cheapest call that gives the same bytes.
+_EXACT: dict[type, Callable[[Any], bytes]] = {**_TEXT, str: str.encode, int: b"%d".__mod__}
+
 
 def text(value: Any) -> bytes | None:
     """A parameter in PostgreSQL's text form."""
@@ -104,7 +107,14 @@ class Pipeline:
 
     def add(self, statement: Statement, params: Mapping[str, Any] | None = None) -> int:
         """Queue a statement; its result will be at the index returned."""
-        values = [text(params[n]) for n in statement.params] if params else []
+        values: list[bytes | None] = []
+        if params:
+            # `text` inlined for the exact types it knows: a payment's thirty parameters are converted each time
+            converters = _EXACT
+            for name in statement.params:
+                value = params[name]
+                convert = converters.get(type(value))
+                values.append(None if value is None else convert(value) if convert is not None else text(value))
         self._queue.append((statement, values))
         return len(self._queue) - 1
 

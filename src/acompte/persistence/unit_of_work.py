@@ -10,8 +10,9 @@ an unexpected error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -90,39 +91,31 @@ class SqlUnitOfWork:
         self.bus = bus
         self._depth = 0
         self.session: Session | None = None
+        self._bound: tuple[Session, Clock] | None = None  # what the repositories are made with
 
     def __enter__(self) -> SqlUnitOfWork:
         self._depth += 1
         if self._depth == 1:
             session, clock = self._factory(), self.clock  # rows are stamped with the use case's clock
             self.session = session
-            self.companies = CompanyRepository(session, clock)
-            self.series = SeriesRepository(session, clock)
-            self.parties = PartyRepository(session, clock)
-            self.items = ItemRepository(session, clock)
-            self.documents = DocumentRepository(session, clock)
-            self.payments = PaymentRepository(session, clock)
-            self.credits = CreditRepository(session, clock)
-            self.allocations = AllocationRepository(session, clock)
-            self.events = EventRepository(session, clock)
-            self.deposits = DepositRepository(session, clock)
-            self.exports = ExportRepository(session, clock)
-            self.users, self.credentials = UserRepository(session, clock), CredentialRepository(session, clock)
-            self.idempotency = IdempotencyRepository(session, clock)
-            self.positions = PositionRepository(session)
-            self.figures = AccountFiguresRepository(session)
-            self.files = IssuedFileRepository(session, clock)
-            self.integrity = IntegrityRepository(session, clock)
-            self.archive = ArchiveRepository(session, clock)
-            self.bank = BankRepository(session, clock)
-            self.party_banks = PartyBankRepository(session, clock)
-            self.bank_matches = BankMatchRepository(session, clock)
-            self.bank_facts = BankFactsRepository(session)
-            self.bank_accounts = BankAccountRepository(session, clock)
+            self._bound = (session, clock)
+            for name in _REPOSITORIES:  # the previous use case's, bound to its session
+                self.__dict__.pop(name, None)
             # The set-based path where it pays: on PostgreSQL, each round trip costs more than the work it carries.
             postgresql = self._set_based and session.get_bind().dialect.name == "postgresql"
             self._recorder = PgPaymentRecorder(session, self._outermost) if postgresql else None
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        """A repository, made the first time the use case asks for it: a payment on the set-based path uses
+        none of them, and making the two dozen every time cost more than its round trip's Python."""
+        make = _REPOSITORIES.get(name)
+        bound = self.__dict__.get("_bound")
+        if make is None or bound is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        repository = make(*bound)
+        self.__dict__[name] = repository
+        return repository
 
     def _outermost(self) -> bool:
         """Whether the use case running is the outermost one (a recorder may then own its connection)."""
@@ -207,8 +200,43 @@ class SqlUnitOfWork:
             if self._recorder is not None:
                 self._recorder.release()
             self.session.rollback()
-            self.companies.forget()  # what they read may have been this transaction's own change
-            self.documents.forget()
+            for name in ("companies", "documents"):  # what they read may have been this transaction's own change
+                made = self.__dict__.get(name)
+                if made is not None:
+                    made.forget()
+
+
+def _session_only(make: Callable[[Session], Any]) -> Callable[[Session, Clock], Any]:
+    return lambda session, _clock: make(session)
+
+
+#: Each repository of the unit of work by its attribute, made from the use case's session and clock.
+_REPOSITORIES: dict[str, Callable[[Session, Clock], Any]] = {
+    "companies": CompanyRepository,
+    "series": SeriesRepository,
+    "parties": PartyRepository,
+    "items": ItemRepository,
+    "documents": DocumentRepository,
+    "payments": PaymentRepository,
+    "credits": CreditRepository,
+    "allocations": AllocationRepository,
+    "events": EventRepository,
+    "deposits": DepositRepository,
+    "exports": ExportRepository,
+    "users": UserRepository,
+    "credentials": CredentialRepository,
+    "idempotency": IdempotencyRepository,
+    "positions": _session_only(PositionRepository),
+    "figures": _session_only(AccountFiguresRepository),
+    "files": IssuedFileRepository,
+    "integrity": IntegrityRepository,
+    "archive": ArchiveRepository,
+    "bank": BankRepository,
+    "party_banks": PartyBankRepository,
+    "bank_matches": BankMatchRepository,
+    "bank_facts": _session_only(BankFactsRepository),
+    "bank_accounts": BankAccountRepository,
+}
 
 
 if TYPE_CHECKING:
