@@ -193,7 +193,7 @@ class AgedFiguresRepository:
         sums = select(parts.c.party_id, *amounts).group_by(parts.c.party_id).subquery("sums")
         stmt = select(PartyRow.name, sums).join(PartyRow, PartyRow.id == sums.c.party_id)
         stmt = stmt.where(PartyRow.company_id == company_id)
-        return [AgedParty(r[1], r[0], tuple(r[2:-1]), r[-1]) for r in self._rows(stmt).tuples()]
+        return [AgedParty(r[1], r[0], tuple(r[2:-1]), r[-1]) for r in self._rows(stmt)]
 
     def open_with_terms(
         self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
