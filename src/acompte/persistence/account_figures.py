@@ -1,33 +1,29 @@
-"""The party accounts' whole-company figures as grouped SQL (services/ports/figures.py): the aged balance, what
-parties hold in hand, and the dashboard's deposit figures.
+"""The party accounts' whole-company figures as grouped SQL (services/ports/figures.py): the aged balance and what
+parties hold in hand (persistence/aged_figures.py), the overpayments and credit notes left, and the dashboard's
+deposit figures.
 
-Every figure starts from the facts the document lists read (persistence/document_lists.py): the aged balance
-reads the open invoices' summary rows (persistence/document_sums.py, their balance kept by triggers with the
-facts) through a partial index of the open ones, so it reads open documents only and sums none of their facts;
-an aged balance and the list of open invoices agree to the cent, and the property tests tie those sums to
-`services.positions`. The statements are filtered by company (and party, flow, currency), never by a list of
-ids: their parameters do not grow with the data, and the database reads each fact once per statement.
+Every figure starts from the facts the document lists read (persistence/document_lists.py), so a figure and the
+list behind it agree to the cent. The statements are filtered by company (and party, flow, currency), never by
+a list of ids: their parameters do not grow with the data, and the database reads each fact once per statement.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, cast, func, literal, literal_column, null, or_, select, text, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy.orm import aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
 from acompte.domain.positions import COMMERCIAL_KINDS
+from acompte.persistence.aged_figures import AgedFiguresRepository
 from acompte.persistence.document_lists import (
     Positioned,
     deposit_carried,
     filtered,
-    party_name,
     payments_on,
 )
-from acompte.persistence.document_sums import DocumentSumsRow
 from acompte.persistence.payment_sums import PaymentSumRow, held
 from acompte.persistence.rows import (
     AllocationRow,
@@ -36,17 +32,8 @@ from acompte.persistence.rows import (
     PaymentRow,
 )
 from acompte.services.ports.figures import (
-    DUE_TODAY,
-    LATE_1_30,
-    LATE_31_60,
-    LATE_61_90,
-    LATE_OVER_90,
-    NOT_YET_DUE,
-    AgedSum,
     AskedDeposit,
     HeldPayment,
-    HeldSum,
-    OpenDocument,
     Tallied,
 )
 from acompte.services.views import DocumentFilter
@@ -62,186 +49,12 @@ COMMERCIAL = tuple(k.value for k in COMMERCIAL_KINDS)
 ORIGIN_HOPS = 4
 
 
-def _open_sums(company_id: int, flow: str, currency: str, party_id: int | None, *, terms: int = 0) -> list[Any]:
-    """The summary rows (persistence/document_sums.py) of the validated invoices and deposit invoices of the flow
-    and currency that still owe something, without payment terms (with, `terms` 1) — what the partial index
-    ix_document_sums_open holds. Their `balance_minor` is the lists' balance due of these kinds: total −
-    deducted − paid − credited − written off, kept by triggers with the facts, so the aged balance reads open
-    rows only and sums nothing. The index's own condition is written with literals: PostgreSQL proves that a
-    query matches a partial index from constants, not parameters."""
-    s = DocumentSumsRow
-    where = [
-        s.company_id == company_id,
-        s.flow == flow,
-        s.currency == currency,
-        s.state == literal_column(f"'{VALIDATED}'"),
-        s.kind.in_([literal_column(f"'{k}'") for k in sorted(RECEIVABLE)]),
-        s.balance_minor > literal_column("0"),
-        s.terms == terms,
-    ]
-    if party_id is not None:
-        where.append(s.party_id == party_id)
-    return where
-
-
-#: The transaction in which the session's planner settings were made (`session.info`).
-_TUNED = "acompte.figures_tuned"
-#: The columns of an open document the dashboard lists that the summary does not hold (read for the few listed).
-_DOCUMENT_ROW_COLUMNS = ("number", "issue_date", "due_date")
-
-
-def _aged_each(company_id: int, flow: str, currency: str, as_of: date, party_id: int | None) -> Any:
-    """The open documents without payment terms (one instalment each): party, age class on `as_of`, balance,
-    due date, and the summary's columns the dashboard lists (id, kind, gross)."""
-    s = DocumentSumsRow
-    due = s.due_on
-    days = timedelta(days=1)
-    age = case(
-        (due > as_of, NOT_YET_DUE),
-        (due == as_of, DUE_TODAY),
-        (due >= as_of - 30 * days, LATE_1_30),
-        (due >= as_of - 60 * days, LATE_31_60),
-        (due >= as_of - 90 * days, LATE_61_90),
-        else_=LATE_OVER_90,
-    )
-    return select(
-        s.party_id.label("party_id"),
-        age.label("age"),
-        s.balance_minor.label("balance"),
-        due.label("due"),
-        s.document_id.label("id"),
-        s.kind.label("kind"),
-        s.gross_minor.label("gross"),
-    ).where(*_open_sums(company_id, flow, currency, party_id))
-
-
-def _aged_groups(each: Any) -> Any:
-    """`_aged_each` by party and age class: how many, how much. Grouped outside `_aged_each`: PostgreSQL would
-    not see two renderings of the CASE (new parameters) as one."""
-    n, minor = func.count().label("n"), func.sum(each.c.balance).label("minor")
-    return select(each.c.party_id, each.c.age, n, minor).group_by(each.c.party_id, each.c.age)
-
-
-def _aged_sum(r: Any) -> AgedSum:
-    return AgedSum(int(r.party_id), r.name, int(r.age), int(r.n), int(r.minor))
-
-
 def _tallied(row: Any) -> Tallied:
     return Tallied(int(row[0] or 0), int(row[1] or 0))
 
 
-class AccountFiguresRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def _execute(self, stmt: Any) -> Any:
-        session = self.session
-        if (
-            session.get_bind().dialect.name == "postgresql"
-            and session.info.get(_TUNED) is not session.get_transaction()
-        ):
-            # Once per transaction (the dashboard sends a dozen of these reads): `planner`'s no JIT, as these plans
-            # are large and compiling them costs more than running them; and a whole company's sums by document
-            # hashed in memory rather than sorted through temporary files.
-            session.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"))
-            session.info[_TUNED] = session.get_transaction()
-        return session.execute(stmt)
-
-    # -- what open documents owe -----------------------------------------------------------------------------
-    def aged_sums(
-        self, company_id: int, *, flow: str, currency: str, as_of: date, party_id: int | None = None
-    ) -> list[AgedSum]:
-        sums = _aged_groups(_aged_each(company_id, flow, currency, as_of, party_id).subquery()).subquery()
-        stmt = select(sums, PartyRow.name).join(PartyRow, PartyRow.id == sums.c.party_id)
-        return [_aged_sum(r) for r in self._execute(stmt)]
-
-    def aged_sums_and_oldest_due(
-        self, company_id: int, *, flow: str, currency: str, as_of: date, before: date, limit: int
-    ) -> tuple[list[AgedSum], list[OpenDocument]]:
-        # One statement: the open documents and what settled them are read once for both (a CTE read twice is
-        # materialized), where two statements summed the company's allocations twice.
-        each = _aged_each(company_id, flow, currency, as_of, None).cte("open_documents")
-        no_document = (cast(null(), DocumentRow.__table__.c[c].type).label(c) for c in _DOCUMENT_ROW_COLUMNS)
-        sums = _aged_groups(each).add_columns(
-            *(cast(null(), each.c[c].type).label(c) for c in ("id", "kind", "gross")),
-            *no_document,
-            literal(0).label("part"),
-        )
-        due = select(each.c.party_id, each.c.age, literal(1).label("n"), each.c.balance.label("minor"))
-        due = due.add_columns(each.c.id, each.c.kind, each.c.gross, each.c.due).where(each.c.due < before)
-        oldest = due.order_by(each.c.due, each.c.id).limit(limit).subquery()
-        # The few oldest read their number and dates from the documents (the summary keeps only what it indexes).
-        listed = select(
-            oldest.c.party_id,
-            oldest.c.age,
-            oldest.c.n,
-            oldest.c.minor,
-            oldest.c.id,
-            oldest.c.kind,
-            oldest.c.gross,
-            *(DocumentRow.__table__.c[c] for c in _DOCUMENT_ROW_COLUMNS),
-            literal(1).label("part"),
-        ).join(DocumentRow, DocumentRow.id == oldest.c.id)
-        both = union_all(sums, listed).subquery()
-        stmt = select(both, PartyRow.name).join(PartyRow, PartyRow.id == both.c.party_id)
-        found: tuple[list[AgedSum], list[OpenDocument]] = ([], [])
-        for r in self._execute(stmt):
-            if r.part == 0:
-                found[0].append(_aged_sum(r))
-            else:
-                found[1].append(
-                    OpenDocument(
-                        id=r.id,
-                        kind=r.kind,
-                        flow=flow,
-                        number=r.number,
-                        party_id=r.party_id,
-                        party_name=r.name,
-                        issue_date=r.issue_date,
-                        due_date=r.due_date,
-                        gross_minor=int(r.gross),
-                        balance_minor=int(r.minor),
-                        data={},
-                        order_date=None,
-                    )
-                )
-        found[1].sort(key=lambda d: (d.due_date or d.issue_date, d.id))
-        return found
-
-    def open_with_terms(
-        self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
-    ) -> list[OpenDocument]:
-        # The open ones with terms, from the summary's partial index (its balance is the lists' balance due).
-        sums = DocumentSumsRow
-        where = [*_open_sums(company_id, flow, currency, party_id, terms=1), DocumentRow.id == sums.document_id]
-        docs = (
-            select(
-                DocumentRow.id.label("id"),
-                DocumentRow.kind.label("kind"),
-                DocumentRow.flow.label("flow"),
-                DocumentRow.number.label("number"),
-                DocumentRow.party_id.label("party_id"),
-                party_name(DocumentRow).label("party_name"),
-                DocumentRow.issue_date.label("issue_date"),
-                DocumentRow.due_date.label("due_date"),
-                DocumentRow.gross_minor.label("gross"),
-                sums.balance_minor.label("balance"),
-                DocumentRow.origin_id.label("origin_id"),
-                DocumentRow.data.label("data"),
-            )
-            .where(*where)
-            .subquery("docs")
-        )
-        balance = docs.c.balance
-        chain = [aliased(DocumentRow) for _ in range(ORIGIN_HOPS)]
-        order_date = case(*((o.kind == Kind.ORDER.value, o.issue_date) for o in chain), else_=None)
-        stmt = select(docs, order_date.label("order_date")).select_from(docs)
-        parent: Any = docs.c.origin_id
-        for origin in chain:
-            stmt = stmt.outerjoin(origin, and_(origin.id == parent, origin.company_id == company_id))
-            parent = origin.origin_id
-        stmt = stmt.where(balance > 0).order_by(docs.c.id)
-        return [_open_document(r, dict(r.data or {}), r.order_date) for r in self._execute(stmt)]
+class AccountFiguresRepository(AgedFiguresRepository):
+    """The aged balance's reads (persistence/aged_figures.py) and the dashboard's other figures."""
 
     # -- what parties hold -----------------------------------------------------------------------------------
     def _payments(self, company_id: int, direction: str, currency: str, party_id: int | None) -> Any:
@@ -261,22 +74,6 @@ class AccountFiguresRepository:
             s.left_minor.label("left"),
             s.payment_date,
         ).where(*where)
-
-    def payments_held(
-        self, company_id: int, *, direction: str, currency: str, party_id: int | None = None
-    ) -> list[HeldSum]:
-        each = self._payments(company_id, direction, currency, party_id).subquery()
-        used_some = case((each.c.used > 0, 1), else_=0).label("used_some")
-        sums = (
-            select(each.c.party_id, used_some, func.count().label("n"), func.sum(each.c.left).label("minor"))
-            .group_by(each.c.party_id, used_some)
-            .subquery()
-        )
-        stmt = select(sums, PartyRow.name).join(PartyRow, PartyRow.id == sums.c.party_id)
-        return [
-            HeldSum(int(r.party_id), r.name, int(r.n), int(r.minor), used_some=bool(r.used_some))
-            for r in self._execute(stmt)
-        ]
 
     def oldest_overpayments(self, company_id: int, *, direction: str, currency: str, limit: int) -> list[HeldPayment]:
         # the held payments' index read in date order until `limit` of them have used something
@@ -308,14 +105,6 @@ class AccountFiguresRepository:
         left = Positioned(docs).credit_left
         held = select(docs.c.party_id, docs.c.party_name, (docs.c.used + docs.c.refunded).label("used"))
         return held.add_columns(left.label("left")).where(docs.c.cwo <= 0, left > 0).subquery()
-
-    def credit_notes_held(
-        self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
-    ) -> list[HeldSum]:
-        n = self._credit_notes(company_id, flow, currency, party_id)
-        stmt = select(n.c.party_id, n.c.party_name, func.count(), func.sum(n.c.left))
-        stmt = stmt.group_by(n.c.party_id, n.c.party_name)
-        return [HeldSum(int(i), name, int(c), int(m)) for i, name, c, m in self._execute(stmt)]
 
     def credit_notes_left(self, company_id: int, *, flow: str, currency: str) -> tuple[Tallied, Tallied]:
         n = self._credit_notes(company_id, flow, currency, None)
@@ -420,20 +209,3 @@ def _made_beyond_deposits(root: Any) -> Any:
             .exists()
         )
     return or_(*found)
-
-
-def _open_document(r: Any, data: dict[str, Any], order_date: date | None) -> OpenDocument:
-    return OpenDocument(
-        id=r.id,
-        kind=r.kind,
-        flow=r.flow,
-        number=r.number,
-        party_id=r.party_id,
-        party_name=r.party_name,
-        issue_date=r.issue_date,
-        due_date=r.due_date,
-        gross_minor=int(r.gross),
-        balance_minor=int(r.balance),
-        data=data,
-        order_date=order_date,
-    )

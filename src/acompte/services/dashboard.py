@@ -229,9 +229,9 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
         return Dashboard(
             currency=currency,
             as_of=as_of,
-            receivable=receivable.view.totals,
-            payable=payable.view.totals,
-            customer_credits=receivable.view.unapplied_credits,
+            receivable=receivable.totals,
+            payable=payable.totals,
+            customer_credits=receivable.unapplied_credits,
             deposits_not_invoiced=_tally(not_invoiced, currency),
             deposits_not_deducted=_tally(not_deducted, currency),
             unallocated_payments=_tally(unallocated, currency),

@@ -12,15 +12,30 @@ from typing import Any, Protocol
 
 #: The age classes the grouped reads answer, by how many days past due an open document is on `as_of`.
 #: `DUE_TODAY` is « not due » in the aged balance and « to pay » in the dashboard's actions.
-NOT_YET_DUE, DUE_TODAY, LATE_1_30, LATE_31_60, LATE_61_90, LATE_OVER_90 = range(6)
+NOT_YET_DUE, DUE_TODAY, LATE_1_30, LATE_31_60, LATE_61_90, LATE_OVER_90 = AGE_CLASSES = tuple(range(6))
+#: The age classes each bucket of the aged balance adds up, in the order of its buckets (domain.accounts.AgeBucket:
+#: not yet due, 1–30, 31–60, 61–90, over 90 days late).
+BUCKET_AGES = ((NOT_YET_DUE, DUE_TODAY), (LATE_1_30,), (LATE_31_60,), (LATE_61_90,), (LATE_OVER_90,))
+#: What a party holds in hand: its payments with money left, its credit notes with credit left.
+HELD_PAYMENT, HELD_CREDIT_NOTE = range(2)
 
 
 @dataclass(frozen=True, slots=True)
-class AgedSum:
-    """Open documents of one party in one age class: how many, what they still owe (one instalment each)."""
+class AgedParty:
+    """One party's open documents without payment terms (one instalment each): what they still owe in each bucket
+    of the aged balance (`BUCKET_AGES`' order); and what the party holds in hand (payments and credit notes not
+    yet used)."""
 
     party_id: int
     party_name: str
+    owed: tuple[int, ...]
+    held: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgeTally:
+    """Open documents without payment terms in one age class, over every party: how many, what they owe."""
+
     age: int
     count: int
     minor: int
@@ -45,14 +60,14 @@ class OpenDocument:
 
 
 @dataclass(frozen=True, slots=True)
-class HeldSum:
-    """Credits of one party in hand: how many, how much is left (of those partly used already, or not)."""
+class HeldTally:
+    """Credits in hand over every party, of one source (`HELD_PAYMENT`, `HELD_CREDIT_NOTE`), partly used
+    already or not: how many, how much is left."""
 
-    party_id: int
-    party_name: str
+    source: int
+    used_some: bool
     count: int
     minor: int
-    used_some: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,39 +103,42 @@ class AccountFigures(Protocol):
     """Open documents are validated invoices and deposit invoices of the flow whose position owes something
     (the figure the document lists compute: total − deducted − paid − credited − written off)."""
 
-    def aged_sums(
-        self, company_id: int, *, flow: str, currency: str, as_of: date, party_id: int | None = None
-    ) -> list[AgedSum]:
-        """Open documents without payment terms (one instalment, due on the due date or the issue date), by
-        party and age class."""
+    def aged_by_party(
+        self,
+        company_id: int,
+        *,
+        flow: str,
+        direction: str,
+        currency: str,
+        as_of: date,
+        party_id: int | None = None,
+    ) -> list[AgedParty]:
+        """Per party (or the one asked for) with an open document without payment terms (one instalment, due on
+        the due date or the issue date) or a credit in hand: what those documents owe by age class, and what it
+        holds — active payments of the direction with money left, and validated credit notes of the flow with
+        credit left and nothing written off. One row per party, whatever its number of documents."""
 
     def open_with_terms(
         self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
     ) -> list[OpenDocument]:
         """Open documents that carry payment terms: their instalments are worked out by the domain."""
 
-    def aged_sums_and_oldest_due(
+    def aged_by_age_and_oldest_due(
         self, company_id: int, *, flow: str, currency: str, as_of: date, before: date, limit: int
-    ) -> tuple[list[AgedSum], list[OpenDocument]]:
-        """`aged_sums` of the whole company, and the first `limit` of those open documents due before `before`,
-        oldest due first (id breaks ties): one read of the open documents for both."""
+    ) -> tuple[list[AgeTally], list[OpenDocument]]:
+        """`aged_by_party`'s open documents summed by age class over every party, and the first `limit` of them
+        due before `before`, oldest due first (id breaks ties)."""
 
-    def payments_held(
-        self, company_id: int, *, direction: str, currency: str, party_id: int | None = None
-    ) -> list[HeldSum]:
-        """Active payments with money left, by party and by whether they were partly used already (then an
-        overpayment: it settled something, or some of it was refunded or written off)."""
+    def held_by_use(self, company_id: int, *, flow: str, direction: str, currency: str) -> list[HeldTally]:
+        """`aged_by_party`'s credits in hand over every party, by source and by whether they were partly used
+        already (a payment that settled something, or some of which was refunded or written off, is then an
+        overpayment)."""
 
     def oldest_overpayments(self, company_id: int, *, direction: str, currency: str, limit: int) -> list[HeldPayment]:
         """Partly used active payments with money left, oldest first (payment date, then id)."""
 
-    def credit_notes_held(
-        self, company_id: int, *, flow: str, currency: str, party_id: int | None = None
-    ) -> list[HeldSum]:
-        """Validated credit notes with credit left and nothing written off, by party."""
-
     def credit_notes_left(self, company_id: int, *, flow: str, currency: str) -> tuple[Tallied, Tallied]:
-        """Those credit notes: (unused, partially used)."""
+        """Validated credit notes with credit left and nothing written off: (unused, partially used)."""
 
     def deposit_requests(self, company_id: int, *, flow: str, currency: str) -> list[AskedDeposit]:
         """The documents with a deposit requested that nothing but deposit documents was made from yet, oldest
