@@ -131,6 +131,7 @@ def _positioned(company_id: int, f: DocumentFilter, page_ids: Any, descending: b
         f,
         extra=[DocumentRow.id == page_ids.c.id],
         columns=[page_ids.c.page_key.label("page_key")],
+        fenced=True,
     )
     keep = [and_(true(), *_Position(docs).predicate(f)).label("passes")] if passes else []
     stmt = select(docs, *_position_columns(docs), docs.c.page_key.label("sort_key"), *keep)
@@ -196,7 +197,7 @@ def _by_position(
     limit: int,
 ) -> list[Any]:
     """The balance order of a list `by_summary` cannot read: every filtered row's balance orders them."""
-    docs = _filtered(company_id, f)
+    docs = _filtered(company_id, f, fenced=True)
     position = _Position(docs)
     key = sort_key(docs, sort)
     stmt = select(docs, *_position_columns(docs), key.label("sort_key"))
@@ -257,7 +258,7 @@ def count(session: Session, company_id: int, f: DocumentFilter, cap: int | None 
         rows = rows.where(*own_conditions(company_id, f), *summary_status(f))
     else:
         _planner(session)
-        docs = _filtered(company_id, f)
+        docs = _filtered(company_id, f, fenced=True)
         rows = select(docs.c.id).where(*_Position(docs).predicate(f))
     if cap is not None:
         rows = rows.limit(cap + 1)
