@@ -7,11 +7,14 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from acompte.persistence import document_sums
 from acompte.persistence.engine import alembic_config
 from acompte.persistence.rows import Base
 from acompte.persistence.searches import TRIGRAM_INDEXES  # importing it declares them on their tables
 
 MIGRATION = importlib.import_module("acompte.persistence.migrations.versions.0021_search_indexes")
+SUMS_MIGRATION = importlib.import_module("acompte.persistence.migrations.versions.0022_document_sums")
+STATUS_MIGRATION = importlib.import_module("acompte.persistence.migrations.versions.0023_lists_status")
 
 
 def test_migrations_have_a_single_head(database_url):
@@ -46,3 +49,13 @@ def test_the_database_is_at_the_latest_revision(app, database_url):
     with app.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head
         assert "alembic_version" in inspect(connection).get_table_names()
+
+
+def test_the_summary_rows_generated_columns_are_those_the_migrations_create():
+    """The table class declares the generated columns' SQL apart from the migrations (which are frozen): the same
+    text, else a database built by the migrations computes a status the code does not expect."""
+    assert document_sums.BALANCE == SUMS_MIGRATION.BALANCE
+    assert document_sums.STATUS == STATUS_MIGRATION.STATUS
+    columns = document_sums.DocumentSumsRow.__table__.c
+    assert str(columns.status.computed.sqltext) == STATUS_MIGRATION.STATUS
+    assert str(columns.balance_minor.computed.sqltext) == SUMS_MIGRATION.BALANCE

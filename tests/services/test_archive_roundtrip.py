@@ -296,6 +296,7 @@ def test_a_company_moved_reads_the_same_and_numbering_continues(
     imported = target.uow()
     with imported:
         assert imported.integrity.sums_astray(moved.company_id) == []
+        assert imported.integrity.totals_astray(moved.company_id) == []
     # the ids were remapped, not copied: the target's other company came first
     assert [d["id"] for d in after["documents"]] != [d["id"] for d in before["documents"]]
 

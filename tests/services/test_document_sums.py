@@ -1,11 +1,13 @@
 """Each document's stored sums (`document_sums`, kept by database triggers with the facts) equal its facts and its
-position after any history, and the lists that read them through their index (the balance order of one kind, a
-status filter in that order) list exactly the documents, in the order and with the figures, `services.positions`
-gives (SQLite and PostgreSQL).
+position after any history (its stored status included), the lists' kept totals (`document_totals`) equal the
+sums of the rows and the totals of the positions, and the lists that read them through their index (the balance
+order of one kind, a status filter in that order) list exactly the documents, in the order and with the
+figures, `services.positions` gives (SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, text
@@ -23,6 +25,7 @@ from tests.services.test_document_list import (
     History,
     all_rows,
     assert_row_is_its_position,
+    assert_totals_are_the_sums,
     reference,
 )
 
@@ -42,6 +45,7 @@ def assert_sums_are_the_facts_and_the_positions(app, ctx) -> None:  # type: igno
     uow = app.uow()
     with uow:
         assert uow.integrity.sums_astray(ctx.company_id) == []
+        assert uow.integrity.totals_astray(ctx.company_id) == []
     summaries = reference(uow, ctx)
     rows = stored(app, ctx.company_id)
     assert set(rows) == {s.id for s in summaries}
@@ -49,6 +53,8 @@ def assert_sums_are_the_facts_and_the_positions(app, ctx) -> None:  # type: igno
         r, p = rows[s.id], s.position
         assert (r.kind, r.flow, r.state, r.party_id, r.currency) == (s.kind, s.flow, s.state, s.party_id, "EUR")
         assert r.gross_minor == p.total.minor_units
+        # The stored status is the position's for every kind whose position is its own (what a status page reads).
+        assert r.status == (None if s.kind in COMMERCIAL else p.status.value), (s.kind, s.id)
         if s.kind in COMMERCIAL:
             assert r.balance_minor is None
         elif s.kind in CREDITS:
@@ -82,6 +88,8 @@ def assert_balance_pages_are_the_positions(app, ctx, kind: Kind, status, descend
     for row in all_rows(uow, ctx, chunk=3, **kw):
         assert_row_is_its_position(row, everything[row.id])
     assert documents.document_list_count(uow, ctx, kind=kind, status=status) == len(expected)
+    # the totals of the kind (and status): the groups the database keeps, summed
+    assert_totals_are_the_sums(documents.document_list_totals(uow, ctx, kind=kind, status=status), expected)
 
 
 @DB
@@ -117,24 +125,20 @@ def test_every_case_of_a_varied_history_is_summed_and_listed_as_its_position(app
     assert_balance_pages_are_the_positions(app, ctx, Kind.INVOICE, PositionStatus.CANCELLED, descending=False)
 
 
-def test_verify_names_a_sum_changed_behind_the_triggers_back(app):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("column", ["pay", "credited_full", "reversed"])
+def test_verify_names_a_sum_changed_behind_the_triggers_back(app, column):  # type: ignore[no-untyped-def]
     ctx = Ctx(companies.create_company(app.uow(), name="Sommes altérées SARL"), actor="test")
     history = History(app.uow(), ctx)
     for step in HISTORY[:7]:
         history.play(*step)
     assert not [b for b in verification.verify(app.uow(), ctx.company_id).breaks if b.check == "sums"]
     paid = max(stored(app, ctx.company_id).values(), key=lambda r: r.pay)
+    change = f"UPDATE document_sums SET {column} = {column} + :by WHERE company_id = :c AND document_id = :d"
     with app.engine.begin() as connection:
-        connection.execute(
-            text("UPDATE document_sums SET pay = pay + 1 WHERE company_id = :c AND document_id = :d"),
-            {"c": ctx.company_id, "d": paid.document_id},
-        )
+        connection.execute(text(change), {"by": 1, "c": ctx.company_id, "d": paid.document_id})
     try:
         [found] = [b for b in verification.verify(app.uow(), ctx.company_id).breaks if b.check == "sums"]
         assert (found.code, found.params["count"]) == ("summary", 1)
     finally:
         with app.engine.begin() as connection:
-            connection.execute(
-                text("UPDATE document_sums SET pay = pay - 1 WHERE company_id = :c AND document_id = :d"),
-                {"c": ctx.company_id, "d": paid.document_id},
-            )
+            connection.execute(text(change), {"by": -1, "c": ctx.company_id, "d": paid.document_id})

@@ -55,6 +55,7 @@ from acompte.persistence import (  # noqa: F401  (their tables are on Base.metad
     access_rows,
     bank_rows,
     document_sums,
+    document_totals,
     issued_rows,
     payment_sums,
 )
@@ -76,6 +77,7 @@ SKIPPED: dict[str, str] = {
     "payment_sums": "each payment's summary: the target's triggers build it as the payments and their uses are "
     "inserted (copied too, it would count every use twice)",
     "document_sums": "each document's sums: the target's triggers rebuild them as the documents and facts go in",
+    "document_totals": "the lists' totals: the target's triggers rebuild them as the documents' sums change",
 }
 
 #: Id columns that are not foreign keys (the history outlives what it names), and the table they name.

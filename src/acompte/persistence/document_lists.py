@@ -10,11 +10,14 @@ tests/services/test_document_sums.py).
 
 Cost. The document's own sums are one row of `document_sums` (persistence/document_sums.py), kept by database
 triggers in the transaction that writes a fact: a list joins it by its key, so a page, a status filter or the
-totals read one row per document, never the allocations. The figures that need more than the document's own
-rows (an invoice's cancellation, a commercial document's family) are correlated scalars behind a CASE on the
-kind, so a list of invoices never walks families; without a status filter the totals of invoices and credit
-notes are plain sums of their summary rows (they are linear), and only commercial documents, whose balance is
-not (never below zero), are summed row by row. bench/lists.py times it.
+totals read one row per document, never the allocations. The row also holds what cancels the document (an
+invoice credited in full, a deposit invoice reversed) and, for every kind whose position is its own (invoices,
+deposit invoices, credit notes), its status: a status filter on those is a condition on the row and its index.
+Only a commercial document's figures need more than its own rows (its family): correlated scalars behind a
+CASE on the kind, so a list of invoices never walks families. The totals of invoices and credit notes are plain
+sums (they are linear): by kind, flow, state and status they are kept by the database (document_totals.py), else
+their summary rows are summed; only commercial documents, whose balance is not (never below zero), are summed
+row by row. bench/lists.py times it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from acompte.domain.positions import COMMERCIAL_KINDS, TO_SETTLE_KINDS
 from acompte.domain.statuses import PositionStatus
 from acompte.persistence.document_filters import own_conditions
 from acompte.persistence.document_sums import DocumentSumsRow
+from acompte.persistence.document_totals import kept_parts
 from acompte.persistence.rows import AllocationRow, DeductionRow, DocumentRow, EventRow, PartyRow
 from acompte.services.views import DocumentFilter, DocumentListTotals
 
@@ -60,6 +64,8 @@ def constants(values: tuple[str, ...]) -> list[Any]:
 ZERO: ColumnElement[Any] = literal_column("0")
 PAYMENT_STATUSES = frozenset({PositionStatus.UNPAID, PositionStatus.PARTIAL, PositionStatus.PAID})
 INVOICING_STATUSES = frozenset({PositionStatus.PARTIALLY_INVOICED, PositionStatus.INVOICED})
+#: The statuses a quote, an order or a delivery note can take.
+COMMERCIAL_STATUSES = PAYMENT_STATUSES | INVOICING_STATUSES | {PositionStatus.DRAFT, PositionStatus.CANCELLED}
 
 
 def _generations() -> int:
@@ -169,23 +175,28 @@ def _deposits_paid(member: Any) -> tuple[Any, list[Any]]:
 
 
 @cache
-def _extras() -> tuple[Any, ...]:
-    """The facts beyond the document's own summary, each computed only for the kinds it concerns.
+def _extras(family: bool = True) -> tuple[Any, ...]:
+    """The facts beyond the document's own summary, each computed only for the kinds it concerns; without
+    `family` (a list of kinds that have none: invoices, credit notes), zeros in their place, so that the
+    statement does not carry the family's sub-queries (their planning cost more than the page).
 
     Built once per process: they depend on no filter, and building their aliased sub-queries costs far more
     Python time (about 30 ms) than the database spends on a page; SQL expressions are immutable, so every
     statement can share them."""
-    kind, state, gross = DocumentRow.kind, DocumentRow.state, DocumentRow.gross_minor
+    kind, state, gross, sums = DocumentRow.kind, DocumentRow.state, DocumentRow.gross_minor, DocumentSumsRow
     commercial = kind.in_(constants(COMMERCIAL))
+    # What cancels a document is on its summary row, kept with the history and the deposit credit notes.
     cancelled = case(
-        (and_(kind == INVOICE, state == VALIDATED, _credited_in_full(DocumentRow)), 1),
-        (and_(kind == DEPOSIT_INVOICE, state == VALIDATED, gross > 0, _reversed(DocumentRow) >= gross), 1),
+        (and_(kind == INVOICE, state == VALIDATED, sums.credited_full > 0), 1),
+        (and_(kind == DEPOSIT_INVOICE, state == VALIDATED, gross > 0, sums.reversed >= gross), 1),
         else_=0,
     )
 
     def only(condition: Any, amount: Any) -> Any:
         return case((condition, amount), else_=0)
 
+    if not family:
+        return (cancelled.label("cancelled"), *(ZERO.label(name) for name in ("final", "carried", "deposits_paid")))
     return (
         cancelled.label("cancelled"),
         only(commercial, _family_sum(_final_invoiced)).label("final"),
@@ -203,11 +214,19 @@ def party_name(doc: Any) -> Any:
     return select(PartyRow.name).where(PartyRow.id == doc.party_id).correlate(doc).scalar_subquery()
 
 
-def _filtered(company_id: int, f: DocumentFilter, *, extra: Sequence[Any] = (), columns: Sequence[Any] = ()) -> Any:
+def _filtered(
+    company_id: int,
+    f: DocumentFilter,
+    *,
+    extra: Sequence[Any] = (),
+    columns: Sequence[Any] = (),
+    fenced: bool = False,
+) -> Any:
     """The filtered documents with their facts: pay / cred (payments / credits allocated to it), wo (shortfall
     written off on it), ded (deposits it deducts), used / refunded / cwo (a credit note's uses, refunds and
-    write-off), all read from the document's summary row (document_sums.py, kept by triggers with the facts:
-    one row by its key, whatever the number of facts), and the facts of `_extras` (cancellation, family)."""
+    write-off), own_status (the stored status of a kind whose position is its own), all read from the document's
+    summary row (document_sums.py, kept by triggers with the facts: one row by its key, whatever the number of
+    facts), and the facts of `_extras` (cancellation, family)."""
     sums = DocumentSumsRow
     credit = DocumentRow.kind.in_(constants(CREDITS))
 
@@ -231,13 +250,18 @@ def _filtered(company_id: int, f: DocumentFilter, *, extra: Sequence[Any] = (), 
         sums.cred.label("cred"),
         sums.wo.label("wo"),
         sums.ded.label("ded"),
-        *_extras(),
+        sums.status.label("own_status"),
+        *_extras(not own_position(f)),
         as_credit(sums.used, "used"),
         as_credit(sums.refunded, "refunded"),
         as_credit(sums.cwo, "cwo"),
         *columns,
     ).join(sums, sums.document_id == DocumentRow.id)
-    return stmt.where(*own_conditions(company_id, f), *extra).subquery("docs")
+    stmt = stmt.where(*own_conditions(company_id, f), *extra)
+    # `fenced`: kept a sub-query (OFFSET 0), not merged into the statement that reads it. Merged, each use of a
+    # family figure by the position's expressions (status, balance, the filter…) repeats its correlated
+    # sub-queries: a page of every kind planned some hundred of them (130–160 ms of planning under load).
+    return (stmt.offset(0) if fenced else stmt).subquery("docs")
 
 
 class _Position:
@@ -311,24 +335,23 @@ class _Position:
         return [*self._status(f.status), *([self.to_settle()] if f.open else [])]
 
     def _status(self, status: str | None) -> list[Any]:
-        """The rows of `status`: cheap conditions first (the document's own columns and sums), then the status
-        itself, so the correlated facts are read only for the rows that may have it."""
+        """The rows of `status`: a kind whose position is its own by its stored status (`own_status`, from its
+        summary row); a commercial document by cheap conditions first, then the status itself, so that its
+        family is read only for the rows that may have it."""
         if not status:
             return []
         c, wanted = self.c, PositionStatus(status)
+        own = c.own_status == wanted.value
         if wanted is PositionStatus.DRAFT:
             return [c.state == DRAFT]
         if wanted is PositionStatus.CANCELLED:
-            payable = and_(c.state == VALIDATED, c.kind.in_((INVOICE, DEPOSIT_INVOICE)), c.cancelled == 1)
-            return [or_(c.state == CANCELLED, payable)]
-        cheap = [c.state == VALIDATED]
+            return [or_(c.state == CANCELLED, own)]
+        if wanted in INVOICING_STATUSES:
+            return [c.state == VALIDATED, self.commercial, self.status() == wanted.value]
         if wanted in PAYMENT_STATUSES:
-            cheap += [not_(self.credit), self._payment(wanted)]
-        elif wanted in INVOICING_STATUSES:
-            cheap.append(self.commercial)
-        else:
-            cheap.append(self.credit)
-        return [*cheap, self.status() == wanted.value]
+            family = and_(self.commercial, c.state == VALIDATED, self._payment(wanted), self.status() == wanted.value)
+            return [or_(own, family)]
+        return [own]
 
 
 def sort_key(docs: Any, sort: str) -> Any:
@@ -347,10 +370,10 @@ def sort_key(docs: Any, sort: str) -> Any:
 def totals(session: Session, company_id: int, f: DocumentFilter, currency: str) -> DocumentListTotals:
     """Count of every filtered row and, over those in `currency`, the sums of their positions' figures.
 
-    Without a status filter, invoices and credit notes need no per-document figure (each is a linear sum): they
-    are the allocations, write-offs and deductions whose document passes the filters, each summed by a join on
-    the filtered documents; commercial documents are summed row by row (their balance never goes below zero).
-    With a status filter each row's status decides whether it counts: sums grouped by document, joined once."""
+    Invoices and credit notes need no per-document figure (each is a linear sum of its summary row, and the row
+    holds its status): their summary rows are summed, alone when the filter is on the columns they copy, else
+    joined to the filtered documents. Commercial documents are summed row by row (their balance never goes below
+    zero, their status depends on their family), and only when the filter can keep one."""
     _planner(session)
     count = other = 0
     sums = dict.fromkeys(FIGURES, 0)
@@ -364,42 +387,38 @@ def totals(session: Session, company_id: int, f: DocumentFilter, currency: str) 
         for name in FIGURES:
             sums[name] += figures[name]
 
-    if f.status or f.open:
-        for same, n, *values in session.execute(_positioned_totals(company_id, f, currency)):
+    # A list of one kind reads only its part (the database would still walk the filtered rows of the other).
+    if (not f.kind or f.kind in COMMERCIAL) and (not f.status or PositionStatus(f.status) in COMMERCIAL_STATUSES):
+        commercial = [DocumentRow.kind.in_(constants(COMMERCIAL))]
+        for same, n, *values in session.execute(_positioned_totals(company_id, f, currency, extra=commercial)):
             add(bool(same), int(n), dict(zip(FIGURES, map(int, values), strict=True)))
-    else:
-        # A list of one kind reads only its part (the database would still walk the filtered rows of the other).
-        parts: list[Any] = []
-        if not f.kind or f.kind in COMMERCIAL:
-            commercial = [DocumentRow.kind.in_(constants(COMMERCIAL))]
-            for same, n, *values in session.execute(_positioned_totals(company_id, f, currency, extra=commercial)):
-                add(bool(same), int(n), dict(zip(FIGURES, map(int, values), strict=True)))
-        if not f.kind or f.kind not in COMMERCIAL:
-            parts = list(session.execute(_linear_parts(company_id, f, currency)))
-        for is_credit, same, *raw in parts:
-            n, gross, pay, cred, wo, ded, cwo = map(int, raw)
-            if is_credit:
-                figures = dict.fromkeys(FIGURES, 0) | {"gross": gross, "written_off": cwo, "settled": cwo}
-            else:
-                figures = {
-                    "gross": gross,
-                    "deducted": ded,
-                    "paid": pay,
-                    "credited": cred,
-                    "written_off": wo,
-                    "net_to_pay": gross - ded,
-                    "balance_due": gross - ded - pay - cred - wo,
-                    "deposits": ded,
-                    "settled": pay + cred + wo,
-                }
-            add(bool(same), n, figures)
+    parts: list[Any] = []
+    if not f.kind or f.kind not in COMMERCIAL:
+        parts = list(session.execute(_linear_parts(company_id, f, currency)))
+    for is_credit, same, *raw in parts:
+        n, gross, pay, cred, wo, ded, cwo = map(int, raw)
+        if is_credit:
+            figures = dict.fromkeys(FIGURES, 0) | {"gross": gross, "written_off": cwo, "settled": cwo}
+        else:
+            figures = {
+                "gross": gross,
+                "deducted": ded,
+                "paid": pay,
+                "credited": cred,
+                "written_off": wo,
+                "net_to_pay": gross - ded,
+                "balance_due": gross - ded - pay - cred - wo,
+                "deposits": ded,
+                "settled": pay + cred + wo,
+            }
+        add(bool(same), n, figures)
     money = Money.from_minor
     return DocumentListTotals(count=count, other_currency=other, **{k: money(v, currency) for k, v in sums.items()})
 
 
 def _positioned_totals(company_id: int, f: DocumentFilter, currency: str, extra: Sequence[Any] = ()) -> Any:
     """(same currency, count, *FIGURES) over the filtered rows, each row's position computed."""
-    docs = _filtered(company_id, f, extra=extra)
+    docs = _filtered(company_id, f, extra=extra, fenced=True)
     position = _Position(docs)
     same = docs.c.currency == currency
     return (
@@ -424,23 +443,46 @@ def _summary_conditions(company_id: int, f: DocumentFilter) -> list[Any] | None:
     where += [s.kind == f.kind] if f.kind else []
     where += [s.flow == f.flow] if f.flow else []
     where += [s.state == f.state] if f.state else []
-    where += [s.state == VALIDATED] if f.open else []
+    return where
+
+
+def own_position(f: DocumentFilter) -> bool:
+    """Whether the filter keeps only kinds whose position is their own (its status stored on the summary row)."""
+    return bool(f.kind) and f.kind not in COMMERCIAL
+
+
+def summary_status(f: DocumentFilter) -> list[Any]:
+    """The filter on the position (a status, « to settle ») as conditions on the summary row of a document whose
+    position is its own (invoices, deposit invoices, credit notes): exact for those, never for a commercial one.
+    « To settle » (Position.to_settle): issued, not cancelled, a balance due or credit left."""
+    s = DocumentSumsRow
+    where = [s.status == f.status] if f.status else []
+    if f.open:
+        credit = s.kind.in_(constants(CREDITS))
+        left = or_(
+            and_(not_(credit), s.balance_minor != 0),
+            and_(credit, s.gross_minor - s.used - s.refunded - s.cwo > 0),
+        )
+        where += [s.state == VALIDATED, s.status != CANCELLED, left]
     return where
 
 
 def _linear_parts(company_id: int, f: DocumentFilter, currency: str) -> Any:
     """(credit kind, same currency, count, gross, pay, cred, wo, ded, cwo) rows over the filtered invoices and
-    credit notes: their summary rows summed — alone when the filter is on the columns they copy, else joined to
-    the filtered documents."""
+    credit notes: the totals the database keeps by kind, flow, state and status (persistence/document_totals.py)
+    when the filter is on those only; else their summary rows summed — alone when the filter is on the columns
+    they copy, else joined to the filtered documents."""
     s = DocumentSumsRow
     figures = (s.gross_minor, s.pay, s.cred, s.wo, s.ded, s.cwo)
     credit, same = s.kind.in_(constants(CREDITS)), s.currency == currency
     stmt = select(credit, same, func.count(), *(func.coalesce(func.sum(v), 0) for v in figures))
     where = _summary_conditions(company_id, f)
+    if where is not None and not f.open:  # the groups the database keeps: a few rows, whatever the company's size
+        return kept_parts(company_id, currency, kind=f.kind, flow=f.flow, state=f.state, status=f.status)
     if where is None:
         stmt = stmt.join(DocumentRow, DocumentRow.id == s.document_id)
         where = own_conditions(company_id, f)
-    return stmt.where(*where, s.kind.notin_(COMMERCIAL)).group_by(credit, same)
+    return stmt.where(*where, *summary_status(f), s.kind.notin_(COMMERCIAL)).group_by(credit, same)
 
 
 def _planner(session: Session) -> None:

@@ -2,29 +2,29 @@
 
 A page never counts or sums the other filtered rows (persistence/document_lists.py `totals` does, when asked).
 
-Three ways to a page, chosen by `narrow` and the order:
-- **By the document's own columns** (no status filter, no "to settle" filter, a column's order): the ids of the
-  page come first, from an index that starts with the company and ends with the sort key and the id (migration
-  0019_list_indexes), bounded by a keyset cursor `(sort key, id)` or by an offset; then the positions are summed for
-  those ids only. Deep pages by cursor read as many index entries as a first page; an offset reads that many
-  index entries more (ids only: no sum, no table row), which is its bound.
-- **Filtered on the position, in a column's order** (a status, "to settle"): the same ids, read in order a batch
-  at a time, each batch's positions summed and kept when they pass, until the page is full: the cost follows how
-  rare the status is, not the size of the company.
-- **The balance order** of a list of one kind whose balance is the document's own (invoices, deposit invoices,
-  credit notes): its summary rows (persistence/document_sums.py, kept by triggers with the facts) hold the
-  balance in an index that starts with the company, the kind and the flow, read like a column's order — with a
-  status, batch by batch as above, the summary rows failing the status already left out by the index walk.
-  Quotes, orders, delivery notes (their balance depends on their family) or every kind at once: every filtered
-  row's balance is computed to order them.
+Three ways to a page, chosen by `narrow`, `own_position` and the order:
+- **By the document's own columns** (no status filter, no "to settle" filter, a column's order; or a list of one
+  kind whose position is its own — invoices, deposit invoices, credit notes — whatever its filter): the ids of
+  the page come first, from an index that starts with the company and ends with the sort key and the id
+  (migration 0019_list_indexes), bounded by a keyset cursor `(sort key, id)` or by an offset; then the positions
+  are summed for those ids only. A status or "to settle" of such a kind is a condition on the document's
+  summary row (persistence/document_sums.py, kept by triggers with the facts: its stored status), joined by
+  its key; the balance order reads the summary's index (company, kind, flow, [status,] balance, id). Deep
+  pages by cursor read as many index entries as a first page; an offset reads that many index entries more
+  (ids only: no sum, no table row), which is its bound.
+- **Filtered on the position, in a column's order, over commercial documents or every kind** (their status
+  depends on their family): the same ids, read in order a batch at a time, each batch's positions summed and
+  kept when they pass, until the page is full: the cost follows how rare the status is, not the size of the
+  company.
+- **The balance order of quotes, orders, delivery notes or every kind at once**: every filtered row's balance is
+  computed to order them.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, literal_column, select, true, tuple_
+from sqlalchemy import Date, and_, func, literal_column, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from acompte.domain.money import Money
@@ -34,12 +34,12 @@ from acompte.persistence.document_lists import (
     COMMERCIAL,
     CREDITS,
     NO_DUE_DATE,
-    ZERO,
     _filtered,
     _planner,
     _Position,
-    constants,
+    own_position,
     sort_key,
+    summary_status,
 )
 from acompte.persistence.document_sums import DocumentSumsRow
 from acompte.persistence.rows import DocumentRow, PartyRow
@@ -72,39 +72,7 @@ def narrow(f: DocumentFilter, sort: str) -> bool:
 def by_summary(f: DocumentFilter, sort: str) -> bool:
     """Whether the balance order is read from the summary's index: a list of one kind whose balance needs only
     the document's own facts."""
-    return sort == "balance" and bool(f.kind) and f.kind not in COMMERCIAL
-
-
-def _summary_status(f: DocumentFilter) -> list[Any]:
-    """The filter on the position as conditions on the summary row, for a kind `by_summary` reads: the lists'
-    own predicate over the summary's sums, the document taken as not cancelled (a cancellation is read from the
-    history, not the summary). A row failing it cannot pass the filter (every status but « cancelled » needs the
-    document not cancelled); the rows that pass are checked again on their positions."""
-    if not (f.status or f.open) or f.status == PositionStatus.CANCELLED.value:
-        return []
-    s, zero = DocumentSumsRow, ZERO
-    credit = s.kind.in_(constants(CREDITS))
-
-    def as_credit(amount: Any) -> Any:
-        return case((credit, amount), else_=0)
-
-    c = SimpleNamespace(
-        kind=s.kind,
-        state=s.state,
-        gross=s.gross_minor,
-        pay=s.pay,
-        cred=s.cred,
-        wo=s.wo,
-        ded=s.ded,
-        used=as_credit(s.used),
-        refunded=as_credit(s.refunded),
-        cwo=as_credit(s.cwo),
-        cancelled=zero,
-        final=zero,
-        carried=zero,
-        deposits_paid=zero,
-    )
-    return list(_Position(SimpleNamespace(c=c)).predicate(f))
+    return sort == "balance" and own_position(f)
 
 
 def _balance_ids(company_id: int, f: DocumentFilter, descending: bool, bound: Key | None) -> Any:
@@ -113,9 +81,7 @@ def _balance_ids(company_id: int, f: DocumentFilter, descending: bool, bound: Ke
     key = s.balance_minor
     ids = select(s.document_id.label("id"), key.label("page_key")).join(DocumentRow, DocumentRow.id == s.document_id)
     ids = ids.where(s.company_id == company_id, s.kind == f.kind, *([s.flow == f.flow] if f.flow else []))
-    ids = ids.where(
-        *own_conditions(company_id, f), *_summary_status(f), *_keyset(key, s.document_id, bound, descending)
-    )
+    ids = ids.where(*own_conditions(company_id, f), *summary_status(f), *_keyset(key, s.document_id, bound, descending))
     return ids.order_by(*_order(key, s.document_id, descending))
 
 
@@ -143,6 +109,8 @@ def _page_ids(company_id: int, f: DocumentFilter, sort: str, descending: bool, b
         return _balance_ids(company_id, f, descending, bound)
     key = own_sort_key(sort)
     ids = select(DocumentRow.id.label("id"), key.label("page_key")).where(*own_conditions(company_id, f))
+    if (f.status or f.open) and own_position(f):  # the status on the summary row, one row by its key
+        ids = ids.join(DocumentSumsRow, DocumentSumsRow.document_id == DocumentRow.id).where(*summary_status(f))
     if sort == "party":
         # The parties in name order from their index (company, lower(name), id), each one's documents from
         # ix_documents_list_party, each name's documents sorted by id as they come (PostgreSQL's incremental
@@ -163,6 +131,7 @@ def _positioned(company_id: int, f: DocumentFilter, page_ids: Any, descending: b
         f,
         extra=[DocumentRow.id == page_ids.c.id],
         columns=[page_ids.c.page_key.label("page_key")],
+        fenced=True,
     )
     keep = [and_(true(), *_Position(docs).predicate(f)).label("passes")] if passes else []
     stmt = select(docs, *_position_columns(docs), docs.c.page_key.label("sort_key"), *keep)
@@ -228,7 +197,7 @@ def _by_position(
     limit: int,
 ) -> list[Any]:
     """The balance order of a list `by_summary` cannot read: every filtered row's balance orders them."""
-    docs = _filtered(company_id, f)
+    docs = _filtered(company_id, f, fenced=True)
     position = _Position(docs)
     key = sort_key(docs, sort)
     stmt = select(docs, *_position_columns(docs), key.label("sort_key"))
@@ -254,10 +223,10 @@ def page(
     _planner(session)
     backwards = before is not None
     reading = descending != backwards  # the order the rows are read in
-    if narrow(f, sort) or (by_summary(f, sort) and not (f.status or f.open)):
+    if narrow(f, sort) or own_position(f):
         way = _by_own_columns
     else:
-        way = _by_position if sort == "balance" and not by_summary(f, sort) else _by_status_in_order
+        way = _by_position if sort == "balance" else _by_status_in_order
     read = way(session, company_id, f, sort, reading, before if backwards else after, offset, limit)
     found = [(_row(r), (r.sort_key, r.id)) for r in read]
     return found[::-1] if backwards else found
@@ -284,9 +253,12 @@ def count(session: Session, company_id: int, f: DocumentFilter, cap: int | None 
     one, each row's status decides (correlated to the rows counted, so a cap bounds the sums read too)."""
     if narrow(f, "date"):
         rows: Any = select(DocumentRow.id).where(*own_conditions(company_id, f))
+    elif own_position(f):
+        rows = select(DocumentRow.id).join(DocumentSumsRow, DocumentSumsRow.document_id == DocumentRow.id)
+        rows = rows.where(*own_conditions(company_id, f), *summary_status(f))
     else:
         _planner(session)
-        docs = _filtered(company_id, f)
+        docs = _filtered(company_id, f, fenced=True)
         rows = select(docs.c.id).where(*_Position(docs).predicate(f))
     if cap is not None:
         rows = rows.limit(cap + 1)

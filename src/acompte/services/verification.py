@@ -90,6 +90,7 @@ def verify(uow: UnitOfWork, company_id: int | None = None) -> Verification:
                 _numbering_break(cid, facts),
                 _summary_break(cid, uow.integrity.payment_summary_difference(cid)),
                 _sums_break(cid, facts, uow.integrity.sums_astray(cid)),
+                _totals_break(cid, uow.integrity.totals_astray(cid)),
             ]
             breaks += [b for b in found if b is not None]
         return Verification(len(ids), events, allocations, numbers, tuple(breaks))
@@ -229,6 +230,12 @@ def _sums_break(company_id: int, facts: IntegrityFacts, astray: list[int]) -> Br
     if not astray:
         return None
     return Break(company_id, "sums", "summary", {"document": _number(facts, astray[0]), "count": len(astray)})
+
+
+def _totals_break(company_id: int, astray: list[tuple[str, ...]]) -> Break | None:
+    if not astray:
+        return None
+    return Break(company_id, "sums", "totals", {"group": " ".join(astray[0]), "count": len(astray)})
 
 
 def _number(facts: IntegrityFacts, document_id: int) -> str:

@@ -29,6 +29,8 @@ SENTENCES = {
     "payment_summary": "le récapitulatif du règlement {payment} ({column}) ne correspond plus à ses rapprochements,"
     " remboursements et passages en perte",
     "summary": "les sommes tenues de la pièce {document} ne sont plus celles de ses faits ({count} pièce(s) en écart)",
+    "totals": "les totaux tenus des listes ({group}) ne sont plus les sommes de leurs pièces"
+    " ({count} groupe(s) en écart)",
 }
 CHECKS = {
     "chain": "chaîne",

@@ -333,6 +333,10 @@ class Integrity(Protocol):
         """The documents whose stored sums (kept by the database with the facts) differ from their facts."""
         ...
 
+    def totals_astray(self, company_id: int) -> list[tuple[str, ...]]:
+        """The groups (kind, flow, state, currency, status) whose kept list totals differ from their documents'."""
+        ...
+
 
 class Positions(Protocol):
     """The facts a document's position is computed from, read in bulk."""
