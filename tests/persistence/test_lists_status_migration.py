@@ -1,4 +1,4 @@
-"""The migration that stores each document's status and the lists' totals (0023_lists_status) fills them from the
+"""The migration that stores each document's status and the lists' totals (0024_lists_status) fills them from the
 facts already there — an invoice credited in full, a deposit invoice reversed — and downgrades to the sums of
 0022 leaving the facts untouched; upgraded again, the same rows. On the test's backend (a scratch database)."""
 
@@ -47,7 +47,7 @@ def test_the_status_and_the_totals_are_backfilled_on_upgrade_and_dropped_on_down
             assert sum(r[5] for r in totals) == sum(1 for r in kept if r[-1] is not None)
             application.engine.dispose()
 
-            command.downgrade(alembic_config(url), "0022_document_sums")
+            command.downgrade(alembic_config(url), "0023_export_pending_payments")
             with application.engine.execution_options(**WHOLE_DATABASE).connect() as connection:
                 assert "document_totals" not in inspect(connection).get_table_names()
                 columns = {c["name"] for c in inspect(connection).get_columns("document_sums")}

@@ -14,7 +14,7 @@ from acompte.persistence.searches import TRIGRAM_INDEXES  # importing it declare
 
 MIGRATION = importlib.import_module("acompte.persistence.migrations.versions.0021_search_indexes")
 SUMS_MIGRATION = importlib.import_module("acompte.persistence.migrations.versions.0022_document_sums")
-STATUS_MIGRATION = importlib.import_module("acompte.persistence.migrations.versions.0023_lists_status")
+STATUS_MIGRATION = importlib.import_module("acompte.persistence.migrations.versions.0024_lists_status")
 
 
 def test_migrations_have_a_single_head(database_url):

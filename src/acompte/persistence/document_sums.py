@@ -12,7 +12,7 @@ was allocated to, `refunded` what was paid back from it, `cwo` its write-off. `b
 of a document whose balance needs nothing but these (invoices and deposit invoices; 0 for a credit note; NULL for
 a quote, order or delivery note, whose figures depend on their family).
 
-What cancels a document is kept beside (migration 0023_lists_status): `credited_full`, how many
+What cancels a document is kept beside (migration 0024_lists_status): `credited_full`, how many
 `InvoiceCreditedInFull` events name it (a trigger on the history), and `reversed`, the total of the issued deposit
 credit notes made from it (a trigger on documents). `status`, a generated column, is then the position status of
 every kind whose position is its own (NULL for a quote, order or delivery note): a list filtered on a status, and
@@ -64,7 +64,7 @@ BALANCE = (
 )
 SUMS = ("pay", "cred", "wo", "ded", "used", "refunded", "cwo")
 #: What the migration's generated status column computes (domain.positions' status of a kind whose position is
-#: its own; kept literally equal to 0023_lists_status's: the schema test compares them).
+#: its own; kept literally equal to 0024_lists_status's: the schema test compares them).
 STATUS = (
     "CASE WHEN kind IN ('delivery', 'order', 'quote') THEN NULL"
     " WHEN state = 'draft' THEN 'draft'"

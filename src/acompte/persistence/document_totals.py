@@ -1,4 +1,4 @@
-"""The lists' totals kept by the database (`document_totals`, migration 0023_lists_status): for each company, kind,
+"""The lists' totals kept by the database (`document_totals`, migration 0024_lists_status): for each company, kind,
 flow, state, currency and status of the documents whose position is their own (invoices, deposit invoices,
 credit notes), how many there are and the sums of their summary rows (persistence/document_sums.py).
 

@@ -19,8 +19,8 @@ The table is rebuilt (SQLite cannot add a stored generated column): 0022's objec
 with the new columns, filled by 0022's backfill plus the two new facts, and 0022's triggers and indexes made
 again beside the new ones. Downgrade drops them all and runs 0022's upgrade (its backfill from the facts).
 
-Revision ID: 0023_lists_status
-Revises: 0022_document_sums
+Revision ID: 0024_lists_status
+Revises: 0023_export_pending_payments
 Create Date: 2026-12-07 23:30:00
 """
 
@@ -29,8 +29,8 @@ import importlib
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023_lists_status"
-down_revision = "0022_document_sums"
+revision = "0024_lists_status"
+down_revision = "0023_export_pending_payments"
 branch_labels = None
 depends_on = None
 
