@@ -55,6 +55,7 @@ from acompte.persistence import (  # noqa: F401  (their tables are on Base.metad
     access_rows,
     bank_rows,
     document_sums,
+    figure_tallies,
     payment_sums,
 )
 from acompte.persistence.base import Repo
@@ -75,6 +76,8 @@ SKIPPED: dict[str, str] = {
     "payment_sums": "each payment's summary: the target's triggers build it as the payments and their uses are "
     "inserted (copied too, it would count every use twice)",
     "document_sums": "each document's sums: the target's triggers rebuild them as the documents and facts go in",
+    "document_tallies": "the dashboard's counts of documents: the target's triggers rebuild them as they go in",
+    "payment_months": "the dashboard's cash per month: the target's triggers rebuild it as the payments go in",
 }
 
 #: Id columns that are not foreign keys (the history outlives what it names), and the table they name.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from acompte.persistence import payment_sums
+from acompte.persistence import figure_tallies, payment_sums
 from acompte.persistence.base import Repo
 from acompte.persistence.document_sums import mismatched
 from acompte.persistence.rows import (
@@ -22,6 +22,9 @@ from acompte.services.views import IntegrityFacts, LiveAllocation, Numbered
 class IntegrityRepository(Repo):
     def sums_astray(self, company_id: int) -> list[int]:
         return mismatched(self.session, company_id)
+
+    def tallies_astray(self, company_id: int) -> list[str]:
+        return figure_tallies.differences(self.session, company_id)
 
     def facts(self, company_id: int) -> IntegrityFacts:
         allocations = tuple(

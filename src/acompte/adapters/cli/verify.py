@@ -29,6 +29,7 @@ SENTENCES = {
     "payment_summary": "le récapitulatif du règlement {payment} ({column}) ne correspond plus à ses rapprochements,"
     " remboursements et passages en perte",
     "summary": "les sommes tenues de la pièce {document} ne sont plus celles de ses faits ({count} pièce(s) en écart)",
+    "tally": "le décompte tenu « {key} » ne correspond plus aux pièces et règlements ({count} décompte(s) en écart)",
 }
 CHECKS = {
     "chain": "chaîne",
@@ -37,6 +38,7 @@ CHECKS = {
     "numbering": "numérotation",
     "summary": "récapitulatifs",
     "sums": "sommes tenues",
+    "tallies": "décomptes du tableau de bord",
 }
 
 

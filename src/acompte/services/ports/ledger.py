@@ -333,6 +333,10 @@ class Integrity(Protocol):
         """The documents whose stored sums (kept by the database with the facts) differ from their facts."""
         ...
 
+    def tallies_astray(self, company_id: int) -> list[str]:
+        """The dashboard's tallies (kept by the database with the facts) that differ from the facts, by key."""
+        ...
+
 
 class Positions(Protocol):
     """The facts a document's position is computed from, read in bulk."""
