@@ -9,10 +9,12 @@ a list of ids: their parameters do not grow with the data, and the database read
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy import bindparam, case, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from acompte.domain.documents import CREDIT_KINDS, Kind, State
@@ -20,13 +22,19 @@ from acompte.domain.positions import COMMERCIAL_KINDS
 from acompte.persistence.aged_figures import AgedFiguresRepository
 from acompte.persistence.document_lists import (
     Positioned,
-    deposit_carried,
     filtered,
-    payments_on,
+)
+from acompte.persistence.document_sums import DocumentSumsRow
+from acompte.persistence.figure_tallies import (
+    DocumentTallyRow,
+    credit_left,
+    credit_notes_with_credit,
+    deposit_invoices_paid,
+    holds,
 )
 from acompte.persistence.payment_sums import PaymentSumRow, held
 from acompte.persistence.rows import (
-    AllocationRow,
+    DeductionRow,
     DocumentRow,
     PartyRow,
     PaymentRow,
@@ -107,81 +115,134 @@ class AccountFiguresRepository(AgedFiguresRepository):
         return held.add_columns(left.label("left")).where(docs.c.cwo <= 0, left > 0).subquery()
 
     def credit_notes_left(self, company_id: int, *, flow: str, currency: str) -> tuple[Tallied, Tallied]:
-        n = self._credit_notes(company_id, flow, currency, None)
-        used = case((n.c.used != 0, 1), else_=0).label("used_some")
-        found = {
-            int(kind): Tallied(int(c), int(m))
-            for kind, c, m in self._execute(select(used, func.count(), func.sum(n.c.left)).group_by(used))
-        }
+        # `_credit_notes`' rows and figures, read from the summary rows alone: a range of the partial index of
+        # the credit notes with credit left (figure_tallies.CREDIT_LEFT), however many credit notes were used up
+        s = DocumentSumsRow
+        used = case((s.used + s.refunded != 0, 1), else_=0).label("used_some")
+        stmt = (
+            select(used, func.count(), func.sum(credit_left(s)))
+            .where(s.company_id == company_id, s.flow == flow, s.currency == currency, *credit_notes_with_credit(s))
+            .group_by(used)
+        )
+        found = {int(kind): Tallied(int(c), int(m)) for kind, c, m in self._execute(stmt)}
         return found.get(0, Tallied()), found.get(1, Tallied())
 
     def deposit_requests(self, company_id: int, *, flow: str, currency: str) -> list[AskedDeposit]:
+        stmt = _deposit_requests_statement(self.session.get_bind().dialect.name)
+        found = []
+        for r, name, got in self._execute(stmt.params(company_id=company_id, flow=flow, currency=currency)):
+            request = (r.data or {}).get(DEPOSIT_REQUEST_KEY)
+            if request:
+                found.append(
+                    AskedDeposit(
+                        r.id, r.kind, r.number, r.party_id, name, r.issue_date, r.gross_minor, dict(request), int(got)
+                    )
+                )
+        return found
+
+    def draft_counts(self, company_id: int, *, flow: str, kinds: Sequence[str]) -> dict[str, int]:
+        # the tallies kept by the database (figure_tallies.py): a few rows per kind, whatever the number of drafts
+        t = DocumentTallyRow
         stmt = (
-            select(DocumentRow, PartyRow.name)
-            .join(PartyRow, PartyRow.id == DocumentRow.party_id)
-            .where(
-                DocumentRow.company_id == company_id,
-                DocumentRow.flow == flow,
-                DocumentRow.currency == currency,
-                DocumentRow.state == VALIDATED,
-                DocumentRow.kind.in_(COMMERCIAL),
-                _deposit_requested(self.session.get_bind().dialect.name),
-                ~_made_beyond_deposits(DocumentRow),
-            )
-            .order_by(DocumentRow.issue_date, DocumentRow.id)
+            select(t.kind, func.sum(t.n))
+            .where(t.company_id == company_id, t.flow == flow, t.state == DRAFT, t.kind.in_(list(kinds)))
+            .group_by(t.kind)
         )
-        return [
-            AskedDeposit(r.id, r.kind, r.number, r.party_id, name, r.issue_date)
-            for r, name in self._execute(stmt)
-            if (r.data or {}).get(DEPOSIT_REQUEST_KEY)
-        ]
+        counted = {str(kind): int(n or 0) for kind, n in self._execute(stmt)}
+        return {kind: counted.get(kind, 0) for kind in kinds}
 
     # -- deposits ---------------------------------------------------------------------------------------------
-    # Both figures below need what each document received in payments (and, for a deposit invoice, what its
-    # deposit credit notes reverse and issued invoices deduct): per-document sums over every allocation of the
-    # company, ~1 s at 1 000 000 documents. A per-document summary kept by the database would make each a range
-    # of its rows; it belongs with the documents' own sums (their balance due), not with payment_sums.
     def deposits_not_invoiced(self, company_id: int, *, flow: str, currency: str) -> Tallied:
-        waiting = or_(
-            and_(DocumentRow.state == VALIDATED, DocumentRow.kind.in_(COMMERCIAL)),
-            and_(DocumentRow.state == DRAFT, DocumentRow.kind.in_(RECEIVABLE)),
+        # the tallies kept by the database (figure_tallies.py): the documents holding deposits and what they
+        # hold, summed by the trigger as payments are allocated and documents issued
+        t = DocumentTallyRow
+        stmt = select(func.sum(t.held_n), func.sum(t.held_minor)).where(
+            t.company_id == company_id, t.flow == flow, t.currency == currency, holds(t.kind, t.state)
         )
-        paid = (
-            select(func.sum(AllocationRow.amount_minor).label("paid"))
-            .join(DocumentRow, DocumentRow.id == AllocationRow.document_id)
-            .where(
-                AllocationRow.company_id == company_id,
-                AllocationRow.payment_id.isnot(None),
-                DocumentRow.company_id == company_id,
-                DocumentRow.flow == flow,
-                DocumentRow.currency == currency,
-                waiting,
-            )
-            .group_by(AllocationRow.document_id)
-            .subquery()
-        )
-        return _tallied(self._execute(select(func.count(), func.sum(paid.c.paid)).where(paid.c.paid > 0)).one())
+        return _tallied(self._execute(stmt).one())
 
     def deposits_not_deducted(self, company_id: int, *, flow: str, currency: str) -> Tallied:
-        carried, _ = deposit_carried(DocumentRow)
-        paid = payments_on(DocumentRow)
+        # The issued deposit invoices that received payments (a range of the partial index
+        # ix_document_sums_deposits_paid, their payments read from their summary rows): an unpaid one carries
+        # nothing to count; for each, what its deposit credit notes reverse and issued invoices deduct.
+        s = DocumentSumsRow
+        note, invoice = aliased(DocumentRow), aliased(DocumentRow)
+        reversed_ = (
+            select(func.coalesce(func.sum(note.gross_minor), 0))
+            .where(
+                note.company_id == company_id,
+                note.origin_id == s.document_id,
+                note.kind == Kind.DEPOSIT_CREDIT_NOTE.value,
+                note.state == VALIDATED,
+            )
+            .correlate(s)
+            .scalar_subquery()
+        )
+        deducted = (
+            select(func.coalesce(func.sum(DeductionRow.amount_minor), 0))
+            .join(invoice, invoice.id == DeductionRow.invoice_id)
+            .where(
+                DeductionRow.company_id == company_id,
+                DeductionRow.deposit_invoice_id == s.document_id,
+                invoice.state == VALIDATED,
+            )
+            .correlate(s)
+            .scalar_subquery()
+        )
         # OFFSET 0 keeps the sums a sub-query of their own: pulled up into the CASE and its filter, PostgreSQL
         # ran each of their correlated sub-plans four times per deposit invoice
         each = (
-            select(carried.label("carried"), paid.label("paid"))
-            .where(
-                DocumentRow.company_id == company_id,
-                DocumentRow.kind == Kind.DEPOSIT_INVOICE.value,
-                DocumentRow.state == VALIDATED,
-                DocumentRow.flow == flow,
-                DocumentRow.currency == currency,
-            )
+            select((s.gross_minor - reversed_ - deducted).label("carried"), s.pay.label("paid"))
+            .where(s.company_id == company_id, s.flow == flow, s.currency == currency, *deposit_invoices_paid(s))
             .offset(0)
             .subquery()
         )
         received = case((each.c.carried < each.c.paid, each.c.carried), else_=each.c.paid)
         stmt = select(func.count(), func.sum(received)).where(received > 0)
         return _tallied(self._execute(stmt).one())
+
+
+@cache
+def _deposit_requests_statement(dialect: str) -> Any:
+    """The deposit requests with what each received, built once per dialect (company, flow and currency bound
+    when run): its sub-queries walk the origin chain, and building them cost more than the database's answer.
+
+    What each received: the payments on it (its summary's allocated and written off, as `Documents.settlement`
+    counts them) and on its issued deposit invoices of its currency. Nothing but deposit documents was made from
+    it, so those deposit invoices are its children."""
+    company_id: Any = bindparam("company_id")
+    own = aliased(DocumentSumsRow)
+    child, child_sums = aliased(DocumentRow), aliased(DocumentSumsRow)
+    on_deposits = (
+        select(func.coalesce(func.sum(child_sums.pay), 0))
+        .select_from(child)
+        .join(child_sums, child_sums.document_id == child.id)
+        .where(
+            child.company_id == company_id,
+            child.origin_id == DocumentRow.id,
+            child.kind == Kind.DEPOSIT_INVOICE.value,
+            child.state == VALIDATED,
+            child.currency == DocumentRow.currency,
+        )
+        .correlate(DocumentRow)
+        .scalar_subquery()
+    )
+    received = own.pay + own.cred + own.wo + on_deposits
+    return (
+        select(DocumentRow, PartyRow.name, received.label("received"))
+        .join(PartyRow, PartyRow.id == DocumentRow.party_id)
+        .join(own, own.document_id == DocumentRow.id)
+        .where(
+            DocumentRow.company_id == company_id,
+            DocumentRow.flow == bindparam("flow"),
+            DocumentRow.currency == bindparam("currency"),
+            DocumentRow.state == VALIDATED,
+            DocumentRow.kind.in_(COMMERCIAL),
+            _deposit_requested(dialect),
+            ~_made_beyond_deposits(DocumentRow),
+        )
+        .order_by(DocumentRow.issue_date, DocumentRow.id)
+    )
 
 
 def _deposit_requested(dialect: str) -> Any:

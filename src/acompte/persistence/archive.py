@@ -56,6 +56,7 @@ from acompte.persistence import (  # noqa: F401  (their tables are on Base.metad
     bank_rows,
     document_sums,
     document_totals,
+    figure_tallies,
     issued_rows,
     payment_sums,
 )
@@ -78,6 +79,8 @@ SKIPPED: dict[str, str] = {
     "inserted (copied too, it would count every use twice)",
     "document_sums": "each document's sums: the target's triggers rebuild them as the documents and facts go in",
     "document_totals": "the lists' totals: the target's triggers rebuild them as the documents' sums change",
+    "document_tallies": "the dashboard's counts of documents: the target's triggers rebuild them as they go in",
+    "payment_months": "the dashboard's cash per month: the target's triggers rebuild it as the payments go in",
 }
 
 #: Id columns that are not foreign keys (the history outlives what it names), and the table they name.

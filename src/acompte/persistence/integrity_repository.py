@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from acompte.persistence import document_totals, payment_sums
+from acompte.persistence import document_totals, figure_tallies, payment_sums
 from acompte.persistence.base import Repo
 from acompte.persistence.document_sums import mismatched
 from acompte.persistence.rows import (
@@ -25,6 +25,9 @@ class IntegrityRepository(Repo):
 
     def totals_astray(self, company_id: int) -> list[tuple[str, ...]]:
         return document_totals.astray(self.session, company_id)
+
+    def tallies_astray(self, company_id: int) -> list[str]:
+        return figure_tallies.differences(self.session, company_id)
 
     def facts(self, company_id: int) -> IntegrityFacts:
         allocations = tuple(

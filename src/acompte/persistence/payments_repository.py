@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal, overload
 
-from sqlalchemy import ColumnElement, delete, extract, func, select
+from sqlalchemy import ColumnElement, delete, func, select, union_all
 
 from acompte.domain.errors import AllocationNotFound
 from acompte.domain.money import Money
 from acompte.domain.payments import Payment, PaymentState
 from acompte.persistence import mapping, payment_lists
 from acompte.persistence.base import Repo, rowcount
+from acompte.persistence.figure_tallies import PaymentMonthRow, first_of_month
 from acompte.persistence.rows import AllocationRow, DocumentRow, PaymentRow
 from acompte.persistence.settled_sums import payment_used_minor
 from acompte.services.views import AllocationView, PaymentFilter, PaymentListTotals, PaymentView
@@ -123,23 +124,32 @@ class PaymentRepository(Repo):
     def monthly_totals(
         self, company_id: int, *, currency: str, date_from: date, date_to: date
     ) -> list[tuple[int, int, str, int]]:
-        """One GROUP BY over the company's payments of the period (read through ix_payments_company_date):
-        the month by `extract`, which SQLAlchemy writes as strftime on SQLite and EXTRACT on PostgreSQL; the
-        amounts are integer minor units on both, so the sums are exact."""
-        year = extract("year", PaymentRow.payment_date)
-        month = extract("month", PaymentRow.payment_date)
-        stmt = (
-            select(year, month, PaymentRow.direction, func.sum(PaymentRow.amount_minor))
-            .where(
-                PaymentRow.company_id == company_id,
-                PaymentRow.payment_date >= date_from,
-                PaymentRow.payment_date <= date_to,
-                PaymentRow.state == PaymentState.ACTIVE.value,
-                PaymentRow.currency == currency,
-            )
-            .group_by(year, month, PaymentRow.direction)
+        """The active payments of the period by month and direction: the months' tallies the database keeps
+        (persistence/figure_tallies.py, summed by a trigger on payments: a few rows per month whatever the number
+        of payments), less the payments of the first month dated before `date_from` and of the last one dated
+        after `date_to` (two ranges of ix_payments_company_date, empty for whole months)."""
+        m, p = PaymentMonthRow, PaymentRow
+        first, last = date_from.replace(day=1), date_to.replace(day=1)
+        after_last = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+        kept = select(m.month, m.direction, m.minor).where(
+            m.company_id == company_id, m.currency == currency, m.month >= first, m.month <= last
         )
-        return [(int(y), int(m), str(d), int(s)) for y, m, d, s in self.session.execute(stmt)]
+        month = first_of_month(self.session, p.payment_date)
+        active = (p.company_id == company_id, p.currency == currency, p.state == PaymentState.ACTIVE.value)
+        # two ranges, each read through the index on its own (an OR of the two would read the company's payments)
+        before = select(month, p.direction, -p.amount_minor).where(
+            *active, p.payment_date >= first, p.payment_date < date_from
+        )
+        after = select(month, p.direction, -p.amount_minor).where(
+            *active, p.payment_date > date_to, p.payment_date < after_last
+        )
+        both = union_all(kept, before, after).subquery()
+        stmt = select(both.c.month, both.c.direction, func.sum(both.c.minor)).group_by(both.c.month, both.c.direction)
+        found = []
+        for day, direction, minor in self.session.execute(stmt):
+            day = day if isinstance(day, date) else date.fromisoformat(str(day))
+            found.append((day.year, day.month, str(direction), int(minor)))
+        return found
 
 
 class AllocationRepository(Repo):

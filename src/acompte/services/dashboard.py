@@ -19,9 +19,14 @@ size —
   issued invoices, the figure the document positions read, up to what was paid on each);
 - deposits requested and not received: the deposit tab of each quote or order with a request
   (`deposits.deposit_position`, GET /documents/{id}/deposits), read for those documents only;
-- drafts waiting: the document list's count (`Documents.list_count`, the count `documents.document_list` shows);
-- cash per month: one SQL aggregate of the active payments by month and direction (refunds are payments the
-  other way, so a refund to a customer is cash out).
+- drafts waiting: the document list's count (the count `documents.document_list` shows), as the database keeps
+  it (persistence/figure_tallies.py);
+- cash per month: the active payments by month and direction, as the database keeps them summed (refunds are
+  payments the other way, so a refund to a customer is cash out).
+
+The figures over the whole company that would otherwise sum every document or payment (drafts, deposits not
+invoiced, cash per month) are tallies kept by database triggers with the facts (persistence/figure_tallies.py),
+checked against the facts by `acompte verify` and the property tests.
 
 Figures are in the company currency; documents and payments in another currency are left out, as the aged
 balance and the list totals leave them out.
@@ -33,12 +38,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from acompte.domain.accounts import Aged, Instalment
-from acompte.domain.documents import Flow, Kind, State
+from acompte.domain.documents import Flow, Kind
 from acompte.domain.money import Money, total
 from acompte.domain.payments import Direction
-from acompte.services import deposits
 from acompte.services.accounts.aged import AgedDetail, aged_detail
 from acompte.services.deposit_figures import DepositAwaited
+from acompte.services.deposits.family import requested_of
 from acompte.services.ports import Ctx, UnitOfWork
 from acompte.services.ports.figures import (
     DUE_TODAY,
@@ -49,7 +54,6 @@ from acompte.services.ports.figures import (
     OpenDocument,
     Tallied,
 )
-from acompte.services.views import DocumentFilter
 
 #: How many documents of each kind of action the page lists (the count says how many there are in all).
 ACTION_LIMIT = 10
@@ -252,9 +256,7 @@ def dashboard(uow: UnitOfWork, ctx: Ctx, *, as_of: date | None = None) -> Dashbo
                 )
                 for o in oldest_overpaid
             ),
-            drafts=tuple(
-                Drafts(kind.value, Flow.SALE.value, _draft_count(uow, ctx, kind, Flow.SALE)) for kind in DRAFT_KINDS
-            ),
+            drafts=_draft_counts(uow, ctx, Flow.SALE),
             deposits_awaited=_deposits_awaited(uow, ctx, currency),
         )
 
@@ -343,23 +345,22 @@ def _due_document(
 
 def _deposits_awaited(uow: UnitOfWork, ctx: Ctx, currency: str) -> DepositsAwaited:
     """The quotes and orders with a deposit requested (noted on them) that their deposit tab shows as not all
-    received (`deposits.deposit_position`: payments on them and on their deposit invoices), and from which
-    nothing but deposit documents was made yet (a quote turned into an order is followed on the order)."""
+    received (`deposits.deposit_position`'s requested and deposits paid: payments on them and on their deposit
+    invoices, read with them in one statement), and from which nothing but deposit documents was made yet (a
+    quote turned into an order is followed on the order)."""
     found = []
     for c in uow.figures.deposit_requests(ctx.company_id, flow=Flow.SALE.value, currency=currency):
-        tab = deposits.deposit_position(uow, ctx, c.id)
-        if tab.requested is None or tab.deposits_paid >= tab.requested:
+        requested, _percent = requested_of(Money.from_minor(c.gross_minor, currency), {"deposit_request": c.request})
+        received = Money.from_minor(c.received_minor, currency)
+        if requested is None or received >= requested:
             continue
         found.append(
-            DepositAwaited(
-                c.id, c.kind, c.number, c.party_id, c.party_name, c.issue_date, tab.requested, tab.deposits_paid
-            )
+            DepositAwaited(c.id, c.kind, c.number, c.party_id, c.party_name, c.issue_date, requested, received)
         )
-    found.sort(key=lambda a: (a.issue_date, a.document_id))
     return DepositsAwaited(_listed([a.missing for a in found], currency), tuple(found[:ACTION_LIMIT]))
 
 
-def _draft_count(uow: UnitOfWork, ctx: Ctx, kind: Kind, flow: Flow) -> int:
-    """The count the document list gives for its drafts of `kind` (the same read, without a page of rows)."""
-    drafts = DocumentFilter(flow=flow.value, kind=kind.value, state=State.DRAFT.value)
-    return uow.documents.list_count(ctx.company_id, drafts)
+def _draft_counts(uow: UnitOfWork, ctx: Ctx, flow: Flow) -> tuple[Drafts, ...]:
+    """The counts the document list gives for its drafts of each of `DRAFT_KINDS` (the database keeps them)."""
+    counts = uow.figures.draft_counts(ctx.company_id, flow=flow.value, kinds=[k.value for k in DRAFT_KINDS])
+    return tuple(Drafts(kind.value, flow.value, counts[kind.value]) for kind in DRAFT_KINDS)

@@ -1,6 +1,6 @@
 """`acompte verify`: the history is whole, agrees with the allocations, and the numbering has no gap.
 
-Five checks per company, each reporting its first break:
+Seven checks per company, each reporting its first break:
 - chain: every event's SHA-256 is recomputed from its stored content and its predecessor's hash
   (domain.history_chain); an event without a link, a link out of place, or a head that is not the last link is
   a break (an event altered, removed or added behind the application's back);
@@ -17,7 +17,9 @@ Five checks per company, each reporting its first break:
 - summary: each payment's summary row, kept by the database as its uses are written (what it used, what it has
   left, the copies of its columns), equals what its facts give.
 - sums: each document's stored sums (what the database's triggers keep with its allocations, write-offs,
-  deductions and refunds, for the lists and the aged balance) equal those facts summed again.
+  deductions and refunds, for the lists and the aged balance) equal those facts summed again;
+- tallies: the dashboard's counts and sums kept by the database (documents by kind and state with the deposits
+  they hold, payments by month) equal those the documents, allocations and payments give.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class Break:
     figures; `event` the event where the history stops agreeing, when there is one."""
 
     company_id: int
-    check: str  # chain · allocations · money · numbering · summary · sums
+    check: str  # chain · allocations · money · numbering · summary · sums · tallies
     code: str
     params: dict[str, Any] = field(default_factory=dict)
     event: EventRef | None = None
@@ -91,6 +93,7 @@ def verify(uow: UnitOfWork, company_id: int | None = None) -> Verification:
                 _summary_break(cid, uow.integrity.payment_summary_difference(cid)),
                 _sums_break(cid, facts, uow.integrity.sums_astray(cid)),
                 _totals_break(cid, uow.integrity.totals_astray(cid)),
+                _tallies_break(cid, uow.integrity.tallies_astray(cid)),
             ]
             breaks += [b for b in found if b is not None]
         return Verification(len(ids), events, allocations, numbers, tuple(breaks))
@@ -236,6 +239,12 @@ def _totals_break(company_id: int, astray: list[tuple[str, ...]]) -> Break | Non
     if not astray:
         return None
     return Break(company_id, "sums", "totals", {"group": " ".join(astray[0]), "count": len(astray)})
+
+
+def _tallies_break(company_id: int, astray: list[str]) -> Break | None:
+    if not astray:
+        return None
+    return Break(company_id, "tallies", "tally", {"key": astray[0], "count": len(astray)})
 
 
 def _number(facts: IntegrityFacts, document_id: int) -> str:

@@ -31,6 +31,7 @@ SENTENCES = {
     "summary": "les sommes tenues de la pièce {document} ne sont plus celles de ses faits ({count} pièce(s) en écart)",
     "totals": "les totaux tenus des listes ({group}) ne sont plus les sommes de leurs pièces"
     " ({count} groupe(s) en écart)",
+    "tally": "le décompte tenu « {key} » ne correspond plus aux pièces et règlements ({count} décompte(s) en écart)",
 }
 CHECKS = {
     "chain": "chaîne",
@@ -39,6 +40,7 @@ CHECKS = {
     "numbering": "numérotation",
     "summary": "récapitulatifs",
     "sums": "sommes tenues",
+    "tallies": "décomptes du tableau de bord",
 }
 
 

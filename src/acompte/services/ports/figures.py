@@ -6,6 +6,7 @@ Amounts are in minor units of the currency asked for; only documents and payment
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -91,6 +92,11 @@ class AskedDeposit:
     party_id: int
     party_name: str
     issue_date: date
+    gross_minor: int
+    #: the request noted on it (services.deposits.family.requested_of reads it)
+    request: dict[str, Any]
+    #: its deposit tab's « deposits paid »: payments on it and on its issued deposit invoices (its currency)
+    received_minor: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +148,10 @@ class AccountFigures(Protocol):
 
     def deposit_requests(self, company_id: int, *, flow: str, currency: str) -> list[AskedDeposit]:
         """The documents with a deposit requested that nothing but deposit documents was made from yet, oldest
-        first."""
+        first, with what they received."""
+
+    def draft_counts(self, company_id: int, *, flow: str, kinds: Sequence[str]) -> dict[str, int]:
+        """How many drafts of each of `kinds` (every currency), as the document list counts them."""
 
     def deposits_not_invoiced(self, company_id: int, *, flow: str, currency: str) -> Tallied:
         """Payments on validated quotes, orders and delivery notes and on draft invoices and deposit invoices:

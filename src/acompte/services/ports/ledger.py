@@ -337,6 +337,10 @@ class Integrity(Protocol):
         """The groups (kind, flow, state, currency, status) whose kept list totals differ from their documents'."""
         ...
 
+    def tallies_astray(self, company_id: int) -> list[str]:
+        """The dashboard's tallies (kept by the database with the facts) that differ from the facts, by key."""
+        ...
+
 
 class Positions(Protocol):
     """The facts a document's position is computed from, read in bulk."""
