@@ -8,8 +8,10 @@ totals filtered on these columns only (all the sale invoices, those unpaid) then
 summing every document.
 
 Not one row per group but one per group and `shard`: on PostgreSQL the trigger adds to the shard of its
-transaction (its id modulo SHARDS), so that two transactions recording payments of one company update two
-different rows and do not wait for each other's commit; a group's figures are the sum of its shards (a shard
+transaction (`acompte_shard`, migration 0024: one no other open transaction of the company holds, by an
+advisory lock), so that two transactions recording payments of one company update two different rows and
+never wait for each other's commit — a wait there could deadlock against the history head, which the payment
+writer holds while its inserts fire the trigger; a group's figures are the sum of its shards (a shard
 may hold negative figures: a document counted in one shard leaves through another). SQLite writes one
 transaction at a time: shard 0.
 

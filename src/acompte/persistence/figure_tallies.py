@@ -8,11 +8,13 @@ the check that they equal the facts.
 - `payment_months`: the active payments summed by company, currency, direction and month (the cash chart); a
   trigger on `payments` keeps it.
 
-Each key is spread over `SLOTS` rows (the slot is the document's or the payment's id modulo `SLOTS`), summed when
-read: two transactions of one company seldom write the same row, so a tally never serializes a company's
-writes; and a write that changes nothing counted (a payment on an issued invoice, any use of a payment) writes
-no tally at all. Never a truth: `facts` derives the same figures from the documents, allocations and payments,
-and `acompte verify` and the property tests compare the two.
+Each key is spread over `SLOTS` rows, summed when read (a slot may hold negative figures: a document counted in
+one slot leaves through another). On PostgreSQL each open transaction of a company writes a slot no other one
+writes (the advisory-locked `acompte_shard`), so a tally never makes a company's writes wait for each other, and
+never deadlocks them against the history head they all take last; SQLite, one writer at a time, uses the
+document's or the payment's id modulo `SLOTS`. A write that changes nothing counted (a payment on an issued
+invoice, any use of a payment) writes no tally at all. Never a truth: `facts` derives the same figures from the
+documents, allocations and payments, and `acompte verify` and the property tests compare the two.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ a status, and its totals, read the summary rows alone instead of the history and
 
 - `document_totals`: the lists' totals, per company, kind, flow, state, currency and status of the documents
   whose status is stored (count and summed figures), kept by a trigger on `document_sums` that moves a row's
-  figures from its old group to its new one. PostgreSQL spreads each group over SHARDS rows, the transaction's
-  id choosing the one it adds to, so that two transactions of one company (two payments) do not queue on one
-  row; SQLite, one writer at a time, uses shard 0.
+  figures from its old group to its new one. PostgreSQL spreads each group over SHARDS rows, each open
+  transaction of a company writing a shard of its own (`acompte_shard`), so that two transactions of one
+  company (two payments) never wait on one row; SQLite, one writer at a time, uses shard 0.
 
 The table is rebuilt (SQLite cannot add a stored generated column): 0022's objects are dropped, the table created
 with the new columns, filled by 0022's backfill plus the two new facts, and 0022's triggers and indexes made
@@ -178,6 +178,8 @@ def _drop_triggers(dialect: str) -> None:
 TOTALS_GROUP = ("company_id", "kind", "flow", "state", "currency", "status")
 TOTALS_FIGURES = ("gross_minor", "pay", "cred", "wo", "ded", "cwo")
 SHARDS = 16
+#: The advisory locks' first key: the shards' own space (« acom » in ASCII).
+SHARD_LOCKS = 1633906541
 
 
 def _create_totals() -> None:
@@ -230,16 +232,42 @@ def _moved(shard: str) -> str:
     )
 
 
+#: A shard of the company that no other open transaction writes (PostgreSQL). Chosen once per transaction and
+#: company, held by a transaction-level advisory lock: two transactions never update the same row of a kept total,
+#: so neither can wait for the other there. Waiting there could deadlock: a transaction holding a total's row
+#: takes the company's history head at its end, while the payment writer holds the head when its inserts fire
+#: these triggers. With more open writers of one company than shards, a transaction shares its start shard.
+SHARD_FUNCTION = f"""CREATE FUNCTION acompte_shard(company bigint) RETURNS smallint LANGUAGE plpgsql AS $$
+DECLARE
+  held text := current_setting('acompte.shard', true);
+  start integer := pg_backend_pid() % {SHARDS};
+  part integer;
+BEGIN
+  IF held IS NOT NULL AND held <> '' AND split_part(held, ':', 1) = company::text THEN
+    RETURN split_part(held, ':', 2)::smallint;
+  END IF;
+  part := start;
+  FOR i IN 0..{SHARDS - 1} LOOP
+    IF pg_try_advisory_xact_lock({SHARD_LOCKS}, (company % 134217728)::integer * {SHARDS} + (start + i) % {SHARDS})
+    THEN
+      part := (start + i) % {SHARDS};
+      EXIT;
+    END IF;
+  END LOOP;
+  PERFORM set_config('acompte.shard', company::text || ':' || part::text, true);
+  RETURN part;
+END $$"""
+
+
 def _create_totals_triggers(dialect: str) -> None:
     if dialect == "postgresql":
+        op.execute(SHARD_FUNCTION)
         same_group = " AND ".join(f"OLD.{c} = NEW.{c}" for c in TOTALS_GROUP)
         unchanged = " AND ".join(f"OLD.{f} = NEW.{f}" for f in TOTALS_FIGURES)
-        # Of two groups, the one first in status order is written first: two transactions moving documents
-        # between the same two groups of one shard take the two rows in the same order.
         op.execute(
             f"""CREATE FUNCTION document_totals_sums() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  part smallint := txid_current() % {SHARDS};
+  part smallint := acompte_shard(COALESCE(NEW.company_id, OLD.company_id));
 BEGIN
   IF TG_OP = 'UPDATE' AND OLD.status IS NOT NULL AND NEW.status IS NOT NULL AND {same_group} THEN
     IF NOT ({unchanged}) THEN
@@ -291,6 +319,7 @@ def _drop_totals(dialect: str) -> None:
         op.execute(f"DROP TRIGGER document_totals_{event}" + (" ON document_sums" if dialect == "postgresql" else ""))
     if dialect == "postgresql":
         op.execute("DROP FUNCTION document_totals_sums()")
+        op.execute("DROP FUNCTION acompte_shard(bigint)")
     op.drop_table("document_totals")
 
 

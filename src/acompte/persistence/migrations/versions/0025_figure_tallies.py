@@ -4,9 +4,11 @@
 before being invoiced (the payments allocated to a validated quote, order or delivery note, or to a draft invoice
 or deposit invoice): a trigger on `document_sums` (whose row copies the document's columns and sums its payments)
 takes back what the old row brought and adds what the new one brings. `payment_months` sums the active payments
-by company, currency, direction and month: a trigger on `payments`. Both are spread over `SLOTS` rows per key, the
-slot being the document's or payment's id modulo `SLOTS`, so that two transactions of one company (two payments,
-two drafts) seldom write the same row: a tally never becomes the one row every write of a company waits for. A
+by company, currency, direction and month: a trigger on `payments`. Both are spread over `SLOTS` rows per key: on
+PostgreSQL each open transaction of a company writes a slot of its own (0024's `acompte_shard`), so that two
+transactions of one company (two payments, two drafts) never write the same row: a tally never becomes the one row
+every write of a company waits for. SQLite, one writer at a time, uses the document's or payment's id modulo
+`SLOTS` (as the backfill does on both). A
 write that changes nothing a tally counts (a payment on an issued invoice, a payment's use) does not touch it.
 
 The tables are filled from the facts here, then the triggers keep them. Also partial indexes of the credit notes
@@ -85,7 +87,7 @@ def _take(table: str, key: tuple[str, ...], values: dict[str, str], counts: str)
     return f"UPDATE {table} SET {sets} WHERE {where} AND {counts};"
 
 
-def _add(dialect: str, table: str, key: tuple[str, ...], values: dict[str, str], counts: str) -> str:
+def _add(dialect: str, table: str, key: tuple[str, ...], values: dict[str, str], counts: str, sign: str = "+") -> str:
     """What the new row brings (when it counts), its tally row created empty when missing: the same two steps on
     both databases (an INSERT that leaves an existing row alone, then an UPDATE)."""
     zeros = ", ".join(values[c] if c in key else "0" for c in values)
@@ -94,7 +96,7 @@ def _add(dialect: str, table: str, key: tuple[str, ...], values: dict[str, str],
         insert = f"INSERT INTO {into} ON CONFLICT DO NOTHING;"
     else:  # SQLite reads `ON CONFLICT` after a SELECT as an upsert's, which wants a WHERE: its own form instead
         insert = f"INSERT OR IGNORE INTO {into};"
-    sets = ", ".join(f"{c} = {c} + {values[c]}" for c in values if c not in key)
+    sets = ", ".join(f"{c} = {c} {sign} ({values[c]})" for c in values if c not in key)
     where = " AND ".join(f"{c} = {values[c]}" for c in key)
     return f"{insert} UPDATE {table} SET {sets} WHERE {where} AND {counts};"
 
@@ -117,11 +119,16 @@ def _create_triggers(dialect: str) -> None:
         old_counts, new_counts = (counted.replace("R.", f"{row}.") for row in ("OLD", "NEW"))
         same = _same(values["OLD"], values["NEW"], old_counts, new_counts)
         if dialect == "postgresql":
-            # the comparison assigned, not tested in the IF: PL/pgSQL would end an IF's condition at a CASE's THEN
+            # the comparison assigned, not tested in the IF: PL/pgSQL would end an IF's condition at a CASE's THEN;
+            # the slot is the transaction's own shard (0024's acompte_shard), never one another transaction
+            # writes: waiting on a tally row held by a transaction that will then wait for the history head
+            # (which the payment writer holds while its inserts fire this trigger) would deadlock
+            old, new = ({**values[row], "slot": "part"} for row in ("OLD", "NEW"))
             op.execute(
                 f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   unchanged boolean := false;
+  part smallint;
 BEGIN
   IF TG_OP = 'UPDATE' THEN
     unchanged := {same};
@@ -129,11 +136,12 @@ BEGIN
   IF unchanged THEN
     RETURN NULL;
   END IF;
+  part := acompte_shard(COALESCE(NEW.company_id, OLD.company_id));
   IF TG_OP <> 'INSERT' THEN
-    {_take(tally, key, values["OLD"], old_counts)}
+    {_add(dialect, tally, key, old, old_counts, sign="-")}
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    {_add(dialect, tally, key, values["NEW"], new_counts)}
+    {_add(dialect, tally, key, new, new_counts)}
   END IF;
   RETURN NULL;
 END $$"""
